@@ -1,0 +1,241 @@
+//! The code that the evaluator runs: a flat list of statement-level
+//! instructions per function, whose operands are expression trees.
+//!
+//! Control flow (loops, `try`, `with`, `break`, `return` through `finally`)
+//! is explicit jumps and handler blocks, so a frame's whole position is one
+//! program counter plus its handler stack — which is what lets a generator
+//! or coroutine frame suspend and resume. Expressions never suspend: the
+//! lowering lifts every `yield`/`await` out of expressions into
+//! [`Instr::Yield`]/[`Instr::YieldFrom`] on temporaries.
+
+use std::rc::Rc;
+
+use crate::runtime::value::Value;
+use crate::syntax::ast::{BinOp, CmpOp, ComprehensionKind, Name, UnaryOp};
+use crate::syntax::span::Span;
+
+/// One source file (or `-c` string, or REPL input), for tracebacks.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Plain,
+    Generator,
+    Coroutine,
+    AsyncGenerator,
+}
+
+/// The parameter list of a function, by slot.
+#[derive(Default)]
+pub struct Signature {
+    /// Positional parameters (positional-only first), slots `0..`.
+    pub positional: Vec<Name>,
+    pub posonly_count: usize,
+    /// `*args` takes the slot after the positional ones.
+    pub has_varargs: bool,
+    pub kwonly: Vec<Name>,
+    /// `**kwargs` takes the last parameter slot.
+    pub has_varkw: bool,
+}
+
+impl Signature {
+    pub fn slot_count(&self) -> usize {
+        self.positional.len() + self.has_varargs as usize + self.kwonly.len() + self.has_varkw as usize
+    }
+}
+
+/// A compiled function, class body, comprehension or module.
+pub struct Code {
+    pub name: Name,
+    pub qualname: Name,
+    pub flavor: Flavor,
+    pub signature: Signature,
+    /// Named locals (parameters first) followed by the lowering's temporaries.
+    pub slot_count: u32,
+    pub local_names: Vec<Name>,
+    pub cell_names: Vec<Name>,
+    pub parameter_cells: Vec<(u32, u32)>,
+    pub free_count: u32,
+    pub instrs: Vec<Instr>,
+    /// The source span of each instruction, for tracebacks.
+    pub spans: Vec<Span>,
+    pub source: Rc<Source>,
+    /// The `def` line, for `<function f at …>` and tracebacks.
+    pub span: Span,
+}
+
+pub enum Instr {
+    /// An expression statement.
+    Eval(Expr),
+    Store(Target, Expr),
+    /// `target op= value`, with the target's object and index evaluated once.
+    AugAssign(Target, BinOp, Expr),
+    Delete(Target),
+    Jump(u32),
+    JumpIf {
+        condition: Expr,
+        when: bool,
+        target: u32,
+    },
+    Return(Expr),
+    /// `slot = iter(iterable)`
+    GetIter {
+        iterable: Expr,
+        slot: u32,
+    },
+    /// `target = next(slot)`, or clear the slot and jump to `exit` when exhausted.
+    ForIter {
+        slot: u32,
+        target: Target,
+        exit: u32,
+    },
+    /// Enters a protected region: an exception inside it jumps to `handler`
+    /// with the exception pushed as the one being handled.
+    PushHandler(u32),
+    /// Leaves the innermost protected region normally.
+    PopHandler,
+    /// At the top of an `except` clause: evaluates the class (or tuple) and
+    /// jumps to `next` unless the handled exception matches.
+    MatchException {
+        class: Expr,
+        next: u32,
+    },
+    /// Leaves an `except` clause (or a swallowed exception): the previous
+    /// handled exception becomes current again.
+    PopException,
+    /// Re-raises the handled exception (no match, or end of `finally`).
+    Reraise,
+    Raise {
+        exception: Option<Expr>,
+        cause: Option<Expr>,
+    },
+    Assert {
+        test: Expr,
+        message: Option<Expr>,
+    },
+    Import {
+        module: Name,
+        /// `import a.b` binds `a`; `import a.b as c` binds the submodule.
+        bind_top: bool,
+        target: Target,
+    },
+    ImportFrom {
+        module: Name,
+        names: Vec<(Name, Target)>,
+    },
+    /// Suspends the frame, giving `value` to the resumer; the value sent
+    /// back on resumption is stored in `target`.
+    Yield {
+        value: Expr,
+        target: Option<Target>,
+    },
+    /// `yield from` (or `await` when `is_await`): delegates to a
+    /// sub-iterator until it returns, then stores its return value.
+    YieldFrom {
+        value: Expr,
+        target: Option<Target>,
+        is_await: bool,
+    },
+    /// Ends a `return` inside a generator-like frame with nothing to run.
+    Nop,
+}
+
+pub enum Target {
+    Local(u32),
+    Cell(u32),
+    Global(Name),
+    Namespace(Name),
+    Attribute(Expr, Name),
+    Subscript(Expr, Expr),
+    /// Tuple/list unpacking, with the index of a starred item if any.
+    Unpack {
+        items: Vec<Target>,
+        starred: Option<usize>,
+    },
+}
+
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+pub enum ExprKind {
+    Const(Value),
+    /// A local slot; the name index is the slot (for error messages).
+    Local(u32),
+    Cell(u32),
+    Global(Name),
+    Namespace(Name),
+    /// The exception being handled (`except E as name` binds it).
+    CurrentException,
+    FString(Vec<FStringPart>),
+    List(Vec<Element>),
+    Tuple(Vec<Element>),
+    Set(Vec<Element>),
+    Dict(Vec<DictElement>),
+    Attribute(Box<Expr>, Name),
+    Subscript(Box<Expr>, Box<Expr>),
+    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Call(Box<Expr>, Vec<Argument>),
+    /// `receiver.name(args)`: looks the method up without making a bound
+    /// method object.
+    CallMethod(Box<Expr>, Name, Vec<Argument>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    MakeFunction(Rc<FunctionTemplate>),
+    MakeClass(Rc<ClassTemplate>),
+    /// Runs a comprehension's code on `iter(first_iterable)`.
+    Comprehension(Rc<FunctionTemplate>, Box<Expr>),
+    /// `target := value`
+    NamedExpr(Box<Target>, Box<Expr>),
+}
+
+pub enum Element {
+    Single(Expr),
+    Starred(Expr),
+}
+
+pub enum DictElement {
+    Pair(Expr, Expr),
+    Unpack(Expr),
+}
+
+pub enum Argument {
+    Positional(Expr),
+    Starred(Expr),
+    Keyword(Name, Expr),
+    DoubleStarred(Expr),
+}
+
+pub enum FStringPart {
+    Literal(Rc<str>),
+    Value {
+        value: Expr,
+        conversion: Option<char>,
+        spec: Option<Vec<FStringPart>>,
+    },
+}
+
+/// What a `def`/`lambda`/comprehension expression needs to make a function.
+pub struct FunctionTemplate {
+    pub code: Rc<Code>,
+    pub defaults: Vec<Expr>,
+    pub kw_defaults: Vec<Option<Expr>>,
+    /// For each free variable: the index of the cell in the defining frame.
+    pub closure: Vec<u32>,
+    pub comprehension: Option<ComprehensionKind>,
+}
+
+pub struct ClassTemplate {
+    pub name: Name,
+    pub body: Rc<Code>,
+    pub bases: Vec<Argument>,
+    pub closure: Vec<u32>,
+}

@@ -1,0 +1,1373 @@
+//! Lowering: the resolved AST becomes [`Code`] — flat instructions with
+//! expression-tree operands.
+//!
+//! Three things happen here besides the 1:1 translation:
+//! - structured control flow becomes jumps and handler blocks; `break`,
+//!   `continue` and `return` run the `finally` bodies, `except` cleanups
+//!   and `with` exits they leave (each inlined at the jump, as CPython does);
+//! - `yield` and `await` are lifted out of expressions into statement-level
+//!   instructions on temporaries, keeping left-to-right evaluation order
+//!   (operands before a suspension point are spilled to temporaries) and
+//!   short-circuits (`and`/`or`/`if-else` containing one become jumps);
+//! - constants become runtime values, once.
+
+use std::rc::Rc;
+
+use super::ir::{self, *};
+use crate::runtime::value::Value;
+use crate::syntax::ast::{self, Binding, ExprKind as K, StmtKind as S};
+use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::span::Span;
+
+type Result<T = ()> = std::result::Result<T, SyntaxError>;
+
+/// Lowers a resolved module into the code that runs it.
+pub fn lower_module(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
+    let mut builder = Builder::new(source, "<module>".into(), "<module>".into(), &module.scope, Flavor::Plain);
+    builder.body_kind = BodyKind::Module;
+    builder.body(&module.body)?;
+    let end = Span::new(source_len(&builder.source), source_len(&builder.source));
+    builder.emit(Instr::Return(constant(Value::None, end)), end);
+    Ok(Rc::new(builder.finish(Signature::default(), Span::default())))
+}
+
+fn source_len(source: &Source) -> usize {
+    source.text.len()
+}
+
+fn not_supported(what: &str, span: Span) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::SyntaxError,
+        message: format!("{what} are not supported by pyl"),
+        span,
+        hint: None,
+        incomplete_input: false,
+    }
+}
+
+fn constant(value: Value, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Const(value),
+        span,
+    }
+}
+
+fn local(slot: u32, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Local(slot),
+        span,
+    }
+}
+
+/// Something a jump out of a block must do on its way out.
+enum Exit<'a> {
+    /// A loop: `break` jumps to `end`, `continue` to `top`.
+    Loop { top: usize, end: Label },
+    /// A `try` body with handlers: leave the handler block.
+    TryBody,
+    /// A `try` body with a `finally`: leave the block and run the body.
+    Finally(&'a [ast::Stmt]),
+    /// Inside an `except` clause: restore the previous exception and
+    /// unbind the name.
+    Handler(Option<&'a ast::ExceptHandler>),
+    /// Inside a `with` body: leave the block and call `__exit__(None, None, None)`.
+    With { exit_slot: u32, is_async: bool },
+}
+
+/// A forward jump target, patched when its position is known.
+#[derive(Clone, Copy)]
+struct Label(usize);
+
+struct Builder<'a> {
+    source: Rc<Source>,
+    name: ast::Name,
+    qualname: ast::Name,
+    flavor: Flavor,
+    scope: &'a ast::ScopeInfo,
+    instrs: Vec<Instr>,
+    spans: Vec<Span>,
+    slot_count: u32,
+    /// Positions of jumps to each label, patched by `place`.
+    labels: Vec<(Option<usize>, Vec<usize>)>,
+    exits: Vec<Exit<'a>>,
+    body_kind: BodyKind,
+}
+
+/// What kind of body is being lowered: decides where unannotated names go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Module,
+    Class,
+    Function,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        source: Rc<Source>,
+        name: ast::Name,
+        qualname: ast::Name,
+        scope: &'a ast::ScopeInfo,
+        flavor: Flavor,
+    ) -> Builder<'a> {
+        Builder {
+            source,
+            name,
+            qualname,
+            flavor,
+            scope,
+            instrs: Vec::new(),
+            spans: Vec::new(),
+            slot_count: scope.local_count,
+            labels: Vec::new(),
+            exits: Vec::new(),
+            body_kind: BodyKind::Function,
+        }
+    }
+
+    fn finish(mut self, signature: Signature, span: Span) -> Code {
+        for (position, jumps) in std::mem::take(&mut self.labels) {
+            let target = position.unwrap_or(self.instrs.len()) as u32;
+            for at in jumps {
+                match &mut self.instrs[at] {
+                    Instr::Jump(t)
+                    | Instr::JumpIf { target: t, .. }
+                    | Instr::ForIter { exit: t, .. }
+                    | Instr::PushHandler(t)
+                    | Instr::MatchException { next: t, .. } => *t = target,
+                    _ => {}
+                }
+            }
+        }
+        Code {
+            name: self.name,
+            qualname: self.qualname,
+            flavor: self.flavor,
+            signature,
+            slot_count: self.slot_count,
+            local_names: self.scope.local_names.clone(),
+            cell_names: self.scope.cell_names.clone(),
+            parameter_cells: self.scope.parameter_cells.clone(),
+            free_count: self.scope.free_vars.len() as u32,
+            instrs: self.instrs,
+            spans: self.spans,
+            source: self.source,
+            span,
+        }
+    }
+
+    fn emit(&mut self, instr: Instr, span: Span) -> usize {
+        self.instrs.push(instr);
+        self.spans.push(span);
+        self.instrs.len() - 1
+    }
+
+    fn temp(&mut self) -> u32 {
+        self.slot_count += 1;
+        self.slot_count - 1
+    }
+
+    fn label(&mut self) -> Label {
+        self.labels.push((None, Vec::new()));
+        Label(self.labels.len() - 1)
+    }
+
+    fn place(&mut self, label: Label) {
+        self.labels[label.0].0 = Some(self.instrs.len());
+    }
+
+    /// Emits an instruction whose jump operand is `label` (patched later).
+    fn emit_to(&mut self, instr: Instr, label: Label, span: Span) {
+        let at = self.emit(instr, span);
+        self.labels[label.0].1.push(at);
+    }
+
+    fn jump(&mut self, label: Label, span: Span) {
+        self.emit_to(Instr::Jump(0), label, span);
+    }
+
+    fn jump_if(&mut self, condition: Expr, when: bool, label: Label, span: Span) {
+        self.emit_to(
+            Instr::JumpIf {
+                condition,
+                when,
+                target: 0,
+            },
+            label,
+            span,
+        );
+    }
+
+    // ---- statements ----
+
+    fn body(&mut self, body: &'a [ast::Stmt]) -> Result {
+        body.iter().try_for_each(|stmt| self.stmt(stmt))
+    }
+
+    fn stmt(&mut self, stmt: &'a ast::Stmt) -> Result {
+        let span = stmt.span;
+        match &stmt.kind {
+            S::Expr(e) => {
+                let value = self.expr(e)?;
+                self.emit(Instr::Eval(value), span);
+            }
+            S::Assign { targets, value } => {
+                let value = self.expr(value)?;
+                if let [target] = targets.as_slice() {
+                    let target = self.target(target)?;
+                    self.emit(Instr::Store(target, value), span);
+                } else {
+                    let slot = self.temp();
+                    self.emit(Instr::Store(Target::Local(slot), value), span);
+                    for target in targets {
+                        let target = self.target(target)?;
+                        self.emit(Instr::Store(target, local(slot, span)), span);
+                    }
+                }
+            }
+            S::AugAssign { target, op, value } => {
+                let value = self.expr(value)?;
+                let target = self.target(target)?;
+                self.emit(Instr::AugAssign(target, *op, value), span);
+            }
+            S::AnnAssign { target, value, .. } => {
+                if let Some(value) = value {
+                    let value = self.expr(value)?;
+                    let target = self.target(target)?;
+                    self.emit(Instr::Store(target, value), span);
+                }
+            }
+            S::Delete(targets) => {
+                for target in targets {
+                    let target = self.target(target)?;
+                    self.emit(Instr::Delete(target), span);
+                }
+            }
+            S::Pass | S::Global(_) | S::Nonlocal(_) => {}
+            S::Break => self.break_or_continue(true, span),
+            S::Continue => self.break_or_continue(false, span),
+            S::Return(value) => {
+                let value = match value {
+                    Some(v) => self.expr(v)?,
+                    None => constant(Value::None, span),
+                };
+                self.return_value(value, span)?;
+            }
+            S::If { test, body, orelse } => {
+                let otherwise = self.label();
+                let end = self.label();
+                let test = self.expr(test)?;
+                self.jump_if(test, false, otherwise, span);
+                self.body(body)?;
+                if !orelse.is_empty() {
+                    self.jump(end, span);
+                }
+                self.place(otherwise);
+                self.body(orelse)?;
+                self.place(end);
+            }
+            S::While { test, body, orelse } => {
+                let top = self.instrs.len();
+                let otherwise = self.label();
+                let end = self.label();
+                let test = self.expr(test)?;
+                self.jump_if(test, false, otherwise, span);
+                self.exits.push(Exit::Loop { top, end });
+                self.body(body)?;
+                self.exits.pop();
+                self.emit(Instr::Jump(top as u32), span);
+                self.place(otherwise);
+                self.body(orelse)?;
+                self.place(end);
+            }
+            S::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => self.for_loop(*is_async, target, iter, body, orelse, span)?,
+            S::With {
+                is_async,
+                items,
+                body,
+            } => self.with(*is_async, items, body, span)?,
+            S::FunctionDef(def) => {
+                let function = self.function(def)?;
+                let value = self.decorate(&def.decorators, function)?;
+                let target = self.name_target(&def.name, self.binding_of_def(&def.name), span);
+                self.emit(Instr::Store(target, value), span);
+            }
+            S::ClassDef(class) => {
+                let value = self.class(class)?;
+                let value = self.decorate(&class.decorators, value)?;
+                let target = self.name_target(&class.name, self.binding_of_def(&class.name), span);
+                self.emit(Instr::Store(target, value), span);
+            }
+            S::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_statement(body, handlers, orelse, finalbody, span)?,
+            S::Raise { exc, cause } => {
+                let exception = exc.as_ref().map(|e| self.expr(e)).transpose()?;
+                let cause = cause.as_ref().map(|e| self.expr(e)).transpose()?;
+                self.emit(Instr::Raise { exception, cause }, span);
+            }
+            S::Assert { test, msg } => {
+                let test = self.expr(test)?;
+                let message = msg.as_ref().map(|m| self.expr(m)).transpose()?;
+                self.emit(Instr::Assert { test, message }, span);
+            }
+            S::Import(aliases) => {
+                for alias in aliases {
+                    let bound: ast::Name = match &alias.asname {
+                        Some(asname) => asname.clone(),
+                        None => alias.name.split('.').next().unwrap_or(&alias.name).into(),
+                    };
+                    let target = self.name_target(&bound, self.binding_of_def(&bound), alias.span);
+                    self.emit(
+                        Instr::Import {
+                            module: alias.name.clone(),
+                            bind_top: alias.asname.is_none(),
+                            target,
+                        },
+                        alias.span,
+                    );
+                }
+            }
+            S::ImportFrom { module, names } => {
+                let names = names
+                    .iter()
+                    .map(|alias| {
+                        let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
+                        let target = self.name_target(&bound, self.binding_of_def(&bound), alias.span);
+                        (alias.name.clone(), target)
+                    })
+                    .collect();
+                self.emit(
+                    Instr::ImportFrom {
+                        module: module.clone(),
+                        names,
+                    },
+                    span,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The binding of a name bound by `def`/`class`/`import`, which the
+    /// resolver recorded on no `Name` node: ask the scope directly.
+    fn binding_of_def(&self, name: &str) -> Binding {
+        if let Some(i) = self.scope.cell_names.iter().position(|n| &**n == name) {
+            return Binding::Cell(i as u32);
+        }
+        if let Some(i) = self.scope.free_vars.iter().position(|(n, _)| &**n == name) {
+            return Binding::Cell((self.scope.cell_names.len() + i) as u32);
+        }
+        if let Some(i) = self.scope.local_names.iter().position(|n| &**n == name) {
+            return Binding::Local(i as u32);
+        }
+        Binding::Namespace
+    }
+
+    fn name_target(&self, name: &ast::Name, binding: Binding, _span: Span) -> Target {
+        match binding {
+            Binding::Local(slot) => Target::Local(slot),
+            Binding::Cell(cell) => Target::Cell(cell),
+            Binding::Global => Target::Global(name.clone()),
+            Binding::Namespace | Binding::Unresolved => match self.body_kind {
+                BodyKind::Module => Target::Global(name.clone()),
+                _ => Target::Namespace(name.clone()),
+            },
+        }
+    }
+
+    fn decorate(&mut self, decorators: &'a [ast::Expr], value: Expr) -> Result<Expr> {
+        // Decorators are evaluated top to bottom and applied bottom to top.
+        let mut functions = Vec::new();
+        for d in decorators {
+            functions.push(self.expr(d)?);
+        }
+        let mut value = value;
+        while let Some(function) = functions.pop() {
+            let span = function.span;
+            value = Expr {
+                kind: ExprKind::Call(Box::new(function), vec![Argument::Positional(value)]),
+                span,
+            };
+        }
+        Ok(value)
+    }
+
+    /// Runs the exit actions between here and the innermost loop (for
+    /// `break`/`continue`) or the function (for `return`, `loop_only` false).
+    fn unwind_exits(&mut self, loop_only: bool, span: Span) -> Result<Option<(usize, Label)>> {
+        let saved = std::mem::take(&mut self.exits);
+        let mut result = None;
+        for exit in saved.iter().rev() {
+            match exit {
+                Exit::Loop { top, end } => {
+                    if loop_only {
+                        result = Some((*top, *end));
+                        break;
+                    }
+                }
+                Exit::TryBody => {
+                    self.emit(Instr::PopHandler, span);
+                }
+                Exit::Finally(finalbody) => {
+                    self.emit(Instr::PopHandler, span);
+                    // The finally body runs outside its own protection.
+                    let index = saved.iter().position(|e| std::ptr::eq(e, exit)).unwrap_or(0);
+                    self.exits = saved_prefix(&saved, index);
+                    self.body(finalbody)?;
+                    self.exits.clear();
+                }
+                Exit::Handler(handler) => {
+                    self.emit(Instr::PopException, span);
+                    if let Some(handler) = handler {
+                        self.unbind_handler_name(handler, span);
+                    }
+                }
+                Exit::With { exit_slot, is_async } => {
+                    self.emit(Instr::PopHandler, span);
+                    self.call_exit_with_nones(*exit_slot, *is_async, span);
+                }
+            }
+        }
+        self.exits = saved;
+        Ok(result)
+    }
+
+    fn break_or_continue(&mut self, is_break: bool, span: Span) {
+        // The resolver has checked that a loop encloses this statement.
+        if let Ok(Some((top, end))) = self.unwind_exits(true, span) {
+            if is_break {
+                self.jump(end, span);
+            } else {
+                self.emit(Instr::Jump(top as u32), span);
+            }
+        }
+    }
+
+    fn return_value(&mut self, value: Expr, span: Span) -> Result {
+        if self.exits.iter().all(|e| matches!(e, Exit::Loop { .. })) {
+            self.emit(Instr::Return(value), span);
+            return Ok(());
+        }
+        let slot = self.temp();
+        self.emit(Instr::Store(Target::Local(slot), value), span);
+        self.unwind_exits(false, span)?;
+        self.emit(Instr::Return(local(slot, span)), span);
+        Ok(())
+    }
+
+    fn for_loop(
+        &mut self,
+        is_async: bool,
+        target: &'a ast::Expr,
+        iter: &'a ast::Expr,
+        body: &'a [ast::Stmt],
+        orelse: &'a [ast::Stmt],
+        span: Span,
+    ) -> Result {
+        let iterable = self.expr(iter)?;
+        let slot = self.temp();
+        let otherwise = self.label();
+        let end = self.label();
+        if is_async {
+            let aiter = Expr {
+                kind: ExprKind::CallMethod(Box::new(iterable), "__aiter__".into(), vec![]),
+                span: iter.span,
+            };
+            self.emit(Instr::Store(Target::Local(slot), aiter), span);
+            let top = self.instrs.len();
+            let handler = self.label();
+            let item = self.temp();
+            self.emit_to(Instr::PushHandler(0), handler, span);
+            let anext = Expr {
+                kind: ExprKind::CallMethod(Box::new(local(slot, span)), "__anext__".into(), vec![]),
+                span: iter.span,
+            };
+            self.emit(
+                Instr::YieldFrom {
+                    value: anext,
+                    target: Some(Target::Local(item)),
+                    is_await: true,
+                },
+                span,
+            );
+            self.emit(Instr::PopHandler, span);
+            let target = self.target(target)?;
+            self.emit(Instr::Store(target, local(item, span)), span);
+            self.exits.push(Exit::Loop { top, end });
+            self.body(body)?;
+            self.exits.pop();
+            self.emit(Instr::Jump(top as u32), span);
+            self.place(handler);
+            let reraise = self.label();
+            let stop = Expr {
+                kind: ExprKind::Global("StopAsyncIteration".into()),
+                span,
+            };
+            self.emit_to(Instr::MatchException { class: stop, next: 0 }, reraise, span);
+            self.emit(Instr::PopException, span);
+            self.jump(otherwise, span);
+            self.place(reraise);
+            self.emit(Instr::Reraise, span);
+        } else {
+            self.emit(Instr::GetIter { iterable, slot }, iter.span);
+            let top = self.instrs.len();
+            let target = self.target(target)?;
+            self.emit_to(
+                Instr::ForIter {
+                    slot,
+                    target,
+                    exit: 0,
+                },
+                otherwise,
+                span,
+            );
+            self.exits.push(Exit::Loop { top, end });
+            self.body(body)?;
+            self.exits.pop();
+            self.emit(Instr::Jump(top as u32), span);
+        }
+        self.place(otherwise);
+        self.body(orelse)?;
+        self.place(end);
+        Ok(())
+    }
+
+    /// `with a as x, b as y: body` is `with a as x: with b as y: body`.
+    fn with(&mut self, is_async: bool, items: &'a [ast::WithItem], body: &'a [ast::Stmt], span: Span) -> Result {
+        let Some((item, rest)) = items.split_first() else {
+            return self.body(body);
+        };
+        let manager = self.expr(&item.context)?;
+        let manager_slot = self.temp();
+        let exit_slot = self.temp();
+        self.emit(Instr::Store(Target::Local(manager_slot), manager), span);
+        let (enter_name, exit_name) = if is_async {
+            ("__aenter__", "__aexit__")
+        } else {
+            ("__enter__", "__exit__")
+        };
+        let exit = Expr {
+            kind: ExprKind::Attribute(Box::new(local(manager_slot, span)), exit_name.into()),
+            span: item.context.span,
+        };
+        self.emit(Instr::Store(Target::Local(exit_slot), exit), span);
+        let enter = Expr {
+            kind: ExprKind::CallMethod(Box::new(local(manager_slot, span)), enter_name.into(), vec![]),
+            span: item.context.span,
+        };
+        let entered = self.temp();
+        if is_async {
+            self.emit(
+                Instr::YieldFrom {
+                    value: enter,
+                    target: Some(Target::Local(entered)),
+                    is_await: true,
+                },
+                span,
+            );
+        } else {
+            self.emit(Instr::Store(Target::Local(entered), enter), span);
+        }
+        let handler = self.label();
+        let end = self.label();
+        self.emit_to(Instr::PushHandler(0), handler, span);
+        if let Some(target) = &item.target {
+            let target = self.target(target)?;
+            self.emit(Instr::Store(target, local(entered, span)), span);
+        }
+        self.exits.push(Exit::With { exit_slot, is_async });
+        self.with(is_async, rest, body, span)?;
+        self.exits.pop();
+        self.emit(Instr::PopHandler, span);
+        self.call_exit_with_nones(exit_slot, is_async, span);
+        self.jump(end, span);
+        // On an exception: `if not exit(type, value, traceback): raise`.
+        self.place(handler);
+        let current = Expr {
+            kind: ExprKind::CurrentException,
+            span,
+        };
+        let exception_type = Expr {
+            kind: ExprKind::Call(
+                Box::new(Expr {
+                    kind: ExprKind::Global("type".into()),
+                    span,
+                }),
+                vec![Argument::Positional(Expr {
+                    kind: ExprKind::CurrentException,
+                    span,
+                })],
+            ),
+            span,
+        };
+        let call = Expr {
+            kind: ExprKind::Call(
+                Box::new(local(exit_slot, span)),
+                vec![
+                    Argument::Positional(exception_type),
+                    Argument::Positional(current),
+                    Argument::Positional(constant(Value::None, span)),
+                ],
+            ),
+            span,
+        };
+        let suppress = self.temp();
+        if is_async {
+            self.emit(
+                Instr::YieldFrom {
+                    value: call,
+                    target: Some(Target::Local(suppress)),
+                    is_await: true,
+                },
+                span,
+            );
+        } else {
+            self.emit(Instr::Store(Target::Local(suppress), call), span);
+        }
+        let swallow = self.label();
+        self.jump_if(local(suppress, span), true, swallow, span);
+        self.emit(Instr::Reraise, span);
+        self.place(swallow);
+        self.emit(Instr::PopException, span);
+        self.place(end);
+        Ok(())
+    }
+
+    fn call_exit_with_nones(&mut self, exit_slot: u32, is_async: bool, span: Span) {
+        let none = || Argument::Positional(constant(Value::None, span));
+        let call = Expr {
+            kind: ExprKind::Call(Box::new(local(exit_slot, span)), vec![none(), none(), none()]),
+            span,
+        };
+        if is_async {
+            self.emit(
+                Instr::YieldFrom {
+                    value: call,
+                    target: None,
+                    is_await: true,
+                },
+                span,
+            );
+        } else {
+            self.emit(Instr::Eval(call), span);
+        }
+    }
+
+    fn try_statement(
+        &mut self,
+        body: &'a [ast::Stmt],
+        handlers: &'a [ast::ExceptHandler],
+        orelse: &'a [ast::Stmt],
+        finalbody: &'a [ast::Stmt],
+        span: Span,
+    ) -> Result {
+        let finally_handler = self.label();
+        let end = self.label();
+        if !finalbody.is_empty() {
+            self.emit_to(Instr::PushHandler(0), finally_handler, span);
+            self.exits.push(Exit::Finally(finalbody));
+        }
+        if handlers.is_empty() {
+            self.body(body)?;
+        } else {
+            let except = self.label();
+            let after = self.label();
+            self.emit_to(Instr::PushHandler(0), except, span);
+            self.exits.push(Exit::TryBody);
+            self.body(body)?;
+            self.exits.pop();
+            self.emit(Instr::PopHandler, span);
+            self.body(orelse)?;
+            self.jump(after, span);
+            self.place(except);
+            for handler in handlers {
+                let next = self.label();
+                if let Some(class) = &handler.kind {
+                    let class = self.expr(class)?;
+                    self.emit_to(Instr::MatchException { class, next: 0 }, next, handler.span);
+                }
+                if let Some(name) = &handler.name {
+                    let target = self.name_target(name, handler.name_binding, handler.span);
+                    let current = Expr {
+                        kind: ExprKind::CurrentException,
+                        span: handler.span,
+                    };
+                    self.emit(Instr::Store(target, current), handler.span);
+                }
+                self.exits.push(Exit::Handler(Some(handler)));
+                self.body(&handler.body)?;
+                self.exits.pop();
+                self.emit(Instr::PopException, handler.span);
+                self.unbind_handler_name(handler, handler.span);
+                self.jump(after, handler.span);
+                self.place(next);
+            }
+            self.emit(Instr::Reraise, span);
+            self.place(after);
+        }
+        if !finalbody.is_empty() {
+            self.exits.pop();
+            self.emit(Instr::PopHandler, span);
+            self.body(finalbody)?;
+            self.jump(end, span);
+            self.place(finally_handler);
+            self.exits.push(Exit::Handler(None));
+            self.body(finalbody)?;
+            self.exits.pop();
+            self.emit(Instr::Reraise, span);
+        }
+        self.place(end);
+        Ok(())
+    }
+
+    /// `except E as name` ends with `name = None; del name`, as in CPython.
+    fn unbind_handler_name(&mut self, handler: &ast::ExceptHandler, span: Span) {
+        if let Some(name) = &handler.name {
+            let target = self.name_target(name, handler.name_binding, span);
+            self.emit(Instr::Store(target, constant(Value::None, span)), span);
+            let target = self.name_target(name, handler.name_binding, span);
+            self.emit(Instr::Delete(target), span);
+        }
+    }
+
+    // ---- definitions ----
+
+    fn child_qualname(&self, name: &str) -> ast::Name {
+        match self.body_kind {
+            BodyKind::Module => name.into(),
+            BodyKind::Class => format!("{}.{}", self.qualname, name).into(),
+            BodyKind::Function => format!("{}.<locals>.{}", self.qualname, name).into(),
+        }
+    }
+
+    fn function(&mut self, def: &'a ast::FunctionDef) -> Result<Expr> {
+        let mut defaults = Vec::new();
+        for param in def.params.posonly.iter().chain(&def.params.args) {
+            if let Some(d) = &param.default {
+                defaults.push(self.expr(d)?);
+            }
+        }
+        let mut kw_defaults = Vec::new();
+        for param in &def.params.kwonly {
+            kw_defaults.push(param.default.as_ref().map(|d| self.expr(d)).transpose()?);
+        }
+        let flavor = match (def.is_async, def.scope.is_generator) {
+            (true, true) => Flavor::AsyncGenerator,
+            (true, false) => Flavor::Coroutine,
+            (false, true) => Flavor::Generator,
+            (false, false) => Flavor::Plain,
+        };
+        let qualname = self.child_qualname(&def.name);
+        let mut builder = Builder::new(self.source.clone(), def.name.clone(), qualname, &def.scope, flavor);
+        builder.body(&def.body)?;
+        let end = Span::new(def.span.end as usize, def.span.end as usize);
+        builder.emit(Instr::Return(constant(Value::None, end)), end);
+        let signature = Signature {
+            positional: def
+                .params
+                .posonly
+                .iter()
+                .chain(&def.params.args)
+                .map(|p| p.name.clone())
+                .collect(),
+            posonly_count: def.params.posonly.len(),
+            has_varargs: def.params.vararg.is_some(),
+            kwonly: def.params.kwonly.iter().map(|p| p.name.clone()).collect(),
+            has_varkw: def.params.kwarg.is_some(),
+        };
+        let code = builder.finish(signature, def.span);
+        let template = FunctionTemplate {
+            code: Rc::new(code),
+            defaults,
+            kw_defaults,
+            closure: def.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
+            comprehension: None,
+        };
+        Ok(Expr {
+            kind: ExprKind::MakeFunction(Rc::new(template)),
+            span: def.span,
+        })
+    }
+
+    fn class(&mut self, class: &'a ast::ClassDef) -> Result<Expr> {
+        let bases = class
+            .bases
+            .iter()
+            .map(|arg| self.argument(arg))
+            .collect::<Result<Vec<_>>>()?;
+        let qualname = self.child_qualname(&class.name);
+        let mut builder = Builder::new(self.source.clone(), class.name.clone(), qualname, &class.scope, Flavor::Plain);
+        builder.body_kind = BodyKind::Class;
+        builder.body(&class.body)?;
+        let end = Span::new(class.span.end as usize, class.span.end as usize);
+        builder.emit(Instr::Return(constant(Value::None, end)), end);
+        let body = builder.finish(Signature::default(), class.span);
+        Ok(Expr {
+            kind: ExprKind::MakeClass(Rc::new(ClassTemplate {
+                name: class.name.clone(),
+                body: Rc::new(body),
+                bases,
+                closure: class.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
+            })),
+            span: class.span,
+        })
+    }
+
+    fn comprehension(&mut self, comp: &'a ast::Comprehension, span: Span) -> Result<Expr> {
+        if comp.generators.iter().any(|g| g.is_async) || suspends_in_comprehension(comp) {
+            return Err(not_supported("asynchronous comprehensions", span));
+        }
+        let Some(first) = comp.generators.first() else {
+            return Err(not_supported("empty comprehensions", span));
+        };
+        let first_iter = self.expr(&first.iter)?;
+        let (name, flavor) = match comp.kind {
+            ast::ComprehensionKind::List => ("<listcomp>", Flavor::Plain),
+            ast::ComprehensionKind::Set => ("<setcomp>", Flavor::Plain),
+            ast::ComprehensionKind::Dict => ("<dictcomp>", Flavor::Plain),
+            ast::ComprehensionKind::Generator => ("<genexpr>", Flavor::Generator),
+        };
+        let qualname = self.child_qualname(name);
+        let mut b = Builder::new(self.source.clone(), name.into(), qualname, &comp.scope, flavor);
+        let result = b.temp();
+        let initial = match comp.kind {
+            ast::ComprehensionKind::List => Some(ExprKind::List(vec![])),
+            ast::ComprehensionKind::Set => Some(ExprKind::Set(vec![])),
+            ast::ComprehensionKind::Dict => Some(ExprKind::Dict(vec![])),
+            ast::ComprehensionKind::Generator => None,
+        };
+        if let Some(kind) = initial {
+            b.emit(Instr::Store(Target::Local(result), Expr { kind, span }), span);
+        }
+        // `.0`, the iterator of the first iterable, is parameter slot 0.
+        let mut loops = Vec::new();
+        for (i, generator) in comp.generators.iter().enumerate() {
+            let slot = if i == 0 {
+                0
+            } else {
+                let iterable = b.expr(&generator.iter)?;
+                let slot = b.temp();
+                b.emit(Instr::GetIter { iterable, slot }, generator.iter.span);
+                slot
+            };
+            let top = b.instrs.len();
+            let exit = b.label();
+            let target = b.target(&generator.target)?;
+            b.emit_to(Instr::ForIter { slot, target, exit: 0 }, exit, span);
+            for condition in &generator.conditions {
+                let condition = b.expr(condition)?;
+                b.emit(
+                    Instr::JumpIf {
+                        condition,
+                        when: false,
+                        target: top as u32,
+                    },
+                    span,
+                );
+            }
+            loops.push((top, exit));
+        }
+        let element = b.expr(&comp.element)?;
+        match comp.kind {
+            ast::ComprehensionKind::List | ast::ComprehensionKind::Set => {
+                let method = if comp.kind == ast::ComprehensionKind::List { "append" } else { "add" };
+                let call = ExprKind::CallMethod(Box::new(local(result, span)), method.into(), vec![Argument::Positional(element)]);
+                b.emit(Instr::Eval(Expr { kind: call, span }), span);
+            }
+            ast::ComprehensionKind::Dict => {
+                let value = match &comp.value {
+                    Some(v) => b.expr(v)?,
+                    None => constant(Value::None, span),
+                };
+                let target = Target::Subscript(local(result, span), element);
+                b.emit(Instr::Store(target, value), span);
+            }
+            ast::ComprehensionKind::Generator => {
+                b.emit(Instr::Yield { value: element, target: None }, span);
+            }
+        }
+        for (top, exit) in loops.into_iter().rev() {
+            b.emit(Instr::Jump(top as u32), span);
+            b.place(exit);
+        }
+        let returned = if comp.kind == ast::ComprehensionKind::Generator {
+            constant(Value::None, span)
+        } else {
+            local(result, span)
+        };
+        b.emit(Instr::Return(returned), span);
+        let signature = Signature {
+            positional: vec![".0".into()],
+            ..Signature::default()
+        };
+        let code = b.finish(signature, span);
+        let template = FunctionTemplate {
+            code: Rc::new(code),
+            defaults: vec![],
+            kw_defaults: vec![],
+            closure: comp.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
+            comprehension: Some(comp.kind),
+        };
+        Ok(Expr {
+            kind: ExprKind::Comprehension(Rc::new(template), Box::new(first_iter)),
+            span,
+        })
+    }
+
+    // ---- targets ----
+
+    fn target(&mut self, target: &'a ast::Expr) -> Result<Target> {
+        Ok(match &target.kind {
+            K::Name { id, binding } => self.name_target(id, *binding, target.span),
+            K::Attribute { value, attr } => Target::Attribute(self.expr(value)?, attr.clone()),
+            K::Subscript { value, index } => {
+                let (value, index) = self.pair(value, index)?;
+                Target::Subscript(value, index)
+            }
+            K::Tuple(items) | K::List(items) => {
+                let starred = items.iter().position(|i| matches!(i.kind, K::Starred(_)));
+                let items = items
+                    .iter()
+                    .map(|item| match &item.kind {
+                        K::Starred(inner) => self.target(inner),
+                        _ => self.target(item),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Target::Unpack { items, starred }
+            }
+            K::Starred(inner) => self.target(inner)?,
+            _ => {
+                return Err(SyntaxError {
+                    kind: SyntaxErrorKind::SyntaxError,
+                    message: "cannot assign to expression".into(),
+                    span: target.span,
+                    hint: None,
+                    incomplete_input: false,
+                })
+            }
+        })
+    }
+
+    // ---- expressions ----
+
+    /// Lowers two operands evaluated in order, spilling the first to a
+    /// temporary when the second suspends.
+    fn pair(&mut self, first: &'a ast::Expr, second: &'a ast::Expr) -> Result<(Expr, Expr)> {
+        let mut v = self.ordered(&[first, second])?;
+        let b = v.pop().unwrap_or_else(|| constant(Value::None, second.span));
+        let a = v.pop().unwrap_or_else(|| constant(Value::None, first.span));
+        Ok((a, b))
+    }
+
+    /// Lowers operands evaluated left to right: those before the last one
+    /// that suspends are computed into temporaries first, so a suspension
+    /// point never reorders evaluation.
+    fn ordered(&mut self, operands: &[&'a ast::Expr]) -> Result<Vec<Expr>> {
+        let last_suspending = operands.iter().rposition(|e| suspends(e));
+        operands
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if last_suspending.is_some_and(|last| i < last) {
+                    self.spill(e)
+                } else {
+                    self.expr(e)
+                }
+            })
+            .collect()
+    }
+
+    fn spill(&mut self, e: &'a ast::Expr) -> Result<Expr> {
+        let value = self.expr(e)?;
+        if matches!(value.kind, ExprKind::Const(_)) {
+            return Ok(value);
+        }
+        let slot = self.temp();
+        self.emit(Instr::Store(Target::Local(slot), value), e.span);
+        Ok(local(slot, e.span))
+    }
+
+    fn suspend(&mut self, value: Expr, kind: Suspension, span: Span) -> Expr {
+        let slot = self.temp();
+        let target = Some(Target::Local(slot));
+        let instr = match kind {
+            Suspension::Yield => Instr::Yield { value, target },
+            Suspension::YieldFrom => Instr::YieldFrom {
+                value,
+                target,
+                is_await: false,
+            },
+            Suspension::Await => Instr::YieldFrom {
+                value,
+                target,
+                is_await: true,
+            },
+        };
+        self.emit(instr, span);
+        local(slot, span)
+    }
+
+    fn expr(&mut self, e: &'a ast::Expr) -> Result<Expr> {
+        let span = e.span;
+        let kind = match &e.kind {
+            K::Name { id, binding } => match binding {
+                Binding::Local(slot) => ExprKind::Local(*slot),
+                Binding::Cell(cell) => ExprKind::Cell(*cell),
+                Binding::Global => ExprKind::Global(id.clone()),
+                Binding::Namespace | Binding::Unresolved => match self.name_target(id, *binding, span) {
+                    Target::Global(name) => ExprKind::Global(name),
+                    _ => ExprKind::Namespace(id.clone()),
+                },
+            },
+            K::Constant(c) => ExprKind::Const(match c {
+                ast::Constant::None => Value::None,
+                ast::Constant::True => Value::Bool(true),
+                ast::Constant::False => Value::Bool(false),
+                ast::Constant::Ellipsis => Value::Ellipsis,
+                ast::Constant::Int(i) => Value::Int(*i),
+                ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),
+                ast::Constant::Float(f) => Value::Float(*f),
+                ast::Constant::Str(s) => Value::str(&**s),
+            }),
+            K::FString(parts) => ExprKind::FString(self.fstring(parts)?),
+            K::List(items) => ExprKind::List(self.elements(items)?),
+            K::Tuple(items) => {
+                let elements = self.elements(items)?;
+                if let Some(values) = constant_values(&elements) {
+                    ExprKind::Const(Value::tuple(values))
+                } else {
+                    ExprKind::Tuple(elements)
+                }
+            }
+            K::Set(items) => ExprKind::Set(self.elements(items)?),
+            K::Dict(items) => {
+                let mut operands = Vec::new();
+                for item in items {
+                    match item {
+                        ast::DictItem::KeyValue(k, v) => {
+                            operands.push(k);
+                            operands.push(v);
+                        }
+                        ast::DictItem::Unpack(m) => operands.push(m),
+                    }
+                }
+                let mut lowered = self.ordered(&operands)?.into_iter();
+                let mut elements = Vec::new();
+                for item in items {
+                    let mut next = || lowered.next().unwrap_or_else(|| constant(Value::None, span));
+                    elements.push(match item {
+                        ast::DictItem::KeyValue(..) => {
+                            let k = next();
+                            DictElement::Pair(k, next())
+                        }
+                        ast::DictItem::Unpack(_) => DictElement::Unpack(next()),
+                    });
+                }
+                ExprKind::Dict(elements)
+            }
+            K::Starred(_) => {
+                return Err(SyntaxError {
+                    kind: SyntaxErrorKind::SyntaxError,
+                    message: "can't use starred expression here".into(),
+                    span,
+                    hint: None,
+                    incomplete_input: false,
+                })
+            }
+            K::Attribute { value, attr } => ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone()),
+            K::Subscript { value, index } => {
+                let (value, index) = self.pair(value, index)?;
+                ExprKind::Subscript(Box::new(value), Box::new(index))
+            }
+            K::Slice { lower, upper, step } => {
+                let parts: Vec<&ast::Expr> = [lower, upper, step].into_iter().flatten().map(|b| &**b).collect();
+                let mut lowered = self.ordered(&parts)?.into_iter();
+                let mut take = |present: bool| if present { lowered.next().map(Box::new) } else { None };
+                let lower = take(lower.is_some());
+                let upper = take(upper.is_some());
+                let step = take(step.is_some());
+                ExprKind::Slice(lower, upper, step)
+            }
+            K::Call { func, args } => return self.call(func, args, span),
+            K::UnaryOp { op, operand } => ExprKind::Unary(*op, Box::new(self.expr(operand)?)),
+            K::BinOp { left, op, right } => {
+                let (left, right) = self.pair(left, right)?;
+                ExprKind::Binary(*op, Box::new(left), Box::new(right))
+            }
+            K::BoolOp { op, values } => return self.bool_op(*op, values, span),
+            K::Compare { left, ops } => {
+                let mut operands: Vec<&ast::Expr> = vec![left];
+                operands.extend(ops.iter().map(|(_, e)| e));
+                if operands[1..].iter().any(|e| suspends(e)) {
+                    return Err(not_supported("'await' inside chained comparisons", span));
+                }
+                let mut lowered = self.ordered(&operands)?.into_iter();
+                let left = lowered.next().unwrap_or_else(|| constant(Value::None, span));
+                let rest = ops.iter().map(|(op, _)| *op).zip(lowered).collect();
+                ExprKind::Compare(Box::new(left), rest)
+            }
+            K::IfExp { test, body, orelse } => {
+                if suspends(body) || suspends(orelse) {
+                    let slot = self.temp();
+                    let otherwise = self.label();
+                    let end = self.label();
+                    let test = self.expr(test)?;
+                    self.jump_if(test, false, otherwise, span);
+                    let body = self.expr(body)?;
+                    self.emit(Instr::Store(Target::Local(slot), body), span);
+                    self.jump(end, span);
+                    self.place(otherwise);
+                    let orelse = self.expr(orelse)?;
+                    self.emit(Instr::Store(Target::Local(slot), orelse), span);
+                    self.place(end);
+                    return Ok(local(slot, span));
+                }
+                let test = self.expr(test)?;
+                ExprKind::IfExp(Box::new(test), Box::new(self.expr(body)?), Box::new(self.expr(orelse)?))
+            }
+            K::Lambda(def) => return self.function(def),
+            K::Comprehension(comp) => return self.comprehension(comp, span),
+            K::Await(inner) => {
+                let value = self.expr(inner)?;
+                return Ok(self.suspend(value, Suspension::Await, span));
+            }
+            K::Yield(value) => {
+                let value = match value {
+                    Some(v) => self.expr(v)?,
+                    None => constant(Value::None, span),
+                };
+                return Ok(self.suspend(value, Suspension::Yield, span));
+            }
+            K::YieldFrom(value) => {
+                let value = self.expr(value)?;
+                return Ok(self.suspend(value, Suspension::YieldFrom, span));
+            }
+            K::NamedExpr { target, value } => {
+                let value = self.expr(value)?;
+                let target = self.target(target)?;
+                ExprKind::NamedExpr(Box::new(target), Box::new(value))
+            }
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn bool_op(&mut self, op: ast::BoolOp, values: &'a [ast::Expr], span: Span) -> Result<Expr> {
+        let Some((first, rest)) = values.split_first() else {
+            return Ok(constant(Value::None, span));
+        };
+        if rest.iter().any(suspends) {
+            // Short-circuit with jumps so a later operand's suspension only
+            // happens when that operand is reached.
+            let slot = self.temp();
+            let end = self.label();
+            let first = self.expr(first)?;
+            self.emit(Instr::Store(Target::Local(slot), first), span);
+            for value in rest {
+                self.jump_if(local(slot, span), op == ast::BoolOp::Or, end, span);
+                let value = self.expr(value)?;
+                self.emit(Instr::Store(Target::Local(slot), value), span);
+            }
+            self.place(end);
+            return Ok(local(slot, span));
+        }
+        let mut result = self.expr(first)?;
+        for value in rest {
+            let right = self.expr(value)?;
+            let kind = match op {
+                ast::BoolOp::And => ExprKind::And(Box::new(result), Box::new(right)),
+                ast::BoolOp::Or => ExprKind::Or(Box::new(result), Box::new(right)),
+            };
+            result = Expr { kind, span };
+        }
+        Ok(result)
+    }
+
+    fn call(&mut self, func: &'a ast::Expr, args: &'a [ast::Arg], span: Span) -> Result<Expr> {
+        let mut operands: Vec<&ast::Expr> = Vec::new();
+        let method = match &func.kind {
+            K::Attribute { value, attr } => {
+                operands.push(value);
+                Some(attr.clone())
+            }
+            _ => {
+                operands.push(func);
+                None
+            }
+        };
+        for arg in args {
+            operands.push(match arg {
+                ast::Arg::Positional(e) | ast::Arg::Star(e) | ast::Arg::DoubleStar(e) => e,
+                ast::Arg::Keyword { value, .. } => value,
+            });
+        }
+        let mut lowered = self.ordered(&operands)?.into_iter();
+        let callee = lowered.next().unwrap_or_else(|| constant(Value::None, span));
+        let arguments = args
+            .iter()
+            .zip(lowered)
+            .map(|(arg, value)| match arg {
+                ast::Arg::Positional(_) => Argument::Positional(value),
+                ast::Arg::Star(_) => Argument::Starred(value),
+                ast::Arg::DoubleStar(_) => Argument::DoubleStarred(value),
+                ast::Arg::Keyword { name, .. } => Argument::Keyword(name.clone(), value),
+            })
+            .collect();
+        let kind = match method {
+            Some(name) => ExprKind::CallMethod(Box::new(callee), name, arguments),
+            None => ExprKind::Call(Box::new(callee), arguments),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn argument(&mut self, arg: &'a ast::Arg) -> Result<Argument> {
+        Ok(match arg {
+            ast::Arg::Positional(e) => Argument::Positional(self.expr(e)?),
+            ast::Arg::Star(e) => Argument::Starred(self.expr(e)?),
+            ast::Arg::DoubleStar(e) => Argument::DoubleStarred(self.expr(e)?),
+            ast::Arg::Keyword { name, value, .. } => Argument::Keyword(name.clone(), self.expr(value)?),
+        })
+    }
+
+    fn elements(&mut self, items: &'a [ast::Expr]) -> Result<Vec<Element>> {
+        let operands: Vec<&ast::Expr> = items
+            .iter()
+            .map(|item| match &item.kind {
+                K::Starred(inner) => &**inner,
+                _ => item,
+            })
+            .collect();
+        let lowered = self.ordered(&operands)?;
+        Ok(items
+            .iter()
+            .zip(lowered)
+            .map(|(item, value)| match item.kind {
+                K::Starred(_) => Element::Starred(value),
+                _ => Element::Single(value),
+            })
+            .collect())
+    }
+
+    fn fstring(&mut self, parts: &'a [ast::FStringPart]) -> Result<Vec<ir::FStringPart>> {
+        let mut lowered = Vec::new();
+        for part in parts {
+            match part {
+                ast::FStringPart::Literal(text) => lowered.push(ir::FStringPart::Literal(text.clone())),
+                ast::FStringPart::Replacement {
+                    value,
+                    debug_text,
+                    conversion,
+                    format_spec,
+                } => {
+                    if let Some(text) = debug_text {
+                        lowered.push(ir::FStringPart::Literal(text.clone()));
+                    }
+                    let conversion = match (conversion, debug_text, format_spec) {
+                        (Some(c), _, _) => Some(*c),
+                        // `f"{x=}"` shows the repr unless a spec is given.
+                        (None, Some(_), None) => Some('r'),
+                        _ => None,
+                    };
+                    let value = self.expr(value)?;
+                    let spec = format_spec.as_ref().map(|s| self.fstring(s)).transpose()?;
+                    lowered.push(ir::FStringPart::Value { value, conversion, spec });
+                }
+            }
+        }
+        Ok(lowered)
+    }
+}
+
+fn saved_prefix<'a>(exits: &[Exit<'a>], len: usize) -> Vec<Exit<'a>> {
+    exits[..len]
+        .iter()
+        .map(|exit| match exit {
+            Exit::Loop { top, end } => Exit::Loop { top: *top, end: *end },
+            Exit::TryBody => Exit::TryBody,
+            Exit::Finally(body) => Exit::Finally(body),
+            Exit::Handler(h) => Exit::Handler(*h),
+            Exit::With { exit_slot, is_async } => Exit::With {
+                exit_slot: *exit_slot,
+                is_async: *is_async,
+            },
+        })
+        .collect()
+}
+
+fn constant_values(elements: &[Element]) -> Option<Vec<Value>> {
+    elements
+        .iter()
+        .map(|e| match e {
+            Element::Single(Expr {
+                kind: ExprKind::Const(v),
+                ..
+            }) => Some(v.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy)]
+enum Suspension {
+    Yield,
+    YieldFrom,
+    Await,
+}
+
+/// Whether evaluating `e` can suspend the frame (a `yield` or `await` not
+/// inside a nested scope).
+fn suspends(e: &ast::Expr) -> bool {
+    match &e.kind {
+        K::Await(_) | K::Yield(_) | K::YieldFrom(_) => true,
+        K::Name { .. } | K::Constant(_) | K::Lambda(_) => false,
+        K::Comprehension(comp) => comp.generators.first().is_some_and(|g| suspends(&g.iter)),
+        K::FString(parts) => fstring_suspends(parts),
+        K::List(items) | K::Tuple(items) | K::Set(items) => items.iter().any(suspends),
+        K::Dict(items) => items.iter().any(|item| match item {
+            ast::DictItem::KeyValue(k, v) => suspends(k) || suspends(v),
+            ast::DictItem::Unpack(m) => suspends(m),
+        }),
+        K::Starred(inner) | K::UnaryOp { operand: inner, .. } => suspends(inner),
+        K::Attribute { value, .. } => suspends(value),
+        K::Subscript { value, index } => suspends(value) || suspends(index),
+        K::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().any(|b| suspends(b)),
+        K::Call { func, args } => {
+            suspends(func)
+                || args.iter().any(|arg| match arg {
+                    ast::Arg::Positional(e) | ast::Arg::Star(e) | ast::Arg::DoubleStar(e) => suspends(e),
+                    ast::Arg::Keyword { value, .. } => suspends(value),
+                })
+        }
+        K::BinOp { left, right, .. } => suspends(left) || suspends(right),
+        K::BoolOp { values, .. } => values.iter().any(suspends),
+        K::Compare { left, ops } => suspends(left) || ops.iter().any(|(_, e)| suspends(e)),
+        K::IfExp { test, body, orelse } => suspends(test) || suspends(body) || suspends(orelse),
+        K::NamedExpr { value, .. } => suspends(value),
+    }
+}
+
+fn fstring_suspends(parts: &[ast::FStringPart]) -> bool {
+    parts.iter().any(|part| match part {
+        ast::FStringPart::Literal(_) => false,
+        ast::FStringPart::Replacement { value, format_spec, .. } => {
+            suspends(value) || format_spec.as_ref().is_some_and(|s| fstring_suspends(s))
+        }
+    })
+}
+
+/// Whether a comprehension's own body (not its first iterable) awaits.
+fn suspends_in_comprehension(comp: &ast::Comprehension) -> bool {
+    suspends(&comp.element)
+        || comp.value.as_ref().is_some_and(suspends)
+        || comp.generators.iter().enumerate().any(|(i, g)| {
+            (i > 0 && suspends(&g.iter)) || g.conditions.iter().any(suspends)
+        })
+}

@@ -1,0 +1,4 @@
+//! From the resolved AST to the code the evaluator runs.
+
+pub mod ir;
+pub mod lower;

@@ -1,0 +1,120 @@
+//! Error reports on stderr: syntax errors and uncaught exceptions, rendered
+//! with ariadne against the source, then CPython's exact last line.
+//! The only module that knows ariadne.
+
+use std::io::Write;
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+
+use crate::runtime::error::PyErr;
+use crate::runtime::interp::Interp;
+use crate::runtime::value::Value;
+use crate::syntax::error::SyntaxError;
+use crate::syntax::span::Span;
+
+/// The 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The text of the line holding a byte offset, without indentation.
+fn line_text(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text[start..end].trim()
+}
+
+/// An ariadne snippet of `span` with a label, to stderr.
+fn render(name: &str, text: &str, span: Span, kind: ReportKind, message: &str, label: &str, hint: Option<&str>) {
+    let start = (span.start as usize).min(text.len());
+    let end = (span.end as usize).clamp(start, text.len());
+    let mut report = Report::build(kind, (name, start..end))
+        .with_config(Config::default().with_index_type(IndexType::Byte).with_color(false))
+        .with_message(message)
+        .with_label(Label::new((name, start..end)).with_message(label));
+    if let Some(hint) = hint {
+        report = report.with_help(hint);
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = report.finish().write((name, Source::from(text)), &mut stderr);
+}
+
+pub fn report_syntax_error(name: &str, text: &str, error: &SyntaxError) {
+    if !text.is_empty() {
+        render(name, text, error.span, ReportKind::Error, error.kind.name(), &error.message, error.hint.as_deref());
+    }
+    eprintln!("{}: {}", error.kind.name(), error.message);
+}
+
+/// Prints an uncaught exception the way CPython does — the chain of
+/// causes and contexts, each with its traceback — with the innermost
+/// frame's span rendered by ariadne.
+pub fn report_exception(interp: &mut Interp, error: &PyErr) {
+    let mut chain = vec![(error.clone(), "")];
+    let mut current = error.clone();
+    while let Some(data) = &current.0.exception {
+        let (next, text) = match (&*data.cause.borrow(), &*data.context.borrow(), data.suppress_context.get()) {
+            (Some(Value::Instance(cause)), _, _) => (
+                cause.clone(),
+                "\nThe above exception was the direct cause of the following exception:\n",
+            ),
+            (_, Some(Value::Instance(context)), false) => (
+                context.clone(),
+                "\nDuring handling of the above exception, another exception occurred:\n",
+            ),
+            _ => break,
+        };
+        if chain.iter().any(|(e, _)| std::rc::Rc::ptr_eq(&e.0, &next)) || chain.len() > 100 {
+            break;
+        }
+        chain.last_mut().map(|last| last.1 = text);
+        current = PyErr(next);
+        chain.push((current.clone(), ""));
+    }
+    for (index, (exception, _)) in chain.iter().enumerate().rev() {
+        print_one(interp, exception, index == 0);
+        if index > 0 {
+            eprintln!("{}", chain[index - 1].1);
+        }
+    }
+    let _ = std::io::stderr().flush();
+}
+
+fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
+    let entries = error
+        .0
+        .exception
+        .as_ref()
+        .map(|d| d.traceback.borrow().clone())
+        .unwrap_or_default();
+    if !entries.is_empty() {
+        eprintln!("Traceback (most recent call last):");
+        for entry in entries.iter().rev() {
+            let source = &entry.code.source;
+            let line = line_of(&source.text, entry.span.start as usize);
+            eprintln!("  File \"{}\", line {}, in {}", source.name, line, entry.code.name);
+            let text = line_text(&source.text, entry.span.start as usize);
+            if !text.is_empty() {
+                eprintln!("    {text}");
+            }
+        }
+    }
+    let message = interp.exception_str(&error.0).unwrap_or_default();
+    let name = error.class_name().to_string();
+    if innermost_snippet {
+        if let Some(entry) = entries.first() {
+            let source = &entry.code.source;
+            render(&source.name, &source.text, entry.span, ReportKind::Error, &name, &message, None);
+        }
+    }
+    if message.is_empty() {
+        eprintln!("{name}");
+    } else {
+        eprintln!("{name}: {message}");
+    }
+}

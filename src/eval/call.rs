@@ -1,0 +1,372 @@
+//! Calling: binding arguments to parameters, running function frames,
+//! making generators and coroutines, instantiating classes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::frame::{Frame, Outcome};
+use crate::compile::ir::Flavor;
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::generator::{Generator, GeneratorKind};
+use crate::runtime::interp::{linearize, Interp};
+use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, Namespace};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+impl Interp {
+    /// Calls any callable value.
+    pub fn call(&mut self, callable: &Value, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+        match callable {
+            Value::Function(function) => self.call_function(function, args, kwargs),
+            Value::Builtin(builtin) => match &builtin.receiver {
+                None => (builtin.func)(self, args, kwargs),
+                Some(receiver) => {
+                    let mut full = Vec::with_capacity(args.len() + 1);
+                    full.push(receiver.clone());
+                    full.extend_from_slice(args);
+                    (builtin.func)(self, &full, kwargs)
+                }
+            },
+            Value::BoundMethod(method) => {
+                let mut full = Vec::with_capacity(args.len() + 1);
+                full.push(method.receiver.clone());
+                full.extend_from_slice(args);
+                self.call(&method.function, &full, kwargs)
+            }
+            Value::Type(class) => self.instantiate(class, args, kwargs),
+            _ => {
+                if let Value::Instance(_) | Value::Native(_) = callable {
+                    if let Some(call) = self.lookup_special(callable, "__call__") {
+                        return self.call_bound(&call, callable, args, kwargs);
+                    }
+                }
+                Err(self.type_error(format!("'{}' object is not callable", self.type_name(callable))))
+            }
+        }
+    }
+
+    /// Calls a class attribute as a method of `receiver`.
+    pub fn call_bound(&mut self, function: &Value, receiver: &Value, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+        let mut full = Vec::with_capacity(args.len() + 1);
+        full.push(receiver.clone());
+        full.extend_from_slice(args);
+        self.call(function, &full, kwargs)
+    }
+
+    /// Looks a special method up on the value's class (never the instance),
+    /// as CPython does for dunder methods.
+    pub fn lookup_special(&self, value: &Value, name: &str) -> Option<Value> {
+        self.class_of(value).lookup(name)
+    }
+
+    /// Counts one more active Python call, raising `RecursionError` past
+    /// the limit.
+    pub fn enter_call(&mut self) -> PyResult<()> {
+        if self.depth >= self.recursion_limit {
+            return Err(self.error(ExcType::RecursionError, "maximum recursion depth exceeded"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    pub fn leave_call(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    pub fn call_function(&mut self, function: &Rc<Function>, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+        let code = function.code.clone();
+        let mut frame = Frame::new(code.clone(), function.globals.clone());
+        self.bind_arguments(function, &mut frame.slots, args, kwargs)?;
+        frame.cells.extend(function.closure.iter().cloned());
+        for &(slot, cell) in &code.parameter_cells {
+            *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
+        }
+        frame.function = Some(function.clone());
+        let kind = match code.flavor {
+            Flavor::Plain => {
+                self.enter_call()?;
+                let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.run_frame(&mut frame, None));
+                self.leave_call();
+                return match result? {
+                    Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
+                };
+            }
+            Flavor::Generator => GeneratorKind::Generator,
+            Flavor::Coroutine => GeneratorKind::Coroutine,
+            Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
+        };
+        Ok(Value::Generator(Rc::new(Generator::new(kind, frame, function.name.borrow().clone(), function.qualname.borrow().clone()))))
+    }
+
+    /// Puts the call's arguments into the parameter slots, with CPython's
+    /// errors for every mismatch.
+    fn bind_arguments(&self, function: &Function, slots: &mut [Option<Value>], args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<()> {
+        let signature = &function.code.signature;
+        let name = function.qualname.borrow().clone();
+        let positional_count = signature.positional.len();
+        let given = args.len();
+        for (slot, value) in slots.iter_mut().zip(args.iter().take(positional_count)) {
+            *slot = Some(value.clone());
+        }
+        let varargs_slot = positional_count;
+        if signature.has_varargs {
+            let extra = args.get(positional_count..).unwrap_or_default().to_vec();
+            slots[varargs_slot] = Some(Value::tuple(extra));
+        } else if given > positional_count {
+            let min = positional_count - function.defaults.len();
+            let takes = if min == positional_count {
+                format!("{positional_count} positional argument{}", plural(positional_count))
+            } else {
+                format!("from {min} to {positional_count} positional arguments")
+            };
+            let kw_given = kwargs.iter().filter(|(k, _)| signature.kwonly.iter().any(|n| n == k)).count();
+            let was = if given == 1 && kw_given == 0 { "was" } else { "were" };
+            let given_text = if kw_given > 0 {
+                format!("{given} positional argument{} (and {kw_given} keyword-only argument{})", plural(given), plural(kw_given))
+            } else {
+                format!("{given}")
+            };
+            return Err(self.type_error(format!("{name}() takes {takes} but {given_text} {was} given")));
+        }
+        let kwonly_start = positional_count + signature.has_varargs as usize;
+        let varkw_slot = kwonly_start + signature.kwonly.len();
+        let mut extra_kwargs: Vec<(Name, Value)> = Vec::new();
+        let mut positional_only_as_keyword = Vec::new();
+        for (key, value) in kwargs {
+            let position = signature.positional.iter().position(|p| p == key);
+            let slot = match position {
+                Some(i) if i >= signature.posonly_count => Some(i),
+                Some(_) => {
+                    if signature.has_varkw {
+                        None
+                    } else {
+                        positional_only_as_keyword.push(key.clone());
+                        continue;
+                    }
+                }
+                None => signature.kwonly.iter().position(|p| p == key).map(|i| kwonly_start + i),
+            };
+            match slot {
+                Some(slot) => {
+                    if slots[slot].is_some() {
+                        return Err(self.type_error(format!("{name}() got multiple values for argument '{key}'")));
+                    }
+                    slots[slot] = Some(value.clone());
+                }
+                None if signature.has_varkw => extra_kwargs.push((key.clone(), value.clone())),
+                None => {
+                    return Err(self.type_error(format!("{name}() got an unexpected keyword argument '{key}'")));
+                }
+            }
+        }
+        if !positional_only_as_keyword.is_empty() {
+            let names = positional_only_as_keyword.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
+            return Err(self.type_error(format!(
+                "{name}() got some positional-only arguments passed as keyword arguments: '{names}'"
+            )));
+        }
+        // Defaults, then what is still missing.
+        let first_default = positional_count - function.defaults.len();
+        let mut missing = Vec::new();
+        for i in 0..positional_count {
+            if slots[i].is_none() {
+                if i >= first_default {
+                    slots[i] = Some(function.defaults[i - first_default].clone());
+                } else {
+                    missing.push(signature.positional[i].clone());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.type_error(format!(
+                "{name}() missing {} required positional argument{}: {}",
+                missing.len(),
+                plural(missing.len()),
+                quoted_list(&missing)
+            )));
+        }
+        for (i, kw) in signature.kwonly.iter().enumerate() {
+            let slot = kwonly_start + i;
+            if slots[slot].is_none() {
+                match function.kw_defaults.get(i).cloned().flatten() {
+                    Some(default) => slots[slot] = Some(default),
+                    None => missing.push(kw.clone()),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.type_error(format!(
+                "{name}() missing {} required keyword-only argument{}: {}",
+                missing.len(),
+                plural(missing.len()),
+                quoted_list(&missing)
+            )));
+        }
+        if signature.has_varkw {
+            let mut dict = crate::runtime::dict::Dict::new();
+            for (key, value) in extra_kwargs {
+                let key = Value::str(&*key);
+                let hash = crate::runtime::ops::str_hash(key.as_str().unwrap_or_default());
+                dict.push(hash, key, value);
+            }
+            slots[varkw_slot] = Some(Value::Dict(Rc::new(RefCell::new(dict))));
+        }
+        Ok(())
+    }
+
+    /// `cls(*args, **kwargs)`: `__new__` then `__init__`.
+    pub fn instantiate(&mut self, class: &Rc<Class>, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+        if Rc::ptr_eq(class, &self.types.type_) {
+            return match (args, kwargs.is_empty()) {
+                ([value], true) => Ok(Value::Type(self.class_of(value))),
+                _ => Err(self.type_error("type() takes 1 or 3 arguments")),
+            };
+        }
+        let new = class.lookup("__new__");
+        let instance = match &new {
+            Some(new @ Value::Function(_)) => {
+                let mut full = vec![Value::Type(class.clone())];
+                full.extend_from_slice(args);
+                self.call(new, &full, kwargs)?
+            }
+            Some(Value::Builtin(builtin)) if class.layout == Layout::Builtin => {
+                let mut full = vec![Value::Type(class.clone())];
+                full.extend_from_slice(args);
+                return (builtin.func)(self, &full, kwargs);
+            }
+            _ => self.new_instance(class, args),
+        };
+        if !self.is_instance(&instance, class) {
+            return Ok(instance);
+        }
+        match class.lookup("__init__") {
+            Some(init) if !matches!(init, Value::Builtin(_)) => {
+                let result = self.call_bound(&init, &instance, args, kwargs)?;
+                if !result.is_none() {
+                    return Err(self.type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        self.type_name(&result)
+                    )));
+                }
+            }
+            Some(init) => {
+                self.call_bound(&init, &instance, args, kwargs)?;
+            }
+            None => {
+                if (!args.is_empty() || !kwargs.is_empty()) && new.is_none() {
+                    return Err(self.type_error(format!("{}() takes no arguments", class.name)));
+                }
+            }
+        }
+        Ok(instance)
+    }
+
+    /// A bare instance of a user or exception class.
+    pub fn new_instance(&self, class: &Rc<Class>, args: &[Value]) -> Value {
+        let exception = (class.layout == Layout::Exception).then(|| crate::runtime::object::ExceptionData {
+            args: RefCell::new(args.to_vec().into()),
+            ..Default::default()
+        });
+        Value::Instance(Rc::new(Instance {
+            class: class.clone(),
+            attributes: Namespace::default(),
+            exception,
+        }))
+    }
+
+    /// Makes a class from a finished class body.
+    pub fn create_class(&mut self, name: &Name, bases: Vec<Value>, namespace: IndexMap<Name, Value>) -> PyResult<Value> {
+        let mut base_classes = Vec::new();
+        for base in &bases {
+            match base {
+                Value::Type(class) => base_classes.push(class.clone()),
+                other => {
+                    return Err(self.type_error(format!(
+                        "bases must be types, not {}",
+                        self.type_name(other)
+                    )))
+                }
+            }
+        }
+        if base_classes.is_empty() {
+            base_classes.push(self.types.object.clone());
+        }
+        let mut layout = Layout::Object;
+        for base in &base_classes {
+            match base.layout {
+                Layout::Exception => layout = Layout::Exception,
+                Layout::Builtin if !Rc::ptr_eq(base, &self.types.object) => {
+                    return Err(self.error(
+                        ExcType::NotImplementedError,
+                        format!("subclassing the builtin type '{}' is not supported by pyl", base.name),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        let Some(mro_tail) = linearize(&base_classes) else {
+            let names = base_classes.iter().map(|b| b.name.to_string()).collect::<Vec<_>>().join(", ");
+            return Err(self.type_error(format!(
+                "Cannot create a consistent method resolution order (MRO) for bases {names}"
+            )));
+        };
+        let class = Rc::new(Class {
+            name: name.clone(),
+            module: "__main__".into(),
+            bases: base_classes,
+            mro_tail,
+            namespace: RefCell::new(namespace),
+            layout,
+        });
+        for value in class.namespace.borrow().values() {
+            if let Some(function) = self.underlying_function(value) {
+                *function.defining_class.borrow_mut() = Some(class.clone());
+            }
+        }
+        Ok(Value::Type(class))
+    }
+
+    /// Binds a class attribute found for `receiver`: functions become bound
+    /// methods; descriptors do their work.
+    pub fn bind_attribute(&mut self, attribute: Value, receiver: &Value) -> PyResult<Value> {
+        match &attribute {
+            Value::Function(_) => Ok(Value::BoundMethod(Rc::new(BoundMethod {
+                receiver: receiver.clone(),
+                function: attribute,
+            }))),
+            Value::Builtin(builtin) if builtin.receiver.is_none() => {
+                Ok(Value::Builtin(Rc::new(crate::runtime::object::BuiltinFunction {
+                    name: builtin.name,
+                    func: builtin.func,
+                    receiver: Some(receiver.clone()),
+                })))
+            }
+            Value::Native(_) => match self.descriptor_get(&attribute, Some(receiver))? {
+                Some(value) => Ok(value),
+                None => Ok(attribute),
+            },
+            _ => Ok(attribute),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'` — CPython's list of names.
+fn quoted_list(names: &[Name]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        2 => format!("{} and {}", quoted[0], quoted[1]),
+        n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}

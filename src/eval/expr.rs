@@ -1,0 +1,349 @@
+//! The expression tree-walker: evaluates an [`Expr`] in a frame.
+//! Expressions never suspend (see `compile::lower`), so this is plain
+//! recursion.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::frame::Frame;
+use crate::compile::ir::{Argument, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate};
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Function, Namespace};
+use crate::runtime::value::Value;
+use crate::syntax::ast::{CmpOp, Name, UnaryOp};
+
+impl Interp {
+    pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
+        match &e.kind {
+            ExprKind::Const(value) => Ok(value.clone()),
+            ExprKind::Local(slot) => self.load_local(frame, *slot),
+            ExprKind::Cell(cell) => self.load_cell(frame, *cell),
+            ExprKind::Global(name) => self.load_global(frame, name),
+            ExprKind::Namespace(name) => self.load_namespace(frame, name),
+            ExprKind::CurrentException => Ok(self
+                .handled_exceptions
+                .last()
+                .map(|e| e.value())
+                .unwrap_or(Value::None)),
+            ExprKind::FString(parts) => {
+                let text = self.fstring(frame, parts)?;
+                Ok(Value::str(text))
+            }
+            ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
+            ExprKind::Tuple(elements) => Ok(Value::tuple(self.elements(frame, elements)?)),
+            ExprKind::Set(elements) => {
+                let values = self.elements(frame, elements)?;
+                Ok(Value::Set(Rc::new(self.set_from_values(values)?)))
+            }
+            ExprKind::Dict(elements) => {
+                let dict = RefCell::new(crate::runtime::dict::Dict::new());
+                for element in elements {
+                    match element {
+                        DictElement::Pair(k, v) => {
+                            let key = self.eval(frame, k)?;
+                            let value = self.eval(frame, v)?;
+                            self.dict_set(&dict, key, value)?;
+                        }
+                        DictElement::Unpack(m) => {
+                            let mapping = self.eval(frame, m)?;
+                            for (key, value) in self.mapping_items(&mapping)? {
+                                self.dict_set(&dict, key, value)?;
+                            }
+                        }
+                    }
+                }
+                Ok(Value::Dict(Rc::new(dict)))
+            }
+            ExprKind::Attribute(object, name) => {
+                let object = self.eval(frame, object)?;
+                self.get_attr(&object, name)
+            }
+            ExprKind::Subscript(object, index) => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                self.get_item(&object, &index)
+            }
+            ExprKind::Slice(lower, upper, step) => {
+                let mut part = |p: &Option<Box<Expr>>, this: &mut Self| -> PyResult<Value> {
+                    match p {
+                        Some(e) => this.eval(frame, e),
+                        None => Ok(Value::None),
+                    }
+                };
+                let lower = part(lower, self)?;
+                let upper = part(upper, self)?;
+                let step = part(step, self)?;
+                Ok(Value::Slice(Rc::new([lower, upper, step])))
+            }
+            ExprKind::Call(function, arguments) => {
+                let function = self.eval(frame, function)?;
+                if arguments.is_empty() {
+                    if let Value::Builtin(builtin) = &function {
+                        if builtin.name == "super" && builtin.receiver.is_none() {
+                            return self.zero_argument_super(frame);
+                        }
+                    }
+                }
+                let (args, kwargs) = self.arguments(frame, arguments)?;
+                self.call(&function, &args, &kwargs)
+            }
+            ExprKind::CallMethod(receiver, name, arguments) => {
+                let receiver = self.eval(frame, receiver)?;
+                let method = self.get_attr(&receiver, name)?;
+                let (args, kwargs) = self.arguments(frame, arguments)?;
+                self.call(&method, &args, &kwargs)
+            }
+            ExprKind::Unary(op, operand) => {
+                let value = self.eval(frame, operand)?;
+                match op {
+                    UnaryOp::Not => Ok(Value::Bool(!self.truthy(&value)?)),
+                    _ => self.unary_op(*op, &value),
+                }
+            }
+            ExprKind::Binary(op, left, right) => {
+                let left = self.eval(frame, left)?;
+                let right = self.eval(frame, right)?;
+                self.binary_op(*op, &left, &right)
+            }
+            ExprKind::And(left, right) => {
+                let value = self.eval(frame, left)?;
+                if !self.truthy(&value)? {
+                    return Ok(value);
+                }
+                self.eval(frame, right)
+            }
+            ExprKind::Or(left, right) => {
+                let value = self.eval(frame, left)?;
+                if self.truthy(&value)? {
+                    return Ok(value);
+                }
+                self.eval(frame, right)
+            }
+            ExprKind::Compare(left, comparisons) => {
+                let mut left = self.eval(frame, left)?;
+                let mut result = Value::Bool(true);
+                for (op, right) in comparisons {
+                    let right = self.eval(frame, right)?;
+                    result = self.compare(*op, &left, &right)?;
+                    if comparisons.len() > 1 && !self.truthy(&result)? {
+                        return Ok(result);
+                    }
+                    left = right;
+                }
+                Ok(result)
+            }
+            ExprKind::IfExp(test, body, orelse) => {
+                let test = self.eval(frame, test)?;
+                if self.truthy(&test)? {
+                    self.eval(frame, body)
+                } else {
+                    self.eval(frame, orelse)
+                }
+            }
+            ExprKind::MakeFunction(template) => self.make_function(frame, template),
+            ExprKind::MakeClass(template) => self.make_class(frame, template),
+            ExprKind::Comprehension(template, first) => {
+                let function = self.make_function(frame, template)?;
+                let iterable = self.eval(frame, first)?;
+                let iterator = self.get_iter(&iterable)?;
+                self.call(&function, &[iterator], &[])
+            }
+            ExprKind::NamedExpr(target, value) => {
+                let value = self.eval(frame, value)?;
+                self.store(frame, target, value.clone())?;
+                Ok(value)
+            }
+        }
+    }
+
+    fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {
+        let mut values = Vec::with_capacity(elements.len());
+        for element in elements {
+            match element {
+                Element::Single(e) => values.push(self.eval(frame, e)?),
+                Element::Starred(e) => {
+                    let iterable = self.eval(frame, e)?;
+                    values.extend(self.collect(&iterable)?);
+                }
+            }
+        }
+        Ok(values)
+    }
+
+    /// Evaluates call arguments into positional values and keywords.
+    fn arguments(
+        &mut self,
+        frame: &mut Frame,
+        arguments: &[Argument],
+    ) -> PyResult<(Vec<Value>, Vec<(Name, Value)>)> {
+        let mut args = Vec::with_capacity(arguments.len());
+        let mut kwargs: Vec<(Name, Value)> = Vec::new();
+        for argument in arguments {
+            match argument {
+                Argument::Positional(e) => args.push(self.eval(frame, e)?),
+                Argument::Starred(e) => {
+                    let iterable = self.eval(frame, e)?;
+                    args.extend(self.collect(&iterable)?);
+                }
+                Argument::Keyword(name, e) => {
+                    let value = self.eval(frame, e)?;
+                    kwargs.push((name.clone(), value));
+                }
+                Argument::DoubleStarred(e) => {
+                    let mapping = self.eval(frame, e)?;
+                    for (key, value) in self.mapping_items(&mapping)? {
+                        let Value::Str(name) = &key else {
+                            return Err(self.type_error("keywords must be strings"));
+                        };
+                        if kwargs.iter().any(|(k, _)| &**k == name.as_str()) {
+                            return Err(self.type_error(format!(
+                                "got multiple values for keyword argument '{}'",
+                                name.as_str()
+                            )));
+                        }
+                        kwargs.push((name.as_str().into(), value));
+                    }
+                }
+            }
+        }
+        Ok((args, kwargs))
+    }
+
+    /// The key/value pairs of a mapping (`**m`, `dict.update`).
+    pub fn mapping_items(&mut self, mapping: &Value) -> PyResult<Vec<(Value, Value)>> {
+        if let Value::Dict(dict) = mapping {
+            return Ok(dict.borrow().items());
+        }
+        let keys_method = match self.get_attr_opt(mapping, "keys")? {
+            Some(keys) => keys,
+            None => {
+                return Err(self.type_error(format!(
+                    "'{}' object is not a mapping",
+                    self.type_name(mapping)
+                )))
+            }
+        };
+        let keys = self.call(&keys_method, &[], &[])?;
+        let mut items = Vec::new();
+        for key in self.collect(&keys)? {
+            let value = self.get_item(mapping, &key)?;
+            items.push((key, value));
+        }
+        Ok(items)
+    }
+
+    fn fstring(&mut self, frame: &mut Frame, parts: &[FStringPart]) -> PyResult<String> {
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                FStringPart::Literal(literal) => text.push_str(literal),
+                FStringPart::Value {
+                    value,
+                    conversion,
+                    spec,
+                } => {
+                    let value = self.eval(frame, value)?;
+                    let value = match conversion {
+                        Some('r') | Some('a') => Value::str(self.repr(&value)?),
+                        Some('s') => Value::str(self.to_str(&value)?),
+                        _ => value,
+                    };
+                    let spec = match spec {
+                        Some(spec) => self.fstring(frame, spec)?,
+                        None => String::new(),
+                    };
+                    text.push_str(&self.format_value(&value, &spec)?);
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    fn make_function(&mut self, frame: &mut Frame, template: &Rc<FunctionTemplate>) -> PyResult<Value> {
+        let mut defaults = Vec::with_capacity(template.defaults.len());
+        for d in &template.defaults {
+            defaults.push(self.eval(frame, d)?);
+        }
+        let mut kw_defaults = Vec::with_capacity(template.kw_defaults.len());
+        for d in &template.kw_defaults {
+            kw_defaults.push(match d {
+                Some(d) => Some(self.eval(frame, d)?),
+                None => None,
+            });
+        }
+        let closure = template
+            .closure
+            .iter()
+            .map(|&cell| frame.cells[cell as usize].clone())
+            .collect();
+        let code = template.code.clone();
+        Ok(Value::Function(Rc::new(Function {
+            name: RefCell::new(code.name.clone()),
+            qualname: RefCell::new(code.qualname.clone()),
+            globals: frame.globals.clone(),
+            code,
+            defaults,
+            kw_defaults,
+            closure,
+            defining_class: RefCell::new(None),
+            attributes: Namespace::default(),
+        })))
+    }
+
+    fn make_class(
+        &mut self,
+        frame: &mut Frame,
+        template: &Rc<crate::compile::ir::ClassTemplate>,
+    ) -> PyResult<Value> {
+        let (bases, keywords) = self.arguments(frame, &template.bases)?;
+        if let Some((name, _)) = keywords.first() {
+            return Err(self.error(
+                ExcType::NotImplementedError,
+                format!("class keyword argument '{name}' is not supported by pyl"),
+            ));
+        }
+        let namespace = Rc::new(Namespace::default());
+        namespace
+            .borrow_mut()
+            .insert("__module__".into(), Value::str("__main__"));
+        namespace
+            .borrow_mut()
+            .insert("__qualname__".into(), Value::str(&*template.body.qualname));
+        let mut body = Frame::new(template.body.clone(), frame.globals.clone());
+        body.cells.extend(template.closure.iter().map(|&cell| frame.cells[cell as usize].clone()));
+        body.namespace = Some(namespace.clone());
+        self.enter_call()?;
+        let result = self.run_frame(&mut body, None);
+        self.leave_call();
+        result?;
+        let namespace = Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
+        self.create_class(&template.name, bases, namespace.into_inner())
+    }
+
+    fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {
+        let class = frame
+            .function
+            .as_ref()
+            .and_then(|f| f.defining_class.borrow().clone());
+        let receiver = frame.slots.first().cloned().flatten().or_else(|| {
+            let cell = frame.code.parameter_cells.first()?.1;
+            frame.cells[cell as usize].borrow().clone()
+        });
+        match (class, receiver) {
+            (Some(class), Some(receiver)) => Ok(self.new_super(class, receiver)),
+            _ => Err(self.error(ExcType::RuntimeError, "super(): no arguments")),
+        }
+    }
+
+    /// Python comparison, including `in`, `is` and their negations.
+    pub fn compare(&mut self, op: CmpOp, left: &Value, right: &Value) -> PyResult<Value> {
+        Ok(Value::Bool(match op {
+            CmpOp::Is => left.is(right),
+            CmpOp::IsNot => !left.is(right),
+            CmpOp::In => self.contains(right, left)?,
+            CmpOp::NotIn => !self.contains(right, left)?,
+            _ => return self.rich_compare(op, left, right),
+        }))
+    }
+}

@@ -1,0 +1,621 @@
+//! The statement machine: runs a [`Code`]'s instructions in a [`Frame`].
+//!
+//! A frame is all the state of one activation — program counter, local
+//! slots, cells, handler stack, and the sub-iterator it delegates to — so a
+//! generator or coroutine frame can stop at an [`Instr::Yield`] or
+//! [`Instr::YieldFrom`] and be resumed later from the heap. Plain function
+//! frames run the same loop to completion.
+//!
+//! Exceptions unwind through the handler stack: the innermost handler gets
+//! the exception pushed onto `Interp::handled_exceptions` and control jumps
+//! to its code; with no handler left the exception leaves the frame, which
+//! adds its traceback line.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::compile::ir::{Code, Instr, Target};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
+use crate::runtime::value::Value;
+
+/// What a suspended frame is resumed with.
+pub enum Resume {
+    Send(Value),
+    Throw(PyErr),
+}
+
+/// How a frame stopped.
+pub enum Outcome {
+    Return(Value),
+    Yield(Value),
+}
+
+pub struct Frame {
+    pub code: Rc<Code>,
+    pub pc: usize,
+    /// Local slots; `None` is an unbound variable.
+    pub slots: Vec<Option<Value>>,
+    pub cells: Vec<CellRef>,
+    pub globals: Rc<ModuleObject>,
+    /// The namespace a class body fills.
+    pub namespace: Option<Rc<Namespace>>,
+    /// Active handlers: (handler pc, length of the handled-exception stack
+    /// when the region was entered).
+    pub handlers: Vec<(u32, usize)>,
+    /// The sub-iterator of a `yield from`/`await` in progress.
+    pub delegate: Option<Value>,
+    /// Whether the frame is stopped at a `Yield`/`YieldFrom` waiting for a
+    /// value (false before its first run).
+    pub suspended: bool,
+    /// The function being run, for zero-argument `super()`.
+    pub function: Option<Rc<Function>>,
+    /// Handled exceptions that belong to this frame while it is suspended.
+    pub saved_handled: Vec<PyErr>,
+}
+
+impl Frame {
+    pub fn new(code: Rc<Code>, globals: Rc<ModuleObject>) -> Frame {
+        let cells = (0..code.cell_names.len())
+            .map(|_| Rc::new(RefCell::new(None)))
+            .collect();
+        Frame {
+            slots: vec![None; code.slot_count as usize],
+            code,
+            pc: 0,
+            cells,
+            globals,
+            namespace: None,
+            handlers: Vec::new(),
+            delegate: None,
+            suspended: false,
+            function: None,
+            saved_handled: Vec::new(),
+        }
+    }
+}
+
+/// What one instruction did.
+enum Step {
+    Next,
+    Jump(usize),
+    Return(Value),
+    Yield(Value),
+}
+
+impl Interp {
+    /// Runs `frame` until it returns, yields, or raises.
+    pub fn run_frame(&mut self, frame: &mut Frame, mut resume: Option<Resume>) -> PyResult<Outcome> {
+        let code = frame.code.clone();
+        let base = self.handled_exceptions.len();
+        self.handled_exceptions.append(&mut frame.saved_handled);
+        loop {
+            let Some(instr) = code.instrs.get(frame.pc) else {
+                return Ok(Outcome::Return(Value::None));
+            };
+            match self.execute(frame, instr, &mut resume) {
+                Ok(Step::Next) => frame.pc += 1,
+                Ok(Step::Jump(target)) => frame.pc = target,
+                Ok(Step::Return(value)) => {
+                    self.handled_exceptions.truncate(base);
+                    return Ok(Outcome::Return(value));
+                }
+                Ok(Step::Yield(value)) => {
+                    frame.suspended = true;
+                    frame.saved_handled = self.handled_exceptions.split_off(base.min(self.handled_exceptions.len()));
+                    return Ok(Outcome::Yield(value));
+                }
+                Err(error) => {
+                    frame.delegate = None;
+                    frame.suspended = false;
+                    match frame.handlers.pop() {
+                        Some((handler, handled_len)) => {
+                            self.handled_exceptions.truncate(handled_len.max(base));
+                            self.handled_exceptions.push(error);
+                            frame.pc = handler as usize;
+                        }
+                        None => {
+                            if let Some(data) = &error.0.exception {
+                                data.traceback.borrow_mut().push(TraceEntry {
+                                    code: code.clone(),
+                                    span: code.spans.get(frame.pc).copied().unwrap_or_default(),
+                                });
+                            }
+                            self.handled_exceptions.truncate(base);
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn execute(&mut self, frame: &mut Frame, instr: &Instr, resume: &mut Option<Resume>) -> PyResult<Step> {
+        match instr {
+            Instr::Eval(e) => {
+                self.eval(frame, e)?;
+            }
+            Instr::Store(target, e) => {
+                let value = self.eval(frame, e)?;
+                self.store(frame, target, value)?;
+            }
+            Instr::AugAssign(target, op, e) => self.augmented_assign(frame, target, *op, e)?,
+            Instr::Delete(target) => self.delete(frame, target)?,
+            Instr::Jump(target) => return Ok(Step::Jump(*target as usize)),
+            Instr::JumpIf {
+                condition,
+                when,
+                target,
+            } => {
+                let value = self.eval(frame, condition)?;
+                if self.truthy(&value)? == *when {
+                    return Ok(Step::Jump(*target as usize));
+                }
+            }
+            Instr::Return(e) => {
+                let value = self.eval(frame, e)?;
+                return Ok(Step::Return(value));
+            }
+            Instr::GetIter { iterable, slot } => {
+                let value = self.eval(frame, iterable)?;
+                let iterator = self.get_iter(&value)?;
+                frame.slots[*slot as usize] = Some(iterator);
+            }
+            Instr::ForIter { slot, target, exit } => {
+                let iterator = frame.slots[*slot as usize].clone().unwrap_or(Value::None);
+                match self.next(&iterator)? {
+                    Some(item) => self.store(frame, target, item)?,
+                    None => {
+                        frame.slots[*slot as usize] = None;
+                        return Ok(Step::Jump(*exit as usize));
+                    }
+                }
+            }
+            Instr::PushHandler(handler) => frame.handlers.push((*handler, self.handled_exceptions.len())),
+            Instr::PopHandler => {
+                frame.handlers.pop();
+            }
+            Instr::MatchException { class, next } => {
+                let class = self.eval(frame, class)?;
+                let Some(current) = self.handled_exceptions.last().cloned() else {
+                    return Ok(Step::Jump(*next as usize));
+                };
+                if !self.exception_matches(&current, &class)? {
+                    return Ok(Step::Jump(*next as usize));
+                }
+            }
+            Instr::PopException => {
+                self.handled_exceptions.pop();
+            }
+            Instr::Reraise => {
+                let error = self.handled_exceptions.pop();
+                return Err(error.unwrap_or_else(|| self.error(ExcType::RuntimeError, "No active exception to reraise")));
+            }
+            Instr::Raise { exception, cause } => return Err(self.raise(frame, exception.as_ref(), cause.as_ref())?),
+            Instr::Assert { test, message } => {
+                let value = self.eval(frame, test)?;
+                if !self.truthy(&value)? {
+                    let args = match message {
+                        Some(m) => vec![self.eval(frame, m)?],
+                        None => vec![],
+                    };
+                    return Err(self.with_context(self.new_exception(ExcType::AssertionError, args)));
+                }
+            }
+            Instr::Import {
+                module,
+                bind_top,
+                target,
+            } => {
+                let imported = self.import_module(module)?;
+                let bound = if *bind_top && module.contains('.') {
+                    let top = module.split('.').next().unwrap_or(module);
+                    self.import_module(top)?
+                } else {
+                    imported
+                };
+                self.store(frame, target, bound)?;
+            }
+            Instr::ImportFrom { module, names } => {
+                let imported = self.import_module(module)?;
+                for (name, target) in names {
+                    let value = match self.get_attr_opt(&imported, name)? {
+                        Some(value) => value,
+                        None => {
+                            return Err(self.error(
+                                ExcType::ImportError,
+                                format!("cannot import name '{name}' from '{module}' (unknown location)"),
+                            ))
+                        }
+                    };
+                    self.store(frame, target, value)?;
+                }
+            }
+            Instr::Yield { value, target } => {
+                if frame.suspended {
+                    frame.suspended = false;
+                    match resume.take() {
+                        Some(Resume::Throw(error)) => return Err(error),
+                        Some(Resume::Send(sent)) => {
+                            if let Some(target) = target {
+                                self.store(frame, target, sent)?;
+                            }
+                        }
+                        None => {
+                            if let Some(target) = target {
+                                self.store(frame, target, Value::None)?;
+                            }
+                        }
+                    }
+                    return Ok(Step::Next);
+                }
+                let value = self.eval(frame, value)?;
+                return Ok(Step::Yield(value));
+            }
+            Instr::YieldFrom {
+                value,
+                target,
+                is_await,
+            } => {
+                let sent = if frame.suspended {
+                    frame.suspended = false;
+                    resume.take().unwrap_or(Resume::Send(Value::None))
+                } else {
+                    let source = self.eval(frame, value)?;
+                    let iterator = if *is_await {
+                        self.awaitable_iter(&source)?
+                    } else {
+                        self.get_iter(&source)?
+                    };
+                    frame.delegate = Some(iterator);
+                    Resume::Send(Value::None)
+                };
+                let delegate = frame.delegate.clone().unwrap_or(Value::None);
+                match self.resume_iterator(&delegate, sent)? {
+                    GenStep::Yielded(value) => return Ok(Step::Yield(value)),
+                    GenStep::Returned(result) => {
+                        frame.delegate = None;
+                        if let Some(target) = target {
+                            self.store(frame, target, result)?;
+                        }
+                    }
+                }
+            }
+            Instr::Nop => {}
+        }
+        Ok(Step::Next)
+    }
+
+    /// Stores into an assignment target.
+    pub fn store(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
+        match target {
+            Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
+            Target::Cell(cell) => *frame.cells[*cell as usize].borrow_mut() = Some(value),
+            Target::Global(name) => {
+                frame.globals.namespace.borrow_mut().insert(name.clone(), value);
+            }
+            Target::Namespace(name) => match &frame.namespace {
+                Some(namespace) => {
+                    namespace.borrow_mut().insert(name.clone(), value);
+                }
+                None => {
+                    frame.globals.namespace.borrow_mut().insert(name.clone(), value);
+                }
+            },
+            Target::Attribute(object, name) => {
+                let object = self.eval(frame, object)?;
+                self.set_attr(&object, name, value)?;
+            }
+            Target::Subscript(object, index) => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                self.set_item(&object, index, value)?;
+            }
+            Target::Unpack { items, starred } => {
+                let values = self.unpack(value, items.len(), *starred)?;
+                for (target, value) in items.iter().zip(values) {
+                    self.store(frame, target, value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Splits an iterable into exactly `count` values, one of them a list
+    /// collecting the rest when `starred` is given.
+    fn unpack(&mut self, value: Value, count: usize, starred: Option<usize>) -> PyResult<Vec<Value>> {
+        let items = match &value {
+            Value::Tuple(items) => items.to_vec(),
+            Value::List(items) => items.borrow().clone(),
+            _ => {
+                if self.get_iter(&value).is_err() {
+                    return Err(self.type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        self.type_name(&value)
+                    )));
+                }
+                self.collect(&value)?
+            }
+        };
+        match starred {
+            None => {
+                if items.len() > count {
+                    return Err(self.value_error(format!("too many values to unpack (expected {count})")));
+                }
+                if items.len() < count {
+                    return Err(self.value_error(format!(
+                        "not enough values to unpack (expected {count}, got {})",
+                        items.len()
+                    )));
+                }
+                Ok(items)
+            }
+            Some(star) => {
+                let after = count - star - 1;
+                if items.len() < count - 1 {
+                    return Err(self.value_error(format!(
+                        "not enough values to unpack (expected at least {}, got {})",
+                        count - 1,
+                        items.len()
+                    )));
+                }
+                let mut items = items;
+                let tail = items.split_off(items.len() - after);
+                let middle = items.split_off(star);
+                items.push(Value::list(middle));
+                items.extend(tail);
+                Ok(items)
+            }
+        }
+    }
+
+    fn delete(&mut self, frame: &mut Frame, target: &Target) -> PyResult<()> {
+        match target {
+            Target::Local(slot) => {
+                if frame.slots[*slot as usize].take().is_none() {
+                    let name = frame.code.local_names.get(*slot as usize).cloned().unwrap_or_default();
+                    return Err(self.unbound_local(&name));
+                }
+            }
+            Target::Cell(cell) => {
+                if frame.cells[*cell as usize].borrow_mut().take().is_none() {
+                    let name = self.cell_name(frame, *cell);
+                    return Err(self.free_variable_error(&name));
+                }
+            }
+            Target::Global(name) => {
+                if frame.globals.namespace.borrow_mut().shift_remove(name).is_none() {
+                    return Err(self.name_error(name));
+                }
+            }
+            Target::Namespace(name) => {
+                let removed = match &frame.namespace {
+                    Some(namespace) => namespace.borrow_mut().shift_remove(name),
+                    None => frame.globals.namespace.borrow_mut().shift_remove(name),
+                };
+                if removed.is_none() {
+                    return Err(self.name_error(name));
+                }
+            }
+            Target::Attribute(object, name) => {
+                let object = self.eval(frame, object)?;
+                self.del_attr(&object, name)?;
+            }
+            Target::Subscript(object, index) => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                self.del_item(&object, &index)?;
+            }
+            Target::Unpack { items, .. } => {
+                for item in items {
+                    self.delete(frame, item)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn augmented_assign(
+        &mut self,
+        frame: &mut Frame,
+        target: &Target,
+        op: crate::syntax::ast::BinOp,
+        e: &crate::compile::ir::Expr,
+    ) -> PyResult<()> {
+        match target {
+            Target::Attribute(object, name) => {
+                let object = self.eval(frame, object)?;
+                let current = self.get_attr(&object, name)?;
+                let operand = self.eval(frame, e)?;
+                let result = self.inplace_op(op, &current, &operand)?;
+                self.set_attr(&object, name, result)
+            }
+            Target::Subscript(object, index) => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                let current = self.get_item(&object, &index)?;
+                let operand = self.eval(frame, e)?;
+                let result = self.inplace_op(op, &current, &operand)?;
+                self.set_item(&object, index, result)
+            }
+            _ => {
+                let current = self.load_target(frame, target)?;
+                let operand = self.eval(frame, e)?;
+                let result = self.inplace_op(op, &current, &operand)?;
+                self.store(frame, target, result)
+            }
+        }
+    }
+
+    fn load_target(&mut self, frame: &mut Frame, target: &Target) -> PyResult<Value> {
+        match target {
+            Target::Local(slot) => self.load_local(frame, *slot),
+            Target::Cell(cell) => self.load_cell(frame, *cell),
+            Target::Global(name) => self.load_global(frame, name),
+            Target::Namespace(name) => self.load_namespace(frame, name),
+            _ => Err(self.error(ExcType::SystemError, "bad augmented assignment target")),
+        }
+    }
+
+    pub fn load_local(&self, frame: &Frame, slot: u32) -> PyResult<Value> {
+        match &frame.slots[slot as usize] {
+            Some(value) => Ok(value.clone()),
+            None => {
+                let name = frame.code.local_names.get(slot as usize).cloned().unwrap_or_default();
+                Err(self.unbound_local(&name))
+            }
+        }
+    }
+
+    pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
+        match &*frame.cells[cell as usize].borrow() {
+            Some(value) => Ok(value.clone()),
+            None => {
+                let name = self.cell_name(frame, cell);
+                if (cell as usize) < frame.code.cell_names.len() {
+                    Err(self.unbound_local(&name))
+                } else {
+                    Err(self.free_variable_error(&name))
+                }
+            }
+        }
+    }
+
+    fn cell_name(&self, frame: &Frame, cell: u32) -> String {
+        let own = &frame.code.cell_names;
+        match own.get(cell as usize) {
+            Some(name) => name.to_string(),
+            None => frame
+                .function
+                .as_ref()
+                .and_then(|f| f.code.cell_names.get(0).map(|_| String::new()))
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn load_global(&self, frame: &Frame, name: &str) -> PyResult<Value> {
+        if let Some(value) = frame.globals.namespace.borrow().get(name) {
+            return Ok(value.clone());
+        }
+        if let Some(value) = self.builtins.namespace.borrow().get(name) {
+            return Ok(value.clone());
+        }
+        Err(self.name_error(name))
+    }
+
+    pub fn load_namespace(&self, frame: &Frame, name: &str) -> PyResult<Value> {
+        if let Some(namespace) = &frame.namespace {
+            if let Some(value) = namespace.borrow().get(name) {
+                return Ok(value.clone());
+            }
+        }
+        self.load_global(frame, name)
+    }
+
+    pub fn name_error(&self, name: &str) -> PyErr {
+        self.error(ExcType::NameError, format!("name '{name}' is not defined"))
+    }
+
+    fn unbound_local(&self, name: &str) -> PyErr {
+        self.error(
+            ExcType::UnboundLocalError,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )
+    }
+
+    fn free_variable_error(&self, name: &str) -> PyErr {
+        self.error(
+            ExcType::NameError,
+            format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
+        )
+    }
+
+    /// Whether `error` is an instance of `class` (a class or a tuple of them).
+    fn exception_matches(&mut self, error: &PyErr, class: &Value) -> PyResult<bool> {
+        match class {
+            Value::Type(class) => {
+                if !class.is_subclass_of(self.types.exception(ExcType::BaseException)) {
+                    return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
+                }
+                Ok(error.0.class.is_subclass_of(class))
+            }
+            Value::Tuple(classes) => {
+                for class in classes.iter() {
+                    if self.exception_matches(error, class)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+        }
+    }
+
+    /// Builds the exception a `raise` statement raises.
+    fn raise(
+        &mut self,
+        frame: &mut Frame,
+        exception: Option<&crate::compile::ir::Expr>,
+        cause: Option<&crate::compile::ir::Expr>,
+    ) -> PyResult<PyErr> {
+        let Some(exception) = exception else {
+            return Ok(match self.handled_exceptions.last() {
+                Some(current) => current.clone(),
+                None => self.error(ExcType::RuntimeError, "No active exception to reraise"),
+            });
+        };
+        let value = self.eval(frame, exception)?;
+        let error = self.make_exception(value)?;
+        if let Some(cause) = cause {
+            let cause = self.eval(frame, cause)?;
+            let cause = match cause {
+                Value::None => None,
+                other => Some(self.make_exception(other)?.value()),
+            };
+            if let Some(data) = &error.0.exception {
+                *data.cause.borrow_mut() = cause;
+                data.suppress_context.set(true);
+            }
+        }
+        Ok(self.with_context(error))
+    }
+
+    /// An exception instance from a `raise` operand: an instance, or a
+    /// class to instantiate with no arguments.
+    pub fn make_exception(&mut self, value: Value) -> PyResult<PyErr> {
+        let base = self.types.exception(ExcType::BaseException).clone();
+        match &value {
+            Value::Instance(instance) if instance.exception.is_some() => Ok(PyErr(instance.clone())),
+            Value::Type(class) if class.is_subclass_of(&base) => {
+                let instance = self.call(&value, &[], &[])?;
+                match instance {
+                    Value::Instance(instance) if instance.exception.is_some() => Ok(PyErr(instance)),
+                    other => Err(self.type_error(format!(
+                        "calling {} should have returned an instance of BaseException, not {}",
+                        class.name,
+                        self.type_name(&other)
+                    ))),
+                }
+            }
+            _ => Err(self.type_error("exceptions must derive from BaseException")),
+        }
+    }
+
+    /// Sets the implicit `__context__` of a new exception to the one being
+    /// handled, as raising inside an `except` block does.
+    pub fn with_context(&self, error: PyErr) -> PyErr {
+        if let (Some(current), Some(data)) = (self.handled_exceptions.last(), &error.0.exception) {
+            if !Rc::ptr_eq(&current.0, &error.0) && data.context.borrow().is_none() {
+                *data.context.borrow_mut() = Some(current.value());
+            }
+        }
+        error
+    }
+}
+
+/// One step of an iterator driven by `yield from`/`await`.
+pub enum GenStep {
+    Yielded(Value),
+    Returned(Value),
+}

@@ -1,0 +1,15 @@
+//! pyl: an interpreter for a faithful subset of Python 3.11.
+//!
+//! The pipeline: [`syntax`] (tokens, layout, grammar, AST) → [`resolve`] →
+//! [`compile`] (lowering to statement-level code) → [`eval`], on the
+//! [`runtime`] (values, objects, builtins, modules). [`diagnostics`]
+//! renders errors; [`run`] ties the stages together for the command line.
+#![forbid(unsafe_code)]
+
+pub mod compile;
+pub mod diagnostics;
+pub mod eval;
+pub mod resolve;
+pub mod run;
+pub mod runtime;
+pub mod syntax;

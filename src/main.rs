@@ -1,0 +1,93 @@
+//! The `pyl` command line: parses arguments and runs a script, `-c` code or
+//! standard input. Everything else lives in the library.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use pyl::runtime::interp::Interp;
+
+const USAGE: &str = "usage: pyl [option] ... [-c cmd | file | -] [arg] ...
+Options:
+  -c cmd       program passed in as string
+  -            read the program from standard input (the default when it is not a terminal)
+  --version    print the version number and exit
+  -h, --help   print this help message and exit
+";
+
+/// The interpreter runs on a thread with a large stack: deep Python
+/// recursion and deeply nested expressions recurse in Rust too.
+const STACK_SIZE: usize = 1 << 30;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runner = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(args));
+    let status = match runner.map(|handle| handle.join()) {
+        Ok(Ok(status)) => status,
+        _ => 70,
+    };
+    ExitCode::from(status.clamp(0, 255) as u8)
+}
+
+fn run(args: Vec<String>) -> i32 {
+    let mut rest = args.as_slice();
+    let (name, source): (String, Vec<u8>) = match rest.first().map(String::as_str) {
+        Some("--version" | "-V") => {
+            println!("pyl {} (Python 3.11 subset)", env!("CARGO_PKG_VERSION"));
+            return 0;
+        }
+        Some("-h" | "--help") => {
+            print!("{USAGE}");
+            return 0;
+        }
+        Some("-c") => {
+            let Some(code) = rest.get(1) else {
+                eprintln!("Argument expected for the -c option\n{USAGE}");
+                return 2;
+            };
+            rest = &rest[2..];
+            ("<string>".into(), code.clone().into_bytes())
+        }
+        Some("-") | None => {
+            if rest.is_empty() && std::io::stdin().is_terminal() {
+                eprintln!("pyl: the REPL is not implemented yet; run a file: pyl FILE.pyl");
+                return 2;
+            }
+            let mut bytes = Vec::new();
+            if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+                eprintln!("pyl: can't read standard input: {error}");
+                return 2;
+            }
+            rest = rest.get(1..).unwrap_or_default();
+            ("<stdin>".into(), bytes)
+        }
+        Some(option) if option.starts_with('-') => {
+            eprintln!("unknown option {option}\n{USAGE}");
+            return 2;
+        }
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => {
+                rest = &rest[1..];
+                (path.to_string(), bytes)
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                let reason = reason.split(" (os error").next().unwrap_or(&reason);
+                eprintln!(
+                    "pyl: can't open file '{path}': [Errno {}] {reason}",
+                    error.raw_os_error().unwrap_or(0)
+                );
+                return 2;
+            }
+        },
+    };
+    let argv_zero = if name == "<string>" { "-c".to_string() } else if name == "<stdin>" { "-".to_string() } else { name.clone() };
+    let mut argv = vec![argv_zero];
+    argv.extend(rest.iter().cloned());
+    let mut interp = Interp::new(argv);
+    interp.script_dir = std::path::Path::new(&name)
+        .parent()
+        .map(|p| if p.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { p.to_path_buf() });
+    pyl::run::run_main(&mut interp, &name, source)
+}

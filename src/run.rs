@@ -1,0 +1,129 @@
+//! Runs source text through the whole pipeline: UTF-8 check, parse,
+//! resolve, lower, evaluate. Used by the command line and by `import`.
+
+use std::rc::Rc;
+
+use crate::compile::ir::Source;
+use crate::compile::lower::lower_module;
+use crate::diagnostics;
+use crate::eval::frame::Frame;
+use crate::resolve::resolve_module;
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::modules::new_module;
+use crate::runtime::object::ModuleObject;
+use crate::runtime::value::Value;
+use crate::syntax::error::SyntaxError;
+use crate::syntax::parser::parse_module;
+use crate::syntax::span::Span;
+
+/// Checks and decodes source bytes, as CPython's tokenizer does.
+pub fn decode(bytes: Vec<u8>) -> Result<String, SyntaxError> {
+    String::from_utf8(bytes).map_err(|error| {
+        let position = error.utf8_error().valid_up_to();
+        let byte = error.as_bytes()[position];
+        SyntaxError::new(
+            format!(
+                "(unicode error) 'utf-8' codec can't decode byte {byte:#04x} in position {position}: invalid start byte"
+            ),
+            Span::new(position, position),
+        )
+    })
+}
+
+/// Everything before evaluation: the code for a module's source.
+pub fn compile(name: &str, text: String) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+    let source = Rc::new(Source {
+        name: name.to_string(),
+        text,
+    });
+    let fail = |error| (source.clone(), error);
+    let mut module = parse_module(&source.text).map_err(fail)?;
+    resolve_module(&mut module, false).map_err(fail)?;
+    lower_module(&module, source.clone()).map_err(fail)
+}
+
+/// Runs a module's source in `module`'s namespace; a syntax error becomes
+/// a Python `SyntaxError` exception (for `import`).
+pub fn run_source_in(interp: &mut Interp, name: &str, bytes: Vec<u8>, module: Rc<ModuleObject>) -> PyResult<()> {
+    let text = decode(bytes).map_err(|e| syntax_exception(interp, &e))?;
+    let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
+    let mut frame = Frame::new(code, module);
+    interp.run_frame(&mut frame, None)?;
+    Ok(())
+}
+
+fn syntax_exception(interp: &Interp, error: &SyntaxError) -> PyErr {
+    let kind = match error.kind.name() {
+        "IndentationError" => ExcType::IndentationError,
+        "TabError" => ExcType::TabError,
+        _ => ExcType::SyntaxError,
+    };
+    interp.error(kind, error.message.clone())
+}
+
+/// Runs a whole program (the main script) and returns the exit status.
+pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let _ = interp.flush_stdout();
+            diagnostics::report_syntax_error(name, "", &error);
+            return 1;
+        }
+    };
+    let code = match compile(name, text) {
+        Ok(code) => code,
+        Err((source, error)) => {
+            let _ = interp.flush_stdout();
+            diagnostics::report_syntax_error(&source.name, &source.text, &error);
+            return 1;
+        }
+    };
+    let module = new_module("__main__");
+    module
+        .namespace
+        .borrow_mut()
+        .insert("__file__".into(), Value::str(name));
+    interp.modules.insert("__main__".into(), Value::Module(module.clone()));
+    let mut frame = Frame::new(code, module);
+    let result = interp.run_frame(&mut frame, None);
+    let status = match result {
+        Ok(_) => 0,
+        Err(error) => exit_status(interp, error),
+    };
+    match interp.flush_stdout() {
+        Ok(()) => status,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => status,
+        Err(_) => 120,
+    }
+}
+
+/// The exit status for an uncaught exception, reporting it on stderr.
+fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
+    if interp.is_instance_of(&error, ExcType::SystemExit) {
+        let code = error
+            .0
+            .exception
+            .as_ref()
+            .and_then(|d| d.args.borrow().first().cloned())
+            .unwrap_or(Value::None);
+        return match code {
+            Value::None => 0,
+            Value::Int(n) => n as i32,
+            Value::Bool(b) => b as i32,
+            other => {
+                let text = interp.to_str(&other).unwrap_or_default();
+                let _ = interp.flush_stdout();
+                eprintln!("{text}");
+                1
+            }
+        };
+    }
+    let _ = interp.flush_stdout();
+    if interp.is_instance_of(&error, ExcType::BrokenPipeError) {
+        return 1;
+    }
+    diagnostics::report_exception(interp, &error);
+    1
+}

@@ -1,0 +1,446 @@
+//! Attribute access (`obj.name`), and the descriptors that take part in
+//! it: `property`, `staticmethod`, `classmethod`, and `super()` objects.
+
+use std::any::Any;
+use std::rc::Rc;
+
+use super::builtins::add_method;
+use super::error::{ExcType, PyResult};
+use super::interp::Interp;
+use super::object::{Class, Function, NativeObject};
+use super::value::Value;
+use crate::syntax::ast::Name;
+
+/// `property(fget, fset)`.
+pub struct Property {
+    pub getter: Value,
+    pub setter: Value,
+}
+
+/// `staticmethod(f)` and `classmethod(f)`.
+pub struct MethodWrapper {
+    pub function: Value,
+    pub is_classmethod: bool,
+}
+
+/// `super()`: attribute lookup that starts after `class` in the MRO of
+/// `receiver`'s class.
+pub struct Super {
+    pub class: Rc<Class>,
+    pub receiver: Value,
+}
+
+impl NativeObject for Property {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("property")
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl NativeObject for MethodWrapper {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(if self.is_classmethod { "classmethod" } else { "staticmethod" })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl NativeObject for Super {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("super")
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        let start = match &self.receiver {
+            Value::Type(class) => class.clone(),
+            other => interp.class_of(other),
+        };
+        let found = start
+            .mro()
+            .skip_while(|c| !Rc::ptr_eq(c, &self.class))
+            .skip(1)
+            .find_map(|c| c.namespace.borrow().get(name).cloned());
+        let attribute = match found {
+            Some(attribute) => attribute,
+            None => {
+                return Some(Err(interp.attribute_error(format!("'super' object has no attribute '{name}'"))))
+            }
+        };
+        if let Value::Type(_) = &self.receiver {
+            return Some(interp.bind_class_attribute(attribute, &self.receiver));
+        }
+        Some(interp.bind_attribute(attribute, &self.receiver))
+    }
+}
+
+pub fn install(interp: &mut Interp) {
+    let property = interp.native_class("property");
+    add_method(&property, "__new__", property_new);
+    add_method(&property, "setter", property_setter);
+    add_method(&property, "getter", property_getter);
+    let staticmethod = interp.native_class("staticmethod");
+    add_method(&staticmethod, "__new__", staticmethod_new);
+    let classmethod = interp.native_class("classmethod");
+    add_method(&classmethod, "__new__", classmethod_new);
+    super::builtins::add_function(&interp.builtins.namespace, "super", super_new);
+    let mut ns = interp.builtins.namespace.borrow_mut();
+    for class in [property, staticmethod, classmethod] {
+        ns.insert(class.name.clone(), Value::Type(class));
+    }
+}
+
+fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let mut getter = args.get(1).cloned().unwrap_or(Value::None);
+    let mut setter = args.get(2).cloned().unwrap_or(Value::None);
+    for (key, value) in kwargs {
+        match &**key {
+            "fget" => getter = value.clone(),
+            "fset" => setter = value.clone(),
+            _ => {}
+        }
+    }
+    Ok(Value::Native(Rc::new(Property { getter, setter })))
+}
+
+fn property_of(interp: &Interp, value: &Value) -> PyResult<(Value, Value)> {
+    if let Value::Native(object) = value {
+        if let Some(p) = object.as_any().downcast_ref::<Property>() {
+            return Ok((p.getter.clone(), p.setter.clone()));
+        }
+    }
+    Err(interp.type_error("descriptor requires a 'property' object"))
+}
+
+fn property_setter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let (getter, _) = property_of(interp, args.first().unwrap_or(&Value::None))?;
+    let setter = args.get(1).cloned().unwrap_or(Value::None);
+    Ok(Value::Native(Rc::new(Property { getter, setter })))
+}
+
+fn property_getter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let (_, setter) = property_of(interp, args.first().unwrap_or(&Value::None))?;
+    let getter = args.get(1).cloned().unwrap_or(Value::None);
+    Ok(Value::Native(Rc::new(Property { getter, setter })))
+}
+
+fn staticmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::Native(Rc::new(MethodWrapper {
+        function: args.get(1).cloned().unwrap_or(Value::None),
+        is_classmethod: false,
+    })))
+}
+
+fn classmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::Native(Rc::new(MethodWrapper {
+        function: args.get(1).cloned().unwrap_or(Value::None),
+        is_classmethod: true,
+    })))
+}
+
+/// `super(cls, obj)`; the zero-argument form is handled by the evaluator,
+/// which knows the calling frame.
+fn super_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    match args {
+        [Value::Type(class), receiver] => Ok(interp.new_super(class.clone(), receiver.clone())),
+        _ => Err(interp.error(ExcType::RuntimeError, "super(): no arguments")),
+    }
+}
+
+impl Interp {
+    pub fn new_super(&self, class: Rc<Class>, receiver: Value) -> Value {
+        Value::Native(Rc::new(Super { class, receiver }))
+    }
+
+    /// The Python function inside a class attribute (plain, static or
+    /// class method), for zero-argument `super()`.
+    pub fn underlying_function(&self, value: &Value) -> Option<Rc<Function>> {
+        match value {
+            Value::Function(f) => Some(f.clone()),
+            Value::Native(object) => {
+                if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+                    return self.underlying_function(&wrapper.function);
+                }
+                if let Some(property) = object.as_any().downcast_ref::<Property>() {
+                    return self.underlying_function(&property.getter);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// What a descriptor gives for `receiver.attr` (`None` receiver: looked
+    /// up on the class); `Ok(None)` when the native object is no descriptor.
+    pub fn descriptor_get(&mut self, descriptor: &Value, receiver: Option<&Value>) -> PyResult<Option<Value>> {
+        let Value::Native(object) = descriptor else { return Ok(None) };
+        if let Some(property) = object.as_any().downcast_ref::<Property>() {
+            return match receiver {
+                Some(receiver) => {
+                    let getter = property.getter.clone();
+                    if getter.is_none() {
+                        return Err(self.attribute_error("property has no getter"));
+                    }
+                    self.call(&getter, std::slice::from_ref(receiver), &[]).map(Some)
+                }
+                None => Ok(Some(descriptor.clone())),
+            };
+        }
+        if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+            if !wrapper.is_classmethod {
+                return Ok(Some(wrapper.function.clone()));
+            }
+            let class = match receiver {
+                Some(Value::Type(class)) => Value::Type(class.clone()),
+                Some(other) => Value::Type(self.class_of(other)),
+                None => return Ok(Some(wrapper.function.clone())),
+            };
+            return Ok(Some(Value::BoundMethod(Rc::new(super::object::BoundMethod {
+                receiver: class,
+                function: wrapper.function.clone(),
+            }))));
+        }
+        Ok(None)
+    }
+
+    /// A class attribute looked up on the class itself (`A.f`).
+    fn bind_class_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
+        if let Value::Native(object) = &attribute {
+            if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+                return self.descriptor_get(&attribute, Some(class)).map(|v| v.unwrap_or(wrapper.function.clone()));
+            }
+        }
+        Ok(attribute)
+    }
+
+    pub fn get_attr(&mut self, object: &Value, name: &str) -> PyResult<Value> {
+        match self.get_attr_opt(object, name)? {
+            Some(value) => Ok(value),
+            None => Err(self.missing_attribute(object, name)),
+        }
+    }
+
+    fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
+        match object {
+            Value::Type(class) => self.attribute_error(format!("type object '{}' has no attribute '{name}'", class.name)),
+            Value::Module(module) => self.attribute_error(format!("module '{}' has no attribute '{name}'", module.name)),
+            _ => self.attribute_error(format!("'{}' object has no attribute '{name}'", self.type_name(object))),
+        }
+    }
+
+    /// `getattr(object, name, None)`-like lookup: `Ok(None)` when missing.
+    pub fn get_attr_opt(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
+        match object {
+            Value::Instance(instance) => {
+                let class_attribute = instance.class.lookup(name);
+                if let Some(attribute @ Value::Native(_)) = &class_attribute {
+                    if let Some(value) = self.descriptor_get(attribute, Some(object))? {
+                        return Ok(Some(value));
+                    }
+                }
+                if let Some(value) = instance.attributes.borrow().get(name) {
+                    return Ok(Some(value.clone()));
+                }
+                if instance.exception.is_some() {
+                    if let Some(value) = self.exception_attribute(instance, name) {
+                        return Ok(Some(value));
+                    }
+                }
+                if let Some(attribute) = class_attribute {
+                    return self.bind_attribute(attribute, object).map(Some);
+                }
+                if name == "__class__" {
+                    return Ok(Some(Value::Type(instance.class.clone())));
+                }
+                if name == "__dict__" {
+                    let items: Vec<(Value, Value)> = instance
+                        .attributes
+                        .borrow()
+                        .iter()
+                        .map(|(k, v)| (Value::str(&**k), v.clone()))
+                        .collect();
+                    return Ok(Some(Value::Dict(Rc::new(self.dict_from_pairs(items)?))));
+                }
+                if let Some(getattr) = instance.class.lookup("__getattr__") {
+                    return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
+                        Ok(value) => Ok(Some(value)),
+                        Err(error) if self.is_instance_of(&error, ExcType::AttributeError) => Ok(None),
+                        Err(error) => Err(error),
+                    };
+                }
+                Ok(None)
+            }
+            Value::Type(class) => {
+                if let Some(attribute) = class.lookup(name) {
+                    return self.bind_class_attribute(attribute, object).map(Some);
+                }
+                Ok(match name {
+                    "__name__" => Some(Value::str(&*class.name)),
+                    "__qualname__" => Some(Value::str(&*class.name)),
+                    "__module__" => Some(Value::str(&*class.module)),
+                    "__mro__" => Some(Value::tuple(class.mro().map(|c| Value::Type(c.clone())).collect())),
+                    "__bases__" => Some(Value::tuple(class.bases.iter().map(|c| Value::Type(c.clone())).collect())),
+                    "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
+                    "__class__" => Some(Value::Type(self.types.type_.clone())),
+                    "__doc__" => Some(Value::None),
+                    _ => None,
+                })
+            }
+            Value::Module(module) => {
+                if let Some(value) = module.namespace.borrow().get(name) {
+                    return Ok(Some(value.clone()));
+                }
+                Ok((name == "__name__").then(|| Value::str(&*module.name)))
+            }
+            Value::Function(function) => Ok(match name {
+                "__name__" => Some(Value::str(&**function.name.borrow())),
+                "__qualname__" => Some(Value::str(&**function.qualname.borrow())),
+                "__module__" => Some(Value::str("__main__")),
+                "__doc__" => Some(Value::None),
+                "__class__" => Some(Value::Type(self.types.function.clone())),
+                "__defaults__" => Some(if function.defaults.is_empty() {
+                    Value::None
+                } else {
+                    Value::tuple(function.defaults.clone())
+                }),
+                _ => function.attributes.borrow().get(name).cloned(),
+            }),
+            Value::Native(native) => {
+                if let Some(result) = native.clone().get_attribute(self, name) {
+                    return result.map(Some);
+                }
+                self.class_attribute(object, name)
+            }
+            _ => {
+                if let Some(value) = self.builtin_value_attribute(object, name) {
+                    return Ok(Some(value));
+                }
+                self.class_attribute(object, name)
+            }
+        }
+    }
+
+    fn class_attribute(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
+        let class = self.class_of(object);
+        match class.lookup(name) {
+            Some(attribute) => self.bind_attribute(attribute, object).map(Some),
+            None if name == "__class__" => Ok(Some(Value::Type(class))),
+            None => Ok(None),
+        }
+    }
+
+    /// Data attributes of builtin values (`range.start`, `f.__name__`, …).
+    fn builtin_value_attribute(&self, object: &Value, name: &str) -> Option<Value> {
+        match (object, name) {
+            (Value::Range(r), "start") => Some(Value::Int(r.start)),
+            (Value::Range(r), "stop") => Some(Value::Int(r.stop)),
+            (Value::Range(r), "step") => Some(Value::Int(r.step)),
+            (Value::Slice(s), "start") => Some(s[0].clone()),
+            (Value::Slice(s), "stop") => Some(s[1].clone()),
+            (Value::Slice(s), "step") => Some(s[2].clone()),
+            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => Some(match object {
+                Value::Bool(b) => Value::Int(*b as i64),
+                other => other.clone(),
+            }),
+            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "imag") => Some(Value::Int(0)),
+            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
+            (Value::Float(f), "real") => Some(Value::Float(*f)),
+            (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+            (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
+            (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
+            (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),
+            (Value::BoundMethod(m), "__name__") => match &m.function {
+                Value::Function(f) => Some(Value::str(&**f.name.borrow())),
+                _ => None,
+            },
+            (Value::Generator(g), "__name__") => Some(Value::str(&*g.name)),
+            (Value::Generator(g), "__qualname__") => Some(Value::str(&*g.qualname)),
+            _ => None,
+        }
+    }
+
+    pub fn set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
+        match object {
+            Value::Instance(instance) => {
+                if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
+                    if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                        if property.setter.is_none() {
+                            return Err(self.attribute_error(format!(
+                                "property '{name}' of '{}' object has no setter",
+                                instance.class.name
+                            )));
+                        }
+                        let setter = property.setter.clone();
+                        self.call(&setter, &[object.clone(), value], &[])?;
+                        return Ok(());
+                    }
+                }
+                if let Some(setattr) = instance.class.lookup("__setattr__") {
+                    if matches!(setattr, Value::Function(_)) {
+                        self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
+                        return Ok(());
+                    }
+                }
+                if instance.exception.is_some() && self.set_exception_attribute(instance, name, &value) {
+                    return Ok(());
+                }
+                instance.attributes.borrow_mut().insert(name.into(), value);
+                Ok(())
+            }
+            Value::Type(class) if class.module.as_ref() != "builtins" => {
+                class.namespace.borrow_mut().insert(name.into(), value);
+                Ok(())
+            }
+            Value::Module(module) => {
+                module.namespace.borrow_mut().insert(name.into(), value);
+                Ok(())
+            }
+            Value::Function(function) => {
+                match name {
+                    "__name__" => {
+                        if let Value::Str(s) = &value {
+                            *function.name.borrow_mut() = s.as_str().into();
+                        }
+                    }
+                    "__qualname__" => {
+                        if let Value::Str(s) = &value {
+                            *function.qualname.borrow_mut() = s.as_str().into();
+                        }
+                    }
+                    _ => {
+                        function.attributes.borrow_mut().insert(name.into(), value);
+                    }
+                }
+                Ok(())
+            }
+            Value::Type(class) => Err(self.type_error(format!(
+                "cannot set '{name}' attribute of immutable type '{}'",
+                class.name
+            ))),
+            _ => Err(self.attribute_error(format!(
+                "'{}' object has no attribute '{name}'",
+                self.type_name(object)
+            ))),
+        }
+    }
+
+    pub fn del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
+        let removed = match object {
+            Value::Instance(instance) => instance.attributes.borrow_mut().shift_remove(name).is_some(),
+            Value::Type(class) if class.module.as_ref() != "builtins" => {
+                class.namespace.borrow_mut().shift_remove(name).is_some()
+            }
+            Value::Module(module) => module.namespace.borrow_mut().shift_remove(name).is_some(),
+            _ => false,
+        };
+        if removed {
+            Ok(())
+        } else {
+            Err(self.missing_attribute(object, name))
+        }
+    }
+}

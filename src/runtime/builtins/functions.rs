@@ -1,0 +1,1261 @@
+//! The builtin functions (`print`, `len`, `sorted`, `min`, `isinstance`,
+//! `pow`, …), the constructors of the lazy iterator types (`enumerate`,
+//! `zip`, `map`, `filter`, `reversed`), and the stable sort that `sorted`
+//! and `list.sort` share.
+//!
+//! Argument errors carry CPython 3.11's exact wording, which differs from
+//! function to function (each builtin parses its arguments its own way in
+//! CPython); [`bind`] reproduces the "argument clinic" family of messages.
+
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+
+use super::args::{check_count, check_method};
+use super::{add_function, add_method};
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::iterators;
+use crate::runtime::value::Value;
+use crate::syntax::ast::{BinOp, CmpOp, Name};
+
+pub fn install(interp: &mut Interp) {
+    let functions: &[(&'static str, crate::runtime::object::NativeFn)] = &[
+        ("print", print),
+        ("input", input),
+        ("len", len),
+        ("repr", repr),
+        ("abs", abs),
+        ("round", round),
+        ("min", min),
+        ("max", max),
+        ("sum", sum),
+        ("sorted", sorted),
+        ("any", any),
+        ("all", all),
+        ("isinstance", isinstance),
+        ("issubclass", issubclass),
+        ("hasattr", hasattr),
+        ("getattr", getattr),
+        ("setattr", setattr),
+        ("delattr", delattr),
+        ("iter", iter),
+        ("next", next),
+        ("id", id),
+        ("hash", hash),
+        ("divmod", divmod),
+        ("pow", pow),
+        ("chr", chr),
+        ("ord", ord),
+        ("hex", hex),
+        ("oct", oct),
+        ("bin", bin),
+        ("callable", callable),
+        ("format", format),
+        ("vars", vars),
+        ("dir", dir),
+    ];
+    let namespace = &interp.builtins.namespace;
+    for &(name, func) in functions {
+        add_function(namespace, name, func);
+    }
+    let types: &[(&'static str, crate::runtime::object::NativeFn)] = &[
+        ("enumerate", enumerate_new),
+        ("zip", zip_new),
+        ("map", map_new),
+        ("filter", filter_new),
+        ("reversed", reversed_new),
+    ];
+    for &(name, new) in types {
+        let class = interp.native_class(name);
+        add_method(&class, "__new__", new);
+        namespace
+            .borrow_mut()
+            .insert(name.into(), Value::Type(class));
+    }
+    for &name in iterators::CLASS_NAMES {
+        let class = interp.native_class(name);
+        add_method(&class, "__next__", iterator_next);
+        add_method(&class, "__iter__", iterator_iter);
+    }
+}
+
+type Kwargs = [(Name, Value)];
+
+/// Binds the arguments of a builtin to its parameters `names` as CPython's
+/// argument clinic does, with its messages. The first `positional_only`
+/// parameters cannot be passed by keyword; the first `required` must be
+/// passed.
+pub(super) fn bind<'a, const N: usize>(
+    interp: &Interp,
+    function: &str,
+    args: &'a [Value],
+    kwargs: &'a Kwargs,
+    names: [&str; N],
+    positional_only: usize,
+    required: usize,
+) -> PyResult<[Option<&'a Value>; N]> {
+    let given = args.len() + kwargs.len();
+    if given > N {
+        return Err(interp.type_error(format!(
+            "{function}() takes at most {N} argument{} ({given} given)",
+            plural(N)
+        )));
+    }
+    let min_positional = required.min(positional_only);
+    if args.len() < min_positional {
+        return Err(interp.type_error(format!(
+            "{function}() takes at least {min_positional} positional argument{} ({} given)",
+            plural(min_positional),
+            args.len()
+        )));
+    }
+    let mut slots: [Option<&Value>; N] = [None; N];
+    for (slot, arg) in slots.iter_mut().zip(args) {
+        *slot = Some(arg);
+    }
+    for (key, value) in kwargs {
+        let position = names
+            .iter()
+            .enumerate()
+            .skip(positional_only)
+            .find(|(_, name)| **name == &**key)
+            .map(|(i, _)| i);
+        let Some(i) = position else {
+            return Err(interp.type_error(format!(
+                "'{key}' is an invalid keyword argument for {function}()"
+            )));
+        };
+        if i < args.len() {
+            return Err(interp.type_error(format!(
+                "argument for {function}() given by name ('{key}') and position ({})",
+                i + 1
+            )));
+        }
+        slots[i] = Some(value);
+    }
+    for (i, name) in names.iter().enumerate().take(required) {
+        if slots[i].is_none() {
+            return Err(interp.type_error(format!(
+                "{function}() missing required argument '{name}' (pos {})",
+                i + 1
+            )));
+        }
+    }
+    Ok(slots)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// An integer argument: an int, a bool, or an object with `__index__`.
+pub(super) fn index_arg(interp: &mut Interp, value: &Value) -> PyResult<BigInt> {
+    match value {
+        Value::Int(i) => Ok(BigInt::from(*i)),
+        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
+        Value::BigInt(i) => Ok((**i).clone()),
+        _ => interp.to_index(value).map(BigInt::from),
+    }
+}
+
+/// An integer argument clamped to the `i64` range, as CPython clamps
+/// arguments it converts with `PyNumber_AsSsize_t(x, NULL)`.
+fn clamped_index_arg(interp: &mut Interp, value: &Value) -> PyResult<i64> {
+    match value {
+        Value::BigInt(i) if i.is_negative() => Ok(i64::MIN),
+        Value::BigInt(_) => Ok(i64::MAX),
+        _ => index_arg(interp, value).map(|i| i.to_i64().unwrap_or(0)),
+    }
+}
+
+fn is_int(value: &Value) -> bool {
+    matches!(value, Value::Int(_) | Value::Bool(_) | Value::BigInt(_))
+}
+
+/// Attribute names must be `str`, with CPython's message otherwise.
+fn attribute_name<'a>(interp: &Interp, name: &'a Value) -> PyResult<&'a str> {
+    name.as_str().ok_or_else(|| {
+        interp.type_error(format!(
+            "attribute name must be string, not '{}'",
+            interp.type_name(name)
+        ))
+    })
+}
+
+fn print(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let (mut sep, mut end, mut file, mut flush) = (None, None, None, None);
+    for (key, value) in kwargs {
+        let slot = match &**key {
+            "sep" => &mut sep,
+            "end" => &mut end,
+            "file" => &mut file,
+            "flush" => &mut flush,
+            _ => {
+                return Err(interp.type_error(format!(
+                    "'{key}' is an invalid keyword argument for print()"
+                )))
+            }
+        };
+        *slot = Some(value);
+    }
+    let text_option = |interp: &Interp, name: &str, value: Option<&Value>, default: &str| {
+        match value {
+            None | Some(Value::None) => Ok(default.to_string()),
+            Some(Value::Str(text)) => Ok(text.as_str().to_string()),
+            Some(other) => Err(interp.type_error(format!(
+                "{name} must be None or a string, not {}",
+                interp.type_name(other)
+            ))),
+        }
+    };
+    let sep = text_option(interp, "sep", sep, " ")?;
+    let end = text_option(interp, "end", end, "\n")?;
+    let file = file.filter(|f| !f.is_none());
+    // Each piece is written as soon as it is converted, so that output
+    // before a failing `__str__` still appears, as in CPython.
+    let write = |interp: &mut Interp, text: &str| match file {
+        None => interp.write_stdout(text),
+        Some(file) => {
+            let write = interp.get_attr(file, "write")?;
+            interp.call(&write, &[Value::str(text)], &[]).map(drop)
+        }
+    };
+    for (i, value) in args.iter().enumerate() {
+        if i > 0 {
+            write(interp, &sep)?;
+        }
+        let text = match value {
+            Value::Str(text) => text.as_str().to_string(),
+            _ => interp.to_str(value)?,
+        };
+        write(interp, &text)?;
+    }
+    write(interp, &end)?;
+    let flush = match flush {
+        Some(flag) => interp.truthy(flag)?,
+        None => false,
+    };
+    if flush {
+        match file {
+            None => interp.flush_stdout().map_err(|e| interp.os_error(e))?,
+            Some(file) => {
+                let flush = interp.get_attr(file, "flush")?;
+                interp.call(&flush, &[], &[])?;
+            }
+        }
+    }
+    Ok(Value::None)
+}
+
+fn input(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "input", args, kwargs, 0, 1)?;
+    if let Some(prompt) = args.first() {
+        let text = interp.to_str(prompt)?;
+        interp.write_stdout(&text)?;
+    }
+    interp.flush_stdout().map_err(|e| interp.os_error(e))?;
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(0) => Err(interp.error(ExcType::EOFError, "EOF when reading a line")),
+        Ok(_) => {
+            // stdin is read in universal-newlines mode, as CPython reads it.
+            if line.ends_with('\n') {
+                line.pop();
+                if line.ends_with('\r') {
+                    line.pop();
+                }
+            }
+            Ok(Value::str(line))
+        }
+        Err(e) => Err(interp.os_error(e)),
+    }
+}
+
+fn len(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "len", args, kwargs, 1, 1)?;
+    Ok(Value::from(interp.len(&args[0])?))
+}
+
+fn repr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "repr", args, kwargs, 1, 1)?;
+    Ok(Value::str(interp.repr(&args[0])?))
+}
+
+fn abs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "abs", args, kwargs, 1, 1)?;
+    let value = &args[0];
+    Ok(match value {
+        Value::Int(i) => match i.checked_abs() {
+            Some(a) => Value::Int(a),
+            None => Value::from_bigint(BigInt::from(*i).abs()),
+        },
+        Value::BigInt(i) => Value::from_bigint(i.abs()),
+        Value::Bool(b) => Value::Int(*b as i64),
+        Value::Float(f) => Value::Float(f.abs()),
+        _ => match interp.lookup_special(value, "__abs__") {
+            Some(method) => return interp.call_bound(&method, value, &[], &[]),
+            None => {
+                return Err(interp.type_error(format!(
+                    "bad operand type for abs(): '{}'",
+                    interp.type_name(value)
+                )))
+            }
+        },
+    })
+}
+
+fn round(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let [number, ndigits] = bind(interp, "round", args, kwargs, ["number", "ndigits"], 0, 1)?;
+    let number = number.cloned().unwrap_or(Value::None);
+    let ndigits = ndigits.filter(|n| !n.is_none()).cloned();
+    match &number {
+        Value::Float(x) => match ndigits {
+            None => float_to_int(interp, x.round_ties_even()),
+            Some(n) => {
+                let n = clamped_index_arg(interp, &n)?;
+                crate::runtime::format::float_round_checked(*x, n)
+                    .map(Value::Float)
+                    .map_err(|message| interp.error(ExcType::OverflowError, message))
+            }
+        },
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            let Some(n) = ndigits else {
+                return Ok(match number {
+                    Value::Bool(b) => Value::Int(b as i64),
+                    other => other,
+                });
+            };
+            let n = clamped_index_arg(interp, &n)?;
+            let x = index_arg(interp, &number)?;
+            Ok(Value::from_bigint(round_int(&x, n)))
+        }
+        _ => match interp.lookup_special(&number, "__round__") {
+            Some(method) => {
+                let args: Vec<Value> = ndigits.into_iter().collect();
+                interp.call_bound(&method, &number, &args, &[])
+            }
+            None => Err(interp.type_error(format!(
+                "type {} doesn't define __round__ method",
+                interp.type_name(&number)
+            ))),
+        },
+    }
+}
+
+/// `int(x)` for a float: truncation, with CPython's errors for NaN and
+/// infinities.
+pub(super) fn float_to_int(interp: &Interp, x: f64) -> PyResult<Value> {
+    if x.is_nan() {
+        return Err(interp.value_error("cannot convert float NaN to integer"));
+    }
+    if x.is_infinite() {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    let x = x.trunc();
+    // Every float in this range converts exactly; beyond it, through BigInt.
+    if x.abs() < 9.0e18 {
+        return Ok(Value::Int(x as i64));
+    }
+    Ok(BigInt::from_f64(x).map_or(Value::Int(0), Value::from_bigint))
+}
+
+/// `round(x, ndigits)` for an int and a negative `ndigits`: to a multiple
+/// of `10 ** -ndigits`, halves to even.
+fn round_int(x: &BigInt, ndigits: i64) -> BigInt {
+    if ndigits >= 0 {
+        return x.clone();
+    }
+    let k = ndigits.unsigned_abs();
+    // 10**k > 8**k >= 2 * |x|: everything rounds to 0, and 10**k may be
+    // too large to compute.
+    if k > x.bits() / 3 + 2 {
+        return BigInt::zero();
+    }
+    let unit = BigInt::from(10u32).pow(k as u32);
+    let (quotient, remainder) = x.div_mod_floor(&unit);
+    let twice = remainder * 2;
+    let quotient = if twice > unit || (twice == unit && quotient.is_odd()) {
+        quotient + 1
+    } else {
+        quotient
+    };
+    quotient * unit
+}
+
+fn min(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    min_max(interp, args, kwargs, "min", CmpOp::Lt)
+}
+
+fn max(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    min_max(interp, args, kwargs, "max", CmpOp::Gt)
+}
+
+/// `min`/`max`: the first item whose key is not beaten, under `op`, by a
+/// later one (CPython asks `item_key op best_key`).
+fn min_max(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &Kwargs,
+    name: &str,
+    op: CmpOp,
+) -> PyResult<Value> {
+    let (mut key, mut default) = (None, None);
+    for (k, value) in kwargs {
+        match &**k {
+            "key" => key = Some(value),
+            "default" => default = Some(value),
+            _ => {
+                return Err(interp.type_error(format!(
+                    "'{k}' is an invalid keyword argument for {name}()"
+                )))
+            }
+        }
+    }
+    if args.is_empty() {
+        return Err(interp.type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
+    }
+    if args.len() > 1 && default.is_some() {
+        return Err(interp.type_error(format!(
+            "Cannot specify a default for {name}() with multiple positional arguments"
+        )));
+    }
+    let key = key.filter(|k| !k.is_none());
+    let iterator = match args {
+        [iterable] => Some(interp.get_iter(iterable)?),
+        _ => None,
+    };
+    let mut positional = args.iter();
+    let mut best: Option<(Value, Value)> = None;
+    loop {
+        let item = match &iterator {
+            Some(iterator) => interp.next(iterator)?,
+            None => positional.next().cloned(),
+        };
+        let Some(item) = item else { break };
+        let item_key = match key {
+            Some(key) => interp.call(key, std::slice::from_ref(&item), &[])?,
+            None => item.clone(),
+        };
+        best = Some(match best {
+            None => (item, item_key),
+            Some((best_item, best_key)) => {
+                let verdict = interp.rich_compare(op, &item_key, &best_key)?;
+                if interp.truthy(&verdict)? {
+                    (item, item_key)
+                } else {
+                    (best_item, best_key)
+                }
+            }
+        });
+    }
+    match (best, default) {
+        (Some((item, _)), _) => Ok(item),
+        (None, Some(default)) => Ok(default.clone()),
+        (None, None) => Err(interp.value_error(format!("{name}() arg is an empty sequence"))),
+    }
+}
+
+fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let [iterable, start] = bind(interp, "sum", args, kwargs, ["iterable", "start"], 1, 1)?;
+    let iterable = iterable.cloned().unwrap_or(Value::None);
+    let mut total = start.cloned().unwrap_or(Value::Int(0));
+    if matches!(total, Value::Str(_)) {
+        return Err(interp.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+    }
+    let iterator = interp.get_iter(&iterable)?;
+    while let Some(item) = interp.next(&iterator)? {
+        total = match (&total, &item) {
+            (Value::Int(a), Value::Int(b)) if a.checked_add(*b).is_some() => {
+                Value::Int(a.wrapping_add(*b))
+            }
+            (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+            _ => interp.binary_op(BinOp::Add, &total, &item)?,
+        };
+    }
+    Ok(total)
+}
+
+fn sorted(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let [iterable] = args else {
+        return Err(interp.type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.len()
+        )));
+    };
+    let mut items = interp.collect(iterable)?;
+    let (key, reverse) = sort_options(interp, kwargs)?;
+    sort_values(interp, &mut items, key.as_ref(), reverse)?;
+    Ok(Value::list(items))
+}
+
+/// The keyword arguments of `list.sort` (and `sorted`): the key function
+/// (`None` when absent or `None`) and whether to reverse.
+pub fn sort_options(interp: &mut Interp, kwargs: &Kwargs) -> PyResult<(Option<Value>, bool)> {
+    let (mut key, mut reverse) = (None, false);
+    for (name, value) in kwargs {
+        match &**name {
+            "key" => key = Some(value.clone()).filter(|k| !k.is_none()),
+            // CPython converts `reverse` as an int, not by truthiness.
+            "reverse" => reverse = !index_arg(interp, value)?.is_zero(),
+            _ => {
+                return Err(interp.type_error(format!(
+                    "'{name}' is an invalid keyword argument for sort()"
+                )))
+            }
+        }
+    }
+    Ok((key, reverse))
+}
+
+/// Sorts `items` stably by `key(item) < key(other)`, as `list.sort` does:
+/// keys are computed first (once each, in order), `reverse` keeps equal
+/// items in their original order, and an error from a key function or a
+/// comparison leaves `items` unchanged.
+pub fn sort_values(
+    interp: &mut Interp,
+    items: &mut Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<()> {
+    let keys = match key.filter(|k| !k.is_none()) {
+        Some(key) => items
+            .iter()
+            .map(|item| interp.call(key, std::slice::from_ref(item), &[]))
+            .collect::<PyResult<Vec<Value>>>()?,
+        None => items.clone(),
+    };
+    // CPython reverses, sorts stably and reverses again, so that equal
+    // items keep their order under `reverse=True`.
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    if reverse {
+        order.reverse();
+    }
+    if !sort_natively(&keys, &mut order) {
+        timsort(&mut order, &mut |a, b| interp.lt(&keys[a], &keys[b]))?;
+    }
+    if reverse {
+        order.reverse();
+    }
+    let mut slots: Vec<Option<Value>> = items.drain(..).map(Some).collect();
+    items.extend(
+        order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take)),
+    );
+    Ok(())
+}
+
+/// Sorts keys that are all machine ints or all strings with Rust's stable
+/// sort: the same result as the general path (both are stable sorts under
+/// a total order) without a call per comparison. `false` for other keys.
+fn sort_natively(keys: &[Value], order: &mut [usize]) -> bool {
+    if keys.iter().all(|k| matches!(k, Value::Int(_))) {
+        let int = |i: usize| match &keys[i] {
+            Value::Int(n) => *n,
+            _ => 0,
+        };
+        order.sort_by_key(|&i| int(i));
+        true
+    } else if keys.iter().all(|k| matches!(k, Value::Str(_))) {
+        let text = |i: usize| keys[i].as_str().unwrap_or("");
+        order.sort_by(|&a, &b| text(a).cmp(text(b)));
+        true
+    } else {
+        false
+    }
+}
+
+/// A fallible "less than" between two positions of the sorted keys.
+type LessThan<'a> = dyn FnMut(usize, usize) -> PyResult<bool> + 'a;
+
+/// CPython's timsort, minus galloping: natural runs (strictly descending
+/// ones reversed) extended to `minrun` by binary insertion, merged by the
+/// powersort policy of 3.11. It asks the same first comparisons as
+/// CPython, so a list of unorderable items fails with the same message.
+fn timsort(v: &mut [usize], lt: &mut LessThan) -> PyResult<()> {
+    let n = v.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let minrun = compute_minrun(n);
+    // Pending runs: (start, length, power).
+    let mut runs: Vec<(usize, usize, u32)> = Vec::new();
+    let mut lo = 0;
+    while lo < n {
+        let (mut run, descending) = count_run(&mut v[lo..], lt)?;
+        if descending {
+            v[lo..lo + run].reverse();
+        }
+        if run < minrun {
+            let force = (n - lo).min(minrun);
+            binary_insertion_sort(&mut v[lo..lo + force], run, lt)?;
+            run = force;
+        }
+        if let Some(&(start, length, _)) = runs.last() {
+            let power = node_power(start, length, run, n);
+            while runs.len() > 1 && runs[runs.len() - 2].2 > power {
+                let i = runs.len() - 2;
+                merge_at(v, &mut runs, i, lt)?;
+            }
+            if let Some(last) = runs.last_mut() {
+                last.2 = power;
+            }
+        }
+        runs.push((lo, run, 0));
+        lo += run;
+    }
+    while runs.len() > 1 {
+        let mut i = runs.len() - 2;
+        if i > 0 && runs[i - 1].1 < runs[i + 1].1 {
+            i -= 1;
+        }
+        merge_at(v, &mut runs, i, lt)?;
+    }
+    Ok(())
+}
+
+fn compute_minrun(mut n: usize) -> usize {
+    let mut odd = 0;
+    while n >= 64 {
+        odd |= n & 1;
+        n >>= 1;
+    }
+    n + odd
+}
+
+/// The length of the run at the start of `v` and whether it is strictly
+/// descending.
+fn count_run(v: &mut [usize], lt: &mut LessThan) -> PyResult<(usize, bool)> {
+    if v.len() < 2 {
+        return Ok((v.len(), false));
+    }
+    let descending = lt(v[1], v[0])?;
+    let mut n = 2;
+    while n < v.len() && lt(v[n], v[n - 1])? == descending {
+        n += 1;
+    }
+    Ok((n, descending))
+}
+
+/// Sorts `v` whose first `sorted` elements are already in order.
+fn binary_insertion_sort(v: &mut [usize], sorted: usize, lt: &mut LessThan) -> PyResult<()> {
+    for start in sorted.max(1)..v.len() {
+        let pivot = v[start];
+        let (mut left, mut right) = (0, start);
+        while left < right {
+            let middle = left + (right - left) / 2;
+            if lt(pivot, v[middle])? {
+                right = middle;
+            } else {
+                left = middle + 1;
+            }
+        }
+        v.copy_within(left..start, left + 1);
+        v[left] = pivot;
+    }
+    Ok(())
+}
+
+/// Powersort's node power of the boundary between the run at `start` of
+/// length `n1` and the next run of length `n2`, in a list of length `n`.
+fn node_power(start: usize, n1: usize, n2: usize, n: usize) -> u32 {
+    let mut a = 2 * start + n1;
+    let mut b = a + n1 + n2;
+    let mut power = 0;
+    loop {
+        power += 1;
+        if a >= n {
+            a -= n;
+            b -= n;
+        } else if b >= n {
+            break;
+        }
+        a <<= 1;
+        b <<= 1;
+    }
+    power
+}
+
+/// Merges pending runs `i` and `i + 1`.
+fn merge_at(
+    v: &mut [usize],
+    runs: &mut Vec<(usize, usize, u32)>,
+    i: usize,
+    lt: &mut LessThan,
+) -> PyResult<()> {
+    let (start, left_len, power) = runs[i];
+    let right_len = runs[i + 1].1;
+    runs[i] = (start, left_len + right_len, power);
+    runs.remove(i + 1);
+    let slice = &mut v[start..start + left_len + right_len];
+    let left: Vec<usize> = slice[..left_len].to_vec();
+    let (mut l, mut r, mut out) = (0, left_len, 0);
+    while l < left.len() && r < slice.len() {
+        // Take from the right run only when strictly less: stability.
+        if lt(slice[r], left[l])? {
+            slice[out] = slice[r];
+            r += 1;
+        } else {
+            slice[out] = left[l];
+            l += 1;
+        }
+        out += 1;
+    }
+    for &rest in &left[l..] {
+        slice[out] = rest;
+        out += 1;
+    }
+    Ok(())
+}
+
+fn any(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "any", args, kwargs, 1, 1)?;
+    let iterator = interp.get_iter(&args[0])?;
+    while let Some(item) = interp.next(&iterator)? {
+        if interp.truthy(&item)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn all(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "all", args, kwargs, 1, 1)?;
+    let iterator = interp.get_iter(&args[0])?;
+    while let Some(item) = interp.next(&iterator)? {
+        if !interp.truthy(&item)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+fn isinstance(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "isinstance", args, kwargs, 2, 2)?;
+    instance_check(interp, &args[0], &args[1], 0).map(Value::Bool)
+}
+
+/// `isinstance` against a class or a (nested) tuple of classes; the
+/// nesting counts against the recursion limit, as in CPython.
+fn instance_check(
+    interp: &mut Interp,
+    value: &Value,
+    classinfo: &Value,
+    depth: u32,
+) -> PyResult<bool> {
+    match classinfo {
+        Value::Type(class) => Ok(interp.is_instance(value, class)),
+        Value::Tuple(classes) => {
+            check_nesting(interp, depth, "__instancecheck__")?;
+            for class in classes.iter() {
+                if instance_check(interp, value, class, depth + 1)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(interp
+            .type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+    }
+}
+
+fn issubclass(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "issubclass", args, kwargs, 2, 2)?;
+    let Value::Type(class) = &args[0] else {
+        return Err(interp.type_error("issubclass() arg 1 must be a class"));
+    };
+    subclass_check(interp, class, &args[1], 0).map(Value::Bool)
+}
+
+fn subclass_check(
+    interp: &mut Interp,
+    class: &Rc<crate::runtime::object::Class>,
+    classinfo: &Value,
+    depth: u32,
+) -> PyResult<bool> {
+    match classinfo {
+        Value::Type(other) => Ok(class.is_subclass_of(other)),
+        Value::Tuple(classes) => {
+            check_nesting(interp, depth, "__subclasscheck__")?;
+            for other in classes.iter() {
+                if subclass_check(interp, class, other, depth + 1)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(interp
+            .type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+    }
+}
+
+fn check_nesting(interp: &Interp, depth: u32, what: &str) -> PyResult<()> {
+    if interp.depth + depth >= interp.recursion_limit {
+        return Err(interp.error(
+            ExcType::RecursionError,
+            format!("maximum recursion depth exceeded in {what}"),
+        ));
+    }
+    Ok(())
+}
+
+fn hasattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "hasattr", args, kwargs, 2, 2)?;
+    let name = attribute_name(interp, &args[1])?;
+    match interp.get_attr(&args[0], name) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(err) if interp.is_instance_of(&err, ExcType::AttributeError) => Ok(Value::Bool(false)),
+        Err(err) => Err(err),
+    }
+}
+
+fn getattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "getattr", args, kwargs, 2, 3)?;
+    let name = attribute_name(interp, &args[1])?;
+    match (interp.get_attr(&args[0], name), args.get(2)) {
+        (Err(err), Some(default)) if interp.is_instance_of(&err, ExcType::AttributeError) => {
+            Ok(default.clone())
+        }
+        (result, _) => result,
+    }
+}
+
+fn setattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "setattr", args, kwargs, 3, 3)?;
+    let name = attribute_name(interp, &args[1])?;
+    interp.set_attr(&args[0], name, args[2].clone())?;
+    Ok(Value::None)
+}
+
+fn delattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "delattr", args, kwargs, 2, 2)?;
+    let name = attribute_name(interp, &args[1])?;
+    interp.del_attr(&args[0], name)?;
+    Ok(Value::None)
+}
+
+fn iter(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "iter", args, kwargs, 1, 2)?;
+    match args {
+        [function, sentinel] => {
+            if !is_callable(interp, function) {
+                return Err(interp.type_error("iter(v, w): v must be callable"));
+            }
+            Ok(iterators::callable_iter(function.clone(), sentinel.clone()))
+        }
+        _ => interp.get_iter(&args[0]),
+    }
+}
+
+fn next(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "next", args, kwargs, 1, 2)?;
+    match (interp.next(&args[0])?, args.get(1)) {
+        (Some(item), _) => Ok(item),
+        (None, Some(default)) => Ok(default.clone()),
+        (None, None) => Err(interp.new_exception(ExcType::StopIteration, vec![])),
+    }
+}
+
+/// `iterator.__next__()`, for the iterator types of `runtime::iterators`.
+fn iterator_next(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let receiver = args.first().cloned().unwrap_or(Value::None);
+    let name = format!("{}.__next__", interp.type_name(&receiver));
+    check_method(interp, &name, args, kwargs, 0, 0)?;
+    interp
+        .next(&receiver)?
+        .ok_or_else(|| interp.new_exception(ExcType::StopIteration, vec![]))
+}
+
+/// `iterator.__iter__()`: an iterator is its own iterator.
+fn iterator_iter(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let receiver = args.first().cloned().unwrap_or(Value::None);
+    let name = format!("{}.__iter__", interp.type_name(&receiver));
+    check_method(interp, &name, args, kwargs, 0, 0)?;
+    Ok(receiver)
+}
+
+fn id(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "id", args, kwargs, 1, 1)?;
+    Ok(Value::from(args[0].address()))
+}
+
+fn hash(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "hash", args, kwargs, 1, 1)?;
+    Ok(Value::Int(interp.hash(&args[0])?))
+}
+
+fn divmod(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "divmod", args, kwargs, 2, 2)?;
+    let (a, b) = (&args[0], &args[1]);
+    let is_number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
+    if is_number(a) && is_number(b) {
+        let is_zero = matches!(b, Value::Int(0) | Value::Bool(false))
+            || matches!(b, Value::Float(f) if *f == 0.0);
+        let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
+        if float && is_zero {
+            return Err(interp.error(ExcType::ZeroDivisionError, "float divmod()"));
+        }
+        let quotient = interp.binary_op(BinOp::FloorDiv, a, b)?;
+        let remainder = interp.binary_op(BinOp::Mod, a, b)?;
+        return Ok(Value::tuple(vec![quotient, remainder]));
+    }
+    for (receiver, other, name) in [(a, b, "__divmod__"), (b, a, "__rdivmod__")] {
+        if let Some(method) = interp.lookup_special(receiver, name) {
+            let result = interp.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+            if !matches!(result, Value::NotImplemented) {
+                return Ok(result);
+            }
+        }
+    }
+    Err(interp.type_error(format!(
+        "unsupported operand type(s) for divmod(): '{}' and '{}'",
+        interp.type_name(a),
+        interp.type_name(b)
+    )))
+}
+
+fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let [base, exp, modulus] = bind(interp, "pow", args, kwargs, ["base", "exp", "mod"], 0, 2)?;
+    let (Some(base), Some(exp)) = (base, exp) else {
+        return Ok(Value::None);
+    };
+    let Some(modulus) = modulus.filter(|m| !m.is_none()) else {
+        return interp.binary_op(BinOp::Pow, base, exp);
+    };
+    if !(is_int(base) && is_int(exp) && is_int(modulus)) {
+        let numbers = [base, exp, modulus]
+            .iter()
+            .all(|v| is_int(v) || matches!(v, Value::Float(_)));
+        if numbers {
+            return Err(interp.type_error(
+                "pow() 3rd argument not allowed unless all arguments are integers",
+            ));
+        }
+        if let Some(method) = interp.lookup_special(base, "__pow__") {
+            let result = interp.call_bound(&method, base, &[exp.clone(), modulus.clone()], &[])?;
+            if !matches!(result, Value::NotImplemented) {
+                return Ok(result);
+            }
+        }
+        return Err(interp.type_error(format!(
+            "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
+            interp.type_name(base),
+            interp.type_name(exp),
+            interp.type_name(modulus)
+        )));
+    }
+    let (base, exp, modulus) = (
+        index_arg(interp, base)?,
+        index_arg(interp, exp)?,
+        index_arg(interp, modulus)?,
+    );
+    modular_pow(interp, base, exp, modulus).map(Value::from_bigint)
+}
+
+/// Three-argument `pow` on ints, as CPython's `long_pow` computes it: a
+/// negative exponent inverts the base first, and the result takes the sign
+/// of the modulus.
+fn modular_pow(interp: &Interp, base: BigInt, exp: BigInt, modulus: BigInt) -> PyResult<BigInt> {
+    if modulus.is_zero() {
+        return Err(interp.value_error("pow() 3rd argument cannot be 0"));
+    }
+    let negative_modulus = modulus.is_negative();
+    let modulus = modulus.abs();
+    if modulus == BigInt::from(1) {
+        return Ok(BigInt::zero());
+    }
+    let (base, exp) = if exp.is_negative() {
+        let Some(inverse) = base.modinv(&modulus) else {
+            return Err(interp.value_error("base is not invertible for the given modulus"));
+        };
+        (inverse, -exp)
+    } else {
+        (base.mod_floor(&modulus), exp)
+    };
+    let result = base.modpow(&exp, &modulus);
+    Ok(if negative_modulus && !result.is_zero() {
+        result - modulus
+    } else {
+        result
+    })
+}
+
+fn chr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "chr", args, kwargs, 1, 1)?;
+    let code = index_arg(interp, &args[0])?;
+    let Some(code) = code.to_i32() else {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C int",
+        ));
+    };
+    if !(0..0x110000).contains(&code) {
+        return Err(interp.value_error("chr() arg not in range(0x110000)"));
+    }
+    // A lone surrogate cannot be held in a Rust string; it becomes U+FFFD.
+    let c = char::from_u32(code as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+    Ok(Value::str(c.to_string()))
+}
+
+fn ord(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "ord", args, kwargs, 1, 1)?;
+    let Value::Str(text) = &args[0] else {
+        return Err(interp.type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            interp.type_name(&args[0])
+        )));
+    };
+    let mut chars = text.as_str().chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(Value::Int(c as i64)),
+        _ => Err(interp.type_error(format!(
+            "ord() expected a character, but string of length {} found",
+            text.char_count()
+        ))),
+    }
+}
+
+fn hex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    int_in_base(interp, args, kwargs, "hex", 16)
+}
+
+fn oct(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    int_in_base(interp, args, kwargs, "oct", 8)
+}
+
+fn bin(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    int_in_base(interp, args, kwargs, "bin", 2)
+}
+
+fn int_in_base(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &Kwargs,
+    name: &str,
+    radix: u32,
+) -> PyResult<Value> {
+    check_count(interp, name, args, kwargs, 1, 1)?;
+    let n = index_arg(interp, &args[0])?;
+    Ok(Value::str(crate::runtime::format::int_to_base(&n, radix)))
+}
+
+fn callable(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "callable", args, kwargs, 1, 1)?;
+    Ok(Value::Bool(is_callable(interp, &args[0])))
+}
+
+fn is_callable(interp: &Interp, value: &Value) -> bool {
+    match value {
+        Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Type(_) => true,
+        Value::Instance(_) | Value::Native(_) => interp.lookup_special(value, "__call__").is_some(),
+        _ => false,
+    }
+}
+
+fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "format", args, kwargs, 1, 2)?;
+    let spec = match args.get(1) {
+        None => "",
+        Some(Value::Str(spec)) => spec.as_str(),
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "format() argument 2 must be str, not {}",
+                interp.type_name(other)
+            )))
+        }
+    };
+    Ok(Value::str(interp.format_value(&args[0], spec)?))
+}
+
+/// The builtin `locals()`, which the evaluator provides; `vars()` and
+/// `dir()` without an argument are defined through it.
+fn call_locals(interp: &mut Interp) -> PyResult<Value> {
+    let locals = interp.builtins.namespace.borrow().get("locals").cloned();
+    match locals {
+        Some(locals) => interp.call(&locals, &[], &[]),
+        None => Err(interp.error(ExcType::NameError, "name 'locals' is not defined")),
+    }
+}
+
+fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "vars", args, kwargs, 0, 1)?;
+    let Some(value) = args.first() else {
+        return call_locals(interp);
+    };
+    let namespace = match value {
+        Value::Instance(instance) => &instance.attributes,
+        Value::Module(module) => &module.namespace,
+        Value::Type(class) => &class.namespace,
+        _ => return Err(interp.type_error("vars() argument must have __dict__ attribute")),
+    };
+    // A copy: writes to it do not reach the object.
+    let pairs: Vec<(Value, Value)> = namespace
+        .borrow()
+        .iter()
+        .map(|(name, value)| (Value::str(&**name), value.clone()))
+        .collect();
+    Ok(Value::Dict(Rc::new(interp.dict_from_pairs(pairs)?)))
+}
+
+fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "dir", args, kwargs, 0, 1)?;
+    let names: Vec<Value> = match args.first() {
+        None => {
+            let locals = call_locals(interp)?;
+            interp.collect(&locals)?
+        }
+        Some(value) => match interp.lookup_special(value, "__dir__") {
+            Some(method) => {
+                let names = interp.call_bound(&method, value, &[], &[])?;
+                interp.collect(&names)?
+            }
+            None => attribute_names(interp, value),
+        },
+    };
+    let mut names = names;
+    sort_values(interp, &mut names, None, false)?;
+    Ok(Value::list(names))
+}
+
+/// The names `dir(value)` lists: its own attributes and those of its
+/// class (or, for a class, of its MRO).
+fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
+    let mut names: Vec<Name> = Vec::new();
+    let mut add = |namespace: &crate::runtime::object::Namespace| {
+        names.extend(namespace.borrow().keys().cloned());
+    };
+    match value {
+        Value::Module(module) => add(&module.namespace),
+        Value::Type(class) => class.mro().for_each(|c| add(&c.namespace)),
+        _ => {
+            if let Value::Instance(instance) = value {
+                add(&instance.attributes);
+            }
+            interp
+                .class_of(value)
+                .mro()
+                .for_each(|c| add(&c.namespace));
+        }
+    }
+    names.sort();
+    names.dedup();
+    names.into_iter().map(|name| Value::str(&*name)).collect()
+}
+
+fn enumerate_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    let [iterable, start] = bind(interp, "enumerate", rest, kwargs, ["iterable", "start"], 0, 0)?;
+    let Some(iterable) = iterable else {
+        return Err(interp.type_error("enumerate() missing required argument 'iterable'"));
+    };
+    let start = match start {
+        None => Value::Int(0),
+        Some(Value::Int(i)) => Value::Int(*i),
+        Some(start) => Value::from_bigint(index_arg(interp, start)?),
+    };
+    let iterator = interp.get_iter(iterable)?;
+    Ok(iterators::enumerate(iterator, start))
+}
+
+fn zip_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let mut strict = false;
+    for (key, value) in kwargs {
+        if &**key != "strict" {
+            return Err(interp.type_error(format!(
+                "'{key}' is an invalid keyword argument for zip()"
+            )));
+        }
+        strict = interp.truthy(value)?;
+    }
+    let iterators = args
+        .get(1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|iterable| interp.get_iter(iterable))
+        .collect::<PyResult<Vec<Value>>>()?;
+    Ok(iterators::zip(iterators, strict))
+}
+
+fn map_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("map() takes no keyword arguments"));
+    }
+    let [function, iterables @ ..] = args.get(1..).unwrap_or_default() else {
+        return Err(interp.type_error("map() must have at least two arguments."));
+    };
+    if iterables.is_empty() {
+        return Err(interp.type_error("map() must have at least two arguments."));
+    }
+    let iterators = iterables
+        .iter()
+        .map(|iterable| interp.get_iter(iterable))
+        .collect::<PyResult<Vec<Value>>>()?;
+    Ok(iterators::map(function.clone(), iterators))
+}
+
+fn filter_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    check_count(interp, "filter", rest, kwargs, 2, 2)?;
+    // `filter(bool, …)` is `filter(None, …)` in CPython too.
+    let function = match &rest[0] {
+        Value::None => None,
+        Value::Type(class) if Rc::ptr_eq(class, &interp.types.bool_) => None,
+        function => Some(function.clone()),
+    };
+    let iterator = interp.get_iter(&rest[1])?;
+    Ok(iterators::filter(function, iterator))
+}
+
+fn reversed_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    check_count(interp, "reversed", rest, kwargs, 1, 1)?;
+    let sequence = &rest[0];
+    let not_reversible = |interp: &Interp| {
+        interp.type_error(format!(
+            "'{}' object is not reversible",
+            interp.type_name(sequence)
+        ))
+    };
+    match sequence {
+        Value::List(list) => return Ok(iterators::list_reverse_iter(list.clone())),
+        Value::Range(range) => return Ok(iterators::range_reverse_iter(range)),
+        Value::Dict(dict) => {
+            return Ok(iterators::dict_reverse_iter(
+                dict.clone(),
+                iterators::Part::Keys,
+            ))
+        }
+        Value::Tuple(items) => {
+            return Ok(iterators::sequence_reverse_iter(sequence.clone(), items.len()))
+        }
+        Value::Str(text) => {
+            return Ok(iterators::sequence_reverse_iter(
+                sequence.clone(),
+                text.char_count(),
+            ))
+        }
+        Value::Set(_) | Value::FrozenSet(_) => return Err(not_reversible(interp)),
+        _ => {}
+    }
+    match interp.lookup_special(sequence, "__reversed__") {
+        Some(Value::None) => Err(not_reversible(interp)),
+        Some(method) => interp.call_bound(&method, sequence, &[], &[]),
+        None if interp.lookup_special(sequence, "__getitem__").is_some() => {
+            let len = interp.len(sequence)?;
+            Ok(iterators::sequence_reverse_iter(sequence.clone(), len))
+        }
+        None => Err(not_reversible(interp)),
+    }
+}

@@ -1,0 +1,72 @@
+//! The `builtins` namespace: builtin functions, and the methods of the
+//! builtin types, registered into the types' class namespaces so that
+//! attribute lookup finds them exactly as it finds user methods.
+
+use std::rc::Rc;
+
+use super::interp::Interp;
+use super::object::{BuiltinFunction, Class, NativeFn, Namespace};
+use super::value::Value;
+
+pub mod args;
+pub mod functions;
+pub mod mappings;
+pub mod numbers;
+pub mod sequences;
+pub mod str;
+
+/// Fills the builtins module and the builtin types' namespaces.
+pub fn install(interp: &mut Interp) {
+    functions::install(interp);
+    numbers::install(interp);
+    str::install(interp);
+    sequences::install(interp);
+    mappings::install(interp);
+    super::exceptions::install(interp);
+    super::attributes::install(interp);
+    super::generator::install(interp);
+    let types = &interp.types;
+    let named_types = [
+        &types.object,
+        &types.type_,
+        &types.bool_,
+        &types.int,
+        &types.float,
+        &types.str_,
+        &types.list,
+        &types.tuple,
+        &types.dict,
+        &types.set,
+        &types.frozenset,
+        &types.range,
+        &types.slice,
+    ];
+    let mut ns = interp.builtins.namespace.borrow_mut();
+    for class in named_types {
+        ns.insert(class.name.clone(), Value::Type(class.clone()));
+    }
+    for class in &types.exceptions {
+        ns.insert(class.name.clone(), Value::Type(class.clone()));
+    }
+}
+
+/// A builtin function value.
+pub fn function(name: &'static str, func: NativeFn) -> Value {
+    Value::Builtin(Rc::new(BuiltinFunction {
+        name,
+        func,
+        receiver: None,
+    }))
+}
+
+/// Adds a function to a namespace (the builtins module, a module's globals).
+pub fn add_function(namespace: &Namespace, name: &'static str, func: NativeFn) {
+    namespace
+        .borrow_mut()
+        .insert(name.into(), function(name, func));
+}
+
+/// Adds a method to a builtin class: called with the receiver as `args[0]`.
+pub fn add_method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
+    add_function(&class.namespace, name, func);
+}

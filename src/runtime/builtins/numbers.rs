@@ -1,0 +1,354 @@
+//! The numeric types' constructors (`int(…)`, `float(…)`, `bool(…)`) and
+//! their methods that are not operators (`int.bit_length`,
+//! `float.is_integer`, `float.as_integer_ratio`, …).
+
+use num_bigint::BigInt;
+use num_traits::{ToPrimitive, Zero};
+
+use super::add_method;
+use super::args::{check_count, check_method};
+use super::functions::{bind, float_to_int};
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::format::decimal_digit_value;
+use crate::runtime::interp::Interp;
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+type Kwargs = [(Name, Value)];
+
+pub fn install(interp: &mut Interp) {
+    let types = &interp.types;
+    add_method(&types.int, "__new__", int_new);
+    add_method(&types.int, "bit_length", int_bit_length);
+    add_method(&types.int, "bit_count", int_bit_count);
+    add_method(&types.int, "conjugate", int_conjugate);
+    add_method(&types.int, "as_integer_ratio", int_as_integer_ratio);
+    add_method(&types.float, "__new__", float_new);
+    add_method(&types.float, "is_integer", float_is_integer);
+    add_method(&types.float, "as_integer_ratio", float_as_integer_ratio);
+    add_method(&types.float, "conjugate", float_conjugate);
+    add_method(&types.bool_, "__new__", bool_new);
+}
+
+/// CPython's default `sys.get_int_max_str_digits()`: longer decimal
+/// strings are refused, to bound the quadratic conversion.
+const MAX_STR_DIGITS: usize = 4300;
+
+fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    let [x, base] = bind(interp, "int", rest, kwargs, ["x", "base"], 1, 0)?;
+    let Some(x) = x else {
+        if base.is_some() {
+            return Err(interp.type_error("int() missing string argument"));
+        }
+        return Ok(Value::Int(0));
+    };
+    if let Some(base) = base {
+        let base = match base {
+            Value::BigInt(_) => i64::MAX,
+            other => super::functions::index_arg(interp, other)?
+                .to_i64()
+                .unwrap_or(i64::MAX),
+        };
+        if base != 0 && !(2..=36).contains(&base) {
+            return Err(interp.value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        let Value::Str(text) = x else {
+            return Err(interp.type_error("int() can't convert non-string with explicit base"));
+        };
+        return parse_int(interp, x, text.as_str(), base as u32);
+    }
+    match x {
+        Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => float_to_int(interp, *f),
+        Value::Str(text) => parse_int(interp, x, text.as_str(), 10),
+        _ => {
+            for name in ["__int__", "__index__"] {
+                if let Some(method) = interp.lookup_special(x, name) {
+                    let result = interp.call_bound(&method, x, &[], &[])?;
+                    return match result {
+                        Value::Int(_) | Value::BigInt(_) => Ok(result),
+                        Value::Bool(b) => Ok(Value::Int(b as i64)),
+                        other => Err(interp.type_error(format!(
+                            "{name} returned non-int (type {})",
+                            interp.type_name(&other)
+                        ))),
+                    };
+                }
+            }
+            Err(interp.type_error(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                interp.type_name(x)
+            )))
+        }
+    }
+}
+
+/// `int(text, base)` with CPython's rules: surrounding whitespace, a sign,
+/// a prefix matching the base (any of them for base 0), single
+/// underscores between digits, and no leading zeros in base 0.
+fn parse_int(interp: &mut Interp, original: &Value, text: &str, base: u32) -> PyResult<Value> {
+    match scan_int(text, base) {
+        Scan::Number(n) => Ok(Value::from_bigint(n)),
+        Scan::TooLong(digits) => Err(interp.value_error(format!(
+            "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: \
+             value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+        ))),
+        Scan::Invalid => {
+            let repr = interp.repr(original)?;
+            // CPython formats the repr with `%.200R`.
+            let repr: String = repr.chars().take(200).collect();
+            Err(interp.value_error(format!(
+                "invalid literal for int() with base {base}: {repr}"
+            )))
+        }
+    }
+}
+
+enum Scan {
+    Number(BigInt),
+    /// Too many digits for a base that is not a power of two.
+    TooLong(usize),
+    Invalid,
+}
+
+fn scan_int(text: &str, base: u32) -> Scan {
+    let base_zero = base == 0;
+    // As CPython does: non-ASCII whitespace becomes a space and non-ASCII
+    // decimal digits their ASCII digit; any other non-ASCII is invalid.
+    let mut ascii = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else if c.is_whitespace() {
+            ascii.push(' ');
+        } else {
+            match decimal_digit_value(c).and_then(|d| char::from_digit(d, 10)) {
+                Some(digit) => ascii.push(digit),
+                None => return Scan::Invalid,
+            }
+        }
+    }
+    // Only C's `isspace()` set is stripped (not `\x1c`-`\x1f`).
+    let text = ascii.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r'));
+    let (negative, text) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let bytes = text.as_bytes();
+    let prefix_base = match (bytes.first(), bytes.get(1).map(u8::to_ascii_lowercase)) {
+        (Some(b'0'), Some(b'x')) => Some(16),
+        (Some(b'0'), Some(b'o')) => Some(8),
+        (Some(b'0'), Some(b'b')) => Some(2),
+        _ => None,
+    };
+    let (base, text, prefixed) = match prefix_base {
+        Some(p) if base == 0 || base == p => (p, &text[2..], true),
+        _ => (if base == 0 { 10 } else { base }, text, false),
+    };
+    // `0777` was octal in Python 2; in base 0 only zeros may lead.
+    let only_zero = base_zero && !prefixed && text.starts_with('0');
+    let mut digits = String::with_capacity(text.len());
+    let mut after_underscore = false;
+    let mut rest = "";
+    for (i, c) in text.char_indices() {
+        if c == '_' {
+            // An underscore must follow a digit (or the prefix) directly.
+            if after_underscore || (digits.is_empty() && !prefixed) {
+                return Scan::Invalid;
+            }
+            after_underscore = true;
+            continue;
+        }
+        if !c.is_digit(base) {
+            rest = &text[i..];
+            break;
+        }
+        digits.push(c);
+        after_underscore = false;
+    }
+    if !base.is_power_of_two() && digits.len() > MAX_STR_DIGITS {
+        return Scan::TooLong(digits.len());
+    }
+    if digits.is_empty() || after_underscore || !rest.is_empty() {
+        return Scan::Invalid;
+    }
+    let Some(magnitude) = BigInt::parse_bytes(digits.as_bytes(), base) else {
+        return Scan::Invalid;
+    };
+    if only_zero && !magnitude.is_zero() {
+        return Scan::Invalid;
+    }
+    Scan::Number(if negative { -magnitude } else { magnitude })
+}
+
+fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    check_count(interp, "float", rest, kwargs, 0, 1)?;
+    let Some(x) = rest.first() else {
+        return Ok(Value::Float(0.0));
+    };
+    match x {
+        Value::Float(_) => Ok(x.clone()),
+        Value::Int(i) => Ok(Value::Float(*i as f64)),
+        Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
+        Value::BigInt(i) => int_to_float(interp, i).map(Value::Float),
+        Value::Str(text) => match crate::runtime::format::parse_float(text.as_str()) {
+            Some(f) => Ok(Value::Float(f)),
+            None => {
+                let repr = interp.repr(x)?;
+                Err(interp.value_error(format!("could not convert string to float: {repr}")))
+            }
+        },
+        _ => {
+            if let Some(method) = interp.lookup_special(x, "__float__") {
+                let result = interp.call_bound(&method, x, &[], &[])?;
+                return match result {
+                    Value::Float(_) => Ok(result),
+                    other => Err(interp.type_error(format!(
+                        "{}.__float__ returned non-float (type {})",
+                        interp.type_name(x),
+                        interp.type_name(&other)
+                    ))),
+                };
+            }
+            if let Some(method) = interp.lookup_special(x, "__index__") {
+                return match interp.call_bound(&method, x, &[], &[])? {
+                    Value::Int(i) => Ok(Value::Float(i as f64)),
+                    Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
+                    Value::BigInt(i) => int_to_float(interp, &i).map(Value::Float),
+                    other => Err(interp.type_error(format!(
+                        "__index__ returned non-int (type {})",
+                        interp.type_name(&other)
+                    ))),
+                };
+            }
+            Err(interp.type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                interp.type_name(x)
+            )))
+        }
+    }
+}
+
+fn int_to_float(interp: &Interp, i: &BigInt) -> PyResult<f64> {
+    match i.to_f64() {
+        Some(f) if f.is_finite() => Ok(f),
+        _ => Err(interp.error(ExcType::OverflowError, "int too large to convert to float")),
+    }
+}
+
+fn bool_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let rest = args.get(1..).unwrap_or_default();
+    check_count(interp, "bool", rest, kwargs, 0, 1)?;
+    match rest.first() {
+        None => Ok(Value::Bool(false)),
+        Some(x) => Ok(Value::Bool(interp.truthy(x)?)),
+    }
+}
+
+/// The receiver of an `int` method as a `BigInt`, with CPython's message
+/// when the method is called on something else (`int.bit_length(1.5)`).
+fn int_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<BigInt> {
+    let receiver = args.first().unwrap_or(&Value::None);
+    let value = match receiver {
+        Value::Int(i) => BigInt::from(*i),
+        Value::Bool(b) => BigInt::from(*b as i64),
+        Value::BigInt(i) => (**i).clone(),
+        other => {
+            return Err(interp.type_error(format!(
+                "descriptor '{name}' for 'int' objects doesn't apply to a '{}' object",
+                interp.type_name(other)
+            )))
+        }
+    };
+    check_method(interp, &format!("int.{name}"), args, kwargs, 0, 0)?;
+    Ok(value)
+}
+
+fn float_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<f64> {
+    let receiver = args.first().unwrap_or(&Value::None);
+    let Value::Float(value) = receiver else {
+        return Err(interp.type_error(format!(
+            "descriptor '{name}' for 'float' objects doesn't apply to a '{}' object",
+            interp.type_name(receiver)
+        )));
+    };
+    check_method(interp, &format!("float.{name}"), args, kwargs, 0, 0)?;
+    Ok(*value)
+}
+
+fn int_bit_length(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let n = int_receiver(interp, args, kwargs, "bit_length")?;
+    Ok(Value::from(n.bits() as usize))
+}
+
+fn int_bit_count(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let n = int_receiver(interp, args, kwargs, "bit_count")?;
+    Ok(Value::from(n.magnitude().count_ones() as usize))
+}
+
+fn int_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let n = int_receiver(interp, args, kwargs, "conjugate")?;
+    Ok(Value::from_bigint(n))
+}
+
+fn int_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let n = int_receiver(interp, args, kwargs, "as_integer_ratio")?;
+    Ok(Value::tuple(vec![Value::from_bigint(n), Value::Int(1)]))
+}
+
+fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let x = float_receiver(interp, args, kwargs, "is_integer")?;
+    Ok(Value::Bool(x.is_finite() && x.fract() == 0.0))
+}
+
+fn float_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    float_receiver(interp, args, kwargs, "conjugate").map(Value::Float)
+}
+
+/// The exact fraction of a float, in lowest terms with a positive
+/// denominator: its mantissa over a power of two.
+fn float_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let x = float_receiver(interp, args, kwargs, "as_integer_ratio")?;
+    if x.is_nan() {
+        return Err(interp.value_error("cannot convert NaN to integer ratio"));
+    }
+    if x.is_infinite() {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "cannot convert Infinity to integer ratio",
+        ));
+    }
+    let bits = x.to_bits();
+    let exponent_bits = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    // x = mantissa * 2**exponent, with subnormals lacking the implicit bit.
+    let (mut mantissa, mut exponent) = if exponent_bits == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), exponent_bits - 1075)
+    };
+    if mantissa == 0 {
+        return Ok(Value::tuple(vec![Value::Int(0), Value::Int(1)]));
+    }
+    let shift = (mantissa.trailing_zeros() as i64).min(-exponent).max(0);
+    mantissa >>= shift;
+    exponent += shift;
+    let mut numerator = BigInt::from(mantissa);
+    let mut denominator = BigInt::from(1);
+    if exponent >= 0 {
+        numerator <<= exponent as usize;
+    } else {
+        denominator <<= (-exponent) as usize;
+    }
+    if x.is_sign_negative() {
+        numerator = -numerator;
+    }
+    Ok(Value::tuple(vec![
+        Value::from_bigint(numerator),
+        Value::from_bigint(denominator),
+    ]))
+}

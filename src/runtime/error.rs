@@ -1,0 +1,104 @@
+//! Python exceptions as Rust errors: every fallible runtime operation
+//! returns [`PyResult`], whose error is the exception instance itself.
+
+use std::rc::Rc;
+
+use super::object::Instance;
+use super::value::Value;
+
+/// A raised Python exception (an instance of a `BaseException` subclass).
+#[derive(Clone)]
+pub struct PyErr(pub Rc<Instance>);
+
+pub type PyResult<T> = Result<T, PyErr>;
+
+impl PyErr {
+    pub fn value(&self) -> Value {
+        Value::Instance(self.0.clone())
+    }
+
+    pub fn class_name(&self) -> &str {
+        &self.0.class.name
+    }
+}
+
+/// The builtin exception classes, in the order the interpreter creates
+/// them: each one's base comes before it.
+macro_rules! exception_types {
+    ($( $variant:ident : $base:ident ),* $(,)?) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum ExcType { $( $variant ),* }
+
+        impl ExcType {
+            pub const ALL: &'static [ExcType] = &[ $( ExcType::$variant ),* ];
+
+            pub fn name(self) -> &'static str {
+                match self { $( ExcType::$variant => stringify!($variant) ),* }
+            }
+
+            /// The base class; `BaseException` names itself.
+            pub fn base(self) -> ExcType {
+                match self { $( ExcType::$variant => ExcType::$base ),* }
+            }
+        }
+    };
+}
+
+exception_types! {
+    BaseException: BaseException,
+    SystemExit: BaseException,
+    KeyboardInterrupt: BaseException,
+    GeneratorExit: BaseException,
+    Exception: BaseException,
+    StopIteration: Exception,
+    StopAsyncIteration: Exception,
+    ArithmeticError: Exception,
+    FloatingPointError: ArithmeticError,
+    OverflowError: ArithmeticError,
+    ZeroDivisionError: ArithmeticError,
+    AssertionError: Exception,
+    AttributeError: Exception,
+    BufferError: Exception,
+    EOFError: Exception,
+    ImportError: Exception,
+    ModuleNotFoundError: ImportError,
+    LookupError: Exception,
+    IndexError: LookupError,
+    KeyError: LookupError,
+    MemoryError: Exception,
+    NameError: Exception,
+    UnboundLocalError: NameError,
+    OSError: Exception,
+    BlockingIOError: OSError,
+    ConnectionError: OSError,
+    BrokenPipeError: ConnectionError,
+    ConnectionAbortedError: ConnectionError,
+    ConnectionRefusedError: ConnectionError,
+    ConnectionResetError: ConnectionError,
+    FileExistsError: OSError,
+    FileNotFoundError: OSError,
+    InterruptedError: OSError,
+    IsADirectoryError: OSError,
+    NotADirectoryError: OSError,
+    PermissionError: OSError,
+    TimeoutError: OSError,
+    ReferenceError: Exception,
+    RuntimeError: Exception,
+    NotImplementedError: RuntimeError,
+    RecursionError: RuntimeError,
+    SyntaxError: Exception,
+    IndentationError: SyntaxError,
+    TabError: IndentationError,
+    SystemError: Exception,
+    TypeError: Exception,
+    ValueError: Exception,
+    UnicodeError: ValueError,
+    UnicodeDecodeError: UnicodeError,
+    UnicodeEncodeError: UnicodeError,
+    Warning: Exception,
+    DeprecationWarning: Warning,
+    RuntimeWarning: Warning,
+    UserWarning: Warning,
+    BaseExceptionGroup: BaseException,
+    ExceptionGroup: BaseExceptionGroup,
+}

@@ -1,0 +1,132 @@
+//! The builtin exception classes' behaviour: construction, `args`,
+//! `__cause__`/`__context__`, `str`/`repr`, and `ExceptionGroup`.
+
+use std::rc::Rc;
+
+use super::builtins::add_method;
+use super::error::{ExcType, PyResult};
+use super::interp::Interp;
+use super::object::Instance;
+use super::value::Value;
+use crate::syntax::ast::Name;
+
+pub fn install(interp: &mut Interp) {
+    let base = interp.types.exception(ExcType::BaseException).clone();
+    add_method(&base, "__init__", exception_init);
+    add_method(&base, "with_traceback", exception_with_traceback);
+    let group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
+    add_method(&group, "__init__", exception_group_init);
+}
+
+fn exception_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    if let Some(Value::Instance(instance)) = args.first() {
+        if let Some(data) = &instance.exception {
+            *data.args.borrow_mut() = args[1..].to_vec().into();
+        }
+    }
+    Ok(Value::None)
+}
+
+fn exception_with_traceback(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(args.first().cloned().unwrap_or(Value::None))
+}
+
+/// `ExceptionGroup(message, exceptions)`.
+fn exception_group_init(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let [Value::Instance(instance), message, exceptions] = args else {
+        return Err(interp.type_error("BaseExceptionGroup.__new__() takes exactly 2 arguments"));
+    };
+    let exceptions = interp.collect(exceptions)?;
+    if exceptions.is_empty() {
+        return Err(interp.value_error("second argument (exceptions) must be a non-empty sequence"));
+    }
+    if let Some(data) = &instance.exception {
+        *data.args.borrow_mut() = vec![message.clone(), Value::tuple(exceptions.clone())].into();
+    }
+    instance
+        .attributes
+        .borrow_mut()
+        .insert("message".into(), message.clone());
+    instance
+        .attributes
+        .borrow_mut()
+        .insert("exceptions".into(), Value::tuple(exceptions));
+    Ok(Value::None)
+}
+
+impl Interp {
+    /// The attributes every exception has.
+    pub fn exception_attribute(&self, instance: &Instance, name: &str) -> Option<Value> {
+        let data = instance.exception.as_ref()?;
+        match name {
+            "args" => Some(Value::Tuple(data.args.borrow().clone())),
+            "__cause__" => Some(data.cause.borrow().clone().unwrap_or(Value::None)),
+            "__context__" => Some(data.context.borrow().clone().unwrap_or(Value::None)),
+            "__suppress_context__" => Some(Value::Bool(data.suppress_context.get())),
+            "__traceback__" => Some(Value::None),
+            "value" if instance.class.is_subclass_of(self.types.exception(ExcType::StopIteration)) => {
+                Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
+            }
+            _ => None,
+        }
+    }
+
+    /// Assigning `args`, `__cause__`, `__context__`; false for other names.
+    pub fn set_exception_attribute(&self, instance: &Instance, name: &str, value: &Value) -> bool {
+        let Some(data) = &instance.exception else { return false };
+        let optional = || (!value.is_none()).then(|| value.clone());
+        match name {
+            "args" => {
+                if let Value::Tuple(items) = value {
+                    *data.args.borrow_mut() = items.clone();
+                }
+            }
+            "__cause__" => {
+                *data.cause.borrow_mut() = optional();
+                data.suppress_context.set(true);
+            }
+            "__context__" => *data.context.borrow_mut() = optional(),
+            "__suppress_context__" => data.suppress_context.set(matches!(value, Value::Bool(true))),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `str(exception)`: empty, the single argument's `str`, or the args tuple.
+    pub fn exception_str(&mut self, instance: &Rc<Instance>) -> PyResult<String> {
+        let args = instance
+            .exception
+            .as_ref()
+            .map(|d| d.args.borrow().clone())
+            .unwrap_or_else(|| Rc::new([]));
+        if instance.class.is_subclass_of(self.types.exception(ExcType::KeyError)) && args.len() == 1 {
+            return self.repr(&args[0]);
+        }
+        if instance.class.is_subclass_of(self.types.exception(ExcType::BaseExceptionGroup)) && args.len() == 2 {
+            let message = self.to_str(&args[0])?;
+            let count = self.len(&args[1])?;
+            return Ok(format!("{message} ({count} sub-exception{})", if count == 1 { "" } else { "s" }));
+        }
+        match args.len() {
+            0 => Ok(String::new()),
+            1 => self.to_str(&args[0]),
+            _ => self.repr(&Value::Tuple(args)),
+        }
+    }
+
+    /// `repr(exception)`: `Name(args…)`.
+    pub fn exception_repr(&mut self, instance: &Rc<Instance>) -> PyResult<String> {
+        let args = instance
+            .exception
+            .as_ref()
+            .map(|d| d.args.borrow().clone())
+            .unwrap_or_else(|| Rc::new([]));
+        let inner = if args.len() == 1 {
+            self.repr(&args[0])?
+        } else {
+            let text = self.repr(&Value::Tuple(args))?;
+            text[1..text.len() - 1].to_string()
+        };
+        Ok(format!("{}({inner})", instance.class.name))
+    }
+}

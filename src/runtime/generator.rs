@@ -1,0 +1,235 @@
+//! Generators, coroutines and async generators: a suspended [`Frame`] on
+//! the heap, resumed by `next`/`send`/`throw`, by `yield from`/`await` in
+//! another frame, or (in the runtime issue) by the event loop.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::builtins::add_method;
+use super::error::{ExcType, PyErr, PyResult};
+use super::interp::Interp;
+use super::value::Value;
+use crate::eval::frame::{Frame, GenStep, Outcome, Resume};
+use crate::syntax::ast::Name;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeneratorKind {
+    Generator,
+    Coroutine,
+    AsyncGenerator,
+}
+
+pub struct Generator {
+    pub kind: GeneratorKind,
+    pub name: Name,
+    pub qualname: Name,
+    /// `None` once the frame has finished.
+    frame: RefCell<Option<Box<Frame>>>,
+    running: Cell<bool>,
+}
+
+impl Generator {
+    pub fn new(kind: GeneratorKind, frame: Frame, name: Name, qualname: Name) -> Generator {
+        Generator {
+            kind,
+            name,
+            qualname,
+            frame: RefCell::new(Some(Box::new(frame))),
+            running: Cell::new(false),
+        }
+    }
+
+    /// Resumes the frame; a finished generator just returns `None`.
+    pub fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        if self.running.get() {
+            let what = if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" };
+            return Err(interp.value_error(format!("{what} already executing")));
+        }
+        let Some(mut frame) = self.frame.borrow_mut().take() else {
+            return match resume {
+                Resume::Throw(error) => Err(error),
+                Resume::Send(_) if self.kind == GeneratorKind::Coroutine => Err(interp.error(
+                    ExcType::RuntimeError,
+                    "cannot reuse already awaited coroutine",
+                )),
+                Resume::Send(_) => Ok(GenStep::Returned(Value::None)),
+            };
+        };
+        if !frame.suspended && frame.pc == 0 {
+            if let Resume::Send(value) = &resume {
+                if !value.is_none() {
+                    *self.frame.borrow_mut() = Some(frame);
+                    return Err(interp.type_error(format!(
+                        "can't send non-None value to a just-started {}",
+                        if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" }
+                    )));
+                }
+            }
+        }
+        let resume = match resume {
+            Resume::Throw(error) if !frame.suspended => {
+                // Thrown into a generator that never ran: it finishes at once.
+                return Err(error);
+            }
+            other => other,
+        };
+        self.running.set(true);
+        interp.enter_call()?;
+        let result = interp.run_frame(&mut frame, Some(resume));
+        interp.leave_call();
+        self.running.set(false);
+        match result {
+            Ok(Outcome::Yield(value)) => {
+                *self.frame.borrow_mut() = Some(frame);
+                Ok(GenStep::Yielded(value))
+            }
+            Ok(Outcome::Return(value)) => Ok(GenStep::Returned(value)),
+            Err(error) if interp.is_instance_of(&error, ExcType::StopIteration) => {
+                let what = if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" };
+                let wrapped = interp.error(ExcType::RuntimeError, format!("{what} raised StopIteration"));
+                if let Some(data) = &wrapped.0.exception {
+                    *data.cause.borrow_mut() = Some(error.value());
+                    *data.context.borrow_mut() = Some(error.value());
+                }
+                Err(wrapped)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `next(generator)`.
+    pub fn next(&self, interp: &mut Interp) -> PyResult<Option<Value>> {
+        match self.resume(interp, Resume::Send(Value::None))? {
+            GenStep::Yielded(value) => Ok(Some(value)),
+            GenStep::Returned(_) => Ok(None),
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.frame.borrow().is_none()
+    }
+}
+
+fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {
+    match value {
+        Value::Generator(g) => Ok(g.clone()),
+        other => Err(interp.type_error(format!("expected a generator, not {}", interp.type_name(other)))),
+    }
+}
+
+/// `StopIteration(value)` for a generator's return value.
+fn stop_iteration(interp: &Interp, value: Value) -> PyErr {
+    let args = if value.is_none() { vec![] } else { vec![value] };
+    interp.new_exception(ExcType::StopIteration, args)
+}
+
+fn step_to_result(interp: &Interp, step: GenStep) -> PyResult<Value> {
+    match step {
+        GenStep::Yielded(value) => Ok(value),
+        GenStep::Returned(value) => Err(stop_iteration(interp, value)),
+    }
+}
+
+fn generator_send(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    let value = args.get(1).cloned().unwrap_or(Value::None);
+    let step = generator.resume(interp, Resume::Send(value))?;
+    step_to_result(interp, step)
+}
+
+fn generator_throw(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    let exception = args.get(1).cloned().unwrap_or(Value::None);
+    let error = interp.make_exception(exception)?;
+    let step = generator.resume(interp, Resume::Throw(error))?;
+    step_to_result(interp, step)
+}
+
+fn generator_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    if generator.is_finished() {
+        return Ok(Value::None);
+    }
+    let exit = interp.new_exception(ExcType::GeneratorExit, vec![]);
+    match generator.resume(interp, Resume::Throw(exit)) {
+        Ok(GenStep::Yielded(_)) => Err(interp.error(ExcType::RuntimeError, "generator ignored GeneratorExit")),
+        Ok(GenStep::Returned(_)) => Ok(Value::None),
+        Err(error) if interp.is_instance_of(&error, ExcType::GeneratorExit) => Ok(Value::None),
+        Err(error) => Err(error),
+    }
+}
+
+fn generator_next(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    let step = generator.resume(interp, Resume::Send(Value::None))?;
+    step_to_result(interp, step)
+}
+
+fn generator_iter(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(args.first().cloned().unwrap_or(Value::None))
+}
+
+pub fn install(interp: &mut Interp) {
+    for class in [interp.types.generator.clone(), interp.types.coroutine.clone()] {
+        add_method(&class, "send", generator_send);
+        add_method(&class, "throw", generator_throw);
+        add_method(&class, "close", generator_close);
+    }
+    add_method(&interp.types.generator, "__next__", generator_next);
+    add_method(&interp.types.generator, "__iter__", generator_iter);
+}
+
+impl Interp {
+    /// The iterator that `await value` drives.
+    pub fn awaitable_iter(&mut self, value: &Value) -> PyResult<Value> {
+        match value {
+            Value::Generator(g) if g.kind == GeneratorKind::Coroutine => Ok(value.clone()),
+            _ => {
+                if let Some(method) = self.lookup_special(value, "__await__") {
+                    let iterator = self.call_bound(&method, value, &[], &[])?;
+                    if let Value::Generator(g) = &iterator {
+                        if g.kind == GeneratorKind::Coroutine {
+                            return Err(self.type_error("__await__() returned a coroutine"));
+                        }
+                    }
+                    return Ok(iterator);
+                }
+                Err(self.type_error(format!(
+                    "object {} can't be used in 'await' expression",
+                    self.type_name(value)
+                )))
+            }
+        }
+    }
+
+    /// One step of `yield from`/`await` delegation.
+    pub fn resume_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
+        if let Value::Generator(generator) = iterator {
+            return generator.clone().resume(self, resume);
+        }
+        let result = match resume {
+            Resume::Send(Value::None) => match self.next(iterator) {
+                Ok(Some(value)) => return Ok(GenStep::Yielded(value)),
+                Ok(None) => return Ok(GenStep::Returned(Value::None)),
+                Err(error) => Err(error),
+            },
+            Resume::Send(value) => {
+                let send = self.get_attr(iterator, "send")?;
+                self.call(&send, &[value], &[])
+            }
+            Resume::Throw(error) => match self.get_attr_opt(iterator, "throw")? {
+                Some(throw) => self.call(&throw, &[error.value()], &[]),
+                None => return Err(error),
+            },
+        };
+        match result {
+            Ok(value) => Ok(GenStep::Yielded(value)),
+            Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => {
+                let value = error.0.exception.as_ref().and_then(|d| d.args.borrow().first().cloned());
+                Ok(GenStep::Returned(value.unwrap_or(Value::None)))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+

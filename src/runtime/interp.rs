@@ -1,0 +1,310 @@
+//! The interpreter's state: the builtin types, the loaded modules, the
+//! output stream, and the recursion guard. Every runtime operation takes
+//! `&mut Interp`.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::error::{ExcType, PyErr, PyResult};
+use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, Namespace};
+use super::output::Output;
+use super::value::Value;
+use crate::syntax::ast::Name;
+
+/// The builtin classes that values of the core variants belong to.
+pub struct Types {
+    pub object: Rc<Class>,
+    pub type_: Rc<Class>,
+    pub none: Rc<Class>,
+    pub not_implemented: Rc<Class>,
+    pub ellipsis: Rc<Class>,
+    pub bool_: Rc<Class>,
+    pub int: Rc<Class>,
+    pub float: Rc<Class>,
+    pub str_: Rc<Class>,
+    pub list: Rc<Class>,
+    pub tuple: Rc<Class>,
+    pub dict: Rc<Class>,
+    pub set: Rc<Class>,
+    pub frozenset: Rc<Class>,
+    pub range: Rc<Class>,
+    pub slice: Rc<Class>,
+    pub function: Rc<Class>,
+    pub builtin_function: Rc<Class>,
+    pub method: Rc<Class>,
+    pub module: Rc<Class>,
+    pub generator: Rc<Class>,
+    pub coroutine: Rc<Class>,
+    pub async_generator: Rc<Class>,
+    /// Indexed by `ExcType as usize`.
+    pub exceptions: Vec<Rc<Class>>,
+}
+
+impl Types {
+    pub fn exception(&self, kind: ExcType) -> &Rc<Class> {
+        &self.exceptions[kind as usize]
+    }
+}
+
+pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
+    let mro_tail = linearize(&bases).unwrap_or_default();
+    Rc::new(Class {
+        name: name.into(),
+        module: "builtins".into(),
+        bases,
+        mro_tail,
+        namespace: Namespace::default(),
+        layout,
+    })
+}
+
+/// C3 linearization of the bases' MROs (the MRO after the class itself);
+/// `None` when no consistent order exists.
+pub fn linearize(bases: &[Rc<Class>]) -> Option<Vec<Rc<Class>>> {
+    let mut sequences: Vec<Vec<Rc<Class>>> = bases
+        .iter()
+        .map(|base| base.mro().cloned().collect())
+        .collect();
+    sequences.push(bases.to_vec());
+    let mut result = Vec::new();
+    loop {
+        sequences.retain(|seq| !seq.is_empty());
+        if sequences.is_empty() {
+            return Some(result);
+        }
+        let head = sequences.iter().map(|seq| &seq[0]).find(|candidate| {
+            !sequences
+                .iter()
+                .any(|seq| seq[1..].iter().any(|c| Rc::ptr_eq(c, candidate)))
+        })?;
+        let head = head.clone();
+        for seq in &mut sequences {
+            if Rc::ptr_eq(&seq[0], &head) {
+                seq.remove(0);
+            }
+        }
+        result.push(head);
+    }
+}
+
+pub struct Interp {
+    pub types: Types,
+    pub builtins: Rc<ModuleObject>,
+    /// `sys.modules`: every module imported so far, by name.
+    pub modules: IndexMap<Name, Value>,
+    /// The folder of the main script, where `import` looks for `NAME.pyl`.
+    pub script_dir: Option<std::path::PathBuf>,
+    pub argv: Vec<String>,
+    pub out: Output,
+    /// Python frames currently active (the recursion guard counts these).
+    pub depth: u32,
+    pub recursion_limit: u32,
+    /// The exception being handled (`sys.exc_info()`), for bare `raise` and
+    /// for the implicit `__context__` of a new exception.
+    pub handled_exceptions: Vec<PyErr>,
+    pub random: super::modules::mt19937::Mt19937,
+    /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
+    pub repr_stack: Vec<usize>,
+    /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
+    /// made on first use.
+    native_classes: RefCell<std::collections::HashMap<&'static str, Rc<Class>>>,
+}
+
+impl Interp {
+    pub fn new(argv: Vec<String>) -> Interp {
+        let types = create_types();
+        let builtins = Rc::new(ModuleObject {
+            name: "builtins".into(),
+            namespace: Namespace::default(),
+        });
+        let mut interp = Interp {
+            types,
+            builtins,
+            modules: IndexMap::new(),
+            script_dir: None,
+            argv,
+            out: Output::stdout(),
+            depth: 0,
+            recursion_limit: 1000,
+            handled_exceptions: Vec::new(),
+            random: super::modules::mt19937::Mt19937::from_entropy(),
+            repr_stack: Vec::new(),
+            native_classes: RefCell::default(),
+        };
+        super::builtins::install(&mut interp);
+        interp
+    }
+
+    /// The class named `name` for objects implemented in Rust, created on
+    /// first use as a subclass of `object`. Such a class is made callable
+    /// by giving it a `__new__` (see `builtins::add_method`).
+    pub fn native_class(&self, name: &'static str) -> Rc<Class> {
+        self.native_classes
+            .borrow_mut()
+            .entry(name)
+            .or_insert_with(|| new_class(name, vec![self.types.object.clone()], Layout::Builtin))
+            .clone()
+    }
+
+    /// The class of any value, as `type(value)` returns it.
+    pub fn class_of(&self, value: &Value) -> Rc<Class> {
+        let t = &self.types;
+        match value {
+            Value::None => t.none.clone(),
+            Value::NotImplemented => t.not_implemented.clone(),
+            Value::Ellipsis => t.ellipsis.clone(),
+            Value::Bool(_) => t.bool_.clone(),
+            Value::Int(_) | Value::BigInt(_) => t.int.clone(),
+            Value::Float(_) => t.float.clone(),
+            Value::Str(_) => t.str_.clone(),
+            Value::List(_) => t.list.clone(),
+            Value::Tuple(_) => t.tuple.clone(),
+            Value::Dict(_) => t.dict.clone(),
+            Value::Set(_) => t.set.clone(),
+            Value::FrozenSet(_) => t.frozenset.clone(),
+            Value::Range(_) => t.range.clone(),
+            Value::Slice(_) => t.slice.clone(),
+            Value::Function(_) => t.function.clone(),
+            Value::Builtin(_) => t.builtin_function.clone(),
+            Value::BoundMethod(_) => t.method.clone(),
+            Value::Type(_) => t.type_.clone(),
+            Value::Instance(instance) => instance.class.clone(),
+            Value::Module(_) => t.module.clone(),
+            Value::Generator(generator) => match generator.kind {
+                super::generator::GeneratorKind::Generator => t.generator.clone(),
+                super::generator::GeneratorKind::Coroutine => t.coroutine.clone(),
+                super::generator::GeneratorKind::AsyncGenerator => t.async_generator.clone(),
+            },
+            Value::Native(object) => object.class(self),
+        }
+    }
+
+    /// `type(value).__name__`, the word error messages use.
+    pub fn type_name(&self, value: &Value) -> Name {
+        self.class_of(value).name.clone()
+    }
+
+    /// A new exception instance of a builtin class with the given args.
+    pub fn new_exception(&self, kind: ExcType, args: Vec<Value>) -> PyErr {
+        let class = self.types.exception(kind).clone();
+        PyErr(Rc::new(Instance {
+            class,
+            attributes: Namespace::default(),
+            exception: Some(ExceptionData {
+                args: RefCell::new(args.into()),
+                ..ExceptionData::default()
+            }),
+        }))
+    }
+
+    /// An exception of a builtin class with one string argument.
+    pub fn error(&self, kind: ExcType, message: impl Into<String>) -> PyErr {
+        self.new_exception(kind, vec![Value::str(message.into())])
+    }
+
+    pub fn type_error(&self, message: impl Into<String>) -> PyErr {
+        self.error(ExcType::TypeError, message)
+    }
+
+    pub fn value_error(&self, message: impl Into<String>) -> PyErr {
+        self.error(ExcType::ValueError, message)
+    }
+
+    pub fn index_error(&self, message: impl Into<String>) -> PyErr {
+        self.error(ExcType::IndexError, message)
+    }
+
+    pub fn attribute_error(&self, message: impl Into<String>) -> PyErr {
+        self.error(ExcType::AttributeError, message)
+    }
+
+    pub fn key_error(&self, key: Value) -> PyErr {
+        self.new_exception(ExcType::KeyError, vec![key])
+    }
+
+    pub fn is_instance_of(&self, err: &PyErr, kind: ExcType) -> bool {
+        err.0.class.is_subclass_of(self.types.exception(kind))
+    }
+
+    /// Writes everything buffered for stdout; errors (a closed pipe) are
+    /// reported by the caller that decides the exit status.
+    pub fn flush_stdout(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn create_types() -> Types {
+    let object = new_class("object", vec![], Layout::Builtin);
+    let builtin = |name: &str| new_class(name, vec![object.clone()], Layout::Builtin);
+    let int = builtin("int");
+    let mut exceptions: Vec<Rc<Class>> = Vec::with_capacity(ExcType::ALL.len());
+    for &kind in ExcType::ALL {
+        let bases = if kind == ExcType::BaseException {
+            vec![object.clone()]
+        } else if kind == ExcType::ExceptionGroup {
+            vec![
+                exceptions[ExcType::BaseExceptionGroup as usize].clone(),
+                exceptions[ExcType::Exception as usize].clone(),
+            ]
+        } else {
+            vec![exceptions[kind.base() as usize].clone()]
+        };
+        exceptions.push(new_class(kind.name(), bases, Layout::Exception));
+    }
+    Types {
+        type_: builtin("type"),
+        none: builtin("NoneType"),
+        not_implemented: builtin("NotImplementedType"),
+        ellipsis: builtin("ellipsis"),
+        bool_: new_class("bool", vec![int.clone()], Layout::Builtin),
+        float: builtin("float"),
+        str_: builtin("str"),
+        list: builtin("list"),
+        tuple: builtin("tuple"),
+        dict: builtin("dict"),
+        set: builtin("set"),
+        frozenset: builtin("frozenset"),
+        range: builtin("range"),
+        slice: builtin("slice"),
+        function: builtin("function"),
+        builtin_function: builtin("builtin_function_or_method"),
+        method: builtin("method"),
+        module: builtin("module"),
+        generator: builtin("generator"),
+        coroutine: builtin("coroutine"),
+        async_generator: builtin("async_generator"),
+        int,
+        exceptions,
+        object,
+    }
+}
+
+impl Drop for Interp {
+    fn drop(&mut self) {
+        let _ = self.out.flush();
+    }
+}
+
+/// Writes to the interpreter's stdout buffer.
+impl Interp {
+    pub fn write_stdout(&mut self, text: &str) -> PyResult<()> {
+        self.out.write_all(text.as_bytes()).map_err(|e| self.os_error(e))
+    }
+
+    pub fn os_error(&self, error: std::io::Error) -> PyErr {
+        let kind = match error.kind() {
+            std::io::ErrorKind::NotFound => ExcType::FileNotFoundError,
+            std::io::ErrorKind::PermissionDenied => ExcType::PermissionError,
+            std::io::ErrorKind::BrokenPipe => ExcType::BrokenPipeError,
+            std::io::ErrorKind::AlreadyExists => ExcType::FileExistsError,
+            _ => ExcType::OSError,
+        };
+        let errno = error.raw_os_error().unwrap_or(0);
+        let text = error.to_string();
+        let message = text.split(" (os error").next().unwrap_or(&text).to_string();
+        self.new_exception(kind, vec![Value::Int(errno as i64), Value::str(message)])
+    }
+}

@@ -1,0 +1,18 @@
+//! The runtime side: values and objects, their protocols, the builtins and
+//! the built-in modules. Knows nothing of syntax beyond names and spans.
+
+pub mod arith;
+pub mod attributes;
+pub mod builtins;
+pub mod dict;
+pub mod error;
+pub mod exceptions;
+pub mod format;
+pub mod generator;
+pub mod interp;
+pub mod iterators;
+pub mod modules;
+pub mod object;
+pub mod ops;
+pub mod output;
+pub mod value;

@@ -1,0 +1,75 @@
+//! Modules: the built-in ones (`math`, `random`, `time`, `sys`) and
+//! `NAME.pyl` files next to the main script.
+
+use std::rc::Rc;
+
+use super::error::{ExcType, PyResult};
+use super::interp::Interp;
+use super::object::{ModuleObject, Namespace};
+use super::value::Value;
+
+pub mod math;
+pub mod mt19937;
+pub mod random;
+pub mod sys;
+pub mod time;
+
+/// An empty module object.
+pub fn new_module(name: &str) -> Rc<ModuleObject> {
+    let module = Rc::new(ModuleObject {
+        name: name.into(),
+        namespace: Namespace::default(),
+    });
+    module
+        .namespace
+        .borrow_mut()
+        .insert("__name__".into(), Value::str(name));
+    module
+}
+
+impl Interp {
+    /// `import name`: from the cache, the built-in modules, or a sibling file.
+    pub fn import_module(&mut self, name: &str) -> PyResult<Value> {
+        if let Some(module) = self.modules.get(name) {
+            return Ok(module.clone());
+        }
+        let module = match name {
+            "math" => math::create(self),
+            "random" => random::create(self),
+            "time" => time::create(self),
+            "sys" => sys::create(self),
+            "asyncio" => {
+                return Err(self.error(
+                    ExcType::NotImplementedError,
+                    "the asyncio module is not implemented in pyl yet",
+                ))
+            }
+            _ => return self.import_file(name),
+        };
+        let value = Value::Module(module);
+        self.modules.insert(name.into(), value.clone());
+        Ok(value)
+    }
+
+    fn import_file(&mut self, name: &str) -> PyResult<Value> {
+        let not_found = |this: &Self| {
+            let error = this.error(ExcType::ModuleNotFoundError, format!("No module named '{name}'"));
+            Err(error)
+        };
+        let Some(dir) = self.script_dir.clone() else {
+            return not_found(self);
+        };
+        let path = dir.join(format!("{}.pyl", name.replace('.', "/")));
+        let Ok(bytes) = std::fs::read(&path) else {
+            return not_found(self);
+        };
+        let module = new_module(name);
+        let value = Value::Module(module.clone());
+        self.modules.insert(name.into(), value.clone());
+        if let Err(error) = crate::run::run_source_in(self, &path.display().to_string(), bytes, module) {
+            self.modules.shift_remove(name);
+            return Err(error);
+        }
+        Ok(value)
+    }
+}

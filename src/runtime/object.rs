@@ -1,0 +1,148 @@
+//! Heap objects behind [`Value`]: classes, instances, functions, methods,
+//! modules, and the trait for objects implemented in Rust.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::error::PyResult;
+use super::interp::Interp;
+use super::value::Value;
+use crate::compile::ir::Code;
+use crate::syntax::ast::Name;
+
+/// A string-keyed attribute table in insertion order (instance `__dict__`,
+/// class namespace, module globals).
+pub type Namespace = RefCell<IndexMap<Name, Value>>;
+
+/// A variable captured by a closure.
+pub type CellRef = Rc<RefCell<Option<Value>>>;
+
+/// Which kind of instances a class makes: the layout its instances share
+/// with their builtin base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `object` and user classes: an [`Instance`] with a `__dict__`.
+    Object,
+    /// `BaseException` and its subclasses: an [`Instance`] with exception data.
+    Exception,
+    /// A builtin type whose values are not [`Instance`]s (`int`, `list`, …).
+    Builtin,
+}
+
+pub struct Class {
+    pub name: Name,
+    pub module: Name,
+    pub bases: Vec<Rc<Class>>,
+    /// The method resolution order after this class itself (C3).
+    pub mro_tail: Vec<Rc<Class>>,
+    pub namespace: Namespace,
+    pub layout: Layout,
+}
+
+impl Class {
+    /// The MRO, this class first.
+    pub fn mro<'a>(self: &'a Rc<Self>) -> impl Iterator<Item = &'a Rc<Class>> {
+        std::iter::once(self).chain(self.mro_tail.iter())
+    }
+
+    /// Looks `name` up along the MRO, as type attribute lookup does.
+    pub fn lookup(self: &Rc<Self>, name: &str) -> Option<Value> {
+        self.mro()
+            .find_map(|class| class.namespace.borrow().get(name).cloned())
+    }
+
+    pub fn is_subclass_of(self: &Rc<Self>, other: &Rc<Class>) -> bool {
+        self.mro().any(|class| Rc::ptr_eq(class, other))
+    }
+}
+
+/// An instance of a user class or of an exception class.
+pub struct Instance {
+    pub class: Rc<Class>,
+    pub attributes: Namespace,
+    /// Present exactly when the class's layout is [`Layout::Exception`].
+    pub exception: Option<ExceptionData>,
+}
+
+/// What every exception carries besides its `__dict__`.
+#[derive(Default)]
+pub struct ExceptionData {
+    pub args: RefCell<Rc<[Value]>>,
+    pub cause: RefCell<Option<Value>>,
+    pub context: RefCell<Option<Value>>,
+    pub suppress_context: Cell<bool>,
+    /// Frames the exception passed through, innermost last (as printed).
+    pub traceback: RefCell<Vec<TraceEntry>>,
+}
+
+/// One line of a traceback.
+#[derive(Clone)]
+pub struct TraceEntry {
+    pub code: Rc<Code>,
+    pub span: crate::syntax::span::Span,
+}
+
+/// A function defined with `def`, `async def` or `lambda`.
+pub struct Function {
+    pub code: Rc<Code>,
+    pub globals: Rc<ModuleObject>,
+    pub name: RefCell<Name>,
+    pub qualname: RefCell<Name>,
+    /// Defaults of the positional parameters, aligned to the last ones.
+    pub defaults: Vec<Value>,
+    /// Defaults of the keyword-only parameters, by position among them.
+    pub kw_defaults: Vec<Option<Value>>,
+    /// The cells of the enclosing scopes that this function closes over.
+    pub closure: Box<[CellRef]>,
+    /// Set for functions defined in a class body, for zero-argument `super()`.
+    pub defining_class: RefCell<Option<Rc<Class>>>,
+    pub attributes: Namespace,
+}
+
+/// `obj.method` for a Python function.
+pub struct BoundMethod {
+    pub receiver: Value,
+    pub function: Value,
+}
+
+/// The calling convention of functions written in Rust: positional
+/// arguments (the receiver first for methods) and keyword arguments.
+pub type NativeFn = fn(&mut Interp, &[Value], &[(Name, Value)]) -> PyResult<Value>;
+
+/// A builtin function, or a builtin method bound to its receiver.
+pub struct BuiltinFunction {
+    pub name: &'static str,
+    pub func: NativeFn,
+    /// For a bound method: prepended to the positional arguments.
+    pub receiver: Option<Value>,
+}
+
+pub struct ModuleObject {
+    pub name: Name,
+    pub namespace: Namespace,
+}
+
+/// An object implemented in Rust that is not one of the core variants of
+/// [`Value`]: iterators, files, properties, futures, …
+pub trait NativeObject: Any {
+    fn class(&self, interp: &Interp) -> Rc<Class>;
+    fn as_any(&self) -> &dyn Any;
+
+    /// `next(obj)`: `Ok(None)` when exhausted. Only for iterators.
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        None
+    }
+
+    /// Attribute lookup specific to this object, before the class's.
+    fn get_attribute(&self, _interp: &mut Interp, _name: &str) -> Option<PyResult<Value>> {
+        None
+    }
+
+    /// `repr(obj)`, when the default `<name object at 0x…>` is not right.
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        None
+    }
+}

@@ -1,0 +1,1017 @@
+//! The object protocols: truth, repr/str, equality, ordering, hashing,
+//! operators, iteration, attributes, items — each dispatching on the core
+//! value variants first and to dunder methods of user classes after.
+
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+
+use super::arith;
+use super::builtins::{mappings, sequences, str as strings};
+use super::error::{ExcType, PyErr, PyResult};
+use super::format;
+use super::interp::Interp;
+use super::object::Layout;
+use super::value::Value;
+use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+
+/// CPython's string hash is randomized per process; pyl's is a fixed
+/// FNV-1a, which only decides dict/set probe order (never visible: dicts
+/// keep insertion order).
+pub fn str_hash(s: &str) -> i64 {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in s.bytes() {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    let hash = hash as i64;
+    if hash == -1 {
+        -2
+    } else {
+        hash
+    }
+}
+
+impl Interp {
+    pub fn truthy(&mut self, value: &Value) -> PyResult<bool> {
+        Ok(match value {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::BigInt(_) => true,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.as_str().is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
+            Value::FrozenSet(d) => !d.is_empty(),
+            Value::Range(r) => !r.is_empty(),
+            Value::Instance(_) | Value::Native(_) => {
+                if let Some(method) = self.lookup_special(value, "__bool__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    return match result {
+                        Value::Bool(b) => Ok(b),
+                        other => Err(self.type_error(format!(
+                            "__bool__ should return bool, returned {}",
+                            self.type_name(&other)
+                        ))),
+                    };
+                }
+                if let Some(method) = self.lookup_special(value, "__len__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    return Ok(self.to_index(&result)? != 0);
+                }
+                true
+            }
+            _ => true,
+        })
+    }
+
+    pub fn repr(&mut self, value: &Value) -> PyResult<String> {
+        Ok(match value {
+            Value::None => "None".into(),
+            Value::NotImplemented => "NotImplemented".into(),
+            Value::Ellipsis => "Ellipsis".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::BigInt(b) => b.to_string(),
+            Value::Float(f) => format::float_repr(*f),
+            Value::Str(s) => strings::str_repr(s.as_str()),
+            Value::List(items) => {
+                let items = items.borrow().clone();
+                self.guarded_repr(value, "[...]", |this| this.join_reprs("[", &items, "]"))?
+            }
+            Value::Tuple(items) => {
+                if items.len() == 1 {
+                    format!("({},)", self.repr(&items[0])?)
+                } else {
+                    let items = items.clone();
+                    self.guarded_repr(value, "(...)", |this| this.join_reprs("(", &items, ")"))?
+                }
+            }
+            Value::Dict(dict) => {
+                let items = dict.borrow().items();
+                self.guarded_repr(value, "{...}", |this| {
+                    let mut parts = Vec::with_capacity(items.len());
+                    for (k, v) in &items {
+                        parts.push(format!("{}: {}", this.repr(k)?, this.repr(v)?));
+                    }
+                    Ok(format!("{{{}}}", parts.join(", ")))
+                })?
+            }
+            Value::Set(set) => {
+                let keys = set.borrow().keys();
+                if keys.is_empty() {
+                    "set()".into()
+                } else {
+                    self.join_reprs("{", &keys, "}")?
+                }
+            }
+            Value::FrozenSet(set) => {
+                let keys = set.keys();
+                if keys.is_empty() {
+                    "frozenset()".into()
+                } else {
+                    format!("frozenset({})", self.join_reprs("{", &keys, "}")?)
+                }
+            }
+            Value::Range(r) => {
+                if r.step == 1 {
+                    format!("range({}, {})", r.start, r.stop)
+                } else {
+                    format!("range({}, {}, {})", r.start, r.stop, r.step)
+                }
+            }
+            Value::Slice(parts) => {
+                let parts = parts.clone();
+                format!(
+                    "slice({}, {}, {})",
+                    self.repr(&parts[0])?,
+                    self.repr(&parts[1])?,
+                    self.repr(&parts[2])?
+                )
+            }
+            Value::Function(f) => format!("<function {} at {:#x}>", f.qualname.borrow(), value.address()),
+            Value::Builtin(b) => match &b.receiver {
+                None => format!("<built-in function {}>", b.name),
+                Some(receiver) => format!(
+                    "<built-in method {} of {} object at {:#x}>",
+                    b.name,
+                    self.type_name(receiver),
+                    receiver.address()
+                ),
+            },
+            Value::BoundMethod(m) => {
+                let name = match &m.function {
+                    Value::Function(f) => f.qualname.borrow().to_string(),
+                    other => self.repr(other)?,
+                };
+                format!("<bound method {} of {}>", name, self.repr(&m.receiver.clone())?)
+            }
+            Value::Type(class) => {
+                if class.module.as_ref() == "builtins" {
+                    format!("<class '{}'>", class.name)
+                } else {
+                    format!("<class '{}.{}'>", class.module, self.qualname_of(class))
+                }
+            }
+            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Generator(g) => format!(
+                "<{} object {} at {:#x}>",
+                self.type_name(value),
+                g.qualname,
+                value.address()
+            ),
+            Value::Instance(instance) => {
+                if let Some(method) = instance.class.lookup("__repr__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    return match result {
+                        Value::Str(s) => Ok(s.as_str().to_string()),
+                        other => Err(self.type_error(format!(
+                            "__repr__ returned non-string (type {})",
+                            self.type_name(&other)
+                        ))),
+                    };
+                }
+                if instance.exception.is_some() {
+                    return self.exception_repr(instance);
+                }
+                format!(
+                    "<{}.{} object at {:#x}>",
+                    instance.class.module,
+                    self.qualname_of(&instance.class),
+                    value.address()
+                )
+            }
+            Value::Native(object) => {
+                if let Some(repr) = object.repr(self) {
+                    return repr;
+                }
+                format!("<{} object at {:#x}>", self.type_name(value), value.address())
+            }
+        })
+    }
+
+    fn qualname_of(&self, class: &Rc<super::object::Class>) -> String {
+        match class.namespace.borrow().get("__qualname__") {
+            Some(Value::Str(s)) => s.as_str().to_string(),
+            _ => class.name.to_string(),
+        }
+    }
+
+    fn join_reprs(&mut self, open: &str, items: &[Value], close: &str) -> PyResult<String> {
+        let mut parts = Vec::with_capacity(items.len());
+        for item in items {
+            parts.push(self.repr(item)?);
+        }
+        Ok(format!("{open}{}{close}", parts.join(", ")))
+    }
+
+    /// Runs `render` unless `value` is already being rendered further up
+    /// (a container that contains itself prints as `[...]`).
+    fn guarded_repr(
+        &mut self,
+        value: &Value,
+        placeholder: &str,
+        render: impl FnOnce(&mut Self) -> PyResult<String>,
+    ) -> PyResult<String> {
+        let address = value.address();
+        if self.repr_stack.contains(&address) {
+            return Ok(placeholder.to_string());
+        }
+        self.repr_stack.push(address);
+        self.enter_call()?;
+        let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || render(self));
+        self.leave_call();
+        self.repr_stack.pop();
+        result
+    }
+
+    /// `str(value)`.
+    pub fn to_str(&mut self, value: &Value) -> PyResult<String> {
+        match value {
+            Value::Str(s) => Ok(s.as_str().to_string()),
+            Value::Instance(instance) => {
+                if let Some(method) = instance.class.lookup("__str__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    return match result {
+                        Value::Str(s) => Ok(s.as_str().to_string()),
+                        other => Err(self.type_error(format!(
+                            "__str__ returned non-string (type {})",
+                            self.type_name(&other)
+                        ))),
+                    };
+                }
+                if instance.exception.is_some() {
+                    return self.exception_str(instance);
+                }
+                self.repr(value)
+            }
+            _ => self.repr(value),
+        }
+    }
+
+    /// `format(value, spec)`.
+    pub fn format_value(&mut self, value: &Value, spec: &str) -> PyResult<String> {
+        let to_error = |this: &Self, message: String| {
+            if format::is_overflow_error(&message) {
+                this.error(ExcType::OverflowError, message)
+            } else {
+                this.value_error(message)
+            }
+        };
+        match value {
+            Value::Bool(b) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
+            Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
+                let type_name = self.type_name(value);
+                let spec = format::FormatSpec::parse_for(spec, &type_name).map_err(|m| to_error(self, m))?;
+                let n = self.to_bigint(value).unwrap_or_default();
+                format::format_int_as(&n, &spec, &type_name).map_err(|m| to_error(self, m))
+            }
+            Value::Float(f) => {
+                let spec = format::FormatSpec::parse_for(spec, "float").map_err(|m| to_error(self, m))?;
+                format::format_float(*f, &spec).map_err(|m| to_error(self, m))
+            }
+            Value::Str(s) => {
+                let spec = format::FormatSpec::parse_for(spec, "str").map_err(|m| to_error(self, m))?;
+                format::format_str(s.as_str(), &spec).map_err(|m| to_error(self, m))
+            }
+            _ => {
+                if let Value::Instance(_) = value {
+                    if let Some(method) = self.lookup_special(value, "__format__") {
+                        let result = self.call_bound(&method, value, &[Value::str(spec)], &[])?;
+                        return match result {
+                            Value::Str(s) => Ok(s.as_str().to_string()),
+                            _ => Err(self.type_error("__format__ must return a str")),
+                        };
+                    }
+                }
+                if spec.is_empty() {
+                    self.to_str(value)
+                } else {
+                    Err(self.type_error(format!(
+                        "unsupported format string passed to {}.__format__",
+                        self.type_name(value)
+                    )))
+                }
+            }
+        }
+    }
+
+    pub fn to_bigint(&self, value: &Value) -> Option<BigInt> {
+        match value {
+            Value::Int(i) => Some(BigInt::from(*i)),
+            Value::Bool(b) => Some(BigInt::from(*b as i64)),
+            Value::BigInt(b) => Some((**b).clone()),
+            _ => None,
+        }
+    }
+
+    /// An integer from an int or an object with `__index__`.
+    pub fn to_index(&mut self, value: &Value) -> PyResult<i64> {
+        match value {
+            Value::Int(i) => Ok(*i),
+            Value::Bool(b) => Ok(*b as i64),
+            Value::BigInt(_) => Err(self.error(
+                ExcType::IndexError,
+                "cannot fit 'int' into an index-sized integer",
+            )),
+            _ => {
+                if let Some(method) = self.lookup_special(value, "__index__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    if let Value::Int(i) = result {
+                        return Ok(i);
+                    }
+                }
+                Err(self.type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    self.type_name(value)
+                )))
+            }
+        }
+    }
+
+    pub fn is_instance(&self, value: &Value, class: &Rc<super::object::Class>) -> bool {
+        self.class_of(value).is_subclass_of(class)
+    }
+
+    // ---- equality, ordering, hashing ----
+
+    pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if let Some(equal) = self.native_eq(a, b)? {
+            return Ok(equal);
+        }
+        let result = self.rich_compare(CmpOp::Eq, a, b)?;
+        self.truthy(&result)
+    }
+
+    /// Equality of builtin values, or `None` when a dunder method decides.
+    fn native_eq(&mut self, a: &Value, b: &Value) -> PyResult<Option<bool>> {
+        if let Some(equal) = arith::numeric_eq(a, b) {
+            return Ok(Some(equal));
+        }
+        Ok(Some(match (a, b) {
+            (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
+            (Value::List(x), Value::List(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(Some(true));
+                }
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                self.sequences_equal(&x, &y)?
+            }
+            (Value::Tuple(x), Value::Tuple(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                self.sequences_equal(&x, &y)?
+            }
+            (Value::Dict(x), Value::Dict(y)) => {
+                let (x_items, y_len) = (x.borrow().items(), y.borrow().len());
+                if x_items.len() != y_len {
+                    return Ok(Some(false));
+                }
+                for (key, value) in x_items {
+                    match self.dict_get(y, &key)? {
+                        Some(other) if self.eq(&value, &other)? => {}
+                        _ => return Ok(Some(false)),
+                    }
+                }
+                true
+            }
+            (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
+                match mappings::set_compare(self, CmpOp::Eq, a, b) {
+                    Some(result) => result?,
+                    None => false,
+                }
+            }
+            (Value::Range(x), Value::Range(y)) => {
+                let (lx, ly) = (x.len(), y.len());
+                lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
+            }
+            (Value::Instance(_), _) | (_, Value::Instance(_)) => return Ok(None),
+            (Value::Native(_), _) | (_, Value::Native(_)) => return Ok(None),
+            _ => a.is(b),
+        }))
+    }
+
+    fn sequences_equal(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (p, q) in x.iter().zip(y) {
+            if !p.is(q) && !self.eq(p, q)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `a < b`, for sorting and `min`/`max`.
+    pub fn lt(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        let result = self.rich_compare(CmpOp::Lt, a, b)?;
+        self.truthy(&result)
+    }
+
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=` with dunder dispatch and reflection.
+    pub fn rich_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        if let Some(ordering) = arith::numeric_cmp(a, b) {
+            use std::cmp::Ordering::*;
+            return Ok(Value::Bool(match (op, ordering) {
+                (CmpOp::Eq, o) => o == Some(Equal),
+                (CmpOp::NotEq, o) => o != Some(Equal),
+                (_, None) => false,
+                (CmpOp::Lt, Some(o)) => o == Less,
+                (CmpOp::LtE, Some(o)) => o != Greater,
+                (CmpOp::Gt, Some(o)) => o == Greater,
+                (CmpOp::GtE, Some(o)) => o != Less,
+                _ => false,
+            }));
+        }
+        let user_defined = matches!(a, Value::Instance(_) | Value::Native(_))
+            || matches!(b, Value::Instance(_) | Value::Native(_));
+        if !user_defined {
+            if let Some(result) = self.builtin_compare(op, a, b)? {
+                return Ok(Value::Bool(result));
+            }
+        } else {
+            let (forward, reflected) = match op {
+                CmpOp::Eq => ("__eq__", "__eq__"),
+                CmpOp::NotEq => ("__ne__", "__ne__"),
+                CmpOp::Lt => ("__lt__", "__gt__"),
+                CmpOp::LtE => ("__le__", "__ge__"),
+                CmpOp::Gt => ("__gt__", "__lt__"),
+                CmpOp::GtE => ("__ge__", "__le__"),
+                _ => ("", ""),
+            };
+            // A subclass's reflected method goes first, as in CPython.
+            let b_first = !Rc::ptr_eq(&self.class_of(a), &self.class_of(b))
+                && self.class_of(b).is_subclass_of(&self.class_of(a));
+            let attempts = if b_first {
+                [(b, reflected, a), (a, forward, b)]
+            } else {
+                [(a, forward, b), (b, reflected, a)]
+            };
+            for (receiver, name, other) in attempts {
+                if let Some(method) = self.lookup_special(receiver, name) {
+                    let result = self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+                    if !matches!(result, Value::NotImplemented) {
+                        return Ok(result);
+                    }
+                }
+            }
+            if op == CmpOp::NotEq {
+                if let Some(method) = self.lookup_special(a, "__eq__") {
+                    let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
+                    if !matches!(result, Value::NotImplemented) {
+                        return Ok(Value::Bool(!self.truthy(&result)?));
+                    }
+                }
+            }
+        }
+        match op {
+            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
+            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            _ => Err(self.type_error(format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                self.type_name(a),
+                self.type_name(b)
+            ))),
+        }
+    }
+
+    /// Comparisons among builtin values; `None` when unsupported.
+    fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<bool>> {
+        if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+            let equal = self.native_eq(a, b)?.unwrap_or_else(|| a.is(b));
+            return Ok(Some(equal == (op == CmpOp::Eq)));
+        }
+        let ordering = match (a, b) {
+            (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
+            (Value::List(x), Value::List(y)) => {
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                return self.compare_sequences(op, &x, &y).map(Some);
+            }
+            (Value::Tuple(x), Value::Tuple(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                return self.compare_sequences(op, &x, &y).map(Some);
+            }
+            (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
+                return mappings::set_compare(self, op, a, b).transpose();
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(ordering_satisfies(op, ordering)))
+    }
+
+    /// Lexicographic comparison: the first unequal pair decides.
+    fn compare_sequences(&mut self, op: CmpOp, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        for (p, q) in x.iter().zip(y) {
+            if p.is(q) || self.eq(p, q)? {
+                continue;
+            }
+            let result = self.rich_compare(op, p, q)?;
+            return self.truthy(&result);
+        }
+        Ok(ordering_satisfies(op, x.len().cmp(&y.len())))
+    }
+
+    pub fn hash(&mut self, value: &Value) -> PyResult<i64> {
+        if let Some(hash) = arith::hash_number(value) {
+            return Ok(hash);
+        }
+        match value {
+            Value::Str(s) => Ok(str_hash(s.as_str())),
+            Value::None => Ok(0x10000),
+            Value::Tuple(items) => {
+                // CPython's xxHash-based tuple hash.
+                let mut acc: u64 = 0x27D4EB2F165667C5;
+                for item in items.iter() {
+                    let lane = self.hash(item)? as u64;
+                    acc = acc.wrapping_add(lane.wrapping_mul(0xC2B2AE3D27D4EB4F));
+                    acc = acc.rotate_left(31);
+                    acc = acc.wrapping_mul(0x9E3779B185EBCA87);
+                }
+                acc = acc.wrapping_add((items.len() as u64) ^ (0x27D4EB2F165667C5 ^ 3527539));
+                let hash = acc as i64;
+                Ok(if hash == -1 { 1546275796 } else { hash })
+            }
+            Value::FrozenSet(set) => {
+                let mut hash: i64 = 0;
+                for entry in set.iter() {
+                    hash ^= entry.hash.wrapping_mul(0x9E3779B1);
+                }
+                Ok(hash)
+            }
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => Err(self.unhashable(value)),
+            Value::Instance(instance) => {
+                let class = &instance.class;
+                match class.lookup("__hash__") {
+                    Some(Value::None) => Err(self.unhashable(value)),
+                    Some(method @ Value::Function(_)) => {
+                        let result = self.call_bound(&method, value, &[], &[])?;
+                        match result {
+                            Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                            Value::BigInt(_) | Value::Bool(_) => Ok(arith::hash_number(&result).unwrap_or(0)),
+                            _ => Err(self.type_error("__hash__ method should return an integer")),
+                        }
+                    }
+                    _ => {
+                        // A class that defines __eq__ without __hash__ is unhashable.
+                        if class.namespace.borrow().contains_key("__eq__") {
+                            Err(self.unhashable(value))
+                        } else {
+                            Ok((value.address() >> 4) as i64)
+                        }
+                    }
+                }
+            }
+            _ => Ok((value.address() >> 4) as i64),
+        }
+    }
+
+    fn unhashable(&self, value: &Value) -> PyErr {
+        self.type_error(format!("unhashable type: '{}'", self.type_name(value)))
+    }
+
+    // ---- operators ----
+
+    pub fn binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+        if let Some(result) = arith::binary(self, op, a, b) {
+            return result;
+        }
+        if let Some(result) = self.builtin_binary(op, a, b)? {
+            return Ok(result);
+        }
+        let (forward, reflected) = dunder_names(op);
+        let b_first = !Rc::ptr_eq(&self.class_of(a), &self.class_of(b))
+            && self.class_of(b).is_subclass_of(&self.class_of(a))
+            && matches!(b, Value::Instance(_));
+        let attempts = if b_first {
+            [(b, reflected, a), (a, forward, b)]
+        } else {
+            [(a, forward, b), (b, reflected, a)]
+        };
+        for (i, (receiver, name, other)) in attempts.into_iter().enumerate() {
+            if i == 1 && Rc::ptr_eq(&self.class_of(a), &self.class_of(b)) {
+                break;
+            }
+            if let Value::Instance(_) | Value::Native(_) = receiver {
+                if let Some(method) = self.lookup_special(receiver, name) {
+                    let result = self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+                    if !matches!(result, Value::NotImplemented) {
+                        return Ok(result);
+                    }
+                }
+            }
+        }
+        Err(self.type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            if op == BinOp::Pow { "** or pow()" } else { op.symbol() },
+            self.type_name(a),
+            self.type_name(b)
+        )))
+    }
+
+    /// `a op= b`: the in-place method if the class has one, else `a op b`.
+    pub fn inplace_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+        match (op, a) {
+            (BinOp::Add, Value::List(list)) => {
+                let items = self.collect(b)?;
+                list.borrow_mut().extend(items);
+                return Ok(a.clone());
+            }
+            (BinOp::Mul, Value::List(list)) => {
+                let count = self.to_index(b)?.max(0) as usize;
+                let items = list.borrow().clone();
+                let repeated = repeat(&items, count);
+                *list.borrow_mut() = repeated;
+                return Ok(a.clone());
+            }
+            _ => {}
+        }
+        if let Value::Instance(_) = a {
+            let name = format!("__i{}", &dunder_names(op).0[2..]);
+            if let Some(method) = self.lookup_special(a, &name) {
+                let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
+                if !matches!(result, Value::NotImplemented) {
+                    return Ok(result);
+                }
+            }
+        }
+        if let (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(set)) = (op, a) {
+            if let Some(result) = mappings::set_binary_op(self, op, a, b) {
+                let result = result?;
+                if let Value::Set(new) = &result {
+                    let table = new.borrow().clone();
+                    *set.borrow_mut() = table;
+                }
+                return Ok(a.clone());
+            }
+        }
+        self.binary_op(op, a, b)
+    }
+
+    /// Operators on builtin containers: concatenation, repetition, `%`
+    /// formatting, set algebra, dict merge.
+    fn builtin_binary(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+        Ok(Some(match (op, a, b) {
+            (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+                let mut text = String::with_capacity(x.as_str().len() + y.as_str().len());
+                text.push_str(x.as_str());
+                text.push_str(y.as_str());
+                Value::str(text)
+            }
+            (BinOp::Add, Value::List(x), Value::List(y)) => {
+                let mut items = x.borrow().clone();
+                items.extend(y.borrow().iter().cloned());
+                Value::list(items)
+            }
+            (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+                Value::tuple(x.iter().chain(y.iter()).cloned().collect())
+            }
+            (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
+                let count = self.repeat_count(n)?;
+                Value::str(s.as_str().repeat(count))
+            }
+            (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
+                let count = self.repeat_count(n)?;
+                let items = l.borrow().clone();
+                Value::list(repeat(&items, count))
+            }
+            (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
+                let count = self.repeat_count(n)?;
+                Value::tuple(repeat(t, count))
+            }
+            (BinOp::Mod, Value::Str(format), args) => {
+                Value::str(strings::percent_format(self, format.as_str(), args)?)
+            }
+            (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
+                let merged = std::cell::RefCell::new(x.borrow().clone());
+                for (key, value) in y.borrow().items() {
+                    self.dict_set(&merged, key, value)?;
+                }
+                Value::Dict(Rc::new(merged))
+            }
+            (_, Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
+                match mappings::set_binary_op(self, op, a, b) {
+                    Some(result) => result?,
+                    None => return Ok(None),
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn repeat_count(&mut self, n: &Value) -> PyResult<usize> {
+        match n {
+            Value::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(0),
+            Value::BigInt(_) => Err(self.error(ExcType::OverflowError, "cannot fit 'int' into an index-sized integer")),
+            _ => Ok(self.to_index(n)?.max(0) as usize),
+        }
+    }
+
+    pub fn unary_op(&mut self, op: UnaryOp, value: &Value) -> PyResult<Value> {
+        let numeric = match op {
+            UnaryOp::Neg => arith::negate(self, value),
+            UnaryOp::Pos => arith::positive(self, value),
+            UnaryOp::Invert => arith::invert(self, value),
+            UnaryOp::Not => return Ok(Value::Bool(!self.truthy(value)?)),
+        };
+        if let Some(result) = numeric {
+            return result;
+        }
+        let (name, symbol) = match op {
+            UnaryOp::Neg => ("__neg__", "-"),
+            UnaryOp::Pos => ("__pos__", "+"),
+            _ => ("__invert__", "~"),
+        };
+        if let Value::Instance(_) = value {
+            if let Some(method) = self.lookup_special(value, name) {
+                return self.call_bound(&method, value, &[], &[]);
+            }
+        }
+        Err(self.type_error(format!(
+            "bad operand type for unary {symbol}: '{}'",
+            self.type_name(value)
+        )))
+    }
+
+    // ---- containers ----
+
+    pub fn len(&mut self, value: &Value) -> PyResult<usize> {
+        Ok(match value {
+            Value::Str(s) => s.char_count(),
+            Value::List(l) => l.borrow().len(),
+            Value::Tuple(t) => t.len(),
+            Value::Dict(d) | Value::Set(d) => d.borrow().len(),
+            Value::FrozenSet(d) => d.len(),
+            Value::Range(r) => r.len() as usize,
+            _ => {
+                if let Some(method) = self.lookup_special(value, "__len__") {
+                    let result = self.call_bound(&method, value, &[], &[])?;
+                    let n = self.to_index(&result)?;
+                    if n < 0 {
+                        return Err(self.value_error("__len__() should return >= 0"));
+                    }
+                    return Ok(n as usize);
+                }
+                return Err(self.type_error(format!(
+                    "object of type '{}' has no len()",
+                    self.type_name(value)
+                )));
+            }
+        })
+    }
+
+    pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
+        match container {
+            Value::Str(s) => match item {
+                Value::Str(needle) => Ok(s.as_str().contains(needle.as_str())),
+                _ => Err(self.type_error(format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    self.type_name(item)
+                ))),
+            },
+            Value::Dict(d) | Value::Set(d) => self.dict_contains(d, item),
+            Value::FrozenSet(d) => {
+                let table = std::cell::RefCell::new((**d).clone());
+                self.dict_contains(&table, item)
+            }
+            Value::Range(r) => Ok(match item {
+                Value::Int(i) => {
+                    let (i, r) = (*i, **r);
+                    let within = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
+                    within && (i - r.start) % r.step == 0
+                }
+                _ => {
+                    let values = self.collect(container)?;
+                    self.sequence_contains(&values, item)?
+                }
+            }),
+            Value::List(l) => {
+                let items = l.borrow().clone();
+                self.sequence_contains(&items, item)
+            }
+            Value::Tuple(t) => {
+                let items = t.clone();
+                self.sequence_contains(&items, item)
+            }
+            _ => {
+                if let Some(method) = self.lookup_special(container, "__contains__") {
+                    let result = self.call_bound(&method, container, std::slice::from_ref(item), &[])?;
+                    return self.truthy(&result);
+                }
+                if matches!(container, Value::Instance(_) | Value::Native(_) | Value::Generator(_)) {
+                    let iterator = self.get_iter(container).map_err(|_| {
+                        self.type_error(format!(
+                            "argument of type '{}' is not iterable",
+                            self.type_name(container)
+                        ))
+                    })?;
+                    while let Some(candidate) = self.next(&iterator)? {
+                        if candidate.is(item) || self.eq(&candidate, item)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                Err(self.type_error(format!(
+                    "argument of type '{}' is not iterable",
+                    self.type_name(container)
+                )))
+            }
+        }
+    }
+
+    fn sequence_contains(&mut self, items: &[Value], item: &Value) -> PyResult<bool> {
+        for candidate in items {
+            if candidate.is(item) || self.eq(candidate, item)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    pub fn get_item(&mut self, container: &Value, key: &Value) -> PyResult<Value> {
+        match container {
+            Value::Str(s) => strings::str_get_item(self, s, key),
+            Value::List(_) | Value::Tuple(_) | Value::Range(_) => sequences::sequence_get_item(self, container, key),
+            Value::Dict(d) => match self.dict_get(d, key)? {
+                Some(value) => Ok(value),
+                None => Err(self.key_error(key.clone())),
+            },
+            Value::Type(class) if key_is_generic_alias(class) => Ok(container.clone()),
+            _ => {
+                if let Some(method) = self.lookup_special(container, "__getitem__") {
+                    return self.call_bound(&method, container, std::slice::from_ref(key), &[]);
+                }
+                Err(self.type_error(format!(
+                    "'{}' object is not subscriptable",
+                    self.type_name(container)
+                )))
+            }
+        }
+    }
+
+    pub fn set_item(&mut self, container: &Value, key: Value, value: Value) -> PyResult<()> {
+        match container {
+            Value::List(list) => sequences::list_set_item(self, list, &key, value),
+            Value::Dict(d) => self.dict_set(d, key, value),
+            _ => {
+                if let Some(method) = self.lookup_special(container, "__setitem__") {
+                    self.call_bound(&method, container, &[key, value], &[])?;
+                    return Ok(());
+                }
+                Err(self.type_error(format!(
+                    "'{}' object does not support item assignment",
+                    self.type_name(container)
+                )))
+            }
+        }
+    }
+
+    pub fn del_item(&mut self, container: &Value, key: &Value) -> PyResult<()> {
+        match container {
+            Value::List(list) => sequences::list_del_item(self, list, key),
+            Value::Dict(d) => match self.dict_remove(d, key)? {
+                Some(_) => Ok(()),
+                None => Err(self.key_error(key.clone())),
+            },
+            _ => {
+                if let Some(method) = self.lookup_special(container, "__delitem__") {
+                    self.call_bound(&method, container, std::slice::from_ref(key), &[])?;
+                    return Ok(());
+                }
+                Err(self.type_error(format!(
+                    "'{}' object doesn't support item deletion",
+                    self.type_name(container)
+                )))
+            }
+        }
+    }
+
+    // ---- iteration ----
+
+    pub fn get_iter(&mut self, value: &Value) -> PyResult<Value> {
+        if let Some(iterator) = super::iterators::builtin_iter(self, value) {
+            return iterator;
+        }
+        match value {
+            Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => Ok(value.clone()),
+            Value::Native(object) => {
+                if let Some(method) = object.class(self).lookup("__iter__") {
+                    return self.call_bound(&method, value, &[], &[]);
+                }
+                Ok(value.clone())
+            }
+            Value::Instance(_) => {
+                if let Some(method) = self.lookup_special(value, "__iter__") {
+                    let iterator = self.call_bound(&method, value, &[], &[])?;
+                    if self.lookup_special(&iterator, "__next__").is_none()
+                        && !matches!(iterator, Value::Generator(_) | Value::Native(_))
+                    {
+                        return Err(self.type_error(format!(
+                            "iter() returned non-iterator of type '{}'",
+                            self.type_name(&iterator)
+                        )));
+                    }
+                    return Ok(iterator);
+                }
+                Err(self.not_iterable(value))
+            }
+            _ => Err(self.not_iterable(value)),
+        }
+    }
+
+    fn not_iterable(&self, value: &Value) -> PyErr {
+        self.type_error(format!("'{}' object is not iterable", self.type_name(value)))
+    }
+
+    /// The next item, or `None` when the iterator is exhausted.
+    pub fn next(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
+        match iterator {
+            Value::Generator(generator) => generator.next(self),
+            Value::Native(object) => match object.clone().next(self) {
+                Some(result) => result,
+                None => Err(self.type_error(format!(
+                    "'{}' object is not an iterator",
+                    self.type_name(iterator)
+                ))),
+            },
+            _ => {
+                let Some(method) = self.lookup_special(iterator, "__next__") else {
+                    return Err(self.type_error(format!(
+                        "'{}' object is not an iterator",
+                        self.type_name(iterator)
+                    )));
+                };
+                match self.call_bound(&method, iterator, &[], &[]) {
+                    Ok(value) => Ok(Some(value)),
+                    Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => Ok(None),
+                    Err(error) => Err(error),
+                }
+            }
+        }
+    }
+
+    /// All items of an iterable.
+    pub fn collect(&mut self, iterable: &Value) -> PyResult<Vec<Value>> {
+        match iterable {
+            Value::List(l) => return Ok(l.borrow().clone()),
+            Value::Tuple(t) => return Ok(t.to_vec()),
+            _ => {}
+        }
+        let iterator = self.get_iter(iterable)?;
+        let mut items = Vec::new();
+        while let Some(item) = self.next(&iterator)? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+fn is_int(value: &Value) -> bool {
+    matches!(value, Value::Int(_) | Value::BigInt(_) | Value::Bool(_))
+}
+
+fn key_is_generic_alias(class: &Rc<super::object::Class>) -> bool {
+    class.layout == Layout::Builtin
+}
+
+fn repeat(items: &[Value], count: usize) -> Vec<Value> {
+    let mut result = Vec::with_capacity(items.len().saturating_mul(count).min(1 << 20));
+    for _ in 0..count {
+        result.extend_from_slice(items);
+    }
+    result
+}
+
+fn ordering_satisfies(op: CmpOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Lt => ordering == Less,
+        CmpOp::LtE => ordering != Greater,
+        CmpOp::Gt => ordering == Greater,
+        CmpOp::GtE => ordering != Less,
+        CmpOp::Eq => ordering == Equal,
+        CmpOp::NotEq => ordering != Equal,
+        _ => false,
+    }
+}
+
+fn dunder_names(op: BinOp) -> (&'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__"),
+        BinOp::Sub => ("__sub__", "__rsub__"),
+        BinOp::Mul => ("__mul__", "__rmul__"),
+        BinOp::MatMul => ("__matmul__", "__rmatmul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__"),
+        BinOp::Mod => ("__mod__", "__rmod__"),
+        BinOp::Pow => ("__pow__", "__rpow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__"),
+        BinOp::BitOr => ("__or__", "__ror__"),
+        BinOp::BitXor => ("__xor__", "__rxor__"),
+        BinOp::BitAnd => ("__and__", "__rand__"),
+    }
+}

@@ -1,0 +1,208 @@
+//! The layout pass: raw tokens in, the token stream the grammar reads out.
+//!
+//! Python's block structure lives in line ends and indentation, which a
+//! context-free grammar cannot see. This pass turns them into tokens:
+//!
+//! - a line end ends the logical line with one `Newline`, unless the line
+//!   had no tokens (blank and comment-only lines vanish) or a bracket is open
+//!   (implicit line joining);
+//! - the first token of each logical line is compared with a stack of
+//!   indentation widths: deeper pushes and emits `Indent`, shallower pops and
+//!   emits one `Dedent` per level, and a width that matches no level is an
+//!   `IndentationError`;
+//! - at the end of input, one `Newline` if the last line had tokens, then a
+//!   `Dedent` for every open level, then `EndOfInput`.
+//!
+//! Widths are measured twice, with tabs to multiples of 8 columns and with
+//! tabs as 1 column, as CPython does: if the two measures disagree about how
+//! two lines compare, the file mixes tabs and spaces ambiguously (`TabError`).
+//!
+//! Brackets are matched here too, so mismatches get the tokenizer's messages.
+//! An unclosed bracket at the end of input is not reported here: CPython
+//! reports it only if its parser fails at the end (or on a later line), so
+//! the pass records it in [`Laid::unclosed`] and stops the stream without
+//! the final `Newline`/`Dedent`s.
+
+use std::ops::Range;
+
+use super::error::{SyntaxError, SyntaxErrorKind};
+use super::lexer::{line_number, Lexer, Spanned};
+use super::span::Span;
+use super::token::Token;
+
+/// CPython's limit on open brackets.
+const MAX_NESTING: usize = 200;
+
+/// Whether the tokens form a module or a lone expression (an f-string
+/// replacement field, which behaves as if it were inside parentheses).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Module,
+    Expression,
+}
+
+/// The laid-out token stream.
+pub struct Laid {
+    /// Ends with `EndOfInput`.
+    pub tokens: Vec<Spanned>,
+    /// The innermost bracket still open at the end of input.
+    pub unclosed: Option<(char, Span)>,
+}
+
+/// Lexes `source[range]` and lays it out. Any lexical error (including
+/// indentation and bracket mismatches) is returned as soon as it is met.
+pub fn layout(source: &str, range: Range<usize>, mode: Mode) -> Result<Laid, SyntaxError> {
+    let end = range.end;
+    let mut pass = Layout {
+        source,
+        mode,
+        tokens: Vec::new(),
+        indents: vec![(0, 0)],
+        brackets: Vec::new(),
+        line_start: range.start,
+        line_has_tokens: false,
+    };
+    for token in Lexer::new(source, range) {
+        pass.token(token?)?;
+    }
+    Ok(pass.finish(end))
+}
+
+struct Layout<'s> {
+    source: &'s str,
+    mode: Mode,
+    tokens: Vec<Spanned>,
+    /// Open indentation levels: (width with tabs to 8, width with tabs to 1).
+    indents: Vec<(usize, usize)>,
+    /// Open brackets, innermost last.
+    brackets: Vec<(char, Span)>,
+    /// Where the current physical line starts.
+    line_start: usize,
+    /// Whether the current logical line has produced a token yet.
+    line_has_tokens: bool,
+}
+
+impl Layout<'_> {
+    fn joining_lines(&self) -> bool {
+        self.mode == Mode::Expression || !self.brackets.is_empty()
+    }
+
+    fn token(&mut self, (start, token, end): Spanned) -> Result<(), SyntaxError> {
+        if token == Token::LineBreak {
+            if !self.joining_lines() {
+                if self.line_has_tokens {
+                    self.tokens.push((start, Token::Newline, end));
+                }
+                self.line_has_tokens = false;
+            }
+            self.line_start = end;
+            return Ok(());
+        }
+        if !self.line_has_tokens && !self.joining_lines() {
+            self.indent(start)?;
+        }
+        self.line_has_tokens = true;
+        if let Some(open) = token.opening_bracket() {
+            if self.brackets.len() >= MAX_NESTING {
+                return Err(SyntaxError::new("too many nested parentheses", Span::new(start, end)));
+            }
+            self.brackets.push((open, Span::new(start, end)));
+        } else if let Some(close) = token.closing_bracket() {
+            self.close(close, Span::new(start, end))?;
+        }
+        self.tokens.push((start, token, end));
+        Ok(())
+    }
+
+    /// Compares the indentation of a logical line's first token (at
+    /// `start`) with the open levels, emitting `Indent`/`Dedent`s.
+    fn indent(&mut self, start: usize) -> Result<(), SyntaxError> {
+        let (mut col, mut altcol) = (0, 0);
+        for c in self.source[self.line_start..start].chars() {
+            match c {
+                ' ' => (col, altcol) = (col + 1, altcol + 1),
+                '\t' => (col, altcol) = ((col / 8 + 1) * 8, altcol + 1),
+                // A form feed resets the count, as in CPython.
+                '\x0c' => (col, altcol) = (0, 0),
+                _ => break,
+            }
+        }
+        let whitespace = Span::new(self.line_start, start);
+        let tab_error = || SyntaxError {
+            kind: SyntaxErrorKind::TabError,
+            ..SyntaxError::new("inconsistent use of tabs and spaces in indentation", whitespace)
+        }
+        .with_hint("indent with spaces only (or with tabs only)");
+        let &(top, alttop) = self.indents.last().unwrap_or(&(0, 0));
+        if col == top {
+            if altcol != alttop {
+                return Err(tab_error());
+            }
+        } else if col > top {
+            if altcol <= alttop {
+                return Err(tab_error());
+            }
+            self.indents.push((col, altcol));
+            self.tokens.push((self.line_start, Token::Indent, start));
+        } else {
+            while self.indents.len() > 1 && col < self.indents[self.indents.len() - 1].0 {
+                self.indents.pop();
+                self.tokens.push((start, Token::Dedent, start));
+            }
+            let &(top, alttop) = self.indents.last().unwrap_or(&(0, 0));
+            if col != top {
+                return Err(SyntaxError::indentation(
+                    "unindent does not match any outer indentation level",
+                    whitespace,
+                ));
+            }
+            if altcol != alttop {
+                return Err(tab_error());
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, close: char, at: Span) -> Result<(), SyntaxError> {
+        let Some((open, open_at)) = self.brackets.pop() else {
+            return Err(SyntaxError::new(format!("unmatched '{close}'"), at));
+        };
+        let expected = match open {
+            '(' => ')',
+            '[' => ']',
+            _ => '}',
+        };
+        if close == expected {
+            return Ok(());
+        }
+        let open_line = line_number(self.source, open_at.start as usize);
+        let message = if open_line == line_number(self.source, at.start as usize) {
+            format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
+        } else {
+            format!(
+                "closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {open_line}"
+            )
+        };
+        Err(SyntaxError::new(message, at))
+    }
+
+    fn finish(mut self, end: usize) -> Laid {
+        let unclosed = match self.mode {
+            Mode::Module => self.brackets.last().copied(),
+            Mode::Expression => None,
+        };
+        if unclosed.is_none() && self.mode == Mode::Module {
+            if self.line_has_tokens {
+                self.tokens.push((end, Token::Newline, end));
+            }
+            for _ in 1..self.indents.len() {
+                self.tokens.push((end, Token::Dedent, end));
+            }
+        }
+        self.tokens.push((end, Token::EndOfInput, end));
+        Laid {
+            tokens: self.tokens,
+            unclosed,
+        }
+    }
+}

@@ -1,0 +1,1180 @@
+//! The parser: source text in, [`ast::Module`] or a CPython-worded
+//! [`SyntaxError`] out.
+//!
+//! [`parse_module`] runs the layout pass, feeds its tokens to the LALRPOP
+//! parser generated from `grammar/pyl.lalrpop`, and translates LALRPOP's
+//! "unexpected token" reports into the messages CPython's PEG parser gives,
+//! guessing from the tokens around the failure what CPython would have
+//! said. The rest of this file is the helpers behind the grammar's actions:
+//! target validation, parameter lists, call arguments, string
+//! concatenation.
+//!
+//! Error priority follows CPython: a lexical error anywhere in the file wins
+//! over a parse error (CPython re-tokenizes the rest of the file after a
+//! parse error to look for one); a parse error wins over the checks that
+//! CPython's compiler makes after parsing, which the actions collect as
+//! [`Deferred`] errors instead of failing at once.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use lalrpop_util::{lalrpop_mod, ParseError};
+
+use super::ast::*;
+use super::error::{SyntaxError, SyntaxErrorKind};
+use super::fstring;
+use super::layout::{layout, Laid, Mode};
+use super::lexer::{line_number, Spanned};
+use super::token::{Number, StrLit, Token};
+
+lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_qualifications, unused_parens)]
+    grammar,
+    "/pyl.rs"
+);
+
+/// Parses a whole module (a file, a `-c` string or one REPL input). The
+/// source must already be valid UTF-8; a leading byte-order mark is skipped.
+pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
+    let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let laid = layout(source, start..source.len(), Mode::Module)?;
+    match run(source, &laid, Token::StartModule, start)? {
+        Top::Module(body) => Ok(Module {
+            body,
+            scope: ScopeInfo::default(),
+        }),
+        Top::Expression(e) => Err(SyntaxError::new("invalid syntax", e.span)),
+    }
+}
+
+/// Parses the expression of an f-string replacement field, `source[range]`,
+/// as CPython does: as if it were written inside parentheses. Spans point
+/// into `source`.
+pub(super) fn parse_fstring_field(
+    source: &str,
+    range: std::ops::Range<usize>,
+) -> Result<Expr, SyntaxError> {
+    let start = range.start;
+    let laid = layout(source, range, Mode::Expression)?;
+    match run(source, &laid, Token::StartExpression, start) {
+        Ok(Top::Expression(e)) => Ok(e),
+        Ok(Top::Module(_)) => Err(SyntaxError::new("f-string: invalid syntax", Span::new(start, start))),
+        // CPython prefixes its parser's messages (not the tokenizer's) in fields.
+        Err(mut error) if !error.message.starts_with("f-string") => {
+            error.message = format!("f-string: {}", error.message);
+            Err(error)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// What the grammar's single entry point produced.
+pub enum Top {
+    Module(Vec<Stmt>),
+    Expression(Expr),
+}
+
+/// An error that CPython finds only after parsing succeeds (in its symbol
+/// table or compiler), so a parse error later in the file takes precedence.
+pub struct Deferred {
+    /// The symbol table runs before the compiler: its errors come first.
+    from_symbol_table: bool,
+    error: SyntaxError,
+}
+
+fn run(source: &str, laid: &Laid, marker: Token, start: usize) -> Result<Top, SyntaxError> {
+    let mut deferred = Vec::new();
+    let tokens = std::iter::once((start, marker, start))
+        .chain(laid.tokens.iter().cloned())
+        .map(Ok::<Spanned, SyntaxError>);
+    match grammar::TopParser::new().parse(source, &mut deferred, tokens) {
+        Ok(top) => match deferred
+            .into_iter()
+            .min_by_key(|d| (!d.from_symbol_table, d.error.span.start))
+        {
+            Some(d) => Err(d.error),
+            None => Ok(top),
+        },
+        Err(error) => Err(explain(source, laid, error)),
+    }
+}
+
+type Fallible<T> = Result<T, ParseError<usize, Token, SyntaxError>>;
+
+fn user(error: SyntaxError) -> ParseError<usize, Token, SyntaxError> {
+    ParseError::User { error }
+}
+
+fn fail<T>(message: impl Into<String>, span: Span) -> Fallible<T> {
+    Err(user(SyntaxError::new(message, span)))
+}
+
+fn defer(deferred: &mut Vec<Deferred>, message: impl Into<String>, span: Span) {
+    deferred.push(Deferred {
+        from_symbol_table: false,
+        error: SyntaxError::new(message, span),
+    });
+}
+
+// ---------------------------------------------------------------- error mapping
+
+/// Words a LALRPOP failure as CPython would.
+fn explain(source: &str, laid: &Laid, error: ParseError<usize, Token, SyntaxError>) -> SyntaxError {
+    match error {
+        ParseError::User { error } => error,
+        ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => {
+            SyntaxError::new("invalid syntax", Span::new(location, location))
+        }
+        ParseError::ExtraToken { token: (l, _, r) } => SyntaxError::new("invalid syntax", Span::new(l, r)),
+        ParseError::UnrecognizedToken {
+            token: (l, token, r),
+            expected,
+        } => {
+            let tokens = &laid.tokens;
+            let at = tokens
+                .iter()
+                .position(|(tl, t, tr)| *tl == l && *tr == r && *t == token)
+                .unwrap_or(tokens.len().saturating_sub(1));
+            Unexpected {
+                source,
+                tokens,
+                at,
+                expected: &expected,
+                span: Span::new(l, r),
+            }
+            .explain(laid.unclosed)
+        }
+    }
+}
+
+/// The context of an unexpected token: the laid-out tokens, its index, and
+/// what LALRPOP would have accepted there.
+struct Unexpected<'a> {
+    source: &'a str,
+    tokens: &'a [Spanned],
+    at: usize,
+    expected: &'a [String],
+    span: Span,
+}
+
+impl Unexpected<'_> {
+    fn token(&self, i: usize) -> &Token {
+        &self.tokens[i].1
+    }
+
+    fn span_of(&self, i: usize) -> Span {
+        Span::new(self.tokens[i].0, self.tokens[i].2)
+    }
+
+    fn expects(&self, terminal: &str) -> bool {
+        self.expected.iter().any(|e| e.trim_matches('"') == terminal)
+    }
+
+    fn line(&self, pos: usize) -> usize {
+        line_number(self.source, pos)
+    }
+
+    fn explain(&self, unclosed: Option<(char, Span)>) -> SyntaxError {
+        let token = self.token(self.at);
+        let previous = self.at.checked_sub(1).map(|i| self.token(i));
+        let at_end = *token == Token::EndOfInput;
+
+        // An open bracket: CPython's parser fails at the end of input, or its
+        // second look at the file finds the bracket before the error's line.
+        if let Some((open, open_span)) = unclosed {
+            let last = self.tokens.get(self.at + 1).map(|t| &t.1) == Some(&Token::EndOfInput);
+            if at_end
+                || (last && token.ends_expression())
+                || self.line(self.span.start as usize) > self.line(open_span.start as usize)
+            {
+                return SyntaxError::new(format!("'{open}' was never closed"), open_span).incomplete();
+            }
+        }
+        if *token == Token::Indent {
+            return SyntaxError::indentation("unexpected indent", self.span);
+        }
+        if self.expected.len() == 1 && self.expects("INDENT") {
+            let error = SyntaxError::indentation(self.expected_block(), self.span);
+            return if at_end { error.incomplete() } else { error };
+        }
+        if *token == Token::Newline && self.expects(":") && self.header().is_some() {
+            return SyntaxError::new("expected ':'", self.span);
+        }
+        if self.expects("except") && self.expects("finally") {
+            let error = SyntaxError::new("expected 'except' or 'finally' block", self.span);
+            return if at_end { error.incomplete() } else { error };
+        }
+        if *token == Token::Equal && !self.expects("=") {
+            if let Some(error) = self.assignment_in_expression() {
+                return error;
+            }
+        }
+        if self.expects("else") && *token != Token::Colon {
+            if let Some(error) = self.if_without_else() {
+                return error;
+            }
+        }
+        if token.starts_expression() && previous.is_some_and(Token::ends_expression) {
+            let start = self.expression_start(self.at);
+            if let Token::Name(name) = self.token(start) {
+                if start + 1 == self.at && (&**name == "print" || &**name == "exec") {
+                    return SyntaxError::new(
+                        format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+                        Span::new(self.tokens[start].0, self.span.end as usize),
+                    );
+                }
+            }
+            if self.inside_brackets() {
+                return SyntaxError::new(
+                    "invalid syntax. Perhaps you forgot a comma?",
+                    Span::new(self.tokens[start].0, self.span.end as usize),
+                );
+            }
+        }
+        if *token == Token::Dedent {
+            return SyntaxError::indentation("unexpected unindent", self.span);
+        }
+        SyntaxError::new("invalid syntax", self.span)
+    }
+
+    /// The first token of the logical line that ends just before `self.at`'s
+    /// line (the header of a block), if it is a compound statement keyword.
+    fn header(&self) -> Option<usize> {
+        let end = if *self.token(self.at) == Token::Newline {
+            self.at
+        } else {
+            self.at.checked_sub(1)?
+        };
+        let mut i = end;
+        while i > 0 && !matches!(self.token(i - 1), Token::Newline | Token::Indent | Token::Dedent) {
+            i -= 1;
+        }
+        if *self.token(i) == Token::Async {
+            i += 1;
+        }
+        matches!(
+            self.token(i),
+            Token::If
+                | Token::Elif
+                | Token::Else
+                | Token::While
+                | Token::For
+                | Token::With
+                | Token::Def
+                | Token::Class
+                | Token::Try
+                | Token::Except
+                | Token::Finally
+        )
+        .then_some(i)
+    }
+
+    /// CPython's "expected an indented block after ..." message.
+    fn expected_block(&self) -> String {
+        let Some(i) = self.header() else {
+            return "expected an indented block".into();
+        };
+        let what = match self.token(i) {
+            Token::Def => "function definition".to_string(),
+            Token::Class => "class definition".to_string(),
+            _ => format!("'{}' statement", &self.source[self.span_of(i).range()]),
+        };
+        format!(
+            "expected an indented block after {what} on line {}",
+            self.line(self.tokens[i].0)
+        )
+    }
+
+    /// Whether the unexpected token is inside brackets.
+    fn inside_brackets(&self) -> bool {
+        let mut depth = 0i32;
+        for (_, token, _) in &self.tokens[..self.at] {
+            if token.opening_bracket().is_some() {
+                depth += 1;
+            } else if token.closing_bracket().is_some() {
+                depth -= 1;
+            }
+        }
+        depth > 0
+    }
+
+    /// The index of the first token of the expression (at the level of
+    /// `or`, roughly CPython's `disjunction`) that ends just before `end`.
+    fn expression_start(&self, end: usize) -> usize {
+        let mut depth = 0usize;
+        let mut i = end;
+        while i > 0 {
+            let token = self.token(i - 1);
+            if token.closing_bracket().is_some() {
+                depth += 1;
+            } else if token.opening_bracket().is_some() {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && ends_expression_scan(token) {
+                break;
+            }
+            i -= 1;
+        }
+        i.min(end.saturating_sub(1))
+    }
+
+    /// `if x = 1:` and friends: CPython suggests `==` or `:=`.
+    fn assignment_in_expression(&self) -> Option<SyntaxError> {
+        let start = self.expression_start(self.at);
+        let next = self.tokens.get(self.at + 1)?;
+        if start + 1 == self.at && matches!(self.token(start), Token::Name(_)) && next.1.starts_expression() {
+            return Some(SyntaxError::new(
+                "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                Span::new(self.tokens[start].0, next.2),
+            ));
+        }
+        None
+    }
+
+    /// `a if b` with no `else`.
+    fn if_without_else(&self) -> Option<SyntaxError> {
+        let mut depth = 0usize;
+        let mut i = self.at;
+        while i > 0 {
+            i -= 1;
+            let token = self.token(i);
+            if token.closing_bracket().is_some() {
+                depth += 1;
+            } else if token.opening_bracket().is_some() {
+                depth = depth.checked_sub(1)?;
+            } else if depth == 0 && *token == Token::If {
+                let start = self.expression_start(i);
+                return Some(SyntaxError::new(
+                    "expected 'else' after 'if' expression",
+                    Span::new(self.tokens[start].0, self.tokens[self.at - 1].2),
+                ));
+            } else if depth == 0 && ends_expression_scan(token) {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+/// Tokens that cannot be inside an `or`-level expression, so a backwards
+/// scan for the start of one stops there.
+fn ends_expression_scan(token: &Token) -> bool {
+    use Token::*;
+    matches!(
+        token,
+        Newline | Indent | Dedent | StartModule | StartExpression | Comma | Colon | Semi | Equal | ColonEqual | Arrow
+            | PlusEqual | MinusEqual | StarEqual | SlashEqual | DoubleSlashEqual | PercentEqual | AtEqual
+            | AmperEqual | VbarEqual | CircumflexEqual | LeftShiftEqual | RightShiftEqual | DoubleStarEqual
+            | If | Else | Elif | For | Lambda | Yield | Return | Assert | Del | Import | From | As | While
+            | With | Async | Raise | Global | Nonlocal | Def | Class | Try | Except | Finally | Pass
+            | Break | Continue
+    )
+}
+
+// ---------------------------------------------------------------- node builders
+
+fn expr(kind: ExprKind, l: usize, r: usize) -> Expr {
+    Expr {
+        kind,
+        span: Span::new(l, r),
+    }
+}
+
+fn stmt(kind: StmtKind, l: usize, r: usize) -> Stmt {
+    Stmt {
+        kind,
+        span: Span::new(l, r),
+    }
+}
+
+/// A compound statement spans from its keyword to the end of its last
+/// statement (not to the layout tokens that close its block).
+fn block_stmt(kind: StmtKind, l: usize) -> Stmt {
+    let last = |body: &[Stmt]| body.last().map(|s| s.span.end as usize);
+    let end = match &kind {
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => last(orelse).or(last(body)),
+        StmtKind::With { body, .. } => last(body),
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => last(finalbody)
+            .or(last(orelse))
+            .or(handlers.last().map(|h| h.span.end as usize))
+            .or(last(body)),
+        _ => None,
+    };
+    stmt(kind, l, end.unwrap_or(l))
+}
+
+fn if_stmt(test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt>, l: usize) -> Stmt {
+    block_stmt(StmtKind::If { test, body, orelse }, l)
+}
+
+fn tuple(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> Expr {
+    let mut elements = vec![first];
+    elements.extend(rest);
+    expr(ExprKind::Tuple(elements), l, r)
+}
+
+fn binop(left: Expr, op: BinOp, right: Expr, l: usize, r: usize) -> Expr {
+    expr(
+        ExprKind::BinOp {
+            left: Box::new(left),
+            op,
+            right: Box::new(right),
+        },
+        l,
+        r,
+    )
+}
+
+fn unary(op: UnaryOp, operand: Expr, l: usize, r: usize) -> Expr {
+    expr(
+        ExprKind::UnaryOp {
+            op,
+            operand: Box::new(operand),
+        },
+        l,
+        r,
+    )
+}
+
+/// `a or b or c` is one node with three values, as in CPython.
+fn bool_op(op: BoolOp, left: Expr, right: Expr, l: usize, r: usize) -> Expr {
+    let values = match left.kind {
+        ExprKind::BoolOp { op: inner, mut values } if inner == op && left.span.start as usize == l => {
+            values.push(right);
+            values
+        }
+        kind => vec![Expr { kind, ..left }, right],
+    };
+    expr(ExprKind::BoolOp { op, values }, l, r)
+}
+
+fn number(n: Number, l: usize, r: usize) -> Expr {
+    let constant = match n {
+        Number::Int(i) => Constant::Int(i),
+        Number::BigInt(b) => Constant::BigInt(b),
+        Number::Float(f) => Constant::Float(f),
+    };
+    expr(ExprKind::Constant(constant), l, r)
+}
+
+fn slice(lower: Option<Expr>, upper: Option<Expr>, step: Option<Expr>, l: usize, r: usize) -> Expr {
+    expr(
+        ExprKind::Slice {
+            lower: lower.map(Box::new),
+            upper: upper.map(Box::new),
+            step: step.map(Box::new),
+        },
+        l,
+        r,
+    )
+}
+
+/// `a[*b]` indexes with the tuple `(*b,)`.
+fn subscript_index(index: Expr) -> Expr {
+    match index.kind {
+        ExprKind::Starred(_) => Expr {
+            span: index.span,
+            kind: ExprKind::Tuple(vec![index]),
+        },
+        _ => index,
+    }
+}
+
+/// The inside of `( … )`: a tuple or generator takes the parentheses into
+/// its span; a lone starred expression is not allowed.
+fn parenthesized(mut e: Expr, l: usize, r: usize) -> Fallible<Expr> {
+    match &e.kind {
+        ExprKind::Starred(_) => fail("cannot use starred expression here", e.span),
+        ExprKind::Tuple(_) | ExprKind::Comprehension(_) => {
+            e.span = Span::new(l, r);
+            Ok(e)
+        }
+        _ => Ok(e),
+    }
+}
+
+fn comprehension(
+    kind: ComprehensionKind,
+    element: Expr,
+    value: Option<Expr>,
+    generators: Vec<ComprehensionFor>,
+    l: usize,
+    r: usize,
+) -> Fallible<Expr> {
+    if let ExprKind::Starred(_) = element.kind {
+        return fail("iterable unpacking cannot be used in comprehension", element.span);
+    }
+    let span = Span::new(l, r);
+    Ok(Expr {
+        kind: ExprKind::Comprehension(Box::new(Comprehension {
+            kind,
+            element,
+            value,
+            generators,
+            span,
+            scope: ScopeInfo::default(),
+        })),
+        span,
+    })
+}
+
+fn comprehension_for(is_async: bool, target: Expr, iter: Expr, conditions: Vec<Expr>) -> Fallible<ComprehensionFor> {
+    check_store(&target)?;
+    Ok(ComprehensionFor {
+        is_async,
+        target,
+        iter,
+        conditions,
+    })
+}
+
+fn named_expr(target: Expr, value: Expr, l: usize, r: usize) -> Fallible<Expr> {
+    if !matches!(target.kind, ExprKind::Name { .. }) {
+        return fail(
+            format!("cannot use assignment expressions with {}", expr_name(&target)),
+            target.span,
+        );
+    }
+    Ok(expr(
+        ExprKind::NamedExpr {
+            target: Box::new(target),
+            value: Box::new(value),
+        },
+        l,
+        r,
+    ))
+}
+
+/// Adjacent string literals: one constant, or one f-string if any piece is
+/// an f-string.
+fn strings(source: &str, pieces: Vec<(StrLit, Span)>, l: usize, r: usize) -> Fallible<Expr> {
+    let span = Span::new(l, r);
+    if pieces.iter().all(|(s, _)| matches!(s, StrLit::Plain(_))) {
+        let mut text = String::new();
+        for (piece, _) in &pieces {
+            if let StrLit::Plain(s) = piece {
+                text.push_str(s);
+            }
+        }
+        return Ok(Expr {
+            kind: ExprKind::Constant(Constant::Str(text.into())),
+            span,
+        });
+    }
+    let mut parts = Vec::new();
+    for (piece, _) in pieces {
+        match piece {
+            StrLit::Plain(s) => fstring::push_literal(&mut parts, &s),
+            StrLit::Format { body, raw } => {
+                for part in fstring::parse(source, body, raw).map_err(user)? {
+                    match part {
+                        FStringPart::Literal(s) => fstring::push_literal(&mut parts, &s),
+                        replacement => parts.push(replacement),
+                    }
+                }
+            }
+        }
+    }
+    Ok(Expr {
+        kind: ExprKind::FString(parts),
+        span,
+    })
+}
+
+// ---------------------------------------------------------------- targets
+
+/// CPython's name for an expression in "cannot assign to ..." messages.
+fn expr_name(e: &Expr) -> &'static str {
+    match &e.kind {
+        ExprKind::Name { .. } => "name",
+        ExprKind::Attribute { .. } => "attribute",
+        ExprKind::Subscript { .. } => "subscript",
+        ExprKind::Starred(_) => "starred",
+        ExprKind::List(_) => "list",
+        ExprKind::Tuple(_) => "tuple",
+        ExprKind::Lambda(_) => "lambda",
+        ExprKind::Call { .. } => "function call",
+        ExprKind::BoolOp { .. } | ExprKind::BinOp { .. } | ExprKind::UnaryOp { .. } | ExprKind::Slice { .. } => {
+            "expression"
+        }
+        ExprKind::Comprehension(c) => match c.kind {
+            ComprehensionKind::Generator => "generator expression",
+            ComprehensionKind::List => "list comprehension",
+            ComprehensionKind::Set => "set comprehension",
+            ComprehensionKind::Dict => "dict comprehension",
+        },
+        ExprKind::Yield(_) | ExprKind::YieldFrom(_) => "yield expression",
+        ExprKind::Await(_) => "await expression",
+        ExprKind::Dict(_) => "dict literal",
+        ExprKind::Set(_) => "set display",
+        ExprKind::FString(_) => "f-string expression",
+        ExprKind::Constant(Constant::None) => "None",
+        ExprKind::Constant(Constant::True) => "True",
+        ExprKind::Constant(Constant::False) => "False",
+        ExprKind::Constant(Constant::Ellipsis) => "ellipsis",
+        ExprKind::Constant(_) => "literal",
+        ExprKind::Compare { .. } => "comparison",
+        ExprKind::IfExp { .. } => "conditional expression",
+        ExprKind::NamedExpr { .. } => "named expression",
+    }
+}
+
+/// CPython's `_PyPegen_get_invalid_target`: the first part of a target that
+/// cannot be assigned to (or deleted, when `delete`).
+fn invalid_target(e: &Expr, delete: bool) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => None,
+        ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+            elements.iter().find_map(|e| invalid_target(e, delete))
+        }
+        ExprKind::Starred(inner) if !delete => invalid_target(inner, delete),
+        _ => Some(e),
+    }
+}
+
+/// Checks a `for`, `with`, comprehension or assignment target.
+fn check_store(target: &Expr) -> Fallible<()> {
+    match invalid_target(target, false) {
+        Some(bad) => fail(format!("cannot assign to {}", expr_name(bad)), bad.span),
+        None => Ok(()),
+    }
+}
+
+/// The compiler's checks on starred targets.
+fn check_starred_targets(deferred: &mut Vec<Deferred>, target: &Expr) {
+    match &target.kind {
+        ExprKind::Starred(_) => defer(deferred, "starred assignment target must be in a list or tuple", target.span),
+        ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+            if elements.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count() > 1 {
+                defer(deferred, "multiple starred expressions in assignment", target.span);
+            }
+            for e in elements {
+                match &e.kind {
+                    ExprKind::Starred(inner) => check_starred_targets(deferred, inner),
+                    _ => check_starred_targets(deferred, e),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value position: a bare `*a` is a compile error there.
+fn value(deferred: &mut Vec<Deferred>, e: Expr) -> Expr {
+    if let ExprKind::Starred(_) = e.kind {
+        defer(deferred, "can't use starred expression here", e.span);
+    }
+    e
+}
+
+/// Whether an expression begins with an operand at the level of `|`, which
+/// decides between CPython's two wordings of an invalid assignment.
+fn starts_with_bitwise_or(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Tuple(elements) => elements
+            .first()
+            .is_some_and(|first| first.span.start != e.span.start || starts_with_bitwise_or(first)),
+        ExprKind::BoolOp { values, .. } => values.first().is_some_and(starts_with_bitwise_or),
+        ExprKind::Compare { left, .. } => starts_with_bitwise_or(left),
+        ExprKind::IfExp { body, .. } => starts_with_bitwise_or(body),
+        ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+        | ExprKind::Lambda(_)
+        | ExprKind::Starred(_)
+        | ExprKind::Yield(_)
+        | ExprKind::YieldFrom(_) => false,
+        _ => true,
+    }
+}
+
+/// Whether CPython would parse `e` as a `bitwise_or` operand (so that
+/// `e = x` reads as a mistaken comparison).
+fn is_bitwise_or_level(e: &Expr) -> bool {
+    !matches!(
+        e.kind,
+        ExprKind::Compare { .. }
+            | ExprKind::BoolOp { .. }
+            | ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+            | ExprKind::IfExp { .. }
+            | ExprKind::Lambda(_)
+            | ExprKind::Starred(_)
+            | ExprKind::List(_)
+            | ExprKind::Tuple(_)
+            | ExprKind::Constant(Constant::True | Constant::False | Constant::None)
+    ) && !matches!(&e.kind, ExprKind::Comprehension(c) if c.kind == ComprehensionKind::Generator)
+}
+
+fn expression_statement(deferred: &mut Vec<Deferred>, e: Expr) -> StmtKind {
+    StmtKind::Expr(value(deferred, e))
+}
+
+fn assign(deferred: &mut Vec<Deferred>, first: Expr, rest: Vec<Expr>) -> Fallible<StmtKind> {
+    let mut targets = vec![first];
+    targets.extend(rest);
+    let Some(value_expr) = targets.pop() else {
+        return fail("invalid syntax", Span::default());
+    };
+    let single = targets.len() == 1;
+    for target in &targets {
+        if matches!(target.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
+            return fail("assignment to yield expression not possible", target.span);
+        }
+        if let Some(bad) = invalid_target(target, false) {
+            // `f() = 1` right before the value reads as a mistaken `==`.
+            if single && bad.span.end == target.span.end && is_bitwise_or_level(bad) && starts_with_bitwise_or(&value_expr)
+            {
+                return fail(
+                    format!(
+                        "cannot assign to {} here. Maybe you meant '==' instead of '='?",
+                        expr_name(bad)
+                    ),
+                    bad.span,
+                );
+            }
+            return fail(format!("cannot assign to {}", expr_name(bad)), bad.span);
+        }
+        check_starred_targets(deferred, target);
+    }
+    Ok(StmtKind::Assign {
+        targets,
+        value: value(deferred, value_expr),
+    })
+}
+
+fn aug_assign(deferred: &mut Vec<Deferred>, target: Expr, op: BinOp, v: Expr) -> Fallible<StmtKind> {
+    if !matches!(
+        target.kind,
+        ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+    ) {
+        return fail(
+            format!("'{}' is an illegal expression for augmented assignment", expr_name(&target)),
+            target.span,
+        );
+    }
+    Ok(StmtKind::AugAssign {
+        target,
+        op,
+        value: value(deferred, v),
+    })
+}
+
+fn ann_assign(deferred: &mut Vec<Deferred>, target: Expr, annotation: Expr, v: Option<Expr>) -> Fallible<StmtKind> {
+    match &target.kind {
+        ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {}
+        ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+            let what = if let ExprKind::Tuple(_) = target.kind { "tuple" } else { "list" };
+            // Without parentheses CPython points at the first element.
+            let at = match elements.first() {
+                Some(first) if first.span.start == target.span.start => first.span,
+                _ => target.span,
+            };
+            return fail(format!("only single target (not {what}) can be annotated"), at);
+        }
+        _ => return fail("illegal target for annotation", target.span),
+    }
+    Ok(StmtKind::AnnAssign {
+        target,
+        annotation,
+        value: v.map(|v| value(deferred, v)),
+    })
+}
+
+fn delete(targets: Expr) -> Fallible<StmtKind> {
+    if let Some(bad) = invalid_target(&targets, true) {
+        return fail(format!("cannot delete {}", expr_name(bad)), bad.span);
+    }
+    // `del a, b` deletes each; `del (a, b)` too.
+    let targets = match targets.kind {
+        ExprKind::Tuple(elements) => elements,
+        kind => vec![Expr { kind, ..targets }],
+    };
+    Ok(StmtKind::Delete(targets))
+}
+
+fn for_stmt(
+    deferred: &mut Vec<Deferred>,
+    is_async: bool,
+    target: Expr,
+    iter: Expr,
+    body: Vec<Stmt>,
+    orelse: Vec<Stmt>,
+    l: usize,
+) -> Fallible<Stmt> {
+    check_store(&target)?;
+    check_starred_targets(deferred, &target);
+    let iter = value(deferred, iter);
+    Ok(block_stmt(
+        StmtKind::For {
+            is_async,
+            target,
+            iter,
+            body,
+            orelse,
+        },
+        l,
+    ))
+}
+
+fn with_item(context: Expr, target: Expr) -> Fallible<WithItem> {
+    check_store(&target)?;
+    Ok(WithItem {
+        context,
+        target: Some(target),
+    })
+}
+
+fn except_handler(kind: Option<(Expr, Option<Name>)>, body: Vec<Stmt>, l: usize) -> ExceptHandler {
+    let end = body.last().map_or(l, |s| s.span.end as usize);
+    let (kind, name) = match kind {
+        Some((kind, name)) => (Some(kind), name),
+        None => (None, None),
+    };
+    ExceptHandler {
+        kind,
+        name,
+        name_binding: Binding::default(),
+        body,
+        span: Span::new(l, end),
+    }
+}
+
+// ---------------------------------------------------------------- imports
+
+/// What follows `from m import`.
+pub enum ImportNames {
+    Star(Span),
+    Names(Vec<Alias>),
+    TrailingComma(Span),
+}
+
+fn alias(name: Name, asname: Option<Name>, l: usize, r: usize) -> Alias {
+    Alias {
+        name,
+        asname,
+        span: Span::new(l, r),
+    }
+}
+
+fn import_from(module: String, names: ImportNames) -> Fallible<StmtKind> {
+    match names {
+        ImportNames::Names(names) => Ok(StmtKind::ImportFrom {
+            module: module.into(),
+            names,
+        }),
+        ImportNames::Star(span) => fail("star imports are not supported by pyl", span),
+        ImportNames::TrailingComma(span) => fail("trailing comma not allowed without surrounding parentheses", span),
+    }
+}
+
+// ---------------------------------------------------------------- functions and classes
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Plain,
+    /// `*args`, or a bare `*` when unnamed.
+    Star,
+    DoubleStar,
+    /// The `/` that ends the positional-only parameters.
+    Slash,
+}
+
+/// One entry of a parameter list as written, before its order is checked.
+pub struct ParamItem {
+    kind: ParamKind,
+    name: Option<Name>,
+    annotation: Option<Expr>,
+    default: Option<Expr>,
+    span: Span,
+}
+
+impl ParamItem {
+    fn new(
+        kind: ParamKind,
+        name: Option<Name>,
+        annotation: Option<Expr>,
+        default: Option<Expr>,
+        l: usize,
+        r: usize,
+    ) -> ParamItem {
+        ParamItem {
+            kind,
+            name,
+            annotation,
+            default,
+            span: Span::new(l, r),
+        }
+    }
+
+    /// `*`, `*args` or `*args: annotation`.
+    fn star(named: Option<(Name, Option<Expr>)>, default: Option<Expr>, l: usize, r: usize) -> ParamItem {
+        let (name, annotation) = named.map_or((None, None), |(n, a)| (Some(n), a));
+        ParamItem::new(ParamKind::Star, name, annotation, default, l, r)
+    }
+
+    fn into_param(self) -> Param {
+        Param {
+            name: self.name.unwrap_or_else(|| Rc::from("")),
+            annotation: self.annotation,
+            default: self.default,
+            span: self.span,
+        }
+    }
+}
+
+/// Checks the order of a parameter list with CPython's messages and sorts
+/// it into [`Parameters`].
+fn parameters(deferred: &mut Vec<Deferred>, items: Vec<ParamItem>) -> Fallible<Parameters> {
+    let mut params = Parameters::default();
+    let mut seen_slash = false;
+    let mut star: Option<Span> = None;
+    let mut kwarg_seen = false;
+    let mut default_seen = false;
+    let mut names = HashSet::new();
+    for item in items {
+        if kwarg_seen {
+            return fail("arguments cannot follow var-keyword argument", item.span);
+        }
+        if let Some(name) = &item.name {
+            if !names.insert(name.clone()) {
+                deferred.push(Deferred {
+                    from_symbol_table: true,
+                    error: SyntaxError::new(format!("duplicate argument '{name}' in function definition"), item.span),
+                });
+            }
+        }
+        match item.kind {
+            ParamKind::Slash => {
+                if seen_slash {
+                    return fail("/ may appear only once", item.span);
+                }
+                if star.is_some() {
+                    return fail("/ must be ahead of *", item.span);
+                }
+                if params.args.is_empty() {
+                    return fail("at least one argument must precede /", item.span);
+                }
+                seen_slash = true;
+                params.posonly = std::mem::take(&mut params.args);
+            }
+            ParamKind::Star => {
+                if star.is_some() {
+                    return fail("* argument may appear only once", item.span);
+                }
+                if let Some(default) = &item.default {
+                    return fail("var-positional argument cannot have default value", default.span);
+                }
+                star = Some(item.span);
+                if item.name.is_some() {
+                    params.vararg = Some(item.into_param());
+                }
+            }
+            ParamKind::DoubleStar => {
+                if let Some(default) = &item.default {
+                    return fail("var-keyword argument cannot have default value", default.span);
+                }
+                kwarg_seen = true;
+                params.kwarg = Some(item.into_param());
+            }
+            ParamKind::Plain if star.is_some() => params.kwonly.push(item.into_param()),
+            ParamKind::Plain => {
+                if item.default.is_some() {
+                    default_seen = true;
+                } else if default_seen {
+                    return fail("non-default argument follows default argument", item.span);
+                }
+                params.args.push(item.into_param());
+            }
+        }
+    }
+    if let Some(span) = star {
+        if params.vararg.is_none() && params.kwonly.is_empty() {
+            return fail("named arguments must follow bare *", Span::new(span.start as usize, span.start as usize + 1));
+        }
+    }
+    Ok(params)
+}
+
+fn function_def(
+    deferred: &mut Vec<Deferred>,
+    is_async: bool,
+    name: Name,
+    params: Vec<ParamItem>,
+    returns: Option<Expr>,
+    body: Vec<Stmt>,
+    l: usize,
+) -> Fallible<Stmt> {
+    let params = parameters(deferred, params)?;
+    let end = body.last().map_or(l, |s| s.span.end as usize);
+    let span = Span::new(l, end);
+    let def = FunctionDef {
+        name,
+        params,
+        body,
+        decorators: Vec::new(),
+        returns,
+        is_async,
+        is_lambda: false,
+        span,
+        scope: ScopeInfo::default(),
+    };
+    Ok(Stmt {
+        kind: StmtKind::FunctionDef(Box::new(def)),
+        span,
+    })
+}
+
+fn lambda(deferred: &mut Vec<Deferred>, params: Vec<ParamItem>, body: Expr, l: usize, r: usize) -> Fallible<Expr> {
+    let params = parameters(deferred, params)?;
+    let span = Span::new(l, r);
+    let body_span = body.span;
+    let def = FunctionDef {
+        name: Rc::from("<lambda>"),
+        params,
+        body: vec![Stmt {
+            kind: StmtKind::Return(Some(body)),
+            span: body_span,
+        }],
+        decorators: Vec::new(),
+        returns: None,
+        is_async: false,
+        is_lambda: true,
+        span,
+        scope: ScopeInfo::default(),
+    };
+    Ok(Expr {
+        kind: ExprKind::Lambda(Box::new(def)),
+        span,
+    })
+}
+
+fn class_def(
+    deferred: &mut Vec<Deferred>,
+    name: Name,
+    args: Option<(Vec<ArgItem>, bool)>,
+    body: Vec<Stmt>,
+    l: usize,
+) -> Fallible<Stmt> {
+    let bases = match args {
+        Some(args) => arguments(deferred, args)?,
+        None => Vec::new(),
+    };
+    let end = body.last().map_or(l, |s| s.span.end as usize);
+    let span = Span::new(l, end);
+    let def = ClassDef {
+        name,
+        bases,
+        body,
+        decorators: Vec::new(),
+        span,
+        scope: ScopeInfo::default(),
+    };
+    Ok(Stmt {
+        kind: StmtKind::ClassDef(Box::new(def)),
+        span,
+    })
+}
+
+fn decorate(decorators: Vec<Expr>, mut def: Stmt) -> Stmt {
+    match &mut def.kind {
+        StmtKind::FunctionDef(f) => f.decorators = decorators,
+        StmtKind::ClassDef(c) => c.decorators = decorators,
+        _ => {}
+    }
+    def
+}
+
+// ---------------------------------------------------------------- calls
+
+/// One argument of a call as written, before its order is checked.
+pub enum ArgItem {
+    Positional(Expr),
+    /// `f(x for x in y)`: allowed only as the sole argument.
+    BareGenerator(Expr),
+    Keyword(Expr, Expr),
+    DoubleStar(Expr),
+}
+
+fn generator_arg(element: Expr, generators: Vec<ComprehensionFor>, l: usize, r: usize) -> Fallible<ArgItem> {
+    comprehension(ComprehensionKind::Generator, element, None, generators, l, r).map(ArgItem::BareGenerator)
+}
+
+fn call(deferred: &mut Vec<Deferred>, func: Expr, args: (Vec<ArgItem>, bool), l: usize, r: usize) -> Fallible<Expr> {
+    let args = arguments(deferred, args)?;
+    Ok(expr(
+        ExprKind::Call {
+            func: Box::new(func),
+            args,
+        },
+        l,
+        r,
+    ))
+}
+
+/// Checks argument order with CPython's messages and builds the [`Arg`]s.
+fn arguments(deferred: &mut Vec<Deferred>, (items, trailing_comma): (Vec<ArgItem>, bool)) -> Fallible<Vec<Arg>> {
+    let count = items.len();
+    let mut args = Vec::with_capacity(count);
+    let mut keyword_seen = false;
+    let mut double_star_seen = false;
+    let mut keywords = HashSet::new();
+    for item in items {
+        match item {
+            ArgItem::BareGenerator(e) if count > 1 || trailing_comma => {
+                return fail("Generator expression must be parenthesized", e.span)
+            }
+            ArgItem::Positional(e) | ArgItem::BareGenerator(e) => {
+                let starred = matches!(e.kind, ExprKind::Starred(_));
+                if double_star_seen {
+                    return fail(
+                        if starred {
+                            "iterable argument unpacking follows keyword argument unpacking"
+                        } else {
+                            "positional argument follows keyword argument unpacking"
+                        },
+                        e.span,
+                    );
+                }
+                if keyword_seen && !starred {
+                    return fail("positional argument follows keyword argument", e.span);
+                }
+                args.push(match e.kind {
+                    ExprKind::Starred(inner) => Arg::Star(*inner),
+                    _ => Arg::Positional(e),
+                });
+            }
+            ArgItem::Keyword(key, value) => {
+                let span = key.span.to(value.span);
+                let name = match key.kind {
+                    ExprKind::Name { id, .. } => id,
+                    ExprKind::Constant(Constant::True | Constant::False | Constant::None) => {
+                        return fail(format!("cannot assign to {}", expr_name(&key)), span)
+                    }
+                    _ => {
+                        return fail(
+                            "expression cannot contain assignment, perhaps you meant \"==\"?",
+                            Span::new(key.span.start as usize, value.span.start as usize),
+                        )
+                    }
+                };
+                if !keywords.insert(name.clone()) {
+                    defer(deferred, format!("keyword argument repeated: {name}"), span);
+                }
+                keyword_seen = true;
+                args.push(Arg::Keyword { name, value, span });
+            }
+            ArgItem::DoubleStar(e) => {
+                double_star_seen = true;
+                args.push(Arg::DoubleStar(e));
+            }
+        }
+    }
+    Ok(args)
+}
