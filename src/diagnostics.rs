@@ -30,23 +30,45 @@ fn line_text(text: &str, offset: usize) -> &str {
 }
 
 /// An ariadne snippet of `span` with a label, to stderr.
-fn render(name: &str, text: &str, span: Span, kind: ReportKind, message: &str, label: &str, hint: Option<&str>) {
+fn render(
+    name: &str,
+    text: &str,
+    span: Span,
+    kind: ReportKind,
+    message: &str,
+    label: &str,
+    hint: Option<&str>,
+) {
     let start = (span.start as usize).min(text.len());
     let end = (span.end as usize).clamp(start, text.len());
     let mut report = Report::build(kind, (name, start..end))
-        .with_config(Config::default().with_index_type(IndexType::Byte).with_color(false))
+        .with_config(
+            Config::default()
+                .with_index_type(IndexType::Byte)
+                .with_color(false),
+        )
         .with_message(message)
         .with_label(Label::new((name, start..end)).with_message(label));
     if let Some(hint) = hint {
         report = report.with_help(hint);
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = report.finish().write((name, Source::from(text)), &mut stderr);
+    let _ = report
+        .finish()
+        .write((name, Source::from(text)), &mut stderr);
 }
 
 pub fn report_syntax_error(name: &str, text: &str, error: &SyntaxError) {
     if !text.is_empty() {
-        render(name, text, error.span, ReportKind::Error, error.kind.name(), &error.message, error.hint.as_deref());
+        render(
+            name,
+            text,
+            error.span,
+            ReportKind::Error,
+            error.kind.name(),
+            &error.message,
+            error.hint.as_deref(),
+        );
     }
     eprintln!("{}: {}", error.kind.name(), error.message);
 }
@@ -58,7 +80,11 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
     let mut chain = vec![(error.clone(), "")];
     let mut current = error.clone();
     while let Some(data) = &current.0.exception {
-        let (next, text) = match (&*data.cause.borrow(), &*data.context.borrow(), data.suppress_context.get()) {
+        let (next, text) = match (
+            &*data.cause.borrow(),
+            &*data.context.borrow(),
+            data.suppress_context.get(),
+        ) {
             (Some(Value::Instance(cause)), _, _) => (
                 cause.clone(),
                 "\nThe above exception was the direct cause of the following exception:\n",
@@ -72,7 +98,9 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
         if chain.iter().any(|(e, _)| std::rc::Rc::ptr_eq(&e.0, &next)) || chain.len() > 100 {
             break;
         }
-        chain.last_mut().map(|last| last.1 = text);
+        if let Some(last) = chain.last_mut() {
+            last.1 = text;
+        }
         current = PyErr(next);
         chain.push((current.clone(), ""));
     }
@@ -97,19 +125,36 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
         for entry in entries.iter().rev() {
             let source = &entry.code.source;
             let line = line_of(&source.text, entry.span.start as usize);
-            eprintln!("  File \"{}\", line {}, in {}", source.name, line, entry.code.name);
+            eprintln!(
+                "  File \"{}\", line {}, in {}",
+                source.name, line, entry.code.name
+            );
             let text = line_text(&source.text, entry.span.start as usize);
             if !text.is_empty() {
                 eprintln!("    {text}");
             }
         }
     }
-    let message = interp.exception_str(&error.0).unwrap_or_default();
-    let name = error.class_name().to_string();
+    let message = interp.to_str(&error.value()).unwrap_or_default();
+    let class = &error.0.class;
+    // CPython names an exception by `module.qualname` unless it is a
+    // builtin or defined in the main script.
+    let name = match class.module.as_ref() {
+        "builtins" | "__main__" => class.name.to_string(),
+        module => format!("{module}.{}", class.name),
+    };
     if innermost_snippet {
         if let Some(entry) = entries.first() {
             let source = &entry.code.source;
-            render(&source.name, &source.text, entry.span, ReportKind::Error, &name, &message, None);
+            render(
+                &source.name,
+                &source.text,
+                entry.span,
+                ReportKind::Error,
+                &name,
+                &message,
+                None,
+            );
         }
     }
     if message.is_empty() {

@@ -10,6 +10,9 @@ const USAGE: &str = "usage: pyl [option] ... [-c cmd | file | -] [arg] ...
 Options:
   -c cmd       program passed in as string
   -            read the program from standard input (the default when it is not a terminal)
+  --clock virtual|real
+               virtual time: sleeps take no time and the clock starts at 0
+               (also PYL_CLOCK=virtual)
   --version    print the version number and exit
   -h, --help   print this help message and exit
 ";
@@ -32,6 +35,23 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> i32 {
     let mut rest = args.as_slice();
+    let mut virtual_clock = std::env::var("PYL_CLOCK").is_ok_and(|v| v == "virtual");
+    while let Some(option) = rest.first().map(String::as_str) {
+        match option {
+            "--clock" => {
+                match rest.get(1).map(String::as_str) {
+                    Some("virtual") => virtual_clock = true,
+                    Some("real") => virtual_clock = false,
+                    _ => {
+                        eprintln!("pyl: --clock takes 'virtual' or 'real'\n{USAGE}");
+                        return 2;
+                    }
+                }
+                rest = &rest[2..];
+            }
+            _ => break,
+        }
+    }
     let (name, source): (String, Vec<u8>) = match rest.first().map(String::as_str) {
         Some("--version" | "-V") => {
             println!("pyl {} (Python 3.11 subset)", env!("CARGO_PKG_VERSION"));
@@ -82,12 +102,25 @@ fn run(args: Vec<String>) -> i32 {
             }
         },
     };
-    let argv_zero = if name == "<string>" { "-c".to_string() } else if name == "<stdin>" { "-".to_string() } else { name.clone() };
+    let argv_zero = if name == "<string>" {
+        "-c".to_string()
+    } else if name == "<stdin>" {
+        "-".to_string()
+    } else {
+        name.clone()
+    };
     let mut argv = vec![argv_zero];
     argv.extend(rest.iter().cloned());
     let mut interp = Interp::new(argv);
-    interp.script_dir = std::path::Path::new(&name)
-        .parent()
-        .map(|p| if p.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { p.to_path_buf() });
+    if virtual_clock {
+        interp.clock = pyl::runtime::clock::Clock::virtual_time();
+    }
+    interp.script_dir = std::path::Path::new(&name).parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            std::path::PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    });
     pyl::run::run_main(&mut interp, &name, source)
 }

@@ -19,7 +19,10 @@ use crate::syntax::ast::*;
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 
 /// Resolves a module; `interactive` allows top-level `await` (the REPL).
-pub fn resolve_module(module: &mut Module, interactive: bool) -> std::result::Result<(), SyntaxError> {
+pub fn resolve_module(
+    module: &mut Module,
+    interactive: bool,
+) -> std::result::Result<(), SyntaxError> {
     let mut resolver = Resolver {
         phase: Phase::Collect,
         scopes: Vec::new(),
@@ -31,7 +34,10 @@ pub fn resolve_module(module: &mut Module, interactive: bool) -> std::result::Re
     resolver.walk_module(module)?;
     for (scope, name, span) in &resolver.nonlocals {
         if !resolver.enclosing_function_binds(*scope, name) {
-            return Err(error(format!("no binding for nonlocal '{name}' found"), *span));
+            return Err(error(
+                format!("no binding for nonlocal '{name}' found"),
+                *span,
+            ));
         }
     }
     resolver.analyze();
@@ -170,7 +176,9 @@ impl Resolver {
     fn binding_of(&self, scope_id: usize, name: &str) -> Binding {
         let scope = &self.scopes[scope_id];
         match scope.classes.get(name) {
-            Some(Class::Local) => Binding::Local(scope.locals.get_index_of(name).unwrap_or(0) as u32),
+            Some(Class::Local) => {
+                Binding::Local(scope.locals.get_index_of(name).unwrap_or(0) as u32)
+            }
             Some(Class::Cell) => Binding::Cell(scope.cells.get_index_of(name).unwrap_or(0) as u32),
             Some(Class::Free) => Binding::Cell(
                 (scope.cells.len() + scope.frees.get_index_of(name).unwrap_or(0)) as u32,
@@ -527,7 +535,10 @@ impl Resolver {
                         let kind = self.kind();
                         let usage = self.usage(name);
                         if usage.parameter {
-                            return Err(error(format!("name '{name}' is parameter and global"), span));
+                            return Err(error(
+                                format!("name '{name}' is parameter and global"),
+                                span,
+                            ));
                         }
                         if usage.bound && kind != ScopeKind::Module {
                             return Err(error(
@@ -547,13 +558,19 @@ impl Resolver {
             }
             StmtKind::Nonlocal(names) => {
                 if self.kind() == ScopeKind::Module {
-                    return Err(error("nonlocal declaration not allowed at module level", span));
+                    return Err(error(
+                        "nonlocal declaration not allowed at module level",
+                        span,
+                    ));
                 }
                 for name in names.iter() {
                     if self.phase == Phase::Collect {
                         let usage = self.usage(name);
                         if usage.parameter {
-                            return Err(error(format!("name '{name}' is parameter and nonlocal"), span));
+                            return Err(error(
+                                format!("name '{name}' is parameter and nonlocal"),
+                                span,
+                            ));
                         }
                         if usage.bound {
                             return Err(error(
@@ -799,7 +816,11 @@ impl Resolver {
         match self.phase {
             Phase::Collect => {
                 let owner_is_module = self.scopes[owner].kind == ScopeKind::Module;
-                self.scopes[owner].names.entry(id.clone()).or_default().bound = true;
+                self.scopes[owner]
+                    .names
+                    .entry(id.clone())
+                    .or_default()
+                    .bound = true;
                 let usage = self.usage(&id);
                 usage.used = true;
                 if owner_is_module {

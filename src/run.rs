@@ -32,7 +32,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SyntaxError> {
 }
 
 /// Everything before evaluation: the code for a module's source.
-pub fn compile(name: &str, text: String) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+pub fn compile(
+    name: &str,
+    text: String,
+) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
     let source = Rc::new(Source {
         name: name.to_string(),
         text,
@@ -45,7 +48,12 @@ pub fn compile(name: &str, text: String) -> Result<Rc<crate::compile::ir::Code>,
 
 /// Runs a module's source in `module`'s namespace; a syntax error becomes
 /// a Python `SyntaxError` exception (for `import`).
-pub fn run_source_in(interp: &mut Interp, name: &str, bytes: Vec<u8>, module: Rc<ModuleObject>) -> PyResult<()> {
+pub fn run_source_in(
+    interp: &mut Interp,
+    name: &str,
+    bytes: Vec<u8>,
+    module: Rc<ModuleObject>,
+) -> PyResult<()> {
     let text = decode(bytes).map_err(|e| syntax_exception(interp, &e))?;
     let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
     let mut frame = Frame::new(code, module);
@@ -85,7 +93,9 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         .namespace
         .borrow_mut()
         .insert("__file__".into(), Value::str(name));
-    interp.modules.insert("__main__".into(), Value::Module(module.clone()));
+    interp
+        .modules
+        .insert("__main__".into(), Value::Module(module.clone()));
     let mut frame = Frame::new(code, module);
     let result = interp.run_frame(&mut frame, None);
     let status = match result {

@@ -9,8 +9,12 @@
 //! output of a Python program comes from python3, which the
 //! `python3_agrees` test checks for every case.
 //!
+//! Every case also runs under `--clock virtual` (`pyl_virtual::NAME`):
+//! virtual time must not change what a program prints.
+//!
 //! Cases listed in `tests/known_failures.txt` are run but reported as
-//! ignored: the list is the honest record of what pyl does not do yet.
+//! ignored: the list is the honest record of what pyl does not do yet. A
+//! `pyl_virtual::` prefix there ignores only the virtual-time run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,13 +22,17 @@ use std::process::Command;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn cases(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
             cases(&path, found);
-        } else if path.extension().is_some_and(|e| e == "pyl") && path.with_extension("out").exists() {
+        } else if path.extension().is_some_and(|e| e == "pyl")
+            && path.with_extension("out").exists()
+        {
             found.push(path);
         }
     }
@@ -41,7 +49,9 @@ fn expected(case: &Path) -> Expected {
     Expected {
         stdout: read("out").unwrap_or_default(),
         last_stderr_line: read("err").map(|s| s.trim_end_matches('\n').to_string()),
-        status: read("code").and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+        status: read("code")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
     }
 }
 
@@ -49,7 +59,11 @@ fn expected(case: &Path) -> Expected {
 fn run(program: &str, case: &Path, extra: &[&str]) -> std::io::Result<(String, String, i32)> {
     let dir = case.parent().unwrap_or(Path::new("."));
     let name = case.file_name().unwrap_or_default();
-    let output = Command::new(program).args(extra).arg(name).current_dir(dir).output()?;
+    let output = Command::new(program)
+        .args(extra)
+        .arg(name)
+        .current_dir(dir)
+        .output()?;
     Ok((
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -63,18 +77,25 @@ fn last_line(stderr: &str) -> String {
 
 fn check(program: &str, case: &Path, extra: &[&str]) -> Result<(), Failed> {
     let want = expected(case);
-    let (stdout, stderr, status) = run(program, case, extra).map_err(|e| format!("cannot run {program}: {e}"))?;
+    let (stdout, stderr, status) =
+        run(program, case, extra).map_err(|e| format!("cannot run {program}: {e}"))?;
     let mut problems = Vec::new();
     if stdout != want.stdout {
         problems.push(format!("stdout differs:\n{}", diff(&want.stdout, &stdout)));
     }
     if let Some(line) = &want.last_stderr_line {
         if &last_line(&stderr) != line {
-            problems.push(format!("last stderr line:\n  expected: {line}\n  actual:   {}", last_line(&stderr)));
+            problems.push(format!(
+                "last stderr line:\n  expected: {line}\n  actual:   {}",
+                last_line(&stderr)
+            ));
         }
     }
     if status != want.status {
-        problems.push(format!("exit status: expected {}, got {status}\nstderr:\n{stderr}", want.status));
+        problems.push(format!(
+            "exit status: expected {}, got {status}\nstderr:\n{stderr}",
+            want.status
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -94,16 +115,22 @@ fn update(case: &Path) -> std::io::Result<()> {
     let (stdout, stderr, status) = run(env!("CARGO_BIN_EXE_pyl"), case, &[])?;
     std::fs::write(case.with_extension("out"), stdout)?;
     if status != 0 {
-        std::fs::write(case.with_extension("err"), format!("{}\n", last_line(&stderr)))?;
+        std::fs::write(
+            case.with_extension("err"),
+            format!("{}\n", last_line(&stderr)),
+        )?;
         std::fs::write(case.with_extension("code"), format!("{status}\n"))?;
     }
     Ok(())
 }
 
 fn python3() -> Option<&'static str> {
-    ["python3.11", "python3"]
-        .into_iter()
-        .find(|p| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
+    ["python3.11", "python3"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 fn main() {
@@ -128,7 +155,7 @@ fn main() {
             .with_extension("")
             .to_string_lossy()
             .replace('/', "::");
-        let ignored = known_failures.iter().any(|k| *k == name);
+        let ignored = known_failures.contains(&name);
         let pyl_case = case.clone();
         trials.push(
             Trial::test(format!("pyl::{name}"), move || {
@@ -139,14 +166,31 @@ fn main() {
             })
             .with_ignored_flag(ignored),
         );
+        let virtual_case = case.clone();
+        let virtual_ignored = ignored || known_failures.contains(&format!("pyl_virtual::{name}"));
+        if !updating {
+            trials.push(
+                Trial::test(format!("pyl_virtual::{name}"), move || {
+                    check(
+                        env!("CARGO_BIN_EXE_pyl"),
+                        &virtual_case,
+                        &["--clock", "virtual"],
+                    )
+                })
+                .with_ignored_flag(virtual_ignored),
+            );
+        }
         let python_case = case.clone();
-        trials.push(Trial::test(format!("python3_agrees::{name}"), move || match python {
-            Some(python) => check(python, &python_case, &["-S"]),
-            None => {
-                println!("python3 not found: skipped");
-                Ok(())
-            }
-        }));
+        trials.push(Trial::test(
+            format!("python3_agrees::{name}"),
+            move || match python {
+                Some(python) => check(python, &python_case, &["-S"]),
+                None => {
+                    println!("python3 not found: skipped");
+                    Ok(())
+                }
+            },
+        ));
     }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -43,7 +43,10 @@ pub struct Signature {
 
 impl Signature {
     pub fn slot_count(&self) -> usize {
-        self.positional.len() + self.has_varargs as usize + self.kwonly.len() + self.has_varkw as usize
+        self.positional.len()
+            + self.has_varargs as usize
+            + self.kwonly.len()
+            + self.has_varkw as usize
     }
 }
 
@@ -65,6 +68,8 @@ pub struct Code {
     pub source: Rc<Source>,
     /// The `def` line, for `<function f at …>` and tracebacks.
     pub span: Span,
+    /// The docstring: a string literal as the body's first statement.
+    pub doc: Option<Rc<str>>,
 }
 
 pub enum Instr {
@@ -177,6 +182,9 @@ pub enum ExprKind {
     Set(Vec<Element>),
     Dict(Vec<DictElement>),
     Attribute(Box<Expr>, Name),
+    /// A special method looked up on the value's type and bound to it
+    /// (`with` uses it for `__enter__`/`__exit__`).
+    LookupSpecial(Box<Expr>, Name),
     Subscript(Box<Expr>, Box<Expr>),
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
     Call(Box<Expr>, Vec<Argument>),

@@ -23,12 +23,20 @@ type Result<T = ()> = std::result::Result<T, SyntaxError>;
 
 /// Lowers a resolved module into the code that runs it.
 pub fn lower_module(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
-    let mut builder = Builder::new(source, "<module>".into(), "<module>".into(), &module.scope, Flavor::Plain);
+    let mut builder = Builder::new(
+        source,
+        "<module>".into(),
+        "<module>".into(),
+        &module.scope,
+        Flavor::Plain,
+    );
     builder.body_kind = BodyKind::Module;
     builder.body(&module.body)?;
     let end = Span::new(source_len(&builder.source), source_len(&builder.source));
     builder.emit(Instr::Return(constant(Value::None, end)), end);
-    Ok(Rc::new(builder.finish(Signature::default(), Span::default())))
+    Ok(Rc::new(
+        builder.finish(Signature::default(), Span::default()),
+    ))
 }
 
 fn source_len(source: &Source) -> usize {
@@ -91,6 +99,7 @@ struct Builder<'a> {
     labels: Vec<(Option<usize>, Vec<usize>)>,
     exits: Vec<Exit<'a>>,
     body_kind: BodyKind,
+    doc: Option<Rc<str>>,
 }
 
 /// What kind of body is being lowered: decides where unannotated names go.
@@ -121,6 +130,7 @@ impl<'a> Builder<'a> {
             labels: Vec::new(),
             exits: Vec::new(),
             body_kind: BodyKind::Function,
+            doc: None,
         }
     }
 
@@ -152,6 +162,7 @@ impl<'a> Builder<'a> {
             spans: self.spans,
             source: self.source,
             span,
+            doc: self.doc,
         }
     }
 
@@ -341,7 +352,8 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|alias| {
                         let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
-                        let target = self.name_target(&bound, self.binding_of_def(&bound), alias.span);
+                        let target =
+                            self.name_target(&bound, self.binding_of_def(&bound), alias.span);
                         (alias.name.clone(), target)
                     })
                     .collect();
@@ -420,7 +432,10 @@ impl<'a> Builder<'a> {
                 Exit::Finally(finalbody) => {
                     self.emit(Instr::PopHandler, span);
                     // The finally body runs outside its own protection.
-                    let index = saved.iter().position(|e| std::ptr::eq(e, exit)).unwrap_or(0);
+                    let index = saved
+                        .iter()
+                        .position(|e| std::ptr::eq(e, exit))
+                        .unwrap_or(0);
                     self.exits = saved_prefix(&saved, index);
                     self.body(finalbody)?;
                     self.exits.clear();
@@ -431,7 +446,10 @@ impl<'a> Builder<'a> {
                         self.unbind_handler_name(handler, span);
                     }
                 }
-                Exit::With { exit_slot, is_async } => {
+                Exit::With {
+                    exit_slot,
+                    is_async,
+                } => {
                     self.emit(Instr::PopHandler, span);
                     self.call_exit_with_nones(*exit_slot, *is_async, span);
                 }
@@ -512,7 +530,14 @@ impl<'a> Builder<'a> {
                 kind: ExprKind::Global("StopAsyncIteration".into()),
                 span,
             };
-            self.emit_to(Instr::MatchException { class: stop, next: 0 }, reraise, span);
+            self.emit_to(
+                Instr::MatchException {
+                    class: stop,
+                    next: 0,
+                },
+                reraise,
+                span,
+            );
             self.emit(Instr::PopException, span);
             self.jump(otherwise, span);
             self.place(reraise);
@@ -542,7 +567,13 @@ impl<'a> Builder<'a> {
     }
 
     /// `with a as x, b as y: body` is `with a as x: with b as y: body`.
-    fn with(&mut self, is_async: bool, items: &'a [ast::WithItem], body: &'a [ast::Stmt], span: Span) -> Result {
+    fn with(
+        &mut self,
+        is_async: bool,
+        items: &'a [ast::WithItem],
+        body: &'a [ast::Stmt],
+        span: Span,
+    ) -> Result {
         let Some((item, rest)) = items.split_first() else {
             return self.body(body);
         };
@@ -555,13 +586,22 @@ impl<'a> Builder<'a> {
         } else {
             ("__enter__", "__exit__")
         };
-        let exit = Expr {
-            kind: ExprKind::Attribute(Box::new(local(manager_slot, span)), exit_name.into()),
+        // As CPython: look up `__enter__`, then `__exit__`, then call enter.
+        let special = |name: &str| Expr {
+            kind: ExprKind::LookupSpecial(Box::new(local(manager_slot, span)), name.into()),
             span: item.context.span,
         };
-        self.emit(Instr::Store(Target::Local(exit_slot), exit), span);
+        let enter_slot = self.temp();
+        self.emit(
+            Instr::Store(Target::Local(enter_slot), special(enter_name)),
+            span,
+        );
+        self.emit(
+            Instr::Store(Target::Local(exit_slot), special(exit_name)),
+            span,
+        );
         let enter = Expr {
-            kind: ExprKind::CallMethod(Box::new(local(manager_slot, span)), enter_name.into(), vec![]),
+            kind: ExprKind::Call(Box::new(local(enter_slot, span)), vec![]),
             span: item.context.span,
         };
         let entered = self.temp();
@@ -584,7 +624,10 @@ impl<'a> Builder<'a> {
             let target = self.target(target)?;
             self.emit(Instr::Store(target, local(entered, span)), span);
         }
-        self.exits.push(Exit::With { exit_slot, is_async });
+        self.exits.push(Exit::With {
+            exit_slot,
+            is_async,
+        });
         self.with(is_async, rest, body, span)?;
         self.exits.pop();
         self.emit(Instr::PopHandler, span);
@@ -645,7 +688,10 @@ impl<'a> Builder<'a> {
     fn call_exit_with_nones(&mut self, exit_slot: u32, is_async: bool, span: Span) {
         let none = || Argument::Positional(constant(Value::None, span));
         let call = Expr {
-            kind: ExprKind::Call(Box::new(local(exit_slot, span)), vec![none(), none(), none()]),
+            kind: ExprKind::Call(
+                Box::new(local(exit_slot, span)),
+                vec![none(), none(), none()],
+            ),
             span,
         };
         if is_async {
@@ -767,7 +813,14 @@ impl<'a> Builder<'a> {
             (false, false) => Flavor::Plain,
         };
         let qualname = self.child_qualname(&def.name);
-        let mut builder = Builder::new(self.source.clone(), def.name.clone(), qualname, &def.scope, flavor);
+        let mut builder = Builder::new(
+            self.source.clone(),
+            def.name.clone(),
+            qualname,
+            &def.scope,
+            flavor,
+        );
+        builder.doc = docstring(&def.body);
         builder.body(&def.body)?;
         let end = Span::new(def.span.end as usize, def.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
@@ -805,8 +858,21 @@ impl<'a> Builder<'a> {
             .map(|arg| self.argument(arg))
             .collect::<Result<Vec<_>>>()?;
         let qualname = self.child_qualname(&class.name);
-        let mut builder = Builder::new(self.source.clone(), class.name.clone(), qualname, &class.scope, Flavor::Plain);
+        let mut builder = Builder::new(
+            self.source.clone(),
+            class.name.clone(),
+            qualname,
+            &class.scope,
+            Flavor::Plain,
+        );
         builder.body_kind = BodyKind::Class;
+        if let Some(doc) = docstring(&class.body) {
+            let doc = constant(Value::str(&*doc), class.span);
+            builder.emit(
+                Instr::Store(Target::Namespace("__doc__".into()), doc),
+                class.span,
+            );
+        }
         builder.body(&class.body)?;
         let end = Span::new(class.span.end as usize, class.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
@@ -816,7 +882,12 @@ impl<'a> Builder<'a> {
                 name: class.name.clone(),
                 body: Rc::new(body),
                 bases,
-                closure: class.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
+                closure: class
+                    .scope
+                    .free_vars
+                    .iter()
+                    .map(|(_, cell)| *cell)
+                    .collect(),
             })),
             span: class.span,
         })
@@ -837,7 +908,13 @@ impl<'a> Builder<'a> {
             ast::ComprehensionKind::Generator => ("<genexpr>", Flavor::Generator),
         };
         let qualname = self.child_qualname(name);
-        let mut b = Builder::new(self.source.clone(), name.into(), qualname, &comp.scope, flavor);
+        let mut b = Builder::new(
+            self.source.clone(),
+            name.into(),
+            qualname,
+            &comp.scope,
+            flavor,
+        );
         let result = b.temp();
         let initial = match comp.kind {
             ast::ComprehensionKind::List => Some(ExprKind::List(vec![])),
@@ -846,7 +923,10 @@ impl<'a> Builder<'a> {
             ast::ComprehensionKind::Generator => None,
         };
         if let Some(kind) = initial {
-            b.emit(Instr::Store(Target::Local(result), Expr { kind, span }), span);
+            b.emit(
+                Instr::Store(Target::Local(result), Expr { kind, span }),
+                span,
+            );
         }
         // `.0`, the iterator of the first iterable, is parameter slot 0.
         let mut loops = Vec::new();
@@ -862,7 +942,15 @@ impl<'a> Builder<'a> {
             let top = b.instrs.len();
             let exit = b.label();
             let target = b.target(&generator.target)?;
-            b.emit_to(Instr::ForIter { slot, target, exit: 0 }, exit, span);
+            b.emit_to(
+                Instr::ForIter {
+                    slot,
+                    target,
+                    exit: 0,
+                },
+                exit,
+                span,
+            );
             for condition in &generator.conditions {
                 let condition = b.expr(condition)?;
                 b.emit(
@@ -879,8 +967,16 @@ impl<'a> Builder<'a> {
         let element = b.expr(&comp.element)?;
         match comp.kind {
             ast::ComprehensionKind::List | ast::ComprehensionKind::Set => {
-                let method = if comp.kind == ast::ComprehensionKind::List { "append" } else { "add" };
-                let call = ExprKind::CallMethod(Box::new(local(result, span)), method.into(), vec![Argument::Positional(element)]);
+                let method = if comp.kind == ast::ComprehensionKind::List {
+                    "append"
+                } else {
+                    "add"
+                };
+                let call = ExprKind::CallMethod(
+                    Box::new(local(result, span)),
+                    method.into(),
+                    vec![Argument::Positional(element)],
+                );
                 b.emit(Instr::Eval(Expr { kind: call, span }), span);
             }
             ast::ComprehensionKind::Dict => {
@@ -892,7 +988,13 @@ impl<'a> Builder<'a> {
                 b.emit(Instr::Store(target, value), span);
             }
             ast::ComprehensionKind::Generator => {
-                b.emit(Instr::Yield { value: element, target: None }, span);
+                b.emit(
+                    Instr::Yield {
+                        value: element,
+                        target: None,
+                    },
+                    span,
+                );
             }
         }
         for (top, exit) in loops.into_iter().rev() {
@@ -963,7 +1065,9 @@ impl<'a> Builder<'a> {
     /// temporary when the second suspends.
     fn pair(&mut self, first: &'a ast::Expr, second: &'a ast::Expr) -> Result<(Expr, Expr)> {
         let mut v = self.ordered(&[first, second])?;
-        let b = v.pop().unwrap_or_else(|| constant(Value::None, second.span));
+        let b = v
+            .pop()
+            .unwrap_or_else(|| constant(Value::None, second.span));
         let a = v.pop().unwrap_or_else(|| constant(Value::None, first.span));
         Ok((a, b))
     }
@@ -1023,10 +1127,12 @@ impl<'a> Builder<'a> {
                 Binding::Local(slot) => ExprKind::Local(*slot),
                 Binding::Cell(cell) => ExprKind::Cell(*cell),
                 Binding::Global => ExprKind::Global(id.clone()),
-                Binding::Namespace | Binding::Unresolved => match self.name_target(id, *binding, span) {
-                    Target::Global(name) => ExprKind::Global(name),
-                    _ => ExprKind::Namespace(id.clone()),
-                },
+                Binding::Namespace | Binding::Unresolved => {
+                    match self.name_target(id, *binding, span) {
+                        Target::Global(name) => ExprKind::Global(name),
+                        _ => ExprKind::Namespace(id.clone()),
+                    }
+                }
             },
             K::Constant(c) => ExprKind::Const(match c {
                 ast::Constant::None => Value::None,
@@ -1063,7 +1169,11 @@ impl<'a> Builder<'a> {
                 let mut lowered = self.ordered(&operands)?.into_iter();
                 let mut elements = Vec::new();
                 for item in items {
-                    let mut next = || lowered.next().unwrap_or_else(|| constant(Value::None, span));
+                    let mut next = || {
+                        lowered
+                            .next()
+                            .unwrap_or_else(|| constant(Value::None, span))
+                    };
                     elements.push(match item {
                         ast::DictItem::KeyValue(..) => {
                             let k = next();
@@ -1083,15 +1193,27 @@ impl<'a> Builder<'a> {
                     incomplete_input: false,
                 })
             }
-            K::Attribute { value, attr } => ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone()),
+            K::Attribute { value, attr } => {
+                ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone())
+            }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
                 ExprKind::Subscript(Box::new(value), Box::new(index))
             }
             K::Slice { lower, upper, step } => {
-                let parts: Vec<&ast::Expr> = [lower, upper, step].into_iter().flatten().map(|b| &**b).collect();
+                let parts: Vec<&ast::Expr> = [lower, upper, step]
+                    .into_iter()
+                    .flatten()
+                    .map(|b| &**b)
+                    .collect();
                 let mut lowered = self.ordered(&parts)?.into_iter();
-                let mut take = |present: bool| if present { lowered.next().map(Box::new) } else { None };
+                let mut take = |present: bool| {
+                    if present {
+                        lowered.next().map(Box::new)
+                    } else {
+                        None
+                    }
+                };
                 let lower = take(lower.is_some());
                 let upper = take(upper.is_some());
                 let step = take(step.is_some());
@@ -1111,7 +1233,9 @@ impl<'a> Builder<'a> {
                     return Err(not_supported("'await' inside chained comparisons", span));
                 }
                 let mut lowered = self.ordered(&operands)?.into_iter();
-                let left = lowered.next().unwrap_or_else(|| constant(Value::None, span));
+                let left = lowered
+                    .next()
+                    .unwrap_or_else(|| constant(Value::None, span));
                 let rest = ops.iter().map(|(op, _)| *op).zip(lowered).collect();
                 ExprKind::Compare(Box::new(left), rest)
             }
@@ -1132,7 +1256,11 @@ impl<'a> Builder<'a> {
                     return Ok(local(slot, span));
                 }
                 let test = self.expr(test)?;
-                ExprKind::IfExp(Box::new(test), Box::new(self.expr(body)?), Box::new(self.expr(orelse)?))
+                ExprKind::IfExp(
+                    Box::new(test),
+                    Box::new(self.expr(body)?),
+                    Box::new(self.expr(orelse)?),
+                )
             }
             K::Lambda(def) => return self.function(def),
             K::Comprehension(comp) => return self.comprehension(comp, span),
@@ -1210,7 +1338,9 @@ impl<'a> Builder<'a> {
             });
         }
         let mut lowered = self.ordered(&operands)?.into_iter();
-        let callee = lowered.next().unwrap_or_else(|| constant(Value::None, span));
+        let callee = lowered
+            .next()
+            .unwrap_or_else(|| constant(Value::None, span));
         let arguments = args
             .iter()
             .zip(lowered)
@@ -1233,7 +1363,9 @@ impl<'a> Builder<'a> {
             ast::Arg::Positional(e) => Argument::Positional(self.expr(e)?),
             ast::Arg::Star(e) => Argument::Starred(self.expr(e)?),
             ast::Arg::DoubleStar(e) => Argument::DoubleStarred(self.expr(e)?),
-            ast::Arg::Keyword { name, value, .. } => Argument::Keyword(name.clone(), self.expr(value)?),
+            ast::Arg::Keyword { name, value, .. } => {
+                Argument::Keyword(name.clone(), self.expr(value)?)
+            }
         })
     }
 
@@ -1260,7 +1392,9 @@ impl<'a> Builder<'a> {
         let mut lowered = Vec::new();
         for part in parts {
             match part {
-                ast::FStringPart::Literal(text) => lowered.push(ir::FStringPart::Literal(text.clone())),
+                ast::FStringPart::Literal(text) => {
+                    lowered.push(ir::FStringPart::Literal(text.clone()))
+                }
                 ast::FStringPart::Replacement {
                     value,
                     debug_text,
@@ -1278,7 +1412,11 @@ impl<'a> Builder<'a> {
                     };
                     let value = self.expr(value)?;
                     let spec = format_spec.as_ref().map(|s| self.fstring(s)).transpose()?;
-                    lowered.push(ir::FStringPart::Value { value, conversion, spec });
+                    lowered.push(ir::FStringPart::Value {
+                        value,
+                        conversion,
+                        spec,
+                    });
                 }
             }
         }
@@ -1286,15 +1424,32 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The docstring of a body: its first statement, if a string literal.
+fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
+    match &body.first()?.kind {
+        S::Expr(ast::Expr {
+            kind: K::Constant(ast::Constant::Str(text)),
+            ..
+        }) => Some(text.clone()),
+        _ => None,
+    }
+}
+
 fn saved_prefix<'a>(exits: &[Exit<'a>], len: usize) -> Vec<Exit<'a>> {
     exits[..len]
         .iter()
         .map(|exit| match exit {
-            Exit::Loop { top, end } => Exit::Loop { top: *top, end: *end },
+            Exit::Loop { top, end } => Exit::Loop {
+                top: *top,
+                end: *end,
+            },
             Exit::TryBody => Exit::TryBody,
             Exit::Finally(body) => Exit::Finally(body),
             Exit::Handler(h) => Exit::Handler(*h),
-            Exit::With { exit_slot, is_async } => Exit::With {
+            Exit::With {
+                exit_slot,
+                is_async,
+            } => Exit::With {
                 exit_slot: *exit_slot,
                 is_async: *is_async,
             },
@@ -1338,11 +1493,16 @@ fn suspends(e: &ast::Expr) -> bool {
         K::Starred(inner) | K::UnaryOp { operand: inner, .. } => suspends(inner),
         K::Attribute { value, .. } => suspends(value),
         K::Subscript { value, index } => suspends(value) || suspends(index),
-        K::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().any(|b| suspends(b)),
+        K::Slice { lower, upper, step } => [lower, upper, step]
+            .into_iter()
+            .flatten()
+            .any(|b| suspends(b)),
         K::Call { func, args } => {
             suspends(func)
                 || args.iter().any(|arg| match arg {
-                    ast::Arg::Positional(e) | ast::Arg::Star(e) | ast::Arg::DoubleStar(e) => suspends(e),
+                    ast::Arg::Positional(e) | ast::Arg::Star(e) | ast::Arg::DoubleStar(e) => {
+                        suspends(e)
+                    }
                     ast::Arg::Keyword { value, .. } => suspends(value),
                 })
         }
@@ -1357,9 +1517,9 @@ fn suspends(e: &ast::Expr) -> bool {
 fn fstring_suspends(parts: &[ast::FStringPart]) -> bool {
     parts.iter().any(|part| match part {
         ast::FStringPart::Literal(_) => false,
-        ast::FStringPart::Replacement { value, format_spec, .. } => {
-            suspends(value) || format_spec.as_ref().is_some_and(|s| fstring_suspends(s))
-        }
+        ast::FStringPart::Replacement {
+            value, format_spec, ..
+        } => suspends(value) || format_spec.as_ref().is_some_and(|s| fstring_suspends(s)),
     })
 }
 
@@ -1367,7 +1527,9 @@ fn fstring_suspends(parts: &[ast::FStringPart]) -> bool {
 fn suspends_in_comprehension(comp: &ast::Comprehension) -> bool {
     suspends(&comp.element)
         || comp.value.as_ref().is_some_and(suspends)
-        || comp.generators.iter().enumerate().any(|(i, g)| {
-            (i > 0 && suspends(&g.iter)) || g.conditions.iter().any(suspends)
-        })
+        || comp
+            .generators
+            .iter()
+            .enumerate()
+            .any(|(i, g)| (i > 0 && suspends(&g.iter)) || g.conditions.iter().any(suspends))
 }

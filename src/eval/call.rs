@@ -17,7 +17,12 @@ use crate::syntax::ast::Name;
 
 impl Interp {
     /// Calls any callable value.
-    pub fn call(&mut self, callable: &Value, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pub fn call(
+        &mut self,
+        callable: &Value,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
         match callable {
             Value::Function(function) => self.call_function(function, args, kwargs),
             Value::Builtin(builtin) => match &builtin.receiver {
@@ -42,13 +47,22 @@ impl Interp {
                         return self.call_bound(&call, callable, args, kwargs);
                     }
                 }
-                Err(self.type_error(format!("'{}' object is not callable", self.type_name(callable))))
+                Err(self.type_error(format!(
+                    "'{}' object is not callable",
+                    self.type_name(callable)
+                )))
             }
         }
     }
 
     /// Calls a class attribute as a method of `receiver`.
-    pub fn call_bound(&mut self, function: &Value, receiver: &Value, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pub fn call_bound(
+        &mut self,
+        function: &Value,
+        receiver: &Value,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
         let mut full = Vec::with_capacity(args.len() + 1);
         full.push(receiver.clone());
         full.extend_from_slice(args);
@@ -59,6 +73,25 @@ impl Interp {
     /// as CPython does for dunder methods.
     pub fn lookup_special(&self, value: &Value, name: &str) -> Option<Value> {
         self.class_of(value).lookup(name)
+    }
+
+    /// The TypeError for a missing special method.
+    pub fn missing_special(&self, value: &Value, name: &str) -> crate::runtime::error::PyErr {
+        let type_name = self.type_name(value);
+        let message = match name {
+            "__enter__" => format!("'{type_name}' object does not support the context manager protocol"),
+            "__exit__" => format!(
+                "'{type_name}' object does not support the context manager protocol (missed __exit__ method)"
+            ),
+            "__aenter__" => {
+                format!("'{type_name}' object does not support the asynchronous context manager protocol")
+            }
+            "__aexit__" => format!(
+                "'{type_name}' object does not support the asynchronous context manager protocol (missed __aexit__ method)"
+            ),
+            _ => format!("'{type_name}' object has no attribute '{name}'"),
+        };
+        self.type_error(message)
     }
 
     /// Counts one more active Python call, raising `RecursionError` past
@@ -75,7 +108,12 @@ impl Interp {
         self.depth = self.depth.saturating_sub(1);
     }
 
-    pub fn call_function(&mut self, function: &Rc<Function>, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pub fn call_function(
+        &mut self,
+        function: &Rc<Function>,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
         let code = function.code.clone();
         let mut frame = Frame::new(code.clone(), function.globals.clone());
         self.bind_arguments(function, &mut frame.slots, args, kwargs)?;
@@ -87,7 +125,9 @@ impl Interp {
         let kind = match code.flavor {
             Flavor::Plain => {
                 self.enter_call()?;
-                let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.run_frame(&mut frame, None));
+                let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
+                    self.run_frame(&mut frame, None)
+                });
                 self.leave_call();
                 return match result? {
                     Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
@@ -97,12 +137,23 @@ impl Interp {
             Flavor::Coroutine => GeneratorKind::Coroutine,
             Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
         };
-        Ok(Value::Generator(Rc::new(Generator::new(kind, frame, function.name.borrow().clone(), function.qualname.borrow().clone()))))
+        Ok(Value::Generator(Rc::new(Generator::new(
+            kind,
+            frame,
+            function.name.borrow().clone(),
+            function.qualname.borrow().clone(),
+        ))))
     }
 
     /// Puts the call's arguments into the parameter slots, with CPython's
     /// errors for every mismatch.
-    fn bind_arguments(&self, function: &Function, slots: &mut [Option<Value>], args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<()> {
+    fn bind_arguments(
+        &self,
+        function: &Function,
+        slots: &mut [Option<Value>],
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<()> {
         let signature = &function.code.signature;
         let name = function.qualname.borrow().clone();
         let positional_count = signature.positional.len();
@@ -117,18 +168,34 @@ impl Interp {
         } else if given > positional_count {
             let min = positional_count - function.defaults.len();
             let takes = if min == positional_count {
-                format!("{positional_count} positional argument{}", plural(positional_count))
+                format!(
+                    "{positional_count} positional argument{}",
+                    plural(positional_count)
+                )
             } else {
                 format!("from {min} to {positional_count} positional arguments")
             };
-            let kw_given = kwargs.iter().filter(|(k, _)| signature.kwonly.iter().any(|n| n == k)).count();
-            let was = if given == 1 && kw_given == 0 { "was" } else { "were" };
+            let kw_given = kwargs
+                .iter()
+                .filter(|(k, _)| signature.kwonly.iter().any(|n| n == k))
+                .count();
+            let was = if given == 1 && kw_given == 0 {
+                "was"
+            } else {
+                "were"
+            };
             let given_text = if kw_given > 0 {
-                format!("{given} positional argument{} (and {kw_given} keyword-only argument{})", plural(given), plural(kw_given))
+                format!(
+                    "{given} positional argument{} (and {kw_given} keyword-only argument{})",
+                    plural(given),
+                    plural(kw_given)
+                )
             } else {
                 format!("{given}")
             };
-            return Err(self.type_error(format!("{name}() takes {takes} but {given_text} {was} given")));
+            return Err(self.type_error(format!(
+                "{name}() takes {takes} but {given_text} {was} given"
+            )));
         }
         let kwonly_start = positional_count + signature.has_varargs as usize;
         let varkw_slot = kwonly_start + signature.kwonly.len();
@@ -146,23 +213,35 @@ impl Interp {
                         continue;
                     }
                 }
-                None => signature.kwonly.iter().position(|p| p == key).map(|i| kwonly_start + i),
+                None => signature
+                    .kwonly
+                    .iter()
+                    .position(|p| p == key)
+                    .map(|i| kwonly_start + i),
             };
             match slot {
                 Some(slot) => {
                     if slots[slot].is_some() {
-                        return Err(self.type_error(format!("{name}() got multiple values for argument '{key}'")));
+                        return Err(self.type_error(format!(
+                            "{name}() got multiple values for argument '{key}'"
+                        )));
                     }
                     slots[slot] = Some(value.clone());
                 }
                 None if signature.has_varkw => extra_kwargs.push((key.clone(), value.clone())),
                 None => {
-                    return Err(self.type_error(format!("{name}() got an unexpected keyword argument '{key}'")));
+                    return Err(self.type_error(format!(
+                        "{name}() got an unexpected keyword argument '{key}'"
+                    )));
                 }
             }
         }
         if !positional_only_as_keyword.is_empty() {
-            let names = positional_only_as_keyword.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
+            let names = positional_only_as_keyword
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(self.type_error(format!(
                 "{name}() got some positional-only arguments passed as keyword arguments: '{names}'"
             )));
@@ -170,10 +249,10 @@ impl Interp {
         // Defaults, then what is still missing.
         let first_default = positional_count - function.defaults.len();
         let mut missing = Vec::new();
-        for i in 0..positional_count {
-            if slots[i].is_none() {
+        for (i, slot) in slots.iter_mut().enumerate().take(positional_count) {
+            if slot.is_none() {
                 if i >= first_default {
-                    slots[i] = Some(function.defaults[i - first_default].clone());
+                    *slot = Some(function.defaults[i - first_default].clone());
                 } else {
                     missing.push(signature.positional[i].clone());
                 }
@@ -217,7 +296,12 @@ impl Interp {
     }
 
     /// `cls(*args, **kwargs)`: `__new__` then `__init__`.
-    pub fn instantiate(&mut self, class: &Rc<Class>, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pub fn instantiate(
+        &mut self,
+        class: &Rc<Class>,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
         if Rc::ptr_eq(class, &self.types.type_) {
             return match (args, kwargs.is_empty()) {
                 ([value], true) => Ok(Value::Type(self.class_of(value))),
@@ -235,6 +319,11 @@ impl Interp {
                 let mut full = vec![Value::Type(class.clone())];
                 full.extend_from_slice(args);
                 return (builtin.func)(self, &full, kwargs);
+            }
+            Some(Value::Builtin(builtin)) if class.layout == Layout::Exception => {
+                let mut full = vec![Value::Type(class.clone())];
+                full.extend_from_slice(args);
+                (builtin.func)(self, &full, kwargs)?
             }
             _ => self.new_instance(class, args),
         };
@@ -265,10 +354,11 @@ impl Interp {
 
     /// A bare instance of a user or exception class.
     pub fn new_instance(&self, class: &Rc<Class>, args: &[Value]) -> Value {
-        let exception = (class.layout == Layout::Exception).then(|| crate::runtime::object::ExceptionData {
-            args: RefCell::new(args.to_vec().into()),
-            ..Default::default()
-        });
+        let exception =
+            (class.layout == Layout::Exception).then(|| crate::runtime::object::ExceptionData {
+                args: RefCell::new(args.to_vec().into()),
+                ..Default::default()
+            });
         Value::Instance(Rc::new(Instance {
             class: class.clone(),
             attributes: Namespace::default(),
@@ -277,7 +367,12 @@ impl Interp {
     }
 
     /// Makes a class from a finished class body.
-    pub fn create_class(&mut self, name: &Name, bases: Vec<Value>, namespace: IndexMap<Name, Value>) -> PyResult<Value> {
+    pub fn create_class(
+        &mut self,
+        name: &Name,
+        bases: Vec<Value>,
+        namespace: IndexMap<Name, Value>,
+    ) -> PyResult<Value> {
         let mut base_classes = Vec::new();
         for base in &bases {
             match base {
@@ -300,17 +395,32 @@ impl Interp {
                 Layout::Builtin if !Rc::ptr_eq(base, &self.types.object) => {
                     return Err(self.error(
                         ExcType::NotImplementedError,
-                        format!("subclassing the builtin type '{}' is not supported by pyl", base.name),
+                        format!(
+                            "subclassing the builtin type '{}' is not supported by pyl",
+                            base.name
+                        ),
                     ))
                 }
                 _ => {}
             }
         }
-        let Some(mro_tail) = linearize(&base_classes) else {
-            let names = base_classes.iter().map(|b| b.name.to_string()).collect::<Vec<_>>().join(", ");
-            return Err(self.type_error(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {names}"
-            )));
+        // A class that defines __eq__ but not __hash__ is unhashable.
+        let mut namespace = namespace;
+        if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
+            namespace.insert("__hash__".into(), Value::None);
+        }
+        let mro_tail = match linearize(&base_classes) {
+            Ok(mro_tail) => mro_tail,
+            Err(blocked) => {
+                let names = blocked
+                    .iter()
+                    .map(|b| b.name.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(self.type_error(format!(
+                    "Cannot create a consistent method resolution\norder (MRO) for bases {names}"
+                )));
+            }
         };
         let class = Rc::new(Class {
             name: name.clone(),
@@ -336,13 +446,13 @@ impl Interp {
                 receiver: receiver.clone(),
                 function: attribute,
             }))),
-            Value::Builtin(builtin) if builtin.receiver.is_none() => {
-                Ok(Value::Builtin(Rc::new(crate::runtime::object::BuiltinFunction {
+            Value::Builtin(builtin) if builtin.receiver.is_none() => Ok(Value::Builtin(Rc::new(
+                crate::runtime::object::BuiltinFunction {
                     name: builtin.name,
                     func: builtin.func,
                     receiver: Some(receiver.clone()),
-                })))
-            }
+                },
+            ))),
             Value::Native(_) => match self.descriptor_get(&attribute, Some(receiver))? {
                 Some(value) => Ok(value),
                 None => Ok(attribute),

@@ -6,12 +6,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::frame::Frame;
-use crate::compile::ir::{Argument, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate};
+use crate::compile::ir::{
+    Argument, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate,
+};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, Namespace};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{CmpOp, Name, UnaryOp};
+
+/// Keyword arguments of a call, in order.
+type Keywords = Vec<(Name, Value)>;
 
 impl Interp {
     pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
@@ -59,6 +64,13 @@ impl Interp {
                 let object = self.eval(frame, object)?;
                 self.get_attr(&object, name)
             }
+            ExprKind::LookupSpecial(object, name) => {
+                let object = self.eval(frame, object)?;
+                match self.lookup_special(&object, name) {
+                    Some(method) => self.bind_attribute(method, &object),
+                    None => Err(self.missing_special(&object, name)),
+                }
+            }
             ExprKind::Subscript(object, index) => {
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
@@ -78,10 +90,15 @@ impl Interp {
             }
             ExprKind::Call(function, arguments) => {
                 let function = self.eval(frame, function)?;
-                if arguments.is_empty() {
-                    if let Value::Builtin(builtin) = &function {
-                        if builtin.name == "super" && builtin.receiver.is_none() {
-                            return self.zero_argument_super(frame);
+                // These builtins read the calling frame, which only the
+                // evaluator can see.
+                if let (Value::Builtin(builtin), true) = (&function, arguments.is_empty()) {
+                    if builtin.receiver.is_none() {
+                        match builtin.name {
+                            "super" => return self.zero_argument_super(frame),
+                            "globals" => return self.namespace_dict(&frame.globals.namespace),
+                            "locals" => return self.frame_locals(frame),
+                            _ => {}
                         }
                     }
                 }
@@ -176,7 +193,7 @@ impl Interp {
         &mut self,
         frame: &mut Frame,
         arguments: &[Argument],
-    ) -> PyResult<(Vec<Value>, Vec<(Name, Value)>)> {
+    ) -> PyResult<(Vec<Value>, Keywords)> {
         let mut args = Vec::with_capacity(arguments.len());
         let mut kwargs: Vec<(Name, Value)> = Vec::new();
         for argument in arguments {
@@ -260,7 +277,11 @@ impl Interp {
         Ok(text)
     }
 
-    fn make_function(&mut self, frame: &mut Frame, template: &Rc<FunctionTemplate>) -> PyResult<Value> {
+    fn make_function(
+        &mut self,
+        frame: &mut Frame,
+        template: &Rc<FunctionTemplate>,
+    ) -> PyResult<Value> {
         let mut defaults = Vec::with_capacity(template.defaults.len());
         for d in &template.defaults {
             defaults.push(self.eval(frame, d)?);
@@ -311,14 +332,57 @@ impl Interp {
             .borrow_mut()
             .insert("__qualname__".into(), Value::str(&*template.body.qualname));
         let mut body = Frame::new(template.body.clone(), frame.globals.clone());
-        body.cells.extend(template.closure.iter().map(|&cell| frame.cells[cell as usize].clone()));
+        body.cells.extend(
+            template
+                .closure
+                .iter()
+                .map(|&cell| frame.cells[cell as usize].clone()),
+        );
         body.namespace = Some(namespace.clone());
         self.enter_call()?;
         let result = self.run_frame(&mut body, None);
         self.leave_call();
         result?;
-        let namespace = Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
+        let namespace =
+            Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
         self.create_class(&template.name, bases, namespace.into_inner())
+    }
+
+    /// A snapshot of a namespace as a dict (`globals()`; changes to the
+    /// dict do not reach the namespace).
+    fn namespace_dict(&mut self, namespace: &Namespace) -> PyResult<Value> {
+        let items: Vec<(Value, Value)> = namespace
+            .borrow()
+            .iter()
+            .map(|(k, v)| (Value::str(&**k), v.clone()))
+            .collect();
+        Ok(Value::Dict(Rc::new(self.dict_from_pairs(items)?)))
+    }
+
+    /// `locals()`: the bound local variables (the namespace in a class
+    /// body, the globals at module level).
+    fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
+        if let Some(namespace) = &frame.namespace {
+            return self.namespace_dict(namespace);
+        }
+        if frame.code.local_names.is_empty()
+            && frame.code.cell_names.is_empty()
+            && frame.function.is_none()
+        {
+            return self.namespace_dict(&frame.globals.namespace);
+        }
+        let mut items = Vec::new();
+        for (slot, name) in frame.code.local_names.iter().enumerate() {
+            if let Some(Some(value)) = frame.slots.get(slot) {
+                items.push((Value::str(&**name), value.clone()));
+            }
+        }
+        for (cell, name) in frame.code.cell_names.iter().enumerate() {
+            if let Some(value) = frame.cells[cell].borrow().clone() {
+                items.push((Value::str(&**name), value));
+            }
+        }
+        Ok(Value::Dict(Rc::new(self.dict_from_pairs(items)?)))
     }
 
     fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {

@@ -86,7 +86,11 @@ enum Step {
 
 impl Interp {
     /// Runs `frame` until it returns, yields, or raises.
-    pub fn run_frame(&mut self, frame: &mut Frame, mut resume: Option<Resume>) -> PyResult<Outcome> {
+    pub fn run_frame(
+        &mut self,
+        frame: &mut Frame,
+        mut resume: Option<Resume>,
+    ) -> PyResult<Outcome> {
         let code = frame.code.clone();
         let base = self.handled_exceptions.len();
         self.handled_exceptions.append(&mut frame.saved_handled);
@@ -103,7 +107,9 @@ impl Interp {
                 }
                 Ok(Step::Yield(value)) => {
                     frame.suspended = true;
-                    frame.saved_handled = self.handled_exceptions.split_off(base.min(self.handled_exceptions.len()));
+                    frame.saved_handled = self
+                        .handled_exceptions
+                        .split_off(base.min(self.handled_exceptions.len()));
                     return Ok(Outcome::Yield(value));
                 }
                 Err(error) => {
@@ -131,7 +137,12 @@ impl Interp {
         }
     }
 
-    fn execute(&mut self, frame: &mut Frame, instr: &Instr, resume: &mut Option<Resume>) -> PyResult<Step> {
+    fn execute(
+        &mut self,
+        frame: &mut Frame,
+        instr: &Instr,
+        resume: &mut Option<Resume>,
+    ) -> PyResult<Step> {
         match instr {
             Instr::Eval(e) => {
                 self.eval(frame, e)?;
@@ -172,7 +183,9 @@ impl Interp {
                     }
                 }
             }
-            Instr::PushHandler(handler) => frame.handlers.push((*handler, self.handled_exceptions.len())),
+            Instr::PushHandler(handler) => frame
+                .handlers
+                .push((*handler, self.handled_exceptions.len())),
             Instr::PopHandler => {
                 frame.handlers.pop();
             }
@@ -190,9 +203,13 @@ impl Interp {
             }
             Instr::Reraise => {
                 let error = self.handled_exceptions.pop();
-                return Err(error.unwrap_or_else(|| self.error(ExcType::RuntimeError, "No active exception to reraise")));
+                return Err(error.unwrap_or_else(|| {
+                    self.error(ExcType::RuntimeError, "No active exception to reraise")
+                }));
             }
-            Instr::Raise { exception, cause } => return Err(self.raise(frame, exception.as_ref(), cause.as_ref())?),
+            Instr::Raise { exception, cause } => {
+                return Err(self.raise(frame, exception.as_ref(), cause.as_ref())?)
+            }
             Instr::Assert { test, message } => {
                 let value = self.eval(frame, test)?;
                 if !self.truthy(&value)? {
@@ -200,7 +217,9 @@ impl Interp {
                         Some(m) => vec![self.eval(frame, m)?],
                         None => vec![],
                     };
-                    return Err(self.with_context(self.new_exception(ExcType::AssertionError, args)));
+                    return Err(
+                        self.with_context(self.new_exception(ExcType::AssertionError, args))
+                    );
                 }
             }
             Instr::Import {
@@ -225,7 +244,9 @@ impl Interp {
                         None => {
                             return Err(self.error(
                                 ExcType::ImportError,
-                                format!("cannot import name '{name}' from '{module}' (unknown location)"),
+                                format!(
+                                "cannot import name '{name}' from '{module}' (unknown location)"
+                            ),
                             ))
                         }
                     };
@@ -251,6 +272,12 @@ impl Interp {
                     return Ok(Step::Next);
                 }
                 let value = self.eval(frame, value)?;
+                if frame.code.flavor == crate::compile::ir::Flavor::AsyncGenerator {
+                    // Told apart from what its awaits yield to the task.
+                    return Ok(Step::Yield(
+                        crate::runtime::generator::async_generator_value(value),
+                    ));
+                }
                 return Ok(Step::Yield(value));
             }
             Instr::YieldFrom {
@@ -293,14 +320,22 @@ impl Interp {
             Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
             Target::Cell(cell) => *frame.cells[*cell as usize].borrow_mut() = Some(value),
             Target::Global(name) => {
-                frame.globals.namespace.borrow_mut().insert(name.clone(), value);
+                frame
+                    .globals
+                    .namespace
+                    .borrow_mut()
+                    .insert(name.clone(), value);
             }
             Target::Namespace(name) => match &frame.namespace {
                 Some(namespace) => {
                     namespace.borrow_mut().insert(name.clone(), value);
                 }
                 None => {
-                    frame.globals.namespace.borrow_mut().insert(name.clone(), value);
+                    frame
+                        .globals
+                        .namespace
+                        .borrow_mut()
+                        .insert(name.clone(), value);
                 }
             },
             Target::Attribute(object, name) => {
@@ -324,7 +359,12 @@ impl Interp {
 
     /// Splits an iterable into exactly `count` values, one of them a list
     /// collecting the rest when `starred` is given.
-    fn unpack(&mut self, value: Value, count: usize, starred: Option<usize>) -> PyResult<Vec<Value>> {
+    fn unpack(
+        &mut self,
+        value: Value,
+        count: usize,
+        starred: Option<usize>,
+    ) -> PyResult<Vec<Value>> {
         let items = match &value {
             Value::Tuple(items) => items.to_vec(),
             Value::List(items) => items.borrow().clone(),
@@ -341,7 +381,9 @@ impl Interp {
         match starred {
             None => {
                 if items.len() > count {
-                    return Err(self.value_error(format!("too many values to unpack (expected {count})")));
+                    return Err(
+                        self.value_error(format!("too many values to unpack (expected {count})"))
+                    );
                 }
                 if items.len() < count {
                     return Err(self.value_error(format!(
@@ -374,7 +416,12 @@ impl Interp {
         match target {
             Target::Local(slot) => {
                 if frame.slots[*slot as usize].take().is_none() {
-                    let name = frame.code.local_names.get(*slot as usize).cloned().unwrap_or_default();
+                    let name = frame
+                        .code
+                        .local_names
+                        .get(*slot as usize)
+                        .cloned()
+                        .unwrap_or_default();
                     return Err(self.unbound_local(&name));
                 }
             }
@@ -385,7 +432,13 @@ impl Interp {
                 }
             }
             Target::Global(name) => {
-                if frame.globals.namespace.borrow_mut().shift_remove(name).is_none() {
+                if frame
+                    .globals
+                    .namespace
+                    .borrow_mut()
+                    .shift_remove(name)
+                    .is_none()
+                {
                     return Err(self.name_error(name));
                 }
             }
@@ -462,7 +515,12 @@ impl Interp {
         match &frame.slots[slot as usize] {
             Some(value) => Ok(value.clone()),
             None => {
-                let name = frame.code.local_names.get(slot as usize).cloned().unwrap_or_default();
+                let name = frame
+                    .code
+                    .local_names
+                    .get(slot as usize)
+                    .cloned()
+                    .unwrap_or_default();
                 Err(self.unbound_local(&name))
             }
         }
@@ -482,16 +540,14 @@ impl Interp {
         }
     }
 
+    /// The name of a cell: the frame's own captured variables are named in
+    /// its code; a free variable's name is not kept, so it reads as `?`.
     fn cell_name(&self, frame: &Frame, cell: u32) -> String {
-        let own = &frame.code.cell_names;
-        match own.get(cell as usize) {
-            Some(name) => name.to_string(),
-            None => frame
-                .function
-                .as_ref()
-                .and_then(|f| f.code.cell_names.get(0).map(|_| String::new()))
-                .unwrap_or_default(),
-        }
+        frame
+            .code
+            .cell_names
+            .get(cell as usize)
+            .map_or_else(|| "?".to_string(), |name| name.to_string())
     }
 
     pub fn load_global(&self, frame: &Frame, name: &str) -> PyResult<Value> {
@@ -520,7 +576,9 @@ impl Interp {
     fn unbound_local(&self, name: &str) -> PyErr {
         self.error(
             ExcType::UnboundLocalError,
-            format!("cannot access local variable '{name}' where it is not associated with a value"),
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
         )
     }
 
@@ -536,7 +594,9 @@ impl Interp {
         match class {
             Value::Type(class) => {
                 if !class.is_subclass_of(self.types.exception(ExcType::BaseException)) {
-                    return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
+                    return Err(self.type_error(
+                        "catching classes that do not inherit from BaseException is not allowed",
+                    ));
                 }
                 Ok(error.0.class.is_subclass_of(class))
             }
@@ -548,7 +608,9 @@ impl Interp {
                 }
                 Ok(false)
             }
-            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+            _ => Err(self.type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            )),
         }
     }
 
@@ -571,7 +633,13 @@ impl Interp {
             let cause = self.eval(frame, cause)?;
             let cause = match cause {
                 Value::None => None,
-                other => Some(self.make_exception(other)?.value()),
+                other => Some(
+                    self.make_exception(other)
+                        .map_err(|_| {
+                            self.type_error("exception causes must derive from BaseException")
+                        })?
+                        .value(),
+                ),
             };
             if let Some(data) = &error.0.exception {
                 *data.cause.borrow_mut() = cause;
@@ -586,11 +654,15 @@ impl Interp {
     pub fn make_exception(&mut self, value: Value) -> PyResult<PyErr> {
         let base = self.types.exception(ExcType::BaseException).clone();
         match &value {
-            Value::Instance(instance) if instance.exception.is_some() => Ok(PyErr(instance.clone())),
+            Value::Instance(instance) if instance.exception.is_some() => {
+                Ok(PyErr(instance.clone()))
+            }
             Value::Type(class) if class.is_subclass_of(&base) => {
                 let instance = self.call(&value, &[], &[])?;
                 match instance {
-                    Value::Instance(instance) if instance.exception.is_some() => Ok(PyErr(instance)),
+                    Value::Instance(instance) if instance.exception.is_some() => {
+                        Ok(PyErr(instance))
+                    }
                     other => Err(self.type_error(format!(
                         "calling {} should have returned an instance of BaseException, not {}",
                         class.name,

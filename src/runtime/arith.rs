@@ -139,7 +139,7 @@ pub fn float_to_int(interp: &Interp, f: f64) -> PyResult<Value> {
     }
     let t = f.trunc();
     // Every float in (-2**63, 2**63) converts exactly.
-    if t.abs() < 9.223_372_036_854_775_808e18 {
+    if t.abs() < 9_223_372_036_854_775_808.0 {
         return Ok(Value::Int(t as i64));
     }
     Ok(Value::from_bigint(BigInt::from_f64(t).unwrap_or_default()))
@@ -200,10 +200,9 @@ fn float_binary(interp: &Interp, op: BinOp, x: f64, y: f64) -> PyResult<Value> {
         }
         BinOp::FloorDiv => {
             if y == 0.0 {
-                return Err(interp.error(
-                    ExcType::ZeroDivisionError,
-                    "float floor division by zero",
-                ));
+                return Err(
+                    interp.error(ExcType::ZeroDivisionError, "float floor division by zero")
+                );
             }
             float_divmod(x, y).0
         }
@@ -378,7 +377,9 @@ fn small_int_binary(interp: &Interp, op: BinOp, a: i64, b: i64) -> Option<PyResu
         BinOp::Div => {
             const EXACT: i64 = 1 << 53;
             if b == 0 {
-                return Some(Err(interp.error(ExcType::ZeroDivisionError, "division by zero")));
+                return Some(Err(
+                    interp.error(ExcType::ZeroDivisionError, "division by zero")
+                ));
             }
             if (-EXACT..=EXACT).contains(&a) && (-EXACT..=EXACT).contains(&b) {
                 Value::Float(a as f64 / b as f64)
@@ -396,9 +397,9 @@ fn small_int_binary(interp: &Interp, op: BinOp, a: i64, b: i64) -> Option<PyResu
                 return Some(Err(interp.error(ExcType::ZeroDivisionError, message)));
             }
             if op == BinOp::Mod {
-                Value::from_i128(wa.mod_floor(&wb))
+                Value::from_i128(Integer::mod_floor(&wa, &wb))
             } else {
-                Value::from_i128(wa.div_floor(&wb))
+                Value::from_i128(Integer::div_floor(&wa, &wb))
             }
         }
         BinOp::Pow => {
@@ -449,15 +450,22 @@ fn int_true_divide(interp: &Interp, a: &BigInt, b: &BigInt) -> PyResult<f64> {
     }
     let negate = a.is_negative() != b.is_negative();
     let signed = |x: f64| if negate { -x } else { x };
-    let overflow =
-        || interp.error(ExcType::OverflowError, "integer division result too large for a float");
+    let overflow = || {
+        interp.error(
+            ExcType::OverflowError,
+            "integer division result too large for a float",
+        )
+    };
     let (a, b) = (a.magnitude(), b.magnitude());
     if a.is_zero() {
         return Ok(signed(0.0));
     }
     let (a_bits, b_bits) = (a.bits() as i64, b.bits() as i64);
     if a_bits <= MANT_DIG && b_bits <= MANT_DIG {
-        let (fa, fb) = (a.to_u64().unwrap_or(0) as f64, b.to_u64().unwrap_or(1) as f64);
+        let (fa, fb) = (
+            a.to_u64().unwrap_or(0) as f64,
+            b.to_u64().unwrap_or(1) as f64,
+        );
         return Ok(signed(fa / fb));
     }
     let diff = a_bits - b_bits;
@@ -511,7 +519,11 @@ fn int_pow(interp: &Interp, x: Num<'_>, y: Num<'_>) -> PyResult<Value> {
     }
     let base = to_big(x);
     if base.is_zero() || base.is_one() {
-        return Ok(Value::from_bigint(if exponent.is_zero() { BigInt::one() } else { base }));
+        return Ok(Value::from_bigint(if exponent.is_zero() {
+            BigInt::one()
+        } else {
+            base
+        }));
     }
     if base == BigInt::from(-1) {
         return Ok(Value::Int(if exponent.is_even() { 1 } else { -1 }));
@@ -579,7 +591,7 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                     "integer division or modulo by zero",
                 ))
             } else {
-                let (q, r) = (a as i128).div_mod_floor(&(b as i128));
+                let (q, r) = Integer::div_mod_floor(&(a as i128), &(b as i128));
                 Ok(Value::tuple(vec![Value::from_i128(q), Value::from_i128(r)]))
             }
         }
@@ -592,45 +604,14 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                 ))
             } else {
                 let (q, r) = a.div_mod_floor(&b);
-                Ok(Value::tuple(vec![Value::from_bigint(q), Value::from_bigint(r)]))
+                Ok(Value::tuple(vec![
+                    Value::from_bigint(q),
+                    Value::from_bigint(r),
+                ]))
             }
         }
     };
     Some(result)
-}
-
-/// `pow(a, b, m)` for three ints; `None` when any of them is not an int
-/// (CPython then raises `pow() 3rd argument not allowed unless all
-/// arguments are integers`, which the caller words).
-pub fn pow_mod(interp: &Interp, a: &Value, b: &Value, m: &Value) -> Option<PyResult<Value>> {
-    let int = |v: &Value| match classify(v)? {
-        Num::Float(_) => None,
-        n => Some(to_big(n)),
-    };
-    let (base, exponent, modulus) = (int(a)?, int(b)?, int(m)?);
-    if modulus.is_zero() {
-        return Some(Err(interp.value_error("pow() 3rd argument cannot be 0")));
-    }
-    let abs_modulus = modulus.abs();
-    let mut base = base.mod_floor(&abs_modulus);
-    let mut exponent = exponent;
-    if exponent.is_negative() {
-        // A negative exponent means the modular inverse (Python 3.8+).
-        let extended = base.extended_gcd(&abs_modulus);
-        if !extended.gcd.is_one() {
-            return Some(Err(interp.value_error(
-                "base is not invertible for the given modulus",
-            )));
-        }
-        base = extended.x.mod_floor(&abs_modulus);
-        exponent = -exponent;
-    }
-    let mut result = base.modpow(&exponent, &abs_modulus);
-    // The result takes the sign of the modulus, as `%` does.
-    if modulus.is_negative() && !result.is_zero() {
-        result += &modulus;
-    }
-    Some(Ok(Value::from_bigint(result)))
 }
 
 // ---------------------------------------------------------------------------
@@ -661,7 +642,7 @@ pub fn positive(_interp: &Interp, value: &Value) -> Option<PyResult<Value>> {
 pub fn invert(_interp: &Interp, value: &Value) -> Option<PyResult<Value>> {
     let result = match classify(value)? {
         Num::Int(i) => Value::Int(!i),
-        Num::Big(b) => Value::from_bigint(-(b + 1)),
+        Num::Big(b) => Value::from_bigint(-(b + BigInt::one())),
         Num::Float(_) => return None,
     };
     Some(Ok(result))
@@ -677,7 +658,11 @@ fn cmp_int_float(int: Num<'_>, f: f64) -> Option<Ordering> {
         return None;
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
     }
     if let Num::Int(i) = int {
         if i.unsigned_abs() <= 1 << 53 {
@@ -752,8 +737,8 @@ pub fn hash_number(value: &Value) -> Option<i64> {
                 (fraction | (1 << 52), field - 1075)
             };
             let rotation = exponent.rem_euclid(HASH_BITS as i64) as u32;
-            let residue = ((mantissa % HASH_MODULUS) as u128 * (1u128 << rotation))
-                % HASH_MODULUS as u128;
+            let residue =
+                ((mantissa % HASH_MODULUS) as u128 * (1u128 << rotation)) % HASH_MODULUS as u128;
             signed_hash(residue as u64, f < 0.0)
         }
     })
@@ -800,26 +785,59 @@ mod tests {
     #[test]
     fn int_arithmetic() {
         use BinOp::*;
-        assert_eq!(run(Add, Value::Int(i64::MAX), Value::Int(1)), "big:9223372036854775808");
-        assert_eq!(run(Sub, Value::Int(i64::MIN), Value::Int(1)), "big:-9223372036854775809");
-        assert_eq!(run(Mul, big("9223372036854775808"), Value::Int(-1)), "-9223372036854775808");
+        assert_eq!(
+            run(Add, Value::Int(i64::MAX), Value::Int(1)),
+            "big:9223372036854775808"
+        );
+        assert_eq!(
+            run(Sub, Value::Int(i64::MIN), Value::Int(1)),
+            "big:-9223372036854775809"
+        );
+        assert_eq!(
+            run(Mul, big("9223372036854775808"), Value::Int(-1)),
+            "-9223372036854775808"
+        );
         assert_eq!(run(FloorDiv, Value::Int(-7), Value::Int(2)), "-4");
         assert_eq!(run(Mod, Value::Int(-7), Value::Int(2)), "1");
         assert_eq!(run(Mod, Value::Int(7), Value::Int(-2)), "-1");
-        assert_eq!(run(FloorDiv, Value::Int(i64::MIN), Value::Int(-1)), "big:9223372036854775808");
+        assert_eq!(
+            run(FloorDiv, Value::Int(i64::MIN), Value::Int(-1)),
+            "big:9223372036854775808"
+        );
         assert_eq!(run(Mod, Value::Int(i64::MIN), Value::Int(-1)), "0");
-        assert_eq!(run(Pow, Value::Int(2), Value::Int(100)), "big:1267650600228229401496703205376");
+        assert_eq!(
+            run(Pow, Value::Int(2), Value::Int(100)),
+            "big:1267650600228229401496703205376"
+        );
         assert_eq!(run(Pow, Value::Int(2), Value::Int(-1)), "0.5");
-        assert_eq!(run(Pow, Value::Int(-1), big("100000000000000000000001")), "-1");
-        assert_eq!(run(LShift, Value::Int(-1), Value::Int(64)), "big:-18446744073709551616");
+        assert_eq!(
+            run(Pow, Value::Int(-1), big("100000000000000000000001")),
+            "-1"
+        );
+        assert_eq!(
+            run(LShift, Value::Int(-1), Value::Int(64)),
+            "big:-18446744073709551616"
+        );
         assert_eq!(run(RShift, Value::Int(-5), Value::Int(1)), "-3");
-        assert_eq!(run(RShift, big("-18446744073709551617"), Value::Int(64)), "-2");
-        assert_eq!(run(RShift, big("-18446744073709551617"), Value::Int(1000)), "-1");
-        assert_eq!(run(BitAnd, big("-18446744073709551617"), Value::Int(255)), "255");
+        assert_eq!(
+            run(RShift, big("-18446744073709551617"), Value::Int(64)),
+            "-2"
+        );
+        assert_eq!(
+            run(RShift, big("-18446744073709551617"), Value::Int(1000)),
+            "-1"
+        );
+        assert_eq!(
+            run(BitAnd, big("-18446744073709551617"), Value::Int(255)),
+            "255"
+        );
         assert_eq!(run(BitXor, Value::Bool(true), Value::Bool(true)), "False");
         assert_eq!(run(BitOr, Value::Bool(true), Value::Int(2)), "3");
         assert_eq!(run(Add, Value::Bool(true), Value::Bool(true)), "2");
-        assert_eq!(run(LShift, Value::Int(1), Value::Int(-1)), "ValueError: negative shift count");
+        assert_eq!(
+            run(LShift, Value::Int(1), Value::Int(-1)),
+            "ValueError: negative shift count"
+        );
         assert_eq!(
             run(LShift, Value::Int(1), big("1180591620717411303424")),
             "OverflowError: too many digits in integer"
@@ -831,19 +849,38 @@ mod tests {
     #[test]
     fn division() {
         use BinOp::*;
-        assert_eq!(run(Div, Value::Int(1), Value::Int(0)), "ZeroDivisionError: division by zero");
+        assert_eq!(
+            run(Div, Value::Int(1), Value::Int(0)),
+            "ZeroDivisionError: division by zero"
+        );
         assert_eq!(
             run(FloorDiv, Value::Int(1), Value::Int(0)),
             "ZeroDivisionError: integer division or modulo by zero"
         );
-        assert_eq!(run(Mod, Value::Int(1), Value::Int(0)), "ZeroDivisionError: integer modulo by zero");
+        assert_eq!(
+            run(Mod, Value::Int(1), Value::Int(0)),
+            "ZeroDivisionError: integer modulo by zero"
+        );
         assert_eq!(run(Div, Value::Int(0), Value::Int(-5)), "-0.0");
         // Values from CPython 3.11.
-        assert_eq!(run(Div, big("100000000000000000000000"), Value::Int(3)), "3.333333333333333e+22");
-        assert_eq!(run(Div, Value::Int(9007199254740993), Value::Int(1)), "9007199254740992.0");
-        assert_eq!(run(Div, Value::Int(9007199254740995), Value::Int(1)), "9007199254740996.0");
         assert_eq!(
-            run(Div, big("1"), big("100000000000000000000000000000000000000000000000000")),
+            run(Div, big("100000000000000000000000"), Value::Int(3)),
+            "3.333333333333333e+22"
+        );
+        assert_eq!(
+            run(Div, Value::Int(9007199254740993), Value::Int(1)),
+            "9007199254740992.0"
+        );
+        assert_eq!(
+            run(Div, Value::Int(9007199254740995), Value::Int(1)),
+            "9007199254740996.0"
+        );
+        assert_eq!(
+            run(
+                Div,
+                big("1"),
+                big("100000000000000000000000000000000000000000000000000")
+            ),
             "1e-50"
         );
         let ten_400 = format!("1{}", "0".repeat(400));
@@ -858,12 +895,18 @@ mod tests {
         );
         let tiny = format!("1{}", "0".repeat(320));
         assert_eq!(run(Div, Value::Int(7), big(&tiny)), "7e-320");
-        assert_eq!(run(Div, Value::Float(1.0), Value::Int(0)), "ZeroDivisionError: float division by zero");
+        assert_eq!(
+            run(Div, Value::Float(1.0), Value::Int(0)),
+            "ZeroDivisionError: float division by zero"
+        );
         assert_eq!(
             run(FloorDiv, Value::Float(1.0), Value::Float(0.0)),
             "ZeroDivisionError: float floor division by zero"
         );
-        assert_eq!(run(Mod, Value::Float(1.0), Value::Int(0)), "ZeroDivisionError: float modulo");
+        assert_eq!(
+            run(Mod, Value::Float(1.0), Value::Int(0)),
+            "ZeroDivisionError: float modulo"
+        );
         assert_eq!(run(FloorDiv, Value::Float(-7.5), Value::Int(2)), "-4.0");
         assert_eq!(run(Mod, Value::Float(-7.5), Value::Int(2)), "0.5");
         assert_eq!(run(Mod, Value::Float(7.5), Value::Float(-2.0)), "-0.5");
@@ -887,14 +930,31 @@ mod tests {
             run(Pow, Value::Float(10.0), Value::Int(400)),
             "OverflowError: 34|Numerical result out of range"
         );
-        assert_eq!(run(Pow, Value::Float(-8.0), Value::Float(1.0 / 3.0)).split(':').next(), Some("NotImplementedError"));
+        assert_eq!(
+            run(Pow, Value::Float(-8.0), Value::Float(1.0 / 3.0))
+                .split(':')
+                .next(),
+            Some("NotImplementedError")
+        );
         assert_eq!(run(Pow, Value::Float(-2.0), Value::Int(3)), "-8.0");
         assert_eq!(run(Pow, Value::Float(f64::NAN), Value::Int(0)), "1.0");
         assert_eq!(run(Pow, Value::Int(1), Value::Float(f64::NAN)), "1.0");
-        assert_eq!(run(Pow, Value::Float(-1.0), Value::Float(f64::INFINITY)), "1.0");
-        assert_eq!(run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(3)), "-inf");
-        assert_eq!(run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(-3)), "-0.0");
-        assert_eq!(run(Pow, Value::Float(2.0), Value::Float(0.5)), "1.4142135623730951");
+        assert_eq!(
+            run(Pow, Value::Float(-1.0), Value::Float(f64::INFINITY)),
+            "1.0"
+        );
+        assert_eq!(
+            run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(3)),
+            "-inf"
+        );
+        assert_eq!(
+            run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(-3)),
+            "-0.0"
+        );
+        assert_eq!(
+            run(Pow, Value::Float(2.0), Value::Float(0.5)),
+            "1.4142135623730951"
+        );
         assert_eq!(run(Pow, Value::Int(10), Value::Int(-2)), "0.01");
         assert_eq!(run(Pow, Value::Int(1), Value::Int(-1)), "1.0");
         assert_eq!(run(Mul, Value::Float(1e308), Value::Int(10)), "inf");
@@ -904,15 +964,39 @@ mod tests {
     fn comparisons() {
         let two_53_plus_1 = Value::Int((1 << 53) + 1);
         let f = Value::Float(9007199254740992.0);
-        assert_eq!(numeric_cmp(&two_53_plus_1, &f), Some(Some(Ordering::Greater)));
+        assert_eq!(
+            numeric_cmp(&two_53_plus_1, &f),
+            Some(Some(Ordering::Greater))
+        );
         assert_eq!(numeric_eq(&Value::Int(1), &Value::Float(1.0)), Some(true));
         assert_eq!(numeric_eq(&Value::Bool(true), &Value::Int(1)), Some(true));
-        assert_eq!(numeric_cmp(&Value::Int(1), &Value::Float(f64::NAN)), Some(None));
-        assert_eq!(numeric_cmp(&big("100000000000000000000"), &Value::Float(1e20)), Some(Some(Ordering::Equal)));
-        assert_eq!(numeric_cmp(&big("100000000000000000001"), &Value::Float(1e20)), Some(Some(Ordering::Greater)));
-        assert_eq!(numeric_cmp(&Value::Float(-1e20), &big("-100000000000000000001")), Some(Some(Ordering::Greater)));
-        assert_eq!(numeric_cmp(&Value::Int(i64::MAX), &Value::Float(9.223372036854775807e18)), Some(Some(Ordering::Less)));
-        assert_eq!(numeric_cmp(&Value::Int(3), &Value::Float(3.5)), Some(Some(Ordering::Less)));
+        assert_eq!(
+            numeric_cmp(&Value::Int(1), &Value::Float(f64::NAN)),
+            Some(None)
+        );
+        assert_eq!(
+            numeric_cmp(&big("100000000000000000000"), &Value::Float(1e20)),
+            Some(Some(Ordering::Equal))
+        );
+        assert_eq!(
+            numeric_cmp(&big("100000000000000000001"), &Value::Float(1e20)),
+            Some(Some(Ordering::Greater))
+        );
+        assert_eq!(
+            numeric_cmp(&Value::Float(-1e20), &big("-100000000000000000001")),
+            Some(Some(Ordering::Greater))
+        );
+        assert_eq!(
+            numeric_cmp(
+                &Value::Int(i64::MAX),
+                &Value::Float(9_223_372_036_854_775_808.0)
+            ),
+            Some(Some(Ordering::Less))
+        );
+        assert_eq!(
+            numeric_cmp(&Value::Int(3), &Value::Float(3.5)),
+            Some(Some(Ordering::Less))
+        );
         assert_eq!(numeric_cmp(&Value::Int(1), &Value::None), None);
     }
 
@@ -923,7 +1007,10 @@ mod tests {
         assert_eq!(hash_number(&Value::Int(i64::MAX)), Some(3));
         assert_eq!(hash_number(&Value::Int(i64::MIN)), Some(-4));
         assert_eq!(hash_number(&big("2305843009213693951")), Some(0));
-        assert_eq!(hash_number(&big("-100000000000000000000")), Some(-848750603811160107));
+        assert_eq!(
+            hash_number(&big("-100000000000000000000")),
+            Some(-848750603811160107)
+        );
         assert_eq!(hash_number(&Value::Float(1.5)), Some(1152921504606846977));
         assert_eq!(hash_number(&Value::Float(0.1)), Some(230584300921369408));
         assert_eq!(hash_number(&Value::Float(-2.0)), Some(-2));
@@ -938,18 +1025,26 @@ mod tests {
         let interp = Interp::new(vec![]);
         let neg = negate(&interp, &Value::Int(i64::MIN)).unwrap().unwrap();
         assert_eq!(show(&neg), "big:9223372036854775808");
-        let neg = negate(&interp, &big("9223372036854775808")).unwrap().unwrap();
+        let neg = negate(&interp, &big("9223372036854775808"))
+            .unwrap()
+            .unwrap();
         assert_eq!(show(&neg), "-9223372036854775808");
-        assert_eq!(show(&positive(&interp, &Value::Bool(true)).unwrap().unwrap()), "1");
-        assert_eq!(show(&invert(&interp, &Value::Bool(true)).unwrap().unwrap()), "-2");
+        assert_eq!(
+            show(&positive(&interp, &Value::Bool(true)).unwrap().unwrap()),
+            "1"
+        );
+        assert_eq!(
+            show(&invert(&interp, &Value::Bool(true)).unwrap().unwrap()),
+            "-2"
+        );
         assert!(invert(&interp, &Value::Float(1.0)).is_none());
-        let d = divmod(&interp, &Value::Int(-7), &Value::Int(2)).unwrap().unwrap();
+        let d = divmod(&interp, &Value::Int(-7), &Value::Int(2))
+            .unwrap()
+            .unwrap();
         assert_eq!(show(&d), "(-4, 1)");
-        let d = divmod(&interp, &Value::Float(-7.0), &Value::Int(2)).unwrap().unwrap();
+        let d = divmod(&interp, &Value::Float(-7.0), &Value::Int(2))
+            .unwrap()
+            .unwrap();
         assert_eq!(show(&d), "(-4.0, 1.0)");
-        let p = pow_mod(&interp, &Value::Int(3), &Value::Int(-1), &Value::Int(7)).unwrap().unwrap();
-        assert_eq!(show(&p), "5");
-        let p = pow_mod(&interp, &Value::Int(3), &Value::Int(5), &Value::Int(-7)).unwrap().unwrap();
-        assert_eq!(show(&p), "-2");
     }
 }

@@ -15,6 +15,7 @@ use crate::syntax::ast::Name;
 pub struct Property {
     pub getter: Value,
     pub setter: Value,
+    pub deleter: Value,
 }
 
 /// `staticmethod(f)` and `classmethod(f)`.
@@ -41,7 +42,11 @@ impl NativeObject for Property {
 
 impl NativeObject for MethodWrapper {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.is_classmethod { "classmethod" } else { "staticmethod" })
+        interp.native_class(if self.is_classmethod {
+            "classmethod"
+        } else {
+            "staticmethod"
+        })
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -68,7 +73,9 @@ impl NativeObject for Super {
         let attribute = match found {
             Some(attribute) => attribute,
             None => {
-                return Some(Err(interp.attribute_error(format!("'super' object has no attribute '{name}'"))))
+                return Some(Err(interp.attribute_error(format!(
+                    "'super' object has no attribute '{name}'"
+                ))))
             }
         };
         if let Value::Type(_) = &self.receiver {
@@ -83,11 +90,14 @@ pub fn install(interp: &mut Interp) {
     add_method(&property, "__new__", property_new);
     add_method(&property, "setter", property_setter);
     add_method(&property, "getter", property_getter);
+    add_method(&property, "deleter", property_deleter);
     let staticmethod = interp.native_class("staticmethod");
     add_method(&staticmethod, "__new__", staticmethod_new);
     let classmethod = interp.native_class("classmethod");
     add_method(&classmethod, "__new__", classmethod_new);
     super::builtins::add_function(&interp.builtins.namespace, "super", super_new);
+    super::builtins::add_function(&interp.builtins.namespace, "globals", frame_reader);
+    super::builtins::add_function(&interp.builtins.namespace, "locals", frame_reader);
     let mut ns = interp.builtins.namespace.borrow_mut();
     for class in [property, staticmethod, classmethod] {
         ns.insert(class.name.clone(), Value::Type(class));
@@ -97,35 +107,50 @@ pub fn install(interp: &mut Interp) {
 fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let mut getter = args.get(1).cloned().unwrap_or(Value::None);
     let mut setter = args.get(2).cloned().unwrap_or(Value::None);
+    let mut deleter = args.get(3).cloned().unwrap_or(Value::None);
     for (key, value) in kwargs {
         match &**key {
             "fget" => getter = value.clone(),
             "fset" => setter = value.clone(),
+            "fdel" => deleter = value.clone(),
             _ => {}
         }
     }
-    Ok(Value::Native(Rc::new(Property { getter, setter })))
+    Ok(Value::Native(Rc::new(Property {
+        getter,
+        setter,
+        deleter,
+    })))
 }
 
-fn property_of(interp: &Interp, value: &Value) -> PyResult<(Value, Value)> {
-    if let Value::Native(object) = value {
-        if let Some(p) = object.as_any().downcast_ref::<Property>() {
-            return Ok((p.getter.clone(), p.setter.clone()));
-        }
-    }
-    Err(interp.type_error("descriptor requires a 'property' object"))
-}
-
-fn property_setter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let (getter, _) = property_of(interp, args.first().unwrap_or(&Value::None))?;
-    let setter = args.get(1).cloned().unwrap_or(Value::None);
-    Ok(Value::Native(Rc::new(Property { getter, setter })))
+/// A copy of the property in `args[0]` with one accessor replaced by `args[1]`.
+fn property_with(interp: &Interp, args: &[Value], which: usize) -> PyResult<Value> {
+    let Some(Value::Native(object)) = args.first() else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let Some(p) = object.as_any().downcast_ref::<Property>() else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let mut accessors = [p.getter.clone(), p.setter.clone(), p.deleter.clone()];
+    accessors[which] = args.get(1).cloned().unwrap_or(Value::None);
+    let [getter, setter, deleter] = accessors;
+    Ok(Value::Native(Rc::new(Property {
+        getter,
+        setter,
+        deleter,
+    })))
 }
 
 fn property_getter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let (_, setter) = property_of(interp, args.first().unwrap_or(&Value::None))?;
-    let getter = args.get(1).cloned().unwrap_or(Value::None);
-    Ok(Value::Native(Rc::new(Property { getter, setter })))
+    property_with(interp, args, 0)
+}
+
+fn property_setter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    property_with(interp, args, 1)
+}
+
+fn property_deleter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    property_with(interp, args, 2)
 }
 
 fn staticmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
@@ -140,6 +165,15 @@ fn classmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
         function: args.get(1).cloned().unwrap_or(Value::None),
         is_classmethod: true,
     })))
+}
+
+/// `globals()`/`locals()` reached other than by a direct call: the
+/// evaluator answers direct calls, since only it sees the frame.
+fn frame_reader(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Err(interp.error(
+        ExcType::NotImplementedError,
+        "globals() and locals() are supported by pyl only when called directly, without arguments",
+    ))
 }
 
 /// `super(cls, obj)`; the zero-argument form is handled by the evaluator,
@@ -176,8 +210,14 @@ impl Interp {
 
     /// What a descriptor gives for `receiver.attr` (`None` receiver: looked
     /// up on the class); `Ok(None)` when the native object is no descriptor.
-    pub fn descriptor_get(&mut self, descriptor: &Value, receiver: Option<&Value>) -> PyResult<Option<Value>> {
-        let Value::Native(object) = descriptor else { return Ok(None) };
+    pub fn descriptor_get(
+        &mut self,
+        descriptor: &Value,
+        receiver: Option<&Value>,
+    ) -> PyResult<Option<Value>> {
+        let Value::Native(object) = descriptor else {
+            return Ok(None);
+        };
         if let Some(property) = object.as_any().downcast_ref::<Property>() {
             return match receiver {
                 Some(receiver) => {
@@ -185,7 +225,8 @@ impl Interp {
                     if getter.is_none() {
                         return Err(self.attribute_error("property has no getter"));
                     }
-                    self.call(&getter, std::slice::from_ref(receiver), &[]).map(Some)
+                    self.call(&getter, std::slice::from_ref(receiver), &[])
+                        .map(Some)
                 }
                 None => Ok(Some(descriptor.clone())),
             };
@@ -199,10 +240,12 @@ impl Interp {
                 Some(other) => Value::Type(self.class_of(other)),
                 None => return Ok(Some(wrapper.function.clone())),
             };
-            return Ok(Some(Value::BoundMethod(Rc::new(super::object::BoundMethod {
-                receiver: class,
-                function: wrapper.function.clone(),
-            }))));
+            return Ok(Some(Value::BoundMethod(Rc::new(
+                super::object::BoundMethod {
+                    receiver: class,
+                    function: wrapper.function.clone(),
+                },
+            ))));
         }
         Ok(None)
     }
@@ -211,7 +254,9 @@ impl Interp {
     fn bind_class_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
         if let Value::Native(object) = &attribute {
             if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
-                return self.descriptor_get(&attribute, Some(class)).map(|v| v.unwrap_or(wrapper.function.clone()));
+                return self
+                    .descriptor_get(&attribute, Some(class))
+                    .map(|v| v.unwrap_or(wrapper.function.clone()));
             }
         }
         Ok(attribute)
@@ -226,9 +271,18 @@ impl Interp {
 
     fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
         match object {
-            Value::Type(class) => self.attribute_error(format!("type object '{}' has no attribute '{name}'", class.name)),
-            Value::Module(module) => self.attribute_error(format!("module '{}' has no attribute '{name}'", module.name)),
-            _ => self.attribute_error(format!("'{}' object has no attribute '{name}'", self.type_name(object))),
+            Value::Type(class) => self.attribute_error(format!(
+                "type object '{}' has no attribute '{name}'",
+                class.name
+            )),
+            Value::Module(module) => self.attribute_error(format!(
+                "module '{}' has no attribute '{name}'",
+                module.name
+            )),
+            _ => self.attribute_error(format!(
+                "'{}' object has no attribute '{name}'",
+                self.type_name(object)
+            )),
         }
     }
 
@@ -268,7 +322,9 @@ impl Interp {
                 if let Some(getattr) = instance.class.lookup("__getattr__") {
                     return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
                         Ok(value) => Ok(Some(value)),
-                        Err(error) if self.is_instance_of(&error, ExcType::AttributeError) => Ok(None),
+                        Err(error) if self.is_instance_of(&error, ExcType::AttributeError) => {
+                            Ok(None)
+                        }
                         Err(error) => Err(error),
                     };
                 }
@@ -282,8 +338,12 @@ impl Interp {
                     "__name__" => Some(Value::str(&*class.name)),
                     "__qualname__" => Some(Value::str(&*class.name)),
                     "__module__" => Some(Value::str(&*class.module)),
-                    "__mro__" => Some(Value::tuple(class.mro().map(|c| Value::Type(c.clone())).collect())),
-                    "__bases__" => Some(Value::tuple(class.bases.iter().map(|c| Value::Type(c.clone())).collect())),
+                    "__mro__" => Some(Value::tuple(
+                        class.mro().map(|c| Value::Type(c.clone())).collect(),
+                    )),
+                    "__bases__" => Some(Value::tuple(
+                        class.bases.iter().map(|c| Value::Type(c.clone())).collect(),
+                    )),
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
                     "__class__" => Some(Value::Type(self.types.type_.clone())),
                     "__doc__" => Some(Value::None),
@@ -300,7 +360,7 @@ impl Interp {
                 "__name__" => Some(Value::str(&**function.name.borrow())),
                 "__qualname__" => Some(Value::str(&**function.qualname.borrow())),
                 "__module__" => Some(Value::str("__main__")),
-                "__doc__" => Some(Value::None),
+                "__doc__" => Some(function.code.doc.as_deref().map_or(Value::None, Value::str)),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
@@ -342,12 +402,16 @@ impl Interp {
             (Value::Slice(s), "start") => Some(s[0].clone()),
             (Value::Slice(s), "stop") => Some(s[1].clone()),
             (Value::Slice(s), "step") => Some(s[2].clone()),
-            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => Some(match object {
-                Value::Bool(b) => Value::Int(*b as i64),
-                other => other.clone(),
-            }),
+            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => {
+                Some(match object {
+                    Value::Bool(b) => Value::Int(*b as i64),
+                    other => other.clone(),
+                })
+            }
             (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "imag") => Some(Value::Int(0)),
-            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
+            (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => {
+                Some(Value::Int(1))
+            }
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::Float(0.0)),
             (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
@@ -385,7 +449,9 @@ impl Interp {
                         return Ok(());
                     }
                 }
-                if instance.exception.is_some() && self.set_exception_attribute(instance, name, &value) {
+                if instance.exception.is_some()
+                    && self.set_exception_attribute(instance, name, &value)
+                {
                     return Ok(());
                 }
                 instance.attributes.borrow_mut().insert(name.into(), value);
@@ -429,8 +495,27 @@ impl Interp {
     }
 
     pub fn del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
+        if let Value::Instance(instance) = object {
+            if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
+                if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                    if property.deleter.is_none() {
+                        return Err(self.attribute_error(format!(
+                            "property '{name}' of '{}' object has no deleter",
+                            instance.class.name
+                        )));
+                    }
+                    let deleter = property.deleter.clone();
+                    self.call(&deleter, std::slice::from_ref(object), &[])?;
+                    return Ok(());
+                }
+            }
+        }
         let removed = match object {
-            Value::Instance(instance) => instance.attributes.borrow_mut().shift_remove(name).is_some(),
+            Value::Instance(instance) => instance
+                .attributes
+                .borrow_mut()
+                .shift_remove(name)
+                .is_some(),
             Value::Type(class) if class.module.as_ref() != "builtins" => {
                 class.namespace.borrow_mut().shift_remove(name).is_some()
             }

@@ -28,11 +28,285 @@ pub struct Dict {
     /// In insertion order; `None` marks a deleted entry.
     entries: Vec<Option<Entry>>,
     len: usize,
+    /// For sets: CPython's open-addressing layout, which decides the
+    /// order a set iterates in (observable: `print({3, 1, 2})`).
+    set_order: Option<SetOrder>,
+}
+
+/// A replica of the slot table of CPython 3.11's `setobject.c`, holding
+/// positions into `Dict::entries`. Only the order matters: lookups go
+/// through `Dict::indices`.
+#[derive(Clone)]
+struct SetOrder {
+    slots: Vec<Slot>,
+    /// The slot of each entry position (`usize::MAX` once removed).
+    slot_of: Vec<usize>,
+    /// Active plus dummy slots.
+    fill: usize,
+    /// Where `set.pop()` starts looking.
+    finger: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Unused,
+    Dummy,
+    Active { position: usize, hash: i64 },
+}
+
+/// Python hashes of consecutive ints are consecutive; spread them before
+/// they reach the hash table, which uses the high bits too.
+fn table_hash(hash: i64) -> u64 {
+    (hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+const SET_MIN_SIZE: usize = 8;
+const LINEAR_PROBES: usize = 9;
+const PERTURB_SHIFT: u32 = 5;
+
+impl SetOrder {
+    fn new(size: usize) -> SetOrder {
+        SetOrder {
+            slots: vec![Slot::Unused; size],
+            slot_of: Vec::new(),
+            fill: 0,
+            finger: 0,
+        }
+    }
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
+    }
+
+    /// `set_add_entry` for a key known to be absent: the first unused slot
+    /// on the probe sequence, or the first dummy passed on the way.
+    /// Returns whether the table must grow.
+    fn insert(&mut self, hash: i64, position: usize) -> bool {
+        let mask = self.mask();
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        let mut free_slot = None;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for j in i..=i + probes {
+                match self.slots[j] {
+                    Slot::Unused => {
+                        let target = free_slot.unwrap_or(j);
+                        let was_unused = free_slot.is_none();
+                        self.slots[target] = Slot::Active { position, hash };
+                        self.record(position, target);
+                        if was_unused {
+                            self.fill += 1;
+                            return self.fill * 5 >= mask * 3;
+                        }
+                        return false;
+                    }
+                    // CPython 3.11 keeps the last dummy on the probe chain.
+                    Slot::Dummy => free_slot = Some(j),
+                    _ => {}
+                }
+            }
+            perturb >>= PERTURB_SHIFT;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
+        }
+    }
+
+    fn record(&mut self, position: usize, slot: usize) {
+        if self.slot_of.len() <= position {
+            self.slot_of.resize(position + 1, usize::MAX);
+        }
+        self.slot_of[position] = slot;
+    }
+
+    /// Recomputes `slot_of` after the slots were rebuilt.
+    fn reindex(&mut self) {
+        self.slot_of.iter_mut().for_each(|s| *s = usize::MAX);
+        for index in 0..self.slots.len() {
+            if let Slot::Active { position, .. } = self.slots[index] {
+                self.record(position, index);
+            }
+        }
+    }
+
+    /// `set_insert_clean`: placement in a table with no dummies.
+    fn insert_clean(slots: &mut [Slot], hash: i64, position: usize) {
+        let mask = slots.len() - 1;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            if let Some(slot) = slots[i..=i + probes]
+                .iter_mut()
+                .find(|s| **s == Slot::Unused)
+            {
+                *slot = Slot::Active { position, hash };
+                return;
+            }
+            perturb >>= PERTURB_SHIFT;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
+        }
+    }
+
+    /// `set_table_resize(so, minused)`.
+    fn resize(&mut self, min_used: usize) {
+        let mut size = SET_MIN_SIZE;
+        while size <= min_used {
+            size <<= 1;
+        }
+        let mut slots = vec![Slot::Unused; size];
+        let mut used = 0;
+        for slot in &self.slots {
+            if let Slot::Active { position, hash } = *slot {
+                SetOrder::insert_clean(&mut slots, hash, position);
+                used += 1;
+            }
+        }
+        self.slots = slots;
+        self.fill = used;
+        self.reindex();
+    }
+
+    fn remove(&mut self, position: usize) {
+        if let Some(&slot) = self.slot_of.get(position) {
+            if slot != usize::MAX {
+                self.slots[slot] = Slot::Dummy;
+                self.slot_of[position] = usize::MAX;
+            }
+        }
+    }
+
+    fn used(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Active { .. }))
+            .count()
+    }
 }
 
 impl Dict {
     pub fn new() -> Dict {
         Dict::default()
+    }
+
+    /// An empty table that iterates in CPython's set order.
+    pub fn new_set() -> Dict {
+        Dict {
+            set_order: Some(SetOrder::new(SET_MIN_SIZE)),
+            ..Dict::default()
+        }
+    }
+
+    /// A copy of a set as `set(other)` makes it (CPython's `set_merge` into
+    /// an empty set: the table is resized for the incoming elements, then
+    /// the layout is copied when the sizes agree, else rebuilt).
+    pub fn set_copy(&self) -> Dict {
+        let Some(order) = &self.set_order else {
+            return self.clone();
+        };
+        let mut copy = Dict::new_set();
+        let mut target = SetOrder::new(SET_MIN_SIZE);
+        if self.len * 5 >= target.mask() * 3 {
+            target.resize(self.len * 2);
+        }
+        let same_layout = target.slots.len() == order.slots.len() && order.fill == self.len;
+        for slot in &order.slots {
+            if let Slot::Active { position, hash } = *slot {
+                if let Some(entry) = &self.entries[position] {
+                    let new_position = copy.entries.len();
+                    copy.entries.push(Some(entry.clone()));
+                    let entries = &copy.entries;
+                    copy.indices
+                        .insert_unique(table_hash(hash), new_position, |&i| {
+                            entries[i].as_ref().map_or(0, |e| table_hash(e.hash))
+                        });
+                    copy.len += 1;
+                    if !same_layout {
+                        SetOrder::insert_clean(&mut target.slots, hash, new_position);
+                    }
+                }
+            }
+        }
+        if same_layout {
+            let mut next = 0;
+            target.slots = order
+                .slots
+                .iter()
+                .map(|slot| match slot {
+                    Slot::Active { hash, .. } => {
+                        next += 1;
+                        Slot::Active {
+                            position: next - 1,
+                            hash: *hash,
+                        }
+                    }
+                    _ => Slot::Unused,
+                })
+                .collect();
+        }
+        target.fill = copy.len;
+        target.reindex();
+        copy.set_order = Some(target);
+        copy
+    }
+
+    /// Before merging `incoming` elements into a set, grows its table as
+    /// CPython's `set_merge` and `set_update_internal` do.
+    pub fn reserve_for_merge(&mut self, incoming: usize) {
+        let len = self.len;
+        if let Some(order) = &mut self.set_order {
+            if (order.fill + incoming) * 5 >= order.mask() * 3 {
+                order.resize((len + incoming) * 2);
+            }
+        }
+    }
+
+    /// After removing many elements, shrinks a set's table as CPython's
+    /// `set_difference_update` does.
+    pub fn shrink_if_sparse(&mut self) {
+        if let Some(order) = &mut self.set_order {
+            let used = order.used();
+            if order.fill - used > order.mask() / 4 {
+                order.resize(if used > 50000 { used * 2 } else { used * 4 });
+            }
+        }
+    }
+
+    /// Removes the entry `set.pop()` takes: the first active slot from the
+    /// finger on, as CPython does.
+    pub fn pop_first(&mut self) -> Option<Entry> {
+        let Some(order) = &mut self.set_order else {
+            let position = self.entries.iter().position(Option::is_some)?;
+            return self.remove_at(position);
+        };
+        if self.len == 0 {
+            return None;
+        }
+        let size = order.slots.len();
+        let mut i = order.finger % size;
+        let position = loop {
+            if let Slot::Active { position, .. } = order.slots[i] {
+                break position;
+            }
+            i = (i + 1) % size;
+        };
+        order.finger = i + 1;
+        self.remove_at(position)
     }
 
     pub fn len(&self) -> usize {
@@ -43,8 +317,16 @@ impl Dict {
         self.len == 0
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().flatten()
+    /// The entries in iteration order: insertion order for dicts, table
+    /// order for sets.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = &Entry> + '_> {
+        match &self.set_order {
+            None => Box::new(self.entries.iter().flatten()),
+            Some(order) => Box::new(order.slots.iter().filter_map(|slot| match slot {
+                Slot::Active { position, .. } => self.entries[*position].as_ref(),
+                _ => None,
+            })),
+        }
     }
 
     pub fn keys(&self) -> Vec<Value> {
@@ -61,21 +343,31 @@ impl Dict {
             .collect()
     }
 
-    /// The entry at a position of the insertion order (including deleted
-    /// slots), for iterators that must notice changes during iteration.
+    /// The entry at a position of the iteration order (including empty
+    /// positions), for iterators that must notice changes during iteration.
     pub fn entry_at(&self, position: usize) -> Option<Option<&Entry>> {
-        self.entries.get(position).map(Option::as_ref)
+        match &self.set_order {
+            None => self.entries.get(position).map(Option::as_ref),
+            Some(order) => order.slots.get(position).map(|slot| match slot {
+                Slot::Active { position, .. } => self.entries[*position].as_ref(),
+                _ => None,
+            }),
+        }
     }
 
+    /// How many iteration positions `entry_at` has.
     pub fn capacity_positions(&self) -> usize {
-        self.entries.len()
+        match &self.set_order {
+            None => self.entries.len(),
+            Some(order) => order.slots.len(),
+        }
     }
 
     /// Positions of the entries whose hash is `hash`.
     fn candidates(&self, hash: i64) -> Vec<usize> {
         let entries = &self.entries;
         self.indices
-            .iter_hash(hash as u64)
+            .iter_hash(table_hash(hash))
             .copied()
             .filter(|&i| matches!(&entries[i], Some(e) if e.hash == hash))
             .collect()
@@ -103,19 +395,29 @@ impl Dict {
         let position = self.entries.len();
         self.entries.push(Some(Entry { hash, key, value }));
         let entries = &self.entries;
-        self.indices.insert_unique(hash as u64, position, |&i| {
-            entries[i].as_ref().map_or(0, |e| e.hash as u64)
-        });
+        self.indices
+            .insert_unique(table_hash(hash), position, |&i| {
+                entries[i].as_ref().map_or(0, |e| table_hash(e.hash))
+            });
         self.len += 1;
+        let len = self.len;
+        if let Some(order) = &mut self.set_order {
+            if order.insert(hash, position) {
+                order.resize(if len > 50000 { len * 2 } else { len * 4 });
+            }
+        }
     }
 
     pub fn remove_at(&mut self, position: usize) -> Option<Entry> {
         let entry = self.entries.get_mut(position)?.take()?;
         if let Ok(found) = self
             .indices
-            .find_entry(entry.hash as u64, |&i| i == position)
+            .find_entry(table_hash(entry.hash), |&i| i == position)
         {
             found.remove();
+        }
+        if let Some(order) = &mut self.set_order {
+            order.remove(position);
         }
         self.len -= 1;
         if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
@@ -131,15 +433,40 @@ impl Dict {
     }
 
     pub fn clear(&mut self) {
-        *self = Dict::new();
+        *self = if self.set_order.is_some() {
+            Dict::new_set()
+        } else {
+            Dict::new()
+        };
     }
 
+    /// Drops deleted entries; a set's slot table keeps its layout, with
+    /// its positions renumbered.
     fn compact(&mut self) {
-        let entries: Vec<Entry> = self.entries.drain(..).flatten().collect();
+        let mut renumbered = vec![usize::MAX; self.entries.len()];
+        let mut kept = Vec::with_capacity(self.len);
+        for (old, entry) in self.entries.drain(..).enumerate() {
+            if let Some(entry) = entry {
+                renumbered[old] = kept.len();
+                kept.push(entry);
+            }
+        }
         self.indices.clear();
-        self.len = 0;
-        for entry in entries {
-            self.push(entry.hash, entry.key, entry.value);
+        for (position, entry) in kept.iter().enumerate() {
+            let entries = &kept;
+            self.indices
+                .insert_unique(table_hash(entry.hash), position, |&i| {
+                    table_hash(entries[i].hash)
+                });
+        }
+        self.entries = kept.into_iter().map(Some).collect();
+        if let Some(order) = &mut self.set_order {
+            for slot in &mut order.slots {
+                if let Slot::Active { position, .. } = slot {
+                    *position = renumbered[*position];
+                }
+            }
+            order.reindex();
         }
     }
 }
@@ -256,7 +583,7 @@ impl Interp {
 
     /// A set's table from its elements.
     pub fn set_from_values(&mut self, values: Vec<Value>) -> PyResult<RefCell<Dict>> {
-        let set = RefCell::new(Dict::new());
+        let set = RefCell::new(Dict::new_set());
         for value in values {
             self.dict_set(&set, value, Value::None)?;
         }

@@ -12,6 +12,12 @@ pub struct PyErr(pub Rc<Instance>);
 
 pub type PyResult<T> = Result<T, PyErr>;
 
+impl std::fmt::Debug for PyErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PyErr({})", self.0.class.name)
+    }
+}
+
 impl PyErr {
     pub fn value(&self) -> Value {
         Value::Instance(self.0.clone())

@@ -15,6 +15,7 @@ pub fn install(interp: &mut Interp) {
     add_method(&base, "__init__", exception_init);
     add_method(&base, "with_traceback", exception_with_traceback);
     let group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
+    add_method(&group, "__new__", exception_group_new);
     add_method(&group, "__init__", exception_group_init);
 }
 
@@ -27,18 +28,57 @@ fn exception_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
     Ok(Value::None)
 }
 
-fn exception_with_traceback(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn exception_with_traceback(
+    _: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
     Ok(args.first().cloned().unwrap_or(Value::None))
 }
 
+/// `BaseExceptionGroup(message, exceptions)` makes an `ExceptionGroup` when
+/// every exception is an `Exception`, as CPython does.
+fn exception_group_new(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let Some(Value::Type(class)) = args.first() else {
+        return Err(interp.type_error("BaseExceptionGroup.__new__(X): X is not a type object"));
+    };
+    let mut class = class.clone();
+    let base_group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
+    if Rc::ptr_eq(&class, &base_group) {
+        if let Some(exceptions) = args.get(2) {
+            let items = interp.collect(exceptions)?;
+            let exception = interp.types.exception(ExcType::Exception).clone();
+            if !items.is_empty() && items.iter().all(|e| interp.is_instance(e, &exception)) {
+                class = interp.types.exception(ExcType::ExceptionGroup).clone();
+            }
+        }
+    }
+    Ok(interp.new_instance(&class, &args[1..]))
+}
+
 /// `ExceptionGroup(message, exceptions)`.
-fn exception_group_init(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn exception_group_init(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
     let [Value::Instance(instance), message, exceptions] = args else {
         return Err(interp.type_error("BaseExceptionGroup.__new__() takes exactly 2 arguments"));
     };
     let exceptions = interp.collect(exceptions)?;
     if exceptions.is_empty() {
         return Err(interp.value_error("second argument (exceptions) must be a non-empty sequence"));
+    }
+    for (index, item) in exceptions.iter().enumerate() {
+        if !matches!(item, Value::Instance(i) if i.exception.is_some()) {
+            return Err(interp.value_error(format!(
+                "Item {index} of second argument (exceptions) is not an exception"
+            )));
+        }
     }
     if let Some(data) = &instance.exception {
         *data.args.borrow_mut() = vec![message.clone(), Value::tuple(exceptions.clone())].into();
@@ -64,16 +104,30 @@ impl Interp {
             "__context__" => Some(data.context.borrow().clone().unwrap_or(Value::None)),
             "__suppress_context__" => Some(Value::Bool(data.suppress_context.get())),
             "__traceback__" => Some(Value::None),
-            "value" if instance.class.is_subclass_of(self.types.exception(ExcType::StopIteration)) => {
+            "value" if self.is_exception(instance, ExcType::StopIteration) => {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
+            }
+            "code" if self.is_exception(instance, ExcType::SystemExit) => {
+                let args = data.args.borrow();
+                Some(match &args[..] {
+                    [] => Value::None,
+                    [code] => code.clone(),
+                    _ => Value::Tuple(args.clone()),
+                })
             }
             _ => None,
         }
     }
 
+    fn is_exception(&self, instance: &Instance, kind: ExcType) -> bool {
+        instance.class.is_subclass_of(self.types.exception(kind))
+    }
+
     /// Assigning `args`, `__cause__`, `__context__`; false for other names.
     pub fn set_exception_attribute(&self, instance: &Instance, name: &str, value: &Value) -> bool {
-        let Some(data) = &instance.exception else { return false };
+        let Some(data) = &instance.exception else {
+            return false;
+        };
         let optional = || (!value.is_none()).then(|| value.clone());
         match name {
             "args" => {
@@ -86,7 +140,9 @@ impl Interp {
                 data.suppress_context.set(true);
             }
             "__context__" => *data.context.borrow_mut() = optional(),
-            "__suppress_context__" => data.suppress_context.set(matches!(value, Value::Bool(true))),
+            "__suppress_context__" => data
+                .suppress_context
+                .set(matches!(value, Value::Bool(true))),
             _ => return false,
         }
         true
@@ -99,13 +155,24 @@ impl Interp {
             .as_ref()
             .map(|d| d.args.borrow().clone())
             .unwrap_or_else(|| Rc::new([]));
-        if instance.class.is_subclass_of(self.types.exception(ExcType::KeyError)) && args.len() == 1 {
+        if instance
+            .class
+            .is_subclass_of(self.types.exception(ExcType::KeyError))
+            && args.len() == 1
+        {
             return self.repr(&args[0]);
         }
-        if instance.class.is_subclass_of(self.types.exception(ExcType::BaseExceptionGroup)) && args.len() == 2 {
+        if instance
+            .class
+            .is_subclass_of(self.types.exception(ExcType::BaseExceptionGroup))
+            && args.len() == 2
+        {
             let message = self.to_str(&args[0])?;
             let count = self.len(&args[1])?;
-            return Ok(format!("{message} ({count} sub-exception{})", if count == 1 { "" } else { "s" }));
+            return Ok(format!(
+                "{message} ({count} sub-exception{})",
+                if count == 1 { "" } else { "s" }
+            ));
         }
         match args.len() {
             0 => Ok(String::new()),

@@ -5,9 +5,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use std::any::Any;
+
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
+use super::object::{Class, NativeObject};
 use super::value::Value;
 use crate::eval::frame::{Frame, GenStep, Outcome, Resume};
 use crate::syntax::ast::Name;
@@ -42,7 +45,11 @@ impl Generator {
     /// Resumes the frame; a finished generator just returns `None`.
     pub fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         if self.running.get() {
-            let what = if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" };
+            let what = if self.kind == GeneratorKind::Coroutine {
+                "coroutine"
+            } else {
+                "generator"
+            };
             return Err(interp.value_error(format!("{what} already executing")));
         }
         let Some(mut frame) = self.frame.borrow_mut().take() else {
@@ -61,7 +68,11 @@ impl Generator {
                     *self.frame.borrow_mut() = Some(frame);
                     return Err(interp.type_error(format!(
                         "can't send non-None value to a just-started {}",
-                        if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" }
+                        if self.kind == GeneratorKind::Coroutine {
+                            "coroutine"
+                        } else {
+                            "generator"
+                        }
                     )));
                 }
             }
@@ -85,8 +96,15 @@ impl Generator {
             }
             Ok(Outcome::Return(value)) => Ok(GenStep::Returned(value)),
             Err(error) if interp.is_instance_of(&error, ExcType::StopIteration) => {
-                let what = if self.kind == GeneratorKind::Coroutine { "coroutine" } else { "generator" };
-                let wrapped = interp.error(ExcType::RuntimeError, format!("{what} raised StopIteration"));
+                let what = if self.kind == GeneratorKind::Coroutine {
+                    "coroutine"
+                } else {
+                    "generator"
+                };
+                let wrapped = interp.error(
+                    ExcType::RuntimeError,
+                    format!("{what} raised StopIteration"),
+                );
                 if let Some(data) = &wrapped.0.exception {
                     *data.cause.borrow_mut() = Some(error.value());
                     *data.context.borrow_mut() = Some(error.value());
@@ -108,12 +126,33 @@ impl Generator {
     pub fn is_finished(&self) -> bool {
         self.frame.borrow().is_none()
     }
+
+    /// `file:line` of the instruction a suspended frame waits at, following
+    /// the chain of awaited coroutines to the innermost one.
+    pub fn suspension_point(&self) -> Option<String> {
+        let frame = self.frame.try_borrow().ok()?;
+        let frame = frame.as_ref()?;
+        if let Some(Value::Generator(inner)) = &frame.delegate {
+            if let Some(point) = inner.suspension_point() {
+                return Some(point);
+            }
+        }
+        let span = frame.code.spans.get(frame.pc)?;
+        let line = crate::diagnostics::line_of(&frame.code.source.text, span.start as usize);
+        Some(format!(
+            "{}:{} in {}",
+            frame.code.source.name, line, frame.code.name
+        ))
+    }
 }
 
 fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {
     match value {
         Value::Generator(g) => Ok(g.clone()),
-        other => Err(interp.type_error(format!("expected a generator, not {}", interp.type_name(other)))),
+        other => Err(interp.type_error(format!(
+            "expected a generator, not {}",
+            interp.type_name(other)
+        ))),
     }
 }
 
@@ -152,7 +191,9 @@ fn generator_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
     }
     let exit = interp.new_exception(ExcType::GeneratorExit, vec![]);
     match generator.resume(interp, Resume::Throw(exit)) {
-        Ok(GenStep::Yielded(_)) => Err(interp.error(ExcType::RuntimeError, "generator ignored GeneratorExit")),
+        Ok(GenStep::Yielded(_)) => {
+            Err(interp.error(ExcType::RuntimeError, "generator ignored GeneratorExit"))
+        }
         Ok(GenStep::Returned(_)) => Ok(Value::None),
         Err(error) if interp.is_instance_of(&error, ExcType::GeneratorExit) => Ok(Value::None),
         Err(error) => Err(error),
@@ -169,8 +210,188 @@ fn generator_iter(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
     Ok(args.first().cloned().unwrap_or(Value::None))
 }
 
+/// A value yielded by an async generator's `yield` (CPython's
+/// `_PyAsyncGenWrappedValue`), as opposed to a future its `await` yields.
+struct AsyncGeneratorValue(Value);
+
+impl NativeObject for AsyncGeneratorValue {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("async_generator_wrapped_value")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+pub fn async_generator_value(value: Value) -> Value {
+    Value::Native(Rc::new(AsyncGeneratorValue(value)))
+}
+
+fn unwrap_async_value(value: &Value) -> Option<Value> {
+    match value {
+        Value::Native(object) => object
+            .as_any()
+            .downcast_ref::<AsyncGeneratorValue>()
+            .map(|v| v.0.clone()),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsyncStepKind {
+    Next,
+    Close,
+}
+
+/// The awaitable of `__anext__()`, `asend(v)`, `athrow(e)` and `aclose()`:
+/// drives the async generator until its next `yield` (the result) while
+/// passing what its awaits yield up to the task.
+struct AsyncGeneratorStep {
+    generator: Rc<Generator>,
+    first: RefCell<Option<Resume>>,
+    kind: AsyncStepKind,
+}
+
+impl NativeObject for AsyncGeneratorStep {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("async_generator_asend")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        let resume = self.first.borrow_mut().take().unwrap_or(resume);
+        let outcome = self.generator.resume(interp, resume);
+        match (self.kind, outcome) {
+            (AsyncStepKind::Next, Ok(GenStep::Yielded(value))) => {
+                Ok(match unwrap_async_value(&value) {
+                    Some(item) => GenStep::Returned(item),
+                    None => GenStep::Yielded(value),
+                })
+            }
+            (AsyncStepKind::Next, Ok(GenStep::Returned(_))) => {
+                Err(interp.new_exception(ExcType::StopAsyncIteration, vec![]))
+            }
+            (AsyncStepKind::Close, Ok(GenStep::Yielded(value))) => match unwrap_async_value(&value)
+            {
+                Some(_) => Err(interp.error(
+                    ExcType::RuntimeError,
+                    "async generator ignored GeneratorExit",
+                )),
+                None => Ok(GenStep::Yielded(value)),
+            },
+            (AsyncStepKind::Close, Ok(GenStep::Returned(_))) => Ok(GenStep::Returned(Value::None)),
+            (AsyncStepKind::Close, Err(error))
+                if interp.is_instance_of(&error, ExcType::GeneratorExit)
+                    || interp.is_instance_of(&error, ExcType::StopAsyncIteration) =>
+            {
+                Ok(GenStep::Returned(Value::None))
+            }
+            (_, Err(error)) => Err(error),
+        }
+    }
+}
+
+fn async_step(
+    interp: &Interp,
+    args: &[Value],
+    first: Resume,
+    kind: AsyncStepKind,
+) -> PyResult<Value> {
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    Ok(Value::Native(Rc::new(AsyncGeneratorStep {
+        generator,
+        first: RefCell::new(Some(first)),
+        kind,
+    })))
+}
+
+fn async_generator_anext(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    async_step(interp, args, Resume::Send(Value::None), AsyncStepKind::Next)
+}
+
+fn async_generator_asend(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let value = args.get(1).cloned().unwrap_or(Value::None);
+    async_step(interp, args, Resume::Send(value), AsyncStepKind::Next)
+}
+
+fn async_generator_athrow(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let error = interp.make_exception(args.get(1).cloned().unwrap_or(Value::None))?;
+    async_step(interp, args, Resume::Throw(error), AsyncStepKind::Next)
+}
+
+fn async_generator_aclose(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let exit = interp.new_exception(ExcType::GeneratorExit, vec![]);
+    async_step(interp, args, Resume::Throw(exit), AsyncStepKind::Close)
+}
+
+/// `coroutine.__await__()`: an iterator that drives the coroutine.
+struct CoroutineWrapper(Rc<Generator>);
+
+impl NativeObject for CoroutineWrapper {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("coroutine_wrapper")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        self.0.resume(interp, resume)
+    }
+}
+
+fn coroutine_await(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    // A native coroutine (`asyncio.sleep(…)`) is its own iterator.
+    if let Some(native @ Value::Native(object)) = args.first() {
+        if object.is_resumable() {
+            return Ok(native.clone());
+        }
+    }
+    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    Ok(Value::Native(Rc::new(CoroutineWrapper(generator))))
+}
+
 pub fn install(interp: &mut Interp) {
-    for class in [interp.types.generator.clone(), interp.types.coroutine.clone()] {
+    let async_generator = interp.types.async_generator.clone();
+    add_method(&async_generator, "__aiter__", generator_iter);
+    add_method(&async_generator, "__anext__", async_generator_anext);
+    add_method(&async_generator, "asend", async_generator_asend);
+    add_method(&async_generator, "athrow", async_generator_athrow);
+    add_method(&async_generator, "aclose", async_generator_aclose);
+    add_method(&interp.types.coroutine, "__await__", coroutine_await);
+    for class in [
+        interp.types.generator.clone(),
+        interp.types.coroutine.clone(),
+    ] {
         add_method(&class, "send", generator_send);
         add_method(&class, "throw", generator_throw);
         add_method(&class, "close", generator_close);
@@ -184,6 +405,7 @@ impl Interp {
     pub fn awaitable_iter(&mut self, value: &Value) -> PyResult<Value> {
         match value {
             Value::Generator(g) if g.kind == GeneratorKind::Coroutine => Ok(value.clone()),
+            Value::Native(object) if object.is_resumable() => Ok(value.clone()),
             _ => {
                 if let Some(method) = self.lookup_special(value, "__await__") {
                     let iterator = self.call_bound(&method, value, &[], &[])?;
@@ -204,8 +426,12 @@ impl Interp {
 
     /// One step of `yield from`/`await` delegation.
     pub fn resume_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
-        if let Value::Generator(generator) = iterator {
-            return generator.clone().resume(self, resume);
+        match iterator {
+            Value::Generator(generator) => return generator.clone().resume(self, resume),
+            Value::Native(object) if object.is_resumable() => {
+                return object.clone().resume(self, resume)
+            }
+            _ => {}
         }
         let result = match resume {
             Resume::Send(Value::None) => match self.next(iterator) {
@@ -225,11 +451,14 @@ impl Interp {
         match result {
             Ok(value) => Ok(GenStep::Yielded(value)),
             Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => {
-                let value = error.0.exception.as_ref().and_then(|d| d.args.borrow().first().cloned());
+                let value = error
+                    .0
+                    .exception
+                    .as_ref()
+                    .and_then(|d| d.args.borrow().first().cloned());
                 Ok(GenStep::Returned(value.unwrap_or(Value::None)))
             }
             Err(error) => Err(error),
         }
     }
 }
-

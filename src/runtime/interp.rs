@@ -62,8 +62,9 @@ pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class>
 }
 
 /// C3 linearization of the bases' MROs (the MRO after the class itself);
-/// `None` when no consistent order exists.
-pub fn linearize(bases: &[Rc<Class>]) -> Option<Vec<Rc<Class>>> {
+/// when no consistent order exists, the error lists the classes that
+/// could not be placed, as CPython's message does.
+pub fn linearize(bases: &[Rc<Class>]) -> Result<Vec<Rc<Class>>, Vec<Rc<Class>>> {
     let mut sequences: Vec<Vec<Rc<Class>>> = bases
         .iter()
         .map(|base| base.mro().cloned().collect())
@@ -73,13 +74,22 @@ pub fn linearize(bases: &[Rc<Class>]) -> Option<Vec<Rc<Class>>> {
     loop {
         sequences.retain(|seq| !seq.is_empty());
         if sequences.is_empty() {
-            return Some(result);
+            return Ok(result);
         }
-        let head = sequences.iter().map(|seq| &seq[0]).find(|candidate| {
+        let found = sequences.iter().map(|seq| &seq[0]).find(|candidate| {
             !sequences
                 .iter()
                 .any(|seq| seq[1..].iter().any(|c| Rc::ptr_eq(c, candidate)))
-        })?;
+        });
+        let Some(head) = found else {
+            let mut blocked: Vec<Rc<Class>> = Vec::new();
+            for seq in &sequences {
+                if !blocked.iter().any(|c| Rc::ptr_eq(c, &seq[0])) {
+                    blocked.push(seq[0].clone());
+                }
+            }
+            return Err(blocked);
+        };
         let head = head.clone();
         for seq in &mut sequences {
             if Rc::ptr_eq(&seq[0], &head) {
@@ -108,6 +118,9 @@ pub struct Interp {
     pub random: super::modules::mt19937::Mt19937,
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: Vec<usize>,
+    pub clock: super::clock::Clock,
+    /// The asyncio runtime, once `asyncio` is imported.
+    pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
     /// made on first use.
     native_classes: RefCell<std::collections::HashMap<&'static str, Rc<Class>>>,
@@ -132,6 +145,8 @@ impl Interp {
             handled_exceptions: Vec::new(),
             random: super::modules::mt19937::Mt19937::from_entropy(),
             repr_stack: Vec::new(),
+            clock: super::clock::Clock::real(),
+            asyncio: None,
             native_classes: RefCell::default(),
         };
         super::builtins::install(&mut interp);
@@ -147,6 +162,14 @@ impl Interp {
             .entry(name)
             .or_insert_with(|| new_class(name, vec![self.types.object.clone()], Layout::Builtin))
             .clone()
+    }
+
+    /// Defines the class `name` for objects implemented in Rust with the
+    /// given bases (before its first use by `native_class`).
+    pub fn define_native_class(&self, name: &'static str, bases: Vec<Rc<Class>>) -> Rc<Class> {
+        let class = new_class(name, bases, Layout::Builtin);
+        self.native_classes.borrow_mut().insert(name, class.clone());
+        class
     }
 
     /// The class of any value, as `type(value)` returns it.
@@ -291,7 +314,9 @@ impl Drop for Interp {
 /// Writes to the interpreter's stdout buffer.
 impl Interp {
     pub fn write_stdout(&mut self, text: &str) -> PyResult<()> {
-        self.out.write_all(text.as_bytes()).map_err(|e| self.os_error(e))
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| self.os_error(e))
     }
 
     pub fn os_error(&self, error: std::io::Error) -> PyErr {

@@ -64,7 +64,11 @@ pub fn builtin_iter(_interp: &mut Interp, value: &Value) -> Option<PyResult<Valu
         }),
         Value::Range(range) => Rc::new(RangeIterator::new(range, false)),
         Value::Dict(dict) => return Some(Ok(dict_keys_iter(dict.clone()))),
-        Value::Set(set) => Rc::new(DictIterator::new(Table::Set(set.clone()), Part::Keys, false)),
+        Value::Set(set) => Rc::new(DictIterator::new(
+            Table::Set(set.clone()),
+            Part::Keys,
+            false,
+        )),
         Value::FrozenSet(set) => Rc::new(DictIterator::new(
             Table::FrozenSet(set.clone()),
             Part::Keys,

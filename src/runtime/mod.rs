@@ -2,8 +2,10 @@
 //! the built-in modules. Knows nothing of syntax beyond names and spans.
 
 pub mod arith;
+pub mod asyncio;
 pub mod attributes;
 pub mod builtins;
+pub mod clock;
 pub mod dict;
 pub mod error;
 pub mod exceptions;

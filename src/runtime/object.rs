@@ -44,7 +44,7 @@ pub struct Class {
 
 impl Class {
     /// The MRO, this class first.
-    pub fn mro<'a>(self: &'a Rc<Self>) -> impl Iterator<Item = &'a Rc<Class>> {
+    pub fn mro(self: &Rc<Self>) -> impl Iterator<Item = &Rc<Class>> {
         std::iter::once(self).chain(self.mro_tail.iter())
     }
 
@@ -139,6 +139,22 @@ pub trait NativeObject: Any {
     /// Attribute lookup specific to this object, before the class's.
     fn get_attribute(&self, _interp: &mut Interp, _name: &str) -> Option<PyResult<Value>> {
         None
+    }
+
+    /// Whether [`NativeObject::resume`] drives this object: native
+    /// coroutines (`asyncio.sleep(…)`) and awaitable iterators.
+    fn is_resumable(&self) -> bool {
+        false
+    }
+
+    /// One step of a native coroutine or awaitable iterator, as a
+    /// generator's `send`/`throw`.
+    fn resume(
+        &self,
+        interp: &mut Interp,
+        _resume: crate::eval::frame::Resume,
+    ) -> PyResult<crate::eval::frame::GenStep> {
+        Err(interp.type_error("object is not resumable"))
     }
 
     /// `repr(obj)`, when the default `<name object at 0x…>` is not right.

@@ -131,7 +131,11 @@ impl Interp {
                     self.repr(&parts[2])?
                 )
             }
-            Value::Function(f) => format!("<function {} at {:#x}>", f.qualname.borrow(), value.address()),
+            Value::Function(f) => format!(
+                "<function {} at {:#x}>",
+                f.qualname.borrow(),
+                value.address()
+            ),
             Value::Builtin(b) => match &b.receiver {
                 None => format!("<built-in function {}>", b.name),
                 Some(receiver) => format!(
@@ -146,7 +150,11 @@ impl Interp {
                     Value::Function(f) => f.qualname.borrow().to_string(),
                     other => self.repr(other)?,
                 };
-                format!("<bound method {} of {}>", name, self.repr(&m.receiver.clone())?)
+                format!(
+                    "<bound method {} of {}>",
+                    name,
+                    self.repr(&m.receiver.clone())?
+                )
             }
             Value::Type(class) => {
                 if class.module.as_ref() == "builtins" {
@@ -187,7 +195,11 @@ impl Interp {
                 if let Some(repr) = object.repr(self) {
                     return repr;
                 }
-                format!("<{} object at {:#x}>", self.type_name(value), value.address())
+                format!(
+                    "<{} object at {:#x}>",
+                    self.type_name(value),
+                    value.address()
+                )
             }
         })
     }
@@ -264,16 +276,19 @@ impl Interp {
             Value::Bool(b) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
             Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
                 let type_name = self.type_name(value);
-                let spec = format::FormatSpec::parse_for(spec, &type_name).map_err(|m| to_error(self, m))?;
+                let spec = format::FormatSpec::parse_for(spec, &type_name)
+                    .map_err(|m| to_error(self, m))?;
                 let n = self.to_bigint(value).unwrap_or_default();
                 format::format_int_as(&n, &spec, &type_name).map_err(|m| to_error(self, m))
             }
             Value::Float(f) => {
-                let spec = format::FormatSpec::parse_for(spec, "float").map_err(|m| to_error(self, m))?;
+                let spec =
+                    format::FormatSpec::parse_for(spec, "float").map_err(|m| to_error(self, m))?;
                 format::format_float(*f, &spec).map_err(|m| to_error(self, m))
             }
             Value::Str(s) => {
-                let spec = format::FormatSpec::parse_for(spec, "str").map_err(|m| to_error(self, m))?;
+                let spec =
+                    format::FormatSpec::parse_for(spec, "str").map_err(|m| to_error(self, m))?;
                 format::format_str(s.as_str(), &spec).map_err(|m| to_error(self, m))
             }
             _ => {
@@ -382,6 +397,10 @@ impl Interp {
                     None => false,
                 }
             }
+            (Value::Slice(x), Value::Slice(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                self.sequences_equal(&x[..], &y[..])?
+            }
             (Value::Range(x), Value::Range(y)) => {
                 let (lx, ly) = (x.len(), y.len());
                 lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
@@ -451,7 +470,8 @@ impl Interp {
             };
             for (receiver, name, other) in attempts {
                 if let Some(method) = self.lookup_special(receiver, name) {
-                    let result = self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+                    let result =
+                        self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
                     if !matches!(result, Value::NotImplemented) {
                         return Ok(result);
                     }
@@ -550,7 +570,9 @@ impl Interp {
                         let result = self.call_bound(&method, value, &[], &[])?;
                         match result {
                             Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                            Value::BigInt(_) | Value::Bool(_) => Ok(arith::hash_number(&result).unwrap_or(0)),
+                            Value::BigInt(_) | Value::Bool(_) => {
+                                Ok(arith::hash_number(&result).unwrap_or(0))
+                            }
                             _ => Err(self.type_error("__hash__ method should return an integer")),
                         }
                     }
@@ -596,19 +618,49 @@ impl Interp {
             }
             if let Value::Instance(_) | Value::Native(_) = receiver {
                 if let Some(method) = self.lookup_special(receiver, name) {
-                    let result = self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+                    let result =
+                        self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
                     if !matches!(result, Value::NotImplemented) {
                         return Ok(result);
                     }
                 }
             }
         }
-        Err(self.type_error(format!(
+        Err(self.binary_type_error(op, a, b))
+    }
+
+    /// CPython's wording for an operator that applies to neither operand.
+    fn binary_type_error(&self, op: BinOp, a: &Value, b: &Value) -> PyErr {
+        let sequence = matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_));
+        if op == BinOp::Add && sequence && !matches!(b, Value::Instance(_)) {
+            return self.type_error(format!(
+                "can only concatenate {} (not \"{}\") to {}",
+                self.type_name(a),
+                self.type_name(b),
+                self.type_name(a)
+            ));
+        }
+        if op == BinOp::Mul
+            && (sequence || matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_)))
+        {
+            let other = if sequence { b } else { a };
+            if !matches!(other, Value::Instance(_)) {
+                return self.type_error(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    self.type_name(other)
+                ));
+            }
+        }
+        self.type_error(format!(
             "unsupported operand type(s) for {}: '{}' and '{}'",
-            if op == BinOp::Pow { "** or pow()" } else { op.symbol() },
+            if op == BinOp::Pow {
+                "** or pow()"
+            } else {
+                op.symbol()
+            },
             self.type_name(a),
             self.type_name(b)
-        )))
+        ))
     }
 
     /// `a op= b`: the in-place method if the class has one, else `a op b`.
@@ -637,15 +689,8 @@ impl Interp {
                 }
             }
         }
-        if let (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(set)) = (op, a) {
-            if let Some(result) = mappings::set_binary_op(self, op, a, b) {
-                let result = result?;
-                if let Value::Set(new) = &result {
-                    let table = new.borrow().clone();
-                    *set.borrow_mut() = table;
-                }
-                return Ok(a.clone());
-            }
+        if let Some(result) = mappings::set_inplace_op(self, op, a, b) {
+            return result;
         }
         self.binary_op(op, a, b)
     }
@@ -670,6 +715,13 @@ impl Interp {
             }
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
+                if s.as_str()
+                    .len()
+                    .checked_mul(count)
+                    .is_none_or(|n| n > isize::MAX as usize / 2)
+                {
+                    return Err(self.error(ExcType::OverflowError, "repeated string is too long"));
+                }
                 Value::str(s.as_str().repeat(count))
             }
             (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
@@ -704,7 +756,10 @@ impl Interp {
     fn repeat_count(&mut self, n: &Value) -> PyResult<usize> {
         match n {
             Value::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(0),
-            Value::BigInt(_) => Err(self.error(ExcType::OverflowError, "cannot fit 'int' into an index-sized integer")),
+            Value::BigInt(_) => Err(self.error(
+                ExcType::OverflowError,
+                "cannot fit 'int' into an index-sized integer",
+            )),
             _ => Ok(self.to_index(n)?.max(0) as usize),
         }
     }
@@ -779,7 +834,11 @@ impl Interp {
             Value::Range(r) => Ok(match item {
                 Value::Int(i) => {
                     let (i, r) = (*i, **r);
-                    let within = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
+                    let within = if r.step > 0 {
+                        i >= r.start && i < r.stop
+                    } else {
+                        i <= r.start && i > r.stop
+                    };
                     within && (i - r.start) % r.step == 0
                 }
                 _ => {
@@ -797,10 +856,14 @@ impl Interp {
             }
             _ => {
                 if let Some(method) = self.lookup_special(container, "__contains__") {
-                    let result = self.call_bound(&method, container, std::slice::from_ref(item), &[])?;
+                    let result =
+                        self.call_bound(&method, container, std::slice::from_ref(item), &[])?;
                     return self.truthy(&result);
                 }
-                if matches!(container, Value::Instance(_) | Value::Native(_) | Value::Generator(_)) {
+                if matches!(
+                    container,
+                    Value::Instance(_) | Value::Native(_) | Value::Generator(_)
+                ) {
                     let iterator = self.get_iter(container).map_err(|_| {
                         self.type_error(format!(
                             "argument of type '{}' is not iterable",
@@ -834,7 +897,9 @@ impl Interp {
     pub fn get_item(&mut self, container: &Value, key: &Value) -> PyResult<Value> {
         match container {
             Value::Str(s) => strings::str_get_item(self, s, key),
-            Value::List(_) | Value::Tuple(_) | Value::Range(_) => sequences::sequence_get_item(self, container, key),
+            Value::List(_) | Value::Tuple(_) | Value::Range(_) => {
+                sequences::sequence_get_item(self, container, key)
+            }
             Value::Dict(d) => match self.dict_get(d, key)? {
                 Some(value) => Ok(value),
                 None => Err(self.key_error(key.clone())),
@@ -896,7 +961,9 @@ impl Interp {
             return iterator;
         }
         match value {
-            Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => Ok(value.clone()),
+            Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => {
+                Ok(value.clone())
+            }
             Value::Native(object) => {
                 if let Some(method) = object.class(self).lookup("__iter__") {
                     return self.call_bound(&method, value, &[], &[]);
@@ -916,6 +983,9 @@ impl Interp {
                     }
                     return Ok(iterator);
                 }
+                if self.lookup_special(value, "__getitem__").is_some() {
+                    return Ok(super::iterators::sequence_iter(value.clone()));
+                }
                 Err(self.not_iterable(value))
             }
             _ => Err(self.not_iterable(value)),
@@ -923,7 +993,10 @@ impl Interp {
     }
 
     fn not_iterable(&self, value: &Value) -> PyErr {
-        self.type_error(format!("'{}' object is not iterable", self.type_name(value)))
+        self.type_error(format!(
+            "'{}' object is not iterable",
+            self.type_name(value)
+        ))
     }
 
     /// The next item, or `None` when the iterator is exhausted.

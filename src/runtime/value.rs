@@ -176,7 +176,9 @@ impl Value {
             (Int(a), Int(b)) => a == b,
             (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
             (BigInt(a), BigInt(b)) => Rc::ptr_eq(a, b),
-            (Str(a), Str(b)) => Rc::ptr_eq(a, b) || (a.as_str() == b.as_str() && a.char_count() <= 1),
+            (Str(a), Str(b)) => {
+                Rc::ptr_eq(a, b) || (a.as_str() == b.as_str() && a.char_count() <= 1)
+            }
             (List(a), List(b)) => Rc::ptr_eq(a, b),
             (Tuple(a), Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
             (Dict(a), Dict(b)) | (Set(a), Set(b)) => Rc::ptr_eq(a, b),

@@ -294,7 +294,11 @@ pub enum Arg {
     Positional(Expr),
     /// `*iterable`
     Star(Expr),
-    Keyword { name: Name, value: Expr, span: Span },
+    Keyword {
+        name: Name,
+        value: Expr,
+        span: Span,
+    },
     /// `**mapping`
     DoubleStar(Expr),
 }

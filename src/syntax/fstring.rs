@@ -17,26 +17,33 @@ use std::rc::Rc;
 use super::ast::FStringPart;
 use super::error::SyntaxError;
 use super::lexer::decode_escapes;
-use super::parser::parse_fstring_field;
+use super::parser::{parse_fstring_field, Deferred};
 use super::span::Span;
 
 /// CPython's limit on brackets inside one replacement field.
 const MAX_NESTING: usize = 200;
 
 /// Splits the f-string whose body (the text between the quotes) is the
-/// span `body` of `source`.
-pub fn parse(source: &str, body: Span, raw: bool) -> Result<Vec<FStringPart>, SyntaxError> {
+/// span `body` of `source`. Errors that CPython's compiler would find in
+/// the fields' expressions join `deferred`.
+pub(super) fn parse(
+    source: &str,
+    body: Span,
+    raw: bool,
+    deferred: &mut Vec<Deferred>,
+) -> Result<Vec<FStringPart>, SyntaxError> {
     let mut splitter = Splitter {
         source,
         pos: body.start as usize,
         end: body.end as usize,
         raw,
+        deferred,
     };
     splitter.parts(0)
 }
 
 /// Appends literal text, merging it with a literal just before it.
-pub fn push_literal(parts: &mut Vec<FStringPart>, text: &str) {
+pub(super) fn push_literal(parts: &mut Vec<FStringPart>, text: &str) {
     if text.is_empty() {
         return;
     }
@@ -47,14 +54,15 @@ pub fn push_literal(parts: &mut Vec<FStringPart>, text: &str) {
     }
 }
 
-struct Splitter<'s> {
+struct Splitter<'s, 'd> {
     source: &'s str,
     pos: usize,
     end: usize,
     raw: bool,
+    deferred: &'d mut Vec<Deferred>,
 }
 
-impl Splitter<'_> {
+impl Splitter<'_, '_> {
     fn byte(&self, pos: usize) -> u8 {
         if pos < self.end {
             self.source.as_bytes()[pos]
@@ -156,10 +164,13 @@ impl Splitter<'_> {
             return Err(self.expecting_brace());
         }
         let text = &self.source[expr_start..expr_end];
-        if text.bytes().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')) {
+        if text
+            .bytes()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'))
+        {
             return Err(self.error("f-string: empty expression not allowed", self.pos));
         }
-        let value = parse_fstring_field(self.source, expr_start..expr_end)?;
+        let value = parse_fstring_field(self.source, expr_start..expr_end, self.deferred)?;
 
         let mut debug_text = None;
         if self.byte(self.pos) == b'=' {
@@ -217,19 +228,27 @@ impl Splitter<'_> {
         while self.pos < self.end {
             let c = self.byte(self.pos);
             if c == b'\\' {
-                return Err(self.error("f-string expression part cannot include a backslash", self.pos));
+                return Err(self.error(
+                    "f-string expression part cannot include a backslash",
+                    self.pos,
+                ));
             }
             if let Some((q, triple)) = quote {
                 if c == q {
                     if !triple {
                         quote = None;
-                    } else if self.pos + 2 < self.end && self.byte(self.pos + 1) == q && self.byte(self.pos + 2) == q {
+                    } else if self.pos + 2 < self.end
+                        && self.byte(self.pos + 1) == q
+                        && self.byte(self.pos + 2) == q
+                    {
                         self.pos += 2;
                         quote = None;
                     }
                 }
             } else if c == b'\'' || c == b'"' {
-                let triple = self.pos + 2 < self.end && self.byte(self.pos + 1) == c && self.byte(self.pos + 2) == c;
+                let triple = self.pos + 2 < self.end
+                    && self.byte(self.pos + 1) == c
+                    && self.byte(self.pos + 2) == c;
                 if triple {
                     self.pos += 2;
                 }
@@ -256,7 +275,9 @@ impl Splitter<'_> {
                 break;
             } else if matches!(c, b')' | b']' | b'}') {
                 let Some(open) = brackets.pop() else {
-                    return Err(self.error(format!("f-string: unmatched '{}'", c as char), self.pos));
+                    return Err(
+                        self.error(format!("f-string: unmatched '{}'", c as char), self.pos)
+                    );
                 };
                 let expected = match open {
                     b'(' => b')',

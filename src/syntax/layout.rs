@@ -33,6 +33,14 @@ use super::token::Token;
 /// CPython's limit on open brackets.
 const MAX_NESTING: usize = 200;
 
+/// CPython's limit on indentation levels.
+const MAX_INDENT: usize = 100;
+
+/// How deep an expression may nest, estimated from its tokens. CPython's
+/// compiler gives up near 3000 levels; pyl stops a little later, before a
+/// tree so deep could overflow the stack of the passes that walk it.
+const MAX_EXPRESSION_DEPTH: usize = 5000;
+
 /// Whether the tokens form a module or a lone expression (an f-string
 /// replacement field, which behaves as if it were inside parentheses).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,6 +67,7 @@ pub fn layout(source: &str, range: Range<usize>, mode: Mode) -> Result<Laid, Syn
         tokens: Vec::new(),
         indents: vec![(0, 0)],
         brackets: Vec::new(),
+        depths: vec![0],
         line_start: range.start,
         line_has_tokens: false,
     };
@@ -76,6 +85,10 @@ struct Layout<'s> {
     indents: Vec<(usize, usize)>,
     /// Open brackets, innermost last.
     brackets: Vec<(char, Span)>,
+    /// For the outer level and each open bracket: how many tokens that can
+    /// nest an expression one level deeper (operators, trailers) the current
+    /// comma-separated item has had. Their sum bounds the depth of the tree.
+    depths: Vec<usize>,
     /// Where the current physical line starts.
     line_start: usize,
     /// Whether the current logical line has produced a token yet.
@@ -90,6 +103,7 @@ impl Layout<'_> {
     fn token(&mut self, (start, token, end): Spanned) -> Result<(), SyntaxError> {
         if token == Token::LineBreak {
             if !self.joining_lines() {
+                self.depths[0] = 0;
                 if self.line_has_tokens {
                     self.tokens.push((start, Token::Newline, end));
                 }
@@ -102,15 +116,50 @@ impl Layout<'_> {
             self.indent(start)?;
         }
         self.line_has_tokens = true;
+        self.track_depth(&token, Span::new(start, end))?;
         if let Some(open) = token.opening_bracket() {
             if self.brackets.len() >= MAX_NESTING {
-                return Err(SyntaxError::new("too many nested parentheses", Span::new(start, end)));
+                return Err(SyntaxError::new(
+                    "too many nested parentheses",
+                    Span::new(start, end),
+                ));
             }
             self.brackets.push((open, Span::new(start, end)));
+            self.depths.push(0);
         } else if let Some(close) = token.closing_bracket() {
             self.close(close, Span::new(start, end))?;
+            self.depths.pop();
         }
         self.tokens.push((start, token, end));
+        Ok(())
+    }
+
+    /// Keeps the estimate of expression depth (see [`Layout::depths`]).
+    /// Operators that CPython keeps flat (comparisons, `and`, `or`) and
+    /// separators do not nest.
+    fn track_depth(&mut self, token: &Token, at: Span) -> Result<(), SyntaxError> {
+        use Token::*;
+        let current = self.depths.last_mut();
+        match token {
+            Comma | Colon | Semi | Equal | PlusEqual | MinusEqual | StarEqual | SlashEqual
+            | DoubleSlashEqual | PercentEqual | AtEqual | AmperEqual | VbarEqual
+            | CircumflexEqual | LeftShiftEqual | RightShiftEqual | DoubleStarEqual => {
+                if let Some(current) = current {
+                    *current = 0;
+                }
+            }
+            Plus | Minus | Star | DoubleStar | Slash | DoubleSlash | Percent | At | LeftShift
+            | RightShift | Amper | Vbar | Circumflex | Tilde | Not | Await | Lambda | If
+            | Yield | Dot | ColonEqual | Lpar | Lsqb | Lbrace => {
+                if let Some(current) = current {
+                    *current += 1;
+                }
+                if self.depths.iter().sum::<usize>() > MAX_EXPRESSION_DEPTH {
+                    return Err(SyntaxError::new("too many nested expressions", at));
+                }
+            }
+            _ => {}
+        }
         Ok(())
     }
 
@@ -128,11 +177,16 @@ impl Layout<'_> {
             }
         }
         let whitespace = Span::new(self.line_start, start);
-        let tab_error = || SyntaxError {
-            kind: SyntaxErrorKind::TabError,
-            ..SyntaxError::new("inconsistent use of tabs and spaces in indentation", whitespace)
-        }
-        .with_hint("indent with spaces only (or with tabs only)");
+        let tab_error = || {
+            SyntaxError {
+                kind: SyntaxErrorKind::TabError,
+                ..SyntaxError::new(
+                    "inconsistent use of tabs and spaces in indentation",
+                    whitespace,
+                )
+            }
+            .with_hint("indent with spaces only (or with tabs only)")
+        };
         let &(top, alttop) = self.indents.last().unwrap_or(&(0, 0));
         if col == top {
             if altcol != alttop {
@@ -141,6 +195,12 @@ impl Layout<'_> {
         } else if col > top {
             if altcol <= alttop {
                 return Err(tab_error());
+            }
+            if self.indents.len() >= MAX_INDENT {
+                return Err(SyntaxError::indentation(
+                    "too many levels of indentation",
+                    whitespace,
+                ));
             }
             self.indents.push((col, altcol));
             self.tokens.push((self.line_start, Token::Indent, start));

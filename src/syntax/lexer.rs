@@ -57,7 +57,9 @@ pub fn line_number(source: &str, pos: usize) -> usize {
     1 + source.as_bytes()[..pos]
         .iter()
         .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && source.as_bytes().get(i + 1) != Some(&b'\n')))
+        .filter(|&(i, &b)| {
+            b == b'\n' || (b == b'\r' && source.as_bytes().get(i + 1) != Some(&b'\n'))
+        })
         .count()
 }
 
@@ -114,11 +116,17 @@ impl<'s> Lexer<'s> {
                     return Err(if text.len() == 1 {
                         SyntaxError::new("unexpected EOF while parsing", at).incomplete()
                     } else {
-                        SyntaxError::new("unexpected character after line continuation character", at)
+                        SyntaxError::new(
+                            "unexpected character after line continuation character",
+                            at,
+                        )
                     });
                 }
                 if c == '\0' {
-                    return Err(SyntaxError::new("source code cannot contain null bytes", at));
+                    return Err(SyntaxError::new(
+                        "source code cannot contain null bytes",
+                        at,
+                    ));
                 }
                 if c.is_ascii_graphic() {
                     // `$`, `?`, `!`, `` ` ``: CPython's parser reports these.
@@ -168,11 +176,35 @@ impl Iterator for Lexer<'_> {
     }
 }
 
+// ---------------------------------------------------------------- names
+
+/// `logos` callback for identifier-like text: extends the match over any
+/// further identifier characters and tells keywords from names.
+///
+/// Python's identifier characters are Unicode's `XID_Start` and
+/// `XID_Continue`; std's `is_alphabetic`/`is_alphanumeric` stand in for
+/// them (they differ on rare characters such as combining marks).
+pub(super) fn lex_word(lex: &mut logos::Lexer<'_, Token>) -> Result<Token, LexError> {
+    let first = lex.slice().chars().next().unwrap_or(' ');
+    if !(first == '_' || first.is_alphabetic()) {
+        return Err(LexError::Unrecognized);
+    }
+    let more: usize = lex
+        .remainder()
+        .chars()
+        .take_while(|&c| c == '_' || c.is_alphanumeric())
+        .map(char::len_utf8)
+        .sum();
+    lex.bump(more);
+    let text = lex.slice();
+    Ok(Token::keyword(text).unwrap_or_else(|| Token::Name(text.into())))
+}
+
 // ---------------------------------------------------------------- numbers
 
 /// `logos` callback for a token starting with a digit or `.digit`: scans
 /// the whole literal the way CPython's tokenizer does.
-pub fn lex_number(lex: &mut logos::Lexer<'_, Token>) -> Result<Number, LexError> {
+pub(super) fn lex_number(lex: &mut logos::Lexer<'_, Token>) -> Result<Number, LexError> {
     let start = lex.span().start;
     let mut scan = NumberScan {
         src: lex.source().as_bytes(),
@@ -195,10 +227,6 @@ struct NumberScan<'a> {
 impl NumberScan<'_> {
     fn peek(&self) -> u8 {
         self.src.get(self.pos).copied().unwrap_or(0)
-    }
-
-    fn peek_at(&self, offset: usize) -> u8 {
-        self.src.get(self.pos + offset).copied().unwrap_or(0)
     }
 
     /// An error whose caret is on the (ASCII) character before byte `pos`.
@@ -347,7 +375,11 @@ impl NumberScan<'_> {
                 // `1else`: the number ends before the `e`.
                 self.pos = e;
                 self.end_of_number(b'e', "decimal")?;
-                return if float { self.float_value() } else { self.int_value(10) };
+                return if float {
+                    self.float_value()
+                } else {
+                    self.int_value(10)
+                };
             }
             float = true;
             self.decimal_tail()?;
@@ -375,7 +407,9 @@ impl NumberScan<'_> {
         let keyword_follows = ["and", "else", "for", "if", "in", "is", "or", "not"]
             .iter()
             .any(|k| rest.starts_with(k.as_bytes()));
-        let identifier_char = c.is_ascii_alphanumeric() || c == b'_' || c >= 128;
+        // (A non-ASCII character ends the number: CPython's tokenizer then
+        // reads it as a name or reports it as an invalid character.)
+        let identifier_char = c.is_ascii_alphanumeric() || c == b'_';
         if identifier_char && !keyword_follows {
             return Err(self.error_before(format!("invalid {kind} literal"), self.pos));
         }
@@ -392,7 +426,11 @@ impl NumberScan<'_> {
 
     fn int_value(&self, radix: u32) -> Result<Number, LexError> {
         let digits = self.digits();
-        let digits = if radix == 10 { &digits[..] } else { &digits[2..] };
+        let digits = if radix == 10 {
+            &digits[..]
+        } else {
+            &digits[2..]
+        };
         if let Ok(small) = i64::from_str_radix(digits, radix) {
             return Ok(Number::Int(small));
         }
@@ -413,7 +451,7 @@ impl NumberScan<'_> {
 
 /// `logos` callback for a string's prefix and opening quote: finds the
 /// closing quote(s) and decodes the body (f-strings are decoded later).
-pub fn lex_string(lex: &mut logos::Lexer<'_, Token>) -> Result<StrLit, LexError> {
+pub(super) fn lex_string(lex: &mut logos::Lexer<'_, Token>) -> Result<StrLit, LexError> {
     let opening = lex.span();
     let prefix = lex.slice().to_ascii_lowercase();
     let quote = prefix.as_bytes()[prefix.len() - 1];
@@ -424,13 +462,14 @@ pub fn lex_string(lex: &mut logos::Lexer<'_, Token>) -> Result<StrLit, LexError>
         lex.bump(2);
     }
     let opening = opening.start..opening.end + quote_len - 1;
-    let body_len = string_body_len(lex.remainder().as_bytes(), quote, triple).map_err(|detected| {
-        LexError::Unterminated {
-            triple,
-            opening: opening.clone(),
-            detected: opening.end + detected,
-        }
-    })?;
+    let body_len =
+        string_body_len(lex.remainder().as_bytes(), quote, triple).map_err(|detected| {
+            LexError::Unterminated {
+                triple,
+                opening: opening.clone(),
+                detected: opening.end + detected,
+            }
+        })?;
     let body_start = lex.span().end;
     lex.bump(body_len + quote_len);
     let body = &lex.source()[body_start..body_start + body_len];
@@ -467,7 +506,11 @@ fn string_body_len(text: &[u8], quote: u8, triple: bool) -> Result<usize, usize>
         match text[i] {
             b'\\' => {
                 // An escaped character, or an escaped line end (\r\n counts once).
-                i += if text[i + 1..].starts_with(b"\r\n") { 3 } else { 2 };
+                i += if text[i + 1..].starts_with(b"\r\n") {
+                    3
+                } else {
+                    2
+                };
                 continue;
             }
             b'\n' | b'\r' if !triple => return Err(i),
@@ -488,7 +531,7 @@ fn string_body_len(text: &[u8], quote: u8, triple: bool) -> Result<usize, usize>
 /// A bad escape sequence: CPython's message and the bytes it covers,
 /// relative to the decoded text.
 #[derive(Debug)]
-pub struct EscapeError {
+pub(super) struct EscapeError {
     pub message: String,
     pub at: Range<usize>,
 }
@@ -496,7 +539,7 @@ pub struct EscapeError {
 /// Decodes the escape sequences of a (non-raw) string body and normalises
 /// line ends to `\n`, as CPython does when it reads a source file.
 /// Unknown escapes such as `\d` are kept as written.
-pub fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeError> {
+pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeError> {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -570,7 +613,11 @@ pub fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeError> {
                                     end = j + 1;
                                 }
                                 None => {
-                                    return Err(unicode_error(i, end, &format!("truncated {name} escape")))
+                                    return Err(unicode_error(
+                                        i,
+                                        end,
+                                        &format!("truncated {name} escape"),
+                                    ))
                                 }
                             }
                         }
@@ -588,10 +635,28 @@ pub fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeError> {
                         }
                     }
                     'N' => {
-                        return Err(EscapeError {
-                            message: "\\N{...} escapes are not supported by pyl".into(),
-                            at: i..i + 2,
-                        })
+                        let mut name = String::new();
+                        let mut end = i + 2;
+                        let mut closed = false;
+                        if chars.next_if(|&(_, c)| c == '{').is_some() {
+                            for (j, c) in chars.by_ref() {
+                                end = j + 1;
+                                if c == '}' {
+                                    closed = true;
+                                    break;
+                                }
+                                name.push(c);
+                            }
+                        }
+                        if !closed || name.is_empty() {
+                            return Err(unicode_error(i, end, "malformed \\N character escape"));
+                        }
+                        match unicode_names2::character(&name) {
+                            Some(decoded) => out.push(decoded),
+                            None => {
+                                return Err(unicode_error(i, end, "unknown Unicode character name"))
+                            }
+                        }
                     }
                     other => {
                         out.push('\\');

@@ -8,6 +8,6 @@ pub mod layout;
 pub mod lexer;
 pub mod parser;
 pub mod span;
-pub mod token;
 #[cfg(test)]
 mod tests;
+pub mod token;

@@ -21,7 +21,7 @@ use std::rc::Rc;
 use lalrpop_util::{lalrpop_mod, ParseError};
 
 use super::ast::*;
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::SyntaxError;
 use super::fstring;
 use super::layout::{layout, Laid, Mode};
 use super::lexer::{line_number, Spanned};
@@ -37,8 +37,17 @@ lalrpop_mod!(
 /// source must already be valid UTF-8; a leading byte-order mark is skipped.
 pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    let laid = layout(source, start..source.len(), Mode::Module)?;
-    match run(source, &laid, Token::StartModule, start)? {
+    let mut laid = layout(source, start..source.len(), Mode::Module)?;
+    unparenthesize_with_items(&mut laid.tokens);
+    let mut deferred = Vec::new();
+    let top = run(source, &laid, Token::StartModule, &mut deferred)?;
+    if let Some(first) = deferred
+        .into_iter()
+        .min_by_key(|d| (!d.from_symbol_table, d.error.span.start))
+    {
+        return Err(first.error);
+    }
+    match top {
         Top::Module(body) => Ok(Module {
             body,
             scope: ScopeInfo::default(),
@@ -49,16 +58,20 @@ pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
 
 /// Parses the expression of an f-string replacement field, `source[range]`,
 /// as CPython does: as if it were written inside parentheses. Spans point
-/// into `source`.
+/// into `source`; errors found after parsing join `deferred`.
 pub(super) fn parse_fstring_field(
     source: &str,
     range: std::ops::Range<usize>,
+    deferred: &mut Vec<Deferred>,
 ) -> Result<Expr, SyntaxError> {
     let start = range.start;
     let laid = layout(source, range, Mode::Expression)?;
-    match run(source, &laid, Token::StartExpression, start) {
+    match run(source, &laid, Token::StartExpression, deferred) {
         Ok(Top::Expression(e)) => Ok(e),
-        Ok(Top::Module(_)) => Err(SyntaxError::new("f-string: invalid syntax", Span::new(start, start))),
+        Ok(Top::Module(_)) => Err(SyntaxError::new(
+            "f-string: invalid syntax",
+            Span::new(start, start),
+        )),
         // CPython prefixes its parser's messages (not the tokenizer's) in fields.
         Err(mut error) if !error.message.starts_with("f-string") => {
             error.message = format!("f-string: {}", error.message);
@@ -68,35 +81,79 @@ pub(super) fn parse_fstring_field(
     }
 }
 
+/// Rewrites `with (a as b, c as d,):` to `with a as b, c as d:`.
+///
+/// The parenthesized form cannot be told from a parenthesized expression
+/// until the `)` is followed by `:`, which an LR(1) grammar cannot wait
+/// for; the tokens can. As in CPython, parentheses around items are taken
+/// as grouping the items whenever they hold an `as` or a top-level comma
+/// (`with (a, b):` enters `a` and then `b`).
+fn unparenthesize_with_items(tokens: &mut Vec<Spanned>) {
+    let mut dropped = vec![false; tokens.len()];
+    for i in 1..tokens.len() {
+        if tokens[i - 1].1 == Token::With && tokens[i].1 == Token::Lpar {
+            if let Some(close) = grouped_items_end(&tokens[i..]) {
+                let close = i + close;
+                dropped[i] = true;
+                dropped[close] = true;
+                dropped[close - 1] |= tokens[close - 1].1 == Token::Comma;
+            }
+        }
+    }
+    let mut dropped = dropped.into_iter();
+    tokens.retain(|_| !dropped.next().unwrap_or(false));
+}
+
+/// For tokens starting with `(`: the index of its `)` if that is followed
+/// by `:` and the parentheses hold an `as` or a comma at their top level.
+fn grouped_items_end(tokens: &[Spanned]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut grouping = false;
+    for (i, (_, token, _)) in tokens.iter().enumerate() {
+        if token.opening_bracket().is_some() {
+            depth += 1;
+        } else if token.closing_bracket().is_some() {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                let colon = tokens.get(i + 1).map(|t| &t.1) == Some(&Token::Colon);
+                return (colon && grouping).then_some(i);
+            }
+        } else if depth == 1 && matches!(token, Token::As | Token::Comma) {
+            grouping = true;
+        }
+    }
+    None
+}
+
 /// What the grammar's single entry point produced.
-pub enum Top {
+enum Top {
     Module(Vec<Stmt>),
     Expression(Expr),
 }
 
 /// An error that CPython finds only after parsing succeeds (in its symbol
 /// table or compiler), so a parse error later in the file takes precedence.
-pub struct Deferred {
+pub(super) struct Deferred {
     /// The symbol table runs before the compiler: its errors come first.
     from_symbol_table: bool,
     error: SyntaxError,
 }
 
-fn run(source: &str, laid: &Laid, marker: Token, start: usize) -> Result<Top, SyntaxError> {
-    let mut deferred = Vec::new();
+/// Runs the grammar on the laid-out tokens after the entry `marker`.
+fn run(
+    source: &str,
+    laid: &Laid,
+    marker: Token,
+    deferred: &mut Vec<Deferred>,
+) -> Result<Top, SyntaxError> {
+    let field = marker == Token::StartExpression;
+    let start = laid.tokens.first().map_or(0, |t| t.0);
     let tokens = std::iter::once((start, marker, start))
         .chain(laid.tokens.iter().cloned())
         .map(Ok::<Spanned, SyntaxError>);
-    match grammar::TopParser::new().parse(source, &mut deferred, tokens) {
-        Ok(top) => match deferred
-            .into_iter()
-            .min_by_key(|d| (!d.from_symbol_table, d.error.span.start))
-        {
-            Some(d) => Err(d.error),
-            None => Ok(top),
-        },
-        Err(error) => Err(explain(source, laid, error)),
-    }
+    grammar::TopParser::new()
+        .parse(source, deferred, tokens)
+        .map_err(|error| explain(source, laid, field, error))
 }
 
 type Fallible<T> = Result<T, ParseError<usize, Token, SyntaxError>>;
@@ -118,14 +175,22 @@ fn defer(deferred: &mut Vec<Deferred>, message: impl Into<String>, span: Span) {
 
 // ---------------------------------------------------------------- error mapping
 
-/// Words a LALRPOP failure as CPython would.
-fn explain(source: &str, laid: &Laid, error: ParseError<usize, Token, SyntaxError>) -> SyntaxError {
+/// Words a LALRPOP failure as CPython would. `field` tells that the tokens
+/// are an f-string field, which CPython parses inside parentheses.
+fn explain(
+    source: &str,
+    laid: &Laid,
+    field: bool,
+    error: ParseError<usize, Token, SyntaxError>,
+) -> SyntaxError {
     match error {
         ParseError::User { error } => error,
         ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => {
             SyntaxError::new("invalid syntax", Span::new(location, location))
         }
-        ParseError::ExtraToken { token: (l, _, r) } => SyntaxError::new("invalid syntax", Span::new(l, r)),
+        ParseError::ExtraToken { token: (l, _, r) } => {
+            SyntaxError::new("invalid syntax", Span::new(l, r))
+        }
         ParseError::UnrecognizedToken {
             token: (l, token, r),
             expected,
@@ -141,6 +206,7 @@ fn explain(source: &str, laid: &Laid, error: ParseError<usize, Token, SyntaxErro
                 at,
                 expected: &expected,
                 span: Span::new(l, r),
+                field,
             }
             .explain(laid.unclosed)
         }
@@ -155,6 +221,7 @@ struct Unexpected<'a> {
     at: usize,
     expected: &'a [String],
     span: Span,
+    field: bool,
 }
 
 impl Unexpected<'_> {
@@ -167,7 +234,9 @@ impl Unexpected<'_> {
     }
 
     fn expects(&self, terminal: &str) -> bool {
-        self.expected.iter().any(|e| e.trim_matches('"') == terminal)
+        self.expected
+            .iter()
+            .any(|e| e.trim_matches('"') == terminal)
     }
 
     fn line(&self, pos: usize) -> usize {
@@ -175,34 +244,55 @@ impl Unexpected<'_> {
     }
 
     fn explain(&self, unclosed: Option<(char, Span)>) -> SyntaxError {
+        // CPython splits an f-string as soon as it has read it, so an error
+        // inside one comes before an error in the token after it.
+        for (_, token, _) in self.tokens[..self.at].iter().rev() {
+            match token {
+                Token::Str(StrLit::Format { body, raw }) => {
+                    if let Err(error) = fstring::parse(self.source, *body, *raw, &mut Vec::new()) {
+                        return error;
+                    }
+                }
+                Token::Str(StrLit::Plain(_)) => {}
+                _ => break,
+            }
+        }
         let token = self.token(self.at);
-        let previous = self.at.checked_sub(1).map(|i| self.token(i));
-        let at_end = *token == Token::EndOfInput;
-
         // An open bracket: CPython's parser fails at the end of input, or its
         // second look at the file finds the bracket before the error's line.
         if let Some((open, open_span)) = unclosed {
             let last = self.tokens.get(self.at + 1).map(|t| &t.1) == Some(&Token::EndOfInput);
-            if at_end
+            if *token == Token::EndOfInput
                 || (last && token.ends_expression())
                 || self.line(self.span.start as usize) > self.line(open_span.start as usize)
             {
-                return SyntaxError::new(format!("'{open}' was never closed"), open_span).incomplete();
+                return SyntaxError::new(format!("'{open}' was never closed"), open_span)
+                    .incomplete();
             }
         }
+        // Whatever fails at the end of input (a block header, a decorator, a
+        // `try` without handlers) could still be completed by more lines.
+        let error = self.describe(token);
+        if *token == Token::EndOfInput {
+            error.incomplete()
+        } else {
+            error
+        }
+    }
+
+    fn describe(&self, token: &Token) -> SyntaxError {
+        let previous = self.at.checked_sub(1).map(|i| self.token(i));
         if *token == Token::Indent {
             return SyntaxError::indentation("unexpected indent", self.span);
         }
         if self.expected.len() == 1 && self.expects("INDENT") {
-            let error = SyntaxError::indentation(self.expected_block(), self.span);
-            return if at_end { error.incomplete() } else { error };
+            return SyntaxError::indentation(self.expected_block(), self.span);
         }
         if *token == Token::Newline && self.expects(":") && self.header().is_some() {
             return SyntaxError::new("expected ':'", self.span);
         }
         if self.expects("except") && self.expects("finally") {
-            let error = SyntaxError::new("expected 'except' or 'finally' block", self.span);
-            return if at_end { error.incomplete() } else { error };
+            return SyntaxError::new("expected 'except' or 'finally' block", self.span);
         }
         if *token == Token::Equal && !self.expects("=") {
             if let Some(error) = self.assignment_in_expression() {
@@ -219,7 +309,9 @@ impl Unexpected<'_> {
             if let Token::Name(name) = self.token(start) {
                 if start + 1 == self.at && (&**name == "print" || &**name == "exec") {
                     return SyntaxError::new(
-                        format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+                        format!(
+                            "Missing parentheses in call to '{name}'. Did you mean {name}(...)?"
+                        ),
                         Span::new(self.tokens[start].0, self.span.end as usize),
                     );
                 }
@@ -246,7 +338,12 @@ impl Unexpected<'_> {
             self.at.checked_sub(1)?
         };
         let mut i = end;
-        while i > 0 && !matches!(self.token(i - 1), Token::Newline | Token::Indent | Token::Dedent) {
+        while i > 0
+            && !matches!(
+                self.token(i - 1),
+                Token::Newline | Token::Indent | Token::Dedent
+            )
+        {
             i -= 1;
         }
         if *self.token(i) == Token::Async {
@@ -287,7 +384,7 @@ impl Unexpected<'_> {
 
     /// Whether the unexpected token is inside brackets.
     fn inside_brackets(&self) -> bool {
-        let mut depth = 0i32;
+        let mut depth = i32::from(self.field);
         for (_, token, _) in &self.tokens[..self.at] {
             if token.opening_bracket().is_some() {
                 depth += 1;
@@ -320,17 +417,32 @@ impl Unexpected<'_> {
         i.min(end.saturating_sub(1))
     }
 
-    /// `if x = 1:` and friends: CPython suggests `==` or `:=`.
+    /// `if x = 1:` and friends: CPython suggests `==` (or `:=` for a name).
     fn assignment_in_expression(&self) -> Option<SyntaxError> {
         let start = self.expression_start(self.at);
         let next = self.tokens.get(self.at + 1)?;
-        if start + 1 == self.at && matches!(self.token(start), Token::Name(_)) && next.1.starts_expression() {
-            return Some(SyntaxError::new(
-                "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
-                Span::new(self.tokens[start].0, next.2),
-            ));
+        if !next.1.starts_expression() || start >= self.at {
+            return None;
         }
-        None
+        let first = self.token(start);
+        let last = self.token(self.at - 1);
+        let before_last = self.at.checked_sub(2).map(|i| self.token(i));
+        let what = match last {
+            Token::Name(_) if start + 1 == self.at => {
+                return Some(SyntaxError::new(
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                    Span::new(self.tokens[start].0, next.2),
+                ))
+            }
+            Token::Name(_) if before_last == Some(&Token::Dot) => "attribute",
+            Token::Rsqb if *first != Token::Lsqb => "subscript",
+            Token::Rpar if *first != Token::Lpar => "function call",
+            _ => return None,
+        };
+        Some(SyntaxError::new(
+            format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
+            Span::new(self.tokens[start].0, self.tokens[self.at - 1].2),
+        ))
     }
 
     /// `a if b` with no `else`.
@@ -364,12 +476,56 @@ fn ends_expression_scan(token: &Token) -> bool {
     use Token::*;
     matches!(
         token,
-        Newline | Indent | Dedent | StartModule | StartExpression | Comma | Colon | Semi | Equal | ColonEqual | Arrow
-            | PlusEqual | MinusEqual | StarEqual | SlashEqual | DoubleSlashEqual | PercentEqual | AtEqual
-            | AmperEqual | VbarEqual | CircumflexEqual | LeftShiftEqual | RightShiftEqual | DoubleStarEqual
-            | If | Else | Elif | For | Lambda | Yield | Return | Assert | Del | Import | From | As | While
-            | With | Async | Raise | Global | Nonlocal | Def | Class | Try | Except | Finally | Pass
-            | Break | Continue
+        Newline
+            | Indent
+            | Dedent
+            | StartModule
+            | StartExpression
+            | Comma
+            | Colon
+            | Semi
+            | Equal
+            | ColonEqual
+            | Arrow
+            | PlusEqual
+            | MinusEqual
+            | StarEqual
+            | SlashEqual
+            | DoubleSlashEqual
+            | PercentEqual
+            | AtEqual
+            | AmperEqual
+            | VbarEqual
+            | CircumflexEqual
+            | LeftShiftEqual
+            | RightShiftEqual
+            | DoubleStarEqual
+            | If
+            | Else
+            | Elif
+            | For
+            | Lambda
+            | Yield
+            | Return
+            | Assert
+            | Del
+            | Import
+            | From
+            | As
+            | While
+            | With
+            | Async
+            | Raise
+            | Global
+            | Nonlocal
+            | Def
+            | Class
+            | Try
+            | Except
+            | Finally
+            | Pass
+            | Break
+            | Continue
     )
 }
 
@@ -448,7 +604,10 @@ fn unary(op: UnaryOp, operand: Expr, l: usize, r: usize) -> Expr {
 /// `a or b or c` is one node with three values, as in CPython.
 fn bool_op(op: BoolOp, left: Expr, right: Expr, l: usize, r: usize) -> Expr {
     let values = match left.kind {
-        ExprKind::BoolOp { op: inner, mut values } if inner == op && left.span.start as usize == l => {
+        ExprKind::BoolOp {
+            op: inner,
+            mut values,
+        } if inner == op && left.span.start as usize == l => {
             values.push(right);
             values
         }
@@ -489,12 +648,15 @@ fn subscript_index(index: Expr) -> Expr {
     }
 }
 
-/// The inside of `( … )`: a tuple or generator takes the parentheses into
-/// its span; a lone starred expression is not allowed.
+/// The inside of `( … )`: a tuple, generator or yield takes the
+/// parentheses into its span; a lone starred expression is not allowed.
 fn parenthesized(mut e: Expr, l: usize, r: usize) -> Fallible<Expr> {
     match &e.kind {
         ExprKind::Starred(_) => fail("cannot use starred expression here", e.span),
-        ExprKind::Tuple(_) | ExprKind::Comprehension(_) => {
+        ExprKind::Tuple(_)
+        | ExprKind::Comprehension(_)
+        | ExprKind::Yield(_)
+        | ExprKind::YieldFrom(_) => {
             e.span = Span::new(l, r);
             Ok(e)
         }
@@ -511,7 +673,10 @@ fn comprehension(
     r: usize,
 ) -> Fallible<Expr> {
     if let ExprKind::Starred(_) = element.kind {
-        return fail("iterable unpacking cannot be used in comprehension", element.span);
+        return fail(
+            "iterable unpacking cannot be used in comprehension",
+            element.span,
+        );
     }
     let span = Span::new(l, r);
     Ok(Expr {
@@ -527,7 +692,12 @@ fn comprehension(
     })
 }
 
-fn comprehension_for(is_async: bool, target: Expr, iter: Expr, conditions: Vec<Expr>) -> Fallible<ComprehensionFor> {
+fn comprehension_for(
+    is_async: bool,
+    target: Expr,
+    iter: Expr,
+    conditions: Vec<Expr>,
+) -> Fallible<ComprehensionFor> {
     check_store(&target)?;
     Ok(ComprehensionFor {
         is_async,
@@ -540,7 +710,10 @@ fn comprehension_for(is_async: bool, target: Expr, iter: Expr, conditions: Vec<E
 fn named_expr(target: Expr, value: Expr, l: usize, r: usize) -> Fallible<Expr> {
     if !matches!(target.kind, ExprKind::Name { .. }) {
         return fail(
-            format!("cannot use assignment expressions with {}", expr_name(&target)),
+            format!(
+                "cannot use assignment expressions with {}",
+                expr_name(&target)
+            ),
             target.span,
         );
     }
@@ -556,7 +729,13 @@ fn named_expr(target: Expr, value: Expr, l: usize, r: usize) -> Fallible<Expr> {
 
 /// Adjacent string literals: one constant, or one f-string if any piece is
 /// an f-string.
-fn strings(source: &str, pieces: Vec<(StrLit, Span)>, l: usize, r: usize) -> Fallible<Expr> {
+fn strings(
+    source: &str,
+    deferred: &mut Vec<Deferred>,
+    pieces: Vec<(StrLit, Span)>,
+    l: usize,
+    r: usize,
+) -> Fallible<Expr> {
     let span = Span::new(l, r);
     if pieces.iter().all(|(s, _)| matches!(s, StrLit::Plain(_))) {
         let mut text = String::new();
@@ -575,7 +754,7 @@ fn strings(source: &str, pieces: Vec<(StrLit, Span)>, l: usize, r: usize) -> Fal
         match piece {
             StrLit::Plain(s) => fstring::push_literal(&mut parts, &s),
             StrLit::Format { body, raw } => {
-                for part in fstring::parse(source, body, raw).map_err(user)? {
+                for part in fstring::parse(source, body, raw, deferred).map_err(user)? {
                     match part {
                         FStringPart::Literal(s) => fstring::push_literal(&mut parts, &s),
                         replacement => parts.push(replacement),
@@ -603,9 +782,10 @@ fn expr_name(e: &Expr) -> &'static str {
         ExprKind::Tuple(_) => "tuple",
         ExprKind::Lambda(_) => "lambda",
         ExprKind::Call { .. } => "function call",
-        ExprKind::BoolOp { .. } | ExprKind::BinOp { .. } | ExprKind::UnaryOp { .. } | ExprKind::Slice { .. } => {
-            "expression"
-        }
+        ExprKind::BoolOp { .. }
+        | ExprKind::BinOp { .. }
+        | ExprKind::UnaryOp { .. }
+        | ExprKind::Slice { .. } => "expression",
         ExprKind::Comprehension(c) => match c.kind {
             ComprehensionKind::Generator => "generator expression",
             ComprehensionKind::List => "list comprehension",
@@ -652,10 +832,23 @@ fn check_store(target: &Expr) -> Fallible<()> {
 /// The compiler's checks on starred targets.
 fn check_starred_targets(deferred: &mut Vec<Deferred>, target: &Expr) {
     match &target.kind {
-        ExprKind::Starred(_) => defer(deferred, "starred assignment target must be in a list or tuple", target.span),
+        ExprKind::Starred(_) => defer(
+            deferred,
+            "starred assignment target must be in a list or tuple",
+            target.span,
+        ),
         ExprKind::Tuple(elements) | ExprKind::List(elements) => {
-            if elements.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count() > 1 {
-                defer(deferred, "multiple starred expressions in assignment", target.span);
+            if elements
+                .iter()
+                .filter(|e| matches!(e.kind, ExprKind::Starred(_)))
+                .count()
+                > 1
+            {
+                defer(
+                    deferred,
+                    "multiple starred expressions in assignment",
+                    target.span,
+                );
             }
             for e in elements {
                 match &e.kind {
@@ -686,7 +879,9 @@ fn starts_with_bitwise_or(e: &Expr) -> bool {
         ExprKind::BoolOp { values, .. } => values.first().is_some_and(starts_with_bitwise_or),
         ExprKind::Compare { left, .. } => starts_with_bitwise_or(left),
         ExprKind::IfExp { body, .. } => starts_with_bitwise_or(body),
-        ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not, ..
+        }
         | ExprKind::Lambda(_)
         | ExprKind::Starred(_)
         | ExprKind::Yield(_)
@@ -702,7 +897,10 @@ fn is_bitwise_or_level(e: &Expr) -> bool {
         e.kind,
         ExprKind::Compare { .. }
             | ExprKind::BoolOp { .. }
-            | ExprKind::UnaryOp { op: UnaryOp::Not, .. }
+            | ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                ..
+            }
             | ExprKind::IfExp { .. }
             | ExprKind::Lambda(_)
             | ExprKind::Starred(_)
@@ -716,7 +914,12 @@ fn expression_statement(deferred: &mut Vec<Deferred>, e: Expr) -> StmtKind {
     StmtKind::Expr(value(deferred, e))
 }
 
-fn assign(deferred: &mut Vec<Deferred>, first: Expr, rest: Vec<Expr>) -> Fallible<StmtKind> {
+fn assign(
+    source: &str,
+    deferred: &mut Vec<Deferred>,
+    first: Expr,
+    rest: Vec<Expr>,
+) -> Fallible<StmtKind> {
     let mut targets = vec![first];
     targets.extend(rest);
     let Some(value_expr) = targets.pop() else {
@@ -724,12 +927,18 @@ fn assign(deferred: &mut Vec<Deferred>, first: Expr, rest: Vec<Expr>) -> Fallibl
     };
     let single = targets.len() == 1;
     for target in &targets {
-        if matches!(target.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
+        let parenthesized = source
+            .get(target.span.range())
+            .is_some_and(|t| t.starts_with('('));
+        if matches!(target.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) && !parenthesized {
             return fail("assignment to yield expression not possible", target.span);
         }
         if let Some(bad) = invalid_target(target, false) {
             // `f() = 1` right before the value reads as a mistaken `==`.
-            if single && bad.span.end == target.span.end && is_bitwise_or_level(bad) && starts_with_bitwise_or(&value_expr)
+            if single
+                && bad.span.end == target.span.end
+                && is_bitwise_or_level(bad)
+                && starts_with_bitwise_or(&value_expr)
             {
                 return fail(
                     format!(
@@ -749,13 +958,21 @@ fn assign(deferred: &mut Vec<Deferred>, first: Expr, rest: Vec<Expr>) -> Fallibl
     })
 }
 
-fn aug_assign(deferred: &mut Vec<Deferred>, target: Expr, op: BinOp, v: Expr) -> Fallible<StmtKind> {
+fn aug_assign(
+    deferred: &mut Vec<Deferred>,
+    target: Expr,
+    op: BinOp,
+    v: Expr,
+) -> Fallible<StmtKind> {
     if !matches!(
         target.kind,
         ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
     ) {
         return fail(
-            format!("'{}' is an illegal expression for augmented assignment", expr_name(&target)),
+            format!(
+                "'{}' is an illegal expression for augmented assignment",
+                expr_name(&target)
+            ),
             target.span,
         );
     }
@@ -766,17 +983,29 @@ fn aug_assign(deferred: &mut Vec<Deferred>, target: Expr, op: BinOp, v: Expr) ->
     })
 }
 
-fn ann_assign(deferred: &mut Vec<Deferred>, target: Expr, annotation: Expr, v: Option<Expr>) -> Fallible<StmtKind> {
+fn ann_assign(
+    deferred: &mut Vec<Deferred>,
+    target: Expr,
+    annotation: Expr,
+    v: Option<Expr>,
+) -> Fallible<StmtKind> {
     match &target.kind {
         ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {}
         ExprKind::Tuple(elements) | ExprKind::List(elements) => {
-            let what = if let ExprKind::Tuple(_) = target.kind { "tuple" } else { "list" };
+            let what = if let ExprKind::Tuple(_) = target.kind {
+                "tuple"
+            } else {
+                "list"
+            };
             // Without parentheses CPython points at the first element.
             let at = match elements.first() {
                 Some(first) if first.span.start == target.span.start => first.span,
                 _ => target.span,
             };
-            return fail(format!("only single target (not {what}) can be annotated"), at);
+            return fail(
+                format!("only single target (not {what}) can be annotated"),
+                at,
+            );
         }
         _ => return fail("illegal target for annotation", target.span),
     }
@@ -849,7 +1078,7 @@ fn except_handler(kind: Option<(Expr, Option<Name>)>, body: Vec<Stmt>, l: usize)
 // ---------------------------------------------------------------- imports
 
 /// What follows `from m import`.
-pub enum ImportNames {
+enum ImportNames {
     Star(Span),
     Names(Vec<Alias>),
     TrailingComma(Span),
@@ -870,14 +1099,17 @@ fn import_from(module: String, names: ImportNames) -> Fallible<StmtKind> {
             names,
         }),
         ImportNames::Star(span) => fail("star imports are not supported by pyl", span),
-        ImportNames::TrailingComma(span) => fail("trailing comma not allowed without surrounding parentheses", span),
+        ImportNames::TrailingComma(span) => fail(
+            "trailing comma not allowed without surrounding parentheses",
+            span,
+        ),
     }
 }
 
 // ---------------------------------------------------------------- functions and classes
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ParamKind {
+enum ParamKind {
     Plain,
     /// `*args`, or a bare `*` when unnamed.
     Star,
@@ -887,7 +1119,7 @@ pub enum ParamKind {
 }
 
 /// One entry of a parameter list as written, before its order is checked.
-pub struct ParamItem {
+struct ParamItem {
     kind: ParamKind,
     name: Option<Name>,
     annotation: Option<Expr>,
@@ -914,7 +1146,12 @@ impl ParamItem {
     }
 
     /// `*`, `*args` or `*args: annotation`.
-    fn star(named: Option<(Name, Option<Expr>)>, default: Option<Expr>, l: usize, r: usize) -> ParamItem {
+    fn star(
+        named: Option<(Name, Option<Expr>)>,
+        default: Option<Expr>,
+        l: usize,
+        r: usize,
+    ) -> ParamItem {
         let (name, annotation) = named.map_or((None, None), |(n, a)| (Some(n), a));
         ParamItem::new(ParamKind::Star, name, annotation, default, l, r)
     }
@@ -946,7 +1183,10 @@ fn parameters(deferred: &mut Vec<Deferred>, items: Vec<ParamItem>) -> Fallible<P
             if !names.insert(name.clone()) {
                 deferred.push(Deferred {
                     from_symbol_table: true,
-                    error: SyntaxError::new(format!("duplicate argument '{name}' in function definition"), item.span),
+                    error: SyntaxError::new(
+                        format!("duplicate argument '{name}' in function definition"),
+                        item.span,
+                    ),
                 });
             }
         }
@@ -969,7 +1209,10 @@ fn parameters(deferred: &mut Vec<Deferred>, items: Vec<ParamItem>) -> Fallible<P
                     return fail("* argument may appear only once", item.span);
                 }
                 if let Some(default) = &item.default {
-                    return fail("var-positional argument cannot have default value", default.span);
+                    return fail(
+                        "var-positional argument cannot have default value",
+                        default.span,
+                    );
                 }
                 star = Some(item.span);
                 if item.name.is_some() {
@@ -978,7 +1221,10 @@ fn parameters(deferred: &mut Vec<Deferred>, items: Vec<ParamItem>) -> Fallible<P
             }
             ParamKind::DoubleStar => {
                 if let Some(default) = &item.default {
-                    return fail("var-keyword argument cannot have default value", default.span);
+                    return fail(
+                        "var-keyword argument cannot have default value",
+                        default.span,
+                    );
                 }
                 kwarg_seen = true;
                 params.kwarg = Some(item.into_param());
@@ -996,7 +1242,10 @@ fn parameters(deferred: &mut Vec<Deferred>, items: Vec<ParamItem>) -> Fallible<P
     }
     if let Some(span) = star {
         if params.vararg.is_none() && params.kwonly.is_empty() {
-            return fail("named arguments must follow bare *", Span::new(span.start as usize, span.start as usize + 1));
+            return fail(
+                "named arguments must follow bare *",
+                Span::new(span.start as usize, span.start as usize + 1),
+            );
         }
     }
     Ok(params)
@@ -1031,7 +1280,13 @@ fn function_def(
     })
 }
 
-fn lambda(deferred: &mut Vec<Deferred>, params: Vec<ParamItem>, body: Expr, l: usize, r: usize) -> Fallible<Expr> {
+fn lambda(
+    deferred: &mut Vec<Deferred>,
+    params: Vec<ParamItem>,
+    body: Expr,
+    l: usize,
+    r: usize,
+) -> Fallible<Expr> {
     let params = parameters(deferred, params)?;
     let span = Span::new(l, r);
     let body_span = body.span;
@@ -1094,7 +1349,7 @@ fn decorate(decorators: Vec<Expr>, mut def: Stmt) -> Stmt {
 // ---------------------------------------------------------------- calls
 
 /// One argument of a call as written, before its order is checked.
-pub enum ArgItem {
+enum ArgItem {
     Positional(Expr),
     /// `f(x for x in y)`: allowed only as the sole argument.
     BareGenerator(Expr),
@@ -1102,11 +1357,30 @@ pub enum ArgItem {
     DoubleStar(Expr),
 }
 
-fn generator_arg(element: Expr, generators: Vec<ComprehensionFor>, l: usize, r: usize) -> Fallible<ArgItem> {
-    comprehension(ComprehensionKind::Generator, element, None, generators, l, r).map(ArgItem::BareGenerator)
+fn generator_arg(
+    element: Expr,
+    generators: Vec<ComprehensionFor>,
+    l: usize,
+    r: usize,
+) -> Fallible<ArgItem> {
+    comprehension(
+        ComprehensionKind::Generator,
+        element,
+        None,
+        generators,
+        l,
+        r,
+    )
+    .map(ArgItem::BareGenerator)
 }
 
-fn call(deferred: &mut Vec<Deferred>, func: Expr, args: (Vec<ArgItem>, bool), l: usize, r: usize) -> Fallible<Expr> {
+fn call(
+    deferred: &mut Vec<Deferred>,
+    func: Expr,
+    args: (Vec<ArgItem>, bool),
+    l: usize,
+    r: usize,
+) -> Fallible<Expr> {
     let args = arguments(deferred, args)?;
     Ok(expr(
         ExprKind::Call {
@@ -1119,7 +1393,10 @@ fn call(deferred: &mut Vec<Deferred>, func: Expr, args: (Vec<ArgItem>, bool), l:
 }
 
 /// Checks argument order with CPython's messages and builds the [`Arg`]s.
-fn arguments(deferred: &mut Vec<Deferred>, (items, trailing_comma): (Vec<ArgItem>, bool)) -> Fallible<Vec<Arg>> {
+fn arguments(
+    deferred: &mut Vec<Deferred>,
+    (items, trailing_comma): (Vec<ArgItem>, bool),
+) -> Fallible<Vec<Arg>> {
     let count = items.len();
     let mut args = Vec::with_capacity(count);
     let mut keyword_seen = false;

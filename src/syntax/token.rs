@@ -1,12 +1,13 @@
 //! The tokens of pyl source text, as a `logos` lexer definition.
 //!
 //! Takes source text; gives raw tokens (keywords, names, literals,
-//! operators, and `LineBreak` for each physical line end), skipping
-//! horizontal whitespace, comments and backslash line continuations.
-//! Literal scanning that a regular expression cannot express (numbers with
-//! CPython's exact errors, strings with every prefix and quote form) is done
-//! by callbacks in [`super::lexer`]. The layout pass turns `LineBreak`s into
-//! the `Newline`/`Indent`/`Dedent` tokens, which have no pattern here.
+//! operators, `LineBreak` for each physical line end and `Continuation` for
+//! a backslash continuation), skipping horizontal whitespace and comments.
+//! What a small regular expression cannot say is done by callbacks in
+//! [`super::lexer`]: names with Unicode letters and keywords, numbers with
+//! CPython's exact errors, strings with every prefix and quote form. The
+//! layout pass turns `LineBreak`s into the `Newline`/`Indent`/`Dedent`
+//! tokens, which have no pattern here.
 
 use std::rc::Rc;
 
@@ -14,7 +15,7 @@ use logos::Logos;
 use num_bigint::BigInt;
 
 use super::ast::Name;
-use super::lexer::{lex_number, lex_string, LexError};
+use super::lexer::{lex_number, lex_string, lex_word, LexError};
 use super::span::Span;
 
 /// A numeric literal's value.
@@ -38,11 +39,14 @@ pub enum StrLit {
     },
 }
 
+/// A token of pyl source. Spans travel beside tokens, as `(start, token, end)`.
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error(LexError, LexError::unrecognized))]
+// The extras hold where the lexed text starts in the whole source, so that
+// an f-string's body span is absolute.
 #[logos(extras = usize)]
 #[logos(skip r"[ \t\x0C]+")]
-#[logos(skip r"#[^\r\n]*")]
+#[logos(skip(r"#[^\r\n]*", allow_greedy = true))]
 pub enum Token {
     // ---- produced by the layout pass, never by logos ----
     /// The end of a logical line.
@@ -68,83 +72,53 @@ pub enum Token {
     /// the parser reports `invalid syntax` on it unless it fails earlier.
     Unknown,
 
-    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*", |lex| Name::from(lex.slice()))]
+    /// Identifier-like text: the callback returns a keyword or a `Name`
+    /// token, never this variant. (One pattern plus a table keeps the
+    /// generated lexer small; Unicode classes in the pattern would make
+    /// it several times larger.)
+    #[regex(r"[a-zA-Z_\x{80}-\x{10FFFF}][a-zA-Z0-9_]*", lex_word)]
+    Word,
     Name(Name),
     #[regex(r"[0-9]|\.[0-9]", lex_number)]
     Number(Number),
     #[regex(r#"([rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?['"]"#, lex_string)]
     Str(StrLit),
 
-    // Keywords.
-    #[token("False")]
+    // Keywords (see [`Token::keyword`]).
     False,
-    #[token("None")]
     None,
-    #[token("True")]
     True,
-    #[token("and")]
     And,
-    #[token("as")]
     As,
-    #[token("assert")]
     Assert,
-    #[token("async")]
     Async,
-    #[token("await")]
     Await,
-    #[token("break")]
     Break,
-    #[token("class")]
     Class,
-    #[token("continue")]
     Continue,
-    #[token("def")]
     Def,
-    #[token("del")]
     Del,
-    #[token("elif")]
     Elif,
-    #[token("else")]
     Else,
-    #[token("except")]
     Except,
-    #[token("finally")]
     Finally,
-    #[token("for")]
     For,
-    #[token("from")]
     From,
-    #[token("global")]
     Global,
-    #[token("if")]
     If,
-    #[token("import")]
     Import,
-    #[token("in")]
     In,
-    #[token("is")]
     Is,
-    #[token("lambda")]
     Lambda,
-    #[token("nonlocal")]
     Nonlocal,
-    #[token("not")]
     Not,
-    #[token("or")]
     Or,
-    #[token("pass")]
     Pass,
-    #[token("raise")]
     Raise,
-    #[token("return")]
     Return,
-    #[token("try")]
     Try,
-    #[token("while")]
     While,
-    #[token("with")]
     With,
-    #[token("yield")]
     Yield,
 
     // Operators and delimiters.
@@ -245,6 +219,48 @@ pub enum Token {
 }
 
 impl Token {
+    /// The keyword spelled `text`, if it is one.
+    pub fn keyword(text: &str) -> Option<Token> {
+        Some(match text {
+            "False" => Token::False,
+            "None" => Token::None,
+            "True" => Token::True,
+            "and" => Token::And,
+            "as" => Token::As,
+            "assert" => Token::Assert,
+            "async" => Token::Async,
+            "await" => Token::Await,
+            "break" => Token::Break,
+            "class" => Token::Class,
+            "continue" => Token::Continue,
+            "def" => Token::Def,
+            "del" => Token::Del,
+            "elif" => Token::Elif,
+            "else" => Token::Else,
+            "except" => Token::Except,
+            "finally" => Token::Finally,
+            "for" => Token::For,
+            "from" => Token::From,
+            "global" => Token::Global,
+            "if" => Token::If,
+            "import" => Token::Import,
+            "in" => Token::In,
+            "is" => Token::Is,
+            "lambda" => Token::Lambda,
+            "nonlocal" => Token::Nonlocal,
+            "not" => Token::Not,
+            "or" => Token::Or,
+            "pass" => Token::Pass,
+            "raise" => Token::Raise,
+            "return" => Token::Return,
+            "try" => Token::Try,
+            "while" => Token::While,
+            "with" => Token::With,
+            "yield" => Token::Yield,
+            _ => return None,
+        })
+    }
+
     /// The bracket character this token opens, if it does.
     pub fn opening_bracket(&self) -> Option<char> {
         match self {

@@ -29,9 +29,15 @@ pub fn check_count(
             _ => format!("{name} expected {min} arguments, got {given}"),
         }
     } else if given < min {
-        format!("{name} expected at least {min} argument{}, got {given}", plural(min))
+        format!(
+            "{name} expected at least {min} argument{}, got {given}",
+            plural(min)
+        )
     } else {
-        format!("{name} expected at most {max} argument{}, got {given}", plural(max))
+        format!(
+            "{name} expected at most {max} argument{}, got {given}",
+            plural(max)
+        )
     };
     Err(interp.type_error(message))
 }
@@ -64,7 +70,10 @@ pub fn keyword<'a>(
             )));
         }
     }
-    Ok(kwargs.iter().find(|(key, _)| &**key == name).map(|(_, v)| v))
+    Ok(kwargs
+        .iter()
+        .find(|(key, _)| &**key == name)
+        .map(|(_, v)| v))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -205,16 +205,15 @@ fn print(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         };
         *slot = Some(value);
     }
-    let text_option = |interp: &Interp, name: &str, value: Option<&Value>, default: &str| {
-        match value {
+    let text_option =
+        |interp: &Interp, name: &str, value: Option<&Value>, default: &str| match value {
             None | Some(Value::None) => Ok(default.to_string()),
             Some(Value::Str(text)) => Ok(text.as_str().to_string()),
             Some(other) => Err(interp.type_error(format!(
                 "{name} must be None or a string, not {}",
                 interp.type_name(other)
             ))),
-        }
-    };
+        };
     let sep = text_option(interp, "sep", sep, " ")?;
     let end = text_option(interp, "end", end, "\n")?;
     let file = file.filter(|f| !f.is_none());
@@ -265,12 +264,9 @@ fn input(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
     match std::io::stdin().read_line(&mut line) {
         Ok(0) => Err(interp.error(ExcType::EOFError, "EOF when reading a line")),
         Ok(_) => {
-            // stdin is read in universal-newlines mode, as CPython reads it.
+            // Only the `\n` goes: CPython keeps a `\r` before it.
             if line.ends_with('\n') {
                 line.pop();
-                if line.ends_with('\r') {
-                    line.pop();
-                }
             }
             Ok(Value::str(line))
         }
@@ -415,16 +411,14 @@ fn min_max(
             "key" => key = Some(value),
             "default" => default = Some(value),
             _ => {
-                return Err(interp.type_error(format!(
-                    "'{k}' is an invalid keyword argument for {name}()"
-                )))
+                return Err(
+                    interp.type_error(format!("'{k}' is an invalid keyword argument for {name}()"))
+                )
             }
         }
     }
     if args.is_empty() {
-        return Err(interp.type_error(format!(
-            "{name} expected at least 1 argument, got 0"
-        )));
+        return Err(interp.type_error(format!("{name} expected at least 1 argument, got 0")));
     }
     if args.len() > 1 && default.is_some() {
         return Err(interp.type_error(format!(
@@ -489,10 +483,7 @@ fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 
 fn sorted(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let [iterable] = args else {
-        return Err(interp.type_error(format!(
-            "sorted expected 1 argument, got {}",
-            args.len()
-        )));
+        return Err(interp.type_error(format!("sorted expected 1 argument, got {}", args.len())));
     };
     let mut items = interp.collect(iterable)?;
     let (key, reverse) = sort_options(interp, kwargs)?;
@@ -520,9 +511,10 @@ pub fn sort_options(interp: &mut Interp, kwargs: &Kwargs) -> PyResult<(Option<Va
 }
 
 /// Sorts `items` stably by `key(item) < key(other)`, as `list.sort` does:
-/// keys are computed first (once each, in order), `reverse` keeps equal
-/// items in their original order, and an error from a key function or a
-/// comparison leaves `items` unchanged.
+/// keys are computed first (once each, in order), and `reverse` keeps equal
+/// items in their original order. An error from a key function leaves
+/// `items` unchanged; one from a comparison leaves them in the partial
+/// order the sort had reached, as CPython's list does.
 pub fn sort_values(
     interp: &mut Interp,
     items: &mut Vec<Value>,
@@ -542,9 +534,11 @@ pub fn sort_values(
     if reverse {
         order.reverse();
     }
-    if !sort_natively(&keys, &mut order) {
-        timsort(&mut order, &mut |a, b| interp.lt(&keys[a], &keys[b]))?;
-    }
+    let result = if sort_natively(&keys, &mut order) {
+        Ok(())
+    } else {
+        timsort(&mut order, &mut |a, b| interp.lt(&keys[a], &keys[b]))
+    };
     if reverse {
         order.reverse();
     }
@@ -554,12 +548,13 @@ pub fn sort_values(
             .iter()
             .filter_map(|&i| slots.get_mut(i).and_then(Option::take)),
     );
-    Ok(())
+    result
 }
 
-/// Sorts keys that are all machine ints or all strings with Rust's stable
-/// sort: the same result as the general path (both are stable sorts under
-/// a total order) without a call per comparison. `false` for other keys.
+/// Sorts keys that are all machine ints, all strings or all floats without
+/// a call into the interpreter per comparison, with the same result as the
+/// general path (ints and strings: any stable sort under a total order
+/// agrees). `false` for other keys.
 fn sort_natively(keys: &[Value], order: &mut [usize]) -> bool {
     if keys.iter().all(|k| matches!(k, Value::Int(_))) {
         let int = |i: usize| match &keys[i] {
@@ -572,6 +567,14 @@ fn sort_natively(keys: &[Value], order: &mut [usize]) -> bool {
         let text = |i: usize| keys[i].as_str().unwrap_or("");
         order.sort_by(|&a, &b| text(a).cmp(text(b)));
         true
+    } else if keys.iter().all(|k| matches!(k, Value::Float(_))) {
+        // NaN makes `<` on floats no total order, which Rust's sort may
+        // reject; timsort with a native comparison does what CPython does.
+        let float = |i: usize| match &keys[i] {
+            Value::Float(f) => *f,
+            _ => 0.0,
+        };
+        timsort(order, &mut |a, b| Ok(float(a) < float(b))).is_ok()
     } else {
         false
     }
@@ -702,22 +705,31 @@ fn merge_at(
     let slice = &mut v[start..start + left_len + right_len];
     let left: Vec<usize> = slice[..left_len].to_vec();
     let (mut l, mut r, mut out) = (0, left_len, 0);
+    let mut result = Ok(());
     while l < left.len() && r < slice.len() {
         // Take from the right run only when strictly less: stability.
-        if lt(slice[r], left[l])? {
-            slice[out] = slice[r];
-            r += 1;
-        } else {
-            slice[out] = left[l];
-            l += 1;
+        match lt(slice[r], left[l]) {
+            Ok(true) => {
+                slice[out] = slice[r];
+                r += 1;
+            }
+            Ok(false) => {
+                slice[out] = left[l];
+                l += 1;
+            }
+            Err(err) => {
+                result = Err(err);
+                break;
+            }
         }
         out += 1;
     }
+    // Also after an error, so that `v` stays a permutation.
     for &rest in &left[l..] {
         slice[out] = rest;
         out += 1;
     }
-    Ok(())
+    result
 }
 
 fn any(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -766,8 +778,10 @@ fn instance_check(
             }
             Ok(false)
         }
-        _ => Err(interp
-            .type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+        _ => {
+            Err(interp
+                .type_error("isinstance() arg 2 must be a type, a tuple of types, or a union"))
+        }
     }
 }
 
@@ -796,8 +810,10 @@ fn subclass_check(
             }
             Ok(false)
         }
-        _ => Err(interp
-            .type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+        _ => {
+            Err(interp
+                .type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"))
+        }
     }
 }
 
@@ -861,6 +877,22 @@ fn iter(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
 
 fn next(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "next", args, kwargs, 1, 2)?;
+    if let (Value::Generator(generator), None) = (&args[0], args.get(1)) {
+        if generator.kind != crate::runtime::generator::GeneratorKind::Generator {
+            return Err(interp.type_error(format!(
+                "'{}' object is not an iterator",
+                interp.type_name(&args[0])
+            )));
+        }
+        // An exhausted generator's return value travels in StopIteration.
+        return match generator.resume(interp, crate::eval::frame::Resume::Send(Value::None))? {
+            crate::eval::frame::GenStep::Yielded(value) => Ok(value),
+            crate::eval::frame::GenStep::Returned(value) => {
+                let args = if value.is_none() { vec![] } else { vec![value] };
+                Err(interp.new_exception(ExcType::StopIteration, args))
+            }
+        };
+    }
     match (interp.next(&args[0])?, args.get(1)) {
         (Some(item), _) => Ok(item),
         (None, Some(default)) => Ok(default.clone()),
@@ -939,9 +971,8 @@ fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             .iter()
             .all(|v| is_int(v) || matches!(v, Value::Float(_)));
         if numbers {
-            return Err(interp.type_error(
-                "pow() 3rd argument not allowed unless all arguments are integers",
-            ));
+            return Err(interp
+                .type_error("pow() 3rd argument not allowed unless all arguments are integers"));
         }
         if let Some(method) = interp.lookup_special(base, "__pow__") {
             let result = interp.call_bound(&method, base, &[exp.clone(), modulus.clone()], &[])?;
@@ -1143,10 +1174,7 @@ fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
             if let Value::Instance(instance) = value {
                 add(&instance.attributes);
             }
-            interp
-                .class_of(value)
-                .mro()
-                .for_each(|c| add(&c.namespace));
+            interp.class_of(value).mro().for_each(|c| add(&c.namespace));
         }
     }
     names.sort();
@@ -1156,7 +1184,15 @@ fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
 
 fn enumerate_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let rest = args.get(1..).unwrap_or_default();
-    let [iterable, start] = bind(interp, "enumerate", rest, kwargs, ["iterable", "start"], 0, 0)?;
+    let [iterable, start] = bind(
+        interp,
+        "enumerate",
+        rest,
+        kwargs,
+        ["iterable", "start"],
+        0,
+        0,
+    )?;
     let Some(iterable) = iterable else {
         return Err(interp.type_error("enumerate() missing required argument 'iterable'"));
     };
@@ -1173,9 +1209,9 @@ fn zip_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     let mut strict = false;
     for (key, value) in kwargs {
         if &**key != "strict" {
-            return Err(interp.type_error(format!(
-                "'{key}' is an invalid keyword argument for zip()"
-            )));
+            return Err(
+                interp.type_error(format!("'{key}' is an invalid keyword argument for zip()"))
+            );
         }
         strict = interp.truthy(value)?;
     }
@@ -1220,8 +1256,12 @@ fn filter_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<
 
 fn reversed_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let rest = args.get(1..).unwrap_or_default();
-    check_count(interp, "reversed", rest, kwargs, 1, 1)?;
-    let sequence = &rest[0];
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("reversed() takes no keyword arguments"));
+    }
+    let [sequence] = rest else {
+        return Err(interp.type_error(format!("reversed expected 1 argument, got {}", rest.len())));
+    };
     let not_reversible = |interp: &Interp| {
         interp.type_error(format!(
             "'{}' object is not reversible",
@@ -1238,7 +1278,10 @@ fn reversed_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResul
             ))
         }
         Value::Tuple(items) => {
-            return Ok(iterators::sequence_reverse_iter(sequence.clone(), items.len()))
+            return Ok(iterators::sequence_reverse_iter(
+                sequence.clone(),
+                items.len(),
+            ))
         }
         Value::Str(text) => {
             return Ok(iterators::sequence_reverse_iter(

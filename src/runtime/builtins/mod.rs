@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::interp::Interp;
-use super::object::{BuiltinFunction, Class, NativeFn, Namespace};
+use super::object::{BuiltinFunction, Class, Namespace, NativeFn};
 use super::value::Value;
 
 pub mod args;
@@ -42,6 +42,9 @@ pub fn install(interp: &mut Interp) {
         &types.slice,
     ];
     let mut ns = interp.builtins.namespace.borrow_mut();
+    ns.insert("NotImplemented".into(), Value::NotImplemented);
+    ns.insert("Ellipsis".into(), Value::Ellipsis);
+    ns.insert("__name__".into(), Value::str("builtins"));
     for class in named_types {
         ns.insert(class.name.clone(), Value::Type(class.clone()));
     }

@@ -77,9 +77,7 @@ pub(super) fn check_args(
     max: usize,
 ) -> PyResult<()> {
     if !kwargs.is_empty() {
-        return Err(interp.type_error(format!(
-            "{class}.{method}() takes no keyword arguments"
-        )));
+        return Err(interp.type_error(format!("{class}.{method}() takes no keyword arguments")));
     }
     let name = if min == max && max <= 1 {
         format!("{class}.{method}")
@@ -116,6 +114,18 @@ pub fn item_index(interp: &mut Interp, index: &Value) -> PyResult<Option<i64>> {
             interp.to_index(index).map(Some)
         }
         _ => Ok(None),
+    }
+}
+
+/// An integer argument converted as CPython's `Py_ssize_t` parameters
+/// are: ints too big for it are an OverflowError.
+pub(super) fn ssize_arg(interp: &mut Interp, value: &Value) -> PyResult<i64> {
+    match value {
+        Value::BigInt(_) => Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C ssize_t",
+        )),
+        other => interp.to_index(other),
     }
 }
 
@@ -277,8 +287,13 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
             _ => Value::None,
         });
     }
-    let Some(i) = item_index(interp, index)? else {
-        return Err(indices_type_error(interp, what, index));
+    let i = match (container, index) {
+        // Any int is a valid range index; a huge one is just out of range.
+        (Value::Range(_), Value::BigInt(_)) => i64::MAX,
+        _ => match item_index(interp, index)? {
+            Some(i) => i,
+            None => return Err(indices_type_error(interp, what, index)),
+        },
     };
     let found = match container {
         Value::List(list) => {
@@ -394,7 +409,11 @@ pub fn list_set_item(
 }
 
 /// `del list[index]`, including slices.
-pub fn list_del_item(interp: &mut Interp, list: &RefCell<Vec<Value>>, index: &Value) -> PyResult<()> {
+pub fn list_del_item(
+    interp: &mut Interp,
+    list: &RefCell<Vec<Value>>,
+    index: &Value,
+) -> PyResult<()> {
     if let Value::Slice(slice) = index {
         let bounds = SliceBounds::unpack(interp, slice)?;
         // The removed items are dropped after the borrow ends: dropping
@@ -404,8 +423,8 @@ pub fn list_del_item(interp: &mut Interp, list: &RefCell<Vec<Value>>, index: &Va
             let mut list = list.borrow_mut();
             let (start, stop, step) = bounds.adjust(list.len() as i64);
             if step == 1 {
-                let stop = stop.max(start) as usize;
-                removed = list.drain(start as usize..stop.min(list.len())).collect();
+                let stop = (stop.max(start) as usize).min(list.len());
+                removed = list.drain(start as usize..stop).collect();
             } else {
                 let mut doomed = vec![false; list.len()];
                 for p in slice_positions(start, stop, step) {
@@ -414,10 +433,8 @@ pub fn list_del_item(interp: &mut Interp, list: &RefCell<Vec<Value>>, index: &Va
                     }
                 }
                 let old = std::mem::take(&mut *list);
-                let (gone, kept): (Vec<_>, Vec<_>) = old
-                    .into_iter()
-                    .zip(doomed)
-                    .partition(|(_, doomed)| *doomed);
+                let (gone, kept): (Vec<_>, Vec<_>) =
+                    old.into_iter().zip(doomed).partition(|(_, doomed)| *doomed);
                 *list = kept.into_iter().map(|(v, _)| v).collect();
                 removed = gone.into_iter().map(|(v, _)| v).collect();
             }
@@ -527,7 +544,7 @@ fn list_extend(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 fn list_insert(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let list = list_receiver(interp, args, "insert")?;
     check_args(interp, "list", "insert", args, kwargs, 2, 2)?;
-    let index = interp.to_index(&args[1])?;
+    let index = ssize_arg(interp, &args[1])?;
     let mut list = list.borrow_mut();
     let len = list.len() as i64;
     let at = if index < 0 {
@@ -543,7 +560,7 @@ fn list_pop(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
     let list = list_receiver(interp, args, "pop")?;
     check_args(interp, "list", "pop", args, kwargs, 0, 1)?;
     let index = match args.get(1) {
-        Some(index) => interp.to_index(index)?,
+        Some(index) => ssize_arg(interp, index)?,
         None => -1,
     };
     let mut items = list.borrow_mut();
@@ -668,7 +685,11 @@ fn tuple_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     }
 }
 
-fn tuple_receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<[Value]>> {
+fn tuple_receiver<'a>(
+    interp: &Interp,
+    args: &'a [Value],
+    method: &str,
+) -> PyResult<&'a Rc<[Value]>> {
     match args.first() {
         Some(Value::Tuple(items)) => Ok(items),
         _ => Err(receiver_error(interp, "tuple", method, args)),
@@ -700,7 +721,7 @@ fn range_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     super::args::check_count(interp, "range", args, kwargs, 1, 3)?;
     let mut bounds = Vec::with_capacity(args.len());
     for arg in args {
-        bounds.push(interp.to_index(arg)?);
+        bounds.push(ssize_arg(interp, arg)?);
     }
     let range = match bounds[..] {
         [stop] => Range {
@@ -775,7 +796,7 @@ fn range_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     match target {
         Value::Int(n) => Ok(Value::Int(range_position(&range, *n).is_some() as i64)),
         Value::Bool(b) => Ok(Value::Int(
-            range_position(&range, i64::from(*b)).is_some() as i64,
+            range_position(&range, i64::from(*b)).is_some() as i64
         )),
         Value::BigInt(_) => Ok(Value::Int(0)),
         _ => {
@@ -827,4 +848,28 @@ fn slice_indices_method(
         Value::Int(stop),
         Value::Int(step),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_fit_like_cpython() {
+        let reversed = SliceBounds {
+            start: None,
+            stop: None,
+            step: -1,
+        };
+        assert_eq!(reversed.adjust(5), (4, -1, -1));
+        let wide = SliceBounds {
+            start: Some(-100),
+            stop: Some(100),
+            step: 2,
+        };
+        assert_eq!(wide.adjust(5), (0, 5, 2));
+        assert_eq!(slice_len(4, -1, -1), 5);
+        assert_eq!(slice_len(5, 2, 1), 0);
+        assert_eq!(slice_positions(8, 2, -2).collect::<Vec<_>>(), [8, 6, 4]);
+    }
 }

@@ -38,12 +38,7 @@ impl Interp {
             "random" => random::create(self),
             "time" => time::create(self),
             "sys" => sys::create(self),
-            "asyncio" => {
-                return Err(self.error(
-                    ExcType::NotImplementedError,
-                    "the asyncio module is not implemented in pyl yet",
-                ))
-            }
+            "asyncio" => super::asyncio::create(self)?,
             _ => return self.import_file(name),
         };
         let value = Value::Module(module);
@@ -53,7 +48,10 @@ impl Interp {
 
     fn import_file(&mut self, name: &str) -> PyResult<Value> {
         let not_found = |this: &Self| {
-            let error = this.error(ExcType::ModuleNotFoundError, format!("No module named '{name}'"));
+            let error = this.error(
+                ExcType::ModuleNotFoundError,
+                format!("No module named '{name}'"),
+            );
             Err(error)
         };
         let Some(dir) = self.script_dir.clone() else {
@@ -66,7 +64,9 @@ impl Interp {
         let module = new_module(name);
         let value = Value::Module(module.clone());
         self.modules.insert(name.into(), value.clone());
-        if let Err(error) = crate::run::run_source_in(self, &path.display().to_string(), bytes, module) {
+        if let Err(error) =
+            crate::run::run_source_in(self, &path.display().to_string(), bytes, module)
+        {
             self.modules.shift_remove(name);
             return Err(error);
         }

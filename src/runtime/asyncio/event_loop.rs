@@ -1,0 +1,411 @@
+//! The event loop, in Rust.
+//!
+//! The scheduling rules are CPython 3.11's `BaseEventLoop._run_once`, and
+//! they decide the order in which tasks interleave, which programs print:
+//!
+//! 1. Cancelled timers at the head of the timer heap are dropped (or, when
+//!    more than half of over 100 timers are cancelled, all of them, and the
+//!    heap is rebuilt).
+//! 2. If nothing is ready, the loop waits until the earliest timer is due:
+//!    it sleeps in real time, or, in virtual time, moves the clock there.
+//! 3. Every timer due by now moves, in heap order, to the FIFO ready queue.
+//! 4. Exactly the callbacks that are ready at this point run, in order;
+//!    callbacks they schedule wait for the next iteration.
+//!
+//! The timer heap is keyed by (deadline, scheduling order): timers with
+//! equal deadlines fire in the order they were scheduled. (CPython's heap
+//! compares deadlines alone, but on a real clock two `call_later`s with the
+//! same delay never get exactly equal deadlines, so FIFO is what programs
+//! see; in virtual time the deadlines really are equal.)
+//!
+//! A callback is data ([`Callback`]): a Python call, a task step, a task
+//! wake-up, or one of the loop's own actions — no Python objects are made
+//! to schedule a task.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use super::future::Future;
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::value::Value;
+
+/// What a ready handle does when it runs.
+pub enum Callback {
+    /// `callback(*args)` from `call_soon`/`call_later`/`call_at`, or a
+    /// Python done-callback of a future.
+    Python(Value, Vec<Value>),
+    /// One step of a task, with the exception to throw into it.
+    Step(Rc<Future>, Option<PyErr>),
+    /// A task's wake-up when the future it waits for is done.
+    Wakeup(Rc<Future>, Rc<Future>),
+    /// `sleep`'s timer: finish the future unless it was cancelled.
+    SetResultUnlessCancelled(Rc<Future>, Value),
+    /// `run_until_complete`'s done callback.
+    StopLoop,
+    /// A child of `gather` finished.
+    GatherChildDone(Rc<super::future::Gather>, Rc<Future>),
+}
+
+pub struct Handle {
+    pub callback: RefCell<Option<Callback>>,
+    pub cancelled: Cell<bool>,
+    /// The deadline of a timer handle.
+    pub when: f64,
+    /// Scheduling order, which breaks ties between equal deadlines.
+    sequence: u64,
+    /// Whether the handle sits in the timer heap.
+    pub scheduled: Cell<bool>,
+    pub event_loop: Weak<EventLoop>,
+    self_ref: Weak<Handle>,
+}
+
+impl Handle {
+    fn new(
+        callback: Callback,
+        when: f64,
+        sequence: u64,
+        event_loop: Weak<EventLoop>,
+    ) -> Rc<Handle> {
+        Rc::new_cyclic(|self_ref| Handle {
+            callback: RefCell::new(Some(callback)),
+            cancelled: Cell::new(false),
+            when,
+            sequence,
+            scheduled: Cell::new(sequence > 0),
+            event_loop,
+            self_ref: self_ref.clone(),
+        })
+    }
+
+    pub fn rc(&self) -> Rc<Handle> {
+        self.self_ref
+            .upgrade()
+            .expect("a handle is alive while its method runs")
+    }
+
+    pub fn cancel(&self) {
+        if self.cancelled.get() {
+            return;
+        }
+        self.cancelled.set(true);
+        if self.scheduled.get() {
+            if let Some(event_loop) = self.event_loop.upgrade() {
+                event_loop
+                    .timer_cancelled_count
+                    .set(event_loop.timer_cancelled_count.get() + 1);
+            }
+        }
+        self.callback.borrow_mut().take();
+    }
+}
+
+pub struct EventLoop {
+    ready: RefCell<VecDeque<Rc<Handle>>>,
+    /// A binary heap by deadline, kept with `heapq`'s algorithm.
+    scheduled: RefCell<Vec<Rc<Handle>>>,
+    timer_cancelled_count: Cell<usize>,
+    timer_sequence: Cell<u64>,
+    pub running: Cell<bool>,
+    stopping: Cell<bool>,
+    pub closed: Cell<bool>,
+    pub current_task: RefCell<Option<Rc<Future>>>,
+    /// Every task created on this loop (finished ones are pruned lazily).
+    pub tasks: RefCell<Vec<Weak<Future>>>,
+    pub self_ref: RefCell<Weak<EventLoop>>,
+}
+
+/// Timers closer than this to now are due (CPython's clock resolution).
+const CLOCK_RESOLUTION: f64 = 1e-9;
+const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION: f64 = 0.5;
+const MAXIMUM_SELECT_TIMEOUT: f64 = 24.0 * 3600.0;
+
+impl EventLoop {
+    pub fn new() -> Rc<EventLoop> {
+        let event_loop = Rc::new(EventLoop {
+            ready: RefCell::default(),
+            scheduled: RefCell::default(),
+            timer_cancelled_count: Cell::new(0),
+            timer_sequence: Cell::new(0),
+            running: Cell::new(false),
+            stopping: Cell::new(false),
+            closed: Cell::new(false),
+            current_task: RefCell::new(None),
+            tasks: RefCell::default(),
+            self_ref: RefCell::new(Weak::new()),
+        });
+        *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
+        event_loop
+    }
+
+    pub fn call_soon(&self, callback: Callback) -> Rc<Handle> {
+        let handle = Handle::new(callback, 0.0, 0, self.self_ref.borrow().clone());
+        self.ready.borrow_mut().push_back(handle.clone());
+        handle
+    }
+
+    pub fn call_at(&self, when: f64, callback: Callback) -> Rc<Handle> {
+        self.timer_sequence.set(self.timer_sequence.get() + 1);
+        let handle = Handle::new(
+            callback,
+            when,
+            self.timer_sequence.get(),
+            self.self_ref.borrow().clone(),
+        );
+        heap_push(&mut self.scheduled.borrow_mut(), handle.clone());
+        handle
+    }
+
+    pub fn rc(&self) -> Rc<EventLoop> {
+        self.self_ref
+            .borrow()
+            .upgrade()
+            .expect("a loop is alive while its method runs")
+    }
+
+    pub fn stop(&self) {
+        self.stopping.set(true);
+    }
+
+    pub fn has_pending_work(&self) -> bool {
+        !self.ready.borrow().is_empty() || !self.scheduled.borrow().is_empty()
+    }
+
+    /// The live tasks of this loop, in creation order.
+    pub fn live_tasks(&self) -> Vec<Rc<Future>> {
+        let mut tasks = self.tasks.borrow_mut();
+        tasks.retain(|t| t.upgrade().is_some_and(|t| !t.is_done()));
+        tasks.iter().filter_map(Weak::upgrade).collect()
+    }
+}
+
+impl Interp {
+    /// `loop.run_forever()`: iterations until `stop()`.
+    pub fn run_forever(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
+        if event_loop.closed.get() {
+            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
+        }
+        if event_loop.running.get() {
+            return Err(self.error(ExcType::RuntimeError, "This event loop is already running"));
+        }
+        let runtime = self.asyncio_runtime()?;
+        if runtime.running_loop.borrow().is_some() {
+            return Err(self.error(
+                ExcType::RuntimeError,
+                "Cannot run the event loop while another loop is running",
+            ));
+        }
+        event_loop.running.set(true);
+        *runtime.running_loop.borrow_mut() = Some(event_loop.clone());
+        let result = loop {
+            if let Err(error) = self.run_once(event_loop) {
+                break Err(error);
+            }
+            if event_loop.stopping.get() {
+                break Ok(());
+            }
+        };
+        event_loop.stopping.set(false);
+        event_loop.running.set(false);
+        *runtime.running_loop.borrow_mut() = None;
+        result
+    }
+
+    /// One iteration of the loop (see the module comment).
+    fn run_once(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
+        {
+            let mut scheduled = event_loop.scheduled.borrow_mut();
+            let count = scheduled.len();
+            if count > MIN_SCHEDULED_TIMER_HANDLES
+                && event_loop.timer_cancelled_count.get() as f64 / count as f64
+                    > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+            {
+                scheduled.retain(|h| {
+                    if h.cancelled.get() {
+                        h.scheduled.set(false);
+                    }
+                    !h.cancelled.get()
+                });
+                heapify(&mut scheduled);
+                event_loop.timer_cancelled_count.set(0);
+            } else {
+                while scheduled.first().is_some_and(|h| h.cancelled.get()) {
+                    event_loop
+                        .timer_cancelled_count
+                        .set(event_loop.timer_cancelled_count.get().saturating_sub(1));
+                    if let Some(h) = heap_pop(&mut scheduled) {
+                        h.scheduled.set(false);
+                    }
+                }
+            }
+        }
+        let timeout = if !event_loop.ready.borrow().is_empty() || event_loop.stopping.get() {
+            Some(0.0)
+        } else {
+            event_loop
+                .scheduled
+                .borrow()
+                .first()
+                .map(|h| (h.when - self.clock.monotonic()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
+        };
+        match timeout {
+            Some(timeout) if timeout > 0.0 => {
+                let _ = self.flush_stdout();
+                self.clock.sleep(timeout);
+            }
+            Some(_) => {}
+            // Nothing is ready and no timer can ever fire: CPython would
+            // wait forever.
+            None => return Err(self.deadlock(event_loop)),
+        }
+        let end_time = self.clock.monotonic() + CLOCK_RESOLUTION;
+        {
+            let mut scheduled = event_loop.scheduled.borrow_mut();
+            while scheduled.first().is_some_and(|h| h.when < end_time) {
+                if let Some(handle) = heap_pop(&mut scheduled) {
+                    handle.scheduled.set(false);
+                    event_loop.ready.borrow_mut().push_back(handle);
+                }
+            }
+        }
+        let count = event_loop.ready.borrow().len();
+        for _ in 0..count {
+            let Some(handle) = event_loop.ready.borrow_mut().pop_front() else {
+                break;
+            };
+            if handle.cancelled.get() {
+                continue;
+            }
+            let Some(callback) = handle.callback.borrow_mut().take() else {
+                continue;
+            };
+            self.run_callback(event_loop, callback)?;
+        }
+        Ok(())
+    }
+
+    /// Runs one callback; an exception in a plain callback goes to the
+    /// loop's exception handler and the loop goes on, as in CPython.
+    fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
+        let result = match callback {
+            Callback::Python(function, args) => {
+                let described = self.repr(&function).unwrap_or_default();
+                match self.call(&function, &args, &[]) {
+                    Ok(_) => Ok(()),
+                    Err(error) => {
+                        self.callback_failed(&format!("Exception in callback {described}()"), error)
+                    }
+                }
+            }
+            Callback::Step(task, exception) => self.task_step(&task, exception),
+            Callback::Wakeup(task, future) => self.task_wakeup(&task, &future),
+            Callback::SetResultUnlessCancelled(future, value) => {
+                if !future.is_cancelled() {
+                    future.set_result(self, value)?;
+                }
+                Ok(())
+            }
+            Callback::StopLoop => {
+                event_loop.stop();
+                Ok(())
+            }
+            Callback::GatherChildDone(gather, child) => self.gather_child_done(&gather, &child),
+        };
+        result
+    }
+
+    /// Reports an exception from a callback unless it must stop the loop.
+    pub fn callback_failed(&mut self, message: &str, error: PyErr) -> PyResult<()> {
+        if self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+            || self.is_instance_of(&error, ExcType::SystemExit)
+        {
+            return Err(error);
+        }
+        let _ = self.flush_stdout();
+        eprintln!("{message}");
+        crate::diagnostics::report_exception(self, &error);
+        Ok(())
+    }
+
+    /// The error that ends a loop with nothing left that could ever run.
+    fn deadlock(&mut self, event_loop: &Rc<EventLoop>) -> PyErr {
+        let tasks = event_loop.live_tasks();
+        let mut report = String::from("deadlock: every task is waiting and nothing can wake one");
+        for task in &tasks {
+            report.push_str(&format!("\n  {} is waiting", task.task_name()));
+            if let Some(line) = task.waiting_line() {
+                report.push_str(&format!(" at {line}"));
+            }
+        }
+        let _ = self.flush_stdout();
+        eprintln!("{report}");
+        self.error(
+            ExcType::RuntimeError,
+            "deadlock: no task can make progress (pyl stops where CPython would hang)",
+        )
+    }
+}
+
+// `heapq`'s algorithm on handles ordered by (deadline, sequence).
+
+fn less(a: &Handle, b: &Handle) -> bool {
+    (a.when, a.sequence) < (b.when, b.sequence)
+}
+
+fn heap_push(heap: &mut Vec<Rc<Handle>>, item: Rc<Handle>) {
+    heap.push(item);
+    let last = heap.len() - 1;
+    sift_down(heap, 0, last);
+}
+
+fn heap_pop(heap: &mut Vec<Rc<Handle>>) -> Option<Rc<Handle>> {
+    let last = heap.pop()?;
+    if heap.is_empty() {
+        return Some(last);
+    }
+    let first = std::mem::replace(&mut heap[0], last);
+    sift_up(heap, 0);
+    Some(first)
+}
+
+fn heapify(heap: &mut [Rc<Handle>]) {
+    for i in (0..heap.len() / 2).rev() {
+        sift_up(heap, i);
+    }
+}
+
+/// `heapq._siftdown`: moves the item at `pos` up towards `start`.
+fn sift_down(heap: &mut [Rc<Handle>], start: usize, mut pos: usize) {
+    let item = heap[pos].clone();
+    while pos > start {
+        let parent = (pos - 1) >> 1;
+        if less(&item, &heap[parent]) {
+            heap[pos] = heap[parent].clone();
+            pos = parent;
+            continue;
+        }
+        break;
+    }
+    heap[pos] = item;
+}
+
+/// `heapq._siftup`: moves the smaller child up until a leaf, then sifts down.
+fn sift_up(heap: &mut [Rc<Handle>], mut pos: usize) {
+    let end = heap.len();
+    let start = pos;
+    let item = heap[pos].clone();
+    let mut child = 2 * pos + 1;
+    while child < end {
+        let right = child + 1;
+        if right < end && !less(&heap[child], &heap[right]) {
+            child = right;
+        }
+        heap[pos] = heap[child].clone();
+        pos = child;
+        child = 2 * pos + 1;
+    }
+    heap[pos] = item;
+    sift_down(heap, start, pos);
+}

@@ -1,0 +1,854 @@
+//! Futures and tasks, as CPython 3.11's `futures.py` and `tasks.py`.
+//!
+//! A [`Future`] is one struct for both: a task is a future with
+//! [`TaskState`] (its coroutine, name and cancellation bookkeeping). Done
+//! callbacks are scheduled with `call_soon` when the future finishes; a
+//! task's step sends into (or throws into) its coroutine and reacts to what
+//! it yields exactly as `Task.__step` does.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use super::event_loop::{Callback, EventLoop, Handle};
+use crate::eval::frame::{GenStep, Resume};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Cancelled,
+    Finished,
+}
+
+/// What runs when a future is done.
+pub enum DoneCallback {
+    Python(Value),
+    Wakeup(Rc<Future>),
+    StopLoop,
+    Gather(Rc<Gather>),
+}
+
+pub struct TaskState {
+    pub coro: Value,
+    pub name: RefCell<Name>,
+    must_cancel: Cell<bool>,
+    num_cancels_requested: Cell<u32>,
+    fut_waiter: RefCell<Option<Rc<Future>>>,
+}
+
+pub struct Future {
+    pub event_loop: Rc<EventLoop>,
+    state: Cell<State>,
+    result: RefCell<Option<Value>>,
+    exception: RefCell<Option<PyErr>>,
+    callbacks: RefCell<Vec<DoneCallback>>,
+    cancel_message: RefCell<Option<Value>>,
+    cancelled_exc: RefCell<Option<PyErr>>,
+    /// Set when an exception was stored and nobody has looked at it.
+    log_traceback: Cell<bool>,
+    /// `_asyncio_future_blocking`: set while the future is yielded to a task.
+    blocking: Cell<bool>,
+    pub task: Option<TaskState>,
+    /// For the future `gather` returns: its children, which `cancel` cancels.
+    gather_children: Option<Vec<Rc<Future>>>,
+    cancel_requested: Cell<bool>,
+    self_ref: Weak<Future>,
+}
+
+impl NativeObject for Future {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(if self.task.is_some() {
+            "Task"
+        } else {
+            "Future"
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Future {
+    pub fn new(
+        event_loop: Rc<EventLoop>,
+        task: Option<TaskState>,
+        gather_children: Option<Vec<Rc<Future>>>,
+    ) -> Rc<Future> {
+        Rc::new_cyclic(|self_ref| Future {
+            event_loop,
+            state: Cell::new(State::Pending),
+            result: RefCell::new(None),
+            exception: RefCell::new(None),
+            callbacks: RefCell::new(Vec::new()),
+            cancel_message: RefCell::new(None),
+            cancelled_exc: RefCell::new(None),
+            log_traceback: Cell::new(false),
+            blocking: Cell::new(false),
+            task,
+            gather_children,
+            cancel_requested: Cell::new(false),
+            self_ref: self_ref.clone(),
+        })
+    }
+
+    pub fn rc(&self) -> Rc<Future> {
+        self.self_ref
+            .upgrade()
+            .expect("a future is alive while its method runs")
+    }
+
+    pub fn value(&self) -> Value {
+        Value::Native(self.rc())
+    }
+
+    pub fn state(&self) -> State {
+        self.state.get()
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state.get() != State::Pending
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.state.get() == State::Cancelled
+    }
+
+    pub fn task_name(&self) -> String {
+        self.task
+            .as_ref()
+            .map_or_else(|| "Future".to_string(), |t| t.name.borrow().to_string())
+    }
+
+    /// The source line where a suspended task waits, for the deadlock report.
+    pub fn waiting_line(&self) -> Option<String> {
+        let task = self.task.as_ref()?;
+        match &task.coro {
+            Value::Generator(generator) => generator.suspension_point(),
+            _ => None,
+        }
+    }
+
+    fn schedule_callbacks(&self) {
+        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        let me = self.rc();
+        for callback in callbacks {
+            self.event_loop.call_soon(match callback {
+                DoneCallback::Python(function) => Callback::Python(function, vec![me.value()]),
+                DoneCallback::Wakeup(task) => Callback::Wakeup(task, me.clone()),
+                DoneCallback::StopLoop => Callback::StopLoop,
+                DoneCallback::Gather(gather) => Callback::GatherChildDone(gather, me.clone()),
+            });
+        }
+    }
+
+    pub fn add_done_callback(&self, callback: DoneCallback) {
+        if self.is_done() {
+            self.callbacks.borrow_mut().push(callback);
+            self.schedule_callbacks();
+        } else {
+            self.callbacks.borrow_mut().push(callback);
+        }
+    }
+
+    /// Removes the pending callbacks that `matches`; returns how many.
+    pub fn remove_callbacks_where(&self, matches: impl Fn(&DoneCallback) -> bool) -> usize {
+        let mut callbacks = self.callbacks.borrow_mut();
+        let before = callbacks.len();
+        callbacks.retain(|c| !matches(c));
+        before - callbacks.len()
+    }
+
+    pub fn set_result(&self, interp: &Interp, value: Value) -> PyResult<()> {
+        if self.is_done() {
+            return Err(self.invalid_state(interp));
+        }
+        *self.result.borrow_mut() = Some(value);
+        self.state.set(State::Finished);
+        self.schedule_callbacks();
+        Ok(())
+    }
+
+    pub fn set_exception(&self, interp: &Interp, error: PyErr) -> PyResult<()> {
+        if self.is_done() {
+            return Err(self.invalid_state(interp));
+        }
+        if interp.is_instance_of(&error, ExcType::StopIteration) {
+            return Err(interp.type_error(
+                "StopIteration interacts badly with generators and cannot be raised into a Future",
+            ));
+        }
+        *self.exception.borrow_mut() = Some(error);
+        self.state.set(State::Finished);
+        self.schedule_callbacks();
+        self.log_traceback.set(true);
+        Ok(())
+    }
+
+    fn invalid_state(&self, interp: &Interp) -> PyErr {
+        let runtime = interp.asyncio.clone();
+        let message = "invalid state";
+        match runtime {
+            Some(runtime) => runtime.new_error(interp, &runtime.invalid_state_error, message),
+            None => interp.error(ExcType::RuntimeError, message),
+        }
+    }
+
+    /// `Future.cancel(msg)`; a gathering future cancels its children.
+    pub fn cancel_future(&self, message: Option<Value>) -> bool {
+        if let Some(children) = &self.gather_children {
+            if self.is_done() {
+                return false;
+            }
+            let mut cancelled = false;
+            for child in children {
+                if child.cancel(message.clone()) {
+                    cancelled = true;
+                }
+            }
+            if cancelled {
+                self.cancel_requested.set(true);
+            }
+            return cancelled;
+        }
+        self.log_traceback.set(false);
+        if self.is_done() {
+            return false;
+        }
+        self.state.set(State::Cancelled);
+        *self.cancel_message.borrow_mut() = message;
+        self.schedule_callbacks();
+        true
+    }
+
+    /// `cancel(msg)`: a task's or a plain future's.
+    pub fn cancel(&self, message: Option<Value>) -> bool {
+        let Some(task) = &self.task else {
+            return self.cancel_future(message);
+        };
+        self.log_traceback.set(false);
+        if self.is_done() {
+            return false;
+        }
+        task.num_cancels_requested
+            .set(task.num_cancels_requested.get() + 1);
+        let waiter = task.fut_waiter.borrow().clone();
+        if let Some(waiter) = waiter {
+            if waiter.cancel(message.clone()) {
+                return true;
+            }
+        }
+        task.must_cancel.set(true);
+        *self.cancel_message.borrow_mut() = message;
+        true
+    }
+
+    pub fn cancelling(&self) -> u32 {
+        self.task
+            .as_ref()
+            .map_or(0, |t| t.num_cancels_requested.get())
+    }
+
+    pub fn uncancel(&self) -> u32 {
+        let Some(task) = &self.task else { return 0 };
+        let n = task.num_cancels_requested.get().saturating_sub(1);
+        task.num_cancels_requested.set(n);
+        n
+    }
+
+    /// `_make_cancelled_error()`.
+    pub fn make_cancelled_error(&self, interp: &Interp) -> PyErr {
+        if let Some(error) = self.cancelled_exc.borrow_mut().take() {
+            return error;
+        }
+        let runtime = interp
+            .asyncio
+            .clone()
+            .expect("futures exist only with the asyncio runtime");
+        let args = self.cancel_message.borrow().clone().into_iter().collect();
+        runtime.instantiate(interp, &runtime.cancelled_error, args)
+    }
+
+    /// `result()`: the value, or the stored exception raised.
+    pub fn result(&self, interp: &Interp) -> PyResult<Value> {
+        match self.state.get() {
+            State::Cancelled => Err(self.make_cancelled_error(interp)),
+            State::Pending => {
+                let runtime = interp.asyncio.clone().expect("asyncio runtime");
+                Err(runtime.new_error(interp, &runtime.invalid_state_error, "Result is not set."))
+            }
+            State::Finished => {
+                self.log_traceback.set(false);
+                if let Some(error) = self.exception.borrow().clone() {
+                    return Err(error);
+                }
+                Ok(self.result.borrow().clone().unwrap_or(Value::None))
+            }
+        }
+    }
+
+    /// `exception()`: the stored exception or `None`.
+    pub fn exception(&self, interp: &Interp) -> PyResult<Value> {
+        match self.state.get() {
+            State::Cancelled => Err(self.make_cancelled_error(interp)),
+            State::Pending => {
+                let runtime = interp.asyncio.clone().expect("asyncio runtime");
+                Err(runtime.new_error(
+                    interp,
+                    &runtime.invalid_state_error,
+                    "Exception is not set.",
+                ))
+            }
+            State::Finished => {
+                self.log_traceback.set(false);
+                Ok(self
+                    .exception
+                    .borrow()
+                    .as_ref()
+                    .map_or(Value::None, PyErr::value))
+            }
+        }
+    }
+
+    /// The stored exception of a finished future, not marking it retrieved.
+    pub fn unretrieved_exception(&self) -> Option<PyErr> {
+        if self.log_traceback.get() {
+            self.exception.borrow().clone()
+        } else {
+            None
+        }
+    }
+}
+
+/// `await future`: yields the future once to the task, then returns its
+/// result (`Future.__await__`).
+pub struct FutureAwait {
+    future: Rc<Future>,
+    yielded: Cell<bool>,
+}
+
+impl FutureAwait {
+    pub fn new(future: Rc<Future>) -> FutureAwait {
+        FutureAwait {
+            future,
+            yielded: Cell::new(false),
+        }
+    }
+}
+
+impl NativeObject for FutureAwait {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("FutureIter")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        if let Resume::Throw(error) = resume {
+            return Err(error);
+        }
+        if !self.yielded.get() && !self.future.is_done() {
+            self.yielded.set(true);
+            self.future.blocking.set(true);
+            return Ok(GenStep::Yielded(self.future.value()));
+        }
+        if !self.future.is_done() {
+            return Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"));
+        }
+        self.future.result(interp).map(GenStep::Returned)
+    }
+}
+
+/// `asyncio.sleep(delay, result)` as a native coroutine: a bare yield for
+/// `delay <= 0`, else one yield of a future that a timer completes.
+pub struct Sleep {
+    delay: f64,
+    result: Value,
+    state: Cell<u8>,
+    waiting: RefCell<Option<(Rc<Future>, Rc<Handle>)>>,
+}
+
+impl Sleep {
+    pub fn new(delay: f64, result: Value) -> Sleep {
+        Sleep {
+            delay,
+            result,
+            state: Cell::new(0),
+            waiting: RefCell::new(None),
+        }
+    }
+}
+
+impl NativeObject for Sleep {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(format!(
+            "<coroutine object sleep at {:#x}>",
+            self as *const Sleep as usize
+        )))
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        self.step(interp, resume)
+    }
+}
+
+impl Sleep {
+    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match self.state.get() {
+            0 => {
+                if let Resume::Throw(error) = resume {
+                    self.state.set(3);
+                    return Err(error);
+                }
+                let event_loop = interp.running_loop()?;
+                if self.delay <= 0.0 {
+                    self.state.set(2);
+                    return Ok(GenStep::Yielded(Value::None));
+                }
+                let future = Future::new(event_loop.clone(), None, None);
+                let when = interp.clock.monotonic() + self.delay;
+                let handle = event_loop.call_at(
+                    when,
+                    Callback::SetResultUnlessCancelled(future.clone(), self.result.clone()),
+                );
+                future.blocking.set(true);
+                *self.waiting.borrow_mut() = Some((future.clone(), handle));
+                self.state.set(1);
+                Ok(GenStep::Yielded(future.value()))
+            }
+            1 => {
+                self.state.set(3);
+                let Some((future, handle)) = self.waiting.borrow_mut().take() else {
+                    return Ok(GenStep::Returned(Value::None));
+                };
+                handle.cancel();
+                if let Resume::Throw(error) = resume {
+                    return Err(error);
+                }
+                if !future.is_done() {
+                    return Err(
+                        interp.error(ExcType::RuntimeError, "await wasn't used with future")
+                    );
+                }
+                future.result(interp).map(GenStep::Returned)
+            }
+            2 => {
+                self.state.set(3);
+                match resume {
+                    Resume::Throw(error) => Err(error),
+                    Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
+                }
+            }
+            _ => Err(interp.error(
+                ExcType::RuntimeError,
+                "cannot reuse already awaited coroutine",
+            )),
+        }
+    }
+}
+
+/// A coroutine that finishes at once: the loop's `shutdown_asyncgens()` and
+/// `shutdown_default_executor()`, which pyl has nothing to do for but which
+/// still take a task each in `asyncio.run`, as in CPython.
+pub struct Noop;
+
+impl NativeObject for Noop {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, _interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match resume {
+            Resume::Throw(error) => Err(error),
+            Resume::Send(_) => Ok(GenStep::Returned(Value::None)),
+        }
+    }
+}
+
+/// The state of one `gather` call.
+pub struct Gather {
+    outer: Rc<Future>,
+    children: Vec<Rc<Future>>,
+    count: usize,
+    finished: Cell<usize>,
+    return_exceptions: bool,
+}
+
+impl Interp {
+    /// `loop.create_task(coro, name=None)`.
+    pub fn create_task(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        coro: Value,
+        name: Option<Name>,
+    ) -> PyResult<Rc<Future>> {
+        if !self.is_coroutine(&coro) {
+            let text = self.repr(&coro)?;
+            return Err(self.type_error(format!("a coroutine was expected, got {text}")));
+        }
+        let runtime = self.asyncio_runtime()?;
+        // CPython 3.11's counter advances for named tasks too.
+        runtime.task_counter.set(runtime.task_counter.get() + 1);
+        let name = name.unwrap_or_else(|| format!("Task-{}", runtime.task_counter.get()).into());
+        let task = Future::new(
+            event_loop.clone(),
+            Some(TaskState {
+                coro,
+                name: RefCell::new(name),
+                must_cancel: Cell::new(false),
+                num_cancels_requested: Cell::new(0),
+                fut_waiter: RefCell::new(None),
+            }),
+            None,
+        );
+        event_loop.call_soon(Callback::Step(task.clone(), None));
+        event_loop.tasks.borrow_mut().push(Rc::downgrade(&task));
+        Ok(task)
+    }
+
+    pub fn is_coroutine(&self, value: &Value) -> bool {
+        match value {
+            Value::Generator(g) => g.kind == crate::runtime::generator::GeneratorKind::Coroutine,
+            Value::Native(object) => {
+                let object = object.as_any();
+                object.is::<Sleep>() || object.is::<Noop>() || object.is::<AwaitableWrapper>()
+            }
+            _ => false,
+        }
+    }
+
+    /// `Task.__step`.
+    pub fn task_step(&mut self, task: &Rc<Future>, exception: Option<PyErr>) -> PyResult<()> {
+        let Some(state) = &task.task else {
+            return Ok(());
+        };
+        if task.is_done() {
+            return Ok(());
+        }
+        let mut exception = exception;
+        if state.must_cancel.get() {
+            let runtime = self.asyncio_runtime()?;
+            let is_cancel = exception
+                .as_ref()
+                .is_some_and(|e| e.0.class.is_subclass_of(&runtime.cancelled_error));
+            if !is_cancel {
+                exception = Some(task.make_cancelled_error(self));
+            }
+            state.must_cancel.set(false);
+        }
+        *state.fut_waiter.borrow_mut() = None;
+        let event_loop = task.event_loop.clone();
+        let previous = event_loop.current_task.replace(Some(task.clone()));
+        let resume = match exception {
+            Some(error) => Resume::Throw(error),
+            None => Resume::Send(Value::None),
+        };
+        let outcome = self.resume_iterator(&state.coro, resume);
+        let result = self.after_step(task, state, outcome);
+        *event_loop.current_task.borrow_mut() = previous;
+        result
+    }
+
+    fn after_step(
+        &mut self,
+        task: &Rc<Future>,
+        state: &TaskState,
+        outcome: PyResult<GenStep>,
+    ) -> PyResult<()> {
+        let runtime = self.asyncio_runtime()?;
+        match outcome {
+            Ok(GenStep::Returned(value)) => {
+                if state.must_cancel.get() {
+                    state.must_cancel.set(false);
+                    let message = task.cancel_message.borrow().clone();
+                    task.cancel_future(message);
+                } else {
+                    task.set_result(self, value)?;
+                }
+            }
+            Err(error) if error.0.class.is_subclass_of(&runtime.cancelled_error) => {
+                *task.cancelled_exc.borrow_mut() = Some(error);
+                task.cancel_future(None);
+            }
+            Err(error) => {
+                let fatal = self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+                    || self.is_instance_of(&error, ExcType::SystemExit);
+                task.set_exception(self, error.clone())?;
+                if fatal {
+                    task.log_traceback.set(false);
+                    return Err(error);
+                }
+            }
+            Ok(GenStep::Yielded(yielded)) => self.task_yielded(task, state, yielded)?,
+        }
+        Ok(())
+    }
+
+    /// What a task does with the value its coroutine yielded.
+    fn task_yielded(
+        &mut self,
+        task: &Rc<Future>,
+        state: &TaskState,
+        yielded: Value,
+    ) -> PyResult<()> {
+        if let Some(future) = future_of(&yielded) {
+            if !Rc::ptr_eq(&future.event_loop, &task.event_loop) {
+                let error = self.error(
+                    ExcType::RuntimeError,
+                    format!(
+                        "Task {} got Future attached to a different loop",
+                        task.task_name()
+                    ),
+                );
+                task.event_loop
+                    .call_soon(Callback::Step(task.clone(), Some(error)));
+            } else if future.blocking.get() {
+                if Rc::ptr_eq(&future, task) {
+                    let error = self.error(
+                        ExcType::RuntimeError,
+                        format!("Task cannot await on itself: {}", task.task_name()),
+                    );
+                    task.event_loop
+                        .call_soon(Callback::Step(task.clone(), Some(error)));
+                } else {
+                    future.blocking.set(false);
+                    future.add_done_callback(DoneCallback::Wakeup(task.clone()));
+                    *state.fut_waiter.borrow_mut() = Some(future.clone());
+                    if state.must_cancel.get() {
+                        let message = task.cancel_message.borrow().clone();
+                        if future.cancel(message) {
+                            state.must_cancel.set(false);
+                        }
+                    }
+                }
+            } else {
+                let text = self.repr(&yielded)?;
+                let error = self.error(
+                    ExcType::RuntimeError,
+                    format!(
+                        "yield was used instead of yield from in task {} with {text}",
+                        task.task_name()
+                    ),
+                );
+                task.event_loop
+                    .call_soon(Callback::Step(task.clone(), Some(error)));
+            }
+        } else if yielded.is_none() {
+            task.event_loop
+                .call_soon(Callback::Step(task.clone(), None));
+        } else {
+            let text = self.repr(&yielded)?;
+            let error = self.error(ExcType::RuntimeError, format!("Task got bad yield: {text}"));
+            task.event_loop
+                .call_soon(Callback::Step(task.clone(), Some(error)));
+        }
+        Ok(())
+    }
+
+    /// `Task.__wakeup`.
+    pub fn task_wakeup(&mut self, task: &Rc<Future>, future: &Rc<Future>) -> PyResult<()> {
+        match future.result(self) {
+            Ok(_) => self.task_step(task, None),
+            Err(error) => self.task_step(task, Some(error)),
+        }
+    }
+
+    /// `asyncio.gather(*aws, return_exceptions=False)`.
+    pub fn gather(&mut self, awaitables: &[Value], return_exceptions: bool) -> PyResult<Value> {
+        if awaitables.is_empty() {
+            let event_loop = self.current_or_new_loop()?;
+            let outer = Future::new(event_loop, None, None);
+            outer.set_result(self, Value::list(vec![]))?;
+            return Ok(outer.value());
+        }
+        let mut children: Vec<Rc<Future>> = Vec::new();
+        let mut unique: Vec<(Value, Rc<Future>)> = Vec::new();
+        let mut event_loop: Option<Rc<EventLoop>> = None;
+        for argument in awaitables {
+            if let Some((_, future)) = unique.iter().find(|(a, _)| a.is(argument)) {
+                children.push(future.clone());
+                continue;
+            }
+            let future = self.ensure_future(argument, event_loop.clone())?;
+            if event_loop.is_none() {
+                event_loop = Some(future.event_loop.clone());
+            }
+            unique.push((argument.clone(), future.clone()));
+            children.push(future);
+        }
+        let Some(event_loop) = event_loop else {
+            return Err(self.error(ExcType::RuntimeError, "gather() without awaitables"));
+        };
+        let outer = Future::new(event_loop, None, Some(children.clone()));
+        let gather = Rc::new(Gather {
+            outer: outer.clone(),
+            count: unique.len(),
+            children,
+            finished: Cell::new(0),
+            return_exceptions,
+        });
+        for (_, future) in &unique {
+            future.add_done_callback(DoneCallback::Gather(gather.clone()));
+        }
+        Ok(outer.value())
+    }
+
+    /// `gather`'s `_done_callback`.
+    pub fn gather_child_done(&mut self, gather: &Rc<Gather>, child: &Rc<Future>) -> PyResult<()> {
+        gather.finished.set(gather.finished.get() + 1);
+        let outer = &gather.outer;
+        if outer.is_done() {
+            if !child.is_cancelled() {
+                let _ = child.exception(self);
+            }
+            return Ok(());
+        }
+        if !gather.return_exceptions {
+            if child.is_cancelled() {
+                let error = child.make_cancelled_error(self);
+                return outer.set_exception(self, error);
+            }
+            if let Value::Instance(instance) = child.exception(self)? {
+                return outer.set_exception(self, PyErr(instance));
+            }
+        }
+        if gather.finished.get() == gather.count {
+            let runtime = self.asyncio_runtime()?;
+            let mut results = Vec::with_capacity(gather.children.len());
+            for future in &gather.children {
+                if future.is_cancelled() {
+                    let message = future
+                        .cancel_message
+                        .borrow()
+                        .clone()
+                        .unwrap_or_else(|| Value::str(""));
+                    results.push(
+                        runtime
+                            .instantiate(self, &runtime.cancelled_error, vec![message])
+                            .value(),
+                    );
+                } else {
+                    match future.exception(self)? {
+                        Value::None => results.push(future.result(self)?),
+                        error => results.push(error),
+                    }
+                }
+            }
+            if outer.cancel_requested.get() {
+                let error = child.make_cancelled_error(self);
+                outer.set_exception(self, error)?;
+            } else {
+                outer.set_result(self, Value::list(results))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `ensure_future(x)`: a future as is, a coroutine wrapped in a task.
+    pub fn ensure_future(
+        &mut self,
+        value: &Value,
+        event_loop: Option<Rc<EventLoop>>,
+    ) -> PyResult<Rc<Future>> {
+        if let Some(future) = future_of(value) {
+            return Ok(future);
+        }
+        if self.is_coroutine(value) {
+            let event_loop = match event_loop {
+                Some(event_loop) => event_loop,
+                None => self.current_or_new_loop()?,
+            };
+            return self.create_task(&event_loop, value.clone(), None);
+        }
+        if self.lookup_special(value, "__await__").is_some() {
+            let event_loop = match event_loop {
+                Some(event_loop) => event_loop,
+                None => self.current_or_new_loop()?,
+            };
+            let wrapper = Value::Native(Rc::new(AwaitableWrapper {
+                iterator: RefCell::new(None),
+                awaitable: value.clone(),
+            }));
+            return self.create_task(&event_loop, wrapper, None);
+        }
+        Err(self.type_error("An asyncio.Future, a coroutine or an awaitable is required"))
+    }
+}
+
+/// `_wrap_awaitable`: a coroutine that awaits an object with `__await__`.
+pub struct AwaitableWrapper {
+    iterator: RefCell<Option<Value>>,
+    awaitable: Value,
+}
+
+impl NativeObject for AwaitableWrapper {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        let existing = self.iterator.borrow().clone();
+        let iterator = match existing {
+            Some(iterator) => iterator,
+            None => {
+                let iterator = interp.awaitable_iter(&self.awaitable)?;
+                *self.iterator.borrow_mut() = Some(iterator.clone());
+                iterator
+            }
+        };
+        interp.resume_iterator(&iterator, resume)
+    }
+}
+
+/// The future or task inside a value, if it is one.
+pub fn future_of(value: &Value) -> Option<Rc<Future>> {
+    match value {
+        Value::Native(object) => object.as_any().downcast_ref::<Future>().map(Future::rc),
+        _ => None,
+    }
+}
+
+impl AwaitableWrapper {
+    pub fn is_wrapper(value: &Value) -> bool {
+        matches!(value, Value::Native(object) if object.as_any().is::<AwaitableWrapper>())
+    }
+}

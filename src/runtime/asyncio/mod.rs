@@ -1,0 +1,776 @@
+//! The `asyncio` module: the scheduling core in Rust ([`event_loop`],
+//! [`future`]) and its Python face — module functions, and the methods of
+//! loops, futures, tasks and handles — plus a bundled Python prelude
+//! (`prelude.pyl`) for the higher-level API built on the core (`wait`,
+//! `wait_for`, `timeout`, `TaskGroup`, queues and locks), which follows
+//! CPython's own Python code so that it interleaves exactly as it does.
+
+pub mod event_loop;
+pub mod future;
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use event_loop::{Callback, EventLoop, Handle};
+use future::{future_of, DoneCallback, Future, FutureAwait, Noop, Sleep};
+
+use crate::runtime::builtins::{add_function, add_method, args::keyword};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::{new_class, Interp};
+use crate::runtime::object::{Class, Layout, ModuleObject, NativeObject};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+/// The asyncio state of one interpreter.
+pub struct Runtime {
+    pub module: Rc<ModuleObject>,
+    pub cancelled_error: Rc<Class>,
+    pub invalid_state_error: Rc<Class>,
+    /// CPython's process-wide `Task-N` counter.
+    pub task_counter: Cell<u64>,
+    pub running_loop: RefCell<Option<Rc<EventLoop>>>,
+    /// The loop `get_event_loop()` returns (`set_event_loop`).
+    pub current_loop: RefCell<Option<Rc<EventLoop>>>,
+}
+
+impl Runtime {
+    pub fn instantiate(&self, interp: &Interp, class: &Rc<Class>, args: Vec<Value>) -> PyErr {
+        match interp.new_instance(class, &args) {
+            Value::Instance(instance) => PyErr(instance),
+            _ => interp.error(ExcType::RuntimeError, "cannot create exception"),
+        }
+    }
+
+    pub fn new_error(
+        &self,
+        interp: &Interp,
+        class: &Rc<Class>,
+        message: impl Into<String>,
+    ) -> PyErr {
+        self.instantiate(interp, class, vec![Value::str(message.into())])
+    }
+}
+
+impl NativeObject for EventLoop {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("_UnixSelectorEventLoop")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl NativeObject for Handle {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(if self.scheduled.get() || self.when > 0.0 {
+            "TimerHandle"
+        } else {
+            "Handle"
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+const PRELUDE: &str = include_str!("prelude.pyl");
+
+pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
+    let module = crate::runtime::modules::new_module("asyncio");
+    let base_exception = interp.types.exception(ExcType::BaseException).clone();
+    let exception = interp.types.exception(ExcType::Exception).clone();
+    let cancelled_error = asyncio_class("CancelledError", base_exception);
+    let invalid_state_error = asyncio_class("InvalidStateError", exception);
+    let runtime = Rc::new(Runtime {
+        module: module.clone(),
+        cancelled_error: cancelled_error.clone(),
+        invalid_state_error: invalid_state_error.clone(),
+        task_counter: Cell::new(0),
+        running_loop: RefCell::new(None),
+        current_loop: RefCell::new(None),
+    });
+    interp.asyncio = Some(runtime);
+    {
+        let mut ns = module.namespace.borrow_mut();
+        ns.insert("CancelledError".into(), Value::Type(cancelled_error));
+        ns.insert("InvalidStateError".into(), Value::Type(invalid_state_error));
+        ns.insert(
+            "TimeoutError".into(),
+            Value::Type(interp.types.exception(ExcType::TimeoutError).clone()),
+        );
+    }
+    let functions: [(&'static str, crate::runtime::object::NativeFn); 15] = [
+        ("run", run),
+        ("sleep", sleep),
+        ("gather", gather),
+        ("create_task", create_task),
+        ("ensure_future", ensure_future),
+        ("get_event_loop", get_event_loop),
+        ("new_event_loop", new_event_loop),
+        ("set_event_loop", set_event_loop),
+        ("get_running_loop", get_running_loop),
+        ("current_task", current_task),
+        ("all_tasks", all_tasks),
+        ("iscoroutine", iscoroutine),
+        ("iscoroutinefunction", iscoroutinefunction),
+        ("isfuture", isfuture),
+        ("_get_running_loop", get_running_loop_or_none),
+    ];
+    for (name, function) in functions {
+        add_function(&module.namespace, name, function);
+    }
+    install_classes(interp, &module);
+    let code =
+        crate::run::compile("<asyncio prelude>", PRELUDE.to_string()).map_err(|(_, error)| {
+            interp.error(
+                ExcType::SystemError,
+                format!("the asyncio prelude does not compile: {}", error.message),
+            )
+        })?;
+    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
+    interp.run_frame(&mut frame, None)?;
+    Ok(module)
+}
+
+fn asyncio_class(name: &str, base: Rc<Class>) -> Rc<Class> {
+    let class = new_class(name, vec![base], Layout::Exception);
+    // `new_class` names the module `builtins`; these print as asyncio's.
+    Rc::new(Class {
+        name: class.name.clone(),
+        module: "asyncio.exceptions".into(),
+        bases: class.bases.clone(),
+        mro_tail: class.mro_tail.clone(),
+        namespace: RefCell::default(),
+        layout: Layout::Exception,
+    })
+}
+
+fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
+    let future = interp.native_class("Future");
+    let task = interp.define_native_class("Task", vec![future.clone()]);
+    {
+        let class = &future;
+        add_method(class, "done", future_done);
+        add_method(class, "cancelled", future_cancelled);
+        add_method(class, "result", future_result);
+        add_method(class, "exception", future_exception);
+        add_method(class, "set_result", future_set_result);
+        add_method(class, "set_exception", future_set_exception);
+        add_method(class, "cancel", future_cancel);
+        add_method(class, "add_done_callback", future_add_done_callback);
+        add_method(class, "remove_done_callback", future_remove_done_callback);
+        add_method(class, "get_loop", future_get_loop);
+        add_method(class, "__await__", future_await);
+        add_method(class, "__iter__", future_await);
+    }
+    add_method(&future, "__new__", future_new);
+    add_method(&task, "__new__", task_new);
+    add_method(&task, "get_name", task_get_name);
+    add_method(&task, "set_name", task_set_name);
+    add_method(&task, "get_coro", task_get_coro);
+    add_method(&task, "cancelling", task_cancelling);
+    add_method(&task, "uncancel", task_uncancel);
+    let event_loop = interp.native_class("_UnixSelectorEventLoop");
+    let loop_methods: [(&'static str, crate::runtime::object::NativeFn); 15] = [
+        ("run_until_complete", loop_run_until_complete),
+        ("run_forever", loop_run_forever),
+        ("stop", loop_stop),
+        ("close", loop_close),
+        ("is_running", loop_is_running),
+        ("is_closed", loop_is_closed),
+        ("create_task", loop_create_task),
+        ("create_future", loop_create_future),
+        ("call_soon", loop_call_soon),
+        ("call_later", loop_call_later),
+        ("call_at", loop_call_at),
+        ("time", loop_time),
+        ("shutdown_asyncgens", loop_shutdown),
+        ("shutdown_default_executor", loop_shutdown),
+        ("get_debug", loop_get_debug),
+    ];
+    for (name, function) in loop_methods {
+        add_method(&event_loop, name, function);
+    }
+    for name in ["Handle", "TimerHandle"] {
+        let class = interp.native_class(name);
+        add_method(&class, "cancel", handle_cancel);
+        add_method(&class, "cancelled", handle_cancelled);
+        add_method(&class, "when", handle_when);
+    }
+    let mut ns = module.namespace.borrow_mut();
+    ns.insert("Future".into(), Value::Type(future));
+    ns.insert("Task".into(), Value::Type(task));
+    ns.insert("AbstractEventLoop".into(), Value::Type(event_loop));
+}
+
+// ---- the runtime's services for the rest of the interpreter ----
+
+impl Interp {
+    pub fn asyncio_runtime(&self) -> PyResult<Rc<Runtime>> {
+        self.asyncio
+            .clone()
+            .ok_or_else(|| self.error(ExcType::RuntimeError, "asyncio is not initialised"))
+    }
+
+    /// The running loop, or CPython's `RuntimeError('no running event loop')`.
+    pub fn running_loop(&self) -> PyResult<Rc<EventLoop>> {
+        let runtime = self.asyncio_runtime()?;
+        let running = runtime.running_loop.borrow().clone();
+        running.ok_or_else(|| self.error(ExcType::RuntimeError, "no running event loop"))
+    }
+
+    /// `get_event_loop()`: the running loop, else the current one, made on
+    /// first use.
+    pub fn current_or_new_loop(&self) -> PyResult<Rc<EventLoop>> {
+        let runtime = self.asyncio_runtime()?;
+        if let Some(running) = runtime.running_loop.borrow().clone() {
+            return Ok(running);
+        }
+        let mut current = runtime.current_loop.borrow_mut();
+        Ok(current.get_or_insert_with(EventLoop::new).clone())
+    }
+
+    /// `loop.run_until_complete(future)`.
+    pub fn run_until_complete(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        awaitable: &Value,
+    ) -> PyResult<Value> {
+        if event_loop.closed.get() {
+            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
+        }
+        let new_task = future_of(awaitable).is_none();
+        let future = self.ensure_future(awaitable, Some(event_loop.clone()))?;
+        future.add_done_callback(DoneCallback::StopLoop);
+        let result = self.run_forever(event_loop);
+        future.remove_stop_loop();
+        if let Err(error) = result {
+            if new_task && future.is_done() && !future.is_cancelled() {
+                let _ = future.exception(self);
+            }
+            return Err(error);
+        }
+        if !future.is_done() {
+            return Err(self.error(
+                ExcType::RuntimeError,
+                "Event loop stopped before Future completed.",
+            ));
+        }
+        future.result(self)
+    }
+
+    /// `asyncio.run`'s shutdown: cancel what is left and let it finish.
+    fn cancel_all_tasks(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
+        let tasks = event_loop.live_tasks();
+        if tasks.is_empty() {
+            return Ok(());
+        }
+        for task in &tasks {
+            task.cancel(None);
+        }
+        let values: Vec<Value> = tasks.iter().map(|t| t.value()).collect();
+        let gathered = self.gather(&values, true)?;
+        self.run_until_complete(event_loop, &gathered)?;
+        for task in &tasks {
+            if task.is_cancelled() {
+                continue;
+            }
+            if let Some(error) = task.unretrieved_exception() {
+                let _ = task.exception(self);
+                self.callback_failed("unhandled exception during asyncio.run() shutdown", error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reports the exceptions of tasks that nobody retrieved, as CPython
+    /// does when such a task is garbage-collected.
+    fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
+        let tasks: Vec<Rc<Future>> = event_loop
+            .tasks
+            .borrow()
+            .iter()
+            .filter_map(|t| t.upgrade())
+            .collect();
+        for task in tasks {
+            if let Some(error) = task.unretrieved_exception() {
+                let _ = task.exception(self);
+                let _ = self.flush_stdout();
+                eprintln!("Task exception was never retrieved");
+                eprintln!("future: <Task finished name='{}'>", task.task_name());
+                crate::diagnostics::report_exception(self, &error);
+            }
+        }
+    }
+}
+
+impl Future {
+    fn remove_stop_loop(&self) {
+        self.remove_callbacks_where(|c| matches!(c, DoneCallback::StopLoop));
+    }
+}
+
+// ---- module functions ----
+
+type Kwargs<'a> = &'a [(Name, Value)];
+
+fn argument<'a>(
+    interp: &Interp,
+    function: &str,
+    args: &'a [Value],
+    index: usize,
+) -> PyResult<&'a Value> {
+    args.get(index)
+        .ok_or_else(|| interp.type_error(format!("{function}() missing required argument")))
+}
+
+fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let runtime = interp.asyncio_runtime()?;
+    if runtime.running_loop.borrow().is_some() {
+        return Err(interp.error(
+            ExcType::RuntimeError,
+            "asyncio.run() cannot be called from a running event loop",
+        ));
+    }
+    let main = argument(interp, "run", args, 0)?.clone();
+    keyword(interp, "run", kwargs, &["debug"], "debug")?;
+    if !interp.is_coroutine(&main) {
+        let text = interp.repr(&main)?;
+        return Err(interp.value_error(format!("a coroutine was expected, got {text}")));
+    }
+    let event_loop = EventLoop::new();
+    *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
+    let result = interp
+        .create_task(&event_loop, main, None)
+        .and_then(|task| interp.run_until_complete(&event_loop, &task.value()));
+    let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
+        for _ in 0..2 {
+            let noop = Value::Native(Rc::new(Noop));
+            interp.run_until_complete(&event_loop, &noop)?;
+        }
+        Ok(())
+    });
+    *runtime.current_loop.borrow_mut() = None;
+    event_loop.closed.set(true);
+    interp.report_unretrieved(&event_loop);
+    let value = result?;
+    shutdown?;
+    Ok(value)
+}
+
+fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let delay = argument(interp, "sleep", args, 0)?;
+    let delay = match delay {
+        Value::Int(i) => *i as f64,
+        Value::Bool(b) => *b as i64 as f64,
+        Value::Float(f) => *f,
+        other => {
+            return Err(interp.type_error(format!(
+                "'<=' not supported between instances of '{}' and 'int'",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let result = match (
+        args.get(1),
+        keyword(interp, "sleep", kwargs, &["result"], "result")?,
+    ) {
+        (Some(value), _) | (None, Some(value)) => value.clone(),
+        _ => Value::None,
+    };
+    Ok(Value::Native(Rc::new(Sleep::new(delay, result))))
+}
+
+fn gather(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let return_exceptions = match keyword(
+        interp,
+        "gather",
+        kwargs,
+        &["return_exceptions"],
+        "return_exceptions",
+    )? {
+        Some(value) => interp.truthy(value)?,
+        None => false,
+    };
+    interp.gather(args, return_exceptions)
+}
+
+fn name_argument(interp: &mut Interp, value: Option<&Value>) -> PyResult<Option<Name>> {
+    match value {
+        None | Some(Value::None) => Ok(None),
+        Some(value) => Ok(Some(interp.to_str(value)?.into())),
+    }
+}
+
+fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let coro = argument(interp, "create_task", args, 0)?.clone();
+    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
+    let name = name_argument(interp, name.as_ref().or(args.get(1)))?;
+    let event_loop = interp.running_loop()?;
+    Ok(interp.create_task(&event_loop, coro, name)?.value())
+}
+
+fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let value = argument(interp, "ensure_future", args, 0)?;
+    let event_loop = match keyword(interp, "ensure_future", kwargs, &["loop"], "loop")? {
+        Some(Value::Native(object)) => object.as_any().downcast_ref::<EventLoop>().map(|l| l.rc()),
+        _ => None,
+    };
+    Ok(interp.ensure_future(value, event_loop)?.value())
+}
+
+fn get_event_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(interp.current_or_new_loop()?))
+}
+
+fn new_event_loop(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(EventLoop::new()))
+}
+
+fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let runtime = interp.asyncio_runtime()?;
+    *runtime.current_loop.borrow_mut() = match args.first() {
+        Some(value) => loop_of(interp, value).ok(),
+        None => None,
+    };
+    Ok(Value::None)
+}
+
+fn get_running_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(interp.running_loop()?))
+}
+
+fn get_running_loop_or_none(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(interp
+        .running_loop()
+        .map_or(Value::None, |l| Value::Native(l)))
+}
+
+fn current_task(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = match args.first() {
+        Some(value) if !value.is_none() => loop_of(interp, value)?,
+        _ => interp.running_loop()?,
+    };
+    let current = event_loop.current_task.borrow().clone();
+    Ok(current.map_or(Value::None, |t| t.value()))
+}
+
+fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let given = args
+        .first()
+        .or(keyword(interp, "all_tasks", kwargs, &["loop"], "loop")?)
+        .cloned();
+    let event_loop = match given {
+        Some(value) if !value.is_none() => loop_of(interp, &value)?,
+        _ => interp.running_loop()?,
+    };
+    let tasks: Vec<Value> = event_loop.live_tasks().iter().map(|t| t.value()).collect();
+    Ok(Value::Set(Rc::new(interp.set_from_values(tasks)?)))
+}
+
+fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(interp.is_coroutine(argument(
+        interp,
+        "iscoroutine",
+        args,
+        0,
+    )?)))
+}
+
+fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let function = match argument(interp, "iscoroutinefunction", args, 0)? {
+        Value::BoundMethod(method) => method.function.clone(),
+        other => other.clone(),
+    };
+    Ok(Value::Bool(matches!(&function, Value::Function(f)
+        if f.code.flavor == crate::compile::ir::Flavor::Coroutine)))
+}
+
+fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(
+        future_of(argument(interp, "isfuture", args, 0)?).is_some(),
+    ))
+}
+
+// ---- futures and tasks ----
+
+fn receiver_future(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
+    args.first()
+        .and_then(future_of)
+        .ok_or_else(|| interp.type_error("descriptor requires a 'Future' object"))
+}
+
+fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = interp.current_or_new_loop()?;
+    Ok(Future::new(event_loop, None, None).value())
+}
+
+fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let coro = argument(interp, "Task", args, 1)?.clone();
+    let name = keyword(interp, "Task", kwargs, &["name", "loop", "context"], "name")?.cloned();
+    let name = name_argument(interp, name.as_ref())?;
+    let event_loop = interp.current_or_new_loop()?;
+    Ok(interp.create_task(&event_loop, coro, name)?.value())
+}
+
+fn future_done(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(receiver_future(interp, args)?.is_done()))
+}
+
+fn future_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(receiver_future(interp, args)?.is_cancelled()))
+}
+
+fn future_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    receiver_future(interp, args)?.result(interp)
+}
+
+fn future_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    receiver_future(interp, args)?.exception(interp)
+}
+
+fn future_set_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    if future.task.is_some() {
+        return Err(interp.error(
+            ExcType::RuntimeError,
+            "Task does not support set_result operation",
+        ));
+    }
+    future.set_result(interp, args.get(1).cloned().unwrap_or(Value::None))?;
+    Ok(Value::None)
+}
+
+fn future_set_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    if future.task.is_some() {
+        return Err(interp.error(
+            ExcType::RuntimeError,
+            "Task does not support set_exception operation",
+        ));
+    }
+    let error = interp.make_exception(args.get(1).cloned().unwrap_or(Value::None))?;
+    future.set_exception(interp, error)?;
+    Ok(Value::None)
+}
+
+fn future_cancel(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    let message = match (
+        args.get(1),
+        keyword(interp, "cancel", kwargs, &["msg"], "msg")?,
+    ) {
+        (Some(value), _) | (None, Some(value)) if !value.is_none() => Some(value.clone()),
+        _ => None,
+    };
+    Ok(Value::Bool(future.cancel(message)))
+}
+
+fn future_add_done_callback(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    keyword(interp, "add_done_callback", kwargs, &["context"], "context")?;
+    let callback = argument(interp, "add_done_callback", args, 1)?.clone();
+    future.add_done_callback(DoneCallback::Python(callback));
+    Ok(Value::None)
+}
+
+fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    let callback = argument(interp, "remove_done_callback", args, 1)?.clone();
+    let removed =
+        future.remove_callbacks_where(|c| matches!(c, DoneCallback::Python(f) if f.is(&callback)));
+    Ok(Value::Int(removed as i64))
+}
+
+fn future_get_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(
+        receiver_future(interp, args)?.event_loop.clone(),
+    ))
+}
+
+fn future_await(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(Rc::new(FutureAwait::new(receiver_future(
+        interp, args,
+    )?))))
+}
+
+fn task_state(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
+    let future = receiver_future(interp, args)?;
+    if future.task.is_none() {
+        return Err(interp.type_error("descriptor requires a 'Task' object"));
+    }
+    Ok(future)
+}
+
+fn task_get_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::str(task_state(interp, args)?.task_name()))
+}
+
+fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let task = task_state(interp, args)?;
+    let name = interp.to_str(argument(interp, "set_name", args, 1)?)?;
+    if let Some(state) = &task.task {
+        *state.name.borrow_mut() = name.into();
+    }
+    Ok(Value::None)
+}
+
+fn task_get_coro(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let task = task_state(interp, args)?;
+    Ok(task.task.as_ref().map_or(Value::None, |t| t.coro.clone()))
+}
+
+fn task_cancelling(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Int(task_state(interp, args)?.cancelling() as i64))
+}
+
+fn task_uncancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Int(task_state(interp, args)?.uncancel() as i64))
+}
+
+// ---- loops ----
+
+fn loop_of(interp: &Interp, value: &Value) -> PyResult<Rc<EventLoop>> {
+    match value {
+        Value::Native(object) => object
+            .as_any()
+            .downcast_ref::<EventLoop>()
+            .map(EventLoop::rc),
+        _ => None,
+    }
+    .ok_or_else(|| interp.type_error("an event loop was expected"))
+}
+
+fn receiver_loop(interp: &Interp, args: &[Value]) -> PyResult<Rc<EventLoop>> {
+    loop_of(interp, args.first().unwrap_or(&Value::None))
+}
+
+fn loop_run_until_complete(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    let awaitable = argument(interp, "run_until_complete", args, 1)?.clone();
+    interp.run_until_complete(&event_loop, &awaitable)
+}
+
+fn loop_run_forever(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    interp.run_forever(&event_loop)?;
+    Ok(Value::None)
+}
+
+fn loop_stop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    receiver_loop(interp, args)?.stop();
+    Ok(Value::None)
+}
+
+fn loop_close(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    if event_loop.running.get() {
+        return Err(interp.error(ExcType::RuntimeError, "Cannot close a running event loop"));
+    }
+    event_loop.closed.set(true);
+    Ok(Value::None)
+}
+
+fn loop_is_running(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(receiver_loop(interp, args)?.running.get()))
+}
+
+fn loop_is_closed(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(receiver_loop(interp, args)?.closed.get()))
+}
+
+fn loop_get_debug(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(false))
+}
+
+fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    if event_loop.closed.get() {
+        return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
+    }
+    let coro = argument(interp, "create_task", args, 1)?.clone();
+    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
+    let name = name_argument(interp, name.as_ref().or(args.get(2)))?;
+    Ok(interp.create_task(&event_loop, coro, name)?.value())
+}
+
+fn loop_create_future(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Future::new(receiver_loop(interp, args)?, None, None).value())
+}
+
+fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    keyword(interp, "call_soon", kwargs, &["context"], "context")?;
+    let callback = argument(interp, "call_soon", args, 1)?.clone();
+    let handle = event_loop.call_soon(Callback::Python(callback, args[2..].to_vec()));
+    Ok(Value::Native(handle))
+}
+
+fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
+    match value {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        other => Err(interp.type_error(format!(
+            "unsupported operand type(s) for +: 'float' and '{}'",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    keyword(interp, "call_later", kwargs, &["context"], "context")?;
+    let delay = seconds(interp, argument(interp, "call_later", args, 1)?)?;
+    let callback = argument(interp, "call_later", args, 2)?.clone();
+    let when = interp.clock.monotonic() + delay;
+    let handle = event_loop.call_at(when, Callback::Python(callback, args[3..].to_vec()));
+    Ok(Value::Native(handle))
+}
+
+fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    keyword(interp, "call_at", kwargs, &["context"], "context")?;
+    let when = seconds(interp, argument(interp, "call_at", args, 1)?)?;
+    let callback = argument(interp, "call_at", args, 2)?.clone();
+    let handle = event_loop.call_at(when, Callback::Python(callback, args[3..].to_vec()));
+    Ok(Value::Native(handle))
+}
+
+fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Float(interp.clock.monotonic()))
+}
+
+fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Native(Rc::new(Noop)))
+}
+
+// ---- handles ----
+
+fn receiver_handle(interp: &Interp, args: &[Value]) -> PyResult<Rc<Handle>> {
+    match args.first() {
+        Some(Value::Native(object)) => object.as_any().downcast_ref::<Handle>().map(Handle::rc),
+        _ => None,
+    }
+    .ok_or_else(|| interp.type_error("descriptor requires a 'Handle' object"))
+}
+
+fn handle_cancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    receiver_handle(interp, args)?.cancel();
+    Ok(Value::None)
+}
+
+fn handle_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Bool(receiver_handle(interp, args)?.cancelled.get()))
+}
+
+fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    Ok(Value::Float(receiver_handle(interp, args)?.when))
+}

@@ -1,0 +1,2379 @@
+//! `str`: the constructor and the methods, indexing and `in`, `repr` of
+//! strings, `str.format` and `%`-formatting.
+//!
+//! Strings are UTF-8 but Python counts code points, so every position that
+//! crosses the Python boundary (indices, `find` results, `start`/`end`
+//! arguments, widths) is a code-point count; the byte offsets are
+//! computed here (and skipped for ASCII strings, where both agree).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_traits::{FromPrimitive, Signed, ToPrimitive};
+
+use super::sequences::{
+    check_args, item_index, receiver_error, slice_bound, slice_positions, ssize_arg, SliceBounds,
+};
+use super::{add_method, function};
+use crate::runtime::attributes::MethodWrapper;
+use crate::runtime::dict::Dict;
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::NativeFn;
+use crate::runtime::value::{PyStr, Value};
+use crate::syntax::ast::Name;
+
+const METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", str_new),
+    ("upper", str_upper),
+    ("lower", str_lower),
+    ("casefold", str_casefold),
+    ("title", str_title),
+    ("capitalize", str_capitalize),
+    ("swapcase", str_swapcase),
+    ("isdigit", str_isdigit),
+    ("isdecimal", str_isdecimal),
+    ("isnumeric", str_isnumeric),
+    ("isalpha", str_isalpha),
+    ("isalnum", str_isalnum),
+    ("isspace", str_isspace),
+    ("isupper", str_isupper),
+    ("islower", str_islower),
+    ("istitle", str_istitle),
+    ("isidentifier", str_isidentifier),
+    ("isprintable", str_isprintable),
+    ("isascii", str_isascii),
+    ("find", str_find),
+    ("rfind", str_rfind),
+    ("index", str_index),
+    ("rindex", str_rindex),
+    ("count", str_count),
+    ("startswith", str_startswith),
+    ("endswith", str_endswith),
+    ("split", str_split),
+    ("rsplit", str_rsplit),
+    ("splitlines", str_splitlines),
+    ("partition", str_partition),
+    ("rpartition", str_rpartition),
+    ("strip", str_strip),
+    ("lstrip", str_lstrip),
+    ("rstrip", str_rstrip),
+    ("replace", str_replace),
+    ("join", str_join),
+    ("center", str_center),
+    ("ljust", str_ljust),
+    ("rjust", str_rjust),
+    ("zfill", str_zfill),
+    ("expandtabs", str_expandtabs),
+    ("removeprefix", str_removeprefix),
+    ("removesuffix", str_removesuffix),
+    ("encode", str_encode),
+    ("format", str_format),
+    ("format_map", str_format_map),
+    ("translate", str_translate),
+];
+
+pub fn install(interp: &mut Interp) {
+    let class = interp.types.str_.clone();
+    for &(name, func) in METHODS {
+        add_method(&class, name, func);
+    }
+    let maketrans = MethodWrapper {
+        function: function("maketrans", str_maketrans),
+        is_classmethod: false,
+    };
+    class
+        .namespace
+        .borrow_mut()
+        .insert("maketrans".into(), Value::Native(Rc::new(maketrans)));
+}
+
+// ----- receivers, arguments, positions ---------------------------------
+
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<PyStr>> {
+    match args.first() {
+        Some(Value::Str(s)) => Ok(s),
+        _ => Err(receiver_error(interp, "str", method, args)),
+    }
+}
+
+fn new_str(text: impl Into<Box<str>>) -> PyResult<Value> {
+    Ok(Value::str(text))
+}
+
+/// Binds arguments by position or keyword as CPython's argument clinic
+/// does, with its messages; omitted optional parameters are `None`.
+fn bind<'a>(
+    interp: &Interp,
+    function: &str,
+    args: &'a [Value],
+    kwargs: &'a [(Name, Value)],
+    names: &[&str],
+    required: usize,
+) -> PyResult<Vec<Option<&'a Value>>> {
+    let given = args.len() + kwargs.len();
+    if given > names.len() {
+        let max = names.len();
+        return Err(interp.type_error(format!(
+            "{function}() takes at most {max} {}argument{} ({given} given)",
+            if args.is_empty() { "keyword " } else { "" },
+            if max == 1 { "" } else { "s" }
+        )));
+    }
+    let mut bound = Vec::with_capacity(names.len());
+    for (i, &name) in names.iter().enumerate() {
+        let by_name = kwargs.iter().find(|(k, _)| &**k == name).map(|(_, v)| v);
+        let value = match (args.get(i), by_name) {
+            (Some(_), Some(_)) => {
+                return Err(interp.type_error(format!(
+                    "argument for {function}() given by name ('{name}') and position ({})",
+                    i + 1
+                )))
+            }
+            (Some(v), None) | (None, Some(v)) => Some(v),
+            (None, None) if i < required => {
+                return Err(interp.type_error(format!(
+                    "{function}() missing required argument '{name}' (pos {})",
+                    i + 1
+                )))
+            }
+            (None, None) => None,
+        };
+        bound.push(value);
+    }
+    if let Some((unknown, _)) = kwargs.iter().find(|(k, _)| !names.contains(&&**k)) {
+        return Err(interp.type_error(format!(
+            "'{unknown}' is an invalid keyword argument for {function}()"
+        )));
+    }
+    Ok(bound)
+}
+
+/// The argument check of `find`, `count`, `startswith`, …: one required
+/// argument and an optional `start` and `end`.
+fn check_range_args(
+    interp: &Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<()> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error(format!("str.{method}() takes no keyword arguments")));
+    }
+    match args.len().saturating_sub(1) {
+        0 => Err(interp.type_error(format!("{method}() takes at least 1 argument (0 given)"))),
+        n if n > 3 => {
+            Err(interp.type_error(format!("{method}() takes at most 3 arguments ({n} given)")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A `str` argument of `find`-like methods (`must be str, not int`).
+fn str_arg<'a>(interp: &Interp, value: &'a Value) -> PyResult<&'a str> {
+    match value {
+        Value::Str(s) => Ok(s.as_str()),
+        other => Err(interp.type_error(format!("must be str, not {}", interp.type_name(other)))),
+    }
+}
+
+/// The byte offset of code point `index` (at most the length).
+fn byte_offset(s: &PyStr, index: usize) -> usize {
+    if s.is_ascii() {
+        index.min(s.as_str().len())
+    } else {
+        s.as_str()
+            .char_indices()
+            .nth(index)
+            .map_or(s.as_str().len(), |(b, _)| b)
+    }
+}
+
+/// The code-point index of byte offset `byte` in `text`.
+fn char_index(text: &str, byte: usize) -> usize {
+    text.get(..byte).map_or(0, |prefix| prefix.chars().count())
+}
+
+/// `start` and `end` of `find`-like methods, adjusted as CPython's
+/// `ADJUST_INDICES` does: `end` is clamped to the length, `start` is not.
+fn search_window(interp: &mut Interp, s: &PyStr, args: &[Value]) -> PyResult<(i64, i64)> {
+    let len = s.char_count() as i64;
+    let start = match args.get(2) {
+        Some(v) => slice_bound(interp, v, true)?,
+        None => None,
+    };
+    let end = match args.get(3) {
+        Some(v) => slice_bound(interp, v, true)?,
+        None => None,
+    };
+    let mut start = start.unwrap_or(0);
+    let mut end = end.unwrap_or(len);
+    if end > len {
+        end = len;
+    } else if end < 0 {
+        end = (end + len).max(0);
+    }
+    if start < 0 {
+        start = (start + len).max(0);
+    }
+    Ok((start, end))
+}
+
+/// The text between code points `start` and `end` (both within bounds).
+fn window(s: &PyStr, start: i64, end: i64) -> &str {
+    let from = byte_offset(s, start.max(0) as usize);
+    let to = byte_offset(s, end.max(0) as usize).max(from);
+    s.as_str().get(from..to).unwrap_or("")
+}
+
+// ----- the constructor -------------------------------------------------
+
+fn str_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let args = &args[1.min(args.len())..];
+    let bound = bind(
+        interp,
+        "str",
+        args,
+        kwargs,
+        &["object", "encoding", "errors"],
+        0,
+    )?;
+    let decoding = bound[1].is_some() || bound[2].is_some();
+    match bound[0] {
+        None => new_str(""),
+        // An encoding asks to decode bytes, which pyl does not have.
+        Some(Value::Str(_)) if decoding => Err(interp.type_error("decoding str is not supported")),
+        Some(other) if decoding => Err(interp.type_error(format!(
+            "decoding to str: need a bytes-like object, {} found",
+            interp.type_name(other)
+        ))),
+        Some(Value::Str(s)) => Ok(Value::Str(s.clone())),
+        Some(other) => new_str(interp.to_str(other)?),
+    }
+}
+
+// ----- case ------------------------------------------------------------
+
+fn no_arg_method(
+    interp: &Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Rc<PyStr>> {
+    let s = receiver(interp, args, method)?.clone();
+    check_args(interp, "str", method, args, kwargs, 0, 0)?;
+    Ok(s)
+}
+
+fn str_upper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "upper", args, kwargs)?;
+    new_str(s.as_str().to_uppercase())
+}
+
+fn str_lower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "lower", args, kwargs)?;
+    new_str(s.as_str().to_lowercase())
+}
+
+fn str_casefold(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "casefold", args, kwargs)?;
+    let mut out = String::with_capacity(s.as_str().len());
+    for c in s.as_str().chars() {
+        match casefold_special(c) {
+            Some(folded) => out.push_str(folded),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    new_str(out)
+}
+
+/// Characters whose full case folding differs from their lowercase.
+fn casefold_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'µ' => "μ",
+        'ß' | 'ẞ' => "ss",
+        'ſ' => "s",
+        'ς' => "σ",
+        'ϐ' => "β",
+        'ϑ' => "θ",
+        'ϕ' => "φ",
+        'ϖ' => "π",
+        'ϰ' => "κ",
+        'ϱ' => "ρ",
+        'ϵ' => "ε",
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        _ => return None,
+    })
+}
+
+/// Appends the titlecase of `c`: its uppercase, except for the digraphs
+/// that have a titlecase form, Georgian (whose titlecase is itself), and
+/// characters whose uppercase is several letters (`ß` → `Ss`).
+fn push_title(out: &mut String, c: char) {
+    let digraph = match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => Some('ǅ'),
+        'Ǉ' | 'ǈ' | 'ǉ' => Some('ǈ'),
+        'Ǌ' | 'ǋ' | 'ǌ' => Some('ǋ'),
+        'Ǳ' | 'ǲ' | 'ǳ' => Some('ǲ'),
+        '\u{10d0}'..='\u{10ff}' => Some(c),
+        _ => None,
+    };
+    if let Some(title) = digraph {
+        out.push(title);
+        return;
+    }
+    let mut upper = c.to_uppercase();
+    if let Some(first) = upper.next() {
+        out.push(first);
+    }
+    for rest in upper {
+        out.extend(rest.to_lowercase());
+    }
+}
+
+fn is_titlecase(c: char) -> bool {
+    matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ')
+        || ('\u{1f88}'..='\u{1faf}').contains(&c) && (c as u32 & 0xf) >= 8
+        || matches!(c, 'ᾼ' | 'ῌ' | 'ῼ')
+}
+
+fn is_cased(c: char) -> bool {
+    c.is_uppercase() || c.is_lowercase() || is_titlecase(c)
+}
+
+fn str_title(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "title", args, kwargs)?;
+    let mut out = String::with_capacity(s.as_str().len());
+    let mut previous_cased = false;
+    for c in s.as_str().chars() {
+        if previous_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            push_title(&mut out, c);
+        }
+        previous_cased = is_cased(c);
+    }
+    new_str(out)
+}
+
+fn str_capitalize(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = no_arg_method(interp, "capitalize", args, kwargs)?;
+    let mut chars = s.as_str().chars();
+    let mut out = String::with_capacity(s.as_str().len());
+    if let Some(first) = chars.next() {
+        push_title(&mut out, first);
+    }
+    out.push_str(&chars.as_str().to_lowercase());
+    new_str(out)
+}
+
+fn str_swapcase(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "swapcase", args, kwargs)?;
+    let mut out = String::with_capacity(s.as_str().len());
+    for c in s.as_str().chars() {
+        if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else if c.is_lowercase() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    new_str(out)
+}
+
+// ----- predicates ------------------------------------------------------
+
+/// Whitespace as Python's `str.isspace` and `str.split()` see it: Unicode
+/// White_Space plus the ASCII information separators.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// The code points of the digit zero of each Unicode decimal-digit run
+/// (category Nd); each run is that zero and the nine after it.
+const DECIMAL_ZEROS: &[u32] = &[
+    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
+    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
+    0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
+    0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+    0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
+    0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+];
+
+/// Ranges of digits that are not decimal digits (superscripts, circled
+/// digits, …): `isdigit()` but not `isdecimal()`.
+const OTHER_DIGITS: &[(u32, u32)] = &[
+    (0xb2, 0xb3),
+    (0xb9, 0xb9),
+    (0x1369, 0x1371),
+    (0x19da, 0x19da),
+    (0x2070, 0x2070),
+    (0x2074, 0x2079),
+    (0x2080, 0x2089),
+    (0x2460, 0x2468),
+    (0x2474, 0x247c),
+    (0x2488, 0x2490),
+    (0x24ea, 0x24ea),
+    (0x24f5, 0x24fd),
+    (0x24ff, 0x24ff),
+    (0x2776, 0x277e),
+    (0x2780, 0x2788),
+    (0x278a, 0x2792),
+    (0x10a40, 0x10a43),
+    (0x10e60, 0x10e68),
+    (0x11052, 0x1105a),
+    (0x1f100, 0x1f10a),
+];
+
+/// The value of a decimal digit (`str.isdecimal`), in any script.
+pub fn decimal_value(c: char) -> Option<u32> {
+    let code = c as u32;
+    if c.is_ascii_digit() {
+        return Some(code - 0x30);
+    }
+    DECIMAL_ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .map(|zero| code - zero)
+}
+
+fn is_digit(c: char) -> bool {
+    let code = c as u32;
+    decimal_value(c).is_some()
+        || OTHER_DIGITS
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&code))
+}
+
+fn is_numeric(c: char) -> bool {
+    c.is_numeric()
+        || is_digit(c)
+        || matches!(
+            c,
+            '〇' | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '万'
+                | '億'
+                | '兆'
+                | '零'
+        )
+}
+
+/// Python's `isalpha`: letters (categories L*). Rust's `is_alphabetic`
+/// also admits letter numbers and combining vowel signs; those are
+/// excluded where they are common.
+fn is_alpha(c: char) -> bool {
+    c.is_alphabetic() && !c.is_numeric() && !('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// `str.isprintable` per character: not a control, format, separator
+/// (other than space), private-use or noncharacter code point.
+pub fn is_printable(c: char) -> bool {
+    let code = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    if code < 0x7f {
+        return code >= 0x20;
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(
+            code,
+            0xad | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x890..=0x891
+                | 0x8e2
+                | 0x180e
+                | 0x200b..=0x200f
+                | 0x202a..=0x202e
+                | 0x2060..=0x206f
+                | 0xd800..=0xf8ff
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0x110bd
+                | 0x110cd
+                | 0x13430..=0x13438
+                | 0x1bca0..=0x1bca3
+                | 0x1d173..=0x1d17a
+                | 0xe0001
+                | 0xe0020..=0xe007f
+                | 0xf0000..
+        )
+        || code & 0xfffe == 0xfffe
+        || (0xfdd0..=0xfdef).contains(&code)
+        || (0x378..=0x379).contains(&code)
+        || (0x380..=0x383).contains(&code))
+}
+
+/// A predicate over every character, false for the empty string.
+fn all_chars(
+    interp: &Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    test: fn(char) -> bool,
+) -> PyResult<Value> {
+    let s = no_arg_method(interp, method, args, kwargs)?;
+    let text = s.as_str();
+    Ok(Value::Bool(!text.is_empty() && text.chars().all(test)))
+}
+
+fn str_isdigit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isdigit", args, kwargs, is_digit)
+}
+
+fn str_isdecimal(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isdecimal", args, kwargs, |c| {
+        decimal_value(c).is_some()
+    })
+}
+
+fn str_isnumeric(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isnumeric", args, kwargs, is_numeric)
+}
+
+fn str_isalpha(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isalpha", args, kwargs, is_alpha)
+}
+
+fn str_isalnum(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isalnum", args, kwargs, |c| {
+        is_alpha(c) || is_numeric(c)
+    })
+}
+
+fn str_isspace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    all_chars(interp, "isspace", args, kwargs, is_space)
+}
+
+fn str_isascii(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "isascii", args, kwargs)?;
+    Ok(Value::Bool(s.is_ascii()))
+}
+
+fn str_isprintable(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = no_arg_method(interp, "isprintable", args, kwargs)?;
+    Ok(Value::Bool(s.as_str().chars().all(is_printable)))
+}
+
+fn str_isupper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "isupper", args, kwargs)?;
+    let mut cased = false;
+    for c in s.as_str().chars() {
+        if c.is_lowercase() || is_titlecase(c) {
+            return Ok(Value::Bool(false));
+        }
+        cased |= c.is_uppercase();
+    }
+    Ok(Value::Bool(cased))
+}
+
+fn str_islower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "islower", args, kwargs)?;
+    let mut cased = false;
+    for c in s.as_str().chars() {
+        if c.is_uppercase() || is_titlecase(c) {
+            return Ok(Value::Bool(false));
+        }
+        cased |= c.is_lowercase();
+    }
+    Ok(Value::Bool(cased))
+}
+
+fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = no_arg_method(interp, "istitle", args, kwargs)?;
+    let mut cased = false;
+    let mut previous_cased = false;
+    for c in s.as_str().chars() {
+        if c.is_uppercase() || is_titlecase(c) {
+            if previous_cased {
+                return Ok(Value::Bool(false));
+            }
+            previous_cased = true;
+            cased = true;
+        } else if c.is_lowercase() {
+            if !previous_cased {
+                return Ok(Value::Bool(false));
+            }
+            previous_cased = true;
+            cased = true;
+        } else {
+            previous_cased = false;
+        }
+    }
+    Ok(Value::Bool(cased))
+}
+
+fn str_isidentifier(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = no_arg_method(interp, "isidentifier", args, kwargs)?;
+    let mut chars = s.as_str().chars();
+    let valid = match chars.next() {
+        Some(first) => {
+            (first == '_' || is_alpha(first))
+                && chars.all(|c| {
+                    c == '_' || is_alpha(c) || decimal_value(c).is_some() || c.is_alphanumeric()
+                })
+        }
+        None => false,
+    };
+    Ok(Value::Bool(valid))
+}
+
+// ----- searching -------------------------------------------------------
+
+/// The code-point position of `needle` in `s[start:end]`, searching from
+/// the left or the right, as `find`/`rfind` report it.
+fn find_in(s: &PyStr, needle: &str, start: i64, end: i64, from_right: bool) -> i64 {
+    let needle_len = needle.chars().count() as i64;
+    if end - start < needle_len {
+        return -1;
+    }
+    let hay = window(s, start, end);
+    let found = if from_right {
+        hay.rfind(needle)
+    } else {
+        hay.find(needle)
+    };
+    match found {
+        Some(byte) => start + char_index(hay, byte) as i64,
+        None => -1,
+    }
+}
+
+fn find_method(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    from_right: bool,
+) -> PyResult<i64> {
+    let s = receiver(interp, args, method)?.clone();
+    check_range_args(interp, method, args, kwargs)?;
+    let needle = str_arg(interp, &args[1])?;
+    let (start, end) = search_window(interp, &s, args)?;
+    Ok(find_in(&s, needle, start, end, from_right))
+}
+
+fn str_find(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    find_method(interp, "find", args, kwargs, false).map(Value::Int)
+}
+
+fn str_rfind(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    find_method(interp, "rfind", args, kwargs, true).map(Value::Int)
+}
+
+fn found_or_error(interp: &Interp, position: i64) -> PyResult<Value> {
+    if position < 0 {
+        Err(interp.value_error("substring not found"))
+    } else {
+        Ok(Value::Int(position))
+    }
+}
+
+fn str_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let position = find_method(interp, "index", args, kwargs, false)?;
+    found_or_error(interp, position)
+}
+
+fn str_rindex(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let position = find_method(interp, "rindex", args, kwargs, true)?;
+    found_or_error(interp, position)
+}
+
+fn str_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "count")?.clone();
+    check_range_args(interp, "count", args, kwargs)?;
+    let needle = str_arg(interp, &args[1])?;
+    let (start, end) = search_window(interp, &s, args)?;
+    let needle_len = needle.chars().count() as i64;
+    if end - start < needle_len {
+        return Ok(Value::Int(0));
+    }
+    if needle.is_empty() {
+        return Ok(Value::Int(end - start + 1));
+    }
+    Ok(Value::from(window(&s, start, end).matches(needle).count()))
+}
+
+/// `startswith`/`endswith`: whether `s[start:end]` begins (ends) with
+/// `affix`, following CPython's `tailmatch`.
+fn tail_match(s: &PyStr, affix: &str, start: i64, end: i64, at_end: bool) -> bool {
+    let affix_len = affix.chars().count() as i64;
+    let last = end - affix_len;
+    if last < start {
+        return false;
+    }
+    if affix.is_empty() {
+        return true;
+    }
+    let at = if at_end { last } else { start };
+    window(s, at, at + affix_len) == affix
+}
+
+fn affix_method(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    at_end: bool,
+) -> PyResult<Value> {
+    let s = receiver(interp, args, method)?.clone();
+    check_range_args(interp, method, args, kwargs)?;
+    let (start, end) = search_window(interp, &s, args)?;
+    match &args[1] {
+        Value::Str(affix) => Ok(Value::Bool(tail_match(
+            &s,
+            affix.as_str(),
+            start,
+            end,
+            at_end,
+        ))),
+        Value::Tuple(affixes) => {
+            for affix in affixes.iter() {
+                let Value::Str(affix) = affix else {
+                    return Err(interp.type_error(format!(
+                        "tuple for {method} must only contain str, not {}",
+                        interp.type_name(affix)
+                    )));
+                };
+                if tail_match(&s, affix.as_str(), start, end, at_end) {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Ok(Value::Bool(false))
+        }
+        other => Err(interp.type_error(format!(
+            "{method} first arg must be str or a tuple of str, not {}",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn str_startswith(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    affix_method(interp, "startswith", args, kwargs, false)
+}
+
+fn str_endswith(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    affix_method(interp, "endswith", args, kwargs, true)
+}
+
+// ----- splitting -------------------------------------------------------
+
+fn str_list(parts: impl IntoIterator<Item = impl Into<Box<str>>>) -> Value {
+    Value::list(parts.into_iter().map(Value::str).collect())
+}
+
+/// The `sep` and `maxsplit` arguments of `split`/`rsplit`; a negative
+/// `maxsplit` means no limit.
+/// The receiver, separator and limit of `split`/`rsplit`.
+type SplitArgs = (Rc<PyStr>, Option<Rc<PyStr>>, Option<usize>);
+
+fn split_args(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<SplitArgs> {
+    let s = receiver(interp, args, method)?.clone();
+    let bound = bind(interp, method, &args[1..], kwargs, &["sep", "maxsplit"], 0)?;
+    let sep = match bound[0] {
+        None | Some(Value::None) => None,
+        Some(Value::Str(sep)) => Some(sep.clone()),
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "must be str or None, not {}",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let maxsplit = match bound[1] {
+        None => None,
+        Some(v) => usize::try_from(ssize_arg(interp, v)?).ok(),
+    };
+    if sep.as_ref().is_some_and(|sep| sep.as_str().is_empty()) {
+        return Err(interp.value_error("empty separator"));
+    }
+    Ok((s, sep, maxsplit))
+}
+
+/// `split()` with no separator: runs of whitespace separate, and leading
+/// whitespace never makes an empty first field.
+fn split_whitespace(text: &str, maxsplit: Option<usize>) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text.trim_start_matches(is_space);
+    while !rest.is_empty() {
+        if maxsplit.is_some_and(|max| parts.len() >= max) {
+            parts.push(rest);
+            break;
+        }
+        match rest.find(is_space) {
+            Some(end) => {
+                parts.push(&rest[..end]);
+                rest = rest[end..].trim_start_matches(is_space);
+            }
+            None => {
+                parts.push(rest);
+                break;
+            }
+        }
+    }
+    parts
+}
+
+fn rsplit_whitespace(text: &str, maxsplit: Option<usize>) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text.trim_end_matches(is_space);
+    while !rest.is_empty() {
+        if maxsplit.is_some_and(|max| parts.len() >= max) {
+            parts.push(rest);
+            break;
+        }
+        match rest.rfind(is_space) {
+            Some(start) => {
+                let width = rest[start..].chars().next().map_or(1, char::len_utf8);
+                parts.push(&rest[start + width..]);
+                rest = rest[..start].trim_end_matches(is_space);
+            }
+            None => {
+                parts.push(rest);
+                break;
+            }
+        }
+    }
+    parts.reverse();
+    parts
+}
+
+fn str_split(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (s, sep, maxsplit) = split_args(interp, "split", args, kwargs)?;
+    let text = s.as_str();
+    Ok(match (sep, maxsplit) {
+        (None, _) => str_list(split_whitespace(text, maxsplit)),
+        (Some(sep), None) => str_list(text.split(sep.as_str())),
+        (Some(sep), Some(max)) => str_list(text.splitn(max.saturating_add(1), sep.as_str())),
+    })
+}
+
+fn str_rsplit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (s, sep, maxsplit) = split_args(interp, "rsplit", args, kwargs)?;
+    let text = s.as_str();
+    let mut parts: Vec<&str> = match (sep, maxsplit) {
+        (None, _) => return Ok(str_list(rsplit_whitespace(text, maxsplit))),
+        (Some(sep), None) => text.rsplit(sep.as_str()).collect(),
+        (Some(sep), Some(max)) => text.rsplitn(max.saturating_add(1), sep.as_str()).collect(),
+    };
+    parts.reverse();
+    Ok(str_list(parts))
+}
+
+/// Line boundaries as `str.splitlines` knows them.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\x0b'
+            | '\x0c'
+            | '\x1c'
+            | '\x1d'
+            | '\x1e'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+fn str_splitlines(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = receiver(interp, args, "splitlines")?.clone();
+    let bound = bind(interp, "splitlines", &args[1..], kwargs, &["keepends"], 0)?;
+    let keepends = match bound[0] {
+        Some(v) => ssize_arg(interp, v)? != 0,
+        None => false,
+    };
+    let text = s.as_str();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_line_break(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        if c == '\r' {
+            if let Some(&(_, '\n')) = chars.peek() {
+                chars.next();
+                end += 1;
+            }
+        }
+        lines.push(&text[start..if keepends { end } else { i }]);
+        start = end;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    Ok(str_list(lines))
+}
+
+fn partition_method(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    from_right: bool,
+) -> PyResult<Value> {
+    let s = receiver(interp, args, method)?.clone();
+    check_args(interp, "str", method, args, kwargs, 1, 1)?;
+    let sep = str_arg(interp, &args[1])?;
+    if sep.is_empty() {
+        return Err(interp.value_error("empty separator"));
+    }
+    let text = s.as_str();
+    let found = if from_right {
+        text.rfind(sep)
+    } else {
+        text.find(sep)
+    };
+    let parts = match found {
+        Some(at) => [&text[..at], sep, &text[at + sep.len()..]],
+        None if from_right => ["", "", text],
+        None => [text, "", ""],
+    };
+    Ok(Value::tuple(parts.iter().map(|&p| Value::str(p)).collect()))
+}
+
+fn str_partition(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    partition_method(interp, "partition", args, kwargs, false)
+}
+
+fn str_rpartition(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    partition_method(interp, "rpartition", args, kwargs, true)
+}
+
+// ----- building new strings --------------------------------------------
+
+#[derive(Clone, Copy)]
+enum Strip {
+    Left,
+    Right,
+    Both,
+}
+
+fn strip_method(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    side: Strip,
+) -> PyResult<Value> {
+    let s = receiver(interp, args, method)?.clone();
+    check_args(interp, "str", method, args, kwargs, 0, 1)?;
+    let text = s.as_str();
+    let stripped = match args.get(1) {
+        None | Some(Value::None) => match side {
+            Strip::Left => text.trim_start_matches(is_space),
+            Strip::Right => text.trim_end_matches(is_space),
+            Strip::Both => text.trim_matches(is_space),
+        },
+        Some(Value::Str(chars)) => {
+            let set = |c: char| chars.as_str().contains(c);
+            match side {
+                Strip::Left => text.trim_start_matches(set),
+                Strip::Right => text.trim_end_matches(set),
+                Strip::Both => text.trim_matches(set),
+            }
+        }
+        Some(_) => {
+            return Err(interp.type_error(format!("{method} arg must be None or str")));
+        }
+    };
+    if stripped.len() == text.len() {
+        return Ok(Value::Str(s));
+    }
+    new_str(stripped)
+}
+
+fn str_strip(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    strip_method(interp, "strip", args, kwargs, Strip::Both)
+}
+
+fn str_lstrip(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    strip_method(interp, "lstrip", args, kwargs, Strip::Left)
+}
+
+fn str_rstrip(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    strip_method(interp, "rstrip", args, kwargs, Strip::Right)
+}
+
+fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "replace")?.clone();
+    check_args(interp, "str", "replace", args, kwargs, 2, 3)?;
+    let mut texts = [""; 2];
+    for (i, text) in texts.iter_mut().enumerate() {
+        *text = match &args[i + 1] {
+            Value::Str(t) => t.as_str(),
+            other => {
+                return Err(interp.type_error(format!(
+                    "replace() argument {} must be str, not {}",
+                    i + 1,
+                    interp.type_name(other)
+                )))
+            }
+        };
+    }
+    let count = match args.get(3) {
+        Some(v) => ssize_arg(interp, v)?,
+        None => -1,
+    };
+    let [old, new] = texts;
+    let replaced = match usize::try_from(count) {
+        Ok(count) => s.as_str().replacen(old, new, count),
+        Err(_) => s.as_str().replace(old, new),
+    };
+    new_str(replaced)
+}
+
+fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "join")?.clone();
+    check_args(interp, "str", "join", args, kwargs, 1, 1)?;
+    let items = match &args[1] {
+        Value::List(list) => list.borrow().clone(),
+        Value::Tuple(items) => items.to_vec(),
+        other => match interp.get_iter(other) {
+            Ok(iterator) => {
+                let mut items = Vec::new();
+                while let Some(item) = interp.next(&iterator)? {
+                    items.push(item);
+                }
+                items
+            }
+            Err(err) if interp.is_instance_of(&err, ExcType::TypeError) => {
+                return Err(interp.type_error("can only join an iterable"))
+            }
+            Err(err) => return Err(err),
+        },
+    };
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let Value::Str(text) = item else {
+            return Err(interp.type_error(format!(
+                "sequence item {i}: expected str instance, {} found",
+                interp.type_name(item)
+            )));
+        };
+        if i > 0 {
+            out.push_str(s.as_str());
+        }
+        out.push_str(text.as_str());
+    }
+    new_str(out)
+}
+
+/// The `width` and optional `fillchar` of `center`/`ljust`/`rjust`.
+fn pad_args(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<(Rc<PyStr>, usize, char)> {
+    let s = receiver(interp, args, method)?.clone();
+    check_args(interp, "str", method, args, kwargs, 1, 2)?;
+    let width = ssize_arg(interp, &args[1])?;
+    let fill = match args.get(2) {
+        None => ' ',
+        Some(Value::Str(fill)) => {
+            let mut chars = fill.as_str().chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => c,
+                _ => {
+                    return Err(
+                        interp.type_error("The fill character must be exactly one character long")
+                    )
+                }
+            }
+        }
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "The fill character must be a unicode character, not {}",
+                interp.type_name(other)
+            )))
+        }
+    };
+    Ok((s, usize::try_from(width).unwrap_or(0), fill))
+}
+
+/// `s` with `left` and `right` fill characters around it.
+fn padded(interp: &Interp, s: &str, left: usize, right: usize, fill: char) -> PyResult<Value> {
+    let mut out = String::new();
+    reserve(
+        interp,
+        &mut out,
+        (left + right).saturating_mul(fill.len_utf8()),
+        s.len(),
+    )?;
+    out.extend(std::iter::repeat_n(fill, left));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(fill, right));
+    new_str(out)
+}
+
+/// Makes room for `padding + text` more bytes in `out`; a size the
+/// allocator refuses is a MemoryError (as in CPython), not an abort.
+fn reserve(interp: &Interp, out: &mut String, padding: usize, text: usize) -> PyResult<()> {
+    padding
+        .checked_add(text)
+        .and_then(|total| out.try_reserve(total).ok())
+        .ok_or_else(|| interp.new_exception(ExcType::MemoryError, Vec::new()))
+}
+
+fn str_center(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (s, width, fill) = pad_args(interp, "center", args, kwargs)?;
+    let len = s.char_count();
+    if width <= len {
+        return Ok(Value::Str(s));
+    }
+    let margin = width - len;
+    // CPython's rounding: the odd extra goes left only when both the
+    // margin and the width are odd.
+    let left = margin / 2 + (margin & width & 1);
+    padded(interp, s.as_str(), left, margin - left, fill)
+}
+
+fn str_ljust(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (s, width, fill) = pad_args(interp, "ljust", args, kwargs)?;
+    let len = s.char_count();
+    if width <= len {
+        return Ok(Value::Str(s));
+    }
+    padded(interp, s.as_str(), 0, width - len, fill)
+}
+
+fn str_rjust(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (s, width, fill) = pad_args(interp, "rjust", args, kwargs)?;
+    let len = s.char_count();
+    if width <= len {
+        return Ok(Value::Str(s));
+    }
+    padded(interp, s.as_str(), width - len, 0, fill)
+}
+
+fn str_zfill(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "zfill")?.clone();
+    check_args(interp, "str", "zfill", args, kwargs, 1, 1)?;
+    let width = usize::try_from(ssize_arg(interp, &args[1])?).unwrap_or(0);
+    let len = s.char_count();
+    if width <= len {
+        return Ok(Value::Str(s));
+    }
+    let text = s.as_str();
+    let (sign, digits) = match text.chars().next() {
+        Some(c @ ('+' | '-')) => (Some(c), &text[1..]),
+        _ => (None, text),
+    };
+    let mut out = String::new();
+    reserve(interp, &mut out, width - len, text.len())?;
+    out.extend(sign);
+    out.extend(std::iter::repeat_n('0', width - len));
+    out.push_str(digits);
+    new_str(out)
+}
+
+fn str_expandtabs(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = receiver(interp, args, "expandtabs")?.clone();
+    let bound = bind(interp, "expandtabs", &args[1..], kwargs, &["tabsize"], 0)?;
+    // `tabsize` is a C int in CPython.
+    let tabsize = match bound[0] {
+        Some(v) => {
+            let n = match v {
+                Value::BigInt(_) => None,
+                other => i32::try_from(interp.to_index(other)?).ok(),
+            };
+            match n {
+                Some(n) => i64::from(n),
+                None => {
+                    return Err(interp.error(
+                        ExcType::OverflowError,
+                        "Python int too large to convert to C int",
+                    ))
+                }
+            }
+        }
+        None => 8,
+    };
+    let mut out = String::with_capacity(s.as_str().len());
+    let mut column: i64 = 0;
+    for c in s.as_str().chars() {
+        match c {
+            '\t' => {
+                if tabsize > 0 {
+                    let spaces = tabsize - column % tabsize;
+                    column += spaces;
+                    reserve(interp, &mut out, spaces as usize, 0)?;
+                    out.extend(std::iter::repeat_n(' ', spaces as usize));
+                }
+            }
+            '\n' | '\r' => {
+                column = 0;
+                out.push(c);
+            }
+            _ => {
+                column += 1;
+                out.push(c);
+            }
+        }
+    }
+    new_str(out)
+}
+
+fn affix_arg<'a>(interp: &Interp, method: &str, value: &'a Value) -> PyResult<&'a str> {
+    match value {
+        Value::Str(s) => Ok(s.as_str()),
+        other => Err(interp.type_error(format!(
+            "{method}() argument must be str, not {}",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn str_removeprefix(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = receiver(interp, args, "removeprefix")?.clone();
+    check_args(interp, "str", "removeprefix", args, kwargs, 1, 1)?;
+    let prefix = affix_arg(interp, "removeprefix", &args[1])?;
+    match s.as_str().strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() => new_str(rest),
+        _ => Ok(Value::Str(s)),
+    }
+}
+
+fn str_removesuffix(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = receiver(interp, args, "removesuffix")?.clone();
+    check_args(interp, "str", "removesuffix", args, kwargs, 1, 1)?;
+    let suffix = affix_arg(interp, "removesuffix", &args[1])?;
+    match s.as_str().strip_suffix(suffix) {
+        Some(rest) if !suffix.is_empty() => new_str(rest),
+        _ => Ok(Value::Str(s)),
+    }
+}
+
+/// pyl has no `bytes` type.
+fn str_encode(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    receiver(interp, args, "encode")?;
+    Err(interp.error(
+        ExcType::NotImplementedError,
+        "str.encode() is not supported: pyl has no bytes type",
+    ))
+}
+
+/// `str.maketrans(x[, y[, z]])`, a static method: the table that
+/// `translate` takes, from a dict or from two equal-length strings (and
+/// a string of characters to delete).
+fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    super::args::check_count(interp, "maketrans", args, kwargs, 1, 3)?;
+    let table = RefCell::new(Dict::new());
+    if args.len() == 1 {
+        let Value::Dict(source) = &args[0] else {
+            return Err(
+                interp.type_error("if you give only one argument to maketrans it must be a dict")
+            );
+        };
+        let items = source.borrow().items();
+        for (key, value) in items {
+            let code = match &key {
+                Value::Str(s) => {
+                    let mut chars = s.as_str().chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => Value::Int(i64::from(u32::from(c))),
+                        _ => {
+                            return Err(interp
+                                .value_error("string keys in translate table must be of length 1"))
+                        }
+                    }
+                }
+                Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => key.clone(),
+                _ => {
+                    return Err(
+                        interp.type_error("keys in translate table must be strings or integers")
+                    )
+                }
+            };
+            interp.dict_set(&table, code, value)?;
+        }
+        return Ok(Value::Dict(Rc::new(table)));
+    }
+    let mut texts = Vec::with_capacity(2);
+    for (i, arg) in args.iter().enumerate().skip(1) {
+        match arg {
+            Value::Str(s) => texts.push(s.clone()),
+            other => {
+                return Err(interp.type_error(format!(
+                    "maketrans() argument {} must be str, not {}",
+                    i + 1,
+                    interp.type_name(other)
+                )))
+            }
+        }
+    }
+    let Value::Str(from) = &args[0] else {
+        return Err(interp.type_error(
+            "first maketrans argument must be a string if there is a second argument",
+        ));
+    };
+    if from.char_count() != texts[0].char_count() {
+        return Err(interp.value_error("the first two maketrans arguments must have equal length"));
+    }
+    let code = |c: char| Value::Int(i64::from(u32::from(c)));
+    for (a, b) in from.as_str().chars().zip(texts[0].as_str().chars()) {
+        interp.dict_set(&table, code(a), code(b))?;
+    }
+    if let Some(deleted) = texts.get(1) {
+        for c in deleted.as_str().chars() {
+            interp.dict_set(&table, code(c), Value::None)?;
+        }
+    }
+    Ok(Value::Dict(Rc::new(table)))
+}
+
+/// `s.translate(table)`: each character's code point looked up in the
+/// table (any object with `__getitem__`); a missing entry keeps the
+/// character, `None` deletes it, an int or str replaces it.
+fn str_translate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "translate")?.clone();
+    check_args(interp, "str", "translate", args, kwargs, 1, 1)?;
+    let table = &args[1];
+    let mut out = String::with_capacity(s.as_str().len());
+    for c in s.as_str().chars() {
+        let mapped = match interp.get_item(table, &Value::Int(i64::from(u32::from(c)))) {
+            Ok(mapped) => mapped,
+            Err(err) if interp.is_instance_of(&err, ExcType::LookupError) => {
+                out.push(c);
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        match &mapped {
+            Value::None => {}
+            Value::Str(text) => out.push_str(text.as_str()),
+            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                let code = interp
+                    .to_bigint(&mapped)
+                    .and_then(|n| n.to_u32())
+                    .filter(|&n| n < 0x110000);
+                match code {
+                    // Lone surrogates cannot live in a UTF-8 string.
+                    Some(code) => out.push(char::from_u32(code).unwrap_or('\u{fffd}')),
+                    None => {
+                        return Err(
+                            interp.value_error("character mapping must be in range(0x110000)")
+                        )
+                    }
+                }
+            }
+            _ => {
+                return Err(interp.type_error("character mapping must return integer, None or str"))
+            }
+        }
+    }
+    new_str(out)
+}
+
+// ----- indexing and `in` -----------------------------------------------
+
+/// `s[index]`: one code point, or a slice with any step.
+pub fn str_get_item(interp: &mut Interp, s: &PyStr, index: &Value) -> PyResult<Value> {
+    let len = s.char_count() as i64;
+    if let Value::Slice(slice) = index {
+        let (start, stop, step) = SliceBounds::unpack(interp, slice)?.adjust(len);
+        if step == 1 {
+            return new_str(window(s, start, stop.max(start)));
+        }
+        let text: String = if s.is_ascii() {
+            let bytes = s.as_str().as_bytes();
+            slice_positions(start, stop, step)
+                .filter_map(|i| bytes.get(i as usize).map(|&b| b as char))
+                .collect()
+        } else {
+            let chars: Vec<char> = s.as_str().chars().collect();
+            slice_positions(start, stop, step)
+                .filter_map(|i| chars.get(i as usize).copied())
+                .collect()
+        };
+        return new_str(text);
+    }
+    let Some(i) = item_index(interp, index)? else {
+        return Err(interp.type_error(format!(
+            "string indices must be integers, not '{}'",
+            interp.type_name(index)
+        )));
+    };
+    let i = if i < 0 { i + len } else { i };
+    match usize::try_from(i).ok().and_then(|i| s.char_at(i)) {
+        Some(c) => new_str(c.to_string()),
+        None => Err(interp.index_error("string index out of range")),
+    }
+}
+
+/// `item in s`.
+pub fn str_contains(interp: &Interp, s: &PyStr, item: &Value) -> PyResult<bool> {
+    match item {
+        Value::Str(needle) => Ok(s.as_str().contains(needle.as_str())),
+        other => Err(interp.type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+// ----- repr ------------------------------------------------------------
+
+/// `repr(s)` as CPython writes it: single quotes unless the text has a
+/// single quote and no double quote; backslash escapes for the quote,
+/// backslash, `\t \n \r`, and `\xNN`/`\uNNNN`/`\UNNNNNNNN` for
+/// non-printable characters.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c => push_escape(&mut out, c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn push_escape(out: &mut String, c: char) {
+    let code = c as u32;
+    let escaped = if code < 0x100 {
+        format!("\\x{code:02x}")
+    } else if code < 0x10000 {
+        format!("\\u{code:04x}")
+    } else {
+        format!("\\U{code:08x}")
+    };
+    out.push_str(&escaped);
+}
+
+/// `ascii()` of a repr: every non-ASCII character escaped.
+pub fn ascii_escape(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            push_escape(&mut out, c);
+        }
+    }
+    out
+}
+
+// ----- str.format ------------------------------------------------------
+
+/// Where `{name}` fields come from: the call's keyword arguments, or the
+/// mapping of `format_map`.
+enum Named<'a> {
+    Keywords(&'a [(Name, Value)]),
+    Mapping(&'a Value),
+}
+
+#[derive(PartialEq)]
+enum Numbering {
+    Unset,
+    Auto,
+    Manual,
+}
+
+/// The state of one `str.format` call, shared by the nested format
+/// specs so that automatic numbering continues through them.
+struct Formatter<'a> {
+    /// `None` under `format_map`, which has no positional arguments.
+    positional: Option<&'a [Value]>,
+    named: Named<'a>,
+    numbering: Numbering,
+    next_auto: usize,
+}
+
+fn str_format(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "format")?.clone();
+    let mut formatter = Formatter {
+        positional: Some(&args[1..]),
+        named: Named::Keywords(kwargs),
+        numbering: Numbering::Unset,
+        next_auto: 0,
+    };
+    let chars: Vec<char> = s.as_str().chars().collect();
+    new_str(formatter.build(interp, &chars, 2)?)
+}
+
+fn str_format_map(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let s = receiver(interp, args, "format_map")?.clone();
+    check_args(interp, "str", "format_map", args, kwargs, 1, 1)?;
+    let mut formatter = Formatter {
+        positional: None,
+        named: Named::Mapping(&args[1]),
+        numbering: Numbering::Unset,
+        next_auto: 0,
+    };
+    let chars: Vec<char> = s.as_str().chars().collect();
+    new_str(formatter.build(interp, &chars, 2)?)
+}
+
+/// One replacement field, `{name!conversion:spec}`, as parsed.
+struct Field<'c> {
+    name: &'c [char],
+    conversion: Option<char>,
+    spec: &'c [char],
+    spec_has_fields: bool,
+}
+
+/// The index a field name's digits spell (`None` if not all digits), as
+/// CPython's `get_integer`.
+fn field_integer(interp: &Interp, text: &[char]) -> PyResult<Option<usize>> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut value: usize = 0;
+    for &c in text {
+        let Some(digit) = decimal_value(c) else {
+            return Ok(None);
+        };
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(digit as usize))
+            .filter(|&v| v <= i64::MAX as usize)
+            .ok_or_else(|| interp.value_error("Too many decimal digits in format string"))?;
+    }
+    Ok(Some(value))
+}
+
+impl Formatter<'_> {
+    /// Expands a format string (CPython's `build_string`); `depth` limits
+    /// how deeply format specs may nest fields.
+    fn build(&mut self, interp: &mut Interp, chars: &[char], depth: u32) -> PyResult<String> {
+        if depth == 0 {
+            return Err(interp.value_error("Max string recursion exceeded"));
+        }
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            // Literal text up to the next brace.
+            let start = i;
+            let mut brace = None;
+            while let Some(&c) = chars.get(i) {
+                i += 1;
+                if c == '{' || c == '}' {
+                    brace = Some(c);
+                    break;
+                }
+            }
+            let next = chars.get(i).copied();
+            let mut literal_end = i;
+            let mut field_follows = false;
+            match brace {
+                Some('}') if next != Some('}') => {
+                    return Err(interp.value_error("Single '}' encountered in format string"))
+                }
+                Some('{') if next.is_none() => {
+                    return Err(interp.value_error("Single '{' encountered in format string"))
+                }
+                Some(c) if next == Some(c) => i += 1,
+                Some(_) => {
+                    literal_end -= 1;
+                    field_follows = true;
+                }
+                None => {}
+            }
+            out.extend(&chars[start..literal_end]);
+            if field_follows {
+                let field = parse_field(interp, chars, &mut i)?;
+                let text = self.render(interp, &field, depth)?;
+                out.push_str(&text);
+            }
+        }
+        Ok(out)
+    }
+
+    fn render(&mut self, interp: &mut Interp, field: &Field, depth: u32) -> PyResult<String> {
+        let mut object = self.field_object(interp, field.name)?;
+        match field.conversion {
+            None => {}
+            Some('r') => object = Value::str(interp.repr(&object)?),
+            Some('s') => object = Value::str(interp.to_str(&object)?),
+            Some('a') => object = Value::str(ascii_escape(&interp.repr(&object)?)),
+            Some(c) => {
+                return Err(interp.value_error(if (c as u32) > 32 && (c as u32) < 127 {
+                    format!("Unknown conversion specifier {c}")
+                } else {
+                    format!("Unknown conversion specifier \\x{:x}", c as u32)
+                }))
+            }
+        }
+        let spec = if field.spec_has_fields {
+            self.build(interp, field.spec, depth - 1)?
+        } else {
+            field.spec.iter().collect()
+        };
+        interp.format_value(&object, &spec)
+    }
+
+    /// The object a field name designates: an argument, then attributes
+    /// (`.name`) and items (`[key]`) of it.
+    fn field_object(&mut self, interp: &mut Interp, name: &[char]) -> PyResult<Value> {
+        let first_len = name
+            .iter()
+            .position(|&c| c == '.' || c == '[')
+            .unwrap_or(name.len());
+        let (first, mut rest) = name.split_at(first_len);
+        let index = field_integer(interp, first)?;
+        if first.is_empty() || index.is_some() {
+            let auto = first.is_empty();
+            if self.numbering == Numbering::Unset {
+                self.numbering = if auto {
+                    Numbering::Auto
+                } else {
+                    Numbering::Manual
+                };
+            }
+            match (&self.numbering, auto) {
+                (Numbering::Manual, true) => return Err(interp.value_error(
+                    "cannot switch from manual field specification to automatic field numbering",
+                )),
+                (Numbering::Auto, false) => return Err(interp.value_error(
+                    "cannot switch from automatic field numbering to manual field specification",
+                )),
+                _ => {}
+            }
+        }
+        let index = if first.is_empty() {
+            let n = self.next_auto;
+            self.next_auto += 1;
+            Some(n)
+        } else {
+            index
+        };
+        let mut object = match index {
+            Some(n) => {
+                let Some(positional) = self.positional else {
+                    return Err(interp.value_error("Format string contains positional fields"));
+                };
+                match positional.get(n) {
+                    Some(v) => v.clone(),
+                    None => {
+                        return Err(interp.index_error(format!(
+                            "Replacement index {n} out of range for positional args tuple"
+                        )))
+                    }
+                }
+            }
+            None => {
+                let key: String = first.iter().collect();
+                match self.named {
+                    Named::Keywords(pairs) => match pairs.iter().find(|(k, _)| **k == *key) {
+                        Some((_, v)) => v.clone(),
+                        None => return Err(interp.key_error(Value::str(key))),
+                    },
+                    Named::Mapping(mapping) => interp.get_item(mapping, &Value::str(key))?,
+                }
+            }
+        };
+        while let Some((&c, after)) = rest.split_first() {
+            let (part, remaining, is_attribute) = match c {
+                '.' => {
+                    let end = after
+                        .iter()
+                        .position(|&c| c == '.' || c == '[')
+                        .unwrap_or(after.len());
+                    (&after[..end], &after[end..], true)
+                }
+                '[' => match after.iter().position(|&c| c == ']') {
+                    Some(end) => (&after[..end], &after[end + 1..], false),
+                    None => return Err(interp.value_error("Missing ']' in format string")),
+                },
+                _ => {
+                    return Err(interp
+                        .value_error("Only '.' or '[' may follow ']' in format field specifier"))
+                }
+            };
+            let item_index = if is_attribute {
+                None
+            } else {
+                field_integer(interp, part)?
+            };
+            if part.is_empty() {
+                return Err(interp.value_error("Empty attribute in format string"));
+            }
+            let text: String = part.iter().collect();
+            object = if is_attribute {
+                interp.get_attr(&object, &text)?
+            } else {
+                let key = match item_index {
+                    Some(n) => Value::from(n),
+                    None => Value::str(text),
+                };
+                interp.get_item(&object, &key)?
+            };
+            rest = remaining;
+        }
+        Ok(object)
+    }
+}
+
+/// Parses a replacement field after its `{`, leaving `i` after its `}`
+/// (CPython's `parse_field`, with its error messages).
+fn parse_field<'c>(interp: &Interp, chars: &'c [char], i: &mut usize) -> PyResult<Field<'c>> {
+    let name_start = *i;
+    let mut last = '\0';
+    while let Some(&c) = chars.get(*i) {
+        *i += 1;
+        last = c;
+        match c {
+            '{' => return Err(interp.value_error("unexpected '{' in field name")),
+            '[' => {
+                while chars.get(*i).is_some_and(|&c| c != ']') {
+                    *i += 1;
+                }
+            }
+            '}' | ':' | '!' => break,
+            _ => {}
+        }
+    }
+    let name = &chars[name_start..(*i).saturating_sub(1).max(name_start)];
+    let mut field = Field {
+        name,
+        conversion: None,
+        spec: &[],
+        spec_has_fields: false,
+    };
+    match last {
+        '!' | ':' => {
+            if last == '!' {
+                let Some(&conversion) = chars.get(*i) else {
+                    return Err(
+                        interp.value_error("end of string while looking for conversion specifier")
+                    );
+                };
+                *i += 1;
+                field.conversion = Some(conversion);
+                if let Some(&c) = chars.get(*i) {
+                    *i += 1;
+                    if c == '}' {
+                        return Ok(field);
+                    }
+                    if c != ':' {
+                        return Err(interp.value_error("expected ':' after conversion specifier"));
+                    }
+                }
+            }
+            let spec_start = *i;
+            let mut depth = 1;
+            while let Some(&c) = chars.get(*i) {
+                *i += 1;
+                match c {
+                    '{' => {
+                        field.spec_has_fields = true;
+                        depth += 1;
+                    }
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            field.spec = &chars[spec_start..*i - 1];
+                            return Ok(field);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Err(interp.value_error("unmatched '{' in format spec"))
+        }
+        '}' => Ok(field),
+        _ => Err(interp.value_error("expected '}' before end of string")),
+    }
+}
+
+// ----- %-formatting ----------------------------------------------------
+
+const F_LJUST: u8 = 1;
+const F_SIGN: u8 = 2;
+const F_BLANK: u8 = 4;
+const F_ALT: u8 = 8;
+const F_ZERO: u8 = 16;
+
+/// The arguments of `fmt % args`, consumed as CPython's formatter does:
+/// a tuple supplies one item per conversion, anything else is the single
+/// argument; a mapping (not a tuple or str) also serves `%(key)` lookups.
+struct PercentArgs {
+    args: Value,
+    /// Items in `args` when it is a tuple, else -1 (CPython's `arglen`).
+    len: i64,
+    next: i64,
+    mapping: Option<Value>,
+}
+
+impl PercentArgs {
+    fn next_arg(&mut self, interp: &Interp) -> PyResult<Value> {
+        if self.next < self.len {
+            let index = self.next;
+            self.next += 1;
+            if self.len < 0 {
+                return Ok(self.args.clone());
+            }
+            if let Value::Tuple(items) = &self.args {
+                if let Some(item) = items.get(index as usize) {
+                    return Ok(item.clone());
+                }
+            }
+        }
+        Err(interp.type_error("not enough arguments for format string"))
+    }
+}
+
+/// Whether `%`-formatting treats `value` as a mapping (CPython's
+/// `PyMapping_Check`: anything subscriptable but tuples and strings).
+fn is_percent_mapping(interp: &Interp, value: &Value) -> bool {
+    match value {
+        Value::Dict(_) | Value::List(_) | Value::Range(_) => true,
+        Value::Instance(_) | Value::Native(_) => {
+            interp.class_of(value).lookup("__getitem__").is_some()
+        }
+        _ => false,
+    }
+}
+
+/// A conversion spec as parsed: `%(key)flags width .prec type`.
+struct PercentSpec {
+    flags: u8,
+    width: Option<usize>,
+    precision: Option<usize>,
+    kind: char,
+}
+
+/// `fmt % args` for strings.
+pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<String> {
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut state = PercentArgs {
+        args: args.clone(),
+        len: match args {
+            Value::Tuple(items) => items.len() as i64,
+            _ => -1,
+        },
+        next: match args {
+            Value::Tuple(_) => 0,
+            _ => -2,
+        },
+        mapping: is_percent_mapping(interp, args).then(|| args.clone()),
+    };
+    let mut out = String::with_capacity(fmt.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if chars.get(i) == Some(&'%') {
+            i += 1;
+            out.push('%');
+            continue;
+        }
+        let spec = parse_percent_spec(interp, &chars, &mut i, &mut state)?;
+        let value = state.next_arg(interp)?;
+        format_percent_arg(interp, &spec, &value, i - 1, &mut out)?;
+    }
+    if state.next < state.len && state.mapping.is_none() {
+        return Err(interp.type_error("not all arguments converted during string formatting"));
+    }
+    Ok(out)
+}
+
+/// Parses a conversion spec after its `%` (CPython's
+/// `unicode_format_arg_parse`), consuming `*` arguments and switching
+/// the arguments to a mapping's item for `%(key)`.
+fn parse_percent_spec(
+    interp: &mut Interp,
+    chars: &[char],
+    i: &mut usize,
+    state: &mut PercentArgs,
+) -> PyResult<PercentSpec> {
+    // `c` is the last character read; `exhausted` records an attempt to
+    // read past the end, which CPython reports only at the end.
+    let mut c = '\0';
+    let mut exhausted = false;
+    let read = |i: &mut usize, c: &mut char, exhausted: &mut bool| match chars.get(*i) {
+        Some(&next) => {
+            *c = next;
+            *i += 1;
+            true
+        }
+        None => {
+            *exhausted = true;
+            false
+        }
+    };
+    if chars.get(*i) == Some(&'(') {
+        let Some(mapping) = state.mapping.clone() else {
+            return Err(interp.type_error("format requires a mapping"));
+        };
+        *i += 1;
+        let key_start = *i;
+        let mut open = 1;
+        while open > 0 && read(i, &mut c, &mut exhausted) {
+            match c {
+                ')' => open -= 1,
+                '(' => open += 1,
+                _ => {}
+            }
+        }
+        if exhausted || open > 0 {
+            return Err(interp.value_error("incomplete format key"));
+        }
+        let key: String = chars[key_start..*i - 1].iter().collect();
+        state.args = interp.get_item(&mapping, &Value::str(key))?;
+        state.len = -1;
+        state.next = -2;
+    }
+    let mut flags = 0;
+    while read(i, &mut c, &mut exhausted) {
+        flags |= match c {
+            '-' => F_LJUST,
+            '+' => F_SIGN,
+            ' ' => F_BLANK,
+            '#' => F_ALT,
+            '0' => F_ZERO,
+            _ => break,
+        };
+    }
+    let mut width = None;
+    if c == '*' {
+        let mut w = star_arg(interp, state)?;
+        if w < 0 {
+            flags |= F_LJUST;
+            w = w.saturating_neg();
+        }
+        width = Some(w as usize);
+        read(i, &mut c, &mut exhausted);
+    } else if c.is_ascii_digit() {
+        let mut w = c as usize - '0' as usize;
+        while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
+            w = w
+                .checked_mul(10)
+                .and_then(|w| w.checked_add(c as usize - '0' as usize))
+                .filter(|&w| w <= i64::MAX as usize)
+                .ok_or_else(|| interp.value_error("width too big"))?;
+        }
+        width = Some(w);
+    }
+    let mut precision = None;
+    if c == '.' {
+        precision = Some(0);
+        read(i, &mut c, &mut exhausted);
+        if c == '*' {
+            let p = star_arg(interp, state)?;
+            if p > i32::MAX as i64 || p < i32::MIN as i64 {
+                return Err(interp.error(
+                    ExcType::OverflowError,
+                    "Python int too large to convert to C int",
+                ));
+            }
+            precision = Some(p.max(0) as usize);
+            read(i, &mut c, &mut exhausted);
+        } else if c.is_ascii_digit() {
+            let mut p = c as usize - '0' as usize;
+            while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
+                p = p
+                    .checked_mul(10)
+                    .and_then(|p| p.checked_add(c as usize - '0' as usize))
+                    .filter(|&p| p <= i32::MAX as usize)
+                    .ok_or_else(|| interp.value_error("precision too big"))?;
+            }
+            precision = Some(p);
+        }
+    }
+    if !exhausted && matches!(c, 'h' | 'l' | 'L') {
+        read(i, &mut c, &mut exhausted);
+    }
+    if exhausted {
+        return Err(interp.value_error("incomplete format"));
+    }
+    Ok(PercentSpec {
+        flags,
+        width,
+        precision,
+        kind: c,
+    })
+}
+
+/// A `*` width or precision: the next argument, which must be an int.
+fn star_arg(interp: &mut Interp, state: &mut PercentArgs) -> PyResult<i64> {
+    match state.next_arg(interp)? {
+        Value::Int(n) => Ok(n),
+        Value::Bool(b) => Ok(i64::from(b)),
+        Value::BigInt(_) => Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C ssize_t",
+        )),
+        _ => Err(interp.type_error("* wants int")),
+    }
+}
+
+/// Converts one argument and writes it padded (CPython's
+/// `unicode_format_arg_format` and `unicode_format_arg_output`).
+fn format_percent_arg(
+    interp: &mut Interp,
+    spec: &PercentSpec,
+    value: &Value,
+    position: usize,
+    out: &mut String,
+) -> PyResult<()> {
+    let mut signed = false;
+    let text = match spec.kind {
+        's' | 'r' | 'a' => {
+            let text = match spec.kind {
+                's' => interp.to_str(value)?,
+                'r' => interp.repr(value)?,
+                _ => ascii_escape(&interp.repr(value)?),
+            };
+            match spec.precision {
+                Some(p) if text.chars().count() > p => text.chars().take(p).collect(),
+                _ => text,
+            }
+        }
+        'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+            signed = true;
+            let n = percent_int(interp, value, spec.kind)?;
+            format_int(&n, spec)
+        }
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+            signed = true;
+            let x = percent_float(interp, value)?;
+            let float_spec = format!(
+                "{}.{}{}",
+                if spec.flags & F_ALT != 0 { "#" } else { "" },
+                spec.precision.unwrap_or(6),
+                spec.kind
+            );
+            interp.format_value(&Value::Float(x), &float_spec)?
+        }
+        'c' => percent_char(interp, value)?.to_string(),
+        other => {
+            let shown = if (31..=126).contains(&(other as u32)) {
+                other
+            } else {
+                '?'
+            };
+            return Err(interp.value_error(format!(
+                "unsupported format character '{shown}' (0x{:x}) at index {position}",
+                other as u32
+            )));
+        }
+    };
+    pad_percent(interp, &text, spec, signed, out)
+}
+
+/// The integer `%d`/`%x`/… formats: ints as they are, floats and
+/// objects with `__int__` truncated for `d`/`i`/`u`, objects with
+/// `__index__` for every kind.
+fn percent_int(interp: &mut Interp, value: &Value, kind: char) -> PyResult<BigInt> {
+    let wrong_type = |interp: &Interp| {
+        interp.type_error(format!(
+            "%{kind} format: {} is required, not {}",
+            if matches!(kind, 'o' | 'x' | 'X') {
+                "an integer"
+            } else {
+                "a real number"
+            },
+            interp.type_name(value)
+        ))
+    };
+    if let Some(n) = interp.to_bigint(value) {
+        return Ok(n);
+    }
+    let integer_only = matches!(kind, 'o' | 'x' | 'X');
+    match value {
+        Value::Float(x) if !integer_only => {
+            if x.is_nan() {
+                Err(interp.value_error("cannot convert float NaN to integer"))
+            } else {
+                BigInt::from_f64(x.trunc()).ok_or_else(|| {
+                    interp.error(
+                        ExcType::OverflowError,
+                        "cannot convert float infinity to integer",
+                    )
+                })
+            }
+        }
+        Value::Instance(_) | Value::Native(_) => {
+            let class = interp.class_of(value);
+            let method = if integer_only {
+                class.lookup("__index__").map(|_| "__index__")
+            } else {
+                class
+                    .lookup("__int__")
+                    .map(|_| "__int__")
+                    .or_else(|| class.lookup("__index__").map(|_| "__index__"))
+            };
+            let Some(method) = method else {
+                return Err(wrong_type(interp));
+            };
+            let bound = interp.get_attr(value, method)?;
+            let result = interp.call(&bound, &[], &[])?;
+            interp.to_bigint(&result).ok_or_else(|| {
+                interp.type_error(format!(
+                    "{method} returned non-int (type {})",
+                    interp.type_name(&result)
+                ))
+            })
+        }
+        _ => Err(wrong_type(interp)),
+    }
+}
+
+/// Sign, base prefix (for `#`), digits zero-padded to the precision.
+fn format_int(n: &BigInt, spec: &PercentSpec) -> String {
+    let (radix, prefix) = match spec.kind {
+        'o' => (8, "0o"),
+        'x' => (16, "0x"),
+        'X' => (16, "0X"),
+        _ => (10, ""),
+    };
+    let mut digits = n.magnitude().to_str_radix(radix);
+    if spec.kind == 'X' {
+        digits.make_ascii_uppercase();
+    }
+    let mut out = String::new();
+    if n.is_negative() {
+        out.push('-');
+    }
+    if spec.flags & F_ALT != 0 {
+        out.push_str(prefix);
+    }
+    if let Some(p) = spec.precision {
+        out.extend(std::iter::repeat_n('0', p.saturating_sub(digits.len())));
+    }
+    out.push_str(&digits);
+    out
+}
+
+fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
+    match value {
+        Value::Float(x) => Ok(*x),
+        Value::Int(n) => Ok(*n as f64),
+        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+            interp.error(ExcType::OverflowError, "int too large to convert to float")
+        }),
+        Value::Instance(_) | Value::Native(_) => {
+            let class = interp.class_of(value);
+            if class.lookup("__float__").is_some() {
+                let method = interp.get_attr(value, "__float__")?;
+                match interp.call(&method, &[], &[])? {
+                    Value::Float(x) => Ok(x),
+                    other => Err(interp.type_error(format!(
+                        "{}.__float__ returned non-float (type {})",
+                        class.name,
+                        interp.type_name(&other)
+                    ))),
+                }
+            } else if class.lookup("__index__").is_some() {
+                let n = interp.to_index(value)?;
+                Ok(n as f64)
+            } else {
+                Err(not_real(interp, value))
+            }
+        }
+        _ => Err(not_real(interp, value)),
+    }
+}
+
+fn not_real(interp: &Interp, value: &Value) -> PyErr {
+    interp.type_error(format!(
+        "must be real number, not {}",
+        interp.type_name(value)
+    ))
+}
+
+fn percent_char(interp: &mut Interp, value: &Value) -> PyResult<char> {
+    let wrong = |interp: &Interp| interp.type_error("%c requires int or char");
+    let code = match value {
+        Value::Str(s) => {
+            let mut chars = s.as_str().chars();
+            return match (chars.next(), chars.next()) {
+                (Some(c), None) => Ok(c),
+                _ => Err(wrong(interp)),
+            };
+        }
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => interp.to_bigint(value),
+        Value::Instance(_) | Value::Native(_)
+            if interp.class_of(value).lookup("__index__").is_some() =>
+        {
+            Some(BigInt::from(interp.to_index(value)?))
+        }
+        _ => None,
+    };
+    let Some(code) = code else {
+        return Err(wrong(interp));
+    };
+    match code.to_u32().filter(|&c| c < 0x110000) {
+        // Lone surrogates cannot live in a UTF-8 string.
+        Some(c) => Ok(char::from_u32(c).unwrap_or('\u{fffd}')),
+        None => Err(interp.error(ExcType::OverflowError, "%c arg not in range(0x110000)")),
+    }
+}
+
+/// Writes a converted argument with its sign, `#` prefix and padding,
+/// following CPython's `unicode_format_arg_output` exactly (zero padding
+/// goes between the sign/prefix and the digits; `-` pads on the right).
+fn pad_percent(
+    interp: &Interp,
+    text: &str,
+    spec: &PercentSpec,
+    signed: bool,
+    out: &mut String,
+) -> PyResult<()> {
+    let mut body = text;
+    let mut sign = None;
+    if signed {
+        match body.chars().next() {
+            Some(c @ ('-' | '+')) => {
+                sign = Some(c);
+                body = &body[1..];
+            }
+            _ if spec.flags & F_SIGN != 0 => sign = Some('+'),
+            _ if spec.flags & F_BLANK != 0 => sign = Some(' '),
+            _ => {}
+        }
+    }
+    let fill = if signed && spec.flags & F_ZERO != 0 && spec.flags & F_LJUST == 0 {
+        '0'
+    } else {
+        ' '
+    };
+    let prefix = if spec.flags & F_ALT != 0 && matches!(spec.kind, 'x' | 'X' | 'o') {
+        let prefix_len = 2.min(body.len());
+        let (prefix, rest) = body.split_at(prefix_len);
+        body = rest;
+        prefix
+    } else {
+        ""
+    };
+    let len = body.chars().count() + sign.map_or(0, |_| 1) + prefix.len();
+    let padding = spec.width.unwrap_or(0).saturating_sub(len);
+    let left_aligned = spec.flags & F_LJUST != 0;
+    reserve(interp, out, padding, text.len())?;
+    if fill == '0' {
+        out.extend(sign);
+        out.push_str(prefix);
+        out.extend(std::iter::repeat_n('0', padding));
+    } else {
+        if !left_aligned {
+            out.extend(std::iter::repeat_n(' ', padding));
+        }
+        out.extend(sign);
+        out.push_str(prefix);
+    }
+    out.push_str(body);
+    if left_aligned {
+        out.extend(std::iter::repeat_n(' ', padding));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_quotes_and_escapes() {
+        assert_eq!(str_repr("a'b"), "\"a'b\"");
+        assert_eq!(str_repr("a'\"b"), "'a\\'\"b'");
+        assert_eq!(
+            str_repr("\t\n\\\x00\x7f\u{a0}é"),
+            "'\\t\\n\\\\\\x00\\x7f\\xa0é'"
+        );
+        assert_eq!(str_repr("\u{2028}😀"), "'\\u2028😀'");
+    }
+
+    #[test]
+    fn whitespace_split_keeps_trailing_remainder() {
+        assert_eq!(split_whitespace("  a b  c  ", Some(1)), ["a", "b  c  "]);
+        assert_eq!(rsplit_whitespace("  a b  c  ", Some(1)), ["  a b", "c"]);
+        assert!(split_whitespace("   ", Some(0)).is_empty());
+    }
+
+    #[test]
+    fn decimal_digits_of_any_script() {
+        assert_eq!(decimal_value('٣'), Some(3));
+        assert_eq!(decimal_value('²'), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! The interpreter's clock: real, or virtual (`--clock virtual`).
+//!
+//! In virtual time the monotonic clock starts at 0 and only moves when
+//! something waits — the event loop jumping to its next timer, or a
+//! blocking `time.sleep` — so sleeps cost nothing and runs are
+//! deterministic. The wall clock then reads 2000-01-01 00:00:00 UTC plus
+//! the monotonic time.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// 2000-01-01 00:00:00 UTC as a Unix timestamp.
+const VIRTUAL_EPOCH: f64 = 946_684_800.0;
+
+pub enum Clock {
+    Real { origin: Instant },
+    Virtual { now: Cell<f64> },
+}
+
+impl Clock {
+    pub fn real() -> Clock {
+        Clock::Real {
+            origin: Instant::now(),
+        }
+    }
+
+    pub fn virtual_time() -> Clock {
+        Clock::Virtual {
+            now: Cell::new(0.0),
+        }
+    }
+
+    pub fn is_virtual(&self) -> bool {
+        matches!(self, Clock::Virtual { .. })
+    }
+
+    /// Seconds on a clock that never goes back (`time.monotonic()`, `loop.time()`).
+    pub fn monotonic(&self) -> f64 {
+        match self {
+            Clock::Real { origin } => origin.elapsed().as_secs_f64(),
+            Clock::Virtual { now } => now.get(),
+        }
+    }
+
+    /// Seconds since the Unix epoch (`time.time()`).
+    pub fn wall(&self) -> f64 {
+        match self {
+            Clock::Real { .. } => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |elapsed| elapsed.as_secs_f64()),
+            Clock::Virtual { now } => VIRTUAL_EPOCH + now.get(),
+        }
+    }
+
+    /// Waits `seconds`: really, or by moving virtual time forward.
+    pub fn sleep(&self, seconds: f64) {
+        // NaN and non-positive durations do not wait.
+        if seconds.is_nan() || seconds <= 0.0 {
+            return;
+        }
+        match self {
+            Clock::Real { .. } => std::thread::sleep(Duration::from_secs_f64(seconds.min(1e9))),
+            Clock::Virtual { now } => now.set(now.get() + seconds),
+        }
+    }
+}

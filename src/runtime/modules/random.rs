@@ -1,0 +1,765 @@
+//! The `random` module: CPython 3.11's module-level functions (the methods
+//! of its hidden `Random` instance) over the interpreter's MT19937 in
+//! `interp.random`. For the same seed and the same calls every result is
+//! CPython's, because each function consumes the generator exactly as
+//! `Lib/random.py` does.
+
+use std::rc::Rc;
+
+use num_bigint::{BigInt, BigUint, Sign};
+use num_traits::{Signed, ToPrimitive};
+
+use crate::runtime::arith;
+use crate::runtime::builtins::add_function;
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::ModuleObject;
+use crate::runtime::value::Value;
+use crate::syntax::ast::{BinOp, CmpOp, Name};
+
+pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
+    let module = super::new_module("random");
+    let ns = &module.namespace;
+    add_function(ns, "seed", random_seed);
+    add_function(ns, "random", random_random);
+    add_function(ns, "getrandbits", random_getrandbits);
+    add_function(ns, "randrange", random_randrange);
+    add_function(ns, "randint", random_randint);
+    add_function(ns, "choice", random_choice);
+    add_function(ns, "choices", random_choices);
+    add_function(ns, "shuffle", random_shuffle);
+    add_function(ns, "sample", random_sample);
+    add_function(ns, "uniform", random_uniform);
+    module
+}
+
+// ---------------------------------------------------------------------------
+// Argument binding with the messages of a Python-level method
+// ---------------------------------------------------------------------------
+
+/// The parameters of one `Random` method written in Python: positional (or
+/// keyword) names, how many of them are required, and keyword-only names.
+struct Signature {
+    name: &'static str,
+    params: &'static [&'static str],
+    required: usize,
+    keyword_only: &'static [&'static str],
+}
+
+/// Binds the arguments like a call of a Python function with `self`: one
+/// slot per parameter (positional ones first, then keyword-only ones).
+fn bind(
+    interp: &Interp,
+    sig: &Signature,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Vec<Option<Value>>> {
+    let name = sig.name;
+    let positional = sig.params.len();
+    if args.len() > positional {
+        let takes = if sig.required == positional {
+            format!("{} positional arguments", positional + 1)
+        } else {
+            format!(
+                "from {} to {} positional arguments",
+                sig.required + 1,
+                positional + 1
+            )
+        };
+        return Err(interp.type_error(format!(
+            "Random.{name}() takes {takes} but {} were given",
+            args.len() + 1
+        )));
+    }
+    let mut slots: Vec<Option<Value>> = args.iter().cloned().map(Some).collect();
+    slots.resize(positional + sig.keyword_only.len(), None);
+    for (key, value) in kwargs {
+        let index = sig
+            .params
+            .iter()
+            .chain(sig.keyword_only)
+            .position(|param| **param == **key);
+        let Some(index) = index else {
+            return Err(interp.type_error(format!(
+                "Random.{name}() got an unexpected keyword argument '{key}'"
+            )));
+        };
+        if slots[index].is_some() {
+            return Err(interp.type_error(format!(
+                "Random.{name}() got multiple values for argument '{key}'"
+            )));
+        }
+        slots[index] = Some(value.clone());
+    }
+    let missing: Vec<String> = (0..sig.required)
+        .filter(|&i| slots[i].is_none())
+        .map(|i| format!("'{}'", sig.params[i]))
+        .collect();
+    if !missing.is_empty() {
+        let list = match missing.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        return Err(interp.type_error(format!(
+            "Random.{name}() missing {} required positional argument{}: {list}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(slots)
+}
+
+/// The bound value of a required parameter (present after [`bind`]).
+fn required(slots: &[Option<Value>], index: usize) -> Value {
+    slots.get(index).cloned().flatten().unwrap_or(Value::None)
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// `_randbelow(n)` for `n > 0` of any size.
+fn randbelow(interp: &mut Interp, n: &BigInt) -> PyResult<BigInt> {
+    if let Some(small) = n.to_u64() {
+        return Ok(BigInt::from(interp.random.randbelow(small)));
+    }
+    if n.bits() > u32::MAX as u64 {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C int",
+        ));
+    }
+    let magnitude = n.magnitude();
+    Ok(BigInt::from(interp.random.randbelow_big(magnitude)))
+}
+
+fn randbelow_usize(interp: &mut Interp, n: usize) -> usize {
+    interp.random.randbelow(n as u64) as usize
+}
+
+/// The int `operator.index(v)` gives, or `None` for a non-integer.
+fn as_int(interp: &mut Interp, value: &Value) -> PyResult<Option<BigInt>> {
+    if let Some(n) = interp.to_bigint(value) {
+        return Ok(Some(n));
+    }
+    if matches!(value, Value::Instance(_)) && interp.lookup_special(value, "__index__").is_some() {
+        return Ok(Some(BigInt::from(interp.to_index(value)?)));
+    }
+    Ok(None)
+}
+
+/// `randrange`'s argument conversion: `operator.index`, else `int(v)`
+/// when that equals `v` (a deprecated float like `3.0`), else ValueError.
+fn randrange_arg(interp: &mut Interp, value: &Value, what: &str) -> PyResult<BigInt> {
+    if let Some(n) = as_int(interp, value)? {
+        return Ok(n);
+    }
+    match value {
+        Value::Float(f) => {
+            let truncated = arith::float_to_int(interp, *f)?;
+            if f.fract() != 0.0 {
+                return Err(interp.value_error(format!("non-integer {what} for randrange()")));
+            }
+            Ok(interp.to_bigint(&truncated).unwrap_or_default())
+        }
+        Value::Str(s) => {
+            // int('5') succeeds but differs from '5'; anything else is not
+            // an int literal at all.
+            if s.as_str().trim().parse::<BigInt>().is_ok() {
+                return Err(interp.value_error(format!("non-integer {what} for randrange()")));
+            }
+            let literal = interp.repr(value)?;
+            Err(interp.value_error(format!("invalid literal for int() with base 10: {literal}")))
+        }
+        _ => Err(interp.type_error(format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            interp.type_name(value)
+        ))),
+    }
+}
+
+/// CPython 3.11's `randrange(start, stop=None, step=1)`.
+fn randrange(
+    interp: &mut Interp,
+    start: &Value,
+    stop: Option<&Value>,
+    step: Option<&Value>,
+) -> PyResult<Value> {
+    let istart = randrange_arg(interp, start, "arg 1")?;
+    // CPython tests `step is not _ONE`; an explicit 1 is that same object.
+    let step = step.filter(|step| !matches!(step, Value::Int(1)));
+    let Some(stop) = stop.filter(|stop| !stop.is_none()) else {
+        if step.is_some() {
+            return Err(interp.type_error("Missing a non-None stop argument"));
+        }
+        if istart.is_positive() {
+            return Ok(Value::from_bigint(randbelow(interp, &istart)?));
+        }
+        return Err(interp.value_error("empty range for randrange()"));
+    };
+    let istop = randrange_arg(interp, stop, "stop")?;
+    let width = &istop - &istart;
+    let istep = match step {
+        Some(step) => randrange_arg(interp, step, "step")?,
+        None => BigInt::from(1),
+    };
+    if istep == BigInt::from(1) {
+        if width.is_positive() {
+            return Ok(Value::from_bigint(istart + randbelow(interp, &width)?));
+        }
+        return Err(interp.value_error(format!(
+            "empty range for randrange() ({istart}, {istop}, {width})"
+        )));
+    }
+    let n = if istep.is_positive() {
+        num_integer::Integer::div_floor(&(&width + &istep - 1), &istep)
+    } else if istep.is_negative() {
+        num_integer::Integer::div_floor(&(&width + &istep + 1), &istep)
+    } else {
+        return Err(interp.value_error("zero step for randrange()"));
+    };
+    if !n.is_positive() {
+        return Err(interp.value_error("empty range for randrange()"));
+    }
+    let offset = randbelow(interp, &n)?;
+    Ok(Value::from_bigint(istart + istep * offset))
+}
+
+// ---------------------------------------------------------------------------
+// Seeding
+// ---------------------------------------------------------------------------
+
+const SEED_TYPES: &str =
+    "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.";
+
+/// `seed(a=None, version=2)`.
+fn random_seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "seed",
+        params: &["a", "version"],
+        required: 0,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let a = slots[0].clone().unwrap_or(Value::None);
+    let version = match &slots[1] {
+        Some(v) => as_int(interp, v)?,
+        None => Some(BigInt::from(2)),
+    };
+    let seed: BigUint = match &a {
+        Value::None => {
+            interp.random.seed_from_entropy();
+            return Ok(Value::None);
+        }
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
+            interp.to_bigint(&a).unwrap_or_default().magnitude().clone()
+        }
+        Value::Float(_) => {
+            // CPython seeds any other hashable by its hash, as a size_t.
+            let hash = arith::hash_number(&a).unwrap_or(0);
+            BigUint::from(hash as u64)
+        }
+        Value::Str(s) if version == Some(BigInt::from(2)) => {
+            // Version 2: int.from_bytes(a + sha512(a).digest(), 'big').
+            let mut bytes = s.as_str().as_bytes().to_vec();
+            bytes.extend_from_slice(&sha512(s.as_str().as_bytes()));
+            BigUint::from_bytes_be(&bytes)
+        }
+        Value::Str(s) if version == Some(BigInt::from(1)) => {
+            // Version 1: a 64-bit string hash of the code points.
+            let text = s.as_str();
+            let mut x: u64 = text.chars().next().map_or(0, |c| (c as u64) << 7);
+            for c in text.chars() {
+                x = x.wrapping_mul(1_000_003) ^ c as u64;
+            }
+            x ^= s.char_count() as u64;
+            BigUint::from(x)
+        }
+        Value::Str(_) => {
+            // Other versions seed with hash(a), which CPython randomizes per
+            // process for strings.
+            interp.random.seed_from_entropy();
+            return Ok(Value::None);
+        }
+        _ => return Err(interp.type_error(SEED_TYPES)),
+    };
+    interp.random.seed_words(&seed.to_u32_digits());
+    Ok(Value::None)
+}
+
+/// SHA-512 (FIPS 180-4), for CPython's version-2 seeding of strings.
+fn sha512(message: &[u8]) -> [u8; 64] {
+    const K: [u64; 80] = [
+        0x428a2f98d728ae22,
+        0x7137449123ef65cd,
+        0xb5c0fbcfec4d3b2f,
+        0xe9b5dba58189dbbc,
+        0x3956c25bf348b538,
+        0x59f111f1b605d019,
+        0x923f82a4af194f9b,
+        0xab1c5ed5da6d8118,
+        0xd807aa98a3030242,
+        0x12835b0145706fbe,
+        0x243185be4ee4b28c,
+        0x550c7dc3d5ffb4e2,
+        0x72be5d74f27b896f,
+        0x80deb1fe3b1696b1,
+        0x9bdc06a725c71235,
+        0xc19bf174cf692694,
+        0xe49b69c19ef14ad2,
+        0xefbe4786384f25e3,
+        0x0fc19dc68b8cd5b5,
+        0x240ca1cc77ac9c65,
+        0x2de92c6f592b0275,
+        0x4a7484aa6ea6e483,
+        0x5cb0a9dcbd41fbd4,
+        0x76f988da831153b5,
+        0x983e5152ee66dfab,
+        0xa831c66d2db43210,
+        0xb00327c898fb213f,
+        0xbf597fc7beef0ee4,
+        0xc6e00bf33da88fc2,
+        0xd5a79147930aa725,
+        0x06ca6351e003826f,
+        0x142929670a0e6e70,
+        0x27b70a8546d22ffc,
+        0x2e1b21385c26c926,
+        0x4d2c6dfc5ac42aed,
+        0x53380d139d95b3df,
+        0x650a73548baf63de,
+        0x766a0abb3c77b2a8,
+        0x81c2c92e47edaee6,
+        0x92722c851482353b,
+        0xa2bfe8a14cf10364,
+        0xa81a664bbc423001,
+        0xc24b8b70d0f89791,
+        0xc76c51a30654be30,
+        0xd192e819d6ef5218,
+        0xd69906245565a910,
+        0xf40e35855771202a,
+        0x106aa07032bbd1b8,
+        0x19a4c116b8d2d0c8,
+        0x1e376c085141ab53,
+        0x2748774cdf8eeb99,
+        0x34b0bcb5e19b48a8,
+        0x391c0cb3c5c95a63,
+        0x4ed8aa4ae3418acb,
+        0x5b9cca4f7763e373,
+        0x682e6ff3d6b2b8a3,
+        0x748f82ee5defb2fc,
+        0x78a5636f43172f60,
+        0x84c87814a1f0ab72,
+        0x8cc702081a6439ec,
+        0x90befffa23631e28,
+        0xa4506cebde82bde9,
+        0xbef9a3f7b2c67915,
+        0xc67178f2e372532b,
+        0xca273eceea26619c,
+        0xd186b8c721c0c207,
+        0xeada7dd6cde0eb1e,
+        0xf57d4f7fee6ed178,
+        0x06f067aa72176fba,
+        0x0a637dc5a2c898a6,
+        0x113f9804bef90dae,
+        0x1b710b35131c471b,
+        0x28db77f523047d84,
+        0x32caab7b40c72493,
+        0x3c9ebe0a15c9bebc,
+        0x431d67c49c100d4c,
+        0x4cc5d4becb3e42b6,
+        0x597f299cfc657e2a,
+        0x5fcb6fab3ad6faec,
+        0x6c44198c4a475817,
+    ];
+    let mut h: [u64; 8] = [
+        0x6a09e667f3bcc908,
+        0xbb67ae8584caa73b,
+        0x3c6ef372fe94f82b,
+        0xa54ff53a5f1d36f1,
+        0x510e527fade682d1,
+        0x9b05688c2b3e6c1f,
+        0x1f83d9abfb41bd6b,
+        0x5be0cd19137e2179,
+    ];
+    let mut data = message.to_vec();
+    data.push(0x80);
+    while data.len() % 128 != 112 {
+        data.push(0);
+    }
+    data.extend_from_slice(&((message.len() as u128) * 8).to_be_bytes());
+    for block in data.chunks_exact(128) {
+        let mut w = [0u64; 80];
+        for (i, word) in block.chunks_exact(8).enumerate() {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(word);
+            w[i] = u64::from_be_bytes(bytes);
+        }
+        for i in 16..80 {
+            let s0 = w[i - 15].rotate_right(1) ^ w[i - 15].rotate_right(8) ^ (w[i - 15] >> 7);
+            let s1 = w[i - 2].rotate_right(19) ^ w[i - 2].rotate_right(61) ^ (w[i - 2] >> 6);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..80 {
+            let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (slot, value) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *slot = slot.wrapping_add(value);
+        }
+    }
+    let mut digest = [0u8; 64];
+    for (chunk, word) in digest.chunks_exact_mut(8).zip(h) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    digest
+}
+
+// ---------------------------------------------------------------------------
+// The functions
+// ---------------------------------------------------------------------------
+
+fn random_random(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("Random.random() takes no keyword arguments"));
+    }
+    if !args.is_empty() {
+        return Err(interp.type_error(format!(
+            "Random.random() takes no arguments ({} given)",
+            args.len()
+        )));
+    }
+    Ok(Value::Float(interp.random.random()))
+}
+
+fn random_getrandbits(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("Random.getrandbits() takes no keyword arguments"));
+    }
+    let [k] = args else {
+        return Err(interp.type_error(format!(
+            "Random.getrandbits() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let Some(k) = as_int(interp, k)? else {
+        return Err(interp.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            interp.type_name(k)
+        )));
+    };
+    if k.is_negative() {
+        return Err(interp.value_error("number of bits must be non-negative"));
+    }
+    let Some(k) = k.to_u32() else {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C int",
+        ));
+    };
+    let bits = interp.random.getrandbits(k);
+    Ok(Value::from_bigint(BigInt::from_biguint(Sign::Plus, bits)))
+}
+
+fn random_randrange(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "randrange",
+        params: &["start", "stop", "step"],
+        required: 1,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    randrange(
+        interp,
+        &required(&slots, 0),
+        slots[1].as_ref(),
+        slots[2].as_ref(),
+    )
+}
+
+fn random_randint(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "randint",
+        params: &["a", "b"],
+        required: 2,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let (a, b) = (required(&slots, 0), required(&slots, 1));
+    let stop = interp.binary_op(BinOp::Add, &b, &Value::Int(1))?;
+    randrange(interp, &a, Some(&stop), None)
+}
+
+fn random_choice(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "choice",
+        params: &["seq"],
+        required: 1,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let seq = required(&slots, 0);
+    let len = interp.len(&seq)?;
+    if len == 0 {
+        return Err(interp.index_error("Cannot choose from an empty sequence"));
+    }
+    let index = randbelow_usize(interp, len);
+    interp.get_item(&seq, &Value::from(index))
+}
+
+/// `choices(population, weights=None, *, cum_weights=None, k=1)`.
+fn random_choices(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "choices",
+        params: &["population", "weights"],
+        required: 1,
+        keyword_only: &["cum_weights", "k"],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let population = required(&slots, 0);
+    let weights = slots[1].clone().filter(|w| !w.is_none());
+    let cum_weights = slots[2].clone().filter(|w| !w.is_none());
+    let k = match &slots[3] {
+        Some(k) => interp.to_index(k)?,
+        None => 1,
+    };
+    let n = interp.len(&population)?;
+    let cum_weights = match (cum_weights, weights) {
+        (None, None) => {
+            let mut result = Vec::new();
+            for _ in 0..k.max(0) {
+                let index = (interp.random.random() * n as f64).floor() as usize;
+                result.push(interp.get_item(&population, &Value::from(index))?);
+            }
+            return Ok(Value::list(result));
+        }
+        (None, Some(weights)) => {
+            if let Value::Int(count) = weights {
+                return Err(interp.type_error(format!(
+                    "The number of choices must be a keyword argument: k={count}"
+                )));
+            }
+            // list(itertools.accumulate(weights))
+            let mut running: Option<Value> = None;
+            let mut cumulative = Vec::new();
+            for weight in interp.collect(&weights)? {
+                let next = match running {
+                    None => weight,
+                    Some(total) => interp.binary_op(BinOp::Add, &total, &weight)?,
+                };
+                cumulative.push(next.clone());
+                running = Some(next);
+            }
+            cumulative
+        }
+        (Some(cum_weights), None) => interp.collect(&cum_weights)?,
+        (Some(_), Some(_)) => {
+            return Err(interp.type_error("Cannot specify both weights and cumulative weights"))
+        }
+    };
+    if cum_weights.len() != n {
+        return Err(interp.value_error("The number of weights does not match the population"));
+    }
+    let last = cum_weights.last().cloned().unwrap_or(Value::Int(0));
+    let total = interp.binary_op(BinOp::Add, &last, &Value::Float(0.0))?;
+    let total = match total {
+        Value::Float(f) => f,
+        other => {
+            return Err(interp.type_error(format!(
+                "must be real number, not {}",
+                interp.type_name(&other)
+            )))
+        }
+    };
+    if total <= 0.0 {
+        return Err(interp.value_error("Total of weights must be greater than zero"));
+    }
+    if !total.is_finite() {
+        return Err(interp.value_error("Total of weights must be finite"));
+    }
+    let hi = n.saturating_sub(1);
+    let mut result = Vec::new();
+    for _ in 0..k.max(0) {
+        let x = Value::Float(interp.random.random() * total);
+        // bisect.bisect_right(cum_weights, x, 0, hi)
+        let (mut lo, mut hi) = (0, hi);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if interp.lt(&x, &cum_weights[mid])? {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        result.push(interp.get_item(&population, &Value::from(lo))?);
+    }
+    Ok(Value::list(result))
+}
+
+fn random_shuffle(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "shuffle",
+        params: &["x"],
+        required: 1,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let x = required(&slots, 0);
+    if let Value::List(list) = &x {
+        // No Python code runs while the list is borrowed.
+        let mut items = list.borrow_mut();
+        interp.random.shuffle(items.as_mut_slice());
+        return Ok(Value::None);
+    }
+    // Any other mutable sequence: x[i], x[j] = x[j], x[i] from the end.
+    let len = interp.len(&x)?;
+    for i in (1..len).rev() {
+        let j = randbelow_usize(interp, i + 1);
+        let (vi, vj) = (Value::from(i), Value::from(j));
+        let item_j = interp.get_item(&x, &vj)?;
+        let item_i = interp.get_item(&x, &vi)?;
+        interp.set_item(&x, vi, item_j)?;
+        interp.set_item(&x, vj, item_i)?;
+    }
+    Ok(Value::None)
+}
+
+/// `sample(population, k, *, counts=None)` (without `counts`).
+fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "sample",
+        params: &["population", "k"],
+        required: 2,
+        keyword_only: &["counts"],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let population = required(&slots, 0);
+    if !matches!(
+        population,
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_)
+    ) {
+        return Err(
+            interp.type_error("Population must be a sequence.  For dicts or sets, use sorted(d).")
+        );
+    }
+    if slots[2].as_ref().is_some_and(|counts| !counts.is_none()) {
+        return Err(interp.error(
+            ExcType::NotImplementedError,
+            "random.sample() with counts= is not supported in pyl",
+        ));
+    }
+    let n = interp.len(&population)?;
+    let k = required(&slots, 1);
+    if interp.to_bigint(&k).is_none() {
+        // CPython checks `0 <= k <= n` and then builds `[None] * k`; let
+        // those operations raise their own errors for a non-int `k`.
+        let low = interp.compare(CmpOp::LtE, &Value::Int(0), &k)?;
+        let high = interp.compare(CmpOp::LtE, &k, &Value::from(n))?;
+        if !interp.truthy(&low)? || !interp.truthy(&high)? {
+            return Err(interp.value_error("Sample larger than population or is negative"));
+        }
+        interp.binary_op(BinOp::Mul, &Value::list(vec![Value::None]), &k)?;
+    }
+    let k = interp.to_index(&k)?;
+    let Some(k) = usize::try_from(k).ok().filter(|&k| k <= n) else {
+        return Err(interp.value_error("Sample larger than population or is negative"));
+    };
+    let indices = interp
+        .random
+        .sample_indices(n, k)
+        .map_err(|message| interp.value_error(message))?;
+    let mut result = Vec::with_capacity(k);
+    for index in indices {
+        result.push(interp.get_item(&population, &Value::from(index))?);
+    }
+    Ok(Value::list(result))
+}
+
+/// `uniform(a, b)`: `a + (b - a) * random()` with Python arithmetic.
+fn random_uniform(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "uniform",
+        params: &["a", "b"],
+        required: 2,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let (a, b) = (required(&slots, 0), required(&slots, 1));
+    if let (Value::Float(fa), Value::Float(fb)) = (&a, &b) {
+        return Ok(Value::Float(interp.random.uniform(*fa, *fb)));
+    }
+    let width = interp.binary_op(BinOp::Sub, &b, &a)?;
+    let r = Value::Float(interp.random.random());
+    let scaled = interp.binary_op(BinOp::Mul, &width, &r)?;
+    interp.binary_op(BinOp::Add, &a, &scaled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sha512;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn sha512_known_digests() {
+        // hashlib.sha512(...).hexdigest() from CPython.
+        assert_eq!(
+            hex(&sha512(b"")),
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce\
+             47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+        );
+        assert_eq!(
+            hex(&sha512(b"abc")),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a\
+             2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        );
+        let long = vec![b'a'; 200];
+        assert_eq!(hex(&sha512(&long)).len(), 128);
+    }
+}

@@ -1,0 +1,482 @@
+//! The `sys` module: `argv`, `exit`, the `stdout`/`stderr` text streams,
+//! the recursion limit, and version and platform information.
+
+use std::any::Any;
+use std::io::{IsTerminal, Write};
+use std::rc::Rc;
+
+use crate::runtime::builtins::{add_function, add_method};
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Class, ModuleObject, NativeObject};
+use crate::runtime::value::Value;
+use crate::syntax::ast::{CmpOp, Name};
+
+pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
+    let module = super::new_module("sys");
+    let stream_class = interp.native_class("TextIOWrapper");
+    add_method(&stream_class, "write", stream_write);
+    add_method(&stream_class, "writelines", stream_writelines);
+    add_method(&stream_class, "flush", stream_flush);
+    add_method(&stream_class, "isatty", stream_isatty);
+    add_method(&stream_class, "fileno", stream_fileno);
+    add_method(&stream_class, "writable", stream_writable);
+    add_method(&stream_class, "readable", stream_readable);
+    let version_class = interp.native_class("version_info");
+    add_method(&version_class, "__getitem__", version_getitem);
+    add_method(&version_class, "__len__", version_len);
+    add_method(&version_class, "__iter__", version_iter);
+    add_method(&version_class, "__hash__", version_hash);
+    add_method(&version_class, "__eq__", version_eq);
+    add_method(&version_class, "__ne__", version_ne);
+    add_method(&version_class, "__lt__", version_lt);
+    add_method(&version_class, "__le__", version_le);
+    add_method(&version_class, "__gt__", version_gt);
+    add_method(&version_class, "__ge__", version_ge);
+
+    let ns = &module.namespace;
+    add_function(ns, "exit", sys_exit);
+    add_function(ns, "getrecursionlimit", sys_getrecursionlimit);
+    add_function(ns, "setrecursionlimit", sys_setrecursionlimit);
+    add_function(ns, "exc_info", sys_exc_info);
+    let argv = interp
+        .argv
+        .iter()
+        .map(|arg| Value::str(arg.as_str()))
+        .collect();
+    let mut ns = ns.borrow_mut();
+    ns.insert("argv".into(), Value::list(argv));
+    ns.insert("stdout".into(), Value::Native(Rc::new(Stream::Stdout)));
+    ns.insert("stderr".into(), Value::Native(Rc::new(Stream::Stderr)));
+    ns.insert("__stdout__".into(), Value::Native(Rc::new(Stream::Stdout)));
+    ns.insert("__stderr__".into(), Value::Native(Rc::new(Stream::Stderr)));
+    ns.insert(
+        "version".into(),
+        Value::str(format!("3.11.7 (pyl {})", env!("CARGO_PKG_VERSION"))),
+    );
+    ns.insert("version_info".into(), Value::Native(Rc::new(VersionInfo)));
+    ns.insert("hexversion".into(), Value::Int(0x030B07F0));
+    ns.insert("platform".into(), Value::str("linux"));
+    ns.insert("byteorder".into(), Value::str("little"));
+    ns.insert("maxsize".into(), Value::Int(i64::MAX));
+    drop(ns);
+    module
+}
+
+// ---------------------------------------------------------------------------
+// Functions
+// ---------------------------------------------------------------------------
+
+fn no_arguments(
+    interp: &Interp,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<()> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    if !args.is_empty() {
+        return Err(interp.type_error(format!(
+            "{name}() takes no arguments ({} given)",
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `sys.exit([status])`: raises `SystemExit(status)`.
+fn sys_exit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("sys.exit() takes no keyword arguments"));
+    }
+    if args.len() > 1 {
+        return Err(interp.type_error(format!(
+            "exit expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    // CPython raises SystemExit with the status as its value, and a value
+    // of None means no arguments at all.
+    let args = match args {
+        [Value::None] => Vec::new(),
+        _ => args.to_vec(),
+    };
+    Err(interp.new_exception(ExcType::SystemExit, args))
+}
+
+fn sys_getrecursionlimit(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    no_arguments(interp, "sys.getrecursionlimit", args, kwargs)?;
+    Ok(Value::Int(interp.recursion_limit as i64))
+}
+
+fn sys_setrecursionlimit(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("sys.setrecursionlimit() takes no keyword arguments"));
+    }
+    let [limit] = args else {
+        return Err(interp.type_error(format!(
+            "sys.setrecursionlimit() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let limit = match limit {
+        Value::Float(_) => {
+            return Err(interp.type_error("'float' object cannot be interpreted as an integer"))
+        }
+        Value::BigInt(_) => None,
+        other => Some(interp.to_index(other)?),
+    };
+    let Some(limit) = limit.and_then(|l| i32::try_from(l).ok()) else {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C int",
+        ));
+    };
+    if limit < 1 {
+        return Err(interp.value_error("recursion limit must be greater or equal than 1"));
+    }
+    // CPython counts the module's frame and this call too.
+    let depth = interp.depth as i64 + 2;
+    if depth >= limit as i64 {
+        return Err(interp.error(
+            ExcType::RecursionError,
+            format!(
+                "cannot set the recursion limit to {limit} at the recursion depth {depth}: the limit is too low"
+            ),
+        ));
+    }
+    interp.recursion_limit = limit as u32;
+    Ok(Value::None)
+}
+
+/// `sys.exc_info()`: the exception being handled, as `(type, value,
+/// traceback)`; pyl has no traceback objects, so the third item is `None`.
+fn sys_exc_info(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    no_arguments(interp, "sys.exc_info", args, kwargs)?;
+    Ok(match interp.handled_exceptions.last() {
+        Some(error) => Value::tuple(vec![
+            Value::Type(error.0.class.clone()),
+            error.value(),
+            Value::None,
+        ]),
+        None => Value::tuple(vec![Value::None, Value::None, Value::None]),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// sys.stdout / sys.stderr
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Stdout => "<stdout>",
+            Stream::Stderr => "<stderr>",
+        }
+    }
+}
+
+impl NativeObject for Stream {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("TextIOWrapper")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        match name {
+            "name" => Some(Ok(Value::str(self.name()))),
+            "mode" => Some(Ok(Value::str("w"))),
+            "encoding" => Some(Ok(Value::str("utf-8"))),
+            "errors" => Some(Ok(Value::str(match self {
+                Stream::Stdout => "strict",
+                Stream::Stderr => "backslashreplace",
+            }))),
+            "closed" => Some(Ok(Value::Bool(false))),
+            _ => None,
+        }
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(format!(
+            "<_io.TextIOWrapper name='{}' mode='w' encoding='utf-8'>",
+            self.name()
+        )))
+    }
+}
+
+fn stream_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<Stream> {
+    if let Some(Value::Native(object)) = args.first() {
+        if let Some(stream) = object.as_any().downcast_ref::<Stream>() {
+            return Ok(*stream);
+        }
+    }
+    Err(interp.type_error(format!(
+        "descriptor '{method}' requires a '_io.TextIOWrapper' object"
+    )))
+}
+
+/// Writes text to a stream: stdout through the interpreter's buffer;
+/// stderr directly, after flushing stdout so the two interleave in order.
+fn write_text(interp: &mut Interp, stream: Stream, text: &str) -> PyResult<()> {
+    match stream {
+        Stream::Stdout => interp.write_stdout(text),
+        Stream::Stderr => {
+            interp.flush_stdout().map_err(|e| interp.os_error(e))?;
+            let mut stderr = std::io::stderr().lock();
+            stderr
+                .write_all(text.as_bytes())
+                .and_then(|()| stderr.flush())
+                .map_err(|e| interp.os_error(e))
+        }
+    }
+}
+
+fn stream_write(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let stream = stream_receiver(interp, args, "write")?;
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("TextIOWrapper.write() takes no keyword arguments"));
+    }
+    let [_, text] = args else {
+        return Err(interp.type_error(format!(
+            "TextIOWrapper.write() takes exactly one argument ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    let Value::Str(text) = text else {
+        return Err(interp.type_error(format!(
+            "write() argument must be str, not {}",
+            interp.type_name(text)
+        )));
+    };
+    write_text(interp, stream, text.as_str())?;
+    Ok(Value::from(text.char_count()))
+}
+
+fn stream_writelines(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let stream = stream_receiver(interp, args, "writelines")?;
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("TextIOWrapper.writelines() takes no keyword arguments"));
+    }
+    let [_, lines] = args else {
+        return Err(interp.type_error(format!(
+            "TextIOWrapper.writelines() takes exactly one argument ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    let iterator = interp.get_iter(lines)?;
+    while let Some(line) = interp.next(&iterator)? {
+        let Value::Str(text) = &line else {
+            return Err(interp.type_error(format!(
+                "write() argument must be str, not {}",
+                interp.type_name(&line)
+            )));
+        };
+        write_text(interp, stream, text.as_str())?;
+    }
+    Ok(Value::None)
+}
+
+fn stream_no_args(
+    interp: &Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Stream> {
+    let stream = stream_receiver(interp, args, method)?;
+    no_arguments(
+        interp,
+        &format!("TextIOWrapper.{method}"),
+        &args[1..],
+        kwargs,
+    )?;
+    Ok(stream)
+}
+
+fn stream_flush(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let stream = stream_no_args(interp, "flush", args, kwargs)?;
+    if stream == Stream::Stdout {
+        interp.flush_stdout().map_err(|e| interp.os_error(e))?;
+    }
+    Ok(Value::None)
+}
+
+fn stream_isatty(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let stream = stream_no_args(interp, "isatty", args, kwargs)?;
+    Ok(Value::Bool(match stream {
+        Stream::Stdout => std::io::stdout().is_terminal(),
+        Stream::Stderr => std::io::stderr().is_terminal(),
+    }))
+}
+
+fn stream_fileno(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let stream = stream_no_args(interp, "fileno", args, kwargs)?;
+    Ok(Value::Int(match stream {
+        Stream::Stdout => 1,
+        Stream::Stderr => 2,
+    }))
+}
+
+fn stream_writable(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    stream_no_args(interp, "writable", args, kwargs)?;
+    Ok(Value::Bool(true))
+}
+
+fn stream_readable(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    stream_no_args(interp, "readable", args, kwargs)?;
+    Ok(Value::Bool(false))
+}
+
+// ---------------------------------------------------------------------------
+// sys.version_info
+// ---------------------------------------------------------------------------
+
+const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
+
+/// `sys.version_info`: a named tuple `(3, 11, 7, 'final', 0)`.
+struct VersionInfo;
+
+impl VersionInfo {
+    fn items() -> [Value; 5] {
+        [
+            Value::Int(3),
+            Value::Int(11),
+            Value::Int(7),
+            Value::str("final"),
+            Value::Int(0),
+        ]
+    }
+
+    fn tuple() -> Value {
+        Value::tuple(Self::items().to_vec())
+    }
+}
+
+impl NativeObject for VersionInfo {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("version_info")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        let index = VERSION_FIELDS.iter().position(|field| *field == name)?;
+        Self::items().into_iter().nth(index).map(Ok)
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(
+            "sys.version_info(major=3, minor=11, micro=7, releaselevel='final', serial=0)".into(),
+        ))
+    }
+}
+
+fn is_version_info(value: &Value) -> bool {
+    matches!(value, Value::Native(object) if object.as_any().is::<VersionInfo>())
+}
+
+fn version_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<()> {
+    if args.first().is_some_and(is_version_info) {
+        Ok(())
+    } else {
+        Err(interp.type_error(format!(
+            "descriptor '{method}' requires a 'sys.version_info' object"
+        )))
+    }
+}
+
+fn version_getitem(
+    interp: &mut Interp,
+    args: &[Value],
+    _kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    version_receiver(interp, args, "__getitem__")?;
+    let key = args.get(1).cloned().unwrap_or(Value::None);
+    interp.get_item(&VersionInfo::tuple(), &key)
+}
+
+fn version_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_receiver(interp, args, "__len__")?;
+    Ok(Value::Int(5))
+}
+
+fn version_iter(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_receiver(interp, args, "__iter__")?;
+    interp.get_iter(&VersionInfo::tuple())
+}
+
+fn version_hash(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_receiver(interp, args, "__hash__")?;
+    interp.hash(&VersionInfo::tuple()).map(Value::Int)
+}
+
+/// Compares as the tuple it is, against tuples and itself.
+fn version_compare(
+    interp: &mut Interp,
+    op: CmpOp,
+    method: &str,
+    args: &[Value],
+) -> PyResult<Value> {
+    version_receiver(interp, args, method)?;
+    let other = match args.get(1) {
+        Some(other) if is_version_info(other) => VersionInfo::tuple(),
+        Some(other @ Value::Tuple(_)) => other.clone(),
+        _ => return Ok(Value::NotImplemented),
+    };
+    interp.compare(op, &VersionInfo::tuple(), &other)
+}
+
+fn version_eq(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::Eq, "__eq__", args)
+}
+
+fn version_ne(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::NotEq, "__ne__", args)
+}
+
+fn version_lt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::Lt, "__lt__", args)
+}
+
+fn version_le(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::LtE, "__le__", args)
+}
+
+fn version_gt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::Gt, "__gt__", args)
+}
+
+fn version_ge(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    version_compare(interp, CmpOp::GtE, "__ge__", args)
+}
