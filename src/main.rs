@@ -111,6 +111,7 @@ fn run(args: Vec<String>) -> i32 {
     };
     let mut argv = vec![argv_zero];
     argv.extend(rest.iter().cloned());
+    pyl::runtime::interrupt::install_handler();
     let mut interp = Interp::new(argv);
     if virtual_clock {
         interp.clock = pyl::runtime::clock::Clock::virtual_time();

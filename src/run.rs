@@ -98,10 +98,13 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         .insert("__main__".into(), Value::Module(module.clone()));
     let mut frame = Frame::new(code, module);
     let result = interp.run_frame(&mut frame, None);
+    drop(frame);
+    interp.emit_warnings();
     let status = match result {
         Ok(_) => 0,
         Err(error) => exit_status(interp, error),
     };
+    interp.emit_warnings();
     match interp.flush_stdout() {
         Ok(()) => status,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => status,
@@ -135,5 +138,9 @@ fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         return 1;
     }
     diagnostics::report_exception(interp, &error);
+    if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) {
+        // The status of a process killed by SIGINT, as CPython exits.
+        return 130;
+    }
     1
 }

@@ -98,7 +98,12 @@ impl Interp {
             let Some(instr) = code.instrs.get(frame.pc) else {
                 return Ok(Outcome::Return(Value::None));
             };
-            match self.execute(frame, instr, &mut resume) {
+            let step = if crate::runtime::interrupt::take() {
+                Err(self.new_exception(ExcType::KeyboardInterrupt, vec![]))
+            } else {
+                self.execute(frame, instr, &mut resume)
+            };
+            match step {
                 Ok(Step::Next) => frame.pc += 1,
                 Ok(Step::Jump(target)) => frame.pc = target,
                 Ok(Step::Return(value)) => {
@@ -115,6 +120,23 @@ impl Interp {
                 Err(error) => {
                     frame.delegate = None;
                     frame.suspended = false;
+                    // The line where the exception first reached this frame
+                    // is this frame's traceback line, even when a `finally`
+                    // or `except` re-raises it from further down.
+                    if let Some(data) = &error.0.exception {
+                        let activation = frame as *const Frame as usize;
+                        let mut traceback = data.traceback.borrow_mut();
+                        if traceback
+                            .last()
+                            .is_none_or(|entry| entry.frame != activation)
+                        {
+                            traceback.push(TraceEntry {
+                                code: code.clone(),
+                                span: code.spans.get(frame.pc).copied().unwrap_or_default(),
+                                frame: activation,
+                            });
+                        }
+                    }
                     match frame.handlers.pop() {
                         Some((handler, handled_len)) => {
                             self.handled_exceptions.truncate(handled_len.max(base));
@@ -122,12 +144,6 @@ impl Interp {
                             frame.pc = handler as usize;
                         }
                         None => {
-                            if let Some(data) = &error.0.exception {
-                                data.traceback.borrow_mut().push(TraceEntry {
-                                    code: code.clone(),
-                                    span: code.spans.get(frame.pc).copied().unwrap_or_default(),
-                                });
-                            }
                             self.handled_exceptions.truncate(base);
                             return Err(error);
                         }

@@ -59,7 +59,17 @@ impl Clock {
             return;
         }
         match self {
-            Clock::Real { .. } => std::thread::sleep(Duration::from_secs_f64(seconds.min(1e9))),
+            Clock::Real { .. } => {
+                // In slices, so that Ctrl-C is noticed promptly.
+                let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(1e9));
+                while !super::interrupt::pending() {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    std::thread::sleep(left.min(Duration::from_millis(50)));
+                }
+            }
             Clock::Virtual { now } => now.set(now.get() + seconds),
         }
     }

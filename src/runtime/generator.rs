@@ -146,6 +146,46 @@ impl Generator {
     }
 }
 
+thread_local! {
+    /// Warnings raised while dropping values, where the interpreter (and so
+    /// its stdout buffer) is out of reach; `Interp::emit_warnings` prints
+    /// them at the next write to stdout or at exit, after flushing stdout.
+    static PENDING_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the warnings waiting to be printed.
+pub fn take_pending_warnings() -> Vec<String> {
+    PENDING_WARNINGS.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
+}
+
+pub fn has_pending_warnings() -> bool {
+    PENDING_WARNINGS.with(|pending| !pending.borrow().is_empty())
+}
+
+/// A coroutine that is dropped without ever running was never awaited:
+/// warn as CPython does when it collects one.
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.kind != GeneratorKind::Coroutine {
+            return;
+        }
+        let Ok(frame) = self.frame.try_borrow() else {
+            return;
+        };
+        let Some(frame) = frame.as_ref() else { return };
+        if frame.suspended || frame.pc != 0 {
+            return;
+        }
+        let source = &frame.code.source;
+        let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
+        let warning = format!(
+            "{}:{line}: RuntimeWarning: coroutine '{}' was never awaited",
+            source.name, self.qualname
+        );
+        PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
+    }
+}
+
 fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {
     match value {
         Value::Generator(g) => Ok(g.clone()),

@@ -314,9 +314,25 @@ impl Drop for Interp {
 /// Writes to the interpreter's stdout buffer.
 impl Interp {
     pub fn write_stdout(&mut self, text: &str) -> PyResult<()> {
+        if super::generator::has_pending_warnings() {
+            self.emit_warnings();
+        }
         self.out
             .write_all(text.as_bytes())
             .map_err(|e| self.os_error(e))
+    }
+
+    /// Prints the warnings raised while values were dropped, after what is
+    /// already on stdout.
+    pub fn emit_warnings(&mut self) {
+        let warnings = super::generator::take_pending_warnings();
+        if warnings.is_empty() {
+            return;
+        }
+        let _ = self.out.flush();
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
     }
 
     pub fn os_error(&self, error: std::io::Error) -> PyErr {

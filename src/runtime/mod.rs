@@ -12,6 +12,7 @@ pub mod exceptions;
 pub mod format;
 pub mod generator;
 pub mod interp;
+pub mod interrupt;
 pub mod iterators;
 pub mod modules;
 pub mod object;
