@@ -1,4 +1,5 @@
-//! The golden suite: every `tests/**/NAME.pyl` with a `NAME.out` is run by
+//! The golden suite: every `tests/**/NAME.pyl` (and `examples/NAME.pyl`)
+//! with a `NAME.out` is run by
 //! the real `pyl` binary and its stdout compared with `NAME.out`; when
 //! `NAME.err` / `NAME.code` exist, the last stderr line and the exit status
 //! too. Each case is its own test (libtest-mimic), so `cargo test NAME`
@@ -135,9 +136,11 @@ fn python3() -> Option<&'static str> {
 
 fn main() {
     let args = Arguments::from_args();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("tests");
     let mut found = Vec::new();
     cases(&root, &mut found);
+    cases(&manifest.join("examples"), &mut found);
     let known_failures: Vec<String> = std::fs::read_to_string(root.join("known_failures.txt"))
         .unwrap_or_default()
         .lines()
@@ -151,6 +154,7 @@ fn main() {
     for case in found {
         let name = case
             .strip_prefix(&root)
+            .or_else(|_| case.strip_prefix(manifest))
             .unwrap_or(&case)
             .with_extension("")
             .to_string_lossy()

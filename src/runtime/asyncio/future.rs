@@ -692,11 +692,13 @@ impl Interp {
             outer.set_result(self, Value::list(vec![]))?;
             return Ok(outer.value());
         }
-        let mut children: Vec<Rc<Future>> = Vec::new();
-        let mut unique: Vec<(Value, Rc<Future>)> = Vec::new();
+        let mut children: Vec<Rc<Future>> = Vec::with_capacity(awaitables.len());
+        // An argument given twice is awaited once (`arg_to_fut`), by identity.
+        let mut by_identity: std::collections::HashMap<usize, Rc<Future>> = std::collections::HashMap::new();
+        let mut unique: Vec<Rc<Future>> = Vec::new();
         let mut event_loop: Option<Rc<EventLoop>> = None;
         for argument in awaitables {
-            if let Some((_, future)) = unique.iter().find(|(a, _)| a.is(argument)) {
+            if let Some(future) = by_identity.get(&argument.address()) {
                 children.push(future.clone());
                 continue;
             }
@@ -704,7 +706,8 @@ impl Interp {
             if event_loop.is_none() {
                 event_loop = Some(future.event_loop.clone());
             }
-            unique.push((argument.clone(), future.clone()));
+            by_identity.insert(argument.address(), future.clone());
+            unique.push(future.clone());
             children.push(future);
         }
         let Some(event_loop) = event_loop else {
@@ -718,7 +721,7 @@ impl Interp {
             finished: Cell::new(0),
             return_exceptions,
         });
-        for (_, future) in &unique {
+        for future in &unique {
             future.add_done_callback(DoneCallback::Gather(gather.clone()));
         }
         Ok(outer.value())
