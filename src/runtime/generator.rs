@@ -132,9 +132,13 @@ impl Generator {
     pub fn suspension_point(&self) -> Option<String> {
         let frame = self.frame.try_borrow().ok()?;
         let frame = frame.as_ref()?;
+        // The innermost point in the program itself: the prelude's own
+        // awaits (inside `Event.wait`, say) say less than their caller's.
         if let Some(Value::Generator(inner)) = &frame.delegate {
             if let Some(point) = inner.suspension_point() {
-                return Some(point);
+                if !point.starts_with(super::asyncio::PRELUDE_NAME) {
+                    return Some(point);
+                }
             }
         }
         let span = frame.code.spans.get(frame.pc)?;

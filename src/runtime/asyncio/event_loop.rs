@@ -291,7 +291,10 @@ impl Interp {
     fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
         let result = match callback {
             Callback::Python(function, args) => {
-                let described = self.repr(&function).unwrap_or_default();
+                let described = match &function {
+                    Value::Function(f) => f.qualname.borrow().to_string(),
+                    other => self.repr(other).unwrap_or_default(),
+                };
                 match self.call(&function, &args, &[]) {
                     Ok(_) => Ok(()),
                     Err(error) => {

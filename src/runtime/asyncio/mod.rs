@@ -78,6 +78,9 @@ impl NativeObject for Handle {
 
 const PRELUDE: &str = include_str!("prelude.pyl");
 
+/// The source name of the prelude in tracebacks and reports.
+pub const PRELUDE_NAME: &str = "<asyncio prelude>";
+
 pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = crate::runtime::modules::new_module("asyncio");
     let base_exception = interp.types.exception(ExcType::BaseException).clone();
@@ -124,7 +127,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     }
     install_classes(interp, &module);
     let code =
-        crate::run::compile("<asyncio prelude>", PRELUDE.to_string()).map_err(|(_, error)| {
+        crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
             interp.error(
                 ExcType::SystemError,
                 format!("the asyncio prelude does not compile: {}", error.message),
