@@ -16,7 +16,7 @@
 use indexmap::{IndexMap, IndexSet};
 
 use crate::syntax::ast::*;
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
 
 /// Resolves a module; `interactive` allows top-level `await` (the REPL).
 pub fn resolve_module(
@@ -34,7 +34,7 @@ pub fn resolve_module(
     resolver.walk_module(module)?;
     for (scope, name, span) in &resolver.nonlocals {
         if !resolver.enclosing_function_binds(*scope, name) {
-            return Err(error(
+            return Err(SyntaxError::new(
                 format!("no binding for nonlocal '{name}' found"),
                 *span,
             ));
@@ -100,16 +100,6 @@ struct Resolver {
     interactive: bool,
     /// `nonlocal` declarations, checked once every binding is known.
     nonlocals: Vec<(usize, Name, Span)>,
-}
-
-fn error(message: impl Into<String>, span: Span) -> SyntaxError {
-    SyntaxError {
-        kind: SyntaxErrorKind::SyntaxError,
-        message: message.into(),
-        span,
-        hint: None,
-        incomplete_input: false,
-    }
 }
 
 type Result<T = ()> = std::result::Result<T, SyntaxError>;
@@ -406,12 +396,12 @@ impl Resolver {
             StmtKind::Pass => {}
             StmtKind::Break => {
                 if !self.in_loop() {
-                    return Err(error("'break' outside loop", span));
+                    return Err(SyntaxError::new("'break' outside loop", span));
                 }
             }
             StmtKind::Continue => {
                 if !self.in_loop() {
-                    return Err(error("'continue' not properly in loop", span));
+                    return Err(SyntaxError::new("'continue' not properly in loop", span));
                 }
             }
             StmtKind::Return(value) => {
@@ -420,11 +410,14 @@ impl Resolver {
                         if is_async && value.is_some() && self.phase == Phase::Collect {
                             let scope = self.current();
                             if self.scopes[scope].is_generator {
-                                return Err(error("'return' with value in async generator", span));
+                                return Err(SyntaxError::new(
+                                    "'return' with value in async generator",
+                                    span,
+                                ));
                             }
                         }
                     }
-                    _ => return Err(error("'return' outside function", span)),
+                    _ => return Err(SyntaxError::new("'return' outside function", span)),
                 }
                 if let Some(v) = value {
                     self.walk_expr(v)?;
@@ -535,19 +528,19 @@ impl Resolver {
                         let kind = self.kind();
                         let usage = self.usage(name);
                         if usage.parameter {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is parameter and global"),
                                 span,
                             ));
                         }
                         if usage.bound && kind != ScopeKind::Module {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is assigned to before global declaration"),
                                 span,
                             ));
                         }
                         if usage.used && kind != ScopeKind::Module {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is used prior to global declaration"),
                                 span,
                             ));
@@ -558,7 +551,7 @@ impl Resolver {
             }
             StmtKind::Nonlocal(names) => {
                 if self.kind() == ScopeKind::Module {
-                    return Err(error(
+                    return Err(SyntaxError::new(
                         "nonlocal declaration not allowed at module level",
                         span,
                     ));
@@ -567,19 +560,19 @@ impl Resolver {
                     if self.phase == Phase::Collect {
                         let usage = self.usage(name);
                         if usage.parameter {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is parameter and nonlocal"),
                                 span,
                             ));
                         }
                         if usage.bound {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is assigned to before nonlocal declaration"),
                                 span,
                             ));
                         }
                         if usage.used {
-                            return Err(error(
+                            return Err(SyntaxError::new(
                                 format!("name '{name}' is used prior to nonlocal declaration"),
                                 span,
                             ));
@@ -614,7 +607,7 @@ impl Resolver {
             ScopeKind::Function { is_async: true } => Ok(()),
             ScopeKind::Module if self.interactive => Ok(()),
             ScopeKind::Comprehension => Ok(()),
-            _ => Err(error(message, span)),
+            _ => Err(SyntaxError::new(message, span)),
         }
     }
 
@@ -677,17 +670,17 @@ impl Resolver {
         match self.kind() {
             ScopeKind::Function { is_async } => {
                 if is_async && what == "'yield from'" {
-                    return Err(error("'yield from' inside async function", span));
+                    return Err(SyntaxError::new("'yield from' inside async function", span));
                 }
                 let scope = self.current();
                 self.scopes[scope].is_generator = true;
                 Ok(())
             }
-            ScopeKind::Comprehension => Err(error(
+            ScopeKind::Comprehension => Err(SyntaxError::new(
                 format!("{what} inside {}", "list comprehension"),
                 span,
             )),
-            _ => Err(error(format!("{what} outside function"), span)),
+            _ => Err(SyntaxError::new(format!("{what} outside function"), span)),
         }
     }
 
@@ -762,9 +755,9 @@ impl Resolver {
                     ScopeKind::Module if self.interactive => {}
                     ScopeKind::Comprehension if self.innermost_function_is_async() => {}
                     ScopeKind::Module | ScopeKind::Class => {
-                        return Err(error("'await' outside function", span))
+                        return Err(SyntaxError::new("'await' outside function", span))
                     }
-                    _ => return Err(error("'await' outside async function", span)),
+                    _ => return Err(SyntaxError::new("'await' outside async function", span)),
                 }
                 self.walk_expr(inner)?;
             }

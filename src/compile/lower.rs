@@ -16,7 +16,7 @@ use std::rc::Rc;
 use super::ir::{self, *};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{self, Binding, ExprKind as K, StmtKind as S};
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
 use crate::syntax::span::Span;
 
 type Result<T = ()> = std::result::Result<T, SyntaxError>;
@@ -44,13 +44,7 @@ fn source_len(source: &Source) -> usize {
 }
 
 fn not_supported(what: &str, span: Span) -> SyntaxError {
-    SyntaxError {
-        kind: SyntaxErrorKind::SyntaxError,
-        message: format!("{what} are not supported by pyl"),
-        span,
-        hint: None,
-        incomplete_input: false,
-    }
+    SyntaxError::new(format!("{what} are not supported by pyl"), span)
 }
 
 fn constant(value: Value, span: Span) -> Expr {
@@ -605,18 +599,7 @@ impl<'a> Builder<'a> {
             span: item.context.span,
         };
         let entered = self.temp();
-        if is_async {
-            self.emit(
-                Instr::YieldFrom {
-                    value: enter,
-                    target: Some(Target::Local(entered)),
-                    is_await: true,
-                },
-                span,
-            );
-        } else {
-            self.emit(Instr::Store(Target::Local(entered), enter), span);
-        }
+        self.evaluate_maybe_awaited(enter, Some(Target::Local(entered)), is_async, span);
         let handler = self.label();
         let end = self.label();
         self.emit_to(Instr::PushHandler(0), handler, span);
@@ -664,18 +647,7 @@ impl<'a> Builder<'a> {
             span,
         };
         let suppress = self.temp();
-        if is_async {
-            self.emit(
-                Instr::YieldFrom {
-                    value: call,
-                    target: Some(Target::Local(suppress)),
-                    is_await: true,
-                },
-                span,
-            );
-        } else {
-            self.emit(Instr::Store(Target::Local(suppress), call), span);
-        }
+        self.evaluate_maybe_awaited(call, Some(Target::Local(suppress)), is_async, span);
         let swallow = self.label();
         self.jump_if(local(suppress, span), true, swallow, span);
         self.emit(Instr::Reraise, span);
@@ -694,18 +666,27 @@ impl<'a> Builder<'a> {
             ),
             span,
         };
-        if is_async {
-            self.emit(
-                Instr::YieldFrom {
-                    value: call,
-                    target: None,
-                    is_await: true,
-                },
-                span,
-            );
-        } else {
-            self.emit(Instr::Eval(call), span);
-        }
+        self.evaluate_maybe_awaited(call, None, is_async, span);
+    }
+
+    /// Evaluates `value` into `target` — awaiting it first in `async with`.
+    fn evaluate_maybe_awaited(
+        &mut self,
+        value: Expr,
+        target: Option<Target>,
+        is_await: bool,
+        span: Span,
+    ) {
+        let instr = match (is_await, target) {
+            (true, target) => Instr::YieldFrom {
+                value,
+                target,
+                is_await: true,
+            },
+            (false, Some(target)) => Instr::Store(target, value),
+            (false, None) => Instr::Eval(value),
+        };
+        self.emit(instr, span);
     }
 
     fn try_statement(
@@ -1047,15 +1028,7 @@ impl<'a> Builder<'a> {
                 Target::Unpack { items, starred }
             }
             K::Starred(inner) => self.target(inner)?,
-            _ => {
-                return Err(SyntaxError {
-                    kind: SyntaxErrorKind::SyntaxError,
-                    message: "cannot assign to expression".into(),
-                    span: target.span,
-                    hint: None,
-                    incomplete_input: false,
-                })
-            }
+            _ => return Err(SyntaxError::new("cannot assign to expression", target.span)),
         })
     }
 
@@ -1185,13 +1158,7 @@ impl<'a> Builder<'a> {
                 ExprKind::Dict(elements)
             }
             K::Starred(_) => {
-                return Err(SyntaxError {
-                    kind: SyntaxErrorKind::SyntaxError,
-                    message: "can't use starred expression here".into(),
-                    span,
-                    hint: None,
-                    incomplete_input: false,
-                })
+                return Err(SyntaxError::new("can't use starred expression here", span))
             }
             K::Attribute { value, attr } => {
                 ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone())

@@ -126,13 +126,12 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         add_function(&module.namespace, name, function);
     }
     install_classes(interp, &module);
-    let code =
-        crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
-            interp.error(
-                ExcType::SystemError,
-                format!("the asyncio prelude does not compile: {}", error.message),
-            )
-        })?;
+    let code = crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
+        interp.error(
+            ExcType::SystemError,
+            format!("the asyncio prelude does not compile: {}", error.message),
+        )
+    })?;
     let mut frame = crate::eval::frame::Frame::new(code, module.clone());
     interp.run_frame(&mut frame, None)?;
     Ok(module)

@@ -73,16 +73,7 @@ fn no_arguments(
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<()> {
-    if !kwargs.is_empty() {
-        return Err(interp.type_error(format!("{name}() takes no keyword arguments")));
-    }
-    if !args.is_empty() {
-        return Err(interp.type_error(format!(
-            "{name}() takes no arguments ({} given)",
-            args.len()
-        )));
-    }
-    Ok(())
+    crate::runtime::builtins::args::check_count(interp, name, args, kwargs, 0, 0)
 }
 
 /// `sys.exit([status])`: raises `SystemExit(status)`.

@@ -88,16 +88,7 @@ fn no_arguments(
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<()> {
-    if !kwargs.is_empty() {
-        return Err(interp.type_error(format!("time.{name}() takes no keyword arguments")));
-    }
-    if !args.is_empty() {
-        return Err(interp.type_error(format!(
-            "time.{name}() takes no arguments ({} given)",
-            args.len()
-        )));
-    }
-    Ok(())
+    crate::runtime::builtins::args::check_count(interp, &format!("time.{name}"), args, kwargs, 0, 0)
 }
 
 /// The optional single argument of `gmtime`, `localtime`, `ctime`, … .
