@@ -180,6 +180,9 @@ pub enum ExprKind {
     List(Vec<Element>),
     Tuple(Vec<Element>),
     Set(Vec<Element>),
+    /// A set display of more than two constants, which CPython compiles to
+    /// a frozenset constant merged into a new set (the order differs).
+    ConstantSet(Vec<Value>),
     Dict(Vec<DictElement>),
     Attribute(Box<Expr>, Name),
     /// A special method looked up on the value's type and bound to it

@@ -1127,7 +1127,13 @@ impl<'a> Builder<'a> {
                     ExprKind::Tuple(elements)
                 }
             }
-            K::Set(items) => ExprKind::Set(self.elements(items)?),
+            K::Set(items) => {
+                let elements = self.elements(items)?;
+                match constant_values(&elements) {
+                    Some(values) if values.len() > 2 => ExprKind::ConstantSet(values),
+                    _ => ExprKind::Set(elements),
+                }
+            }
             K::Dict(items) => {
                 let mut operands = Vec::new();
                 for item in items {

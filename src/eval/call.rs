@@ -422,9 +422,13 @@ impl Interp {
                 )));
             }
         };
+        let module: Name = match namespace.get("__module__") {
+            Some(Value::Str(module)) => module.as_str().into(),
+            _ => "__main__".into(),
+        };
         let class = Rc::new(Class {
             name: name.clone(),
-            module: "__main__".into(),
+            module,
             bases: base_classes,
             mro_tail,
             namespace: RefCell::new(namespace),

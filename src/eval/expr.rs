@@ -41,6 +41,11 @@ impl Interp {
                 let values = self.elements(frame, elements)?;
                 Ok(Value::Set(Rc::new(self.set_from_values(values)?)))
             }
+            ExprKind::ConstantSet(values) => {
+                let frozen = self.set_from_values(values.clone())?;
+                let set = frozen.borrow().set_copy();
+                Ok(Value::Set(Rc::new(RefCell::new(set))))
+            }
             ExprKind::Dict(elements) => {
                 let dict = RefCell::new(crate::runtime::dict::Dict::new());
                 for element in elements {

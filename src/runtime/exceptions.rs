@@ -66,10 +66,10 @@ fn exception_group_init(
     args: &[Value],
     _: &[(Name, Value)],
 ) -> PyResult<Value> {
-    let [Value::Instance(instance), message, exceptions] = args else {
+    let [Value::Instance(instance), message, sequence] = args else {
         return Err(interp.type_error("BaseExceptionGroup.__new__() takes exactly 2 arguments"));
     };
-    let exceptions = interp.collect(exceptions)?;
+    let exceptions = interp.collect(sequence)?;
     if exceptions.is_empty() {
         return Err(interp.value_error("second argument (exceptions) must be a non-empty sequence"));
     }
@@ -81,7 +81,8 @@ fn exception_group_init(
         }
     }
     if let Some(data) = &instance.exception {
-        *data.args.borrow_mut() = vec![message.clone(), Value::tuple(exceptions.clone())].into();
+        // `args` keeps the sequence as given; `exceptions` is a tuple.
+        *data.args.borrow_mut() = vec![message.clone(), args[2].clone()].into();
     }
     instance
         .attributes
@@ -195,5 +196,60 @@ impl Interp {
             text[1..text.len() - 1].to_string()
         };
         Ok(format!("{}({inner})", instance.class.name))
+    }
+}
+
+/// `object.__repr__` and `object.__str__`, reachable through `super()` and
+/// explicit calls; `repr()`/`str()` take the same paths directly.
+pub fn install_object_methods(interp: &mut Interp) {
+    let object = interp.types.object.clone();
+    add_method(&object, "__repr__", object_repr);
+    add_method(&object, "__str__", object_str);
+    let base = interp.types.exception(ExcType::BaseException).clone();
+    add_method(&base, "__repr__", exception_repr_method);
+    add_method(&base, "__str__", exception_str_method);
+}
+
+fn receiver(interp: &Interp, args: &[Value]) -> PyResult<Value> {
+    args.first()
+        .cloned()
+        .ok_or_else(|| interp.type_error("descriptor needs an argument"))
+}
+
+fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::str(match &value {
+        Value::Instance(instance) => interp.default_instance_repr(instance, &value),
+        other => interp.repr(other)?,
+    }))
+}
+
+fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::str(match &value {
+        Value::Instance(_) => interp.repr(&value)?,
+        other => interp.to_str(other)?,
+    }))
+}
+
+fn exception_repr_method(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    match receiver(interp, args)? {
+        Value::Instance(instance) => Ok(Value::str(interp.exception_repr(&instance)?)),
+        other => Ok(Value::str(interp.repr(&other)?)),
+    }
+}
+
+fn exception_str_method(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    match receiver(interp, args)? {
+        Value::Instance(instance) => Ok(Value::str(interp.exception_str(&instance)?)),
+        other => Ok(Value::str(interp.to_str(&other)?)),
     }
 }

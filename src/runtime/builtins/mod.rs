@@ -23,6 +23,7 @@ pub fn install(interp: &mut Interp) {
     sequences::install(interp);
     mappings::install(interp);
     super::exceptions::install(interp);
+    super::exceptions::install_object_methods(interp);
     super::attributes::install(interp);
     super::generator::install(interp);
     let types = &interp.types;
