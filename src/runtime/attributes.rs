@@ -396,9 +396,9 @@ impl Interp {
     /// Data attributes of builtin values (`range.start`, `f.__name__`, …).
     fn builtin_value_attribute(&self, object: &Value, name: &str) -> Option<Value> {
         match (object, name) {
-            (Value::Range(r), "start") => Some(Value::Int(r.start)),
-            (Value::Range(r), "stop") => Some(Value::Int(r.stop)),
-            (Value::Range(r), "step") => Some(Value::Int(r.step)),
+            (Value::Range(r), "start") => Some(Value::from_i128(r.start)),
+            (Value::Range(r), "stop") => Some(Value::from_i128(r.stop)),
+            (Value::Range(r), "step") => Some(Value::from_i128(r.step)),
             (Value::Slice(s), "start") => Some(s[0].clone()),
             (Value::Slice(s), "stop") => Some(s[1].clone()),
             (Value::Slice(s), "step") => Some(s[2].clone()),

@@ -284,21 +284,19 @@ impl NativeObject for StrIterator {
 }
 
 struct RangeIterator {
-    /// In `i128` so that stepping past either end of the `i64` range (and
-    /// negating `i64::MIN` as a step) cannot overflow.
     next: Cell<i128>,
     step: i128,
-    remaining: Cell<i64>,
+    remaining: Cell<u128>,
 }
 
 impl RangeIterator {
     fn new(range: &Range, reverse: bool) -> RangeIterator {
         let len = range.len();
-        let (start, step) = if reverse {
-            let last = range.start as i128 + (len as i128 - 1) * range.step as i128;
-            (last, -(range.step as i128))
+        let (start, step) = if reverse && len > 0 {
+            // `wrapping_neg` keeps a step of `i128::MIN` exact modulo 2**128.
+            (range.get(len - 1), range.step.wrapping_neg())
         } else {
-            (range.start as i128, range.step as i128)
+            (range.start, range.step)
         };
         RangeIterator {
             next: Cell::new(start),
@@ -313,13 +311,19 @@ impl NativeObject for RangeIterator {
 
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         let remaining = self.remaining.get();
-        if remaining <= 0 {
+        if remaining == 0 {
             return Some(Ok(None));
         }
         let value = self.next.get();
         self.remaining.set(remaining - 1);
-        self.next.set(value + self.step);
-        Some(Ok(Some(Value::from_i128(value))))
+        // Stepping past the last value may leave the i128 range; that
+        // value is never yielded, so wrapping is harmless (and every
+        // yielded value is exact, since arithmetic is modulo 2**128).
+        self.next.set(value.wrapping_add(self.step));
+        Some(Ok(Some(match i64::try_from(value) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::from_i128(value),
+        })))
     }
 }
 

@@ -184,12 +184,7 @@ impl Interp {
                 if instance.exception.is_some() {
                     return self.exception_repr(instance);
                 }
-                format!(
-                    "<{}.{} object at {:#x}>",
-                    instance.class.module,
-                    self.qualname_of(&instance.class),
-                    value.address()
-                )
+                self.default_instance_repr(instance, value)
             }
             Value::Native(object) => {
                 if let Some(repr) = object.repr(self) {
@@ -202,6 +197,20 @@ impl Interp {
                 )
             }
         })
+    }
+
+    /// `<module.Class object at 0x…>`.
+    pub fn default_instance_repr(
+        &self,
+        instance: &super::object::Instance,
+        value: &Value,
+    ) -> String {
+        format!(
+            "<{}.{} object at {:#x}>",
+            instance.class.module,
+            self.qualname_of(&instance.class),
+            value.address()
+        )
     }
 
     fn qualname_of(&self, class: &Rc<super::object::Class>) -> String {
@@ -401,10 +410,7 @@ impl Interp {
                 let (x, y) = (x.clone(), y.clone());
                 self.sequences_equal(&x[..], &y[..])?
             }
-            (Value::Range(x), Value::Range(y)) => {
-                let (lx, ly) = (x.len(), y.len());
-                lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
-            }
+            (Value::Range(x), Value::Range(y)) => x.same_values(y),
             (Value::Instance(_), _) | (_, Value::Instance(_)) => return Ok(None),
             (Value::Native(_), _) | (_, Value::Native(_)) => return Ok(None),
             _ => a.is(b),
@@ -560,6 +566,17 @@ impl Interp {
                     hash ^= entry.hash.wrapping_mul(0x9E3779B1);
                 }
                 Ok(hash)
+            }
+            Value::Range(r) => {
+                // CPython's range_hash: equal ranges hash alike.
+                let len = r.len();
+                let len_value = Value::from_bigint(BigInt::from(len));
+                let (start, step) = match len {
+                    0 => (Value::None, Value::None),
+                    1 => (Value::from_i128(r.start), Value::None),
+                    _ => (Value::from_i128(r.start), Value::from_i128(r.step)),
+                };
+                self.hash(&Value::tuple(vec![len_value, start, step]))
             }
             Value::List(_) | Value::Dict(_) | Value::Set(_) => Err(self.unhashable(value)),
             Value::Instance(instance) => {
@@ -799,7 +816,15 @@ impl Interp {
             Value::Tuple(t) => t.len(),
             Value::Dict(d) | Value::Set(d) => d.borrow().len(),
             Value::FrozenSet(d) => d.len(),
-            Value::Range(r) => r.len() as usize,
+            Value::Range(r) => match usize::try_from(r.len()) {
+                Ok(n) if n <= isize::MAX as usize => n,
+                _ => {
+                    return Err(self.error(
+                        ExcType::OverflowError,
+                        "Python int too large to convert to C ssize_t",
+                    ))
+                }
+            },
             _ => {
                 if let Some(method) = self.lookup_special(value, "__len__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
@@ -831,21 +856,28 @@ impl Interp {
                 let table = std::cell::RefCell::new((**d).clone());
                 self.dict_contains(&table, item)
             }
-            Value::Range(r) => Ok(match item {
-                Value::Int(i) => {
-                    let (i, r) = (*i, **r);
-                    let within = if r.step > 0 {
-                        i >= r.start && i < r.stop
-                    } else {
-                        i <= r.start && i > r.stop
-                    };
-                    within && (i - r.start) % r.step == 0
+            Value::Range(r) => match item {
+                Value::Int(i) => Ok(r.contains(i128::from(*i))),
+                Value::Bool(b) => Ok(r.contains(i128::from(*b))),
+                // Every value of a range fits in an i128.
+                Value::BigInt(big) => {
+                    Ok(num_traits::ToPrimitive::to_i128(&**big).is_some_and(|n| r.contains(n)))
                 }
                 _ => {
-                    let values = self.collect(container)?;
-                    self.sequence_contains(&values, item)?
+                    // Other types compare value by value, as CPython's
+                    // sequence search does, without materialising the range.
+                    let (r, len) = (**r, r.len());
+                    let mut i = 0;
+                    while i < len {
+                        let candidate = Value::from_i128(r.get(i));
+                        if candidate.is(item) || self.eq(&candidate, item)? {
+                            return Ok(true);
+                        }
+                        i += 1;
+                    }
+                    Ok(false)
                 }
-            }),
+            },
             Value::List(l) => {
                 let items = l.borrow().clone();
                 self.sequence_contains(&items, item)

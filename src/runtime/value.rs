@@ -92,33 +92,92 @@ impl PyStr {
 }
 
 /// `range(start, stop, step)`; `step` is never 0.
+///
+/// The bounds are `i128`, so ranges far beyond 64 bits (`range(10**20)`)
+/// work while the common case stays machine arithmetic. CPython's ranges
+/// are unbounded; pyl limits each bound to a signed 128-bit integer and
+/// raises OverflowError beyond that (see [`Range::LIMIT_MESSAGE`]), and
+/// also when a slice of a range would need a bound beyond it, or slices a
+/// range of 2**127 values or more. Within the limit a range may hold up to
+/// 2**128 - 1 values, so lengths and positions are `u128`; `len()` of a
+/// range past 2**63 - 1 values is CPython's OverflowError.
 #[derive(Clone, Copy)]
 pub struct Range {
-    pub start: i64,
-    pub stop: i64,
-    pub step: i64,
+    pub start: i128,
+    pub stop: i128,
+    pub step: i128,
 }
 
 impl Range {
-    pub fn len(&self) -> i64 {
-        let (lo, hi, step) = if self.step > 0 {
-            (self.start as i128, self.stop as i128, self.step as i128)
+    /// The OverflowError message for a bound beyond pyl's 128-bit limit.
+    pub const LIMIT_MESSAGE: &'static str =
+        "range bounds must fit in a signed 128-bit integer (a pyl limit)";
+
+    /// The number of values, exact for every `i128` bounds and step.
+    pub fn len(&self) -> u128 {
+        let (lo, hi) = if self.step > 0 {
+            (self.start, self.stop)
         } else {
-            (self.stop as i128, self.start as i128, -(self.step as i128))
+            (self.stop, self.start)
         };
         if lo >= hi {
             0
         } else {
-            ((hi - lo - 1) / step + 1) as i64
+            // `hi - lo` fits in a u128 even when it overflows an i128.
+            (hi.wrapping_sub(lo) as u128 - 1) / self.step.unsigned_abs() + 1
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        if self.step > 0 {
+            self.start >= self.stop
+        } else {
+            self.start <= self.stop
+        }
     }
 
-    pub fn get(&self, i: i64) -> i64 {
-        self.start + i * self.step
+    /// The value at position `i` (`i < len()`, checked by the caller).
+    pub fn get(&self, i: u128) -> i128 {
+        // The true result lies between the bounds, so arithmetic modulo
+        // 2**128 gives it exactly even when `i * step` alone overflows.
+        self.start.wrapping_add((i as i128).wrapping_mul(self.step))
+    }
+
+    /// `start + i * step` for `-1 <= i <= len` (`len` being `self.len()`),
+    /// the bounds of a slice of the range; `None` when that falls outside
+    /// the `i128` range.
+    pub fn value_at(&self, i: i128, len: u128) -> Option<i128> {
+        if i < 0 {
+            self.start.checked_sub(self.step)
+        } else if (i as u128) < len {
+            Some(self.get(i as u128))
+        } else if len == 0 {
+            Some(self.start)
+        } else {
+            self.get(len - 1).checked_add(self.step)
+        }
+    }
+
+    /// The position of `n` in the range, if it is one of its values.
+    pub fn position(&self, n: i128) -> Option<u128> {
+        let offset = if self.step > 0 {
+            (self.start <= n && n < self.stop).then(|| n.wrapping_sub(self.start))
+        } else {
+            (self.stop < n && n <= self.start).then(|| self.start.wrapping_sub(n))
+        }? as u128;
+        let step = self.step.unsigned_abs();
+        offset.is_multiple_of(step).then_some(offset / step)
+    }
+
+    pub fn contains(&self, n: i128) -> bool {
+        self.position(n).is_some()
+    }
+
+    /// Equality as CPython's `range_equals`: the same sequence of values.
+    pub fn same_values(&self, other: &Range) -> bool {
+        let len = self.len();
+        len == other.len()
+            && (len == 0 || (self.start == other.start && (len == 1 || self.step == other.step)))
     }
 }
 

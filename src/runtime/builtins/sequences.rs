@@ -9,7 +9,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use num_traits::Signed;
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
 
 use super::add_method;
 use super::args::check_method;
@@ -272,6 +273,9 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
         }
     };
     if let Value::Slice(slice) = index {
+        if let Value::Range(range) = container {
+            return slice_range(interp, range, slice);
+        }
         let bounds = SliceBounds::unpack(interp, slice)?;
         return Ok(match container {
             Value::List(list) => Value::list(slice_items(&list.borrow(), &bounds)),
@@ -283,17 +287,15 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
                     Value::tuple(slice_items(items, &bounds))
                 }
             }
-            Value::Range(range) => slice_range(interp, range, &bounds)?,
             _ => Value::None,
         });
     }
-    let i = match (container, index) {
-        // Any int is a valid range index; a huge one is just out of range.
-        (Value::Range(_), Value::BigInt(_)) => i64::MAX,
-        _ => match item_index(interp, index)? {
-            Some(i) => i,
-            None => return Err(indices_type_error(interp, what, index)),
-        },
+    if let Value::Range(range) = container {
+        return range_item(interp, range, index);
+    }
+    let i = match item_index(interp, index)? {
+        Some(i) => i,
+        None => return Err(indices_type_error(interp, what, index)),
     };
     let found = match container {
         Value::List(list) => {
@@ -301,19 +303,32 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
             position(i, list.len()).and_then(|p| list.get(p).cloned())
         }
         Value::Tuple(items) => position(i, items.len()).and_then(|p| items.get(p).cloned()),
-        Value::Range(range) => {
-            let len = range.len();
-            let i = if i < 0 { i + len } else { i };
-            (0..len).contains(&i).then(|| Value::Int(range.get(i)))
-        }
         _ => None,
     };
-    found.ok_or_else(|| {
-        interp.index_error(match what {
-            "range" => "range object index out of range".to_string(),
-            _ => format!("{what} index out of range"),
-        })
-    })
+    found.ok_or_else(|| interp.index_error(format!("{what} index out of range")))
+}
+
+/// `range[index]`: any int is a valid index (a huge one is just out of
+/// range), as in CPython's `compute_range_item`.
+fn range_item(interp: &mut Interp, range: &Range, index: &Value) -> PyResult<Value> {
+    // The index as a sign and a magnitude; `None` beyond every range.
+    let (negative, magnitude) = match index {
+        Value::BigInt(big) => (big.is_negative(), big.magnitude().to_u128()),
+        _ => match item_index(interp, index)? {
+            Some(i) => (i < 0, Some(u128::from(i.unsigned_abs()))),
+            None => return Err(indices_type_error(interp, "range", index)),
+        },
+    };
+    let len = range.len();
+    let position = match magnitude {
+        Some(m) if !negative && m < len => Some(m),
+        Some(m) if negative && m <= len => Some(len - m),
+        _ => None,
+    };
+    match position {
+        Some(p) => Ok(Value::from_i128(range.get(p))),
+        None => Err(interp.index_error("range object index out of range")),
+    }
 }
 
 fn slice_items(items: &[Value], bounds: &SliceBounds) -> Vec<Value> {
@@ -323,23 +338,66 @@ fn slice_items(items: &[Value], bounds: &SliceBounds) -> Vec<Value> {
         .collect()
 }
 
-/// `range(...)[i:j:k]` is itself a range.
-fn slice_range(interp: &Interp, range: &Range, bounds: &SliceBounds) -> PyResult<Value> {
-    let (start, stop, step) = bounds.adjust(range.len());
-    let at = |i: i64| range.start as i128 + i as i128 * range.step as i128;
-    let fits = |n: i128| i64::try_from(n).ok();
+/// `range(...)[i:j:k]` is itself a range, computed as CPython's
+/// `compute_slice` does. Exact within pyl's range limit; slicing a range of
+/// more than 2**127 - 1 values (only possible with bounds near the limit)
+/// is an OverflowError too.
+fn slice_range(interp: &mut Interp, range: &Range, slice: &[Value; 3]) -> PyResult<Value> {
+    let overflow = |interp: &Interp| interp.error(ExcType::OverflowError, Range::LIMIT_MESSAGE);
+    // Step first, then start and stop, as `_PySlice_GetLongIndices` reads them.
+    let step: i64 = match &slice[2] {
+        // The new step, `step * range.step`, would not fit either.
+        Value::BigInt(_) => return Err(overflow(interp)),
+        other => match slice_bound(interp, other, true)? {
+            None => 1,
+            Some(0) => return Err(interp.value_error("slice step cannot be zero")),
+            Some(step) => step,
+        },
+    };
+    let start = range_slice_index(interp, &slice[0])?;
+    let stop = range_slice_index(interp, &slice[1])?;
+    let full_len = range.len();
+    let len = i128::try_from(full_len).map_err(|_| overflow(interp))?;
+    let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
+    let fit = |bound: Option<i128>, default: i128| match bound {
+        None => default,
+        // No overflow: `len` is at most i128::MAX.
+        Some(b) if b < 0 => (b + len).max(lower),
+        Some(b) => b.min(upper),
+    };
+    let (start, stop) = if step < 0 {
+        (fit(start, upper), fit(stop, lower))
+    } else {
+        (fit(start, lower), fit(stop, upper))
+    };
+    let new_step = match i64::try_from(range.step) {
+        // The product of two i64 always fits in an i128.
+        Ok(outer) => Some(i128::from(step) * i128::from(outer)),
+        Err(_) => i128::from(step).checked_mul(range.step),
+    };
     match (
-        fits(at(start)),
-        fits(at(stop)),
-        fits(range.step as i128 * step as i128),
+        range.value_at(start, full_len),
+        range.value_at(stop, full_len),
+        new_step,
     ) {
         (Some(start), Some(stop), Some(step)) => {
             Ok(Value::Range(Rc::new(Range { start, stop, step })))
         }
-        _ => Err(interp.error(
-            ExcType::OverflowError,
-            "Python int too large to convert to C ssize_t",
-        )),
+        _ => Err(overflow(interp)),
+    }
+}
+
+/// A start or stop of a slice of a range; ints beyond 128 bits are
+/// clamped, which selects the same values since a sliceable range has
+/// fewer than 2**127 of them.
+fn range_slice_index(interp: &mut Interp, bound: &Value) -> PyResult<Option<i128>> {
+    match bound {
+        Value::BigInt(big) => Ok(Some(big.to_i128().unwrap_or(if big.is_negative() {
+            i128::MIN
+        } else {
+            i128::MAX
+        }))),
+        other => Ok(slice_bound(interp, other, true)?.map(i128::from)),
     }
 }
 
@@ -721,7 +779,7 @@ fn range_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     super::args::check_count(interp, "range", args, kwargs, 1, 3)?;
     let mut bounds = Vec::with_capacity(args.len());
     for arg in args {
-        bounds.push(ssize_arg(interp, arg)?);
+        bounds.push(range_arg(interp, arg)?);
     }
     let range = match bounds[..] {
         [stop] => Range {
@@ -745,6 +803,16 @@ fn range_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     Ok(Value::Range(Rc::new(range)))
 }
 
+/// A `range()` argument: any int within pyl's 128-bit range limit.
+fn range_arg(interp: &mut Interp, value: &Value) -> PyResult<i128> {
+    match value {
+        Value::BigInt(big) => big
+            .to_i128()
+            .ok_or_else(|| interp.error(ExcType::OverflowError, Range::LIMIT_MESSAGE)),
+        other => interp.to_index(other).map(i128::from),
+    }
+}
+
 fn range_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<Range> {
     match args.first() {
         Some(Value::Range(range)) => Ok(**range),
@@ -752,39 +820,47 @@ fn range_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<Ran
     }
 }
 
-/// The position of integer `n` in `range`, if it is one of its values.
-fn range_position(range: &Range, n: i64) -> Option<i64> {
-    let offset = n as i128 - range.start as i128;
-    let step = range.step as i128;
-    if offset % step != 0 {
-        return None;
+/// The position of `target` in `range` when it is an int (or bool), as
+/// CPython computes it without iterating; `None` for other types.
+fn int_position(range: &Range, target: &Value) -> Option<Option<u128>> {
+    match target {
+        Value::Int(n) => Some(range.position(i128::from(*n))),
+        Value::Bool(b) => Some(range.position(i128::from(*b))),
+        // Every value of a range fits in an i128.
+        Value::BigInt(big) => Some(big.to_i128().and_then(|n| range.position(n))),
+        _ => None,
     }
-    let i = offset / step;
-    (0..range.len() as i128).contains(&i).then_some(i as i64)
+}
+
+/// A position or length as an int.
+fn int_from_u128(n: u128) -> Value {
+    match i64::try_from(n) {
+        Ok(i) => Value::Int(i),
+        Err(_) => Value::from_bigint(BigInt::from(n)),
+    }
 }
 
 fn range_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let range = range_receiver(interp, args, "index")?;
     check_args(interp, "range", "index", args, kwargs, 1, 1)?;
     let target = &args[1];
-    if let Value::Int(_) | Value::Bool(_) | Value::BigInt(_) = target {
-        let found = match target {
-            Value::Int(n) => range_position(&range, *n),
-            Value::Bool(b) => range_position(&range, i64::from(*b)),
-            _ => None,
-        };
+    if let Some(found) = int_position(&range, target) {
         return match found {
-            Some(i) => Ok(Value::Int(i)),
+            Some(i) => Ok(int_from_u128(i)),
             None => {
                 let shown = interp.repr(target)?;
                 Err(interp.value_error(format!("{shown} is not in range")))
             }
         };
     }
-    for i in 0..range.len() {
-        if item_eq(interp, &Value::Int(range.get(i)), target)? {
-            return Ok(Value::Int(i));
+    // Other types compare value by value (a `for` over `0..len` would
+    // need `len` to fit in a usize).
+    let (len, mut i) = (range.len(), 0);
+    while i < len {
+        if item_eq(interp, &Value::from_i128(range.get(i)), target)? {
+            return Ok(int_from_u128(i));
         }
+        i += 1;
     }
     Err(interp.value_error("sequence.index(x): x not in sequence"))
 }
@@ -793,22 +869,17 @@ fn range_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let range = range_receiver(interp, args, "count")?;
     check_args(interp, "range", "count", args, kwargs, 1, 1)?;
     let target = &args[1];
-    match target {
-        Value::Int(n) => Ok(Value::Int(range_position(&range, *n).is_some() as i64)),
-        Value::Bool(b) => Ok(Value::Int(
-            range_position(&range, i64::from(*b)).is_some() as i64
-        )),
-        Value::BigInt(_) => Ok(Value::Int(0)),
-        _ => {
-            let mut count = 0i64;
-            for i in 0..range.len() {
-                if item_eq(interp, &Value::Int(range.get(i)), target)? {
-                    count += 1;
-                }
-            }
-            Ok(Value::Int(count))
-        }
+    if let Some(found) = int_position(&range, target) {
+        return Ok(Value::Int(found.is_some() as i64));
     }
+    let (len, mut count, mut i) = (range.len(), 0u128, 0);
+    while i < len {
+        if item_eq(interp, &Value::from_i128(range.get(i)), target)? {
+            count += 1;
+        }
+        i += 1;
+    }
+    Ok(int_from_u128(count))
 }
 
 // ----- slice -----------------------------------------------------------
