@@ -144,8 +144,6 @@ pub enum Instr {
         target: Option<Target>,
         is_await: bool,
     },
-    /// Ends a `return` inside a generator-like frame with nothing to run.
-    Nop,
 }
 
 pub enum Target {

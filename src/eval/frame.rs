@@ -325,7 +325,6 @@ impl Interp {
                     }
                 }
             }
-            Instr::Nop => {}
         }
         Ok(Step::Next)
     }

@@ -936,7 +936,9 @@ impl Interp {
                 Some(value) => Ok(value),
                 None => Err(self.key_error(key.clone())),
             },
-            Value::Type(class) if key_is_generic_alias(class) => Ok(container.clone()),
+            // `list[int]` in an annotation: pyl has no generic aliases, and
+            // the class itself serves wherever the alias would.
+            Value::Type(class) if class.layout == Layout::Builtin => Ok(container.clone()),
             _ => {
                 if let Some(method) = self.lookup_special(container, "__getitem__") {
                     return self.call_bound(&method, container, std::slice::from_ref(key), &[]);
@@ -1076,10 +1078,6 @@ impl Interp {
 
 fn is_int(value: &Value) -> bool {
     matches!(value, Value::Int(_) | Value::BigInt(_) | Value::Bool(_))
-}
-
-fn key_is_generic_alias(class: &Rc<super::object::Class>) -> bool {
-    class.layout == Layout::Builtin
 }
 
 fn repeat(items: &[Value], count: usize) -> Vec<Value> {
