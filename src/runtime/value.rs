@@ -1,8 +1,10 @@
 //! The runtime value: what a variable holds.
 //!
-//! `Value` is two words: a tag and either an immediate (`None`, `bool`, a
-//! machine-size `int`, a `float`) or one reference-counted pointer, so a
-//! clone is a copy or one increment. Mutable containers sit behind a
+//! `Value` is three words (24 bytes): a tag and either an immediate
+//! (`None`, `bool`, a machine-size `int`, a `float`) or one reference-counted
+//! pointer — a fat one for tuples and Rust-implemented objects, which is
+//! what makes it three words rather than two — so a clone is a copy or one
+//! increment. Mutable containers sit behind a
 //! `RefCell`; the evaluator never holds one of those borrows across a call
 //! back into Python code (see ARCHITECTURE.md).
 
