@@ -5,6 +5,7 @@ use std::any::Any;
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
+use crate::runtime::builtins::args::check_count;
 use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
@@ -67,15 +68,6 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
 // Functions
 // ---------------------------------------------------------------------------
 
-fn no_arguments(
-    interp: &Interp,
-    name: &str,
-    args: &[Value],
-    kwargs: &[(Name, Value)],
-) -> PyResult<()> {
-    crate::runtime::builtins::args::check_count(interp, name, args, kwargs, 0, 0)
-}
-
 /// `sys.exit([status])`: raises `SystemExit(status)`.
 fn sys_exit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     if !kwargs.is_empty() {
@@ -101,7 +93,7 @@ fn sys_getrecursionlimit(
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
-    no_arguments(interp, "sys.getrecursionlimit", args, kwargs)?;
+    check_count(interp, "sys.getrecursionlimit", args, kwargs, 0, 0)?;
     Ok(Value::Int(interp.recursion_limit as i64))
 }
 
@@ -152,7 +144,7 @@ fn sys_setrecursionlimit(
 /// `sys.exc_info()`: the exception being handled, as `(type, value,
 /// traceback)`; pyl has no traceback objects, so the third item is `None`.
 fn sys_exc_info(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    no_arguments(interp, "sys.exc_info", args, kwargs)?;
+    check_count(interp, "sys.exc_info", args, kwargs, 0, 0)?;
     Ok(match interp.handled_exceptions.last() {
         Some(error) => Value::tuple(vec![
             Value::Type(error.0.class.clone()),
@@ -296,11 +288,13 @@ fn stream_no_args(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Stream> {
     let stream = stream_receiver(interp, args, method)?;
-    no_arguments(
+    check_count(
         interp,
         &format!("TextIOWrapper.{method}"),
         &args[1..],
         kwargs,
+        0,
+        0,
     )?;
     Ok(stream)
 }
