@@ -98,10 +98,12 @@ impl Interp {
             let Some(instr) = code.instrs.get(frame.pc) else {
                 return Ok(Outcome::Return(Value::None));
             };
-            let step = if crate::runtime::interrupt::take() {
-                Err(self.new_exception(ExcType::KeyboardInterrupt, vec![]))
-            } else {
-                self.execute(frame, instr, &mut resume)
+            let interrupted = crate::runtime::interrupt::take()
+                .then(|| self.keyboard_interrupt())
+                .flatten();
+            let step = match interrupted {
+                Some(error) => Err(error),
+                None => self.execute(frame, instr, &mut resume),
             };
             match step {
                 Ok(Step::Next) => frame.pc += 1,

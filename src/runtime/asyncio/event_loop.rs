@@ -254,6 +254,12 @@ impl Interp {
             Some(timeout) if timeout > 0.0 => {
                 let _ = self.flush_stdout();
                 self.clock.sleep(timeout);
+                if let Some(error) = crate::runtime::interrupt::take()
+                    .then(|| self.keyboard_interrupt())
+                    .flatten()
+                {
+                    return Err(error);
+                }
             }
             Some(_) => {}
             // Nothing is ready and no timer can ever fire: CPython would

@@ -32,6 +32,11 @@ pub struct Runtime {
     pub running_loop: RefCell<Option<Rc<EventLoop>>>,
     /// The loop `get_event_loop()` returns (`set_event_loop`).
     pub current_loop: RefCell<Option<Rc<EventLoop>>>,
+    /// The main task of the running `asyncio.run`, which the first Ctrl-C
+    /// cancels (CPython's `Runner`).
+    pub main_task: RefCell<Option<Rc<Future>>>,
+    /// How often Ctrl-C was pressed during the running `asyncio.run`.
+    pub interrupts: Cell<u32>,
 }
 
 impl Runtime {
@@ -94,6 +99,8 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         task_counter: Cell::new(0),
         running_loop: RefCell::new(None),
         current_loop: RefCell::new(None),
+        main_task: RefCell::new(None),
+        interrupts: Cell::new(0),
     });
     interp.asyncio = Some(runtime);
     {
@@ -309,6 +316,25 @@ impl Interp {
     }
 }
 
+impl Interp {
+    /// What Ctrl-C does now: inside `asyncio.run`, the first press cancels
+    /// the main task and the program goes on (`None`); otherwise, and on
+    /// a second press, `KeyboardInterrupt` is raised where the code is.
+    pub fn keyboard_interrupt(&mut self) -> Option<PyErr> {
+        if let Some(runtime) = &self.asyncio {
+            let main_task = runtime.main_task.borrow().clone();
+            if let Some(task) = main_task {
+                runtime.interrupts.set(runtime.interrupts.get() + 1);
+                if runtime.interrupts.get() == 1 && !task.is_done() {
+                    task.cancel(None);
+                    return None;
+                }
+            }
+        }
+        Some(self.new_exception(ExcType::KeyboardInterrupt, vec![]))
+    }
+}
+
 impl Future {
     fn remove_stop_loop(&self) {
         self.remove_callbacks_where(|c| matches!(c, DoneCallback::StopLoop));
@@ -345,9 +371,25 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let event_loop = EventLoop::new();
     *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
+    runtime.interrupts.set(0);
     let result = interp
         .create_task(&event_loop, main, None)
-        .and_then(|task| interp.run_until_complete(&event_loop, &task.value()));
+        .and_then(|task| {
+            *runtime.main_task.borrow_mut() = Some(task.clone());
+            let result = interp.run_until_complete(&event_loop, &task.value());
+            *runtime.main_task.borrow_mut() = None;
+            match result {
+                // The main task was cancelled by Ctrl-C: that is a KeyboardInterrupt.
+                Err(error)
+                    if runtime.interrupts.get() > 0
+                        && error.0.class.is_subclass_of(&runtime.cancelled_error)
+                        && task.uncancel() == 0 =>
+                {
+                    Err(interp.new_exception(ExcType::KeyboardInterrupt, vec![]))
+                }
+                other => other,
+            }
+        });
     let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
         for _ in 0..2 {
             let noop = Value::Native(Rc::new(Noop));
