@@ -12,11 +12,12 @@
 //! 4. Exactly the callbacks that are ready at this point run, in order;
 //!    callbacks they schedule wait for the next iteration.
 //!
-//! The timer heap is keyed by (deadline, scheduling order): timers with
-//! equal deadlines fire in the order they were scheduled. (CPython's heap
-//! compares deadlines alone, but on a real clock two `call_later`s with the
-//! same delay never get exactly equal deadlines, so FIFO is what programs
-//! see; in virtual time the deadlines really are equal.)
+//! The timer heap is CPython's `heapq` algorithm on deadlines. CPython
+//! compares deadlines alone; on its real clock two `call_later`s (or
+//! sleeps) with the same delay never get exactly equal deadlines, so they
+//! fire in scheduling order — but in virtual time the deadlines really are
+//! equal. So relative timers break ties by scheduling order, and absolute
+//! ones (`call_at`) tie as in CPython's heap.
 //!
 //! A callback is data ([`Callback`]): a Python call, a task step, a task
 //! wake-up, or one of the loop's own actions — no Python objects are made
@@ -53,8 +54,9 @@ pub struct Handle {
     pub cancelled: Cell<bool>,
     /// The deadline of a timer handle.
     pub when: f64,
-    /// Scheduling order, which breaks ties between equal deadlines.
-    sequence: u64,
+    /// Breaks ties between equal deadlines: the scheduling order for
+    /// timers set relative to now, 0 for absolute ones (see the module doc).
+    tiebreak: u64,
     /// Whether the handle sits in the timer heap.
     pub scheduled: Cell<bool>,
     pub event_loop: Weak<EventLoop>,
@@ -64,16 +66,16 @@ pub struct Handle {
 impl Handle {
     fn new(
         callback: Callback,
-        when: f64,
-        sequence: u64,
+        timer: Option<(f64, u64)>,
         event_loop: Weak<EventLoop>,
     ) -> Rc<Handle> {
+        let (when, tiebreak) = timer.unwrap_or((0.0, 0));
         Rc::new_cyclic(|self_ref| Handle {
             callback: RefCell::new(Some(callback)),
             cancelled: Cell::new(false),
             when,
-            sequence,
-            scheduled: Cell::new(sequence > 0),
+            tiebreak,
+            scheduled: Cell::new(timer.is_some()),
             event_loop,
             self_ref: self_ref.clone(),
         })
@@ -141,17 +143,29 @@ impl EventLoop {
     }
 
     pub fn call_soon(&self, callback: Callback) -> Rc<Handle> {
-        let handle = Handle::new(callback, 0.0, 0, self.self_ref.borrow().clone());
+        let handle = Handle::new(callback, None, self.self_ref.borrow().clone());
         self.ready.borrow_mut().push_back(handle.clone());
         handle
     }
 
+    /// `call_at(when, …)`: a timer at an absolute deadline. Equal absolute
+    /// deadlines are left to the heap, as in CPython.
     pub fn call_at(&self, when: f64, callback: Callback) -> Rc<Handle> {
+        self.schedule_timer(when, 0, callback)
+    }
+
+    /// `call_later(delay, …)` and `sleep`, with the deadline already
+    /// computed: equal deadlines keep scheduling order, which is what a real
+    /// clock (always later for a later call) gives CPython programs.
+    pub fn call_later(&self, when: f64, callback: Callback) -> Rc<Handle> {
         self.timer_sequence.set(self.timer_sequence.get() + 1);
+        self.schedule_timer(when, self.timer_sequence.get(), callback)
+    }
+
+    fn schedule_timer(&self, when: f64, tiebreak: u64, callback: Callback) -> Rc<Handle> {
         let handle = Handle::new(
             callback,
-            when,
-            self.timer_sequence.get(),
+            Some((when, tiebreak)),
             self.self_ref.borrow().clone(),
         );
         heap_push(&mut self.scheduled.borrow_mut(), handle.clone());
@@ -357,10 +371,10 @@ impl Interp {
     }
 }
 
-// `heapq`'s algorithm on handles ordered by (deadline, sequence).
+// `heapq`'s algorithm on handles ordered by (deadline, tiebreak).
 
 fn less(a: &Handle, b: &Handle) -> bool {
-    (a.when, a.sequence) < (b.when, b.sequence)
+    (a.when, a.tiebreak) < (b.when, b.tiebreak)
 }
 
 fn heap_push(heap: &mut Vec<Rc<Handle>>, item: Rc<Handle>) {

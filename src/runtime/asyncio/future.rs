@@ -430,7 +430,7 @@ impl Sleep {
                 }
                 let future = Future::new(event_loop.clone(), None, None);
                 let when = interp.clock.monotonic() + self.delay;
-                let handle = event_loop.call_at(
+                let handle = event_loop.call_later(
                     when,
                     Callback::SetResultUnlessCancelled(future.clone(), self.result.clone()),
                 );

@@ -775,7 +775,7 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
     let delay = seconds(interp, argument(interp, "call_later", args, 1)?)?;
     let callback = argument(interp, "call_later", args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
-    let handle = event_loop.call_at(when, Callback::Python(callback, args[3..].to_vec()));
+    let handle = event_loop.call_later(when, Callback::Python(callback, args[3..].to_vec()));
     Ok(Value::Native(handle))
 }
 
