@@ -107,13 +107,19 @@ impl Interp {
                         }
                     }
                 }
-                let (args, kwargs) = self.arguments(frame, arguments)?;
+                let (args, kwargs) = self.arguments(frame, None, arguments)?;
                 self.call(&function, &args, &kwargs)
             }
             ExprKind::CallMethod(receiver, name, arguments) => {
                 let receiver = self.eval(frame, receiver)?;
+                // The common case calls the class's function with the
+                // receiver first, without making a bound method.
+                if let Some(function) = self.plain_method(&receiver, name) {
+                    let (args, kwargs) = self.arguments(frame, Some(receiver), arguments)?;
+                    return self.call(&function, &args, &kwargs);
+                }
                 let method = self.get_attr(&receiver, name)?;
-                let (args, kwargs) = self.arguments(frame, arguments)?;
+                let (args, kwargs) = self.arguments(frame, None, arguments)?;
                 self.call(&method, &args, &kwargs)
             }
             ExprKind::Unary(op, operand) => {
@@ -194,12 +200,16 @@ impl Interp {
     }
 
     /// Evaluates call arguments into positional values and keywords.
+    /// Evaluates call arguments into positional values (after `receiver`,
+    /// for a method called as a plain function) and keywords.
     fn arguments(
         &mut self,
         frame: &mut Frame,
+        receiver: Option<Value>,
         arguments: &[Argument],
     ) -> PyResult<(Vec<Value>, Keywords)> {
-        let mut args = Vec::with_capacity(arguments.len());
+        let mut args = Vec::with_capacity(arguments.len() + 1);
+        args.extend(receiver);
         let mut kwargs: Vec<(Name, Value)> = Vec::new();
         for argument in arguments {
             match argument {
@@ -230,6 +240,30 @@ impl Interp {
             }
         }
         Ok((args, kwargs))
+    }
+
+    /// The function `receiver.name` would bind, when binding is all that
+    /// attribute lookup would do: a Python function or a builtin method
+    /// found on the class, with no instance attribute or descriptor in the
+    /// way. `None` sends the call through `get_attr`.
+    fn plain_method(&self, receiver: &Value, name: &str) -> Option<Value> {
+        let found = match receiver {
+            Value::Instance(instance) => {
+                if instance.attributes.borrow().contains_key(name) {
+                    return None;
+                }
+                instance.class.lookup(name)?
+            }
+            Value::Type(_) | Value::Module(_) | Value::Native(_) | Value::Function(_) => {
+                return None
+            }
+            _ => self.class_of(receiver).lookup(name)?,
+        };
+        match &found {
+            Value::Function(_) => Some(found),
+            Value::Builtin(builtin) if builtin.receiver.is_none() => Some(found),
+            _ => None,
+        }
     }
 
     /// The key/value pairs of a mapping (`**m`, `dict.update`).
@@ -322,7 +356,7 @@ impl Interp {
         frame: &mut Frame,
         template: &Rc<crate::compile::ir::ClassTemplate>,
     ) -> PyResult<Value> {
-        let (bases, keywords) = self.arguments(frame, &template.bases)?;
+        let (bases, keywords) = self.arguments(frame, None, &template.bases)?;
         if let Some((name, _)) = keywords.first() {
             return Err(self.error(
                 ExcType::NotImplementedError,

@@ -363,18 +363,26 @@ impl Dict {
         }
     }
 
-    /// Positions of the entries whose hash is `hash`.
-    fn candidates(&self, hash: i64) -> Vec<usize> {
-        let entries = &self.entries;
-        self.indices
-            .iter_hash(table_hash(hash))
-            .copied()
-            .filter(|&i| matches!(&entries[i], Some(e) if e.hash == hash))
-            .collect()
-    }
-
-    fn key_at(&self, position: usize) -> Option<Value> {
-        self.entries[position].as_ref().map(|e| e.key.clone())
+    /// Looks `key` up without running Python code: `Ok(position)` when a
+    /// key with the same hash is natively equal, else the same-hash keys
+    /// whose equality only `__eq__` can decide (usually none, and then
+    /// nothing is allocated).
+    fn find_native(&self, key: &Value, hash: i64) -> Result<usize, Vec<(usize, Value)>> {
+        let mut undecided = Vec::new();
+        for &position in self.indices.iter_hash(table_hash(hash)) {
+            let Some(entry) = &self.entries[position] else {
+                continue;
+            };
+            if entry.hash != hash {
+                continue;
+            }
+            match native_key_eq(key, &entry.key) {
+                Some(true) => return Ok(position),
+                Some(false) => {}
+                None => undecided.push((position, entry.key.clone())),
+            }
+        }
+        Err(undecided)
     }
 
     pub fn value_at(&self, position: usize) -> Option<Value> {
@@ -526,20 +534,34 @@ impl Interp {
         key: &Value,
         hash: i64,
     ) -> PyResult<Option<usize>> {
-        let candidates = dict.borrow().candidates(hash);
-        for position in candidates {
-            let Some(existing) = dict.borrow().key_at(position) else {
-                continue;
-            };
-            let equal = match native_key_eq(key, &existing) {
-                Some(equal) => equal,
-                None => self.eq(key, &existing)?,
-            };
-            if equal {
-                return Ok(Some(position));
+        // The borrow ends before any `__eq__` runs.
+        let native = dict.borrow().find_native(key, hash);
+        self.decide_with_eq(key, native)
+    }
+
+    /// Membership in a table nobody can change (a frozenset).
+    pub fn frozen_contains(&mut self, table: &Dict, key: &Value) -> PyResult<bool> {
+        let hash = self.hash(key)?;
+        let native = table.find_native(key, hash);
+        Ok(self.decide_with_eq(key, native)?.is_some())
+    }
+
+    fn decide_with_eq(
+        &mut self,
+        key: &Value,
+        native: Result<usize, Vec<(usize, Value)>>,
+    ) -> PyResult<Option<usize>> {
+        match native {
+            Ok(position) => Ok(Some(position)),
+            Err(undecided) => {
+                for (position, existing) in undecided {
+                    if self.eq(key, &existing)? {
+                        return Ok(Some(position));
+                    }
+                }
+                Ok(None)
             }
         }
-        Ok(None)
     }
 
     pub fn dict_get(&mut self, dict: &RefCell<Dict>, key: &Value) -> PyResult<Option<Value>> {

@@ -852,10 +852,7 @@ impl Interp {
                 ))),
             },
             Value::Dict(d) | Value::Set(d) => self.dict_contains(d, item),
-            Value::FrozenSet(d) => {
-                let table = std::cell::RefCell::new((**d).clone());
-                self.dict_contains(&table, item)
-            }
+            Value::FrozenSet(d) => self.frozen_contains(d, item),
             Value::Range(r) => match item {
                 Value::Int(i) => Ok(r.contains(i128::from(*i))),
                 Value::Bool(b) => Ok(r.contains(i128::from(*b))),
