@@ -103,8 +103,16 @@ impl Handle {
     }
 }
 
+/// An entry of the ready queue: a handle someone may cancel, or one of the
+/// runtime's own callbacks, which nobody holds a handle to and so needs no
+/// allocation of its own.
+enum Ready {
+    Handle(Rc<Handle>),
+    Internal(Callback),
+}
+
 pub struct EventLoop {
-    ready: RefCell<VecDeque<Rc<Handle>>>,
+    ready: RefCell<VecDeque<Ready>>,
     /// A binary heap by deadline, kept with `heapq`'s algorithm.
     scheduled: RefCell<Vec<Rc<Handle>>>,
     timer_cancelled_count: Cell<usize>,
@@ -142,10 +150,19 @@ impl EventLoop {
         event_loop
     }
 
+    /// `loop.call_soon(…)`: a callback with a handle that can cancel it.
     pub fn call_soon(&self, callback: Callback) -> Rc<Handle> {
         let handle = Handle::new(callback, None, self.self_ref.borrow().clone());
-        self.ready.borrow_mut().push_back(handle.clone());
+        self.ready
+            .borrow_mut()
+            .push_back(Ready::Handle(handle.clone()));
         handle
+    }
+
+    /// `call_soon` for the runtime's own callbacks (task steps, wake-ups,
+    /// done callbacks), which are never cancelled.
+    pub fn schedule(&self, callback: Callback) {
+        self.ready.borrow_mut().push_back(Ready::Internal(callback));
     }
 
     /// `call_at(when, …)`: a timer at an absolute deadline. Equal absolute
@@ -286,20 +303,27 @@ impl Interp {
             while scheduled.first().is_some_and(|h| h.when < end_time) {
                 if let Some(handle) = heap_pop(&mut scheduled) {
                     handle.scheduled.set(false);
-                    event_loop.ready.borrow_mut().push_back(handle);
+                    event_loop
+                        .ready
+                        .borrow_mut()
+                        .push_back(Ready::Handle(handle));
                 }
             }
         }
         let count = event_loop.ready.borrow().len();
         for _ in 0..count {
-            let Some(handle) = event_loop.ready.borrow_mut().pop_front() else {
+            let Some(ready) = event_loop.ready.borrow_mut().pop_front() else {
                 break;
             };
-            if handle.cancelled.get() {
-                continue;
-            }
-            let Some(callback) = handle.callback.borrow_mut().take() else {
-                continue;
+            let callback = match ready {
+                Ready::Internal(callback) => callback,
+                Ready::Handle(handle) if handle.cancelled.get() => continue,
+                Ready::Handle(handle) => {
+                    let Some(callback) = handle.callback.borrow_mut().take() else {
+                        continue;
+                    };
+                    callback
+                }
             };
             self.run_callback(event_loop, callback)?;
         }

@@ -35,34 +35,65 @@ pub enum DoneCallback {
 
 pub struct TaskState {
     pub coro: Value,
-    pub name: RefCell<Name>,
+    /// The `Task-N` counter value; the name is made from it on demand.
+    number: u64,
+    /// A name given with `name=` or `set_name`.
+    name: RefCell<Option<Name>>,
     must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
     fut_waiter: RefCell<Option<Rc<Future>>>,
 }
 
+impl TaskState {
+    pub fn name(&self) -> String {
+        match &*self.name.borrow() {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", self.number),
+        }
+    }
+
+    pub fn set_name(&self, name: Name) {
+        *self.name.borrow_mut() = Some(name);
+    }
+}
+
+/// What sort of future this is. Task state lives behind a box so that the
+/// plain futures `sleep` and locks create stay small.
+enum Kind {
+    Plain,
+    Task(Box<TaskState>),
+    /// The future `gather` returns, with its children, which `cancel` cancels.
+    Gather(Box<[Rc<Future>]>),
+}
+
+/// What a cancelled future remembers; boxed, as most futures never need it.
+#[derive(Default)]
+struct Cancellation {
+    message: Option<Value>,
+    /// The `CancelledError` that ended a task, re-raised by `result()`.
+    error: Option<PyErr>,
+}
+
 pub struct Future {
     pub event_loop: Rc<EventLoop>,
+    self_ref: Weak<Future>,
     state: Cell<State>,
-    result: RefCell<Option<Value>>,
-    exception: RefCell<Option<PyErr>>,
-    callbacks: RefCell<Vec<DoneCallback>>,
-    cancel_message: RefCell<Option<Value>>,
-    cancelled_exc: RefCell<Option<PyErr>>,
     /// Set when an exception was stored and nobody has looked at it.
     log_traceback: Cell<bool>,
     /// `_asyncio_future_blocking`: set while the future is yielded to a task.
     blocking: Cell<bool>,
-    pub task: Option<TaskState>,
-    /// For the future `gather` returns: its children, which `cancel` cancels.
-    gather_children: Option<Vec<Rc<Future>>>,
+    /// A gathering future's `_cancel_requested`.
     cancel_requested: Cell<bool>,
-    self_ref: Weak<Future>,
+    /// The result or exception of a finished future.
+    outcome: RefCell<Option<PyResult<Value>>>,
+    callbacks: RefCell<Vec<DoneCallback>>,
+    cancellation: RefCell<Option<Box<Cancellation>>>,
+    kind: Kind,
 }
 
 impl NativeObject for Future {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.task.is_some() {
+        interp.native_class(if self.task().is_some() {
             "Task"
         } else {
             "Future"
@@ -75,26 +106,30 @@ impl NativeObject for Future {
 }
 
 impl Future {
-    pub fn new(
-        event_loop: Rc<EventLoop>,
-        task: Option<TaskState>,
-        gather_children: Option<Vec<Rc<Future>>>,
-    ) -> Rc<Future> {
+    pub fn new(event_loop: Rc<EventLoop>) -> Rc<Future> {
+        Future::with_kind(event_loop, Kind::Plain)
+    }
+
+    fn with_kind(event_loop: Rc<EventLoop>, kind: Kind) -> Rc<Future> {
         Rc::new_cyclic(|self_ref| Future {
             event_loop,
+            self_ref: self_ref.clone(),
             state: Cell::new(State::Pending),
-            result: RefCell::new(None),
-            exception: RefCell::new(None),
-            callbacks: RefCell::new(Vec::new()),
-            cancel_message: RefCell::new(None),
-            cancelled_exc: RefCell::new(None),
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
-            task,
-            gather_children,
             cancel_requested: Cell::new(false),
-            self_ref: self_ref.clone(),
+            outcome: RefCell::new(None),
+            callbacks: RefCell::new(Vec::new()),
+            cancellation: RefCell::new(None),
+            kind,
         })
+    }
+
+    pub fn task(&self) -> Option<&TaskState> {
+        match &self.kind {
+            Kind::Task(state) => Some(state),
+            _ => None,
+        }
     }
 
     pub fn rc(&self) -> Rc<Future> {
@@ -120,15 +155,13 @@ impl Future {
     }
 
     pub fn task_name(&self) -> String {
-        self.task
-            .as_ref()
-            .map_or_else(|| "Future".to_string(), |t| t.name.borrow().to_string())
+        self.task()
+            .map_or_else(|| "Future".to_string(), TaskState::name)
     }
 
     /// The source line where a suspended task waits, for the deadlock report.
     pub fn waiting_line(&self) -> Option<String> {
-        let task = self.task.as_ref()?;
-        match &task.coro {
+        match &self.task()?.coro {
             Value::Generator(generator) => generator.suspension_point(),
             _ => None,
         }
@@ -138,7 +171,7 @@ impl Future {
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
         let me = self.rc();
         for callback in callbacks {
-            self.event_loop.call_soon(match callback {
+            self.event_loop.schedule(match callback {
                 DoneCallback::Python(function) => Callback::Python(function, vec![me.value()]),
                 DoneCallback::Wakeup(task) => Callback::Wakeup(task, me.clone()),
                 DoneCallback::StopLoop => Callback::StopLoop,
@@ -148,11 +181,17 @@ impl Future {
     }
 
     pub fn add_done_callback(&self, callback: DoneCallback) {
+        {
+            let mut callbacks = self.callbacks.borrow_mut();
+            // Nearly every future gets exactly one callback (its waiter's
+            // wake-up): room for one, not the four a first push reserves.
+            if callbacks.capacity() == 0 {
+                callbacks.reserve_exact(1);
+            }
+            callbacks.push(callback);
+        }
         if self.is_done() {
-            self.callbacks.borrow_mut().push(callback);
             self.schedule_callbacks();
-        } else {
-            self.callbacks.borrow_mut().push(callback);
         }
     }
 
@@ -168,7 +207,7 @@ impl Future {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
-        *self.result.borrow_mut() = Some(value);
+        *self.outcome.borrow_mut() = Some(Ok(value));
         self.state.set(State::Finished);
         self.schedule_callbacks();
         Ok(())
@@ -183,7 +222,7 @@ impl Future {
                 "StopIteration interacts badly with generators and cannot be raised into a Future",
             ));
         }
-        *self.exception.borrow_mut() = Some(error);
+        *self.outcome.borrow_mut() = Some(Err(error));
         self.state.set(State::Finished);
         self.schedule_callbacks();
         self.log_traceback.set(true);
@@ -201,7 +240,7 @@ impl Future {
 
     /// `Future.cancel(msg)`; a gathering future cancels its children.
     pub fn cancel_future(&self, message: Option<Value>) -> bool {
-        if let Some(children) = &self.gather_children {
+        if let Kind::Gather(children) = &self.kind {
             if self.is_done() {
                 return false;
             }
@@ -221,14 +260,14 @@ impl Future {
             return false;
         }
         self.state.set(State::Cancelled);
-        *self.cancel_message.borrow_mut() = message;
+        self.set_cancel_message(message);
         self.schedule_callbacks();
         true
     }
 
     /// `cancel(msg)`: a task's or a plain future's.
     pub fn cancel(&self, message: Option<Value>) -> bool {
-        let Some(task) = &self.task else {
+        let Some(task) = self.task() else {
             return self.cancel_future(message);
         };
         self.log_traceback.set(false);
@@ -244,18 +283,42 @@ impl Future {
             }
         }
         task.must_cancel.set(true);
-        *self.cancel_message.borrow_mut() = message;
+        self.set_cancel_message(message);
         true
     }
 
+    fn set_cancel_message(&self, message: Option<Value>) {
+        let mut cancellation = self.cancellation.borrow_mut();
+        match (&mut *cancellation, message) {
+            (Some(cancellation), message) => cancellation.message = message,
+            (None, None) => {}
+            (None, message) => {
+                *cancellation = Some(Box::new(Cancellation {
+                    message,
+                    error: None,
+                }))
+            }
+        }
+    }
+
+    /// The message given to `cancel(msg)`, if any.
+    pub fn cancel_message(&self) -> Option<Value> {
+        self.cancellation.borrow().as_ref()?.message.clone()
+    }
+
+    fn set_cancelled_error(&self, error: PyErr) {
+        self.cancellation
+            .borrow_mut()
+            .get_or_insert_with(Box::default)
+            .error = Some(error);
+    }
+
     pub fn cancelling(&self) -> u32 {
-        self.task
-            .as_ref()
-            .map_or(0, |t| t.num_cancels_requested.get())
+        self.task().map_or(0, |t| t.num_cancels_requested.get())
     }
 
     pub fn uncancel(&self) -> u32 {
-        let Some(task) = &self.task else { return 0 };
+        let Some(task) = self.task() else { return 0 };
         let n = task.num_cancels_requested.get().saturating_sub(1);
         task.num_cancels_requested.set(n);
         n
@@ -263,14 +326,15 @@ impl Future {
 
     /// `_make_cancelled_error()`.
     pub fn make_cancelled_error(&self, interp: &Interp) -> PyErr {
-        if let Some(error) = self.cancelled_exc.borrow_mut().take() {
+        let saved = (self.cancellation.borrow_mut().as_mut()).and_then(|c| c.error.take());
+        if let Some(error) = saved {
             return error;
         }
         let runtime = interp
             .asyncio
             .clone()
             .expect("futures exist only with the asyncio runtime");
-        let args = self.cancel_message.borrow().clone().into_iter().collect();
+        let args = self.cancel_message().into_iter().collect();
         runtime.instantiate(interp, &runtime.cancelled_error, args)
     }
 
@@ -284,10 +348,7 @@ impl Future {
             }
             State::Finished => {
                 self.log_traceback.set(false);
-                if let Some(error) = self.exception.borrow().clone() {
-                    return Err(error);
-                }
-                Ok(self.result.borrow().clone().unwrap_or(Value::None))
+                self.outcome.borrow().clone().unwrap_or(Ok(Value::None))
             }
         }
     }
@@ -306,11 +367,7 @@ impl Future {
             }
             State::Finished => {
                 self.log_traceback.set(false);
-                Ok(self
-                    .exception
-                    .borrow()
-                    .as_ref()
-                    .map_or(Value::None, PyErr::value))
+                Ok(self.stored_exception().map_or(Value::None, |e| e.value()))
             }
         }
     }
@@ -318,9 +375,16 @@ impl Future {
     /// The stored exception of a finished future, not marking it retrieved.
     pub fn unretrieved_exception(&self) -> Option<PyErr> {
         if self.log_traceback.get() {
-            self.exception.borrow().clone()
+            self.stored_exception()
         } else {
             None
+        }
+    }
+
+    fn stored_exception(&self) -> Option<PyErr> {
+        match &*self.outcome.borrow() {
+            Some(Err(error)) => Some(error.clone()),
+            _ => None,
         }
     }
 }
@@ -428,7 +492,7 @@ impl Sleep {
                     self.state.set(2);
                     return Ok(GenStep::Yielded(Value::None));
                 }
-                let future = Future::new(event_loop.clone(), None, None);
+                let future = Future::new(event_loop.clone());
                 let when = interp.clock.monotonic() + self.delay;
                 let handle = event_loop.call_later(
                     when,
@@ -520,19 +584,18 @@ impl Interp {
         let runtime = self.asyncio_runtime()?;
         // CPython 3.11's counter advances for named tasks too.
         runtime.task_counter.set(runtime.task_counter.get() + 1);
-        let name = name.unwrap_or_else(|| format!("Task-{}", runtime.task_counter.get()).into());
-        let task = Future::new(
+        let task = Future::with_kind(
             event_loop.clone(),
-            Some(TaskState {
+            Kind::Task(Box::new(TaskState {
                 coro,
+                number: runtime.task_counter.get(),
                 name: RefCell::new(name),
                 must_cancel: Cell::new(false),
                 num_cancels_requested: Cell::new(0),
                 fut_waiter: RefCell::new(None),
-            }),
-            None,
+            })),
         );
-        event_loop.call_soon(Callback::Step(task.clone(), None));
+        event_loop.schedule(Callback::Step(task.clone(), None));
         event_loop.tasks.borrow_mut().push(Rc::downgrade(&task));
         Ok(task)
     }
@@ -550,7 +613,7 @@ impl Interp {
 
     /// `Task.__step`.
     pub fn task_step(&mut self, task: &Rc<Future>, exception: Option<PyErr>) -> PyResult<()> {
-        let Some(state) = &task.task else {
+        let Some(state) = task.task() else {
             return Ok(());
         };
         if task.is_done() {
@@ -591,14 +654,13 @@ impl Interp {
             Ok(GenStep::Returned(value)) => {
                 if state.must_cancel.get() {
                     state.must_cancel.set(false);
-                    let message = task.cancel_message.borrow().clone();
-                    task.cancel_future(message);
+                    task.cancel_future(task.cancel_message());
                 } else {
                     task.set_result(self, value)?;
                 }
             }
             Err(error) if error.0.class.is_subclass_of(&runtime.cancelled_error) => {
-                *task.cancelled_exc.borrow_mut() = Some(error);
+                task.set_cancelled_error(error);
                 task.cancel_future(None);
             }
             Err(error) => {
@@ -632,7 +694,7 @@ impl Interp {
                     ),
                 );
                 task.event_loop
-                    .call_soon(Callback::Step(task.clone(), Some(error)));
+                    .schedule(Callback::Step(task.clone(), Some(error)));
             } else if future.blocking.get() {
                 if Rc::ptr_eq(&future, task) {
                     let error = self.error(
@@ -640,16 +702,13 @@ impl Interp {
                         format!("Task cannot await on itself: {}", task.task_name()),
                     );
                     task.event_loop
-                        .call_soon(Callback::Step(task.clone(), Some(error)));
+                        .schedule(Callback::Step(task.clone(), Some(error)));
                 } else {
                     future.blocking.set(false);
                     future.add_done_callback(DoneCallback::Wakeup(task.clone()));
                     *state.fut_waiter.borrow_mut() = Some(future.clone());
-                    if state.must_cancel.get() {
-                        let message = task.cancel_message.borrow().clone();
-                        if future.cancel(message) {
-                            state.must_cancel.set(false);
-                        }
+                    if state.must_cancel.get() && future.cancel(task.cancel_message()) {
+                        state.must_cancel.set(false);
                     }
                 }
             } else {
@@ -662,16 +721,15 @@ impl Interp {
                     ),
                 );
                 task.event_loop
-                    .call_soon(Callback::Step(task.clone(), Some(error)));
+                    .schedule(Callback::Step(task.clone(), Some(error)));
             }
         } else if yielded.is_none() {
-            task.event_loop
-                .call_soon(Callback::Step(task.clone(), None));
+            task.event_loop.schedule(Callback::Step(task.clone(), None));
         } else {
             let text = self.repr(&yielded)?;
             let error = self.error(ExcType::RuntimeError, format!("Task got bad yield: {text}"));
             task.event_loop
-                .call_soon(Callback::Step(task.clone(), Some(error)));
+                .schedule(Callback::Step(task.clone(), Some(error)));
         }
         Ok(())
     }
@@ -688,7 +746,7 @@ impl Interp {
     pub fn gather(&mut self, awaitables: &[Value], return_exceptions: bool) -> PyResult<Value> {
         if awaitables.is_empty() {
             let event_loop = self.current_or_new_loop()?;
-            let outer = Future::new(event_loop, None, None);
+            let outer = Future::new(event_loop);
             outer.set_result(self, Value::list(vec![]))?;
             return Ok(outer.value());
         }
@@ -714,7 +772,7 @@ impl Interp {
         let Some(event_loop) = event_loop else {
             return Err(self.error(ExcType::RuntimeError, "gather() without awaitables"));
         };
-        let outer = Future::new(event_loop, None, Some(children.clone()));
+        let outer = Future::with_kind(event_loop, Kind::Gather(children.clone().into()));
         let gather = Rc::new(Gather {
             outer: outer.clone(),
             count: unique.len(),
@@ -752,11 +810,7 @@ impl Interp {
             let mut results = Vec::with_capacity(gather.children.len());
             for future in &gather.children {
                 if future.is_cancelled() {
-                    let message = future
-                        .cancel_message
-                        .borrow()
-                        .clone()
-                        .unwrap_or_else(|| Value::str(""));
+                    let message = future.cancel_message().unwrap_or_else(|| Value::str(""));
                     results.push(
                         runtime
                             .instantiate(self, &runtime.cancelled_error, vec![message])

@@ -549,7 +549,7 @@ fn receiver_future(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
 
 fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     let event_loop = interp.current_or_new_loop()?;
-    Ok(Future::new(event_loop, None, None).value())
+    Ok(Future::new(event_loop).value())
 }
 
 fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -578,7 +578,7 @@ fn future_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<
 
 fn future_set_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    if future.task.is_some() {
+    if future.task().is_some() {
         return Err(interp.error(
             ExcType::RuntimeError,
             "Task does not support set_result operation",
@@ -590,7 +590,7 @@ fn future_set_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult
 
 fn future_set_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    if future.task.is_some() {
+    if future.task().is_some() {
         return Err(interp.error(
             ExcType::RuntimeError,
             "Task does not support set_exception operation",
@@ -647,7 +647,7 @@ fn future_await(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Valu
 
 fn task_state(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
     let future = receiver_future(interp, args)?;
-    if future.task.is_none() {
+    if future.task().is_none() {
         return Err(interp.type_error("descriptor requires a 'Task' object"));
     }
     Ok(future)
@@ -660,15 +660,15 @@ fn task_get_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let task = task_state(interp, args)?;
     let name = interp.to_str(argument(interp, "set_name", args, 1)?)?;
-    if let Some(state) = &task.task {
-        *state.name.borrow_mut() = name.into();
+    if let Some(state) = task.task() {
+        state.set_name(name.into());
     }
     Ok(Value::None)
 }
 
 fn task_get_coro(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let task = task_state(interp, args)?;
-    Ok(task.task.as_ref().map_or(Value::None, |t| t.coro.clone()))
+    Ok(task.task().map_or(Value::None, |t| t.coro.clone()))
 }
 
 fn task_cancelling(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -746,7 +746,7 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
 }
 
 fn loop_create_future(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Future::new(receiver_loop(interp, args)?, None, None).value())
+    Ok(Future::new(receiver_loop(interp, args)?).value())
 }
 
 fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
