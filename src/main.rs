@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use pyl::runtime::interp::Interp;
 
 const USAGE: &str = "usage: pyl [option] ... [-c cmd | file | -] [arg] ...
+       pyl test [--update] [--clock real] [PATH ...]   (golden tests; pyl test --help)
 Options:
   -c cmd       program passed in as string
   -            read the program from standard input (the default when it is not a terminal)
@@ -51,6 +52,9 @@ fn run(args: Vec<String>) -> i32 {
             }
             _ => break,
         }
+    }
+    if rest.first().is_some_and(|a| a == "test") {
+        return pyl::golden::cli::run(&rest[1..]);
     }
     let (name, source): (String, Vec<u8>) = match rest.first().map(String::as_str) {
         Some("--version" | "-V") => {
