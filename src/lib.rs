@@ -10,6 +10,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod eval;
 pub mod golden;
+pub mod repl;
 pub mod resolve;
 pub mod run;
 pub mod runtime;

@@ -34,6 +34,16 @@ fn main() -> ExitCode {
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 
+/// `pyl` on a terminal.
+fn repl(virtual_clock: bool) -> i32 {
+    let mut interp = Interp::new(vec![String::new()]);
+    if virtual_clock {
+        interp.clock = pyl::runtime::clock::Clock::virtual_time();
+    }
+    interp.script_dir = Some(std::path::PathBuf::from("."));
+    pyl::repl::run(interp)
+}
+
 fn run(args: Vec<String>) -> i32 {
     let mut rest = args.as_slice();
     let mut virtual_clock = std::env::var("PYL_CLOCK").is_ok_and(|v| v == "virtual");
@@ -75,8 +85,7 @@ fn run(args: Vec<String>) -> i32 {
         }
         Some("-") | None => {
             if rest.is_empty() && std::io::stdin().is_terminal() {
-                eprintln!("pyl: the REPL is not implemented yet; run a file: pyl FILE.pyl");
-                return 2;
+                return repl(virtual_clock);
             }
             let mut bytes = Vec::new();
             if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {

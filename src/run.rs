@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use crate::compile::ir::Source;
-use crate::compile::lower::lower_module;
+use crate::compile::lower::{lower_interactive, lower_module};
 use crate::diagnostics;
 use crate::eval::frame::Frame;
 use crate::resolve::resolve_module;
@@ -36,14 +36,35 @@ pub fn compile(
     name: &str,
     text: String,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+    compile_as(name, text, false)
+}
+
+/// The code for one REPL input: top-level `await` allowed, expression
+/// statements echoed (see [`lower_interactive`]).
+pub fn compile_interactive(
+    name: &str,
+    text: String,
+) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+    compile_as(name, text, true)
+}
+
+fn compile_as(
+    name: &str,
+    text: String,
+    interactive: bool,
+) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
     let source = Rc::new(Source {
         name: name.to_string(),
         text,
     });
     let fail = |error| (source.clone(), error);
     let mut module = parse_module(&source.text).map_err(fail)?;
-    resolve_module(&mut module, false).map_err(fail)?;
-    lower_module(&module, source.clone()).map_err(fail)
+    resolve_module(&mut module, interactive).map_err(fail)?;
+    if interactive {
+        lower_interactive(&module, source.clone()).map_err(fail)
+    } else {
+        lower_module(&module, source.clone()).map_err(fail)
+    }
 }
 
 /// Runs a module's source in `module`'s namespace; a syntax error becomes
@@ -113,7 +134,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
 }
 
 /// The exit status for an uncaught exception, reporting it on stderr.
-fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
+pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
     if interp.is_instance_of(&error, ExcType::SystemExit) {
         let code = error
             .0

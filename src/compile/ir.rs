@@ -75,6 +75,9 @@ pub struct Code {
 pub enum Instr {
     /// An expression statement.
     Eval(Expr),
+    /// An expression statement typed at the REPL: its value, unless `None`,
+    /// is printed with `repr` and kept in `builtins._`.
+    Echo(Expr),
     Store(Target, Expr),
     /// `target op= value`, with the target's object and index evaluated once.
     AugAssign(Target, BinOp, Expr),

@@ -23,6 +23,20 @@ type Result<T = ()> = std::result::Result<T, SyntaxError>;
 
 /// Lowers a resolved module into the code that runs it.
 pub fn lower_module(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
+    lower_top_level(module, source, false)
+}
+
+/// Lowers one REPL input: its expression statements echo their values, and
+/// an input that awaits at top level becomes a coroutine's code.
+pub fn lower_interactive(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
+    lower_top_level(module, source, true)
+}
+
+fn lower_top_level(
+    module: &ast::Module,
+    source: Rc<Source>,
+    interactive: bool,
+) -> Result<Rc<Code>> {
     let mut builder = Builder::new(
         source,
         "<module>".into(),
@@ -31,9 +45,19 @@ pub fn lower_module(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>
         Flavor::Plain,
     );
     builder.body_kind = BodyKind::Module;
+    builder.echo_expressions = interactive;
     builder.body(&module.body)?;
     let end = Span::new(source_len(&builder.source), source_len(&builder.source));
     builder.emit(Instr::Return(constant(Value::None, end)), end);
+    // Module code cannot `yield`: a suspension at top level is an `await`
+    // (the resolver allows those only in interactive input).
+    if builder
+        .instrs
+        .iter()
+        .any(|i| matches!(i, Instr::Yield { .. } | Instr::YieldFrom { .. }))
+    {
+        builder.flavor = Flavor::Coroutine;
+    }
     Ok(Rc::new(
         builder.finish(Signature::default(), Span::default()),
     ))
@@ -93,6 +117,8 @@ struct Builder<'a> {
     labels: Vec<(Option<usize>, Vec<usize>)>,
     exits: Vec<Exit<'a>>,
     body_kind: BodyKind,
+    /// REPL input: expression statements of this body echo their values.
+    echo_expressions: bool,
     doc: Option<Rc<str>>,
 }
 
@@ -124,6 +150,7 @@ impl<'a> Builder<'a> {
             labels: Vec::new(),
             exits: Vec::new(),
             body_kind: BodyKind::Function,
+            echo_expressions: false,
             doc: None,
         }
     }
@@ -213,7 +240,11 @@ impl<'a> Builder<'a> {
         match &stmt.kind {
             S::Expr(e) => {
                 let value = self.expr(e)?;
-                self.emit(Instr::Eval(value), span);
+                if self.echo_expressions {
+                    self.emit(Instr::Echo(value), span);
+                } else {
+                    self.emit(Instr::Eval(value), span);
+                }
             }
             S::Assign { targets, value } => {
                 let value = self.expr(value)?;

@@ -165,6 +165,10 @@ impl Interp {
             Instr::Eval(e) => {
                 self.eval(frame, e)?;
             }
+            Instr::Echo(e) => {
+                let value = self.eval(frame, e)?;
+                self.display_hook(value)?;
+            }
             Instr::Store(target, e) => {
                 let value = self.eval(frame, e)?;
                 self.store(frame, target, value)?;

@@ -313,6 +313,22 @@ impl Drop for Interp {
 
 /// Writes to the interpreter's stdout buffer.
 impl Interp {
+    /// `sys.displayhook`: the REPL prints an expression statement's value
+    /// with `repr` and keeps it in `builtins._` (`None` is neither).
+    pub fn display_hook(&mut self, value: Value) -> PyResult<()> {
+        if value.is_none() {
+            return Ok(());
+        }
+        let text = self.repr(&value)?;
+        self.write_stdout(&text)?;
+        self.write_stdout("\n")?;
+        self.builtins
+            .namespace
+            .borrow_mut()
+            .insert("_".into(), value);
+        Ok(())
+    }
+
     pub fn write_stdout(&mut self, text: &str) -> PyResult<()> {
         if super::generator::has_pending_warnings() {
             self.emit_warnings();

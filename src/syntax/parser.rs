@@ -273,7 +273,12 @@ impl Unexpected<'_> {
         // Whatever fails at the end of input (a block header, a decorator, a
         // `try` without handlers) could still be completed by more lines.
         let error = self.describe(token);
-        if *token == Token::EndOfInput {
+        // What follows the failing token is only the layout's closing of
+        // the input (dedents, end of input): the error is at the end.
+        let at_end = self.tokens[self.at.min(self.tokens.len())..]
+            .iter()
+            .all(|t| matches!(t.1, Token::Dedent | Token::Newline | Token::EndOfInput));
+        if *token == Token::EndOfInput || at_end {
             error.incomplete()
         } else {
             error

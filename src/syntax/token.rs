@@ -219,6 +219,14 @@ pub enum Token {
 }
 
 impl Token {
+    /// Every keyword, for the REPL's completion.
+    pub const KEYWORDS: &'static [&'static str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+
     /// The keyword spelled `text`, if it is one.
     pub fn keyword(text: &str) -> Option<Token> {
         Some(match text {

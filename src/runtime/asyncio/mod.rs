@@ -297,7 +297,7 @@ impl Interp {
 
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
     /// does when such a task is garbage-collected.
-    fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
+    pub fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
         let tasks: Vec<Rc<Future>> = event_loop
             .tasks
             .borrow()
@@ -317,6 +317,23 @@ impl Interp {
 }
 
 impl Interp {
+    /// Runs `work` as a callback of `event_loop` would run: the loop counts
+    /// as running, so `create_task` and `get_running_loop` work (the REPL's
+    /// inputs without `await`, as in `python -m asyncio`).
+    pub fn with_loop_running<T>(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        work: impl FnOnce(&mut Interp) -> T,
+    ) -> PyResult<T> {
+        let runtime = self.asyncio_runtime()?;
+        *runtime.running_loop.borrow_mut() = Some(event_loop.clone());
+        event_loop.running.set(true);
+        let result = work(self);
+        event_loop.running.set(false);
+        *runtime.running_loop.borrow_mut() = None;
+        Ok(result)
+    }
+
     /// What Ctrl-C does now: inside `asyncio.run`, the first press cancels
     /// the main task and the program goes on (`None`); otherwise, and on
     /// a second press, `KeyboardInterrupt` is raised where the code is.

@@ -1,0 +1,159 @@
+//! One REPL session: the `__main__` namespace and the event loop that live
+//! across inputs, and how one input runs.
+//!
+//! As in `python -m asyncio`, `asyncio` is imported for you and every
+//! input runs on the session's loop: an input without `await` runs as a
+//! callback of the loop would (so `asyncio.create_task` works), an input
+//! that awaits at top level runs as a task. Unlike `python -m asyncio`
+//! there is one thread, so the loop turns only while an input runs: tasks
+//! started earlier make progress whenever a later input awaits, in the
+//! order CPython's loop would give them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::compile::ir::Flavor;
+use crate::diagnostics;
+use crate::eval::frame::Frame;
+use crate::run::{compile_interactive, exit_status};
+use crate::runtime::asyncio::event_loop::EventLoop;
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::generator::{Generator, GeneratorKind};
+use crate::runtime::interp::Interp;
+use crate::runtime::modules::new_module;
+use crate::runtime::object::ModuleObject;
+use crate::runtime::value::Value;
+
+/// `exit` and `quit`, which CPython's `site` module puts in builtins.
+const QUITTERS: &str = "
+class Quitter:
+    def __init__(self, name):
+        self.name = name
+    def __repr__(self):
+        return f'Use {self.name}() or Ctrl-D (i.e. EOF) to exit'
+    def __call__(self, code=None):
+        raise SystemExit(code)
+exit = Quitter('exit')
+quit = Quitter('quit')
+";
+
+pub struct Session {
+    /// Shared with the line editor's completer, which reads names and
+    /// attributes while no input runs.
+    pub interp: Rc<RefCell<Interp>>,
+    pub main: Rc<ModuleObject>,
+    event_loop: Rc<EventLoop>,
+}
+
+impl Session {
+    pub fn new(mut interp: Interp) -> PyResult<Session> {
+        let main = new_module("__main__");
+        interp
+            .modules
+            .insert("__main__".into(), Value::Module(main.clone()));
+        let asyncio = interp.import_module("asyncio")?;
+        main.namespace
+            .borrow_mut()
+            .insert("asyncio".into(), asyncio);
+        let event_loop = EventLoop::new();
+        let runtime = interp.asyncio_runtime()?;
+        *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
+        let site = new_module("_sitebuiltins");
+        crate::run::run_source_in(
+            &mut interp,
+            "<site>",
+            QUITTERS.as_bytes().to_vec(),
+            site.clone(),
+        )?;
+        for name in ["exit", "quit"] {
+            if let Some(quitter) = site.namespace.borrow().get(name).cloned() {
+                interp
+                    .builtins
+                    .namespace
+                    .borrow_mut()
+                    .insert(name.into(), quitter);
+            }
+        }
+        Ok(Session {
+            interp: Rc::new(RefCell::new(interp)),
+            main,
+            event_loop,
+        })
+    }
+
+    /// Runs one complete input; `Some(status)` when it asked to leave
+    /// (`exit()`, `raise SystemExit`).
+    pub fn run(&self, text: &str) -> Option<i32> {
+        let mut interp = self.interp.borrow_mut();
+        // A Ctrl-C pressed while nothing ran is not for this input.
+        crate::runtime::interrupt::take();
+        let code = match compile_interactive("<stdin>", text.to_string()) {
+            Ok(code) => code,
+            Err((source, error)) => {
+                let _ = interp.flush_stdout();
+                diagnostics::report_syntax_error(&source.name, &source.text, &error);
+                return None;
+            }
+        };
+        let awaits = code.flavor == Flavor::Coroutine;
+        let mut frame = Frame::new(code, self.main.clone());
+        let result = if awaits {
+            self.run_as_task(&mut interp, frame)
+        } else {
+            interp
+                .with_loop_running(&self.event_loop, |interp| {
+                    interp.run_frame(&mut frame, None).map(drop)
+                })
+                .and_then(|result| result)
+        };
+        interp.emit_warnings();
+        let status = match result {
+            Ok(()) => None,
+            Err(error) if interp.is_instance_of(&error, ExcType::SystemExit) => {
+                Some(exit_status(&mut interp, error))
+            }
+            Err(error) => {
+                let _ = interp.flush_stdout();
+                diagnostics::report_exception(&mut interp, &error);
+                None
+            }
+        };
+        let _ = interp.flush_stdout();
+        status
+    }
+
+    /// An input with top-level `await`: a task on the session's loop. Ctrl-C
+    /// cancels it (its `finally` blocks run) and the session goes on.
+    fn run_as_task(&self, interp: &mut Interp, frame: Frame) -> PyResult<()> {
+        let name: crate::syntax::ast::Name = "<module>".into();
+        let coroutine = Value::Generator(Rc::new(Generator::new(
+            GeneratorKind::Coroutine,
+            frame,
+            name.clone(),
+            name,
+        )));
+        let task = interp.create_task(&self.event_loop, coroutine, None)?;
+        match interp.run_until_complete(&self.event_loop, &task.value()) {
+            Err(error)
+                if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) && !task.is_done() =>
+            {
+                task.cancel(None);
+                // A second Ctrl-C while it unwinds abandons the unwinding.
+                let _ = interp.run_until_complete(&self.event_loop, &task.value());
+                let _ = interp.flush_stdout();
+                eprintln!("\nKeyboardInterrupt");
+                Ok(())
+            }
+            result => result.map(drop),
+        }
+    }
+
+    /// What is left when the session ends: exceptions no task retrieved,
+    /// coroutines never awaited, buffered output.
+    pub fn finish(&self) {
+        let mut interp = self.interp.borrow_mut();
+        interp.report_unretrieved(&self.event_loop);
+        interp.emit_warnings();
+        let _ = interp.flush_stdout();
+    }
+}
