@@ -1,0 +1,273 @@
+//! The REPL, driven as a user drives it: the real binary in a
+//! pseudo-terminal, keys typed, the screen read.
+//!
+//! Each test gets its own home folder (history goes there) and waits for
+//! what a user would see — a prompt, an echoed value, a traceback's last
+//! line — with a timeout, so a hang fails the test instead of blocking it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+
+const TIMEOUT_MS: u64 = 10_000;
+
+/// A fresh folder under the system's temporary directory.
+fn home(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pyl-repl-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    dir
+}
+
+fn start(home: &PathBuf) -> PtySession {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pyl"));
+    command
+        .env("HOME", home)
+        .env_remove("PYL_HISTORY")
+        .env_remove("PYL_CLOCK")
+        .env("TERM", "xterm")
+        .current_dir(home);
+    let mut session = spawn_command(command, Some(TIMEOUT_MS)).expect("pyl starts in a pty");
+    session.exp_string(">>> ").expect("first prompt");
+    session
+}
+
+/// Types a line and waits for the next primary prompt.
+fn enter(session: &mut PtySession, line: &str) -> String {
+    session.send_line(line).expect("type a line");
+    session.exp_string(">>> ").expect("prompt after the input")
+}
+
+/// Types a block line by line, as a user does: each line after the prompt
+/// for it; the block ends with a blank line and the primary prompt.
+fn block(session: &mut PtySession, lines: &[&str]) -> String {
+    for line in lines {
+        session.send_line(line).expect("type a line");
+        session.exp_string("... ").expect("continuation prompt");
+    }
+    enter(session, "")
+}
+
+fn exit_status(session: &PtySession) -> i32 {
+    match session.process.wait().expect("pyl exits") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("pyl did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn expressions_are_echoed_and_kept_in_underscore() {
+    let mut s = start(&home("echo"));
+    assert!(enter(&mut s, "6 * 7").contains("42"));
+    assert!(enter(&mut s, "_ + 1").contains("43"));
+    assert!(enter(&mut s, "'a' + 'b'").contains("'ab'"));
+    // `None` is not echoed, and does not replace `_`.
+    let screen = enter(&mut s, "print(None)");
+    assert_eq!(screen.matches("None").count(), 2, "{screen:?}");
+    assert!(enter(&mut s, "_").contains("'ab'"));
+    s.send_control('d').unwrap();
+    s.exp_eof().unwrap();
+}
+
+#[test]
+fn blocks_continue_until_a_blank_line() {
+    let mut s = start(&home("blocks"));
+    block(
+        &mut s,
+        &[
+            "def squares(n):",
+            "    out = []",
+            "    for i in range(n):",
+            "        out.append(i * i)",
+            "    return out",
+        ],
+    );
+    assert!(enter(&mut s, "squares(5)").contains("[0, 1, 4, 9, 16]"));
+    // An open bracket asks for more and runs as soon as it closes.
+    s.send_line("total = sum([1,").unwrap();
+    s.exp_string("... ").unwrap();
+    enter(&mut s, "2, 3])");
+    assert!(enter(&mut s, "total").contains('6'));
+    // A one-line compound statement also waits for the blank line.
+    s.send_line("for c in 'xy': print(c * 3)").unwrap();
+    s.exp_string("... ").unwrap();
+    let screen = enter(&mut s, "");
+    assert!(
+        screen.contains("xxx") && screen.contains("yyy"),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn top_level_await_runs_on_one_loop() {
+    let mut s = start(&home("await"));
+    assert!(enter(&mut s, "await asyncio.sleep(0.01, result='done')").contains("'done'"));
+    block(
+        &mut s,
+        &[
+            "async def ask(x):",
+            "    await asyncio.sleep(0.01)",
+            "    return x * 2",
+        ],
+    );
+    let screen = enter(&mut s, "await asyncio.gather(ask(1), ask(2), ask(3))");
+    assert!(screen.contains("[2, 4, 6]"), "{screen:?}");
+    // The loop is the same from one input to the next.
+    enter(&mut s, "first = asyncio.get_running_loop()");
+    assert!(enter(&mut s, "first is asyncio.get_event_loop()").contains("True"));
+    let screen = enter(&mut s, "asyncio.run(ask(1))");
+    assert!(
+        screen.contains("asyncio.run() cannot be called from a running event loop"),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn a_background_task_keeps_ticking_between_inputs() {
+    let mut s = start(&home("ticker"));
+    block(
+        &mut s,
+        &[
+            "async def ticker():",
+            "    for i in range(100):",
+            "        print('tick', i)",
+            "        await asyncio.sleep(0.05)",
+        ],
+    );
+    enter(&mut s, "t = asyncio.create_task(ticker())");
+    let screen = enter(&mut s, "await asyncio.sleep(0.12)");
+    assert!(
+        screen.contains("tick 0") && screen.contains("tick 2"),
+        "{screen:?}"
+    );
+    // A later input that awaits lets the task go on where it was.
+    let screen = enter(&mut s, "await asyncio.sleep(0.12)");
+    assert!(screen.contains("tick 3"), "{screen:?}");
+    assert!(!screen.contains("tick 0"), "{screen:?}");
+    assert!(enter(&mut s, "t.done()").contains("False"));
+    assert!(enter(&mut s, "t.cancel()").contains("True"));
+    enter(&mut s, "await asyncio.sleep(0)");
+    assert!(enter(&mut s, "t.cancelled()").contains("True"));
+}
+
+#[test]
+fn errors_are_shown_and_the_session_goes_on() {
+    let mut s = start(&home("errors"));
+    enter(&mut s, "kept = 41");
+    let screen = enter(&mut s, "1 / 0");
+    assert!(
+        screen.contains("ZeroDivisionError: division by zero"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("<stdin>"), "{screen:?}");
+    let screen = enter(&mut s, "def broken(:");
+    assert!(screen.contains("SyntaxError"), "{screen:?}");
+    let screen = enter(&mut s, "undefined_name");
+    assert!(
+        screen.contains("NameError: name 'undefined_name' is not defined"),
+        "{screen:?}"
+    );
+    let screen = enter(&mut s, "await asyncio.wait_for(asyncio.sleep(5), 0.01)");
+    assert!(screen.contains("TimeoutError"), "{screen:?}");
+    assert!(enter(&mut s, "kept + 1").contains("42"));
+}
+
+#[test]
+fn ctrl_c_interrupts_a_long_await_and_the_session_goes_on() {
+    let mut s = start(&home("interrupt"));
+    block(
+        &mut s,
+        &[
+            "async def work():",
+            "    try:",
+            "        await asyncio.sleep(60)",
+            "    finally:",
+            "        print('cleaned up')",
+        ],
+    );
+    s.send_line("await work()").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("cleaned up").unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    // Synchronous code is interrupted too.
+    s.send_line("while True: pass").unwrap();
+    s.exp_string("... ").unwrap();
+    s.send_line("").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    assert!(enter(&mut s, "1 + 1").contains('2'));
+}
+
+#[test]
+fn ctrl_c_while_typing_discards_the_input() {
+    let mut s = start(&home("discard"));
+    s.send_line("if True:").unwrap();
+    s.exp_string("... ").unwrap();
+    s.send("    print('never')").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    let screen = enter(&mut s, "'fresh'");
+    assert!(
+        screen.contains("'fresh'") && !screen.contains("never"),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn ctrl_d_and_exit_leave_with_their_status() {
+    let mut s = start(&home("leave"));
+    s.send_control('d').unwrap();
+    s.exp_eof().unwrap();
+    assert_eq!(exit_status(&s), 0);
+
+    let mut s = start(&home("exit"));
+    s.send_line("exit(3)").unwrap();
+    s.exp_eof().unwrap();
+    assert_eq!(exit_status(&s), 3);
+}
+
+#[test]
+fn history_is_kept_across_sessions() {
+    let home = home("history");
+    let mut s = start(&home);
+    assert!(enter(&mut s, "12345 + 1").contains("12346"));
+    s.send_control('d').unwrap();
+    s.exp_eof().unwrap();
+    let saved = std::fs::read_to_string(home.join(".pyl_history")).expect("history file");
+    assert!(saved.contains("12345 + 1"), "{saved:?}");
+
+    let mut s = start(&home);
+    // Up arrow, then Enter: the line from the last session runs again.
+    s.send("\x1b[A").unwrap();
+    s.send_line("").unwrap();
+    s.exp_string("12346").unwrap();
+}
+
+#[test]
+fn tab_completes_names_and_attributes() {
+    let mut s = start(&home("complete"));
+    enter(&mut s, "my_long_variable = 7");
+    s.send("my_long_v\t").unwrap();
+    s.send_line(" * 6").unwrap();
+    s.exp_string("42").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send("await asyncio.sle\t").unwrap();
+    s.send_line("(0, 'completed')").unwrap();
+    s.exp_string("'completed'").unwrap();
+    s.exp_string(">>> ").unwrap();
+    block(
+        &mut s,
+        &["class Box:", "    def __init__(self): self.payload = 5"],
+    );
+    enter(&mut s, "b = Box()");
+    s.send("b.pay\t").unwrap();
+    s.send_line(" + 1").unwrap();
+    s.exp_string("6").unwrap();
+}
