@@ -1181,3 +1181,21 @@ fn deep_nesting_is_limited() {
         )
     );
 }
+
+#[test]
+fn keyword_list_matches_the_lexer() {
+    use super::token::Token;
+    for word in Token::KEYWORDS {
+        assert!(Token::keyword(word).is_some(), "{word}");
+    }
+    // python3 -c 'import keyword; print(len(keyword.kwlist))'
+    assert_eq!(Token::KEYWORDS.len(), 35);
+}
+
+#[test]
+fn a_block_header_at_the_end_is_incomplete_input() {
+    for source in ["async def f():\n    for i in x:\n", "if a:\n    if b:\n"] {
+        let error = parse_module(source).unwrap_err();
+        assert!(error.incomplete_input, "{source:?}");
+    }
+}
