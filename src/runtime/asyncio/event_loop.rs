@@ -28,6 +28,7 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use super::future::Future;
+use super::sleep::Sleep;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::value::Value;
@@ -41,8 +42,10 @@ pub enum Callback {
     Step(Rc<Future>, Option<PyErr>),
     /// A task's wake-up when the future it waits for is done.
     Wakeup(Rc<Future>, Rc<Future>),
-    /// `sleep`'s timer: finish the future unless it was cancelled.
-    SetResultUnlessCancelled(Rc<Future>, Value),
+    /// `sleep`'s timer.
+    SleepTimer(Rc<Sleep>),
+    /// The wake-up of a task whose sleep ended (fired or cancelled).
+    SleepWakeup(Rc<Sleep>),
     /// `run_until_complete`'s done callback.
     StopLoop,
     /// A child of `gather` finished.
@@ -348,12 +351,11 @@ impl Interp {
             }
             Callback::Step(task, exception) => self.task_step(&task, exception),
             Callback::Wakeup(task, future) => self.task_wakeup(&task, &future),
-            Callback::SetResultUnlessCancelled(future, value) => {
-                if !future.is_cancelled() {
-                    future.set_result(self, value)?;
-                }
+            Callback::SleepTimer(sleep) => {
+                sleep.timer_fired();
                 Ok(())
             }
+            Callback::SleepWakeup(sleep) => sleep.wake(self),
             Callback::StopLoop => {
                 event_loop.stop();
                 Ok(())

@@ -10,7 +10,8 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use super::event_loop::{Callback, EventLoop, Handle};
+use super::event_loop::{Callback, EventLoop};
+use super::sleep::{Sleep, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
@@ -41,7 +42,7 @@ pub struct TaskState {
     name: RefCell<Option<Name>>,
     must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
-    fut_waiter: RefCell<Option<Rc<Future>>>,
+    fut_waiter: RefCell<Option<Waiter>>,
 }
 
 impl TaskState {
@@ -434,106 +435,6 @@ impl NativeObject for FutureAwait {
     }
 }
 
-/// `asyncio.sleep(delay, result)` as a native coroutine: a bare yield for
-/// `delay <= 0`, else one yield of a future that a timer completes.
-pub struct Sleep {
-    delay: f64,
-    result: Value,
-    state: Cell<u8>,
-    waiting: RefCell<Option<(Rc<Future>, Rc<Handle>)>>,
-}
-
-impl Sleep {
-    pub fn new(delay: f64, result: Value) -> Sleep {
-        Sleep {
-            delay,
-            result,
-            state: Cell::new(0),
-            waiting: RefCell::new(None),
-        }
-    }
-}
-
-impl NativeObject for Sleep {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.types.coroutine.clone()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(format!(
-            "<coroutine object sleep at {:#x}>",
-            self as *const Sleep as usize
-        )))
-    }
-
-    fn is_resumable(&self) -> bool {
-        true
-    }
-
-    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        self.step(interp, resume)
-    }
-}
-
-impl Sleep {
-    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match self.state.get() {
-            0 => {
-                if let Resume::Throw(error) = resume {
-                    self.state.set(3);
-                    return Err(error);
-                }
-                let event_loop = interp.running_loop()?;
-                if self.delay <= 0.0 {
-                    self.state.set(2);
-                    return Ok(GenStep::Yielded(Value::None));
-                }
-                let future = Future::new(event_loop.clone());
-                let when = interp.clock.monotonic() + self.delay;
-                let handle = event_loop.call_later(
-                    when,
-                    Callback::SetResultUnlessCancelled(future.clone(), self.result.clone()),
-                );
-                future.blocking.set(true);
-                *self.waiting.borrow_mut() = Some((future.clone(), handle));
-                self.state.set(1);
-                Ok(GenStep::Yielded(future.value()))
-            }
-            1 => {
-                self.state.set(3);
-                let Some((future, handle)) = self.waiting.borrow_mut().take() else {
-                    return Ok(GenStep::Returned(Value::None));
-                };
-                handle.cancel();
-                if let Resume::Throw(error) = resume {
-                    return Err(error);
-                }
-                if !future.is_done() {
-                    return Err(
-                        interp.error(ExcType::RuntimeError, "await wasn't used with future")
-                    );
-                }
-                future.result(interp).map(GenStep::Returned)
-            }
-            2 => {
-                self.state.set(3);
-                match resume {
-                    Resume::Throw(error) => Err(error),
-                    Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
-                }
-            }
-            _ => Err(interp.error(
-                ExcType::RuntimeError,
-                "cannot reuse already awaited coroutine",
-            )),
-        }
-    }
-}
-
 /// A coroutine that finishes at once: the loop's `shutdown_asyncgens()` and
 /// `shutdown_default_executor()`, which pyl has nothing to do for but which
 /// still take a task each in `asyncio.run`, as in CPython.
@@ -684,7 +585,13 @@ impl Interp {
         state: &TaskState,
         yielded: Value,
     ) -> PyResult<()> {
-        if let Some(future) = future_of(&yielded) {
+        if let Some(sleep) = Sleep::yielded(&yielded) {
+            sleep.attach(task.clone());
+            *state.fut_waiter.borrow_mut() = Some(Waiter::Sleep(sleep.clone()));
+            if state.must_cancel.get() && sleep.cancel(task.cancel_message()) {
+                state.must_cancel.set(false);
+            }
+        } else if let Some(future) = future_of(&yielded) {
             if !Rc::ptr_eq(&future.event_loop, &task.event_loop) {
                 let error = self.error(
                     ExcType::RuntimeError,
@@ -706,7 +613,7 @@ impl Interp {
                 } else {
                     future.blocking.set(false);
                     future.add_done_callback(DoneCallback::Wakeup(task.clone()));
-                    *state.fut_waiter.borrow_mut() = Some(future.clone());
+                    *state.fut_waiter.borrow_mut() = Some(Waiter::Future(future.clone()));
                     if state.must_cancel.get() && future.cancel(task.cancel_message()) {
                         state.must_cancel.set(false);
                     }

@@ -7,13 +7,15 @@
 
 pub mod event_loop;
 pub mod future;
+pub mod sleep;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use event_loop::{Callback, EventLoop, Handle};
-use future::{future_of, DoneCallback, Future, FutureAwait, Noop, Sleep};
+use future::{future_of, DoneCallback, Future, FutureAwait, Noop};
+use sleep::Sleep;
 
 use crate::runtime::builtins::{add_function, add_method, args::keyword};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
@@ -442,7 +444,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
         (Some(value), _) | (None, Some(value)) => value.clone(),
         _ => Value::None,
     };
-    Ok(Value::Native(Rc::new(Sleep::new(delay, result))))
+    Ok(Value::Native(Sleep::new(delay, result)))
 }
 
 fn gather(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {

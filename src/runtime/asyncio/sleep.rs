@@ -1,0 +1,226 @@
+//! `asyncio.sleep(delay, result)`: a native coroutine that waits on a timer.
+//!
+//! CPython's `sleep` makes a future, a timer that completes it, and awaits
+//! the future; the task then wakes one loop iteration after the timer
+//! fires. pyl keeps exactly those steps but without the future: the sleep
+//! yields itself to its task, which waits on it as it would on a future
+//! (see [`Waiter`]), and the timer schedules the task's wake-up directly.
+//! A sleeping task thus costs a timer handle and this object, nothing more.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use super::event_loop::{Callback, Handle};
+use super::future::Future;
+use crate::eval::frame::{GenStep, Resume};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::value::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    NotStarted,
+    /// Yielded to its task; the timer is set.
+    Waiting,
+    /// `delay <= 0`: yielded once, bare, to let the loop turn.
+    Yielded,
+    Finished,
+}
+
+/// How a wait ended, as the state of CPython's hidden future.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    Pending,
+    /// The timer fired (the future got its result).
+    Fired,
+    /// The task was cancelled while sleeping (the future was cancelled).
+    Cancelled,
+}
+
+pub struct Sleep {
+    delay: f64,
+    result: Value,
+    self_ref: Weak<Sleep>,
+    progress: Cell<Progress>,
+    wait: Cell<Wait>,
+    timer: RefCell<Option<Rc<Handle>>>,
+    /// The task waiting on this sleep, to wake when the wait ends.
+    task: RefCell<Option<Rc<Future>>>,
+    cancel_message: RefCell<Option<Value>>,
+}
+
+impl Sleep {
+    pub fn new(delay: f64, result: Value) -> Rc<Sleep> {
+        Rc::new_cyclic(|self_ref| Sleep {
+            delay,
+            result,
+            self_ref: self_ref.clone(),
+            progress: Cell::new(Progress::NotStarted),
+            wait: Cell::new(Wait::Pending),
+            timer: RefCell::new(None),
+            task: RefCell::new(None),
+            cancel_message: RefCell::new(None),
+        })
+    }
+
+    fn rc(&self) -> Rc<Sleep> {
+        self.self_ref
+            .upgrade()
+            .expect("a sleep is alive while its method runs")
+    }
+
+    /// The sleep a task's coroutine yielded, if it is one that waits.
+    pub fn yielded(value: &Value) -> Option<Rc<Sleep>> {
+        match value {
+            Value::Native(object) => object
+                .as_any()
+                .downcast_ref::<Sleep>()
+                .filter(|sleep| sleep.progress.get() == Progress::Waiting)
+                .map(Sleep::rc),
+            _ => None,
+        }
+    }
+
+    /// The task starts waiting: the timer will wake it (`add_done_callback`).
+    pub fn attach(&self, task: Rc<Future>) {
+        *self.task.borrow_mut() = Some(task);
+    }
+
+    /// The timer fired: `_set_result_unless_cancelled`, then the task's
+    /// wake-up goes on the ready queue as the future's done callback would.
+    pub fn timer_fired(&self) {
+        if self.wait.get() != Wait::Pending {
+            return;
+        }
+        self.wait.set(Wait::Fired);
+        if let Some(task) = self.task.borrow().as_ref() {
+            task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
+        }
+    }
+
+    /// `future.cancel(msg)` on the hidden future.
+    pub fn cancel(&self, message: Option<Value>) -> bool {
+        if self.wait.get() != Wait::Pending {
+            return false;
+        }
+        self.wait.set(Wait::Cancelled);
+        *self.cancel_message.borrow_mut() = message;
+        if let Some(task) = self.task.borrow().as_ref() {
+            task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
+        }
+        true
+    }
+
+    /// `Task.__wakeup`: the task steps on, with the `CancelledError` of a
+    /// cancelled wait thrown in.
+    pub fn wake(&self, interp: &mut Interp) -> PyResult<()> {
+        let Some(task) = self.task.borrow_mut().take() else {
+            return Ok(());
+        };
+        let exception = match self.wait.get() {
+            Wait::Cancelled => Some(self.cancelled_error(interp)?),
+            _ => None,
+        };
+        interp.task_step(&task, exception)
+    }
+
+    fn cancelled_error(&self, interp: &Interp) -> PyResult<PyErr> {
+        let runtime = interp.asyncio_runtime()?;
+        let args = self.cancel_message.borrow().clone().into_iter().collect();
+        Ok(runtime.instantiate(interp, &runtime.cancelled_error, args))
+    }
+
+    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match self.progress.get() {
+            Progress::NotStarted => {
+                if let Resume::Throw(error) = resume {
+                    self.progress.set(Progress::Finished);
+                    return Err(error);
+                }
+                let event_loop = interp.running_loop()?;
+                if self.delay <= 0.0 {
+                    self.progress.set(Progress::Yielded);
+                    return Ok(GenStep::Yielded(Value::None));
+                }
+                let when = interp.clock.monotonic() + self.delay;
+                let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
+                *self.timer.borrow_mut() = Some(timer);
+                self.progress.set(Progress::Waiting);
+                Ok(GenStep::Yielded(Value::Native(self.rc())))
+            }
+            Progress::Waiting => {
+                self.progress.set(Progress::Finished);
+                // `finally: h.cancel()`.
+                if let Some(timer) = self.timer.borrow_mut().take() {
+                    timer.cancel();
+                }
+                self.task.borrow_mut().take();
+                if let Resume::Throw(error) = resume {
+                    return Err(error);
+                }
+                match self.wait.get() {
+                    Wait::Fired => Ok(GenStep::Returned(self.result.clone())),
+                    Wait::Cancelled => Err(self.cancelled_error(interp)?),
+                    Wait::Pending => {
+                        Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"))
+                    }
+                }
+            }
+            Progress::Yielded => {
+                self.progress.set(Progress::Finished);
+                match resume {
+                    Resume::Throw(error) => Err(error),
+                    Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
+                }
+            }
+            Progress::Finished => Err(interp.error(
+                ExcType::RuntimeError,
+                "cannot reuse already awaited coroutine",
+            )),
+        }
+    }
+}
+
+impl NativeObject for Sleep {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(format!(
+            "<coroutine object sleep at {:#x}>",
+            self as *const Sleep as usize
+        )))
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        self.step(interp, resume)
+    }
+}
+
+/// What a suspended task waits on: a future, or a sleep standing in for
+/// the future CPython's `sleep` would make.
+#[derive(Clone)]
+pub enum Waiter {
+    Future(Rc<Future>),
+    Sleep(Rc<Sleep>),
+}
+
+impl Waiter {
+    pub fn cancel(&self, message: Option<Value>) -> bool {
+        match self {
+            Waiter::Future(future) => future.cancel(message),
+            Waiter::Sleep(sleep) => sleep.cancel(message),
+        }
+    }
+}
