@@ -136,5 +136,12 @@ fn run(args: Vec<String>) -> i32 {
             p.to_path_buf()
         }
     });
-    pyl::run::run_main(&mut interp, &name, source)
+    // Like CPython (3.9+), the script's code and `__file__` name it by its
+    // absolute path, while `sys.argv[0]` keeps the path as given.
+    let code_name = if name.starts_with('<') {
+        name
+    } else {
+        std::path::absolute(&name).map_or(name, |p| p.to_string_lossy().into_owned())
+    };
+    pyl::run::run_main(&mut interp, &code_name, source)
 }

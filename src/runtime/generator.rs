@@ -12,6 +12,7 @@ use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{Class, NativeObject};
 use super::value::Value;
+use crate::compile::ir::Code;
 use crate::eval::frame::{Frame, GenStep, Outcome, Resume};
 use crate::syntax::ast::Name;
 
@@ -26,6 +27,8 @@ pub struct Generator {
     pub kind: GeneratorKind,
     pub name: Name,
     pub qualname: Name,
+    /// The code, for where a finished coroutine was defined.
+    code: Rc<Code>,
     /// `None` once the frame has finished.
     frame: RefCell<Option<Box<Frame>>>,
     running: Cell<bool>,
@@ -37,6 +40,7 @@ impl Generator {
             kind,
             name,
             qualname,
+            code: frame.code.clone(),
             frame: RefCell::new(Some(Box::new(frame))),
             running: Cell::new(false),
         }
@@ -125,6 +129,32 @@ impl Generator {
 
     pub fn is_finished(&self) -> bool {
         self.frame.borrow().is_none()
+    }
+
+    /// `coroutines._format_coroutine`: `f() running at file:line` (the line
+    /// it waits at, or its `def` before it starts), `f() done, defined at
+    /// file:line` once finished.
+    pub fn coroutine_info(&self) -> String {
+        let source = &self.code.source;
+        let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
+        let Ok(frame) = self.frame.try_borrow() else {
+            return format!("{}() running at {}:{def_line}", self.qualname, source.name);
+        };
+        match frame.as_ref() {
+            None => format!(
+                "{}() done, defined at {}:{def_line}",
+                self.qualname, source.name
+            ),
+            Some(frame) => {
+                let line = match frame.code.spans.get(frame.pc) {
+                    Some(span) if frame.suspended => {
+                        crate::diagnostics::line_of(&source.text, span.start as usize)
+                    }
+                    _ => def_line,
+                };
+                format!("{}() running at {}:{line}", self.qualname, source.name)
+            }
+        }
     }
 
     /// `file:line` of the instruction a suspended frame waits at, following

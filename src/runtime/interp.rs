@@ -330,7 +330,7 @@ impl Interp {
     }
 
     pub fn write_stdout(&mut self, text: &str) -> PyResult<()> {
-        if super::generator::has_pending_warnings() {
+        if self.has_pending_reports() {
             self.emit_warnings();
         }
         self.out
@@ -342,13 +342,20 @@ impl Interp {
     /// already on stdout.
     pub fn emit_warnings(&mut self) {
         let warnings = super::generator::take_pending_warnings();
-        if warnings.is_empty() {
-            return;
+        if !warnings.is_empty() {
+            let _ = self.out.flush();
+            for warning in warnings {
+                eprintln!("{warning}");
+            }
         }
-        let _ = self.out.flush();
-        for warning in warnings {
-            eprintln!("{warning}");
+        if super::asyncio::future::has_unretrieved() {
+            super::asyncio::future::report_dropped_unretrieved(self);
         }
+    }
+
+    /// Whether values dropped since the last check left something to report.
+    pub fn has_pending_reports(&self) -> bool {
+        super::generator::has_pending_warnings() || super::asyncio::future::has_unretrieved()
     }
 
     pub fn os_error(&self, error: std::io::Error) -> PyErr {

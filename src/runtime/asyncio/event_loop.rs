@@ -329,6 +329,11 @@ impl Interp {
                 }
             };
             self.run_callback(event_loop, callback)?;
+            // What the callback dropped reports now, as CPython's
+            // collector would.
+            if self.has_pending_reports() {
+                self.emit_warnings();
+            }
         }
         Ok(())
     }
@@ -337,18 +342,17 @@ impl Interp {
     /// loop's exception handler and the loop goes on, as in CPython.
     fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
         let result = match callback {
-            Callback::Python(function, args) => {
-                let described = match &function {
-                    Value::Function(f) => f.qualname.borrow().to_string(),
-                    other => self.repr(other).unwrap_or_default(),
-                };
-                match self.call(&function, &args, &[]) {
-                    Ok(_) => Ok(()),
-                    Err(error) => {
-                        self.callback_failed(&format!("Exception in callback {described}()"), error)
-                    }
+            Callback::Python(function, args) => match self.call(&function, &args, &[]) {
+                Ok(_) => Ok(()),
+                Err(error) => {
+                    let args = super::describe::format_arguments(self, &args).unwrap_or_default();
+                    let source = super::describe::format_callback(&function, &args);
+                    self.callback_failed(
+                        &format!("Exception in callback {source}\nhandle: <Handle {source}>"),
+                        error,
+                    )
                 }
-            }
+            },
             Callback::Step(task, exception) => self.task_step(&task, exception),
             Callback::Wakeup(task, future) => self.task_wakeup(&task, &future),
             Callback::SleepTimer(sleep) => {

@@ -10,6 +10,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use super::describe;
 use super::event_loop::{Callback, EventLoop};
 use super::sleep::{Sleep, Waiter};
 use crate::eval::frame::{GenStep, Resume};
@@ -104,6 +105,87 @@ impl NativeObject for Future {
     fn as_any(&self) -> &dyn Any {
         self
     }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(self.describe(interp))
+    }
+}
+
+/// CPython's `Future.__del__`: a future that dies with an exception nobody
+/// looked at reports it. The report needs the interpreter, which a drop
+/// has no access to, so it waits in a queue; `Interp::emit_warnings`
+/// prints it at the next safe point (the end of the loop's current
+/// callback at the latest), as CPython prints when it collects the future.
+impl Drop for Future {
+    fn drop(&mut self) {
+        if !self.log_traceback.get() {
+            return;
+        }
+        let Some(Err(error)) = self.outcome.get_mut().take() else {
+            return;
+        };
+        let mut info = String::from("finished");
+        if let Some(task) = self.task() {
+            info.push_str(&format!(
+                " name={} coro=<{}>",
+                crate::runtime::builtins::str::str_repr(&task.name()),
+                describe_coroutine(&task.coro)
+            ));
+        }
+        let report = Unretrieved {
+            class: self.class_name(),
+            info,
+            error,
+        };
+        UNRETRIEVED.with(|queue| queue.borrow_mut().push(report));
+    }
+}
+
+/// An exception no one retrieved from a future that is gone.
+pub struct Unretrieved {
+    class: &'static str,
+    /// The future's repr up to its exception.
+    info: String,
+    error: PyErr,
+}
+
+thread_local! {
+    static UNRETRIEVED: RefCell<Vec<Unretrieved>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn has_unretrieved() -> bool {
+    UNRETRIEVED.with(|queue| !queue.borrow().is_empty())
+}
+
+/// Prints the reports of futures that died with an unretrieved exception.
+pub fn report_dropped_unretrieved(interp: &mut Interp) {
+    let reports = UNRETRIEVED.with(|queue| std::mem::take(&mut *queue.borrow_mut()));
+    for report in reports {
+        let exception = interp
+            .repr(&report.error.value())
+            .unwrap_or_else(|_| report.error.0.class.name.to_string());
+        let repr = format!("<{} {} exception={exception}>", report.class, report.info);
+        report_never_retrieved(interp, report.class, &repr, &report.error);
+    }
+}
+
+/// The loop's default exception handler on a never-retrieved exception.
+pub fn report_never_retrieved(interp: &mut Interp, class: &str, repr: &str, error: &PyErr) {
+    let _ = interp.flush_stdout();
+    eprintln!("{class} exception was never retrieved");
+    eprintln!("future: {repr}");
+    crate::diagnostics::report_exception(interp, error);
+}
+
+impl DoneCallback {
+    fn describe(&self) -> String {
+        match self {
+            DoneCallback::Python(function) => describe::format_callback(function, ""),
+            DoneCallback::Wakeup(_) => describe::WAKEUP_CALLBACK.into(),
+            DoneCallback::StopLoop => describe::RUN_UNTIL_COMPLETE_CALLBACK.into(),
+            DoneCallback::Gather(_) => describe::GATHER_CALLBACK.into(),
+        }
+    }
 }
 
 impl Future {
@@ -124,6 +206,52 @@ impl Future {
             cancellation: RefCell::new(None),
             kind,
         })
+    }
+
+    /// The class name CPython shows for it.
+    pub fn class_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Plain => "Future",
+            Kind::Task(_) => "Task",
+            Kind::Gather(_) => "_GatheringFuture",
+        }
+    }
+
+    /// `repr(future)`: `_future_repr_info`, and `_task_repr_info` for a task.
+    pub fn describe(&self, interp: &mut Interp) -> PyResult<String> {
+        let state = match self.state.get() {
+            State::Pending if self.cancelling() > 0 => "cancelling",
+            State::Pending => "pending",
+            State::Cancelled => "cancelled",
+            State::Finished => "finished",
+        };
+        let mut info = vec![state.to_string()];
+        if let Some(task) = self.task() {
+            info.push(format!("name={}", interp.repr(&Value::str(task.name()))?));
+            info.push(format!("coro=<{}>", describe_coroutine(&task.coro)));
+            let waiter = task.fut_waiter.borrow().clone();
+            if let Some(waiter) = waiter {
+                info.push(format!("wait_for={}", waiter.describe(interp)?));
+            }
+        }
+        if self.state.get() == State::Finished {
+            let outcome = self.outcome.borrow().clone();
+            info.push(match outcome {
+                Some(Err(error)) => format!("exception={}", interp.repr(&error.value())?),
+                Some(Ok(value)) => format!("result={}", describe::short_repr(interp, &value)?),
+                None => "result=None".into(),
+            });
+        }
+        let callbacks: Vec<String> = self
+            .callbacks
+            .borrow()
+            .iter()
+            .map(DoneCallback::describe)
+            .collect();
+        if !callbacks.is_empty() {
+            info.push(describe::format_callbacks(&callbacks));
+        }
+        Ok(format!("<{} {}>", self.class_name(), info.join(" ")))
     }
 
     pub fn task(&self) -> Option<&TaskState> {
@@ -801,6 +929,15 @@ impl NativeObject for AwaitableWrapper {
             }
         };
         interp.resume_iterator(&iterator, resume)
+    }
+}
+
+/// How a task's coroutine shows in its repr.
+fn describe_coroutine(coro: &Value) -> String {
+    match coro {
+        Value::Generator(generator) => generator.coroutine_info(),
+        Value::Native(object) if object.as_any().is::<Sleep>() => "sleep()".into(),
+        _ => "coroutine()".into(),
     }
 }
 

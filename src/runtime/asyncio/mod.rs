@@ -5,6 +5,7 @@
 //! `wait_for`, `timeout`, `TaskGroup`, queues and locks), which follows
 //! CPython's own Python code so that it interleaves exactly as it does.
 
+pub mod describe;
 pub mod event_loop;
 pub mod future;
 pub mod sleep;
@@ -309,10 +310,10 @@ impl Interp {
         for task in tasks {
             if let Some(error) = task.unretrieved_exception() {
                 let _ = task.exception(self);
-                let _ = self.flush_stdout();
-                eprintln!("Task exception was never retrieved");
-                eprintln!("future: <Task finished name='{}'>", task.task_name());
-                crate::diagnostics::report_exception(self, &error);
+                let repr = task
+                    .describe(self)
+                    .unwrap_or_else(|_| format!("<Task finished name='{}'>", task.task_name()));
+                future::report_never_retrieved(self, task.class_name(), &repr, &error);
             }
         }
     }

@@ -223,4 +223,22 @@ impl Waiter {
             Waiter::Sleep(sleep) => sleep.cancel(message),
         }
     }
+
+    /// `repr` of what the task waits on; a sleep shows as the future
+    /// CPython's `sleep` would be waiting on.
+    pub fn describe(&self, interp: &mut Interp) -> PyResult<String> {
+        match self {
+            Waiter::Future(future) => future.describe(interp),
+            Waiter::Sleep(sleep) => Ok(match sleep.wait.get() {
+                Wait::Pending => {
+                    format!("<Future pending cb=[{}]>", super::describe::WAKEUP_CALLBACK)
+                }
+                Wait::Fired => format!(
+                    "<Future finished result={}>",
+                    super::describe::short_repr(interp, &sleep.result)?
+                ),
+                Wait::Cancelled => "<Future cancelled>".into(),
+            }),
+        }
+    }
 }
