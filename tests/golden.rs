@@ -3,7 +3,9 @@
 //! the real `pyl` binary and its stdout compared with `NAME.out`; when
 //! `NAME.err` / `NAME.code` exist, the last stderr line and the exit status
 //! too. Each case is its own test (libtest-mimic), so `cargo test NAME`
-//! runs one.
+//! runs one. Finding, running (with `golden::DEFAULT_TIMEOUT`), comparing
+//! and updating cases is `pyl::golden`, which `pyl test` uses too; this
+//! file only adds the suite's own trials and its list of known failures.
 //!
 //! `PYL_UPDATE=1 cargo test --test golden` rewrites the expectations from
 //! pyl's output — for cases that are not valid Python only: the expected
@@ -17,112 +19,23 @@
 //! ignored: the list is the honest record of what pyl does not do yet. A
 //! `pyl_virtual::` prefix there ignores only the virtual-time run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use pyl::golden::{self, find_cases, DEFAULT_TIMEOUT};
 
-fn cases(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            cases(&path, found);
-        } else if path.extension().is_some_and(|e| e == "pyl")
-            && path.with_extension("out").exists()
-        {
-            found.push(path);
-        }
-    }
+const PYL: &str = env!("CARGO_BIN_EXE_pyl");
+
+fn check(program: &str, case: &Path, extra_args: &[&str]) -> Result<(), Failed> {
+    golden::check(program, case, extra_args, DEFAULT_TIMEOUT)
+        .map_err(|failure| failure.render(false).into())
 }
 
-struct Expected {
-    stdout: String,
-    last_stderr_line: Option<String>,
-    status: i32,
-}
-
-fn expected(case: &Path) -> Expected {
-    let read = |ext: &str| std::fs::read_to_string(case.with_extension(ext)).ok();
-    Expected {
-        stdout: read("out").unwrap_or_default(),
-        last_stderr_line: read("err").map(|s| s.trim_end_matches('\n').to_string()),
-        status: read("code")
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0),
-    }
-}
-
-/// Runs a case as a user would: from its folder, by its file name.
-fn run(program: &str, case: &Path, extra: &[&str]) -> std::io::Result<(String, String, i32)> {
-    let dir = case.parent().unwrap_or(Path::new("."));
-    let name = case.file_name().unwrap_or_default();
-    let output = Command::new(program)
-        .args(extra)
-        .arg(name)
-        .current_dir(dir)
-        .output()?;
-    Ok((
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().unwrap_or(-1),
-    ))
-}
-
-fn last_line(stderr: &str) -> String {
-    stderr.lines().last().unwrap_or("").to_string()
-}
-
-fn check(program: &str, case: &Path, extra: &[&str]) -> Result<(), Failed> {
-    let want = expected(case);
-    let (stdout, stderr, status) =
-        run(program, case, extra).map_err(|e| format!("cannot run {program}: {e}"))?;
-    let mut problems = Vec::new();
-    if stdout != want.stdout {
-        problems.push(format!("stdout differs:\n{}", diff(&want.stdout, &stdout)));
-    }
-    if let Some(line) = &want.last_stderr_line {
-        if &last_line(&stderr) != line {
-            problems.push(format!(
-                "last stderr line:\n  expected: {line}\n  actual:   {}",
-                last_line(&stderr)
-            ));
-        }
-    }
-    if status != want.status {
-        problems.push(format!(
-            "exit status: expected {}, got {status}\nstderr:\n{stderr}",
-            want.status
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n").into())
-    }
-}
-
-fn diff(expected: &str, actual: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .header("expected", "actual")
-        .to_string()
-}
-
-fn update(case: &Path) -> std::io::Result<()> {
-    let (stdout, stderr, status) = run(env!("CARGO_BIN_EXE_pyl"), case, &[])?;
-    std::fs::write(case.with_extension("out"), stdout)?;
-    if status != 0 {
-        std::fs::write(
-            case.with_extension("err"),
-            format!("{}\n", last_line(&stderr)),
-        )?;
-        std::fs::write(case.with_extension("code"), format!("{status}\n"))?;
-    }
-    Ok(())
+fn update(case: &Path) -> Result<(), Failed> {
+    golden::update(PYL, case, &[], DEFAULT_TIMEOUT)
+        .map(|_changed| ())
+        .map_err(|failure| failure.render(false).into())
 }
 
 fn python3() -> Option<&'static str> {
@@ -138,9 +51,8 @@ fn main() {
     let args = Arguments::from_args();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = manifest.join("tests");
-    let mut found = Vec::new();
-    cases(&root, &mut found);
-    cases(&manifest.join("examples"), &mut found);
+    let mut found = find_cases(&root);
+    found.extend(find_cases(&manifest.join("examples")));
     let known_failures: Vec<String> = std::fs::read_to_string(root.join("known_failures.txt"))
         .unwrap_or_default()
         .lines()
@@ -164,9 +76,9 @@ fn main() {
         trials.push(
             Trial::test(format!("pyl::{name}"), move || {
                 if updating {
-                    return update(&pyl_case).map_err(|e| e.to_string().into());
+                    return update(&pyl_case);
                 }
-                check(env!("CARGO_BIN_EXE_pyl"), &pyl_case, &[])
+                check(PYL, &pyl_case, &[])
             })
             .with_ignored_flag(ignored),
         );
@@ -175,11 +87,7 @@ fn main() {
         if !updating {
             trials.push(
                 Trial::test(format!("pyl_virtual::{name}"), move || {
-                    check(
-                        env!("CARGO_BIN_EXE_pyl"),
-                        &virtual_case,
-                        &["--clock", "virtual"],
-                    )
+                    check(PYL, &virtual_case, &["--clock", "virtual"])
                 })
                 .with_ignored_flag(virtual_ignored),
             );
