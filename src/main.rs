@@ -64,7 +64,14 @@ fn run(args: Vec<String>) -> i32 {
         }
     }
     if rest.first().is_some_and(|a| a == "test") {
-        return pyl::golden::cli::run(&rest[1..]);
+        // `pyl --clock real test …` means `pyl test --clock real …`.
+        let mut test_args = Vec::new();
+        if rest.len() < args.len() {
+            let clock = if virtual_clock { "virtual" } else { "real" };
+            test_args.extend(["--clock".to_string(), clock.to_string()]);
+        }
+        test_args.extend(rest[1..].iter().cloned());
+        return pyl::golden::cli::run(&test_args);
     }
     let (name, source): (String, Vec<u8>) = match rest.first().map(String::as_str) {
         Some("--version" | "-V") => {

@@ -63,6 +63,8 @@ pub fn run(args: &[String]) -> i32 {
     match report(&program, &options, &cases, color) {
         Ok(true) => 0,
         Ok(false) => 1,
+        // The reader went away (`pyl test | head`): nothing left to say.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 1,
         Err(error) => {
             eprintln!("pyl test: cannot write the report: {error}");
             1
