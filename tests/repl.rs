@@ -21,8 +21,19 @@ fn home(test: &str) -> PathBuf {
     dir
 }
 
+/// A session without syntax highlighting, so that what a test waits for
+/// is the program's output, never the colored echo of what was typed.
 fn start(home: &PathBuf) -> PtySession {
+    start_with(home, true)
+}
+
+fn start_with(home: &PathBuf, no_color: bool) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pyl"));
+    if no_color {
+        command.env("NO_COLOR", "1");
+    } else {
+        command.env_remove("NO_COLOR");
+    }
     command
         .env("HOME", home)
         .env_remove("PYL_HISTORY")
@@ -270,4 +281,15 @@ fn tab_completes_names_and_attributes() {
     s.send("b.pay\t").unwrap();
     s.send_line(" + 1").unwrap();
     s.exp_string("6").unwrap();
+}
+
+#[test]
+fn typed_code_is_highlighted() {
+    let mut s = start_with(&home("highlight"), false);
+    s.send("await asyncio.sleep(0, 'x')").unwrap();
+    s.flush().unwrap();
+    s.exp_string("\x1b[1;35mawait\x1b[0m").unwrap();
+    s.exp_string("\x1b[32m'x'\x1b[0m").unwrap();
+    s.send_line("").unwrap();
+    s.exp_string(">>> ").unwrap();
 }

@@ -1,13 +1,16 @@
-//! Tab completion for the REPL's line editor: keywords and names in scope,
+//! The REPL's line editor helper. Tab completion: keywords and names in scope,
 //! and after a dot, the attributes of the value the dotted name before it
 //! refers to (module members, methods, instance attributes) — what
-//! CPython's `rlcompleter` offers.
+//! CPython's `rlcompleter` offers. Syntax highlighting of the line typed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use rustyline::completion::Completer;
-use rustyline::highlight::Highlighter;
+use std::borrow::Cow;
+
+use logos::Logos;
+use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
@@ -20,6 +23,8 @@ use crate::syntax::token::Token;
 pub struct ReplHelper {
     pub interp: Rc<RefCell<Interp>>,
     pub main: Rc<ModuleObject>,
+    /// Syntax highlighting (off with `NO_COLOR`).
+    pub color: bool,
 }
 
 impl ReplHelper {
@@ -132,7 +137,63 @@ impl Hinter for ReplHelper {
     type Hint = String;
 }
 
-impl Highlighter for ReplHelper {}
+/// Colors keywords, numbers, strings and comments as the line is typed,
+/// with the lexer pyl itself uses; off when `NO_COLOR` is set.
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight(line))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.color
+    }
+}
+
+const KEYWORD: &str = "\x1b[1;35m";
+const NUMBER: &str = "\x1b[36m";
+const STRING: &str = "\x1b[32m";
+const COMMENT: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+fn highlight(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut done = 0;
+    let push_gap = |out: &mut String, gap: &str| match gap.find('#') {
+        Some(at) => {
+            out.push_str(&gap[..at]);
+            out.push_str(COMMENT);
+            out.push_str(&gap[at..]);
+            out.push_str(RESET);
+        }
+        None => out.push_str(gap),
+    };
+    for (token, span) in Token::lexer(line).spanned() {
+        // Past an error (an unfinished string, say) the rest stays plain.
+        let Ok(token) = token else { break };
+        push_gap(&mut out, &line[done..span.start]);
+        let text = &line[span.clone()];
+        let color = match token {
+            Token::Number(_) => Some(NUMBER),
+            Token::Str(_) => Some(STRING),
+            _ if Token::keyword(text).is_some() => Some(KEYWORD),
+            _ => None,
+        };
+        match color {
+            Some(color) => {
+                out.push_str(color);
+                out.push_str(text);
+                out.push_str(RESET);
+            }
+            None => out.push_str(text),
+        }
+        done = span.end;
+    }
+    push_gap(&mut out, &line[done..]);
+    out
+}
 
 impl Validator for ReplHelper {}
 
@@ -140,7 +201,38 @@ impl Helper for ReplHelper {}
 
 #[cfg(test)]
 mod tests {
-    use super::word_start;
+    use super::{highlight, word_start};
+
+    #[test]
+    fn highlighting_colors_tokens_and_keeps_the_text() {
+        let line = "await f(1, 'two')  # three";
+        let colored = highlight(line);
+        assert!(colored.starts_with("\x1b[1;35mawait\x1b[0m"), "{colored:?}");
+        assert!(colored.contains("\x1b[36m1\x1b[0m"), "{colored:?}");
+        assert!(colored.contains("\x1b[32m'two'\x1b[0m"), "{colored:?}");
+        assert!(colored.contains("\x1b[2m# three\x1b[0m"), "{colored:?}");
+        let plain: String = strip_ansi(&colored);
+        assert_eq!(plain, line);
+        // An unfinished string leaves the rest as typed.
+        assert_eq!(strip_ansi(&highlight("x = 'abc")), "x = 'abc");
+    }
+
+    fn strip_ansi(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 
     #[test]
     fn words_are_dotted_names() {

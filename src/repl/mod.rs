@@ -42,6 +42,7 @@ pub fn run(interp: Interp) -> i32 {
     editor.set_helper(Some(ReplHelper {
         interp: session.interp.clone(),
         main: session.main.clone(),
+        color: std::env::var_os("NO_COLOR").is_none(),
     }));
     let history = history_file();
     if let Some(path) = &history {
