@@ -4,14 +4,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::frame::{Frame, Outcome};
 use crate::compile::ir::Flavor;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::{linearize, Interp};
-use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, Namespace};
+use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap, Namespace};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -371,7 +369,7 @@ impl Interp {
         &mut self,
         name: &Name,
         bases: Vec<Value>,
-        namespace: IndexMap<Name, Value>,
+        namespace: NameMap,
     ) -> PyResult<Value> {
         let mut base_classes = Vec::new();
         for base in &bases {

@@ -15,7 +15,12 @@ use crate::syntax::ast::Name;
 
 /// A string-keyed attribute table in insertion order (instance `__dict__`,
 /// class namespace, module globals).
-pub type Namespace = RefCell<IndexMap<Name, Value>>;
+/// The names of a module, class, instance or function: insertion-ordered,
+/// hashed with a fast non-cryptographic hasher (names are short and come
+/// from programs, not from an adversary over a network).
+pub type Namespace = RefCell<NameMap>;
+
+pub type NameMap = IndexMap<Name, Value, hashbrown::DefaultHashBuilder>;
 
 /// A variable captured by a closure.
 pub type CellRef = Rc<RefCell<Option<Value>>>;
