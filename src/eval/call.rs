@@ -112,9 +112,36 @@ impl Interp {
         args: &[Value],
         kwargs: &[(Name, Value)],
     ) -> PyResult<Value> {
-        let code = function.code.clone();
-        let mut frame = Frame::new(code.clone(), function.globals.clone());
+        let mut frame = self.new_frame(function.code.clone(), function.globals.clone());
         self.bind_arguments(function, &mut frame.slots, args, kwargs)?;
+        self.start_function(function, frame)
+    }
+
+    /// A frame for `code`, its slot vector reused from a finished call.
+    pub fn new_frame(
+        &mut self,
+        code: Rc<crate::compile::ir::Code>,
+        globals: Rc<crate::runtime::object::ModuleObject>,
+    ) -> Frame {
+        let slots = self.slot_pool.pop().unwrap_or_default();
+        Frame::with_slots(code, globals, slots)
+    }
+
+    /// Whether a call with `count` plain positional arguments fills exactly
+    /// the parameters of `function`, so they can go straight into its slots.
+    pub fn takes_exactly(function: &Function, count: usize) -> bool {
+        let signature = &function.code.signature;
+        signature.positional.len() == count
+            && !signature.has_varargs
+            && !signature.has_varkw
+            && signature.kwonly.is_empty()
+    }
+
+    /// Runs a function on a frame whose parameters are bound: a plain
+    /// function to its return, a generator or coroutine function to the
+    /// object that will run it.
+    pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
+        let code = function.code.clone();
         frame.cells.extend(function.closure.iter().cloned());
         for &(slot, cell) in &code.parameter_cells {
             *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
@@ -127,6 +154,7 @@ impl Interp {
                     self.run_frame(&mut frame, None)
                 });
                 self.leave_call();
+                self.recycle_slots(frame);
                 return match result? {
                     Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
                 };
@@ -141,6 +169,17 @@ impl Interp {
             function.name.borrow().clone(),
             function.qualname.borrow().clone(),
         ))))
+    }
+
+    /// Keeps a finished call's slot vector for the next call (a few, so
+    /// that deep recursion does not pin memory).
+    fn recycle_slots(&mut self, frame: Frame) {
+        const POOL_SIZE: usize = 64;
+        if self.slot_pool.len() < POOL_SIZE {
+            let mut slots = frame.slots;
+            slots.clear();
+            self.slot_pool.push(slots);
+        }
     }
 
     /// Puts the call's arguments into the parameter slots, with CPython's

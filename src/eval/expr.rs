@@ -107,6 +107,23 @@ impl Interp {
                         }
                     }
                 }
+                // The common call: plain positional arguments that fill a
+                // function's parameters go straight into its new frame.
+                if let Value::Function(callee) = &function {
+                    let positional = arguments
+                        .iter()
+                        .all(|a| matches!(a, Argument::Positional(_)));
+                    if positional && Self::takes_exactly(callee, arguments.len()) {
+                        let mut callee_frame =
+                            self.new_frame(callee.code.clone(), callee.globals.clone());
+                        for (slot, argument) in callee_frame.slots.iter_mut().zip(arguments) {
+                            if let Argument::Positional(e) = argument {
+                                *slot = Some(self.eval(frame, e)?);
+                            }
+                        }
+                        return self.start_function(callee, callee_frame);
+                    }
+                }
                 let (args, kwargs) = self.arguments(frame, None, arguments)?;
                 self.call(&function, &args, &kwargs)
             }

@@ -57,11 +57,22 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(code: Rc<Code>, globals: Rc<ModuleObject>) -> Frame {
+        Frame::with_slots(code, globals, Vec::new())
+    }
+
+    /// A frame whose slots live in `slots` (an empty vector, perhaps with
+    /// room already).
+    pub fn with_slots(
+        code: Rc<Code>,
+        globals: Rc<ModuleObject>,
+        mut slots: Vec<Option<Value>>,
+    ) -> Frame {
         let cells = (0..code.cell_names.len())
             .map(|_| Rc::new(RefCell::new(None)))
             .collect();
+        slots.resize(code.slot_count as usize, None);
         Frame {
-            slots: vec![None; code.slot_count as usize],
+            slots,
             code,
             pc: 0,
             cells,

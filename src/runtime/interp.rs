@@ -119,6 +119,8 @@ pub struct Interp {
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: Vec<usize>,
     pub clock: super::clock::Clock,
+    /// Slot vectors of finished calls, reused by the next ones.
+    pub slot_pool: Vec<Vec<Option<Value>>>,
     /// The asyncio runtime, once `asyncio` is imported.
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
@@ -146,6 +148,7 @@ impl Interp {
             random: super::modules::mt19937::Mt19937::from_entropy(),
             repr_stack: Vec::new(),
             clock: super::clock::Clock::real(),
+            slot_pool: Vec::new(),
             asyncio: None,
             native_classes: RefCell::default(),
         };
