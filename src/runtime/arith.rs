@@ -153,6 +153,19 @@ pub fn float_to_int(interp: &Interp, f: f64) -> PyResult<Value> {
 /// the operator does not apply to these types (the caller then tries the
 /// dunder methods and raises the `unsupported operand` TypeError).
 pub fn binary(interp: &Interp, op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
+    // Small ints that stay small, the commonest arithmetic by far, skip
+    // the widening to i128 below.
+    if let (Value::Int(p), Value::Int(q)) = (a, b) {
+        let result = match op {
+            BinOp::Add => p.checked_add(*q),
+            BinOp::Sub => p.checked_sub(*q),
+            BinOp::Mul => p.checked_mul(*q),
+            _ => None,
+        };
+        if let Some(n) = result {
+            return Some(Ok(Value::Int(n)));
+        }
+    }
     let x = classify(a)?;
     let y = classify(b)?;
     if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
@@ -680,6 +693,9 @@ fn cmp_int_float(int: Num<'_>, f: f64) -> Option<Ordering> {
 /// Orders two numbers: the outer `None` when either is not a number, the
 /// inner `None` when they are unordered (a NaN is involved).
 pub fn numeric_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
+    if let (Value::Int(p), Value::Int(q)) = (a, b) {
+        return Some(Some(p.cmp(q)));
+    }
     let x = classify(a)?;
     let y = classify(b)?;
     Some(match (x, y) {

@@ -64,6 +64,18 @@ const SET_MIN_SIZE: usize = 8;
 const LINEAR_PROBES: usize = 9;
 const PERTURB_SHIFT: u32 = 5;
 
+/// setobject.c's next probe after a run of linear probes: `perturb` shifts
+/// in the high bits of the hash.
+fn next_probe(i: usize, perturb: u64, mask: usize) -> (usize, u64) {
+    let perturb = perturb >> PERTURB_SHIFT;
+    let i = i
+        .wrapping_mul(5)
+        .wrapping_add(1)
+        .wrapping_add(perturb as usize)
+        & mask;
+    (i, perturb)
+}
+
 impl SetOrder {
     fn new(size: usize) -> SetOrder {
         SetOrder {
@@ -110,12 +122,7 @@ impl SetOrder {
                     _ => {}
                 }
             }
-            perturb >>= PERTURB_SHIFT;
-            i = (i
-                .wrapping_mul(5)
-                .wrapping_add(1)
-                .wrapping_add(perturb as usize))
-                & mask;
+            (i, perturb) = next_probe(i, perturb, mask);
         }
     }
 
@@ -154,12 +161,7 @@ impl SetOrder {
                 *slot = Slot::Active { position, hash };
                 return;
             }
-            perturb >>= PERTURB_SHIFT;
-            i = (i
-                .wrapping_mul(5)
-                .wrapping_add(1)
-                .wrapping_add(perturb as usize))
-                & mask;
+            (i, perturb) = next_probe(i, perturb, mask);
         }
     }
 

@@ -437,20 +437,6 @@ impl Interp {
 
     /// `==`, `!=`, `<`, `<=`, `>`, `>=` with dunder dispatch and reflection.
     pub fn rich_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
-        if let (Value::Int(x), Value::Int(y)) = (a, b) {
-            let result = match op {
-                CmpOp::Eq => Some(x == y),
-                CmpOp::NotEq => Some(x != y),
-                CmpOp::Lt => Some(x < y),
-                CmpOp::LtE => Some(x <= y),
-                CmpOp::Gt => Some(x > y),
-                CmpOp::GtE => Some(x >= y),
-                _ => None,
-            };
-            if let Some(result) = result {
-                return Ok(Value::Bool(result));
-            }
-        }
         if let Some(ordering) = arith::numeric_cmp(a, b) {
             use std::cmp::Ordering::*;
             return Ok(Value::Bool(match (op, ordering) {
@@ -628,18 +614,6 @@ impl Interp {
     // ---- operators ----
 
     pub fn binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
-        // Small ints that stay small: the commonest arithmetic by far.
-        if let (Value::Int(x), Value::Int(y)) = (a, b) {
-            let result = match op {
-                BinOp::Add => x.checked_add(*y),
-                BinOp::Sub => x.checked_sub(*y),
-                BinOp::Mul => x.checked_mul(*y),
-                _ => None,
-            };
-            if let Some(n) = result {
-                return Ok(Value::Int(n));
-            }
-        }
         if let Some(result) = arith::binary(self, op, a, b) {
             return result;
         }
