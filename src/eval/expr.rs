@@ -3,6 +3,7 @@
 //! recursion.
 
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::rc::Rc;
 
 use super::frame::Frame;
@@ -17,6 +18,8 @@ use crate::syntax::ast::{CmpOp, Name, UnaryOp};
 
 /// Keyword arguments of a call, in order.
 type Keywords = Vec<(Name, Value)>;
+/// Most calls pass a few positional arguments: they stay on the stack.
+type Arguments = smallvec::SmallVec<[Value; 4]>;
 
 impl Interp {
     pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
@@ -216,7 +219,6 @@ impl Interp {
         Ok(values)
     }
 
-    /// Evaluates call arguments into positional values and keywords.
     /// Evaluates call arguments into positional values (after `receiver`,
     /// for a method called as a plain function) and keywords.
     fn arguments(
@@ -224,8 +226,8 @@ impl Interp {
         frame: &mut Frame,
         receiver: Option<Value>,
         arguments: &[Argument],
-    ) -> PyResult<(Vec<Value>, Keywords)> {
-        let mut args = Vec::with_capacity(arguments.len() + 1);
+    ) -> PyResult<(Arguments, Keywords)> {
+        let mut args = Arguments::new();
         args.extend(receiver);
         let mut kwargs: Vec<(Name, Value)> = Vec::new();
         for argument in arguments {
@@ -322,11 +324,20 @@ impl Interp {
                         Some('s') => Value::str(self.to_str(&value)?),
                         _ => value,
                     };
-                    let spec = match spec {
-                        Some(spec) => self.fstring(frame, spec)?,
-                        None => String::new(),
-                    };
-                    text.push_str(&self.format_value(&value, &spec)?);
+                    match (&value, spec) {
+                        // `format(x, '')` of a str or an int is its `str`.
+                        (Value::Str(s), None) => text.push_str(s.as_str()),
+                        (Value::Int(n), None) => {
+                            let _ = write!(text, "{n}");
+                        }
+                        _ => {
+                            let spec = match spec {
+                                Some(spec) => self.fstring(frame, spec)?,
+                                None => String::new(),
+                            };
+                            text.push_str(&self.format_value(&value, &spec)?);
+                        }
+                    }
                 }
             }
         }
@@ -401,7 +412,7 @@ impl Interp {
         result?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
-        self.create_class(&template.name, bases, namespace.into_inner())
+        self.create_class(&template.name, bases.into_vec(), namespace.into_inner())
     }
 
     /// A snapshot of a namespace as a dict (`globals()`; changes to the

@@ -80,6 +80,10 @@ pub(super) fn check_args(
     if !kwargs.is_empty() {
         return Err(interp.type_error(format!("{class}.{method}() takes no keyword arguments")));
     }
+    let given = args.len().saturating_sub(1);
+    if (min..=max).contains(&given) {
+        return Ok(());
+    }
     let name = if min == max && max <= 1 {
         format!("{class}.{method}")
     } else {
