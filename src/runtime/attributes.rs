@@ -487,6 +487,11 @@ impl Interp {
                 "cannot set '{name}' attribute of immutable type '{}'",
                 class.name
             ))),
+            Value::Native(native) if native.get_attribute(self, name).is_some() => Err(self
+                .attribute_error(format!(
+                    "attribute '{name}' of '{}' objects is not writable",
+                    self.full_type_name(object)
+                ))),
             _ => Err(self.attribute_error(format!(
                 "'{}' object has no attribute '{name}'",
                 self.type_name(object)

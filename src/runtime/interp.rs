@@ -175,6 +175,22 @@ impl Interp {
         class
     }
 
+    /// Defines the class `name` of the built-in module `module` (it prints
+    /// as `<class 'module.name'>`) for objects implemented in Rust.
+    pub fn define_module_class(&self, name: &'static str, module: &str) -> Rc<Class> {
+        let bases = vec![self.types.object.clone()];
+        let class = Rc::new(Class {
+            name: name.into(),
+            module: module.into(),
+            mro_tail: linearize(&bases).unwrap_or_default(),
+            bases,
+            namespace: Namespace::default(),
+            layout: Layout::Builtin,
+        });
+        self.native_classes.borrow_mut().insert(name, class.clone());
+        class
+    }
+
     /// The class of any value, as `type(value)` returns it.
     pub fn class_of(&self, value: &Value) -> Rc<Class> {
         let t = &self.types;
@@ -211,6 +227,17 @@ impl Interp {
     /// `type(value).__name__`, the word error messages use.
     pub fn type_name(&self, value: &Value) -> Name {
         self.class_of(value).name.clone()
+    }
+
+    /// The type's name as some of CPython's messages give it (its C
+    /// `tp_name`): with the module for builtin types of other modules
+    /// (`collections.deque`).
+    pub fn full_type_name(&self, value: &Value) -> String {
+        let class = self.class_of(value);
+        match (class.layout, &*class.module) {
+            (Layout::Builtin, module) if module != "builtins" => format!("{module}.{}", class.name),
+            _ => class.name.to_string(),
+        }
     }
 
     /// A new exception instance of a builtin class with the given args.

@@ -603,12 +603,18 @@ impl Interp {
                     }
                 }
             }
+            Value::Native(object)
+                if matches!(object.class(self).lookup("__hash__"), Some(Value::None)) =>
+            {
+                Err(self.unhashable(value))
+            }
             _ => Ok((value.address() >> 4) as i64),
         }
     }
 
     fn unhashable(&self, value: &Value) -> PyErr {
-        self.type_error(format!("unhashable type: '{}'", self.type_name(value)))
+        let name = self.full_type_name(value);
+        self.type_error(format!("unhashable type: '{name}'"))
     }
 
     // ---- operators ----
@@ -697,7 +703,7 @@ impl Interp {
             }
             _ => {}
         }
-        if let Value::Instance(_) = a {
+        if let Value::Instance(_) | Value::Native(_) = a {
             let name = format!("__i{}", &dunder_names(op).0[2..]);
             if let Some(method) = self.lookup_special(a, &name) {
                 let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;

@@ -53,7 +53,7 @@ pub fn install(interp: &mut Interp) {
 
 /// The TypeError for a builtin method called on the wrong kind of object,
 /// as in `list.append(5, 1)` or `list.append()`.
-pub(super) fn receiver_error(interp: &Interp, class: &str, method: &str, args: &[Value]) -> PyErr {
+pub(crate) fn receiver_error(interp: &Interp, class: &str, method: &str, args: &[Value]) -> PyErr {
     match args.first() {
         None => interp.type_error(format!(
             "unbound method {class}.{method}() needs an argument"
@@ -68,7 +68,7 @@ pub(super) fn receiver_error(interp: &Interp, class: &str, method: &str, args: &
 /// Argument checks for methods whose count errors name the bare method
 /// (`pop expected at most 1 argument, got 2`) but whose keyword error names
 /// the type (`list.pop() takes no keyword arguments`).
-pub(super) fn check_args(
+pub(crate) fn check_args(
     interp: &Interp,
     class: &str,
     method: &str,
@@ -124,7 +124,7 @@ pub fn item_index(interp: &mut Interp, index: &Value) -> PyResult<Option<i64>> {
 
 /// An integer argument converted as CPython's `Py_ssize_t` parameters
 /// are: ints too big for it are an OverflowError.
-pub(super) fn ssize_arg(interp: &mut Interp, value: &Value) -> PyResult<i64> {
+pub(crate) fn ssize_arg(interp: &mut Interp, value: &Value) -> PyResult<i64> {
     match value {
         Value::BigInt(_) => Err(interp.error(
             ExcType::OverflowError,
@@ -520,12 +520,16 @@ pub fn list_del_item(
 // ----- searching -------------------------------------------------------
 
 /// `a == b` as containers compare items: identity first, then `__eq__`.
-pub(super) fn item_eq(interp: &mut Interp, a: &Value, b: &Value) -> PyResult<bool> {
+pub(crate) fn item_eq(interp: &mut Interp, a: &Value, b: &Value) -> PyResult<bool> {
     Ok(a.is(b) || interp.eq(a, b)?)
 }
 
 /// The `start`/`stop` arguments of `index()`, fitted to `len` items.
-fn search_range(interp: &mut Interp, args: &[Value], len: usize) -> PyResult<(usize, usize)> {
+pub(crate) fn search_range(
+    interp: &mut Interp,
+    args: &[Value],
+    len: usize,
+) -> PyResult<(usize, usize)> {
     let len = len as i64;
     let fit = |bound: i64| {
         if bound < 0 {

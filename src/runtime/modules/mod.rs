@@ -1,4 +1,5 @@
-//! Modules: the built-in ones (`math`, `random`, `time`, `sys`) and
+//! Modules: the built-in ones (`collections`, `math`, `random`, `time`,
+//! `sys`, `asyncio`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -8,6 +9,7 @@ use super::interp::Interp;
 use super::object::{ModuleObject, Namespace};
 use super::value::Value;
 
+pub mod collections;
 pub mod math;
 pub mod mt19937;
 pub mod random;
@@ -34,6 +36,7 @@ impl Interp {
             return Ok(module.clone());
         }
         let module = match name {
+            "collections" => collections::create(self),
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),

@@ -1,0 +1,568 @@
+//! `collections`: `deque`, a double-ended queue on a `VecDeque`.
+//!
+//! asyncio keeps its waiters and queue items in deques, as CPython's does:
+//! waking the first of many waiters must not shift all the others.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use super::super::builtins::add_method;
+use super::super::builtins::sequences::{
+    check_args, item_eq, receiver_error, search_range, ssize_arg,
+};
+use super::super::error::{ExcType, PyResult};
+use super::super::interp::Interp;
+use super::super::object::{Class, ModuleObject, NativeObject};
+use super::super::value::Value;
+use crate::syntax::ast::Name;
+
+pub struct Deque {
+    items: RefCell<VecDeque<Value>>,
+    maxlen: Option<usize>,
+    /// Counts changes of length, so that iterators notice them.
+    state: Cell<u64>,
+}
+
+impl Deque {
+    fn new(items: VecDeque<Value>, maxlen: Option<usize>) -> Deque {
+        Deque {
+            items: RefCell::new(items),
+            maxlen,
+            state: Cell::new(0),
+        }
+    }
+
+    fn changed(&self) {
+        self.state.set(self.state.get().wrapping_add(1));
+    }
+
+    fn append(&self, item: Value) {
+        let evicted = {
+            let mut items = self.items.borrow_mut();
+            items.push_back(item);
+            self.over_maxlen(&items).then(|| items.pop_front())
+        };
+        self.changed();
+        drop(evicted);
+    }
+
+    fn append_left(&self, item: Value) {
+        let evicted = {
+            let mut items = self.items.borrow_mut();
+            items.push_front(item);
+            self.over_maxlen(&items).then(|| items.pop_back())
+        };
+        self.changed();
+        drop(evicted);
+    }
+
+    fn over_maxlen(&self, items: &VecDeque<Value>) -> bool {
+        self.maxlen.is_some_and(|max| items.len() > max)
+    }
+
+    fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+}
+
+impl NativeObject for Deque {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("deque")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        (name == "maxlen").then(|| Ok(self.maxlen.map_or(Value::None, Value::from)))
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(deque_repr(interp, self))
+    }
+}
+
+/// `deque([1, 2])`, `deque([1], maxlen=3)`; a deque met again while it is
+/// being rendered shows as `[...]`, as CPython's `Py_ReprEnter` has it.
+fn deque_repr(interp: &mut Interp, deque: &Deque) -> PyResult<String> {
+    let address = deque as *const Deque as usize;
+    if interp.repr_stack.contains(&address) {
+        return Ok("[...]".to_string());
+    }
+    interp.repr_stack.push(address);
+    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    let list = interp.repr(&Value::list(items));
+    interp.repr_stack.pop();
+    Ok(match deque.maxlen {
+        Some(maxlen) => format!("deque({}, maxlen={maxlen})", list?),
+        None => format!("deque({})", list?),
+    })
+}
+
+/// Iterates a deque forwards or backwards, failing once its length changed.
+struct DequeIterator {
+    deque: Rc<dyn NativeObject>,
+    state: u64,
+    position: Cell<usize>,
+    reverse: bool,
+}
+
+impl NativeObject for DequeIterator {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(if self.reverse {
+            "_deque_reverse_iterator"
+        } else {
+            "_deque_iterator"
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        let deque = self.deque.as_any().downcast_ref::<Deque>()?;
+        if deque.state.get() != self.state {
+            return Some(Err(
+                interp.error(ExcType::RuntimeError, "deque mutated during iteration")
+            ));
+        }
+        let items = deque.items.borrow();
+        let position = self.position.get();
+        let index = match self.reverse {
+            false => position,
+            true => items.len().checked_sub(position + 1).unwrap_or(usize::MAX),
+        };
+        let item = items.get(index).cloned();
+        if item.is_some() {
+            self.position.set(position + 1);
+        }
+        Some(Ok(item))
+    }
+}
+
+pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
+    let module = super::new_module("collections");
+    let class = interp.define_module_class("deque", "collections");
+    let methods: [(&'static str, crate::runtime::object::NativeFn); 26] = [
+        ("__new__", deque_new),
+        ("append", deque_append),
+        ("appendleft", deque_appendleft),
+        ("pop", deque_pop),
+        ("popleft", deque_popleft),
+        ("extend", deque_extend),
+        ("extendleft", deque_extendleft),
+        ("clear", deque_clear),
+        ("copy", deque_copy),
+        ("__copy__", deque_copy),
+        ("count", deque_count),
+        ("index", deque_index),
+        ("insert", deque_insert),
+        ("remove", deque_remove),
+        ("reverse", deque_reverse),
+        ("rotate", deque_rotate),
+        ("__len__", deque_len),
+        ("__iter__", deque_iter),
+        ("__reversed__", deque_reversed),
+        ("__contains__", deque_contains),
+        ("__getitem__", deque_getitem),
+        ("__setitem__", deque_setitem),
+        ("__delitem__", deque_delitem),
+        ("__eq__", deque_eq),
+        ("__ne__", deque_ne),
+        ("__iadd__", deque_iadd),
+    ];
+    for (name, function) in methods {
+        add_method(&class, name, function);
+    }
+    class
+        .namespace
+        .borrow_mut()
+        .insert("__hash__".into(), Value::None);
+    module
+        .namespace
+        .borrow_mut()
+        .insert("deque".into(), Value::Type(class));
+    module
+}
+
+/// The deque `value` is, if it is one.
+fn as_deque(value: &Value) -> Option<&Deque> {
+    match value {
+        Value::Native(object) => object.as_any().downcast_ref::<Deque>(),
+        _ => None,
+    }
+}
+
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Deque> {
+    args.first()
+        .and_then(as_deque)
+        .ok_or_else(|| receiver_error(interp, "collections.deque", method, args))
+}
+
+/// `deque(method)(args)`: the receiver checked, then the argument count.
+fn checked<'a>(
+    interp: &Interp,
+    args: &'a [Value],
+    kwargs: &[(Name, Value)],
+    method: &str,
+    min: usize,
+    max: usize,
+) -> PyResult<&'a Deque> {
+    let deque = receiver(interp, args, method)?;
+    check_args(interp, "deque", method, args, kwargs, min, max)?;
+    Ok(deque)
+}
+
+fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let mut iterable = args.get(1).cloned();
+    let mut maxlen = args.get(2).cloned();
+    if args.len() > 3 {
+        return Err(interp.type_error(format!(
+            "deque() takes at most 2 arguments ({} given)",
+            args.len() - 1
+        )));
+    }
+    for (name, value) in kwargs {
+        let slot = match &**name {
+            "iterable" => &mut iterable,
+            "maxlen" => &mut maxlen,
+            _ => {
+                return Err(interp.type_error(format!(
+                    "deque() got an unexpected keyword argument '{name}'"
+                )))
+            }
+        };
+        if slot.is_some() {
+            return Err(interp.type_error(format!(
+                "argument for deque() given by name ('{name}') and position"
+            )));
+        }
+        *slot = Some(value.clone());
+    }
+    let maxlen = match maxlen {
+        None | Some(Value::None) => None,
+        Some(value @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_))) => {
+            let n = ssize_arg(interp, &value)?;
+            if n < 0 {
+                return Err(interp.value_error("maxlen must be non-negative"));
+            }
+            Some(n as usize)
+        }
+        Some(_) => return Err(interp.type_error("an integer is required")),
+    };
+    let deque = Deque::new(VecDeque::new(), maxlen);
+    if let Some(iterable) = iterable {
+        for item in interp.collect(&iterable)? {
+            deque.append(item);
+        }
+    }
+    Ok(Value::Native(Rc::new(deque)))
+}
+
+fn deque_append(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    checked(interp, args, kwargs, "append", 1, 1)?.append(args[1].clone());
+    Ok(Value::None)
+}
+
+fn deque_appendleft(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    checked(interp, args, kwargs, "appendleft", 1, 1)?.append_left(args[1].clone());
+    Ok(Value::None)
+}
+
+fn pop_end(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    method: &str,
+    left: bool,
+) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, method, 0, 0)?;
+    let item = {
+        let mut items = deque.items.borrow_mut();
+        if left {
+            items.pop_front()
+        } else {
+            items.pop_back()
+        }
+    };
+    match item {
+        Some(item) => {
+            deque.changed();
+            Ok(item)
+        }
+        None => Err(interp.error(ExcType::IndexError, "pop from an empty deque")),
+    }
+}
+
+fn deque_pop(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pop_end(interp, args, kwargs, "pop", false)
+}
+
+fn deque_popleft(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    pop_end(interp, args, kwargs, "popleft", true)
+}
+
+fn deque_extend(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "extend", 1, 1)?;
+    // Collected first, so that `d.extend(d)` doubles `d` once.
+    for item in interp.collect(&args[1])? {
+        deque.append(item);
+    }
+    Ok(Value::None)
+}
+
+fn deque_extendleft(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "extendleft", 1, 1)?;
+    for item in interp.collect(&args[1])? {
+        deque.append_left(item);
+    }
+    Ok(Value::None)
+}
+
+fn deque_iadd(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    deque_extend(interp, args, kwargs)?;
+    Ok(args[0].clone())
+}
+
+fn deque_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "clear", 0, 0)?;
+    let items = std::mem::take(&mut *deque.items.borrow_mut());
+    deque.changed();
+    drop(items);
+    Ok(Value::None)
+}
+
+fn deque_copy(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "copy", 0, 0)?;
+    let items = deque.items.borrow().clone();
+    Ok(Value::Native(Rc::new(Deque::new(items, deque.maxlen))))
+}
+
+/// The position of the first item equal to `target` in `start..stop`,
+/// re-reading the deque at each step since `__eq__` may change it.
+fn find(
+    interp: &mut Interp,
+    deque: &Deque,
+    target: &Value,
+    start: usize,
+    stop: usize,
+) -> PyResult<Option<usize>> {
+    let state = deque.state.get();
+    for index in start..stop {
+        let Some(item) = deque.items.borrow().get(index).cloned() else {
+            break;
+        };
+        let equal = item_eq(interp, &item, target)?;
+        if deque.state.get() != state {
+            return Err(interp.error(ExcType::RuntimeError, "deque mutated during iteration"));
+        }
+        if equal {
+            return Ok(Some(index));
+        }
+    }
+    Ok(None)
+}
+
+fn deque_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "count", 1, 1)?;
+    let state = deque.state.get();
+    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    let mut count = 0usize;
+    for item in &items {
+        count += usize::from(item_eq(interp, item, &args[1])?);
+        if deque.state.get() != state {
+            return Err(interp.error(ExcType::RuntimeError, "deque mutated during iteration"));
+        }
+    }
+    Ok(Value::from(count))
+}
+
+fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "index", 1, 3)?;
+    let (start, stop) = search_range(interp, args, deque.len())?;
+    match find(interp, deque, &args[1], start, stop)? {
+        Some(index) => Ok(Value::from(index)),
+        None => {
+            let shown = interp.repr(&args[1])?;
+            Err(interp.value_error(format!("{shown} is not in deque")))
+        }
+    }
+}
+
+fn deque_insert(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "insert", 2, 2)?;
+    let index = ssize_arg(interp, &args[1])?;
+    let len = deque.len();
+    if deque.maxlen == Some(len) {
+        return Err(interp.error(ExcType::IndexError, "deque already at its maximum size"));
+    }
+    let len = len as i64;
+    let at = if index < 0 {
+        (index + len).max(0)
+    } else {
+        index.min(len)
+    };
+    deque
+        .items
+        .borrow_mut()
+        .insert(at as usize, args[2].clone());
+    deque.changed();
+    Ok(Value::None)
+}
+
+fn deque_remove(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "remove", 1, 1)?;
+    match find(interp, deque, &args[1], 0, usize::MAX)? {
+        Some(index) => {
+            let removed = deque.items.borrow_mut().remove(index);
+            deque.changed();
+            drop(removed);
+            Ok(Value::None)
+        }
+        None => {
+            let shown = interp.repr(&args[1])?;
+            Err(interp.value_error(format!("{shown} is not in deque")))
+        }
+    }
+}
+
+fn deque_reverse(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "reverse", 0, 0)?;
+    deque.items.borrow_mut().make_contiguous().reverse();
+    Ok(Value::None)
+}
+
+fn deque_rotate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "rotate", 0, 1)?;
+    let steps = match args.get(1) {
+        Some(n) => ssize_arg(interp, n)?,
+        None => 1,
+    };
+    let mut items = deque.items.borrow_mut();
+    let len = items.len() as i64;
+    if len > 1 {
+        items.rotate_right(steps.rem_euclid(len) as usize);
+    }
+    Ok(Value::None)
+}
+
+fn deque_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::from(receiver(interp, args, "__len__")?.len()))
+}
+
+fn iterator(interp: &Interp, args: &[Value], method: &str, reverse: bool) -> PyResult<Value> {
+    let state = receiver(interp, args, method)?.state.get();
+    let Value::Native(object) = &args[0] else {
+        return Err(receiver_error(interp, "collections.deque", method, args));
+    };
+    Ok(Value::Native(Rc::new(DequeIterator {
+        deque: object.clone(),
+        state,
+        position: Cell::new(0),
+        reverse,
+    })))
+}
+
+fn deque_iter(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    iterator(interp, args, "__iter__", false)
+}
+
+fn deque_reversed(
+    interp: &mut Interp,
+    args: &[Value],
+    _kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    iterator(interp, args, "__reversed__", true)
+}
+
+fn deque_contains(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__contains__", 1, 1)?;
+    Ok(Value::Bool(
+        find(interp, deque, &args[1], 0, usize::MAX)?.is_some(),
+    ))
+}
+
+/// The position `index` names in a deque of `len` items.
+fn position(interp: &mut Interp, index: &Value, len: usize) -> PyResult<usize> {
+    let index = match index {
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => ssize_arg(interp, index)?,
+        other => {
+            return Err(interp.type_error(format!(
+                "sequence index must be integer, not '{}'",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let resolved = if index < 0 { index + len as i64 } else { index };
+    if (0..len as i64).contains(&resolved) {
+        Ok(resolved as usize)
+    } else {
+        Err(interp.error(ExcType::IndexError, "deque index out of range"))
+    }
+}
+
+fn deque_getitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__getitem__", 1, 1)?;
+    let at = position(interp, &args[1], deque.len())?;
+    Ok(deque.items.borrow()[at].clone())
+}
+
+fn deque_setitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__setitem__", 2, 2)?;
+    let at = position(interp, &args[1], deque.len())?;
+    let old = std::mem::replace(&mut deque.items.borrow_mut()[at], args[2].clone());
+    drop(old);
+    Ok(Value::None)
+}
+
+fn deque_delitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__delitem__", 1, 1)?;
+    let at = position(interp, &args[1], deque.len())?;
+    let removed = deque.items.borrow_mut().remove(at);
+    deque.changed();
+    drop(removed);
+    Ok(Value::None)
+}
+
+/// Whether two deques hold equal items; `None` when `other` is no deque.
+fn equal(interp: &mut Interp, args: &[Value], method: &str) -> PyResult<Option<bool>> {
+    let deque = receiver(interp, args, method)?;
+    let Some(other) = args.get(1).and_then(as_deque) else {
+        return Ok(None);
+    };
+    let left: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    let right: Vec<Value> = other.items.borrow().iter().cloned().collect();
+    if left.len() != right.len() {
+        return Ok(Some(false));
+    }
+    for (a, b) in left.iter().zip(&right) {
+        if !item_eq(interp, a, b)? {
+            return Ok(Some(false));
+        }
+    }
+    Ok(Some(true))
+}
+
+fn deque_eq(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(equal(interp, args, "__eq__")?.map_or(Value::NotImplemented, Value::Bool))
+}
+
+fn deque_ne(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(equal(interp, args, "__ne__")?.map_or(Value::NotImplemented, |eq| Value::Bool(!eq)))
+}
