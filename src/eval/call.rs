@@ -463,14 +463,14 @@ impl Interp {
             Some(Value::Str(module)) => module.as_str().into(),
             _ => "__main__".into(),
         };
-        let class = Rc::new(Class {
-            name: name.clone(),
+        let class = Rc::new(Class::new(
+            name.clone(),
             module,
-            bases: base_classes,
+            base_classes,
             mro_tail,
-            namespace: RefCell::new(namespace),
+            namespace,
             layout,
-        });
+        ));
         for value in class.namespace.borrow().values() {
             if let Some(function) = self.underlying_function(value) {
                 *function.defining_class.borrow_mut() = Some(class.clone());

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::error::{ExcType, PyErr, PyResult};
-use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, Namespace};
+use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap, Namespace};
 use super::output::Output;
 use super::value::Value;
 use crate::syntax::ast::Name;
@@ -51,14 +51,14 @@ impl Types {
 
 pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
     let mro_tail = linearize(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: name.into(),
-        module: "builtins".into(),
+    Rc::new(Class::new(
+        name.into(),
+        "builtins".into(),
         bases,
         mro_tail,
-        namespace: Namespace::default(),
+        NameMap::default(),
         layout,
-    })
+    ))
 }
 
 /// C3 linearization of the bases' MROs (the MRO after the class itself);
@@ -125,7 +125,7 @@ pub struct Interp {
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
     /// made on first use.
-    native_classes: RefCell<std::collections::HashMap<&'static str, Rc<Class>>>,
+    native_classes: RefCell<hashbrown::HashMap<&'static str, Rc<Class>>>,
 }
 
 impl Interp {
@@ -160,6 +160,9 @@ impl Interp {
     /// first use as a subclass of `object`. Such a class is made callable
     /// by giving it a `__new__` (see `builtins::add_method`).
     pub fn native_class(&self, name: &'static str) -> Rc<Class> {
+        if let Some(class) = self.native_classes.borrow().get(name) {
+            return class.clone();
+        }
         self.native_classes
             .borrow_mut()
             .entry(name)
@@ -179,14 +182,15 @@ impl Interp {
     /// as `<class 'module.name'>`) for objects implemented in Rust.
     pub fn define_module_class(&self, name: &'static str, module: &str) -> Rc<Class> {
         let bases = vec![self.types.object.clone()];
-        let class = Rc::new(Class {
-            name: name.into(),
-            module: module.into(),
-            mro_tail: linearize(&bases).unwrap_or_default(),
+        let mro_tail = linearize(&bases).unwrap_or_default();
+        let class = Rc::new(Class::new(
+            name.into(),
+            module.into(),
             bases,
-            namespace: Namespace::default(),
-            layout: Layout::Builtin,
-        });
+            mro_tail,
+            NameMap::default(),
+            Layout::Builtin,
+        ));
         self.native_classes.borrow_mut().insert(name, class.clone());
         class
     }

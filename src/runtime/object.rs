@@ -43,20 +43,93 @@ pub struct Class {
     pub bases: Vec<Rc<Class>>,
     /// The method resolution order after this class itself (C3).
     pub mro_tail: Vec<Rc<Class>>,
-    pub namespace: Namespace,
+    pub namespace: ClassNamespace,
     pub layout: Layout,
+    /// What [`Class::lookup`] found for each name, while no class changed.
+    lookup_cache: RefCell<LookupCache>,
+}
+
+thread_local! {
+    /// Bumped by every change to any class namespace: a change to a base
+    /// class shows through all its subclasses, so every cache is stale.
+    static CLASS_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A class's names. Writing to them (the only way is `borrow_mut`) makes
+/// every class's lookup cache stale.
+#[derive(Default)]
+pub struct ClassNamespace(Namespace);
+
+impl ClassNamespace {
+    pub fn new(names: NameMap) -> ClassNamespace {
+        ClassNamespace(RefCell::new(names))
+    }
+
+    pub fn borrow(&self) -> std::cell::Ref<'_, NameMap> {
+        self.0.borrow()
+    }
+
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, NameMap> {
+        CLASS_EPOCH.with(|epoch| epoch.set(epoch.get() + 1));
+        self.0.borrow_mut()
+    }
+}
+
+#[derive(Default)]
+struct LookupCache {
+    epoch: u64,
+    found: hashbrown::HashMap<Name, Option<Value>>,
 }
 
 impl Class {
+    pub fn new(
+        name: Name,
+        module: Name,
+        bases: Vec<Rc<Class>>,
+        mro_tail: Vec<Rc<Class>>,
+        namespace: NameMap,
+        layout: Layout,
+    ) -> Class {
+        Class {
+            name,
+            module,
+            bases,
+            mro_tail,
+            namespace: ClassNamespace::new(namespace),
+            layout,
+            lookup_cache: RefCell::default(),
+        }
+    }
+
     /// The MRO, this class first.
     pub fn mro(self: &Rc<Self>) -> impl Iterator<Item = &Rc<Class>> {
         std::iter::once(self).chain(self.mro_tail.iter())
     }
 
-    /// Looks `name` up along the MRO, as type attribute lookup does.
+    /// Looks `name` up along the MRO, as type attribute lookup does —
+    /// once per name until some class changes, as CPython's type cache.
     pub fn lookup(self: &Rc<Self>, name: &str) -> Option<Value> {
-        self.mro()
-            .find_map(|class| class.namespace.borrow().get(name).cloned())
+        // Names made at run time (`getattr(cls, s)`) must not grow it forever.
+        const CAPACITY: usize = 1024;
+        let epoch = CLASS_EPOCH.with(Cell::get);
+        {
+            let cache = self.lookup_cache.borrow();
+            if cache.epoch == epoch {
+                if let Some(found) = cache.found.get(name) {
+                    return found.clone();
+                }
+            }
+        }
+        let found = self
+            .mro()
+            .find_map(|class| class.namespace.borrow().get(name).cloned());
+        let mut cache = self.lookup_cache.borrow_mut();
+        if cache.epoch != epoch || cache.found.len() >= CAPACITY {
+            cache.found.clear();
+            cache.epoch = epoch;
+        }
+        cache.found.insert(name.into(), found.clone());
+        found
     }
 
     pub fn is_subclass_of(self: &Rc<Self>, other: &Rc<Class>) -> bool {
@@ -163,6 +236,12 @@ pub trait NativeObject: Any {
         _resume: crate::eval::frame::Resume,
     ) -> PyResult<crate::eval::frame::GenStep> {
         Err(interp.type_error("object is not resumable"))
+    }
+
+    /// The length of a native container, for truth tests and `len()`
+    /// without a call through `__len__`.
+    fn length(&self) -> Option<usize> {
+        None
     }
 
     /// `repr(obj)`, when the default `<name object at 0x…>` is not right.

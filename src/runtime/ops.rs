@@ -46,6 +46,7 @@ impl Interp {
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::FrozenSet(d) => !d.is_empty(),
             Value::Range(r) => !r.is_empty(),
+            Value::Native(object) if object.length().is_some() => object.length() != Some(0),
             Value::Instance(_) | Value::Native(_) => {
                 if let Some(method) = self.lookup_special(value, "__bool__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
@@ -822,6 +823,7 @@ impl Interp {
             Value::Tuple(t) => t.len(),
             Value::Dict(d) | Value::Set(d) => d.borrow().len(),
             Value::FrozenSet(d) => d.len(),
+            Value::Native(object) if object.length().is_some() => object.length().unwrap_or(0),
             Value::Range(r) => match usize::try_from(r.len()) {
                 Ok(n) if n <= isize::MAX as usize => n,
                 _ => {

@@ -21,7 +21,7 @@ use sleep::Sleep;
 use crate::runtime::builtins::{add_function, add_method, args::keyword};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::{new_class, Interp};
-use crate::runtime::object::{Class, Layout, ModuleObject, NativeObject};
+use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -150,14 +150,14 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
 fn asyncio_class(name: &str, base: Rc<Class>) -> Rc<Class> {
     let class = new_class(name, vec![base], Layout::Exception);
     // `new_class` names the module `builtins`; these print as asyncio's.
-    Rc::new(Class {
-        name: class.name.clone(),
-        module: "asyncio.exceptions".into(),
-        bases: class.bases.clone(),
-        mro_tail: class.mro_tail.clone(),
-        namespace: RefCell::default(),
-        layout: Layout::Exception,
-    })
+    Rc::new(Class::new(
+        class.name.clone(),
+        "asyncio.exceptions".into(),
+        class.bases.clone(),
+        class.mro_tail.clone(),
+        NameMap::default(),
+        Layout::Exception,
+    ))
 }
 
 fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {

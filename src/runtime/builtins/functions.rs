@@ -1125,18 +1125,18 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
     let Some(value) = args.first() else {
         return call_locals(interp);
     };
-    let namespace = match value {
-        Value::Instance(instance) => &instance.attributes,
-        Value::Module(module) => &module.namespace,
-        Value::Type(class) => &class.namespace,
+    let names = match value {
+        Value::Instance(instance) => instance.attributes.borrow(),
+        Value::Module(module) => module.namespace.borrow(),
+        Value::Type(class) => class.namespace.borrow(),
         _ => return Err(interp.type_error("vars() argument must have __dict__ attribute")),
     };
     // A copy: writes to it do not reach the object.
-    let pairs: Vec<(Value, Value)> = namespace
-        .borrow()
+    let pairs: Vec<(Value, Value)> = names
         .iter()
         .map(|(name, value)| (Value::str(&**name), value.clone()))
         .collect();
+    drop(names);
     Ok(Value::Dict(Rc::new(interp.dict_from_pairs(pairs)?)))
 }
 
@@ -1164,17 +1164,20 @@ fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 /// class (or, for a class, of its MRO).
 fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
     let mut names: Vec<Name> = Vec::new();
-    let mut add = |namespace: &crate::runtime::object::Namespace| {
-        names.extend(namespace.borrow().keys().cloned());
+    let mut add = |namespace: &crate::runtime::object::NameMap| {
+        names.extend(namespace.keys().cloned());
     };
     match value {
-        Value::Module(module) => add(&module.namespace),
-        Value::Type(class) => class.mro().for_each(|c| add(&c.namespace)),
+        Value::Module(module) => add(&module.namespace.borrow()),
+        Value::Type(class) => class.mro().for_each(|c| add(&c.namespace.borrow())),
         _ => {
             if let Value::Instance(instance) = value {
-                add(&instance.attributes);
+                add(&instance.attributes.borrow());
             }
-            interp.class_of(value).mro().for_each(|c| add(&c.namespace));
+            interp
+                .class_of(value)
+                .mro()
+                .for_each(|c| add(&c.namespace.borrow()));
         }
     }
     names.sort();

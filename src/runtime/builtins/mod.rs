@@ -72,5 +72,8 @@ pub fn add_function(namespace: &Namespace, name: &'static str, func: NativeFn) {
 
 /// Adds a method to a builtin class: called with the receiver as `args[0]`.
 pub fn add_method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
-    add_function(&class.namespace, name, func);
+    class
+        .namespace
+        .borrow_mut()
+        .insert(name.into(), function(name, func));
 }

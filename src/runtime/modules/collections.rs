@@ -61,10 +61,6 @@ impl Deque {
     fn over_maxlen(&self, items: &VecDeque<Value>) -> bool {
         self.maxlen.is_some_and(|max| items.len() > max)
     }
-
-    fn len(&self) -> usize {
-        self.items.borrow().len()
-    }
 }
 
 impl NativeObject for Deque {
@@ -74,6 +70,10 @@ impl NativeObject for Deque {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+
+    fn length(&self) -> Option<usize> {
+        Some(self.items.borrow().len())
     }
 
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
@@ -391,7 +391,7 @@ fn deque_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 
 fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "index", 1, 3)?;
-    let (start, stop) = search_range(interp, args, deque.len())?;
+    let (start, stop) = search_range(interp, args, deque.items.borrow().len())?;
     match find(interp, deque, &args[1], start, stop)? {
         Some(index) => Ok(Value::from(index)),
         None => {
@@ -404,7 +404,7 @@ fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 fn deque_insert(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "insert", 2, 2)?;
     let index = ssize_arg(interp, &args[1])?;
-    let len = deque.len();
+    let len = deque.items.borrow().len();
     if deque.maxlen == Some(len) {
         return Err(interp.error(ExcType::IndexError, "deque already at its maximum size"));
     }
@@ -459,7 +459,9 @@ fn deque_rotate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 }
 
 fn deque_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(Value::from(receiver(interp, args, "__len__")?.len()))
+    Ok(Value::from(
+        receiver(interp, args, "__len__")?.items.borrow().len(),
+    ))
 }
 
 fn iterator(interp: &Interp, args: &[Value], method: &str, reverse: bool) -> PyResult<Value> {
@@ -519,13 +521,13 @@ fn position(interp: &mut Interp, index: &Value, len: usize) -> PyResult<usize> {
 
 fn deque_getitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__getitem__", 1, 1)?;
-    let at = position(interp, &args[1], deque.len())?;
+    let at = position(interp, &args[1], deque.items.borrow().len())?;
     Ok(deque.items.borrow()[at].clone())
 }
 
 fn deque_setitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__setitem__", 2, 2)?;
-    let at = position(interp, &args[1], deque.len())?;
+    let at = position(interp, &args[1], deque.items.borrow().len())?;
     let old = std::mem::replace(&mut deque.items.borrow_mut()[at], args[2].clone());
     drop(old);
     Ok(Value::None)
@@ -533,7 +535,7 @@ fn deque_setitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 
 fn deque_delitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__delitem__", 1, 1)?;
-    let at = position(interp, &args[1], deque.len())?;
+    let at = position(interp, &args[1], deque.items.borrow().len())?;
     let removed = deque.items.borrow_mut().remove(at);
     deque.changed();
     drop(removed);
