@@ -173,7 +173,7 @@ impl Interp {
 
     /// Keeps a finished call's slot vector for the next call (a few, so
     /// that deep recursion does not pin memory).
-    fn recycle_slots(&mut self, frame: Frame) {
+    pub fn recycle_slots(&mut self, frame: Frame) {
         const POOL_SIZE: usize = 64;
         if self.slot_pool.len() < POOL_SIZE {
             let mut slots = frame.slots;

@@ -93,11 +93,13 @@ impl Generator {
         let result = interp.run_frame(&mut frame, Some(resume));
         interp.leave_call();
         self.running.set(false);
+        if let Ok(Outcome::Yield(_)) = result {
+            *self.frame.borrow_mut() = Some(frame);
+        } else {
+            interp.recycle_slots(*frame);
+        }
         match result {
-            Ok(Outcome::Yield(value)) => {
-                *self.frame.borrow_mut() = Some(frame);
-                Ok(GenStep::Yielded(value))
-            }
+            Ok(Outcome::Yield(value)) => Ok(GenStep::Yielded(value)),
             Ok(Outcome::Return(value)) => Ok(GenStep::Returned(value)),
             Err(error) if interp.is_instance_of(&error, ExcType::StopIteration) => {
                 let what = if self.kind == GeneratorKind::Coroutine {
