@@ -46,8 +46,10 @@ impl Interp {
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::FrozenSet(d) => !d.is_empty(),
             Value::Range(r) => !r.is_empty(),
-            Value::Native(object) if object.length().is_some() => object.length() != Some(0),
             Value::Instance(_) | Value::Native(_) => {
+                if let Some(length) = native_length(value) {
+                    return Ok(length != 0);
+                }
                 if let Some(method) = self.lookup_special(value, "__bool__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
                     return match result {
@@ -823,7 +825,6 @@ impl Interp {
             Value::Tuple(t) => t.len(),
             Value::Dict(d) | Value::Set(d) => d.borrow().len(),
             Value::FrozenSet(d) => d.len(),
-            Value::Native(object) if object.length().is_some() => object.length().unwrap_or(0),
             Value::Range(r) => match usize::try_from(r.len()) {
                 Ok(n) if n <= isize::MAX as usize => n,
                 _ => {
@@ -834,6 +835,9 @@ impl Interp {
                 }
             },
             _ => {
+                if let Some(length) = native_length(value) {
+                    return Ok(length);
+                }
                 if let Some(method) = self.lookup_special(value, "__len__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
                     let n = self.to_index(&result)?;
@@ -1121,5 +1125,13 @@ fn dunder_names(op: BinOp) -> (&'static str, &'static str) {
         BinOp::BitOr => ("__or__", "__ror__"),
         BinOp::BitXor => ("__xor__", "__rxor__"),
         BinOp::BitAnd => ("__and__", "__rand__"),
+    }
+}
+
+/// The length a native container reports without a `__len__` call.
+fn native_length(value: &Value) -> Option<usize> {
+    match value {
+        Value::Native(object) => object.length(),
+        _ => None,
     }
 }

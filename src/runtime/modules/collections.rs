@@ -375,6 +375,13 @@ fn find(
     Ok(None)
 }
 
+fn not_in_deque(interp: &mut Interp, value: &Value) -> crate::runtime::error::PyErr {
+    match interp.repr(value) {
+        Ok(shown) => interp.value_error(format!("{shown} is not in deque")),
+        Err(error) => error,
+    }
+}
+
 fn deque_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "count", 1, 1)?;
     let state = deque.state.get();
@@ -394,10 +401,7 @@ fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let (start, stop) = search_range(interp, args, deque.items.borrow().len())?;
     match find(interp, deque, &args[1], start, stop)? {
         Some(index) => Ok(Value::from(index)),
-        None => {
-            let shown = interp.repr(&args[1])?;
-            Err(interp.value_error(format!("{shown} is not in deque")))
-        }
+        None => Err(not_in_deque(interp, &args[1])),
     }
 }
 
@@ -431,10 +435,7 @@ fn deque_remove(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
             drop(removed);
             Ok(Value::None)
         }
-        None => {
-            let shown = interp.repr(&args[1])?;
-            Err(interp.value_error(format!("{shown} is not in deque")))
-        }
+        None => Err(not_in_deque(interp, &args[1])),
     }
 }
 
