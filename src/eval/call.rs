@@ -142,7 +142,9 @@ impl Interp {
     /// object that will run it.
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
         let code = function.code.clone();
-        frame.cells.extend(function.closure.iter().cloned());
+        if !function.closure.is_empty() {
+            frame.add_closure(function.closure.iter().cloned());
+        }
         for &(slot, cell) in &code.parameter_cells {
             *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
         }

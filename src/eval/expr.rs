@@ -399,7 +399,7 @@ impl Interp {
             .borrow_mut()
             .insert("__qualname__".into(), Value::str(&*template.body.qualname));
         let mut body = Frame::new(template.body.clone(), frame.globals.clone());
-        body.cells.extend(
+        body.add_closure(
             template
                 .closure
                 .iter()

@@ -34,25 +34,28 @@ pub enum Outcome {
 
 pub struct Frame {
     pub code: Rc<Code>,
-    pub pc: usize,
+    pub pc: u32,
+    /// Whether the frame is stopped at a `Yield`/`YieldFrom` waiting for a
+    /// value (false before its first run).
+    pub suspended: bool,
     /// Local slots; `None` is an unbound variable.
     pub slots: Vec<Option<Value>>,
-    pub cells: Vec<CellRef>,
+    /// The frame's own cells, then the closure's.
+    pub cells: Box<[CellRef]>,
     pub globals: Rc<ModuleObject>,
     /// The namespace a class body fills.
     pub namespace: Option<Rc<Namespace>>,
     /// Active handlers: (handler pc, length of the handled-exception stack
     /// when the region was entered).
-    pub handlers: Vec<(u32, usize)>,
+    pub handlers: Vec<(u32, u32)>,
     /// The sub-iterator of a `yield from`/`await` in progress.
     pub delegate: Option<Value>,
-    /// Whether the frame is stopped at a `Yield`/`YieldFrom` waiting for a
-    /// value (false before its first run).
-    pub suspended: bool,
     /// The function being run, for zero-argument `super()`.
     pub function: Option<Rc<Function>>,
-    /// Handled exceptions that belong to this frame while it is suspended.
-    pub saved_handled: Vec<PyErr>,
+    /// Handled exceptions that belong to this frame while it is suspended
+    /// (boxed: a program may hold a million suspended frames, few of them
+    /// inside an `except` block).
+    pub saved_handled: Option<Box<Vec<PyErr>>>,
 }
 
 impl Frame {
@@ -67,23 +70,32 @@ impl Frame {
         globals: Rc<ModuleObject>,
         mut slots: Vec<Option<Value>>,
     ) -> Frame {
-        let cells = (0..code.cell_names.len())
-            .map(|_| Rc::new(RefCell::new(None)))
-            .collect();
+        let cells = if code.cell_names.is_empty() {
+            Box::default()
+        } else {
+            (0..code.cell_names.len())
+                .map(|_| Rc::new(RefCell::new(None)))
+                .collect()
+        };
         slots.resize(code.slot_count as usize, None);
         Frame {
             slots,
             code,
             pc: 0,
+            suspended: false,
             cells,
             globals,
             namespace: None,
             handlers: Vec::new(),
             delegate: None,
-            suspended: false,
             function: None,
-            saved_handled: Vec::new(),
+            saved_handled: None,
         }
+    }
+
+    /// Appends the cells a function or class body closes over.
+    pub fn add_closure(&mut self, closure: impl Iterator<Item = CellRef>) {
+        self.cells = self.cells.iter().cloned().chain(closure).collect();
     }
 }
 
@@ -104,9 +116,11 @@ impl Interp {
     ) -> PyResult<Outcome> {
         let code = frame.code.clone();
         let base = self.handled_exceptions.len();
-        self.handled_exceptions.append(&mut frame.saved_handled);
+        if let Some(mut saved) = frame.saved_handled.take() {
+            self.handled_exceptions.append(&mut saved);
+        }
         loop {
-            let Some(instr) = code.instrs.get(frame.pc) else {
+            let Some(instr) = code.instrs.get(frame.pc as usize) else {
                 return Ok(Outcome::Return(Value::None));
             };
             let interrupted = crate::runtime::interrupt::take()
@@ -118,16 +132,17 @@ impl Interp {
             };
             match step {
                 Ok(Step::Next) => frame.pc += 1,
-                Ok(Step::Jump(target)) => frame.pc = target,
+                Ok(Step::Jump(target)) => frame.pc = target as u32,
                 Ok(Step::Return(value)) => {
                     self.handled_exceptions.truncate(base);
                     return Ok(Outcome::Return(value));
                 }
                 Ok(Step::Yield(value)) => {
                     frame.suspended = true;
-                    frame.saved_handled = self
+                    let saved = self
                         .handled_exceptions
                         .split_off(base.min(self.handled_exceptions.len()));
+                    frame.saved_handled = (!saved.is_empty()).then(|| Box::new(saved));
                     return Ok(Outcome::Yield(value));
                 }
                 Err(error) => {
@@ -145,16 +160,21 @@ impl Interp {
                         {
                             traceback.push(TraceEntry {
                                 code: code.clone(),
-                                span: code.spans.get(frame.pc).copied().unwrap_or_default(),
+                                span: code
+                                    .spans
+                                    .get(frame.pc as usize)
+                                    .copied()
+                                    .unwrap_or_default(),
                                 frame: activation,
                             });
                         }
                     }
                     match frame.handlers.pop() {
                         Some((handler, handled_len)) => {
-                            self.handled_exceptions.truncate(handled_len.max(base));
+                            self.handled_exceptions
+                                .truncate((handled_len as usize).max(base));
                             self.handled_exceptions.push(error);
-                            frame.pc = handler as usize;
+                            frame.pc = handler;
                         }
                         None => {
                             self.handled_exceptions.truncate(base);
@@ -218,7 +238,7 @@ impl Interp {
             }
             Instr::PushHandler(handler) => frame
                 .handlers
-                .push((*handler, self.handled_exceptions.len())),
+                .push((*handler, self.handled_exceptions.len() as u32)),
             Instr::PopHandler => {
                 frame.handlers.pop();
             }

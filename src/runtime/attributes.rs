@@ -421,8 +421,8 @@ impl Interp {
                 Value::Function(f) => Some(Value::str(&**f.name.borrow())),
                 _ => None,
             },
-            (Value::Generator(g), "__name__") => Some(Value::str(&*g.name)),
-            (Value::Generator(g), "__qualname__") => Some(Value::str(&*g.qualname)),
+            (Value::Generator(g), "__name__") => Some(Value::str(&**g.name())),
+            (Value::Generator(g), "__qualname__") => Some(Value::str(&**g.qualname())),
             _ => None,
         }
     }

@@ -25,25 +25,40 @@ pub enum GeneratorKind {
 
 pub struct Generator {
     pub kind: GeneratorKind,
-    pub name: Name,
-    pub qualname: Name,
-    /// The code, for where a finished coroutine was defined.
+    running: Cell<bool>,
+    /// `__name__` and `__qualname__` when the function was renamed before
+    /// the call; otherwise they are the code's (and cost nothing here).
+    renamed: Option<Box<(Name, Name)>>,
+    /// The code, for names and for where a finished coroutine was defined.
     code: Rc<Code>,
     /// `None` once the frame has finished.
     frame: RefCell<Option<Box<Frame>>>,
-    running: Cell<bool>,
 }
 
 impl Generator {
     pub fn new(kind: GeneratorKind, frame: Frame, name: Name, qualname: Name) -> Generator {
+        let code = frame.code.clone();
+        let renamed =
+            (name != code.name || qualname != code.qualname).then(|| Box::new((name, qualname)));
         Generator {
             kind,
-            name,
-            qualname,
-            code: frame.code.clone(),
-            frame: RefCell::new(Some(Box::new(frame))),
             running: Cell::new(false),
+            renamed,
+            code,
+            frame: RefCell::new(Some(Box::new(frame))),
         }
+    }
+
+    pub fn name(&self) -> &Name {
+        self.renamed
+            .as_ref()
+            .map_or(&self.code.name, |names| &names.0)
+    }
+
+    pub fn qualname(&self) -> &Name {
+        self.renamed
+            .as_ref()
+            .map_or(&self.code.qualname, |names| &names.1)
     }
 
     /// Resumes the frame; a finished generator just returns `None`.
@@ -140,21 +155,26 @@ impl Generator {
         let source = &self.code.source;
         let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
         let Ok(frame) = self.frame.try_borrow() else {
-            return format!("{}() running at {}:{def_line}", self.qualname, source.name);
+            return format!(
+                "{}() running at {}:{def_line}",
+                self.qualname(),
+                source.name
+            );
         };
         match frame.as_ref() {
             None => format!(
                 "{}() done, defined at {}:{def_line}",
-                self.qualname, source.name
+                self.qualname(),
+                source.name
             ),
             Some(frame) => {
-                let line = match frame.code.spans.get(frame.pc) {
+                let line = match frame.code.spans.get(frame.pc as usize) {
                     Some(span) if frame.suspended => {
                         crate::diagnostics::line_of(&source.text, span.start as usize)
                     }
                     _ => def_line,
                 };
-                format!("{}() running at {}:{line}", self.qualname, source.name)
+                format!("{}() running at {}:{line}", self.qualname(), source.name)
             }
         }
     }
@@ -173,7 +193,7 @@ impl Generator {
                 }
             }
         }
-        let span = frame.code.spans.get(frame.pc)?;
+        let span = frame.code.spans.get(frame.pc as usize)?;
         let line = crate::diagnostics::line_of(&frame.code.source.text, span.start as usize);
         Some(format!(
             "{}:{} in {}",
@@ -216,7 +236,8 @@ impl Drop for Generator {
         let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
         let warning = format!(
             "{}:{line}: RuntimeWarning: coroutine '{}' was never awaited",
-            source.name, self.qualname
+            source.name,
+            self.qualname()
         );
         PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
     }

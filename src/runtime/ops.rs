@@ -170,7 +170,7 @@ impl Interp {
             Value::Generator(g) => format!(
                 "<{} object {} at {:#x}>",
                 self.type_name(value),
-                g.qualname,
+                g.qualname(),
                 value.address()
             ),
             Value::Instance(instance) => {

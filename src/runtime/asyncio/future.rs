@@ -6,6 +6,7 @@
 //! task's step sends into (or throws into) its coroutine and reacts to what
 //! it yields exactly as `Task.__step` does.
 
+use smallvec::SmallVec;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -88,7 +89,9 @@ pub struct Future {
     cancel_requested: Cell<bool>,
     /// The result or exception of a finished future.
     outcome: RefCell<Option<PyResult<Value>>>,
-    callbacks: RefCell<Vec<DoneCallback>>,
+    /// Nearly every future gets exactly one callback (its waiter's
+    /// wake-up), kept inline.
+    callbacks: RefCell<SmallVec<[DoneCallback; 1]>>,
     cancellation: RefCell<Option<Box<Cancellation>>>,
     kind: Kind,
 }
@@ -202,7 +205,7 @@ impl Future {
             blocking: Cell::new(false),
             cancel_requested: Cell::new(false),
             outcome: RefCell::new(None),
-            callbacks: RefCell::new(Vec::new()),
+            callbacks: RefCell::default(),
             cancellation: RefCell::new(None),
             kind,
         })
@@ -310,15 +313,7 @@ impl Future {
     }
 
     pub fn add_done_callback(&self, callback: DoneCallback) {
-        {
-            let mut callbacks = self.callbacks.borrow_mut();
-            // Nearly every future gets exactly one callback (its waiter's
-            // wake-up): room for one, not the four a first push reserves.
-            if callbacks.capacity() == 0 {
-                callbacks.reserve_exact(1);
-            }
-            callbacks.push(callback);
-        }
+        self.callbacks.borrow_mut().push(callback);
         if self.is_done() {
             self.schedule_callbacks();
         }
