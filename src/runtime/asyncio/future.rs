@@ -13,6 +13,7 @@ use std::rc::{Rc, Weak};
 
 use super::describe;
 use super::event_loop::{Callback, EventLoop};
+use super::locks::EventWait;
 use super::sleep::{Sleep, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
@@ -629,7 +630,10 @@ impl Interp {
             Value::Generator(g) => g.kind == crate::runtime::generator::GeneratorKind::Coroutine,
             Value::Native(object) => {
                 let object = object.as_any();
-                object.is::<Sleep>() || object.is::<Noop>() || object.is::<AwaitableWrapper>()
+                object.is::<Sleep>()
+                    || object.is::<EventWait>()
+                    || object.is::<Noop>()
+                    || object.is::<AwaitableWrapper>()
             }
             _ => false,
         }
@@ -932,6 +936,7 @@ fn describe_coroutine(coro: &Value) -> String {
     match coro {
         Value::Generator(generator) => generator.coroutine_info(),
         Value::Native(object) if object.as_any().is::<Sleep>() => "sleep()".into(),
+        Value::Native(object) if object.as_any().is::<EventWait>() => "Event.wait()".into(),
         _ => "coroutine()".into(),
     }
 }

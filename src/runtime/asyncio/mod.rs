@@ -8,6 +8,7 @@
 pub mod describe;
 pub mod event_loop;
 pub mod future;
+pub mod locks;
 pub mod sleep;
 
 use std::any::Any;
@@ -135,6 +136,11 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     for (name, function) in functions {
         add_function(&module.namespace, name, function);
     }
+    // The prelude's `Event` takes its `wait` from here.
+    module.namespace.borrow_mut().insert(
+        "_event_wait".into(),
+        crate::runtime::builtins::function("wait", locks::event_wait),
+    );
     install_classes(interp, &module);
     let code = crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
         interp.error(

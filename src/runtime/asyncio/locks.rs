@@ -1,0 +1,142 @@
+//! `Event.wait()` as a native coroutine.
+//!
+//! The rest of `asyncio.locks` is the prelude's Python. `Event.wait` is
+//! the one coroutine a program may have suspended by the hundred thousand
+//! (every task blocked on one event), so it runs CPython's steps
+//!
+//! ```python
+//! async def wait(self):
+//!     if self._value:
+//!         return True
+//!     fut = self._get_loop().create_future()
+//!     self._waiters.append(fut)
+//!     try:
+//!         await fut
+//!         return True
+//!     finally:
+//!         self._waiters.remove(fut)
+//! ```
+//!
+//! without a Python frame: a blocked task then costs its own coroutine,
+//! this object and the future, with the same loop iterations and the same
+//! calls on the event's attributes as the Python version.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::future::{future_of, FutureAwait};
+use crate::eval::frame::{GenStep, Resume};
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    NotStarted,
+    /// Suspended in `await fut`.
+    Waiting,
+    Finished,
+}
+
+pub struct EventWait {
+    event: Value,
+    progress: Cell<Progress>,
+    /// The future in `self._waiters` and its `await`, while waiting.
+    waiting: RefCell<Option<(Value, FutureAwait)>>,
+}
+
+impl EventWait {
+    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match self.progress.get() {
+            Progress::NotStarted => {
+                self.progress.set(Progress::Finished);
+                if let Resume::Throw(error) = resume {
+                    return Err(error);
+                }
+                let value = interp.get_attr(&self.event, "_value")?;
+                if interp.truthy(&value)? {
+                    return Ok(GenStep::Returned(Value::Bool(true)));
+                }
+                let get_loop = interp.get_attr(&self.event, "_get_loop")?;
+                let event_loop = interp.call(&get_loop, &[], &[])?;
+                let create_future = interp.get_attr(&event_loop, "create_future")?;
+                let future = interp.call(&create_future, &[], &[])?;
+                let Some(awaited) = future_of(&future) else {
+                    return Err(interp.type_error("create_future() did not return a Future"));
+                };
+                let waiters = interp.get_attr(&self.event, "_waiters")?;
+                let append = interp.get_attr(&waiters, "append")?;
+                interp.call(&append, std::slice::from_ref(&future), &[])?;
+                *self.waiting.borrow_mut() = Some((future, FutureAwait::new(awaited)));
+                self.progress.set(Progress::Waiting);
+                self.await_future(interp, Resume::Send(Value::None))
+            }
+            Progress::Waiting => self.await_future(interp, resume),
+            Progress::Finished => Err(interp.error(
+                ExcType::RuntimeError,
+                "cannot reuse already awaited coroutine",
+            )),
+        }
+    }
+
+    /// `try: await fut; return True` `finally: self._waiters.remove(fut)`.
+    fn await_future(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        let step = match &*self.waiting.borrow() {
+            Some((_, awaiting)) => awaiting.resume(interp, resume),
+            None => return Ok(GenStep::Returned(Value::Bool(true))),
+        };
+        if let Ok(GenStep::Yielded(value)) = step {
+            return Ok(GenStep::Yielded(value));
+        }
+        self.progress.set(Progress::Finished);
+        let Some((future, _)) = self.waiting.borrow_mut().take() else {
+            return step;
+        };
+        let waiters = interp.get_attr(&self.event, "_waiters")?;
+        let remove = interp.get_attr(&waiters, "remove")?;
+        interp.call(&remove, &[future], &[])?;
+        step.map(|_| GenStep::Returned(Value::Bool(true)))
+    }
+}
+
+impl NativeObject for EventWait {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(format!(
+            "<coroutine object Event.wait at {:#x}>",
+            self as *const EventWait as usize
+        )))
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        self.step(interp, resume)
+    }
+}
+
+/// `Event.wait(self)`: the coroutine object.
+pub fn event_wait(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    crate::runtime::builtins::args::check_count(interp, "wait", args, kwargs, 1, 1)?;
+    Ok(Value::Native(Rc::new(EventWait {
+        event: args[0].clone(),
+        progress: Cell::new(Progress::NotStarted),
+        waiting: RefCell::new(None),
+    })))
+}
