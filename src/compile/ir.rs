@@ -8,6 +8,7 @@
 //! lowering lifts every `yield`/`await` out of expressions into
 //! [`Instr::Yield`]/[`Instr::YieldFrom`] on temporaries.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::runtime::value::Value;
@@ -168,12 +169,47 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// Where a global name was found the last time this expression ran, so
+/// that a hit costs no hashing:
+/// - its index among the module's globals, checked against the name before
+///   use (a namespace keeps its order and rarely loses a name, so a stale
+///   index only costs the ordinary lookup);
+/// - or its index among the builtins, valid while the module's globals are
+///   at the version they had then (no global of that name can have appeared).
+#[derive(Default)]
+pub struct GlobalSlot {
+    global: Cell<usize>,
+    builtin: Cell<Option<(usize, u64)>>,
+}
+
+impl GlobalSlot {
+    pub fn global(&self) -> usize {
+        self.global.get()
+    }
+
+    pub fn set_global(&self, index: usize) {
+        self.global.set(index);
+    }
+
+    /// The builtin's index, if it was found there at `globals_version`.
+    pub fn builtin(&self, globals_version: u64) -> Option<usize> {
+        match self.builtin.get() {
+            Some((index, version)) if version == globals_version => Some(index),
+            _ => None,
+        }
+    }
+
+    pub fn set_builtin(&self, index: usize, globals_version: u64) {
+        self.builtin.set(Some((index, globals_version)));
+    }
+}
+
 pub enum ExprKind {
     Const(Value),
     /// A local slot; the name index is the slot (for error messages).
     Local(u32),
     Cell(u32),
-    Global(Name),
+    Global(Name, GlobalSlot),
     Namespace(Name),
     /// The exception being handled (`except E as name` binds it).
     CurrentException,

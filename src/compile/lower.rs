@@ -552,7 +552,7 @@ impl<'a> Builder<'a> {
             self.place(handler);
             let reraise = self.label();
             let stop = Expr {
-                kind: ExprKind::Global("StopAsyncIteration".into()),
+                kind: ExprKind::Global("StopAsyncIteration".into(), GlobalSlot::default()),
                 span,
             };
             self.emit_to(
@@ -656,7 +656,7 @@ impl<'a> Builder<'a> {
         let exception_type = Expr {
             kind: ExprKind::Call(
                 Box::new(Expr {
-                    kind: ExprKind::Global("type".into()),
+                    kind: ExprKind::Global("type".into(), GlobalSlot::default()),
                     span,
                 }),
                 vec![Argument::Positional(Expr {
@@ -1130,10 +1130,10 @@ impl<'a> Builder<'a> {
             K::Name { id, binding } => match binding {
                 Binding::Local(slot) => ExprKind::Local(*slot),
                 Binding::Cell(cell) => ExprKind::Cell(*cell),
-                Binding::Global => ExprKind::Global(id.clone()),
+                Binding::Global => ExprKind::Global(id.clone(), GlobalSlot::default()),
                 Binding::Namespace | Binding::Unresolved => {
                     match self.name_target(id, *binding, span) {
-                        Target::Global(name) => ExprKind::Global(name),
+                        Target::Global(name) => ExprKind::Global(name, GlobalSlot::default()),
                         _ => ExprKind::Namespace(id.clone()),
                     }
                 }

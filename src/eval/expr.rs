@@ -12,7 +12,7 @@ use crate::compile::ir::{
 };
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Function, Namespace};
+use crate::runtime::object::{Function, NameMap, Namespace};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{CmpOp, Name, UnaryOp};
 
@@ -27,7 +27,7 @@ impl Interp {
             ExprKind::Const(value) => Ok(value.clone()),
             ExprKind::Local(slot) => self.load_local(frame, *slot),
             ExprKind::Cell(cell) => self.load_cell(frame, *cell),
-            ExprKind::Global(name) => self.load_global(frame, name),
+            ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
             ExprKind::Namespace(name) => self.load_namespace(frame, name),
             ExprKind::CurrentException => Ok(self
                 .handled_exceptions
@@ -104,7 +104,9 @@ impl Interp {
                     if builtin.receiver.is_none() {
                         match builtin.name {
                             "super" => return self.zero_argument_super(frame),
-                            "globals" => return self.namespace_dict(&frame.globals.namespace),
+                            "globals" => {
+                                return self.namespace_dict(&frame.globals.namespace.borrow())
+                            }
                             "locals" => return self.frame_locals(frame),
                             _ => {}
                         }
@@ -417,9 +419,8 @@ impl Interp {
 
     /// A snapshot of a namespace as a dict (`globals()`; changes to the
     /// dict do not reach the namespace).
-    fn namespace_dict(&mut self, namespace: &Namespace) -> PyResult<Value> {
+    fn namespace_dict(&mut self, namespace: &NameMap) -> PyResult<Value> {
         let items: Vec<(Value, Value)> = namespace
-            .borrow()
             .iter()
             .map(|(k, v)| (Value::str(&**k), v.clone()))
             .collect();
@@ -430,13 +431,13 @@ impl Interp {
     /// body, the globals at module level).
     fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
         if let Some(namespace) = &frame.namespace {
-            return self.namespace_dict(namespace);
+            return self.namespace_dict(&namespace.borrow());
         }
         if frame.code.local_names.is_empty()
             && frame.code.cell_names.is_empty()
             && frame.function.is_none()
         {
-            return self.namespace_dict(&frame.globals.namespace);
+            return self.namespace_dict(&frame.globals.namespace.borrow());
         }
         let mut items = Vec::new();
         for (slot, name) in frame.code.local_names.iter().enumerate() {

@@ -14,11 +14,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::compile::ir::{Code, Instr, Target};
+use crate::compile::ir::{Code, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
 use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
 
 /// What a suspended frame is resumed with.
 pub enum Resume {
@@ -600,6 +601,40 @@ impl Interp {
             .cell_names
             .get(cell as usize)
             .map_or_else(|| "?".to_string(), |name| name.to_string())
+    }
+
+    /// A global (or builtin) name, trying first where it was last found.
+    pub fn load_global_cached(
+        &self,
+        frame: &Frame,
+        name: &Name,
+        slot: &GlobalSlot,
+    ) -> PyResult<Value> {
+        let same = |key: &Name| Rc::ptr_eq(key, name) || **key == **name;
+        let module = &frame.globals.namespace;
+        let globals = module.borrow();
+        if let Some((key, value)) = globals.get_index(slot.global()) {
+            if same(key) {
+                return Ok(value.clone());
+            }
+        }
+        let builtins = self.builtins.namespace.borrow();
+        if let Some(index) = slot.builtin(module.version()) {
+            if let Some((key, value)) = builtins.get_index(index) {
+                if same(key) {
+                    return Ok(value.clone());
+                }
+            }
+        }
+        if let Some((index, _, value)) = globals.get_full(&**name) {
+            slot.set_global(index);
+            return Ok(value.clone());
+        }
+        if let Some((index, _, value)) = builtins.get_full(&**name) {
+            slot.set_builtin(index, module.version());
+            return Ok(value.clone());
+        }
+        Err(self.name_error(name))
     }
 
     pub fn load_global(&self, frame: &Frame, name: &str) -> PyResult<Value> {

@@ -133,7 +133,7 @@ impl Interp {
         let types = create_types();
         let builtins = Rc::new(ModuleObject {
             name: "builtins".into(),
-            namespace: Namespace::default(),
+            namespace: Default::default(),
         });
         let mut interp = Interp {
             types,

@@ -203,7 +203,30 @@ pub struct BuiltinFunction {
 
 pub struct ModuleObject {
     pub name: Name,
-    pub namespace: Namespace,
+    pub namespace: Globals,
+}
+
+/// A module's names. Every write bumps the version, so that a cached
+/// "this name is a builtin, not a global" can tell when it may be stale.
+#[derive(Default)]
+pub struct Globals {
+    names: Namespace,
+    version: Cell<u64>,
+}
+
+impl Globals {
+    pub fn borrow(&self) -> std::cell::Ref<'_, NameMap> {
+        self.names.borrow()
+    }
+
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, NameMap> {
+        self.version.set(self.version.get() + 1);
+        self.names.borrow_mut()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
 }
 
 /// An object implemented in Rust that is not one of the core variants of

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::interp::Interp;
-use super::object::{BuiltinFunction, Class, Namespace, NativeFn};
+use super::object::{BuiltinFunction, Class, Globals, NativeFn};
 use super::value::Value;
 
 pub mod args;
@@ -63,8 +63,8 @@ pub fn function(name: &'static str, func: NativeFn) -> Value {
     }))
 }
 
-/// Adds a function to a namespace (the builtins module, a module's globals).
-pub fn add_function(namespace: &Namespace, name: &'static str, func: NativeFn) {
+/// Adds a function to a module (the builtins module, a built-in module).
+pub fn add_function(namespace: &Globals, name: &'static str, func: NativeFn) {
     namespace
         .borrow_mut()
         .insert(name.into(), function(name, func));

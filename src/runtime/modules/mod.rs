@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::{ModuleObject, Namespace};
+use super::object::ModuleObject;
 use super::value::Value;
 
 pub mod collections;
@@ -20,7 +20,7 @@ pub mod time;
 pub fn new_module(name: &str) -> Rc<ModuleObject> {
     let module = Rc::new(ModuleObject {
         name: name.into(),
-        namespace: Namespace::default(),
+        namespace: Default::default(),
     });
     module
         .namespace
