@@ -96,53 +96,9 @@ impl Interp {
                 let step = part(step, self)?;
                 Ok(Value::Slice(Rc::new([lower, upper, step])))
             }
-            ExprKind::Call(function, arguments) => {
-                let function = self.eval(frame, function)?;
-                // These builtins read the calling frame, which only the
-                // evaluator can see.
-                if let (Value::Builtin(builtin), true) = (&function, arguments.is_empty()) {
-                    if builtin.receiver.is_none() {
-                        match builtin.name {
-                            "super" => return self.zero_argument_super(frame),
-                            "globals" => {
-                                return self.namespace_dict(&frame.globals.namespace.borrow())
-                            }
-                            "locals" => return self.frame_locals(frame),
-                            _ => {}
-                        }
-                    }
-                }
-                // The common call: plain positional arguments that fill a
-                // function's parameters go straight into its new frame.
-                if let Value::Function(callee) = &function {
-                    let positional = arguments
-                        .iter()
-                        .all(|a| matches!(a, Argument::Positional(_)));
-                    if positional && Self::takes_exactly(callee, arguments.len()) {
-                        let mut callee_frame =
-                            self.new_frame(callee.code.clone(), callee.globals.clone());
-                        for (slot, argument) in callee_frame.slots.iter_mut().zip(arguments) {
-                            if let Argument::Positional(e) = argument {
-                                *slot = Some(self.eval(frame, e)?);
-                            }
-                        }
-                        return self.start_function(callee, callee_frame);
-                    }
-                }
-                let (args, kwargs) = self.arguments(frame, None, arguments)?;
-                self.call(&function, &args, &kwargs)
-            }
+            ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
             ExprKind::CallMethod(receiver, name, arguments) => {
-                let receiver = self.eval(frame, receiver)?;
-                // The common case calls the class's function with the
-                // receiver first, without making a bound method.
-                if let Some(function) = self.plain_method(&receiver, name) {
-                    let (args, kwargs) = self.arguments(frame, Some(receiver), arguments)?;
-                    return self.call(&function, &args, &kwargs);
-                }
-                let method = self.get_attr(&receiver, name)?;
-                let (args, kwargs) = self.arguments(frame, None, arguments)?;
-                self.call(&method, &args, &kwargs)
+                self.call_method_expr(frame, receiver, name, arguments)
             }
             ExprKind::Unary(op, operand) => {
                 let value = self.eval(frame, operand)?;
@@ -205,6 +161,100 @@ impl Interp {
                 Ok(value)
             }
         }
+    }
+
+    // Calls are kept out of `eval` (never inlined into it): their set-up
+    // would otherwise enlarge the stack frame of every expression node.
+
+    #[inline(never)]
+    fn call_expr(
+        &mut self,
+        frame: &mut Frame,
+        function: &Expr,
+        arguments: &[Argument],
+    ) -> PyResult<Value> {
+        let function = self.eval(frame, function)?;
+        // These builtins read the calling frame, which only the
+        // evaluator can see.
+        if let (Value::Builtin(builtin), true) = (&function, arguments.is_empty()) {
+            if builtin.receiver.is_none() {
+                match builtin.name {
+                    "super" => return self.zero_argument_super(frame),
+                    "globals" => return self.namespace_dict(&frame.globals.namespace.borrow()),
+                    "locals" => return self.frame_locals(frame),
+                    _ => {}
+                }
+            }
+        }
+        if let Value::Function(callee) = &function {
+            if let Some(result) = self.call_direct(frame, callee, None, arguments) {
+                return result;
+            }
+        }
+        let (args, kwargs) = self.arguments(frame, None, arguments)?;
+        self.call(&function, &args, &kwargs)
+    }
+
+    /// The common call: plain positional arguments (after `receiver`, for
+    /// a method) that fill a function's parameters go straight into its
+    /// new frame, with no argument vector and no binding by name. `None`
+    /// when the call is not that simple.
+    #[inline(always)]
+    fn call_direct(
+        &mut self,
+        frame: &mut Frame,
+        callee: &Rc<Function>,
+        receiver: Option<&Value>,
+        arguments: &[Argument],
+    ) -> Option<PyResult<Value>> {
+        let positional = arguments
+            .iter()
+            .all(|a| matches!(a, Argument::Positional(_)));
+        let count = arguments.len() + usize::from(receiver.is_some());
+        if !positional || !Self::takes_exactly(callee, count) {
+            return None;
+        }
+        let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
+        let mut slots = callee_frame.slots.iter_mut();
+        if let Some(receiver) = receiver {
+            if let Some(slot) = slots.next() {
+                *slot = Some(receiver.clone());
+            }
+        }
+        for (slot, argument) in slots.zip(arguments) {
+            if let Argument::Positional(e) = argument {
+                match self.eval(frame, e) {
+                    Ok(value) => *slot = Some(value),
+                    Err(error) => return Some(Err(error)),
+                }
+            }
+        }
+        Some(self.start_function(callee, callee_frame))
+    }
+
+    #[inline(never)]
+    fn call_method_expr(
+        &mut self,
+        frame: &mut Frame,
+        receiver: &Expr,
+        name: &Name,
+        arguments: &[Argument],
+    ) -> PyResult<Value> {
+        let receiver = self.eval(frame, receiver)?;
+        // The common case calls the class's function with the
+        // receiver first, without making a bound method.
+        if let Some(function) = self.plain_method(&receiver, name) {
+            if let Value::Function(callee) = &function {
+                if let Some(result) = self.call_direct(frame, callee, Some(&receiver), arguments) {
+                    return result;
+                }
+            }
+            let (args, kwargs) = self.arguments(frame, Some(receiver), arguments)?;
+            return self.call(&function, &args, &kwargs);
+        }
+        let method = self.get_attr(&receiver, name)?;
+        let (args, kwargs) = self.arguments(frame, None, arguments)?;
+        self.call(&method, &args, &kwargs)
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {
