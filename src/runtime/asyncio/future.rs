@@ -786,8 +786,8 @@ impl Interp {
         }
         let mut children: Vec<Rc<Future>> = Vec::with_capacity(awaitables.len());
         // An argument given twice is awaited once (`arg_to_fut`), by identity.
-        let mut by_identity: std::collections::HashMap<usize, Rc<Future>> =
-            std::collections::HashMap::new();
+        let mut by_identity: hashbrown::HashMap<usize, Rc<Future>> =
+            hashbrown::HashMap::with_capacity(awaitables.len());
         let mut unique: Vec<Rc<Future>> = Vec::new();
         let mut event_loop: Option<Rc<EventLoop>> = None;
         for argument in awaitables {

@@ -139,11 +139,12 @@ impl Sleep {
                     self.progress.set(Progress::Finished);
                     return Err(error);
                 }
-                let event_loop = interp.running_loop()?;
+                // `sleep(0)` is a bare yield, which needs no loop.
                 if self.delay <= 0.0 {
                     self.progress.set(Progress::Yielded);
                     return Ok(GenStep::Yielded(Value::None));
                 }
+                let event_loop = interp.running_loop()?;
                 let when = interp.clock.monotonic() + self.delay;
                 let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
                 *self.timer.borrow_mut() = Some(timer);
