@@ -102,30 +102,7 @@ impl EventWait {
     }
 }
 
-impl NativeObject for EventWait {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.types.coroutine.clone()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(format!(
-            "<coroutine object Event.wait at {:#x}>",
-            self as *const EventWait as usize
-        )))
-    }
-
-    fn is_resumable(&self) -> bool {
-        true
-    }
-
-    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        self.step(interp, resume)
-    }
-}
+native_coroutine!(EventWait, "Event.wait");
 
 /// `Event.wait(self)`: the coroutine object.
 pub fn event_wait(

@@ -5,6 +5,38 @@
 //! `wait_for`, `timeout`, `TaskGroup`, queues and locks), which follows
 //! CPython's own Python code so that it interleaves exactly as it does.
 
+/// The `NativeObject` face of a coroutine written in Rust: its class is
+/// `coroutine`, it prints as `<coroutine object NAME at 0x…>`, and whoever
+/// awaits it (a task, an `await` in a frame) drives its `step`.
+macro_rules! native_coroutine {
+    ($type:ty, $name:literal) => {
+        impl NativeObject for $type {
+            fn class(&self, interp: &Interp) -> Rc<Class> {
+                interp.types.coroutine.clone()
+            }
+
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+
+            fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+                Some(Ok(format!(
+                    concat!("<coroutine object ", $name, " at {:#x}>"),
+                    self as *const $type as usize
+                )))
+            }
+
+            fn is_resumable(&self) -> bool {
+                true
+            }
+
+            fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+                self.step(interp, resume)
+            }
+        }
+    };
+}
+
 pub mod describe;
 pub mod event_loop;
 pub mod future;

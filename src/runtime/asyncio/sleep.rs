@@ -184,30 +184,7 @@ impl Sleep {
     }
 }
 
-impl NativeObject for Sleep {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.types.coroutine.clone()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(format!(
-            "<coroutine object sleep at {:#x}>",
-            self as *const Sleep as usize
-        )))
-    }
-
-    fn is_resumable(&self) -> bool {
-        true
-    }
-
-    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        self.step(interp, resume)
-    }
-}
+native_coroutine!(Sleep, "sleep");
 
 /// What a suspended task waits on: a future, or a sleep standing in for
 /// the future CPython's `sleep` would make.

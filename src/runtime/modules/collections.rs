@@ -18,6 +18,12 @@ use super::super::object::{Class, ModuleObject, NativeObject};
 use super::super::value::Value;
 use crate::syntax::ast::Name;
 
+#[derive(Clone, Copy)]
+enum End {
+    Left,
+    Right,
+}
+
 pub struct Deque {
     items: RefCell<VecDeque<Value>>,
     maxlen: Option<usize>,
@@ -38,28 +44,23 @@ impl Deque {
         self.state.set(self.state.get().wrapping_add(1));
     }
 
-    fn append(&self, item: Value) {
+    /// Adds `item` at one end; past `maxlen`, an item falls off the other.
+    fn push(&self, item: Value, end: End) {
         let evicted = {
             let mut items = self.items.borrow_mut();
-            items.push_back(item);
-            self.over_maxlen(&items).then(|| items.pop_front())
+            match end {
+                End::Right => items.push_back(item),
+                End::Left => items.push_front(item),
+            }
+            let full = self.maxlen.is_some_and(|max| items.len() > max);
+            match (full, end) {
+                (false, _) => None,
+                (true, End::Right) => items.pop_front(),
+                (true, End::Left) => items.pop_back(),
+            }
         };
         self.changed();
         drop(evicted);
-    }
-
-    fn append_left(&self, item: Value) {
-        let evicted = {
-            let mut items = self.items.borrow_mut();
-            items.push_front(item);
-            self.over_maxlen(&items).then(|| items.pop_back())
-        };
-        self.changed();
-        drop(evicted);
-    }
-
-    fn over_maxlen(&self, items: &VecDeque<Value>) -> bool {
-        self.maxlen.is_some_and(|max| items.len() > max)
     }
 }
 
@@ -257,14 +258,14 @@ fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let deque = Deque::new(VecDeque::new(), maxlen);
     if let Some(iterable) = iterable {
         for item in interp.collect(&iterable)? {
-            deque.append(item);
+            deque.push(item, End::Right);
         }
     }
     Ok(Value::Native(Rc::new(deque)))
 }
 
 fn deque_append(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    checked(interp, args, kwargs, "append", 1, 1)?.append(args[1].clone());
+    checked(interp, args, kwargs, "append", 1, 1)?.push(args[1].clone(), End::Right);
     Ok(Value::None)
 }
 
@@ -273,7 +274,7 @@ fn deque_appendleft(
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
-    checked(interp, args, kwargs, "appendleft", 1, 1)?.append_left(args[1].clone());
+    checked(interp, args, kwargs, "appendleft", 1, 1)?.push(args[1].clone(), End::Left);
     Ok(Value::None)
 }
 
@@ -314,7 +315,7 @@ fn deque_extend(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let deque = checked(interp, args, kwargs, "extend", 1, 1)?;
     // Collected first, so that `d.extend(d)` doubles `d` once.
     for item in interp.collect(&args[1])? {
-        deque.append(item);
+        deque.push(item, End::Right);
     }
     Ok(Value::None)
 }
@@ -326,7 +327,7 @@ fn deque_extendleft(
 ) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "extendleft", 1, 1)?;
     for item in interp.collect(&args[1])? {
-        deque.append_left(item);
+        deque.push(item, End::Left);
     }
     Ok(Value::None)
 }
