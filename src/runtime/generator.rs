@@ -234,13 +234,16 @@ impl Drop for Generator {
         }
         let source = &frame.code.source;
         let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
-        let warning = format!(
-            "{}:{line}: RuntimeWarning: coroutine '{}' was never awaited",
-            source.name,
-            self.qualname()
-        );
-        PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
+        warn_never_awaited(&format!("{}:{line}", source.name), self.qualname());
     }
+}
+
+/// Queues CPython's warning for a coroutine collected before it ran;
+/// `location` is `file:line` (`sys:1` when there is no Python source, as
+/// CPython prints it then).
+pub fn warn_never_awaited(location: &str, name: &str) {
+    let warning = format!("{location}: RuntimeWarning: coroutine '{name}' was never awaited");
+    PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
 }
 
 fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {

@@ -56,22 +56,34 @@ thread_local! {
 }
 
 /// A class's names. Writing to them (the only way is `borrow_mut`) makes
-/// every class's lookup cache stale.
+/// every class's lookup cache stale and bumps this class's version.
 #[derive(Default)]
-pub struct ClassNamespace(Namespace);
+pub struct ClassNamespace {
+    names: Namespace,
+    version: Cell<u64>,
+}
 
 impl ClassNamespace {
     pub fn new(names: NameMap) -> ClassNamespace {
-        ClassNamespace(RefCell::new(names))
+        ClassNamespace {
+            names: RefCell::new(names),
+            version: Cell::new(0),
+        }
     }
 
     pub fn borrow(&self) -> std::cell::Ref<'_, NameMap> {
-        self.0.borrow()
+        self.names.borrow()
     }
 
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, NameMap> {
         CLASS_EPOCH.with(|epoch| epoch.set(epoch.get() + 1));
-        self.0.borrow_mut()
+        self.version.set(self.version.get() + 1);
+        self.names.borrow_mut()
+    }
+
+    /// How many times the names were written to.
+    pub fn version(&self) -> u64 {
+        self.version.get()
     }
 }
 
@@ -259,6 +271,13 @@ pub trait NativeObject: Any {
         _resume: crate::eval::frame::Resume,
     ) -> PyResult<crate::eval::frame::GenStep> {
         Err(interp.type_error("object is not resumable"))
+    }
+
+    /// For a coroutine written in Rust, its qualified name (`sleep`,
+    /// `Event.wait`): it is a coroutine for `asyncio.iscoroutine`, and
+    /// task reprs show `coro=<NAME()>`.
+    fn coroutine_name(&self) -> Option<&'static str> {
+        None
     }
 
     /// The length of a native container, for truth tests and `len()`

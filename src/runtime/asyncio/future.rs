@@ -13,7 +13,6 @@ use std::rc::{Rc, Weak};
 
 use super::describe;
 use super::event_loop::{Callback, EventLoop};
-use super::locks::EventWait;
 use super::sleep::{Sleep, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
@@ -629,11 +628,9 @@ impl Interp {
         match value {
             Value::Generator(g) => g.kind == crate::runtime::generator::GeneratorKind::Coroutine,
             Value::Native(object) => {
-                let object = object.as_any();
-                object.is::<Sleep>()
-                    || object.is::<EventWait>()
-                    || object.is::<Noop>()
-                    || object.is::<AwaitableWrapper>()
+                object.coroutine_name().is_some()
+                    || object.as_any().is::<Noop>()
+                    || object.as_any().is::<AwaitableWrapper>()
             }
             _ => false,
         }
@@ -935,8 +932,9 @@ impl NativeObject for AwaitableWrapper {
 fn describe_coroutine(coro: &Value) -> String {
     match coro {
         Value::Generator(generator) => generator.coroutine_info(),
-        Value::Native(object) if object.as_any().is::<Sleep>() => "sleep()".into(),
-        Value::Native(object) if object.as_any().is::<EventWait>() => "Event.wait()".into(),
+        Value::Native(object) if object.coroutine_name().is_some() => {
+            format!("{}()", object.coroutine_name().unwrap_or_default())
+        }
         _ => "coroutine()".into(),
     }
 }

@@ -102,7 +102,17 @@ impl EventWait {
     }
 }
 
-native_coroutine!(EventWait, "Event.wait");
+impl EventWait {
+    fn started(&self) -> bool {
+        self.progress.get() != Progress::NotStarted
+    }
+
+    fn name(&self) -> &'static str {
+        "Event.wait"
+    }
+}
+
+native_coroutine!(EventWait);
 
 /// `Event.wait(self)`: the coroutine object.
 pub fn event_wait(

@@ -6,10 +6,20 @@
 //! CPython's own Python code so that it interleaves exactly as it does.
 
 /// The `NativeObject` face of a coroutine written in Rust: its class is
-/// `coroutine`, it prints as `<coroutine object NAME at 0x…>`, and whoever
-/// awaits it (a task, an `await` in a frame) drives its `step`.
+/// `coroutine`, it prints as `<coroutine object NAME at 0x…>` (`NAME` from
+/// the type's `name()`), whoever awaits it (a task, an `await` in a frame)
+/// drives its `step`, and one dropped before its first step (`started()`)
+/// was never awaited.
 macro_rules! native_coroutine {
-    ($type:ty, $name:literal) => {
+    ($type:ty) => {
+        impl Drop for $type {
+            fn drop(&mut self) {
+                if !self.started() {
+                    crate::runtime::generator::warn_never_awaited("sys:1", self.name());
+                }
+            }
+        }
+
         impl NativeObject for $type {
             fn class(&self, interp: &Interp) -> Rc<Class> {
                 interp.types.coroutine.clone()
@@ -21,9 +31,14 @@ macro_rules! native_coroutine {
 
             fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
                 Some(Ok(format!(
-                    concat!("<coroutine object ", $name, " at {:#x}>"),
+                    "<coroutine object {} at {:#x}>",
+                    self.name(),
                     self as *const $type as usize
                 )))
+            }
+
+            fn coroutine_name(&self) -> Option<&'static str> {
+                Some(self.name())
             }
 
             fn is_resumable(&self) -> bool {
@@ -41,6 +56,7 @@ pub mod describe;
 pub mod event_loop;
 pub mod future;
 pub mod locks;
+pub mod queues;
 pub mod sleep;
 
 use std::any::Any;
@@ -73,6 +89,8 @@ pub struct Runtime {
     pub main_task: RefCell<Option<Rc<Future>>>,
     /// How often Ctrl-C was pressed during the running `asyncio.run`.
     pub interrupts: Cell<u32>,
+    /// The prelude's `Queue` and `Event`, for `Queue.put`/`get`'s fast path.
+    pub plain_classes: RefCell<Option<queues::PlainClasses>>,
 }
 
 impl Runtime {
@@ -137,6 +155,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         current_loop: RefCell::new(None),
         main_task: RefCell::new(None),
         interrupts: Cell::new(0),
+        plain_classes: RefCell::new(None),
     });
     interp.asyncio = Some(runtime);
     {
@@ -168,11 +187,21 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     for (name, function) in functions {
         add_function(&module.namespace, name, function);
     }
-    // The prelude's `Event` takes its `wait` from here.
-    module.namespace.borrow_mut().insert(
-        "_event_wait".into(),
-        crate::runtime::builtins::function("wait", locks::event_wait),
-    );
+    // The prelude's `Event` and `Queue` take these methods from here.
+    for (name, method, function) in [
+        (
+            "_event_wait",
+            "wait",
+            locks::event_wait as crate::runtime::object::NativeFn,
+        ),
+        ("_queue_put", "put", queues::queue_put),
+        ("_queue_get", "get", queues::queue_get),
+    ] {
+        module.namespace.borrow_mut().insert(
+            name.into(),
+            crate::runtime::builtins::function(method, function),
+        );
+    }
     install_classes(interp, &module);
     let code = crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
         interp.error(
@@ -182,6 +211,15 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     })?;
     let mut frame = crate::eval::frame::Frame::new(code, module.clone());
     interp.run_frame(&mut frame, None)?;
+    let class = |name: &str| match module.namespace.borrow().get(name) {
+        Some(Value::Type(class)) => Some(class.clone()),
+        _ => None,
+    };
+    if let (Some(queue), Some(event), Some(runtime)) =
+        (class("Queue"), class("Event"), &interp.asyncio)
+    {
+        *runtime.plain_classes.borrow_mut() = Some(queues::PlainClasses::new(queue, event));
+    }
     Ok(module)
 }
 

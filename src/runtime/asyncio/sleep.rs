@@ -184,7 +184,17 @@ impl Sleep {
     }
 }
 
-native_coroutine!(Sleep, "sleep");
+impl Sleep {
+    fn started(&self) -> bool {
+        self.progress.get() != Progress::NotStarted
+    }
+
+    fn name(&self) -> &'static str {
+        "sleep"
+    }
+}
+
+native_coroutine!(Sleep);
 
 /// What a suspended task waits on: a future, or a sleep standing in for
 /// the future CPython's `sleep` would make.

@@ -19,7 +19,7 @@ use super::super::value::Value;
 use crate::syntax::ast::Name;
 
 #[derive(Clone, Copy)]
-enum End {
+pub enum End {
     Left,
     Right,
 }
@@ -44,8 +44,31 @@ impl Deque {
         self.state.set(self.state.get().wrapping_add(1));
     }
 
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.borrow().is_empty()
+    }
+
+    /// Takes the item at one end.
+    pub fn pop(&self, end: End) -> Option<Value> {
+        let item = {
+            let mut items = self.items.borrow_mut();
+            match end {
+                End::Left => items.pop_front(),
+                End::Right => items.pop_back(),
+            }
+        };
+        if item.is_some() {
+            self.changed();
+        }
+        item
+    }
+
     /// Adds `item` at one end; past `maxlen`, an item falls off the other.
-    fn push(&self, item: Value, end: End) {
+    pub fn push(&self, item: Value, end: End) {
         let evicted = {
             let mut items = self.items.borrow_mut();
             match end {
@@ -191,7 +214,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
 }
 
 /// The deque `value` is, if it is one.
-fn as_deque(value: &Value) -> Option<&Deque> {
+pub fn as_deque(value: &Value) -> Option<&Deque> {
     match value {
         Value::Native(object) => object.as_any().downcast_ref::<Deque>(),
         _ => None,
@@ -283,32 +306,20 @@ fn pop_end(
     args: &[Value],
     kwargs: &[(Name, Value)],
     method: &str,
-    left: bool,
+    end: End,
 ) -> PyResult<Value> {
-    let deque = checked(interp, args, kwargs, method, 0, 0)?;
-    let item = {
-        let mut items = deque.items.borrow_mut();
-        if left {
-            items.pop_front()
-        } else {
-            items.pop_back()
-        }
-    };
-    match item {
-        Some(item) => {
-            deque.changed();
-            Ok(item)
-        }
+    match checked(interp, args, kwargs, method, 0, 0)?.pop(end) {
+        Some(item) => Ok(item),
         None => Err(interp.error(ExcType::IndexError, "pop from an empty deque")),
     }
 }
 
 fn deque_pop(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    pop_end(interp, args, kwargs, "pop", false)
+    pop_end(interp, args, kwargs, "pop", End::Right)
 }
 
 fn deque_popleft(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    pop_end(interp, args, kwargs, "popleft", true)
+    pop_end(interp, args, kwargs, "popleft", End::Left)
 }
 
 fn deque_extend(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -399,7 +410,7 @@ fn deque_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 
 fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "index", 1, 3)?;
-    let (start, stop) = search_range(interp, args, deque.items.borrow().len())?;
+    let (start, stop) = search_range(interp, args, deque.len())?;
     match find(interp, deque, &args[1], start, stop)? {
         Some(index) => Ok(Value::from(index)),
         None => Err(not_in_deque(interp, &args[1])),
@@ -409,7 +420,7 @@ fn deque_index(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 fn deque_insert(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "insert", 2, 2)?;
     let index = ssize_arg(interp, &args[1])?;
-    let len = deque.items.borrow().len();
+    let len = deque.len();
     if deque.maxlen == Some(len) {
         return Err(interp.error(ExcType::IndexError, "deque already at its maximum size"));
     }
@@ -523,13 +534,13 @@ fn position(interp: &mut Interp, index: &Value, len: usize) -> PyResult<usize> {
 
 fn deque_getitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__getitem__", 1, 1)?;
-    let at = position(interp, &args[1], deque.items.borrow().len())?;
+    let at = position(interp, &args[1], deque.len())?;
     Ok(deque.items.borrow()[at].clone())
 }
 
 fn deque_setitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__setitem__", 2, 2)?;
-    let at = position(interp, &args[1], deque.items.borrow().len())?;
+    let at = position(interp, &args[1], deque.len())?;
     let old = std::mem::replace(&mut deque.items.borrow_mut()[at], args[2].clone());
     drop(old);
     Ok(Value::None)
@@ -537,7 +548,7 @@ fn deque_setitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 
 fn deque_delitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__delitem__", 1, 1)?;
-    let at = position(interp, &args[1], deque.items.borrow().len())?;
+    let at = position(interp, &args[1], deque.len())?;
     let removed = deque.items.borrow_mut().remove(at);
     deque.changed();
     drop(removed);
