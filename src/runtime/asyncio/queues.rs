@@ -140,8 +140,8 @@ impl QueueCall {
             return Ok(None);
         };
         let runtime = interp.asyncio_runtime()?;
-        let plain = runtime.plain_classes.borrow();
-        let Some(plain) = plain.as_ref() else {
+        let classes = runtime.plain_classes.borrow();
+        let Some(plain) = classes.as_ref() else {
             return Ok(None);
         };
         if !plain.is_plain(queue, &plain.queue, plain.queue_version) {
@@ -159,7 +159,9 @@ impl QueueCall {
                 let Some(plan) = PutPlan::read(&attributes, plain) else {
                     return Ok(None);
                 };
+                // Waking a getter may run Python code: no borrow across it.
                 drop(attributes);
+                drop(classes);
                 let item = self.item.borrow_mut().take().unwrap_or(Value::None);
                 plan.run(interp, queue, item)?;
                 Ok(Some(Value::None))
@@ -172,6 +174,7 @@ impl QueueCall {
                     return Ok(None);
                 };
                 drop(attributes);
+                drop(classes);
                 let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
                     return Ok(None);
                 };
