@@ -127,14 +127,30 @@ impl Interp {
         Frame::with_slots(code, globals, slots)
     }
 
-    /// Whether a call with `count` plain positional arguments fills exactly
-    /// the parameters of `function`, so they can go straight into its slots.
-    pub fn takes_exactly(function: &Function, count: usize) -> bool {
+    /// Whether `count` plain positional arguments, with the function's
+    /// defaults for the rest, fill its parameters — so that they can go
+    /// straight into its slots ([`Interp::fill_defaults`] completes them).
+    pub fn fills_directly(function: &Function, count: usize) -> bool {
         let signature = &function.code.signature;
-        signature.positional.len() == count
+        let positional = signature.positional.len();
+        count <= positional
+            && count + function.defaults.len() >= positional
             && !signature.has_varargs
             && !signature.has_varkw
-            && signature.kwonly.is_empty()
+            && function.kw_defaults.iter().all(Option::is_some)
+    }
+
+    /// Puts the defaults into the parameter slots after the first `given`
+    /// (a call that [`Interp::fills_directly`]).
+    pub fn fill_defaults(function: &Function, slots: &mut [Option<Value>], given: usize) {
+        let positional = function.code.signature.positional.len();
+        let first_default = positional - function.defaults.len();
+        for (i, slot) in slots.iter_mut().enumerate().take(positional).skip(given) {
+            *slot = Some(function.defaults[i - first_default].clone());
+        }
+        for (slot, default) in slots[positional..].iter_mut().zip(&function.kw_defaults) {
+            *slot = default.clone();
+        }
     }
 
     /// Runs a function on a frame whose parameters are bound: a plain

@@ -196,9 +196,9 @@ impl Interp {
     }
 
     /// The common call: plain positional arguments (after `receiver`, for
-    /// a method) that fill a function's parameters go straight into its
-    /// new frame, with no argument vector and no binding by name. `None`
-    /// when the call is not that simple.
+    /// a method) that fill a function's parameters, with its defaults, go
+    /// straight into its new frame, with no argument vector and no binding
+    /// by name. `None` when the call is not that simple.
     #[inline(always)]
     fn call_direct(
         &mut self,
@@ -211,7 +211,7 @@ impl Interp {
             .iter()
             .all(|a| matches!(a, Argument::Positional(_)));
         let count = arguments.len() + usize::from(receiver.is_some());
-        if !positional || !Self::takes_exactly(callee, count) {
+        if !positional || !Self::fills_directly(callee, count) {
             return None;
         }
         let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
@@ -228,6 +228,9 @@ impl Interp {
                     Err(error) => return Some(Err(error)),
                 }
             }
+        }
+        if count < callee.code.signature.positional.len() || !callee.kw_defaults.is_empty() {
+            Self::fill_defaults(callee, &mut callee_frame.slots, count);
         }
         Some(self.start_function(callee, callee_frame))
     }
