@@ -269,28 +269,60 @@ fn step_to_result(interp: &Interp, step: GenStep) -> PyResult<Value> {
     }
 }
 
+/// What `send`/`throw`/`close` act on: a generator or coroutine frame,
+/// or a coroutine written in Rust (`asyncio.sleep(…)`, `event.wait()`).
+enum Resumable {
+    Frame(Rc<Generator>),
+    Native(Rc<dyn NativeObject>),
+}
+
+impl Resumable {
+    fn of(interp: &Interp, value: &Value) -> PyResult<Resumable> {
+        match value {
+            Value::Native(object) if object.coroutine_name().is_some() => {
+                Ok(Resumable::Native(object.clone()))
+            }
+            other => generator_of(interp, other).map(Resumable::Frame),
+        }
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match self {
+            Resumable::Frame(generator) => generator.resume(interp, resume),
+            Resumable::Native(object) => object.resume(interp, resume),
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        match self {
+            Resumable::Frame(generator) => generator.is_finished(),
+            Resumable::Native(object) => object.coroutine_finished(),
+        }
+    }
+}
+
 fn generator_send(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    let resumable = Resumable::of(interp, args.first().unwrap_or(&Value::None))?;
     let value = args.get(1).cloned().unwrap_or(Value::None);
-    let step = generator.resume(interp, Resume::Send(value))?;
+    let step = resumable.resume(interp, Resume::Send(value))?;
     step_to_result(interp, step)
 }
 
 fn generator_throw(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    let resumable = Resumable::of(interp, args.first().unwrap_or(&Value::None))?;
     let exception = args.get(1).cloned().unwrap_or(Value::None);
     let error = interp.make_exception(exception)?;
-    let step = generator.resume(interp, Resume::Throw(error))?;
+    let step = resumable.resume(interp, Resume::Throw(error))?;
     step_to_result(interp, step)
 }
 
 fn generator_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
-    if generator.is_finished() {
+    let resumable = Resumable::of(interp, args.first().unwrap_or(&Value::None))?;
+    if resumable.is_finished() {
         return Ok(Value::None);
     }
     let exit = interp.new_exception(ExcType::GeneratorExit, vec![]);
-    match generator.resume(interp, Resume::Throw(exit)) {
+    match resumable.resume(interp, Resume::Throw(exit)) {
         Ok(GenStep::Yielded(_)) => {
             Err(interp.error(ExcType::RuntimeError, "generator ignored GeneratorExit"))
         }

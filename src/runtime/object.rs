@@ -280,6 +280,11 @@ pub trait NativeObject: Any {
         None
     }
 
+    /// Whether such a coroutine has finished (`close()` is then a no-op).
+    fn coroutine_finished(&self) -> bool {
+        false
+    }
+
     /// The length of a native container, for truth tests and `len()`
     /// without a call through `__len__`.
     fn length(&self) -> Option<usize> {

@@ -103,10 +103,6 @@ impl EventWait {
 }
 
 impl EventWait {
-    fn started(&self) -> bool {
-        self.progress.get() != Progress::NotStarted
-    }
-
     fn name(&self) -> &'static str {
         "Event.wait"
     }

@@ -8,13 +8,14 @@
 /// The `NativeObject` face of a coroutine written in Rust: its class is
 /// `coroutine`, it prints as `<coroutine object NAME at 0x…>` (`NAME` from
 /// the type's `name()`), whoever awaits it (a task, an `await` in a frame)
-/// drives its `step`, and one dropped before its first step (`started()`)
-/// was never awaited.
+/// drives its `step`, and one dropped before its first step was never
+/// awaited. The type keeps a `progress: Cell<Progress>` whose `Progress`
+/// has `NotStarted` and `Finished`.
 macro_rules! native_coroutine {
     ($type:ty) => {
         impl Drop for $type {
             fn drop(&mut self) {
-                if !self.started() {
+                if self.progress.get() == Progress::NotStarted {
                     crate::runtime::generator::warn_never_awaited("sys:1", self.name());
                 }
             }
@@ -39,6 +40,10 @@ macro_rules! native_coroutine {
 
             fn coroutine_name(&self) -> Option<&'static str> {
                 Some(self.name())
+            }
+
+            fn coroutine_finished(&self) -> bool {
+                self.progress.get() == Progress::Finished
             }
 
             fn is_resumable(&self) -> bool {

@@ -268,10 +268,6 @@ fn wakeup_next(interp: &mut Interp, waiters: &Deque) -> PyResult<()> {
 }
 
 impl QueueCall {
-    fn started(&self) -> bool {
-        self.progress.get() != Progress::NotStarted
-    }
-
     fn name(&self) -> &'static str {
         match self.operation {
             Operation::Put => "Queue.put",

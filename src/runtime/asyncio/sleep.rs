@@ -185,10 +185,6 @@ impl Sleep {
 }
 
 impl Sleep {
-    fn started(&self) -> bool {
-        self.progress.get() != Progress::NotStarted
-    }
-
     fn name(&self) -> &'static str {
         "sleep"
     }
