@@ -53,6 +53,12 @@ impl Interp {
         }
     }
 
+    /// `receiver.name(*args)`, looking the method up as Python code would.
+    pub fn call_method(&mut self, receiver: &Value, name: &str, args: &[Value]) -> PyResult<Value> {
+        let method = self.get_attr(receiver, name)?;
+        self.call(&method, args, &[])
+    }
+
     /// Calls a class attribute as a method of `receiver`.
     pub fn call_bound(
         &mut self,

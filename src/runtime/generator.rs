@@ -73,11 +73,8 @@ impl Generator {
         }
         let Some(mut frame) = self.frame.borrow_mut().take() else {
             return match resume {
+                _ if self.kind == GeneratorKind::Coroutine => resume_finished(interp),
                 Resume::Throw(error) => Err(error),
-                Resume::Send(_) if self.kind == GeneratorKind::Coroutine => Err(interp.error(
-                    ExcType::RuntimeError,
-                    "cannot reuse already awaited coroutine",
-                )),
                 Resume::Send(_) => Ok(GenStep::Returned(Value::None)),
             };
         };
@@ -236,6 +233,15 @@ impl Drop for Generator {
         let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
         warn_never_awaited(&format!("{}:{line}", source.name), self.qualname());
     }
+}
+
+/// Resuming a coroutine that has finished, by `send` or `throw`, is an
+/// error (CPython's `gen_send_ex`).
+pub fn resume_finished(interp: &Interp) -> PyResult<GenStep> {
+    Err(interp.error(
+        ExcType::RuntimeError,
+        "cannot reuse already awaited coroutine",
+    ))
 }
 
 /// Queues CPython's warning for a coroutine collected before it ran;

@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 use super::future::{future_of, FutureAwait};
 use crate::eval::frame::{GenStep, Resume};
-use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, NativeObject};
 use crate::runtime::value::Value;
@@ -60,25 +60,19 @@ impl EventWait {
                 if interp.truthy(&value)? {
                     return Ok(GenStep::Returned(Value::Bool(true)));
                 }
-                let get_loop = interp.get_attr(&self.event, "_get_loop")?;
-                let event_loop = interp.call(&get_loop, &[], &[])?;
-                let create_future = interp.get_attr(&event_loop, "create_future")?;
-                let future = interp.call(&create_future, &[], &[])?;
+                let event_loop = interp.call_method(&self.event, "_get_loop", &[])?;
+                let future = interp.call_method(&event_loop, "create_future", &[])?;
                 let Some(awaited) = future_of(&future) else {
                     return Err(interp.type_error("create_future() did not return a Future"));
                 };
                 let waiters = interp.get_attr(&self.event, "_waiters")?;
-                let append = interp.get_attr(&waiters, "append")?;
-                interp.call(&append, std::slice::from_ref(&future), &[])?;
+                interp.call_method(&waiters, "append", std::slice::from_ref(&future))?;
                 *self.waiting.borrow_mut() = Some((future, FutureAwait::new(awaited)));
                 self.progress.set(Progress::Waiting);
                 self.await_future(interp, Resume::Send(Value::None))
             }
             Progress::Waiting => self.await_future(interp, resume),
-            Progress::Finished => Err(interp.error(
-                ExcType::RuntimeError,
-                "cannot reuse already awaited coroutine",
-            )),
+            Progress::Finished => crate::runtime::generator::resume_finished(interp),
         }
     }
 
@@ -96,8 +90,7 @@ impl EventWait {
             return step;
         };
         let waiters = interp.get_attr(&self.event, "_waiters")?;
-        let remove = interp.get_attr(&waiters, "remove")?;
-        interp.call(&remove, &[future], &[])?;
+        interp.call_method(&waiters, "remove", &[future])?;
         step.map(|_| GenStep::Returned(Value::Bool(true)))
     }
 }

@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use super::future::future_of;
 use crate::eval::frame::{GenStep, Resume};
-use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NativeObject};
@@ -106,17 +106,13 @@ impl QueueCall {
                     Operation::Put => ("_put_waiting", self.item.borrow_mut().take()),
                     Operation::Get => ("_get_waiting", None),
                 };
-                let method = interp.get_attr(&self.queue, method)?;
-                let coroutine = interp.call(&method, &Vec::from_iter(args), &[])?;
+                let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
                 *self.delegate.borrow_mut() = Some(coroutine);
                 self.progress.set(Progress::Delegating);
                 self.delegate_step(interp, Resume::Send(Value::None))
             }
             Progress::Delegating => self.delegate_step(interp, resume),
-            Progress::Finished => Err(interp.error(
-                ExcType::RuntimeError,
-                "cannot reuse already awaited coroutine",
-            )),
+            Progress::Finished => crate::runtime::generator::resume_finished(interp),
         }
     }
 
@@ -254,11 +250,9 @@ fn wakeup_next(interp: &mut Interp, waiters: &Deque) -> PyResult<()> {
             }
             Some(_) => {}
             None => {
-                let done = interp.get_attr(&waiter, "done")?;
-                let done = interp.call(&done, &[], &[])?;
+                let done = interp.call_method(&waiter, "done", &[])?;
                 if !interp.truthy(&done)? {
-                    let set_result = interp.get_attr(&waiter, "set_result")?;
-                    interp.call(&set_result, &[Value::None], &[])?;
+                    interp.call_method(&waiter, "set_result", &[Value::None])?;
                     break;
                 }
             }

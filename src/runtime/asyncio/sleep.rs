@@ -176,10 +176,7 @@ impl Sleep {
                     Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
                 }
             }
-            Progress::Finished => Err(interp.error(
-                ExcType::RuntimeError,
-                "cannot reuse already awaited coroutine",
-            )),
+            Progress::Finished => crate::runtime::generator::resume_finished(interp),
         }
     }
 }
