@@ -49,35 +49,25 @@ pub struct EventWait {
 }
 
 impl EventWait {
-    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match self.progress.get() {
-            Progress::NotStarted => {
-                self.progress.set(Progress::Finished);
-                if let Resume::Throw(error) = resume {
-                    return Err(error);
-                }
-                let value = interp.get_attr(&self.event, "_value")?;
-                if interp.truthy(&value)? {
-                    return Ok(GenStep::Returned(Value::Bool(true)));
-                }
-                let event_loop = interp.call_method(&self.event, "_get_loop", &[])?;
-                let future = interp.call_method(&event_loop, "create_future", &[])?;
-                let Some(awaited) = future_of(&future) else {
-                    return Err(interp.type_error("create_future() did not return a Future"));
-                };
-                let waiters = interp.get_attr(&self.event, "_waiters")?;
-                interp.call_method(&waiters, "append", std::slice::from_ref(&future))?;
-                *self.waiting.borrow_mut() = Some((future, FutureAwait::new(awaited)));
-                self.progress.set(Progress::Waiting);
-                self.await_future(interp, Resume::Send(Value::None))
-            }
-            Progress::Waiting => self.await_future(interp, resume),
-            Progress::Finished => crate::runtime::generator::resume_finished(interp),
+    fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
+        let value = interp.get_attr(&self.event, "_value")?;
+        if interp.truthy(&value)? {
+            return Ok(GenStep::Returned(Value::Bool(true)));
         }
+        let event_loop = interp.call_method(&self.event, "_get_loop", &[])?;
+        let future = interp.call_method(&event_loop, "create_future", &[])?;
+        let Some(awaited) = future_of(&future) else {
+            return Err(interp.type_error("create_future() did not return a Future"));
+        };
+        let waiters = interp.get_attr(&self.event, "_waiters")?;
+        interp.call_method(&waiters, "append", std::slice::from_ref(&future))?;
+        *self.waiting.borrow_mut() = Some((future, FutureAwait::new(awaited)));
+        self.progress.set(Progress::Waiting);
+        self.step(interp, Resume::Send(Value::None))
     }
 
     /// `try: await fut; return True` `finally: self._waiters.remove(fut)`.
-    fn await_future(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let step = match &*self.waiting.borrow() {
             Some((_, awaiting)) => awaiting.resume(interp, resume),
             None => return Ok(GenStep::Returned(Value::Bool(true))),

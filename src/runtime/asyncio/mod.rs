@@ -7,10 +7,12 @@
 
 /// The `NativeObject` face of a coroutine written in Rust: its class is
 /// `coroutine`, it prints as `<coroutine object NAME at 0x…>` (`NAME` from
-/// the type's `name()`), whoever awaits it (a task, an `await` in a frame)
-/// drives its `step`, and one dropped before its first step was never
+/// the type's `name()`), and one dropped before it started was never
 /// awaited. The type keeps a `progress: Cell<Progress>` whose `Progress`
-/// has `NotStarted` and `Finished`.
+/// has `NotStarted` and `Finished`; what every coroutine does at those two
+/// ends is here, and the type supplies `start` (the first `send(None)`,
+/// with the coroutine already marked finished unless it suspends) and
+/// `step` (resumed while suspended).
 macro_rules! native_coroutine {
     ($type:ty) => {
         impl Drop for $type {
@@ -51,7 +53,22 @@ macro_rules! native_coroutine {
             }
 
             fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-                self.step(interp, resume)
+                match (self.progress.get(), resume) {
+                    (Progress::Finished, _) => crate::runtime::generator::resume_finished(interp),
+                    (Progress::NotStarted, Resume::Send(value)) if !value.is_none() => {
+                        Err(interp
+                            .type_error("can't send non-None value to a just-started coroutine"))
+                    }
+                    (Progress::NotStarted, Resume::Send(_)) => {
+                        self.progress.set(Progress::Finished);
+                        self.start(interp)
+                    }
+                    (Progress::NotStarted, Resume::Throw(error)) => {
+                        self.progress.set(Progress::Finished);
+                        Err(error)
+                    }
+                    (_, resume) => self.step(interp, resume),
+                }
             }
         }
     };

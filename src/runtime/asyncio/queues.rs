@@ -92,31 +92,22 @@ pub struct QueueCall {
 }
 
 impl QueueCall {
-    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match self.progress.get() {
-            Progress::NotStarted => {
-                self.progress.set(Progress::Finished);
-                if let Resume::Throw(error) = resume {
-                    return Err(error);
-                }
-                if let Some(result) = self.fast_path(interp)? {
-                    return Ok(GenStep::Returned(result));
-                }
-                let (method, args) = match self.operation {
-                    Operation::Put => ("_put_waiting", self.item.borrow_mut().take()),
-                    Operation::Get => ("_get_waiting", None),
-                };
-                let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
-                *self.delegate.borrow_mut() = Some(coroutine);
-                self.progress.set(Progress::Delegating);
-                self.delegate_step(interp, Resume::Send(Value::None))
-            }
-            Progress::Delegating => self.delegate_step(interp, resume),
-            Progress::Finished => crate::runtime::generator::resume_finished(interp),
+    fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
+        if let Some(result) = self.fast_path(interp)? {
+            return Ok(GenStep::Returned(result));
         }
+        let (method, args) = match self.operation {
+            Operation::Put => ("_put_waiting", self.item.borrow_mut().take()),
+            Operation::Get => ("_get_waiting", None),
+        };
+        let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
+        *self.delegate.borrow_mut() = Some(coroutine);
+        self.progress.set(Progress::Delegating);
+        self.step(interp, Resume::Send(Value::None))
     }
 
-    fn delegate_step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+    /// Drives the prelude's coroutine.
+    fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let Some(delegate) = self.delegate.borrow().clone() else {
             return Ok(GenStep::Returned(Value::None));
         };

@@ -132,51 +132,40 @@ impl Sleep {
         Ok(runtime.instantiate(interp, &runtime.cancelled_error, args))
     }
 
+    fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
+        // `sleep(0)` is a bare yield, which needs no loop.
+        if self.delay <= 0.0 {
+            self.progress.set(Progress::Yielded);
+            return Ok(GenStep::Yielded(Value::None));
+        }
+        let event_loop = interp.running_loop()?;
+        let when = interp.clock.monotonic() + self.delay;
+        let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
+        *self.timer.borrow_mut() = Some(timer);
+        self.progress.set(Progress::Waiting);
+        Ok(GenStep::Yielded(Value::Native(self.rc())))
+    }
+
+    /// Resumed after the bare yield of `sleep(0)`, or after waiting on the
+    /// timer (`finally: h.cancel()`, then the hidden future's outcome).
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match self.progress.get() {
-            Progress::NotStarted => {
-                if let Resume::Throw(error) = resume {
-                    self.progress.set(Progress::Finished);
-                    return Err(error);
-                }
-                // `sleep(0)` is a bare yield, which needs no loop.
-                if self.delay <= 0.0 {
-                    self.progress.set(Progress::Yielded);
-                    return Ok(GenStep::Yielded(Value::None));
-                }
-                let event_loop = interp.running_loop()?;
-                let when = interp.clock.monotonic() + self.delay;
-                let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
-                *self.timer.borrow_mut() = Some(timer);
-                self.progress.set(Progress::Waiting);
-                Ok(GenStep::Yielded(Value::Native(self.rc())))
+        let waited = self.progress.get() == Progress::Waiting;
+        self.progress.set(Progress::Finished);
+        if waited {
+            if let Some(timer) = self.timer.borrow_mut().take() {
+                timer.cancel();
             }
-            Progress::Waiting => {
-                self.progress.set(Progress::Finished);
-                // `finally: h.cancel()`.
-                if let Some(timer) = self.timer.borrow_mut().take() {
-                    timer.cancel();
-                }
-                self.task.borrow_mut().take();
-                if let Resume::Throw(error) = resume {
-                    return Err(error);
-                }
-                match self.wait.get() {
-                    Wait::Fired => Ok(GenStep::Returned(self.result.clone())),
-                    Wait::Cancelled => Err(self.cancelled_error(interp)?),
-                    Wait::Pending => {
-                        Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"))
-                    }
-                }
+            self.task.borrow_mut().take();
+        }
+        if let Resume::Throw(error) = resume {
+            return Err(error);
+        }
+        match (waited, self.wait.get()) {
+            (false, _) | (true, Wait::Fired) => Ok(GenStep::Returned(self.result.clone())),
+            (true, Wait::Cancelled) => Err(self.cancelled_error(interp)?),
+            (true, Wait::Pending) => {
+                Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"))
             }
-            Progress::Yielded => {
-                self.progress.set(Progress::Finished);
-                match resume {
-                    Resume::Throw(error) => Err(error),
-                    Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
-                }
-            }
-            Progress::Finished => crate::runtime::generator::resume_finished(interp),
         }
     }
 }
