@@ -162,27 +162,19 @@ impl Interp {
     /// Runs a function on a frame whose parameters are bound: a plain
     /// function to its return, a generator or coroutine function to the
     /// object that will run it.
+    // Inlined so that a plain call's frame stays where its caller built it
+    // (it is large; moving it costs a copy per call).
+    #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
-        let code = function.code.clone();
         if !function.closure.is_empty() {
             frame.add_closure(function.closure.iter().cloned());
         }
-        for &(slot, cell) in &code.parameter_cells {
+        for &(slot, cell) in &function.code.parameter_cells {
             *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
         }
         frame.function = Some(function.clone());
-        let kind = match code.flavor {
-            Flavor::Plain => {
-                self.enter_call()?;
-                let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
-                    self.run_frame(&mut frame, None)
-                });
-                self.leave_call();
-                self.recycle_slots(frame);
-                return match result? {
-                    Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
-                };
-            }
+        let kind = match function.code.flavor {
+            Flavor::Plain => return self.run_function(&mut frame),
             Flavor::Generator => GeneratorKind::Generator,
             Flavor::Coroutine => GeneratorKind::Coroutine,
             Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
@@ -195,12 +187,25 @@ impl Interp {
         ))))
     }
 
+    /// Runs a plain function's frame to its return.
+    #[inline(never)]
+    fn run_function(&mut self, frame: &mut Frame) -> PyResult<Value> {
+        self.enter_call()?;
+        let result =
+            stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.run_frame(frame, None));
+        self.leave_call();
+        self.recycle_slots(frame);
+        match result? {
+            Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
+        }
+    }
+
     /// Keeps a finished call's slot vector for the next call (a few, so
     /// that deep recursion does not pin memory).
-    pub fn recycle_slots(&mut self, frame: Frame) {
+    pub fn recycle_slots(&mut self, frame: &mut Frame) {
         const POOL_SIZE: usize = 64;
         if self.slot_pool.len() < POOL_SIZE {
-            let mut slots = frame.slots;
+            let mut slots = std::mem::take(&mut frame.slots);
             slots.clear();
             self.slot_pool.push(slots);
         }

@@ -14,7 +14,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, NameMap, Namespace};
 use crate::runtime::value::Value;
-use crate::syntax::ast::{CmpOp, Name, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, Name, UnaryOp};
 
 /// Keyword arguments of a call, in order.
 type Keywords = Vec<(Name, Value)>;
@@ -22,7 +22,21 @@ type Keywords = Vec<(Name, Value)>;
 type Arguments = smallvec::SmallVec<[Value; 4]>;
 
 impl Interp {
+    /// Evaluates an expression. Constants and variables, the leaves of
+    /// every expression, are answered at the call site: the walker's own
+    /// stack frame is large and would dominate their cost.
+    #[inline(always)]
     pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
+        match &e.kind {
+            ExprKind::Const(value) => Ok(value.clone()),
+            ExprKind::Local(slot) => self.load_local(frame, *slot),
+            ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
+            _ => self.eval_compound(frame, e),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_compound(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
             ExprKind::Const(value) => Ok(value.clone()),
             ExprKind::Local(slot) => self.load_local(frame, *slot),
@@ -110,6 +124,9 @@ impl Interp {
             ExprKind::Binary(op, left, right) => {
                 let left = self.eval(frame, left)?;
                 let right = self.eval(frame, right)?;
+                if let Some(result) = small_int_binary(*op, &left, &right) {
+                    return Ok(result);
+                }
                 self.binary_op(*op, &left, &right)
             }
             ExprKind::And(left, right) => {
@@ -131,7 +148,10 @@ impl Interp {
                 let mut result = Value::Bool(true);
                 for (op, right) in comparisons {
                     let right = self.eval(frame, right)?;
-                    result = self.compare(*op, &left, &right)?;
+                    result = match small_int_compare(*op, &left, &right) {
+                        Some(holds) => Value::Bool(holds),
+                        None => self.compare(*op, &left, &right)?,
+                    };
                     if comparisons.len() > 1 && !self.truthy(&result)? {
                         return Ok(result);
                     }
@@ -531,4 +551,45 @@ impl Interp {
             _ => return self.rich_compare(op, left, right),
         }))
     }
+}
+
+// Arithmetic and comparison of two small ints are most of what plain code
+// does; answering them here skips the operator protocol's dispatch. Every
+// other case (overflow, a negative divisor, other types) goes the long way.
+
+#[inline(always)]
+pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option<Value> {
+    let (Value::Int(a), Value::Int(b)) = (left, right) else {
+        return None;
+    };
+    let (a, b) = (*a, *b);
+    let result = match op {
+        BinOp::Add => a.checked_add(b)?,
+        BinOp::Sub => a.checked_sub(b)?,
+        BinOp::Mul => a.checked_mul(b)?,
+        // Floor division and modulo agree with Euclid's when b > 0.
+        BinOp::FloorDiv if b > 0 => a.div_euclid(b),
+        BinOp::Mod if b > 0 => a.rem_euclid(b),
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        _ => return None,
+    };
+    Some(Value::Int(result))
+}
+
+#[inline(always)]
+fn small_int_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
+    let (Value::Int(a), Value::Int(b)) = (left, right) else {
+        return None;
+    };
+    Some(match op {
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::NotEq => a != b,
+        _ => return None,
+    })
 }

@@ -213,8 +213,11 @@ impl Interp {
                 when,
                 target,
             } => {
-                let value = self.eval(frame, condition)?;
-                if self.truthy(&value)? == *when {
+                let holds = match self.eval(frame, condition)? {
+                    Value::Bool(holds) => holds,
+                    value => self.truthy(&value)?,
+                };
+                if holds == *when {
                     return Ok(Step::Jump(*target as usize));
                 }
             }
@@ -548,7 +551,10 @@ impl Interp {
             _ => {
                 let current = self.load_target(frame, target)?;
                 let operand = self.eval(frame, e)?;
-                let result = self.inplace_op(op, &current, &operand)?;
+                let result = match super::expr::small_int_binary(op, &current, &operand) {
+                    Some(result) => result,
+                    None => self.inplace_op(op, &current, &operand)?,
+                };
                 self.store(frame, target, result)
             }
         }
@@ -564,19 +570,23 @@ impl Interp {
         }
     }
 
+    #[inline]
     pub fn load_local(&self, frame: &Frame, slot: u32) -> PyResult<Value> {
         match &frame.slots[slot as usize] {
             Some(value) => Ok(value.clone()),
-            None => {
-                let name = frame
-                    .code
-                    .local_names
-                    .get(slot as usize)
-                    .cloned()
-                    .unwrap_or_default();
-                Err(self.unbound_local(&name))
-            }
+            None => Err(self.unbound_local_slot(frame, slot)),
         }
+    }
+
+    #[cold]
+    fn unbound_local_slot(&self, frame: &Frame, slot: u32) -> PyErr {
+        let name = frame
+            .code
+            .local_names
+            .get(slot as usize)
+            .cloned()
+            .unwrap_or_default();
+        self.unbound_local(&name)
     }
 
     pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {

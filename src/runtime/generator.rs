@@ -108,7 +108,7 @@ impl Generator {
         if let Ok(Outcome::Yield(_)) = result {
             *self.frame.borrow_mut() = Some(frame);
         } else {
-            interp.recycle_slots(*frame);
+            interp.recycle_slots(&mut frame);
         }
         match result {
             Ok(Outcome::Yield(value)) => Ok(GenStep::Yielded(value)),
