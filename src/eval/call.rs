@@ -181,9 +181,9 @@ impl Interp {
         };
         Ok(Value::Generator(Rc::new(Generator::new(
             kind,
-            frame,
-            function.name.borrow().clone(),
-            function.qualname.borrow().clone(),
+            Box::new(frame),
+            &function.name.borrow(),
+            &function.qualname.borrow(),
         ))))
     }
 

@@ -303,7 +303,9 @@ impl Interp {
         arguments: &[Argument],
     ) -> PyResult<(Arguments, Keywords)> {
         let mut args = Arguments::new();
-        args.extend(receiver);
+        if let Some(receiver) = receiver {
+            args.push(receiver);
+        }
         let mut kwargs: Vec<(Name, Value)> = Vec::new();
         for argument in arguments {
             match argument {

@@ -128,9 +128,9 @@ impl Session {
         let name: crate::syntax::ast::Name = "<module>".into();
         let coroutine = Value::Generator(Rc::new(Generator::new(
             GeneratorKind::Coroutine,
-            frame,
-            name.clone(),
-            name,
+            Box::new(frame),
+            &name,
+            &name,
         )));
         let task = interp.create_task(&self.event_loop, coroutine, None)?;
         match interp.run_until_complete(&self.event_loop, &task.value()) {

@@ -36,16 +36,17 @@ pub struct Generator {
 }
 
 impl Generator {
-    pub fn new(kind: GeneratorKind, frame: Frame, name: Name, qualname: Name) -> Generator {
+    pub fn new(kind: GeneratorKind, frame: Box<Frame>, name: &Name, qualname: &Name) -> Generator {
         let code = frame.code.clone();
-        let renamed =
-            (name != code.name || qualname != code.qualname).then(|| Box::new((name, qualname)));
+        let same = |a: &Name, b: &Name| Rc::ptr_eq(a, b) || a == b;
+        let renamed = (!same(name, &code.name) || !same(qualname, &code.qualname))
+            .then(|| Box::new((name.clone(), qualname.clone())));
         Generator {
             kind,
             running: Cell::new(false),
             renamed,
             code,
-            frame: RefCell::new(Some(Box::new(frame))),
+            frame: RefCell::new(Some(frame)),
         }
     }
 
