@@ -124,6 +124,7 @@ impl Interp {
     }
 
     /// A frame for `code`, its slot vector reused from a finished call.
+    #[inline]
     pub fn new_frame(
         &mut self,
         code: Rc<crate::compile::ir::Code>,

@@ -66,6 +66,7 @@ impl Frame {
 
     /// A frame whose slots live in `slots` (an empty vector, perhaps with
     /// room already).
+    #[inline]
     pub fn with_slots(
         code: Rc<Code>,
         globals: Rc<ModuleObject>,

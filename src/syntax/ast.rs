@@ -14,6 +14,24 @@ pub use super::span::Span;
 /// An identifier as written in the source.
 pub type Name = Rc<str>;
 
+/// The one shared `Name` for an identifier's text. Identifiers from the
+/// lexer and the builtins' names are interned, so the same name written in
+/// two places is the same pointer — which the global-name cache compares
+/// before it compares text.
+pub fn intern(text: &str) -> Name {
+    thread_local! {
+        static NAMES: std::cell::RefCell<hashbrown::HashSet<Name>> = Default::default();
+    }
+    NAMES.with_borrow_mut(|names| match names.get(text) {
+        Some(name) => name.clone(),
+        None => {
+            let name: Name = text.into();
+            names.insert(name.clone());
+            name
+        }
+    })
+}
+
 /// A whole module (file, `-c` string, or one REPL input).
 #[derive(Debug, Clone)]
 pub struct Module {

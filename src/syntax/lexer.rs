@@ -197,7 +197,7 @@ pub(super) fn lex_word(lex: &mut logos::Lexer<'_, Token>) -> Result<Token, LexEr
         .sum();
     lex.bump(more);
     let text = lex.slice();
-    Ok(Token::keyword(text).unwrap_or_else(|| Token::Name(text.into())))
+    Ok(Token::keyword(text).unwrap_or_else(|| Token::Name(super::ast::intern(text))))
 }
 
 // ---------------------------------------------------------------- numbers

@@ -67,7 +67,7 @@ pub fn function(name: &'static str, func: NativeFn) -> Value {
 pub fn add_function(namespace: &Globals, name: &'static str, func: NativeFn) {
     namespace
         .borrow_mut()
-        .insert(name.into(), function(name, func));
+        .insert(crate::syntax::ast::intern(name), function(name, func));
 }
 
 /// Adds a method to a builtin class: called with the receiver as `args[0]`.
