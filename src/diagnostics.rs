@@ -113,6 +113,14 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
     let _ = std::io::stderr().flush();
 }
 
+fn report_repeats(count: usize) {
+    if count > 3 {
+        let more = count - 3;
+        let plural = if more > 1 { "s" } else { "" };
+        eprintln!("  [Previous line repeated {more} more time{plural}]");
+    }
+}
+
 fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
     let entries = error
         .0
@@ -122,9 +130,23 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
         .unwrap_or_default();
     if !entries.is_empty() {
         eprintln!("Traceback (most recent call last):");
+        // As CPython's traceback module: after three identical lines (same
+        // file, line and function: deep recursion), one line counts the rest.
+        let mut previous = None;
+        let mut repeats = 0;
         for entry in entries.iter().rev() {
             let source = &entry.code.source;
             let line = line_of(&source.text, entry.span.start as usize);
+            let place = (std::rc::Rc::as_ptr(source), line, entry.code.name.clone());
+            if previous.as_ref() != Some(&place) {
+                report_repeats(repeats);
+                previous = Some(place);
+                repeats = 0;
+            }
+            repeats += 1;
+            if repeats > 3 {
+                continue;
+            }
             eprintln!(
                 "  File \"{}\", line {}, in {}",
                 source.name, line, entry.code.name
@@ -134,6 +156,7 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
                 eprintln!("    {text}");
             }
         }
+        report_repeats(repeats);
     }
     let message = interp.to_str(&error.value()).unwrap_or_default();
     let class = &error.0.class;

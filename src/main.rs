@@ -28,8 +28,10 @@ Options:
 ";
 
 /// The interpreter runs on a thread with a large stack: deep Python
-/// recursion and deeply nested expressions recurse in Rust too.
-const STACK_SIZE: usize = 1 << 30;
+/// recursion and deeply nested expressions recurse in Rust too. Recursion
+/// deeper than it allows grows the stack in segments, up to a ceiling
+/// (`Interp::with_stack`).
+const STACK_SIZE: usize = 64 << 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -483,10 +483,7 @@ impl Interp {
                 .map(|&cell| frame.cells[cell as usize].clone()),
         );
         body.namespace = Some(namespace.clone());
-        self.enter_call()?;
-        let result = self.run_frame(&mut body, None);
-        self.leave_call();
-        result?;
+        self.nested(|this| this.run_frame(&mut body, None))?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
         self.create_class(&template.name, bases.into_vec(), namespace.into_inner())

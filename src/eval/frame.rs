@@ -125,10 +125,12 @@ impl Interp {
             let Some(instr) = code.instrs.get(frame.pc as usize) else {
                 return Ok(Outcome::Return(Value::None));
             };
-            let interrupted = crate::runtime::interrupt::take()
-                .then(|| self.keyboard_interrupt())
-                .flatten();
-            let step = match interrupted {
+            let polled = if self.limits.tick() {
+                self.poll()
+            } else {
+                None
+            };
+            let step = match polled {
                 Some(error) => Err(error),
                 None => self.execute(frame, instr, &mut resume),
             };
@@ -171,7 +173,12 @@ impl Interp {
                             });
                         }
                     }
-                    match frame.handlers.pop() {
+                    // A stopped program runs no handler (see `runtime::limits`).
+                    let handler = match self.limits.stopping() {
+                        None => frame.handlers.pop(),
+                        Some(_) => None,
+                    };
+                    match handler {
                         Some((handler, handled_len)) => {
                             self.handled_exceptions
                                 .truncate((handled_len as usize).max(base));
@@ -186,6 +193,25 @@ impl Interp {
                 }
             }
         }
+    }
+
+    /// Between instructions, now and then: Ctrl-C, and the run's limits.
+    #[cold]
+    fn poll(&mut self) -> Option<PyErr> {
+        if let Some(reason) = self.limits.stopping() {
+            return Some(reason.clone());
+        }
+        if self.limits.spend() {
+            let reason = self.error(
+                ExcType::TimeoutError,
+                "the program ran out of its step budget",
+            );
+            self.limits.stop(reason.clone());
+            return Some(reason);
+        }
+        crate::runtime::interrupt::take()
+            .then(|| self.keyboard_interrupt())
+            .flatten()
     }
 
     fn execute(

@@ -102,9 +102,7 @@ impl Generator {
             other => other,
         };
         self.running.set(true);
-        interp.enter_call()?;
-        let result = interp.run_frame(&mut frame, Some(resume));
-        interp.leave_call();
+        let result = interp.nested(|interp| interp.run_frame(&mut frame, Some(resume)));
         self.running.set(false);
         if let Ok(Outcome::Yield(_)) = result {
             *self.frame.borrow_mut() = Some(frame);

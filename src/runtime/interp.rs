@@ -112,12 +112,15 @@ pub struct Interp {
     /// Python frames currently active (the recursion guard counts these).
     pub depth: u32,
     pub recursion_limit: u32,
+    /// Native stack segments taken for deep recursion (see `Interp::with_stack`).
+    pub stack_segments: u32,
+    pub limits: super::limits::Limits,
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
     pub random: super::modules::mt19937::Mt19937,
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
-    pub repr_stack: Vec<usize>,
+    pub repr_stack: hashbrown::HashSet<usize>,
     pub clock: super::clock::Clock,
     /// Slot vectors of finished calls, reused by the next ones.
     pub slot_pool: Vec<Vec<Option<Value>>>,
@@ -144,9 +147,11 @@ impl Interp {
             out: Output::stdout(),
             depth: 0,
             recursion_limit: 1000,
+            stack_segments: 0,
+            limits: Default::default(),
             handled_exceptions: Vec::new(),
             random: super::modules::mt19937::Mt19937::from_entropy(),
-            repr_stack: Vec::new(),
+            repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
             slot_pool: Vec::new(),
             asyncio: None,

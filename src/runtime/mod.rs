@@ -14,6 +14,7 @@ pub mod generator;
 pub mod interp;
 pub mod interrupt;
 pub mod iterators;
+pub mod limits;
 pub mod modules;
 pub mod object;
 pub mod ops;

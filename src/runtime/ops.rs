@@ -15,6 +15,9 @@ use super::object::Layout;
 use super::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
+/// What CPython's `RecursionError` adds when nested containers are compared.
+const IN_COMPARISON: &str = " in comparison";
+
 /// CPython's string hash is randomized per process; pyl's is a fixed
 /// FNV-1a, which only decides dict/set probe order (never visible: dicts
 /// keep insertion order).
@@ -82,19 +85,20 @@ impl Interp {
             Value::Str(s) => strings::str_repr(s.as_str()),
             Value::List(items) => {
                 let items = items.borrow().clone();
-                self.guarded_repr(value, "[...]", |this| this.join_reprs("[", &items, "]"))?
+                self.repr_guarded(value.address(), "[...]", |this| {
+                    this.join_reprs("[", &items, "]")
+                })?
             }
             Value::Tuple(items) => {
-                if items.len() == 1 {
-                    format!("({},)", self.repr(&items[0])?)
-                } else {
-                    let items = items.clone();
-                    self.guarded_repr(value, "(...)", |this| this.join_reprs("(", &items, ")"))?
-                }
+                let items = items.clone();
+                self.repr_guarded(value.address(), "(...)", |this| match &items[..] {
+                    [item] => Ok(format!("({},)", this.repr(item)?)),
+                    _ => this.join_reprs("(", &items, ")"),
+                })?
             }
             Value::Dict(dict) => {
                 let items = dict.borrow().items();
-                self.guarded_repr(value, "{...}", |this| {
+                self.repr_guarded(value.address(), "{...}", |this| {
                     let mut parts = Vec::with_capacity(items.len());
                     for (k, v) in &items {
                         parts.push(format!("{}: {}", this.repr(k)?, this.repr(v)?));
@@ -107,7 +111,9 @@ impl Interp {
                 if keys.is_empty() {
                     "set()".into()
                 } else {
-                    self.join_reprs("{", &keys, "}")?
+                    self.repr_guarded(value.address(), "{...}", |this| {
+                        this.join_reprs("{", &keys, "}")
+                    })?
                 }
             }
             Value::FrozenSet(set) => {
@@ -115,7 +121,9 @@ impl Interp {
                 if keys.is_empty() {
                     "frozenset()".into()
                 } else {
-                    format!("frozenset({})", self.join_reprs("{", &keys, "}")?)
+                    self.repr_guarded(value.address(), "frozenset(...)", |this| {
+                        Ok(format!("frozenset({})", this.join_reprs("{", &keys, "}")?))
+                    })?
                 }
             }
             Value::Range(r) => {
@@ -231,23 +239,20 @@ impl Interp {
         Ok(format!("{open}{}{close}", parts.join(", ")))
     }
 
-    /// Runs `render` unless `value` is already being rendered further up
-    /// (a container that contains itself prints as `[...]`).
-    fn guarded_repr(
+    /// Runs `render` for the container at `address` unless it is already
+    /// being rendered further up (a container that contains itself prints
+    /// as `placeholder`, `[...]` for a list), as CPython's `Py_ReprEnter`.
+    pub fn repr_guarded(
         &mut self,
-        value: &Value,
+        address: usize,
         placeholder: &str,
         render: impl FnOnce(&mut Self) -> PyResult<String>,
     ) -> PyResult<String> {
-        let address = value.address();
-        if self.repr_stack.contains(&address) {
+        if !self.repr_stack.insert(address) {
             return Ok(placeholder.to_string());
         }
-        self.repr_stack.push(address);
-        self.enter_call()?;
-        let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || render(self));
-        self.leave_call();
-        self.repr_stack.pop();
+        let result = self.nested_in(" while getting the repr of an object", render);
+        self.repr_stack.remove(&address);
         result
     }
 
@@ -384,31 +389,32 @@ impl Interp {
                     return Ok(Some(true));
                 }
                 let (x, y) = (x.borrow().clone(), y.borrow().clone());
-                self.sequences_equal(&x, &y)?
+                self.nested_in(IN_COMPARISON, |this| this.sequences_equal(&x, &y))?
             }
             (Value::Tuple(x), Value::Tuple(y)) => {
                 let (x, y) = (x.clone(), y.clone());
-                self.sequences_equal(&x, &y)?
+                self.nested_in(IN_COMPARISON, |this| this.sequences_equal(&x, &y))?
             }
             (Value::Dict(x), Value::Dict(y)) => {
                 let (x_items, y_len) = (x.borrow().items(), y.borrow().len());
                 if x_items.len() != y_len {
                     return Ok(Some(false));
                 }
-                for (key, value) in x_items {
-                    match self.dict_get(y, &key)? {
-                        Some(other) if self.eq(&value, &other)? => {}
-                        _ => return Ok(Some(false)),
+                let y = y.clone();
+                self.nested_in(IN_COMPARISON, |this| {
+                    for (key, value) in x_items {
+                        match this.dict_get(&y, &key)? {
+                            Some(other) if this.eq(&value, &other)? => {}
+                            _ => return Ok(false),
+                        }
                     }
-                }
-                true
+                    Ok(true)
+                })?
             }
-            (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
-                match mappings::set_compare(self, CmpOp::Eq, a, b) {
-                    Some(result) => result?,
-                    None => false,
-                }
-            }
+            (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => self
+                .nested_in(IN_COMPARISON, |this| {
+                    mappings::set_compare(this, CmpOp::Eq, a, b).unwrap_or(Ok(false))
+                })?,
             (Value::Slice(x), Value::Slice(y)) => {
                 let (x, y) = (x.clone(), y.clone());
                 self.sequences_equal(&x[..], &y[..])?
@@ -517,11 +523,15 @@ impl Interp {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
             (Value::List(x), Value::List(y)) => {
                 let (x, y) = (x.borrow().clone(), y.borrow().clone());
-                return self.compare_sequences(op, &x, &y).map(Some);
+                return self
+                    .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, &x, &y))
+                    .map(Some);
             }
             (Value::Tuple(x), Value::Tuple(y)) => {
                 let (x, y) = (x.clone(), y.clone());
-                return self.compare_sequences(op, &x, &y).map(Some);
+                return self
+                    .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, &x, &y))
+                    .map(Some);
             }
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 return mappings::set_compare(self, op, a, b).transpose();
@@ -550,11 +560,11 @@ impl Interp {
         match value {
             Value::Str(s) => Ok(str_hash(s.as_str())),
             Value::None => Ok(0x10000),
-            Value::Tuple(items) => {
+            Value::Tuple(items) => self.with_stack("", |this| {
                 // CPython's xxHash-based tuple hash.
                 let mut acc: u64 = 0x27D4EB2F165667C5;
                 for item in items.iter() {
-                    let lane = self.hash(item)? as u64;
+                    let lane = this.hash(item)? as u64;
                     acc = acc.wrapping_add(lane.wrapping_mul(0xC2B2AE3D27D4EB4F));
                     acc = acc.rotate_left(31);
                     acc = acc.wrapping_mul(0x9E3779B185EBCA87);
@@ -562,7 +572,7 @@ impl Interp {
                 acc = acc.wrapping_add((items.len() as u64) ^ (0x27D4EB2F165667C5 ^ 3527539));
                 let hash = acc as i64;
                 Ok(if hash == -1 { 1546275796 } else { hash })
-            }
+            }),
             Value::FrozenSet(set) => {
                 let mut hash: i64 = 0;
                 for entry in set.iter() {

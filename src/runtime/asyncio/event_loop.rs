@@ -329,6 +329,11 @@ impl Interp {
                 }
             };
             self.run_callback(event_loop, callback)?;
+            // A stopped program ends here, whoever caught the exception
+            // (a task keeps its coroutine's; see `runtime::limits`).
+            if let Some(reason) = self.limits.stopping() {
+                return Err(reason.clone());
+            }
             // What the callback dropped reports now, as CPython's
             // collector would.
             if self.has_pending_reports() {

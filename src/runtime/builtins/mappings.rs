@@ -749,13 +749,10 @@ impl DictView {
 /// while it is being rendered (it is inside its own dict) shows as `...`.
 pub fn view_repr(interp: &mut Interp, view: &DictView) -> PyResult<String> {
     let address = view as *const DictView as usize;
-    if interp.repr_stack.contains(&address) {
-        return Ok("...".to_string());
-    }
-    interp.repr_stack.push(address);
-    let list = interp.repr(&Value::list(view.elements()));
-    interp.repr_stack.pop();
-    Ok(format!("{}({})", view.kind.class_name(), list?))
+    interp.repr_guarded(address, "...", |interp| {
+        let list = interp.repr(&Value::list(view.elements()))?;
+        Ok(format!("{}({list})", view.kind.class_name()))
+    })
 }
 
 /// `item in view`.

@@ -113,16 +113,13 @@ impl NativeObject for Deque {
 /// being rendered shows as `[...]`, as CPython's `Py_ReprEnter` has it.
 fn deque_repr(interp: &mut Interp, deque: &Deque) -> PyResult<String> {
     let address = deque as *const Deque as usize;
-    if interp.repr_stack.contains(&address) {
-        return Ok("[...]".to_string());
-    }
-    interp.repr_stack.push(address);
     let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
-    let list = interp.repr(&Value::list(items));
-    interp.repr_stack.pop();
-    Ok(match deque.maxlen {
-        Some(maxlen) => format!("deque({}, maxlen={maxlen})", list?),
-        None => format!("deque({})", list?),
+    interp.repr_guarded(address, "[...]", |interp| {
+        let list = interp.repr(&Value::list(items))?;
+        Ok(match deque.maxlen {
+            Some(maxlen) => format!("deque({list}, maxlen={maxlen})"),
+            None => format!("deque({list})"),
+        })
     })
 }
 
