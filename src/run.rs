@@ -17,14 +17,19 @@ use crate::syntax::error::SyntaxError;
 use crate::syntax::parser::parse_module;
 use crate::syntax::span::Span;
 
-/// Checks and decodes source bytes, as CPython's tokenizer does.
-pub fn decode(bytes: Vec<u8>) -> Result<String, SyntaxError> {
+/// Checks and decodes the source bytes of the file `name`, as CPython's
+/// tokenizer does (a UTF-8 byte-order mark is allowed; no other encoding
+/// declaration is supported).
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, SyntaxError> {
     String::from_utf8(bytes).map_err(|error| {
         let position = error.utf8_error().valid_up_to();
-        let byte = error.as_bytes()[position];
+        let bytes = error.as_bytes();
+        let line = 1 + bytes[..position].iter().filter(|&&b| b == b'\n').count();
         SyntaxError::new(
             format!(
-                "(unicode error) 'utf-8' codec can't decode byte {byte:#04x} in position {position}: invalid start byte"
+                "Non-UTF-8 code starting with '\\x{:02x}' in file {name} on line {line}, \
+                 but no encoding declared; see https://peps.python.org/pep-0263/ for details",
+                bytes[position]
             ),
             Span::new(position, position),
         )
@@ -75,7 +80,7 @@ pub fn run_source_in(
     bytes: Vec<u8>,
     module: Rc<ModuleObject>,
 ) -> PyResult<()> {
-    let text = decode(bytes).map_err(|e| syntax_exception(interp, &e))?;
+    let text = decode(name, bytes).map_err(|e| syntax_exception(interp, &e))?;
     let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
     let mut frame = Frame::new(code, module);
     interp.run_frame(&mut frame, None)?;
@@ -93,7 +98,7 @@ fn syntax_exception(interp: &Interp, error: &SyntaxError) -> PyErr {
 
 /// Runs a whole program (the main script) and returns the exit status.
 pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
-    let text = match decode(bytes) {
+    let text = match decode(name, bytes) {
         Ok(text) => text,
         Err(error) => {
             let _ = interp.flush_stdout();
@@ -164,4 +169,21 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         return 130;
     }
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn source_that_is_not_utf8_is_refused_as_cpython_refuses_it() {
+        let error = decode("script.pyl", b"x = 1\nprint('caf\xe9')\n".to_vec()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "Non-UTF-8 code starting with '\\xe9' in file script.pyl on line 2, \
+             but no encoding declared; see https://peps.python.org/pep-0263/ for details"
+        );
+        assert_eq!(error.span.start, 16);
+        assert_eq!(decode("ok.pyl", "é = 1\n".into()).unwrap(), "é = 1\n");
+    }
 }

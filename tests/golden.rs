@@ -15,6 +15,10 @@
 //! Every case also runs under `--clock virtual` (`pyl_virtual::NAME`):
 //! virtual time must not change what a program prints.
 //!
+//! A case with a `NAME.diverges` file is not run under python3: the file
+//! says why CPython's behaviour cannot be the expectation there (CPython
+//! crashes, or runs out of memory, where pyl raises a clean exception).
+//!
 //! Cases listed in `tests/known_failures.txt` are run but reported as
 //! ignored: the list is the honest record of what pyl does not do yet. A
 //! `pyl_virtual::` prefix there ignores only the virtual-time run.
@@ -93,16 +97,17 @@ fn main() {
             );
         }
         let python_case = case.clone();
-        trials.push(Trial::test(
-            format!("python3_agrees::{name}"),
-            move || match python {
+        let diverges = case.with_extension("diverges").exists();
+        trials.push(
+            Trial::test(format!("python3_agrees::{name}"), move || match python {
                 Some(python) => check(python, &python_case, &["-S"]),
                 None => {
                     println!("python3 not found: skipped");
                     Ok(())
                 }
-            },
-        ));
+            })
+            .with_ignored_flag(diverges),
+        );
     }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -115,6 +115,8 @@ pub struct Interp {
     /// Native stack segments taken for deep recursion (see `Interp::with_stack`).
     pub stack_segments: u32,
     pub limits: super::limits::Limits,
+    /// `sys.get_int_max_str_digits()` (0: no limit).
+    pub int_max_str_digits: usize,
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
@@ -149,6 +151,7 @@ impl Interp {
             recursion_limit: 1000,
             stack_segments: 0,
             limits: Default::default(),
+            int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),
             random: super::modules::mt19937::Mt19937::from_entropy(),
             repr_stack: Default::default(),

@@ -15,6 +15,7 @@ pub mod interp;
 pub mod interrupt;
 pub mod iterators;
 pub mod limits;
+pub mod memory;
 pub mod modules;
 pub mod object;
 pub mod ops;

@@ -80,7 +80,7 @@ impl Interp {
             Value::Ellipsis => "Ellipsis".into(),
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
-            Value::BigInt(b) => b.to_string(),
+            Value::BigInt(b) => self.int_to_decimal(b)?,
             Value::Float(f) => format::float_repr(*f),
             Value::Str(s) => strings::str_repr(s.as_str()),
             Value::List(items) => {
@@ -280,6 +280,14 @@ impl Interp {
         }
     }
 
+    /// `MemoryError` for a width or precision no memory could hold (a
+    /// precision past `i32::MAX` is the formatter's "precision too big").
+    fn check_spec_size(&self, spec: &format::FormatSpec) -> PyResult<()> {
+        let precision = spec.precision.filter(|&p| p <= i32::MAX as usize);
+        let size = spec.width.unwrap_or(0).max(precision.unwrap_or(0));
+        self.check_allocation(size, 1)
+    }
+
     /// `format(value, spec)`.
     pub fn format_value(&mut self, value: &Value, spec: &str) -> PyResult<String> {
         let to_error = |this: &Self, message: String| {
@@ -295,17 +303,23 @@ impl Interp {
                 let type_name = self.type_name(value);
                 let spec = format::FormatSpec::parse_for(spec, &type_name)
                     .map_err(|m| to_error(self, m))?;
+                self.check_spec_size(&spec)?;
                 let n = self.to_bigint(value).unwrap_or_default();
+                if matches!(spec.ty, None | Some('d' | 'n')) && matches!(value, Value::BigInt(_)) {
+                    self.int_to_decimal(&n)?;
+                }
                 format::format_int_as(&n, &spec, &type_name).map_err(|m| to_error(self, m))
             }
             Value::Float(f) => {
                 let spec =
                     format::FormatSpec::parse_for(spec, "float").map_err(|m| to_error(self, m))?;
+                self.check_spec_size(&spec)?;
                 format::format_float(*f, &spec).map_err(|m| to_error(self, m))
             }
             Value::Str(s) => {
                 let spec =
                     format::FormatSpec::parse_for(spec, "str").map_err(|m| to_error(self, m))?;
+                self.check_spec_size(&spec)?;
                 format::format_str(s.as_str(), &spec).map_err(|m| to_error(self, m))
             }
             _ => {
@@ -710,7 +724,7 @@ impl Interp {
             (BinOp::Mul, Value::List(list)) => {
                 let count = self.to_index(b)?.max(0) as usize;
                 let items = list.borrow().clone();
-                let repeated = repeat(&items, count);
+                let repeated = self.repeat(&items, count)?;
                 *list.borrow_mut() = repeated;
                 return Ok(a.clone());
             }
@@ -751,23 +765,29 @@ impl Interp {
             }
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
-                if s.as_str()
+                let Some(bytes) = s
+                    .as_str()
                     .len()
                     .checked_mul(count)
-                    .is_none_or(|n| n > isize::MAX as usize / 2)
-                {
+                    .filter(|&n| n <= isize::MAX as usize / 2)
+                else {
                     return Err(self.error(ExcType::OverflowError, "repeated string is too long"));
+                };
+                let mut text = String::new();
+                self.reserve_text(&mut text, bytes)?;
+                for _ in 0..count {
+                    text.push_str(s.as_str());
                 }
-                Value::str(s.as_str().repeat(count))
+                Value::str(text)
             }
             (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
                 let items = l.borrow().clone();
-                Value::list(repeat(&items, count))
+                Value::list(self.repeat(&items, count)?)
             }
             (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
-                Value::tuple(repeat(t, count))
+                Value::tuple(self.repeat(t, count)?)
             }
             (BinOp::Mod, Value::Str(format), args) => {
                 Value::str(strings::percent_format(self, format.as_str(), args)?)
@@ -787,6 +807,16 @@ impl Interp {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// `items * count` for a list or tuple.
+    fn repeat(&self, items: &[Value], count: usize) -> PyResult<Vec<Value>> {
+        let mut result = Vec::new();
+        self.reserve(&mut result, items.len().saturating_mul(count))?;
+        for _ in 0..count {
+            result.extend_from_slice(items);
+        }
+        Ok(result)
     }
 
     fn repeat_count(&mut self, n: &Value) -> PyResult<usize> {
@@ -1081,13 +1111,18 @@ impl Interp {
 
     /// All items of an iterable.
     pub fn collect(&mut self, iterable: &Value) -> PyResult<Vec<Value>> {
+        let mut items = Vec::new();
         match iterable {
             Value::List(l) => return Ok(l.borrow().clone()),
             Value::Tuple(t) => return Ok(t.to_vec()),
+            // CPython sizes the list from the range's length first.
+            Value::Range(range) => {
+                let len = usize::try_from(range.len()).unwrap_or(usize::MAX);
+                self.reserve(&mut items, len)?;
+            }
             _ => {}
         }
         let iterator = self.get_iter(iterable)?;
-        let mut items = Vec::new();
         while let Some(item) = self.next(&iterator)? {
             items.push(item);
         }
@@ -1097,14 +1132,6 @@ impl Interp {
 
 fn is_int(value: &Value) -> bool {
     matches!(value, Value::Int(_) | Value::BigInt(_) | Value::Bool(_))
-}
-
-fn repeat(items: &[Value], count: usize) -> Vec<Value> {
-    let mut result = Vec::with_capacity(items.len().saturating_mul(count).min(1 << 20));
-    for _ in 0..count {
-        result.extend_from_slice(items);
-    }
-    result
 }
 
 fn ordering_satisfies(op: CmpOp, ordering: std::cmp::Ordering) -> bool {

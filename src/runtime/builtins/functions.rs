@@ -88,7 +88,7 @@ type Kwargs = [(Name, Value)];
 /// argument clinic does, with its messages. The first `positional_only`
 /// parameters cannot be passed by keyword; the first `required` must be
 /// passed.
-pub(super) fn bind<'a, const N: usize>(
+pub(crate) fn bind<'a, const N: usize>(
     interp: &Interp,
     function: &str,
     args: &'a [Value],

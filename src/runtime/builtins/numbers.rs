@@ -30,10 +30,6 @@ pub fn install(interp: &mut Interp) {
     add_method(&types.bool_, "__new__", bool_new);
 }
 
-/// CPython's default `sys.get_int_max_str_digits()`: longer decimal
-/// strings are refused, to bound the quadratic conversion.
-const MAX_STR_DIGITS: usize = 4300;
-
 fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let rest = args.get(1..).unwrap_or_default();
     let [x, base] = bind(interp, "int", rest, kwargs, ["x", "base"], 1, 0)?;
@@ -89,10 +85,11 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
 /// a prefix matching the base (any of them for base 0), single
 /// underscores between digits, and no leading zeros in base 0.
 fn parse_int(interp: &mut Interp, original: &Value, text: &str, base: u32) -> PyResult<Value> {
-    match scan_int(text, base) {
+    let limit = interp.int_max_str_digits;
+    match scan_int(text, base, limit) {
         Scan::Number(n) => Ok(Value::from_bigint(n)),
         Scan::TooLong(digits) => Err(interp.value_error(format!(
-            "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: \
+            "Exceeds the limit ({limit} digits) for integer string conversion: \
              value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
         ))),
         Scan::Invalid => {
@@ -113,7 +110,9 @@ enum Scan {
     Invalid,
 }
 
-fn scan_int(text: &str, base: u32) -> Scan {
+/// `limit`: the most decimal digits accepted (`sys.get_int_max_str_digits()`;
+/// 0 for no limit).
+fn scan_int(text: &str, base: u32, limit: usize) -> Scan {
     let base_zero = base == 0;
     // As CPython does: non-ASCII whitespace becomes a space and non-ASCII
     // decimal digits their ASCII digit; any other non-ASCII is invalid.
@@ -169,7 +168,7 @@ fn scan_int(text: &str, base: u32) -> Scan {
         digits.push(c);
         after_underscore = false;
     }
-    if !base.is_power_of_two() && digits.len() > MAX_STR_DIGITS {
+    if !base.is_power_of_two() && limit > 0 && digits.len() > limit {
         return Scan::TooLong(digits.len());
     }
     if digits.is_empty() || after_underscore || !rest.is_empty() {
@@ -351,4 +350,34 @@ fn float_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) 
         Value::from_bigint(numerator),
         Value::from_bigint(denominator),
     ]))
+}
+
+/// CPython's default `sys.get_int_max_str_digits()`: longer decimal
+/// strings are refused, both ways, to bound the quadratic conversion.
+pub const DEFAULT_MAX_STR_DIGITS: usize = 4300;
+
+impl Interp {
+    /// `str(n)` in decimal, refused past `sys.get_int_max_str_digits()`.
+    pub fn int_to_decimal(&self, n: &BigInt) -> PyResult<String> {
+        let limit = self.int_max_str_digits;
+        let too_long = || {
+            self.value_error(format!(
+                "Exceeds the limit ({limit} digits) for integer string conversion; \
+                 use sys.set_int_max_str_digits() to increase the limit"
+            ))
+        };
+        // A number of b bits has at least (b - 1)·log10(2) + 1 digits: far
+        // too long ones are refused before the (quadratic) conversion.
+        let fewest_digits =
+            (n.bits().saturating_sub(1) as f64 * std::f64::consts::LOG10_2) as usize + 1;
+        if limit > 0 && fewest_digits > limit {
+            return Err(too_long());
+        }
+        let text = n.to_string();
+        let digits = text.trim_start_matches('-').len();
+        if limit > 0 && digits > limit {
+            return Err(too_long());
+        }
+        Ok(text)
+    }
 }

@@ -1162,10 +1162,7 @@ fn padded(interp: &Interp, s: &str, left: usize, right: usize, fill: char) -> Py
 /// Makes room for `padding + text` more bytes in `out`; a size the
 /// allocator refuses is a MemoryError (as in CPython), not an abort.
 fn reserve(interp: &Interp, out: &mut String, padding: usize, text: usize) -> PyResult<()> {
-    padding
-        .checked_add(text)
-        .and_then(|total| out.try_reserve(total).ok())
-        .ok_or_else(|| interp.new_exception(ExcType::MemoryError, Vec::new()))
+    interp.reserve_text(out, padding.saturating_add(text))
 }
 
 fn str_center(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -2112,6 +2109,9 @@ fn format_percent_arg(
         'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
             signed = true;
             let n = percent_int(interp, value, spec.kind)?;
+            if matches!(spec.kind, 'd' | 'i' | 'u') {
+                interp.int_to_decimal(&n)?;
+            }
             format_int(&n, spec)
         }
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {

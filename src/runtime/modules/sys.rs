@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
 use crate::runtime::builtins::args::check_count;
+use crate::runtime::builtins::functions::bind;
 use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
@@ -39,6 +40,8 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "exit", sys_exit);
     add_function(ns, "getrecursionlimit", sys_getrecursionlimit);
     add_function(ns, "setrecursionlimit", sys_setrecursionlimit);
+    add_function(ns, "get_int_max_str_digits", sys_get_int_max_str_digits);
+    add_function(ns, "set_int_max_str_digits", sys_set_int_max_str_digits);
     add_function(ns, "exc_info", sys_exc_info);
     let argv = interp
         .argv
@@ -95,6 +98,39 @@ fn sys_getrecursionlimit(
 ) -> PyResult<Value> {
     check_count(interp, "sys.getrecursionlimit", args, kwargs, 0, 0)?;
     Ok(Value::Int(interp.recursion_limit as i64))
+}
+
+fn sys_get_int_max_str_digits(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    check_count(interp, "sys.get_int_max_str_digits", args, kwargs, 0, 0)?;
+    Ok(Value::Int(interp.int_max_str_digits as i64))
+}
+
+fn sys_set_int_max_str_digits(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [maxdigits] = bind(
+        interp,
+        "set_int_max_str_digits",
+        args,
+        kwargs,
+        ["maxdigits"],
+        0,
+        1,
+    )?;
+    let maxdigits = interp.to_index(maxdigits.unwrap_or(&Value::None))?;
+    match usize::try_from(maxdigits) {
+        Ok(digits) if digits == 0 || digits >= 640 => {
+            interp.int_max_str_digits = digits;
+            Ok(Value::None)
+        }
+        _ => Err(interp.value_error("maxdigits must be 0 or larger than 640")),
+    }
 }
 
 fn sys_setrecursionlimit(
