@@ -160,9 +160,6 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         };
     }
     let _ = interp.flush_stdout();
-    if interp.is_instance_of(&error, ExcType::BrokenPipeError) {
-        return 1;
-    }
     diagnostics::report_exception(interp, &error);
     if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) {
         // The status of a process killed by SIGINT, as CPython exits.

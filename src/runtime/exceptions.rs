@@ -17,6 +17,73 @@ pub fn install(interp: &mut Interp) {
     let group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
     add_method(&group, "__new__", exception_group_new);
     add_method(&group, "__init__", exception_group_init);
+    let os_error = interp.types.exception(ExcType::OSError).clone();
+    add_method(&os_error, "__new__", os_error_new);
+    add_method(&os_error, "__init__", os_error_init);
+}
+
+/// The `OSError` subclass CPython makes for an error number.
+fn os_error_subclass(errno: i64) -> Option<ExcType> {
+    Some(match errno {
+        1 | 13 => ExcType::PermissionError,
+        2 => ExcType::FileNotFoundError,
+        4 => ExcType::InterruptedError,
+        11 | 114 | 115 => ExcType::BlockingIOError,
+        17 => ExcType::FileExistsError,
+        20 => ExcType::NotADirectoryError,
+        21 => ExcType::IsADirectoryError,
+        32 | 108 => ExcType::BrokenPipeError,
+        103 => ExcType::ConnectionAbortedError,
+        104 => ExcType::ConnectionResetError,
+        110 => ExcType::TimeoutError,
+        111 => ExcType::ConnectionRefusedError,
+        _ => return None,
+    })
+}
+
+/// `OSError(errno, strerror, …)` is the subclass for `errno` when there is
+/// one (`OSError(2, "…")` is a `FileNotFoundError`), as in CPython.
+fn os_error_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let Some(Value::Type(class)) = args.first() else {
+        return Err(interp.type_error("OSError.__new__(X): X is not a type object"));
+    };
+    let rest = &args[1..];
+    let mut class = class.clone();
+    if Rc::ptr_eq(&class, interp.types.exception(ExcType::OSError)) && (2..=5).contains(&rest.len())
+    {
+        if let Value::Int(errno) = rest[0] {
+            if let Some(kind) = os_error_subclass(errno) {
+                class = interp.types.exception(kind).clone();
+            }
+        }
+    }
+    Ok(interp.new_instance(&class, rest))
+}
+
+/// With two to five arguments, `errno` and `strerror` are the first two —
+/// which alone stay in `args` — and `filename` (and `filename2`) the third
+/// (and fifth).
+fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let Some(Value::Instance(instance)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let rest = &args[1..];
+    if let Some(data) = &instance.exception {
+        let kept = if (3..=5).contains(&rest.len()) {
+            &rest[..2]
+        } else {
+            rest
+        };
+        *data.args.borrow_mut() = kept.to_vec().into();
+    }
+    if (3..=5).contains(&rest.len()) {
+        let mut attributes = instance.attributes.borrow_mut();
+        attributes.insert("filename".into(), rest[2].clone());
+        if let Some(filename2) = rest.get(4) {
+            attributes.insert("filename2".into(), filename2.clone());
+        }
+    }
+    Ok(Value::None)
 }
 
 fn exception_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
@@ -108,6 +175,22 @@ impl Interp {
             "value" if self.is_exception(instance, ExcType::StopIteration) => {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
             }
+            "errno" | "strerror" if self.is_exception(instance, ExcType::OSError) => {
+                let args = data.args.borrow();
+                let index = usize::from(name == "strerror");
+                Some(match &args[..] {
+                    [_, _] => args[index].clone(),
+                    _ => Value::None,
+                })
+            }
+            "filename" | "filename2" if self.is_exception(instance, ExcType::OSError) => Some(
+                instance
+                    .attributes
+                    .borrow()
+                    .get(name)
+                    .cloned()
+                    .unwrap_or(Value::None),
+            ),
             "code" if self.is_exception(instance, ExcType::SystemExit) => {
                 let args = data.args.borrow();
                 Some(match &args[..] {
@@ -174,6 +257,26 @@ impl Interp {
                 "{message} ({count} sub-exception{})",
                 if count == 1 { "" } else { "s" }
             ));
+        }
+        if self.is_exception(instance, ExcType::OSError) && args.len() == 2 {
+            let filename = |name| {
+                self.exception_attribute(instance, name)
+                    .filter(|v| !v.is_none())
+            };
+            let (first, second) = (filename("filename"), filename("filename2"));
+            let errno = self.to_str(&args[0])?;
+            let strerror = self.to_str(&args[1])?;
+            return Ok(match (first, second) {
+                (Some(first), Some(second)) => format!(
+                    "[Errno {errno}] {strerror}: {} -> {}",
+                    self.repr(&first)?,
+                    self.repr(&second)?
+                ),
+                (Some(first), None) => {
+                    format!("[Errno {errno}] {strerror}: {}", self.repr(&first)?)
+                }
+                _ => format!("[Errno {errno}] {strerror}"),
+            });
         }
         match args.len() {
             0 => Ok(String::new()),

@@ -26,18 +26,37 @@ impl Output {
     }
 }
 
+impl Output {
+    /// After a write to a closed pipe: what is buffered can never be read,
+    /// so it is dropped — one `BrokenPipeError` per failed write, as in
+    /// CPython, not one more at every later flush.
+    fn after_error<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let (Err(error), Output::Stdout(_)) = (&result, &*self) {
+            if error.kind() == io::ErrorKind::BrokenPipe {
+                if let Output::Stdout(writer) = std::mem::replace(self, Output::captured()) {
+                    let (stdout, _unwritten) = writer.into_parts();
+                    *self = Output::Stdout(BufWriter::with_capacity(64 * 1024, stdout));
+                }
+            }
+        }
+        result
+    }
+}
+
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
+        let result = match self {
             Output::Stdout(w) => w.write(buf),
             Output::Captured(v) => v.write(buf),
-        }
+        };
+        self.after_error(result)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
+        let result = match self {
             Output::Stdout(w) => w.flush(),
             Output::Captured(_) => Ok(()),
-        }
+        };
+        self.after_error(result)
     }
 }

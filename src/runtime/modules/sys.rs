@@ -253,12 +253,14 @@ fn stream_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<St
 }
 
 /// Writes text to a stream: stdout through the interpreter's buffer;
-/// stderr directly, after flushing stdout so the two interleave in order.
+/// stderr directly, after flushing stdout so the two interleave in order
+/// (a flush the program did not ask for, so its failure — stdout a closed
+/// pipe — is not this write's).
 fn write_text(interp: &mut Interp, stream: Stream, text: &str) -> PyResult<()> {
     match stream {
         Stream::Stdout => interp.write_stdout(text),
         Stream::Stderr => {
-            interp.flush_stdout().map_err(|e| interp.os_error(e))?;
+            let _ = interp.flush_stdout();
             let mut stderr = std::io::stderr().lock();
             stderr
                 .write_all(text.as_bytes())
