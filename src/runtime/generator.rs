@@ -26,6 +26,12 @@ pub enum GeneratorKind {
 pub struct Generator {
     pub kind: GeneratorKind,
     running: Cell<bool>,
+    /// An async generator, once first iterated (when the running event loop
+    /// registers it to be closed at shutdown, as CPython's `firstiter` hook).
+    first_iterated: Cell<bool>,
+    /// An async generator that a loop registered: dropped unfinished, it is
+    /// handed to that loop to be closed (CPython's `finalizer` hook).
+    loop_finalizes: Cell<bool>,
     /// `__name__` and `__qualname__` when the function was renamed before
     /// the call; otherwise they are the code's (and cost nothing here).
     renamed: Option<Box<(Name, Name)>>,
@@ -44,6 +50,8 @@ impl Generator {
         Generator {
             kind,
             running: Cell::new(false),
+            first_iterated: Cell::new(false),
+            loop_finalizes: Cell::new(false),
             renamed,
             code,
             frame: RefCell::new(Some(frame)),
@@ -214,10 +222,43 @@ pub fn has_pending_warnings() -> bool {
     PENDING_WARNINGS.with(|pending| !pending.borrow().is_empty())
 }
 
+thread_local! {
+    /// Async generators dropped unfinished, revived for their loop to close
+    /// (`Interp::close_abandoned_async_generators`).
+    static ABANDONED: RefCell<Vec<Generator>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn has_abandoned_async_generators() -> bool {
+    ABANDONED.with(|abandoned| !abandoned.borrow().is_empty())
+}
+
+/// Takes the async generators waiting to be closed by their loop.
+pub fn take_abandoned_async_generators() -> Vec<Generator> {
+    ABANDONED.with(|abandoned| std::mem::take(&mut *abandoned.borrow_mut()))
+}
+
 /// A coroutine that is dropped without ever running was never awaited:
-/// warn as CPython does when it collects one.
+/// warn as CPython does when it collects one. An async generator that a
+/// loop registered and that is dropped suspended is revived for the loop
+/// to close, as CPython's finalizer hook does.
 impl Drop for Generator {
     fn drop(&mut self) {
+        if self.loop_finalizes.get() {
+            let frame = self.frame.get_mut().take();
+            if let Some(frame) = frame.filter(|frame| frame.suspended) {
+                let revived = Generator {
+                    kind: self.kind,
+                    running: Cell::new(false),
+                    first_iterated: Cell::new(true),
+                    loop_finalizes: Cell::new(false),
+                    renamed: self.renamed.take(),
+                    code: self.code.clone(),
+                    frame: RefCell::new(Some(frame)),
+                };
+                ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
+            }
+            return;
+        }
         if self.kind != GeneratorKind::Coroutine {
             return;
         }
@@ -403,6 +444,16 @@ impl NativeObject for AsyncGeneratorStep {
         true
     }
 
+    // A coroutine for `asyncio.iscoroutine` (it has `send`, `throw`,
+    // `close`, `__await__`), so `create_task(agen.aclose())` works; named
+    // in task reprs as CPython names a coroutine without `__name__`.
+    fn coroutine_name(&self) -> Option<&'static str> {
+        Some(match self.kind {
+            AsyncStepKind::Next => "<async_generator_asend without __name__>",
+            AsyncStepKind::Close => "<async_generator_athrow without __name__>",
+        })
+    }
+
     fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let resume = self.first.borrow_mut().take().unwrap_or(resume);
         let outcome = self.generator.resume(interp, resume);
@@ -443,6 +494,9 @@ fn async_step(
     kind: AsyncStepKind,
 ) -> PyResult<Value> {
     let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
+    if !generator.first_iterated.replace(true) && interp.register_async_generator(&generator) {
+        generator.loop_finalizes.set(true);
+    }
     Ok(Value::Native(Rc::new(AsyncGeneratorStep {
         generator,
         first: RefCell::new(Some(first)),

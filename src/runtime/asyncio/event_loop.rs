@@ -30,6 +30,9 @@ use std::rc::{Rc, Weak};
 use super::future::Future;
 use super::sleep::Sleep;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::generator::{
+    has_abandoned_async_generators, take_abandoned_async_generators, Generator,
+};
 use crate::runtime::interp::Interp;
 use crate::runtime::value::Value;
 
@@ -50,6 +53,9 @@ pub enum Callback {
     StopLoop,
     /// A child of `gather` finished.
     GatherChildDone(Rc<super::future::Gather>, Rc<Future>),
+    /// `create_task(agen.aclose())` for an async generator dropped
+    /// unfinished (CPython's asyncgen finalizer hook).
+    CloseAsyncGenerator(Rc<Generator>),
 }
 
 pub struct Handle {
@@ -126,6 +132,9 @@ pub struct EventLoop {
     pub current_task: RefCell<Option<Rc<Future>>>,
     /// Every task created on this loop (finished ones are pruned lazily).
     pub tasks: RefCell<Vec<Weak<Future>>>,
+    /// Async generators first iterated while this loop ran, which
+    /// `shutdown_asyncgens` closes (CPython's `loop._asyncgens`).
+    pub async_generators: RefCell<Vec<Weak<Generator>>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
 }
 
@@ -147,6 +156,7 @@ impl EventLoop {
             closed: Cell::new(false),
             current_task: RefCell::new(None),
             tasks: RefCell::default(),
+            async_generators: RefCell::default(),
             self_ref: RefCell::new(Weak::new()),
         });
         *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
@@ -155,6 +165,7 @@ impl EventLoop {
 
     /// `loop.call_soon(…)`: a callback with a handle that can cancel it.
     pub fn call_soon(&self, callback: Callback) -> Rc<Handle> {
+        self.schedule_abandoned_async_generators();
         let handle = Handle::new(callback, None, self.self_ref.borrow().clone());
         self.ready
             .borrow_mut()
@@ -165,7 +176,22 @@ impl EventLoop {
     /// `call_soon` for the runtime's own callbacks (task steps, wake-ups,
     /// done callbacks), which are never cancelled.
     pub fn schedule(&self, callback: Callback) {
+        self.schedule_abandoned_async_generators();
         self.ready.borrow_mut().push_back(Ready::Internal(callback));
+    }
+
+    /// CPython's finalizer hook schedules the closing of an async generator
+    /// the moment it is collected; a `Drop` cannot reach the loop, so the
+    /// loop takes them before it schedules anything else, and after each
+    /// callback — the same place in the ready queue.
+    pub fn schedule_abandoned_async_generators(&self) {
+        if has_abandoned_async_generators() {
+            let mut ready = self.ready.borrow_mut();
+            for generator in take_abandoned_async_generators() {
+                let callback = Callback::CloseAsyncGenerator(Rc::new(generator));
+                ready.push_back(Ready::Internal(callback));
+            }
+        }
     }
 
     /// `call_at(when, …)`: a timer at an absolute deadline. Equal absolute
@@ -339,6 +365,7 @@ impl Interp {
             if self.has_pending_reports() {
                 self.emit_warnings();
             }
+            event_loop.schedule_abandoned_async_generators();
         }
         Ok(())
     }
@@ -370,6 +397,10 @@ impl Interp {
                 Ok(())
             }
             Callback::GatherChildDone(gather, child) => self.gather_child_done(&gather, &child),
+            Callback::CloseAsyncGenerator(generator) => {
+                let aclose = self.call_method(&Value::Generator(generator), "aclose", &[])?;
+                self.create_task(event_loop, aclose, None).map(drop)
+            }
         };
         result
     }

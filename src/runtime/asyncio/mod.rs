@@ -83,7 +83,7 @@ pub mod sleep;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use event_loop::{Callback, EventLoop, Handle};
 use future::{future_of, DoneCallback, Future, FutureAwait, Noop};
@@ -91,6 +91,7 @@ use sleep::Sleep;
 
 use crate::runtime::builtins::{add_function, add_method, args::keyword};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::generator::Generator;
 use crate::runtime::interp::{new_class, Interp};
 use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeObject};
 use crate::runtime::value::Value;
@@ -284,7 +285,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     add_method(&task, "cancelling", task_cancelling);
     add_method(&task, "uncancel", task_uncancel);
     let event_loop = interp.native_class("_UnixSelectorEventLoop");
-    let loop_methods: [(&'static str, crate::runtime::object::NativeFn); 15] = [
+    let loop_methods: [(&'static str, crate::runtime::object::NativeFn); 16] = [
         ("run_until_complete", loop_run_until_complete),
         ("run_forever", loop_run_forever),
         ("stop", loop_stop),
@@ -297,8 +298,9 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         ("call_later", loop_call_later),
         ("call_at", loop_call_at),
         ("time", loop_time),
-        ("shutdown_asyncgens", loop_shutdown),
+        ("shutdown_asyncgens", loop_shutdown_asyncgens),
         ("shutdown_default_executor", loop_shutdown),
+        ("call_exception_handler", loop_call_exception_handler),
         ("get_debug", loop_get_debug),
     ];
     for (name, function) in loop_methods {
@@ -435,6 +437,23 @@ impl Interp {
         Ok(result)
     }
 
+    /// An async generator's first iteration: the running loop, if any,
+    /// will close it at shutdown, or when it is dropped unfinished
+    /// (CPython's `firstiter` hook). Whether a loop took it.
+    pub fn register_async_generator(&self, generator: &Rc<Generator>) -> bool {
+        let running = self
+            .asyncio
+            .as_ref()
+            .and_then(|runtime| runtime.running_loop.borrow().clone());
+        let Some(event_loop) = running else {
+            return false;
+        };
+        let mut generators = event_loop.async_generators.borrow_mut();
+        generators.retain(|generator| generator.strong_count() > 0);
+        generators.push(Rc::downgrade(generator));
+        true
+    }
+
     /// What Ctrl-C does now: inside `asyncio.run`, the first press cancels
     /// the main task and the program goes on (`None`); otherwise, and on
     /// a second press, `KeyboardInterrupt` is raised where the code is.
@@ -509,9 +528,10 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             }
         });
     let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
-        for _ in 0..2 {
-            let noop = Value::Native(Rc::new(Noop));
-            interp.run_until_complete(&event_loop, &noop)?;
+        let loop_value = Value::Native(event_loop.clone());
+        for method in ["shutdown_asyncgens", "shutdown_default_executor"] {
+            let shutdown = interp.call_method(&loop_value, method, &[])?;
+            interp.run_until_complete(&event_loop, &shutdown)?;
         }
         Ok(())
     });
@@ -912,6 +932,53 @@ fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 
 fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(Value::Native(Rc::new(Noop)))
+}
+
+/// `loop.shutdown_asyncgens()`: the prelude's coroutine that closes the
+/// async generators still open, given the list (CPython's WeakSet).
+fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    let open: Vec<Value> = std::mem::take(&mut *event_loop.async_generators.borrow_mut())
+        .iter()
+        .filter_map(Weak::upgrade)
+        .filter(|generator| !generator.is_finished())
+        .map(Value::Generator)
+        .collect();
+    let asyncio = interp.import_module("asyncio")?;
+    let shutdown = interp.get_attr(&asyncio, "_shutdown_asyncgens")?;
+    interp.call(&shutdown, &[args[0].clone(), Value::list(open)], &[])
+}
+
+/// `loop.call_exception_handler(context)` with the default handler: the
+/// message, the context's other entries, the exception's traceback.
+fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let context = argument(interp, "call_exception_handler", args, 1)?.clone();
+    let mut entries = interp.mapping_items(&context)?;
+    entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
+    let mut message = String::from("Unhandled error in event loop");
+    let mut details = Vec::new();
+    let mut exception = None;
+    for (key, value) in entries {
+        match interp.to_str(&key)?.as_str() {
+            "message" => message = interp.to_str(&value)?,
+            "exception" => exception = Some(value),
+            other => details.push(format!("{other}: {}", interp.repr(&value)?)),
+        }
+    }
+    let text = std::iter::once(message)
+        .chain(details)
+        .collect::<Vec<_>>()
+        .join("\n");
+    match exception {
+        Some(Value::Instance(error)) if error.exception.is_some() => {
+            interp.callback_failed(&text, crate::runtime::error::PyErr(error))?
+        }
+        _ => {
+            let _ = interp.flush_stdout();
+            eprintln!("{text}");
+        }
+    }
+    Ok(Value::None)
 }
 
 // ---- handles ----
