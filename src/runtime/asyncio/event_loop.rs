@@ -130,12 +130,53 @@ pub struct EventLoop {
     stopping: Cell<bool>,
     pub closed: Cell<bool>,
     pub current_task: RefCell<Option<Rc<Future>>>,
-    /// Every task created on this loop (finished ones are pruned lazily).
-    pub tasks: RefCell<Vec<Weak<Future>>>,
+    /// Every task created on this loop that may still be alive.
+    pub tasks: RefCell<WeakList<Future>>,
     /// Async generators first iterated while this loop ran, which
     /// `shutdown_asyncgens` closes (CPython's `loop._asyncgens`).
-    pub async_generators: RefCell<Vec<Weak<Generator>>>,
+    pub async_generators: RefCell<WeakList<Generator>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
+}
+
+/// Weak references to what a loop keeps track of without keeping it alive
+/// (CPython's `WeakSet`s), in insertion order. The dead ones are dropped
+/// whenever the list has doubled since the last sweep, so its length stays
+/// within twice the live count: a dead `Weak` still pins its object's
+/// memory.
+pub struct WeakList<T> {
+    items: Vec<Weak<T>>,
+    swept_len: usize,
+}
+
+impl<T> Default for WeakList<T> {
+    fn default() -> WeakList<T> {
+        WeakList {
+            items: Vec::new(),
+            swept_len: 0,
+        }
+    }
+}
+
+impl<T> WeakList<T> {
+    pub fn push(&mut self, item: &Rc<T>) {
+        if self.items.len() >= (2 * self.swept_len).max(64) {
+            self.items.retain(|item| item.strong_count() > 0);
+            self.swept_len = self.items.len();
+        }
+        self.items.push(Rc::downgrade(item));
+    }
+
+    /// The live items, in insertion order.
+    pub fn live(&self) -> Vec<Rc<T>> {
+        self.items.iter().filter_map(Weak::upgrade).collect()
+    }
+
+    /// Takes the live items, leaving the list empty.
+    pub fn take(&mut self) -> Vec<Rc<T>> {
+        let live = self.live();
+        *self = WeakList::default();
+        live
+    }
 }
 
 /// Timers closer than this to now are due (CPython's clock resolution).
@@ -233,11 +274,11 @@ impl EventLoop {
         !self.ready.borrow().is_empty() || !self.scheduled.borrow().is_empty()
     }
 
-    /// The live tasks of this loop, in creation order.
+    /// The tasks of this loop not done yet, in creation order.
     pub fn live_tasks(&self) -> Vec<Rc<Future>> {
-        let mut tasks = self.tasks.borrow_mut();
-        tasks.retain(|t| t.upgrade().is_some_and(|t| !t.is_done()));
-        tasks.iter().filter_map(Weak::upgrade).collect()
+        let mut tasks = self.tasks.borrow().live();
+        tasks.retain(|task| !task.is_done());
+        tasks
     }
 }
 

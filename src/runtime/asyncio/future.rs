@@ -620,7 +620,7 @@ impl Interp {
             })),
         );
         event_loop.schedule(Callback::Step(task.clone(), None));
-        event_loop.tasks.borrow_mut().push(Rc::downgrade(&task));
+        event_loop.tasks.borrow_mut().push(&task);
         Ok(task)
     }
 

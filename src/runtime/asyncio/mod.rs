@@ -83,7 +83,7 @@ pub mod sleep;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use event_loop::{Callback, EventLoop, Handle};
 use future::{future_of, DoneCallback, Future, FutureAwait, Noop};
@@ -401,12 +401,7 @@ impl Interp {
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
     /// does when such a task is garbage-collected.
     pub fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
-        let tasks: Vec<Rc<Future>> = event_loop
-            .tasks
-            .borrow()
-            .iter()
-            .filter_map(|t| t.upgrade())
-            .collect();
+        let tasks = event_loop.tasks.borrow().live();
         for task in tasks {
             if let Some(error) = task.unretrieved_exception() {
                 let _ = task.exception(self);
@@ -448,9 +443,7 @@ impl Interp {
         let Some(event_loop) = running else {
             return false;
         };
-        let mut generators = event_loop.async_generators.borrow_mut();
-        generators.retain(|generator| generator.strong_count() > 0);
-        generators.push(Rc::downgrade(generator));
+        event_loop.async_generators.borrow_mut().push(generator);
         true
     }
 
@@ -938,9 +931,11 @@ fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 /// async generators still open, given the list (CPython's WeakSet).
 fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    let open: Vec<Value> = std::mem::take(&mut *event_loop.async_generators.borrow_mut())
-        .iter()
-        .filter_map(Weak::upgrade)
+    let open: Vec<Value> = event_loop
+        .async_generators
+        .borrow_mut()
+        .take()
+        .into_iter()
         .filter(|generator| !generator.is_finished())
         .map(Value::Generator)
         .collect();
