@@ -39,8 +39,16 @@ fn render(
     label: &str,
     hint: Option<&str>,
 ) {
-    let start = (span.start as usize).min(text.len());
-    let end = (span.end as usize).clamp(start, text.len());
+    // ariadne slices the text at the span's ends: they must fall inside it
+    // and on character boundaries, whatever span an error carries.
+    let mut start = (span.start as usize).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
     let mut report = Report::build(kind, (name, start..end))
         .with_config(
             Config::default()

@@ -614,8 +614,8 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
                                 }
                                 None => {
                                     return Err(unicode_error(
-                                        i,
-                                        end,
+                                        body,
+                                        i..end,
                                         &format!("truncated {name} escape"),
                                     ))
                                 }
@@ -624,7 +624,11 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
                         match char::from_u32(value) {
                             Some(decoded) => out.push(decoded),
                             None if value > 0x10FFFF => {
-                                return Err(unicode_error(i, end, "illegal Unicode character"))
+                                return Err(unicode_error(
+                                    body,
+                                    i..end,
+                                    "illegal Unicode character",
+                                ))
                             }
                             None => {
                                 return Err(EscapeError {
@@ -640,7 +644,7 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
                         let mut closed = false;
                         if chars.next_if(|&(_, c)| c == '{').is_some() {
                             for (j, c) in chars.by_ref() {
-                                end = j + 1;
+                                end = j + c.len_utf8();
                                 if c == '}' {
                                     closed = true;
                                     break;
@@ -649,12 +653,20 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
                             }
                         }
                         if !closed || name.is_empty() {
-                            return Err(unicode_error(i, end, "malformed \\N character escape"));
+                            return Err(unicode_error(
+                                body,
+                                i..end,
+                                "malformed \\N character escape",
+                            ));
                         }
                         match unicode_names2::character(&name) {
                             Some(decoded) => out.push(decoded),
                             None => {
-                                return Err(unicode_error(i, end, "unknown Unicode character name"))
+                                return Err(unicode_error(
+                                    body,
+                                    i..end,
+                                    "unknown Unicode character name",
+                                ))
                             }
                         }
                     }
@@ -670,14 +682,22 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
     Ok(out)
 }
 
-/// CPython's wording for a bad `\x`/`\u`/`\U` escape over bytes `start..end`.
-fn unicode_error(start: usize, end: usize, reason: &str) -> EscapeError {
+/// CPython's wording for a bad escape over the bytes `at` of `body`. Its
+/// positions count in the buffer CPython decodes, where each non-ASCII
+/// character has become a ten-character `\UXXXXXXXX` escape.
+fn unicode_error(body: &str, at: std::ops::Range<usize>, reason: &str) -> EscapeError {
+    let position = |byte: usize| -> usize {
+        body[..byte]
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 10 })
+            .sum()
+    };
     EscapeError {
         message: format!(
             "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {reason}",
-            start,
-            end - 1
+            position(at.start),
+            position(at.end) - 1
         ),
-        at: start..end,
+        at,
     }
 }
