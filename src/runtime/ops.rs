@@ -402,6 +402,10 @@ impl Interp {
                 if Rc::ptr_eq(x, y) {
                     return Ok(Some(true));
                 }
+                // Lists of different lengths differ: no copy to find that out.
+                if x.borrow().len() != y.borrow().len() {
+                    return Ok(Some(false));
+                }
                 let (x, y) = (x.borrow().clone(), y.borrow().clone());
                 self.nested_in(IN_COMPARISON, |this| this.sequences_equal(&x, &y))?
             }
@@ -440,16 +444,15 @@ impl Interp {
         }))
     }
 
+    /// Item by item, then the lengths — as CPython compares tuples (lists
+    /// compare their lengths first; see `native_eq`).
     fn sequences_equal(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
-        if x.len() != y.len() {
-            return Ok(false);
-        }
         for (p, q) in x.iter().zip(y) {
             if !p.is(q) && !self.eq(p, q)? {
                 return Ok(false);
             }
         }
-        Ok(true)
+        Ok(x.len() == y.len())
     }
 
     /// `a < b`, for sorting and `min`/`max`.
