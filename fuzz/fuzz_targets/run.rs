@@ -1,0 +1,40 @@
+//! Arbitrary bytes run as a program, as `pyl FILE` runs it (`run_main`:
+//! decode, compile, evaluate, report an uncaught exception, flush stdout),
+//! with a virtual clock (sleeps take no time), a fixed random seed, and a
+//! budget of 200 000 instructions, past which the program is stopped with
+//! an uncatchable TimeoutError. Whatever the program does, pyl may not
+//! panic, overflow the stack or hang.
+//!
+//! The program writes to the real stdout and stderr: run with
+//! `-close_fd_mask=3`. Standard input is /dev/null (`input()` gets EOF).
+//!
+//! No input filter is needed: pyl has no `open`, no `os`, no
+//! subprocesses, and `import NAME` reads only `NAME.pyl` in the main
+//! script's directory, which a program run from bytes does not have
+//! (`script_dir` stays None, so any other import is ModuleNotFoundError).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pyl::runtime::clock::Clock;
+use pyl::runtime::interp::Interp;
+use pyl::runtime::modules::mt19937::Mt19937;
+
+#[path = "common.rs"]
+mod common;
+
+/// Instructions a program may run; about 5 ms to 50 ms of evaluation.
+const STEPS: u64 = 200_000;
+
+fuzz_target!(|data: &[u8]| {
+    common::stdin_from_dev_null();
+    let bytes = data.to_vec();
+    common::on_new_thread(move || {
+        let mut interp = Interp::new(vec!["<fuzz>".into()]);
+        assert!(interp.script_dir.is_none(), "imports must not read files");
+        interp.clock = Clock::virtual_time();
+        interp.random = Mt19937::from_seed_i64(0);
+        interp.limits.limit_steps(STEPS);
+        let _status = pyl::run::run_main(&mut interp, "<fuzz>", bytes);
+    });
+});
