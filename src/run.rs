@@ -170,7 +170,53 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, run_main};
+    use crate::runtime::interp::Interp;
+    use crate::runtime::output::Output;
+
+    /// Runs `source` with a budget of `steps` instructions: exit status and stdout.
+    fn run_with_budget(source: &str, steps: u64) -> (i32, String) {
+        let mut interp = Interp::new(vec!["budget.pyl".into()]);
+        interp.out = Output::captured();
+        interp.limits.limit_steps(steps);
+        let status = run_main(&mut interp, "budget.pyl", source.into());
+        let stdout = String::from_utf8(interp.out.take_captured()).unwrap_or_default();
+        (status, stdout)
+    }
+
+    #[test]
+    fn a_program_past_its_step_budget_is_stopped_whatever_it_catches() {
+        let sync = "print('start')\n\
+                    while True:\n\
+                    \x20   try:\n\
+                    \x20       while True:\n\
+                    \x20           pass\n\
+                    \x20   except BaseException:\n\
+                    \x20       print('caught')\n\
+                    \x20   finally:\n\
+                    \x20       print('finally')\n";
+        let (status, stdout) = run_with_budget(sync, 20_000);
+        assert_eq!(status, 1);
+        assert_eq!(stdout, "start\n");
+        let in_a_task = "import asyncio\n\
+                         async def spin():\n\
+                         \x20   while True:\n\
+                         \x20       try:\n\
+                         \x20           await asyncio.sleep(0)\n\
+                         \x20       except BaseException:\n\
+                         \x20           print('caught')\n\
+                         async def main():\n\
+                         \x20   try:\n\
+                         \x20       await asyncio.create_task(spin())\n\
+                         \x20   finally:\n\
+                         \x20       print('main finally')\n\
+                         print('start')\n\
+                         asyncio.run(main())\n\
+                         print('not reached')\n";
+        let (status, stdout) = run_with_budget(in_a_task, 50_000);
+        assert_eq!(status, 1);
+        assert_eq!(stdout, "start\n");
+    }
 
     #[test]
     fn source_that_is_not_utf8_is_refused_as_cpython_refuses_it() {

@@ -224,7 +224,7 @@ pub fn has_pending_warnings() -> bool {
 
 thread_local! {
     /// Async generators dropped unfinished, revived for their loop to close
-    /// (`Interp::close_abandoned_async_generators`).
+    /// (`EventLoop::schedule_abandoned_async_generators`).
     static ABANDONED: RefCell<Vec<Generator>> = const { RefCell::new(Vec::new()) };
 }
 
