@@ -26,12 +26,18 @@ fi
 # needs none, and AddressSanitizer both slows the targets several times and
 # enlarges stack frames, so that stack depth would not match the real binary.
 cargo fuzz build -s none
+bin_dir="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 status=0
 for target in "${targets[@]}"; do
     echo "=== fuzzing $target for ${seconds}s"
+    mkdir -p "artifacts/$target"
+    # The fuzzer is run directly rather than by `cargo fuzz run`: on a
+    # finding, cargo-fuzz re-runs the input to show it, without our
+    # -timeout (libFuzzer's default is 20 minutes), and a timeout input
+    # can run for hours.
     # -close_fd_mask=3: the programs' stdout and stderr go nowhere
     # (libFuzzer keeps its own report). Standard input is /dev/null.
-    if ! cargo fuzz run -s none "$target" -- \
+    if ! "$bin_dir/$target" "corpus/$target" -artifact_prefix="artifacts/$target/" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -dict=python.dict -close_fd_mask=3 </dev/null; then
         echo "=== $target: FOUND A CRASH, see fuzz/artifacts/$target/" >&2
