@@ -7,6 +7,8 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
+use pyl::golden::python3;
+
 const PYL: &str = env!("CARGO_BIN_EXE_pyl");
 
 /// Prints about 100 MB unless the pipe closes first.
@@ -42,15 +44,6 @@ fn run_with_closed_pipe(program: &str, args: &[&str], source: &str) -> (i32, Str
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default().to_string();
     (output.status.code().unwrap_or(-1), last)
-}
-
-fn python3() -> Option<&'static str> {
-    ["python3.11", "python3"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
 }
 
 fn check(source: &str, expected: (i32, &str)) {

@@ -24,10 +24,9 @@
 //! `pyl_virtual::` prefix there ignores only the virtual-time run.
 
 use std::path::Path;
-use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use pyl::golden::{self, find_cases, DEFAULT_TIMEOUT};
+use pyl::golden::{self, find_cases, python3, DEFAULT_TIMEOUT};
 
 const PYL: &str = env!("CARGO_BIN_EXE_pyl");
 
@@ -40,15 +39,6 @@ fn update(case: &Path) -> Result<(), Failed> {
     golden::update(PYL, case, &[], DEFAULT_TIMEOUT)
         .map(|_changed| ())
         .map_err(|failure| failure.render(false).into())
-}
-
-fn python3() -> Option<&'static str> {
-    ["python3.11", "python3"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
 }
 
 fn main() {

@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use pyl::golden::python3;
 use pyl::repl::input::is_complete;
 
 const CASES: &[&[&str]] = &[
@@ -51,15 +52,6 @@ const CASES: &[&[&str]] = &[
     &["if x:", "  1 +* 2"],
     &["x = )"],
 ];
-
-fn python3() -> Option<&'static str> {
-    ["python3.11", "python3"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
 
 /// CPython's verdicts, one per case: whether the console would run it.
 fn cpython_verdicts(python: &str) -> Vec<bool> {

@@ -29,6 +29,17 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// enough not to slow a suite of quick cases down.
 const MAX_POLL_PAUSE: Duration = Duration::from_millis(10);
 
+/// The python3 that judges the expectations (`python3.11` first), if this
+/// machine has one.
+pub fn python3() -> Option<&'static str> {
+    ["python3.11", "python3"].into_iter().find(|program| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success())
+    })
+}
+
 /// Every case under `path`, sorted: each `X.pyl` with a sibling `X.out`
 /// in the folder `path` and its subfolders. A `path` that is itself a
 /// `.pyl` file is one case whether or not its `.out` exists yet, so that a
