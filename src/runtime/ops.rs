@@ -480,7 +480,7 @@ impl Interp {
             || matches!(b, Value::Instance(_) | Value::Native(_));
         if !user_defined {
             if let Some(result) = self.builtin_compare(op, a, b)? {
-                return Ok(Value::Bool(result));
+                return Ok(result);
             }
         } else {
             let (forward, reflected) = match op {
@@ -531,43 +531,48 @@ impl Interp {
     }
 
     /// Comparisons among builtin values; `None` when unsupported.
-    fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<bool>> {
+    fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
             let equal = self.native_eq(a, b)?.unwrap_or_else(|| a.is(b));
-            return Ok(Some(equal == (op == CmpOp::Eq)));
+            return Ok(Some(Value::Bool(equal == (op == CmpOp::Eq))));
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
-            (Value::List(x), Value::List(y)) => {
-                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+            (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
                 return self
-                    .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, &x, &y))
-                    .map(Some);
-            }
-            (Value::Tuple(x), Value::Tuple(y)) => {
-                let (x, y) = (x.clone(), y.clone());
-                return self
-                    .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, &x, &y))
+                    .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, a, b))
                     .map(Some);
             }
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
-                return mappings::set_compare(self, op, a, b).transpose();
+                let result = mappings::set_compare(self, op, a, b).transpose()?;
+                return Ok(result.map(Value::Bool));
             }
             _ => return Ok(None),
         };
-        Ok(Some(ordering_satisfies(op, ordering)))
+        Ok(Some(Value::Bool(ordering_satisfies(op, ordering))))
     }
 
-    /// Lexicographic comparison: the first unequal pair decides.
-    fn compare_sequences(&mut self, op: CmpOp, x: &[Value], y: &[Value]) -> PyResult<bool> {
-        for (p, q) in x.iter().zip(y) {
-            if p.is(q) || self.eq(p, q)? {
-                continue;
+    /// Lexicographic order of two lists or two tuples, as CPython's
+    /// `list_richcompare`: find the first index whose items differ by `==`;
+    /// those items, compared with `op`, decide — or the lengths do if one
+    /// sequence ran out. Walks by index without copying the sequences and
+    /// re-reads each item and length, since an item's `__eq__` may change
+    /// a list under us.
+    fn compare_sequences(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        let mut i = 0;
+        while let (Some(p), Some(q)) = (sequence_item(a, i), sequence_item(b, i)) {
+            if !p.is(&q) && !self.eq(&p, &q)? {
+                break;
             }
-            let result = self.rich_compare(op, p, q)?;
-            return self.truthy(&result);
+            i += 1;
         }
-        Ok(ordering_satisfies(op, x.len().cmp(&y.len())))
+        match (sequence_item(a, i), sequence_item(b, i)) {
+            (Some(p), Some(q)) => self.rich_compare(op, &p, &q),
+            _ => {
+                let lengths = sequence_len(a).cmp(&sequence_len(b));
+                Ok(Value::Bool(ordering_satisfies(op, lengths)))
+            }
+        }
     }
 
     pub fn hash(&mut self, value: &Value) -> PyResult<i64> {
@@ -1135,6 +1140,23 @@ impl Interp {
 
 fn is_int(value: &Value) -> bool {
     matches!(value, Value::Int(_) | Value::BigInt(_) | Value::Bool(_))
+}
+
+/// Item `i` of a list or tuple (a clone: no borrow outlives the call).
+fn sequence_item(sequence: &Value, i: usize) -> Option<Value> {
+    match sequence {
+        Value::List(items) => items.borrow().get(i).cloned(),
+        Value::Tuple(items) => items.get(i).cloned(),
+        _ => None,
+    }
+}
+
+fn sequence_len(sequence: &Value) -> usize {
+    match sequence {
+        Value::List(items) => items.borrow().len(),
+        Value::Tuple(items) => items.len(),
+        _ => 0,
+    }
 }
 
 fn ordering_satisfies(op: CmpOp, ordering: std::cmp::Ordering) -> bool {
