@@ -10,8 +10,11 @@ use std::process::ExitCode;
 // does that faster than glibc's malloc and hands fewer pages back and
 // forth with the kernel (asyncio benchmarks: about 25% less time).
 // Transparent huge pages stay off: they would triple a small script's RSS.
+// The count of what it hands out is `--limit-memory`'s.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: CountingAllocator<mimalloc::MiMalloc> = CountingAllocator(mimalloc::MiMalloc);
+
+use pyl::runtime::heap::CountingAllocator;
 
 use pyl::runtime::interp::Interp;
 
@@ -23,6 +26,12 @@ Options:
   --clock virtual|real
                virtual time: sleeps take no time and the clock starts at 0
                (also PYL_CLOCK=virtual)
+  --sandbox    run an untrusted script: it may read files in its own folder
+               and nothing else (PermissionError, exit status 3); see SECURITY.md
+  --limit-time SECONDS
+               stop the script after SECONDS of CPU time (TimeoutError, status 4)
+  --limit-memory MB
+               stop the script past MB megabytes of memory (MemoryError, status 5)
   --version    print the version number and exit
   -h, --help   print this help message and exit
 ";
@@ -46,19 +55,98 @@ fn main() -> ExitCode {
 }
 
 /// `pyl` on a terminal.
-fn repl(virtual_clock: bool) -> i32 {
+fn repl(virtual_clock: bool, containment: &Containment) -> i32 {
     let mut interp = Interp::new(vec![String::new()]);
     if virtual_clock {
         interp.clock = pyl::runtime::clock::Clock::virtual_time();
     }
     interp.script_dir = Some(std::path::PathBuf::from("."));
+    if let Err(message) = containment.apply(&mut interp, std::path::Path::new(".")) {
+        eprintln!("pyl: {message}");
+        return 2;
+    }
     pyl::repl::run(interp)
+}
+
+/// The options that contain a script: `--sandbox` and the limits.
+#[derive(Default)]
+struct Containment {
+    sandbox: bool,
+    cpu_time: Option<std::time::Duration>,
+    memory: Option<usize>,
+    /// The options as given, to pass on to `pyl test`.
+    given: Vec<String>,
+}
+
+impl Containment {
+    /// Reads the option at the start of `args` if it is one of these;
+    /// the arguments after it.
+    fn parse<'a>(&mut self, args: &'a [String]) -> Result<Option<&'a [String]>, String> {
+        let option = args[0].as_str();
+        let taken = match option {
+            "--sandbox" => {
+                self.sandbox = true;
+                1
+            }
+            "--limit-time" => {
+                let seconds = positive_number(option, args.get(1), "seconds")?;
+                self.cpu_time = Some(std::time::Duration::from_secs_f64(seconds));
+                2
+            }
+            "--limit-memory" => {
+                let megabytes = positive_number(option, args.get(1), "megabytes")?;
+                self.memory = Some((megabytes * (1 << 20) as f64) as usize);
+                2
+            }
+            _ => return Ok(None),
+        };
+        self.given.extend_from_slice(&args[..taken]);
+        Ok(Some(&args[taken..]))
+    }
+
+    /// Puts `interp` under these limits and, with `--sandbox`, confines it
+    /// to `folder`.
+    fn apply(&self, interp: &mut Interp, folder: &std::path::Path) -> Result<(), String> {
+        if self.sandbox {
+            let sandbox = pyl::runtime::sandbox::Sandbox::new(folder).map_err(|error| {
+                format!("can't confine the script to {}: {error}", folder.display())
+            })?;
+            interp.sandbox = Some(sandbox);
+        }
+        if self.cpu_time.is_some() || self.memory.is_some() {
+            interp
+                .limits
+                .enforce(self.cpu_time, self.memory)
+                .map_err(|error| format!("can't enforce the limits: {error}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A positive number of `what` from the argument after an option.
+fn positive_number(option: &str, value: Option<&String>, what: &str) -> Result<f64, String> {
+    value
+        .and_then(|value| value.parse::<f64>().ok())
+        .filter(|number| number.is_finite() && *number > 0.0 && *number < 1e12)
+        .ok_or_else(|| format!("{option} takes a positive number of {what}"))
 }
 
 fn run(args: Vec<String>) -> i32 {
     let mut rest = args.as_slice();
     let mut virtual_clock = std::env::var("PYL_CLOCK").is_ok_and(|v| v == "virtual");
+    let mut containment = Containment::default();
     while let Some(option) = rest.first().map(String::as_str) {
+        match containment.parse(rest) {
+            Ok(Some(after)) => {
+                rest = after;
+                continue;
+            }
+            Ok(None) => {}
+            Err(message) => {
+                eprintln!("pyl: {message}\n{USAGE}");
+                return 2;
+            }
+        }
         match option {
             "--clock" => {
                 match rest.get(1).map(String::as_str) {
@@ -77,10 +165,14 @@ fn run(args: Vec<String>) -> i32 {
     if rest.first().is_some_and(|a| a == "test") {
         // `pyl --clock real test …` means `pyl test --clock real …`.
         let mut test_args = Vec::new();
-        if rest.len() < args.len() {
+        if args[..args.len() - rest.len()]
+            .iter()
+            .any(|option| option == "--clock")
+        {
             let clock = if virtual_clock { "virtual" } else { "real" };
             test_args.extend(["--clock".to_string(), clock.to_string()]);
         }
+        test_args.extend(containment.given.iter().cloned());
         test_args.extend(rest[1..].iter().cloned());
         return pyl::golden::cli::run(&test_args);
     }
@@ -103,7 +195,7 @@ fn run(args: Vec<String>) -> i32 {
         }
         Some("-") | None => {
             if rest.is_empty() && std::io::stdin().is_terminal() {
-                return repl(virtual_clock);
+                return repl(virtual_clock, &containment);
             }
             let mut bytes = Vec::new();
             if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
@@ -156,6 +248,11 @@ fn run(args: Vec<String>) -> i32 {
     });
     // Like CPython (3.9+), the script's code and `__file__` name it by its
     // absolute path, while `sys.argv[0]` keeps the path as given.
+    let folder = interp.script_dir.clone().unwrap_or_default();
+    if let Err(message) = containment.apply(&mut interp, &folder) {
+        eprintln!("pyl: {message}");
+        return 2;
+    }
     let code_name = if name.starts_with('<') {
         name
     } else {

@@ -131,6 +131,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         Err(error) => exit_status(interp, error),
     };
     interp.emit_warnings();
+    interp.flush_files();
     match interp.flush_stdout() {
         Ok(()) => status,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => status,
@@ -161,9 +162,18 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
     }
     let _ = interp.flush_stdout();
     diagnostics::report_exception(interp, &error);
+    if let Some(status) = interp.limits.stop_status(&error) {
+        return status;
+    }
     if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) {
         // The status of a process killed by SIGINT, as CPython exits.
         return 130;
+    }
+    if interp.limits.has_memory_limit() && interp.is_instance_of(&error, ExcType::MemoryError) {
+        return crate::runtime::limits::MEMORY_STATUS;
+    }
+    if interp.sandbox.is_some() && interp.is_instance_of(&error, ExcType::PermissionError) {
+        return crate::runtime::sandbox::REFUSED_STATUS;
     }
     1
 }
@@ -196,7 +206,7 @@ mod tests {
                     \x20   finally:\n\
                     \x20       print('finally')\n";
         let (status, stdout) = run_with_budget(sync, 20_000);
-        assert_eq!(status, 1);
+        assert_eq!(status, crate::runtime::limits::TIME_STATUS);
         assert_eq!(stdout, "start\n");
         let in_a_task = "import asyncio\n\
                          async def spin():\n\
@@ -214,7 +224,7 @@ mod tests {
                          asyncio.run(main())\n\
                          print('not reached')\n";
         let (status, stdout) = run_with_budget(in_a_task, 50_000);
-        assert_eq!(status, 1);
+        assert_eq!(status, crate::runtime::limits::TIME_STATUS);
         assert_eq!(stdout, "start\n");
     }
 

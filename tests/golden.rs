@@ -35,8 +35,20 @@ fn check(program: &str, case: &Path, extra_args: &[&str]) -> Result<(), Failed> 
         .map_err(|failure| failure.render(false).into())
 }
 
+/// Runs `case` under pyl with `extra_args` and the case's own options.
+fn check_pyl(case: &Path, extra_args: &[&str]) -> Result<(), Failed> {
+    let options =
+        golden::options(case).map_err(|problem| golden::Failure::from(problem).render(false))?;
+    let mut args = extra_args.to_vec();
+    args.extend(options.iter().map(String::as_str));
+    check(PYL, case, &args)
+}
+
 fn update(case: &Path) -> Result<(), Failed> {
-    golden::update(PYL, case, &[], DEFAULT_TIMEOUT)
+    let options =
+        golden::options(case).map_err(|problem| golden::Failure::from(problem).render(false))?;
+    let args: Vec<&str> = options.iter().map(String::as_str).collect();
+    golden::update(PYL, case, &args, DEFAULT_TIMEOUT)
         .map(|_changed| ())
         .map_err(|failure| failure.render(false).into())
 }
@@ -72,7 +84,7 @@ fn main() {
                 if updating {
                     return update(&pyl_case);
                 }
-                check(PYL, &pyl_case, &[])
+                check_pyl(&pyl_case, &[])
             })
             .with_ignored_flag(ignored),
         );
@@ -81,7 +93,7 @@ fn main() {
         if !updating {
             trials.push(
                 Trial::test(format!("pyl_virtual::{name}"), move || {
-                    check(PYL, &virtual_case, &["--clock", "virtual"])
+                    check_pyl(&virtual_case, &["--clock", "virtual"])
                 })
                 .with_ignored_flag(virtual_ignored),
             );

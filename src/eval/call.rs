@@ -13,6 +13,9 @@ use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, Nam
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
+/// Native stack taken at a time when deep recursion needs more.
+pub const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 impl Interp {
     /// Calls any callable value.
     pub fn call(
@@ -134,7 +137,6 @@ impl Interp {
     ) -> PyResult<T> {
         /// Room left on the current segment below which a new one is taken.
         const RED_ZONE: usize = 256 * 1024;
-        const SEGMENT: usize = 4 * 1024 * 1024;
         /// With the interpreter thread's own 64 MiB, 512 MiB of native stack:
         /// some 170 000 nested Python calls (CPython 3.11 runs 100 000 when
         /// the limit allows; much deeper and it exhausts memory).
@@ -142,9 +144,16 @@ impl Interp {
         match stacker::remaining_stack() {
             Some(room) if room >= RED_ZONE => body(self),
             _ if self.stack_segments >= MAX_SEGMENTS => Err(self.recursion_error(context)),
+            // Under a memory limit, the stack counts as memory.
+            _ if self
+                .limits
+                .exceeds_memory_with_stack(self.stack_segments as usize + 1, STACK_SEGMENT) =>
+            {
+                Err(self.stop_for(crate::runtime::limits::Exceeded::Memory))
+            }
             _ => {
                 self.stack_segments += 1;
-                let result = stacker::grow(SEGMENT, || body(self));
+                let result = stacker::grow(STACK_SEGMENT, || body(self));
                 self.stack_segments -= 1;
                 result
             }

@@ -201,13 +201,12 @@ impl Interp {
         if let Some(reason) = self.limits.stopping() {
             return Some(reason.clone());
         }
-        if self.limits.spend() {
-            let reason = self.error(
-                ExcType::TimeoutError,
-                "the program ran out of its step budget",
-            );
-            self.limits.stop(reason.clone());
-            return Some(reason);
+        let stack_segments = self.stack_segments as usize;
+        if let Some(limit) = self
+            .limits
+            .check(stack_segments, crate::eval::call::STACK_SEGMENT)
+        {
+            return Some(self.stop_for(limit));
         }
         crate::runtime::interrupt::take()
             .then(|| self.keyboard_interrupt())

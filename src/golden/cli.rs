@@ -16,8 +16,9 @@ Runs the golden cases under each PATH (default: the current folder). A case
 is NAME.pyl with NAME.out, its expected standard output, and optionally
 NAME.err, the expected last line of standard error, and NAME.code, the
 expected exit status (0 when absent). A PATH may also be one NAME.pyl.
-Each case runs from its own folder, as `pyl NAME.pyl`; cases run in
-parallel and are reported in sorted order.
+Each case runs from its own folder, as `pyl NAME.pyl` (with the options
+in NAME.options, when that file exists); cases run in parallel and are
+reported in sorted order.
 
 Options:
   --update              make each case's actual output its expectation
@@ -25,6 +26,9 @@ Options:
                         non-zero exit status; removes them for zero)
   --clock virtual|real  the clock the cases run with (default: virtual)
   --timeout SECONDS     fail a case that runs longer (default: 60)
+  --sandbox, --limit-time SECONDS, --limit-memory MB
+                        run every case as `pyl --sandbox …` would
+                        (pyl --help; SECURITY.md)
   -h, --help            print this help and exit
 
 Exit status: 0 when every case passes, 1 when one fails, 2 on a usage error.
@@ -36,6 +40,8 @@ struct Options {
     update: bool,
     clock: &'static str,
     timeout: Duration,
+    /// `--sandbox` and its limits, for every case.
+    sandbox: Vec<String>,
 }
 
 /// Runs `pyl test` with the arguments after `test`; returns the exit status.
@@ -79,6 +85,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         update: false,
         clock: "virtual",
         timeout: DEFAULT_TIMEOUT,
+        sandbox: Vec::new(),
     };
     let mut args = args.iter();
     let mut only_paths = false;
@@ -94,6 +101,11 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
                     Some("real") => "real",
                     _ => return Err("--clock takes 'virtual' or 'real'".into()),
                 }
+            }
+            "--sandbox" => options.sandbox.push(arg.clone()),
+            "--limit-time" | "--limit-memory" => {
+                let value = args.next().ok_or(format!("{arg} takes a number"))?;
+                options.sandbox.extend([arg.clone(), value.clone()]);
             }
             "--timeout" => {
                 options.timeout = args
@@ -149,16 +161,22 @@ enum Verdict {
 /// Runs the cases and prints a line per case and a summary; says whether
 /// every case passed.
 fn report(program: &Path, options: &Options, cases: &[PathBuf], color: bool) -> io::Result<bool> {
-    let clock_args = ["--clock", options.clock];
     let judge = |case: &Path| {
+        let case_options = match super::options(case) {
+            Ok(case_options) => case_options,
+            Err(problem) => return Verdict::Failed(problem.into()),
+        };
+        let mut args = vec!["--clock", options.clock];
+        args.extend(options.sandbox.iter().map(String::as_str));
+        args.extend(case_options.iter().map(String::as_str));
         if options.update {
-            match super::update(program, case, &clock_args, options.timeout) {
+            match super::update(program, case, &args, options.timeout) {
                 Ok(true) => Verdict::Updated,
                 Ok(false) => Verdict::Unchanged,
                 Err(failure) => Verdict::Failed(failure),
             }
         } else {
-            match super::check(program, case, &clock_args, options.timeout) {
+            match super::check(program, case, &args, options.timeout) {
                 Ok(()) => Verdict::Passed,
                 Err(failure) => Verdict::Failed(failure),
             }

@@ -4,7 +4,10 @@
 //! A case is a script `NAME.pyl` next to `NAME.out`, its expected standard
 //! output; `NAME.err` (the expected last line of standard error) and
 //! `NAME.code` (the expected exit status, 0 when absent) are optional. A
-//! case runs as a user would run it: from its own folder, by its file name.
+//! case runs as a user would run it: from its own folder, by its file name;
+//! `NAME.options`, when it exists, holds pyl options to run it with (say
+//! `--sandbox --limit-time 1`), which [`options`] reads for the callers
+//! that run pyl.
 //!
 //! The pieces: [`find_cases`] discovers cases, [`Expected`] reads (and
 //! [`Expected::write`] writes) a case's expectation, [`run_case`] runs one
@@ -138,6 +141,12 @@ impl Expected {
         changed |= set_file(&case.with_extension("code"), code.as_deref())?;
         Ok(changed)
     }
+}
+
+/// The pyl options `case` runs with: the words of its `NAME.options`.
+pub fn options(case: &Path) -> Result<Vec<String>, Problem> {
+    let text = read_optional(&case.with_extension("options"))?.unwrap_or_default();
+    Ok(text.split_whitespace().map(String::from).collect())
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, Problem> {

@@ -23,7 +23,7 @@ pub fn install(interp: &mut Interp) {
 }
 
 /// The `OSError` subclass CPython makes for an error number.
-fn os_error_subclass(errno: i64) -> Option<ExcType> {
+pub fn os_error_subclass(errno: i64) -> Option<ExcType> {
     Some(match errno {
         1 | 13 => ExcType::PermissionError,
         2 => ExcType::FileNotFoundError,

@@ -107,6 +107,10 @@ pub struct Interp {
     pub modules: IndexMap<Name, Value>,
     /// The folder of the main script, where `import` looks for `NAME.pyl`.
     pub script_dir: Option<std::path::PathBuf>,
+    /// What an untrusted script may touch (`--sandbox`).
+    pub sandbox: Option<super::sandbox::Sandbox>,
+    /// Files open for writing, flushed when the program ends.
+    pub open_files: Vec<std::rc::Weak<super::files::TextFile>>,
     pub argv: Vec<String>,
     pub out: Output,
     /// Python frames currently active (the recursion guard counts these).
@@ -145,6 +149,8 @@ impl Interp {
             builtins,
             modules: IndexMap::new(),
             script_dir: None,
+            sandbox: None,
+            open_files: Vec::new(),
             argv,
             out: Output::stdout(),
             depth: 0,
@@ -190,6 +196,20 @@ impl Interp {
     /// as `<class 'module.name'>`) for objects implemented in Rust.
     pub fn define_module_class(&self, name: &'static str, module: &str) -> Rc<Class> {
         let bases = vec![self.types.object.clone()];
+        self.define_class_in(name, name, module, bases, Layout::Builtin)
+    }
+
+    /// Defines a class for objects implemented in Rust that prints as
+    /// `module.name`; `native_class(key)` finds it again (two classes may
+    /// share a name: `sys.stdout`'s and `open()`'s `TextIOWrapper`).
+    pub fn define_class_in(
+        &self,
+        key: &'static str,
+        name: &'static str,
+        module: &str,
+        bases: Vec<Rc<Class>>,
+        layout: Layout,
+    ) -> Rc<Class> {
         let mro_tail = linearize(&bases).unwrap_or_default();
         let class = Rc::new(Class::new(
             name.into(),
@@ -197,9 +217,9 @@ impl Interp {
             bases,
             mro_tail,
             NameMap::default(),
-            Layout::Builtin,
+            layout,
         ));
-        self.native_classes.borrow_mut().insert(name, class.clone());
+        self.native_classes.borrow_mut().insert(key, class.clone());
         class
     }
 
@@ -400,17 +420,24 @@ impl Interp {
         super::generator::has_pending_warnings() || super::asyncio::future::has_unretrieved()
     }
 
+    /// The `OSError` (subclass by error number, as CPython) for a failed
+    /// system call.
     pub fn os_error(&self, error: std::io::Error) -> PyErr {
-        let kind = match error.kind() {
-            std::io::ErrorKind::NotFound => ExcType::FileNotFoundError,
-            std::io::ErrorKind::PermissionDenied => ExcType::PermissionError,
-            std::io::ErrorKind::BrokenPipe => ExcType::BrokenPipeError,
-            std::io::ErrorKind::AlreadyExists => ExcType::FileExistsError,
-            _ => ExcType::OSError,
-        };
         let errno = error.raw_os_error().unwrap_or(0);
+        let kind = super::exceptions::os_error_subclass(errno.into()).unwrap_or(ExcType::OSError);
         let text = error.to_string();
         let message = text.split(" (os error").next().unwrap_or(&text).to_string();
-        self.new_exception(kind, vec![Value::Int(errno as i64), Value::str(message)])
+        self.new_exception(kind, vec![Value::Int(errno.into()), Value::str(message)])
+    }
+
+    /// [`Interp::os_error`] about the file `filename`.
+    pub fn os_error_on(&self, error: std::io::Error, filename: Value) -> PyErr {
+        let exception = self.os_error(error);
+        exception
+            .0
+            .attributes
+            .borrow_mut()
+            .insert("filename".into(), filename);
+        exception
     }
 }

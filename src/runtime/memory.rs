@@ -2,7 +2,8 @@
 //! `s.ljust(n)`, `list(range(n))`): a request that cannot be met raises
 //! `MemoryError`, as in CPython, instead of aborting the process (Rust's
 //! answer to a failed allocation) or — the kernel overcommitting memory —
-//! being granted and then filled until the process is killed.
+//! being granted and then filled until the process is killed. Under
+//! `--limit-memory` the request must also fit in what is left of the limit.
 
 use std::sync::OnceLock;
 
@@ -26,9 +27,13 @@ fn ceiling() -> usize {
 }
 
 impl Interp {
-    /// `MemoryError` unless `count` items of `item_size` bytes could be held.
+    /// `MemoryError` unless `count` items of `item_size` bytes could be
+    /// held, within the program's memory limit if it has one.
     pub fn check_allocation(&self, count: usize, item_size: usize) -> PyResult<()> {
         match count.checked_mul(item_size) {
+            Some(bytes) if self.limits.exceeds_memory(bytes) => {
+                Err(self.error(ExcType::MemoryError, self.limits.memory_message()))
+            }
             Some(bytes) if bytes <= ceiling() => Ok(()),
             _ => Err(self.new_exception(ExcType::MemoryError, Vec::new())),
         }

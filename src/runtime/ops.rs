@@ -758,17 +758,21 @@ impl Interp {
     fn builtin_binary(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         Ok(Some(match (op, a, b) {
             (BinOp::Add, Value::Str(x), Value::Str(y)) => {
-                let mut text = String::with_capacity(x.as_str().len() + y.as_str().len());
+                let mut text = String::new();
+                self.reserve_text(&mut text, x.as_str().len() + y.as_str().len())?;
                 text.push_str(x.as_str());
                 text.push_str(y.as_str());
                 Value::str(text)
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
+                let length = x.borrow().len() + y.borrow().len();
+                self.check_allocation(length, size_of::<Value>())?;
                 let mut items = x.borrow().clone();
                 items.extend(y.borrow().iter().cloned());
                 Value::list(items)
             }
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+                self.check_allocation(x.len() + y.len(), size_of::<Value>())?;
                 Value::tuple(x.iter().chain(y.iter()).cloned().collect())
             }
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {

@@ -26,6 +26,7 @@ pub fn install(interp: &mut Interp) {
     super::exceptions::install_object_methods(interp);
     super::attributes::install(interp);
     super::generator::install(interp);
+    super::files::install(interp);
     let types = &interp.types;
     let named_types = [
         &types.object,

@@ -61,6 +61,7 @@ impl Interp {
             return not_found(self);
         };
         let path = dir.join(format!("{}.pyl", name.replace('.', "/")));
+        let path = self.check_sandbox_open(&path.to_string_lossy(), false)?;
         let Ok(bytes) = std::fs::read(&path) else {
             return not_found(self);
         };

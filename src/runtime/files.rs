@@ -1,0 +1,931 @@
+//! `open()` and the text files it returns: CPython's `TextIOWrapper` over
+//! a buffered file, for UTF-8 text. Reading decodes in chunks of
+//! [`CHUNK_SIZE`] bytes with universal newlines, as CPython does — so a
+//! decoding error surfaces at the same call, with the same position
+//! (counted from the start of the chunk); writing is buffered and flushed
+//! at `flush()`, `close()` and the end of the program.
+//!
+//! Binary files (`'b'`) need `bytes`, which pyl does not have: they raise
+//! `NotImplementedError`, as do `'+'` modes and `seek`/`tell`.
+
+use std::cell::RefCell;
+use std::io::{Read, Seek, Write};
+use std::rc::Rc;
+
+use super::builtins::add_method;
+use super::builtins::args::check_method;
+use super::error::{ExcType, PyErr, PyResult};
+use super::interp::Interp;
+use super::object::Instance;
+use super::object::{Class, Layout, NativeObject};
+use super::value::Value;
+use crate::syntax::ast::Name;
+
+/// Bytes read and decoded at a time (CPython's `_CHUNK_SIZE`).
+const CHUNK_SIZE: usize = 8192;
+
+/// Written text kept before it goes to the file (CPython's buffer size).
+const WRITE_BUFFER: usize = 8192;
+
+pub fn install(interp: &mut Interp) {
+    let object = interp.types.object.clone();
+    let class = interp.define_class_in(
+        FILE_CLASS,
+        "TextIOWrapper",
+        "_io",
+        vec![object],
+        Layout::Builtin,
+    );
+    let bases = vec![
+        interp.types.exception(ExcType::OSError).clone(),
+        interp.types.exception(ExcType::ValueError).clone(),
+    ];
+    interp.define_class_in(
+        UNSUPPORTED_OPERATION,
+        UNSUPPORTED_OPERATION,
+        "io",
+        bases,
+        Layout::Exception,
+    );
+    add_method(&class, "read", file_read);
+    add_method(&class, "readline", file_readline);
+    add_method(&class, "readlines", file_readlines);
+    add_method(&class, "write", file_write);
+    add_method(&class, "writelines", file_writelines);
+    add_method(&class, "flush", file_flush);
+    add_method(&class, "close", file_close);
+    add_method(&class, "readable", file_readable);
+    add_method(&class, "writable", file_writable);
+    add_method(&class, "__enter__", file_enter);
+    add_method(&class, "__exit__", file_exit);
+    add_method(&class, "__iter__", file_enter);
+    for name in ["seek", "tell", "truncate", "fileno"] {
+        add_method(&class, name, file_unsupported);
+    }
+    super::builtins::add_function(&interp.builtins.namespace, "open", builtin_open);
+}
+
+/// Files from `open()` print as CPython's `_io.TextIOWrapper`, like
+/// `sys.stdout`, but have methods of their own.
+fn file_class(interp: &Interp) -> Rc<Class> {
+    interp.native_class(FILE_CLASS)
+}
+
+const FILE_CLASS: &str = "open() file";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// What to do with bytes that are not UTF-8 (`errors=`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnError {
+    Strict,
+    Replace,
+    Ignore,
+}
+
+pub struct TextFile {
+    name: Box<str>,
+    mode: Box<str>,
+    encoding: Box<str>,
+    on_error: OnError,
+    access: Access,
+    state: RefCell<State>,
+}
+
+struct State {
+    /// `None` once closed.
+    file: Option<std::fs::File>,
+    /// Bytes read but not decoded yet: a character cut by a chunk's end.
+    undecoded: Vec<u8>,
+    /// Decoded text not returned yet, from `consumed` on.
+    decoded: String,
+    consumed: usize,
+    /// A `\r` at a chunk's end waits to see whether `\n` follows.
+    pending_cr: bool,
+    /// Bytes per character in the last chunk, which sizes the next one.
+    bytes_per_char: f64,
+    /// Text written and not yet in the file.
+    written: Vec<u8>,
+}
+
+impl NativeObject for TextFile {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        file_class(interp)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        Some(
+            self.readline(interp, usize::MAX)
+                .map(|line| (!line.is_empty()).then(|| Value::str(line))),
+        )
+    }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        match name {
+            "name" => Some(Ok(Value::str(&*self.name))),
+            "mode" => Some(Ok(Value::str(&*self.mode))),
+            "encoding" => Some(Ok(Value::str(&*self.encoding))),
+            "errors" => Some(Ok(Value::str(match self.on_error {
+                OnError::Strict => "strict",
+                OnError::Replace => "replace",
+                OnError::Ignore => "ignore",
+            }))),
+            "closed" => Some(Ok(Value::Bool(self.state.borrow().file.is_none()))),
+            _ => None,
+        }
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        let name = interp.repr(&Value::str(&*self.name));
+        Some(name.map(|name| {
+            format!(
+                "<_io.TextIOWrapper name={name} mode='{}' encoding='{}'>",
+                self.mode, self.encoding
+            )
+        }))
+    }
+}
+
+impl Drop for TextFile {
+    /// A file the program dropped without closing is flushed, as CPython's
+    /// finalizer does (errors cannot be reported any more).
+    fn drop(&mut self) {
+        let _ = self.state.get_mut().flush();
+    }
+}
+
+impl State {
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(file) = &mut self.file {
+            if !self.written.is_empty() {
+                let result = file.write_all(&self.written);
+                self.written.clear();
+                result?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The decoded text not returned yet.
+    fn available(&self) -> &str {
+        &self.decoded[self.consumed..]
+    }
+
+    /// Returns the first `bytes` bytes of the available text.
+    fn take(&mut self, bytes: usize) -> String {
+        let text = self.available()[..bytes].to_string();
+        self.consumed += bytes;
+        if self.consumed == self.decoded.len() {
+            self.decoded.clear();
+            self.consumed = 0;
+        }
+        text
+    }
+}
+
+impl TextFile {
+    fn check_open(&self, interp: &Interp) -> PyResult<()> {
+        match self.state.borrow().file {
+            Some(_) => Ok(()),
+            None => Err(closed_file(interp)),
+        }
+    }
+
+    fn check_access(&self, interp: &Interp, access: Access) -> PyResult<()> {
+        self.check_open(interp)?;
+        if self.access == access {
+            return Ok(());
+        }
+        let message = match access {
+            Access::Read => "not readable",
+            Access::Write => "not writable",
+        };
+        Err(unsupported_operation(interp, message))
+    }
+
+    /// Reads and decodes one more chunk — bigger than [`CHUNK_SIZE`] when
+    /// `wanted` characters are likely to take more bytes, as CPython
+    /// sizes it; false at the end of the file (which a file that grows
+    /// afterwards can be read past, as in CPython).
+    fn read_chunk(&self, interp: &mut Interp, wanted: usize) -> PyResult<bool> {
+        let (chunk, read) = self.read_bytes(interp, wanted)?;
+        let at_eof = read == 0;
+        let chars = self.decode_into(interp, chunk, at_eof)?;
+        if chars > 0 {
+            self.state.borrow_mut().bytes_per_char = read as f64 / chars as f64;
+        }
+        Ok(!at_eof)
+    }
+
+    /// The undecoded bytes followed by the next chunk's; how many were read.
+    fn read_bytes(&self, interp: &Interp, wanted: usize) -> PyResult<(Vec<u8>, usize)> {
+        let mut state = self.state.borrow_mut();
+        let state = &mut *state;
+        let Some(file) = state.file.as_mut() else {
+            return Err(closed_file(interp));
+        };
+        let mut size = (wanted as f64 * state.bytes_per_char.max(1.0)) as usize;
+        if size > CHUNK_SIZE {
+            // No bigger than what is left, plus one byte to see the end.
+            let left = file
+                .metadata()
+                .and_then(|metadata| Ok(metadata.len().saturating_sub(file.stream_position()?)))
+                .map_err(|error| interp.os_error(error))?;
+            size = size.min(
+                usize::try_from(left)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1),
+            );
+        }
+        let size = size.max(CHUNK_SIZE);
+        interp.check_allocation(size, 1)?;
+        let mut chunk = std::mem::take(&mut state.undecoded);
+        let start = chunk.len();
+        chunk.resize(start + size, 0);
+        let read = loop {
+            match file.read(&mut chunk[start..]) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                result => break result,
+            }
+        };
+        let read = read.map_err(|error| interp.os_error(error))?;
+        chunk.truncate(start + read);
+        Ok((chunk, read))
+    }
+
+    /// Decodes `bytes` (the text after what is decoded so far) and appends
+    /// it, newlines translated; `last` when nothing follows. Returns the
+    /// number of characters decoded.
+    fn decode_into(&self, interp: &mut Interp, bytes: Vec<u8>, last: bool) -> PyResult<usize> {
+        let (text, rest) = decode_utf8(&bytes, last, self.on_error)
+            .map_err(|error| error.into_exception(interp))?;
+        let mut state = self.state.borrow_mut();
+        state.undecoded = bytes[bytes.len() - rest..].to_vec();
+        let text = translate_newlines(text, &mut state.pending_cr, last);
+        interp.reserve_text(&mut state.decoded, text.len())?;
+        state.decoded.push_str(&text);
+        Ok(text.chars().count())
+    }
+
+    /// `read()`: the rest of the file, decoded in one piece as CPython
+    /// does (so error positions count from what was decoded already).
+    fn read_all(&self, interp: &mut Interp) -> PyResult<String> {
+        let mut state = self.state.borrow_mut();
+        let state_now = &mut *state;
+        let Some(file) = state_now.file.as_mut() else {
+            return Err(closed_file(interp));
+        };
+        let mut rest = std::mem::take(&mut state_now.undecoded);
+        file.read_to_end(&mut rest)
+            .map_err(|error| interp.os_error(error))?;
+        drop(state);
+        self.decode_into(interp, rest, true)?;
+        let mut state = self.state.borrow_mut();
+        let length = state.available().len();
+        Ok(state.take(length))
+    }
+
+    /// `read(count)`: up to `count` characters.
+    fn read_some(&self, interp: &mut Interp, count: usize) -> PyResult<String> {
+        loop {
+            let state = self.state.borrow();
+            let available = state.available();
+            let end = prefix_length(available, count);
+            let wanted = count.saturating_sub(available.chars().count());
+            drop(state);
+            if let Some(end) = end {
+                return Ok(self.state.borrow_mut().take(end));
+            }
+            if !self.read_chunk(interp, wanted)? {
+                let mut state = self.state.borrow_mut();
+                let end = prefix_length(state.available(), count);
+                let end = end.unwrap_or(state.available().len());
+                return Ok(state.take(end));
+            }
+        }
+    }
+
+    /// `readline(limit)`: through the next `\n`, at most `limit` characters.
+    fn readline(&self, interp: &mut Interp, limit: usize) -> PyResult<String> {
+        self.check_access(interp, Access::Read)?;
+        let line_end = |available: &str| {
+            let line = available.find('\n').map(|at| at + 1);
+            match (line, prefix_length(available, limit)) {
+                (Some(line), Some(limit)) => Some(line.min(limit)),
+                (line, limit) => line.or(limit),
+            }
+        };
+        loop {
+            let end = line_end(self.state.borrow().available());
+            if let Some(end) = end {
+                return Ok(self.state.borrow_mut().take(end));
+            }
+            if !self.read_chunk(interp, 0)? {
+                let mut state = self.state.borrow_mut();
+                let end = line_end(state.available()).unwrap_or(state.available().len());
+                return Ok(state.take(end));
+            }
+        }
+    }
+
+    /// `write(value)`: the number of characters written.
+    fn write(&self, interp: &mut Interp, value: &Value) -> PyResult<usize> {
+        let Value::Str(text) = value else {
+            return Err(interp.type_error(format!(
+                "write() argument must be str, not {}",
+                argument_type_name(interp, value)
+            )));
+        };
+        self.check_access(interp, Access::Write)?;
+        let mut state = self.state.borrow_mut();
+        state.written.extend_from_slice(text.as_str().as_bytes());
+        if state.written.len() >= WRITE_BUFFER {
+            state.flush().map_err(|error| interp.os_error(error))?;
+        }
+        Ok(text.char_count())
+    }
+
+    fn close(&self, interp: &Interp) -> PyResult<()> {
+        let mut state = self.state.borrow_mut();
+        let flushed = state.flush();
+        state.file = None;
+        state.decoded = String::new();
+        flushed.map_err(|error| interp.os_error(error))
+    }
+}
+
+const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
+
+fn closed_file(interp: &Interp) -> PyErr {
+    interp.value_error("I/O operation on closed file.")
+}
+
+/// The length in bytes of the first `count` characters of `text`, if it
+/// has that many.
+fn prefix_length(text: &str, count: usize) -> Option<usize> {
+    match count.checked_sub(1) {
+        None => Some(0),
+        Some(last) => text
+            .char_indices()
+            .nth(last)
+            .map(|(at, c)| at + c.len_utf8()),
+    }
+}
+
+/// `io.UnsupportedOperation`: both an `OSError` and a `ValueError`.
+fn unsupported_operation(interp: &Interp, message: &str) -> PyErr {
+    let class = interp.native_class(UNSUPPORTED_OPERATION);
+    match interp.new_instance(&class, &[Value::str(message)]) {
+        Value::Instance(instance) => PyErr(instance),
+        _ => interp.value_error(message),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------
+
+/// Where UTF-8 decoding failed, as CPython's `UnicodeDecodeError` says it.
+struct DecodeError {
+    start: usize,
+    end: usize,
+    byte: u8,
+    reason: &'static str,
+}
+
+impl DecodeError {
+    fn into_exception(self, interp: &Interp) -> PyErr {
+        let what = if self.end - self.start == 1 {
+            format!("byte 0x{:02x} in position {}", self.byte, self.start)
+        } else {
+            format!("bytes in position {}-{}", self.start, self.end - 1)
+        };
+        let error = interp.error(
+            ExcType::UnicodeDecodeError,
+            format!("'utf-8' codec can't decode {what}: {}", self.reason),
+        );
+        // `object`, the bytes, is missing: pyl has no `bytes`.
+        let exception: &Instance = &error.0;
+        let mut attributes = exception.attributes.borrow_mut();
+        attributes.insert("encoding".into(), Value::str("utf-8"));
+        attributes.insert("start".into(), Value::Int(self.start as i64));
+        attributes.insert("end".into(), Value::Int(self.end as i64));
+        attributes.insert("reason".into(), Value::str(self.reason));
+        drop(attributes);
+        error
+    }
+}
+
+/// Decodes `bytes`; unless `last`, a character cut off at the end is left
+/// over. Returns the text and the number of bytes left over.
+fn decode_utf8(
+    bytes: &[u8],
+    last: bool,
+    on_error: OnError,
+) -> Result<(String, usize), DecodeError> {
+    let mut text = String::new();
+    let mut at = 0;
+    loop {
+        match std::str::from_utf8(&bytes[at..]) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return Ok((text, 0));
+            }
+            Err(error) => {
+                let valid_end = at + error.valid_up_to();
+                text.push_str(std::str::from_utf8(&bytes[at..valid_end]).unwrap_or_default());
+                let bad_end = match error.error_len() {
+                    Some(length) => valid_end + length,
+                    None if !last => return Ok((text, bytes.len() - valid_end)),
+                    None => bytes.len(),
+                };
+                match on_error {
+                    OnError::Strict => {
+                        let byte = bytes[valid_end];
+                        let reason = if error.error_len().is_none() {
+                            "unexpected end of data"
+                        } else if matches!(byte, 0x80..=0xc1 | 0xf5..=0xff) {
+                            "invalid start byte"
+                        } else {
+                            "invalid continuation byte"
+                        };
+                        return Err(DecodeError {
+                            start: valid_end,
+                            end: bad_end,
+                            byte,
+                            reason,
+                        });
+                    }
+                    OnError::Replace => text.push('\u{fffd}'),
+                    OnError::Ignore => {}
+                }
+                at = bad_end;
+            }
+        }
+    }
+}
+
+/// Universal newlines: `\r\n` and `\r` read as `\n`.
+fn translate_newlines(mut text: String, pending_cr: &mut bool, last: bool) -> String {
+    if std::mem::take(pending_cr) {
+        text.insert(0, '\r');
+    }
+    if !last && text.ends_with('\r') {
+        text.pop();
+        *pending_cr = true;
+    }
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+// ---------------------------------------------------------------------------
+// open()
+// ---------------------------------------------------------------------------
+
+/// `open(file, mode='r', buffering=-1, encoding=None, errors=None,
+/// newline=None, closefd=True, opener=None)`, checking its arguments in
+/// CPython's order: their types, the mode, then the file is opened, and
+/// only then is the encoding looked up.
+fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let [file, mode, buffering, encoding, errors, newline, closefd, opener] =
+        bind_open_arguments(interp, args, kwargs)?;
+    let Some(file) = file else {
+        return Err(interp.type_error("open() missing required argument 'file' (pos 1)"));
+    };
+    let mode = match &mode {
+        None => "r".to_string(),
+        Some(Value::Str(mode)) => mode.as_str().to_string(),
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "open() argument 'mode' must be str, not {}",
+                argument_type_name(interp, other)
+            )));
+        }
+    };
+    let encoding = optional_str(interp, encoding, "encoding")?;
+    let errors = optional_str(interp, errors, "errors")?;
+    let newline = optional_str(interp, newline, "newline")?;
+    let path = match &file {
+        Value::Str(path) => path.as_str().to_string(),
+        Value::Int(_) | Value::Bool(_) => {
+            return Err(not_supported(interp, "open() of a file descriptor"));
+        }
+        other => {
+            return Err(interp.type_error(format!(
+                "expected str, bytes or os.PathLike object, not {}",
+                interp.type_name(other)
+            )));
+        }
+    };
+    let access = parse_mode(interp, &mode)?;
+    if matches!(buffering, Some(Value::Int(0))) {
+        return Err(interp.value_error("can't have unbuffered text I/O"));
+    }
+    if newline.is_some() {
+        return Err(not_supported(interp, "open() with a newline argument"));
+    }
+    if closefd.is_some_and(|value| !matches!(value, Value::Bool(true))) {
+        return Err(not_supported(interp, "open() with closefd"));
+    }
+    if opener.is_some_and(|value| !value.is_none()) {
+        return Err(not_supported(interp, "open() with an opener"));
+    }
+    if path.contains('\0') {
+        return Err(interp.value_error("embedded null byte"));
+    }
+    let real_path = interp.check_sandbox_open(&path, access == Access::Write)?;
+    let mut options = std::fs::OpenOptions::new();
+    match mode.chars().find(|c| "rwxa".contains(*c)) {
+        Some('w') => options.write(true).create(true).truncate(true),
+        Some('a') => options.append(true).create(true),
+        Some('x') => options.write(true).create_new(true),
+        _ => options.read(true),
+    };
+    let opened = options.open(&real_path).and_then(|opened| {
+        if opened.metadata()?.is_dir() {
+            return Err(std::io::Error::from_raw_os_error(21));
+        }
+        Ok(opened)
+    });
+    let opened = opened.map_err(|error| interp.os_error_on(error, file.clone()))?;
+    let encoding = match encoding {
+        None => "UTF-8".to_string(),
+        Some(name) => {
+            check_encoding(interp, &name)?;
+            name
+        }
+    };
+    let on_error = match errors.as_deref() {
+        None | Some("strict") => OnError::Strict,
+        Some("replace") => OnError::Replace,
+        Some("ignore") => OnError::Ignore,
+        Some(other) => {
+            return Err(not_supported(
+                interp,
+                &format!("open() with errors={other:?}"),
+            ));
+        }
+    };
+    let text_file = Rc::new(TextFile {
+        name: path.into(),
+        mode: mode.into(),
+        encoding: encoding.into(),
+        on_error,
+        access,
+        state: RefCell::new(State {
+            file: Some(opened),
+            undecoded: Vec::new(),
+            decoded: String::new(),
+            consumed: 0,
+            pending_cr: false,
+            bytes_per_char: 0.0,
+            written: Vec::new(),
+        }),
+    });
+    if access == Access::Write {
+        interp.open_files.retain(|file| file.strong_count() > 0);
+        interp.open_files.push(Rc::downgrade(&text_file));
+    }
+    Ok(Value::Native(text_file))
+}
+
+/// `open`'s arguments in the order of its parameters.
+fn bind_open_arguments(
+    interp: &Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<[Option<Value>; 8]> {
+    const PARAMETERS: [&str; 8] = [
+        "file",
+        "mode",
+        "buffering",
+        "encoding",
+        "errors",
+        "newline",
+        "closefd",
+        "opener",
+    ];
+    if args.len() > PARAMETERS.len() {
+        return Err(interp.type_error(format!(
+            "open() takes at most 8 arguments ({} given)",
+            args.len()
+        )));
+    }
+    let mut bound: [Option<Value>; 8] = Default::default();
+    for (slot, value) in bound.iter_mut().zip(args) {
+        *slot = Some(value.clone());
+    }
+    for (key, value) in kwargs {
+        let Some(index) = PARAMETERS.iter().position(|p| *p == &**key) else {
+            return Err(
+                interp.type_error(format!("'{key}' is an invalid keyword argument for open()"))
+            );
+        };
+        if bound[index].replace(value.clone()).is_some() {
+            return Err(interp.type_error(format!(
+                "argument for open() given by name ('{key}') and position ({})",
+                index + 1
+            )));
+        }
+    }
+    Ok(bound)
+}
+
+/// A `str or None` argument of `open`.
+fn optional_str(interp: &Interp, value: Option<Value>, name: &str) -> PyResult<Option<String>> {
+    match value {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Str(text)) => Ok(Some(text.as_str().to_string())),
+        Some(other) => Err(interp.type_error(format!(
+            "open() argument '{name}' must be str or None, not {}",
+            argument_type_name(interp, &other)
+        ))),
+    }
+}
+
+/// A type as CPython's argument checks name it (`None` for `NoneType`).
+fn argument_type_name(interp: &Interp, value: &Value) -> String {
+    match value {
+        Value::None => "None".to_string(),
+        other => interp.type_name(other).to_string(),
+    }
+}
+
+/// Accepts UTF-8 under any of its names; another codec CPython knows is
+/// `NotImplementedError`, a name it does not know `LookupError`.
+fn check_encoding(interp: &Interp, name: &str) -> PyResult<()> {
+    const OTHER_CODECS: [&str; 24] = [
+        "ascii",
+        "us_ascii",
+        "latin_1",
+        "latin1",
+        "iso_8859_1",
+        "iso8859_1",
+        "l1",
+        "cp1252",
+        "windows_1252",
+        "cp1251",
+        "windows_1251",
+        "cp437",
+        "utf_16",
+        "utf16",
+        "utf_16_le",
+        "utf_16_be",
+        "utf_32",
+        "utf32",
+        "utf_8_sig",
+        "koi8_r",
+        "shift_jis",
+        "euc_jp",
+        "gbk",
+        "big5",
+    ];
+    let normal = name.to_ascii_lowercase().replace(['-', ' '], "_");
+    if matches!(normal.as_str(), "utf_8" | "utf8" | "u8" | "utf") {
+        Ok(())
+    } else if OTHER_CODECS.contains(&normal.as_str()) {
+        Err(not_supported(
+            interp,
+            &format!("open() with encoding={name:?} (pyl reads and writes UTF-8 only)"),
+        ))
+    } else {
+        Err(interp.error(ExcType::LookupError, format!("unknown encoding: {name}")))
+    }
+}
+
+/// Checks a mode string as CPython's `open` does; whether it reads or writes.
+fn parse_mode(interp: &Interp, mode: &str) -> PyResult<Access> {
+    let invalid = || interp.value_error(format!("invalid mode: '{mode}'"));
+    let mut seen = String::new();
+    for c in mode.chars() {
+        if !"rwxabt+".contains(c) || seen.contains(c) {
+            return Err(invalid());
+        }
+        seen.push(c);
+    }
+    let kinds = seen.chars().filter(|c| "rwxa".contains(*c)).count();
+    if seen.contains('t') && seen.contains('b') {
+        return Err(interp.value_error("can't have text and binary mode at once"));
+    }
+    if kinds > 1 {
+        return Err(interp.value_error("must have exactly one of create/read/write/append mode"));
+    }
+    if kinds == 0 {
+        return Err(interp.value_error(
+            "Must have exactly one of create/read/write/append mode and at most one plus",
+        ));
+    }
+    if seen.contains('b') {
+        return Err(not_supported(
+            interp,
+            "binary files (bytes are not in pyl's subset)",
+        ));
+    }
+    if seen.contains('+') {
+        return Err(not_supported(
+            interp,
+            "open() for reading and writing at once ('+')",
+        ));
+    }
+    Ok(if seen.contains('r') {
+        Access::Read
+    } else {
+        Access::Write
+    })
+}
+
+fn not_supported(interp: &Interp, what: &str) -> PyErr {
+    interp.error(
+        ExcType::NotImplementedError,
+        format!("{what} is not supported by pyl"),
+    )
+}
+
+impl Interp {
+    /// Writes out what files still hold, at the end of the program.
+    pub fn flush_files(&mut self) {
+        for file in std::mem::take(&mut self.open_files) {
+            if let Some(file) = file.upgrade() {
+                let _ = file.state.borrow_mut().flush();
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------
+
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a TextFile> {
+    if let Some(Value::Native(object)) = args.first() {
+        if let Some(file) = object.as_any().downcast_ref::<TextFile>() {
+            return Ok(file);
+        }
+    }
+    Err(interp.type_error(format!(
+        "descriptor '{method}' requires a '_io.TextIOWrapper' object"
+    )))
+}
+
+/// Checks a method's arguments with CPython's wording: keywords and
+/// exact counts name the method `TextIOWrapper.name`, ranges `name`.
+fn check_arguments(
+    interp: &Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    min: usize,
+    max: usize,
+) -> PyResult<()> {
+    let qualified = format!("TextIOWrapper.{method}");
+    if !kwargs.is_empty() {
+        return Err(interp.type_error(format!("{qualified}() takes no keyword arguments")));
+    }
+    let name = if min == max { &qualified } else { method };
+    check_method(interp, name, args, kwargs, min, max)
+}
+
+/// The optional size argument of `read` and `readline`: `None` for all
+/// (`readline` takes no `None`, and words its errors differently).
+fn size_argument(interp: &Interp, args: &[Value], none_allowed: bool) -> PyResult<Option<usize>> {
+    match args.get(1) {
+        None => Ok(None),
+        Some(Value::None) if none_allowed => Ok(None),
+        Some(Value::Int(n)) => Ok(usize::try_from(*n).ok()),
+        Some(Value::Bool(b)) => Ok(Some(*b as usize)),
+        Some(other) if none_allowed => Err(interp.type_error(format!(
+            "argument should be integer or None, not '{}'",
+            interp.type_name(other)
+        ))),
+        Some(other) => Err(interp.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn file_read(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "read", args, kwargs, 0, 1)?;
+    let file = receiver(interp, args, "read")?;
+    file.check_access(interp, Access::Read)?;
+    let text = match size_argument(interp, args, true)? {
+        None => file.read_all(interp)?,
+        Some(count) => file.read_some(interp, count)?,
+    };
+    Ok(Value::str(text))
+}
+
+fn file_readline(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "readline", args, kwargs, 0, 1)?;
+    let file = receiver(interp, args, "readline")?;
+    let limit = size_argument(interp, args, false)?.unwrap_or(usize::MAX);
+    Ok(Value::str(file.readline(interp, limit)?))
+}
+
+fn file_readlines(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    check_arguments(interp, "readlines", args, kwargs, 0, 1)?;
+    let file = receiver(interp, args, "readlines")?;
+    let hint = size_argument(interp, args, true)?.filter(|&hint| hint > 0);
+    let mut lines = Vec::new();
+    let mut total = 0;
+    loop {
+        let line = file.readline(interp, usize::MAX)?;
+        if line.is_empty() {
+            break;
+        }
+        total += line.chars().count();
+        lines.push(Value::str(line));
+        if hint.is_some_and(|hint| total >= hint) {
+            break;
+        }
+    }
+    Ok(Value::list(lines))
+}
+
+fn file_write(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "write", args, kwargs, 1, 1)?;
+    let written = receiver(interp, args, "write")?.write(interp, &args[1])?;
+    Ok(Value::Int(written as i64))
+}
+
+fn file_writelines(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    check_arguments(interp, "writelines", args, kwargs, 1, 1)?;
+    let file = receiver(interp, args, "writelines")?;
+    file.check_open(interp)?;
+    let iterator = interp.get_iter(&args[1])?;
+    while let Some(line) = interp.next(&iterator)? {
+        file.write(interp, &line)?;
+    }
+    Ok(Value::None)
+}
+
+fn file_flush(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "flush", args, kwargs, 0, 0)?;
+    let file = receiver(interp, args, "flush")?;
+    file.check_open(interp)?;
+    let flushed = file.state.borrow_mut().flush();
+    flushed.map_err(|error| interp.os_error(error))?;
+    Ok(Value::None)
+}
+
+fn file_close(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "close", args, kwargs, 0, 0)?;
+    receiver(interp, args, "close")?.close(interp)?;
+    Ok(Value::None)
+}
+
+fn file_readable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "readable", args, kwargs, 0, 0)?;
+    let file = receiver(interp, args, "readable")?;
+    file.check_open(interp)?;
+    Ok(Value::Bool(file.access == Access::Read))
+}
+
+fn file_writable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "writable", args, kwargs, 0, 0)?;
+    let file = receiver(interp, args, "writable")?;
+    file.check_open(interp)?;
+    Ok(Value::Bool(file.access == Access::Write))
+}
+
+/// `__enter__` and `__iter__`: the file itself, while it is open.
+fn file_enter(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "__enter__", args, kwargs, 0, 0)?;
+    receiver(interp, args, "__enter__")?.check_open(interp)?;
+    Ok(args[0].clone())
+}
+
+fn file_exit(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    receiver(interp, args, "__exit__")?.close(interp)?;
+    Ok(Value::None)
+}
+
+fn file_unsupported(
+    interp: &mut Interp,
+    _args: &[Value],
+    _kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    Err(not_supported(
+        interp,
+        "seek(), tell(), truncate() and fileno() on files",
+    ))
+}
