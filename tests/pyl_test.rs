@@ -355,3 +355,37 @@ fn a_path_may_name_one_case() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn the_sandbox_and_limits_reach_every_case() {
+    let cases = Cases::new("sandbox_options");
+    let writes = "open('made.txt', 'w').write('x')\nprint('wrote')\n";
+    cases
+        .write("writes.pyl", writes)
+        .write("writes.out", "wrote\n")
+        .write("spins.pyl", "while True:\n    pass\n")
+        .write("spins.out", "")
+        .write("spins.code", "4\n");
+    // Without the sandbox the write succeeds; the spinning case is bounded
+    // by its own options file.
+    cases.write("spins.options", "--limit-time 0.2\n");
+    cases.pyl_test(&[]).assert_status(0);
+    assert_eq!(cases.read("made.txt").as_deref(), Some("x"));
+    std::fs::remove_file(cases.root.join("made.txt")).unwrap();
+    // With it, the write is refused (exit status 3) and nothing is made.
+    let run = cases.pyl_test(&["--sandbox", "--limit-memory", "50"]);
+    run.assert_status(1)
+        .assert_stdout_contains("FAIL writes.pyl")
+        .assert_stdout_contains("expected 0, got 3")
+        .assert_stdout_contains("ok   spins.pyl");
+    assert_eq!(cases.read("made.txt"), None);
+    // `pyl --sandbox test` means the same.
+    let output = Command::new(env!("CARGO_BIN_EXE_pyl"))
+        .args(["--sandbox", "test"])
+        .current_dir(&cases.root)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(cases.read("made.txt"), None);
+    cases.pyl_test(&["--limit-time"]).assert_status(2);
+}

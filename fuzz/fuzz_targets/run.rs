@@ -8,10 +8,11 @@
 //! The program writes to the real stdout and stderr: run with
 //! `-close_fd_mask=3`. Standard input is /dev/null (`input()` gets EOF).
 //!
-//! No input filter is needed: pyl has no `open`, no `os`, no
-//! subprocesses, and `import NAME` reads only `NAME.pyl` in the main
-//! script's directory, which a program run from bytes does not have
-//! (`script_dir` stays None, so any other import is ModuleNotFoundError).
+//! No input filter is needed: the program runs in pyl's sandbox around an
+//! empty folder, so `open` can neither write nor read anything (pyl has no
+//! `os` and no subprocesses), and `import NAME` reads only `NAME.pyl` in
+//! the main script's directory, which a program run from bytes does not
+//! have (`script_dir` stays None: any other import is ModuleNotFoundError).
 
 #![no_main]
 
@@ -19,6 +20,7 @@ use libfuzzer_sys::fuzz_target;
 use pyl::runtime::clock::Clock;
 use pyl::runtime::interp::Interp;
 use pyl::runtime::modules::mt19937::Mt19937;
+use pyl::runtime::sandbox::Sandbox;
 
 #[path = "common.rs"]
 mod common;
@@ -35,6 +37,14 @@ fuzz_target!(|data: &[u8]| {
         interp.clock = Clock::virtual_time();
         interp.random = Mt19937::from_seed_i64(0);
         interp.limits.limit_steps(STEPS);
+        interp.sandbox = Some(empty_sandbox());
         let _status = pyl::run::run_main(&mut interp, "<fuzz>", bytes);
     });
 });
+
+/// A sandbox around an empty folder of its own.
+fn empty_sandbox() -> Sandbox {
+    let folder = std::env::temp_dir().join(format!("pyl-fuzz-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder for the sandbox");
+    Sandbox::new(&folder).expect("the sandbox's folder")
+}
