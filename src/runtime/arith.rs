@@ -40,9 +40,14 @@ const HASH_MODULUS: u64 = (1 << 61) - 1;
 const HASH_BITS: u32 = 61;
 const HASH_INF: i64 = 314159;
 
-/// Results with more bits than this raise `MemoryError` instead of making
-/// the process try to allocate them (CPython would run out of memory).
-const MAX_RESULT_BITS: u64 = 1 << 32;
+/// `MemoryError` unless an integer of `bits` bits may be made: within
+/// the run's integer size limit and the memory it may still take.
+fn check_result_bits(interp: &Interp, bits: u64) -> PyResult<()> {
+    if bits > interp.limits.max_int_bits() {
+        return Err(memory_error(interp));
+    }
+    interp.check_allocation(usize::try_from(bits / 8).unwrap_or(usize::MAX), 1)
+}
 
 fn memory_error(interp: &Interp) -> PyErr {
     interp.new_exception(ExcType::MemoryError, vec![])
@@ -352,7 +357,13 @@ fn int_binary(interp: &Interp, op: BinOp, x: Num<'_>, y: Num<'_>) -> Option<PyRe
     let result = match op {
         BinOp::Add => Ok(Value::from_bigint(to_big(x) + to_big(y))),
         BinOp::Sub => Ok(Value::from_bigint(to_big(x) - to_big(y))),
-        BinOp::Mul => Ok(Value::from_bigint(to_big(x) * to_big(y))),
+        BinOp::Mul => {
+            let (a, b) = (to_big(x), to_big(y));
+            match check_result_bits(interp, a.bits() + b.bits()) {
+                Ok(()) => Ok(Value::from_bigint(a * b)),
+                Err(error) => Err(error),
+            }
+        }
         BinOp::Div => int_true_divide(interp, &to_big(x), &to_big(y)).map(Value::Float),
         BinOp::FloorDiv | BinOp::Mod => {
             let (a, b) = (to_big(x), to_big(y));
@@ -544,9 +555,7 @@ fn int_pow(interp: &Interp, x: Num<'_>, y: Num<'_>) -> PyResult<Value> {
     let Some(exp) = exponent.to_u64() else {
         return Err(memory_error(interp));
     };
-    if base.bits().saturating_mul(exp) > MAX_RESULT_BITS {
-        return Err(memory_error(interp));
-    }
+    check_result_bits(interp, base.bits().saturating_mul(exp))?;
     let Ok(exp) = u32::try_from(exp) else {
         return Err(memory_error(interp));
     };
@@ -565,9 +574,7 @@ fn int_lshift(interp: &Interp, x: Num<'_>, y: Num<'_>) -> PyResult<Value> {
     let Some(count) = count.to_u64().filter(|&c| c <= i64::MAX as u64) else {
         return Err(interp.error(ExcType::OverflowError, "too many digits in integer"));
     };
-    if value.bits().saturating_add(count) > MAX_RESULT_BITS {
-        return Err(memory_error(interp));
-    }
+    check_result_bits(interp, value.bits().saturating_add(count))?;
     Ok(Value::from_bigint(value << count))
 }
 

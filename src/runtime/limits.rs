@@ -58,12 +58,21 @@ pub struct Limits {
     cpu_time: Option<Duration>,
     /// Bytes of heap and native stack the program may hold.
     memory: Option<usize>,
+    /// The heap when the memory limit was set, which it does not count.
+    heap_at_start: usize,
     /// Native stack room when the limits were set: what is used of the
     /// interpreter thread's own stack is measured from it.
     stack_room_at_start: usize,
+    /// The most bits an integer `*`, `**` or `<<` may make (`MemoryError`
+    /// past it).
+    max_int_bits: u64,
     /// Why the program is being stopped, once it is, and its exit status.
     stopping: Option<(PyErr, i32)>,
 }
+
+/// Integers of more bits than this are refused by default (CPython would
+/// try, and run out of memory).
+const MAX_INT_BITS: u64 = 1 << 32;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -73,7 +82,9 @@ impl Default for Limits {
             steps_left: None,
             cpu_time: None,
             memory: None,
+            heap_at_start: 0,
             stack_room_at_start: 0,
+            max_int_bits: MAX_INT_BITS,
             stopping: None,
         }
     }
@@ -85,6 +96,17 @@ impl Limits {
     pub fn tick(&mut self) -> bool {
         self.countdown -= 1;
         self.countdown == 0
+    }
+
+    /// The most bits an integer operation may make.
+    pub fn max_int_bits(&self) -> u64 {
+        self.max_int_bits
+    }
+
+    /// Refuses integers of more than `bits` bits — for the fuzzer, whose
+    /// step budget cannot stop one long multiplication.
+    pub fn limit_int_bits(&mut self, bits: u64) {
+        self.max_int_bits = bits.min(MAX_INT_BITS);
     }
 
     /// Gives the program a budget of `steps` more instructions.
@@ -100,21 +122,32 @@ impl Limits {
         cpu_time: Option<Duration>,
         memory: Option<usize>,
     ) -> std::io::Result<()> {
-        if memory.is_some() {
-            heap::start_counting();
-        }
         start_watchdog(cpu_time, memory)?;
         self.cpu_time = cpu_time;
-        self.memory = memory;
-        self.stack_room_at_start = stacker::remaining_stack().unwrap_or(0);
+        if let Some(bytes) = memory {
+            self.limit_memory(bytes);
+        }
         Ok(())
+    }
+
+    /// Limits what the program may add to the heap (and native stack) to
+    /// `bytes`, at the polls and the checked requests only: without the
+    /// watchdog (`enforce`), one native operation can go past it. The
+    /// process must count its heap (`heap::CountingAllocator`).
+    pub fn limit_memory(&mut self, bytes: usize) {
+        heap::start_counting();
+        self.memory = Some(bytes);
+        self.heap_at_start = heap::in_use();
+        self.stack_room_at_start = stacker::remaining_stack().unwrap_or(0);
     }
 
     /// Whether `bytes` more, on top of what the program holds, would take
     /// it past its memory limit.
     pub fn exceeds_memory(&self, bytes: usize) -> bool {
-        self.memory
-            .is_some_and(|limit| heap::in_use().saturating_add(bytes) > limit)
+        self.memory.is_some_and(|limit| {
+            let held = heap::in_use().saturating_sub(self.heap_at_start);
+            held.saturating_add(bytes) > limit
+        })
     }
 
     /// Whether the heap and a native stack of `stack_segments` segments
