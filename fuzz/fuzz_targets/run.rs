@@ -1,9 +1,10 @@
 //! Arbitrary bytes run as a program, as `pyl FILE` runs it (`run_main`:
 //! decode, compile, evaluate, report an uncaught exception, flush stdout),
-//! with a virtual clock (sleeps take no time), a fixed random seed, and a
+//! with a virtual clock (sleeps take no time), a fixed random seed, a
 //! budget of 200 000 instructions, past which the program is stopped with
-//! an uncatchable TimeoutError. Whatever the program does, pyl may not
-//! panic, overflow the stack or hang.
+//! an uncatchable TimeoutError, a memory limit and an integer size limit
+//! (each a MemoryError). Whatever the program does, pyl may not panic,
+//! overflow the stack or hang.
 //!
 //! The program writes to the real stdout and stderr: run with
 //! `-close_fd_mask=3`. Standard input is /dev/null (`input()` gets EOF).
@@ -28,6 +29,21 @@ mod common;
 /// Instructions a program may run; about 5 ms to 50 ms of evaluation.
 const STEPS: u64 = 200_000;
 
+/// What a program may allocate: `"y".ljust(10**9)` is legitimate, but
+/// many such inputs add up to libFuzzer's RSS limit.
+const MEMORY: usize = 256 << 20;
+
+// The heap is counted, for the memory limit.
+#[global_allocator]
+static ALLOCATOR: pyl::runtime::heap::CountingAllocator<std::alloc::System> =
+    pyl::runtime::heap::CountingAllocator(std::alloc::System);
+
+/// The biggest integer a program may make. The step budget cannot stop
+/// one native operation, and `3**363**3` (75 million bits) takes pyl 12 to
+/// 48 s (CPython longer): legitimate, but a fuzzer timeout. Operands this
+/// size keep every operation, division included, within milliseconds.
+const INT_BITS: u64 = 1 << 17;
+
 fuzz_target!(|data: &[u8]| {
     common::stdin_from_dev_null();
     let bytes = data.to_vec();
@@ -37,8 +53,13 @@ fuzz_target!(|data: &[u8]| {
         interp.clock = Clock::virtual_time();
         interp.random = Mt19937::from_seed_i64(0);
         interp.limits.limit_steps(STEPS);
+        interp.limits.limit_int_bits(INT_BITS);
+        interp.limits.limit_memory(MEMORY);
         interp.sandbox = Some(empty_sandbox());
         let _status = pyl::run::run_main(&mut interp, "<fuzz>", bytes);
+        // The program's module and its functions refer to each other.
+        drop(interp);
+        pyl::runtime::cycles::collect();
     });
 });
 

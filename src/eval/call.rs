@@ -409,7 +409,7 @@ impl Interp {
                 let hash = crate::runtime::ops::str_hash(key.as_str().unwrap_or_default());
                 dict.push(hash, key, value);
             }
-            slots[varkw_slot] = Some(Value::Dict(Rc::new(RefCell::new(dict))));
+            slots[varkw_slot] = Some(Value::dict(RefCell::new(dict)));
         }
         Ok(())
     }
@@ -478,11 +478,13 @@ impl Interp {
                 args: RefCell::new(args.to_vec().into()),
                 ..Default::default()
             });
-        Value::Instance(Rc::new(Instance {
+        let instance = Rc::new(Instance {
             class: class.clone(),
             attributes: Namespace::default(),
             exception,
-        }))
+        });
+        crate::runtime::cycles::track_instance(&instance);
+        Value::Instance(instance)
     }
 
     /// Makes a class from a finished class body.
@@ -565,10 +567,14 @@ impl Interp {
     /// methods; descriptors do their work.
     pub fn bind_attribute(&mut self, attribute: Value, receiver: &Value) -> PyResult<Value> {
         match &attribute {
-            Value::Function(_) => Ok(Value::BoundMethod(Rc::new(BoundMethod {
-                receiver: receiver.clone(),
-                function: attribute,
-            }))),
+            Value::Function(_) => {
+                let method = Rc::new(BoundMethod {
+                    receiver: receiver.clone(),
+                    function: attribute,
+                });
+                crate::runtime::cycles::track_method(&method);
+                Ok(Value::BoundMethod(method))
+            }
             Value::Builtin(builtin) if builtin.receiver.is_none() => Ok(Value::Builtin(Rc::new(
                 crate::runtime::object::BuiltinFunction {
                     name: builtin.name,

@@ -56,12 +56,12 @@ impl Interp {
             ExprKind::Tuple(elements) => Ok(Value::tuple(self.elements(frame, elements)?)),
             ExprKind::Set(elements) => {
                 let values = self.elements(frame, elements)?;
-                Ok(Value::Set(Rc::new(self.set_from_values(values)?)))
+                Ok(Value::set(self.set_from_values(values)?))
             }
             ExprKind::ConstantSet(values) => {
                 let frozen = self.set_from_values(values.clone())?;
                 let set = frozen.borrow().set_copy();
-                Ok(Value::Set(Rc::new(RefCell::new(set))))
+                Ok(Value::set(RefCell::new(set)))
             }
             ExprKind::Dict(elements) => {
                 let dict = RefCell::new(crate::runtime::dict::Dict::new());
@@ -80,7 +80,7 @@ impl Interp {
                         }
                     }
                 }
-                Ok(Value::Dict(Rc::new(dict)))
+                Ok(Value::dict(dict))
             }
             ExprKind::Attribute(object, name) => {
                 let object = self.eval(frame, object)?;
@@ -443,7 +443,7 @@ impl Interp {
             .map(|&cell| frame.cells[cell as usize].clone())
             .collect();
         let code = template.code.clone();
-        Ok(Value::Function(Rc::new(Function {
+        let function = Rc::new(Function {
             name: RefCell::new(code.name.clone()),
             qualname: RefCell::new(code.qualname.clone()),
             globals: frame.globals.clone(),
@@ -453,7 +453,9 @@ impl Interp {
             closure,
             defining_class: RefCell::new(None),
             attributes: Namespace::default(),
-        })))
+        });
+        crate::runtime::cycles::track_function(&function);
+        Ok(Value::Function(function))
     }
 
     fn make_class(
@@ -496,7 +498,7 @@ impl Interp {
             .iter()
             .map(|(k, v)| (Value::str(&**k), v.clone()))
             .collect();
-        Ok(Value::Dict(Rc::new(self.dict_from_pairs(items)?)))
+        Ok(Value::dict(self.dict_from_pairs(items)?))
     }
 
     /// `locals()`: the bound local variables (the namespace in a class
@@ -522,7 +524,7 @@ impl Interp {
                 items.push((Value::str(&**name), value));
             }
         }
-        Ok(Value::Dict(Rc::new(self.dict_from_pairs(items)?)))
+        Ok(Value::dict(self.dict_from_pairs(items)?))
     }
 
     fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {

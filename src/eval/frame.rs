@@ -76,7 +76,11 @@ impl Frame {
             Box::default()
         } else {
             (0..code.cell_names.len())
-                .map(|_| Rc::new(RefCell::new(None)))
+                .map(|_| {
+                    let cell = Rc::new(RefCell::new(None));
+                    crate::runtime::cycles::track_cell(&cell);
+                    cell
+                })
                 .collect()
         };
         slots.resize(code.slot_count as usize, None);

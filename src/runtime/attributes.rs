@@ -317,7 +317,7 @@ impl Interp {
                         .iter()
                         .map(|(k, v)| (Value::str(&**k), v.clone()))
                         .collect();
-                    return Ok(Some(Value::Dict(Rc::new(self.dict_from_pairs(items)?))));
+                    return Ok(Some(Value::dict(self.dict_from_pairs(items)?)));
                 }
                 if let Some(getattr) = instance.class.lookup("__getattr__") {
                     return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {

@@ -275,14 +275,16 @@ impl Interp {
     /// A new exception instance of a builtin class with the given args.
     pub fn new_exception(&self, kind: ExcType, args: Vec<Value>) -> PyErr {
         let class = self.types.exception(kind).clone();
-        PyErr(Rc::new(Instance {
+        let exception = Rc::new(Instance {
             class,
             attributes: Namespace::default(),
             exception: Some(ExceptionData {
                 args: RefCell::new(args.into()),
                 ..ExceptionData::default()
             }),
-        }))
+        });
+        super::cycles::track_instance(&exception);
+        PyErr(exception)
     }
 
     /// An exception of a builtin class with one string argument.

@@ -236,6 +236,20 @@ impl Globals {
         self.names.borrow_mut()
     }
 
+    /// The names, unless they are being written.
+    pub fn try_borrow(&self) -> Result<std::cell::Ref<'_, NameMap>, std::cell::BorrowError> {
+        self.names.try_borrow()
+    }
+
+    /// The names to write, unless they are in use.
+    pub fn try_borrow_mut(
+        &self,
+    ) -> Result<std::cell::RefMut<'_, NameMap>, std::cell::BorrowMutError> {
+        let names = self.names.try_borrow_mut()?;
+        self.version.set(self.version.get() + 1);
+        Ok(names)
+    }
+
     pub fn version(&self) -> u64 {
         self.version.get()
     }

@@ -809,7 +809,7 @@ impl Interp {
                 for (key, value) in y.borrow().items() {
                     self.dict_set(&merged, key, value)?;
                 }
-                Value::Dict(Rc::new(merged))
+                Value::dict(merged)
             }
             (_, Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 match mappings::set_binary_op(self, op, a, b) {

@@ -189,7 +189,21 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        let list = Rc::new(RefCell::new(items));
+        super::cycles::track_list(&list);
+        Value::List(list)
+    }
+
+    pub fn dict(table: RefCell<Dict>) -> Value {
+        let table = Rc::new(table);
+        super::cycles::track_table(&table);
+        Value::Dict(table)
+    }
+
+    pub fn set(table: RefCell<Dict>) -> Value {
+        let table = Rc::new(table);
+        super::cycles::track_table(&table);
+        Value::Set(table)
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {

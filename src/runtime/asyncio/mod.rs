@@ -643,7 +643,7 @@ fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Va
         _ => interp.running_loop()?,
     };
     let tasks: Vec<Value> = event_loop.live_tasks().iter().map(|t| t.value()).collect();
-    Ok(Value::Set(Rc::new(interp.set_from_values(tasks)?)))
+    Ok(Value::set(interp.set_from_values(tasks)?))
 }
 
 fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {

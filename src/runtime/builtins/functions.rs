@@ -1137,7 +1137,7 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
         .map(|(name, value)| (Value::str(&**name), value.clone()))
         .collect();
     drop(names);
-    Ok(Value::Dict(Rc::new(interp.dict_from_pairs(pairs)?)))
+    Ok(Value::dict(interp.dict_from_pairs(pairs)?))
 }
 
 fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {

@@ -354,7 +354,7 @@ fn intersection_all(interp: &mut Interp, so: &Value, others: &[Value]) -> PyResu
     let mut current = so.clone();
     for other in others {
         let table = intersection(interp, &current, other)?;
-        current = Value::Set(Rc::new(table));
+        current = Value::set(table);
     }
     Ok(match &current {
         Value::Set(table) if !others.is_empty() => RefCell::new(table.borrow().clone()),
@@ -465,7 +465,7 @@ fn new_set(frozen: bool, table: Table) -> Value {
     if frozen {
         Value::FrozenSet(Rc::new(table.into_inner()))
     } else {
-        Value::Set(Rc::new(table))
+        Value::set(table)
     }
 }
 
@@ -649,7 +649,7 @@ fn dict_copy(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let dict = dict_receiver(interp, args, "copy")?;
     check_args(interp, "dict", "copy", args, kwargs, 0, 0)?;
     let copy = dict.borrow().clone();
-    Ok(Value::Dict(Rc::new(RefCell::new(copy))))
+    Ok(Value::dict(RefCell::new(copy)))
 }
 
 fn dict_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -680,7 +680,7 @@ fn dict_fromkeys(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             Ok(true)
         })?,
     }
-    Ok(Value::Dict(Rc::new(dict)))
+    Ok(Value::dict(dict))
 }
 
 // ----- dict views ------------------------------------------------------
@@ -857,7 +857,7 @@ fn view_and(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> P
     if let Value::Set(table) = other {
         if view_len <= table.borrow().len() {
             let result = intersection(interp, other, view_value)?;
-            return Ok(Value::Set(Rc::new(result)));
+            return Ok(Value::set(result));
         }
     }
     let (walk, probe) = match as_view(other) {
@@ -869,7 +869,7 @@ fn view_and(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> P
         _ => (other, view_value),
     };
     let Some(probe) = as_view(probe) else {
-        return Ok(Value::Set(Rc::new(empty_table())));
+        return Ok(Value::set(empty_table()));
     };
     let result = empty_table();
     for_each_item(interp, walk, |interp, item| {
@@ -878,7 +878,7 @@ fn view_and(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> P
         }
         Ok(true)
     })?;
-    Ok(Value::Set(Rc::new(result)))
+    Ok(Value::set(result))
 }
 
 /// `set(left)` as the view operators make it (`dictviews_to_set`): a keys
@@ -908,7 +908,7 @@ fn view_set_op(interp: &mut Interp, op: BinOp, left: &Value, right: &Value) -> P
         BinOp::Sub => difference_update_table(interp, &table, right)?,
         _ => symmetric_difference_update_table(interp, &table, right)?,
     }
-    Ok(Value::Set(Rc::new(table)))
+    Ok(Value::set(table))
 }
 
 /// `d1.items() ^ d2.items()` (CPython's `dictitems_xor`): the pairs of
@@ -938,7 +938,7 @@ fn items_xor(interp: &mut Interp, d1: &Rc<Table>, d2: &Rc<Table>) -> PyResult<Va
     for (key, value) in unmatched {
         interp.dict_set(&result, Value::tuple(vec![key, value]), Value::None)?;
     }
-    Ok(Value::Set(Rc::new(result)))
+    Ok(Value::set(result))
 }
 
 fn view_or(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {

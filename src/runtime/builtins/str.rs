@@ -1349,7 +1349,7 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             };
             interp.dict_set(&table, code, value)?;
         }
-        return Ok(Value::Dict(Rc::new(table)));
+        return Ok(Value::dict(table));
     }
     let mut texts = Vec::with_capacity(2);
     for (i, arg) in args.iter().enumerate().skip(1) {
@@ -1381,7 +1381,7 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             interp.dict_set(&table, code(c), Value::None)?;
         }
     }
-    Ok(Value::Dict(Rc::new(table)))
+    Ok(Value::dict(table))
 }
 
 /// `s.translate(table)`: each character's code point looked up in the

@@ -22,6 +22,7 @@ pub fn new_module(name: &str) -> Rc<ModuleObject> {
         name: name.into(),
         namespace: Default::default(),
     });
+    crate::runtime::cycles::track_module(&module);
     module
         .namespace
         .borrow_mut()

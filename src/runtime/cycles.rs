@@ -1,0 +1,367 @@
+//! The cycle collector: values are reference counted (`Rc`), so objects
+//! that refer to each other in a cycle no one else refers to would never be
+//! freed. This finds them the way CPython's collector does — by *trial
+//! deletion* — and breaks the cycles by emptying the garbage containers.
+//!
+//! Every list, dict, set, instance, function, closure cell, module and
+//! bound method is *tracked* when it is made (a `Weak` in a per-thread
+//! list). A collection takes the tracked objects still alive and, for each,
+//! counts the references to it from the others; an object with more
+//! references than that (`Rc::strong_count`) is referred to from outside —
+//! a variable, a frame, the event loop, a tuple, any Rust code — and so is
+//! everything it reaches. The rest is garbage: its lists, dicts and sets
+//! are emptied, its instances' and modules' names removed, its cells
+//! cleared; the cycles fall apart and `Rc` frees the objects.
+//!
+//! Safety rests on one rule: a reference is counted as internal only when
+//! it is read directly out of a tracked object. Anything the collector does
+//! not look into (tuples, generators, tasks, classes, objects written in
+//! Rust) counts as outside, so a cycle through one is not collected — a
+//! leak, never a wrong collection. An object whose `RefCell` is borrowed
+//! during a collection is treated the same way.
+//!
+//! Collections run when the number of tracked objects has doubled since
+//! the last one (so their cost is proportional to the allocations), and
+//! when an interpreter is dropped.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use super::dict::Dict;
+use super::object::{BoundMethod, CellRef, Function, Instance, ModuleObject};
+use super::value::Value;
+
+/// An object the collector knows of.
+enum Tracked {
+    List(Weak<RefCell<Vec<Value>>>),
+    /// Dicts and sets.
+    Table(Weak<RefCell<Dict>>),
+    Instance(Weak<Instance>),
+    Function(Weak<Function>),
+    Cell(Weak<RefCell<Option<Value>>>),
+    Module(Weak<ModuleObject>),
+    Method(Weak<BoundMethod>),
+}
+
+/// A tracked object, alive for the length of a collection.
+enum Live {
+    List(Rc<RefCell<Vec<Value>>>),
+    Table(Rc<RefCell<Dict>>),
+    Instance(Rc<Instance>),
+    Function(Rc<Function>),
+    Cell(CellRef),
+    Module(Rc<ModuleObject>),
+    Method(Rc<BoundMethod>),
+}
+
+/// Tracked objects below which no collection runs.
+const FIRST_COLLECTION: usize = 1_000;
+
+thread_local! {
+    static TRACKED: RefCell<Vec<Tracked>> = const { RefCell::new(Vec::new()) };
+    /// The number of tracked objects that starts the next collection.
+    static THRESHOLD: Cell<usize> = const { Cell::new(FIRST_COLLECTION) };
+    static COLLECTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn track(object: Tracked) {
+    let due = TRACKED.with(|tracked| {
+        let mut tracked = tracked.borrow_mut();
+        tracked.push(object);
+        tracked.len() >= THRESHOLD.get()
+    });
+    if due {
+        collect();
+    }
+}
+
+pub fn track_list(list: &Rc<RefCell<Vec<Value>>>) {
+    track(Tracked::List(Rc::downgrade(list)));
+}
+
+/// A dict or a set.
+pub fn track_table(table: &Rc<RefCell<Dict>>) {
+    track(Tracked::Table(Rc::downgrade(table)));
+}
+
+pub fn track_instance(instance: &Rc<Instance>) {
+    track(Tracked::Instance(Rc::downgrade(instance)));
+}
+
+pub fn track_function(function: &Rc<Function>) {
+    track(Tracked::Function(Rc::downgrade(function)));
+}
+
+pub fn track_cell(cell: &CellRef) {
+    track(Tracked::Cell(Rc::downgrade(cell)));
+}
+
+pub fn track_module(module: &Rc<ModuleObject>) {
+    track(Tracked::Module(Rc::downgrade(module)));
+}
+
+pub fn track_method(method: &Rc<BoundMethod>) {
+    track(Tracked::Method(Rc::downgrade(method)));
+}
+
+impl Tracked {
+    fn upgrade(&self) -> Option<Live> {
+        Some(match self {
+            Tracked::List(weak) => Live::List(weak.upgrade()?),
+            Tracked::Table(weak) => Live::Table(weak.upgrade()?),
+            Tracked::Instance(weak) => Live::Instance(weak.upgrade()?),
+            Tracked::Function(weak) => Live::Function(weak.upgrade()?),
+            Tracked::Cell(weak) => Live::Cell(weak.upgrade()?),
+            Tracked::Module(weak) => Live::Module(weak.upgrade()?),
+            Tracked::Method(weak) => Live::Method(weak.upgrade()?),
+        })
+    }
+}
+
+impl Live {
+    fn downgrade(&self) -> Tracked {
+        match self {
+            Live::List(rc) => Tracked::List(Rc::downgrade(rc)),
+            Live::Table(rc) => Tracked::Table(Rc::downgrade(rc)),
+            Live::Instance(rc) => Tracked::Instance(Rc::downgrade(rc)),
+            Live::Function(rc) => Tracked::Function(Rc::downgrade(rc)),
+            Live::Cell(rc) => Tracked::Cell(Rc::downgrade(rc)),
+            Live::Module(rc) => Tracked::Module(Rc::downgrade(rc)),
+            Live::Method(rc) => Tracked::Method(Rc::downgrade(rc)),
+        }
+    }
+
+    /// The object's address, which identifies it.
+    fn address(&self) -> usize {
+        match self {
+            Live::List(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Table(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Instance(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Function(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Cell(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Module(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+            Live::Method(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        }
+    }
+
+    /// References to the object, the collection's own excepted.
+    fn references(&self) -> usize {
+        let count = match self {
+            Live::List(rc) => Rc::strong_count(rc),
+            Live::Table(rc) => Rc::strong_count(rc),
+            Live::Instance(rc) => Rc::strong_count(rc),
+            Live::Function(rc) => Rc::strong_count(rc),
+            Live::Cell(rc) => Rc::strong_count(rc),
+            Live::Module(rc) => Rc::strong_count(rc),
+            Live::Method(rc) => Rc::strong_count(rc),
+        };
+        count - 1
+    }
+
+    /// Calls `visit` with the address of every object this one refers to
+    /// directly; false when it cannot be looked into now (borrowed).
+    fn visit_references(&self, visit: &mut dyn FnMut(usize)) -> bool {
+        match self {
+            Live::List(list) => match list.try_borrow() {
+                Ok(items) => items.iter().for_each(|item| visit_value(item, visit)),
+                Err(_) => return false,
+            },
+            Live::Table(table) => match table.try_borrow() {
+                Ok(table) => table.iter().for_each(|entry| {
+                    visit_value(&entry.key, visit);
+                    visit_value(&entry.value, visit);
+                }),
+                Err(_) => return false,
+            },
+            Live::Instance(instance) => {
+                let Ok(attributes) = instance.attributes.try_borrow() else {
+                    return false;
+                };
+                attributes
+                    .values()
+                    .for_each(|value| visit_value(value, visit));
+                if let Some(data) = &instance.exception {
+                    for part in [&data.cause, &data.context] {
+                        let Ok(part) = part.try_borrow() else {
+                            return false;
+                        };
+                        if let Some(value) = &*part {
+                            visit_value(value, visit);
+                        }
+                    }
+                }
+            }
+            Live::Function(function) => {
+                let Ok(attributes) = function.attributes.try_borrow() else {
+                    return false;
+                };
+                attributes
+                    .values()
+                    .for_each(|value| visit_value(value, visit));
+                function
+                    .defaults
+                    .iter()
+                    .for_each(|value| visit_value(value, visit));
+                function
+                    .kw_defaults
+                    .iter()
+                    .flatten()
+                    .for_each(|value| visit_value(value, visit));
+                function
+                    .closure
+                    .iter()
+                    .for_each(|cell| visit(Rc::as_ptr(cell) as *const u8 as usize));
+                visit(Rc::as_ptr(&function.globals) as *const u8 as usize);
+            }
+            Live::Cell(cell) => match cell.try_borrow() {
+                Ok(content) => content.iter().for_each(|value| visit_value(value, visit)),
+                Err(_) => return false,
+            },
+            Live::Module(module) => match module.namespace.try_borrow() {
+                Ok(names) => names.values().for_each(|value| visit_value(value, visit)),
+                Err(_) => return false,
+            },
+            Live::Method(method) => {
+                visit_value(&method.receiver, visit);
+                visit_value(&method.function, visit);
+            }
+        }
+        true
+    }
+
+    /// Empties a garbage object; what it held is returned, to be dropped
+    /// once every object is emptied.
+    fn clear(&self, dropped: &mut Vec<Value>) {
+        match self {
+            Live::List(list) => {
+                if let Ok(mut items) = list.try_borrow_mut() {
+                    dropped.append(&mut items);
+                }
+            }
+            Live::Table(table) => {
+                if let Ok(mut table) = table.try_borrow_mut() {
+                    let table = std::mem::take(&mut *table);
+                    for (key, value) in table.items() {
+                        dropped.extend([key, value]);
+                    }
+                }
+            }
+            Live::Instance(instance) => {
+                if let Ok(mut attributes) = instance.attributes.try_borrow_mut() {
+                    dropped.extend(std::mem::take(&mut *attributes).into_values());
+                }
+                if let Some(data) = &instance.exception {
+                    for part in [&data.cause, &data.context] {
+                        if let Ok(mut part) = part.try_borrow_mut() {
+                            dropped.extend(part.take());
+                        }
+                    }
+                }
+            }
+            Live::Function(function) => {
+                if let Ok(mut attributes) = function.attributes.try_borrow_mut() {
+                    dropped.extend(std::mem::take(&mut *attributes).into_values());
+                }
+            }
+            Live::Cell(cell) => {
+                if let Ok(mut content) = cell.try_borrow_mut() {
+                    dropped.extend(content.take());
+                }
+            }
+            Live::Module(module) => {
+                if let Ok(mut names) = module.namespace.try_borrow_mut() {
+                    dropped.extend(std::mem::take(&mut *names).into_values());
+                }
+            }
+            // Immutable: emptying the instance or function it holds breaks
+            // the cycle.
+            Live::Method(_) => {}
+        }
+    }
+}
+
+/// The address of the tracked object `value` is, if it is one.
+fn visit_value(value: &Value, visit: &mut dyn FnMut(usize)) {
+    let address = match value {
+        Value::List(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        Value::Dict(rc) | Value::Set(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        Value::Instance(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        Value::Function(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        Value::Module(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        Value::BoundMethod(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+        _ => return,
+    };
+    visit(address);
+}
+
+/// Finds the tracked objects that only cycles keep alive and empties them.
+/// Returns how many there were.
+pub fn collect() -> usize {
+    if COLLECTING.replace(true) {
+        return 0;
+    }
+    let live: Vec<Live> = TRACKED.with(|tracked| {
+        let mut tracked = tracked.borrow_mut();
+        let mut seen = hashbrown::HashSet::new();
+        let live: Vec<Live> = tracked
+            .drain(..)
+            .filter_map(|object| object.upgrade())
+            .filter(|object| seen.insert(object.address()))
+            .collect();
+        tracked.extend(live.iter().map(Live::downgrade));
+        live
+    });
+    let garbage = find_garbage(&live);
+    let mut dropped = Vec::new();
+    for &index in &garbage {
+        live[index].clear(&mut dropped);
+    }
+    let survivors = live.len() - garbage.len();
+    drop(live);
+    THRESHOLD.set((2 * survivors).max(FIRST_COLLECTION));
+    // What the garbage held goes last: dropping it runs `Drop`s, which may
+    // make (and track) objects, or drop more.
+    drop(dropped);
+    COLLECTING.set(false);
+    garbage.len()
+}
+
+/// The indices of the objects of `live` that nothing outside them refers
+/// to, directly or through others.
+fn find_garbage(live: &[Live]) -> Vec<usize> {
+    let index: hashbrown::HashMap<usize, usize> = live
+        .iter()
+        .enumerate()
+        .map(|(i, object)| (object.address(), i))
+        .collect();
+    // References from outside: all of them, less those from tracked objects.
+    let mut outside: Vec<isize> = live.iter().map(|o| o.references() as isize).collect();
+    let mut opaque = vec![false; live.len()];
+    for (i, object) in live.iter().enumerate() {
+        opaque[i] = !object.visit_references(&mut |address| {
+            if let Some(&j) = index.get(&address) {
+                outside[j] -= 1;
+            }
+        });
+    }
+    // Reachable: referred to from outside (or not looked into), and all
+    // that such objects reach.
+    let mut reachable = vec![false; live.len()];
+    let mut pending: Vec<usize> = (0..live.len())
+        .filter(|&i| outside[i] > 0 || opaque[i])
+        .collect();
+    for &i in &pending {
+        reachable[i] = true;
+    }
+    while let Some(i) = pending.pop() {
+        live[i].visit_references(&mut |address| {
+            if let Some(&j) = index.get(&address) {
+                if !reachable[j] {
+                    reachable[j] = true;
+                    pending.push(j);
+                }
+            }
+        });
+    }
+    (0..live.len()).filter(|&i| !reachable[i]).collect()
+}
