@@ -199,9 +199,10 @@ impl Interp {
         }
     }
 
-    /// Between instructions, now and then: Ctrl-C, and the run's limits.
+    /// Between instructions, and between the items of a native loop
+    /// (`Interp::next`), now and then: Ctrl-C, and the run's limits.
     #[cold]
-    fn poll(&mut self) -> Option<PyErr> {
+    pub(crate) fn poll(&mut self) -> Option<PyErr> {
         if let Some(reason) = self.limits.stopping() {
             return Some(reason.clone());
         }

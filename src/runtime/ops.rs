@@ -1096,6 +1096,13 @@ impl Interp {
 
     /// The next item, or `None` when the iterator is exhausted.
     pub fn next(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
+        // Native loops (`sum(range(10**12))`) count as instructions, so
+        // that Ctrl-C and the run's limits reach them.
+        if self.limits.tick() {
+            if let Some(error) = self.poll() {
+                return Err(error);
+            }
+        }
         match iterator {
             Value::Generator(generator) => generator.next(self),
             Value::Native(object) => match object.clone().next(self) {
