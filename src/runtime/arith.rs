@@ -42,7 +42,7 @@ const HASH_INF: i64 = 314159;
 
 /// `MemoryError` unless an integer of `bits` bits may be made: within
 /// the run's integer size limit and the memory it may still take.
-fn check_result_bits(interp: &Interp, bits: u64) -> PyResult<()> {
+pub fn check_result_bits(interp: &Interp, bits: u64) -> PyResult<()> {
     if bits > interp.limits.max_int_bits() {
         return Err(memory_error(interp));
     }

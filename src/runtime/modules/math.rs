@@ -4,6 +4,7 @@
 //! algorithms CPython implements itself (`fsum`, `hypot`, `log` of huge
 //! ints, `isclose`) are ported so that the last bit agrees.
 
+use crate::runtime::arith::check_result_bits;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
@@ -747,6 +748,8 @@ fn math_factorial(
             "factorial() argument should not exceed 9223372036854775807",
         ));
     };
+    // n! < n**n.
+    check_result_bits(interp, n.saturating_mul(u64::from(64 - n.leading_zeros())))?;
     Ok(Value::from_bigint(product_range(1, n)))
 }
 
@@ -798,6 +801,7 @@ fn math_lcm(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
             result = BigInt::zero();
             continue;
         }
+        check_result_bits(interp, result.bits() + n.bits())?;
         result = result.lcm(n);
     }
     Ok(Value::from_bigint(result.abs()))
@@ -844,6 +848,8 @@ fn math_comb(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         &k,
         "min(n - k, k) must not exceed 9223372036854775807",
     )?;
+    // C(n, k) < n**k.
+    check_result_bits(interp, k.saturating_mul(n.bits()))?;
     // C(n, i+1) = C(n, i) * (n - i) / (i + 1), exact at every step.
     let mut result = BigInt::one();
     for i in 0..k {
@@ -878,6 +884,8 @@ fn math_perm(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         return Ok(Value::Int(0));
     }
     let k = count_arg(interp, &k, "k must not exceed 9223372036854775807")?;
+    // P(n, k) <= n**k.
+    check_result_bits(interp, k.saturating_mul(n.bits()))?;
     let mut result = BigInt::one();
     for i in 0..k {
         result *= &n - i;
