@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Ok(Ok(status)) => status,
         _ => 70,
     };
+    pyl::runtime::interrupt::exit_by_sigint();
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 

@@ -166,7 +166,9 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         return status;
     }
     if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) {
-        // The status of a process killed by SIGINT, as CPython exits.
+        // The process then ends by SIGINT (`interrupt::exit_by_sigint`);
+        // this is the status a shell shows for that.
+        crate::runtime::interrupt::end_by_interrupt();
         return 130;
     }
     if interp.limits.has_memory_limit() && interp.is_instance_of(&error, ExcType::MemoryError) {

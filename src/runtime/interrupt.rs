@@ -1,15 +1,24 @@
 //! Ctrl-C: the signal handler only sets a flag; the evaluator polls it
 //! between instructions (and the clock while it sleeps) and raises
 //! `KeyboardInterrupt` at that point, as CPython does between bytecodes.
+//! A program that a `KeyboardInterrupt` ends then ends as CPython's does,
+//! killed by SIGINT itself, so that a shell (a loop in a script) sees
+//! that it was interrupted ([`exit_by_sigint`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+use signal_hook::consts::SIGINT;
 
-/// Installs the SIGINT handler; without one (another handler is already
-/// installed) Ctrl-C keeps its default effect.
+static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
+
+/// Whether an uncaught `KeyboardInterrupt` ended the program.
+static ENDED_BY_INTERRUPT: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT handler; if it cannot be installed, Ctrl-C keeps
+/// its default effect.
 pub fn install_handler() {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    let _ = signal_hook::flag::register(SIGINT, INTERRUPTED.clone());
 }
 
 /// Whether Ctrl-C was pressed since the last call (clears the flag).
@@ -20,4 +29,18 @@ pub fn take() -> bool {
 /// Whether Ctrl-C is pending, without clearing it.
 pub fn pending() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Records that an uncaught `KeyboardInterrupt` is ending the program.
+pub fn end_by_interrupt() {
+    ENDED_BY_INTERRUPT.store(true, Ordering::Relaxed);
+}
+
+/// When a `KeyboardInterrupt` ended the program, ends the process by
+/// SIGINT, as CPython does (its exit status is then the shell's 130);
+/// otherwise returns. Call it last: nothing after it runs.
+pub fn exit_by_sigint() {
+    if ENDED_BY_INTERRUPT.load(Ordering::Relaxed) {
+        let _ = signal_hook::low_level::emulate_default_handler(SIGINT);
+    }
 }

@@ -35,11 +35,25 @@ fn monotonic_now(interp: &Interp) -> f64 {
     interp.clock.monotonic()
 }
 
-/// Blocks the whole interpreter for `seconds` (`time.sleep`).
-fn block_for(interp: &mut Interp, seconds: f64) {
+/// Blocks the whole interpreter for `seconds` (`time.sleep`). Ctrl-C
+/// raises `KeyboardInterrupt` out of the sleep, as in CPython — unless it
+/// only cancels `asyncio.run`'s main task, after which the sleep goes on.
+fn block_for(interp: &mut Interp, seconds: f64) -> PyResult<()> {
     // What was printed before the pause should be visible during it.
     let _ = interp.flush_stdout();
-    interp.clock.sleep(seconds);
+    let end = interp.clock.monotonic() + seconds;
+    loop {
+        let left = end - interp.clock.monotonic();
+        if left <= 0.0 {
+            return Ok(());
+        }
+        interp.clock.sleep(left);
+        if crate::runtime::interrupt::take() {
+            if let Some(error) = interp.keyboard_interrupt() {
+                return Err(error);
+            }
+        }
+    }
 }
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
@@ -642,7 +656,7 @@ fn time_sleep(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
             "timestamp too large to convert to C _PyTime_t",
         ));
     }
-    block_for(interp, seconds);
+    block_for(interp, seconds)?;
     Ok(Value::None)
 }
 
