@@ -235,15 +235,8 @@ impl TextFile {
         let mut size = (wanted as f64 * state.bytes_per_char.max(1.0)) as usize;
         if size > CHUNK_SIZE {
             // No bigger than what is left, plus one byte to see the end.
-            let left = file
-                .metadata()
-                .and_then(|metadata| Ok(metadata.len().saturating_sub(file.stream_position()?)))
-                .map_err(|error| interp.os_error(error))?;
-            size = size.min(
-                usize::try_from(left)
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(1),
-            );
+            let left = bytes_left(file).map_err(|error| interp.os_error(error))?;
+            size = size.min(left.saturating_add(1));
         }
         let size = size.max(CHUNK_SIZE);
         interp.check_allocation(size, 1)?;
@@ -283,6 +276,9 @@ impl TextFile {
         let Some(file) = state_now.file.as_mut() else {
             return Err(closed_file(interp));
         };
+        // The rest of the file, and as much again as text.
+        let left = bytes_left(file).map_err(|error| interp.os_error(error))?;
+        interp.check_allocation(left, 2)?;
         let mut rest = std::mem::take(&mut state_now.undecoded);
         file.read_to_end(&mut rest)
             .map_err(|error| interp.os_error(error))?;
@@ -363,6 +359,13 @@ impl TextFile {
 }
 
 const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
+
+/// The bytes from the file's position to its end.
+fn bytes_left(file: &mut std::fs::File) -> std::io::Result<usize> {
+    let length = file.metadata()?.len();
+    let left = length.saturating_sub(file.stream_position()?);
+    Ok(usize::try_from(left).unwrap_or(usize::MAX))
+}
 
 fn closed_file(interp: &Interp) -> PyErr {
     interp.value_error("I/O operation on closed file.")
@@ -924,8 +927,8 @@ fn file_unsupported(
     _args: &[Value],
     _kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
-    Err(not_supported(
-        interp,
-        "seek(), tell(), truncate() and fileno() on files",
+    Err(interp.error(
+        ExcType::NotImplementedError,
+        "seek(), tell(), truncate() and fileno() of files are not supported by pyl",
     ))
 }
