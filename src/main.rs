@@ -15,7 +15,6 @@ use std::process::ExitCode;
 static ALLOCATOR: CountingAllocator<mimalloc::MiMalloc> = CountingAllocator(mimalloc::MiMalloc);
 
 use pyl::runtime::heap::CountingAllocator;
-
 use pyl::runtime::interp::Interp;
 
 const USAGE: &str = "usage: pyl [option] ... [-c cmd | file | -] [arg] ...
