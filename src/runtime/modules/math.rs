@@ -777,6 +777,15 @@ fn product_range(lo: u64, hi: u64) -> BigInt {
     product_range(lo, mid) * product_range(mid + 1, hi)
 }
 
+/// `n * (n - 1) * … * (n - k + 1)`, for `k <= n`: balanced products when
+/// `n` fits in a machine word (fast for large `k`).
+fn falling_product(n: &BigInt, k: u64) -> BigInt {
+    match n.to_u64() {
+        Some(n) => product_range(n - k + 1, n),
+        None => (0..k).map(|i| n - i).product(),
+    }
+}
+
 fn int_args(
     interp: &mut Interp,
     name: &str,
@@ -850,12 +859,9 @@ fn math_comb(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     )?;
     // C(n, k) < n**k.
     check_result_bits(interp, k.saturating_mul(n.bits()))?;
-    // C(n, i+1) = C(n, i) * (n - i) / (i + 1), exact at every step.
-    let mut result = BigInt::one();
-    for i in 0..k {
-        result = result * (&n - i) / (i + 1);
-    }
-    Ok(Value::from_bigint(result))
+    Ok(Value::from_bigint(
+        falling_product(&n, k) / product_range(1, k),
+    ))
 }
 
 fn math_perm(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -886,11 +892,7 @@ fn math_perm(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let k = count_arg(interp, &k, "k must not exceed 9223372036854775807")?;
     // P(n, k) <= n**k.
     check_result_bits(interp, k.saturating_mul(n.bits()))?;
-    let mut result = BigInt::one();
-    for i in 0..k {
-        result *= &n - i;
-    }
-    Ok(Value::from_bigint(result))
+    Ok(Value::from_bigint(falling_product(&n, k)))
 }
 
 // ---------------------------------------------------------------------------
