@@ -388,4 +388,5 @@ fn the_sandbox_and_limits_reach_every_case() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(cases.read("made.txt"), None);
     cases.pyl_test(&["--limit-time"]).assert_status(2);
+    cases.pyl_test(&["--limit-memory", "lots"]).assert_status(2);
 }

@@ -104,7 +104,10 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             }
             "--sandbox" => options.sandbox.push(arg.clone()),
             "--limit-time" | "--limit-memory" => {
-                let value = args.next().ok_or(format!("{arg} takes a number"))?;
+                let value = args
+                    .next()
+                    .filter(|value| value.parse::<f64>().is_ok_and(|number| number > 0.0))
+                    .ok_or(format!("{arg} takes a positive number"))?;
                 options.sandbox.extend([arg.clone(), value.clone()]);
             }
             "--timeout" => {
