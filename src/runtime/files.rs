@@ -13,7 +13,7 @@ use std::io::{Read, Seek, Write};
 use std::rc::Rc;
 
 use super::builtins::add_method;
-use super::builtins::args::check_method;
+use super::builtins::sequences::check_args;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::Instance;
@@ -781,8 +781,8 @@ fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'
     )))
 }
 
-/// Checks a method's arguments with CPython's wording: keywords and
-/// exact counts name the method `TextIOWrapper.name`, ranges `name`.
+/// Checks a method's arguments with CPython's wording for
+/// `TextIOWrapper.name`.
 fn check_arguments(
     interp: &Interp,
     method: &str,
@@ -791,12 +791,7 @@ fn check_arguments(
     min: usize,
     max: usize,
 ) -> PyResult<()> {
-    let qualified = format!("TextIOWrapper.{method}");
-    if !kwargs.is_empty() {
-        return Err(interp.type_error(format!("{qualified}() takes no keyword arguments")));
-    }
-    let name = if min == max { &qualified } else { method };
-    check_method(interp, name, args, kwargs, min, max)
+    check_args(interp, "TextIOWrapper", method, args, kwargs, min, max)
 }
 
 /// The optional size argument of `read` and `readline`: `None` for all
