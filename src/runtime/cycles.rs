@@ -131,31 +131,24 @@ impl Live {
         }
     }
 
-    /// The object's address, which identifies it.
-    fn address(&self) -> usize {
-        match self {
-            Live::List(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Table(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Instance(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Function(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Cell(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Module(rc) => Rc::as_ptr(rc) as *const u8 as usize,
-            Live::Method(rc) => Rc::as_ptr(rc) as *const u8 as usize,
+    /// The object's address, which identifies it, and the references to
+    /// it (the collection's own excepted).
+    fn identity(&self) -> (usize, usize) {
+        fn of<T: ?Sized>(rc: &Rc<T>) -> (usize, usize) {
+            (
+                Rc::as_ptr(rc) as *const u8 as usize,
+                Rc::strong_count(rc) - 1,
+            )
         }
-    }
-
-    /// References to the object, the collection's own excepted.
-    fn references(&self) -> usize {
-        let count = match self {
-            Live::List(rc) => Rc::strong_count(rc),
-            Live::Table(rc) => Rc::strong_count(rc),
-            Live::Instance(rc) => Rc::strong_count(rc),
-            Live::Function(rc) => Rc::strong_count(rc),
-            Live::Cell(rc) => Rc::strong_count(rc),
-            Live::Module(rc) => Rc::strong_count(rc),
-            Live::Method(rc) => Rc::strong_count(rc),
-        };
-        count - 1
+        match self {
+            Live::List(rc) => of(rc),
+            Live::Table(rc) => of(rc),
+            Live::Instance(rc) => of(rc),
+            Live::Function(rc) => of(rc),
+            Live::Cell(rc) => of(rc),
+            Live::Module(rc) => of(rc),
+            Live::Method(rc) => of(rc),
+        }
     }
 
     /// Calls `visit` with the address of every object this one refers to
@@ -306,7 +299,7 @@ pub fn collect() -> usize {
         let live: Vec<Live> = tracked
             .drain(..)
             .filter_map(|object| object.upgrade())
-            .filter(|object| seen.insert(object.address()))
+            .filter(|object| seen.insert(object.identity().0))
             .collect();
         tracked.extend(live.iter().map(Live::downgrade));
         live
@@ -332,10 +325,10 @@ fn find_garbage(live: &[Live]) -> Vec<usize> {
     let index: hashbrown::HashMap<usize, usize> = live
         .iter()
         .enumerate()
-        .map(|(i, object)| (object.address(), i))
+        .map(|(i, object)| (object.identity().0, i))
         .collect();
     // References from outside: all of them, less those from tracked objects.
-    let mut outside: Vec<isize> = live.iter().map(|o| o.references() as isize).collect();
+    let mut outside: Vec<isize> = live.iter().map(|o| o.identity().1 as isize).collect();
     let mut opaque = vec![false; live.len()];
     for (i, object) in live.iter().enumerate() {
         opaque[i] = !object.visit_references(&mut |address| {
