@@ -262,8 +262,11 @@ impl Interp {
                 frame.slots[*slot as usize] = Some(iterator);
             }
             Instr::ForIter { slot, target, exit } => {
-                let iterator = frame.slots[*slot as usize].clone().unwrap_or(Value::None);
-                match self.next(&iterator)? {
+                let next = match &frame.slots[*slot as usize] {
+                    Some(iterator) => self.next_unpolled(iterator)?,
+                    None => None,
+                };
+                match next {
                     Some(item) => self.store(frame, target, item)?,
                     None => {
                         frame.slots[*slot as usize] = None;
@@ -402,7 +405,24 @@ impl Interp {
     }
 
     /// Stores into an assignment target.
+    /// Stores `value` in `target`; a local slot, the common target, is
+    /// written here, without a call.
+    #[inline(always)]
     pub fn store(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
+        if let Target::Local(slot) = target {
+            frame.slots[*slot as usize] = Some(value);
+            return Ok(());
+        }
+        self.store_elsewhere(frame, target, value)
+    }
+
+    #[inline(never)]
+    fn store_elsewhere(
+        &mut self,
+        frame: &mut Frame,
+        target: &Target,
+        value: Value,
+    ) -> PyResult<()> {
         match target {
             Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
             Target::Cell(cell) => *frame.cells[*cell as usize].borrow_mut() = Some(value),

@@ -1103,9 +1103,15 @@ impl Interp {
                 return Err(error);
             }
         }
+        self.next_unpolled(iterator)
+    }
+
+    /// [`Interp::next`] for a caller that polls itself (a `for` loop's
+    /// instruction already counts as one).
+    pub fn next_unpolled(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
         match iterator {
             Value::Generator(generator) => generator.next(self),
-            Value::Native(object) => match object.clone().next(self) {
+            Value::Native(object) => match object.next(self) {
                 Some(result) => result,
                 None => Err(self.type_error(format!(
                     "'{}' object is not an iterator",
