@@ -11,6 +11,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::runtime::object::{class_epoch, Class, NameMap};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, ComprehensionKind, Name, UnaryOp};
 use crate::syntax::span::Span;
@@ -204,6 +205,48 @@ impl GlobalSlot {
     }
 }
 
+/// What an attribute expression (`x.name`, `x.name(…)`) found the last
+/// time it ran, so that the next run on an object of the same class does
+/// not hash the name:
+/// - the receiver's class (by address, at a class epoch — see
+///   `runtime::object::class_epoch`) and where that class's lookup found
+///   the name, if anywhere;
+/// - the index of the name among the object's own names (an instance's
+///   or a module's), checked against the name before use.
+#[derive(Default)]
+pub struct AttributeCache {
+    class: Cell<usize>,
+    epoch: Cell<u64>,
+    in_class: Cell<Option<(u32, u32)>>,
+    own: Cell<u32>,
+}
+
+impl AttributeCache {
+    /// `class.lookup(name)`, by position when the cache holds this class.
+    pub fn class_attribute(&self, class: &Rc<Class>, name: &str) -> Option<Value> {
+        let address = Rc::as_ptr(class) as usize;
+        let epoch = class_epoch();
+        if self.class.get() != address || self.epoch.get() != epoch {
+            self.in_class.set(class.find(name));
+            self.class.set(address);
+            self.epoch.set(epoch);
+        }
+        class.attribute_at(self.in_class.get()?)
+    }
+
+    /// `names[name]`, by the remembered index when it still holds `name`.
+    pub fn own_attribute(&self, names: &NameMap, name: &Name) -> Option<Value> {
+        if let Some((key, value)) = names.get_index(self.own.get() as usize) {
+            if Rc::ptr_eq(key, name) || **key == **name {
+                return Some(value.clone());
+            }
+        }
+        let (index, _, value) = names.get_full(&**name)?;
+        self.own.set(index as u32);
+        Some(value.clone())
+    }
+}
+
 pub enum ExprKind {
     Const(Value),
     /// A local slot; the name index is the slot (for error messages).
@@ -221,7 +264,7 @@ pub enum ExprKind {
     /// a frozenset constant merged into a new set (the order differs).
     ConstantSet(Vec<Value>),
     Dict(Vec<DictElement>),
-    Attribute(Box<Expr>, Name),
+    Attribute(Box<Expr>, Name, AttributeCache),
     /// A special method looked up on the value's type and bound to it
     /// (`with` uses it for `__enter__`/`__exit__`).
     LookupSpecial(Box<Expr>, Name),
@@ -230,7 +273,7 @@ pub enum ExprKind {
     Call(Box<Expr>, Vec<Argument>),
     /// `receiver.name(args)`: looks the method up without making a bound
     /// method object.
-    CallMethod(Box<Expr>, Name, Vec<Argument>),
+    CallMethod(Box<Expr>, Name, Vec<Argument>, AttributeCache),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),

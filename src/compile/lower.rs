@@ -522,7 +522,12 @@ impl<'a> Builder<'a> {
         let end = self.label();
         if is_async {
             let aiter = Expr {
-                kind: ExprKind::CallMethod(Box::new(iterable), "__aiter__".into(), vec![]),
+                kind: ExprKind::CallMethod(
+                    Box::new(iterable),
+                    "__aiter__".into(),
+                    vec![],
+                    AttributeCache::default(),
+                ),
                 span: iter.span,
             };
             self.emit(Instr::Store(Target::Local(slot), aiter), span);
@@ -531,7 +536,12 @@ impl<'a> Builder<'a> {
             let item = self.temp();
             self.emit_to(Instr::PushHandler(0), handler, span);
             let anext = Expr {
-                kind: ExprKind::CallMethod(Box::new(local(slot, span)), "__anext__".into(), vec![]),
+                kind: ExprKind::CallMethod(
+                    Box::new(local(slot, span)),
+                    "__anext__".into(),
+                    vec![],
+                    AttributeCache::default(),
+                ),
                 span: iter.span,
             };
             self.emit(
@@ -988,6 +998,7 @@ impl<'a> Builder<'a> {
                     Box::new(local(result, span)),
                     method.into(),
                     vec![Argument::Positional(element)],
+                    AttributeCache::default(),
                 );
                 b.emit(Instr::Eval(Expr { kind: call, span }), span);
             }
@@ -1197,9 +1208,11 @@ impl<'a> Builder<'a> {
             K::Starred(_) => {
                 return Err(SyntaxError::new("can't use starred expression here", span))
             }
-            K::Attribute { value, attr } => {
-                ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone())
-            }
+            K::Attribute { value, attr } => ExprKind::Attribute(
+                Box::new(self.expr(value)?),
+                attr.clone(),
+                AttributeCache::default(),
+            ),
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
                 ExprKind::Subscript(Box::new(value), Box::new(index))
@@ -1356,7 +1369,9 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let kind = match method {
-            Some(name) => ExprKind::CallMethod(Box::new(callee), name, arguments),
+            Some(name) => {
+                ExprKind::CallMethod(Box::new(callee), name, arguments, AttributeCache::default())
+            }
             None => ExprKind::Call(Box::new(callee), arguments),
         };
         Ok(Expr { kind, span })

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::frame::Frame;
 use crate::compile::ir::{
-    Argument, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate,
+    Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate,
 };
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
@@ -82,9 +82,9 @@ impl Interp {
                 }
                 Ok(Value::dict(dict))
             }
-            ExprKind::Attribute(object, name) => {
+            ExprKind::Attribute(object, name, cache) => {
                 let object = self.eval(frame, object)?;
-                self.get_attr(&object, name)
+                self.load_attribute(&object, name, cache)
             }
             ExprKind::LookupSpecial(object, name) => {
                 let object = self.eval(frame, object)?;
@@ -111,8 +111,8 @@ impl Interp {
                 Ok(Value::Slice(Rc::new([lower, upper, step])))
             }
             ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
-            ExprKind::CallMethod(receiver, name, arguments) => {
-                self.call_method_expr(frame, receiver, name, arguments)
+            ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                self.call_method_expr(frame, receiver, name, arguments, cache)
             }
             ExprKind::Unary(op, operand) => {
                 let value = self.eval(frame, operand)?;
@@ -262,11 +262,12 @@ impl Interp {
         receiver: &Expr,
         name: &Name,
         arguments: &[Argument],
+        cache: &AttributeCache,
     ) -> PyResult<Value> {
         let receiver = self.eval(frame, receiver)?;
         // The common case calls the class's function with the
         // receiver first, without making a bound method.
-        if let Some(function) = self.plain_method(&receiver, name) {
+        if let Some(function) = self.plain_method(&receiver, name, cache) {
             if let Value::Function(callee) = &function {
                 if let Some(result) = self.call_direct(frame, callee, Some(&receiver), arguments) {
                     return result;
@@ -275,7 +276,7 @@ impl Interp {
             let (args, kwargs) = self.arguments(frame, Some(receiver), arguments)?;
             return self.call(&function, &args, &kwargs);
         }
-        let method = self.get_attr(&receiver, name)?;
+        let method = self.load_attribute(&receiver, name, cache)?;
         let (args, kwargs) = self.arguments(frame, None, arguments)?;
         self.call(&method, &args, &kwargs)
     }
@@ -342,18 +343,18 @@ impl Interp {
     /// attribute lookup would do: a Python function or a builtin method
     /// found on the class, with no instance attribute or descriptor in the
     /// way. `None` sends the call through `get_attr`.
-    fn plain_method(&self, receiver: &Value, name: &str) -> Option<Value> {
+    fn plain_method(&self, receiver: &Value, name: &str, cache: &AttributeCache) -> Option<Value> {
         let found = match receiver {
             Value::Instance(instance) => {
                 if instance.attributes.borrow().contains_key(name) {
                     return None;
                 }
-                instance.class.lookup(name)?
+                cache.class_attribute(&instance.class, name)?
             }
             Value::Type(_) | Value::Module(_) | Value::Native(_) | Value::Function(_) => {
                 return None
             }
-            _ => self.class_of(receiver).lookup(name)?,
+            _ => cache.class_attribute(&self.class_of(receiver), name)?,
         };
         match &found {
             Value::Function(_) => Some(found),

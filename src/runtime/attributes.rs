@@ -9,6 +9,7 @@ use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Function, NativeObject};
 use super::value::Value;
+use crate::compile::ir::AttributeCache;
 use crate::syntax::ast::Name;
 
 /// `property(fget, fset)`.
@@ -284,6 +285,39 @@ impl Interp {
                 self.type_name(object)
             )),
         }
+    }
+
+    /// `object.name` written in the program: [`Interp::get_attr`], with the
+    /// expression's cache answering for the class's names and the
+    /// object's own (an instance's or a module's).
+    pub fn load_attribute(
+        &mut self,
+        object: &Value,
+        name: &Name,
+        cache: &AttributeCache,
+    ) -> PyResult<Value> {
+        match object {
+            Value::Instance(instance) if instance.exception.is_none() => {
+                let class_attribute = cache.class_attribute(&instance.class, name);
+                // A descriptor (`property`, …) may come before the
+                // instance's own names: the general path decides.
+                if !matches!(class_attribute, Some(Value::Native(_))) {
+                    if let Some(value) = cache.own_attribute(&instance.attributes.borrow(), name) {
+                        return Ok(value);
+                    }
+                    if let Some(attribute) = class_attribute {
+                        return self.bind_attribute(attribute, object);
+                    }
+                }
+            }
+            Value::Module(module) => {
+                if let Some(value) = cache.own_attribute(&module.namespace.borrow(), name) {
+                    return Ok(value);
+                }
+            }
+            _ => {}
+        }
+        self.get_attr(object, name)
     }
 
     /// `getattr(object, name, None)`-like lookup: `Ok(None)` when missing.

@@ -52,7 +52,18 @@ pub struct Class {
 thread_local! {
     /// Bumped by every change to any class namespace: a change to a base
     /// class shows through all its subclasses, so every cache is stale.
+    /// Also bumped when a class is freed, so that a class's address and
+    /// the epoch together name one class (a new class may reuse the address).
     static CLASS_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The current class epoch (see `CLASS_EPOCH`).
+pub fn class_epoch() -> u64 {
+    CLASS_EPOCH.with(Cell::get)
+}
+
+fn bump_class_epoch() {
+    CLASS_EPOCH.with(|epoch| epoch.set(epoch.get() + 1));
 }
 
 /// A class's names. Writing to them (the only way is `borrow_mut`) makes
@@ -76,7 +87,7 @@ impl ClassNamespace {
     }
 
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, NameMap> {
-        CLASS_EPOCH.with(|epoch| epoch.set(epoch.get() + 1));
+        bump_class_epoch();
         self.version.set(self.version.get() + 1);
         self.names.borrow_mut()
     }
@@ -123,7 +134,7 @@ impl Class {
     pub fn lookup(self: &Rc<Self>, name: &str) -> Option<Value> {
         // Names made at run time (`getattr(cls, s)`) must not grow it forever.
         const CAPACITY: usize = 1024;
-        let epoch = CLASS_EPOCH.with(Cell::get);
+        let epoch = class_epoch();
         {
             let cache = self.lookup_cache.borrow();
             if cache.epoch == epoch {
@@ -144,12 +155,36 @@ impl Class {
         found
     }
 
+    /// Where [`Class::lookup`] finds `name`: the position in the MRO and
+    /// the index in that class's names. Valid while the class epoch stays.
+    pub fn find(self: &Rc<Self>, name: &str) -> Option<(u32, u32)> {
+        self.mro().enumerate().find_map(|(depth, class)| {
+            let index = class.namespace.borrow().get_index_of(name)?;
+            Some((depth as u32, index as u32))
+        })
+    }
+
+    /// The attribute at a position [`Class::find`] gave.
+    pub fn attribute_at(self: &Rc<Self>, (depth, index): (u32, u32)) -> Option<Value> {
+        let class = self.mro().nth(depth as usize)?;
+        let names = class.namespace.borrow();
+        names
+            .get_index(index as usize)
+            .map(|(_, value)| value.clone())
+    }
+
     pub fn is_subclass_of(self: &Rc<Self>, other: &Rc<Class>) -> bool {
         self.mro().any(|class| Rc::ptr_eq(class, other))
     }
 }
 
 /// An instance of a user class or of an exception class.
+impl Drop for Class {
+    fn drop(&mut self) {
+        bump_class_epoch();
+    }
+}
+
 pub struct Instance {
     pub class: Rc<Class>,
     pub attributes: Namespace,
