@@ -213,6 +213,8 @@ impl GlobalSlot {
 ///   the name, if anywhere;
 /// - the index of the name among the object's own names (an instance's
 ///   or a module's), checked against the name before use.
+///
+/// Boxed in the expression, which it would otherwise enlarge by half.
 #[derive(Default)]
 pub struct AttributeCache {
     class: Cell<usize>,
@@ -264,7 +266,7 @@ pub enum ExprKind {
     /// a frozenset constant merged into a new set (the order differs).
     ConstantSet(Vec<Value>),
     Dict(Vec<DictElement>),
-    Attribute(Box<Expr>, Name, AttributeCache),
+    Attribute(Box<Expr>, Name, Box<AttributeCache>),
     /// A special method looked up on the value's type and bound to it
     /// (`with` uses it for `__enter__`/`__exit__`).
     LookupSpecial(Box<Expr>, Name),
@@ -273,7 +275,7 @@ pub enum ExprKind {
     Call(Box<Expr>, Vec<Argument>),
     /// `receiver.name(args)`: looks the method up without making a bound
     /// method object.
-    CallMethod(Box<Expr>, Name, Vec<Argument>, AttributeCache),
+    CallMethod(Box<Expr>, Name, Vec<Argument>, Box<AttributeCache>),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),

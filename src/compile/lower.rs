@@ -526,7 +526,7 @@ impl<'a> Builder<'a> {
                     Box::new(iterable),
                     "__aiter__".into(),
                     vec![],
-                    AttributeCache::default(),
+                    Box::default(),
                 ),
                 span: iter.span,
             };
@@ -540,7 +540,7 @@ impl<'a> Builder<'a> {
                     Box::new(local(slot, span)),
                     "__anext__".into(),
                     vec![],
-                    AttributeCache::default(),
+                    Box::default(),
                 ),
                 span: iter.span,
             };
@@ -998,7 +998,7 @@ impl<'a> Builder<'a> {
                     Box::new(local(result, span)),
                     method.into(),
                     vec![Argument::Positional(element)],
-                    AttributeCache::default(),
+                    Box::default(),
                 );
                 b.emit(Instr::Eval(Expr { kind: call, span }), span);
             }
@@ -1208,11 +1208,9 @@ impl<'a> Builder<'a> {
             K::Starred(_) => {
                 return Err(SyntaxError::new("can't use starred expression here", span))
             }
-            K::Attribute { value, attr } => ExprKind::Attribute(
-                Box::new(self.expr(value)?),
-                attr.clone(),
-                AttributeCache::default(),
-            ),
+            K::Attribute { value, attr } => {
+                ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone(), Box::default())
+            }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
                 ExprKind::Subscript(Box::new(value), Box::new(index))
@@ -1369,9 +1367,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let kind = match method {
-            Some(name) => {
-                ExprKind::CallMethod(Box::new(callee), name, arguments, AttributeCache::default())
-            }
+            Some(name) => ExprKind::CallMethod(Box::new(callee), name, arguments, Box::default()),
             None => ExprKind::Call(Box::new(callee), arguments),
         };
         Ok(Expr { kind, span })
