@@ -83,6 +83,9 @@ impl Interp {
                 Ok(Value::dict(dict))
             }
             ExprKind::Attribute(object, name, cache) => {
+                if let Some(object) = leaf(frame, object) {
+                    return self.load_attribute(object, name, cache);
+                }
                 let object = self.eval(frame, object)?;
                 self.load_attribute(&object, name, cache)
             }
@@ -94,6 +97,9 @@ impl Interp {
                 }
             }
             ExprKind::Subscript(object, index) => {
+                if let (Some(object), Some(index)) = (leaf(frame, object), leaf(frame, index)) {
+                    return self.get_item(object, index);
+                }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
                 self.get_item(&object, &index)
@@ -122,6 +128,12 @@ impl Interp {
                 }
             }
             ExprKind::Binary(op, left, right) => {
+                if let (Some(left), Some(right)) = (leaf(frame, left), leaf(frame, right)) {
+                    if let Some(result) = small_int_binary(*op, left, right) {
+                        return Ok(result);
+                    }
+                    return self.binary_op(*op, left, right);
+                }
                 let left = self.eval(frame, left)?;
                 let right = self.eval(frame, right)?;
                 if let Some(result) = small_int_binary(*op, &left, &right) {
@@ -144,6 +156,14 @@ impl Interp {
                 self.eval(frame, right)
             }
             ExprKind::Compare(left, comparisons) => {
+                if let ([(op, right)], Some(left)) = (comparisons.as_slice(), leaf(frame, left)) {
+                    if let Some(right) = leaf(frame, right) {
+                        return match small_int_compare(*op, left, right) {
+                            Some(holds) => Ok(Value::Bool(holds)),
+                            None => self.compare(*op, left, right),
+                        };
+                    }
+                }
                 let mut left = self.eval(frame, left)?;
                 let mut result = Value::Bool(true);
                 for (op, right) in comparisons {
@@ -552,6 +572,18 @@ impl Interp {
             CmpOp::NotIn => !self.contains(right, left)?,
             _ => return self.rich_compare(op, left, right),
         }))
+    }
+}
+
+/// A constant or a bound local, read in place: an operator whose operands
+/// are both leaves needs no copy of either (an unbound local is left to
+/// the general path, which raises).
+#[inline(always)]
+pub(super) fn leaf<'a>(frame: &'a Frame, e: &'a Expr) -> Option<&'a Value> {
+    match &e.kind {
+        ExprKind::Const(value) => Some(value),
+        ExprKind::Local(slot) => frame.slots[*slot as usize].as_ref(),
+        _ => None,
     }
 }
 

@@ -600,14 +600,34 @@ impl Interp {
                 self.set_item(&object, index, result)
             }
             _ => {
+                // `local op= local or constant`: both read in place.
+                if let (Target::Local(slot), Some(operand)) = (target, super::expr::leaf(frame, e))
+                {
+                    let Some(current) = &frame.slots[*slot as usize] else {
+                        return Err(self.unbound_local_slot(frame, *slot));
+                    };
+                    let result = self.augmented_op(op, current, operand)?;
+                    frame.slots[*slot as usize] = Some(result);
+                    return Ok(());
+                }
                 let current = self.load_target(frame, target)?;
                 let operand = self.eval(frame, e)?;
-                let result = match super::expr::small_int_binary(op, &current, &operand) {
-                    Some(result) => result,
-                    None => self.inplace_op(op, &current, &operand)?,
-                };
+                let result = self.augmented_op(op, &current, &operand)?;
                 self.store(frame, target, result)
             }
+        }
+    }
+
+    #[inline(always)]
+    fn augmented_op(
+        &mut self,
+        op: crate::syntax::ast::BinOp,
+        current: &Value,
+        operand: &Value,
+    ) -> PyResult<Value> {
+        match super::expr::small_int_binary(op, current, operand) {
+            Some(result) => Ok(result),
+            None => self.inplace_op(op, current, operand),
         }
     }
 
