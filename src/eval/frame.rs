@@ -147,10 +147,12 @@ impl Interp {
                 }
                 Ok(Step::Yield(value)) => {
                     frame.suspended = true;
-                    let saved = self
-                        .handled_exceptions
-                        .split_off(base.min(self.handled_exceptions.len()));
-                    frame.saved_handled = (!saved.is_empty()).then(|| Box::new(saved));
+                    // Only when there is something to keep: `split_off(0)`
+                    // would allocate a new vector for what stays.
+                    if self.handled_exceptions.len() > base {
+                        let saved = self.handled_exceptions.split_off(base);
+                        frame.saved_handled = Some(Box::new(saved));
+                    }
                     return Ok(Outcome::Yield(value));
                 }
                 Err(error) => {
