@@ -359,7 +359,8 @@ impl<'a> Builder<'a> {
                 for alias in aliases {
                     let bound: ast::Name = match &alias.asname {
                         Some(asname) => asname.clone(),
-                        None => alias.name.split('.').next().unwrap_or(&alias.name).into(),
+                        // The same pointer as the name's other uses (`ast::intern`).
+                        None => ast::intern(alias.name.split('.').next().unwrap_or(&alias.name)),
                     };
                     let target = self.name_target(&bound, self.binding_of_def(&bound), alias.span);
                     self.emit(
