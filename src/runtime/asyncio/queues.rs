@@ -31,7 +31,7 @@ use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NativeObject};
 use crate::runtime::value::Value;
-use crate::syntax::ast::Name;
+use crate::syntax::ast::{intern, Name};
 
 /// The methods whose prelude definitions the fast path stands for.
 const FAST_PATH_METHODS: [&str; 8] = [
@@ -52,6 +52,11 @@ pub struct PlainClasses {
     queue_version: u64,
     event: Rc<Class>,
     event_version: u64,
+    /// The names of the last queue found to shadow none of
+    /// `FAST_PATH_METHODS`, in order: a queue with exactly these names
+    /// (the same pointers) shadows none either, which saves looking each
+    /// method up.
+    unshadowed_names: RefCell<Vec<Name>>,
 }
 
 impl PlainClasses {
@@ -61,7 +66,30 @@ impl PlainClasses {
             event_version: event.namespace.version(),
             queue,
             event,
+            unshadowed_names: RefCell::default(),
         }
+    }
+
+    /// Whether a queue's own names shadow none of `FAST_PATH_METHODS`.
+    fn shadows_nothing(&self, attributes: &NameMap) -> bool {
+        let known = self.unshadowed_names.borrow();
+        if attributes.len() == known.len()
+            && attributes
+                .keys()
+                .zip(known.iter())
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+        {
+            return true;
+        }
+        drop(known);
+        if FAST_PATH_METHODS
+            .iter()
+            .any(|name| attributes.contains_key(*name))
+        {
+            return false;
+        }
+        *self.unshadowed_names.borrow_mut() = attributes.keys().cloned().collect();
+        true
     }
 
     fn is_plain(&self, instance: &Instance, class: &Rc<Class>, version: u64) -> bool {
@@ -135,10 +163,7 @@ impl QueueCall {
             return Ok(None);
         }
         let attributes = queue.attributes.borrow();
-        if FAST_PATH_METHODS
-            .iter()
-            .any(|name| attributes.contains_key(*name))
-        {
+        if !plain.shadows_nothing(&attributes) {
             return Ok(None);
         }
         match self.operation {
@@ -216,14 +241,18 @@ impl PutPlan {
         if let Some(deque) = as_deque(&self.items) {
             deque.push(item, End::Right);
         }
-        queue
-            .attributes
-            .borrow_mut()
-            .insert("_unfinished_tasks".into(), Value::Int(self.unfinished + 1));
-        self.finished
-            .attributes
-            .borrow_mut()
-            .insert("_value".into(), Value::Bool(false));
+        // The names are there already (`read` found them): only the values change.
+        if let Some(count) = queue.attributes.borrow_mut().get_mut("_unfinished_tasks") {
+            *count = Value::Int(self.unfinished + 1);
+        }
+        let mut event = self.finished.attributes.borrow_mut();
+        match event.get_mut("_value") {
+            Some(value) => *value = Value::Bool(false),
+            None => {
+                event.insert(intern("_value"), Value::Bool(false));
+            }
+        }
+        drop(event);
         match as_deque(&self.getters) {
             Some(getters) => wakeup_next(interp, getters),
             None => Ok(()),
