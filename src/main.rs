@@ -12,9 +12,9 @@ use std::process::ExitCode;
 // Transparent huge pages stay off: they would triple a small script's RSS.
 // The count of what it hands out is `--limit-memory`'s.
 #[global_allocator]
-static ALLOCATOR: CountingAllocator<mimalloc::MiMalloc> = CountingAllocator(mimalloc::MiMalloc);
+static ALLOCATOR: CountingAllocator<Mimalloc> = CountingAllocator(Mimalloc);
 
-use pyl::runtime::heap::CountingAllocator;
+use pyl::runtime::heap::{CountingAllocator, Mimalloc};
 use pyl::runtime::interp::Interp;
 
 const USAGE: &str = "usage: pyl [option] ... [-c cmd | file | -] [arg] ...

@@ -1,13 +1,13 @@
-//! How much heap the program holds, for `--limit-memory`: a global
-//! allocator that wraps the real one and counts the bytes it hands out,
-//! once [`start_counting`] has been called (without a limit the count is
-//! never started, and an allocation pays one predictable branch).
+//! The global allocator: mimalloc ([`Mimalloc`]), and around it a count
+//! of how much heap the program holds, for `--limit-memory`
+//! ([`CountingAllocator`]), kept once [`start_counting`] has been called
+//! (without a limit the count is never started, and an allocation pays
+//! one predictable branch).
 //!
 //! The only `unsafe` code in pyl is here: implementing `GlobalAlloc` is
-//! unsafe by definition (its callers rely on the layout contract). Every
-//! method forwards to the wrapped allocator with the same arguments and
-//! only adds to or subtracts from the count; nothing else is done with the
-//! pointers.
+//! unsafe by definition (its callers rely on the layout contract), and so
+//! is calling mimalloc's C functions. Every method forwards the layout it
+//! is given; nothing else is done with the pointers.
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -73,5 +73,68 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
             count(new_size as isize - layout.size() as isize);
         }
         moved
+    }
+}
+
+/// `mi_malloc` rounds sizes of 16 bytes or more up to multiples of 16 and
+/// aligns those blocks to 16 (`MI_MAX_ALIGN_SIZE`); smaller sizes get
+/// 8-byte blocks, aligned to 8. So a power-of-two `align` that is at most
+/// 16 and at most the size always holds — the rule Rust's `System`
+/// allocator follows for `malloc`.
+const MALLOC_ALIGN: usize = 16;
+
+fn plain_malloc_suffices(align: usize, size: usize) -> bool {
+    align <= MALLOC_ALIGN && align <= size
+}
+
+/// mimalloc, asked for an alignment only when the layout needs more than
+/// its blocks always have. (`mi_malloc_aligned` for an ordinary layout
+/// is not just slower: when the size class's free list is empty it falls
+/// back to over-allocating from a larger class, for every allocation of
+/// that size from then on — a third of all allocations in the asyncio
+/// benchmarks.)
+pub struct Mimalloc;
+
+// SAFETY: each method passes its layout's size (and alignment, when a
+// plain block would not have it) to the matching mimalloc function, which
+// returns null or a block of at least that size and alignment; `dealloc`
+// and `realloc` receive only pointers mimalloc returned.
+unsafe impl GlobalAlloc for Mimalloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: see the impl.
+        unsafe {
+            if plain_malloc_suffices(layout.align(), layout.size()) {
+                libmimalloc_sys::mi_malloc(layout.size()).cast()
+            } else {
+                libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: see the impl.
+        unsafe {
+            if plain_malloc_suffices(layout.align(), layout.size()) {
+                libmimalloc_sys::mi_zalloc(layout.size()).cast()
+            } else {
+                libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, _layout: Layout) {
+        // SAFETY: see the impl.
+        unsafe { libmimalloc_sys::mi_free(pointer.cast()) }
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: see the impl.
+        unsafe {
+            if plain_malloc_suffices(layout.align(), new_size) {
+                libmimalloc_sys::mi_realloc(pointer.cast(), new_size).cast()
+            } else {
+                libmimalloc_sys::mi_realloc_aligned(pointer.cast(), new_size, layout.align()).cast()
+            }
+        }
     }
 }
