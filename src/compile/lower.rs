@@ -1236,7 +1236,13 @@ impl<'a> Builder<'a> {
                 ExprKind::Slice(lower, upper, step)
             }
             K::Call { func, args } => return self.call(func, args, span),
-            K::UnaryOp { op, operand } => ExprKind::Unary(*op, Box::new(self.expr(operand)?)),
+            K::UnaryOp { op, operand } => {
+                let operand = self.expr(operand)?;
+                match fold_sign(*op, &operand.kind) {
+                    Some(value) => ExprKind::Const(value),
+                    None => ExprKind::Unary(*op, Box::new(operand)),
+                }
+            }
             K::BinOp { left, op, right } => {
                 let (left, right) = self.pair(left, right)?;
                 ExprKind::Binary(*op, Box::new(left), Box::new(right))
@@ -1548,4 +1554,18 @@ fn suspends_in_comprehension(comp: &ast::Comprehension) -> bool {
             .iter()
             .enumerate()
             .any(|(i, g)| (i > 0 && suspends(&g.iter)) || g.conditions.iter().any(suspends))
+}
+
+/// `-1`, `+2.5`: a sign on a number literal is the constant itself, as
+/// CPython's compiler folds it (an int whose negation leaves 64 bits is
+/// left to run time).
+fn fold_sign(op: ast::UnaryOp, operand: &ExprKind) -> Option<Value> {
+    match (op, operand) {
+        (ast::UnaryOp::Neg, ExprKind::Const(Value::Int(i))) => i.checked_neg().map(Value::Int),
+        (ast::UnaryOp::Neg, ExprKind::Const(Value::Float(f))) => Some(Value::Float(-f)),
+        (ast::UnaryOp::Pos, ExprKind::Const(value @ (Value::Int(_) | Value::Float(_)))) => {
+            Some(value.clone())
+        }
+        _ => None,
+    }
 }
