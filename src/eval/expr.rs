@@ -14,7 +14,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, NameMap, Namespace};
 use crate::runtime::value::Value;
-use crate::syntax::ast::{BinOp, CmpOp, Name, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, Name};
 
 /// Keyword arguments of a call, in order.
 type Keywords = Vec<(Name, Value)>;
@@ -121,11 +121,11 @@ impl Interp {
                 self.call_method_expr(frame, receiver, name, arguments, cache)
             }
             ExprKind::Unary(op, operand) => {
-                let value = self.eval(frame, operand)?;
-                match op {
-                    UnaryOp::Not => Ok(Value::Bool(!self.truthy(&value)?)),
-                    _ => self.unary_op(*op, &value),
+                if let Some(value) = leaf(frame, operand) {
+                    return self.unary_op(*op, value);
                 }
+                let value = self.eval(frame, operand)?;
+                self.unary_op(*op, &value)
             }
             ExprKind::Binary(op, left, right) => {
                 if let (Some(left), Some(right)) = (leaf(frame, left), leaf(frame, right)) {

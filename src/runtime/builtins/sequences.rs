@@ -255,7 +255,7 @@ fn indices_type_error(interp: &Interp, what: &str, index: &Value) -> PyErr {
 
 /// A position from an integer index into `len` items, negative counting
 /// from the end; `None` when out of range.
-fn position(index: i64, len: usize) -> Option<usize> {
+pub(crate) fn position(index: i64, len: usize) -> Option<usize> {
     let len = len as i64;
     let i = if index < 0 { index + len } else { index };
     (0..len).contains(&i).then_some(i as usize)
