@@ -249,6 +249,11 @@ impl AttributeCache {
     }
 }
 
+// A plain tag byte: without it the kind would be encoded in a niche of
+// the largest variant (a `Vec`'s capacity), and every match of the
+// walker — two or three per node — would first decode it (fib: 7% fewer
+// instructions with the tag, for 8 more bytes per node).
+#[repr(u8)]
 pub enum ExprKind {
     Const(Value),
     /// A local slot; the name index is the slot (for error messages).
