@@ -53,7 +53,22 @@ impl Interp {
                 Ok(Value::str(text))
             }
             ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
-            ExprKind::Tuple(elements) => Ok(Value::tuple(self.elements(frame, elements)?)),
+            ExprKind::Tuple(elements) => {
+                // Locals and constants only: one allocation, straight into
+                // the tuple (a vector first would be a second, and a copy).
+                if elements
+                    .iter()
+                    .all(|element| element_leaf(frame, element).is_some())
+                {
+                    // `map` keeps the length known, which `collect` into an
+                    // `Rc<[_]>` needs to allocate once; every item is `Some`.
+                    let items = elements.iter().map(|element| {
+                        element_leaf(frame, element).cloned().unwrap_or(Value::None)
+                    });
+                    return Ok(Value::Tuple(items.collect()));
+                }
+                Ok(Value::tuple(self.elements(frame, elements)?))
+            }
             ExprKind::Set(elements) => {
                 let values = self.elements(frame, elements)?;
                 Ok(Value::set(self.set_from_values(values)?))
@@ -584,6 +599,15 @@ pub(super) fn leaf<'a>(frame: &'a Frame, e: &'a Expr) -> Option<&'a Value> {
         ExprKind::Const(value) => Some(value),
         ExprKind::Local(slot) => frame.slots[*slot as usize].as_ref(),
         _ => None,
+    }
+}
+
+/// [`leaf`] for an element of a display (a starred one is not a leaf).
+#[inline(always)]
+fn element_leaf<'a>(frame: &'a Frame, element: &'a Element) -> Option<&'a Value> {
+    match element {
+        Element::Single(e) => leaf(frame, e),
+        Element::Starred(_) => None,
     }
 }
 
