@@ -83,7 +83,7 @@ impl Frame {
                 })
                 .collect()
         };
-        slots.resize(code.slot_count as usize, None);
+        slots.resize_with(code.slot_count as usize, || None);
         Frame {
             slots,
             code,
