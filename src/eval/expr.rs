@@ -246,7 +246,9 @@ impl Interp {
                 return result;
             }
         }
-        let (args, kwargs) = self.arguments(frame, None, arguments)?;
+        let mut args = Arguments::new();
+        let mut kwargs = Keywords::new();
+        self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
         self.call(&function, &args, &kwargs)
     }
 
@@ -308,11 +310,16 @@ impl Interp {
                     return result;
                 }
             }
-            let (args, kwargs) = self.arguments(frame, Some(receiver), arguments)?;
+            let mut args = Arguments::new();
+            let mut kwargs = Keywords::new();
+            args.push(receiver);
+            self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
             return self.call(&function, &args, &kwargs);
         }
         let method = self.load_attribute(&receiver, name, cache)?;
-        let (args, kwargs) = self.arguments(frame, None, arguments)?;
+        let mut args = Arguments::new();
+        let mut kwargs = Keywords::new();
+        self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
         self.call(&method, &args, &kwargs)
     }
 
@@ -330,19 +337,16 @@ impl Interp {
         Ok(values)
     }
 
-    /// Evaluates call arguments into positional values (after `receiver`,
-    /// for a method called as a plain function) and keywords.
-    fn arguments(
+    /// Evaluates call arguments into positional values and keywords, in
+    /// vectors the caller holds (returning them would copy the inline
+    /// argument vector once more).
+    fn arguments_into(
         &mut self,
         frame: &mut Frame,
-        receiver: Option<Value>,
         arguments: &[Argument],
-    ) -> PyResult<(Arguments, Keywords)> {
-        let mut args = Arguments::new();
-        if let Some(receiver) = receiver {
-            args.push(receiver);
-        }
-        let mut kwargs: Vec<(Name, Value)> = Vec::new();
+        args: &mut Arguments,
+        kwargs: &mut Keywords,
+    ) -> PyResult<()> {
         for argument in arguments {
             match argument {
                 Argument::Positional(e) => args.push(self.eval(frame, e)?),
@@ -371,7 +375,7 @@ impl Interp {
                 }
             }
         }
-        Ok((args, kwargs))
+        Ok(())
     }
 
     /// The function `receiver.name` would bind, when binding is all that
@@ -499,7 +503,9 @@ impl Interp {
         frame: &mut Frame,
         template: &Rc<crate::compile::ir::ClassTemplate>,
     ) -> PyResult<Value> {
-        let (bases, keywords) = self.arguments(frame, None, &template.bases)?;
+        let mut bases = Arguments::new();
+        let mut keywords = Keywords::new();
+        self.arguments_into(frame, &template.bases, &mut bases, &mut keywords)?;
         if let Some((name, _)) = keywords.first() {
             return Err(self.error(
                 ExcType::NotImplementedError,

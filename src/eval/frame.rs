@@ -406,7 +406,6 @@ impl Interp {
         Ok(Step::Next)
     }
 
-    /// Stores into an assignment target.
     /// Stores `value` in `target`; a local slot, the common target, is
     /// written here, without a call.
     #[inline(always)]
