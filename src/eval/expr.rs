@@ -314,7 +314,12 @@ impl Interp {
             let mut kwargs = Keywords::new();
             args.push(receiver);
             self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-            return self.call(&function, &args, &kwargs);
+            // A builtin method (`plain_method` found one with no receiver
+            // bound) takes the receiver as its first argument.
+            return match &function {
+                Value::Builtin(builtin) => (builtin.func)(self, &args, &kwargs),
+                _ => self.call(&function, &args, &kwargs),
+            };
         }
         let method = self.load_attribute(&receiver, name, cache)?;
         let mut args = Arguments::new();
