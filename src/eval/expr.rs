@@ -249,7 +249,12 @@ impl Interp {
         let mut args = Arguments::new();
         let mut kwargs = Keywords::new();
         self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-        self.call(&function, &args, &kwargs)
+        match &function {
+            Value::Builtin(builtin) if builtin.receiver.is_none() => {
+                (builtin.func)(self, &args, &kwargs)
+            }
+            _ => self.call(&function, &args, &kwargs),
+        }
     }
 
     /// The common call: plain positional arguments (after `receiver`, for

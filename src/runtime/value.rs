@@ -222,6 +222,7 @@ impl Value {
         }
     }
 
+    #[inline]
     pub fn from_i128(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),
