@@ -170,28 +170,47 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// The value at `index` among `names`, if that is where `name` is
+/// (compared by pointer first: identifiers are interned).
+pub fn value_at(names: &NameMap, index: usize, name: &Name) -> Option<Value> {
+    let (key, value) = names.get_index(index)?;
+    (Rc::ptr_eq(key, name) || **key == **name).then(|| value.clone())
+}
+
+/// The index at which an expression last found its name among some names
+/// (a module's globals, an instance's or a module's attributes), checked
+/// against the name before use: a namespace keeps its order and rarely
+/// loses a name, so a stale index only costs the ordinary lookup.
+#[derive(Default)]
+pub struct NameIndex(Cell<u32>);
+
+impl NameIndex {
+    /// `names[name]`, if the remembered index still holds it.
+    pub fn hit(&self, names: &NameMap, name: &Name) -> Option<Value> {
+        value_at(names, self.0.get() as usize, name)
+    }
+
+    /// `names[name]`, remembering where it was found.
+    pub fn lookup(&self, names: &NameMap, name: &Name) -> Option<Value> {
+        self.hit(names, name).or_else(|| {
+            let (index, _, value) = names.get_full(&**name)?;
+            self.0.set(index as u32);
+            Some(value.clone())
+        })
+    }
+}
+
 /// Where a global name was found the last time this expression ran, so
-/// that a hit costs no hashing:
-/// - its index among the module's globals, checked against the name before
-///   use (a namespace keeps its order and rarely loses a name, so a stale
-///   index only costs the ordinary lookup);
-/// - or its index among the builtins, valid while the module's globals are
-///   at the version they had then (no global of that name can have appeared).
+/// that a hit costs no hashing: its index among the module's globals, or
+/// its index among the builtins, valid while the module's globals are at
+/// the version they had then (no global of that name can have appeared).
 #[derive(Default)]
 pub struct GlobalSlot {
-    global: Cell<usize>,
+    pub global: NameIndex,
     builtin: Cell<Option<(usize, u64)>>,
 }
 
 impl GlobalSlot {
-    pub fn global(&self) -> usize {
-        self.global.get()
-    }
-
-    pub fn set_global(&self, index: usize) {
-        self.global.set(index);
-    }
-
     /// The builtin's index, if it was found there at `globals_version`.
     pub fn builtin(&self, globals_version: u64) -> Option<usize> {
         match self.builtin.get() {
@@ -220,7 +239,7 @@ pub struct AttributeCache {
     class: Cell<usize>,
     epoch: Cell<u64>,
     in_class: Cell<Option<(u32, u32)>>,
-    own: Cell<u32>,
+    own: NameIndex,
 }
 
 impl AttributeCache {
@@ -236,16 +255,9 @@ impl AttributeCache {
         class.attribute_at(self.in_class.get()?)
     }
 
-    /// `names[name]`, by the remembered index when it still holds `name`.
+    /// `names[name]` for the object's own names.
     pub fn own_attribute(&self, names: &NameMap, name: &Name) -> Option<Value> {
-        if let Some((key, value)) = names.get_index(self.own.get() as usize) {
-            if Rc::ptr_eq(key, name) || **key == **name {
-                return Some(value.clone());
-            }
-        }
-        let (index, _, value) = names.get_full(&**name)?;
-        self.own.set(index as u32);
-        Some(value.clone())
+        self.own.lookup(names, name)
     }
 }
 

@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::compile::ir::{Code, GlobalSlot, Instr, Target};
+use crate::compile::ir::{value_at, Code, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
@@ -692,25 +692,19 @@ impl Interp {
         name: &Name,
         slot: &GlobalSlot,
     ) -> PyResult<Value> {
-        let same = |key: &Name| Rc::ptr_eq(key, name) || **key == **name;
         let module = &frame.globals.namespace;
         let globals = module.borrow();
-        if let Some((key, value)) = globals.get_index(slot.global()) {
-            if same(key) {
-                return Ok(value.clone());
-            }
+        if let Some(value) = slot.global.hit(&globals, name) {
+            return Ok(value);
         }
         let builtins = self.builtins.namespace.borrow();
         if let Some(index) = slot.builtin(module.version()) {
-            if let Some((key, value)) = builtins.get_index(index) {
-                if same(key) {
-                    return Ok(value.clone());
-                }
+            if let Some(value) = value_at(&builtins, index, name) {
+                return Ok(value);
             }
         }
-        if let Some((index, _, value)) = globals.get_full(&**name) {
-            slot.set_global(index);
-            return Ok(value.clone());
+        if let Some(value) = slot.global.lookup(&globals, name) {
+            return Ok(value);
         }
         if let Some((index, _, value)) = builtins.get_full(&**name) {
             slot.set_builtin(index, module.version());

@@ -988,23 +988,16 @@ impl Interp {
     }
 
     pub fn get_item(&mut self, container: &Value, key: &Value) -> PyResult<Value> {
-        // An int index within bounds: the common case, answered first.
-        let found = match (container, key) {
-            (Value::List(list), Value::Int(i)) => {
-                let list = list.borrow();
-                sequences::position(*i, list.len()).map(|p| list[p].clone())
-            }
-            (Value::Tuple(items), Value::Int(i)) => {
-                sequences::position(*i, items.len()).map(|p| items[p].clone())
-            }
-            _ => None,
-        };
-        if let Some(item) = found {
-            return Ok(item);
-        }
         match container {
             Value::Str(s) => strings::str_get_item(self, s, key),
             Value::List(_) | Value::Tuple(_) | Value::Range(_) => {
+                // An int index in range, the common case, without the
+                // general path's checks.
+                if let Value::Int(i) = key {
+                    if let Some(item) = sequences::item_at(container, *i) {
+                        return Ok(item);
+                    }
+                }
                 sequences::sequence_get_item(self, container, key)
             }
             Value::Dict(d) => match self.dict_get(d, key)? {

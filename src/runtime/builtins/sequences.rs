@@ -255,13 +255,26 @@ fn indices_type_error(interp: &Interp, what: &str, index: &Value) -> PyErr {
 
 /// A position from an integer index into `len` items, negative counting
 /// from the end; `None` when out of range.
-pub(crate) fn position(index: i64, len: usize) -> Option<usize> {
+fn position(index: i64, len: usize) -> Option<usize> {
     let len = len as i64;
     let i = if index < 0 { index + len } else { index };
     (0..len).contains(&i).then_some(i as usize)
 }
 
 // ----- item operations -------------------------------------------------
+
+/// `container[i]` for a list or tuple, when `i` is in range.
+#[inline]
+pub(crate) fn item_at(container: &Value, i: i64) -> Option<Value> {
+    match container {
+        Value::List(list) => {
+            let list = list.borrow();
+            position(i, list.len()).map(|p| list[p].clone())
+        }
+        Value::Tuple(items) => position(i, items.len()).map(|p| items[p].clone()),
+        _ => None,
+    }
+}
 
 /// `container[index]` for lists, tuples and ranges.
 pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) -> PyResult<Value> {
@@ -301,15 +314,7 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
         Some(i) => i,
         None => return Err(indices_type_error(interp, what, index)),
     };
-    let found = match container {
-        Value::List(list) => {
-            let list = list.borrow();
-            position(i, list.len()).and_then(|p| list.get(p).cloned())
-        }
-        Value::Tuple(items) => position(i, items.len()).and_then(|p| items.get(p).cloned()),
-        _ => None,
-    };
-    found.ok_or_else(|| interp.index_error(format!("{what} index out of range")))
+    item_at(container, i).ok_or_else(|| interp.index_error(format!("{what} index out of range")))
 }
 
 /// `range[index]`: any int is a valid index (a huge one is just out of
