@@ -1159,6 +1159,7 @@ impl<'a> Builder<'a> {
                 ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),
                 ast::Constant::Float(f) => Value::Float(*f),
                 ast::Constant::Str(s) => Value::str(&**s),
+                ast::Constant::Bytes(b) => Value::bytes(b.clone()),
             }),
             K::FString(parts) => ExprKind::FString(self.fstring(parts)?),
             K::List(items) => ExprKind::List(self.elements(items)?),

@@ -487,6 +487,7 @@ pub fn native_key_eq(a: &Value, b: &Value) -> Option<bool> {
     use Value::*;
     Some(match (a, b) {
         (Str(x), Str(y)) => x.as_str() == y.as_str(),
+        (Bytes(x), Bytes(y)) => x == y,
         (Int(x), Int(y)) => x == y,
         (Bool(x), Bool(y)) => x == y,
         (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == *y as i64,

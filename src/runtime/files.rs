@@ -5,7 +5,7 @@
 //! (counted from the start of the chunk); writing is buffered and flushed
 //! at `flush()`, `close()` and the end of the program.
 //!
-//! Binary files (`'b'`) need `bytes`, which pyl does not have: they raise
+//! Binary files (`'b'`) are not supported yet: they raise
 //! `NotImplementedError`, as do `'+'` modes and `seek`/`tell`.
 
 use std::cell::RefCell;
@@ -14,9 +14,9 @@ use std::rc::Rc;
 
 use super::builtins::add_method;
 use super::builtins::sequences::check_args;
+use super::codecs::{decode_utf8, Codec, Lookup, OnError};
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::object::Instance;
 use super::object::{Class, Layout, NativeObject};
 use super::value::Value;
 use crate::syntax::ast::Name;
@@ -79,14 +79,6 @@ enum Access {
     Write,
 }
 
-/// What to do with bytes that are not UTF-8 (`errors=`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum OnError {
-    Strict,
-    Replace,
-    Ignore,
-}
-
 pub struct TextFile {
     name: Box<str>,
     mode: Box<str>,
@@ -133,11 +125,7 @@ impl NativeObject for TextFile {
             "name" => Some(Ok(Value::str(&*self.name))),
             "mode" => Some(Ok(Value::str(&*self.mode))),
             "encoding" => Some(Ok(Value::str(&*self.encoding))),
-            "errors" => Some(Ok(Value::str(match self.on_error {
-                OnError::Strict => "strict",
-                OnError::Replace => "replace",
-                OnError::Ignore => "ignore",
-            }))),
+            "errors" => Some(Ok(Value::str(self.on_error.name()))),
             "closed" => Some(Ok(Value::Bool(self.state.borrow().file.is_none()))),
             _ => None,
         }
@@ -259,7 +247,7 @@ impl TextFile {
     /// number of characters decoded.
     fn decode_into(&self, interp: &mut Interp, bytes: Vec<u8>, last: bool) -> PyResult<usize> {
         let (text, rest) = decode_utf8(&bytes, last, self.on_error)
-            .map_err(|error| error.into_exception(interp))?;
+            .map_err(|error| error.into_exception(interp, &bytes))?;
         let mut state = self.state.borrow_mut();
         state.undecoded = bytes[bytes.len() - rest..].to_vec();
         let text = translate_newlines(text, &mut state.pending_cr, last);
@@ -389,90 +377,6 @@ fn unsupported_operation(interp: &Interp, message: &str) -> PyErr {
     match interp.new_instance(&class, &[Value::str(message)]) {
         Value::Instance(instance) => PyErr(instance),
         _ => interp.value_error(message),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Decoding
-// ---------------------------------------------------------------------------
-
-/// Where UTF-8 decoding failed, as CPython's `UnicodeDecodeError` says it.
-struct DecodeError {
-    start: usize,
-    end: usize,
-    byte: u8,
-    reason: &'static str,
-}
-
-impl DecodeError {
-    fn into_exception(self, interp: &Interp) -> PyErr {
-        let what = if self.end - self.start == 1 {
-            format!("byte 0x{:02x} in position {}", self.byte, self.start)
-        } else {
-            format!("bytes in position {}-{}", self.start, self.end - 1)
-        };
-        let error = interp.error(
-            ExcType::UnicodeDecodeError,
-            format!("'utf-8' codec can't decode {what}: {}", self.reason),
-        );
-        // `object`, the bytes, is missing: pyl has no `bytes`.
-        let exception: &Instance = &error.0;
-        let mut attributes = exception.attributes.borrow_mut();
-        attributes.insert("encoding".into(), Value::str("utf-8"));
-        attributes.insert("start".into(), Value::Int(self.start as i64));
-        attributes.insert("end".into(), Value::Int(self.end as i64));
-        attributes.insert("reason".into(), Value::str(self.reason));
-        drop(attributes);
-        error
-    }
-}
-
-/// Decodes `bytes`; unless `last`, a character cut off at the end is left
-/// over. Returns the text and the number of bytes left over.
-fn decode_utf8(
-    bytes: &[u8],
-    last: bool,
-    on_error: OnError,
-) -> Result<(String, usize), DecodeError> {
-    let mut text = String::new();
-    let mut at = 0;
-    loop {
-        match std::str::from_utf8(&bytes[at..]) {
-            Ok(valid) => {
-                text.push_str(valid);
-                return Ok((text, 0));
-            }
-            Err(error) => {
-                let valid_end = at + error.valid_up_to();
-                text.push_str(std::str::from_utf8(&bytes[at..valid_end]).unwrap_or_default());
-                let bad_end = match error.error_len() {
-                    Some(length) => valid_end + length,
-                    None if !last => return Ok((text, bytes.len() - valid_end)),
-                    None => bytes.len(),
-                };
-                match on_error {
-                    OnError::Strict => {
-                        let byte = bytes[valid_end];
-                        let reason = if error.error_len().is_none() {
-                            "unexpected end of data"
-                        } else if matches!(byte, 0x80..=0xc1 | 0xf5..=0xff) {
-                            "invalid start byte"
-                        } else {
-                            "invalid continuation byte"
-                        };
-                        return Err(DecodeError {
-                            start: valid_end,
-                            end: bad_end,
-                            byte,
-                            reason,
-                        });
-                    }
-                    OnError::Replace => text.push('\u{fffd}'),
-                    OnError::Ignore => {}
-                }
-                at = bad_end;
-            }
-        }
     }
 }
 
@@ -668,42 +572,15 @@ fn argument_type_name(interp: &Interp, value: &Value) -> String {
 /// Accepts UTF-8 under any of its names; another codec CPython knows is
 /// `NotImplementedError`, a name it does not know `LookupError`.
 fn check_encoding(interp: &Interp, name: &str) -> PyResult<()> {
-    const OTHER_CODECS: [&str; 24] = [
-        "ascii",
-        "us_ascii",
-        "latin_1",
-        "latin1",
-        "iso_8859_1",
-        "iso8859_1",
-        "l1",
-        "cp1252",
-        "windows_1252",
-        "cp1251",
-        "windows_1251",
-        "cp437",
-        "utf_16",
-        "utf16",
-        "utf_16_le",
-        "utf_16_be",
-        "utf_32",
-        "utf32",
-        "utf_8_sig",
-        "koi8_r",
-        "shift_jis",
-        "euc_jp",
-        "gbk",
-        "big5",
-    ];
-    let normal = name.to_ascii_lowercase().replace(['-', ' '], "_");
-    if matches!(normal.as_str(), "utf_8" | "utf8" | "u8" | "utf") {
-        Ok(())
-    } else if OTHER_CODECS.contains(&normal.as_str()) {
-        Err(not_supported(
+    match Codec::lookup(name) {
+        Lookup::Found(Codec::Utf8) => Ok(()),
+        Lookup::Found(_) | Lookup::Unsupported => Err(not_supported(
             interp,
             &format!("open() with encoding={name:?} (pyl reads and writes UTF-8 only)"),
-        ))
-    } else {
-        Err(interp.error(ExcType::LookupError, format!("unknown encoding: {name}")))
+        )),
+        Lookup::Unknown => {
+            Err(interp.error(ExcType::LookupError, format!("unknown encoding: {name}")))
+        }
     }
 }
 
@@ -730,10 +607,7 @@ fn parse_mode(interp: &Interp, mode: &str) -> PyResult<Access> {
         ));
     }
     if seen.contains('b') {
-        return Err(not_supported(
-            interp,
-            "binary files (bytes are not in pyl's subset)",
-        ));
+        return Err(not_supported(interp, "binary mode ('b')"));
     }
     if seen.contains('+') {
         return Err(not_supported(

@@ -27,6 +27,7 @@ pub const CLASS_NAMES: &[&str] = &[
     "list_iterator",
     "list_reverseiterator",
     "tuple_iterator",
+    "bytes_iterator",
     "str_ascii_iterator",
     "str_iterator",
     "range_iterator",
@@ -56,6 +57,10 @@ pub fn builtin_iter(_interp: &mut Interp, value: &Value) -> Option<PyResult<Valu
         }),
         Value::Tuple(items) => Rc::new(TupleIterator {
             items: items.clone(),
+            index: Cell::new(0),
+        }),
+        Value::Bytes(data) => Rc::new(BytesIterator {
+            data: data.clone(),
             index: Cell::new(0),
         }),
         Value::Str(text) => Rc::new(StrIterator {
@@ -244,6 +249,24 @@ impl NativeObject for TupleIterator {
             self.index.set(self.index.get() + 1);
         }
         Some(Ok(item))
+    }
+}
+
+/// Yields the bytes as ints.
+struct BytesIterator {
+    data: Rc<[u8]>,
+    index: Cell<usize>,
+}
+
+impl NativeObject for BytesIterator {
+    native_class!("bytes_iterator");
+
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        let byte = self.data.get(self.index.get()).copied();
+        if byte.is_some() {
+            self.index.set(self.index.get() + 1);
+        }
+        Some(Ok(byte.map(|b| Value::Int(i64::from(b)))))
     }
 }
 

@@ -6,6 +6,7 @@ pub mod asyncio;
 pub mod attributes;
 pub mod builtins;
 pub mod clock;
+pub mod codecs;
 pub mod cycles;
 pub mod dict;
 pub mod error;

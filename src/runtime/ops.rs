@@ -7,7 +7,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use super::arith;
-use super::builtins::{mappings, sequences, str as strings};
+use super::builtins::{bytes, mappings, sequences, str as strings};
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
@@ -22,8 +22,14 @@ const IN_COMPARISON: &str = " in comparison";
 /// FNV-1a, which only decides dict/set probe order (never visible: dicts
 /// keep insertion order).
 pub fn str_hash(s: &str) -> i64 {
+    bytes_hash(s.as_bytes())
+}
+
+/// The hash of bytes: that of the str with the same UTF-8, as in CPython
+/// (where an ASCII str and its bytes hash alike).
+pub fn bytes_hash(data: &[u8]) -> i64 {
     let mut hash: u64 = 0xcbf29ce484222325;
-    for byte in s.bytes() {
+    for &byte in data {
         hash ^= byte as u64;
         hash = hash.wrapping_mul(0x100000001b3);
     }
@@ -44,6 +50,7 @@ impl Interp {
             Value::BigInt(_) => true,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.as_str().is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
@@ -83,6 +90,7 @@ impl Interp {
             Value::BigInt(b) => self.int_to_decimal(b)?,
             Value::Float(f) => format::float_repr(*f),
             Value::Str(s) => strings::str_repr(s.as_str()),
+            Value::Bytes(b) => bytes::bytes_repr(b),
             Value::List(items) => {
                 let items = items.borrow().clone();
                 self.repr_guarded(value.address(), "[...]", |this| {
@@ -398,6 +406,7 @@ impl Interp {
         }
         Ok(Some(match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
+            (Value::Bytes(x), Value::Bytes(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
                 if Rc::ptr_eq(x, y) {
                     return Ok(Some(true));
@@ -538,6 +547,7 @@ impl Interp {
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
+            (Value::Bytes(x), Value::Bytes(y)) => x.cmp(y),
             (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
                 return self
                     .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, a, b))
@@ -581,6 +591,7 @@ impl Interp {
         }
         match value {
             Value::Str(s) => Ok(str_hash(s.as_str())),
+            Value::Bytes(b) => Ok(bytes_hash(b)),
             Value::None => Ok(0x10000),
             Value::Tuple(items) => self.with_stack("", |this| {
                 // CPython's xxHash-based tuple hash.
@@ -689,7 +700,14 @@ impl Interp {
 
     /// CPython's wording for an operator that applies to neither operand.
     fn binary_type_error(&self, op: BinOp, a: &Value, b: &Value) -> PyErr {
-        let sequence = matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_));
+        // Bytes concatenate with what has the buffer protocol, and say so.
+        if let (BinOp::Add, Value::Bytes(_)) = (op, a) {
+            return self.type_error(format!("can't concat {} to bytes", self.type_name(b)));
+        }
+        let sequence = matches!(
+            a,
+            Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+        );
         if op == BinOp::Add && sequence && !matches!(b, Value::Instance(_)) {
             return self.type_error(format!(
                 "can only concatenate {} (not \"{}\") to {}",
@@ -699,7 +717,11 @@ impl Interp {
             ));
         }
         if op == BinOp::Mul
-            && (sequence || matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_)))
+            && (sequence
+                || matches!(
+                    b,
+                    Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+                ))
         {
             let other = if sequence { b } else { a };
             if !matches!(other, Value::Instance(_)) {
@@ -763,6 +785,37 @@ impl Interp {
                 text.push_str(x.as_str());
                 text.push_str(y.as_str());
                 Value::str(text)
+            }
+            (BinOp::Add, Value::Bytes(x), Value::Bytes(y)) => {
+                let mut data = Vec::new();
+                self.reserve(&mut data, x.len() + y.len())?;
+                data.extend_from_slice(x);
+                data.extend_from_slice(y);
+                Value::bytes(data)
+            }
+            (BinOp::Mul, Value::Bytes(data), n) | (BinOp::Mul, n, Value::Bytes(data))
+                if is_int(n) =>
+            {
+                let count = self.repeat_count(n)?;
+                let Some(length) = data
+                    .len()
+                    .checked_mul(count)
+                    .filter(|&n| n <= isize::MAX as usize)
+                else {
+                    return Err(self.error(ExcType::OverflowError, "repeated bytes are too long"));
+                };
+                let mut repeated = Vec::new();
+                self.reserve(&mut repeated, length)?;
+                for _ in 0..count {
+                    repeated.extend_from_slice(data);
+                }
+                Value::bytes(repeated)
+            }
+            (BinOp::Mod, Value::Bytes(_), _) => {
+                return Err(self.error(
+                    ExcType::NotImplementedError,
+                    "%-formatting of bytes is not supported by pyl",
+                ))
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let length = x.borrow().len() + y.borrow().len();
@@ -873,6 +926,7 @@ impl Interp {
     pub fn len(&mut self, value: &Value) -> PyResult<usize> {
         Ok(match value {
             Value::Str(s) => s.char_count(),
+            Value::Bytes(b) => b.len(),
             Value::List(l) => l.borrow().len(),
             Value::Tuple(t) => t.len(),
             Value::Dict(d) | Value::Set(d) => d.borrow().len(),
@@ -915,6 +969,7 @@ impl Interp {
                     self.type_name(item)
                 ))),
             },
+            Value::Bytes(data) => bytes::bytes_contains(self, data, item),
             Value::Dict(d) | Value::Set(d) => self.dict_contains(d, item),
             Value::FrozenSet(d) => self.frozen_contains(d, item),
             Value::Range(r) => match item {
@@ -990,6 +1045,7 @@ impl Interp {
     pub fn get_item(&mut self, container: &Value, key: &Value) -> PyResult<Value> {
         match container {
             Value::Str(s) => strings::str_get_item(self, s, key),
+            Value::Bytes(data) => bytes::bytes_get_item(self, data, key),
             Value::List(_) | Value::Tuple(_) | Value::Range(_) => {
                 // An int index in range, the common case, without the
                 // general path's checks.

@@ -32,6 +32,7 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     Float(f64),
     Str(Rc<PyStr>),
+    Bytes(Rc<[u8]>),
     List(Rc<RefCell<Vec<Value>>>),
     Tuple(Rc<[Value]>),
     Dict(Rc<RefCell<Dict>>),
@@ -52,6 +53,9 @@ pub enum Value {
     /// futures, tasks, the event loop, …
     Native(Rc<dyn NativeObject>),
 }
+
+// Every value pays for the largest variant: keep it three words.
+const _: () = assert!(std::mem::size_of::<Value>() == 24);
 
 /// A Python `str`: UTF-8 text plus its length in code points, so that
 /// indexing an ASCII string is O(1).
@@ -188,6 +192,10 @@ impl Value {
         Value::Str(Rc::new(PyStr::new(s)))
     }
 
+    pub fn bytes(data: impl Into<Rc<[u8]>>) -> Value {
+        Value::Bytes(data.into())
+    }
+
     pub fn list(items: Vec<Value>) -> Value {
         let list = Rc::new(RefCell::new(items));
         super::cycles::track_list(&list);
@@ -237,6 +245,13 @@ impl Value {
         }
     }
 
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
     }
@@ -255,6 +270,8 @@ impl Value {
             (Str(a), Str(b)) => {
                 Rc::ptr_eq(a, b) || (a.as_str() == b.as_str() && a.char_count() <= 1)
             }
+            // CPython caches the empty and one-byte bytes objects.
+            (Bytes(a), Bytes(b)) => Rc::ptr_eq(a, b) || (a.len() <= 1 && a == b),
             (List(a), List(b)) => Rc::ptr_eq(a, b),
             (Tuple(a), Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
             (Dict(a), Dict(b)) | (Set(a), Set(b)) => Rc::ptr_eq(a, b),
@@ -285,6 +302,7 @@ impl Value {
             Float(f) => f.to_bits() as usize,
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
             Str(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Bytes(r) => Rc::as_ptr(r) as *const u8 as usize,
             List(r) => Rc::as_ptr(r) as *const u8 as usize,
             Tuple(r) => Rc::as_ptr(r) as *const u8 as usize,
             Dict(r) | Set(r) => Rc::as_ptr(r) as *const u8 as usize,

@@ -475,10 +475,20 @@ pub(super) fn lex_string(lex: &mut logos::Lexer<'_, Token>) -> Result<StrLit, Le
     let body = &lex.source()[body_start..body_start + body_len];
     let raw = prefix.contains('r');
     if prefix.contains('b') {
-        return Err(LexError::literal(
-            "bytes literals are not supported by pyl",
-            lex.span(),
-        ));
+        if !body.is_ascii() {
+            return Err(LexError::literal(
+                "bytes can only contain ASCII literal characters",
+                lex.span(),
+            ));
+        }
+        return decode_bytes_escapes(body, raw)
+            .map(|bytes| StrLit::Bytes(bytes.into()))
+            .map_err(|error| {
+                LexError::literal(
+                    error.message,
+                    body_start + error.at.start..body_start + error.at.end,
+                )
+            });
     }
     if prefix.contains('f') {
         let base = lex.extras;
@@ -672,6 +682,108 @@ pub(super) fn decode_escapes(body: &str, raw: bool) -> Result<String, EscapeErro
                     }
                     other => {
                         out.push('\\');
+                        out.push(other);
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes the body of a bytes literal (all ASCII, checked by the caller)
+/// as CPython's `_PyBytes_DecodeEscape` does: the escapes of strings but
+/// for `\u`, `\U` and `\N`, which bytes keep as written; an octal escape
+/// beyond `\377` keeps its low eight bits. Line ends are normalised to
+/// `\n`, as in strings.
+pub(super) fn decode_bytes_escapes(body: &str, raw: bool) -> Result<Vec<u8>, EscapeError> {
+    let body = body.as_bytes();
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let c = body[i];
+        i += 1;
+        match c {
+            b'\r' => {
+                if body.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                out.push(b'\n');
+            }
+            b'\\' if raw => {
+                // As in raw strings: the backslash and what follows stay.
+                out.push(b'\\');
+                if let Some(&next) = body.get(i) {
+                    i += 1;
+                    if next == b'\r' {
+                        if body.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                        out.push(b'\n');
+                    } else {
+                        out.push(next);
+                    }
+                }
+            }
+            b'\\' => {
+                let Some(&e) = body.get(i) else {
+                    out.push(b'\\');
+                    break;
+                };
+                i += 1;
+                match e {
+                    b'\n' => {}
+                    b'\r' => {
+                        if body.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\\' | b'\'' | b'"' => out.push(e),
+                    b'a' => out.push(0x07),
+                    b'b' => out.push(0x08),
+                    b'f' => out.push(0x0c),
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'v' => out.push(0x0b),
+                    b'0'..=b'7' => {
+                        let mut value = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match body.get(i) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    value = value * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(value as u8);
+                    }
+                    b'x' => {
+                        let digits = body.get(i..i + 2).and_then(|digits| {
+                            let digits = std::str::from_utf8(digits).ok()?;
+                            let all_hex = digits.bytes().all(|d| d.is_ascii_hexdigit());
+                            all_hex.then(|| u8::from_str_radix(digits, 16).ok())?
+                        });
+                        let Some(value) = digits else {
+                            let end = (i..body.len().min(i + 2))
+                                .take_while(|&j| body[j].is_ascii_hexdigit())
+                                .last()
+                                .map_or(i, |j| j + 1);
+                            return Err(EscapeError {
+                                message: format!(
+                                    "(value error) invalid \\x escape at position {}",
+                                    i - 2
+                                ),
+                                at: i - 2..end,
+                            });
+                        };
+                        out.push(value);
+                        i += 2;
+                    }
+                    other => {
+                        out.push(b'\\');
                         out.push(other);
                     }
                 }

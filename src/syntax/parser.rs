@@ -253,7 +253,7 @@ impl Unexpected<'_> {
                         return error;
                     }
                 }
-                Token::Str(StrLit::Plain(_)) => {}
+                Token::Str(StrLit::Plain(_) | StrLit::Bytes(_)) => {}
                 _ => break,
             }
         }
@@ -733,7 +733,7 @@ fn named_expr(target: Expr, value: Expr, l: usize, r: usize) -> Fallible<Expr> {
 }
 
 /// Adjacent string literals: one constant, or one f-string if any piece is
-/// an f-string.
+/// an f-string; adjacent bytes literals: one bytes constant.
 fn strings(
     source: &str,
     deferred: &mut Vec<Deferred>,
@@ -742,6 +742,26 @@ fn strings(
     r: usize,
 ) -> Fallible<Expr> {
     let span = Span::new(l, r);
+    let bytes_pieces = pieces
+        .iter()
+        .filter(|(s, _)| matches!(s, StrLit::Bytes(_)))
+        .count();
+    if bytes_pieces == pieces.len() {
+        let mut bytes = Vec::new();
+        for (piece, _) in &pieces {
+            if let StrLit::Bytes(b) = piece {
+                bytes.extend_from_slice(b);
+            }
+        }
+        return Ok(Expr {
+            kind: ExprKind::Constant(Constant::Bytes(bytes.into())),
+            span,
+        });
+    }
+    if bytes_pieces > 0 {
+        // CPython points after the last piece.
+        return fail("cannot mix bytes and nonbytes literals", Span::new(r, r));
+    }
     if pieces.iter().all(|(s, _)| matches!(s, StrLit::Plain(_))) {
         let mut text = String::new();
         for (piece, _) in &pieces {
@@ -758,6 +778,8 @@ fn strings(
     for (piece, _) in pieces {
         match piece {
             StrLit::Plain(s) => fstring::push_literal(&mut parts, &s),
+            // Mixed with bytes was an error above.
+            StrLit::Bytes(_) => {}
             StrLit::Format { body, raw } => {
                 for part in fstring::parse(source, body, raw, deferred).map_err(user)? {
                     match part {

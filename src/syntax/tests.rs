@@ -19,6 +19,7 @@ fn sexp(e: &Expr) -> String {
             Constant::BigInt(b) => b.to_string(),
             Constant::Float(f) => format!("{f:?}"),
             Constant::Str(s) => format!("{s:?}"),
+            Constant::Bytes(b) => format!("b\"{}\"", b.escape_ascii()),
         },
         ExprKind::FString(parts) => {
             let parts: Vec<String> = parts.iter().map(fpart).collect();
@@ -270,8 +271,28 @@ fn strings_decode_escapes_and_concatenate() {
     assert_eq!(e("'''a\r\nb'''"), r#""a\nb""#);
     assert_eq!(e(r"'\777'"), r#""ǿ""#);
     assert_eq!(e("''"), r#""""#);
-    assert_eq!(msg("x = b'a'"), "bytes literals are not supported by pyl");
-    assert_eq!(msg("x = Rb'a'"), "bytes literals are not supported by pyl");
+    assert_eq!(
+        e(r"b'a\x41\101\777\n\u0042\N{X}\q'"),
+        r#"b"aAA\xff\n\\u0042\\N{X}\\q""#
+    );
+    assert_eq!(e(r"Rb'\n\'' bR'x' B'y'"), r#"b"\\n\\\'xy""#);
+    assert_eq!(e("b'''a\r\nb\\\nc'''"), r#"b"a\nbc""#);
+    assert_eq!(
+        msg("x = b'a' 'b'"),
+        "cannot mix bytes and nonbytes literals"
+    );
+    assert_eq!(
+        msg("x = f'a' b'b'"),
+        "cannot mix bytes and nonbytes literals"
+    );
+    assert_eq!(
+        msg("x = b'\u{e9}'"),
+        "bytes can only contain ASCII literal characters"
+    );
+    assert_eq!(
+        msg(r"x = b'ab\x4g'"),
+        r"(value error) invalid \x escape at position 2"
+    );
     assert_eq!(e(r"'\N{BLACK STAR}!'"), r#""★!""#);
     assert_eq!(
         msg(r"x = '\N{NOT A NAME}'"),

@@ -26,12 +26,13 @@ pub enum Number {
     Float(f64),
 }
 
-/// A string literal. Plain strings are decoded by the lexer; f-strings are
-/// kept as a span of the source so that their replacement fields can be
-/// parsed with spans pointing into the original text.
+/// A string literal. Plain strings and bytes are decoded by the lexer;
+/// f-strings are kept as a span of the source so that their replacement
+/// fields can be parsed with spans pointing into the original text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrLit {
     Plain(Rc<str>),
+    Bytes(Rc<[u8]>),
     Format {
         /// The text between the quotes, in absolute source offsets.
         body: Span,

@@ -468,6 +468,9 @@ fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     if matches!(total, Value::Str(_)) {
         return Err(interp.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
     }
+    if matches!(total, Value::Bytes(_)) {
+        return Err(interp.type_error("sum() can't sum bytes [use b''.join(seq) instead]"));
+    }
     let iterator = interp.get_iter(&iterable)?;
     while let Some(item) = interp.next(&iterator)? {
         total = match (&total, &item) {
@@ -1042,6 +1045,15 @@ fn chr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 
 fn ord(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "ord", args, kwargs, 1, 1)?;
+    if let Value::Bytes(data) = &args[0] {
+        return match **data {
+            [byte] => Ok(Value::Int(i64::from(byte))),
+            _ => Err(interp.type_error(format!(
+                "ord() expected a character, but string of length {} found",
+                data.len()
+            ))),
+        };
+    }
     let Value::Str(text) = &args[0] else {
         return Err(interp.type_error(format!(
             "ord() expected string of length 1, but {} found",
@@ -1290,6 +1302,12 @@ fn reversed_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResul
             return Ok(iterators::sequence_reverse_iter(
                 sequence.clone(),
                 text.char_count(),
+            ))
+        }
+        Value::Bytes(data) => {
+            return Ok(iterators::sequence_reverse_iter(
+                sequence.clone(),
+                data.len(),
             ))
         }
         Value::Set(_) | Value::FrozenSet(_) => return Err(not_reversible(interp)),

@@ -9,6 +9,7 @@ use super::object::{BuiltinFunction, Class, Globals, NativeFn};
 use super::value::Value;
 
 pub mod args;
+pub mod bytes;
 pub mod functions;
 pub mod mappings;
 pub mod numbers;
@@ -20,6 +21,7 @@ pub fn install(interp: &mut Interp) {
     functions::install(interp);
     numbers::install(interp);
     str::install(interp);
+    bytes::install(interp);
     sequences::install(interp);
     mappings::install(interp);
     super::exceptions::install(interp);
@@ -35,6 +37,7 @@ pub fn install(interp: &mut Interp) {
         &types.int,
         &types.float,
         &types.str_,
+        &types.bytes,
         &types.list,
         &types.tuple,
         &types.dict,

@@ -49,16 +49,18 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
         if base != 0 && !(2..=36).contains(&base) {
             return Err(interp.value_error("int() base must be >= 2 and <= 36, or 0"));
         }
-        let Value::Str(text) = x else {
+        let Some(text) = numeric_literal(x) else {
             return Err(interp.type_error("int() can't convert non-string with explicit base"));
         };
-        return parse_int(interp, x, text.as_str(), base as u32);
+        return parse_int(interp, x, text, base as u32);
     }
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(interp, *f),
-        Value::Str(text) => parse_int(interp, x, text.as_str(), 10),
+        Value::Str(_) | Value::Bytes(_) => {
+            parse_int(interp, x, numeric_literal(x).unwrap_or(""), 10)
+        }
         _ => {
             for name in ["__int__", "__index__"] {
                 if let Some(method) = interp.lookup_special(x, name) {
@@ -84,6 +86,21 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
 /// `int(text, base)` with CPython's rules: surrounding whitespace, a sign,
 /// a prefix matching the base (any of them for base 0), single
 /// underscores between digits, and no leading zeros in base 0.
+/// The text of a str, or of bytes (read as ASCII: other bytes are never
+/// part of a numeric literal, so they read as an invalid, empty one).
+fn numeric_literal(x: &Value) -> Option<&str> {
+    match x {
+        Value::Str(text) => Some(text.as_str()),
+        Value::Bytes(data) => Some(
+            std::str::from_utf8(data)
+                .ok()
+                .filter(|t| t.is_ascii())
+                .unwrap_or(""),
+        ),
+        _ => None,
+    }
+}
+
 fn parse_int(interp: &mut Interp, original: &Value, text: &str, base: u32) -> PyResult<Value> {
     let limit = interp.int_max_str_digits;
     match scan_int(text, base, limit) {
@@ -194,13 +211,15 @@ fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
         Value::BigInt(i) => int_to_float(interp, i).map(Value::Float),
-        Value::Str(text) => match crate::runtime::format::parse_float(text.as_str()) {
-            Some(f) => Ok(Value::Float(f)),
-            None => {
-                let repr = interp.repr(x)?;
-                Err(interp.value_error(format!("could not convert string to float: {repr}")))
+        Value::Str(_) | Value::Bytes(_) => {
+            match numeric_literal(x).and_then(crate::runtime::format::parse_float) {
+                Some(f) => Ok(Value::Float(f)),
+                None => {
+                    let repr = interp.repr(x)?;
+                    Err(interp.value_error(format!("could not convert string to float: {repr}")))
+                }
             }
-        },
+        }
         _ => {
             if let Some(method) = interp.lookup_special(x, "__float__") {
                 let result = interp.call_bound(&method, x, &[], &[])?;

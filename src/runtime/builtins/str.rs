@@ -17,6 +17,7 @@ use super::sequences::{
 };
 use super::{add_method, function};
 use crate::runtime::attributes::MethodWrapper;
+use crate::runtime::codecs;
 use crate::runtime::dict::Dict;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
@@ -104,7 +105,7 @@ fn new_str(text: impl Into<Box<str>>) -> PyResult<Value> {
 
 /// Binds arguments by position or keyword as CPython's argument clinic
 /// does, with its messages; omitted optional parameters are `None`.
-fn bind<'a>(
+pub(super) fn bind<'a>(
     interp: &Interp,
     function: &str,
     args: &'a [Value],
@@ -150,16 +151,18 @@ fn bind<'a>(
     Ok(bound)
 }
 
-/// The argument check of `find`, `count`, `startswith`, …: one required
-/// argument and an optional `start` and `end`.
-fn check_range_args(
+/// The argument check of `find`, `count`, `startswith`, … of `str` and
+/// `bytes` (the `class`): one required argument and an optional `start`
+/// and `end`.
+pub(super) fn check_range_args(
     interp: &Interp,
+    class: &str,
     method: &str,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<()> {
     if !kwargs.is_empty() {
-        return Err(interp.type_error(format!("str.{method}() takes no keyword arguments")));
+        return Err(interp.type_error(format!("{class}.{method}() takes no keyword arguments")));
     }
     match args.len().saturating_sub(1) {
         0 => Err(interp.type_error(format!("{method}() takes at least 1 argument (0 given)"))),
@@ -195,10 +198,15 @@ fn char_index(text: &str, byte: usize) -> usize {
     text.get(..byte).map_or(0, |prefix| prefix.chars().count())
 }
 
-/// `start` and `end` of `find`-like methods, adjusted as CPython's
-/// `ADJUST_INDICES` does: `end` is clamped to the length, `start` is not.
+/// `start` and `end` of `find`-like methods, in code points.
 fn search_window(interp: &mut Interp, s: &PyStr, args: &[Value]) -> PyResult<(i64, i64)> {
-    let len = s.char_count() as i64;
+    search_bounds(interp, s.char_count() as i64, args)
+}
+
+/// The `start` (`args[2]`) and `end` (`args[3]`) of `find`-like methods
+/// over a sequence of `len` items, adjusted as CPython's `ADJUST_INDICES`
+/// does: `end` is clamped to the length, `start` is not.
+pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> PyResult<(i64, i64)> {
     let start = match args.get(2) {
         Some(v) => slice_bound(interp, v, true)?,
         None => None,
@@ -242,7 +250,10 @@ fn str_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
     let decoding = bound[1].is_some() || bound[2].is_some();
     match bound[0] {
         None => new_str(""),
-        // An encoding asks to decode bytes, which pyl does not have.
+        Some(Value::Bytes(data)) if decoding => {
+            let (codec, errors) = super::bytes::codec_args(interp, "str", bound[1], bound[2])?;
+            new_str(codecs::decode(interp, data, codec, &errors)?)
+        }
         Some(Value::Str(_)) if decoding => Err(interp.type_error("decoding str is not supported")),
         Some(other) if decoding => Err(interp.type_error(format!(
             "decoding to str: need a bytes-like object, {} found",
@@ -680,7 +691,7 @@ fn find_method(
     from_right: bool,
 ) -> PyResult<i64> {
     let s = receiver(interp, args, method)?.clone();
-    check_range_args(interp, method, args, kwargs)?;
+    check_range_args(interp, "str", method, args, kwargs)?;
     let needle = str_arg(interp, &args[1])?;
     let (start, end) = search_window(interp, &s, args)?;
     Ok(find_in(&s, needle, start, end, from_right))
@@ -714,7 +725,7 @@ fn str_rindex(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 
 fn str_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let s = receiver(interp, args, "count")?.clone();
-    check_range_args(interp, "count", args, kwargs)?;
+    check_range_args(interp, "str", "count", args, kwargs)?;
     let needle = str_arg(interp, &args[1])?;
     let (start, end) = search_window(interp, &s, args)?;
     let needle_len = needle.chars().count() as i64;
@@ -750,7 +761,7 @@ fn affix_method(
     at_end: bool,
 ) -> PyResult<Value> {
     let s = receiver(interp, args, method)?.clone();
-    check_range_args(interp, method, args, kwargs)?;
+    check_range_args(interp, "str", method, args, kwargs)?;
     let (start, end) = search_window(interp, &s, args)?;
     match &args[1] {
         Value::Str(affix) => Ok(Value::Bool(tail_match(
@@ -1306,13 +1317,24 @@ fn str_removesuffix(
     }
 }
 
-/// pyl has no `bytes` type.
-fn str_encode(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    receiver(interp, args, "encode")?;
-    Err(interp.error(
-        ExcType::NotImplementedError,
-        "str.encode() is not supported: pyl has no bytes type",
-    ))
+/// `encode(encoding='utf-8', errors='strict')`.
+fn str_encode(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "encode")?.clone();
+    let bound = bind(
+        interp,
+        "encode",
+        &args[1..],
+        kwargs,
+        &["encoding", "errors"],
+        0,
+    )?;
+    let (codec, errors) = super::bytes::codec_args(interp, "encode", bound[0], bound[1])?;
+    Ok(Value::bytes(codecs::encode(
+        interp,
+        s.as_str(),
+        codec,
+        &errors,
+    )?))
 }
 
 /// `str.maketrans(x[, y[, z]])`, a static method: the table that

@@ -676,7 +676,7 @@ fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     let population = required(&slots, 0);
     if !matches!(
         population,
-        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_)
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_)
     ) {
         return Err(
             interp.type_error("Population must be a sequence.  For dicts or sets, use sorted(d).")

@@ -1,0 +1,448 @@
+//! The codecs pyl knows — UTF-8, ASCII and Latin-1 — and their error
+//! handlers, for `bytes.decode`, `str.encode`, `bytes(str, encoding)`,
+//! `str(bytes, encoding)` and text files. Errors are CPython's
+//! `UnicodeDecodeError`/`UnicodeEncodeError`, with its messages and the
+//! `encoding`, `object`, `start`, `end` and `reason` attributes.
+
+use std::fmt::Write;
+
+use super::error::{ExcType, PyErr, PyResult};
+use super::interp::Interp;
+use super::object::Instance;
+use super::value::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Codec {
+    Utf8,
+    Ascii,
+    Latin1,
+}
+
+/// What a codec name names.
+pub enum Lookup {
+    Found(Codec),
+    /// A codec CPython has and pyl does not.
+    Unsupported,
+    Unknown,
+}
+
+impl Codec {
+    /// The name CPython's error messages use, whatever alias was asked for.
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Utf8 => "utf-8",
+            Codec::Ascii => "ascii",
+            Codec::Latin1 => "latin-1",
+        }
+    }
+
+    /// Finds a codec by any of CPython's aliases (case, `-` and spaces do
+    /// not matter, as in `encodings.normalize_encoding`).
+    pub fn lookup(name: &str) -> Lookup {
+        const UTF_8: &[&str] = &[
+            "utf_8",
+            "utf8",
+            "u8",
+            "utf",
+            "utf8_ucs2",
+            "utf8_ucs4",
+            "cp65001",
+        ];
+        const ASCII: &[&str] = &[
+            "ascii",
+            "646",
+            "ansi_x3.4_1968",
+            "ansi_x3_4_1968",
+            "ansi_x3.4_1986",
+            "cp367",
+            "csascii",
+            "ibm367",
+            "iso646_us",
+            "iso_646.irv_1991",
+            "iso_ir_6",
+            "us",
+            "us_ascii",
+        ];
+        const LATIN_1: &[&str] = &[
+            "latin_1",
+            "latin1",
+            "latin",
+            "l1",
+            "8859",
+            "cp819",
+            "csisolatin1",
+            "ibm819",
+            "iso8859",
+            "iso8859_1",
+            "iso_8859_1",
+            "iso_8859_1_1987",
+            "iso_ir_100",
+        ];
+        const OTHERS: &[&str] = &[
+            "cp1252",
+            "windows_1252",
+            "cp1251",
+            "windows_1251",
+            "cp437",
+            "utf_16",
+            "utf16",
+            "utf_16_le",
+            "utf_16_be",
+            "utf_32",
+            "utf32",
+            "utf_32_le",
+            "utf_32_be",
+            "utf_8_sig",
+            "koi8_r",
+            "shift_jis",
+            "euc_jp",
+            "gbk",
+            "big5",
+            "idna",
+            "punycode",
+            "unicode_escape",
+            "raw_unicode_escape",
+        ];
+        let normal = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let normal = normal.as_str();
+        if UTF_8.contains(&normal) {
+            Lookup::Found(Codec::Utf8)
+        } else if ASCII.contains(&normal) {
+            Lookup::Found(Codec::Ascii)
+        } else if LATIN_1.contains(&normal) {
+            Lookup::Found(Codec::Latin1)
+        } else if OTHERS.contains(&normal) {
+            Lookup::Unsupported
+        } else {
+            Lookup::Unknown
+        }
+    }
+
+    /// [`Codec::lookup`] with CPython's `LookupError` for an unknown name.
+    pub fn find(interp: &Interp, name: &str) -> PyResult<Codec> {
+        match Codec::lookup(name) {
+            Lookup::Found(codec) => Ok(codec),
+            Lookup::Unsupported => Err(interp.error(
+                ExcType::NotImplementedError,
+                format!("the {name:?} codec is not supported by pyl (only utf-8, ascii, latin-1)"),
+            )),
+            Lookup::Unknown => {
+                Err(interp.error(ExcType::LookupError, format!("unknown encoding: {name}")))
+            }
+        }
+    }
+
+    /// The first code point this codec cannot encode.
+    fn limit(self) -> u32 {
+        match self {
+            Codec::Utf8 => 0x110000,
+            Codec::Ascii => 0x80,
+            Codec::Latin1 => 0x100,
+        }
+    }
+}
+
+/// What to do with what a codec cannot handle (`errors=`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OnError {
+    Strict,
+    Replace,
+    Ignore,
+    BackslashReplace,
+    /// Encoding only: `&#NNN;`.
+    XmlCharRefReplace,
+}
+
+impl OnError {
+    pub fn name(self) -> &'static str {
+        match self {
+            OnError::Strict => "strict",
+            OnError::Replace => "replace",
+            OnError::Ignore => "ignore",
+            OnError::BackslashReplace => "backslashreplace",
+            OnError::XmlCharRefReplace => "xmlcharrefreplace",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<OnError> {
+        Some(match name {
+            "strict" => OnError::Strict,
+            "replace" => OnError::Replace,
+            "ignore" => OnError::Ignore,
+            "backslashreplace" => OnError::BackslashReplace,
+            "xmlcharrefreplace" => OnError::XmlCharRefReplace,
+            _ => return None,
+        })
+    }
+
+    /// The handler named `name`, looked up as CPython does only once an
+    /// error needs it; `decoding` for a decoder's error.
+    fn resolve(interp: &Interp, name: &str, decoding: bool) -> PyResult<OnError> {
+        match OnError::parse(name) {
+            Some(OnError::XmlCharRefReplace) if decoding => {
+                Err(interp
+                    .type_error("don't know how to handle UnicodeDecodeError in error callback"))
+            }
+            Some(handler) => Ok(handler),
+            None if matches!(name, "surrogateescape" | "surrogatepass" | "namereplace") => {
+                Err(interp.error(
+                    ExcType::NotImplementedError,
+                    format!("the {name:?} error handler is not supported by pyl"),
+                ))
+            }
+            None => Err(interp.error(
+                ExcType::LookupError,
+                format!("unknown error handler name '{name}'"),
+            )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------
+
+/// Where decoding failed, as CPython's `UnicodeDecodeError` says it; the
+/// positions are offsets into the bytes given to the decoder.
+pub struct DecodeError {
+    pub codec: Codec,
+    pub start: usize,
+    pub end: usize,
+    pub reason: &'static str,
+}
+
+impl DecodeError {
+    /// The `UnicodeDecodeError` for this failure in `object`, the bytes
+    /// that were being decoded.
+    pub fn into_exception(self, interp: &Interp, object: &[u8]) -> PyErr {
+        let what = match object.get(self.start) {
+            Some(byte) if self.end - self.start == 1 => {
+                format!("byte 0x{byte:02x} in position {}", self.start)
+            }
+            _ => format!("bytes in position {}-{}", self.start, self.end - 1),
+        };
+        let error = interp.error(
+            ExcType::UnicodeDecodeError,
+            format!(
+                "'{}' codec can't decode {what}: {}",
+                self.codec.name(),
+                self.reason
+            ),
+        );
+        set_attributes(
+            &error,
+            self.codec,
+            Value::bytes(object),
+            self.start,
+            self.end,
+            self.reason,
+        );
+        error
+    }
+}
+
+fn set_attributes(
+    error: &PyErr,
+    codec: Codec,
+    object: Value,
+    start: usize,
+    end: usize,
+    reason: &str,
+) {
+    let exception: &Instance = &error.0;
+    let mut attributes = exception.attributes.borrow_mut();
+    attributes.insert("encoding".into(), Value::str(codec.name()));
+    attributes.insert("object".into(), object);
+    attributes.insert("start".into(), Value::from(start));
+    attributes.insert("end".into(), Value::from(end));
+    attributes.insert("reason".into(), Value::str(reason));
+}
+
+/// `data.decode(encoding, errors)`: the text, or the `UnicodeDecodeError`
+/// (or the error handler's `LookupError`, raised only when an error needs
+/// the handler, as in CPython).
+pub fn decode(interp: &Interp, data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
+    let on_error = OnError::parse(errors).unwrap_or(OnError::Strict);
+    match decode_with(data, codec, on_error) {
+        Ok(text) => Ok(text),
+        Err(error) if errors == "strict" => Err(error.into_exception(interp, data)),
+        Err(error) => {
+            let on_error = OnError::resolve(interp, errors, true)?;
+            if on_error == OnError::Strict {
+                return Err(error.into_exception(interp, data));
+            }
+            decode_with(data, codec, on_error).map_err(|error| error.into_exception(interp, data))
+        }
+    }
+}
+
+fn decode_with(data: &[u8], codec: Codec, on_error: OnError) -> Result<String, DecodeError> {
+    match codec {
+        Codec::Utf8 => decode_utf8(data, true, on_error).map(|(text, _)| text),
+        Codec::Latin1 => Ok(data.iter().map(|&b| char::from(b)).collect()),
+        Codec::Ascii => {
+            if data.is_ascii() {
+                // ASCII is valid UTF-8.
+                return Ok(String::from_utf8_lossy(data).into_owned());
+            }
+            let mut text = String::with_capacity(data.len());
+            for (i, &byte) in data.iter().enumerate() {
+                if byte.is_ascii() {
+                    text.push(char::from(byte));
+                } else {
+                    let bad = DecodeError {
+                        codec,
+                        start: i,
+                        end: i + 1,
+                        reason: "ordinal not in range(128)",
+                    };
+                    replace_undecodable(&mut text, &data[i..i + 1], on_error, bad)?;
+                }
+            }
+            Ok(text)
+        }
+    }
+}
+
+/// Applies the error handler to the undecodable `bad_bytes`.
+fn replace_undecodable(
+    text: &mut String,
+    bad_bytes: &[u8],
+    on_error: OnError,
+    error: DecodeError,
+) -> Result<(), DecodeError> {
+    match on_error {
+        OnError::Strict | OnError::XmlCharRefReplace => return Err(error),
+        OnError::Replace => text.push('\u{fffd}'),
+        OnError::Ignore => {}
+        OnError::BackslashReplace => {
+            for byte in bad_bytes {
+                let _ = write!(text, "\\x{byte:02x}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decodes UTF-8 `bytes`; unless `last`, a character cut off at the end is
+/// left over (a file's next chunk completes it). Returns the text and the
+/// number of bytes left over.
+pub fn decode_utf8(
+    bytes: &[u8],
+    last: bool,
+    on_error: OnError,
+) -> Result<(String, usize), DecodeError> {
+    let mut text = String::new();
+    let mut at = 0;
+    loop {
+        match std::str::from_utf8(&bytes[at..]) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return Ok((text, 0));
+            }
+            Err(error) => {
+                let valid_end = at + error.valid_up_to();
+                text.push_str(std::str::from_utf8(&bytes[at..valid_end]).unwrap_or_default());
+                let bad_end = match error.error_len() {
+                    Some(length) => valid_end + length,
+                    None if !last => return Ok((text, bytes.len() - valid_end)),
+                    None => bytes.len(),
+                };
+                let byte = bytes[valid_end];
+                let reason = if error.error_len().is_none() {
+                    "unexpected end of data"
+                } else if matches!(byte, 0x80..=0xc1 | 0xf5..=0xff) {
+                    "invalid start byte"
+                } else {
+                    "invalid continuation byte"
+                };
+                let bad = DecodeError {
+                    codec: Codec::Utf8,
+                    start: valid_end,
+                    end: bad_end,
+                    reason,
+                };
+                replace_undecodable(&mut text, &bytes[valid_end..bad_end], on_error, bad)?;
+                at = bad_end;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Encoding
+// ---------------------------------------------------------------------------
+
+/// `text.encode(encoding, errors)`: the bytes, or CPython's
+/// `UnicodeEncodeError` for the first run of characters the codec cannot
+/// encode.
+pub fn encode(interp: &Interp, text: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
+    let limit = codec.limit();
+    if codec == Codec::Utf8 || text.chars().all(|c| (c as u32) < limit) {
+        return Ok(match codec {
+            Codec::Latin1 => text.chars().map(|c| c as u8).collect(),
+            _ => text.as_bytes().to_vec(),
+        });
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut on_error = None;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if (c as u32) < limit {
+            out.push(c as u8);
+            i += 1;
+            continue;
+        }
+        // CPython's error covers the whole run of unencodable characters.
+        let end = (i..chars.len())
+            .find(|&j| (chars[j] as u32) < limit)
+            .unwrap_or(chars.len());
+        let handler = match on_error {
+            Some(handler) => handler,
+            None => *on_error.insert(OnError::resolve(interp, errors, false)?),
+        };
+        for &bad in &chars[i..end] {
+            match handler {
+                OnError::Strict => return Err(encode_error(interp, text, codec, i, end)),
+                OnError::Replace => out.push(b'?'),
+                OnError::Ignore => {}
+                OnError::BackslashReplace => out.extend(escaped_char(bad).bytes()),
+                OnError::XmlCharRefReplace => {
+                    out.extend(format!("&#{};", bad as u32).bytes());
+                }
+            }
+        }
+        i = end;
+    }
+    Ok(out)
+}
+
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as CPython escapes a code point.
+fn escaped_char(c: char) -> String {
+    match c as u32 {
+        code @ 0..=0xff => format!("\\x{code:02x}"),
+        code @ 0x100..=0xffff => format!("\\u{code:04x}"),
+        code => format!("\\U{code:08x}"),
+    }
+}
+
+fn encode_error(interp: &Interp, text: &str, codec: Codec, start: usize, end: usize) -> PyErr {
+    let reason = match codec {
+        Codec::Latin1 => "ordinal not in range(256)",
+        _ => "ordinal not in range(128)",
+    };
+    let what = if end - start == 1 {
+        let c = text.chars().nth(start).unwrap_or('\0');
+        format!("character '{}' in position {start}", escaped_char(c))
+    } else {
+        format!("characters in position {start}-{}", end - 1)
+    };
+    let error = interp.error(
+        ExcType::UnicodeEncodeError,
+        format!("'{}' codec can't encode {what}: {reason}", codec.name()),
+    );
+    set_attributes(&error, codec, Value::str(text), start, end, reason);
+    error
+}
