@@ -83,6 +83,12 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     }
 }
 
+/// `int(text)` for a decimal literal known to be well formed (a JSON
+/// number), refused past `sys.get_int_max_str_digits()` as `int()` does.
+pub fn int_from_decimal(interp: &mut Interp, text: &str) -> PyResult<Value> {
+    parse_int(interp, &Value::str(text), text, 10)
+}
+
 /// `int(text, base)` with CPython's rules: surrounding whitespace, a sign,
 /// a prefix matching the base (any of them for base 0), single
 /// underscores between digits, and no leading zeros in base 0.

@@ -1,5 +1,5 @@
-//! Modules: the built-in ones (`collections`, `math`, `random`, `time`,
-//! `sys`, `asyncio`) and
+//! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
+//! `time`, `sys`, `asyncio`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -10,6 +10,7 @@ use super::object::ModuleObject;
 use super::value::Value;
 
 pub mod collections;
+pub mod json;
 pub mod math;
 pub mod mt19937;
 pub mod random;
@@ -38,6 +39,7 @@ impl Interp {
         }
         let module = match name {
             "collections" => collections::create(self),
+            "json" => json::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),

@@ -123,6 +123,12 @@ def main():
     )
     write("invalid_continuation.txt", b"abc\n\xc3A\n")
     write("truncated_end.txt", b"ends inside a character \xe2\x82")
+    write(
+        "sample.json",
+        '{\n  "name": "pyl",\n  "tags": ["r\u00e9sum\u00e9", "\U0001f600", "\\u00e9"],\n'
+        '  "version": [3, 11],\n  "ratio": 0.5,\n  "nothing": null\n}\n'.encode(),
+    )
+    write("bad.json", b'{\n  "a": 1,\n  "b": [1, 2,,]\n}\n')
     big()
     big_invalid()
 
