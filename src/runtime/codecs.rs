@@ -263,17 +263,12 @@ fn set_attributes(
 /// the handler, as in CPython).
 pub fn decode(interp: &Interp, data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
     let on_error = OnError::parse(errors).unwrap_or(OnError::Strict);
-    match decode_with(data, codec, on_error) {
-        Ok(text) => Ok(text),
-        Err(error) if errors == "strict" => Err(error.into_exception(interp, data)),
-        Err(error) => {
-            let on_error = OnError::resolve(interp, errors, true)?;
-            if on_error == OnError::Strict {
-                return Err(error.into_exception(interp, data));
-            }
-            decode_with(data, codec, on_error).map_err(|error| error.into_exception(interp, data))
-        }
-    }
+    decode_with(data, codec, on_error).or_else(|error| {
+        // Only a handler that cannot replace gets here: strict, or one
+        // whose lookup fails now that an error needs it.
+        OnError::resolve(interp, errors, true)?;
+        Err(error.into_exception(interp, data))
+    })
 }
 
 fn decode_with(data: &[u8], codec: Codec, on_error: OnError) -> Result<String, DecodeError> {
