@@ -12,6 +12,9 @@ use super::value::Value;
 use crate::compile::ir::AttributeCache;
 use crate::syntax::ast::Name;
 
+/// The fields of an `OSError`, which are not in its `__dict__`.
+const OS_ERROR_FIELDS: [&str; 4] = ["errno", "strerror", "filename", "filename2"];
+
 /// `property(fget, fset)`.
 pub struct Property {
     pub getter: Value,
@@ -345,10 +348,13 @@ impl Interp {
                     return Ok(Some(Value::Type(instance.class.clone())));
                 }
                 if name == "__dict__" {
+                    // OSError keeps its fields beside the instance's names.
+                    let os_error = self.is_exception(instance, ExcType::OSError);
                     let items: Vec<(Value, Value)> = instance
                         .attributes
                         .borrow()
                         .iter()
+                        .filter(|(k, _)| !(os_error && OS_ERROR_FIELDS.contains(&&***k)))
                         .map(|(k, v)| (Value::str(&**k), v.clone()))
                         .collect();
                     return Ok(Some(Value::dict(self.dict_from_pairs(items)?)));

@@ -76,6 +76,11 @@ fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResul
         };
         *data.args.borrow_mut() = kept.to_vec().into();
     }
+    if (2..=5).contains(&rest.len()) {
+        let mut attributes = instance.attributes.borrow_mut();
+        attributes.insert("errno".into(), rest[0].clone());
+        attributes.insert("strerror".into(), rest[1].clone());
+    }
     if (3..=5).contains(&rest.len()) {
         let mut attributes = instance.attributes.borrow_mut();
         attributes.insert("filename".into(), rest[2].clone());
@@ -176,6 +181,11 @@ impl Interp {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
             }
             "errno" | "strerror" if self.is_exception(instance, ExcType::OSError) => {
+                // Set by `OSError.__init__` (a subclass may replace `args`
+                // after it, as aiohttp's errors do); else read from `args`.
+                if let Some(value) = instance.attributes.borrow().get(name) {
+                    return Some(value.clone());
+                }
                 let args = data.args.borrow();
                 let index = usize::from(name == "strerror");
                 Some(match &args[..] {
@@ -203,7 +213,7 @@ impl Interp {
         }
     }
 
-    fn is_exception(&self, instance: &Instance, kind: ExcType) -> bool {
+    pub fn is_exception(&self, instance: &Instance, kind: ExcType) -> bool {
         instance.class.is_subclass_of(self.types.exception(kind))
     }
 
@@ -258,25 +268,28 @@ impl Interp {
                 if count == 1 { "" } else { "s" }
             ));
         }
-        if self.is_exception(instance, ExcType::OSError) && args.len() == 2 {
-            let filename = |name| {
-                self.exception_attribute(instance, name)
+        if self.is_exception(instance, ExcType::OSError) {
+            let field = |this: &Self, name| {
+                this.exception_attribute(instance, name)
                     .filter(|v| !v.is_none())
             };
-            let (first, second) = (filename("filename"), filename("filename2"));
-            let errno = self.to_str(&args[0])?;
-            let strerror = self.to_str(&args[1])?;
-            return Ok(match (first, second) {
-                (Some(first), Some(second)) => format!(
-                    "[Errno {errno}] {strerror}: {} -> {}",
-                    self.repr(&first)?,
-                    self.repr(&second)?
-                ),
-                (Some(first), None) => {
-                    format!("[Errno {errno}] {strerror}: {}", self.repr(&first)?)
-                }
-                _ => format!("[Errno {errno}] {strerror}"),
-            });
+            let (errno, strerror) = (field(self, "errno"), field(self, "strerror"));
+            if let (Some(errno), Some(strerror)) = (errno, strerror) {
+                let filenames = (field(self, "filename"), field(self, "filename2"));
+                let errno = self.to_str(&errno)?;
+                let strerror = self.to_str(&strerror)?;
+                return Ok(match filenames {
+                    (Some(first), Some(second)) => format!(
+                        "[Errno {errno}] {strerror}: {} -> {}",
+                        self.repr(&first)?,
+                        self.repr(&second)?
+                    ),
+                    (Some(first), None) => {
+                        format!("[Errno {errno}] {strerror}: {}", self.repr(&first)?)
+                    }
+                    _ => format!("[Errno {errno}] {strerror}"),
+                });
+            }
         }
         match args.len() {
             0 => Ok(String::new()),
