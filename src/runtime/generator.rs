@@ -192,7 +192,7 @@ impl Generator {
         // awaits (inside `Event.wait`, say) say less than their caller's.
         if let Some(Value::Generator(inner)) = &frame.delegate {
             if let Some(point) = inner.suspension_point() {
-                if !point.starts_with(super::asyncio::PRELUDE_NAME) {
+                if !super::asyncio::is_runtime_source(&point) {
                     return Some(point);
                 }
             }

@@ -26,8 +26,10 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
+use std::time::{Duration, Instant};
 
 use super::future::Future;
+use super::io::Selector;
 use super::sleep::Sleep;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::{
@@ -118,6 +120,8 @@ impl Handle {
 enum Ready {
     Handle(Rc<Handle>),
     Internal(Callback),
+    /// A socket's reader or writer: it stays set after it runs.
+    Io(Rc<Handle>),
 }
 
 pub struct EventLoop {
@@ -135,6 +139,8 @@ pub struct EventLoop {
     /// Async generators first iterated while this loop ran, which
     /// `shutdown_asyncgens` closes (CPython's `loop._asyncgens`).
     pub async_generators: RefCell<WeakList<Generator>>,
+    /// The selector, made when the loop's first socket is.
+    selector: RefCell<Option<Rc<Selector>>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
 }
 
@@ -198,6 +204,7 @@ impl EventLoop {
             current_task: RefCell::new(None),
             tasks: RefCell::default(),
             async_generators: RefCell::default(),
+            selector: RefCell::default(),
             self_ref: RefCell::new(Weak::new()),
         });
         *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
@@ -259,11 +266,32 @@ impl EventLoop {
         handle
     }
 
+    /// The selector sockets register with, made on first use.
+    pub fn selector(&self) -> std::io::Result<Rc<Selector>> {
+        if let Some(selector) = &*self.selector.borrow() {
+            return Ok(selector.clone());
+        }
+        let selector = Rc::new(Selector::new()?);
+        *self.selector.borrow_mut() = Some(selector.clone());
+        Ok(selector)
+    }
+
+    /// A socket's reader or writer handle (see `sockets.rs`).
+    pub fn io_handle(&self, callback: Callback) -> Rc<Handle> {
+        Handle::new(callback, None, self.self_ref.borrow().clone())
+    }
+
     pub fn rc(&self) -> Rc<EventLoop> {
         self.self_ref
             .borrow()
             .upgrade()
             .expect("a loop is alive while its method runs")
+    }
+
+    /// `_process_events`: the sockets' handles join the ready queue.
+    fn queue_io(&self, handles: Vec<Rc<Handle>>) {
+        let mut ready = self.ready.borrow_mut();
+        ready.extend(handles.into_iter().map(Ready::Io));
     }
 
     pub fn stop(&self) {
@@ -351,21 +379,12 @@ impl Interp {
                 .first()
                 .map(|h| (h.when - self.clock.monotonic()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
         };
-        match timeout {
-            Some(timeout) if timeout > 0.0 => {
-                let _ = self.flush_stdout();
-                self.clock.sleep(timeout);
-                if let Some(error) = crate::runtime::interrupt::take()
-                    .then(|| self.keyboard_interrupt())
-                    .flatten()
-                {
-                    return Err(error);
-                }
+        let selector = event_loop.selector.borrow().clone();
+        match selector {
+            Some(selector) if selector.has_sockets() => {
+                self.select(event_loop, &selector, timeout)?
             }
-            Some(_) => {}
-            // Nothing is ready and no timer can ever fire: CPython would
-            // wait forever.
-            None => return Err(self.deadlock(event_loop)),
+            _ => self.wait_for_timer(event_loop, timeout)?,
         }
         let end_time = self.clock.monotonic() + CLOCK_RESOLUTION;
         {
@@ -394,6 +413,12 @@ impl Interp {
                     };
                     callback
                 }
+                Ready::Io(handle) => match &*handle.callback.borrow() {
+                    Some(Callback::Python(function, args)) => {
+                        Callback::Python(function.clone(), args.clone())
+                    }
+                    _ => continue,
+                },
             };
             self.run_callback(event_loop, callback)?;
             // A stopped program ends here, whoever caught the exception
@@ -409,6 +434,104 @@ impl Interp {
             event_loop.schedule_abandoned_async_generators();
         }
         Ok(())
+    }
+
+    /// Step 2 without sockets: wait for the next timer, or stop at a
+    /// deadlock.
+    fn wait_for_timer(&mut self, event_loop: &Rc<EventLoop>, timeout: Option<f64>) -> PyResult<()> {
+        match timeout {
+            Some(timeout) if timeout > 0.0 => {
+                let _ = self.flush_stdout();
+                self.clock.sleep(timeout);
+                self.check_interrupt()
+            }
+            Some(_) => Ok(()),
+            // Nothing is ready and no timer can ever fire: CPython would
+            // wait forever.
+            None => Err(self.deadlock(event_loop)),
+        }
+    }
+
+    /// Step 2 with sockets: CPython's `select(timeout)` and
+    /// `_process_events`, with virtual time as `io.rs` describes.
+    fn select(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        selector: &Selector,
+        timeout: Option<f64>,
+    ) -> PyResult<()> {
+        let idle = timeout != Some(0.0);
+        if idle {
+            let _ = self.flush_stdout();
+        }
+        let real_wait = |timeout: Option<f64>| timeout.map(Duration::from_secs_f64);
+        let handles = if !idle {
+            self.selected(selector, Some(Duration::ZERO))?
+        } else if self.clock.is_virtual() && !selector.talks_to_outside() {
+            // Only this program can make its sockets ready.
+            let handles = self.selected(selector, Some(Duration::ZERO))?;
+            if handles.is_empty() {
+                match timeout {
+                    Some(timeout) => self.clock.sleep(timeout),
+                    None if selector.reachable_from_outside() => {
+                        return self.wait_in_selector(event_loop, selector, None)
+                    }
+                    None => return Err(self.deadlock(event_loop)),
+                }
+            }
+            handles
+        } else if timeout.is_none() && !selector.reachable_from_outside() {
+            let handles = self.selected(selector, Some(Duration::ZERO))?;
+            if handles.is_empty() {
+                return Err(self.deadlock(event_loop));
+            }
+            handles
+        } else {
+            return self.wait_in_selector(event_loop, selector, real_wait(timeout));
+        };
+        event_loop.queue_io(handles);
+        self.check_interrupt()
+    }
+
+    /// Waits in the selector in real time; the virtual clock, if it is
+    /// one, moves by the time waited (to the timer, when it timed out).
+    fn wait_in_selector(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        selector: &Selector,
+        timeout: Option<Duration>,
+    ) -> PyResult<()> {
+        let started = Instant::now();
+        let handles = self.selected(selector, timeout)?;
+        if self.clock.is_virtual() {
+            let waited = match timeout {
+                Some(timeout) if handles.is_empty() => timeout,
+                _ => started.elapsed(),
+            };
+            self.clock.sleep(waited.as_secs_f64());
+        }
+        event_loop.queue_io(handles);
+        self.check_interrupt()
+    }
+
+    fn selected(
+        &self,
+        selector: &Selector,
+        timeout: Option<Duration>,
+    ) -> PyResult<Vec<Rc<Handle>>> {
+        selector
+            .select(timeout)
+            .map_err(|error| self.os_error(error))
+    }
+
+    fn check_interrupt(&mut self) -> PyResult<()> {
+        match crate::runtime::interrupt::take()
+            .then(|| self.keyboard_interrupt())
+            .flatten()
+        {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
     }
 
     /// Runs one callback; an exception in a plain callback goes to the

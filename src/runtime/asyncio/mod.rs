@@ -77,9 +77,11 @@ macro_rules! native_coroutine {
 pub mod describe;
 pub mod event_loop;
 pub mod future;
+pub mod io;
 pub mod locks;
 pub mod queues;
 pub mod sleep;
+pub mod sockets;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -163,6 +165,14 @@ const PRELUDE: &str = include_str!("prelude.pyl");
 /// The source name of the prelude in tracebacks and reports.
 pub const PRELUDE_NAME: &str = "<asyncio prelude>";
 
+const STREAMS: &str = include_str!("streams.pyl");
+const STREAMS_NAME: &str = "<asyncio streams>";
+
+/// Whether a source location is in asyncio's own Python.
+pub fn is_runtime_source(location: &str) -> bool {
+    location.starts_with(PRELUDE_NAME) || location.starts_with(STREAMS_NAME)
+}
+
 pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = crate::runtime::modules::new_module("asyncio");
     let base_exception = interp.types.exception(ExcType::BaseException).clone();
@@ -226,14 +236,29 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     install_classes(interp, &module);
-    let code = crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
-        interp.error(
-            ExcType::SystemError,
-            format!("the asyncio prelude does not compile: {}", error.message),
-        )
-    })?;
-    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
+    for (name, source) in [(PRELUDE_NAME, PRELUDE), (STREAMS_NAME, STREAMS)] {
+        let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
+            interp.error(
+                ExcType::SystemError,
+                format!("{name} does not compile: {}", error.message),
+            )
+        })?;
+        let mut frame = crate::eval::frame::Frame::new(code, module.clone());
+        interp.run_frame(&mut frame, None)?;
+    }
+    // The loop's coroutine methods written in Python.
+    let event_loop_class = interp.native_class("_UnixSelectorEventLoop");
+    for (method, function) in [
+        ("create_connection", "_loop_create_connection"),
+        ("create_server", "_loop_create_server"),
+    ] {
+        if let Some(function) = module.namespace.borrow().get(function) {
+            event_loop_class
+                .namespace
+                .borrow_mut()
+                .insert(method.into(), function.clone());
+        }
+    }
     let class = |name: &str| match module.namespace.borrow().get(name) {
         Some(Value::Type(class)) => Some(class.clone()),
         _ => None,
@@ -306,6 +331,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     for (name, function) in loop_methods {
         add_method(&event_loop, name, function);
     }
+    sockets::install(interp, &module.namespace, &event_loop);
     for name in ["Handle", "TimerHandle"] {
         let class = interp.native_class(name);
         add_method(&class, "cancel", handle_cancel);
@@ -812,7 +838,7 @@ fn task_uncancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 
 // ---- loops ----
 
-fn loop_of(interp: &Interp, value: &Value) -> PyResult<Rc<EventLoop>> {
+pub(super) fn loop_of(interp: &Interp, value: &Value) -> PyResult<Rc<EventLoop>> {
     match value {
         Value::Native(object) => object
             .as_any()
