@@ -19,6 +19,10 @@
 //! says why CPython's behaviour cannot be the expectation there (CPython
 //! crashes, or runs out of memory, where pyl raises a clean exception).
 //!
+//! A case that imports `aiohttp` (not in CPython's standard library) is
+//! checked with a python3 that can import it, with its site packages (no
+//! `-S`), and says it is skipped when there is none.
+//!
 //! Cases listed in `tests/known_failures.txt` are run but reported as
 //! ignored: the list is the honest record of what pyl does not do yet. A
 //! `pyl_virtual::` prefix there ignores only the virtual-time run.
@@ -53,6 +57,19 @@ fn update(case: &Path) -> Result<(), Failed> {
         .map_err(|failure| failure.render(false).into())
 }
 
+/// A python3 whose site packages have aiohttp (Debian's `python3-aiohttp`
+/// installs it for `/usr/bin/python3.11`).
+fn python_with_aiohttp() -> Option<&'static str> {
+    ["python3.11", "python3", "/usr/bin/python3.11"]
+        .into_iter()
+        .find(|program| {
+            std::process::Command::new(program)
+                .args(["-c", "import aiohttp"])
+                .output()
+                .is_ok_and(|output| output.status.success())
+        })
+}
+
 fn main() {
     let args = Arguments::from_args();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -68,6 +85,7 @@ fn main() {
         .collect();
     let updating = std::env::var_os("PYL_UPDATE").is_some();
     let python = python3();
+    let python_with_aiohttp = python_with_aiohttp();
     let mut trials = Vec::new();
     for case in found {
         let name = case
@@ -100,12 +118,21 @@ fn main() {
         }
         let python_case = case.clone();
         let diverges = case.with_extension("diverges").exists();
+        let imports_aiohttp =
+            std::fs::read_to_string(&case).is_ok_and(|source| source.contains("import aiohttp"));
         trials.push(
-            Trial::test(format!("python3_agrees::{name}"), move || match python {
-                Some(python) => check(python, &python_case, &["-S"]),
-                None => {
-                    println!("python3 not found: skipped");
-                    Ok(())
+            Trial::test(format!("python3_agrees::{name}"), move || {
+                match (imports_aiohttp, python, python_with_aiohttp) {
+                    (false, Some(python), _) => check(python, &python_case, &["-S"]),
+                    (true, _, Some(python)) => check(python, &python_case, &[]),
+                    (false, None, _) => {
+                        println!("python3 not found: skipped");
+                        Ok(())
+                    }
+                    (true, _, None) => {
+                        println!("no python3 with aiohttp installed: skipped");
+                        Ok(())
+                    }
                 }
             })
             .with_ignored_flag(diverges),

@@ -1,5 +1,5 @@
 //! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
-//! `time`, `sys`, `asyncio`) and
+//! `time`, `sys`, `asyncio`, `aiohttp`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -9,6 +9,7 @@ use super::interp::Interp;
 use super::object::ModuleObject;
 use super::value::Value;
 
+pub mod aiohttp;
 pub mod collections;
 pub mod json;
 pub mod math;
@@ -45,6 +46,7 @@ impl Interp {
             "time" => time::create(self),
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
+            "aiohttp" => aiohttp::create(self)?,
             _ => return self.import_file(name),
         };
         let value = Value::Module(module);
