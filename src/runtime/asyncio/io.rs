@@ -90,15 +90,25 @@ impl Selector {
             .insert(socket.token, Rc::downgrade(socket));
     }
 
-    pub fn deregister(&self, socket: &Socket, source: &mut impl mio::event::Source) {
+    pub fn deregister(
+        &self,
+        socket: &Socket,
+        source: &mut impl mio::event::Source,
+        listening: bool,
+    ) {
         let _ = self.poll.borrow().registry().deregister(source);
         self.sockets.borrow_mut().remove(&socket.token);
         self.ready
             .borrow_mut()
             .retain(|ready| ready.token != socket.token);
+        // An accepted connection has its listener's address: only the
+        // listener itself stops listening there.
         if let Some(address) = socket.local_address() {
-            self.listening.borrow_mut().retain(|a| *a != address);
-            self.connected_from.borrow_mut().remove(&address);
+            if listening {
+                self.listening.borrow_mut().retain(|a| *a != address);
+            } else {
+                self.connected_from.borrow_mut().remove(&address);
+            }
         }
     }
 

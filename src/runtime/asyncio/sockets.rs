@@ -33,6 +33,10 @@ use crate::runtime::value::Value;
 /// The most one `recv` reads (CPython's `_SelectorSocketTransport.max_size`).
 const MAX_RECV: usize = 256 * 1024;
 
+thread_local! {
+    static RECV_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 enum Connection {
     Stream(mio::net::TcpStream),
     Listener(mio::net::TcpListener),
@@ -122,20 +126,23 @@ impl Socket {
     }
 
     fn recv(&self, interp: &Interp, limit: usize) -> PyResult<Option<Value>> {
-        let mut buffer = vec![0; limit.clamp(1, MAX_RECV)];
-        let read = self.stream_io(interp, &self.readable, |mut stream| {
-            stream.read(&mut buffer)
-        })?;
-        Ok(read.map(|count| {
-            // A short read drained the socket: the selector reports new
-            // data as a new event — but not an end of stream that came
-            // with the data, which the next read must see.
-            if count > 0 && count < buffer.len() && !self.peer_closed.get() {
-                self.readable.set(false);
-            }
-            buffer.truncate(count);
-            Value::bytes(buffer)
-        }))
+        let limit = limit.clamp(1, MAX_RECV);
+        RECV_BUFFER.with_borrow_mut(|buffer| {
+            // One buffer for every read, zeroed once: a read copies out
+            // only what arrived.
+            buffer.resize(MAX_RECV, 0);
+            let buffer = &mut buffer[..limit];
+            let read = self.stream_io(interp, &self.readable, |mut stream| stream.read(buffer))?;
+            Ok(read.map(|count| {
+                // A short read drained the socket: the selector reports new
+                // data as a new event — but not an end of stream that came
+                // with the data, which the next read must see.
+                if count > 0 && count < limit && !self.peer_closed.get() {
+                    self.readable.set(false);
+                }
+                Value::bytes(&buffer[..count])
+            }))
+        })
     }
 
     fn send(&self, interp: &Interp, data: &[u8]) -> PyResult<Option<usize>> {
@@ -150,8 +157,10 @@ impl Socket {
         let connection = std::mem::replace(&mut *self.connection.borrow_mut(), Connection::Closed);
         if let Some(selector) = self.selector.upgrade() {
             match connection {
-                Connection::Stream(mut stream) => selector.deregister(self, &mut stream),
-                Connection::Listener(mut listener) => selector.deregister(self, &mut listener),
+                Connection::Stream(mut stream) => selector.deregister(self, &mut stream, false),
+                Connection::Listener(mut listener) => {
+                    selector.deregister(self, &mut listener, true)
+                }
                 Connection::Closed => {}
             }
         }
