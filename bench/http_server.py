@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -37,8 +38,10 @@ def free_port():
 
 
 def start(command, port):
+    # Output to a file: a pipe nobody reads would fill and stall the server.
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(command + [EXAMPLE, "serve", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -47,8 +50,9 @@ def start(command, port):
         except OSError:
             time.sleep(0.05)
     server.kill()
+    log.seek(0)
     sys.exit(f"the server {command} did not start: "
-             f"{server.stderr.read().decode(errors='replace')}")
+             f"{log.read().decode(errors='replace')}")
 
 
 def requests_per_second(port, seconds, connections):
