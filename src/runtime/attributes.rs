@@ -394,6 +394,11 @@ impl Interp {
                 if let Some(value) = module.namespace.borrow().get(name) {
                     return Ok(Some(value.clone()));
                 }
+                if &*module.name == "asyncio" {
+                    if let Some(value) = self.asyncio_missing_attribute(name)? {
+                        return Ok(Some(value));
+                    }
+                }
                 Ok((name == "__name__").then(|| Value::str(&*module.name)))
             }
             Value::Function(function) => Ok(match name {

@@ -116,6 +116,8 @@ pub struct Runtime {
     pub interrupts: Cell<u32>,
     /// The prelude's `Queue` and `Event`, for `Queue.put`/`get`'s fast path.
     pub plain_classes: RefCell<Option<queues::PlainClasses>>,
+    /// Whether `streams.pyl` has run (see `asyncio_missing_attribute`).
+    pub streams_loaded: Cell<bool>,
 }
 
 impl Runtime {
@@ -189,6 +191,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         main_task: RefCell::new(None),
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
+        streams_loaded: Cell::new(false),
     });
     interp.asyncio = Some(runtime);
     {
@@ -236,29 +239,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     install_classes(interp, &module);
-    for (name, source) in [(PRELUDE_NAME, PRELUDE), (STREAMS_NAME, STREAMS)] {
-        let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
-            interp.error(
-                ExcType::SystemError,
-                format!("{name} does not compile: {}", error.message),
-            )
-        })?;
-        let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-        interp.run_frame(&mut frame, None)?;
-    }
-    // The loop's coroutine methods written in Python.
-    let event_loop_class = interp.native_class("_UnixSelectorEventLoop");
-    for (method, function) in [
-        ("create_connection", "_loop_create_connection"),
-        ("create_server", "_loop_create_server"),
-    ] {
-        if let Some(function) = module.namespace.borrow().get(function) {
-            event_loop_class
-                .namespace
-                .borrow_mut()
-                .insert(method.into(), function.clone());
-        }
-    }
+    run_module_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
     let class = |name: &str| match module.namespace.borrow().get(name) {
         Some(Value::Type(class)) => Some(class.clone()),
         _ => None,
@@ -269,6 +250,41 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         *runtime.plain_classes.borrow_mut() = Some(queues::PlainClasses::new(queue, event));
     }
     Ok(module)
+}
+
+/// Runs one of asyncio's Python sources in the module's namespace.
+fn run_module_source(
+    interp: &mut Interp,
+    module: &Rc<ModuleObject>,
+    name: &str,
+    source: &str,
+) -> PyResult<()> {
+    let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
+        interp.error(
+            ExcType::SystemError,
+            format!("{name} does not compile: {}", error.message),
+        )
+    })?;
+    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
+    interp.run_frame(&mut frame, None)?;
+    Ok(())
+}
+
+impl Interp {
+    /// A name `asyncio` lacks may be one of the streams: `streams.pyl` is
+    /// compiled on first use, not at every `import asyncio` (it would
+    /// add a third to the import's time for programs without sockets).
+    pub fn asyncio_missing_attribute(&mut self, name: &str) -> PyResult<Option<Value>> {
+        let Some(runtime) = self.asyncio.clone() else {
+            return Ok(None);
+        };
+        if runtime.streams_loaded.replace(true) {
+            return Ok(None);
+        }
+        run_module_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
+        let value = runtime.module.namespace.borrow().get(name).cloned();
+        Ok(value)
+    }
 }
 
 fn asyncio_class(name: &str, base: Rc<Class>) -> Rc<Class> {

@@ -624,6 +624,27 @@ fn remove_handle(interp: &mut Interp, args: &[Value], writing: bool) -> PyResult
     Ok(Value::Bool(removed.is_some()))
 }
 
+/// `loop.create_connection(…)` and `loop.create_server(…)`: the
+/// coroutines of `streams.pyl`, with the loop as their first argument.
+fn loop_stream_method(
+    interp: &mut Interp,
+    function: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyResult<Value> {
+    let asyncio = interp.import_module("asyncio")?;
+    let function = interp.get_attr(&asyncio, function)?;
+    interp.call(&function, args, kwargs)
+}
+
+fn loop_create_connection(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    loop_stream_method(interp, "_loop_create_connection", args, kwargs)
+}
+
+fn loop_create_server(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    loop_stream_method(interp, "_loop_create_server", args, kwargs)
+}
+
 fn loop_add_reader(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     add_handle(interp, args, false)
 }
@@ -682,6 +703,8 @@ pub fn install(interp: &mut Interp, namespace: &Globals, event_loop_class: &Rc<C
         ("_add_writer", loop_add_writer),
         ("_remove_reader", loop_remove_reader),
         ("_remove_writer", loop_remove_writer),
+        ("create_connection", loop_create_connection),
+        ("create_server", loop_create_server),
     ] {
         add_method(event_loop_class, name, function);
     }
