@@ -25,6 +25,9 @@ Options:
   --clock virtual|real
                virtual time: sleeps take no time and the clock starts at 0
                (also PYL_CLOCK=virtual)
+  --trace-tasks
+               print each task's scheduling events on stderr (created, started,
+               suspended where and on what, resumed, finished) with the loop time
   --sandbox    run an untrusted script: it may read files in its own folder
                and nothing else (PermissionError, exit status 3); see SECURITY.md
   --limit-time SECONDS
@@ -134,6 +137,7 @@ fn positive_number(option: &str, value: Option<&String>, what: &str) -> Result<f
 fn run(args: Vec<String>) -> i32 {
     let mut rest = args.as_slice();
     let mut virtual_clock = std::env::var("PYL_CLOCK").is_ok_and(|v| v == "virtual");
+    let mut trace_tasks = false;
     let mut containment = Containment::default();
     while let Some(option) = rest.first().map(String::as_str) {
         match containment.parse(rest) {
@@ -158,6 +162,10 @@ fn run(args: Vec<String>) -> i32 {
                     }
                 }
                 rest = &rest[2..];
+            }
+            "--trace-tasks" => {
+                trace_tasks = true;
+                rest = &rest[1..];
             }
             _ => break,
         }
@@ -238,6 +246,9 @@ fn run(args: Vec<String>) -> i32 {
     let mut interp = Interp::new(argv);
     if virtual_clock {
         interp.clock = pyl::runtime::clock::Clock::virtual_time();
+    }
+    if trace_tasks {
+        interp.trace = Some(Default::default());
     }
     interp.script_dir = std::path::Path::new(&name).parent().map(|p| {
         if p.as_os_str().is_empty() {

@@ -183,6 +183,23 @@ impl Generator {
         }
     }
 
+    /// The qualified name of the innermost coroutine in the chain of
+    /// awaits from this one (a native one's, like `Event.wait`, too).
+    pub fn innermost_awaiting(&self) -> String {
+        if let Ok(frame) = self.frame.try_borrow() {
+            match frame.as_ref().and_then(|frame| frame.delegate.as_ref()) {
+                Some(Value::Generator(inner)) => return inner.innermost_awaiting(),
+                Some(Value::Native(native)) => {
+                    if let Some(name) = native.coroutine_name() {
+                        return name.to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.qualname().to_string()
+    }
+
     /// `file:line` of the instruction a suspended frame waits at, following
     /// the chain of awaited coroutines to the innermost one.
     pub fn suspension_point(&self) -> Option<String> {

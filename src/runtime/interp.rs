@@ -110,6 +110,8 @@ pub struct Interp {
     pub script_dir: Option<std::path::PathBuf>,
     /// What an untrusted script may touch (`--sandbox`).
     pub sandbox: Option<super::sandbox::Sandbox>,
+    /// `--trace-tasks`: what the task trace remembers, when it is on.
+    pub trace: Option<super::asyncio::trace::TaskTrace>,
     /// Files open for writing, flushed when the program ends.
     pub open_files: Vec<std::rc::Weak<super::files::TextFile>>,
     pub argv: Vec<String>,
@@ -151,6 +153,7 @@ impl Interp {
             modules: IndexMap::new(),
             script_dir: None,
             sandbox: None,
+            trace: None,
             open_files: Vec::new(),
             argv,
             out: Output::stdout(),

@@ -39,10 +39,10 @@ pub enum DoneCallback {
 pub struct TaskState {
     pub coro: Value,
     /// The `Task-N` counter value; the name is made from it on demand.
-    number: u64,
+    pub(super) number: u64,
     /// A name given with `name=` or `set_name`.
     name: RefCell<Option<Name>>,
-    must_cancel: Cell<bool>,
+    pub(super) must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
     fut_waiter: RefCell<Option<Waiter>>,
 }
@@ -284,6 +284,14 @@ impl Future {
 
     pub fn is_cancelled(&self) -> bool {
         self.state.get() == State::Cancelled
+    }
+
+    /// The children of a future `gather` returned.
+    pub fn gathered(&self) -> Option<&[Rc<Future>]> {
+        match &self.kind {
+            Kind::Gather(children) => Some(children),
+            _ => None,
+        }
     }
 
     pub fn task_name(&self) -> String {
@@ -621,6 +629,9 @@ impl Interp {
         );
         event_loop.schedule(Callback::Step(task.clone(), None));
         event_loop.tasks.borrow_mut().push(&task);
+        if self.trace.is_some() {
+            self.trace_created(&task);
+        }
         Ok(task)
     }
 
@@ -662,7 +673,13 @@ impl Interp {
             Some(error) => Resume::Throw(error),
             None => Resume::Send(Value::None),
         };
+        if self.trace.is_some() {
+            self.trace_step_started(task);
+        }
         let outcome = self.resume_iterator(&state.coro, resume);
+        if self.trace.is_some() {
+            self.trace_step_outcome(task, state, &outcome);
+        }
         let result = self.after_step(task, state, outcome);
         *event_loop.current_task.borrow_mut() = previous;
         result

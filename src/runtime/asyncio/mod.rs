@@ -82,6 +82,7 @@ pub mod locks;
 pub mod queues;
 pub mod sleep;
 pub mod sockets;
+pub mod trace;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -563,12 +564,18 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             }
         });
     let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
+        // The tasks of the run's own shutdown are not the program's: the
+        // task trace leaves them out.
+        let trace = interp.trace.take();
         let loop_value = Value::Native(event_loop.clone());
-        for method in ["shutdown_asyncgens", "shutdown_default_executor"] {
-            let shutdown = interp.call_method(&loop_value, method, &[])?;
-            interp.run_until_complete(&event_loop, &shutdown)?;
-        }
-        Ok(())
+        let shutdown = ["shutdown_asyncgens", "shutdown_default_executor"]
+            .into_iter()
+            .try_for_each(|method| {
+                let shutdown = interp.call_method(&loop_value, method, &[])?;
+                interp.run_until_complete(&event_loop, &shutdown).map(drop)
+            });
+        interp.trace = trace;
+        shutdown
     });
     *runtime.current_loop.borrow_mut() = None;
     event_loop.closed.set(true);

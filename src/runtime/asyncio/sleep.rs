@@ -84,6 +84,11 @@ impl Sleep {
     }
 
     /// The task starts waiting: the timer will wake it (`add_done_callback`).
+    /// When its timer fires, while it is set.
+    pub fn deadline(&self) -> Option<f64> {
+        self.timer.borrow().as_ref().map(|timer| timer.when)
+    }
+
     pub fn attach(&self, task: Rc<Future>) {
         *self.task.borrow_mut() = Some(task);
     }
