@@ -28,6 +28,9 @@ Options:
   --trace-tasks
                print each task's scheduling events on stderr (created, started,
                suspended where and on what, resumed, finished) with the loop time
+  --timeline FILE.svg | -
+               draw what each task did when (running, ready, waiting, sleeping)
+               as an SVG Gantt chart, or with '-' as a text chart on stderr
   --sandbox    run an untrusted script: it may read files in its own folder
                and nothing else (PermissionError, exit status 3); see SECURITY.md
   --limit-time SECONDS
@@ -138,6 +141,7 @@ fn run(args: Vec<String>) -> i32 {
     let mut rest = args.as_slice();
     let mut virtual_clock = std::env::var("PYL_CLOCK").is_ok_and(|v| v == "virtual");
     let mut trace_tasks = false;
+    let mut timeline = None;
     let mut containment = Containment::default();
     while let Some(option) = rest.first().map(String::as_str) {
         match containment.parse(rest) {
@@ -166,6 +170,18 @@ fn run(args: Vec<String>) -> i32 {
             "--trace-tasks" => {
                 trace_tasks = true;
                 rest = &rest[1..];
+            }
+            "--timeline" => {
+                use pyl::runtime::asyncio::timeline::Output;
+                timeline = match rest.get(1).map(String::as_str) {
+                    Some("-") => Some(Output::Text),
+                    Some(path) if !path.is_empty() => Some(Output::Svg(path.into())),
+                    _ => {
+                        eprintln!("pyl: --timeline takes a file name or '-'\n{USAGE}");
+                        return 2;
+                    }
+                };
+                rest = &rest[2..];
             }
             _ => break,
         }
@@ -247,8 +263,11 @@ fn run(args: Vec<String>) -> i32 {
     if virtual_clock {
         interp.clock = pyl::runtime::clock::Clock::virtual_time();
     }
-    if trace_tasks {
-        interp.trace = Some(Default::default());
+    if trace_tasks || timeline.is_some() {
+        interp.trace = Some(pyl::runtime::asyncio::trace::TaskTrace::new(
+            trace_tasks,
+            timeline.map(pyl::runtime::asyncio::timeline::Timeline::new),
+        ));
     }
     interp.script_dir = std::path::Path::new(&name).parent().map(|p| {
         if p.as_os_str().is_empty() {
@@ -269,5 +288,13 @@ fn run(args: Vec<String>) -> i32 {
     } else {
         std::path::absolute(&name).map_or(name, |p| p.to_string_lossy().into_owned())
     };
-    pyl::run::run_main(&mut interp, &code_name, source)
+    let status = pyl::run::run_main(&mut interp, &code_name, source);
+    if let Some(trace) = interp.trace.take() {
+        let now = interp.clock.monotonic();
+        if let Err(error) = trace.finish(now, interp.clock.is_virtual()) {
+            eprintln!("pyl: cannot write the timeline: {error}");
+            return status.max(1);
+        }
+    }
+    status
 }

@@ -82,6 +82,7 @@ pub mod locks;
 pub mod queues;
 pub mod sleep;
 pub mod sockets;
+pub mod timeline;
 pub mod trace;
 
 use std::any::Any;

@@ -2,24 +2,47 @@
 //! — created, started, suspended (where, and waiting for what), resumed,
 //! finished, failed or cancelled — with the loop's time. In virtual time
 //! the trace is deterministic, so it can be compared with an expectation.
+//! The same events feed `--timeline` (`timeline.rs`).
 //!
 //! The loop calls these hooks only when tracing is on (`Interp::trace`
-//! is `Some`): without the option a task step pays one test of a field.
+//! is `Some`): without the options a task step pays one test of a field.
 
 use std::collections::HashSet;
 
 use super::future::{Future, TaskState};
 use super::sleep::Sleep;
+use super::timeline::{State, Timeline};
 use crate::eval::frame::GenStep;
 use crate::runtime::error::{PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::value::Value;
 
 /// What the trace remembers between events.
-#[derive(Default)]
 pub struct TaskTrace {
+    /// `--trace-tasks`: print each event.
+    pub print: bool,
+    /// `--timeline`: record the intervals, to draw at the end.
+    pub timeline: Option<Timeline>,
     /// The numbers (`Task-N`) of the tasks that have run a first step.
     started: HashSet<u64>,
+}
+
+impl TaskTrace {
+    pub fn new(print: bool, timeline: Option<Timeline>) -> TaskTrace {
+        TaskTrace {
+            print,
+            timeline,
+            started: HashSet::new(),
+        }
+    }
+
+    /// Draws the timeline, if one was asked for, at the end of the run.
+    pub fn finish(self, now: f64, virtual_clock: bool) -> std::io::Result<()> {
+        match self.timeline {
+            Some(timeline) => timeline.write(now, virtual_clock),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Interp {
@@ -40,18 +63,32 @@ impl Interp {
             }
             _ => "coroutine".to_string(),
         };
-        self.trace_line(task, &format!("created: {coroutine}"));
+        let now = self.clock.monotonic();
+        if let (Some(trace), Some(state)) = (self.trace.as_mut(), task.task()) {
+            if let Some(timeline) = &mut trace.timeline {
+                timeline.created(state.number, task.task_name(), coroutine.clone(), now);
+            }
+        }
+        if self.trace.as_ref().is_some_and(|trace| trace.print) {
+            self.trace_line(task, &format!("created: {coroutine}"));
+        }
     }
 
     pub fn trace_step_started(&mut self, task: &Future) {
         let Some(state) = task.task() else {
             return;
         };
-        let first = self
-            .trace
-            .as_mut()
-            .is_some_and(|trace| trace.started.insert(state.number));
-        self.trace_line(task, if first { "started" } else { "resumed" });
+        let now = self.clock.monotonic();
+        let Some(trace) = self.trace.as_mut() else {
+            return;
+        };
+        let first = trace.started.insert(state.number);
+        if let Some(timeline) = &mut trace.timeline {
+            timeline.step_started(state.number, task.task_name(), now);
+        }
+        if trace.print {
+            self.trace_line(task, if first { "started" } else { "resumed" });
+        }
     }
 
     /// How a step ended: suspended (where, waiting for what), or done.
@@ -66,9 +103,11 @@ impl Interp {
                 .as_ref()
                 .is_some_and(|runtime| error.0.class.is_subclass_of(&runtime.cancelled_error))
         };
+        let mut suspended = None;
         let event = match outcome {
             Ok(GenStep::Yielded(yielded)) => {
-                let awaited = if let Some(sleep) = Sleep::yielded(yielded) {
+                let sleep = Sleep::yielded(yielded);
+                let awaited = if let Some(sleep) = &sleep {
                     match sleep.deadline() {
                         Some(when) => format!("sleep until {when:.3}"),
                         None => "sleep".to_string(),
@@ -88,13 +127,18 @@ impl Interp {
                 } else {
                     "the next iteration".to_string()
                 };
-                match task.waiting_line() {
+                let event = match task.waiting_line() {
                     Some(line) => format!(
                         "suspended at {}, waiting for {awaited}",
                         without_folder(&line)
                     ),
                     None => format!("suspended, waiting for {awaited}"),
-                }
+                };
+                suspended = Some(match &sleep {
+                    Some(sleep) => (State::Sleeping, event.clone(), sleep.deadline()),
+                    None => (State::Waiting, event.clone(), None),
+                });
+                event
             }
             Ok(GenStep::Returned(_)) if state.must_cancel.get() => "cancelled".to_string(),
             Ok(GenStep::Returned(_)) => "finished".to_string(),
@@ -104,7 +148,16 @@ impl Interp {
                 Err(_) => "failed".to_string(),
             },
         };
-        self.trace_line(task, &event);
+        let now = self.clock.monotonic();
+        let Some(trace) = self.trace.as_mut() else {
+            return;
+        };
+        if let Some(timeline) = &mut trace.timeline {
+            timeline.step_ended(state.number, task.task_name(), now, suspended);
+        }
+        if trace.print {
+            self.trace_line(task, &event);
+        }
     }
 }
 
