@@ -185,41 +185,44 @@ impl Generator {
 
     /// The qualified name of the innermost coroutine in the chain of
     /// awaits from this one (a native one's, like `Event.wait`, too).
-    pub fn innermost_awaiting(&self) -> String {
+    pub fn innermost_awaiting(&self) -> Name {
         if let Ok(frame) = self.frame.try_borrow() {
             match frame.as_ref().and_then(|frame| frame.delegate.as_ref()) {
                 Some(Value::Generator(inner)) => return inner.innermost_awaiting(),
                 Some(Value::Native(native)) => {
                     if let Some(name) = native.coroutine_name() {
-                        return name.to_string();
+                        return name.into();
                     }
                 }
                 _ => {}
             }
         }
-        self.qualname().to_string()
+        self.qualname().clone()
     }
 
     /// `file:line` of the instruction a suspended frame waits at, following
     /// the chain of awaited coroutines to the innermost one.
     pub fn suspension_point(&self) -> Option<String> {
+        let (code, pc) = self.suspended_at()?;
+        let span = code.spans.get(pc as usize)?;
+        let line = crate::diagnostics::line_of(&code.source.text, span.start as usize);
+        Some(format!("{}:{} in {}", code.source.name, line, code.name))
+    }
+
+    /// The code and instruction of [`Generator::suspension_point`].
+    pub fn suspended_at(&self) -> Option<(Rc<crate::compile::ir::Code>, u32)> {
         let frame = self.frame.try_borrow().ok()?;
         let frame = frame.as_ref()?;
         // The innermost point in the program itself: the prelude's own
         // awaits (inside `Event.wait`, say) say less than their caller's.
         if let Some(Value::Generator(inner)) = &frame.delegate {
-            if let Some(point) = inner.suspension_point() {
-                if !super::asyncio::is_runtime_source(&point) {
-                    return Some(point);
+            if let Some((code, pc)) = inner.suspended_at() {
+                if !super::asyncio::is_runtime_source(&code.source.name) {
+                    return Some((code, pc));
                 }
             }
         }
-        let span = frame.code.spans.get(frame.pc as usize)?;
-        let line = crate::diagnostics::line_of(&frame.code.source.text, span.start as usize);
-        Some(format!(
-            "{}:{} in {}",
-            frame.code.source.name, line, frame.code.name
-        ))
+        Some((frame.code.clone(), frame.pc))
     }
 }
 

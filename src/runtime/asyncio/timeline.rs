@@ -10,8 +10,13 @@
 //! A wait on a future ends when the task resumes: its wake-up is not
 //! recorded, so only sleeps show how long a ready task waited.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use crate::compile::ir::Code;
+use crate::syntax::ast::Name;
 
 /// Rows beyond this many are grouped by coroutine function.
 const MAX_ROWS: usize = 200;
@@ -59,7 +64,7 @@ struct Segment {
     start: f64,
     end: f64,
     /// What it waited for, and where (the SVG's hover text).
-    label: String,
+    label: Rc<str>,
 }
 
 struct Track {
@@ -67,7 +72,48 @@ struct Track {
     coroutine: String,
     segments: Vec<Segment>,
     /// The state since when, not closed yet; a sleep's deadline.
-    open: Option<(State, f64, String, Option<f64>)>,
+    open: Option<(State, f64, Rc<str>, Option<f64>)>,
+}
+
+/// Where a task waits and for what kind of thing: the key of the hover
+/// texts, made once each.
+pub struct WaitKey {
+    code: Option<Rc<Code>>,
+    pc: u32,
+    kind: (u8, Option<Name>),
+}
+
+impl WaitKey {
+    pub fn new(at: Option<(Rc<Code>, u32)>, kind: (u8, Option<Name>)) -> WaitKey {
+        let (code, pc) = match at {
+            Some((code, pc)) => (Some(code), pc),
+            None => (None, 0),
+        };
+        WaitKey { code, pc, kind }
+    }
+}
+
+impl PartialEq for WaitKey {
+    fn eq(&self, other: &WaitKey) -> bool {
+        let same_code = match (&self.code, &other.code) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_code && self.pc == other.pc && self.kind == other.kind
+    }
+}
+
+impl Eq for WaitKey {}
+
+impl Hash for WaitKey {
+    // Equal names are usually one `Rc` (a code's qualname): hashing the
+    // text would cost more than the rest of an event.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code.as_ref().map(Rc::as_ptr).hash(state);
+        self.pc.hash(state);
+        self.kind.0.hash(state);
+    }
 }
 
 /// Where the picture goes.
@@ -80,6 +126,10 @@ pub struct Timeline {
     output: Output,
     tracks: Vec<Track>,
     by_number: HashMap<u64, usize>,
+    labels: HashMap<WaitKey, Rc<str>>,
+    created: Rc<str>,
+    running: Rc<str>,
+    timer_due: Rc<str>,
 }
 
 impl Timeline {
@@ -88,6 +138,10 @@ impl Timeline {
             output,
             tracks: Vec::new(),
             by_number: HashMap::new(),
+            labels: HashMap::new(),
+            created: "created".into(),
+            running: "running".into(),
+            timer_due: "its timer is due".into(),
         }
     }
 
@@ -97,18 +151,18 @@ impl Timeline {
             name,
             coroutine,
             segments: Vec::new(),
-            open: Some((State::Ready, now, "created".into(), None)),
+            open: Some((State::Ready, now, self.created.clone(), None)),
         });
     }
 
-    fn track(&mut self, number: u64, name: String) -> Option<&mut Track> {
-        let track = &mut self.tracks[*self.by_number.get(&number)?];
-        track.name = name;
-        Some(track)
+    fn track(&mut self, number: u64) -> Option<&mut Track> {
+        let index = *self.by_number.get(&number)?;
+        self.tracks.get_mut(index)
     }
 
-    pub fn step_started(&mut self, number: u64, name: String, now: f64) {
-        let Some(track) = self.track(number, name) else {
+    pub fn step_started(&mut self, number: u64, now: f64) {
+        let (running, timer_due) = (self.running.clone(), self.timer_due.clone());
+        let Some(track) = self.track(number) else {
             return;
         };
         if let Some((state, start, label, deadline)) = track.open.take() {
@@ -116,30 +170,52 @@ impl Timeline {
                 // Due before the loop got to it: ready from the deadline.
                 Some(deadline) if deadline < now => {
                     track.close(state, start, deadline, label);
-                    track.close(State::Ready, deadline, now, "timer due".into());
+                    track.close(State::Ready, deadline, now, timer_due);
                 }
                 _ => track.close(state, start, now, label),
             }
         }
-        track.open = Some((State::Running, now, "running".into(), None));
+        track.open = Some((State::Running, now, running, None));
     }
 
-    /// The step ended: suspended in `state` (with a sleep's deadline), or
-    /// done when `state` is `None`.
-    pub fn step_ended(
+    /// The step ended with the task suspended: sleeping (with its
+    /// deadline, when it has one) or waiting; `text` says where and for
+    /// what, the first time `key` is seen.
+    pub fn suspended(
         &mut self,
         number: u64,
-        name: String,
         now: f64,
-        suspended: Option<(State, String, Option<f64>)>,
+        key: WaitKey,
+        sleeping: Option<Option<f64>>,
+        text: impl FnOnce() -> String,
     ) {
-        let Some(track) = self.track(number, name) else {
+        let label = self
+            .labels
+            .entry(key)
+            .or_insert_with(|| text().into())
+            .clone();
+        let Some(track) = self.track(number) else {
             return;
         };
         if let Some((state, start, label, _)) = track.open.take() {
             track.close(state, start, now, label);
         }
-        track.open = suspended.map(|(state, label, deadline)| (state, now, label, deadline));
+        track.open = Some(match sleeping {
+            Some(deadline) => (State::Sleeping, now, label, deadline),
+            None => (State::Waiting, now, label, None),
+        });
+    }
+
+    /// The task is done (its name is read again: `set_name` may have
+    /// changed it).
+    pub fn finished(&mut self, number: u64, name: String, now: f64) {
+        let Some(track) = self.track(number) else {
+            return;
+        };
+        if let Some((state, start, label, _)) = track.open.take() {
+            track.close(state, start, now, label);
+        }
+        track.name = name;
     }
 
     /// Writes the picture; the tasks still pending end at `now`.
@@ -199,7 +275,7 @@ impl Timeline {
 }
 
 impl Track {
-    fn close(&mut self, state: State, start: f64, end: f64, label: String) {
+    fn close(&mut self, state: State, start: f64, end: f64, label: Rc<str>) {
         self.segments.push(Segment {
             state,
             start,
@@ -323,23 +399,21 @@ fn svg_chart(rows: &[Row], end: f64, clock: &str) -> String {
             y + 15.0,
             escape(&row.title)
         );
-        let mut segments: Vec<&Segment> = row.segments().collect();
-        segments.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.state.cmp(&b.state)));
-        for segment in segments {
-            let left = x(segment.start);
-            let bar = (x(segment.end) - left).max(1.0);
+        for bar in bars(row, end) {
+            let left = x(bar.start);
+            let width = (x(bar.end) - left).max(1.0);
             let _ = writeln!(
                 svg,
-                "<rect class=\"{}\" x=\"{left:.2}\" y=\"{:.1}\" width=\"{bar:.2}\" height=\"{:.1}\" fill=\"{}\">\
+                "<rect class=\"{}\" x=\"{left:.2}\" y=\"{:.1}\" width=\"{width:.2}\" height=\"{:.1}\" fill=\"{}\">\
                  <title>{} {:.3} s to {:.3} s: {}</title></rect>",
-                segment.state.name(),
+                bar.state.name(),
                 y + 3.0,
                 ROW_HEIGHT - 6.0,
-                segment.state.color(),
-                segment.state.name(),
-                segment.start,
-                segment.end,
-                escape(&segment.label)
+                bar.state.color(),
+                bar.state.name(),
+                bar.start,
+                bar.end,
+                escape(&bar.label)
             );
         }
         svg.push_str("</g>\n");
@@ -367,6 +441,63 @@ fn svg_chart(rows: &[Row], end: f64, clock: &str) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// A bar of the SVG.
+struct Bar {
+    state: State,
+    start: f64,
+    end: f64,
+    label: Rc<str>,
+}
+
+/// The bars of a row, left to right: its intervals, or, when there are
+/// more than the chart has pixels, one bar per run of pixels showing the
+/// same busiest state (the file stays small for a million steps).
+fn bars(row: &Row, end: f64) -> Vec<Bar> {
+    let count = row.segments().count();
+    let pixels = CHART_WIDTH as usize;
+    if count <= 2 * pixels {
+        let mut bars: Vec<Bar> = row
+            .segments()
+            .map(|segment| Bar {
+                state: segment.state,
+                start: segment.start,
+                end: segment.end,
+                label: segment.label.clone(),
+            })
+            .collect();
+        // Instants last, drawn over the intervals they sit in.
+        bars.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.state.cmp(&b.state)));
+        return bars;
+    }
+    let mut cells: Vec<Option<State>> = vec![None; pixels];
+    for segment in row.segments() {
+        let first = column_of(segment.start, end, pixels);
+        let last = column_of(segment.end, end, pixels).max(first);
+        for cell in &mut cells[first..=last] {
+            *cell = (*cell).max(Some(segment.state));
+        }
+    }
+    let label: Rc<str> = format!("the busiest state of {count} intervals").into();
+    let mut bars: Vec<Bar> = Vec::new();
+    for (column, cell) in cells.iter().enumerate() {
+        let Some(state) = *cell else {
+            continue;
+        };
+        let start = column as f64 / pixels as f64 * end;
+        let stop = (column + 1) as f64 / pixels as f64 * end;
+        match bars.last_mut() {
+            Some(bar) if bar.state == state && (bar.end - start).abs() < 1e-12 => bar.end = stop,
+            _ => bars.push(Bar {
+                state,
+                start,
+                end: stop,
+                label: label.clone(),
+            }),
+        }
+    }
+    bars
 }
 
 /// A round step (1, 2 or 5 times a power of ten) for about ten ticks.

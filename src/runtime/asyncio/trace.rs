@@ -6,16 +6,20 @@
 //!
 //! The loop calls these hooks only when tracing is on (`Interp::trace`
 //! is `Some`): without the options a task step pays one test of a field.
+//! For the timeline alone, an event formats nothing: what a task waits for
+//! is kept as data, and its text is made once per place and kind of wait.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use super::future::{Future, TaskState};
 use super::sleep::Sleep;
-use super::timeline::{State, Timeline};
+use super::timeline::{Timeline, WaitKey};
 use crate::eval::frame::GenStep;
 use crate::runtime::error::{PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
 
 /// What the trace remembers between events.
 pub struct TaskTrace {
@@ -45,6 +49,72 @@ impl TaskTrace {
     }
 }
 
+/// What a suspended task waits for.
+enum Awaited {
+    Sleep(Option<f64>),
+    Task(Rc<Future>),
+    Gather(Rc<Future>),
+    /// A plain future, awaited inside this coroutine function.
+    Future(Option<Name>),
+    NextIteration,
+}
+
+impl Awaited {
+    fn of(task: &Future, yielded: &Value) -> Awaited {
+        if let Some(sleep) = Sleep::yielded(yielded) {
+            return Awaited::Sleep(sleep.deadline());
+        }
+        let Some(future) = super::future::future_of(yielded) else {
+            return Awaited::NextIteration;
+        };
+        if future.task().is_some() {
+            Awaited::Task(future)
+        } else if future.gathered().is_some() {
+            Awaited::Gather(future)
+        } else {
+            Awaited::Future(awaited_function(task))
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Awaited::Sleep(Some(when)) => format!("sleep until {when:.3}"),
+            Awaited::Sleep(None) => "sleep".to_string(),
+            Awaited::Task(task) => task.task_name(),
+            Awaited::Gather(future) => {
+                let children = future.gathered().unwrap_or_default();
+                let names: Vec<String> = children.iter().map(|c| c.task_name()).collect();
+                format!("gather({})", names.join(", "))
+            }
+            Awaited::Future(Some(function)) => format!("a future in {function}"),
+            Awaited::Future(None) => "a future".to_string(),
+            Awaited::NextIteration => "the next iteration".to_string(),
+        }
+    }
+
+    /// The same, without what differs from one task to another (which
+    /// task, which deadline): the timeline's hover text.
+    fn kind(&self) -> String {
+        match self {
+            Awaited::Sleep(_) => "sleep".to_string(),
+            Awaited::Task(_) => "a task".to_string(),
+            Awaited::Gather(_) => "gather".to_string(),
+            other => other.describe(),
+        }
+    }
+
+    /// What [`Awaited::kind`] depends on, without making its text.
+    fn kind_key(&self) -> (u8, Option<Name>) {
+        match self {
+            Awaited::Sleep(_) => (0, None),
+            Awaited::Task(_) => (1, None),
+            Awaited::Gather(_) => (2, None),
+            Awaited::Future(function) => (3, function.clone()),
+            Awaited::NextIteration => (4, None),
+        }
+    }
+}
+
 impl Interp {
     fn trace_line(&mut self, task: &Future, event: &str) {
         let _ = self.flush_stdout();
@@ -64,12 +134,13 @@ impl Interp {
             _ => "coroutine".to_string(),
         };
         let now = self.clock.monotonic();
-        if let (Some(trace), Some(state)) = (self.trace.as_mut(), task.task()) {
-            if let Some(timeline) = &mut trace.timeline {
-                timeline.created(state.number, task.task_name(), coroutine.clone(), now);
-            }
+        let Some(trace) = self.trace.as_mut() else {
+            return;
+        };
+        if let (Some(timeline), Some(state)) = (&mut trace.timeline, task.task()) {
+            timeline.created(state.number, task.task_name(), coroutine.clone(), now);
         }
-        if self.trace.as_ref().is_some_and(|trace| trace.print) {
+        if trace.print {
             self.trace_line(task, &format!("created: {coroutine}"));
         }
     }
@@ -84,7 +155,7 @@ impl Interp {
         };
         let first = trace.started.insert(state.number);
         if let Some(timeline) = &mut trace.timeline {
-            timeline.step_started(state.number, task.task_name(), now);
+            timeline.step_started(state.number, now);
         }
         if trace.print {
             self.trace_line(task, if first { "started" } else { "resumed" });
@@ -98,66 +169,61 @@ impl Interp {
         state: &TaskState,
         outcome: &PyResult<GenStep>,
     ) {
-        let cancelled = |this: &Self, error: &PyErr| {
-            this.asyncio
-                .as_ref()
-                .is_some_and(|runtime| error.0.class.is_subclass_of(&runtime.cancelled_error))
-        };
-        let mut suspended = None;
-        let event = match outcome {
+        let now = self.clock.monotonic();
+        let print = self.trace.as_ref().is_some_and(|trace| trace.print);
+        let ended = match outcome {
             Ok(GenStep::Yielded(yielded)) => {
-                let sleep = Sleep::yielded(yielded);
-                let awaited = if let Some(sleep) = &sleep {
-                    match sleep.deadline() {
-                        Some(when) => format!("sleep until {when:.3}"),
-                        None => "sleep".to_string(),
-                    }
-                } else if let Some(future) = super::future::future_of(yielded) {
-                    if future.task().is_some() {
-                        future.task_name()
-                    } else if let Some(children) = future.gathered() {
-                        let names: Vec<String> = children.iter().map(|c| c.task_name()).collect();
-                        format!("gather({})", names.join(", "))
-                    } else {
-                        match awaited_function(task) {
-                            Some(function) => format!("a future in {function}"),
-                            None => "a future".to_string(),
-                        }
-                    }
-                } else {
-                    "the next iteration".to_string()
-                };
-                let event = match task.waiting_line() {
-                    Some(line) => format!(
-                        "suspended at {}, waiting for {awaited}",
-                        without_folder(&line)
-                    ),
-                    None => format!("suspended, waiting for {awaited}"),
-                };
-                suspended = Some(match &sleep {
-                    Some(sleep) => (State::Sleeping, event.clone(), sleep.deadline()),
-                    None => (State::Waiting, event.clone(), None),
-                });
-                event
+                let awaited = Awaited::of(task, yielded);
+                if let Some(timeline) = self.trace.as_mut().and_then(|t| t.timeline.as_mut()) {
+                    let where_ = match &state.coro {
+                        Value::Generator(generator) => generator.suspended_at(),
+                        _ => None,
+                    };
+                    let key = WaitKey::new(where_, awaited.kind_key());
+                    let sleeping = match awaited {
+                        Awaited::Sleep(deadline) => Some(deadline),
+                        _ => None,
+                    };
+                    timeline.suspended(state.number, now, key, sleeping, || {
+                        suspension_text(task, &awaited.kind())
+                    });
+                }
+                if print {
+                    let event = suspension_text(task, &awaited.describe());
+                    self.trace_line(task, &event);
+                }
+                return;
             }
             Ok(GenStep::Returned(_)) if state.must_cancel.get() => "cancelled".to_string(),
             Ok(GenStep::Returned(_)) => "finished".to_string(),
-            Err(error) if cancelled(self, error) => "cancelled".to_string(),
+            Err(error) if self.is_cancellation(error) => "cancelled".to_string(),
             Err(error) => match self.repr(&Value::Instance(error.0.clone())) {
                 Ok(text) => format!("failed: {text}"),
                 Err(_) => "failed".to_string(),
             },
         };
-        let now = self.clock.monotonic();
-        let Some(trace) = self.trace.as_mut() else {
-            return;
-        };
-        if let Some(timeline) = &mut trace.timeline {
-            timeline.step_ended(state.number, task.task_name(), now, suspended);
+        if let Some(timeline) = self.trace.as_mut().and_then(|t| t.timeline.as_mut()) {
+            timeline.finished(state.number, task.task_name(), now);
         }
-        if trace.print {
-            self.trace_line(task, &event);
+        if print {
+            self.trace_line(task, &ended);
         }
+    }
+
+    fn is_cancellation(&self, error: &PyErr) -> bool {
+        self.asyncio
+            .as_ref()
+            .is_some_and(|runtime| error.0.class.is_subclass_of(&runtime.cancelled_error))
+    }
+}
+
+fn suspension_text(task: &Future, awaited: &str) -> String {
+    match task.waiting_line() {
+        Some(line) => format!(
+            "suspended at {}, waiting for {awaited}",
+            without_folder(&line)
+        ),
+        None => format!("suspended, waiting for {awaited}"),
     }
 }
 
@@ -173,10 +239,10 @@ fn without_folder(location: &str) -> &str {
 /// The innermost coroutine function a task awaits in (`Queue.get`,
 /// `StreamReader._wait_for_data`, `Event.wait`): what the future it waits
 /// for belongs to.
-fn awaited_function(task: &Future) -> Option<String> {
+fn awaited_function(task: &Future) -> Option<Name> {
     match &task.task()?.coro {
         Value::Generator(generator) => Some(generator.innermost_awaiting()),
-        Value::Native(native) => native.coroutine_name().map(str::to_string),
+        Value::Native(native) => native.coroutine_name().map(Name::from),
         _ => None,
     }
 }
