@@ -68,3 +68,51 @@ fn ctrl_c_raises_keyboard_interrupt_and_ends_the_process_by_sigint() {
         }
     }
 }
+
+/// Ctrl-\ (SIGQUIT) prints the task tree on stderr, and the program goes
+/// on to its end: in a loop waiting for a timer, and in a task spinning
+/// in plain code.
+#[test]
+fn ctrl_backslash_prints_the_task_tree_and_the_program_goes_on() {
+    let sources = [
+        "import asyncio\nasync def nap():\n    print('started', flush=True)\n    await asyncio.sleep(0.5)\nasync def main():\n    await asyncio.gather(nap(), nap())\n    print('done')\nasyncio.run(main())\n",
+        "import asyncio, time\nasync def main():\n    print('started', flush=True)\n    end = time.monotonic() + 0.5\n    while time.monotonic() < end:\n        pass\n    print('done')\nasyncio.run(main())\n",
+    ];
+    for (source, expected) in sources.iter().zip([
+        ["Task-1 main(): awaiting gather", "nap(): sleeping until"],
+        ["Task-1 main(): running", "1 pending task"],
+    ]) {
+        let mut child = Command::new(PYL)
+            .args(["-c", source])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("pyl starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("the program starts");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let sent = Command::new("kill")
+            .args(["-QUIT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let mut rest = String::new();
+        stdout
+            .read_to_string(&mut rest)
+            .expect("stdout is readable");
+        let mut stderr = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .expect("stderr is piped")
+            .read_to_string(&mut stderr);
+        let status = child.wait().expect("pyl ends");
+        assert!(status.success(), "{status:?} {stderr}");
+        assert!(rest.ends_with("done\n"), "{first}{rest}");
+        for line in expected {
+            assert!(stderr.contains(line), "{line:?} not in {stderr:?}");
+        }
+    }
+}

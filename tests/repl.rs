@@ -164,6 +164,43 @@ fn a_background_task_keeps_ticking_between_inputs() {
 }
 
 #[test]
+fn tasks_prints_the_task_tree() {
+    let mut s = start(&home("tasks"));
+    block(
+        &mut s,
+        &[
+            "async def nap(seconds):",
+            "    await asyncio.sleep(seconds)",
+        ],
+    );
+    block(
+        &mut s,
+        &[
+            "async def naps():",
+            "    await asyncio.gather(nap(30), nap(60))",
+        ],
+    );
+    enter(&mut s, "t = asyncio.create_task(naps(), name='naps')");
+    enter(&mut s, "await asyncio.sleep(0)");
+    let screen = enter(&mut s, "tasks()");
+    assert!(screen.contains("3 pending tasks"), "{screen:?}");
+    assert!(
+        screen.contains("naps naps(): awaiting gather at <stdin>:2 in naps"),
+        "{screen:?}"
+    );
+    // The children, under their parent (the screen reads the tree's
+    // box-drawing characters byte by byte).
+    assert!(
+        screen.contains(" Task-3 nap(): sleeping until"),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains(" Task-4 nap(): sleeping until"),
+        "{screen:?}"
+    );
+}
+
+#[test]
 fn errors_are_shown_and_the_session_goes_on() {
     let mut s = start(&home("errors"));
     enter(&mut s, "kept = 41");

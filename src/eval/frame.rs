@@ -215,6 +215,9 @@ impl Interp {
         {
             return Some(self.stop_for(limit));
         }
+        if crate::runtime::interrupt::take_quit() {
+            self.print_task_tree();
+        }
         crate::runtime::interrupt::take()
             .then(|| self.keyboard_interrupt())
             .flatten()

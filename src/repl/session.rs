@@ -45,6 +45,16 @@ pub struct Session {
     event_loop: Rc<EventLoop>,
 }
 
+fn print_tasks(
+    interp: &mut Interp,
+    _: &[Value],
+    _: &[(crate::syntax::ast::Name, Value)],
+) -> PyResult<Value> {
+    let tree = interp.task_tree();
+    interp.write_stdout(&tree)?;
+    Ok(Value::None)
+}
+
 impl Session {
     pub fn new(mut interp: Interp) -> PyResult<Session> {
         let main = new_module("__main__");
@@ -65,6 +75,8 @@ impl Session {
             QUITTERS.as_bytes().to_vec(),
             site.clone(),
         )?;
+        // `tasks()`: the session's task tree (also Ctrl-\\ while an input runs).
+        crate::runtime::builtins::add_function(&main.namespace, "tasks", print_tasks);
         for name in ["exit", "quit"] {
             if let Some(quitter) = site.namespace.borrow().get(name).cloned() {
                 interp

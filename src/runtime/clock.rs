@@ -62,7 +62,7 @@ impl Clock {
             Clock::Real { .. } => {
                 // In slices, so that Ctrl-C is noticed promptly.
                 let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(1e9));
-                while !super::interrupt::pending() {
+                while !super::interrupt::signal_pending() {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         break;

@@ -1,4 +1,4 @@
-//! Ctrl-C: the signal handler only sets a flag; the evaluator polls it
+//! Ctrl-C (and Ctrl-\, which prints the task tree): the signal handler only sets a flag; the evaluator polls it
 //! between instructions (and the clock while it sleeps) and raises
 //! `KeyboardInterrupt` at that point, as CPython does between bytecodes.
 //! A program that a `KeyboardInterrupt` ends then ends as CPython's does,
@@ -8,9 +8,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
-use signal_hook::consts::SIGINT;
+use signal_hook::consts::{SIGINT, SIGQUIT};
 
 static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
+
+/// SIGQUIT (Ctrl-\): print the task tree and go on.
+static QUIT: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 
 /// Whether an uncaught `KeyboardInterrupt` ended the program.
 static ENDED_BY_INTERRUPT: AtomicBool = AtomicBool::new(false);
@@ -19,6 +22,17 @@ static ENDED_BY_INTERRUPT: AtomicBool = AtomicBool::new(false);
 /// its default effect.
 pub fn install_handler() {
     let _ = signal_hook::flag::register(SIGINT, INTERRUPTED.clone());
+    let _ = signal_hook::flag::register(SIGQUIT, QUIT.clone());
+}
+
+/// Whether Ctrl-\ was pressed since the last call (clears the flag).
+pub fn take_quit() -> bool {
+    QUIT.load(Ordering::Relaxed) && QUIT.swap(false, Ordering::Relaxed)
+}
+
+/// Whether Ctrl-C or Ctrl-\ waits to be handled: a wait ends early for it.
+pub fn signal_pending() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed) || QUIT.load(Ordering::Relaxed)
 }
 
 /// Whether Ctrl-C was pressed since the last call (clears the flag).

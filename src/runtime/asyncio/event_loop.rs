@@ -426,6 +426,9 @@ impl Interp {
             if let Some(reason) = self.limits.stopping() {
                 return Err(reason.clone());
             }
+            if crate::runtime::interrupt::take_quit() {
+                self.print_task_tree();
+            }
             // What the callback dropped reports now, as CPython's
             // collector would.
             if self.has_pending_reports() {
@@ -525,6 +528,9 @@ impl Interp {
     }
 
     fn check_interrupt(&mut self) -> PyResult<()> {
+        if crate::runtime::interrupt::take_quit() {
+            self.print_task_tree();
+        }
         match crate::runtime::interrupt::take()
             .then(|| self.keyboard_interrupt())
             .flatten()
@@ -584,16 +590,12 @@ impl Interp {
 
     /// The error that ends a loop with nothing left that could ever run.
     fn deadlock(&mut self, event_loop: &Rc<EventLoop>) -> PyErr {
-        let tasks = event_loop.live_tasks();
-        let mut report = String::from("deadlock: every task is waiting and nothing can wake one");
-        for task in &tasks {
-            report.push_str(&format!("\n  {} is waiting", task.task_name()));
-            if let Some(line) = task.waiting_line() {
-                report.push_str(&format!(" at {line}"));
-            }
-        }
         let _ = self.flush_stdout();
-        eprintln!("{report}");
+        eprintln!("deadlock: every task is waiting and nothing can wake one");
+        eprint!(
+            "{}",
+            super::tree::render(event_loop, self.clock.monotonic())
+        );
         self.error(
             ExcType::RuntimeError,
             "deadlock: no task can make progress (pyl stops where CPython would hang)",

@@ -62,6 +62,14 @@ impl TaskState {
 
 /// What sort of future this is. Task state lives behind a box so that the
 /// plain futures `sleep` and locks create stay small.
+/// What a task waits for (`Future::awaits`).
+pub enum Awaits {
+    /// Nothing: it is running, or ready to.
+    Nothing,
+    Sleep(Option<f64>),
+    Future(Rc<Future>),
+}
+
 enum Kind {
     Plain,
     Task(Box<TaskState>),
@@ -284,6 +292,29 @@ impl Future {
 
     pub fn is_cancelled(&self) -> bool {
         self.state.get() == State::Cancelled
+    }
+
+    /// What a task's step is waiting for.
+    pub fn awaits(&self) -> Awaits {
+        let Some(state) = self.task() else {
+            return Awaits::Nothing;
+        };
+        match &*state.fut_waiter.borrow() {
+            Some(Waiter::Sleep(sleep)) => Awaits::Sleep(sleep.deadline()),
+            Some(Waiter::Future(future)) => Awaits::Future(future.clone()),
+            None => Awaits::Nothing,
+        }
+    }
+
+    /// A task's coroutine as traces and trees show it: `pharmacy()`.
+    pub fn coroutine_label(&self) -> String {
+        match self.task().map(|state| &state.coro) {
+            Some(Value::Generator(generator)) => format!("{}()", generator.qualname()),
+            Some(Value::Native(native)) => {
+                format!("{}()", native.coroutine_name().unwrap_or("coroutine"))
+            }
+            _ => "coroutine".to_string(),
+        }
     }
 
     /// The children of a future `gather` returned.

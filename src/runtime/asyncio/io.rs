@@ -213,7 +213,7 @@ impl Selector {
             if got_one
                 || !self.ready.borrow().is_empty()
                 || timed_out
-                || crate::runtime::interrupt::pending()
+                || crate::runtime::interrupt::signal_pending()
             {
                 return Ok(());
             }

@@ -84,6 +84,7 @@ pub mod sleep;
 pub mod sockets;
 pub mod timeline;
 pub mod trace;
+pub mod tree;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};

@@ -126,13 +126,7 @@ impl Interp {
     }
 
     pub fn trace_created(&mut self, task: &Future) {
-        let coroutine = match task.task().map(|state| &state.coro) {
-            Some(Value::Generator(generator)) => format!("{}()", generator.qualname()),
-            Some(Value::Native(native)) => {
-                format!("{}()", native.coroutine_name().unwrap_or("coroutine"))
-            }
-            _ => "coroutine".to_string(),
-        };
+        let coroutine = task.coroutine_label();
         let now = self.clock.monotonic();
         let Some(trace) = self.trace.as_mut() else {
             return;
@@ -229,7 +223,7 @@ fn suspension_text(task: &Future, awaited: &str) -> String {
 
 /// `file:line in function` with the file's name alone: traces stay short
 /// and the same wherever the script is.
-fn without_folder(location: &str) -> &str {
+pub(super) fn without_folder(location: &str) -> &str {
     match location.rfind('/') {
         Some(slash) if !location[..slash].contains(':') => &location[slash + 1..],
         _ => location,
@@ -239,7 +233,7 @@ fn without_folder(location: &str) -> &str {
 /// The innermost coroutine function a task awaits in (`Queue.get`,
 /// `StreamReader._wait_for_data`, `Event.wait`): what the future it waits
 /// for belongs to.
-fn awaited_function(task: &Future) -> Option<Name> {
+pub(super) fn awaited_function(task: &Future) -> Option<Name> {
     match &task.task()?.coro {
         Value::Generator(generator) => Some(generator.innermost_awaiting()),
         Value::Native(native) => native.coroutine_name().map(Name::from),
