@@ -429,6 +429,9 @@ impl Interp {
             if crate::runtime::interrupt::take_quit() {
                 self.print_task_tree();
             }
+            if self.trace.is_some() {
+                self.trace_wakes();
+            }
             // What the callback dropped reports now, as CPython's
             // collector would.
             if self.has_pending_reports() {

@@ -344,7 +344,10 @@ impl Future {
         for callback in callbacks {
             self.event_loop.schedule(match callback {
                 DoneCallback::Python(function) => Callback::Python(function, vec![me.value()]),
-                DoneCallback::Wakeup(task) => Callback::Wakeup(task, me.clone()),
+                DoneCallback::Wakeup(task) => {
+                    super::trace::note_woken(&task);
+                    Callback::Wakeup(task, me.clone())
+                }
                 DoneCallback::StopLoop => Callback::StopLoop,
                 DoneCallback::Gather(gather) => Callback::GatherChildDone(gather, me.clone()),
             });

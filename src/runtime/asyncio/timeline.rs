@@ -7,8 +7,9 @@
 //! it spends waiting for the loop, which a blocking `time.sleep` in another
 //! task makes visible), *running* during a step, then *sleeping* or
 //! *waiting* (on a task, a future, a queue, a socket…) until the next.
-//! A wait on a future ends when the task resumes: its wake-up is not
-//! recorded, so only sleeps show how long a ready task waited.
+//! A wait on a future ends when the callback that finished the future
+//! ends (a future cannot read the clock; the loop notes the tasks it woke
+//! after each callback).
 
 use hashbrown::HashMap;
 use std::fmt::Write as _;
@@ -130,6 +131,7 @@ pub struct Timeline {
     created: Rc<str>,
     running: Rc<str>,
     timer_due: Rc<str>,
+    woken: Rc<str>,
 }
 
 impl Timeline {
@@ -142,6 +144,7 @@ impl Timeline {
             created: "created".into(),
             running: "running".into(),
             timer_due: "its timer is due".into(),
+            woken: "what it awaited is done".into(),
         }
     }
 
@@ -204,6 +207,21 @@ impl Timeline {
             Some(deadline) => (State::Sleeping, now, label, deadline),
             None => (State::Waiting, now, label, None),
         });
+    }
+
+    /// A future the task waits for is done: it is ready from `now`.
+    pub fn woken(&mut self, number: u64, now: f64) {
+        let woken = self.woken.clone();
+        let Some(track) = self.track(number) else {
+            return;
+        };
+        match track.open.take() {
+            Some((State::Waiting, start, label, _)) => {
+                track.close(State::Waiting, start, now, label);
+                track.open = Some((State::Ready, now, woken, None));
+            }
+            other => track.open = other,
+        }
     }
 
     /// The task is done (its name is read again: `set_name` may have
@@ -303,6 +321,10 @@ fn text_chart(rows: &[Row], end: f64, clock: &str) -> String {
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|columns| columns.parse::<usize>().ok())
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stderr())
+                .map(|(terminal_size::Width(width), _)| width.into())
+        })
         .unwrap_or(TEXT_WIDTH);
     let title_width = rows
         .iter()

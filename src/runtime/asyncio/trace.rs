@@ -9,6 +9,7 @@
 //! For the timeline alone, an event formats nothing: what a task waits for
 //! is kept as data, and its text is made once per place and kind of wait.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -33,6 +34,7 @@ pub struct TaskTrace {
 
 impl TaskTrace {
     pub fn new(print: bool, timeline: Option<Timeline>) -> TaskTrace {
+        RECORDING_WAKES.set(timeline.is_some());
         TaskTrace {
             print,
             timeline,
@@ -42,9 +44,28 @@ impl TaskTrace {
 
     /// Draws the timeline, if one was asked for, at the end of the run.
     pub fn finish(self, now: f64, virtual_clock: bool) -> std::io::Result<()> {
+        RECORDING_WAKES.set(false);
         match self.timeline {
             Some(timeline) => timeline.write(now, virtual_clock),
             None => Ok(()),
+        }
+    }
+}
+
+thread_local! {
+    /// Whether a timeline records: futures then note the tasks they wake.
+    static RECORDING_WAKES: Cell<bool> = const { Cell::new(false) };
+    /// The tasks (`Task-N`) woken by futures during the current callback.
+    static WOKEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A future finished and schedules `task`'s wake-up: the task is ready
+/// from now on (a future cannot reach the clock; the loop reads it after
+/// the callback, `Interp::trace_wakes`).
+pub fn note_woken(task: &Future) {
+    if RECORDING_WAKES.get() {
+        if let Some(state) = task.task() {
+            WOKEN.with_borrow_mut(|woken| woken.push(state.number));
         }
     }
 }
@@ -116,6 +137,20 @@ impl Awaited {
 }
 
 impl Interp {
+    /// After a callback: the tasks it woke are ready from now.
+    pub fn trace_wakes(&mut self) {
+        let woken = WOKEN.with_borrow_mut(std::mem::take);
+        if woken.is_empty() {
+            return;
+        }
+        let now = self.clock.monotonic();
+        if let Some(timeline) = self.trace.as_mut().and_then(|t| t.timeline.as_mut()) {
+            for number in woken {
+                timeline.woken(number, now);
+            }
+        }
+    }
+
     fn trace_line(&mut self, task: &Future, event: &str) {
         let _ = self.flush_stdout();
         eprintln!(
