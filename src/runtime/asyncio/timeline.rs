@@ -60,12 +60,20 @@ impl State {
     }
 }
 
+/// An index in `Timeline::texts`: segments are a million in a busy run.
+type TextId = u32;
+
+const CREATED: TextId = 0;
+const RUNNING: TextId = 1;
+const TIMER_DUE: TextId = 2;
+const WOKEN: TextId = 3;
+
 struct Segment {
     state: State,
     start: f64,
     end: f64,
     /// What it waited for, and where (the SVG's hover text).
-    label: Rc<str>,
+    label: TextId,
 }
 
 struct Track {
@@ -73,7 +81,7 @@ struct Track {
     coroutine: String,
     segments: Vec<Segment>,
     /// The state since when, not closed yet; a sleep's deadline.
-    open: Option<(State, f64, Rc<str>, Option<f64>)>,
+    open: Option<(State, f64, TextId, Option<f64>)>,
 }
 
 /// Where a task waits and for what kind of thing: the key of the hover
@@ -127,11 +135,8 @@ pub struct Timeline {
     output: Output,
     tracks: Vec<Track>,
     by_number: HashMap<u64, usize>,
-    labels: HashMap<WaitKey, Rc<str>>,
-    created: Rc<str>,
-    running: Rc<str>,
-    timer_due: Rc<str>,
-    woken: Rc<str>,
+    labels: HashMap<WaitKey, TextId>,
+    texts: Vec<Rc<str>>,
 }
 
 impl Timeline {
@@ -141,10 +146,14 @@ impl Timeline {
             tracks: Vec::new(),
             by_number: HashMap::new(),
             labels: HashMap::new(),
-            created: "created".into(),
-            running: "running".into(),
-            timer_due: "its timer is due".into(),
-            woken: "what it awaited is done".into(),
+            texts: [
+                "created",
+                "running",
+                "its timer is due",
+                "what it awaited is done",
+            ]
+            .map(Rc::from)
+            .to_vec(),
         }
     }
 
@@ -154,7 +163,7 @@ impl Timeline {
             name,
             coroutine,
             segments: Vec::new(),
-            open: Some((State::Ready, now, self.created.clone(), None)),
+            open: Some((State::Ready, now, CREATED, None)),
         });
     }
 
@@ -164,7 +173,6 @@ impl Timeline {
     }
 
     pub fn step_started(&mut self, number: u64, now: f64) {
-        let (running, timer_due) = (self.running.clone(), self.timer_due.clone());
         let Some(track) = self.track(number) else {
             return;
         };
@@ -173,12 +181,12 @@ impl Timeline {
                 // Due before the loop got to it: ready from the deadline.
                 Some(deadline) if deadline < now => {
                     track.close(state, start, deadline, label);
-                    track.close(State::Ready, deadline, now, timer_due);
+                    track.close(State::Ready, deadline, now, TIMER_DUE);
                 }
                 _ => track.close(state, start, now, label),
             }
         }
-        track.open = Some((State::Running, now, running, None));
+        track.open = Some((State::Running, now, RUNNING, None));
     }
 
     /// The step ended with the task suspended: sleeping (with its
@@ -192,11 +200,11 @@ impl Timeline {
         sleeping: Option<Option<f64>>,
         text: impl FnOnce() -> String,
     ) {
-        let label = self
-            .labels
-            .entry(key)
-            .or_insert_with(|| text().into())
-            .clone();
+        let texts = &mut self.texts;
+        let label = *self.labels.entry(key).or_insert_with(|| {
+            texts.push(text().into());
+            (texts.len() - 1) as TextId
+        });
         let Some(track) = self.track(number) else {
             return;
         };
@@ -211,14 +219,13 @@ impl Timeline {
 
     /// A future the task waits for is done: it is ready from `now`.
     pub fn woken(&mut self, number: u64, now: f64) {
-        let woken = self.woken.clone();
         let Some(track) = self.track(number) else {
             return;
         };
         match track.open.take() {
             Some((State::Waiting, start, label, _)) => {
                 track.close(State::Waiting, start, now, label);
-                track.open = Some((State::Ready, now, woken, None));
+                track.open = Some((State::Ready, now, WOKEN, None));
             }
             other => track.open = other,
         }
@@ -256,7 +263,7 @@ impl Timeline {
                 eprint!("{}", text_chart(&rows, end, clock));
                 Ok(())
             }
-            Output::Svg(path) => std::fs::write(path, svg_chart(&rows, end, clock)),
+            Output::Svg(path) => std::fs::write(path, svg_chart(&rows, &self.texts, end, clock)),
         }
     }
 
@@ -293,7 +300,7 @@ impl Timeline {
 }
 
 impl Track {
-    fn close(&mut self, state: State, start: f64, end: f64, label: Rc<str>) {
+    fn close(&mut self, state: State, start: f64, end: f64, label: TextId) {
         self.segments.push(Segment {
             state,
             start,
@@ -370,7 +377,7 @@ const TOP: f64 = 40.0;
 /// (hover: the state, times, and what it waited for at which line), a
 /// time axis, a legend, and a band over every row where one step held the
 /// loop (a blocking call stalls every task).
-fn svg_chart(rows: &[Row], end: f64, clock: &str) -> String {
+fn svg_chart(rows: &[Row], texts: &[Rc<str>], end: f64, clock: &str) -> String {
     let x = |time: f64| LEFT + time / end * CHART_WIDTH;
     let height = TOP + rows.len() as f64 * ROW_HEIGHT + 70.0;
     let width = LEFT + CHART_WIDTH + 30.0;
@@ -421,7 +428,7 @@ fn svg_chart(rows: &[Row], end: f64, clock: &str) -> String {
             y + 15.0,
             escape(&row.title)
         );
-        for bar in bars(row, end) {
+        for bar in bars(row, texts, end) {
             let left = x(bar.start);
             let width = (x(bar.end) - left).max(1.0);
             let _ = writeln!(
@@ -476,7 +483,7 @@ struct Bar {
 /// The bars of a row, left to right: its intervals, or, when there are
 /// more than the chart has pixels, one bar per run of pixels showing the
 /// same busiest state (the file stays small for a million steps).
-fn bars(row: &Row, end: f64) -> Vec<Bar> {
+fn bars(row: &Row, texts: &[Rc<str>], end: f64) -> Vec<Bar> {
     let count = row.segments().count();
     let pixels = CHART_WIDTH as usize;
     if count <= 2 * pixels {
@@ -486,7 +493,7 @@ fn bars(row: &Row, end: f64) -> Vec<Bar> {
                 state: segment.state,
                 start: segment.start,
                 end: segment.end,
-                label: segment.label.clone(),
+                label: texts[segment.label as usize].clone(),
             })
             .collect();
         // Instants last, drawn over the intervals they sit in.

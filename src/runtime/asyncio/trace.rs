@@ -182,11 +182,11 @@ impl Interp {
         let Some(trace) = self.trace.as_mut() else {
             return;
         };
-        let first = trace.started.insert(state.number);
         if let Some(timeline) = &mut trace.timeline {
             timeline.step_started(state.number, now);
         }
         if trace.print {
+            let first = trace.started.insert(state.number);
             self.trace_line(task, if first { "started" } else { "resumed" });
         }
     }
