@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 use pyl::golden::python3;
 
@@ -21,9 +21,14 @@ const PROGRAMS: [&str; 3] = [
     "import time\ntry:\n    print('started', flush=True)\n    time.sleep(100)\nfinally:\n    print('finally ran')\n",
 ];
 
-/// Runs `source`, sends SIGINT once it has printed its first line: the
-/// signal that ended it, its stdout and the last line of its stderr.
-fn interrupt(program: &str, args: &[&str], source: &str) -> (Option<i32>, String, String) {
+/// Runs `source`, sends `signal` (`INT`, `QUIT`) once it has printed its
+/// first line: how it ended, its stdout and its stderr.
+fn signal_once_started(
+    program: &str,
+    args: &[&str],
+    source: &str,
+    signal: &str,
+) -> (ExitStatus, String, String) {
     let mut child = Command::new(program)
         .args(args)
         .args(["-c", source])
@@ -35,11 +40,11 @@ fn interrupt(program: &str, args: &[&str], source: &str) -> (Option<i32>, String
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     let mut first = String::new();
     stdout.read_line(&mut first).expect("the program starts");
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .expect("kill runs");
-    assert!(killed.success());
+    assert!(sent.success());
     let mut rest = String::new();
     stdout
         .read_to_string(&mut rest)
@@ -51,8 +56,15 @@ fn interrupt(program: &str, args: &[&str], source: &str) -> (Option<i32>, String
         .expect("stderr is piped")
         .read_to_string(&mut stderr);
     let status = child.wait().expect("the interpreter ends");
+    (status, first + &rest, stderr)
+}
+
+/// SIGINT once `source` has started: the signal that ended it, its stdout
+/// and the last line of its stderr.
+fn interrupt(program: &str, args: &[&str], source: &str) -> (Option<i32>, String, String) {
+    let (status, stdout, stderr) = signal_once_started(program, args, source, "INT");
     let last_line = stderr.lines().last().unwrap_or("").to_string();
-    (status.signal(), first + &rest, last_line)
+    (status.signal(), stdout, last_line)
 }
 
 #[test]
@@ -82,35 +94,9 @@ fn ctrl_backslash_prints_the_task_tree_and_the_program_goes_on() {
         ["Task-1 main(): awaiting gather", "nap(): sleeping until"],
         ["Task-1 main(): running", "1 pending task"],
     ]) {
-        let mut child = Command::new(PYL)
-            .args(["-c", source])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("pyl starts");
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        let mut first = String::new();
-        stdout.read_line(&mut first).expect("the program starts");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        let sent = Command::new("kill")
-            .args(["-QUIT", &child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success());
-        let mut rest = String::new();
-        stdout
-            .read_to_string(&mut rest)
-            .expect("stdout is readable");
-        let mut stderr = String::new();
-        let _ = child
-            .stderr
-            .take()
-            .expect("stderr is piped")
-            .read_to_string(&mut stderr);
-        let status = child.wait().expect("pyl ends");
+        let (status, stdout, stderr) = signal_once_started(PYL, &[], source, "QUIT");
         assert!(status.success(), "{status:?} {stderr}");
-        assert!(rest.ends_with("done\n"), "{first}{rest}");
+        assert!(stdout.ends_with("done\n"), "{stdout}");
         for line in expected {
             assert!(stderr.contains(line), "{line:?} not in {stderr:?}");
         }

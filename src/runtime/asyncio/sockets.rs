@@ -21,7 +21,7 @@ use std::rc::{Rc, Weak};
 use mio::Token;
 use socket2::{Domain, Protocol, Type};
 
-use super::event_loop::{Callback, EventLoop, Handle};
+use super::event_loop::{Callback, Handle};
 use super::io::Selector;
 use super::Kwargs;
 use crate::runtime::builtins::add_method;
@@ -287,12 +287,12 @@ fn check_network(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value>
     Ok(Value::None)
 }
 
-fn selector(interp: &Interp) -> PyResult<(Rc<EventLoop>, Rc<Selector>)> {
-    let event_loop = interp.running_loop()?;
-    let selector = event_loop
+/// The running loop's selector, which new sockets register with.
+fn selector(interp: &Interp) -> PyResult<Rc<Selector>> {
+    interp
+        .running_loop()?
         .selector()
-        .map_err(|error| interp.os_error(error))?;
-    Ok((event_loop, selector))
+        .map_err(|error| interp.os_error(error))
 }
 
 fn new_socket(
@@ -370,28 +370,39 @@ fn getaddrinfo(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
     ))
 }
 
-/// `_socket_connect((host, port))`: a socket whose connection is under
-/// way; the loop reports it writable when it is made or has failed.
-fn socket_connect(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    check_network_allowed(interp)?;
-    let address = socket_address(interp, args.first().unwrap_or(&Value::None))?;
-    let (_, selector) = selector(interp)?;
+/// A new TCP socket for `address`, set up by `configure` (which connects
+/// or binds it), and its local address.
+fn tcp_socket(
+    interp: &Interp,
+    address: SocketAddr,
+    configure: impl FnOnce(&socket2::Socket) -> std::io::Result<()>,
+) -> PyResult<(socket2::Socket, Option<SocketAddr>)> {
     let socket = socket2::Socket::new(
         Domain::for_address(address),
         Type::STREAM,
         Some(Protocol::TCP),
     )
-    .and_then(|socket| {
+    .and_then(|socket| configure(&socket).map(|()| socket))
+    .map_err(|error| interp.os_error(error))?;
+    let local = socket.local_addr().ok().and_then(|local| local.as_socket());
+    Ok((socket, local))
+}
+
+/// `_socket_connect((host, port))`: a socket whose connection is under
+/// way; the loop reports it writable when it is made or has failed.
+fn socket_connect(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    check_network_allowed(interp)?;
+    let address = socket_address(interp, args.first().unwrap_or(&Value::None))?;
+    let selector = selector(interp)?;
+    let (socket, local) = tcp_socket(interp, address, |socket| {
         socket.set_nonblocking(true)?;
         socket.set_tcp_nodelay(true)?;
         match socket.connect(&address.into()) {
-            Ok(()) => Ok(socket),
-            Err(error) if error.raw_os_error() == Some(115) => Ok(socket),
-            Err(error) => Err(error),
+            // EINPROGRESS: connecting, as a non-blocking socket does.
+            Err(error) if error.raw_os_error() != Some(115) => Err(error),
+            _ => Ok(()),
         }
-    })
-    .map_err(|error| interp.os_error(error))?;
-    let local = socket.local_addr().ok().and_then(|local| local.as_socket());
+    })?;
     if let Some(local) = local {
         selector.note_connecting(local);
     }
@@ -410,24 +421,16 @@ fn socket_listen(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
         Some(value) => interp.to_index(value)?.clamp(0, i32::MAX.into()) as i32,
         None => 100,
     };
-    let (_, selector) = selector(interp)?;
-    let socket = socket2::Socket::new(
-        Domain::for_address(address),
-        Type::STREAM,
-        Some(Protocol::TCP),
-    )
-    .and_then(|socket| {
+    let selector = selector(interp)?;
+    let (socket, local) = tcp_socket(interp, address, |socket| {
         socket.set_reuse_address(true)?;
         if address.is_ipv6() {
             socket.set_only_v6(true)?;
         }
         socket.bind(&address.into())?;
         socket.listen(backlog)?;
-        socket.set_nonblocking(true)?;
-        Ok(socket)
-    })
-    .map_err(|error| interp.os_error(error))?;
-    let local = socket.local_addr().ok().and_then(|local| local.as_socket());
+        socket.set_nonblocking(true)
+    })?;
     if let Some(local) = local {
         selector.note_listening(local);
     }

@@ -836,23 +836,7 @@ fn bytes_replace(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
 fn bytes_join(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let sep = receiver(interp, args, "join")?.clone();
     check_args(interp, "bytes", "join", args, kwargs, 1, 1)?;
-    let items = match &args[1] {
-        Value::List(list) => list.borrow().clone(),
-        Value::Tuple(items) => items.to_vec(),
-        other => match interp.get_iter(other) {
-            Ok(iterator) => {
-                let mut items = Vec::new();
-                while let Some(item) = interp.next(&iterator)? {
-                    items.push(item);
-                }
-                items
-            }
-            Err(err) if interp.is_instance_of(&err, ExcType::TypeError) => {
-                return Err(interp.type_error("can only join an iterable"))
-            }
-            Err(err) => return Err(err),
-        },
-    };
+    let items = super::str::join_items(interp, &args[1])?;
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Value::Bytes(data) = item else {

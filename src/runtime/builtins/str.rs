@@ -1086,10 +1086,10 @@ fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     new_str(replaced)
 }
 
-fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let s = receiver(interp, args, "join")?.clone();
-    check_args(interp, "str", "join", args, kwargs, 1, 1)?;
-    let items = match &args[1] {
+/// The items `str.join` and `bytes.join` join, with their error for an
+/// argument that is not iterable.
+pub(super) fn join_items(interp: &mut Interp, iterable: &Value) -> PyResult<Vec<Value>> {
+    Ok(match iterable {
         Value::List(list) => list.borrow().clone(),
         Value::Tuple(items) => items.to_vec(),
         other => match interp.get_iter(other) {
@@ -1105,7 +1105,13 @@ fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
             }
             Err(err) => return Err(err),
         },
-    };
+    })
+}
+
+fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let s = receiver(interp, args, "join")?.clone();
+    check_args(interp, "str", "join", args, kwargs, 1, 1)?;
+    let items = join_items(interp, &args[1])?;
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         let Value::Str(text) = item else {
