@@ -470,7 +470,6 @@ impl Interp {
         if idle {
             let _ = self.flush_stdout();
         }
-        let real_wait = |timeout: Option<f64>| timeout.map(Duration::from_secs_f64);
         let handles = if !idle {
             self.selected(selector, Some(Duration::ZERO))?
         } else if self.clock.is_virtual() && !selector.talks_to_outside() {
@@ -493,7 +492,8 @@ impl Interp {
             }
             handles
         } else {
-            return self.wait_in_selector(event_loop, selector, real_wait(timeout));
+            let timeout = timeout.map(Duration::from_secs_f64);
+            return self.wait_in_selector(event_loop, selector, timeout);
         };
         event_loop.queue_io(handles);
         self.check_interrupt()
