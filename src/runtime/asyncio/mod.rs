@@ -242,7 +242,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     install_classes(interp, &module);
-    run_module_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
+    crate::runtime::modules::run_bundled_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
     let class = |name: &str| match module.namespace.borrow().get(name) {
         Some(Value::Type(class)) => Some(class.clone()),
         _ => None,
@@ -253,24 +253,6 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         *runtime.plain_classes.borrow_mut() = Some(queues::PlainClasses::new(queue, event));
     }
     Ok(module)
-}
-
-/// Runs one of asyncio's Python sources in the module's namespace.
-fn run_module_source(
-    interp: &mut Interp,
-    module: &Rc<ModuleObject>,
-    name: &str,
-    source: &str,
-) -> PyResult<()> {
-    let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
-        interp.error(
-            ExcType::SystemError,
-            format!("{name} does not compile: {}", error.message),
-        )
-    })?;
-    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
-    Ok(())
 }
 
 impl Interp {
@@ -284,7 +266,7 @@ impl Interp {
         if runtime.streams_loaded.replace(true) {
             return Ok(None);
         }
-        run_module_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
+        crate::runtime::modules::run_bundled_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
         let value = runtime.module.namespace.borrow().get(name).cloned();
         Ok(value)
     }

@@ -32,6 +32,25 @@ pub fn new_module(name: &str) -> Rc<ModuleObject> {
     module
 }
 
+/// Runs Python source bundled in pyl (a module's Python half: asyncio's
+/// prelude and streams, json's, aiohttp's client) in `module`'s namespace.
+pub fn run_bundled_source(
+    interp: &mut Interp,
+    module: &Rc<ModuleObject>,
+    name: &str,
+    source: &str,
+) -> PyResult<()> {
+    let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
+        interp.error(
+            ExcType::SystemError,
+            format!("{name} does not compile: {}", error.message),
+        )
+    })?;
+    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
+    interp.run_frame(&mut frame, None)?;
+    Ok(())
+}
+
 impl Interp {
     /// `import name`: from the cache, the built-in modules, or a sibling file.
     pub fn import_module(&mut self, name: &str) -> PyResult<Value> {

@@ -26,14 +26,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         "_parse_response_head",
         parse_response_head,
     );
-    let code = crate::run::compile(CLIENT_NAME, CLIENT.to_string()).map_err(|(_, error)| {
-        interp.error(
-            ExcType::SystemError,
-            format!("{CLIENT_NAME} does not compile: {}", error.message),
-        )
-    })?;
-    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
+    super::run_bundled_source(interp, &module, CLIENT_NAME, CLIENT)?;
     Ok(module)
 }
 

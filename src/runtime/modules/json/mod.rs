@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use crate::runtime::builtins::add_function;
-use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
 
@@ -23,13 +23,6 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = super::new_module("json");
     add_function(&module.namespace, "_encode", encode::encode);
     add_function(&module.namespace, "_scan", decode::scan);
-    let code = crate::run::compile(PRELUDE_NAME, PRELUDE.to_string()).map_err(|(_, error)| {
-        interp.error(
-            ExcType::SystemError,
-            format!("the json prelude does not compile: {}", error.message),
-        )
-    })?;
-    let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
+    super::run_bundled_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
     Ok(module)
 }
