@@ -263,12 +263,32 @@ impl Interp {
         let Some(runtime) = self.asyncio.clone() else {
             return Ok(None);
         };
-        if runtime.streams_loaded.replace(true) {
+        if !self.load_asyncio_streams()? {
             return Ok(None);
         }
-        crate::runtime::modules::run_bundled_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
         let value = runtime.module.namespace.borrow().get(name).cloned();
         Ok(value)
+    }
+
+    /// Completes `module`'s namespace before something lists it (`dir`,
+    /// `vars`, the REPL's completion): the streams of a loaded `asyncio`.
+    pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
+        if &*module.name == "asyncio" {
+            self.load_asyncio_streams()?;
+        }
+        Ok(())
+    }
+
+    /// Runs `streams.pyl` once; whether it ran now.
+    fn load_asyncio_streams(&mut self) -> PyResult<bool> {
+        let Some(runtime) = self.asyncio.clone() else {
+            return Ok(false);
+        };
+        if runtime.streams_loaded.replace(true) {
+            return Ok(false);
+        }
+        crate::runtime::modules::run_bundled_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
+        Ok(true)
     }
 }
 

@@ -1137,6 +1137,9 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
     let Some(value) = args.first() else {
         return call_locals(interp);
     };
+    if let Value::Module(module) = value {
+        interp.complete_module(module)?;
+    }
     let names = match value {
         Value::Instance(instance) => instance.attributes.borrow(),
         Value::Module(module) => module.namespace.borrow(),
@@ -1154,6 +1157,9 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
 
 fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "dir", args, kwargs, 0, 1)?;
+    if let Some(Value::Module(module)) = args.first() {
+        interp.complete_module(module)?;
+    }
     let names: Vec<Value> = match args.first() {
         None => {
             let locals = call_locals(interp)?;
