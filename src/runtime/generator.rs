@@ -231,29 +231,37 @@ thread_local! {
     /// its stdout buffer) is out of reach; `Interp::emit_warnings` prints
     /// them at the next write to stdout or at exit, after flushing stdout.
     static PENDING_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Whether `PENDING_WARNINGS` has any. The loop asks after every
+    /// callback; a `Cell<bool>` answers without the check that the
+    /// vector's destructor is registered, which every access to it pays.
+    static ANY_PENDING_WARNINGS: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Takes the warnings waiting to be printed.
 pub fn take_pending_warnings() -> Vec<String> {
+    ANY_PENDING_WARNINGS.set(false);
     PENDING_WARNINGS.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
 }
 
 pub fn has_pending_warnings() -> bool {
-    PENDING_WARNINGS.with(|pending| !pending.borrow().is_empty())
+    ANY_PENDING_WARNINGS.get()
 }
 
 thread_local! {
     /// Async generators dropped unfinished, revived for their loop to close
     /// (`EventLoop::schedule_abandoned_async_generators`).
     static ABANDONED: RefCell<Vec<Generator>> = const { RefCell::new(Vec::new()) };
+    /// Whether `ABANDONED` has any (see `ANY_PENDING_WARNINGS`).
+    static ANY_ABANDONED: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn has_abandoned_async_generators() -> bool {
-    ABANDONED.with(|abandoned| !abandoned.borrow().is_empty())
+    ANY_ABANDONED.get()
 }
 
 /// Takes the async generators waiting to be closed by their loop.
 pub fn take_abandoned_async_generators() -> Vec<Generator> {
+    ANY_ABANDONED.set(false);
     ABANDONED.with(|abandoned| std::mem::take(&mut *abandoned.borrow_mut()))
 }
 
@@ -276,6 +284,7 @@ impl Drop for Generator {
                     frame: RefCell::new(Some(frame)),
                 };
                 ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
+                ANY_ABANDONED.set(true);
             }
             return;
         }
@@ -310,6 +319,7 @@ pub fn resume_finished(interp: &Interp) -> PyResult<GenStep> {
 pub fn warn_never_awaited(location: &str, name: &str) {
     let warning = format!("{location}: RuntimeWarning: coroutine '{name}' was never awaited");
     PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
+    ANY_PENDING_WARNINGS.set(true);
 }
 
 fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {

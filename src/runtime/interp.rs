@@ -121,6 +121,9 @@ pub struct Interp {
     pub recursion_limit: u32,
     /// Native stack segments taken for deep recursion (see `Interp::with_stack`).
     pub stack_segments: u32,
+    /// A native stack address above which the current segment has room
+    /// to spare (`usize::MAX`: not known yet; see `Interp::with_stack`).
+    pub stack_floor: usize,
     pub limits: super::limits::Limits,
     /// `sys.get_int_max_str_digits()` (0: no limit).
     pub int_max_str_digits: usize,
@@ -160,6 +163,7 @@ impl Interp {
             depth: 0,
             recursion_limit: 1000,
             stack_segments: 0,
+            stack_floor: usize::MAX,
             limits: Default::default(),
             int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),

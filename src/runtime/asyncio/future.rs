@@ -149,6 +149,7 @@ impl Drop for Future {
             error,
         };
         UNRETRIEVED.with(|queue| queue.borrow_mut().push(report));
+        ANY_UNRETRIEVED.set(true);
     }
 }
 
@@ -162,14 +163,18 @@ pub struct Unretrieved {
 
 thread_local! {
     static UNRETRIEVED: RefCell<Vec<Unretrieved>> = const { RefCell::new(Vec::new()) };
+    /// Whether `UNRETRIEVED` has any: asked after every callback, and
+    /// cheaper than the vector (see `generator::ANY_PENDING_WARNINGS`).
+    static ANY_UNRETRIEVED: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn has_unretrieved() -> bool {
-    UNRETRIEVED.with(|queue| !queue.borrow().is_empty())
+    ANY_UNRETRIEVED.get()
 }
 
 /// Prints the reports of futures that died with an unretrieved exception.
 pub fn report_dropped_unretrieved(interp: &mut Interp) {
+    ANY_UNRETRIEVED.set(false);
     let reports = UNRETRIEVED.with(|queue| std::mem::take(&mut *queue.borrow_mut()));
     for report in reports {
         let exception = interp
@@ -725,7 +730,6 @@ impl Interp {
         state: &TaskState,
         outcome: PyResult<GenStep>,
     ) -> PyResult<()> {
-        let runtime = self.asyncio_runtime()?;
         match outcome {
             Ok(GenStep::Returned(value)) => {
                 if state.must_cancel.get() {
@@ -735,7 +739,7 @@ impl Interp {
                     task.set_result(self, value)?;
                 }
             }
-            Err(error) if error.0.class.is_subclass_of(&runtime.cancelled_error) => {
+            Err(error) if self.is_cancellation(&error) => {
                 task.set_cancelled_error(error);
                 task.cancel_future(None);
             }

@@ -374,6 +374,13 @@ impl Interp {
             .ok_or_else(|| self.error(ExcType::RuntimeError, "asyncio is not initialised"))
     }
 
+    /// Whether `error` is an `asyncio.CancelledError`.
+    pub fn is_cancellation(&self, error: &PyErr) -> bool {
+        self.asyncio
+            .as_ref()
+            .is_some_and(|runtime| error.0.class.is_subclass_of(&runtime.cancelled_error))
+    }
+
     /// The running loop, or CPython's `RuntimeError('no running event loop')`.
     pub fn running_loop(&self) -> PyResult<Rc<EventLoop>> {
         let runtime = self.asyncio_runtime()?;

@@ -17,7 +17,7 @@ use super::future::{Future, TaskState};
 use super::sleep::Sleep;
 use super::timeline::{Timeline, WaitKey};
 use crate::eval::frame::GenStep;
-use crate::runtime::error::{PyErr, PyResult};
+use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
@@ -237,12 +237,6 @@ impl Interp {
         if print {
             self.trace_line(task, &ended);
         }
-    }
-
-    fn is_cancellation(&self, error: &PyErr) -> bool {
-        self.asyncio
-            .as_ref()
-            .is_some_and(|runtime| error.0.class.is_subclass_of(&runtime.cancelled_error))
     }
 }
 
