@@ -229,6 +229,17 @@ impl Interp {
         arguments: &[Argument],
     ) -> PyResult<Value> {
         let function = self.eval(frame, function)?;
+        self.call_value(frame, &function, arguments)
+    }
+
+    /// Calls a function value with the call's argument expressions.
+    #[inline(always)]
+    fn call_value(
+        &mut self,
+        frame: &mut Frame,
+        function: &Value,
+        arguments: &[Argument],
+    ) -> PyResult<Value> {
         // These builtins read the calling frame, which only the
         // evaluator can see.
         if let (Value::Builtin(builtin), true) = (&function, arguments.is_empty()) {
@@ -241,7 +252,7 @@ impl Interp {
                 }
             }
         }
-        if let Value::Function(callee) = &function {
+        if let Value::Function(callee) = function {
             if let Some(result) = self.call_direct(frame, callee, None, arguments) {
                 return result;
             }
@@ -249,11 +260,11 @@ impl Interp {
         let mut args = Arguments::new();
         let mut kwargs = Keywords::new();
         self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-        match &function {
+        match function {
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
                 (builtin.func)(self, &args, &kwargs)
             }
-            _ => self.call(&function, &args, &kwargs),
+            _ => self.call(function, &args, &kwargs),
         }
     }
 
@@ -326,11 +337,10 @@ impl Interp {
                 _ => self.call(&function, &args, &kwargs),
             };
         }
+        // A module's function, a bound method, a class: called as any
+        // function value is.
         let method = self.load_attribute(&receiver, name, cache)?;
-        let mut args = Arguments::new();
-        let mut kwargs = Keywords::new();
-        self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-        self.call(&method, &args, &kwargs)
+        self.call_value(frame, &method, arguments)
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {

@@ -243,6 +243,7 @@ pub fn take_pending_warnings() -> Vec<String> {
     PENDING_WARNINGS.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
 }
 
+#[inline]
 pub fn has_pending_warnings() -> bool {
     ANY_PENDING_WARNINGS.get()
 }
@@ -255,6 +256,7 @@ thread_local! {
     static ANY_ABANDONED: Cell<bool> = const { Cell::new(false) };
 }
 
+#[inline]
 pub fn has_abandoned_async_generators() -> bool {
     ANY_ABANDONED.get()
 }

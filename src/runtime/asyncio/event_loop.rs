@@ -232,13 +232,19 @@ impl EventLoop {
     /// the moment it is collected; a `Drop` cannot reach the loop, so the
     /// loop takes them before it schedules anything else, and after each
     /// callback — the same place in the ready queue.
+    #[inline]
     pub fn schedule_abandoned_async_generators(&self) {
         if has_abandoned_async_generators() {
-            let mut ready = self.ready.borrow_mut();
-            for generator in take_abandoned_async_generators() {
-                let callback = Callback::CloseAsyncGenerator(Rc::new(generator));
-                ready.push_back(Ready::Internal(callback));
-            }
+            self.schedule_closing_of_abandoned();
+        }
+    }
+
+    #[cold]
+    fn schedule_closing_of_abandoned(&self) {
+        let mut ready = self.ready.borrow_mut();
+        for generator in take_abandoned_async_generators() {
+            let callback = Callback::CloseAsyncGenerator(Rc::new(generator));
+            ready.push_back(Ready::Internal(callback));
         }
     }
 

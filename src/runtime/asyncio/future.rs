@@ -168,6 +168,7 @@ thread_local! {
     static ANY_UNRETRIEVED: Cell<bool> = const { Cell::new(false) };
 }
 
+#[inline]
 pub fn has_unretrieved() -> bool {
     ANY_UNRETRIEVED.get()
 }
