@@ -156,7 +156,7 @@ pub enum Target {
     Cell(u32),
     Global(Name),
     Namespace(Name),
-    Attribute(Expr, Name),
+    Attribute(Expr, Name, Box<StoreCache>),
     Subscript(Expr, Expr),
     /// Tuple/list unpacking, with the index of a starred item if any.
     Unpack {
@@ -198,6 +198,20 @@ impl NameIndex {
             Some(value.clone())
         })
     }
+
+    /// `names[name] = value`, remembering where it went. A new name is
+    /// inserted as the interned `name`, so that later reads of it compare
+    /// by pointer.
+    pub fn store(&self, names: &mut NameMap, name: &Name, value: Value) {
+        if let Some((key, slot)) = names.get_index_mut(self.0.get() as usize) {
+            if Rc::ptr_eq(key, name) || **key == **name {
+                *slot = value;
+                return;
+            }
+        }
+        let (index, _) = names.insert_full(name.clone(), value);
+        self.0.set(index as u32);
+    }
 }
 
 /// Where a global name was found the last time this expression ran, so
@@ -236,8 +250,7 @@ impl GlobalSlot {
 /// Boxed in the expression, which it would otherwise enlarge by half.
 #[derive(Default)]
 pub struct AttributeCache {
-    class: Cell<usize>,
-    epoch: Cell<u64>,
+    class: SeenClass,
     in_class: Cell<Option<(u32, u32)>>,
     own: NameIndex,
 }
@@ -245,12 +258,8 @@ pub struct AttributeCache {
 impl AttributeCache {
     /// `class.lookup(name)`, by position when the cache holds this class.
     pub fn class_attribute(&self, class: &Rc<Class>, name: &str) -> Option<Value> {
-        let address = Rc::as_ptr(class) as usize;
-        let epoch = class_epoch();
-        if self.class.get() != address || self.epoch.get() != epoch {
+        if !self.class.is(class) {
             self.in_class.set(class.find(name));
-            self.class.set(address);
-            self.epoch.set(epoch);
         }
         class.attribute_at(self.in_class.get()?)
     }
@@ -258,6 +267,57 @@ impl AttributeCache {
     /// `names[name]` for the object's own names.
     pub fn own_attribute(&self, names: &NameMap, name: &Name) -> Option<Value> {
         self.own.lookup(names, name)
+    }
+}
+
+/// What an attribute store (`x.name = value`) found the last time it
+/// ran: whether the receiver's class leaves the store to the instance's
+/// own names (no property of that name, no `__setattr__` of its own), and
+/// where among them the name was.
+#[derive(Default)]
+pub struct StoreCache {
+    class: SeenClass,
+    plain: Cell<bool>,
+    own: NameIndex,
+}
+
+impl StoreCache {
+    /// Whether storing on an instance of `class` is a plain store, asking
+    /// `decide` when the cache does not hold this class.
+    pub fn is_plain(&self, class: &Rc<Class>, decide: impl FnOnce() -> bool) -> bool {
+        if !self.class.is(class) {
+            self.plain.set(decide());
+        }
+        self.plain.get()
+    }
+
+    /// `names[name] = value`, keeping the name's place (and interned key).
+    pub fn store_own(&self, names: &mut NameMap, name: &Name, value: Value) {
+        self.own.store(names, name, value);
+    }
+}
+
+/// The class a cache's answer is about: its address, at a class epoch
+/// (see `runtime::object::class_epoch`: any change to any class makes
+/// every answer stale).
+#[derive(Default)]
+struct SeenClass {
+    class: Cell<usize>,
+    epoch: Cell<u64>,
+}
+
+impl SeenClass {
+    /// Whether the answer is about `class` as it is now; if not, it will
+    /// be (the caller recomputes it).
+    fn is(&self, class: &Rc<Class>) -> bool {
+        let address = Rc::as_ptr(class) as usize;
+        let epoch = class_epoch();
+        if self.class.get() == address && self.epoch.get() == epoch {
+            return true;
+        }
+        self.class.set(address);
+        self.epoch.set(epoch);
+        false
     }
 }
 

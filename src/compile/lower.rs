@@ -1054,7 +1054,9 @@ impl<'a> Builder<'a> {
     fn target(&mut self, target: &'a ast::Expr) -> Result<Target> {
         Ok(match &target.kind {
             K::Name { id, binding } => self.name_target(id, *binding, target.span),
-            K::Attribute { value, attr } => Target::Attribute(self.expr(value)?, attr.clone()),
+            K::Attribute { value, attr } => {
+                Target::Attribute(self.expr(value)?, attr.clone(), Box::default())
+            }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
                 Target::Subscript(value, index)

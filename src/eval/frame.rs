@@ -449,9 +449,9 @@ impl Interp {
                         .insert(name.clone(), value);
                 }
             },
-            Target::Attribute(object, name) => {
+            Target::Attribute(object, name, cache) => {
                 let object = self.eval(frame, object)?;
-                self.set_attr(&object, name, value)?;
+                self.store_attribute(&object, name, value, cache)?;
             }
             Target::Subscript(object, index) => {
                 let object = self.eval(frame, object)?;
@@ -562,7 +562,7 @@ impl Interp {
                     return Err(self.name_error(name));
                 }
             }
-            Target::Attribute(object, name) => {
+            Target::Attribute(object, name, _) => {
                 let object = self.eval(frame, object)?;
                 self.del_attr(&object, name)?;
             }
@@ -588,12 +588,12 @@ impl Interp {
         e: &crate::compile::ir::Expr,
     ) -> PyResult<()> {
         match target {
-            Target::Attribute(object, name) => {
+            Target::Attribute(object, name, cache) => {
                 let object = self.eval(frame, object)?;
                 let current = self.get_attr(&object, name)?;
                 let operand = self.eval(frame, e)?;
                 let result = self.inplace_op(op, &current, &operand)?;
-                self.set_attr(&object, name, result)
+                self.store_attribute(&object, name, result, cache)
             }
             Target::Subscript(object, index) => {
                 let object = self.eval(frame, object)?;

@@ -9,7 +9,7 @@ use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Function, NativeObject};
 use super::value::Value;
-use crate::compile::ir::AttributeCache;
+use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
 
 /// The fields of an `OSError`, which are not in its `__dict__`.
@@ -472,6 +472,29 @@ impl Interp {
         }
     }
 
+    /// `object.name = value` written in the program: [`Interp::set_attr`],
+    /// with the expression's cache answering whether the class has a say
+    /// in it and where the instance keeps the name.
+    pub fn store_attribute(
+        &mut self,
+        object: &Value,
+        name: &Name,
+        value: Value,
+        cache: &StoreCache,
+    ) -> PyResult<()> {
+        if let Value::Instance(instance) = object {
+            let plain = instance.exception.is_none()
+                && cache.is_plain(&instance.class, || {
+                    !stores_through_class(&instance.class, name)
+                });
+            if plain {
+                cache.store_own(&mut instance.attributes.borrow_mut(), name, value);
+                return Ok(());
+            }
+        }
+        self.set_attr(object, name, value)
+    }
+
     pub fn set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
         match object {
             Value::Instance(instance) => {
@@ -578,4 +601,15 @@ impl Interp {
             Err(self.missing_attribute(object, name))
         }
     }
+}
+
+/// Whether storing `name` on an instance of `class` goes through the
+/// class (a property, a `__setattr__` of its own) rather than straight
+/// into the instance's names: the cases [`Interp::set_attr`] handles first.
+fn stores_through_class(class: &Rc<Class>, name: &str) -> bool {
+    let property = matches!(
+        class.lookup(name),
+        Some(Value::Native(descriptor)) if descriptor.as_any().downcast_ref::<Property>().is_some()
+    );
+    property || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
 }

@@ -343,10 +343,7 @@ impl NativeObject for RangeIterator {
         // value is never yielded, so wrapping is harmless (and every
         // yielded value is exact, since arithmetic is modulo 2**128).
         self.next.set(value.wrapping_add(self.step));
-        Some(Ok(Some(match i64::try_from(value) {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::from_i128(value),
-        })))
+        Some(Ok(Some(Value::from_i128(value))))
     }
 }
 

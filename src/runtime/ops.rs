@@ -1171,30 +1171,39 @@ impl Interp {
 
     /// [`Interp::next`] for a caller that polls itself (a `for` loop's
     /// instruction already counts as one).
+    // Inlined into every `for` loop: the rare cases are out of line, so
+    // that a native iterator's item costs little more than its `next`.
+    #[inline]
     pub fn next_unpolled(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
         match iterator {
             Value::Generator(generator) => generator.next(self),
             Value::Native(object) => match object.next(self) {
                 Some(result) => result,
-                None => Err(self.type_error(format!(
-                    "'{}' object is not an iterator",
-                    self.type_name(iterator)
-                ))),
+                None => Err(self.not_an_iterator(iterator)),
             },
-            _ => {
-                let Some(method) = self.lookup_special(iterator, "__next__") else {
-                    return Err(self.type_error(format!(
-                        "'{}' object is not an iterator",
-                        self.type_name(iterator)
-                    )));
-                };
-                match self.call_bound(&method, iterator, &[], &[]) {
-                    Ok(value) => Ok(Some(value)),
-                    Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => Ok(None),
-                    Err(error) => Err(error),
-                }
-            }
+            _ => self.next_by_method(iterator),
         }
+    }
+
+    /// `next()` of an instance of a Python class: its `__next__`.
+    #[inline(never)]
+    fn next_by_method(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
+        let Some(method) = self.lookup_special(iterator, "__next__") else {
+            return Err(self.not_an_iterator(iterator));
+        };
+        match self.call_bound(&method, iterator, &[], &[]) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    #[cold]
+    fn not_an_iterator(&self, value: &Value) -> PyErr {
+        self.type_error(format!(
+            "'{}' object is not an iterator",
+            self.type_name(value)
+        ))
     }
 
     /// All items of an iterable.

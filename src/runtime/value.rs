@@ -234,8 +234,16 @@ impl Value {
     pub fn from_i128(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),
-            Err(_) => Value::BigInt(Rc::new(BigInt::from(n))),
+            Err(_) => Value::big_from_i128(n),
         }
+    }
+
+    // Out of line: building a `BigInt` in place would make every caller
+    // (a range's iterator, for one) save and restore registers for it.
+    #[cold]
+    #[inline(never)]
+    fn big_from_i128(n: i128) -> Value {
+        Value::BigInt(Rc::new(BigInt::from(n)))
     }
 
     pub fn as_str(&self) -> Option<&str> {
