@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::runtime::object::{class_epoch, Class, NameMap};
+use crate::runtime::object::{class_epoch, Class, NameMap, NativeFn};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, ComprehensionKind, Name, UnaryOp};
 use crate::syntax::span::Span;
@@ -252,16 +252,36 @@ impl GlobalSlot {
 pub struct AttributeCache {
     class: SeenClass,
     in_class: Cell<Option<(u32, u32)>>,
+    /// The entry point of what was found, when it is a builtin method.
+    builtin: Cell<Option<NativeFn>>,
     own: NameIndex,
 }
 
 impl AttributeCache {
     /// `class.lookup(name)`, by position when the cache holds this class.
     pub fn class_attribute(&self, class: &Rc<Class>, name: &str) -> Option<Value> {
-        if !self.class.is(class) {
-            self.in_class.set(class.find(name));
-        }
+        self.refresh(class, name);
         class.attribute_at(self.in_class.get()?)
+    }
+
+    /// The entry point of the builtin method `class` has as `name`, if
+    /// that is what it has.
+    pub fn builtin_method(&self, class: &Rc<Class>, name: &str) -> Option<NativeFn> {
+        self.refresh(class, name);
+        self.builtin.get()
+    }
+
+    fn refresh(&self, class: &Rc<Class>, name: &str) {
+        if self.class.is(class) {
+            return;
+        }
+        let found = class.find(name);
+        self.in_class.set(found);
+        let builtin = match found.and_then(|at| class.attribute_at(at)) {
+            Some(Value::Builtin(builtin)) if builtin.receiver.is_none() => Some(builtin.func),
+            _ => None,
+        };
+        self.builtin.set(builtin);
     }
 
     /// `names[name]` for the object's own names.

@@ -12,9 +12,15 @@ use crate::compile::ir::{
 };
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Function, NameMap, Namespace};
+use crate::runtime::object::{Function, NameMap, Namespace, NativeFn};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, Name};
+
+/// A method that a call can make without binding it first.
+enum PlainMethod {
+    Python(Rc<Function>),
+    Native(NativeFn),
+}
 
 /// Keyword arguments of a call, in order.
 type Keywords = Vec<(Name, Value)>;
@@ -252,19 +258,62 @@ impl Interp {
                 }
             }
         }
-        if let Value::Function(callee) = function {
-            if let Some(result) = self.call_direct(frame, callee, None, arguments) {
-                return result;
+        match function {
+            Value::Function(callee) => {
+                if let Some(result) = self.call_direct(frame, callee, None, arguments) {
+                    return result;
+                }
             }
+            Value::Builtin(builtin) if builtin.receiver.is_none() => {
+                return self.call_native(frame, builtin.func, None, arguments);
+            }
+            _ => {}
         }
         let mut args = Arguments::new();
         let mut kwargs = Keywords::new();
         self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-        match function {
-            Value::Builtin(builtin) if builtin.receiver.is_none() => {
-                (builtin.func)(self, &args, &kwargs)
+        self.call(function, &args, &kwargs)
+    }
+
+    /// Calls a builtin's entry point with the call's arguments (after
+    /// `receiver`, for a method). One or two positional arguments, the
+    /// usual case, go in an array on the stack.
+    #[inline(always)]
+    fn call_native(
+        &mut self,
+        frame: &mut Frame,
+        function: NativeFn,
+        receiver: Option<Value>,
+        arguments: &[Argument],
+    ) -> PyResult<Value> {
+        use Argument::Positional;
+        match (receiver, arguments) {
+            (Some(receiver), []) => function(self, &[receiver], &[]),
+            (Some(receiver), [Positional(a)]) => {
+                let a = self.eval(frame, a)?;
+                function(self, &[receiver, a], &[])
             }
-            _ => self.call(function, &args, &kwargs),
+            (Some(receiver), [Positional(a), Positional(b)]) => {
+                let a = self.eval(frame, a)?;
+                let b = self.eval(frame, b)?;
+                function(self, &[receiver, a, b], &[])
+            }
+            (None, [Positional(a)]) => {
+                let a = self.eval(frame, a)?;
+                function(self, &[a], &[])
+            }
+            (None, [Positional(a), Positional(b)]) => {
+                let a = self.eval(frame, a)?;
+                let b = self.eval(frame, b)?;
+                function(self, &[a, b], &[])
+            }
+            (receiver, _) => {
+                let mut args = Arguments::new();
+                let mut kwargs = Keywords::new();
+                args.extend(receiver);
+                self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
+                function(self, &args, &kwargs)
+            }
         }
     }
 
@@ -318,24 +367,23 @@ impl Interp {
         cache: &AttributeCache,
     ) -> PyResult<Value> {
         let receiver = self.eval(frame, receiver)?;
-        // The common case calls the class's function with the
+        // The common cases call the method found on the class with the
         // receiver first, without making a bound method.
-        if let Some(function) = self.plain_method(&receiver, name, cache) {
-            if let Value::Function(callee) = &function {
-                if let Some(result) = self.call_direct(frame, callee, Some(&receiver), arguments) {
+        match self.plain_method(&receiver, name, cache) {
+            Some(PlainMethod::Native(method)) => {
+                return self.call_native(frame, method, Some(receiver), arguments)
+            }
+            Some(PlainMethod::Python(callee)) => {
+                if let Some(result) = self.call_direct(frame, &callee, Some(&receiver), arguments) {
                     return result;
                 }
+                let mut args = Arguments::new();
+                let mut kwargs = Keywords::new();
+                args.push(receiver);
+                self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
+                return self.call_function(&callee, &args, &kwargs);
             }
-            let mut args = Arguments::new();
-            let mut kwargs = Keywords::new();
-            args.push(receiver);
-            self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-            // A builtin method (`plain_method` found one with no receiver
-            // bound) takes the receiver as its first argument.
-            return match &function {
-                Value::Builtin(builtin) => (builtin.func)(self, &args, &kwargs),
-                _ => self.call(&function, &args, &kwargs),
-            };
+            None => {}
         }
         // A module's function, a bound method, a class: called as any
         // function value is.
@@ -402,22 +450,32 @@ impl Interp {
     /// attribute lookup would do: a Python function or a builtin method
     /// found on the class, with no instance attribute or descriptor in the
     /// way. `None` sends the call through `get_attr`.
-    fn plain_method(&self, receiver: &Value, name: &str, cache: &AttributeCache) -> Option<Value> {
-        let found = match receiver {
+    fn plain_method(
+        &self,
+        receiver: &Value,
+        name: &str,
+        cache: &AttributeCache,
+    ) -> Option<PlainMethod> {
+        let class = match receiver {
             Value::Instance(instance) => {
                 if instance.attributes.borrow().contains_key(name) {
                     return None;
                 }
-                cache.class_attribute(&instance.class, name)?
+                &instance.class
             }
+            // Their attributes are their own (a module's functions, a
+            // class's methods), or they know their class (native objects).
             Value::Type(_) | Value::Module(_) | Value::Native(_) | Value::Function(_) => {
                 return None
             }
-            _ => cache.class_attribute(&self.class_of(receiver), name)?,
+            _ => self.types.of_builtin_value(receiver)?,
         };
-        match &found {
-            Value::Function(_) => Some(found),
-            Value::Builtin(builtin) if builtin.receiver.is_none() => Some(found),
+        // A builtin method needs no look at the attribute itself.
+        if let Some(method) = cache.builtin_method(class, name) {
+            return Some(PlainMethod::Native(method));
+        }
+        match cache.class_attribute(class, name)? {
+            Value::Function(function) => Some(PlainMethod::Python(function)),
             _ => None,
         }
     }

@@ -45,6 +45,42 @@ pub struct Types {
 }
 
 impl Types {
+    /// The class of a value of a built-in type: every value but an
+    /// instance of a Python class and a native object (`None`: they know
+    /// their own, see `Interp::class_of`).
+    pub fn of_builtin_value(&self, value: &Value) -> Option<&Rc<Class>> {
+        Some(match value {
+            Value::None => &self.none,
+            Value::NotImplemented => &self.not_implemented,
+            Value::Ellipsis => &self.ellipsis,
+            Value::Bool(_) => &self.bool_,
+            Value::Int(_) | Value::BigInt(_) => &self.int,
+            Value::Float(_) => &self.float,
+            Value::Str(_) => &self.str_,
+            Value::Bytes(_) => &self.bytes,
+            Value::List(_) => &self.list,
+            Value::Tuple(_) => &self.tuple,
+            Value::Dict(_) => &self.dict,
+            Value::Set(_) => &self.set,
+            Value::FrozenSet(_) => &self.frozenset,
+            Value::Range(_) => &self.range,
+            Value::Slice(_) => &self.slice,
+            Value::Function(_) => &self.function,
+            Value::Builtin(_) => &self.builtin_function,
+            Value::BoundMethod(_) => &self.method,
+            Value::Type(_) => &self.type_,
+            Value::Module(_) => &self.module,
+            Value::Generator(generator) => match generator.kind {
+                super::generator::GeneratorKind::Generator => &self.generator,
+                super::generator::GeneratorKind::Coroutine => &self.coroutine,
+                super::generator::GeneratorKind::AsyncGenerator => &self.async_generator,
+            },
+            Value::Instance(_) | Value::Native(_) => return None,
+        })
+    }
+}
+
+impl Types {
     pub fn exception(&self, kind: ExcType) -> &Rc<Class> {
         &self.exceptions[kind as usize]
     }
@@ -233,35 +269,14 @@ impl Interp {
 
     /// The class of any value, as `type(value)` returns it.
     pub fn class_of(&self, value: &Value) -> Rc<Class> {
-        let t = &self.types;
         match value {
-            Value::None => t.none.clone(),
-            Value::NotImplemented => t.not_implemented.clone(),
-            Value::Ellipsis => t.ellipsis.clone(),
-            Value::Bool(_) => t.bool_.clone(),
-            Value::Int(_) | Value::BigInt(_) => t.int.clone(),
-            Value::Float(_) => t.float.clone(),
-            Value::Str(_) => t.str_.clone(),
-            Value::Bytes(_) => t.bytes.clone(),
-            Value::List(_) => t.list.clone(),
-            Value::Tuple(_) => t.tuple.clone(),
-            Value::Dict(_) => t.dict.clone(),
-            Value::Set(_) => t.set.clone(),
-            Value::FrozenSet(_) => t.frozenset.clone(),
-            Value::Range(_) => t.range.clone(),
-            Value::Slice(_) => t.slice.clone(),
-            Value::Function(_) => t.function.clone(),
-            Value::Builtin(_) => t.builtin_function.clone(),
-            Value::BoundMethod(_) => t.method.clone(),
-            Value::Type(_) => t.type_.clone(),
             Value::Instance(instance) => instance.class.clone(),
-            Value::Module(_) => t.module.clone(),
-            Value::Generator(generator) => match generator.kind {
-                super::generator::GeneratorKind::Generator => t.generator.clone(),
-                super::generator::GeneratorKind::Coroutine => t.coroutine.clone(),
-                super::generator::GeneratorKind::AsyncGenerator => t.async_generator.clone(),
-            },
             Value::Native(object) => object.class(self),
+            _ => self
+                .types
+                .of_builtin_value(value)
+                .unwrap_or(&self.types.object)
+                .clone(),
         }
     }
 
