@@ -236,13 +236,7 @@ impl Interp {
     // (it is large; moving it costs a copy per call).
     #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
-        if !function.closure.is_empty() {
-            frame.add_closure(function.closure.iter().cloned());
-        }
-        for &(slot, cell) in &function.code.parameter_cells {
-            *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
-        }
-        frame.function = Some(function.clone());
+        Self::enter_function(function, &mut frame);
         let kind = match function.code.flavor {
             Flavor::Plain => return self.run_function(&mut frame),
             Flavor::Generator => GeneratorKind::Generator,
@@ -255,6 +249,31 @@ impl Interp {
             &function.name.borrow(),
             &function.qualname.borrow(),
         ))))
+    }
+
+    /// [`Interp::start_function`] for a plain function, on a frame the
+    /// caller keeps: passing the (large) frame by reference spares a copy.
+    #[inline(always)]
+    pub fn run_plain_function(
+        &mut self,
+        function: &Rc<Function>,
+        frame: &mut Frame,
+    ) -> PyResult<Value> {
+        Self::enter_function(function, frame);
+        self.run_function(frame)
+    }
+
+    /// Gives a frame its function's closure cells, its parameters' cells,
+    /// and the function itself.
+    #[inline(always)]
+    fn enter_function(function: &Rc<Function>, frame: &mut Frame) {
+        if !function.closure.is_empty() {
+            frame.add_closure(function.closure.iter().cloned());
+        }
+        for &(slot, cell) in &function.code.parameter_cells {
+            *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
+        }
+        frame.function = Some(function.clone());
     }
 
     /// Runs a plain function's frame to its return.

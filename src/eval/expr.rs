@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use super::frame::Frame;
 use crate::compile::ir::{
-    Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, FunctionTemplate,
+    Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
+    FunctionTemplate,
 };
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
@@ -353,6 +354,9 @@ impl Interp {
         }
         if count < callee.code.signature.positional.len() || !callee.kw_defaults.is_empty() {
             Self::fill_defaults(callee, &mut callee_frame.slots, count);
+        }
+        if callee.code.flavor == Flavor::Plain {
+            return Some(self.run_plain_function(callee, &mut callee_frame));
         }
         Some(self.start_function(callee, callee_frame))
     }
