@@ -236,19 +236,28 @@ impl Interp {
     // (it is large; moving it costs a copy per call).
     #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
+        if function.code.flavor == Flavor::Plain {
+            return self.run_plain_function(function, &mut frame);
+        }
+        Ok(self.start_generator(function, Box::new(frame)))
+    }
+
+    /// [`Interp::start_function`] for a generator, coroutine or async
+    /// generator function: the object that will run the frame.
+    pub fn start_generator(&mut self, function: &Rc<Function>, mut frame: Box<Frame>) -> Value {
         Self::enter_function(function, &mut frame);
         let kind = match function.code.flavor {
-            Flavor::Plain => return self.run_function(&mut frame),
-            Flavor::Generator => GeneratorKind::Generator,
             Flavor::Coroutine => GeneratorKind::Coroutine,
             Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
+            // A plain function's frame never comes here (`start_function`).
+            Flavor::Generator | Flavor::Plain => GeneratorKind::Generator,
         };
-        Ok(Value::Generator(Rc::new(Generator::new(
+        Value::Generator(Rc::new(Generator::new(
             kind,
-            Box::new(frame),
+            frame,
             &function.name.borrow(),
             &function.qualname.borrow(),
-        ))))
+        )))
     }
 
     /// [`Interp::start_function`] for a plain function, on a frame the

@@ -337,7 +337,40 @@ impl Interp {
         if !positional || !Self::fills_directly(callee, count) {
             return None;
         }
-        let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
+        // A plain function's frame stays on the stack; a generator's or
+        // coroutine's goes to the heap before it is filled, so that it is
+        // copied once, not at every hand-over.
+        if callee.code.flavor == Flavor::Plain {
+            let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
+            if let Err(error) =
+                self.bind_directly(frame, callee, receiver, arguments, &mut callee_frame)
+            {
+                return Some(Err(error));
+            }
+            return Some(self.run_plain_function(callee, &mut callee_frame));
+        }
+        let mut callee_frame =
+            Box::new(self.new_frame(callee.code.clone(), callee.globals.clone()));
+        if let Err(error) =
+            self.bind_directly(frame, callee, receiver, arguments, &mut callee_frame)
+        {
+            return Some(Err(error));
+        }
+        Some(Ok(self.start_generator(callee, callee_frame)))
+    }
+
+    /// Fills the parameters of a call that [`Interp::fills_directly`]:
+    /// the receiver, the arguments' values, the defaults.
+    #[inline(always)]
+    fn bind_directly(
+        &mut self,
+        frame: &mut Frame,
+        callee: &Function,
+        receiver: Option<&Value>,
+        arguments: &[Argument],
+        callee_frame: &mut Frame,
+    ) -> PyResult<()> {
+        let count = arguments.len() + usize::from(receiver.is_some());
         let mut slots = callee_frame.slots.iter_mut();
         if let Some(receiver) = receiver {
             if let Some(slot) = slots.next() {
@@ -346,19 +379,13 @@ impl Interp {
         }
         for (slot, argument) in slots.zip(arguments) {
             if let Argument::Positional(e) = argument {
-                match self.eval(frame, e) {
-                    Ok(value) => *slot = Some(value),
-                    Err(error) => return Some(Err(error)),
-                }
+                *slot = Some(self.eval(frame, e)?);
             }
         }
         if count < callee.code.signature.positional.len() || !callee.kw_defaults.is_empty() {
             Self::fill_defaults(callee, &mut callee_frame.slots, count);
         }
-        if callee.code.flavor == Flavor::Plain {
-            return Some(self.run_plain_function(callee, &mut callee_frame));
-        }
-        Some(self.start_function(callee, callee_frame))
+        Ok(())
     }
 
     #[inline(never)]
