@@ -393,7 +393,7 @@ impl Interp {
                 } else {
                     let source = self.eval(frame, value)?;
                     let iterator = if *is_await {
-                        self.awaitable_iter(&source)?
+                        self.awaitable_iter(source)?
                     } else {
                         self.get_iter(&source)?
                     };
@@ -401,7 +401,7 @@ impl Interp {
                     Resume::Send(Value::None)
                 };
                 let delegate = frame.delegate.clone().unwrap_or(Value::None);
-                match self.resume_iterator(&delegate, sent)? {
+                match self.resume_iterator(delegate, sent)? {
                     GenStep::Yielded(value) => return Ok(Step::Yield(value)),
                     GenStep::Returned(result) => {
                         frame.delegate = None;

@@ -625,37 +625,48 @@ pub fn install(interp: &mut Interp) {
 
 impl Interp {
     /// The iterator that `await value` drives.
-    pub fn awaitable_iter(&mut self, value: &Value) -> PyResult<Value> {
-        match value {
-            Value::Generator(g) if g.kind == GeneratorKind::Coroutine => Ok(value.clone()),
-            Value::Native(object) if object.is_resumable() => Ok(value.clone()),
-            _ => {
-                if let Some(method) = self.lookup_special(value, "__await__") {
-                    let iterator = self.call_bound(&method, value, &[], &[])?;
-                    if let Value::Generator(g) = &iterator {
-                        if g.kind == GeneratorKind::Coroutine {
-                            return Err(self.type_error("__await__() returned a coroutine"));
-                        }
-                    }
-                    return Ok(iterator);
-                }
-                Err(self.type_error(format!(
-                    "object {} can't be used in 'await' expression",
-                    self.type_name(value)
-                )))
-            }
+    pub fn awaitable_iter(&mut self, value: Value) -> PyResult<Value> {
+        match &value {
+            Value::Generator(g) if g.kind == GeneratorKind::Coroutine => Ok(value),
+            Value::Native(object) if object.is_resumable() => Ok(value),
+            _ => self.await_method_iter(&value),
         }
     }
 
-    /// One step of `yield from`/`await` delegation.
-    pub fn resume_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
-        match iterator {
-            Value::Generator(generator) => return generator.clone().resume(self, resume),
-            Value::Native(object) if object.is_resumable() => {
-                return object.clone().resume(self, resume)
+    /// The iterator of an awaitable that is not a coroutine: its `__await__`.
+    #[inline(never)]
+    fn await_method_iter(&mut self, value: &Value) -> PyResult<Value> {
+        if let Some(method) = self.lookup_special(value, "__await__") {
+            let iterator = self.call_bound(&method, value, &[], &[])?;
+            if let Value::Generator(g) = &iterator {
+                if g.kind == GeneratorKind::Coroutine {
+                    return Err(self.type_error("__await__() returned a coroutine"));
+                }
             }
+            return Ok(iterator);
+        }
+        Err(self.type_error(format!(
+            "object {} can't be used in 'await' expression",
+            self.type_name(value)
+        )))
+    }
+
+    /// One step of `yield from`/`await` delegation.
+    /// The iterator is owned by the call, so that it outlives the step
+    /// whatever the step does to where it came from.
+    pub fn resume_iterator(&mut self, iterator: Value, resume: Resume) -> PyResult<GenStep> {
+        match &iterator {
+            Value::Generator(generator) => return generator.resume(self, resume),
+            Value::Native(object) if object.is_resumable() => return object.resume(self, resume),
             _ => {}
         }
+        self.resume_other_iterator(&iterator, resume)
+    }
+
+    /// [`Interp::resume_iterator`] for an iterator that is not a
+    /// generator or native coroutine: `next`, `send` or `throw`.
+    #[inline(never)]
+    fn resume_other_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
         let result = match resume {
             Resume::Send(Value::None) => match self.next(iterator) {
                 Ok(Some(value)) => return Ok(GenStep::Yielded(value)),

@@ -716,7 +716,7 @@ impl Interp {
         if self.trace.is_some() {
             self.trace_step_started(task);
         }
-        let outcome = self.resume_iterator(&state.coro, resume);
+        let outcome = self.resume_iterator(state.coro.clone(), resume);
         if self.trace.is_some() {
             self.trace_step_outcome(task, state, &outcome);
         }
@@ -975,12 +975,12 @@ impl NativeObject for AwaitableWrapper {
         let iterator = match existing {
             Some(iterator) => iterator,
             None => {
-                let iterator = interp.awaitable_iter(&self.awaitable)?;
+                let iterator = interp.awaitable_iter(self.awaitable.clone())?;
                 *self.iterator.borrow_mut() = Some(iterator.clone());
                 iterator
             }
         };
-        interp.resume_iterator(&iterator, resume)
+        interp.resume_iterator(iterator, resume)
     }
 }
 
