@@ -238,6 +238,9 @@ impl<'a> Builder<'a> {
     fn stmt(&mut self, stmt: &'a ast::Stmt) -> Result {
         let span = stmt.span;
         match &stmt.kind {
+            S::Expr(e) if !self.echo_expressions && bare_suspension(e).is_some() => {
+                self.suspend_into(e, None)?;
+            }
             S::Expr(e) => {
                 let value = self.expr(e)?;
                 if self.echo_expressions {
@@ -245,6 +248,20 @@ impl<'a> Builder<'a> {
                 } else {
                     self.emit(Instr::Eval(value), span);
                 }
+            }
+            // `name = await x`: the awaited value goes straight to the name.
+            S::Assign { targets, value }
+                if bare_suspension(value).is_some()
+                    && matches!(
+                        targets.as_slice(),
+                        [ast::Expr {
+                            kind: K::Name { .. },
+                            ..
+                        }]
+                    ) =>
+            {
+                let target = self.target(&targets[0])?;
+                self.suspend_into(value, Some(target))?;
             }
             S::Assign { targets, value } => {
                 let value = self.expr(value)?;
@@ -1120,7 +1137,31 @@ impl<'a> Builder<'a> {
 
     fn suspend(&mut self, value: Expr, kind: Suspension, span: Span) -> Expr {
         let slot = self.temp();
-        let target = Some(Target::Local(slot));
+        self.emit_suspension(value, kind, Some(Target::Local(slot)), span);
+        local(slot, span)
+    }
+
+    /// A statement that is a suspension (`await x`, `yield x`), or assigns
+    /// one to a name: the value sent back goes straight to `target`, with
+    /// no temporary and no second instruction.
+    fn suspend_into(&mut self, e: &'a ast::Expr, target: Option<Target>) -> Result {
+        if let Some((kind, operand)) = bare_suspension(e) {
+            let value = match operand {
+                Some(operand) => self.expr(operand)?,
+                None => constant(Value::None, e.span),
+            };
+            self.emit_suspension(value, kind, target, e.span);
+        }
+        Ok(())
+    }
+
+    fn emit_suspension(
+        &mut self,
+        value: Expr,
+        kind: Suspension,
+        target: Option<Target>,
+        span: Span,
+    ) {
         let instr = match kind {
             Suspension::Yield => Instr::Yield { value, target },
             Suspension::YieldFrom => Instr::YieldFrom {
@@ -1135,7 +1176,6 @@ impl<'a> Builder<'a> {
             },
         };
         self.emit(instr, span);
-        local(slot, span)
     }
 
     fn expr(&mut self, e: &'a ast::Expr) -> Result<Expr> {
@@ -1500,6 +1540,16 @@ enum Suspension {
     Yield,
     YieldFrom,
     Await,
+}
+
+/// The suspension `e` is, if it is one, with its operand.
+fn bare_suspension(e: &ast::Expr) -> Option<(Suspension, Option<&ast::Expr>)> {
+    match &e.kind {
+        K::Await(operand) => Some((Suspension::Await, Some(&**operand))),
+        K::YieldFrom(operand) => Some((Suspension::YieldFrom, Some(&**operand))),
+        K::Yield(operand) => Some((Suspension::Yield, operand.as_deref())),
+        _ => None,
+    }
 }
 
 /// Whether evaluating `e` can suspend the frame (a `yield` or `await` not
