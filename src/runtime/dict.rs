@@ -483,7 +483,17 @@ impl Dict {
 
 /// Equality of two keys decided without running Python code, or `None`
 /// when a user `__eq__` may have a say.
+#[inline]
 pub fn native_key_eq(a: &Value, b: &Value) -> Option<bool> {
+    // The usual keys, compared where the lookup is.
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x == y),
+        (Value::Str(x), Value::Str(y)) => Some(x.as_str() == y.as_str()),
+        _ => other_key_eq(a, b),
+    }
+}
+
+fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
     use Value::*;
     Some(match (a, b) {
         (Str(x), Str(y)) => x.as_str() == y.as_str(),

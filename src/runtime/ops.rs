@@ -586,6 +586,9 @@ impl Interp {
     }
 
     pub fn hash(&mut self, value: &Value) -> PyResult<i64> {
+        if let Value::Int(i) = value {
+            return Ok(arith::hash_int(*i));
+        }
         if let Some(hash) = arith::hash_number(value) {
             return Ok(hash);
         }
