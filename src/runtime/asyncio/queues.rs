@@ -31,7 +31,7 @@ use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NativeObject};
 use crate::runtime::value::Value;
-use crate::syntax::ast::{intern, Name};
+use crate::syntax::ast::Name;
 
 /// The methods whose prelude definitions the fast path stands for.
 const FAST_PATH_METHODS: [&str; 8] = [
@@ -52,11 +52,56 @@ pub struct PlainClasses {
     queue_version: u64,
     event: Rc<Class>,
     event_version: u64,
-    /// The names of the last queue found to shadow none of
-    /// `FAST_PATH_METHODS`, in order: a queue with exactly these names
-    /// (the same pointers) shadows none either, which saves looking each
-    /// method up.
-    unshadowed_names: RefCell<Vec<Name>>,
+    /// The last plain queue's names, and where the fast path's attributes
+    /// are among them.
+    queue_layout: RefCell<Option<Known<QueueLayout>>>,
+    /// The same for the last plain `_finished` event: where its `_value` is.
+    event_layout: RefCell<Option<Known<usize>>>,
+}
+
+/// What was worked out from an instance's names, for any instance with
+/// exactly these names (the same pointers, in order): instances made by
+/// the same `__init__` have the same names, and checking that costs no
+/// hashing.
+struct Known<T> {
+    names: Vec<Name>,
+    found: T,
+}
+
+/// Where a plain queue keeps what `put_nowait` and `get_nowait` touch.
+#[derive(Clone, Copy)]
+struct QueueLayout {
+    maxsize: usize,
+    items: usize,
+    unfinished_tasks: usize,
+    finished: usize,
+    getters: usize,
+    putters: usize,
+}
+
+/// `work_out(attributes)`, remembered for the next instance with the same
+/// names; `None` (not remembered) when it does not apply.
+fn recall<T: Copy>(
+    known: &RefCell<Option<Known<T>>>,
+    attributes: &NameMap,
+    work_out: impl FnOnce(&NameMap) -> Option<T>,
+) -> Option<T> {
+    if let Some(known) = &*known.borrow() {
+        if attributes.len() == known.names.len()
+            && attributes
+                .keys()
+                .zip(&known.names)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+        {
+            return Some(known.found);
+        }
+    }
+    let found = work_out(attributes)?;
+    *known.borrow_mut() = Some(Known {
+        names: attributes.keys().cloned().collect(),
+        found,
+    });
+    Some(found)
 }
 
 impl PlainClasses {
@@ -66,35 +111,58 @@ impl PlainClasses {
             event_version: event.namespace.version(),
             queue,
             event,
-            unshadowed_names: RefCell::default(),
+            queue_layout: RefCell::default(),
+            event_layout: RefCell::default(),
         }
     }
 
-    /// Whether a queue's own names shadow none of `FAST_PATH_METHODS`.
-    fn shadows_nothing(&self, attributes: &NameMap) -> bool {
-        let known = self.unshadowed_names.borrow();
-        if attributes.len() == known.len()
-            && attributes
-                .keys()
-                .zip(known.iter())
-                .all(|(a, b)| Rc::ptr_eq(a, b))
-        {
-            return true;
+    /// Where a plain queue's attributes are, if its own names shadow
+    /// none of `FAST_PATH_METHODS` and it has them all.
+    fn queue_layout(&self, queue: &Instance) -> Option<QueueLayout> {
+        if !Self::is_plain(queue, &self.queue, self.queue_version) {
+            return None;
         }
-        drop(known);
-        if FAST_PATH_METHODS
-            .iter()
-            .any(|name| attributes.contains_key(*name))
-        {
-            return false;
-        }
-        *self.unshadowed_names.borrow_mut() = attributes.keys().cloned().collect();
-        true
+        recall(&self.queue_layout, &queue.attributes.borrow(), |names| {
+            if FAST_PATH_METHODS
+                .iter()
+                .any(|name| names.contains_key(*name))
+            {
+                return None;
+            }
+            let at = |name: &str| names.get_index_of(name);
+            Some(QueueLayout {
+                maxsize: at("_maxsize")?,
+                items: at("_queue")?,
+                unfinished_tasks: at("_unfinished_tasks")?,
+                finished: at("_finished")?,
+                getters: at("_getters")?,
+                putters: at("_putters")?,
+            })
+        })
     }
 
-    fn is_plain(&self, instance: &Instance, class: &Rc<Class>, version: u64) -> bool {
+    /// Where a plain event (one whose own names do not shadow `clear`)
+    /// keeps its `_value`.
+    fn event_value_index(&self, event: &Instance) -> Option<usize> {
+        if !Self::is_plain(event, &self.event, self.event_version) {
+            return None;
+        }
+        recall(&self.event_layout, &event.attributes.borrow(), |names| {
+            if names.contains_key("clear") {
+                return None;
+            }
+            names.get_index_of("_value")
+        })
+    }
+
+    fn is_plain(instance: &Instance, class: &Rc<Class>, version: u64) -> bool {
         Rc::ptr_eq(&instance.class, class) && class.namespace.version() == version
     }
+}
+
+/// The value at `index` of names a [`QueueLayout`] describes.
+fn value_at(names: &NameMap, index: usize) -> Option<&Value> {
+    names.get_index(index).map(|(_, value)| value)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -159,29 +227,25 @@ impl QueueCall {
         let Some(plain) = classes.as_ref() else {
             return Ok(None);
         };
-        if !plain.is_plain(queue, &plain.queue, plain.queue_version) {
+        let Some(layout) = plain.queue_layout(queue) else {
             return Ok(None);
-        }
-        let attributes = queue.attributes.borrow();
-        if !plain.shadows_nothing(&attributes) {
-            return Ok(None);
-        }
+        };
         match self.operation {
             Operation::Put => {
-                let Some(plan) = PutPlan::read(&attributes, plain) else {
+                let Some(plan) = PutPlan::read(&queue.attributes.borrow(), layout, plain) else {
                     return Ok(None);
                 };
                 // Waking a getter may run Python code: no borrow across it.
-                drop(attributes);
                 drop(classes);
                 let item = self.item.borrow_mut().take().unwrap_or(Value::None);
                 plan.run(interp, queue, item)?;
                 Ok(Some(Value::None))
             }
             Operation::Get => {
+                let attributes = queue.attributes.borrow();
                 let (Some(items), Some(putters)) = (
-                    attributes.get("_queue").cloned(),
-                    attributes.get("_putters").cloned(),
+                    value_at(&attributes, layout.items).cloned(),
+                    value_at(&attributes, layout.putters).cloned(),
                 ) else {
                     return Ok(None);
                 };
@@ -205,34 +269,38 @@ impl QueueCall {
 struct PutPlan {
     items: Value,
     unfinished: i64,
+    unfinished_at: usize,
     finished: Rc<Instance>,
+    finished_value_at: usize,
     getters: Value,
 }
 
 impl PutPlan {
-    fn read(attributes: &NameMap, plain: &PlainClasses) -> Option<PutPlan> {
-        let Some(Value::Int(maxsize)) = attributes.get("_maxsize") else {
+    fn read(attributes: &NameMap, layout: QueueLayout, plain: &PlainClasses) -> Option<PutPlan> {
+        let Some(Value::Int(maxsize)) = value_at(attributes, layout.maxsize) else {
             return None;
         };
-        let items = attributes.get("_queue")?.clone();
-        let Some(Value::Int(unfinished)) = attributes.get("_unfinished_tasks") else {
+        let items = value_at(attributes, layout.items)?.clone();
+        let Some(Value::Int(unfinished)) = value_at(attributes, layout.unfinished_tasks) else {
             return None;
         };
-        let Some(Value::Instance(finished)) = attributes.get("_finished") else {
+        let Some(Value::Instance(finished)) = value_at(attributes, layout.finished) else {
             return None;
         };
-        let getters = attributes.get("_getters")?.clone();
+        let getters = value_at(attributes, layout.getters)?.clone();
         let (deque, _) = (as_deque(&items)?, as_deque(&getters)?);
         // `self.full()`: the caller must wait.
         if *maxsize > 0 && deque.len() as i64 >= *maxsize {
             return None;
         }
-        let plain_event = plain.is_plain(finished, &plain.event, plain.event_version)
-            && !finished.attributes.borrow().contains_key("clear");
-        (plain_event && unfinished.checked_add(1).is_some()).then(|| PutPlan {
+        let finished_value_at = plain.event_value_index(finished)?;
+        unfinished.checked_add(1)?;
+        Some(PutPlan {
             items,
             unfinished: *unfinished,
+            unfinished_at: layout.unfinished_tasks,
             finished: finished.clone(),
+            finished_value_at,
             getters,
         })
     }
@@ -241,16 +309,17 @@ impl PutPlan {
         if let Some(deque) = as_deque(&self.items) {
             deque.push(item, End::Right);
         }
-        // The names are there already (`read` found them): only the values change.
-        if let Some(count) = queue.attributes.borrow_mut().get_mut("_unfinished_tasks") {
+        // The names are where `read` found them: only the values change.
+        if let Some((_, count)) = queue
+            .attributes
+            .borrow_mut()
+            .get_index_mut(self.unfinished_at)
+        {
             *count = Value::Int(self.unfinished + 1);
         }
         let mut event = self.finished.attributes.borrow_mut();
-        match event.get_mut("_value") {
-            Some(value) => *value = Value::Bool(false),
-            None => {
-                event.insert(intern("_value"), Value::Bool(false));
-            }
+        if let Some((_, value)) = event.get_index_mut(self.finished_value_at) {
+            *value = Value::Bool(false);
         }
         drop(event);
         match as_deque(&self.getters) {
