@@ -367,7 +367,7 @@ fn queue_call(
     kwargs: &[(Name, Value)],
     operation: Operation,
 ) -> PyResult<Value> {
-    let mut args = args.to_vec();
+    let mut args: smallvec::SmallVec<[Value; 2]> = args.iter().cloned().collect();
     for (name, value) in kwargs {
         if operation == Operation::Put && &**name == "item" && args.len() == 1 {
             args.push(value.clone());
