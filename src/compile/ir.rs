@@ -177,6 +177,19 @@ pub fn value_at(names: &NameMap, index: usize, name: &Name) -> Option<Value> {
     (Rc::ptr_eq(key, name) || **key == **name).then(|| value.clone())
 }
 
+/// Whether `names` has `name`. An instance has a few names: comparing
+/// them (by pointer first, then by length and bytes) costs less than
+/// hashing the name.
+pub fn has_name(names: &NameMap, name: &Name) -> bool {
+    const SCANNED: usize = 8;
+    if names.len() > SCANNED {
+        return names.contains_key(&**name);
+    }
+    names
+        .keys()
+        .any(|key| Rc::ptr_eq(key, name) || **key == **name)
+}
+
 /// The index at which an expression last found its name among some names
 /// (a module's globals, an instance's or a module's attributes), checked
 /// against the name before use: a namespace keeps its order and rarely

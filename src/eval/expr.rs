@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::frame::Frame;
 use crate::compile::ir::{
-    Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
+    has_name, Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
 };
 use crate::runtime::error::{ExcType, PyResult};
@@ -484,12 +484,12 @@ impl Interp {
     fn plain_method(
         &self,
         receiver: &Value,
-        name: &str,
+        name: &Name,
         cache: &AttributeCache,
     ) -> Option<PlainMethod> {
         let class = match receiver {
             Value::Instance(instance) => {
-                if instance.attributes.borrow().contains_key(name) {
+                if has_name(&instance.attributes.borrow(), name) {
                     return None;
                 }
                 &instance.class
