@@ -751,6 +751,19 @@ pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option
     Some(Value::Int(result))
 }
 
+/// The outcome of a condition that is one comparison of two int leaves
+/// (`n < 2`, `i != j`), decided in place: no walker call, no `bool` value.
+#[inline(always)]
+pub(super) fn leaf_int_comparison(frame: &Frame, e: &Expr) -> Option<bool> {
+    let ExprKind::Compare(left, comparisons) = &e.kind else {
+        return None;
+    };
+    let [(op, right)] = comparisons.as_slice() else {
+        return None;
+    };
+    small_int_compare(*op, leaf(frame, left)?, leaf(frame, right)?)
+}
+
 #[inline(always)]
 fn small_int_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
     let (Value::Int(a), Value::Int(b)) = (left, right) else {

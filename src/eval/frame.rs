@@ -255,9 +255,18 @@ impl Interp {
                 when,
                 target,
             } => {
-                let holds = match self.eval(frame, condition)? {
-                    Value::Bool(holds) => holds,
-                    value => self.truthy(&value)?,
+                // A local or constant condition, or a comparison of int
+                // leaves, is decided in place.
+                let holds = match super::expr::leaf(frame, condition) {
+                    Some(Value::Bool(holds)) => *holds,
+                    Some(value) => self.truthy(value)?,
+                    None => match super::expr::leaf_int_comparison(frame, condition) {
+                        Some(holds) => holds,
+                        None => match self.eval(frame, condition)? {
+                            Value::Bool(holds) => holds,
+                            value => self.truthy(&value)?,
+                        },
+                    },
                 };
                 if holds == *when {
                     return Ok(Step::Jump(*target as usize));
