@@ -379,7 +379,11 @@ impl Interp {
         }
         for (slot, argument) in slots.zip(arguments) {
             if let Argument::Positional(e) = argument {
-                *slot = Some(self.eval(frame, e)?);
+                // `f(n - 1)`: an int argument computed in place.
+                *slot = Some(match leaf_int_arithmetic(frame, e) {
+                    Some(value) => value,
+                    None => self.eval(frame, e)?,
+                });
             }
         }
         if count < callee.code.signature.positional.len() || !callee.kw_defaults.is_empty() {
@@ -749,6 +753,16 @@ pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option
         _ => return None,
     };
     Some(Value::Int(result))
+}
+
+/// `a + b`, `n - 1`, … of two int leaves that does not overflow, computed
+/// where it is used, with no walker call.
+#[inline(always)]
+fn leaf_int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
+    let ExprKind::Binary(op, left, right) = &e.kind else {
+        return None;
+    };
+    small_int_binary(*op, leaf(frame, left)?, leaf(frame, right)?)
 }
 
 /// The outcome of a condition that is one comparison of two int leaves
