@@ -758,7 +758,7 @@ pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option
 /// `a + b`, `n - 1`, … of two int leaves that does not overflow, computed
 /// where it is used, with no walker call.
 #[inline(always)]
-fn leaf_int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
+pub(super) fn leaf_int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
     let ExprKind::Binary(op, left, right) = &e.kind else {
         return None;
     };

@@ -244,7 +244,10 @@ impl Interp {
                 self.display_hook(value)?;
             }
             Instr::Store(target, e) => {
-                let value = self.eval(frame, e)?;
+                let value = match super::expr::leaf_int_arithmetic(frame, e) {
+                    Some(value) => value,
+                    None => self.eval(frame, e)?,
+                };
                 self.store(frame, target, value)?;
             }
             Instr::AugAssign(target, op, e) => self.augmented_assign(frame, target, *op, e)?,
