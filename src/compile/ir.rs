@@ -303,10 +303,11 @@ impl AttributeCache {
     }
 }
 
-/// What an attribute store (`x.name = value`) found the last time it
-/// ran: whether the receiver's class leaves the store to the instance's
-/// own names (no property of that name, no `__setattr__` of its own), and
-/// where among them the name was.
+/// What an attribute store (`x.name = value`, `x.name += value`) found
+/// the last time it ran: whether the receiver's class leaves the name to
+/// the instance's own names (no attribute of that name that could be a
+/// descriptor, no `__setattr__` of its own), and where among them the
+/// name was.
 #[derive(Default)]
 pub struct StoreCache {
     class: SeenClass,
@@ -317,6 +318,7 @@ pub struct StoreCache {
 impl StoreCache {
     /// Whether storing on an instance of `class` is a plain store, asking
     /// `decide` when the cache does not hold this class.
+    #[inline]
     pub fn is_plain(&self, class: &Rc<Class>, decide: impl FnOnce() -> bool) -> bool {
         if !self.class.is(class) {
             self.plain.set(decide());
@@ -327,6 +329,11 @@ impl StoreCache {
     /// `names[name] = value`, keeping the name's place (and interned key).
     pub fn store_own(&self, names: &mut NameMap, name: &Name, value: Value) {
         self.own.store(names, name, value);
+    }
+
+    /// `names[name]`, remembering where it was found.
+    pub fn own_value(&self, names: &NameMap, name: &Name) -> Option<Value> {
+        self.own.lookup(names, name)
     }
 }
 

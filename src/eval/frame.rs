@@ -608,9 +608,9 @@ impl Interp {
         match target {
             Target::Attribute(object, name, cache) => {
                 let object = self.eval(frame, object)?;
-                let current = self.get_attr(&object, name)?;
+                let current = self.attribute_to_update(&object, name, cache)?;
                 let operand = self.eval(frame, e)?;
-                let result = self.inplace_op(op, &current, &operand)?;
+                let result = self.augmented_op(op, &current, &operand)?;
                 self.store_attribute(&object, name, result, cache)
             }
             Target::Subscript(object, index) => {
@@ -618,7 +618,7 @@ impl Interp {
                 let index = self.eval(frame, index)?;
                 let current = self.get_item(&object, &index)?;
                 let operand = self.eval(frame, e)?;
-                let result = self.inplace_op(op, &current, &operand)?;
+                let result = self.augmented_op(op, &current, &operand)?;
                 self.set_item(&object, index, result)
             }
             _ => {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Function, NativeObject};
+use super::object::{Class, Function, Instance, NativeObject};
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
@@ -483,16 +483,31 @@ impl Interp {
         cache: &StoreCache,
     ) -> PyResult<()> {
         if let Value::Instance(instance) = object {
-            let plain = instance.exception.is_none()
-                && cache.is_plain(&instance.class, || {
-                    !stores_through_class(&instance.class, name)
-                });
-            if plain {
+            if leaves_to_instance(instance, name, cache) {
                 cache.store_own(&mut instance.attributes.borrow_mut(), name, value);
                 return Ok(());
             }
         }
         self.set_attr(object, name, value)
+    }
+
+    /// The current value for `object.name op= value`: the instance's own,
+    /// when the store's cache says the class has no say in the name;
+    /// otherwise [`Interp::get_attr`].
+    pub fn attribute_to_update(
+        &mut self,
+        object: &Value,
+        name: &Name,
+        cache: &StoreCache,
+    ) -> PyResult<Value> {
+        if let Value::Instance(instance) = object {
+            if leaves_to_instance(instance, name, cache) {
+                if let Some(value) = cache.own_value(&instance.attributes.borrow(), name) {
+                    return Ok(value);
+                }
+            }
+        }
+        self.get_attr(object, name)
     }
 
     pub fn set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
@@ -603,13 +618,20 @@ impl Interp {
     }
 }
 
-/// Whether storing `name` on an instance of `class` goes through the
-/// class (a property, a `__setattr__` of its own) rather than straight
-/// into the instance's names: the cases [`Interp::set_attr`] handles first.
-fn stores_through_class(class: &Rc<Class>, name: &str) -> bool {
-    let property = matches!(
-        class.lookup(name),
-        Some(Value::Native(descriptor)) if descriptor.as_any().downcast_ref::<Property>().is_some()
-    );
-    property || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
+/// Whether `instance.name` is the instance's own business: not an
+/// exception (whose fields live apart), and a class with no say in the
+/// name (see [`class_has_a_say`]), as the store site's cache remembers.
+#[inline]
+fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> bool {
+    instance.exception.is_none()
+        && cache.is_plain(&instance.class, || !class_has_a_say(&instance.class, name))
+}
+
+/// Whether `class` may take part in reading or storing `name` on its
+/// instances: an attribute of that name that may be a descriptor (a
+/// `property`, any native object), or a `__setattr__` of its own — the
+/// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first.
+fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
+    matches!(class.lookup(name), Some(Value::Native(_)))
+        || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
 }
