@@ -44,6 +44,9 @@ pub struct TaskState {
     name: RefCell<Option<Name>>,
     pub(super) must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
+    /// Set while `cancel` passes the cancellation to what the task waits
+    /// for (see `Future::cancel`).
+    cancelling: Cell<bool>,
     fut_waiter: RefCell<Option<Waiter>>,
 }
 
@@ -449,8 +452,14 @@ impl Future {
         task.num_cancels_requested
             .set(task.num_cancels_requested.get() + 1);
         let waiter = task.fut_waiter.borrow().clone();
-        if let Some(waiter) = waiter {
-            if waiter.cancel(message.clone()) {
+        // Tasks awaiting each other in a ring would pass the cancellation
+        // round forever (CPython recurses until RecursionError): when it
+        // comes back to a task, the task takes it itself.
+        if let (Some(waiter), false) = (waiter, task.cancelling.get()) {
+            task.cancelling.set(true);
+            let passed = waiter.cancel(message.clone());
+            task.cancelling.set(false);
+            if passed {
                 return true;
             }
         }
@@ -663,6 +672,7 @@ impl Interp {
                 number: runtime.task_counter.get(),
                 name: RefCell::new(name),
                 must_cancel: Cell::new(false),
+                cancelling: Cell::new(false),
                 num_cancels_requested: Cell::new(0),
                 fut_waiter: RefCell::new(None),
             })),

@@ -3,6 +3,7 @@
 //! at. Printed on SIGQUIT (Ctrl-\) while the program goes on, by the
 //! REPL's `tasks()`, and in the deadlock report.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -30,36 +31,113 @@ impl Interp {
     }
 }
 
+/// How deep the tree is drawn: below, a line counts the tasks left out
+/// (a chain of tasks each awaiting the next would otherwise print
+/// indentation quadratic in its length).
+const MAX_DEPTH: usize = 32;
+
 /// The tree of `event_loop`'s pending tasks, one line per task, indented
 /// under the task awaiting it; `now` is the loop's time.
 pub fn render(event_loop: &EventLoop, now: f64) -> String {
     let tasks = event_loop.live_tasks();
-    let awaited: Vec<Vec<Rc<Future>>> = tasks.iter().map(|task| awaited_tasks(task)).collect();
-    let is_child = |task: &Rc<Future>| {
-        awaited
-            .iter()
-            .flatten()
-            .any(|child| Rc::ptr_eq(child, task))
-    };
+    let index: HashMap<*const Future, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, task)| (Rc::as_ptr(task), i))
+        .collect();
+    // Each task's children, by index; a task awaited by another is no root.
+    let mut is_child = vec![false; tasks.len()];
+    let children: Vec<Vec<usize>> = tasks
+        .iter()
+        .map(|task| {
+            let awaited: Vec<usize> = awaited_tasks(task)
+                .iter()
+                .filter_map(|child| index.get(&Rc::as_ptr(child)).copied())
+                .collect();
+            for &child in &awaited {
+                is_child[child] = true;
+            }
+            awaited
+        })
+        .collect();
     let current = event_loop.current_task.borrow().clone();
     let mut out = format!(
         "{} pending task{} at loop time {now:.3}:\n",
         tasks.len(),
         if tasks.len() == 1 { "" } else { "s" }
     );
-    for task in tasks.iter().filter(|task| !is_child(task)) {
-        write_task(
-            &mut out,
-            task,
-            current.as_ref(),
-            &tasks,
-            &awaited,
-            "",
-            true,
-            0,
+    // Depth first, on an explicit stack: (task, prefix, last, depth). The
+    // roots are the tasks no task awaits; then any task still not drawn
+    // (tasks awaiting each other in a ring) starts a tree of its own.
+    let mut drawn = vec![false; tasks.len()];
+    let mut stack: Vec<(usize, String, bool, usize)> = (0..tasks.len())
+        .rev()
+        .filter(|&i| !is_child[i])
+        .map(|i| (i, String::new(), true, 0))
+        .collect();
+    let mut next_unseen = 0;
+    loop {
+        let Some((task, prefix, last, depth)) = stack.pop() else {
+            match (next_unseen..tasks.len()).find(|&i| !drawn[i]) {
+                Some(i) => {
+                    next_unseen = i + 1;
+                    stack.push((i, String::new(), true, 0));
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let branch = match (depth, last) {
+            (0, _) => "",
+            (_, true) => "└── ",
+            _ => "├── ",
+        };
+        if depth > MAX_DEPTH {
+            let hidden = hide_subtree(task, &children, &mut drawn);
+            let _ = writeln!(
+                out,
+                "{prefix}{branch}… {hidden} more task{} awaited below",
+                if hidden == 1 { "" } else { "s" }
+            );
+            continue;
+        }
+        // A task awaited by two tasks, or in a ring, is drawn once.
+        if drawn[task] {
+            let name = tasks[task].task_name();
+            let _ = writeln!(out, "{prefix}{branch}{name} (shown above)");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{prefix}{branch}{}",
+            describe(&tasks[task], current.as_ref())
         );
+        drawn[task] = true;
+        let prefix = match (depth, last) {
+            (0, _) => String::new(),
+            (_, true) => format!("{prefix}    "),
+            _ => format!("{prefix}│   "),
+        };
+        let count = children[task].len();
+        for (position, &child) in children[task].iter().enumerate().rev() {
+            stack.push((child, prefix.clone(), position + 1 == count, depth + 1));
+        }
     }
     out
+}
+
+/// Marks the tasks of `root`'s subtree not drawn yet as drawn, and
+/// says how many they are.
+fn hide_subtree(root: usize, children: &[Vec<usize>], drawn: &mut [bool]) -> usize {
+    let mut hidden = 0;
+    let mut stack = vec![root];
+    while let Some(task) = stack.pop() {
+        if !std::mem::replace(&mut drawn[task], true) {
+            hidden += 1;
+            stack.extend(&children[task]);
+        }
+    }
+    hidden
 }
 
 /// The tasks `task` waits for: the one it awaits, or those of a `gather`.
@@ -77,54 +155,6 @@ fn awaited_tasks(task: &Future) -> Vec<Rc<Future>> {
             })
             .unwrap_or_default(),
         _ => Vec::new(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_task(
-    out: &mut String,
-    task: &Rc<Future>,
-    current: Option<&Rc<Future>>,
-    tasks: &[Rc<Future>],
-    awaited: &[Vec<Rc<Future>>],
-    prefix: &str,
-    last: bool,
-    depth: usize,
-) {
-    let branch = if depth == 0 {
-        ""
-    } else if last {
-        "└── "
-    } else {
-        "├── "
-    };
-    let _ = writeln!(out, "{prefix}{branch}{}", describe(task, current));
-    // A cycle of awaits (a task awaiting itself through others) stops here.
-    if depth > tasks.len() {
-        return;
-    }
-    let children = tasks
-        .iter()
-        .position(|t| Rc::ptr_eq(t, task))
-        .map(|index| awaited[index].clone())
-        .unwrap_or_default();
-    let prefix = match depth {
-        0 => String::new(),
-        _ if last => format!("{prefix}    "),
-        _ => format!("{prefix}│   "),
-    };
-    for (index, child) in children.iter().enumerate() {
-        let last = index + 1 == children.len();
-        write_task(
-            out,
-            child,
-            current,
-            tasks,
-            awaited,
-            &prefix,
-            last,
-            depth + 1,
-        );
     }
 }
 
