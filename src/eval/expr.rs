@@ -23,6 +23,14 @@ enum PlainMethod {
     Native(NativeFn),
 }
 
+/// What an `await` waits on (see [`Interp::awaited`]).
+pub enum Awaited {
+    Object(Value),
+    /// `asyncio.sleep(0)`, which yields once, bare: the frame yields
+    /// `None` itself and delegates to this stand-in for the sleep.
+    BareSleep(Value),
+}
+
 /// Keyword arguments of a call, in order.
 type Keywords = Vec<(Name, Value)>;
 /// Most calls pass a few positional arguments: they stay on the stack.
@@ -402,6 +410,18 @@ impl Interp {
         cache: &AttributeCache,
     ) -> PyResult<Value> {
         let receiver = self.eval(frame, receiver)?;
+        self.call_method_of(frame, receiver, name, arguments, cache)
+    }
+
+    #[inline(always)]
+    fn call_method_of(
+        &mut self,
+        frame: &mut Frame,
+        receiver: Value,
+        name: &Name,
+        arguments: &[Argument],
+        cache: &AttributeCache,
+    ) -> PyResult<Value> {
         // The common cases call the method found on the class with the
         // receiver first, without making a bound method.
         match self.plain_method(&receiver, name, cache) {
@@ -424,6 +444,40 @@ impl Interp {
         // function value is.
         let method = self.load_attribute(&receiver, name, cache)?;
         self.call_value(frame, &method, arguments)
+    }
+
+    /// What `await value` waits on. `await asyncio.sleep(d)` with `d <= 0`
+    /// is told apart before the call: CPython's `sleep` would make a
+    /// coroutine that yields once, bare, and is dropped unseen, so the
+    /// awaiting frame yields in its place ([`Awaited::BareSleep`]). Every
+    /// other call is made as `eval` makes it, in the same order.
+    #[inline(always)]
+    pub fn awaited(&mut self, frame: &mut Frame, value: &Expr) -> PyResult<Awaited> {
+        let (function, arguments) = match &value.kind {
+            ExprKind::Call(function, arguments) => (self.eval(frame, function)?, arguments),
+            ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                let receiver = self.eval(frame, receiver)?;
+                if !matches!(receiver, Value::Module(_)) {
+                    return self
+                        .call_method_of(frame, receiver, name, arguments, cache)
+                        .map(Awaited::Object);
+                }
+                (self.load_attribute(&receiver, name, cache)?, arguments)
+            }
+            _ => return self.eval(frame, value).map(Awaited::Object),
+        };
+        match &arguments[..] {
+            [Argument::Positional(delay)] if crate::runtime::asyncio::is_sleep(&function) => {
+                let delay = self.eval(frame, delay)?;
+                match self.bare_sleep(&delay) {
+                    Some(sleep) => Ok(Awaited::BareSleep(sleep)),
+                    None => self.call(&function, &[delay], &[]).map(Awaited::Object),
+                }
+            }
+            _ => self
+                .call_value(frame, &function, arguments)
+                .map(Awaited::Object),
+        }
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {
@@ -485,6 +539,7 @@ impl Interp {
     /// attribute lookup would do: a Python function or a builtin method
     /// found on the class, with no instance attribute or descriptor in the
     /// way. `None` sends the call through `get_attr`.
+    #[inline(always)]
     fn plain_method(
         &self,
         receiver: &Value,

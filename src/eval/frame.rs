@@ -14,7 +14,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::compile::ir::{value_at, Code, GlobalSlot, Instr, Target};
+use super::expr::Awaited;
+use crate::compile::ir::{value_at, Code, Expr, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
@@ -403,14 +404,16 @@ impl Interp {
                     frame.suspended = false;
                     resume.take().unwrap_or(Resume::Send(Value::None))
                 } else {
-                    let source = self.eval(frame, value)?;
-                    let iterator = if *is_await {
-                        self.awaitable_iter(source)?
-                    } else {
-                        self.get_iter(&source)?
-                    };
-                    frame.delegate = Some(iterator);
-                    Resume::Send(Value::None)
+                    match self.delegation(frame, value, *is_await)? {
+                        Awaited::Object(iterator) => {
+                            frame.delegate = Some(iterator);
+                            Resume::Send(Value::None)
+                        }
+                        Awaited::BareSleep(sleep) => {
+                            frame.delegate = Some(sleep);
+                            return Ok(Step::Yield(Value::None));
+                        }
+                    }
                 };
                 let delegate = frame.delegate.clone().unwrap_or(Value::None);
                 match self.resume_iterator(delegate, sent)? {
@@ -425,6 +428,22 @@ impl Interp {
             }
         }
         Ok(Step::Next)
+    }
+
+    /// What a `yield from` (or `await`) starting to run delegates to: the
+    /// iterator of `value`, or the stand-in for a bare `asyncio.sleep(0)`
+    /// (see [`Interp::awaited`]). Out of line: the statement machine's own
+    /// stack frame, which every call and resumption stacks, stays small.
+    #[inline(never)]
+    fn delegation(&mut self, frame: &mut Frame, value: &Expr, is_await: bool) -> PyResult<Awaited> {
+        if !is_await {
+            let source = self.eval(frame, value)?;
+            return self.get_iter(&source).map(Awaited::Object);
+        }
+        match self.awaited(frame, value)? {
+            Awaited::Object(source) => self.awaitable_iter(source).map(Awaited::Object),
+            bare => Ok(bare),
+        }
     }
 
     /// Stores `value` in `target`; a local slot, the common target, is

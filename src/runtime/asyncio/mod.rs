@@ -94,11 +94,14 @@ use event_loop::{Callback, EventLoop, Handle};
 use future::{future_of, DoneCallback, Future, FutureAwait, Noop};
 use sleep::Sleep;
 
-use crate::runtime::builtins::{add_function, add_method, args::keyword};
+use crate::runtime::builtins::{
+    add_function, add_method,
+    args::{check_count, keyword},
+};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
 use crate::runtime::interp::{new_class, Interp};
-use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeObject};
+use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -121,6 +124,8 @@ pub struct Runtime {
     pub plain_classes: RefCell<Option<queues::PlainClasses>>,
     /// Whether `streams.pyl` has run (see `asyncio_missing_attribute`).
     pub streams_loaded: Cell<bool>,
+    /// The [`sleep::YieldedSleep`] that frames awaiting `sleep(0)` share.
+    yielded_sleep: Value,
 }
 
 impl Runtime {
@@ -195,6 +200,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
         streams_loaded: Cell::new(false),
+        yielded_sleep: Value::Native(Rc::new(sleep::YieldedSleep)),
     });
     interp.asyncio = Some(runtime);
     {
@@ -206,7 +212,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
             Value::Type(interp.types.exception(ExcType::TimeoutError).clone()),
         );
     }
-    let functions: [(&'static str, crate::runtime::object::NativeFn); 15] = [
+    let functions: [(&'static str, NativeFn); 15] = [
         ("run", run),
         ("sleep", sleep),
         ("gather", gather),
@@ -228,11 +234,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     }
     // The prelude's `Event` and `Queue` take these methods from here.
     for (name, method, function) in [
-        (
-            "_event_wait",
-            "wait",
-            locks::event_wait as crate::runtime::object::NativeFn,
-        ),
+        ("_event_wait", "wait", locks::event_wait as NativeFn),
         ("_queue_put", "put", queues::queue_put),
         ("_queue_get", "get", queues::queue_get),
     ] {
@@ -331,7 +333,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     add_method(&task, "cancelling", task_cancelling);
     add_method(&task, "uncancel", task_uncancel);
     let event_loop = interp.native_class("_UnixSelectorEventLoop");
-    let loop_methods: [(&'static str, crate::runtime::object::NativeFn); 16] = [
+    let loop_methods: [(&'static str, NativeFn); 16] = [
         ("run_until_complete", loop_run_until_complete),
         ("run_forever", loop_run_forever),
         ("stop", loop_stop),
@@ -372,6 +374,14 @@ impl Interp {
         self.asyncio
             .clone()
             .ok_or_else(|| self.error(ExcType::RuntimeError, "asyncio is not initialised"))
+    }
+
+    /// For `await asyncio.sleep(delay)`: with `delay <= 0`, what the
+    /// awaiting frame delegates to after yielding `None` in the sleep's
+    /// place (see `Interp::awaited`).
+    pub fn bare_sleep(&self, delay: &Value) -> Option<Value> {
+        let runtime = self.asyncio.as_ref()?;
+        sleep::is_bare(delay).then(|| runtime.yielded_sleep.clone())
     }
 
     /// Whether `error` is an `asyncio.CancelledError`.
@@ -529,15 +539,43 @@ impl Future {
 
 type Kwargs<'a> = &'a [(Name, Value)];
 
+/// Positional argument `index` of the function `signature` spells out
+/// (`"name(a, b)"`, with `self` for a method). Missing, it raises the
+/// message CPython gives for its function, written in Python.
 fn argument<'a>(
     interp: &Interp,
-    function: &str,
+    signature: &str,
     args: &'a [Value],
     index: usize,
 ) -> PyResult<&'a Value> {
     args.get(index)
-        .ok_or_else(|| interp.type_error(format!("{function}() missing required argument")))
+        .ok_or_else(|| interp.type_error(missing_arguments(signature, args.len())))
 }
+
+fn missing_arguments(signature: &str, given: usize) -> String {
+    let (name, parameters) = signature
+        .strip_suffix(')')
+        .and_then(|s| s.split_once('('))
+        .unwrap_or((signature, ""));
+    let missing: Vec<String> = parameters
+        .split(", ")
+        .skip(given)
+        .map(|parameter| format!("'{parameter}'"))
+        .collect();
+    let list = match missing.as_slice() {
+        [init @ .., last] if init.len() >= 2 => format!("{}, and {last}", init.join(", ")),
+        [first, last] => format!("{first} and {last}"),
+        _ => missing.join(""),
+    };
+    let plural = if missing.len() == 1 { "" } else { "s" };
+    format!(
+        "{name}() missing {} required positional argument{plural}: {list}",
+        missing.len()
+    )
+}
+
+const CALL_LATER: &str = "BaseEventLoop.call_later(self, delay, callback)";
+const CALL_AT: &str = "BaseEventLoop.call_at(self, when, callback)";
 
 fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let runtime = interp.asyncio_runtime()?;
@@ -547,7 +585,7 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             "asyncio.run() cannot be called from a running event loop",
         ));
     }
-    let main = argument(interp, "run", args, 0)?.clone();
+    let main = argument(interp, "run(main)", args, 0)?.clone();
     keyword(interp, "run", kwargs, &["debug"], "debug")?;
     if !interp.is_coroutine(&main) {
         let text = interp.repr(&main)?;
@@ -596,8 +634,14 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(value)
 }
 
+/// Whether `function` is `asyncio.sleep`.
+pub fn is_sleep(function: &Value) -> bool {
+    matches!(function, Value::Builtin(builtin)
+        if builtin.receiver.is_none() && std::ptr::fn_addr_eq(builtin.func, sleep as NativeFn))
+}
+
 fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let delay = argument(interp, "sleep", args, 0)?;
+    let delay = argument(interp, "sleep(delay)", args, 0)?;
     let delay = match delay {
         Value::Int(i) => *i as f64,
         Value::Bool(b) => *b as i64 as f64,
@@ -641,7 +685,7 @@ fn name_argument(interp: &mut Interp, value: Option<&Value>) -> PyResult<Option<
 }
 
 fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let coro = argument(interp, "create_task", args, 0)?.clone();
+    let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
     let name = name_argument(interp, name.as_ref().or(args.get(1)))?;
     let event_loop = interp.running_loop()?;
@@ -649,7 +693,7 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
 }
 
 fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let value = argument(interp, "ensure_future", args, 0)?;
+    let value = argument(interp, "ensure_future(coro_or_future)", args, 0)?;
     let event_loop = match keyword(interp, "ensure_future", kwargs, &["loop"], "loop")? {
         Some(Value::Native(object)) => object.as_any().downcast_ref::<EventLoop>().map(|l| l.rc()),
         _ => None,
@@ -716,7 +760,7 @@ fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
 }
 
 fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let function = match argument(interp, "iscoroutinefunction", args, 0)? {
+    let function = match argument(interp, "iscoroutinefunction(func)", args, 0)? {
         Value::BoundMethod(method) => method.function.clone(),
         other => other.clone(),
     };
@@ -726,7 +770,7 @@ fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResu
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(
-        future_of(argument(interp, "isfuture", args, 0)?).is_some(),
+        future_of(argument(interp, "isfuture(obj)", args, 0)?).is_some(),
     ))
 }
 
@@ -744,7 +788,10 @@ fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 }
 
 fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let coro = argument(interp, "Task", args, 1)?.clone();
+    let coro = args
+        .get(1)
+        .ok_or_else(|| interp.type_error("Task() missing required argument 'coro' (pos 1)"))?
+        .clone();
     let name = keyword(interp, "Task", kwargs, &["name", "loop", "context"], "name")?.cloned();
     let name = name_argument(interp, name.as_ref())?;
     let event_loop = interp.current_or_new_loop()?;
@@ -811,14 +858,20 @@ fn future_add_done_callback(
 ) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
     keyword(interp, "add_done_callback", kwargs, &["context"], "context")?;
-    let callback = argument(interp, "add_done_callback", args, 1)?.clone();
+    let callback = args
+        .get(1)
+        .ok_or_else(|| {
+            interp.type_error("add_done_callback() takes exactly 1 positional argument (0 given)")
+        })?
+        .clone();
     future.add_done_callback(DoneCallback::Python(callback));
     Ok(Value::None)
 }
 
 fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    let callback = argument(interp, "remove_done_callback", args, 1)?.clone();
+    check_count(interp, "Future.remove_done_callback", &args[1..], &[], 1, 1)?;
+    let callback = args[1].clone();
     let removed =
         future.remove_callbacks_where(|c| matches!(c, DoneCallback::Python(f) if f.is(&callback)));
     Ok(Value::Int(removed as i64))
@@ -850,7 +903,8 @@ fn task_get_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 
 fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let task = task_state(interp, args)?;
-    let name = interp.to_str(argument(interp, "set_name", args, 1)?)?;
+    check_count(interp, "Task.set_name", &args[1..], &[], 1, 1)?;
+    let name = interp.to_str(&args[1])?;
     if let Some(state) = task.task() {
         state.set_name(name.into());
     }
@@ -889,7 +943,13 @@ fn receiver_loop(interp: &Interp, args: &[Value]) -> PyResult<Rc<EventLoop>> {
 
 fn loop_run_until_complete(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    let awaitable = argument(interp, "run_until_complete", args, 1)?.clone();
+    let awaitable = argument(
+        interp,
+        "BaseEventLoop.run_until_complete(self, future)",
+        args,
+        1,
+    )?
+    .clone();
     interp.run_until_complete(&event_loop, &awaitable)
 }
 
@@ -930,7 +990,7 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
     if event_loop.closed.get() {
         return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
     }
-    let coro = argument(interp, "create_task", args, 1)?.clone();
+    let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
     let name = name_argument(interp, name.as_ref().or(args.get(2)))?;
     Ok(interp.create_task(&event_loop, coro, name)?.value())
@@ -943,7 +1003,7 @@ fn loop_create_future(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResul
 fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_soon", kwargs, &["context"], "context")?;
-    let callback = argument(interp, "call_soon", args, 1)?.clone();
+    let callback = argument(interp, "BaseEventLoop.call_soon(self, callback)", args, 1)?.clone();
     let handle = event_loop.call_soon(Callback::Python(callback, args[2..].to_vec()));
     Ok(Value::Native(handle))
 }
@@ -963,8 +1023,8 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
 fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_later", kwargs, &["context"], "context")?;
-    let delay = seconds(interp, argument(interp, "call_later", args, 1)?)?;
-    let callback = argument(interp, "call_later", args, 2)?.clone();
+    let delay = seconds(interp, argument(interp, CALL_LATER, args, 1)?)?;
+    let callback = argument(interp, CALL_LATER, args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
     let handle = event_loop.call_later(when, Callback::Python(callback, args[3..].to_vec()));
     Ok(Value::Native(handle))
@@ -973,8 +1033,8 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
 fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_at", kwargs, &["context"], "context")?;
-    let when = seconds(interp, argument(interp, "call_at", args, 1)?)?;
-    let callback = argument(interp, "call_at", args, 2)?.clone();
+    let when = seconds(interp, argument(interp, CALL_AT, args, 1)?)?;
+    let callback = argument(interp, CALL_AT, args, 2)?.clone();
     let handle = event_loop.call_at(when, Callback::Python(callback, args[3..].to_vec()));
     Ok(Value::Native(handle))
 }
@@ -1007,7 +1067,13 @@ fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> Py
 /// `loop.call_exception_handler(context)` with the default handler: the
 /// message, the context's other entries, the exception's traceback.
 fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let context = argument(interp, "call_exception_handler", args, 1)?.clone();
+    let context = argument(
+        interp,
+        "BaseEventLoop.call_exception_handler(self, context)",
+        args,
+        1,
+    )?
+    .clone();
     let mut entries = interp.mapping_items(&context)?;
     entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
     let mut message = String::from("Unhandled error in event loop");
