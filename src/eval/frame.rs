@@ -85,9 +85,11 @@ impl Frame {
                 .collect()
         };
         // A plain loop: `resize_with` costs some 40 instructions for the
-        // one or two slots of a small function.
+        // one or two slots of a small function. Exactly as many as needed:
+        // `reserve` would make room for at least four, and a coroutine's
+        // slots live as long as it does.
         let count = code.slot_count as usize;
-        slots.reserve(count.saturating_sub(slots.len()));
+        slots.reserve_exact(count.saturating_sub(slots.len()));
         while slots.len() < count {
             slots.push(None);
         }

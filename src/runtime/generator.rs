@@ -37,9 +37,15 @@ pub struct Generator {
     renamed: Option<Box<(Name, Name)>>,
     /// The code, for names and for where a finished coroutine was defined.
     code: Rc<Code>,
-    /// `None` once the frame has finished.
-    frame: RefCell<Option<Box<Frame>>>,
+    /// `None` once the frame has finished, and while it runs (it is taken
+    /// out to run). A `Cell`, with no borrow flag: a program may hold
+    /// coroutines by the hundred thousand.
+    frame: Cell<Option<Box<Frame>>>,
 }
+
+// With its reference counts, 48 bytes: the allocator's size class below
+// 64. A program may hold coroutines by the hundred thousand.
+const _: () = assert!(std::mem::size_of::<Generator>() <= 32);
 
 impl Generator {
     pub fn new(kind: GeneratorKind, frame: Box<Frame>, name: &Name, qualname: &Name) -> Generator {
@@ -54,7 +60,7 @@ impl Generator {
             loop_finalizes: Cell::new(false),
             renamed,
             code,
-            frame: RefCell::new(Some(frame)),
+            frame: Cell::new(Some(frame)),
         }
     }
 
@@ -80,7 +86,7 @@ impl Generator {
             };
             return Err(interp.value_error(format!("{what} already executing")));
         }
-        let Some(mut frame) = self.frame.borrow_mut().take() else {
+        let Some(mut frame) = self.frame.take() else {
             return match resume {
                 _ if self.kind == GeneratorKind::Coroutine => resume_finished(interp),
                 Resume::Throw(error) => Err(error),
@@ -90,7 +96,7 @@ impl Generator {
         if !frame.suspended && frame.pc == 0 {
             if let Resume::Send(value) = &resume {
                 if !value.is_none() {
-                    *self.frame.borrow_mut() = Some(frame);
+                    self.frame.set(Some(frame));
                     return Err(interp.type_error(format!(
                         "can't send non-None value to a just-started {}",
                         if self.kind == GeneratorKind::Coroutine {
@@ -113,7 +119,7 @@ impl Generator {
         let result = interp.nested(|interp| interp.run_frame(&mut frame, Some(resume)));
         self.running.set(false);
         if let Ok(Outcome::Yield(_)) = result {
-            *self.frame.borrow_mut() = Some(frame);
+            self.frame.set(Some(frame));
         } else {
             interp.recycle_slots(&mut frame);
         }
@@ -149,7 +155,15 @@ impl Generator {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.frame.borrow().is_none()
+        self.with_frame(|frame| frame.is_none())
+    }
+
+    /// The frame, lent to `f`.
+    fn with_frame<R>(&self, f: impl FnOnce(Option<&Frame>) -> R) -> R {
+        let frame = self.frame.take();
+        let result = f(frame.as_deref());
+        self.frame.set(frame);
+        result
     }
 
     /// `coroutines._format_coroutine`: `f() running at file:line` (the line
@@ -158,14 +172,7 @@ impl Generator {
     pub fn coroutine_info(&self) -> String {
         let source = &self.code.source;
         let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
-        let Ok(frame) = self.frame.try_borrow() else {
-            return format!(
-                "{}() running at {}:{def_line}",
-                self.qualname(),
-                source.name
-            );
-        };
-        match frame.as_ref() {
+        self.with_frame(|frame| match frame {
             None => format!(
                 "{}() done, defined at {}:{def_line}",
                 self.qualname(),
@@ -180,24 +187,18 @@ impl Generator {
                 };
                 format!("{}() running at {}:{line}", self.qualname(), source.name)
             }
-        }
+        })
     }
 
     /// The qualified name of the innermost coroutine in the chain of
     /// awaits from this one (a native one's, like `Event.wait`, too).
     pub fn innermost_awaiting(&self) -> Name {
-        if let Ok(frame) = self.frame.try_borrow() {
-            match frame.as_ref().and_then(|frame| frame.delegate.as_ref()) {
-                Some(Value::Generator(inner)) => return inner.innermost_awaiting(),
-                Some(Value::Native(native)) => {
-                    if let Some(name) = native.coroutine_name() {
-                        return name.into();
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.qualname().clone()
+        let inner = self.with_frame(|frame| match frame?.delegate.as_ref()? {
+            Value::Generator(inner) => Some(inner.innermost_awaiting()),
+            Value::Native(native) => native.coroutine_name().map(Name::from),
+            _ => None,
+        });
+        inner.unwrap_or_else(|| self.qualname().clone())
     }
 
     /// `file:line` of the instruction a suspended frame waits at, following
@@ -211,18 +212,19 @@ impl Generator {
 
     /// The code and instruction of [`Generator::suspension_point`].
     pub fn suspended_at(&self) -> Option<(Rc<crate::compile::ir::Code>, u32)> {
-        let frame = self.frame.try_borrow().ok()?;
-        let frame = frame.as_ref()?;
-        // The innermost point in the program itself: the prelude's own
-        // awaits (inside `Event.wait`, say) say less than their caller's.
-        if let Some(Value::Generator(inner)) = &frame.delegate {
-            if let Some((code, pc)) = inner.suspended_at() {
-                if !super::asyncio::is_runtime_source(&code.source.name) {
-                    return Some((code, pc));
+        self.with_frame(|frame| {
+            let frame = frame?;
+            // The innermost point in the program itself: the prelude's own
+            // awaits (inside `Event.wait`, say) say less than their caller's.
+            if let Some(Value::Generator(inner)) = &frame.delegate {
+                if let Some((code, pc)) = inner.suspended_at() {
+                    if !super::asyncio::is_runtime_source(&code.source.name) {
+                        return Some((code, pc));
+                    }
                 }
             }
-        }
-        Some((frame.code.clone(), frame.pc))
+            Some((frame.code.clone(), frame.pc))
+        })
     }
 }
 
@@ -283,7 +285,7 @@ impl Drop for Generator {
                     loop_finalizes: Cell::new(false),
                     renamed: self.renamed.take(),
                     code: self.code.clone(),
-                    frame: RefCell::new(Some(frame)),
+                    frame: Cell::new(Some(frame)),
                 };
                 ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
                 ANY_ABANDONED.set(true);
@@ -293,10 +295,9 @@ impl Drop for Generator {
         if self.kind != GeneratorKind::Coroutine {
             return;
         }
-        let Ok(frame) = self.frame.try_borrow() else {
+        let Some(frame) = self.frame.get_mut().as_deref() else {
             return;
         };
-        let Some(frame) = frame.as_ref() else { return };
         if frame.suspended || frame.pc != 0 {
             return;
         }

@@ -8,7 +8,7 @@
 
 use smallvec::SmallVec;
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 
 use super::describe;
@@ -40,8 +40,9 @@ pub struct TaskState {
     pub coro: Value,
     /// The `Task-N` counter value; the name is made from it on demand.
     pub(super) number: u64,
-    /// A name given with `name=` or `set_name`.
-    name: RefCell<Option<Name>>,
+    /// A name given with `name=` or `set_name` (a `Cell`: see
+    /// `Future::callbacks`).
+    name: Cell<Option<Name>>,
     pub(super) must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
     /// Set while `cancel` passes the cancellation to what the task waits
@@ -50,16 +51,22 @@ pub struct TaskState {
     fut_waiter: RefCell<Option<Waiter>>,
 }
 
+// 80 bytes: the allocator's size class below 96.
+const _: () = assert!(std::mem::size_of::<TaskState>() <= 80);
+
 impl TaskState {
     pub fn name(&self) -> String {
-        match &*self.name.borrow() {
+        let name = self.name.take();
+        let text = match &name {
             Some(name) => name.to_string(),
             None => format!("Task-{}", self.number),
-        }
+        };
+        self.name.set(name);
+        text
     }
 
     pub fn set_name(&self, name: Name) {
-        *self.name.borrow_mut() = Some(name);
+        self.name.set(Some(name));
     }
 }
 
@@ -98,14 +105,20 @@ pub struct Future {
     blocking: Cell<bool>,
     /// A gathering future's `_cancel_requested`.
     cancel_requested: Cell<bool>,
-    /// The result or exception of a finished future.
-    outcome: RefCell<Option<PyResult<Value>>>,
+    /// The result or exception of a finished future, set once.
+    outcome: OnceCell<PyResult<Value>>,
     /// Nearly every future gets exactly one callback (its waiter's
-    /// wake-up), kept inline.
-    callbacks: RefCell<SmallVec<[DoneCallback; 1]>>,
-    cancellation: RefCell<Option<Box<Cancellation>>>,
+    /// wake-up), kept inline. This and `cancellation` are `Cell`s, taken
+    /// and put back, not `RefCell`s: a program may hold futures by the
+    /// hundred thousand, and a borrow flag is 8 bytes each.
+    callbacks: Cell<SmallVec<[DoneCallback; 1]>>,
+    cancellation: Cell<Option<Box<Cancellation>>>,
     kind: Kind,
 }
+
+// With its reference counts, 128 bytes: the allocator's size class below
+// 160. A program holds a future per task and per pending wait.
+const _: () = assert!(std::mem::size_of::<Future>() <= 112);
 
 impl NativeObject for Future {
     fn class(&self, interp: &Interp) -> Rc<Class> {
@@ -135,7 +148,7 @@ impl Drop for Future {
         if !self.log_traceback.get() {
             return;
         }
-        let Some(Err(error)) = self.outcome.get_mut().take() else {
+        let Some(Err(error)) = self.outcome.take() else {
             return;
         };
         let mut info = String::from("finished");
@@ -221,9 +234,9 @@ impl Future {
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
             cancel_requested: Cell::new(false),
-            outcome: RefCell::new(None),
-            callbacks: RefCell::default(),
-            cancellation: RefCell::new(None),
+            outcome: OnceCell::new(),
+            callbacks: Cell::default(),
+            cancellation: Cell::new(None),
             kind,
         })
     }
@@ -255,19 +268,15 @@ impl Future {
             }
         }
         if self.state.get() == State::Finished {
-            let outcome = self.outcome.borrow().clone();
+            let outcome = self.outcome.get().cloned();
             info.push(match outcome {
                 Some(Err(error)) => format!("exception={}", interp.repr(&error.value())?),
                 Some(Ok(value)) => format!("result={}", describe::short_repr(interp, &value)?),
                 None => "result=None".into(),
             });
         }
-        let callbacks: Vec<String> = self
-            .callbacks
-            .borrow()
-            .iter()
-            .map(DoneCallback::describe)
-            .collect();
+        let callbacks: Vec<String> =
+            self.with_callbacks(|callbacks| callbacks.iter().map(DoneCallback::describe).collect());
         if !callbacks.is_empty() {
             info.push(describe::format_callbacks(&callbacks));
         }
@@ -347,8 +356,17 @@ impl Future {
         }
     }
 
+    /// The pending callbacks, lent to `f` (which must not reach this
+    /// future's callbacks itself: it would find none).
+    fn with_callbacks<R>(&self, f: impl FnOnce(&mut SmallVec<[DoneCallback; 1]>) -> R) -> R {
+        let mut callbacks = self.callbacks.take();
+        let result = f(&mut callbacks);
+        self.callbacks.set(callbacks);
+        result
+    }
+
     fn schedule_callbacks(&self) {
-        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        let callbacks = self.callbacks.take();
         let me = self.rc();
         for callback in callbacks {
             self.event_loop.schedule(match callback {
@@ -364,7 +382,7 @@ impl Future {
     }
 
     pub fn add_done_callback(&self, callback: DoneCallback) {
-        self.callbacks.borrow_mut().push(callback);
+        self.with_callbacks(|callbacks| callbacks.push(callback));
         if self.is_done() {
             self.schedule_callbacks();
         }
@@ -372,18 +390,18 @@ impl Future {
 
     /// Removes the pending callbacks that `matches`; returns how many.
     pub fn remove_callbacks_where(&self, matches: impl Fn(&DoneCallback) -> bool) -> usize {
-        let mut callbacks = self.callbacks.borrow_mut();
-        let before = callbacks.len();
-        callbacks.retain(|c| !matches(c));
-        before - callbacks.len()
+        self.with_callbacks(|callbacks| {
+            let before = callbacks.len();
+            callbacks.retain(|c| !matches(c));
+            before - callbacks.len()
+        })
     }
 
     pub fn set_result(&self, interp: &Interp, value: Value) -> PyResult<()> {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
-        *self.outcome.borrow_mut() = Some(Ok(value));
-        self.state.set(State::Finished);
+        self.finish(Ok(value));
         self.schedule_callbacks();
         Ok(())
     }
@@ -397,11 +415,17 @@ impl Future {
                 "StopIteration interacts badly with generators and cannot be raised into a Future",
             ));
         }
-        *self.outcome.borrow_mut() = Some(Err(error));
-        self.state.set(State::Finished);
+        self.finish(Err(error));
         self.schedule_callbacks();
         self.log_traceback.set(true);
         Ok(())
+    }
+
+    /// The outcome of a future that was pending.
+    fn finish(&self, outcome: PyResult<Value>) {
+        let first = self.outcome.set(outcome).is_ok();
+        debug_assert!(first, "a future finishes once");
+        self.state.set(State::Finished);
     }
 
     fn invalid_state(&self, interp: &Interp) -> PyErr {
@@ -468,30 +492,36 @@ impl Future {
         true
     }
 
+    /// The cancellation's message and saved error, lent to `f`.
+    fn with_cancellation<R>(&self, f: impl FnOnce(&mut Option<Box<Cancellation>>) -> R) -> R {
+        let mut cancellation = self.cancellation.take();
+        let result = f(&mut cancellation);
+        self.cancellation.set(cancellation);
+        result
+    }
+
     fn set_cancel_message(&self, message: Option<Value>) {
-        let mut cancellation = self.cancellation.borrow_mut();
-        match (&mut *cancellation, message) {
+        self.with_cancellation(|cancellation| match (cancellation, message) {
             (Some(cancellation), message) => cancellation.message = message,
             (None, None) => {}
-            (None, message) => {
+            (cancellation, message) => {
                 *cancellation = Some(Box::new(Cancellation {
                     message,
                     error: None,
                 }))
             }
-        }
+        })
     }
 
     /// The message given to `cancel(msg)`, if any.
     pub fn cancel_message(&self) -> Option<Value> {
-        self.cancellation.borrow().as_ref()?.message.clone()
+        self.with_cancellation(|cancellation| cancellation.as_ref()?.message.clone())
     }
 
     fn set_cancelled_error(&self, error: PyErr) {
-        self.cancellation
-            .borrow_mut()
-            .get_or_insert_with(Box::default)
-            .error = Some(error);
+        self.with_cancellation(|cancellation| {
+            cancellation.get_or_insert_with(Box::default).error = Some(error)
+        })
     }
 
     pub fn cancelling(&self) -> u32 {
@@ -507,7 +537,7 @@ impl Future {
 
     /// `_make_cancelled_error()`.
     pub fn make_cancelled_error(&self, interp: &Interp) -> PyErr {
-        let saved = (self.cancellation.borrow_mut().as_mut()).and_then(|c| c.error.take());
+        let saved = self.with_cancellation(|cancellation| cancellation.as_mut()?.error.take());
         if let Some(error) = saved {
             return error;
         }
@@ -529,7 +559,7 @@ impl Future {
             }
             State::Finished => {
                 self.log_traceback.set(false);
-                self.outcome.borrow().clone().unwrap_or(Ok(Value::None))
+                self.outcome.get().cloned().unwrap_or(Ok(Value::None))
             }
         }
     }
@@ -563,7 +593,7 @@ impl Future {
     }
 
     fn stored_exception(&self) -> Option<PyErr> {
-        match &*self.outcome.borrow() {
+        match self.outcome.get() {
             Some(Err(error)) => Some(error.clone()),
             _ => None,
         }
@@ -583,6 +613,10 @@ impl FutureAwait {
             future,
             yielded: Cell::new(false),
         }
+    }
+
+    pub fn future(&self) -> &Rc<Future> {
+        &self.future
     }
 }
 
@@ -670,7 +704,7 @@ impl Interp {
             Kind::Task(Box::new(TaskState {
                 coro,
                 number: runtime.task_counter.get(),
-                name: RefCell::new(name),
+                name: Cell::new(name),
                 must_cancel: Cell::new(false),
                 cancelling: Cell::new(false),
                 num_cancels_requested: Cell::new(0),

@@ -22,7 +22,7 @@
 //! calls on the event's attributes as the Python version.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use super::future::{future_of, FutureAwait};
@@ -44,8 +44,9 @@ enum Progress {
 pub struct EventWait {
     event: Value,
     progress: Cell<Progress>,
-    /// The future in `self._waiters` and its `await`, while waiting.
-    waiting: RefCell<Option<(Value, FutureAwait)>>,
+    /// The `await` of the future in `self._waiters`, while waiting. A
+    /// `Cell`, taken and put back: a program may hold a hundred thousand.
+    waiting: Cell<Option<FutureAwait>>,
 }
 
 impl EventWait {
@@ -61,26 +62,24 @@ impl EventWait {
         };
         let waiters = interp.get_attr(&self.event, "_waiters")?;
         interp.call_method(&waiters, "append", std::slice::from_ref(&future))?;
-        *self.waiting.borrow_mut() = Some((future, FutureAwait::new(awaited)));
+        self.waiting.set(Some(FutureAwait::new(awaited)));
         self.progress.set(Progress::Waiting);
         self.step(interp, Resume::Send(Value::None))
     }
 
     /// `try: await fut; return True` `finally: self._waiters.remove(fut)`.
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        let step = match &*self.waiting.borrow() {
-            Some((_, awaiting)) => awaiting.resume(interp, resume),
-            None => return Ok(GenStep::Returned(Value::Bool(true))),
+        let Some(awaiting) = self.waiting.take() else {
+            return Ok(GenStep::Returned(Value::Bool(true)));
         };
+        let step = awaiting.resume(interp, resume);
         if let Ok(GenStep::Yielded(value)) = step {
+            self.waiting.set(Some(awaiting));
             return Ok(GenStep::Yielded(value));
         }
         self.progress.set(Progress::Finished);
-        let Some((future, _)) = self.waiting.borrow_mut().take() else {
-            return step;
-        };
         let waiters = interp.get_attr(&self.event, "_waiters")?;
-        interp.call_method(&waiters, "remove", &[future])?;
+        interp.call_method(&waiters, "remove", &[awaiting.future().value()])?;
         step.map(|_| GenStep::Returned(Value::Bool(true)))
     }
 }
@@ -103,6 +102,6 @@ pub fn event_wait(
     Ok(Value::Native(Rc::new(EventWait {
         event: args[0].clone(),
         progress: Cell::new(Progress::NotStarted),
-        waiting: RefCell::new(None),
+        waiting: Cell::new(None),
     })))
 }
