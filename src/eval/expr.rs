@@ -57,74 +57,12 @@ impl Interp {
             ExprKind::Local(slot) => self.load_local(frame, *slot),
             ExprKind::Cell(cell) => self.load_cell(frame, *cell),
             ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
-            ExprKind::Namespace(name) => self.load_namespace(frame, name),
-            ExprKind::CurrentException => Ok(self
-                .handled_exceptions
-                .last()
-                .map(|e| e.value())
-                .unwrap_or(Value::None)),
-            ExprKind::FString(parts) => {
-                let text = self.fstring(frame, parts)?;
-                Ok(Value::str(text))
-            }
-            ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
-            ExprKind::Tuple(elements) => {
-                // Locals and constants only: one allocation, straight into
-                // the tuple (a vector first would be a second, and a copy).
-                if elements
-                    .iter()
-                    .all(|element| element_leaf(frame, element).is_some())
-                {
-                    // `map` keeps the length known, which `collect` into an
-                    // `Rc<[_]>` needs to allocate once; every item is `Some`.
-                    let items = elements.iter().map(|element| {
-                        element_leaf(frame, element).cloned().unwrap_or(Value::None)
-                    });
-                    return Ok(Value::Tuple(items.collect()));
-                }
-                Ok(Value::tuple(self.elements(frame, elements)?))
-            }
-            ExprKind::Set(elements) => {
-                let values = self.elements(frame, elements)?;
-                Ok(Value::set(self.set_from_values(values)?))
-            }
-            ExprKind::ConstantSet(values) => {
-                let frozen = self.set_from_values(values.clone())?;
-                let set = frozen.borrow().set_copy();
-                Ok(Value::set(RefCell::new(set)))
-            }
-            ExprKind::Dict(elements) => {
-                let dict = RefCell::new(crate::runtime::dict::Dict::new());
-                for element in elements {
-                    match element {
-                        DictElement::Pair(k, v) => {
-                            let key = self.eval(frame, k)?;
-                            let value = self.eval(frame, v)?;
-                            self.dict_set(&dict, key, value)?;
-                        }
-                        DictElement::Unpack(m) => {
-                            let mapping = self.eval(frame, m)?;
-                            for (key, value) in self.mapping_items(&mapping)? {
-                                self.dict_set(&dict, key, value)?;
-                            }
-                        }
-                    }
-                }
-                Ok(Value::dict(dict))
-            }
             ExprKind::Attribute(object, name, cache) => {
                 if let Some(object) = leaf(frame, object) {
                     return self.load_attribute(object, name, cache);
                 }
                 let object = self.eval(frame, object)?;
                 self.load_attribute(&object, name, cache)
-            }
-            ExprKind::LookupSpecial(object, name) => {
-                let object = self.eval(frame, object)?;
-                match self.lookup_special(&object, name) {
-                    Some(method) => self.bind_attribute(method, &object),
-                    None => Err(self.missing_special(&object, name)),
-                }
             }
             ExprKind::Subscript(object, index) => {
                 if let (Some(object), Some(index)) = (leaf(frame, object), leaf(frame, index)) {
@@ -133,18 +71,6 @@ impl Interp {
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
                 self.get_item(&object, &index)
-            }
-            ExprKind::Slice(lower, upper, step) => {
-                let mut part = |p: &Option<Box<Expr>>, this: &mut Self| -> PyResult<Value> {
-                    match p {
-                        Some(e) => this.eval(frame, e),
-                        None => Ok(Value::None),
-                    }
-                };
-                let lower = part(lower, self)?;
-                let upper = part(upper, self)?;
-                let step = part(step, self)?;
-                Ok(Value::Slice(Rc::new([lower, upper, step])))
             }
             ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
@@ -217,6 +143,90 @@ impl Interp {
                     self.eval(frame, orelse)
                 }
             }
+            _ => self.eval_uncommon(frame, e),
+        }
+    }
+
+    /// The expressions that are rarely in a hot loop, out of line: the
+    /// walker's own stack frame, which every nested expression and every
+    /// call stacks, is as large as its largest arm needs.
+    #[inline(never)]
+    fn eval_uncommon(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
+        match &e.kind {
+            ExprKind::Namespace(name) => self.load_namespace(frame, name),
+            ExprKind::CurrentException => Ok(self
+                .handled_exceptions
+                .last()
+                .map(|e| e.value())
+                .unwrap_or(Value::None)),
+            ExprKind::FString(parts) => {
+                let text = self.fstring(frame, parts)?;
+                Ok(Value::str(text))
+            }
+            ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
+            ExprKind::Tuple(elements) => {
+                // Locals and constants only: one allocation, straight into
+                // the tuple (a vector first would be a second, and a copy).
+                if elements
+                    .iter()
+                    .all(|element| element_leaf(frame, element).is_some())
+                {
+                    // `map` keeps the length known, which `collect` into an
+                    // `Rc<[_]>` needs to allocate once; every item is `Some`.
+                    let items = elements.iter().map(|element| {
+                        element_leaf(frame, element).cloned().unwrap_or(Value::None)
+                    });
+                    return Ok(Value::Tuple(items.collect()));
+                }
+                Ok(Value::tuple(self.elements(frame, elements)?))
+            }
+            ExprKind::Set(elements) => {
+                let values = self.elements(frame, elements)?;
+                Ok(Value::set(self.set_from_values(values)?))
+            }
+            ExprKind::ConstantSet(values) => {
+                let frozen = self.set_from_values(values.clone())?;
+                let set = frozen.borrow().set_copy();
+                Ok(Value::set(RefCell::new(set)))
+            }
+            ExprKind::Dict(elements) => {
+                let dict = RefCell::new(crate::runtime::dict::Dict::new());
+                for element in elements {
+                    match element {
+                        DictElement::Pair(k, v) => {
+                            let key = self.eval(frame, k)?;
+                            let value = self.eval(frame, v)?;
+                            self.dict_set(&dict, key, value)?;
+                        }
+                        DictElement::Unpack(m) => {
+                            let mapping = self.eval(frame, m)?;
+                            for (key, value) in self.mapping_items(&mapping)? {
+                                self.dict_set(&dict, key, value)?;
+                            }
+                        }
+                    }
+                }
+                Ok(Value::dict(dict))
+            }
+            ExprKind::LookupSpecial(object, name) => {
+                let object = self.eval(frame, object)?;
+                match self.lookup_special(&object, name) {
+                    Some(method) => self.bind_attribute(method, &object),
+                    None => Err(self.missing_special(&object, name)),
+                }
+            }
+            ExprKind::Slice(lower, upper, step) => {
+                let mut part = |p: &Option<Box<Expr>>, this: &mut Self| -> PyResult<Value> {
+                    match p {
+                        Some(e) => this.eval(frame, e),
+                        None => Ok(Value::None),
+                    }
+                };
+                let lower = part(lower, self)?;
+                let upper = part(upper, self)?;
+                let step = part(step, self)?;
+                Ok(Value::Slice(Rc::new([lower, upper, step])))
+            }
             ExprKind::MakeFunction(template) => self.make_function(frame, template),
             ExprKind::MakeClass(template) => self.make_class(frame, template),
             ExprKind::Comprehension(template, first) => {
@@ -230,6 +240,20 @@ impl Interp {
                 self.store(frame, target, value.clone())?;
                 Ok(value)
             }
+            ExprKind::Const(_)
+            | ExprKind::Local(_)
+            | ExprKind::Global(..)
+            | ExprKind::Cell(_)
+            | ExprKind::Attribute(..)
+            | ExprKind::Subscript(..)
+            | ExprKind::Call(..)
+            | ExprKind::CallMethod(..)
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..) => self.eval_compound(frame, e),
         }
     }
 

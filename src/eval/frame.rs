@@ -164,48 +164,62 @@ impl Interp {
                     }
                     return Ok(Outcome::Yield(value));
                 }
-                Err(error) => {
-                    frame.delegate = None;
-                    frame.suspended = false;
-                    // The line where the exception first reached this frame
-                    // is this frame's traceback line, even when a `finally`
-                    // or `except` re-raises it from further down.
-                    if let Some(data) = &error.0.exception {
-                        let activation = frame as *const Frame as usize;
-                        let mut traceback = data.traceback.borrow_mut();
-                        if traceback
-                            .last()
-                            .is_none_or(|entry| entry.frame != activation)
-                        {
-                            traceback.push(TraceEntry {
-                                code: code.clone(),
-                                span: code
-                                    .spans
-                                    .get(frame.pc as usize)
-                                    .copied()
-                                    .unwrap_or_default(),
-                                frame: activation,
-                            });
-                        }
-                    }
-                    // A stopped program runs no handler (see `runtime::limits`).
-                    let handler = match self.limits.stopping() {
-                        None => frame.handlers.pop(),
-                        Some(_) => None,
-                    };
-                    match handler {
-                        Some((handler, handled_len)) => {
-                            self.handled_exceptions
-                                .truncate((handled_len as usize).max(base));
-                            self.handled_exceptions.push(error);
-                            frame.pc = handler;
-                        }
-                        None => {
-                            self.handled_exceptions.truncate(base);
-                            return Err(error);
-                        }
-                    }
-                }
+                Err(error) => self.unwind(frame, &code, base, error)?,
+            }
+        }
+    }
+
+    /// An exception reached `frame`: it records its traceback line and
+    /// jumps to the innermost handler, or leaves the frame. Out of line,
+    /// the rare case: `run_frame`'s stack frame, which every call stacks,
+    /// stays smaller.
+    #[inline(never)]
+    fn unwind(
+        &mut self,
+        frame: &mut Frame,
+        code: &Rc<Code>,
+        base: usize,
+        error: PyErr,
+    ) -> PyResult<()> {
+        frame.delegate = None;
+        frame.suspended = false;
+        // The line where the exception first reached this frame is this
+        // frame's traceback line, even when a `finally` or `except`
+        // re-raises it from further down.
+        if let Some(data) = &error.0.exception {
+            let activation = frame as *const Frame as usize;
+            let mut traceback = data.traceback.borrow_mut();
+            if traceback
+                .last()
+                .is_none_or(|entry| entry.frame != activation)
+            {
+                traceback.push(TraceEntry {
+                    code: code.clone(),
+                    span: code
+                        .spans
+                        .get(frame.pc as usize)
+                        .copied()
+                        .unwrap_or_default(),
+                    frame: activation,
+                });
+            }
+        }
+        // A stopped program runs no handler (see `runtime::limits`).
+        let handler = match self.limits.stopping() {
+            None => frame.handlers.pop(),
+            Some(_) => None,
+        };
+        match handler {
+            Some((handler, handled_len)) => {
+                self.handled_exceptions
+                    .truncate((handled_len as usize).max(base));
+                self.handled_exceptions.push(error);
+                frame.pc = handler;
+                Ok(())
+            }
+            None => {
+                self.handled_exceptions.truncate(base);
+                Err(error)
             }
         }
     }
