@@ -273,7 +273,7 @@ impl Interp {
         }
     }
 
-    fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
+    pub fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
         match object {
             Value::Type(class) => self.attribute_error(format!(
                 "type object '{}' has no attribute '{name}'",
@@ -327,37 +327,8 @@ impl Interp {
     pub fn get_attr_opt(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         match object {
             Value::Instance(instance) => {
-                let class_attribute = instance.class.lookup(name);
-                if let Some(attribute @ Value::Native(_)) = &class_attribute {
-                    if let Some(value) = self.descriptor_get(attribute, Some(object))? {
-                        return Ok(Some(value));
-                    }
-                }
-                if let Some(value) = instance.attributes.borrow().get(name) {
-                    return Ok(Some(value.clone()));
-                }
-                if instance.exception.is_some() {
-                    if let Some(value) = self.exception_attribute(instance, name) {
-                        return Ok(Some(value));
-                    }
-                }
-                if let Some(attribute) = class_attribute {
-                    return self.bind_attribute(attribute, object).map(Some);
-                }
-                if name == "__class__" {
-                    return Ok(Some(Value::Type(instance.class.clone())));
-                }
-                if name == "__dict__" {
-                    // OSError keeps its fields beside the instance's names.
-                    let os_error = self.is_exception(instance, ExcType::OSError);
-                    let items: Vec<(Value, Value)> = instance
-                        .attributes
-                        .borrow()
-                        .iter()
-                        .filter(|(k, _)| !(os_error && OS_ERROR_FIELDS.contains(&&***k)))
-                        .map(|(k, v)| (Value::str(&**k), v.clone()))
-                        .collect();
-                    return Ok(Some(Value::dict(self.dict_from_pairs(items)?)));
+                if let Some(value) = self.instance_attribute(instance, object, name)? {
+                    return Ok(Some(value));
                 }
                 if let Some(getattr) = instance.class.lookup("__getattr__") {
                     return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
@@ -370,6 +341,15 @@ impl Interp {
                 }
                 Ok(None)
             }
+            _ => self.generic_get_attr(object, name),
+        }
+    }
+
+    /// `object.__getattribute__`: the attribute as the object's type finds
+    /// it, without a class's `__getattr__`.
+    pub fn generic_get_attr(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
+        match object {
+            Value::Instance(instance) => self.instance_attribute(instance, object, name),
             Value::Type(class) => {
                 if let Some(attribute) = class.lookup(name) {
                     return self.bind_class_attribute(attribute, object).map(Some);
@@ -427,6 +407,49 @@ impl Interp {
                 self.class_attribute(object, name)
             }
         }
+    }
+
+    /// An instance's attribute as `object.__getattribute__` finds it: a
+    /// data descriptor of its class, its own name, its class's attribute.
+    fn instance_attribute(
+        &mut self,
+        instance: &Instance,
+        object: &Value,
+        name: &str,
+    ) -> PyResult<Option<Value>> {
+        let class_attribute = instance.class.lookup(name);
+        if let Some(attribute @ Value::Native(_)) = &class_attribute {
+            if let Some(value) = self.descriptor_get(attribute, Some(object))? {
+                return Ok(Some(value));
+            }
+        }
+        if let Some(value) = instance.attributes.borrow().get(name) {
+            return Ok(Some(value.clone()));
+        }
+        if instance.exception.is_some() {
+            if let Some(value) = self.exception_attribute(instance, name) {
+                return Ok(Some(value));
+            }
+        }
+        if let Some(attribute) = class_attribute {
+            return self.bind_attribute(attribute, object).map(Some);
+        }
+        if name == "__class__" {
+            return Ok(Some(Value::Type(instance.class.clone())));
+        }
+        if name == "__dict__" {
+            // OSError keeps its fields beside the instance's names.
+            let os_error = self.is_exception(instance, ExcType::OSError);
+            let items: Vec<(Value, Value)> = instance
+                .attributes
+                .borrow()
+                .iter()
+                .filter(|(k, _)| !(os_error && OS_ERROR_FIELDS.contains(&&***k)))
+                .map(|(k, v)| (Value::str(&**k), v.clone()))
+                .collect();
+            return Ok(Some(Value::dict(self.dict_from_pairs(items)?)));
+        }
+        Ok(None)
     }
 
     fn class_attribute(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
@@ -511,6 +534,18 @@ impl Interp {
     }
 
     pub fn set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
+        if let Value::Instance(instance) = object {
+            if let Some(setattr @ Value::Function(_)) = instance.class.lookup("__setattr__") {
+                self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
+                return Ok(());
+            }
+        }
+        self.generic_set_attr(object, name, value)
+    }
+
+    /// `object.__setattr__`: stores as the object's type does, without a
+    /// class's own `__setattr__`.
+    pub fn generic_set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
         match object {
             Value::Instance(instance) => {
                 if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
@@ -526,12 +561,6 @@ impl Interp {
                         return Ok(());
                     }
                 }
-                if let Some(setattr) = instance.class.lookup("__setattr__") {
-                    if matches!(setattr, Value::Function(_)) {
-                        self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
-                        return Ok(());
-                    }
-                }
                 if instance.exception.is_some()
                     && self.set_exception_attribute(instance, name, &value)
                 {
@@ -541,6 +570,9 @@ impl Interp {
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
+                if name == "__getattribute__" {
+                    return Err(own_getattribute_error(self, &class.name));
+                }
                 class.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }
@@ -584,6 +616,18 @@ impl Interp {
 
     pub fn del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
         if let Value::Instance(instance) = object {
+            if let Some(delattr @ Value::Function(_)) = instance.class.lookup("__delattr__") {
+                self.call_bound(&delattr, object, &[Value::str(name)], &[])?;
+                return Ok(());
+            }
+        }
+        self.generic_del_attr(object, name)
+    }
+
+    /// `object.__delattr__`: deletes as the object's type does, without a
+    /// class's own `__delattr__`.
+    pub fn generic_del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
+        if let Value::Instance(instance) = object {
             if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
                 if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
                     if property.deleter.is_none() {
@@ -616,6 +660,18 @@ impl Interp {
             Err(self.missing_attribute(object, name))
         }
     }
+}
+
+/// pyl's attribute lookup does not call a class's own `__getattribute__`:
+/// a class that defines one is refused rather than silently ignored.
+pub fn own_getattribute_error(interp: &Interp, class: &str) -> super::error::PyErr {
+    interp.error(
+        ExcType::NotImplementedError,
+        format!(
+            "class '{class}' defines __getattribute__, which pyl does not support \
+             (define __getattr__ for the names normal lookup does not find)"
+        ),
+    )
 }
 
 /// Whether `instance.name` is the instance's own business: not an

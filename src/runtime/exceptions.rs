@@ -321,6 +321,9 @@ pub fn install_object_methods(interp: &mut Interp) {
     let object = interp.types.object.clone();
     add_method(&object, "__repr__", object_repr);
     add_method(&object, "__str__", object_str);
+    add_method(&object, "__getattribute__", object_getattribute);
+    add_method(&object, "__setattr__", object_setattr);
+    add_method(&object, "__delattr__", object_delattr);
     let base = interp.types.exception(ExcType::BaseException).clone();
     add_method(&base, "__repr__", exception_repr_method);
     add_method(&base, "__str__", exception_str_method);
@@ -346,6 +349,48 @@ fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
         Value::Instance(_) => interp.repr(&value)?,
         other => interp.to_str(other)?,
     }))
+}
+
+/// The name argument of `object.__getattribute__` and its kin.
+fn attribute_name(interp: &Interp, args: &[Value], count: usize) -> PyResult<Name> {
+    if args.len() != count {
+        return Err(interp.type_error(format!(
+            "expected {} arguments, got {}",
+            count - 1,
+            args.len().saturating_sub(1)
+        )));
+    }
+    match &args[1] {
+        Value::Str(name) => Ok(name.as_str().into()),
+        other => Err(interp.type_error(format!(
+            "attribute name must be string, not '{}'",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn object_getattribute(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let name = attribute_name(interp, args, 2)?;
+    match interp.generic_get_attr(&args[0], &name)? {
+        Some(value) => Ok(value),
+        None => Err(interp.missing_attribute(&args[0], &name)),
+    }
+}
+
+fn object_setattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let name = attribute_name(interp, args, 3)?;
+    interp.generic_set_attr(&args[0], &name, args[2].clone())?;
+    Ok(Value::None)
+}
+
+fn object_delattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let name = attribute_name(interp, args, 2)?;
+    interp.generic_del_attr(&args[0], &name)?;
+    Ok(Value::None)
 }
 
 fn exception_repr_method(
