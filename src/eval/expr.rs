@@ -492,6 +492,10 @@ impl Interp {
         };
         match &arguments[..] {
             [Argument::Positional(delay)] if crate::runtime::asyncio::is_sleep(&function) => {
+                // A constant or local delay is looked at where it is.
+                if let Some(sleep) = leaf(frame, delay).and_then(|delay| self.bare_sleep(delay)) {
+                    return Ok(Awaited::BareSleep(sleep));
+                }
                 let delay = self.eval(frame, delay)?;
                 match self.bare_sleep(&delay) {
                     Some(sleep) => Ok(Awaited::BareSleep(sleep)),

@@ -416,26 +416,27 @@ impl Interp {
                 target,
                 is_await,
             } => {
-                let sent = if frame.suspended {
+                // While the frame runs, no one else can see it: its
+                // delegate is held here, and goes back only if it yields.
+                let (delegate, sent) = if frame.suspended {
                     frame.suspended = false;
-                    resume.take().unwrap_or(Resume::Send(Value::None))
+                    let delegate = frame.delegate.take().unwrap_or(Value::None);
+                    (delegate, resume.take().unwrap_or(Resume::Send(Value::None)))
                 } else {
                     match self.delegation(frame, value, *is_await)? {
-                        Awaited::Object(iterator) => {
-                            frame.delegate = Some(iterator);
-                            Resume::Send(Value::None)
-                        }
+                        Awaited::Object(iterator) => (iterator, Resume::Send(Value::None)),
                         Awaited::BareSleep(sleep) => {
                             frame.delegate = Some(sleep);
                             return Ok(Step::Yield(Value::None));
                         }
                     }
                 };
-                let delegate = frame.delegate.clone().unwrap_or(Value::None);
-                match self.resume_iterator(delegate, sent)? {
-                    GenStep::Yielded(value) => return Ok(Step::Yield(value)),
+                match self.resume_iterator(&delegate, sent)? {
+                    GenStep::Yielded(value) => {
+                        frame.delegate = Some(delegate);
+                        return Ok(Step::Yield(value));
+                    }
                     GenStep::Returned(result) => {
-                        frame.delegate = None;
                         if let Some(target) = target {
                             self.store(frame, target, result)?;
                         }

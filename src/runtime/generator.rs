@@ -652,16 +652,16 @@ impl Interp {
         )))
     }
 
-    /// One step of `yield from`/`await` delegation.
-    /// The iterator is owned by the call, so that it outlives the step
-    /// whatever the step does to where it came from.
-    pub fn resume_iterator(&mut self, iterator: Value, resume: Resume) -> PyResult<GenStep> {
-        match &iterator {
+    /// One step of `yield from`/`await` delegation. The caller holds the
+    /// iterator for the step's length: it must outlive the step whatever
+    /// the step does to where it came from.
+    pub fn resume_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
+        match iterator {
             Value::Generator(generator) => return generator.resume(self, resume),
             Value::Native(object) if object.is_resumable() => return object.resume(self, resume),
             _ => {}
         }
-        self.resume_other_iterator(&iterator, resume)
+        self.resume_other_iterator(iterator, resume)
     }
 
     /// [`Interp::resume_iterator`] for an iterator that is not a

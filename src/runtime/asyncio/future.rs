@@ -760,7 +760,8 @@ impl Interp {
         if self.trace.is_some() {
             self.trace_step_started(task);
         }
-        let outcome = self.resume_iterator(state.coro.clone(), resume);
+        // The coroutine lives as long as `task`, which the caller holds.
+        let outcome = self.resume_iterator(&state.coro, resume);
         if self.trace.is_some() {
             self.trace_step_outcome(task, state, &outcome);
         }
@@ -1024,7 +1025,7 @@ impl NativeObject for AwaitableWrapper {
                 iterator
             }
         };
-        interp.resume_iterator(iterator, resume)
+        interp.resume_iterator(&iterator, resume)
     }
 }
 

@@ -207,7 +207,7 @@ impl QueueCall {
         let Some(delegate) = self.delegate.borrow().clone() else {
             return Ok(GenStep::Returned(Value::None));
         };
-        let step = interp.resume_iterator(delegate, resume);
+        let step = interp.resume_iterator(&delegate, resume);
         if !matches!(step, Ok(GenStep::Yielded(_))) {
             self.progress.set(Progress::Finished);
             self.delegate.borrow_mut().take();
