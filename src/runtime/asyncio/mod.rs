@@ -33,10 +33,9 @@ macro_rules! native_coroutine {
             }
 
             fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-                Some(Ok(format!(
-                    "<coroutine object {} at {:#x}>",
+                Some(Ok($crate::runtime::asyncio::coroutine_repr(
                     self.name(),
-                    self as *const $type as usize
+                    self as *const $type as usize,
                 )))
             }
 
@@ -72,6 +71,11 @@ macro_rules! native_coroutine {
             }
         }
     };
+}
+
+/// A coroutine object's `repr`, for the coroutines written in Rust.
+pub(crate) fn coroutine_repr(name: &str, address: usize) -> String {
+    format!("<coroutine object {name} at {address:#x}>")
 }
 
 pub mod describe;

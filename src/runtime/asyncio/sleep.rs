@@ -199,9 +199,9 @@ impl NativeObject for YieldedSleep {
     }
 
     fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(format!(
-            "<coroutine object sleep at {:#x}>",
-            self as *const YieldedSleep as usize
+        Some(Ok(super::coroutine_repr(
+            "sleep",
+            self as *const YieldedSleep as usize,
         )))
     }
 
