@@ -267,6 +267,9 @@ pub struct AttributeCache {
     in_class: Cell<Option<(u32, u32)>>,
     /// The entry point of what was found, when it is a builtin method.
     builtin: Cell<Option<NativeFn>>,
+    /// Whether the class has a `__getattribute__` of its own, which every
+    /// read of an instance's attribute must call.
+    own_getattribute: Cell<bool>,
     own: NameIndex,
 }
 
@@ -295,6 +298,15 @@ impl AttributeCache {
             _ => None,
         };
         self.builtin.set(builtin);
+        self.own_getattribute
+            .set(crate::runtime::attributes::own_getattribute(class).is_some());
+    }
+
+    /// Whether reading attributes of `class`'s instances calls a
+    /// `__getattribute__` of its own. Answered for the class that the last
+    /// `class_attribute` or `builtin_method` was asked about.
+    pub fn calls_own_getattribute(&self) -> bool {
+        self.own_getattribute.get()
     }
 
     /// `names[name]` for the object's own names.

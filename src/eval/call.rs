@@ -567,11 +567,6 @@ impl Interp {
                 _ => {}
             }
         }
-        if namespace.contains_key("__getattribute__") {
-            return Err(crate::runtime::attributes::own_getattribute_error(
-                self, name,
-            ));
-        }
         // A class that defines __eq__ but not __hash__ is unhashable.
         let mut namespace = namespace;
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {

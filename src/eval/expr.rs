@@ -589,7 +589,11 @@ impl Interp {
             _ => self.types.of_builtin_value(receiver)?,
         };
         // A builtin method needs no look at the attribute itself.
-        if let Some(method) = cache.builtin_method(class, name) {
+        let builtin = cache.builtin_method(class, name);
+        if cache.calls_own_getattribute() {
+            return None;
+        }
+        if let Some(method) = builtin {
             return Some(PlainMethod::Native(method));
         }
         match cache.class_attribute(class, name)? {

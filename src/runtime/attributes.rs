@@ -303,8 +303,11 @@ impl Interp {
             Value::Instance(instance) if instance.exception.is_none() => {
                 let class_attribute = cache.class_attribute(&instance.class, name);
                 // A descriptor (`property`, …) may come before the
-                // instance's own names: the general path decides.
-                if !matches!(class_attribute, Some(Value::Native(_))) {
+                // instance's own names, and a class's own
+                // `__getattribute__` before all: the general path decides.
+                if !matches!(class_attribute, Some(Value::Native(_)))
+                    && !cache.calls_own_getattribute()
+                {
                     if let Some(value) = cache.own_attribute(&instance.attributes.borrow(), name) {
                         return Ok(value);
                     }
@@ -323,11 +326,31 @@ impl Interp {
         self.get_attr(object, name)
     }
 
-    /// `getattr(object, name, None)`-like lookup: `Ok(None)` when missing.
+    /// `getattr(object, name, None)`-like lookup: `Ok(None)` when missing
+    /// (but the `AttributeError` of a class's own `__getattribute__`, with
+    /// no `__getattr__` to fall back on, is raised as it is: its message is
+    /// the program's).
     pub fn get_attr_opt(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         match object {
             Value::Instance(instance) => {
-                if let Some(value) = self.instance_attribute(instance, object, name)? {
+                let found = match own_getattribute(&instance.class) {
+                    Some(getattribute) => {
+                        match self.call_bound(&getattribute, object, &[Value::str(name)], &[]) {
+                            Ok(value) => Some(value),
+                            Err(error) if self.is_instance_of(&error, ExcType::AttributeError) => {
+                                // `__getattr__` has the last word, as in
+                                // CPython; without one the error stands.
+                                if instance.class.lookup("__getattr__").is_none() {
+                                    return Err(error);
+                                }
+                                None
+                            }
+                            Err(error) => return Err(error),
+                        }
+                    }
+                    None => self.instance_attribute(instance, object, name)?,
+                };
+                if let Some(value) = found {
                     return Ok(Some(value));
                 }
                 if let Some(getattr) = instance.class.lookup("__getattr__") {
@@ -570,9 +593,6 @@ impl Interp {
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
-                if name == "__getattribute__" {
-                    return Err(own_getattribute_error(self, &class.name));
-                }
                 class.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }
@@ -662,16 +682,13 @@ impl Interp {
     }
 }
 
-/// pyl's attribute lookup does not call a class's own `__getattribute__`:
-/// a class that defines one is refused rather than silently ignored.
-pub fn own_getattribute_error(interp: &Interp, class: &str) -> super::error::PyErr {
-    interp.error(
-        ExcType::NotImplementedError,
-        format!(
-            "class '{class}' defines __getattribute__, which pyl does not support \
-             (define __getattr__ for the names normal lookup does not find)"
-        ),
-    )
+/// A `__getattribute__` that `class` or a base defines in Python, which
+/// reads of its instances' attributes call instead of the usual lookup.
+pub fn own_getattribute(class: &Rc<Class>) -> Option<Value> {
+    match class.lookup("__getattribute__") {
+        Some(function @ Value::Function(_)) => Some(function),
+        _ => None,
+    }
 }
 
 /// Whether `instance.name` is the instance's own business: not an
