@@ -602,7 +602,50 @@ impl Interp {
                 *function.defining_class.borrow_mut() = Some(class.clone());
             }
         }
+        self.set_names(&class)?;
         Ok(Value::Type(class))
+    }
+
+    /// `type.__new__`'s last step: every attribute of the new class that
+    /// has `__set_name__` learns its class and name (a `property` its
+    /// name), in the order of the class body.
+    fn set_names(&mut self, class: &Rc<Class>) -> PyResult<()> {
+        let attributes: Vec<(Name, Value)> = class
+            .namespace
+            .borrow()
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        for (name, value) in attributes {
+            if let Value::Native(native) = &value {
+                if let Some(property) = native
+                    .as_any()
+                    .downcast_ref::<crate::runtime::attributes::Property>()
+                {
+                    *property.name.borrow_mut() = Some(name.clone());
+                }
+                continue;
+            }
+            let Some(set_name) = self.lookup_special(&value, "__set_name__") else {
+                continue;
+            };
+            let owner = Value::Type(class.clone());
+            if let Err(error) =
+                self.call_bound(&set_name, &value, &[owner, Value::str(&*name)], &[])
+            {
+                let wrapped = self.error(
+                    ExcType::RuntimeError,
+                    format!(
+                        "Error calling __set_name__ on '{}' instance '{name}' in '{}'",
+                        self.type_name(&value),
+                        class.name
+                    ),
+                );
+                self.set_exception_attribute(&wrapped.0, "__cause__", &error.value());
+                return Err(wrapped);
+            }
+        }
+        Ok(())
     }
 
     /// Binds a class attribute found for `receiver`: functions become bound

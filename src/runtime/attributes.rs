@@ -2,10 +2,11 @@
 //! it: `property`, `staticmethod`, `classmethod`, and `super()` objects.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::builtins::add_method;
-use super::error::{ExcType, PyResult};
+use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Function, Instance, NativeObject};
 use super::value::Value;
@@ -20,6 +21,24 @@ pub struct Property {
     pub getter: Value,
     pub setter: Value,
     pub deleter: Value,
+    /// The name it was given in a class body (`__set_name__`), which its
+    /// errors show.
+    pub name: RefCell<Option<Name>>,
+}
+
+impl Property {
+    /// The error of a missing accessor (`"setter"`, …) as CPython words it:
+    /// `property 'x' of 'C' object has no setter`, without the name for a
+    /// property that was never in a class body.
+    fn missing(&self, interp: &Interp, class_name: &str, accessor: &str) -> PyErr {
+        let named = match &*self.name.borrow() {
+            Some(name) => format!(" '{name}'"),
+            None => String::new(),
+        };
+        interp.attribute_error(format!(
+            "property{named} of '{class_name}' object has no {accessor}"
+        ))
+    }
 }
 
 /// `staticmethod(f)` and `classmethod(f)`.
@@ -124,6 +143,7 @@ fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
         getter,
         setter,
         deleter,
+        name: RefCell::new(None),
     })))
 }
 
@@ -142,6 +162,7 @@ fn property_with(interp: &Interp, args: &[Value], which: usize) -> PyResult<Valu
         getter,
         setter,
         deleter,
+        name: RefCell::new(p.name.borrow().clone()),
     })))
 }
 
@@ -227,7 +248,7 @@ impl Interp {
                 Some(receiver) => {
                     let getter = property.getter.clone();
                     if getter.is_none() {
-                        return Err(self.attribute_error("property has no getter"));
+                        return Err(property.missing(self, &self.type_name(receiver), "getter"));
                     }
                     self.call(&getter, std::slice::from_ref(receiver), &[])
                         .map(Some)
@@ -254,8 +275,24 @@ impl Interp {
         Ok(None)
     }
 
+    /// `descriptor.__get__(instance, type(instance))`.
+    fn call_descriptor_get(
+        &mut self,
+        get: &Value,
+        descriptor: &Value,
+        instance: &Value,
+    ) -> PyResult<Value> {
+        let owner = Value::Type(self.class_of(instance));
+        self.call_bound(get, descriptor, &[instance.clone(), owner], &[])
+    }
+
     /// A class attribute looked up on the class itself (`A.f`).
     fn bind_class_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
+        if let Value::Instance(_) = &attribute {
+            if let Some(get) = self.lookup_special(&attribute, "__get__") {
+                return self.call_bound(&get, &attribute, &[Value::None, class.clone()], &[]);
+            }
+        }
         if let Value::Native(object) = &attribute {
             if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
                 return self
@@ -305,7 +342,7 @@ impl Interp {
                 // A descriptor (`property`, …) may come before the
                 // instance's own names, and a class's own
                 // `__getattribute__` before all: the general path decides.
-                if !matches!(class_attribute, Some(Value::Native(_)))
+                if !matches!(class_attribute, Some(Value::Native(_) | Value::Instance(_)))
                     && !cache.calls_own_getattribute()
                 {
                     if let Some(value) = cache.own_attribute(&instance.attributes.borrow(), name) {
@@ -446,6 +483,18 @@ impl Interp {
                 return Ok(Some(value));
             }
         }
+        // A descriptor written in Python: one with `__set__` or
+        // `__delete__` (a data descriptor) comes before the instance's own
+        // names, one with only `__get__` after them.
+        let user_get = match &class_attribute {
+            Some(attribute @ Value::Instance(_)) => self.lookup_special(attribute, "__get__"),
+            _ => None,
+        };
+        if let (Some(get), Some(attribute)) = (&user_get, &class_attribute) {
+            if is_data_descriptor(self, attribute) {
+                return self.call_descriptor_get(get, attribute, object).map(Some);
+            }
+        }
         if let Some(value) = instance.attributes.borrow().get(name) {
             return Ok(Some(value.clone()));
         }
@@ -453,6 +502,9 @@ impl Interp {
             if let Some(value) = self.exception_attribute(instance, name) {
                 return Ok(Some(value));
             }
+        }
+        if let (Some(get), Some(attribute)) = (&user_get, &class_attribute) {
+            return self.call_descriptor_get(get, attribute, object).map(Some);
         }
         if let Some(attribute) = class_attribute {
             return self.bind_attribute(attribute, object).map(Some);
@@ -574,13 +626,16 @@ impl Interp {
                 if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
                     if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
                         if property.setter.is_none() {
-                            return Err(self.attribute_error(format!(
-                                "property '{name}' of '{}' object has no setter",
-                                instance.class.name
-                            )));
+                            return Err(property.missing(self, &instance.class.name, "setter"));
                         }
                         let setter = property.setter.clone();
                         self.call(&setter, &[object.clone(), value], &[])?;
+                        return Ok(());
+                    }
+                }
+                if let Some(descriptor @ Value::Instance(_)) = instance.class.lookup(name) {
+                    if let Some(set) = self.lookup_special(&descriptor, "__set__") {
+                        self.call_bound(&set, &descriptor, &[object.clone(), value], &[])?;
                         return Ok(());
                     }
                 }
@@ -651,13 +706,16 @@ impl Interp {
             if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
                 if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
                     if property.deleter.is_none() {
-                        return Err(self.attribute_error(format!(
-                            "property '{name}' of '{}' object has no deleter",
-                            instance.class.name
-                        )));
+                        return Err(property.missing(self, &instance.class.name, "deleter"));
                     }
                     let deleter = property.deleter.clone();
                     self.call(&deleter, std::slice::from_ref(object), &[])?;
+                    return Ok(());
+                }
+            }
+            if let Some(descriptor @ Value::Instance(_)) = instance.class.lookup(name) {
+                if let Some(delete) = self.lookup_special(&descriptor, "__delete__") {
+                    self.call_bound(&delete, &descriptor, std::slice::from_ref(object), &[])?;
                     return Ok(());
                 }
             }
@@ -682,6 +740,13 @@ impl Interp {
     }
 }
 
+/// Whether a descriptor written in Python also sets or deletes, and so
+/// comes before an instance's own names.
+fn is_data_descriptor(interp: &Interp, descriptor: &Value) -> bool {
+    interp.lookup_special(descriptor, "__set__").is_some()
+        || interp.lookup_special(descriptor, "__delete__").is_some()
+}
+
 /// A `__getattribute__` that `class` or a base defines in Python, which
 /// reads of its instances' attributes call instead of the usual lookup.
 pub fn own_getattribute(class: &Rc<Class>) -> Option<Value> {
@@ -702,9 +767,12 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 
 /// Whether `class` may take part in reading or storing `name` on its
 /// instances: an attribute of that name that may be a descriptor (a
-/// `property`, any native object), or a `__setattr__` of its own — the
+/// `property`, any native object, an instance whose class may define
+/// `__set__`), or a `__setattr__` of its own — the
 /// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
-    matches!(class.lookup(name), Some(Value::Native(_)))
-        || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
+    matches!(
+        class.lookup(name),
+        Some(Value::Native(_) | Value::Instance(_))
+    ) || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
 }
