@@ -1,5 +1,6 @@
 //! Attribute access (`obj.name`), and the descriptors that take part in
-//! it: `property`, `staticmethod`, `classmethod`, and `super()` objects.
+//! it: `property`, `staticmethod`, `classmethod`, and `super()` objects,
+//! and instances of classes that define `__get__`/`__set__`/`__delete__`.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -623,21 +624,24 @@ impl Interp {
     pub fn generic_set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
         match object {
             Value::Instance(instance) => {
-                if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
-                    if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
-                        if property.setter.is_none() {
-                            return Err(property.missing(self, &instance.class.name, "setter"));
+                match instance.class.lookup(name) {
+                    Some(Value::Native(descriptor)) => {
+                        if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                            if property.setter.is_none() {
+                                return Err(property.missing(self, &instance.class.name, "setter"));
+                            }
+                            let setter = property.setter.clone();
+                            self.call(&setter, &[object.clone(), value], &[])?;
+                            return Ok(());
                         }
-                        let setter = property.setter.clone();
-                        self.call(&setter, &[object.clone(), value], &[])?;
-                        return Ok(());
                     }
-                }
-                if let Some(descriptor @ Value::Instance(_)) = instance.class.lookup(name) {
-                    if let Some(set) = self.lookup_special(&descriptor, "__set__") {
-                        self.call_bound(&set, &descriptor, &[object.clone(), value], &[])?;
-                        return Ok(());
+                    Some(descriptor @ Value::Instance(_)) => {
+                        if let Some(set) = self.lookup_special(&descriptor, "__set__") {
+                            self.call_bound(&set, &descriptor, &[object.clone(), value], &[])?;
+                            return Ok(());
+                        }
                     }
+                    _ => {}
                 }
                 if instance.exception.is_some()
                     && self.set_exception_attribute(instance, name, &value)
@@ -703,21 +707,24 @@ impl Interp {
     /// class's own `__delattr__`.
     pub fn generic_del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
         if let Value::Instance(instance) = object {
-            if let Some(Value::Native(descriptor)) = instance.class.lookup(name) {
-                if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
-                    if property.deleter.is_none() {
-                        return Err(property.missing(self, &instance.class.name, "deleter"));
+            match instance.class.lookup(name) {
+                Some(Value::Native(descriptor)) => {
+                    if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                        if property.deleter.is_none() {
+                            return Err(property.missing(self, &instance.class.name, "deleter"));
+                        }
+                        let deleter = property.deleter.clone();
+                        self.call(&deleter, std::slice::from_ref(object), &[])?;
+                        return Ok(());
                     }
-                    let deleter = property.deleter.clone();
-                    self.call(&deleter, std::slice::from_ref(object), &[])?;
-                    return Ok(());
                 }
-            }
-            if let Some(descriptor @ Value::Instance(_)) = instance.class.lookup(name) {
-                if let Some(delete) = self.lookup_special(&descriptor, "__delete__") {
-                    self.call_bound(&delete, &descriptor, std::slice::from_ref(object), &[])?;
-                    return Ok(());
+                Some(descriptor @ Value::Instance(_)) => {
+                    if let Some(delete) = self.lookup_special(&descriptor, "__delete__") {
+                        self.call_bound(&delete, &descriptor, std::slice::from_ref(object), &[])?;
+                        return Ok(());
+                    }
                 }
+                _ => {}
             }
         }
         let removed = match object {
