@@ -352,21 +352,25 @@ fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
 }
 
 /// The name argument of `object.__getattribute__` and its kin.
-fn attribute_name(interp: &Interp, args: &[Value], count: usize) -> PyResult<Name> {
-    if args.len() != count {
+/// `method` takes `count` arguments, the receiver first.
+fn attribute_name(interp: &Interp, method: &str, args: &[Value], count: usize) -> PyResult<Name> {
+    if args.is_empty() {
         return Err(interp.type_error(format!(
-            "expected {} arguments, got {}",
-            count - 1,
-            args.len().saturating_sub(1)
+            "descriptor '{method}' of 'object' object needs an argument"
         )));
     }
-    match &args[1] {
-        Value::Str(name) => Ok(name.as_str().into()),
-        other => Err(interp.type_error(format!(
-            "attribute name must be string, not '{}'",
-            interp.type_name(other)
-        ))),
+    if args.len() != count {
+        let expected = count - 1;
+        let plural = if expected == 1 { "" } else { "s" };
+        // CPython's `__setattr__` wrapper counts with `PyArg_UnpackTuple`
+        // under an empty function name: its message starts with a space.
+        let unnamed = if method == "__setattr__" { " " } else { "" };
+        return Err(interp.type_error(format!(
+            "{unnamed}expected {expected} argument{plural}, got {}",
+            args.len() - 1
+        )));
     }
+    super::builtins::functions::attribute_name(interp, &args[1]).map(Name::from)
 }
 
 fn object_getattribute(
@@ -374,7 +378,7 @@ fn object_getattribute(
     args: &[Value],
     _: &[(Name, Value)],
 ) -> PyResult<Value> {
-    let name = attribute_name(interp, args, 2)?;
+    let name = attribute_name(interp, "__getattribute__", args, 2)?;
     match interp.generic_get_attr(&args[0], &name)? {
         Some(value) => Ok(value),
         None => Err(interp.missing_attribute(&args[0], &name)),
@@ -382,13 +386,13 @@ fn object_getattribute(
 }
 
 fn object_setattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let name = attribute_name(interp, args, 3)?;
+    let name = attribute_name(interp, "__setattr__", args, 3)?;
     interp.generic_set_attr(&args[0], &name, args[2].clone())?;
     Ok(Value::None)
 }
 
 fn object_delattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let name = attribute_name(interp, args, 2)?;
+    let name = attribute_name(interp, "__delattr__", args, 2)?;
     interp.generic_del_attr(&args[0], &name)?;
     Ok(Value::None)
 }

@@ -180,7 +180,8 @@ fn is_int(value: &Value) -> bool {
 }
 
 /// Attribute names must be `str`, with CPython's message otherwise.
-fn attribute_name<'a>(interp: &Interp, name: &'a Value) -> PyResult<&'a str> {
+/// The name argument of `getattr` and its kin: a `str`.
+pub(crate) fn attribute_name<'a>(interp: &Interp, name: &'a Value) -> PyResult<&'a str> {
     name.as_str().ok_or_else(|| {
         interp.type_error(format!(
             "attribute name must be string, not '{}'",
