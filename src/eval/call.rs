@@ -420,12 +420,7 @@ impl Interp {
             }
         }
         if !missing.is_empty() {
-            return Err(self.type_error(format!(
-                "{name}() missing {} required positional argument{}: {}",
-                missing.len(),
-                plural(missing.len()),
-                quoted_list(&missing)
-            )));
+            return Err(self.type_error(missing_positional(&name, &missing)));
         }
         for (i, kw) in signature.kwonly.iter().enumerate() {
             let slot = kwonly_start + i;
@@ -685,6 +680,17 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'` — CPython's list of names.
+/// CPython's message for a call that left required positional
+/// parameters unfilled.
+pub fn missing_positional(function: &str, missing: &[Name]) -> String {
+    format!(
+        "{function}() missing {} required positional argument{}: {}",
+        missing.len(),
+        plural(missing.len()),
+        quoted_list(missing)
+    )
+}
+
 fn quoted_list(names: &[Name]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     match quoted.len() {

@@ -561,21 +561,8 @@ fn missing_arguments(signature: &str, given: usize) -> String {
         .strip_suffix(')')
         .and_then(|s| s.split_once('('))
         .unwrap_or((signature, ""));
-    let missing: Vec<String> = parameters
-        .split(", ")
-        .skip(given)
-        .map(|parameter| format!("'{parameter}'"))
-        .collect();
-    let list = match missing.as_slice() {
-        [init @ .., last] if init.len() >= 2 => format!("{}, and {last}", init.join(", ")),
-        [first, last] => format!("{first} and {last}"),
-        _ => missing.join(""),
-    };
-    let plural = if missing.len() == 1 { "" } else { "s" };
-    format!(
-        "{name}() missing {} required positional argument{plural}: {list}",
-        missing.len()
-    )
+    let missing: Vec<Name> = parameters.split(", ").skip(given).map(Name::from).collect();
+    crate::eval::call::missing_positional(name, &missing)
 }
 
 const CALL_LATER: &str = "BaseEventLoop.call_later(self, delay, callback)";
