@@ -299,7 +299,7 @@ impl AttributeCache {
         };
         self.builtin.set(builtin);
         self.own_getattribute
-            .set(crate::runtime::attributes::own_getattribute(class).is_some());
+            .set(class.own_getattribute().is_some());
     }
 
     /// Whether reading attributes of `class`'s instances calls a

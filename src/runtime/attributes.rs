@@ -371,7 +371,7 @@ impl Interp {
     pub fn get_attr_opt(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         match object {
             Value::Instance(instance) => {
-                let found = match own_getattribute(&instance.class) {
+                let found = match instance.class.own_getattribute() {
                     Some(getattribute) => {
                         match self.call_bound(&getattribute, object, &[Value::str(name)], &[]) {
                             Ok(value) => Some(value),
@@ -472,6 +472,7 @@ impl Interp {
 
     /// An instance's attribute as `object.__getattribute__` finds it: a
     /// data descriptor of its class, its own name, its class's attribute.
+    #[inline(always)]
     fn instance_attribute(
         &mut self,
         instance: &Instance,
@@ -752,15 +753,6 @@ impl Interp {
 fn is_data_descriptor(interp: &Interp, descriptor: &Value) -> bool {
     interp.lookup_special(descriptor, "__set__").is_some()
         || interp.lookup_special(descriptor, "__delete__").is_some()
-}
-
-/// A `__getattribute__` that `class` or a base defines in Python, which
-/// reads of its instances' attributes call instead of the usual lookup.
-pub fn own_getattribute(class: &Rc<Class>) -> Option<Value> {
-    match class.lookup("__getattribute__") {
-        Some(function @ Value::Function(_)) => Some(function),
-        _ => None,
-    }
 }
 
 /// Whether `instance.name` is the instance's own business: not an

@@ -102,6 +102,8 @@ impl ClassNamespace {
 struct LookupCache {
     epoch: u64,
     found: hashbrown::HashMap<Name, Option<Value>>,
+    /// [`Class::own_getattribute`], once asked in this epoch.
+    own_getattribute: Option<Option<Value>>,
 }
 
 impl Class {
@@ -149,9 +151,33 @@ impl Class {
         let mut cache = self.lookup_cache.borrow_mut();
         if cache.epoch != epoch || cache.found.len() >= CAPACITY {
             cache.found.clear();
+            cache.own_getattribute = None;
             cache.epoch = epoch;
         }
         cache.found.insert(name.into(), found.clone());
+        found
+    }
+
+    /// A `__getattribute__` that this class or a base defines in Python,
+    /// which reads of its instances' attributes call instead of the usual
+    /// lookup. Asked on every attribute read that misses the expression
+    /// caches (a property, `getattr`), so it is remembered apart from
+    /// [`Class::lookup`], without hashing the name.
+    pub fn own_getattribute(self: &Rc<Self>) -> Option<Value> {
+        {
+            let cache = self.lookup_cache.borrow();
+            if cache.epoch == class_epoch() {
+                if let Some(known) = &cache.own_getattribute {
+                    return known.clone();
+                }
+            }
+        }
+        let found = match self.lookup("__getattribute__") {
+            Some(function @ Value::Function(_)) => Some(function),
+            _ => None,
+        };
+        // `lookup` has brought the cache to this epoch.
+        self.lookup_cache.borrow_mut().own_getattribute = Some(found.clone());
         found
     }
 
