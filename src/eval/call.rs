@@ -9,7 +9,7 @@ use crate::compile::ir::Flavor;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::{linearize, Interp};
-use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap, Namespace};
+use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -515,11 +515,7 @@ impl Interp {
                 args: RefCell::new(args.to_vec().into()),
                 ..Default::default()
             });
-        let instance = Rc::new(Instance {
-            class: class.clone(),
-            attributes: Namespace::default(),
-            exception,
-        });
+        let instance = Rc::new(Instance::new(class.clone(), exception));
         crate::runtime::cycles::track_instance(&instance);
         Value::Instance(instance)
     }
@@ -636,7 +632,7 @@ impl Interp {
                         class.name
                     ),
                 );
-                self.set_exception_attribute(&wrapped.0, "__cause__", &error.value());
+                self.set_exception_attribute(&wrapped.0, "__cause__", &error.value())?;
                 return Err(wrapped);
             }
         }

@@ -576,7 +576,7 @@ impl Interp {
     ) -> Option<PlainMethod> {
         let class = match receiver {
             Value::Instance(instance) => {
-                if has_name(&instance.attributes.borrow(), name) {
+                if instance.table().is_none_or(|names| has_name(&names, name)) {
                     return None;
                 }
                 &instance.class

@@ -9,13 +9,10 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Function, Instance, NativeObject};
+use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
-
-/// The fields of an `OSError`, which are not in its `__dict__`.
-const OS_ERROR_FIELDS: [&str; 4] = ["errno", "strerror", "filename", "filename2"];
 
 /// `property(fget, fset)`.
 pub struct Property {
@@ -346,11 +343,14 @@ impl Interp {
                 if !matches!(class_attribute, Some(Value::Native(_) | Value::Instance(_)))
                     && !cache.calls_own_getattribute()
                 {
-                    if let Some(value) = cache.own_attribute(&instance.attributes.borrow(), name) {
-                        return Ok(value);
-                    }
-                    if let Some(attribute) = class_attribute {
-                        return self.bind_attribute(attribute, object);
+                    if let Some(table) = instance.table() {
+                        if let Some(value) = cache.own_attribute(&table, name) {
+                            return Ok(value);
+                        }
+                        drop(table);
+                        if let Some(attribute) = class_attribute {
+                            return self.bind_attribute(attribute, object);
+                        }
                     }
                 }
             }
@@ -497,8 +497,11 @@ impl Interp {
                 return self.call_descriptor_get(get, attribute, object).map(Some);
             }
         }
-        if let Some(value) = instance.attributes.borrow().get(name) {
-            return Ok(Some(value.clone()));
+        if class_attribute.is_none() && name == "__dict__" {
+            return Ok(Some(Value::Dict(instance.dict())));
+        }
+        if let Some(value) = instance.own(name) {
+            return Ok(Some(value));
         }
         if instance.exception.is_some() {
             if let Some(value) = self.exception_attribute(instance, name) {
@@ -513,18 +516,6 @@ impl Interp {
         }
         if name == "__class__" {
             return Ok(Some(Value::Type(instance.class.clone())));
-        }
-        if name == "__dict__" {
-            // OSError keeps its fields beside the instance's names.
-            let os_error = self.is_exception(instance, ExcType::OSError);
-            let items: Vec<(Value, Value)> = instance
-                .attributes
-                .borrow()
-                .iter()
-                .filter(|(k, _)| !(os_error && OS_ERROR_FIELDS.contains(&&***k)))
-                .map(|(k, v)| (Value::str(&**k), v.clone()))
-                .collect();
-            return Ok(Some(Value::dict(self.dict_from_pairs(items)?)));
         }
         Ok(None)
     }
@@ -584,8 +575,10 @@ impl Interp {
     ) -> PyResult<()> {
         if let Value::Instance(instance) = object {
             if leaves_to_instance(instance, name, cache) {
-                cache.store_own(&mut instance.attributes.borrow_mut(), name, value);
-                return Ok(());
+                if let Some(mut table) = instance.table_mut() {
+                    cache.store_own(&mut table, name, value);
+                    return Ok(());
+                }
             }
         }
         self.set_attr(object, name, value)
@@ -602,7 +595,7 @@ impl Interp {
     ) -> PyResult<Value> {
         if let Value::Instance(instance) = object {
             if leaves_to_instance(instance, name, cache) {
-                if let Some(value) = cache.own_value(&instance.attributes.borrow(), name) {
+                if let Some(value) = instance.table().and_then(|t| cache.own_value(&t, name)) {
                     return Ok(value);
                 }
             }
@@ -645,11 +638,21 @@ impl Interp {
                     _ => {}
                 }
                 if instance.exception.is_some()
-                    && self.set_exception_attribute(instance, name, &value)
+                    && self.set_exception_attribute(instance, name, &value)?
                 {
                     return Ok(());
                 }
-                instance.attributes.borrow_mut().insert(name.into(), value);
+                if name == "__dict__" {
+                    let Value::Dict(dict) = value else {
+                        return Err(self.type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    instance.set_dict(dict);
+                    return Ok(());
+                }
+                instance.set_own(name, value);
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
@@ -729,11 +732,12 @@ impl Interp {
             }
         }
         let removed = match object {
-            Value::Instance(instance) => instance
-                .attributes
-                .borrow_mut()
-                .shift_remove(name)
-                .is_some(),
+            Value::Instance(instance) if name == "__dict__" => {
+                // The next read makes a new, empty one.
+                instance.names.replace(InstanceNames::empty());
+                true
+            }
+            Value::Instance(instance) => instance.remove_own(name).is_some(),
             Value::Type(class) if class.module.as_ref() != "builtins" => {
                 class.namespace.borrow_mut().shift_remove(name).is_some()
             }
@@ -768,10 +772,13 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 /// instances: an attribute of that name that may be a descriptor (a
 /// `property`, any native object, an instance whose class may define
 /// `__set__`), or a `__setattr__` of its own — the
-/// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first.
+/// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first; and
+/// `__dict__`, which is where the names are, not one of them.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
-    matches!(
-        class.lookup(name),
-        Some(Value::Native(_) | Value::Instance(_))
-    ) || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
+    name == "__dict__"
+        || matches!(
+            class.lookup(name),
+            Some(Value::Native(_) | Value::Instance(_))
+        )
+        || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
 }

@@ -10,6 +10,7 @@ use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::Instance;
 use super::value::Value;
+use crate::syntax::ast::Name;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Codec {
@@ -215,47 +216,121 @@ impl DecodeError {
     /// The `UnicodeDecodeError` for this failure in `object`, the bytes
     /// that were being decoded.
     pub fn into_exception(self, interp: &Interp, object: &[u8]) -> PyErr {
-        let what = match object.get(self.start) {
-            Some(byte) if self.end - self.start == 1 => {
-                format!("byte 0x{byte:02x} in position {}", self.start)
-            }
-            _ => format!("bytes in position {}-{}", self.start, self.end - 1),
-        };
-        let error = interp.error(
-            ExcType::UnicodeDecodeError,
-            format!(
-                "'{}' codec can't decode {what}: {}",
-                self.codec.name(),
-                self.reason
-            ),
-        );
-        set_attributes(
-            &error,
-            self.codec,
+        let fields = [
+            Value::str(self.codec.name()),
             Value::bytes(object),
-            self.start,
-            self.end,
-            self.reason,
-        );
-        error
+            Value::from(self.start),
+            Value::from(self.end),
+            Value::str(self.reason),
+        ];
+        unicode_error(interp, ExcType::UnicodeDecodeError, fields)
     }
 }
 
-fn set_attributes(
-    error: &PyErr,
-    codec: Codec,
-    object: Value,
-    start: usize,
-    end: usize,
-    reason: &str,
-) {
-    let exception: &Instance = &error.0;
-    let mut attributes = exception.attributes.borrow_mut();
-    attributes.insert("encoding".into(), Value::str(codec.name()));
-    attributes.insert("object".into(), object);
-    attributes.insert("start".into(), Value::from(start));
-    attributes.insert("end".into(), Value::from(end));
-    attributes.insert("reason".into(), Value::str(reason));
+/// The names of a `UnicodeDecodeError`'s or `UnicodeEncodeError`'s
+/// fields, which are also its `args`, in their order.
+const UNICODE_ERROR_FIELDS: [&str; 5] = ["encoding", "object", "start", "end", "reason"];
+
+/// A `UnicodeDecodeError` or `UnicodeEncodeError` whose `args` are its
+/// five fields.
+fn unicode_error(interp: &Interp, kind: ExcType, fields: [Value; 5]) -> PyErr {
+    let error = interp.new_exception(kind, fields.to_vec());
+    set_unicode_fields(&error.0, fields);
+    error
+}
+
+fn set_unicode_fields(error: &Instance, fields: [Value; 5]) {
+    if let Some(data) = &error.exception {
+        for (name, value) in UNICODE_ERROR_FIELDS.into_iter().zip(fields) {
+            data.set_field(name, value);
+        }
+    }
+}
+
+/// `UnicodeDecodeError(encoding, object, start, end, reason)` and
+/// `UnicodeEncodeError(…)`, checked as CPython checks them.
+pub fn unicode_error_init(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let Some(Value::Instance(instance)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let decoding = interp.is_exception(instance, ExcType::UnicodeDecodeError);
+    if !kwargs.is_empty() {
+        let name = if decoding {
+            "UnicodeDecodeError"
+        } else {
+            "UnicodeEncodeError"
+        };
+        return Err(interp.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    let [encoding, object, start, end, reason] = &args[1..] else {
+        return Err(interp.type_error(format!(
+            "function takes exactly 5 arguments ({} given)",
+            args.len() - 1
+        )));
+    };
+    let must_be_str = |interp: &Interp, position: usize, value: &Value| match value {
+        Value::Str(_) => Ok(()),
+        _ => Err(interp.type_error(format!(
+            "argument {position} must be str, not {}",
+            interp.type_name(value)
+        ))),
+    };
+    must_be_str(interp, 1, encoding)?;
+    let object = if decoding {
+        match object {
+            Value::Bytes(_) => object.clone(),
+            _ => {
+                return Err(interp.type_error(format!(
+                    "a bytes-like object is required, not '{}'",
+                    interp.type_name(object)
+                )))
+            }
+        }
+    } else {
+        must_be_str(interp, 2, object)?;
+        object.clone()
+    };
+    let start = Value::Int(interp.to_index(start)?);
+    let end = Value::Int(interp.to_index(end)?);
+    must_be_str(interp, 5, reason)?;
+    set_unicode_fields(
+        instance,
+        [encoding.clone(), object, start, end, reason.clone()],
+    );
+    Ok(Value::None)
+}
+
+/// `str()` of a `UnicodeDecodeError` or `UnicodeEncodeError`, from its
+/// fields as they are now (a handler may have moved `start`); `None` when
+/// it has none (a subclass that skipped `__init__`).
+pub fn unicode_error_str(interp: &mut Interp, error: &Instance) -> PyResult<Option<String>> {
+    let data = error.exception.as_ref();
+    let fields = data.map(|data| {
+        let fields = data.fields.borrow();
+        UNICODE_ERROR_FIELDS.map(|name| fields.get(name).cloned())
+    });
+    let Some([Some(encoding), Some(object), Some(start), Some(end), Some(reason)]) = fields else {
+        return Ok(None);
+    };
+    let (start, end) = (interp.to_index(&start)?, interp.to_index(&end)?);
+    let (encoding, reason) = (interp.to_str(&encoding)?, interp.to_str(&reason)?);
+    let single = end == start + 1 && start >= 0;
+    let what = match &object {
+        Value::Bytes(bytes) => match bytes.get(start as usize).filter(|_| single) {
+            Some(byte) => format!("decode byte 0x{byte:02x} in position {start}"),
+            None => format!("decode bytes in position {start}-{}", end - 1),
+        },
+        Value::Str(text) => match text.as_str().chars().nth(start as usize).filter(|_| single) {
+            Some(c) => format!("encode character '{}' in position {start}", escaped_char(c)),
+            None => format!("encode characters in position {start}-{}", end - 1),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(format!("'{encoding}' codec can't {what}: {reason}")))
 }
 
 /// `data.decode(encoding, errors)`: the text, or the `UnicodeDecodeError`
@@ -428,16 +503,12 @@ fn encode_error(interp: &Interp, text: &str, codec: Codec, start: usize, end: us
         Codec::Latin1 => "ordinal not in range(256)",
         _ => "ordinal not in range(128)",
     };
-    let what = if end - start == 1 {
-        let c = text.chars().nth(start).unwrap_or('\0');
-        format!("character '{}' in position {start}", escaped_char(c))
-    } else {
-        format!("characters in position {start}-{}", end - 1)
-    };
-    let error = interp.error(
-        ExcType::UnicodeEncodeError,
-        format!("'{}' codec can't encode {what}: {reason}", codec.name()),
-    );
-    set_attributes(&error, codec, Value::str(text), start, end, reason);
-    error
+    let fields = [
+        Value::str(codec.name()),
+        Value::str(text),
+        Value::from(start),
+        Value::from(end),
+        Value::str(reason),
+    ];
+    unicode_error(interp, ExcType::UnicodeEncodeError, fields)
 }

@@ -28,7 +28,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use super::dict::Dict;
-use super::object::{BoundMethod, CellRef, Function, Instance, ModuleObject};
+use super::object::{BoundMethod, CellRef, Function, Instance, InstanceNames, ModuleObject};
 use super::value::Value;
 
 /// An object the collector knows of.
@@ -167,12 +167,15 @@ impl Live {
                 Err(_) => return false,
             },
             Live::Instance(instance) => {
-                let Ok(attributes) = instance.attributes.try_borrow() else {
+                let Ok(names) = instance.names.try_borrow() else {
                     return false;
                 };
-                attributes
-                    .values()
-                    .for_each(|value| visit_value(value, visit));
+                match &*names {
+                    InstanceNames::Table(table) => {
+                        table.values().for_each(|value| visit_value(value, visit))
+                    }
+                    InstanceNames::Dict(dict) => visit(Rc::as_ptr(dict) as *const u8 as usize),
+                }
                 if let Some(data) = &instance.exception {
                     for part in [&data.cause, &data.context] {
                         let Ok(part) = part.try_borrow() else {
@@ -182,6 +185,10 @@ impl Live {
                             visit_value(value, visit);
                         }
                     }
+                    let Ok(fields) = data.fields.try_borrow() else {
+                        return false;
+                    };
+                    fields.values().for_each(|value| visit_value(value, visit));
                 }
             }
             Live::Function(function) => {
@@ -240,14 +247,20 @@ impl Live {
                 }
             }
             Live::Instance(instance) => {
-                if let Ok(mut attributes) = instance.attributes.try_borrow_mut() {
-                    dropped.extend(std::mem::take(&mut *attributes).into_values());
+                if let Ok(mut names) = instance.names.try_borrow_mut() {
+                    match std::mem::replace(&mut *names, InstanceNames::empty()) {
+                        InstanceNames::Table(table) => dropped.extend(table.into_values()),
+                        InstanceNames::Dict(dict) => dropped.push(Value::Dict(dict)),
+                    }
                 }
                 if let Some(data) = &instance.exception {
                     for part in [&data.cause, &data.context] {
                         if let Ok(mut part) = part.try_borrow_mut() {
                             dropped.extend(part.take());
                         }
+                    }
+                    if let Ok(mut fields) = data.fields.try_borrow_mut() {
+                        dropped.extend(std::mem::take(&mut *fields).into_values());
                     }
                 }
             }

@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 
 use super::error::PyResult;
 use super::interp::Interp;
+use super::ops::str_hash;
 use super::value::Value;
 
 #[derive(Clone)]
@@ -363,6 +364,39 @@ impl Dict {
             None => self.entries.len(),
             Some(order) => order.slots.len(),
         }
+    }
+
+    /// The position of the str key `name`. A key of another type is never
+    /// equal to it here: a namespace's keys are strs, and an object that
+    /// compares equal to a str by its own `__eq__` is not a name.
+    fn find_name(&self, name: &str) -> Option<usize> {
+        let hash = str_hash(name);
+        self.indices
+            .iter_hash(table_hash(hash))
+            .copied()
+            .find(|&position| {
+                matches!(&self.entries[position], Some(Entry { hash: h, key: Value::Str(key), .. })
+                    if *h == hash && key.as_str() == name)
+            })
+    }
+
+    /// `dict[name]` for a str key, without running Python code.
+    pub fn get_name(&self, name: &str) -> Option<Value> {
+        self.find_name(name).and_then(|p| self.value_at(p))
+    }
+
+    /// `dict[name] = value` for a str key, without running Python code.
+    pub fn set_name(&mut self, name: &str, value: Value) {
+        match self.find_name(name) {
+            Some(position) => self.set_value_at(position, value),
+            None => self.push(str_hash(name), Value::str(name), value),
+        }
+    }
+
+    /// `dict.pop(name, None)` for a str key, without running Python code.
+    pub fn remove_name(&mut self, name: &str) -> Option<Value> {
+        let position = self.find_name(name)?;
+        self.remove_at(position).map(|entry| entry.value)
     }
 
     /// Looks `key` up without running Python code: `Ok(position)` when a

@@ -23,6 +23,15 @@ impl PyErr {
         Value::Instance(self.0.clone())
     }
 
+    /// The exception with one of the fields CPython keeps in its struct
+    /// (`OSError.filename`, …: see `ExceptionData::fields`) set.
+    pub fn with_field(self, name: &str, value: Value) -> PyErr {
+        if let Some(data) = &self.0.exception {
+            data.set_field(name, value);
+        }
+        self
+    }
+
     pub fn class_name(&self) -> &str {
         &self.0.class.name
     }

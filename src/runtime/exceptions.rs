@@ -20,6 +20,10 @@ pub fn install(interp: &mut Interp) {
     let os_error = interp.types.exception(ExcType::OSError).clone();
     add_method(&os_error, "__new__", os_error_new);
     add_method(&os_error, "__init__", os_error_init);
+    for kind in [ExcType::UnicodeDecodeError, ExcType::UnicodeEncodeError] {
+        let class = interp.types.exception(kind).clone();
+        add_method(&class, "__init__", super::codecs::unicode_error_init);
+    }
 }
 
 /// The `OSError` subclass CPython makes for an error number.
@@ -67,25 +71,24 @@ fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResul
     let Some(Value::Instance(instance)) = args.first() else {
         return Ok(Value::None);
     };
+    let Some(data) = &instance.exception else {
+        return Ok(Value::None);
+    };
     let rest = &args[1..];
-    if let Some(data) = &instance.exception {
-        let kept = if (3..=5).contains(&rest.len()) {
-            &rest[..2]
-        } else {
-            rest
-        };
-        *data.args.borrow_mut() = kept.to_vec().into();
-    }
+    let kept = if (3..=5).contains(&rest.len()) {
+        &rest[..2]
+    } else {
+        rest
+    };
+    *data.args.borrow_mut() = kept.to_vec().into();
     if (2..=5).contains(&rest.len()) {
-        let mut attributes = instance.attributes.borrow_mut();
-        attributes.insert("errno".into(), rest[0].clone());
-        attributes.insert("strerror".into(), rest[1].clone());
+        data.set_field("errno", rest[0].clone());
+        data.set_field("strerror", rest[1].clone());
     }
     if (3..=5).contains(&rest.len()) {
-        let mut attributes = instance.attributes.borrow_mut();
-        attributes.insert("filename".into(), rest[2].clone());
+        data.set_field("filename", rest[2].clone());
         if let Some(filename2) = rest.get(4) {
-            attributes.insert("filename2".into(), filename2.clone());
+            data.set_field("filename2", filename2.clone());
         }
     }
     Ok(Value::None)
@@ -155,15 +158,9 @@ fn exception_group_init(
     if let Some(data) = &instance.exception {
         // `args` keeps the sequence as given; `exceptions` is a tuple.
         *data.args.borrow_mut() = vec![message.clone(), args[2].clone()].into();
+        data.set_field("message", message.clone());
+        data.set_field("exceptions", Value::tuple(exceptions));
     }
-    instance
-        .attributes
-        .borrow_mut()
-        .insert("message".into(), message.clone());
-    instance
-        .attributes
-        .borrow_mut()
-        .insert("exceptions".into(), Value::tuple(exceptions));
     Ok(Value::None)
 }
 
@@ -171,6 +168,9 @@ impl Interp {
     /// The attributes every exception has.
     pub fn exception_attribute(&self, instance: &Instance, name: &str) -> Option<Value> {
         let data = instance.exception.as_ref()?;
+        if let Some(value) = data.fields.borrow().get(name) {
+            return Some(value.clone());
+        }
         match name {
             "args" => Some(Value::Tuple(data.args.borrow().clone())),
             "__cause__" => Some(data.cause.borrow().clone().unwrap_or(Value::None)),
@@ -181,11 +181,8 @@ impl Interp {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
             }
             "errno" | "strerror" if self.is_exception(instance, ExcType::OSError) => {
-                // Set by `OSError.__init__` (a subclass may replace `args`
-                // after it, as aiohttp's errors do); else read from `args`.
-                if let Some(value) = instance.attributes.borrow().get(name) {
-                    return Some(value.clone());
-                }
+                // Not set by `OSError.__init__` (see `fields` above): read
+                // from `args`.
                 let args = data.args.borrow();
                 let index = usize::from(name == "strerror");
                 Some(match &args[..] {
@@ -193,14 +190,9 @@ impl Interp {
                     _ => Value::None,
                 })
             }
-            "filename" | "filename2" if self.is_exception(instance, ExcType::OSError) => Some(
-                instance
-                    .attributes
-                    .borrow()
-                    .get(name)
-                    .cloned()
-                    .unwrap_or(Value::None),
-            ),
+            "filename" | "filename2" if self.is_exception(instance, ExcType::OSError) => {
+                Some(Value::None)
+            }
             "code" if self.is_exception(instance, ExcType::SystemExit) => {
                 let args = data.args.borrow();
                 Some(match &args[..] {
@@ -217,11 +209,26 @@ impl Interp {
         instance.class.is_subclass_of(self.types.exception(kind))
     }
 
-    /// Assigning `args`, `__cause__`, `__context__`; false for other names.
-    pub fn set_exception_attribute(&self, instance: &Instance, name: &str, value: &Value) -> bool {
+    /// Assigning `args`, `__cause__`, `__context__` and the fields of
+    /// `OSError` and `UnicodeError`; false for other names.
+    pub fn set_exception_attribute(
+        &self,
+        instance: &Instance,
+        name: &str,
+        value: &Value,
+    ) -> PyResult<bool> {
         let Some(data) = &instance.exception else {
-            return false;
+            return Ok(false);
         };
+        let os_field = matches!(name, "errno" | "strerror" | "filename" | "filename2")
+            && self.is_exception(instance, ExcType::OSError);
+        if os_field || data.fields.borrow().contains_key(name) {
+            if self.is_exception(instance, ExcType::BaseExceptionGroup) {
+                return Err(self.attribute_error("readonly attribute"));
+            }
+            data.set_field(name, value.clone());
+            return Ok(true);
+        }
         let optional = || (!value.is_none()).then(|| value.clone());
         match name {
             "args" => {
@@ -237,9 +244,9 @@ impl Interp {
             "__suppress_context__" => data
                 .suppress_context
                 .set(matches!(value, Value::Bool(true))),
-            _ => return false,
+            _ => return Ok(false),
         }
-        true
+        Ok(true)
     }
 
     /// `str(exception)`: empty, the single argument's `str`, or the args tuple.
@@ -267,6 +274,11 @@ impl Interp {
                 "{message} ({count} sub-exception{})",
                 if count == 1 { "" } else { "s" }
             ));
+        }
+        if self.is_exception(instance, ExcType::UnicodeError) {
+            if let Some(text) = super::codecs::unicode_error_str(self, instance)? {
+                return Ok(text);
+            }
         }
         if self.is_exception(instance, ExcType::OSError) {
             let field = |this: &Self, name| {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::error::{ExcType, PyErr, PyResult};
-use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap, Namespace};
+use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap};
 use super::output::Output;
 use super::value::Value;
 use crate::syntax::ast::Name;
@@ -299,14 +299,13 @@ impl Interp {
     /// A new exception instance of a builtin class with the given args.
     pub fn new_exception(&self, kind: ExcType, args: Vec<Value>) -> PyErr {
         let class = self.types.exception(kind).clone();
-        let exception = Rc::new(Instance {
+        let exception = Rc::new(Instance::new(
             class,
-            attributes: Namespace::default(),
-            exception: Some(ExceptionData {
+            Some(ExceptionData {
                 args: RefCell::new(args.into()),
                 ..ExceptionData::default()
             }),
-        });
+        ));
         super::cycles::track_instance(&exception);
         PyErr(exception)
     }
@@ -459,12 +458,6 @@ impl Interp {
 
     /// [`Interp::os_error`] about the file `filename`.
     pub fn os_error_on(&self, error: std::io::Error, filename: Value) -> PyErr {
-        let exception = self.os_error(error);
-        exception
-            .0
-            .attributes
-            .borrow_mut()
-            .insert("filename".into(), filename);
-        exception
+        self.os_error(error).with_field("filename", filename)
     }
 }

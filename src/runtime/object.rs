@@ -2,11 +2,12 @@
 //! modules, and the trait for objects implemented in Rust.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
 
+use super::dict::Dict;
 use super::error::PyResult;
 use super::interp::Interp;
 use super::value::Value;
@@ -213,9 +214,116 @@ impl Drop for Class {
 
 pub struct Instance {
     pub class: Rc<Class>,
-    pub attributes: Namespace,
+    pub names: RefCell<InstanceNames>,
     /// Present exactly when the class's layout is [`Layout::Exception`].
     pub exception: Option<ExceptionData>,
+}
+
+/// Where an instance keeps its own names. In a [`NameMap`], which the
+/// attribute caches index by position, until the program asks for the
+/// instance's `__dict__` (or `vars()` of it, or assigns one); from then
+/// on in that dict, which the program holds too, so that a write through
+/// either is seen through the other, as in CPython. The caches' fast
+/// paths only take the first kind and leave the second to the general
+/// path.
+pub enum InstanceNames {
+    Table(NameMap),
+    Dict(Rc<RefCell<Dict>>),
+}
+
+impl Instance {
+    pub fn new(class: Rc<Class>, exception: Option<ExceptionData>) -> Instance {
+        Instance {
+            class,
+            names: RefCell::new(InstanceNames::Table(NameMap::default())),
+            exception,
+        }
+    }
+
+    /// The instance's names while they are in its own table (the fast
+    /// paths' case); `None` once they are in a `__dict__`.
+    #[inline(always)]
+    pub fn table(&self) -> Option<Ref<'_, NameMap>> {
+        Ref::filter_map(self.names.borrow(), |names| match names {
+            InstanceNames::Table(table) => Some(table),
+            InstanceNames::Dict(_) => None,
+        })
+        .ok()
+    }
+
+    /// [`Instance::table`], for a store.
+    #[inline(always)]
+    pub fn table_mut(&self) -> Option<RefMut<'_, NameMap>> {
+        RefMut::filter_map(self.names.borrow_mut(), |names| match names {
+            InstanceNames::Table(table) => Some(table),
+            InstanceNames::Dict(_) => None,
+        })
+        .ok()
+    }
+
+    /// The instance's own value for `name`.
+    pub fn own(&self, name: &str) -> Option<Value> {
+        match &*self.names.borrow() {
+            InstanceNames::Table(table) => table.get(name).cloned(),
+            InstanceNames::Dict(dict) => dict.borrow().get_name(name),
+        }
+    }
+
+    pub fn set_own(&self, name: &str, value: Value) {
+        match &mut *self.names.borrow_mut() {
+            InstanceNames::Table(table) => {
+                table.insert(name.into(), value);
+            }
+            InstanceNames::Dict(dict) => dict.borrow_mut().set_name(name, value),
+        }
+    }
+
+    pub fn remove_own(&self, name: &str) -> Option<Value> {
+        match &mut *self.names.borrow_mut() {
+            InstanceNames::Table(table) => table.shift_remove(name),
+            InstanceNames::Dict(dict) => dict.borrow_mut().remove_name(name),
+        }
+    }
+
+    /// The keys of the instance's own names, in order.
+    pub fn own_keys(&self) -> Vec<Value> {
+        match &*self.names.borrow() {
+            InstanceNames::Table(table) => table.keys().map(|k| Value::str(&**k)).collect(),
+            InstanceNames::Dict(dict) => dict.borrow().keys(),
+        }
+    }
+
+    /// The instance's `__dict__`: from now on, where its names live.
+    pub fn dict(&self) -> Rc<RefCell<Dict>> {
+        let mut names = self.names.borrow_mut();
+        if let InstanceNames::Dict(dict) = &*names {
+            return dict.clone();
+        }
+        let InstanceNames::Table(table) = std::mem::replace(&mut *names, InstanceNames::empty())
+        else {
+            unreachable!("the names were just seen to be a table")
+        };
+        let mut dict = Dict::new();
+        for (name, value) in table {
+            dict.set_name(&name, value);
+        }
+        let Value::Dict(dict) = Value::dict(RefCell::new(dict)) else {
+            unreachable!("Value::dict makes a dict")
+        };
+        *names = InstanceNames::Dict(dict.clone());
+        dict
+    }
+
+    /// `instance.__dict__ = dict`.
+    pub fn set_dict(&self, dict: Rc<RefCell<Dict>>) {
+        *self.names.borrow_mut() = InstanceNames::Dict(dict);
+    }
+}
+
+impl InstanceNames {
+    pub fn empty() -> InstanceNames {
+        InstanceNames::Table(NameMap::default())
+    }
 }
 
 /// What every exception carries besides its `__dict__`.
@@ -227,6 +335,17 @@ pub struct ExceptionData {
     pub suppress_context: Cell<bool>,
     /// Frames the exception passed through, innermost last (as printed).
     pub traceback: RefCell<Vec<TraceEntry>>,
+    /// What CPython keeps in the exception's own struct, not in its
+    /// `__dict__`: `OSError`'s `errno`, `strerror`, `filename`,
+    /// `filename2`; `UnicodeError`'s `encoding`, `object`, `start`, `end`,
+    /// `reason`; an exception group's `message` and `exceptions`.
+    pub fields: RefCell<NameMap>,
+}
+
+impl ExceptionData {
+    pub fn set_field(&self, name: &str, value: Value) {
+        self.fields.borrow_mut().insert(name.into(), value);
+    }
 }
 
 /// One line of a traceback.

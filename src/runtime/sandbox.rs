@@ -65,16 +65,11 @@ impl Interp {
             } else {
                 "Permission denied: the sandbox allows reading only the script's folder"
             };
-            let error = self.new_exception(
+            self.new_exception(
                 ExcType::PermissionError,
                 vec![Value::Int(13), Value::str(reason)],
-            );
-            error
-                .0
-                .attributes
-                .borrow_mut()
-                .insert("filename".into(), Value::str(path));
-            error
+            )
+            .with_field("filename", Value::str(path))
         })
     }
 }

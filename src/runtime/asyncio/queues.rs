@@ -122,7 +122,7 @@ impl PlainClasses {
         if !Self::is_plain(queue, &self.queue, self.queue_version) {
             return None;
         }
-        recall(&self.queue_layout, &queue.attributes.borrow(), |names| {
+        recall(&self.queue_layout, &*queue.table()?, |names| {
             if FAST_PATH_METHODS
                 .iter()
                 .any(|name| names.contains_key(*name))
@@ -147,7 +147,7 @@ impl PlainClasses {
         if !Self::is_plain(event, &self.event, self.event_version) {
             return None;
         }
-        recall(&self.event_layout, &event.attributes.borrow(), |names| {
+        recall(&self.event_layout, &*event.table()?, |names| {
             if names.contains_key("clear") {
                 return None;
             }
@@ -232,7 +232,10 @@ impl QueueCall {
         };
         match self.operation {
             Operation::Put => {
-                let Some(plan) = PutPlan::read(&queue.attributes.borrow(), layout, plain) else {
+                let Some(plan) = queue
+                    .table()
+                    .and_then(|names| PutPlan::read(&names, layout, plain))
+                else {
                     return Ok(None);
                 };
                 // Waking a getter may run Python code: no borrow across it.
@@ -242,7 +245,9 @@ impl QueueCall {
                 Ok(Some(Value::None))
             }
             Operation::Get => {
-                let attributes = queue.attributes.borrow();
+                let Some(attributes) = queue.table() else {
+                    return Ok(None);
+                };
                 let (Some(items), Some(putters)) = (
                     value_at(&attributes, layout.items).cloned(),
                     value_at(&attributes, layout.putters).cloned(),
@@ -310,18 +315,16 @@ impl PutPlan {
             deque.push(item, End::Right);
         }
         // The names are where `read` found them: only the values change.
-        if let Some((_, count)) = queue
-            .attributes
-            .borrow_mut()
-            .get_index_mut(self.unfinished_at)
-        {
-            *count = Value::Int(self.unfinished + 1);
+        if let Some(mut names) = queue.table_mut() {
+            if let Some((_, count)) = names.get_index_mut(self.unfinished_at) {
+                *count = Value::Int(self.unfinished + 1);
+            }
         }
-        let mut event = self.finished.attributes.borrow_mut();
-        if let Some((_, value)) = event.get_index_mut(self.finished_value_at) {
-            *value = Value::Bool(false);
+        if let Some(mut names) = self.finished.table_mut() {
+            if let Some((_, value)) = names.get_index_mut(self.finished_value_at) {
+                *value = Value::Bool(false);
+            }
         }
-        drop(event);
         match as_deque(&self.getters) {
             Some(getters) => wakeup_next(interp, getters),
             None => Ok(()),

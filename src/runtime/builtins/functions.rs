@@ -1142,12 +1142,12 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
         interp.complete_module(module)?;
     }
     let names = match value {
-        Value::Instance(instance) => instance.attributes.borrow(),
+        Value::Instance(instance) => return Ok(Value::Dict(instance.dict())),
         Value::Module(module) => module.namespace.borrow(),
         Value::Type(class) => class.namespace.borrow(),
         _ => return Err(interp.type_error("vars() argument must have __dict__ attribute")),
     };
-    // A copy: writes to it do not reach the object.
+    // A copy: writes to it do not reach the module or class.
     let pairs: Vec<(Value, Value)> = names
         .iter()
         .map(|(name, value)| (Value::str(&**name), value.clone()))
@@ -1182,7 +1182,12 @@ fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 /// The names `dir(value)` lists: its own attributes and those of its
 /// class (or, for a class, of its MRO).
 fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
-    let mut names: Vec<Name> = Vec::new();
+    let mut names: Vec<Name> = match value {
+        Value::Instance(instance) => (instance.own_keys().iter())
+            .filter_map(|key| Some(key.as_str()?.into()))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut add = |namespace: &crate::runtime::object::NameMap| {
         names.extend(namespace.keys().cloned());
     };
@@ -1190,9 +1195,6 @@ fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
         Value::Module(module) => add(&module.namespace.borrow()),
         Value::Type(class) => class.mro().for_each(|c| add(&c.namespace.borrow())),
         _ => {
-            if let Value::Instance(instance) = value {
-                add(&instance.attributes.borrow());
-            }
             interp
                 .class_of(value)
                 .mro()
