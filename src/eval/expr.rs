@@ -286,7 +286,8 @@ impl Interp {
                 match builtin.name {
                     "super" => return self.zero_argument_super(frame),
                     "globals" => return self.namespace_dict(&frame.globals.namespace.borrow()),
-                    "locals" => return self.frame_locals(frame),
+                    "locals" | "vars" => return self.frame_locals(frame),
+                    "dir" => return self.frame_dir(frame),
                     _ => {}
                 }
             }
@@ -767,6 +768,19 @@ impl Interp {
             }
         }
         Ok(Value::dict(self.dict_from_pairs(items)?))
+    }
+
+    /// `dir()`: the sorted names of the calling frame's scope.
+    fn frame_dir(&mut self, frame: &Frame) -> PyResult<Value> {
+        let Value::Dict(locals) = self.frame_locals(frame)? else {
+            unreachable!("frame_locals makes a dict")
+        };
+        let mut names: Vec<String> = (locals.borrow().keys().iter())
+            .filter_map(|key| key.as_str().map(str::to_owned))
+            .collect();
+        // UTF-8 orders as code points do, as CPython sorts strs.
+        names.sort_unstable();
+        Ok(Value::list(names.into_iter().map(Value::str).collect()))
     }
 
     fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {

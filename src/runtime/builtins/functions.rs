@@ -15,7 +15,7 @@ use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
 use super::args::{check_count, check_method};
 use super::{add_function, add_method};
-use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
 use crate::runtime::value::Value;
@@ -1123,20 +1123,20 @@ fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
     Ok(Value::str(interp.format_value(&args[0], spec)?))
 }
 
-/// The builtin `locals()`, which the evaluator provides; `vars()` and
-/// `dir()` without an argument are defined through it.
-fn call_locals(interp: &mut Interp) -> PyResult<Value> {
-    let locals = interp.builtins.namespace.borrow().get("locals").cloned();
-    match locals {
-        Some(locals) => interp.call(&locals, &[], &[]),
-        None => Err(interp.error(ExcType::NameError, "name 'locals' is not defined")),
-    }
+/// `vars()` or `dir()` without an argument reached other than by a
+/// direct call (`f = dir; f()`): they read the calling frame, which only
+/// the evaluator sees, and it answers direct calls itself.
+fn frame_unseen(interp: &Interp, name: &str) -> PyErr {
+    interp.error(
+        ExcType::NotImplementedError,
+        format!("{name}() without arguments is supported by pyl only when called directly"),
+    )
 }
 
 fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "vars", args, kwargs, 0, 1)?;
     let Some(value) = args.first() else {
-        return call_locals(interp);
+        return Err(frame_unseen(interp, "vars"));
     };
     if let Value::Module(module) = value {
         interp.complete_module(module)?;
@@ -1162,10 +1162,7 @@ fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
         interp.complete_module(module)?;
     }
     let names: Vec<Value> = match args.first() {
-        None => {
-            let locals = call_locals(interp)?;
-            interp.collect(&locals)?
-        }
+        None => return Err(frame_unseen(interp, "dir")),
         Some(value) => match interp.lookup_special(value, "__dir__") {
             Some(method) => {
                 let names = interp.call_bound(&method, value, &[], &[])?;
