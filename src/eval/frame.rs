@@ -11,7 +11,7 @@
 //! to its code; with no handler left the exception leaves the frame, which
 //! adds its traceback line.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::expr::Awaited;
@@ -124,18 +124,29 @@ enum Step {
 
 impl Interp {
     /// Runs `frame` until it returns, yields, or raises.
-    pub fn run_frame(
+    #[inline(always)]
+    pub fn run_frame(&mut self, frame: &mut Frame, resume: Option<Resume>) -> PyResult<Outcome> {
+        self.run_frame_at(frame, resume, &Cell::new(0))
+    }
+
+    /// [`Interp::run_frame`], with the program counter in `pc` while the
+    /// frame runs (in `frame.pc` when it stops): a generator lends its
+    /// own, so that it can tell where its running frame is — the frame
+    /// itself is out of everyone else's reach then.
+    pub fn run_frame_at(
         &mut self,
         frame: &mut Frame,
         mut resume: Option<Resume>,
+        pc: &Cell<u32>,
     ) -> PyResult<Outcome> {
         let code = frame.code.clone();
         let base = self.handled_exceptions.len();
         if let Some(mut saved) = frame.saved_handled.take() {
             self.handled_exceptions.append(&mut saved);
         }
+        pc.set(frame.pc);
         loop {
-            let Some(instr) = code.instrs.get(frame.pc as usize) else {
+            let Some(instr) = code.instrs.get(pc.get() as usize) else {
                 return Ok(Outcome::Return(Value::None));
             };
             let polled = if self.limits.tick() {
@@ -148,13 +159,14 @@ impl Interp {
                 None => self.execute(frame, instr, &mut resume),
             };
             match step {
-                Ok(Step::Next) => frame.pc += 1,
-                Ok(Step::Jump(target)) => frame.pc = target as u32,
+                Ok(Step::Next) => pc.set(pc.get() + 1),
+                Ok(Step::Jump(target)) => pc.set(target as u32),
                 Ok(Step::Return(value)) => {
                     self.handled_exceptions.truncate(base);
                     return Ok(Outcome::Return(value));
                 }
                 Ok(Step::Yield(value)) => {
+                    frame.pc = pc.get();
                     frame.suspended = true;
                     // Only when there is something to keep: `split_off(0)`
                     // would allocate a new vector for what stays.
@@ -164,7 +176,11 @@ impl Interp {
                     }
                     return Ok(Outcome::Yield(value));
                 }
-                Err(error) => self.unwind(frame, &code, base, error)?,
+                Err(error) => {
+                    frame.pc = pc.get();
+                    self.unwind(frame, &code, base, error)?;
+                    pc.set(frame.pc);
+                }
             }
         }
     }

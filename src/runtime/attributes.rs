@@ -559,6 +559,11 @@ impl Interp {
             },
             (Value::Generator(g), "__name__") => Some(Value::str(&**g.name())),
             (Value::Generator(g), "__qualname__") => Some(Value::str(&**g.qualname())),
+            (Value::Generator(g), "gi_running" | "cr_running" | "ag_running")
+                if name == g.kind.running_attribute() =>
+            {
+                Some(Value::Bool(g.is_running()))
+            }
             _ => None,
         }
     }

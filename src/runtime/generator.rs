@@ -23,6 +23,17 @@ pub enum GeneratorKind {
     AsyncGenerator,
 }
 
+impl GeneratorKind {
+    /// The name of the attribute that says whether it is running.
+    pub fn running_attribute(self) -> &'static str {
+        match self {
+            GeneratorKind::Generator => "gi_running",
+            GeneratorKind::Coroutine => "cr_running",
+            GeneratorKind::AsyncGenerator => "ag_running",
+        }
+    }
+}
+
 pub struct Generator {
     pub kind: GeneratorKind,
     running: Cell<bool>,
@@ -41,6 +52,9 @@ pub struct Generator {
     /// out to run). A `Cell`, with no borrow flag: a program may hold
     /// coroutines by the hundred thousand.
     frame: Cell<Option<Box<Frame>>>,
+    /// While the frame runs, its program counter (the frame itself is out
+    /// of reach then): where a running coroutine is, for a task's repr.
+    pc: Cell<u32>,
 }
 
 // With its reference counts, 48 bytes: the allocator's size class below
@@ -61,6 +75,7 @@ impl Generator {
             renamed,
             code,
             frame: Cell::new(Some(frame)),
+            pc: Cell::new(0),
         }
     }
 
@@ -116,7 +131,8 @@ impl Generator {
             other => other,
         };
         self.running.set(true);
-        let result = interp.nested(|interp| interp.run_frame(&mut frame, Some(resume)));
+        let pc = &self.pc;
+        let result = interp.nested(|interp| interp.run_frame_at(&mut frame, Some(resume), pc));
         self.running.set(false);
         if let Ok(Outcome::Yield(_)) = result {
             self.frame.set(Some(frame));
@@ -154,6 +170,11 @@ impl Generator {
         }
     }
 
+    /// `gi_running`, `cr_running`, `ag_running`.
+    pub fn is_running(&self) -> bool {
+        self.running.get()
+    }
+
     pub fn is_finished(&self) -> bool {
         self.with_frame(|frame| frame.is_none())
     }
@@ -167,27 +188,32 @@ impl Generator {
     }
 
     /// `coroutines._format_coroutine`: `f() running at file:line` (the line
-    /// it waits at, or its `def` before it starts), `f() done, defined at
-    /// file:line` once finished.
+    /// it waits at or is running, or its `def` before it starts), `f()
+    /// done, defined at file:line` once finished.
     pub fn coroutine_info(&self) -> String {
         let source = &self.code.source;
+        let line_of = |pc: u32| {
+            let span = self.code.spans.get(pc as usize)?;
+            Some(crate::diagnostics::line_of(
+                &source.text,
+                span.start as usize,
+            ))
+        };
         let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
-        self.with_frame(|frame| match frame {
+        let line = self.with_frame(|frame| match frame {
+            Some(frame) if frame.suspended => line_of(frame.pc),
+            Some(_) => Some(def_line),
+            None if self.running.get() => line_of(self.pc.get()),
+            None => None,
+        });
+        match line {
+            Some(line) => format!("{}() running at {}:{line}", self.qualname(), source.name),
             None => format!(
                 "{}() done, defined at {}:{def_line}",
                 self.qualname(),
                 source.name
             ),
-            Some(frame) => {
-                let line = match frame.code.spans.get(frame.pc as usize) {
-                    Some(span) if frame.suspended => {
-                        crate::diagnostics::line_of(&source.text, span.start as usize)
-                    }
-                    _ => def_line,
-                };
-                format!("{}() running at {}:{line}", self.qualname(), source.name)
-            }
-        })
+        }
     }
 
     /// The qualified name of the innermost coroutine in the chain of
@@ -286,6 +312,7 @@ impl Drop for Generator {
                     renamed: self.renamed.take(),
                     code: self.code.clone(),
                     frame: Cell::new(Some(frame)),
+                    pc: Cell::new(0),
                 };
                 ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
                 ANY_ABANDONED.set(true);
