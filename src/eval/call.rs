@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::frame::{Frame, Outcome};
 use crate::compile::ir::Flavor;
+use crate::runtime::builtins::object;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::{linearize, Interp};
@@ -464,7 +465,9 @@ impl Interp {
                 _ => Err(self.type_error("type() takes 1 or 3 arguments")),
             };
         }
-        let new = class.lookup("__new__");
+        // `object.__new__` and `object.__init__` are what runs when
+        // the class has neither: no call.
+        let new = (class.lookup("__new__")).filter(|new| !object::is_object_new(new));
         let instance = match &new {
             Some(new @ Value::Function(_)) => {
                 let mut full = vec![Value::Type(class.clone())];
@@ -486,7 +489,12 @@ impl Interp {
         if !self.is_instance(&instance, class) {
             return Ok(instance);
         }
-        match class.lookup("__init__") {
+        match (class.lookup("__init__")).filter(|init| !object::is_object_init(init)) {
+            None => {
+                if (!args.is_empty() || !kwargs.is_empty()) && new.is_none() {
+                    return Err(self.type_error(format!("{}() takes no arguments", class.name)));
+                }
+            }
             Some(init) if !matches!(init, Value::Builtin(_)) => {
                 let result = self.call_bound(&init, &instance, args, kwargs)?;
                 if !result.is_none() {
@@ -498,11 +506,6 @@ impl Interp {
             }
             Some(init) => {
                 self.call_bound(&init, &instance, args, kwargs)?;
-            }
-            None => {
-                if (!args.is_empty() || !kwargs.is_empty()) && new.is_none() {
-                    return Err(self.type_error(format!("{}() takes no arguments", class.name)));
-                }
             }
         }
         Ok(instance)

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use super::builtins::add_method;
+use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::Instance;
@@ -327,86 +328,12 @@ impl Interp {
     }
 }
 
-/// `object.__repr__` and `object.__str__`, reachable through `super()` and
-/// explicit calls; `repr()`/`str()` take the same paths directly.
-pub fn install_object_methods(interp: &mut Interp) {
-    let object = interp.types.object.clone();
-    add_method(&object, "__repr__", object_repr);
-    add_method(&object, "__str__", object_str);
-    add_method(&object, "__getattribute__", object_getattribute);
-    add_method(&object, "__setattr__", object_setattr);
-    add_method(&object, "__delattr__", object_delattr);
+/// `BaseException.__repr__` and `__str__`, reachable through `super()`
+/// and explicit calls.
+pub fn install_exception_methods(interp: &mut Interp) {
     let base = interp.types.exception(ExcType::BaseException).clone();
     add_method(&base, "__repr__", exception_repr_method);
     add_method(&base, "__str__", exception_str_method);
-}
-
-fn receiver(interp: &Interp, args: &[Value]) -> PyResult<Value> {
-    args.first()
-        .cloned()
-        .ok_or_else(|| interp.type_error("descriptor needs an argument"))
-}
-
-fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let value = receiver(interp, args)?;
-    Ok(Value::str(match &value {
-        Value::Instance(instance) => interp.default_instance_repr(instance, &value),
-        other => interp.repr(other)?,
-    }))
-}
-
-fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let value = receiver(interp, args)?;
-    Ok(Value::str(match &value {
-        Value::Instance(_) => interp.repr(&value)?,
-        other => interp.to_str(other)?,
-    }))
-}
-
-/// The name argument of `object.__getattribute__` and its kin.
-/// `method` takes `count` arguments, the receiver first.
-fn attribute_name(interp: &Interp, method: &str, args: &[Value], count: usize) -> PyResult<Name> {
-    if args.is_empty() {
-        return Err(interp.type_error(format!(
-            "descriptor '{method}' of 'object' object needs an argument"
-        )));
-    }
-    if args.len() != count {
-        let expected = count - 1;
-        let plural = if expected == 1 { "" } else { "s" };
-        // CPython's `__setattr__` wrapper counts with `PyArg_UnpackTuple`
-        // under an empty function name: its message starts with a space.
-        let unnamed = if method == "__setattr__" { " " } else { "" };
-        return Err(interp.type_error(format!(
-            "{unnamed}expected {expected} argument{plural}, got {}",
-            args.len() - 1
-        )));
-    }
-    super::builtins::functions::attribute_name(interp, &args[1]).map(Name::from)
-}
-
-fn object_getattribute(
-    interp: &mut Interp,
-    args: &[Value],
-    _: &[(Name, Value)],
-) -> PyResult<Value> {
-    let name = attribute_name(interp, "__getattribute__", args, 2)?;
-    match interp.generic_get_attr(&args[0], &name)? {
-        Some(value) => Ok(value),
-        None => Err(interp.missing_attribute(&args[0], &name)),
-    }
-}
-
-fn object_setattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let name = attribute_name(interp, "__setattr__", args, 3)?;
-    interp.generic_set_attr(&args[0], &name, args[2].clone())?;
-    Ok(Value::None)
-}
-
-fn object_delattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let name = attribute_name(interp, "__delattr__", args, 2)?;
-    interp.generic_del_attr(&args[0], &name)?;
-    Ok(Value::None)
 }
 
 fn exception_repr_method(

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use super::arith;
+use super::builtins::object;
 use super::builtins::{bytes, mappings, sequences, str as strings};
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
@@ -510,7 +511,8 @@ impl Interp {
                 [(a, forward, b), (b, reflected, a)]
             };
             for (receiver, name, other) in attempts {
-                if let Some(method) = self.lookup_special(receiver, name) {
+                let method = self.lookup_special(receiver, name);
+                if let Some(method) = method.filter(|m| !object::is_object_comparison(m)) {
                     let result =
                         self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
                     if !matches!(result, Value::NotImplemented) {
@@ -519,7 +521,8 @@ impl Interp {
                 }
             }
             if op == CmpOp::NotEq {
-                if let Some(method) = self.lookup_special(a, "__eq__") {
+                let eq = self.lookup_special(a, "__eq__");
+                if let Some(method) = eq.filter(|m| !object::is_object_comparison(m)) {
                     let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
                     if !matches!(result, Value::NotImplemented) {
                         return Ok(Value::Bool(!self.truthy(&result)?));

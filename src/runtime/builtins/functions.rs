@@ -1178,7 +1178,7 @@ fn dir(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 
 /// The names `dir(value)` lists: its own attributes and those of its
 /// class (or, for a class, of its MRO).
-fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
+pub fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
     let mut names: Vec<Name> = match value {
         Value::Instance(instance) => (instance.own_keys().iter())
             .filter_map(|key| Some(key.as_str()?.into()))

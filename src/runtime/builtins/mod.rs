@@ -13,6 +13,7 @@ pub mod bytes;
 pub mod functions;
 pub mod mappings;
 pub mod numbers;
+pub mod object;
 pub mod sequences;
 pub mod str;
 
@@ -25,7 +26,8 @@ pub fn install(interp: &mut Interp) {
     sequences::install(interp);
     mappings::install(interp);
     super::exceptions::install(interp);
-    super::exceptions::install_object_methods(interp);
+    object::install(interp);
+    super::exceptions::install_exception_methods(interp);
     super::attributes::install(interp);
     super::generator::install(interp);
     super::files::install(interp);

@@ -1,0 +1,297 @@
+//! `object`'s methods: what every class inherits. `repr()`, `str()`,
+//! attribute access, comparisons, `hash()`, `format()` and instantiation
+//! take the same paths directly when a class has no method of its own;
+//! these are what `super()` and explicit calls (`object.__init__(self)`,
+//! `super().__new__(cls)`) reach.
+
+use std::rc::Rc;
+
+use super::add_method;
+use crate::runtime::error::PyResult;
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Layout, NativeFn};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+pub fn install(interp: &mut Interp) {
+    let object = interp.types.object.clone();
+    add_method(&object, "__repr__", object_repr);
+    add_method(&object, "__str__", object_str);
+    add_method(&object, "__getattribute__", object_getattribute);
+    add_method(&object, "__setattr__", object_setattr);
+    add_method(&object, "__delattr__", object_delattr);
+    add_method(&object, "__init__", object_init);
+    for (name, func) in OBJECT_COMPARISONS {
+        add_method(&object, name, func);
+    }
+    add_method(&object, "__hash__", object_hash);
+    add_method(&object, "__format__", object_format);
+    add_method(&object, "__dir__", object_dir);
+    // A static method, as CPython's: `super().__new__(cls)` passes the
+    // class itself.
+    let new = crate::runtime::attributes::MethodWrapper {
+        function: super::function("__new__", object_new),
+        is_classmethod: false,
+    };
+    (object.namespace.borrow_mut()).insert("__new__".into(), Value::Native(Rc::new(new)));
+}
+
+/// The receiver of a method called through its class (`object.__repr__(x)`).
+pub fn receiver(interp: &Interp, args: &[Value]) -> PyResult<Value> {
+    args.first()
+        .cloned()
+        .ok_or_else(|| interp.type_error("descriptor needs an argument"))
+}
+
+fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::str(match &value {
+        Value::Instance(instance) => interp.default_instance_repr(instance, &value),
+        other => interp.repr(other)?,
+    }))
+}
+
+fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::str(match &value {
+        Value::Instance(_) => interp.repr(&value)?,
+        other => interp.to_str(other)?,
+    }))
+}
+
+/// The name argument of `object.__getattribute__` and its kin.
+/// `method` takes `count` arguments, the receiver first.
+fn attribute_name(interp: &Interp, method: &str, args: &[Value], count: usize) -> PyResult<Name> {
+    if args.is_empty() {
+        return Err(interp.type_error(format!(
+            "descriptor '{method}' of 'object' object needs an argument"
+        )));
+    }
+    if args.len() != count {
+        let expected = count - 1;
+        let plural = if expected == 1 { "" } else { "s" };
+        // CPython's `__setattr__` wrapper counts with `PyArg_UnpackTuple`
+        // under an empty function name: its message starts with a space.
+        let unnamed = if method == "__setattr__" { " " } else { "" };
+        return Err(interp.type_error(format!(
+            "{unnamed}expected {expected} argument{plural}, got {}",
+            args.len() - 1
+        )));
+    }
+    super::functions::attribute_name(interp, &args[1]).map(Name::from)
+}
+
+fn object_getattribute(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let name = attribute_name(interp, "__getattribute__", args, 2)?;
+    match interp.generic_get_attr(&args[0], &name)? {
+        Some(value) => Ok(value),
+        None => Err(interp.missing_attribute(&args[0], &name)),
+    }
+}
+
+fn object_setattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let name = attribute_name(interp, "__setattr__", args, 3)?;
+    interp.generic_set_attr(&args[0], &name, args[2].clone())?;
+    Ok(Value::None)
+}
+
+fn object_delattr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let name = attribute_name(interp, "__delattr__", args, 2)?;
+    interp.generic_del_attr(&args[0], &name)?;
+    Ok(Value::None)
+}
+
+/// Whether `value` is the builtin function `func` (unbound).
+fn is_builtin(value: &Value, func: NativeFn) -> bool {
+    matches!(value, Value::Builtin(builtin)
+        if builtin.receiver.is_none() && std::ptr::fn_addr_eq(builtin.func, func))
+}
+
+/// `object.__eq__` and kin: identity, else `NotImplemented` (`__ne__`
+/// inverts the class's `__eq__`).
+const OBJECT_COMPARISONS: [(&str, NativeFn); 6] = [
+    ("__eq__", object_eq),
+    ("__ne__", object_ne),
+    ("__lt__", object_not_implemented),
+    ("__le__", object_not_implemented),
+    ("__gt__", object_not_implemented),
+    ("__ge__", object_not_implemented),
+];
+
+/// Whether a comparison method is `object`'s: comparing with it is what
+/// `rich_compare` does when no class has a say, with no call.
+pub fn is_object_comparison(method: &Value) -> bool {
+    OBJECT_COMPARISONS
+        .iter()
+        .any(|&(_, func)| is_builtin(method, func))
+}
+
+/// The receiver and the other operand of a binary dunder called directly.
+fn operands<'a>(
+    interp: &Interp,
+    name: &str,
+    args: &'a [Value],
+) -> PyResult<(&'a Value, &'a Value)> {
+    match args {
+        [receiver, other] => Ok((receiver, other)),
+        [] => Err(interp.type_error(format!(
+            "descriptor '{name}' of 'object' object needs an argument"
+        ))),
+        _ => Err(interp.type_error(format!("expected 1 argument, got {}", args.len() - 1))),
+    }
+}
+
+fn object_eq(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let (receiver, other) = operands(interp, "__eq__", args)?;
+    Ok(if receiver.is(other) {
+        Value::Bool(true)
+    } else {
+        Value::NotImplemented
+    })
+}
+
+fn object_ne(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let (receiver, other) = operands(interp, "__ne__", args)?;
+    let equal = match interp.lookup_special(receiver, "__eq__") {
+        Some(eq) if !is_builtin(&eq, object_eq) => {
+            interp.call_bound(&eq, receiver, std::slice::from_ref(other), &[])?
+        }
+        _ if receiver.is(other) => Value::Bool(true),
+        _ => Value::NotImplemented,
+    };
+    match equal {
+        Value::NotImplemented => Ok(equal),
+        other => Ok(Value::Bool(!interp.truthy(&other)?)),
+    }
+}
+
+fn object_not_implemented(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    operands(interp, "comparison", args)?;
+    Ok(Value::NotImplemented)
+}
+
+/// `object.__hash__`: the identity's, as `hash()` gives an instance
+/// without a `__hash__` of its own.
+fn object_hash(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::Int((value.address() >> 4) as i64))
+}
+
+/// `object.__format__(spec)`: `str(self)` for an empty spec, as
+/// `format()` does for a value with no `__format__` of its own.
+fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let [value, spec] = args else {
+        return Err(interp.type_error(format!(
+            "object.__format__() takes exactly one argument ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    let Value::Str(spec) = spec else {
+        return Err(interp.type_error(format!(
+            "__format__() argument must be str, not {}",
+            interp.type_name(spec)
+        )));
+    };
+    if !spec.as_str().is_empty() {
+        return Err(interp.type_error(format!(
+            "unsupported format string passed to {}.__format__",
+            interp.type_name(value)
+        )));
+    }
+    Ok(Value::str(interp.to_str(value)?))
+}
+
+/// `object.__dir__`: the names `dir()` sorts.
+fn object_dir(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let value = receiver(interp, args)?;
+    Ok(Value::list(super::functions::attribute_names(
+        interp, &value,
+    )))
+}
+
+/// Whether a class's `__init__` is `object.__init__`.
+pub fn is_object_init(init: &Value) -> bool {
+    is_builtin(init, object_init)
+}
+
+/// Whether a class's `__new__` is `object.__new__`.
+pub fn is_object_new(new: &Value) -> bool {
+    matches!(new, Value::Native(native)
+        if native.as_any().downcast_ref::<crate::runtime::attributes::MethodWrapper>()
+            .is_some_and(|wrapper| is_builtin(&wrapper.function, object_new)))
+}
+
+/// `object.__init__(self, …)`: nothing to do, and arguments only when
+/// the class has an `__init__` or a `__new__` of its own to take them (the
+/// checks of CPython's `object_init`).
+fn object_init(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let Some(receiver) = args.first() else {
+        return Err(interp.type_error("descriptor '__init__' of 'object' object needs an argument"));
+    };
+    if args.len() > 1 || !kwargs.is_empty() {
+        let class = interp.class_of(receiver);
+        if !class
+            .lookup("__init__")
+            .is_some_and(|init| is_object_init(&init))
+        {
+            return Err(interp.type_error(
+                "object.__init__() takes exactly one argument (the instance to initialize)",
+            ));
+        }
+        if class
+            .lookup("__new__")
+            .is_none_or(|new| is_object_new(&new))
+        {
+            return Err(interp.type_error(format!(
+                "{}.__init__() takes exactly one argument (the instance to initialize)",
+                class.name
+            )));
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `object.__new__(cls, …)`: a bare instance of `cls`, with CPython's
+/// checks of the arguments (`object_new`).
+fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let Some(first) = args.first() else {
+        return Err(interp.type_error("object.__new__(): not enough arguments"));
+    };
+    let Value::Type(class) = first else {
+        return Err(interp.type_error(format!(
+            "object.__new__(X): X is not a type object ({})",
+            interp.type_name(first)
+        )));
+    };
+    if args.len() > 1 || !kwargs.is_empty() {
+        if !class
+            .lookup("__new__")
+            .is_some_and(|new| is_object_new(&new))
+        {
+            return Err(interp.type_error(
+                "object.__new__() takes exactly one argument (the type to instantiate)",
+            ));
+        }
+        if class
+            .lookup("__init__")
+            .is_none_or(|init| is_object_init(&init))
+        {
+            return Err(interp.type_error(format!("{}() takes no arguments", class.name)));
+        }
+    }
+    match class.layout {
+        Layout::Object => Ok(interp.new_instance(class, &[])),
+        Layout::Exception | Layout::Builtin => Err(interp.type_error(format!(
+            "object.__new__({0}) is not safe, use {0}.__new__()",
+            class.name
+        ))),
+    }
+}
