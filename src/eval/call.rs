@@ -566,6 +566,16 @@ impl Interp {
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
         }
+        // Class methods without saying so, as in CPython.
+        for name in ["__init_subclass__", "__class_getitem__"] {
+            if let Some(function @ Value::Function(_)) = namespace.get_mut(name) {
+                let wrapper = crate::runtime::attributes::MethodWrapper {
+                    function: function.clone(),
+                    is_classmethod: true,
+                };
+                *function = Value::Native(Rc::new(wrapper));
+            }
+        }
         let mro_tail = match linearize(&base_classes) {
             Ok(mro_tail) => mro_tail,
             Err(blocked) => {
@@ -597,7 +607,22 @@ impl Interp {
             }
         }
         self.set_names(&class)?;
+        self.init_subclass(&class)?;
         Ok(Value::Type(class))
+    }
+
+    /// `type.__new__`'s very last step: the parents' `__init_subclass__`
+    /// (`super(cls, cls).__init_subclass__()`), unless it is `object`'s,
+    /// which does nothing.
+    fn init_subclass(&mut self, class: &Rc<Class>) -> PyResult<()> {
+        let hook = (class.mro_tail.iter())
+            .find_map(|base| base.namespace.borrow().get("__init_subclass__").cloned());
+        let Some(hook) = hook.filter(|hook| !object::is_object_init_subclass(hook)) else {
+            return Ok(());
+        };
+        let hook = self.bind_class_attribute(hook, &Value::Type(class.clone()))?;
+        self.call(&hook, &[], &[])?;
+        Ok(())
     }
 
     /// `type.__new__`'s last step: every attribute of the new class that

@@ -285,7 +285,7 @@ impl Interp {
     }
 
     /// A class attribute looked up on the class itself (`A.f`).
-    fn bind_class_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
+    pub fn bind_class_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
         if let Value::Instance(_) = &attribute {
             if let Some(get) = self.lookup_special(&attribute, "__get__") {
                 return self.call_bound(&get, &attribute, &[Value::None, class.clone()], &[]);

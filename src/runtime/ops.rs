@@ -1069,6 +1069,13 @@ impl Interp {
             // `list[int]` in an annotation: pyl has no generic aliases, and
             // the class itself serves wherever the alias would.
             Value::Type(class) if class.layout == Layout::Builtin => Ok(container.clone()),
+            Value::Type(class) => match class.lookup("__class_getitem__") {
+                Some(hook) => {
+                    let hook = self.bind_class_attribute(hook, container)?;
+                    self.call(&hook, std::slice::from_ref(key), &[])
+                }
+                None => Err(self.type_error(format!("type '{}' is not subscriptable", class.name))),
+            },
             _ => {
                 if let Some(method) = self.lookup_special(container, "__getitem__") {
                     return self.call_bound(&method, container, std::slice::from_ref(key), &[]);

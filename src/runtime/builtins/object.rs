@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use super::add_method;
+use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Layout, NativeFn};
@@ -29,11 +30,19 @@ pub fn install(interp: &mut Interp) {
     add_method(&object, "__dir__", object_dir);
     // A static method, as CPython's: `super().__new__(cls)` passes the
     // class itself.
-    let new = crate::runtime::attributes::MethodWrapper {
+    let new = MethodWrapper {
         function: super::function("__new__", object_new),
         is_classmethod: false,
     };
     (object.namespace.borrow_mut()).insert("__new__".into(), Value::Native(Rc::new(new)));
+    let init_subclass = MethodWrapper {
+        function: super::function("__init_subclass__", object_init_subclass),
+        is_classmethod: true,
+    };
+    (object.namespace.borrow_mut()).insert(
+        "__init_subclass__".into(),
+        Value::Native(Rc::new(init_subclass)),
+    );
 }
 
 /// The receiver of a method called through its class (`object.__repr__(x)`).
@@ -217,6 +226,32 @@ fn object_dir(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
     )))
 }
 
+/// `object.__init_subclass__()`: nothing, and no keyword arguments.
+fn object_init_subclass(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    if let ([Value::Type(class)], false) = (args, kwargs.is_empty()) {
+        return Err(interp.type_error(format!(
+            "{}.__init_subclass__() takes no keyword arguments",
+            class.name
+        )));
+    }
+    if args.len() > 1 {
+        return Err(interp.type_error(format!(
+            "object.__init_subclass__() takes no arguments ({} given)",
+            args.len() - 1
+        )));
+    }
+    Ok(Value::None)
+}
+
+/// Whether a class's `__init_subclass__` is `object`'s.
+pub fn is_object_init_subclass(hook: &Value) -> bool {
+    wrapped_builtin(hook, object_init_subclass)
+}
+
 /// Whether a class's `__init__` is `object.__init__`.
 pub fn is_object_init(init: &Value) -> bool {
     is_builtin(init, object_init)
@@ -224,9 +259,14 @@ pub fn is_object_init(init: &Value) -> bool {
 
 /// Whether a class's `__new__` is `object.__new__`.
 pub fn is_object_new(new: &Value) -> bool {
-    matches!(new, Value::Native(native)
-        if native.as_any().downcast_ref::<crate::runtime::attributes::MethodWrapper>()
-            .is_some_and(|wrapper| is_builtin(&wrapper.function, object_new)))
+    wrapped_builtin(new, object_new)
+}
+
+/// Whether `value` is a static or class method over the builtin `func`.
+fn wrapped_builtin(value: &Value, func: NativeFn) -> bool {
+    matches!(value, Value::Native(native)
+        if native.as_any().downcast_ref::<MethodWrapper>()
+            .is_some_and(|wrapper| is_builtin(&wrapper.function, func)))
 }
 
 /// `object.__init__(self, …)`: nothing to do, and arguments only when
