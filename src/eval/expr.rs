@@ -772,10 +772,11 @@ impl Interp {
 
     /// `dir()`: the sorted names of the calling frame's scope.
     fn frame_dir(&mut self, frame: &Frame) -> PyResult<Value> {
-        let Value::Dict(locals) = self.frame_locals(frame)? else {
-            unreachable!("frame_locals makes a dict")
+        let keys = match self.frame_locals(frame)? {
+            Value::Dict(locals) => locals.borrow().keys(),
+            _ => Vec::new(),
         };
-        let mut names: Vec<String> = (locals.borrow().keys().iter())
+        let mut names: Vec<String> = (keys.iter())
             .filter_map(|key| key.as_str().map(str::to_owned))
             .collect();
         // UTF-8 orders as code points do, as CPython sorts strs.

@@ -296,20 +296,16 @@ impl Instance {
     /// The instance's `__dict__`: from now on, where its names live.
     pub fn dict(&self) -> Rc<RefCell<Dict>> {
         let mut names = self.names.borrow_mut();
-        if let InstanceNames::Dict(dict) = &*names {
-            return dict.clone();
-        }
-        let InstanceNames::Table(table) = std::mem::replace(&mut *names, InstanceNames::empty())
-        else {
-            unreachable!("the names were just seen to be a table")
+        let table = match &mut *names {
+            InstanceNames::Dict(dict) => return dict.clone(),
+            InstanceNames::Table(table) => std::mem::take(table),
         };
         let mut dict = Dict::new();
         for (name, value) in table {
             dict.set_name(&name, value);
         }
-        let Value::Dict(dict) = Value::dict(RefCell::new(dict)) else {
-            unreachable!("Value::dict makes a dict")
-        };
+        let dict = Rc::new(RefCell::new(dict));
+        super::cycles::track_table(&dict);
         *names = InstanceNames::Dict(dict.clone());
         dict
     }
