@@ -72,12 +72,10 @@ impl Interp {
                 let index = self.eval(frame, index)?;
                 self.get_item(&object, &index)
             }
-            ExprKind::Call(function, arguments) => self
-                .call_expr(frame, function, arguments)
-                .inspect_err(|_| self.note_failed_call(frame, e.span)),
-            ExprKind::CallMethod(receiver, name, arguments, cache) => self
-                .call_method_expr(frame, receiver, name, arguments, cache)
-                .inspect_err(|_| self.note_failed_call(frame, e.span)),
+            ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
+            ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                self.call_method_expr(frame, receiver, name, arguments, cache)
+            }
             ExprKind::Unary(op, operand) => {
                 if let Some(value) = leaf(frame, operand) {
                     return self.unary_op(*op, value);

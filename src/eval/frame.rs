@@ -21,7 +21,6 @@ use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
-use crate::syntax::span::Span;
 
 /// What a suspended frame is resumed with.
 pub enum Resume {
@@ -202,26 +201,20 @@ impl Interp {
         frame.suspended = false;
         // The line where the exception first reached this frame is this
         // frame's traceback line, even when a `finally` or `except`
-        // re-raises it from further down: the call it came out of, if it
-        // came out of one (a statement may span lines), else the
-        // instruction's.
-        let activation = frame as *const Frame as usize;
-        let failed_call = self
-            .failed_call
-            .take()
-            .filter(|&(call_frame, _)| call_frame == activation);
+        // re-raises it from further down.
         if let Some(data) = &error.0.exception {
+            let activation = frame as *const Frame as usize;
             let mut traceback = data.traceback.borrow_mut();
             if traceback
                 .last()
                 .is_none_or(|entry| entry.frame != activation)
             {
-                let instruction = code.spans.get(frame.pc as usize).copied();
                 traceback.push(TraceEntry {
                     code: code.clone(),
-                    span: failed_call
-                        .map(|(_, span)| span)
-                        .or(instruction)
+                    span: code
+                        .spans
+                        .get(frame.pc as usize)
+                        .copied()
                         .unwrap_or_default(),
                     frame: activation,
                 });
@@ -244,20 +237,6 @@ impl Interp {
                 self.handled_exceptions.truncate(base);
                 Err(error)
             }
-        }
-    }
-
-    /// An exception came out of the call at `span` in `frame`: where the
-    /// frame's traceback line will point, unless a call inside it (run
-    /// first, so noted first) already is.
-    #[cold]
-    pub fn note_failed_call(&mut self, frame: &Frame, span: Span) {
-        let activation = frame as *const Frame as usize;
-        if self
-            .failed_call
-            .is_none_or(|(noted, _)| noted != activation)
-        {
-            self.failed_call = Some((activation, span));
         }
     }
 

@@ -166,9 +166,6 @@ pub struct Interp {
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
-    /// The innermost call an exception came out of, in the frame (by
-    /// address) it is unwinding: that frame's traceback line.
-    pub failed_call: Option<(usize, crate::syntax::span::Span)>,
     pub random: super::modules::mt19937::Mt19937,
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: hashbrown::HashSet<usize>,
@@ -206,7 +203,6 @@ impl Interp {
             limits: Default::default(),
             int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),
-            failed_call: None,
             random: super::modules::mt19937::Mt19937::from_entropy(),
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
