@@ -467,7 +467,7 @@ impl Interp {
         }
         // `object.__new__` and `object.__init__` are what runs when
         // the class has neither: no call.
-        let new = (class.lookup("__new__")).filter(|new| !object::is_object_new(new));
+        let new = object::own_new(class);
         let instance = match &new {
             Some(new @ Value::Function(_)) => {
                 let mut full = vec![Value::Type(class.clone())];
@@ -489,7 +489,7 @@ impl Interp {
         if !self.is_instance(&instance, class) {
             return Ok(instance);
         }
-        match (class.lookup("__init__")).filter(|init| !object::is_object_init(init)) {
+        match object::own_init(class) {
             None => {
                 if (!args.is_empty() || !kwargs.is_empty()) && new.is_none() {
                     return Err(self.type_error(format!("{}() takes no arguments", class.name)));

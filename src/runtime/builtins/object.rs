@@ -10,7 +10,7 @@ use super::add_method;
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Layout, NativeFn};
+use crate::runtime::object::{Class, Layout, NativeFn};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -252,14 +252,16 @@ pub fn is_object_init_subclass(hook: &Value) -> bool {
     wrapped_builtin(hook, object_init_subclass)
 }
 
-/// Whether a class's `__init__` is `object.__init__`.
-pub fn is_object_init(init: &Value) -> bool {
-    is_builtin(init, object_init)
+/// The `__init__` instances of `class` get, unless it is `object`'s
+/// (CPython's `type->tp_init != object_init`).
+pub fn own_init(class: &Rc<Class>) -> Option<Value> {
+    (class.lookup("__init__")).filter(|init| !is_builtin(init, object_init))
 }
 
-/// Whether a class's `__new__` is `object.__new__`.
-pub fn is_object_new(new: &Value) -> bool {
-    wrapped_builtin(new, object_new)
+/// The `__new__` that makes instances of `class`, unless it is
+/// `object`'s (CPython's `type->tp_new != object_new`).
+pub fn own_new(class: &Rc<Class>) -> Option<Value> {
+    (class.lookup("__new__")).filter(|new| !wrapped_builtin(new, object_new))
 }
 
 /// Whether `value` is a static or class method over the builtin `func`.
@@ -278,18 +280,12 @@ fn object_init(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     };
     if args.len() > 1 || !kwargs.is_empty() {
         let class = interp.class_of(receiver);
-        if !class
-            .lookup("__init__")
-            .is_some_and(|init| is_object_init(&init))
-        {
+        if own_init(&class).is_some() {
             return Err(interp.type_error(
                 "object.__init__() takes exactly one argument (the instance to initialize)",
             ));
         }
-        if class
-            .lookup("__new__")
-            .is_none_or(|new| is_object_new(&new))
-        {
+        if own_new(&class).is_none() {
             return Err(interp.type_error(format!(
                 "{}.__init__() takes exactly one argument (the instance to initialize)",
                 class.name
@@ -312,18 +308,12 @@ fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         )));
     };
     if args.len() > 1 || !kwargs.is_empty() {
-        if !class
-            .lookup("__new__")
-            .is_some_and(|new| is_object_new(&new))
-        {
+        if own_new(class).is_some() {
             return Err(interp.type_error(
                 "object.__new__() takes exactly one argument (the type to instantiate)",
             ));
         }
-        if class
-            .lookup("__init__")
-            .is_none_or(|init| is_object_init(&init))
-        {
+        if own_init(class).is_none() {
             return Err(interp.type_error(format!("{}() takes no arguments", class.name)));
         }
     }
