@@ -290,6 +290,13 @@ impl Unexpected<'_> {
         if *token == Token::Indent {
             return SyntaxError::indentation("unexpected indent", self.span);
         }
+        if *token == Token::Star && previous == Some(&Token::Except) {
+            let start = self.span_of(self.at - 1).start as usize;
+            return SyntaxError::new(
+                "'except*' (exception groups caught by type) is not supported by pyl",
+                Span::new(start, self.span.end as usize),
+            );
+        }
         if self.expected.len() == 1 && self.expects("INDENT") {
             return SyntaxError::indentation(self.expected_block(), self.span);
         }

@@ -838,6 +838,11 @@ fn parse_errors_use_cpython_words() {
             "*",
         ),
         (
+            "try:\n  pass\nexcept* ValueError:\n  pass",
+            "'except*' (exception groups caught by type) is not supported by pyl",
+            "except*",
+        ),
+        (
             "from . import x",
             "relative imports are not supported by pyl",
             "from .",
