@@ -63,7 +63,8 @@ pub struct Code {
     pub local_names: Vec<Name>,
     pub cell_names: Vec<Name>,
     pub parameter_cells: Vec<(u32, u32)>,
-    pub free_count: u32,
+    /// The closure's variables, after `cell_names` among a frame's cells.
+    pub free_names: Vec<Name>,
     pub instrs: Vec<Instr>,
     /// The source span of each instruction, for tracebacks.
     pub spans: Vec<Span>,

@@ -178,7 +178,12 @@ impl<'a> Builder<'a> {
             local_names: self.scope.local_names.clone(),
             cell_names: self.scope.cell_names.clone(),
             parameter_cells: self.scope.parameter_cells.clone(),
-            free_count: self.scope.free_vars.len() as u32,
+            free_names: self
+                .scope
+                .free_vars
+                .iter()
+                .map(|(name, _)| name.clone())
+                .collect(),
             instrs: self.instrs,
             spans: self.spans,
             source: self.source,

@@ -748,14 +748,14 @@ impl Interp {
         }
     }
 
-    /// The name of a cell: the frame's own captured variables are named in
-    /// its code; a free variable's name is not kept, so it reads as `?`.
+    /// The name of a cell: the frame's own captured variables, then the
+    /// closure's.
     fn cell_name(&self, frame: &Frame, cell: u32) -> String {
-        frame
-            .code
-            .cell_names
-            .get(cell as usize)
-            .map_or_else(|| "?".to_string(), |name| name.to_string())
+        let code = &frame.code;
+        let mut names = code.cell_names.iter().chain(&code.free_names);
+        names
+            .nth(cell as usize)
+            .map_or_else(String::new, |name| name.to_string())
     }
 
     /// A global (or builtin) name, trying first where it was last found.

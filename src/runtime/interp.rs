@@ -152,7 +152,8 @@ pub struct Interp {
     pub open_files: Vec<std::rc::Weak<super::files::TextFile>>,
     pub argv: Vec<String>,
     pub out: Output,
-    /// Python frames currently active (the recursion guard counts these).
+    /// Python frames currently active, the main module's included (the
+    /// recursion guard counts these).
     pub depth: u32,
     pub recursion_limit: u32,
     /// Native stack segments taken for deep recursion (see `Interp::with_stack`).
@@ -196,7 +197,8 @@ impl Interp {
             open_files: Vec::new(),
             argv,
             out: Output::stdout(),
-            depth: 0,
+            // The main module's frame counts, as in CPython.
+            depth: 1,
             recursion_limit: 1000,
             stack_segments: 0,
             stack_floor: usize::MAX,

@@ -12,16 +12,29 @@ use super::builtins::{bytes, mappings, sequences, str as strings};
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
-use super::object::Layout;
 use super::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 /// What CPython's `RecursionError` adds when nested containers are compared.
 const IN_COMPARISON: &str = " in comparison";
 
+/// The builtin classes CPython makes generic (`list[int]`); `int[0]` is
+/// an error.
+const GENERIC_BUILTINS: [&str; 9] = [
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "tuple",
+    "type",
+    "deque",
+    "Future",
+    "Task",
+];
+
 /// CPython's string hash is randomized per process; pyl's is a fixed
 /// FNV-1a, which only decides dict/set probe order (never visible: dicts
-/// keep insertion order).
+/// keep insertion order). The empty string's is 0 in both.
 pub fn str_hash(s: &str) -> i64 {
     bytes_hash(s.as_bytes())
 }
@@ -29,6 +42,9 @@ pub fn str_hash(s: &str) -> i64 {
 /// The hash of bytes: that of the str with the same UTF-8, as in CPython
 /// (where an ASCII str and its bytes hash alike).
 pub fn bytes_hash(data: &[u8]) -> i64 {
+    if data.is_empty() {
+        return 0;
+    }
     let mut hash: u64 = 0xcbf29ce484222325;
     for &byte in data {
         hash ^= byte as u64;
@@ -73,7 +89,11 @@ impl Interp {
                 }
                 if let Some(method) = self.lookup_special(value, "__len__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
-                    return Ok(self.to_index(&result)? != 0);
+                    let len = self.to_index(&result)?;
+                    if len < 0 {
+                        return Err(self.value_error("__len__() should return >= 0"));
+                    }
+                    return Ok(len != 0);
                 }
                 true
             }
@@ -225,9 +245,13 @@ impl Interp {
         instance: &super::object::Instance,
         value: &Value,
     ) -> String {
+        // `object()` is `<object object at …>`: no `builtins.` prefix.
+        let module = match &*instance.class.module {
+            "builtins" => String::new(),
+            module => format!("{module}."),
+        };
         format!(
-            "<{}.{} object at {:#x}>",
-            instance.class.module,
+            "<{module}{} object at {:#x}>",
             self.qualname_of(&instance.class),
             value.address()
         )
@@ -630,7 +654,10 @@ impl Interp {
                 };
                 self.hash(&Value::tuple(vec![len_value, start, step]))
             }
-            Value::List(_) | Value::Dict(_) | Value::Set(_) => Err(self.unhashable(value)),
+            // Slices too, in 3.11 (3.12 hashes them).
+            Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
+                Err(self.unhashable(value))
+            }
             Value::Instance(instance) => {
                 let class = &instance.class;
                 match class.lookup("__hash__") {
@@ -1068,7 +1095,7 @@ impl Interp {
             },
             // `list[int]` in an annotation: pyl has no generic aliases, and
             // the class itself serves wherever the alias would.
-            Value::Type(class) if class.layout == Layout::Builtin => Ok(container.clone()),
+            Value::Type(class) if GENERIC_BUILTINS.contains(&&*class.name) => Ok(container.clone()),
             Value::Type(class) => match class.lookup("__class_getitem__") {
                 Some(hook) => {
                     let hook = self.bind_class_attribute(hook, container)?;

@@ -163,8 +163,8 @@ fn sys_setrecursionlimit(
     if limit < 1 {
         return Err(interp.value_error("recursion limit must be greater or equal than 1"));
     }
-    // CPython counts the module's frame and this call too.
-    let depth = interp.depth as i64 + 2;
+    // CPython counts this call too.
+    let depth = interp.depth as i64 + 1;
     if depth >= limit as i64 {
         return Err(interp.error(
             ExcType::RecursionError,
