@@ -395,6 +395,9 @@ pub enum ExprKind {
     /// A set display of more than two constants, which CPython compiles to
     /// a frozenset constant merged into a new set (the order differs).
     ConstantSet(Vec<Value>),
+    /// A set display of constants that a `for` or a comprehension
+    /// iterates: CPython's frozenset constant itself.
+    ConstantFrozenSet(Vec<Value>),
     Dict(Vec<DictElement>),
     Attribute(Box<Expr>, Name, Box<AttributeCache>),
     /// A special method looked up on the value's type and bound to it

@@ -539,7 +539,7 @@ impl<'a> Builder<'a> {
         orelse: &'a [ast::Stmt],
         span: Span,
     ) -> Result {
-        let iterable = self.expr(iter)?;
+        let iterable = iterated(self.expr(iter)?);
         let slot = self.temp();
         let otherwise = self.label();
         let end = self.label();
@@ -945,7 +945,7 @@ impl<'a> Builder<'a> {
         let Some(first) = comp.generators.first() else {
             return Err(not_supported("empty comprehensions", span));
         };
-        let first_iter = self.expr(&first.iter)?;
+        let first_iter = iterated(self.expr(&first.iter)?);
         let (name, flavor) = match comp.kind {
             ast::ComprehensionKind::List => ("<listcomp>", Flavor::Plain),
             ast::ComprehensionKind::Set => ("<setcomp>", Flavor::Plain),
@@ -979,7 +979,7 @@ impl<'a> Builder<'a> {
             let slot = if i == 0 {
                 0
             } else {
-                let iterable = b.expr(&generator.iter)?;
+                let iterable = iterated(b.expr(&generator.iter)?);
                 let slot = b.temp();
                 b.emit(Instr::GetIter { iterable, slot }, generator.iter.span);
                 slot
@@ -1525,6 +1525,21 @@ fn saved_prefix<'a>(exits: &[Exit<'a>], len: usize) -> Vec<Exit<'a>> {
             },
         })
         .collect()
+}
+
+/// What a `for` or a comprehension iterates: a set display of constants
+/// is CPython's frozenset constant there, whose order can differ from
+/// the set the display makes elsewhere.
+fn iterated(iterable: Expr) -> Expr {
+    let kind = match iterable.kind {
+        ExprKind::ConstantSet(values) => ExprKind::ConstantFrozenSet(values),
+        ExprKind::Set(elements) => match constant_values(&elements) {
+            Some(values) => ExprKind::ConstantFrozenSet(values),
+            None => ExprKind::Set(elements),
+        },
+        kind => kind,
+    };
+    Expr { kind, ..iterable }
 }
 
 fn constant_values(elements: &[Element]) -> Option<Vec<Value>> {

@@ -185,9 +185,13 @@ impl Interp {
                 Ok(Value::set(self.set_from_values(values)?))
             }
             ExprKind::ConstantSet(values) => {
-                let frozen = self.set_from_values(values.clone())?;
-                let set = frozen.borrow().set_copy();
+                // The display copies CPython's frozenset constant into a set.
+                let frozen = self.frozenset_constant(values)?;
+                let set = frozen.set_copy();
                 Ok(Value::set(RefCell::new(set)))
+            }
+            ExprKind::ConstantFrozenSet(values) => {
+                Ok(Value::FrozenSet(Rc::new(self.frozenset_constant(values)?)))
             }
             ExprKind::Dict(elements) => {
                 let dict = RefCell::new(crate::runtime::dict::Dict::new());
@@ -768,6 +772,15 @@ impl Interp {
             }
         }
         Ok(Value::dict(self.dict_from_pairs(items)?))
+    }
+
+    /// The frozenset constant CPython's compiler makes of a set display of
+    /// constants: built twice, the second time (merging equal constants)
+    /// from the first one's order.
+    fn frozenset_constant(&mut self, values: &[Value]) -> PyResult<crate::runtime::dict::Dict> {
+        let first = self.set_from_values(values.to_vec())?;
+        let order = first.borrow().keys();
+        Ok(self.set_from_values(order)?.into_inner())
     }
 
     /// `dir()`: the sorted names of the calling frame's scope.
