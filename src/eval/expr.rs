@@ -642,7 +642,8 @@ impl Interp {
                 } => {
                     let value = self.eval(frame, value)?;
                     let value = match conversion {
-                        Some('r') | Some('a') => Value::str(self.repr(&value)?),
+                        Some('r') => Value::str(self.repr(&value)?),
+                        Some('a') => Value::str(self.ascii(&value)?),
                         Some('s') => Value::str(self.to_str(&value)?),
                         _ => value,
                     };

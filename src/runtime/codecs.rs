@@ -490,7 +490,7 @@ pub fn encode(interp: &Interp, text: &str, codec: Codec, errors: &str) -> PyResu
 }
 
 /// `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as CPython escapes a code point.
-fn escaped_char(c: char) -> String {
+pub fn escaped_char(c: char) -> String {
     match c as u32 {
         code @ 0..=0xff => format!("\\x{code:02x}"),
         code @ 0x100..=0xffff => format!("\\u{code:04x}"),

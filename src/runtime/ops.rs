@@ -101,6 +101,21 @@ impl Interp {
         })
     }
 
+    /// `ascii(value)`: the repr with every non-ASCII character escaped.
+    pub fn ascii(&mut self, value: &Value) -> PyResult<String> {
+        let repr = self.repr(value)?;
+        if repr.is_ascii() {
+            return Ok(repr);
+        }
+        Ok(repr
+            .chars()
+            .map(|c| match c.is_ascii() {
+                true => c.to_string(),
+                false => super::codecs::escaped_char(c),
+            })
+            .collect())
+    }
+
     pub fn repr(&mut self, value: &Value) -> PyResult<String> {
         Ok(match value {
             Value::None => "None".into(),

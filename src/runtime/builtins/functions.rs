@@ -27,6 +27,7 @@ pub fn install(interp: &mut Interp) {
         ("input", input),
         ("len", len),
         ("repr", repr),
+        ("ascii", ascii),
         ("abs", abs),
         ("round", round),
         ("min", min),
@@ -283,6 +284,11 @@ fn len(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 fn repr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "repr", args, kwargs, 1, 1)?;
     Ok(Value::str(interp.repr(&args[0])?))
+}
+
+fn ascii(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    check_count(interp, "ascii", args, kwargs, 1, 1)?;
+    Ok(Value::str(interp.ascii(&args[0])?))
 }
 
 fn abs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
