@@ -9,8 +9,11 @@
 //!   instructions on temporaries, keeping left-to-right evaluation order
 //!   (operands before a suspension point are spilled to temporaries) and
 //!   short-circuits (`and`/`or`/`if-else` containing one become jumps);
-//! - constants become runtime values, once.
+//! - constants become runtime values, once; equal strings one value, as
+//!   CPython's compiler merges them (`a = "hi"; b = "hi"; a is b`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ir::{self, *};
@@ -32,11 +35,35 @@ pub fn lower_interactive(module: &ast::Module, source: Rc<Source>) -> Result<Rc<
     lower_top_level(module, source, true)
 }
 
+thread_local! {
+    /// String constants by text: within one compilation all of them, and
+    /// across compilations (REPL inputs, imported modules) those made of
+    /// ASCII letters, digits and `_`, which CPython interns.
+    static STR_CONSTANTS: RefCell<HashMap<Box<str>, Value>> = RefCell::default();
+}
+
+/// The value of a string constant (see `STR_CONSTANTS`).
+fn str_constant(text: &str) -> Value {
+    STR_CONSTANTS.with(|constants| {
+        let mut constants = constants.borrow_mut();
+        if let Some(value) = constants.get(text) {
+            return value.clone();
+        }
+        let value = Value::str(text);
+        constants.insert(text.into(), value.clone());
+        value
+    })
+}
+
 fn lower_top_level(
     module: &ast::Module,
     source: Rc<Source>,
     interactive: bool,
 ) -> Result<Rc<Code>> {
+    STR_CONSTANTS.with(|constants| {
+        let name_like = |text: &str| text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        constants.borrow_mut().retain(|text, _| name_like(text));
+    });
     let mut builder = Builder::new(
         source,
         "<module>".into(),
@@ -1205,7 +1232,7 @@ impl<'a> Builder<'a> {
                 ast::Constant::Int(i) => Value::Int(*i),
                 ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),
                 ast::Constant::Float(f) => Value::Float(*f),
-                ast::Constant::Str(s) => Value::str(&**s),
+                ast::Constant::Str(s) => str_constant(s),
                 ast::Constant::Bytes(b) => Value::bytes(b.clone()),
             }),
             K::FString(parts) => ExprKind::FString(self.fstring(parts)?),
