@@ -372,7 +372,9 @@ impl Interp {
             }
             _ => {
                 if let Value::Instance(_) = value {
-                    if let Some(method) = self.lookup_special(value, "__format__") {
+                    // `object.__format__` is the default below, with no call.
+                    let method = self.lookup_special(value, "__format__");
+                    if let Some(method) = method.filter(|m| !object::is_object_format(m)) {
                         let result = self.call_bound(&method, value, &[Value::str(spec)], &[])?;
                         return match result {
                             Value::Str(s) => Ok(s.as_str().to_string()),
@@ -380,15 +382,20 @@ impl Interp {
                         };
                     }
                 }
-                if spec.is_empty() {
-                    self.to_str(value)
-                } else {
-                    Err(self.type_error(format!(
-                        "unsupported format string passed to {}.__format__",
-                        self.type_name(value)
-                    )))
-                }
+                self.default_format(value, spec)
             }
+        }
+    }
+
+    /// `object.__format__`: `str(value)` for an empty spec, else an error.
+    pub fn default_format(&mut self, value: &Value, spec: &str) -> PyResult<String> {
+        if spec.is_empty() {
+            self.to_str(value)
+        } else {
+            Err(self.type_error(format!(
+                "unsupported format string passed to {}.__format__",
+                self.type_name(value)
+            )))
         }
     }
 
@@ -692,7 +699,7 @@ impl Interp {
                         if class.namespace.borrow().contains_key("__eq__") {
                             Err(self.unhashable(value))
                         } else {
-                            Ok((value.address() >> 4) as i64)
+                            Ok(value.identity_hash())
                         }
                     }
                 }
@@ -702,7 +709,7 @@ impl Interp {
             {
                 Err(self.unhashable(value))
             }
-            _ => Ok((value.address() >> 4) as i64),
+            _ => Ok(value.identity_hash()),
         }
     }
 

@@ -298,6 +298,12 @@ impl Value {
         }
     }
 
+    /// The hash of an object compared by identity: its address, as
+    /// CPython's `object.__hash__` (the low bits are alignment).
+    pub fn identity_hash(&self) -> i64 {
+        (self.address() >> 4) as i64
+    }
+
     /// A stable address for `id()` and default reprs.
     pub fn address(&self) -> usize {
         use Value::*;

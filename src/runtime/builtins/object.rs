@@ -191,7 +191,7 @@ fn object_not_implemented(
 /// without a `__hash__` of its own.
 fn object_hash(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let value = receiver(interp, args)?;
-    Ok(Value::Int((value.address() >> 4) as i64))
+    Ok(Value::Int(value.identity_hash()))
 }
 
 /// `object.__format__(spec)`: `str(self)` for an empty spec, as
@@ -209,13 +209,12 @@ fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
             interp.type_name(spec)
         )));
     };
-    if !spec.as_str().is_empty() {
-        return Err(interp.type_error(format!(
-            "unsupported format string passed to {}.__format__",
-            interp.type_name(value)
-        )));
-    }
-    Ok(Value::str(interp.to_str(value)?))
+    Ok(Value::str(interp.default_format(value, spec.as_str())?))
+}
+
+/// Whether a class's `__format__` is `object`'s.
+pub fn is_object_format(method: &Value) -> bool {
+    is_builtin(method, object_format)
 }
 
 /// `object.__dir__`: the names `dir()` sorts.
