@@ -251,7 +251,14 @@ impl Future {
     }
 
     /// `repr(future)`: `_future_repr_info`, and `_task_repr_info` for a task.
+    /// Tasks that wait for each other in a ring print `...` for the one
+    /// already being printed (CPython's `reprlib.recursive_repr`).
     pub fn describe(&self, interp: &mut Interp) -> PyResult<String> {
+        let address = self as *const Future as usize;
+        interp.repr_guarded(address, "...", |interp| self.describe_once(interp))
+    }
+
+    fn describe_once(&self, interp: &mut Interp) -> PyResult<String> {
         let state = match self.state.get() {
             State::Pending if self.cancelling() > 0 => "cancelling",
             State::Pending => "pending",
