@@ -121,6 +121,13 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
     let _ = std::io::stderr().flush();
 }
 
+/// Prints one exception and its traceback, without its causes and
+/// contexts or a snippet: what CPython's `sys.unraisablehook` prints.
+pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
+    print_one(interp, error, false);
+    let _ = std::io::stderr().flush();
+}
+
 fn report_repeats(count: usize) {
     if count > 3 {
         let more = count - 3;

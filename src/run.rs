@@ -122,7 +122,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     interp
         .modules
         .insert("__main__".into(), Value::Module(module.clone()));
-    let mut frame = Frame::new(code, module);
+    let mut frame = Frame::new(code, module.clone());
     let result = interp.run_frame(&mut frame, None);
     drop(frame);
     interp.emit_warnings();
@@ -130,6 +130,8 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         Ok(_) => 0,
         Err(error) => exit_status(interp, error),
     };
+    interp.destroy_pending_tasks();
+    interp.finalize_module(&module);
     interp.emit_warnings();
     interp.flush_files();
     match interp.flush_stdout() {

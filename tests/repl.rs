@@ -330,3 +330,36 @@ fn typed_code_is_highlighted() {
     s.send_line("").unwrap();
     s.exp_string(">>> ").unwrap();
 }
+
+#[test]
+fn finalizers_run_when_the_last_reference_goes() {
+    let mut s = start(&home("finalizers"));
+    block(
+        &mut s,
+        &[
+            "def numbers():",
+            "    try:",
+            "        yield 1",
+            "    finally:",
+            "        print('closed', 'numbers')",
+        ],
+    );
+    block(
+        &mut s,
+        &[
+            "class Resource:",
+            "    def __del__(self):",
+            "        print('released', 'resource')",
+        ],
+    );
+    enter(&mut s, "g = numbers(); next(g)");
+    // Closed as the input drops it, before the next prompt.
+    assert!(enter(&mut s, "g = None").contains("closed numbers"));
+    assert!(enter(&mut s, "r = Resource(); r = 0").contains("released resource"));
+    // What the session's names still hold is finalized when it ends.
+    enter(&mut s, "kept = Resource()");
+    s.send_control('d').unwrap();
+    s.exp_string("released resource").unwrap();
+    s.exp_eof().unwrap();
+    assert_eq!(exit_status(&s), 0);
+}

@@ -113,9 +113,16 @@ fn local(slot: u32, span: Span) -> Expr {
 }
 
 /// Something a jump out of a block must do on its way out.
+#[derive(Clone)]
 enum Exit<'a> {
-    /// A loop: `break` jumps to `end`, `continue` to `top`.
-    Loop { top: usize, end: Label },
+    /// A loop: `break` jumps to `end`, `continue` to `top`. Leaving a `for`
+    /// loop early drops its iterator, as CPython's does: a generator's
+    /// `finally` runs then.
+    Loop {
+        top: usize,
+        end: Label,
+        iterator: Option<u32>,
+    },
     /// A `try` body with handlers: leave the handler block.
     TryBody,
     /// A `try` body with a `finally`: leave the block and run the body.
@@ -125,6 +132,15 @@ enum Exit<'a> {
     Handler(Option<&'a ast::ExceptHandler>),
     /// Inside a `with` body: leave the block and call `__exit__(None, None, None)`.
     With { exit_slot: u32, is_async: bool },
+}
+
+/// What a jump out of blocks leaves: the innermost loop (`break`), its
+/// current iteration (`continue`), or the function (`return`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leaving {
+    Break,
+    Continue,
+    Function,
 }
 
 /// A forward jump target, patched when its position is known.
@@ -356,7 +372,11 @@ impl<'a> Builder<'a> {
                 let end = self.label();
                 let test = self.expr(test)?;
                 self.jump_if(test, false, otherwise, span);
-                self.exits.push(Exit::Loop { top, end });
+                self.exits.push(Exit::Loop {
+                    top,
+                    end,
+                    iterator: None,
+                });
                 self.body(body)?;
                 self.exits.pop();
                 self.emit(Instr::Jump(top as u32), span);
@@ -488,15 +508,18 @@ impl<'a> Builder<'a> {
         Ok(value)
     }
 
-    /// Runs the exit actions between here and the innermost loop (for
-    /// `break`/`continue`) or the function (for `return`, `loop_only` false).
-    fn unwind_exits(&mut self, loop_only: bool, span: Span) -> Result<Option<(usize, Label)>> {
+    /// Runs the exit actions between here and what the jump leaves; for
+    /// `break` and `continue`, the innermost loop's `top` and `end`.
+    fn unwind_exits(&mut self, leaving: Leaving, span: Span) -> Result<Option<(usize, Label)>> {
         let saved = std::mem::take(&mut self.exits);
         let mut result = None;
         for exit in saved.iter().rev() {
             match exit {
-                Exit::Loop { top, end } => {
-                    if loop_only {
+                Exit::Loop { top, end, iterator } => {
+                    if let (Some(slot), false) = (iterator, leaving == Leaving::Continue) {
+                        self.emit(Instr::Delete(Target::Local(*slot)), span);
+                    }
+                    if leaving != Leaving::Function {
                         result = Some((*top, *end));
                         break;
                     }
@@ -511,7 +534,7 @@ impl<'a> Builder<'a> {
                         .iter()
                         .position(|e| std::ptr::eq(e, exit))
                         .unwrap_or(0);
-                    self.exits = saved_prefix(&saved, index);
+                    self.exits = saved[..index].to_vec();
                     self.body(finalbody)?;
                     self.exits.clear();
                 }
@@ -536,7 +559,12 @@ impl<'a> Builder<'a> {
 
     fn break_or_continue(&mut self, is_break: bool, span: Span) {
         // The resolver has checked that a loop encloses this statement.
-        if let Ok(Some((top, end))) = self.unwind_exits(true, span) {
+        let leaving = if is_break {
+            Leaving::Break
+        } else {
+            Leaving::Continue
+        };
+        if let Ok(Some((top, end))) = self.unwind_exits(leaving, span) {
             if is_break {
                 self.jump(end, span);
             } else {
@@ -552,7 +580,7 @@ impl<'a> Builder<'a> {
         }
         let slot = self.temp();
         self.emit(Instr::Store(Target::Local(slot), value), span);
-        self.unwind_exits(false, span)?;
+        self.unwind_exits(Leaving::Function, span)?;
         self.emit(Instr::Return(local(slot, span)), span);
         Ok(())
     }
@@ -605,7 +633,11 @@ impl<'a> Builder<'a> {
             self.emit(Instr::PopHandler, span);
             let target = self.target(target)?;
             self.emit(Instr::Store(target, local(item, span)), span);
-            self.exits.push(Exit::Loop { top, end });
+            self.exits.push(Exit::Loop {
+                top,
+                end,
+                iterator: Some(slot),
+            });
             self.body(body)?;
             self.exits.pop();
             self.emit(Instr::Jump(top as u32), span);
@@ -640,7 +672,11 @@ impl<'a> Builder<'a> {
                 otherwise,
                 span,
             );
-            self.exits.push(Exit::Loop { top, end });
+            self.exits.push(Exit::Loop {
+                top,
+                end,
+                iterator: Some(slot),
+            });
             self.body(body)?;
             self.exits.pop();
             self.emit(Instr::Jump(top as u32), span);
@@ -1530,28 +1566,6 @@ fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
         }) => Some(text.clone()),
         _ => None,
     }
-}
-
-fn saved_prefix<'a>(exits: &[Exit<'a>], len: usize) -> Vec<Exit<'a>> {
-    exits[..len]
-        .iter()
-        .map(|exit| match exit {
-            Exit::Loop { top, end } => Exit::Loop {
-                top: *top,
-                end: *end,
-            },
-            Exit::TryBody => Exit::TryBody,
-            Exit::Finally(body) => Exit::Finally(body),
-            Exit::Handler(h) => Exit::Handler(*h),
-            Exit::With {
-                exit_slot,
-                is_async,
-            } => Exit::With {
-                exit_slot: *exit_slot,
-                is_async: *is_async,
-            },
-        })
-        .collect()
 }
 
 /// What a `for` or a comprehension iterates: a set display of constants

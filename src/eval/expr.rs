@@ -326,33 +326,49 @@ impl Interp {
     ) -> PyResult<Value> {
         use Argument::Positional;
         match (receiver, arguments) {
-            (Some(receiver), []) => function(self, &[receiver], &[]),
+            (Some(receiver), []) => self.invoke_native(function, &[receiver], &[]),
             (Some(receiver), [Positional(a)]) => {
                 let a = self.eval(frame, a)?;
-                function(self, &[receiver, a], &[])
+                self.invoke_native(function, &[receiver, a], &[])
             }
             (Some(receiver), [Positional(a), Positional(b)]) => {
                 let a = self.eval(frame, a)?;
                 let b = self.eval(frame, b)?;
-                function(self, &[receiver, a, b], &[])
+                self.invoke_native(function, &[receiver, a, b], &[])
             }
             (None, [Positional(a)]) => {
                 let a = self.eval(frame, a)?;
-                function(self, &[a], &[])
+                self.invoke_native(function, &[a], &[])
             }
             (None, [Positional(a), Positional(b)]) => {
                 let a = self.eval(frame, a)?;
                 let b = self.eval(frame, b)?;
-                function(self, &[a, b], &[])
+                self.invoke_native(function, &[a, b], &[])
             }
             (receiver, _) => {
                 let mut args = Arguments::new();
                 let mut kwargs = Keywords::new();
                 args.extend(receiver);
                 self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
-                function(self, &args, &kwargs)
+                self.invoke_native(function, &args, &kwargs)
             }
         }
+    }
+
+    /// A builtin's entry point called with its arguments. Objects dropped
+    /// while they were evaluated are finalized first: `print(f())` prints
+    /// after what the finalizers of `f`'s locals print, as in CPython.
+    #[inline(always)]
+    fn invoke_native(
+        &mut self,
+        function: NativeFn,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
+        if crate::runtime::finalize::pending() {
+            self.run_finalizers();
+        }
+        function(self, args, kwargs)
     }
 
     /// The common call: plain positional arguments (after `receiver`, for

@@ -241,9 +241,16 @@ impl Interp {
     }
 
     /// Between instructions, and between the items of a native loop
-    /// (`Interp::next`), now and then: Ctrl-C, and the run's limits.
+    /// (`Interp::next`), now and then: Ctrl-C, and the run's limits; and
+    /// at the next one when a dropped object waits to be finalized.
     #[cold]
     pub(crate) fn poll(&mut self) -> Option<PyErr> {
+        if crate::runtime::finalize::pending() {
+            self.run_finalizers();
+        }
+        if self.limits.resume_period() {
+            return None;
+        }
         if let Some(reason) = self.limits.stopping() {
             return Some(reason.clone());
         }

@@ -118,6 +118,7 @@ impl Session {
                 })
                 .and_then(|result| result)
         };
+        interp.run_finalizers();
         interp.emit_warnings();
         let status = match result {
             Ok(()) => None,
@@ -161,10 +162,12 @@ impl Session {
     }
 
     /// What is left when the session ends: exceptions no task retrieved,
-    /// coroutines never awaited, buffered output.
+    /// the session's objects' finalizers, coroutines never awaited,
+    /// buffered output.
     pub fn finish(&self) {
         let mut interp = self.interp.borrow_mut();
         interp.report_unretrieved(&self.event_loop);
+        interp.finalize_module(&self.main);
         interp.emit_warnings();
         let _ = interp.flush_stdout();
     }

@@ -20,14 +20,21 @@
 //! leak, never a wrong collection. An object whose `RefCell` is borrowed
 //! during a collection is treated the same way.
 //!
+//! Garbage whose class has a `__del__` is not emptied: it is handed to
+//! `runtime::finalize` for its `__del__` to run on whole objects, as
+//! CPython's collector does, and emptied by a later collection if it is
+//! still garbage then.
+//!
 //! Collections run when the number of tracked objects has doubled since
-//! the last one (so their cost is proportional to the allocations), and
-//! when an interpreter is dropped.
+//! the last one (so their cost is proportional to the allocations), at
+//! exit (after the main module's names go) and when an interpreter is
+//! dropped.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use super::dict::Dict;
+use super::finalize::{self, Finalizable};
 use super::object::{BoundMethod, CellRef, Function, Instance, InstanceNames, ModuleObject};
 use super::value::Value;
 
@@ -317,7 +324,36 @@ pub fn collect() -> usize {
         tracked.extend(live.iter().map(Live::downgrade));
         live
     });
-    let garbage = find_garbage(&live);
+    let mut garbage = find_garbage(&live);
+    // As CPython's collector (PEP 442): `__del__` runs on whole objects
+    // before anything is emptied, and may resurrect them. So garbage
+    // whose class has a `__del__` it has not run goes to the interpreter
+    // to run it, and stays whole — with everything it reaches — until a
+    // later collection finds it garbage still.
+    if finalize::accepting() {
+        let unfinalized: Vec<usize> = garbage
+            .iter()
+            .copied()
+            .filter(|&index| match &live[index] {
+                Live::Instance(instance) => {
+                    !instance.finalized.get() && instance.class.has_finalizer()
+                }
+                _ => false,
+            })
+            .collect();
+        if !unfinalized.is_empty() {
+            let mut waiting = vec![false; live.len()];
+            for &index in &unfinalized {
+                waiting[index] = true;
+                if let Live::Instance(instance) = &live[index] {
+                    instance.finalized.set(true);
+                    finalize::defer(Finalizable::Unreachable(instance.clone()));
+                }
+            }
+            spread(&live, &address_index(&live), &mut waiting, unfinalized);
+            garbage.retain(|&index| !waiting[index]);
+        }
+    }
     let mut dropped = Vec::new();
     for &index in &garbage {
         live[index].clear(&mut dropped);
@@ -335,11 +371,7 @@ pub fn collect() -> usize {
 /// The indices of the objects of `live` that nothing outside them refers
 /// to, directly or through others.
 fn find_garbage(live: &[Live]) -> Vec<usize> {
-    let index: hashbrown::HashMap<usize, usize> = live
-        .iter()
-        .enumerate()
-        .map(|(i, object)| (object.identity().0, i))
-        .collect();
+    let index = address_index(live);
     // References from outside: all of them, less those from tracked objects.
     let mut outside: Vec<isize> = live.iter().map(|o| o.identity().1 as isize).collect();
     let mut opaque = vec![false; live.len()];
@@ -353,21 +385,39 @@ fn find_garbage(live: &[Live]) -> Vec<usize> {
     // Reachable: referred to from outside (or not looked into), and all
     // that such objects reach.
     let mut reachable = vec![false; live.len()];
-    let mut pending: Vec<usize> = (0..live.len())
+    let pending: Vec<usize> = (0..live.len())
         .filter(|&i| outside[i] > 0 || opaque[i])
         .collect();
     for &i in &pending {
         reachable[i] = true;
     }
+    spread(live, &index, &mut reachable, pending);
+    (0..live.len()).filter(|&i| !reachable[i]).collect()
+}
+
+/// Each object's index in `live`, by its address.
+fn address_index(live: &[Live]) -> hashbrown::HashMap<usize, usize> {
+    live.iter()
+        .enumerate()
+        .map(|(i, object)| (object.identity().0, i))
+        .collect()
+}
+
+/// Marks what the objects of `pending` (marked already) reach.
+fn spread(
+    live: &[Live],
+    index: &hashbrown::HashMap<usize, usize>,
+    marked: &mut [bool],
+    mut pending: Vec<usize>,
+) {
     while let Some(i) = pending.pop() {
         live[i].visit_references(&mut |address| {
             if let Some(&j) = index.get(&address) {
-                if !reachable[j] {
-                    reachable[j] = true;
+                if !marked[j] {
+                    marked[j] = true;
                     pending.push(j);
                 }
             }
         });
     }
-    (0..live.len()).filter(|&i| !reachable[i]).collect()
 }

@@ -34,15 +34,26 @@ impl GeneratorKind {
     }
 }
 
+/// What dropping an unfinished generator does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnDrop {
+    /// Close it, if it is suspended inside a `try` or `with`.
+    Close,
+    /// Hand it to the loop that registered it (an async generator:
+    /// CPython's `finalizer` hook).
+    LoopCloses,
+    /// Nothing: it was revived to be closed once already.
+    Nothing,
+}
+
 pub struct Generator {
     pub kind: GeneratorKind,
     running: Cell<bool>,
     /// An async generator, once first iterated (when the running event loop
     /// registers it to be closed at shutdown, as CPython's `firstiter` hook).
     first_iterated: Cell<bool>,
-    /// An async generator that a loop registered: dropped unfinished, it is
-    /// handed to that loop to be closed (CPython's `finalizer` hook).
-    loop_finalizes: Cell<bool>,
+    /// What dropping it unfinished does.
+    on_drop: Cell<OnDrop>,
     /// `__name__` and `__qualname__` when the function was renamed before
     /// the call; otherwise they are the code's (and cost nothing here).
     renamed: Option<Box<(Name, Name)>>,
@@ -71,7 +82,7 @@ impl Generator {
             kind,
             running: Cell::new(false),
             first_iterated: Cell::new(false),
-            loop_finalizes: Cell::new(false),
+            on_drop: Cell::new(OnDrop::Close),
             renamed,
             code,
             frame: Cell::new(Some(frame)),
@@ -295,42 +306,75 @@ pub fn take_abandoned_async_generators() -> Vec<Generator> {
     ABANDONED.with(|abandoned| std::mem::take(&mut *abandoned.borrow_mut()))
 }
 
-/// A coroutine that is dropped without ever running was never awaited:
-/// warn as CPython does when it collects one. An async generator that a
-/// loop registered and that is dropped suspended is revived for the loop
-/// to close, as CPython's finalizer hook does.
+/// A generator or coroutine dropped while suspended inside a `try` or
+/// `with` is revived to be closed (see `runtime::finalize`), as CPython
+/// closes one it collects; one suspended elsewhere has nothing to run.
+/// An async generator that a loop registered is revived for the loop to
+/// close, as CPython's finalizer hook does. A coroutine dropped without
+/// ever running was never awaited: warn as CPython does.
 impl Drop for Generator {
     fn drop(&mut self) {
-        if self.loop_finalizes.get() {
-            let frame = self.frame.get_mut().take();
-            if let Some(frame) = frame.filter(|frame| frame.suspended) {
-                let revived = Generator {
-                    kind: self.kind,
-                    running: Cell::new(false),
-                    first_iterated: Cell::new(true),
-                    loop_finalizes: Cell::new(false),
-                    renamed: self.renamed.take(),
-                    code: self.code.clone(),
-                    frame: Cell::new(Some(frame)),
-                    pc: Cell::new(0),
-                };
-                ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
-                ANY_ABANDONED.set(true);
-            }
-            return;
+        // A finished one, the usual case, has nothing to do.
+        if self.frame.get_mut().is_some() {
+            self.drop_unfinished();
         }
-        if self.kind != GeneratorKind::Coroutine {
+    }
+}
+
+impl Generator {
+    #[cold]
+    #[inline(never)]
+    fn drop_unfinished(&mut self) {
+        if self.closes_when_dropped() {
+            super::finalize::defer(super::finalize::Finalizable::Generator(self.revive()));
             return;
         }
         let Some(frame) = self.frame.get_mut().as_deref() else {
             return;
         };
-        if frame.suspended || frame.pc != 0 {
+        match self.on_drop.get() {
+            OnDrop::Close => {}
+            OnDrop::Nothing => return,
+            OnDrop::LoopCloses => {
+                if frame.suspended {
+                    let revived = self.revive();
+                    ABANDONED.with(|abandoned| abandoned.borrow_mut().push(revived));
+                    ANY_ABANDONED.set(true);
+                }
+                return;
+            }
+        }
+        if self.kind != GeneratorKind::Coroutine || frame.suspended || frame.pc != 0 {
             return;
         }
         let source = &frame.code.source;
         let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
         warn_never_awaited(&format!("{}:{line}", source.name), self.qualname());
+    }
+
+    /// Whether dropping it now would close it: suspended inside a `try`
+    /// or `with`.
+    pub fn closes_when_dropped(&self) -> bool {
+        self.on_drop.get() == OnDrop::Close
+            && self.kind != GeneratorKind::AsyncGenerator
+            && self.with_frame(|frame| {
+                frame.is_some_and(|frame| frame.suspended && !frame.handlers.is_empty())
+            })
+    }
+
+    /// The dropped generator's frame and names in a new generator, to be
+    /// closed once; `self` is left without a frame.
+    fn revive(&mut self) -> Generator {
+        Generator {
+            kind: self.kind,
+            running: Cell::new(false),
+            first_iterated: Cell::new(self.first_iterated.get()),
+            on_drop: Cell::new(OnDrop::Nothing),
+            renamed: self.renamed.take(),
+            code: self.code.clone(),
+            frame: Cell::new(self.frame.get_mut().take()),
+            pc: Cell::new(0),
+        }
     }
 }
 
@@ -424,16 +468,35 @@ fn generator_throw(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
 
 fn generator_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let resumable = Resumable::of(interp, args.first().unwrap_or(&Value::None))?;
+    close_resumable(interp, &resumable)?;
+    Ok(Value::None)
+}
+
+/// `generator.close()`: `GeneratorExit` thrown in at the `yield`.
+pub fn close(interp: &mut Interp, generator: &Rc<Generator>) -> PyResult<()> {
+    close_resumable(interp, &Resumable::Frame(generator.clone()))
+}
+
+fn close_resumable(interp: &mut Interp, resumable: &Resumable) -> PyResult<()> {
     if resumable.is_finished() {
-        return Ok(Value::None);
+        return Ok(());
     }
     let exit = interp.new_exception(ExcType::GeneratorExit, vec![]);
     match resumable.resume(interp, Resume::Throw(exit)) {
         Ok(GenStep::Yielded(_)) => {
-            Err(interp.error(ExcType::RuntimeError, "generator ignored GeneratorExit"))
+            let what = match resumable {
+                Resumable::Frame(generator) if generator.kind == GeneratorKind::Coroutine => {
+                    "coroutine"
+                }
+                _ => "generator",
+            };
+            Err(interp.error(
+                ExcType::RuntimeError,
+                format!("{what} ignored GeneratorExit"),
+            ))
         }
-        Ok(GenStep::Returned(_)) => Ok(Value::None),
-        Err(error) if interp.is_instance_of(&error, ExcType::GeneratorExit) => Ok(Value::None),
+        Ok(GenStep::Returned(_)) => Ok(()),
+        Err(error) if interp.is_instance_of(&error, ExcType::GeneratorExit) => Ok(()),
         Err(error) => Err(error),
     }
 }
@@ -555,7 +618,7 @@ fn async_step(
 ) -> PyResult<Value> {
     let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
     if !generator.first_iterated.replace(true) && interp.register_async_generator(&generator) {
-        generator.loop_finalizes.set(true);
+        generator.on_drop.set(OnDrop::LoopCloses);
     }
     Ok(Value::Native(Rc::new(AsyncGeneratorStep {
         generator,

@@ -213,6 +213,7 @@ impl Interp {
             native_classes: RefCell::default(),
         };
         super::builtins::install(&mut interp);
+        super::finalize::accept(true);
         interp
     }
 
@@ -397,6 +398,7 @@ fn create_types() -> Types {
 
 impl Drop for Interp {
     fn drop(&mut self) {
+        super::finalize::accept(false);
         let _ = self.out.flush();
     }
 }

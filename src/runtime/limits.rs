@@ -16,6 +16,7 @@
 //! once it is [`GRACE`] past the limit (for memory: once the heap is twice
 //! the limit), with the same message and status but no traceback.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -47,9 +48,27 @@ pub enum Exceeded {
     Memory,
 }
 
+thread_local! {
+    /// Instructions left until the next poll. Per thread rather than in
+    /// [`Limits`], so that code with no interpreter at hand — a value's
+    /// `Drop` that queues a finalizer — can have the next instruction poll
+    /// ([`poll_soon`]).
+    static COUNTDOWN: Cell<u32> = const { Cell::new(POLL_INTERVAL) };
+    /// What the countdown had left when [`poll_soon`] cut it short: the
+    /// period goes on after that poll.
+    static CUT_SHORT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Makes the next instruction poll.
+pub fn poll_soon() {
+    let left = COUNTDOWN.get();
+    if left > 1 {
+        CUT_SHORT.set(CUT_SHORT.get() + left - 1);
+        COUNTDOWN.set(1);
+    }
+}
+
 pub struct Limits {
-    /// Instructions left until the next poll.
-    countdown: u32,
     /// What the countdown started from.
     period: u32,
     /// Instructions the program may still run, when it has a budget.
@@ -76,8 +95,9 @@ const MAX_INT_BITS: u64 = 1 << 32;
 
 impl Default for Limits {
     fn default() -> Limits {
+        COUNTDOWN.set(POLL_INTERVAL);
+        CUT_SHORT.set(0);
         Limits {
-            countdown: POLL_INTERVAL,
             period: POLL_INTERVAL,
             steps_left: None,
             cpu_time: None,
@@ -94,8 +114,20 @@ impl Limits {
     /// Counts one instruction; true when it is time to poll.
     #[inline(always)]
     pub fn tick(&mut self) -> bool {
-        self.countdown -= 1;
-        self.countdown == 0
+        let left = COUNTDOWN.get() - 1;
+        COUNTDOWN.set(left);
+        left == 0
+    }
+
+    /// After a poll that [`poll_soon`] asked for: goes on with the period
+    /// it cut short, and says so (the period's checks are not due yet).
+    pub fn resume_period(&mut self) -> bool {
+        let left = CUT_SHORT.replace(0);
+        if left == 0 {
+            return false;
+        }
+        COUNTDOWN.set(left);
+        true
     }
 
     /// The most bits an integer operation may make.
@@ -205,7 +237,8 @@ impl Limits {
             (None, Some(left)) => left.clamp(1, u64::from(POLL_INTERVAL)) as u32,
             (None, None) => POLL_INTERVAL,
         };
-        self.countdown = self.period;
+        COUNTDOWN.set(self.period);
+        CUT_SHORT.set(0);
     }
 
     /// The exception the program is being stopped with, if it is.

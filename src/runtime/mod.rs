@@ -12,6 +12,7 @@ pub mod dict;
 pub mod error;
 pub mod exceptions;
 pub mod files;
+pub mod finalize;
 pub mod format;
 pub mod generator;
 pub mod heap;

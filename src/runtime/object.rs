@@ -105,6 +105,8 @@ struct LookupCache {
     found: hashbrown::HashMap<Name, Option<Value>>,
     /// [`Class::own_getattribute`], once asked in this epoch.
     own_getattribute: Option<Option<Value>>,
+    /// [`Class::has_finalizer`], once asked in this epoch.
+    has_finalizer: Option<bool>,
 }
 
 impl Class {
@@ -153,6 +155,7 @@ impl Class {
         if cache.epoch != epoch || cache.found.len() >= CAPACITY {
             cache.found.clear();
             cache.own_getattribute = None;
+            cache.has_finalizer = None;
             cache.epoch = epoch;
         }
         cache.found.insert(name.into(), found.clone());
@@ -179,6 +182,37 @@ impl Class {
         };
         // `lookup` has brought the cache to this epoch.
         self.lookup_cache.borrow_mut().own_getattribute = Some(found.clone());
+        found
+    }
+
+    /// Whether the class or a base defines `__del__`. Asked whenever an
+    /// instance is dropped — perhaps while a class's names are being
+    /// written (the old value of a class attribute): then a class whose
+    /// names cannot be read is taken not to have one.
+    pub fn has_finalizer(self: &Rc<Self>) -> bool {
+        let epoch = class_epoch();
+        let Ok(mut cache) = self.lookup_cache.try_borrow_mut() else {
+            return false;
+        };
+        if cache.epoch == epoch {
+            if let Some(known) = cache.has_finalizer {
+                return known;
+            }
+        } else {
+            cache.found.clear();
+            cache.own_getattribute = None;
+            cache.epoch = epoch;
+        }
+        let mut found = false;
+        for class in self.mro() {
+            match class.namespace.names.try_borrow() {
+                Ok(names) if names.contains_key("__del__") => found = true,
+                Ok(_) => continue,
+                Err(_) => return false,
+            }
+            break;
+        }
+        cache.has_finalizer = Some(found);
         found
     }
 
@@ -215,8 +249,30 @@ impl Drop for Class {
 pub struct Instance {
     pub class: Rc<Class>,
     pub names: RefCell<InstanceNames>,
-    /// Present exactly when the class's layout is [`Layout::Exception`].
-    pub exception: Option<ExceptionData>,
+    /// Present exactly when the class's layout is [`Layout::Exception`]
+    /// (boxed: most instances are not exceptions).
+    pub exception: Option<Box<ExceptionData>>,
+    /// Its `__del__` has been called (CPython calls it once at most).
+    pub finalized: Cell<bool>,
+}
+
+/// An instance whose class has a `__del__` is revived when dropped, for
+/// the interpreter to call it (see `runtime::finalize`).
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if !self.finalized.get() && self.class.has_finalizer() {
+            let revived = Instance {
+                class: self.class.clone(),
+                names: RefCell::new(std::mem::replace(
+                    self.names.get_mut(),
+                    InstanceNames::empty(),
+                )),
+                exception: self.exception.take(),
+                finalized: Cell::new(true),
+            };
+            super::finalize::defer(super::finalize::Finalizable::Instance(revived));
+        }
+    }
 }
 
 /// Where an instance keeps its own names. In a [`NameMap`], which the
@@ -236,7 +292,8 @@ impl Instance {
         Instance {
             class,
             names: RefCell::new(InstanceNames::Table(NameMap::default())),
-            exception,
+            exception: exception.map(Box::new),
+            finalized: Cell::new(false),
         }
     }
 

@@ -133,6 +133,9 @@ pub struct EventLoop {
     pub running: Cell<bool>,
     stopping: Cell<bool>,
     pub closed: Cell<bool>,
+    /// Stopped by a deadlock, whose report showed its pending tasks (where
+    /// CPython would hang: they are not destroyed at exit).
+    pub deadlocked: Cell<bool>,
     pub current_task: RefCell<Option<Rc<Future>>>,
     /// Every task created on this loop that may still be alive.
     pub tasks: RefCell<WeakList<Future>>,
@@ -142,6 +145,17 @@ pub struct EventLoop {
     /// The selector, made when the loop's first socket is.
     selector: RefCell<Option<Rc<Selector>>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
+}
+
+thread_local! {
+    /// The loops made on this thread, for what becomes of their pending
+    /// tasks at exit (`Interp::destroy_pending_tasks`).
+    static LOOPS: RefCell<WeakList<EventLoop>> = RefCell::default();
+}
+
+/// The loops made on this thread that are still alive.
+pub fn live_loops() -> Vec<Rc<EventLoop>> {
+    LOOPS.with(|loops| loops.borrow().live())
 }
 
 /// Weak references to what a loop keeps track of without keeping it alive
@@ -201,6 +215,7 @@ impl EventLoop {
             running: Cell::new(false),
             stopping: Cell::new(false),
             closed: Cell::new(false),
+            deadlocked: Cell::new(false),
             current_task: RefCell::new(None),
             tasks: RefCell::default(),
             async_generators: RefCell::default(),
@@ -208,6 +223,7 @@ impl EventLoop {
             self_ref: RefCell::new(Weak::new()),
         });
         *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
+        LOOPS.with(|loops| loops.borrow_mut().push(&event_loop));
         event_loop
     }
 
@@ -438,8 +454,11 @@ impl Interp {
             if self.trace.is_some() {
                 self.trace_wakes();
             }
-            // What the callback dropped reports now, as CPython's
-            // collector would.
+            // What the callback dropped is finalized and reports now, as
+            // CPython's reference counting and collector would.
+            if crate::runtime::finalize::pending() {
+                self.run_finalizers();
+            }
             if self.has_pending_reports() {
                 self.emit_warnings();
             }
@@ -599,6 +618,7 @@ impl Interp {
 
     /// The error that ends a loop with nothing left that could ever run.
     fn deadlock(&mut self, event_loop: &Rc<EventLoop>) -> PyErr {
+        event_loop.deadlocked.set(true);
         let _ = self.flush_stdout();
         eprintln!("deadlock: every task is waiting and nothing can wake one");
         eprint!(

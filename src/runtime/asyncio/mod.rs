@@ -466,6 +466,32 @@ impl Interp {
         Ok(())
     }
 
+    /// At exit, what CPython's collector does to a task still pending:
+    /// its `__del__` has the loop's exception handler say so, and its
+    /// coroutine is closed (its `finally` blocks run).
+    pub fn destroy_pending_tasks(&mut self) {
+        if self.limits.stopping().is_some() {
+            return;
+        }
+        for event_loop in event_loop::live_loops() {
+            if event_loop.deadlocked.get() {
+                continue;
+            }
+            for task in event_loop.live_tasks() {
+                let repr = task
+                    .describe(self)
+                    .unwrap_or_else(|_| format!("<Task pending name='{}'>", task.task_name()));
+                let _ = self.flush_stdout();
+                eprintln!("Task was destroyed but it is pending!");
+                eprintln!("task: {repr}");
+                if let Some(Value::Generator(coroutine)) = task.task().map(|task| &task.coro) {
+                    let coroutine = coroutine.clone();
+                    self.close_unraisably(&coroutine);
+                }
+            }
+        }
+    }
+
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
     /// does when such a task is garbage-collected.
     pub fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
