@@ -22,7 +22,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The text of the line holding a byte offset, without indentation.
-fn line_text(text: &str, offset: usize) -> &str {
+pub fn line_text(text: &str, offset: usize) -> &str {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);

@@ -125,14 +125,14 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     let mut frame = Frame::new(code, module.clone());
     let result = interp.run_frame(&mut frame, None);
     drop(frame);
-    interp.emit_warnings();
+    interp.emit_remaining_warnings();
     let status = match result {
         Ok(_) => 0,
         Err(error) => exit_status(interp, error),
     };
     interp.destroy_pending_tasks();
     interp.finalize_module(&module);
-    interp.emit_warnings();
+    interp.emit_remaining_warnings();
     interp.flush_files();
     match interp.flush_stdout() {
         Ok(()) => status,

@@ -145,15 +145,22 @@ impl Interp {
             self.handled_exceptions.append(&mut saved);
         }
         pc.set(frame.pc);
+        // The instruction run last: what a poll blames for what it finds.
+        let mut previous = pc.get();
         loop {
-            let Some(instr) = code.instrs.get(pc.get() as usize) else {
+            let at = pc.get();
+            let Some(instr) = code.instrs.get(at as usize) else {
+                if crate::runtime::warnings::any_unplaced() {
+                    crate::runtime::warnings::locate(Some((&code, previous)));
+                }
                 return Ok(Outcome::Return(Value::None));
             };
             let polled = if self.limits.tick() {
-                self.poll()
+                self.poll_after(&code, previous)
             } else {
                 None
             };
+            previous = at;
             let step = match polled {
                 Some(error) => Err(error),
                 None => self.execute(frame, instr, &mut resume),
@@ -238,6 +245,14 @@ impl Interp {
                 Err(error)
             }
         }
+    }
+
+    /// [`Interp::poll`] between two instructions of `code`, after the one
+    /// at `pc`: a coroutine dropped unawaited since was dropped there.
+    #[cold]
+    fn poll_after(&mut self, code: &Code, pc: u32) -> Option<PyErr> {
+        crate::runtime::warnings::locate(Some((code, pc)));
+        self.poll()
     }
 
     /// Between instructions, and between the items of a native loop

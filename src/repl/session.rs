@@ -119,7 +119,7 @@ impl Session {
                 .and_then(|result| result)
         };
         interp.run_finalizers();
-        interp.emit_warnings();
+        interp.emit_remaining_warnings();
         let status = match result {
             Ok(()) => None,
             Err(error) if interp.is_instance_of(&error, ExcType::SystemExit) => {
@@ -168,7 +168,7 @@ impl Session {
         let mut interp = self.interp.borrow_mut();
         interp.report_unretrieved(&self.event_loop);
         interp.finalize_module(&self.main);
-        interp.emit_warnings();
+        interp.emit_remaining_warnings();
         let _ = interp.flush_stdout();
     }
 }

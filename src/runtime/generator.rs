@@ -266,28 +266,6 @@ impl Generator {
 }
 
 thread_local! {
-    /// Warnings raised while dropping values, where the interpreter (and so
-    /// its stdout buffer) is out of reach; `Interp::emit_warnings` prints
-    /// them at the next write to stdout or at exit, after flushing stdout.
-    static PENDING_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    /// Whether `PENDING_WARNINGS` has any. The loop asks after every
-    /// callback; a `Cell<bool>` answers without the check that the
-    /// vector's destructor is registered, which every access to it pays.
-    static ANY_PENDING_WARNINGS: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Takes the warnings waiting to be printed.
-pub fn take_pending_warnings() -> Vec<String> {
-    ANY_PENDING_WARNINGS.set(false);
-    PENDING_WARNINGS.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
-}
-
-#[inline]
-pub fn has_pending_warnings() -> bool {
-    ANY_PENDING_WARNINGS.get()
-}
-
-thread_local! {
     /// Async generators dropped unfinished, revived for their loop to close
     /// (`EventLoop::schedule_abandoned_async_generators`).
     static ABANDONED: RefCell<Vec<Generator>> = const { RefCell::new(Vec::new()) };
@@ -347,9 +325,7 @@ impl Generator {
         if self.kind != GeneratorKind::Coroutine || frame.suspended || frame.pc != 0 {
             return;
         }
-        let source = &frame.code.source;
-        let line = crate::diagnostics::line_of(&source.text, frame.code.span.start as usize);
-        warn_never_awaited(&format!("{}:{line}", source.name), self.qualname());
+        super::warnings::warn_never_awaited(self.qualname());
     }
 
     /// Whether dropping it now would close it: suspended inside a `try`
@@ -385,15 +361,6 @@ pub fn resume_finished(interp: &Interp) -> PyResult<GenStep> {
         ExcType::RuntimeError,
         "cannot reuse already awaited coroutine",
     ))
-}
-
-/// Queues CPython's warning for a coroutine collected before it ran;
-/// `location` is `file:line` (`sys:1` when there is no Python source, as
-/// CPython prints it then).
-pub fn warn_never_awaited(location: &str, name: &str) {
-    let warning = format!("{location}: RuntimeWarning: coroutine '{name}' was never awaited");
-    PENDING_WARNINGS.with(|pending| pending.borrow_mut().push(warning));
-    ANY_PENDING_WARNINGS.set(true);
 }
 
 fn generator_of(interp: &Interp, value: &Value) -> PyResult<Rc<Generator>> {

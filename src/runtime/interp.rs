@@ -432,8 +432,15 @@ impl Interp {
 
     /// Prints the warnings raised while values were dropped, after what is
     /// already on stdout.
+    /// [`Interp::emit_warnings`] at the end of a program or REPL input:
+    /// what no frame placed is placed at `sys:1`, as CPython does.
+    pub fn emit_remaining_warnings(&mut self) {
+        super::warnings::locate(None);
+        self.emit_warnings();
+    }
+
     pub fn emit_warnings(&mut self) {
-        let warnings = super::generator::take_pending_warnings();
+        let warnings = super::warnings::take_pending();
         if !warnings.is_empty() {
             let _ = self.out.flush();
             for warning in warnings {
@@ -447,7 +454,7 @@ impl Interp {
 
     /// Whether values dropped since the last check left something to report.
     pub fn has_pending_reports(&self) -> bool {
-        super::generator::has_pending_warnings() || super::asyncio::future::has_unretrieved()
+        super::warnings::any_pending() || super::asyncio::future::has_unretrieved()
     }
 
     /// The `OSError` (subclass by error number, as CPython) for a failed

@@ -27,3 +27,4 @@ pub mod ops;
 pub mod output;
 pub mod sandbox;
 pub mod value;
+pub mod warnings;

@@ -18,7 +18,7 @@ macro_rules! native_coroutine {
         impl Drop for $type {
             fn drop(&mut self) {
                 if self.progress.get() == Progress::NotStarted {
-                    crate::runtime::generator::warn_never_awaited("sys:1", self.name());
+                    crate::runtime::warnings::warn_never_awaited(self.name());
                 }
             }
         }
