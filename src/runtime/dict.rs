@@ -573,6 +573,18 @@ fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
     })
 }
 
+/// A key to look a set's items up by: a set, unhashable, stands for the
+/// frozenset of its items (CPython's `set.__contains__`, `remove`,
+/// `discard`).
+pub fn set_key(key: &Value) -> std::borrow::Cow<'_, Value> {
+    match key {
+        Value::Set(table) => std::borrow::Cow::Owned(Value::FrozenSet(std::rc::Rc::new(
+            table.borrow().set_copy(),
+        ))),
+        other => std::borrow::Cow::Borrowed(other),
+    }
+}
+
 impl Interp {
     /// The position of `key` in `dict`, if present.
     pub fn dict_find(

@@ -325,7 +325,7 @@ impl TextFile {
         let Value::Str(text) = value else {
             return Err(interp.type_error(format!(
                 "write() argument must be str, not {}",
-                argument_type_name(interp, value)
+                interp.argument_type_name(value)
             )));
         };
         self.check_access(interp, Access::Write)?;
@@ -416,7 +416,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         Some(other) => {
             return Err(interp.type_error(format!(
                 "open() argument 'mode' must be str, not {}",
-                argument_type_name(interp, other)
+                interp.argument_type_name(other)
             )));
         }
     };
@@ -556,16 +556,8 @@ fn optional_str(interp: &Interp, value: Option<Value>, name: &str) -> PyResult<O
         Some(Value::Str(text)) => Ok(Some(text.as_str().to_string())),
         Some(other) => Err(interp.type_error(format!(
             "open() argument '{name}' must be str or None, not {}",
-            argument_type_name(interp, &other)
+            interp.argument_type_name(&other)
         ))),
-    }
-}
-
-/// A type as CPython's argument checks name it (`None` for `NoneType`).
-fn argument_type_name(interp: &Interp, value: &Value) -> String {
-    match value {
-        Value::None => "None".to_string(),
-        other => interp.type_name(other).to_string(),
     }
 }
 

@@ -288,6 +288,14 @@ impl Interp {
         self.class_of(value).name.clone()
     }
 
+    /// A type as CPython's argument checks name it (`None` for `NoneType`).
+    pub fn argument_type_name(&self, value: &Value) -> Name {
+        match value {
+            Value::None => "None".into(),
+            other => self.type_name(other),
+        }
+    }
+
     /// The type's name as some of CPython's messages give it (its C
     /// `tp_name`): with the module for builtin types of other modules
     /// (`collections.deque`).

@@ -1025,8 +1025,9 @@ impl Interp {
                 ))),
             },
             Value::Bytes(data) => bytes::bytes_contains(self, data, item),
-            Value::Dict(d) | Value::Set(d) => self.dict_contains(d, item),
-            Value::FrozenSet(d) => self.frozen_contains(d, item),
+            Value::Dict(d) => self.dict_contains(d, item),
+            Value::Set(d) => self.dict_contains(d, &super::dict::set_key(item)),
+            Value::FrozenSet(d) => self.frozen_contains(d, &super::dict::set_key(item)),
             Value::Range(r) => match item {
                 Value::Int(i) => Ok(r.contains(i128::from(*i))),
                 Value::Bool(b) => Ok(r.contains(i128::from(*b))),

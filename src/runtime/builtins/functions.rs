@@ -1122,7 +1122,7 @@ fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
         Some(other) => {
             return Err(interp.type_error(format!(
                 "format() argument 2 must be str, not {}",
-                interp.type_name(other)
+                interp.argument_type_name(other)
             )))
         }
     };

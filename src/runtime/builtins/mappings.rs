@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::sequences::{check_args, item_eq, receiver_error};
 use super::{add_method, function};
 use crate::runtime::attributes::MethodWrapper;
-use crate::runtime::dict::Dict;
+use crate::runtime::dict::{set_key, Dict};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
@@ -1262,15 +1262,6 @@ fn set_isdisjoint<const FROZEN: bool>(
     is_disjoint(interp, so, &args[1]).map(Value::Bool)
 }
 
-/// A key for lookups in a set: a `set` stands for the equal `frozenset`,
-/// as in CPython's `set.remove`/`discard`.
-fn lookup_key(key: &Value) -> Value {
-    match key {
-        Value::Set(table) => Value::FrozenSet(Rc::new(table.borrow().set_copy())),
-        other => other.clone(),
-    }
-}
-
 fn set_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let set = mutable_set(interp, args, "add")?.clone();
     check_args(interp, "set", "add", args, kwargs, 1, 1)?;
@@ -1281,7 +1272,7 @@ fn set_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
 fn set_discard(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let set = mutable_set(interp, args, "discard")?.clone();
     check_args(interp, "set", "discard", args, kwargs, 1, 1)?;
-    let removed = interp.dict_remove(&set, &lookup_key(&args[1]))?;
+    let removed = interp.dict_remove(&set, &set_key(&args[1]))?;
     drop(removed);
     Ok(Value::None)
 }
@@ -1289,7 +1280,7 @@ fn set_discard(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 fn set_remove(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let set = mutable_set(interp, args, "remove")?.clone();
     check_args(interp, "set", "remove", args, kwargs, 1, 1)?;
-    match interp.dict_remove(&set, &lookup_key(&args[1]))? {
+    match interp.dict_remove(&set, &set_key(&args[1]))? {
         Some(_) => Ok(Value::None),
         None => Err(interp.key_error(args[1].clone())),
     }

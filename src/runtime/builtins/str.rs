@@ -247,6 +247,14 @@ fn str_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
         &["object", "encoding", "errors"],
         0,
     )?;
+    for (name, value) in ["encoding", "errors"].into_iter().zip(&bound[1..]) {
+        if let Some(value) = value.filter(|value| !matches!(value, Value::Str(_))) {
+            return Err(interp.type_error(format!(
+                "str() argument '{name}' must be str, not {}",
+                interp.argument_type_name(value)
+            )));
+        }
+    }
     let decoding = bound[1].is_some() || bound[2].is_some();
     match bound[0] {
         None => new_str(""),
