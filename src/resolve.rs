@@ -753,7 +753,7 @@ impl Resolver {
                 match self.kind() {
                     ScopeKind::Function { is_async: true } => {}
                     ScopeKind::Module if self.interactive => {}
-                    ScopeKind::Comprehension if self.innermost_function_is_async() => {}
+                    ScopeKind::Comprehension => self.check_async_comprehension(span)?,
                     ScopeKind::Module | ScopeKind::Class => {
                         return Err(SyntaxError::new("'await' outside function", span))
                     }
@@ -779,13 +779,29 @@ impl Resolver {
         Ok(())
     }
 
-    fn innermost_function_is_async(&self) -> bool {
-        self.stack
-            .iter()
-            .rev()
-            .map(|&(id, _)| self.scopes[id].kind)
-            .find(|k| *k != ScopeKind::Comprehension)
-            .is_some_and(|k| matches!(k, ScopeKind::Function { is_async: true }))
+    /// An asynchronous comprehension (with `async for` or `await`) is a
+    /// coroutine its enclosing scope awaits — so that scope must be able
+    /// to await — or, a generator expression, an async generator, which
+    /// any scope may make.
+    fn check_async_comprehension(&self, span: Span) -> Result {
+        for &(id, _) in self.stack.iter().rev() {
+            let scope = &self.scopes[id];
+            let allowed = match scope.kind {
+                ScopeKind::Comprehension if scope.is_generator => true,
+                ScopeKind::Comprehension => continue,
+                ScopeKind::Function { is_async } => is_async,
+                ScopeKind::Module => self.interactive,
+                ScopeKind::Class => false,
+            };
+            if allowed {
+                return Ok(());
+            }
+            break;
+        }
+        Err(SyntaxError::new(
+            "asynchronous comprehension outside of an asynchronous function",
+            span,
+        ))
     }
 
     /// A walrus inside a comprehension binds in the nearest enclosing
@@ -850,8 +866,12 @@ impl Resolver {
             let usage = self.usage(&Name::from(".0"));
             usage.parameter = true;
             usage.bound = true;
+            self.scopes[id].is_generator = comp.kind == ComprehensionKind::Generator;
         }
         let result = (|| {
+            if let Some(generator) = comp.generators.iter().find(|g| g.is_async) {
+                self.check_async_comprehension(generator.iter.span)?;
+            }
             if let Some(first) = comp.generators.first_mut() {
                 self.walk_target(&mut first.target)?;
                 for c in &mut first.conditions {
@@ -871,9 +891,6 @@ impl Resolver {
             }
             Ok(())
         })();
-        if comp.kind == ComprehensionKind::Generator && self.phase == Phase::Collect {
-            self.scopes[id].is_generator = true;
-        }
         self.leave();
         result?;
         if self.phase == Phase::Annotate {

@@ -125,6 +125,9 @@ fn top_level_await_runs_on_one_loop() {
     );
     let screen = enter(&mut s, "await asyncio.gather(ask(1), ask(2), ask(3))");
     assert!(screen.contains("[2, 4, 6]"), "{screen:?}");
+    // An asynchronous comprehension at top level awaits too.
+    let screen = enter(&mut s, "[await ask(x) for x in range(4, 7)]");
+    assert!(screen.contains("[8, 10, 12]"), "{screen:?}");
     // The loop is the same from one input to the next.
     enter(&mut s, "first = asyncio.get_running_loop()");
     assert!(enter(&mut s, "first is asyncio.get_event_loop()").contains("True"));

@@ -417,8 +417,11 @@ pub enum ExprKind {
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
     MakeFunction(Rc<FunctionTemplate>),
     MakeClass(Rc<ClassTemplate>),
-    /// Runs a comprehension's code on `iter(first_iterable)`.
-    Comprehension(Rc<FunctionTemplate>, Box<Expr>),
+    /// The async iterator an `async for` iterates (`GET_AITER`).
+    AsyncIter(Box<Expr>),
+    /// Runs a comprehension's code on `iter(first_iterable)` — or, when
+    /// its first `for` is an `async for` (the flag), `aiter(…)`.
+    Comprehension(Rc<FunctionTemplate>, Box<Expr>, bool),
     /// `target := value`
     NamedExpr(Box<Target>, Box<Expr>),
 }

@@ -599,40 +599,13 @@ impl<'a> Builder<'a> {
         let otherwise = self.label();
         let end = self.label();
         if is_async {
-            let aiter = Expr {
-                kind: ExprKind::CallMethod(
-                    Box::new(iterable),
-                    "__aiter__".into(),
-                    vec![],
-                    Box::default(),
-                ),
-                span: iter.span,
-            };
-            self.emit(Instr::Store(Target::Local(slot), aiter), span);
-            let top = self.instrs.len();
-            let handler = self.label();
-            let item = self.temp();
-            self.emit_to(Instr::PushHandler(0), handler, span);
-            let anext = Expr {
-                kind: ExprKind::CallMethod(
-                    Box::new(local(slot, span)),
-                    "__anext__".into(),
-                    vec![],
-                    Box::default(),
-                ),
-                span: iter.span,
-            };
             self.emit(
-                Instr::YieldFrom {
-                    value: anext,
-                    target: Some(Target::Local(item)),
-                    is_await: true,
-                },
+                Instr::Store(Target::Local(slot), aiter(iterable, iter.span)),
                 span,
             );
-            self.emit(Instr::PopHandler, span);
+            let top = self.instrs.len();
             let target = self.target(target)?;
-            self.emit(Instr::Store(target, local(item, span)), span);
+            let handler = self.async_loop_head(slot, target, iter.span, span);
             self.exits.push(Exit::Loop {
                 top,
                 end,
@@ -641,24 +614,7 @@ impl<'a> Builder<'a> {
             self.body(body)?;
             self.exits.pop();
             self.emit(Instr::Jump(top as u32), span);
-            self.place(handler);
-            let reraise = self.label();
-            let stop = Expr {
-                kind: ExprKind::Global("StopAsyncIteration".into(), GlobalSlot::default()),
-                span,
-            };
-            self.emit_to(
-                Instr::MatchException {
-                    class: stop,
-                    next: 0,
-                },
-                reraise,
-                span,
-            );
-            self.emit(Instr::PopException, span);
-            self.jump(otherwise, span);
-            self.place(reraise);
-            self.emit(Instr::Reraise, span);
+            self.end_async_loop(handler, otherwise, span);
         } else {
             self.emit(Instr::GetIter { iterable, slot }, iter.span);
             let top = self.instrs.len();
@@ -685,6 +641,58 @@ impl<'a> Builder<'a> {
         self.body(orelse)?;
         self.place(end);
         Ok(())
+    }
+
+    /// The head of an `async for` loop: awaits the next item of the async
+    /// iterator in `slot` into `target`. Its `StopAsyncIteration` goes to
+    /// the label returned, which [`Builder::end_async_loop`] places.
+    fn async_loop_head(&mut self, slot: u32, target: Target, iter_span: Span, span: Span) -> Label {
+        let handler = self.label();
+        let item = self.temp();
+        self.emit_to(Instr::PushHandler(0), handler, span);
+        let anext = Expr {
+            kind: ExprKind::CallMethod(
+                Box::new(local(slot, span)),
+                "__anext__".into(),
+                vec![],
+                Box::default(),
+            ),
+            span: iter_span,
+        };
+        self.emit(
+            Instr::YieldFrom {
+                value: anext,
+                target: Some(Target::Local(item)),
+                is_await: true,
+            },
+            span,
+        );
+        self.emit(Instr::PopHandler, span);
+        self.emit(Instr::Store(target, local(item, span)), span);
+        handler
+    }
+
+    /// After an `async for` loop's jump back: its handler, which leaves the
+    /// loop for `exit` at `StopAsyncIteration` and re-raises anything else.
+    fn end_async_loop(&mut self, handler: Label, exit: Label, span: Span) {
+        self.place(handler);
+        let reraise = self.label();
+        let stop = Expr {
+            kind: ExprKind::Global("StopAsyncIteration".into(), GlobalSlot::default()),
+            span,
+        };
+        self.emit_to(
+            Instr::MatchException {
+                class: stop,
+                next: 0,
+            },
+            reraise,
+            span,
+        );
+        self.emit(Instr::PopException, span);
+        self.jump(exit, span);
+        self.place(reraise);
+        self.emit(Instr::Reraise, span);
     }
 
     /// `with a as x, b as y: body` is `with a as x: with b as y: body`.
@@ -1002,18 +1010,23 @@ impl<'a> Builder<'a> {
     }
 
     fn comprehension(&mut self, comp: &'a ast::Comprehension, span: Span) -> Result<Expr> {
-        if comp.generators.iter().any(|g| g.is_async) || suspends_in_comprehension(comp) {
-            return Err(not_supported("asynchronous comprehensions", span));
-        }
         let Some(first) = comp.generators.first() else {
             return Err(not_supported("empty comprehensions", span));
         };
         let first_iter = iterated(self.expr(&first.iter)?);
-        let (name, flavor) = match comp.kind {
-            ast::ComprehensionKind::List => ("<listcomp>", Flavor::Plain),
-            ast::ComprehensionKind::Set => ("<setcomp>", Flavor::Plain),
-            ast::ComprehensionKind::Dict => ("<dictcomp>", Flavor::Plain),
-            ast::ComprehensionKind::Generator => ("<genexpr>", Flavor::Generator),
+        // An asynchronous comprehension is a coroutine, awaited where it
+        // is; a generator expression, an async generator (as CPython's).
+        let is_async = is_async_comprehension(comp);
+        let (name, flavor) = match (comp.kind, is_async) {
+            (ast::ComprehensionKind::List, _) => ("<listcomp>", Flavor::Plain),
+            (ast::ComprehensionKind::Set, _) => ("<setcomp>", Flavor::Plain),
+            (ast::ComprehensionKind::Dict, _) => ("<dictcomp>", Flavor::Plain),
+            (ast::ComprehensionKind::Generator, false) => ("<genexpr>", Flavor::Generator),
+            (ast::ComprehensionKind::Generator, true) => ("<genexpr>", Flavor::AsyncGenerator),
+        };
+        let flavor = match flavor {
+            Flavor::Plain if is_async => Flavor::Coroutine,
+            flavor => flavor,
         };
         let qualname = self.child_qualname(name);
         let mut b = Builder::new(
@@ -1044,21 +1057,32 @@ impl<'a> Builder<'a> {
             } else {
                 let iterable = iterated(b.expr(&generator.iter)?);
                 let slot = b.temp();
-                b.emit(Instr::GetIter { iterable, slot }, generator.iter.span);
+                let iter_span = generator.iter.span;
+                if generator.is_async {
+                    let aiter = aiter(iterable, iter_span);
+                    b.emit(Instr::Store(Target::Local(slot), aiter), iter_span);
+                } else {
+                    b.emit(Instr::GetIter { iterable, slot }, iter_span);
+                }
                 slot
             };
             let top = b.instrs.len();
             let exit = b.label();
             let target = b.target(&generator.target)?;
-            b.emit_to(
-                Instr::ForIter {
-                    slot,
-                    target,
-                    exit: 0,
-                },
-                exit,
-                span,
-            );
+            let handler = if generator.is_async {
+                Some(b.async_loop_head(slot, target, generator.iter.span, span))
+            } else {
+                b.emit_to(
+                    Instr::ForIter {
+                        slot,
+                        target,
+                        exit: 0,
+                    },
+                    exit,
+                    span,
+                );
+                None
+            };
             for condition in &generator.conditions {
                 let condition = b.expr(condition)?;
                 b.emit(
@@ -1070,7 +1094,7 @@ impl<'a> Builder<'a> {
                     span,
                 );
             }
-            loops.push((top, exit));
+            loops.push((top, exit, handler));
         }
         let element = b.expr(&comp.element)?;
         match comp.kind {
@@ -1106,8 +1130,11 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        for (top, exit) in loops.into_iter().rev() {
+        for (top, exit, handler) in loops.into_iter().rev() {
             b.emit(Instr::Jump(top as u32), span);
+            if let Some(handler) = handler {
+                b.end_async_loop(handler, exit, span);
+            }
             b.place(exit);
         }
         let returned = if comp.kind == ast::ComprehensionKind::Generator {
@@ -1128,9 +1155,14 @@ impl<'a> Builder<'a> {
             closure: comp.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
             comprehension: Some(comp.kind),
         };
-        Ok(Expr {
-            kind: ExprKind::Comprehension(Rc::new(template), Box::new(first_iter)),
+        let made = Expr {
+            kind: ExprKind::Comprehension(Rc::new(template), Box::new(first_iter), first.is_async),
             span,
+        };
+        Ok(match comp.kind {
+            ast::ComprehensionKind::Generator => made,
+            _ if is_async => self.suspend(made, Suspension::Await, span),
+            _ => made,
         })
     }
 
@@ -1568,6 +1600,14 @@ fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
     }
 }
 
+/// What an `async for` iterates: `type(iterable).__aiter__(iterable)`.
+fn aiter(iterable: Expr, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::AsyncIter(Box::new(iterable)),
+        span,
+    }
+}
+
 /// What a `for` or a comprehension iterates: a set display of constants
 /// is CPython's frozenset constant there, whose order can differ from
 /// the set the display makes elsewhere.
@@ -1619,7 +1659,10 @@ fn suspends(e: &ast::Expr) -> bool {
     match &e.kind {
         K::Await(_) | K::Yield(_) | K::YieldFrom(_) => true,
         K::Name { .. } | K::Constant(_) | K::Lambda(_) => false,
-        K::Comprehension(comp) => comp.generators.first().is_some_and(|g| suspends(&g.iter)),
+        K::Comprehension(comp) => {
+            comp.generators.first().is_some_and(|g| suspends(&g.iter))
+                || (comp.kind != ast::ComprehensionKind::Generator && is_async_comprehension(comp))
+        }
         K::FString(parts) => fstring_suspends(parts),
         K::List(items) | K::Tuple(items) | K::Set(items) => items.iter().any(suspends),
         K::Dict(items) => items.iter().any(|item| match item {
@@ -1657,6 +1700,12 @@ fn fstring_suspends(parts: &[ast::FStringPart]) -> bool {
             value, format_spec, ..
         } => suspends(value) || format_spec.as_ref().is_some_and(|s| fstring_suspends(s)),
     })
+}
+
+/// Whether a comprehension is asynchronous: an `async for`, or an
+/// `await` in its own body (not its first iterable).
+fn is_async_comprehension(comp: &ast::Comprehension) -> bool {
+    comp.generators.iter().any(|g| g.is_async) || suspends_in_comprehension(comp)
 }
 
 /// Whether a comprehension's own body (not its first iterable) awaits.

@@ -83,6 +83,19 @@ impl Interp {
         self.class_of(value).lookup(name)
     }
 
+    /// `GET_AITER`: what `type(iterable).__aiter__` returns, which must
+    /// have an `__anext__`.
+    pub fn async_iterator(&mut self, iterable: &Value) -> PyResult<Value> {
+        let Some(method) = self.lookup_special(iterable, "__aiter__") else {
+            return Err(self.missing_special(iterable, "__aiter__"));
+        };
+        let iterator = self.call_bound(&method, iterable, &[], &[])?;
+        if self.lookup_special(&iterator, "__anext__").is_none() {
+            return Err(self.missing_special(&iterator, "__anext__"));
+        }
+        Ok(iterator)
+    }
+
     /// The TypeError for a missing special method.
     pub fn missing_special(&self, value: &Value, name: &str) -> crate::runtime::error::PyErr {
         let type_name = self.type_name(value);
@@ -96,6 +109,12 @@ impl Interp {
             }
             "__aexit__" => format!(
                 "'{type_name}' object does not support the asynchronous context manager protocol (missed __aexit__ method)"
+            ),
+            "__aiter__" => {
+                format!("'async for' requires an object with __aiter__ method, got {type_name}")
+            }
+            "__anext__" => format!(
+                "'async for' received an object from __aiter__ that does not implement __anext__: {type_name}"
             ),
             _ => format!("'{type_name}' object has no attribute '{name}'"),
         };

@@ -233,11 +233,19 @@ impl Interp {
             }
             ExprKind::MakeFunction(template) => self.make_function(frame, template),
             ExprKind::MakeClass(template) => self.make_class(frame, template),
-            ExprKind::Comprehension(template, first) => {
+            ExprKind::Comprehension(template, first, first_is_async) => {
                 let function = self.make_function(frame, template)?;
                 let iterable = self.eval(frame, first)?;
-                let iterator = self.get_iter(&iterable)?;
+                let iterator = if *first_is_async {
+                    self.async_iterator(&iterable)?
+                } else {
+                    self.get_iter(&iterable)?
+                };
                 self.call(&function, &[iterator], &[])
+            }
+            ExprKind::AsyncIter(iterable) => {
+                let iterable = self.eval(frame, iterable)?;
+                self.async_iterator(&iterable)
             }
             ExprKind::NamedExpr(target, value) => {
                 let value = self.eval(frame, value)?;
