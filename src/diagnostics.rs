@@ -200,4 +200,16 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
     } else {
         eprintln!("{name}: {message}");
     }
+    // Notes (`add_note`) follow, one per line; anything else that is not a
+    // str is shown by its repr, as CPython's traceback module does.
+    if let Ok(Some(Value::List(notes))) = interp.get_attr_opt(&error.value(), "__notes__") {
+        let notes = notes.borrow().clone();
+        for note in &notes {
+            let text = match note {
+                Value::Str(text) => text.as_str().to_string(),
+                other => interp.repr(other).unwrap_or_default(),
+            };
+            eprintln!("{text}");
+        }
+    }
 }

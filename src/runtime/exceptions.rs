@@ -15,9 +15,13 @@ pub fn install(interp: &mut Interp) {
     let base = interp.types.exception(ExcType::BaseException).clone();
     add_method(&base, "__init__", exception_init);
     add_method(&base, "with_traceback", exception_with_traceback);
+    add_method(&base, "add_note", exception_add_note);
     let group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
     add_method(&group, "__new__", exception_group_new);
     add_method(&group, "__init__", exception_group_init);
+    add_method(&group, "derive", exception_group_derive);
+    add_method(&group, "subgroup", exception_group_subgroup);
+    add_method(&group, "split", exception_group_split);
     let os_error = interp.types.exception(ExcType::OSError).clone();
     add_method(&os_error, "__new__", os_error_new);
     add_method(&os_error, "__init__", os_error_init);
@@ -163,6 +167,191 @@ fn exception_group_init(
         data.set_field("exceptions", Value::tuple(exceptions));
     }
     Ok(Value::None)
+}
+
+/// `exception.add_note(note)`: appended to its `__notes__` list, made on
+/// first use.
+fn exception_add_note(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let [exception, note] = args else {
+        return Err(interp.type_error(format!(
+            "BaseException.add_note() takes exactly one argument ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    if !matches!(note, Value::Str(_)) {
+        return Err(interp.type_error(format!(
+            "note must be a str, not '{}'",
+            interp.type_name(note)
+        )));
+    }
+    let notes = match interp.get_attr_opt(exception, "__notes__")? {
+        Some(notes) => notes,
+        None => {
+            let notes = Value::list(Vec::new());
+            interp.set_attr(exception, "__notes__", notes.clone())?;
+            notes
+        }
+    };
+    let Value::List(list) = notes else {
+        return Err(interp.type_error("Cannot add note: __notes__ is not a list"));
+    };
+    list.borrow_mut().push(note.clone());
+    Ok(Value::None)
+}
+
+/// `group.derive(exceptions)`: a group with the same message, as
+/// `BaseExceptionGroup(message, exceptions)` makes it.
+fn exception_group_derive(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [group, exceptions] = args else {
+        return Err(interp.type_error("BaseExceptionGroup.derive() takes exactly one argument"));
+    };
+    let message = interp.get_attr(group, "message")?;
+    let base_group = Value::Type(interp.types.exception(ExcType::BaseExceptionGroup).clone());
+    interp.call(&base_group, &[message, exceptions.clone()], &[])
+}
+
+/// `group.subgroup(condition)`: the exceptions that match, in a group
+/// shaped as this one, or `None`.
+fn exception_group_subgroup(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (group, condition) = group_and_condition(interp, args, "subgroup")?;
+    let (matched, _) = split_group(interp, group, &condition, false)?;
+    Ok(matched.unwrap_or(Value::None))
+}
+
+/// `group.split(condition)`: `(subgroup of those that match, of the rest)`.
+fn exception_group_split(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (group, condition) = group_and_condition(interp, args, "split")?;
+    let (matched, rest) = split_group(interp, group, &condition, true)?;
+    Ok(Value::tuple(vec![
+        matched.unwrap_or(Value::None),
+        rest.unwrap_or(Value::None),
+    ]))
+}
+
+/// What `split` and `subgroup` select by: exception types, or a predicate.
+enum Condition {
+    Types(Vec<Rc<super::object::Class>>),
+    Predicate(Value),
+}
+
+fn group_and_condition<'a>(
+    interp: &Interp,
+    args: &'a [Value],
+    method: &str,
+) -> PyResult<(&'a Value, Condition)> {
+    let [group, condition] = args else {
+        return Err(interp.type_error(format!(
+            "{method} expected 1 argument, got {}",
+            args.len().saturating_sub(1)
+        )));
+    };
+    let base = interp.types.exception(ExcType::BaseException);
+    let exception_type = |value: &Value| match value {
+        Value::Type(class) if class.is_subclass_of(base) => Some(class.clone()),
+        _ => None,
+    };
+    let condition = match condition {
+        Value::Type(_) => exception_type(condition).map(|class| Condition::Types(vec![class])),
+        Value::Tuple(items) => items
+            .iter()
+            .map(exception_type)
+            .collect::<Option<Vec<_>>>()
+            .map(Condition::Types),
+        other if super::builtins::functions::is_callable(interp, other) => {
+            Some(Condition::Predicate(other.clone()))
+        }
+        _ => None,
+    };
+    let condition = condition.ok_or_else(|| {
+        interp.type_error("expected a function, exception type or tuple of exception types")
+    })?;
+    Ok((group, condition))
+}
+
+/// CPython's `exceptiongroup_split_recursive`: an exception that matches
+/// is taken whole; a group that does not is split leaf by leaf, each part
+/// a group derived from it with its traceback, cause, context and notes.
+fn split_group(
+    interp: &mut Interp,
+    exception: &Value,
+    condition: &Condition,
+    construct_rest: bool,
+) -> PyResult<(Option<Value>, Option<Value>)> {
+    let matches = match condition {
+        Condition::Types(classes) => classes
+            .iter()
+            .any(|class| interp.is_instance(exception, class)),
+        Condition::Predicate(predicate) => {
+            let verdict = interp.call(predicate, std::slice::from_ref(exception), &[])?;
+            interp.truthy(&verdict)?
+        }
+    };
+    if matches {
+        return Ok((Some(exception.clone()), None));
+    }
+    let members = match exception {
+        Value::Instance(instance) if interp.is_exception(instance, ExcType::BaseExceptionGroup) => {
+            instance
+                .exception
+                .as_ref()
+                .and_then(|data| data.fields.borrow().get("exceptions").cloned())
+        }
+        _ => None,
+    };
+    let Some(Value::Tuple(members)) = members else {
+        return Ok((None, construct_rest.then(|| exception.clone())));
+    };
+    let mut matched = Vec::new();
+    let mut rest = Vec::new();
+    for member in members.iter() {
+        let (member_matched, member_rest) = split_group(interp, member, condition, construct_rest)?;
+        matched.extend(member_matched);
+        rest.extend(member_rest);
+    }
+    let matched = derive_part(interp, exception, matched)?;
+    let rest = derive_part(interp, exception, rest)?;
+    Ok((matched, rest))
+}
+
+/// `group.derive(exceptions)`, with the group's traceback, cause,
+/// context and notes; `None` for no exceptions.
+fn derive_part(
+    interp: &mut Interp,
+    group: &Value,
+    exceptions: Vec<Value>,
+) -> PyResult<Option<Value>> {
+    if exceptions.is_empty() {
+        return Ok(None);
+    }
+    let derived = interp.call_method(group, "derive", &[Value::list(exceptions)])?;
+    let (Value::Instance(original), Value::Instance(part)) = (group, &derived) else {
+        return Err(interp.type_error("derive must return an instance of BaseExceptionGroup"));
+    };
+    if !interp.is_exception(part, ExcType::BaseExceptionGroup) {
+        return Err(interp.type_error("derive must return an instance of BaseExceptionGroup"));
+    }
+    if let (Some(from), Some(to)) = (&original.exception, &part.exception) {
+        *to.traceback.borrow_mut() = from.traceback.borrow().clone();
+        *to.cause.borrow_mut() = from.cause.borrow().clone();
+        *to.context.borrow_mut() = from.context.borrow().clone();
+    }
+    if let Some(notes) = interp.get_attr_opt(group, "__notes__")? {
+        let copied = Value::list(interp.collect(&notes)?);
+        interp.set_attr(&derived, "__notes__", copied)?;
+    }
+    Ok(Some(derived))
 }
 
 impl Interp {

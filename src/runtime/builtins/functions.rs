@@ -1106,7 +1106,7 @@ fn callable(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Va
     Ok(Value::Bool(is_callable(interp, &args[0])))
 }
 
-fn is_callable(interp: &Interp, value: &Value) -> bool {
+pub fn is_callable(interp: &Interp, value: &Value) -> bool {
     match value {
         Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Type(_) => true,
         Value::Instance(_) | Value::Native(_) => interp.lookup_special(value, "__call__").is_some(),
