@@ -288,10 +288,18 @@ impl AttributeCache {
         self.builtin.get()
     }
 
+    /// Inlined: the hit is a compare; the miss, out of line, would make
+    /// every call pay its prologue.
+    #[inline(always)]
     fn refresh(&self, class: &Rc<Class>, name: &str) {
-        if self.class.is(class) {
-            return;
+        if !self.class.is(class) {
+            self.recompute(class, name);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn recompute(&self, class: &Rc<Class>, name: &str) {
         let found = class.find(name);
         self.in_class.set(found);
         let builtin = match found.and_then(|at| class.attribute_at(at)) {

@@ -756,17 +756,22 @@ impl Interp {
         self.unbound_local(&name)
     }
 
+    #[inline]
     pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
         match &*frame.cells[cell as usize].borrow() {
             Some(value) => Ok(value.clone()),
-            None => {
-                let name = self.cell_name(frame, cell);
-                if (cell as usize) < frame.code.cell_names.len() {
-                    Err(self.unbound_local(&name))
-                } else {
-                    Err(self.free_variable_error(&name))
-                }
-            }
+            None => Err(self.unbound_cell(frame, cell)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unbound_cell(&self, frame: &Frame, cell: u32) -> PyErr {
+        let name = self.cell_name(frame, cell);
+        if (cell as usize) < frame.code.cell_names.len() {
+            self.unbound_local(&name)
+        } else {
+            self.free_variable_error(&name)
         }
     }
 

@@ -68,7 +68,26 @@ pub(crate) fn receiver_error(interp: &Interp, class: &str, method: &str, args: &
 /// Argument checks for methods whose count errors name the bare method
 /// (`pop expected at most 1 argument, got 2`) but whose keyword error names
 /// the type (`list.pop() takes no keyword arguments`).
+#[inline(always)]
 pub(crate) fn check_args(
+    interp: &Interp,
+    class: &str,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    min: usize,
+    max: usize,
+) -> PyResult<()> {
+    // Inlined, the usual case is two compares; the error, out of line.
+    if kwargs.is_empty() && (min..=max).contains(&args.len().saturating_sub(1)) {
+        return Ok(());
+    }
+    wrong_args(interp, class, method, args, kwargs, min, max)
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_args(
     interp: &Interp,
     class: &str,
     method: &str,
