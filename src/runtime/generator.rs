@@ -661,6 +661,103 @@ fn coroutine_await(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
     Ok(Value::Native(Rc::new(CoroutineWrapper(generator))))
 }
 
+/// `anext(iterator, default)`: awaits `iterator.__anext__()`, and gives
+/// `default` for its `StopAsyncIteration` (CPython's `anext_awaitable`).
+struct AnextWithDefault {
+    /// The `__anext__()` awaitable, then, once started, its iterator.
+    awaited: std::cell::RefCell<(Value, bool)>,
+    default: Value,
+}
+
+impl NativeObject for AnextWithDefault {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("anext_awaitable")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        let (awaited, started) = self.awaited.borrow().clone();
+        let iterator = if started {
+            awaited
+        } else {
+            let iterator = interp.awaitable_iter(awaited)?;
+            *self.awaited.borrow_mut() = (iterator.clone(), true);
+            iterator
+        };
+        match interp.resume_iterator(&iterator, resume) {
+            Err(error) if interp.is_instance_of(&error, ExcType::StopAsyncIteration) => {
+                Ok(GenStep::Returned(self.default.clone()))
+            }
+            step => step,
+        }
+    }
+}
+
+/// `anext(iterator[, default])`.
+pub fn anext(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("anext() takes no keyword arguments"));
+    }
+    let (iterator, default) = match args {
+        [iterator] => (iterator, None),
+        [iterator, default] => (iterator, Some(default)),
+        _ => {
+            return Err(interp.type_error(format!(
+                "anext expected at least 1 argument, got {}",
+                args.len()
+            )))
+        }
+    };
+    let Some(method) = interp.lookup_special(iterator, "__anext__") else {
+        return Err(interp.type_error(format!(
+            "'{}' object is not an async iterator",
+            interp.type_name(iterator)
+        )));
+    };
+    let awaitable = interp.call_bound(&method, iterator, &[], &[])?;
+    Ok(match default {
+        None => awaitable,
+        Some(default) => Value::Native(Rc::new(AnextWithDefault {
+            awaited: std::cell::RefCell::new((awaitable, false)),
+            default: default.clone(),
+        })),
+    })
+}
+
+/// `aiter(iterable)`.
+pub fn aiter(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let [iterable] = args else {
+        return Err(interp.type_error(format!(
+            "aiter() takes exactly one argument ({} given)",
+            args.len() + kwargs.len()
+        )));
+    };
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("aiter() takes no keyword arguments"));
+    }
+    let Some(method) = interp.lookup_special(iterable, "__aiter__") else {
+        return Err(interp.type_error(format!(
+            "'{}' object is not an async iterable",
+            interp.type_name(iterable)
+        )));
+    };
+    let iterator = interp.call_bound(&method, iterable, &[], &[])?;
+    if interp.lookup_special(&iterator, "__anext__").is_none() {
+        return Err(interp.type_error(format!(
+            "aiter() returned not an async iterator of type '{}'",
+            interp.type_name(&iterator)
+        )));
+    }
+    Ok(iterator)
+}
+
 pub fn install(interp: &mut Interp) {
     let async_generator = interp.types.async_generator.clone();
     add_method(&async_generator, "__aiter__", generator_iter);

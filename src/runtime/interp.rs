@@ -168,6 +168,9 @@ pub struct Interp {
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
     pub random: super::modules::mt19937::Mt19937,
+    /// The second normal deviate `random.gauss` made and keeps for its
+    /// next call (CPython's `Random.gauss_next`); seeding forgets it.
+    pub gauss_next: Option<f64>,
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: hashbrown::HashSet<usize>,
     pub clock: super::clock::Clock,
@@ -206,6 +209,7 @@ impl Interp {
             int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),
             random: super::modules::mt19937::Mt19937::from_entropy(),
+            gauss_next: None,
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
             slot_pool: Vec::new(),

@@ -30,6 +30,23 @@ pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "shuffle", random_shuffle);
     add_function(ns, "sample", random_sample);
     add_function(ns, "uniform", random_uniform);
+    add_function(ns, "triangular", random_triangular);
+    add_function(ns, "gauss", random_gauss);
+    add_function(ns, "normalvariate", random_normalvariate);
+    add_function(ns, "lognormvariate", random_lognormvariate);
+    add_function(ns, "expovariate", random_expovariate);
+    add_function(ns, "paretovariate", random_paretovariate);
+    add_function(ns, "weibullvariate", random_weibullvariate);
+    for (name, value) in [
+        ("TWOPI", TWOPI),
+        ("NV_MAGICCONST", nv_magic()),
+        ("LOG4", 4f64.ln()),
+        ("SG_MAGICCONST", 1.0 + 4.5f64.ln()),
+        ("RECIP_BPF", 2f64.powi(-53)),
+    ] {
+        ns.borrow_mut().insert(name.into(), Value::Float(value));
+    }
+    ns.borrow_mut().insert("BPF".into(), Value::Int(53));
     module
 }
 
@@ -235,6 +252,12 @@ const SEED_TYPES: &str =
 
 /// `seed(a=None, version=2)`.
 fn random_seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    seed(interp, args, kwargs)?;
+    interp.gauss_next = None;
+    Ok(Value::None)
+}
+
+fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     const SIG: Signature = Signature {
         name: "seed",
         params: &["a", "version"],
@@ -736,6 +759,191 @@ fn random_uniform(
     let r = Value::Float(interp.random.random());
     let scaled = interp.binary_op(BinOp::Mul, &width, &r)?;
     interp.binary_op(BinOp::Add, &a, &scaled)
+}
+
+// ---------------------------------------------------------------------------
+// Distributions, computed as CPython's `random.py` computes them
+// ---------------------------------------------------------------------------
+
+const TWOPI: f64 = 2.0 * std::f64::consts::PI;
+
+/// `4 * exp(-0.5) / sqrt(2.0)`.
+fn nv_magic() -> f64 {
+    4.0 * (-0.5f64).exp() / 2f64.sqrt()
+}
+
+/// `mu + z * sigma` with Python's arithmetic (the parameters may be ints).
+fn scale(interp: &mut Interp, mu: &Value, z: f64, sigma: &Value) -> PyResult<Value> {
+    if let (Value::Float(mu), Value::Float(sigma)) = (mu, sigma) {
+        return Ok(Value::Float(mu + z * sigma));
+    }
+    let spread = interp.binary_op(BinOp::Mul, &Value::Float(z), sigma)?;
+    interp.binary_op(BinOp::Add, mu, &spread)
+}
+
+/// The `mu` and `sigma` of `gauss`/`normalvariate`/`lognormvariate`.
+fn mu_sigma(
+    interp: &mut Interp,
+    name: &'static str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    required: usize,
+) -> PyResult<(Value, Value)> {
+    let signature = Signature {
+        name,
+        params: &["mu", "sigma"],
+        required,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &signature, args, kwargs)?;
+    let mu = slots[0].clone().unwrap_or(Value::Float(0.0));
+    let sigma = slots[1].clone().unwrap_or(Value::Float(1.0));
+    Ok((mu, sigma))
+}
+
+fn random_gauss(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let (mu, sigma) = mu_sigma(interp, "gauss", args, kwargs, 0)?;
+    let z = match interp.gauss_next.take() {
+        Some(z) => z,
+        None => {
+            let x2pi = interp.random.random() * TWOPI;
+            let g2rad = (-2.0 * (1.0 - interp.random.random()).ln()).sqrt();
+            interp.gauss_next = Some(x2pi.sin() * g2rad);
+            x2pi.cos() * g2rad
+        }
+    };
+    scale(interp, &mu, z, &sigma)
+}
+
+/// Kinderman and Monahan's ratio method, as `normalvariate`.
+fn normal_deviate(interp: &mut Interp) -> f64 {
+    loop {
+        let u1 = interp.random.random();
+        let u2 = 1.0 - interp.random.random();
+        let z = nv_magic() * (u1 - 0.5) / u2;
+        if z * z / 4.0 <= -u2.ln() {
+            return z;
+        }
+    }
+}
+
+fn random_normalvariate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (mu, sigma) = mu_sigma(interp, "normalvariate", args, kwargs, 0)?;
+    let z = normal_deviate(interp);
+    scale(interp, &mu, z, &sigma)
+}
+
+fn random_lognormvariate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (mu, sigma) = mu_sigma(interp, "lognormvariate", args, kwargs, 2)?;
+    let z = normal_deviate(interp);
+    let normal = scale(interp, &mu, z, &sigma)?;
+    let math = interp.import_module("math")?;
+    interp.call_method(&math, "exp", &[normal])
+}
+
+/// The arguments of a method with only required parameters.
+fn required_args(
+    interp: &mut Interp,
+    name: &'static str,
+    params: &'static [&'static str],
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Vec<Value>> {
+    let signature = Signature {
+        name,
+        params,
+        required: params.len(),
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &signature, args, kwargs)?;
+    Ok((0..params.len())
+        .map(|index| required(&slots, index))
+        .collect())
+}
+
+fn random_expovariate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let lambd = required_args(interp, "expovariate", &["lambd"], args, kwargs)?;
+    let u = 1.0 - interp.random.random();
+    interp.binary_op(BinOp::Div, &Value::Float(-u.ln()), &lambd[0])
+}
+
+fn random_paretovariate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let alpha = required_args(interp, "paretovariate", &["alpha"], args, kwargs)?;
+    let u = 1.0 - interp.random.random();
+    let exponent = interp.binary_op(BinOp::Div, &Value::Float(-1.0), &alpha[0])?;
+    interp.binary_op(BinOp::Pow, &Value::Float(u), &exponent)
+}
+
+fn random_weibullvariate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let params = required_args(interp, "weibullvariate", &["alpha", "beta"], args, kwargs)?;
+    let u = 1.0 - interp.random.random();
+    let exponent = interp.binary_op(BinOp::Div, &Value::Float(1.0), &params[1])?;
+    let power = interp.binary_op(BinOp::Pow, &Value::Float(-u.ln()), &exponent)?;
+    interp.binary_op(BinOp::Mul, &params[0], &power)
+}
+
+fn random_triangular(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    const SIG: Signature = Signature {
+        name: "triangular",
+        params: &["low", "high", "mode"],
+        required: 0,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let mut low = slots[0].clone().unwrap_or(Value::Float(0.0));
+    let mut high = slots[1].clone().unwrap_or(Value::Float(1.0));
+    let mut u = interp.random.random();
+    let c = match slots[2].as_ref().filter(|mode| !mode.is_none()) {
+        None => Value::Float(0.5),
+        Some(mode) => {
+            let above = interp.binary_op(BinOp::Sub, mode, &low)?;
+            let width = interp.binary_op(BinOp::Sub, &high, &low)?;
+            match interp.binary_op(BinOp::Div, &above, &width) {
+                Ok(c) => c,
+                Err(error) if interp.is_instance_of(&error, ExcType::ZeroDivisionError) => {
+                    return Ok(low)
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    };
+    let mut c = c;
+    let above = interp.compare(CmpOp::Gt, &Value::Float(u), &c)?;
+    if interp.truthy(&above)? {
+        u = 1.0 - u;
+        c = interp.binary_op(BinOp::Sub, &Value::Float(1.0), &c)?;
+        std::mem::swap(&mut low, &mut high);
+    }
+    let product = interp.binary_op(BinOp::Mul, &Value::Float(u), &c)?;
+    let math = interp.import_module("math")?;
+    let root = interp.call_method(&math, "sqrt", &[product])?;
+    let width = interp.binary_op(BinOp::Sub, &high, &low)?;
+    let spread = interp.binary_op(BinOp::Mul, &width, &root)?;
+    interp.binary_op(BinOp::Add, &low, &spread)
 }
 
 #[cfg(test)]
