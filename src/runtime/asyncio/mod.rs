@@ -358,6 +358,12 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     for (name, function) in loop_methods {
         add_method(&event_loop, name, function);
     }
+    for &(name, function) in unsupported::LOOP_METHODS {
+        add_method(&event_loop, name, function);
+    }
+    for &(name, function) in unsupported::FUNCTIONS {
+        add_function(&module.namespace, name, function);
+    }
     sockets::install(interp, &module.namespace, &event_loop);
     for name in ["Handle", "TimerHandle"] {
         let class = interp.native_class(name);
@@ -1140,4 +1146,72 @@ fn handle_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<
 
 fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(Value::Float(receiver_handle(interp, args)?.when))
+}
+
+/// What CPython's asyncio has and pyl does not: each is there (`hasattr`
+/// is true, as in CPython) and a call says what pyl lacks — threads, child
+/// processes, Unix sockets, UDP, signals, TLS.
+mod unsupported {
+    use crate::runtime::error::{ExcType, PyResult};
+    use crate::runtime::interp::Interp;
+    use crate::runtime::object::NativeFn;
+    use crate::runtime::value::Value;
+    use crate::syntax::ast::Name;
+
+    macro_rules! unsupported {
+        ($list:ident, $owner:literal: $($name:ident: $why:literal),* $(,)?) => {
+            pub const $list: &[(&str, NativeFn)] = &[$((stringify!($name), $name::call)),*];
+            $(
+                mod $name {
+                    use super::*;
+                    pub fn call(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+                        Err(interp.error(
+                            ExcType::NotImplementedError,
+                            concat!($owner, stringify!($name), "() is not supported by pyl (", $why, ")"),
+                        ))
+                    }
+                }
+            )*
+        };
+    }
+
+    unsupported!(FUNCTIONS, "asyncio.":
+        to_thread: "it runs one thread",
+        run_coroutine_threadsafe: "it runs one thread",
+        wrap_future: "it has no concurrent.futures",
+        create_subprocess_exec: "it starts no processes",
+        create_subprocess_shell: "it starts no processes",
+        open_unix_connection: "TCP streams only",
+        start_unix_server: "TCP streams only",
+    );
+
+    unsupported!(LOOP_METHODS, "loop.":
+        run_in_executor: "it runs one thread",
+        set_default_executor: "it runs one thread",
+        getaddrinfo: "TCP streams by host and port only",
+        getnameinfo: "TCP streams by host and port only",
+        create_datagram_endpoint: "TCP only",
+        create_unix_server: "TCP only",
+        create_unix_connection: "TCP only",
+        connect_read_pipe: "TCP only",
+        connect_write_pipe: "TCP only",
+        subprocess_exec: "it starts no processes",
+        subprocess_shell: "it starts no processes",
+        add_signal_handler: "no signal handlers",
+        remove_signal_handler: "no signal handlers",
+        set_exception_handler: "the default handler only",
+        get_exception_handler: "the default handler only",
+        default_exception_handler: "the default handler only",
+        sendfile: "no sendfile",
+        start_tls: "no TLS",
+        sock_recv: "streams and protocols only",
+        sock_sendall: "streams and protocols only",
+        sock_connect: "streams and protocols only",
+        sock_accept: "streams and protocols only",
+        add_reader: "streams and protocols only",
+        remove_reader: "streams and protocols only",
+        add_writer: "streams and protocols only",
+        remove_writer: "streams and protocols only",
+        set_debug: "no debug mode",
+    );
 }
