@@ -297,6 +297,9 @@ impl Unexpected<'_> {
                 Span::new(start, self.span.end as usize),
             );
         }
+        if let Some(error) = self.match_statement() {
+            return error;
+        }
         if self.expected.len() == 1 && self.expects("INDENT") {
             return SyntaxError::indentation(self.expected_block(), self.span);
         }
@@ -343,6 +346,35 @@ impl Unexpected<'_> {
 
     /// The first token of the logical line that ends just before `self.at`'s
     /// line (the header of a block), if it is a compound statement keyword.
+    /// A `match` statement (`match` is a soft keyword: a line that starts
+    /// with it and ends with `:` is no expression): pyl does not have it.
+    fn match_statement(&self) -> Option<SyntaxError> {
+        let mut start = self.at.min(self.tokens.len().saturating_sub(1));
+        while start > 0
+            && !matches!(
+                self.token(start - 1),
+                Token::Newline | Token::Indent | Token::Dedent
+            )
+        {
+            start -= 1;
+        }
+        let Token::Name(name) = self.token(start) else {
+            return None;
+        };
+        if &**name != "match" {
+            return None;
+        }
+        let line_end = (start..self.tokens.len())
+            .find(|&i| matches!(self.token(i), Token::Newline | Token::EndOfInput))?;
+        if line_end <= start + 1 || *self.token(line_end - 1) != Token::Colon {
+            return None;
+        }
+        Some(SyntaxError::new(
+            "'match' statements are not supported by pyl",
+            self.span_of(start),
+        ))
+    }
+
     fn header(&self) -> Option<usize> {
         let end = if *self.token(self.at) == Token::Newline {
             self.at

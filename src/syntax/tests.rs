@@ -847,6 +847,16 @@ fn parse_errors_use_cpython_words() {
             "relative imports are not supported by pyl",
             "from .",
         ),
+        (
+            "match command:\n    case 1:\n        pass",
+            "'match' statements are not supported by pyl",
+            "match",
+        ),
+        (
+            "match (x, y):\n    case _:\n        pass",
+            "'match' statements are not supported by pyl",
+            "match",
+        ),
     ]);
 }
 
