@@ -94,16 +94,12 @@ impl Interp {
                     continue;
                 }
                 match object {
-                    Finalizable::Generator(generator) => self.close_dropped(generator),
+                    Finalizable::Generator(generator) => self.close_unraisably(&Rc::new(generator)),
                     Finalizable::Instance(instance) => self.call_del(&Rc::new(instance)),
                     Finalizable::Unreachable(instance) => self.call_del(&instance),
                 }
             }
         }
-    }
-
-    fn close_dropped(&mut self, generator: Generator) {
-        self.close_unraisably(&Rc::new(generator));
     }
 
     /// Closes `generator`, reporting what it raises.
