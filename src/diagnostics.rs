@@ -114,6 +114,7 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
     }
     for (index, (exception, _)) in chain.iter().enumerate().rev() {
         print_one(interp, exception, index == 0);
+        print_notes(interp, exception);
         if index > 0 {
             eprintln!("{}", chain[index - 1].1);
         }
@@ -126,6 +127,30 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
 pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
     print_one(interp, error, false);
     let _ = std::io::stderr().flush();
+}
+
+/// An exception's notes (`add_note`), one per line after its message;
+/// what is not a str shows by its repr, as CPython's traceback module
+/// prints them (the unraisable hook of 3.11 does not).
+fn print_notes(interp: &mut Interp, error: &PyErr) {
+    let notes = match interp.get_attr_opt(&error.value(), "__notes__") {
+        Ok(Some(Value::List(notes))) => notes.borrow().clone(),
+        Ok(Some(Value::Tuple(notes))) => notes.to_vec(),
+        // CPython 3.11 iterates whatever sequence it is: a str by character.
+        Ok(Some(Value::Str(text))) => text
+            .as_str()
+            .chars()
+            .map(|c| Value::str(c.to_string().as_str()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for note in &notes {
+        let text = match note {
+            Value::Str(text) => text.as_str().to_string(),
+            other => interp.repr(other).unwrap_or_default(),
+        };
+        eprintln!("{text}");
+    }
 }
 
 fn report_repeats(count: usize) {
@@ -199,17 +224,5 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
         eprintln!("{name}");
     } else {
         eprintln!("{name}: {message}");
-    }
-    // Notes (`add_note`) follow, one per line; anything else that is not a
-    // str is shown by its repr, as CPython's traceback module does.
-    if let Ok(Some(Value::List(notes))) = interp.get_attr_opt(&error.value(), "__notes__") {
-        let notes = notes.borrow().clone();
-        for note in &notes {
-            let text = match note {
-                Value::Str(text) => text.as_str().to_string(),
-                other => interp.repr(other).unwrap_or_default(),
-            };
-            eprintln!("{text}");
-        }
     }
 }

@@ -25,3 +25,8 @@ fn stderr_agrees(case: &str) {
 fn a_coroutine_never_awaited_is_reported_where_it_was_dropped() {
     stderr_agrees("tests/asyncio/never_awaited.pyl");
 }
+
+#[test]
+fn a_task_destroyed_before_it_ran_was_never_awaited() {
+    stderr_agrees("tests/asyncio/never_started_task_at_exit.pyl");
+}

@@ -789,6 +789,11 @@ impl<'a> Builder<'a> {
         self.place(swallow);
         self.emit(Instr::PopException, span);
         self.place(end);
+        // As CPython's stack: the manager and its methods go with the
+        // statement (a `__del__` of the manager runs here, not at return).
+        for slot in [manager_slot, enter_slot, exit_slot, entered] {
+            self.emit(Instr::Delete(Target::Local(slot)), span);
+        }
         Ok(())
     }
 

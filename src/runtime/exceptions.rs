@@ -126,16 +126,48 @@ fn exception_group_new(
     let Some(Value::Type(class)) = args.first() else {
         return Err(interp.type_error("BaseExceptionGroup.__new__(X): X is not a type object"));
     };
+    let [_, message, exceptions] = args else {
+        return Err(interp.type_error(format!(
+            "BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    if !matches!(message, Value::Str(_)) {
+        return Err(interp.type_error(format!(
+            "BaseExceptionGroup.__new__() argument 1 must be str, not {}",
+            interp.type_name(message)
+        )));
+    }
+    let items = match exceptions {
+        Value::List(list) => list.borrow().clone(),
+        Value::Tuple(items) => items.to_vec(),
+        _ => return Err(interp.type_error("second argument (exceptions) must be a sequence")),
+    };
+    if items.is_empty() {
+        return Err(interp.value_error("second argument (exceptions) must be a non-empty sequence"));
+    }
+    for (index, item) in items.iter().enumerate() {
+        if !matches!(item, Value::Instance(i) if i.exception.is_some()) {
+            return Err(interp.value_error(format!(
+                "Item {index} of second argument (exceptions) is not an exception"
+            )));
+        }
+    }
+    let exception = interp.types.exception(ExcType::Exception).clone();
+    let all_exceptions = items.iter().all(|e| interp.is_instance(e, &exception));
     let mut class = class.clone();
     let base_group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
     if Rc::ptr_eq(&class, &base_group) {
-        if let Some(exceptions) = args.get(2) {
-            let items = interp.collect(exceptions)?;
-            let exception = interp.types.exception(ExcType::Exception).clone();
-            if !items.is_empty() && items.iter().all(|e| interp.is_instance(e, &exception)) {
-                class = interp.types.exception(ExcType::ExceptionGroup).clone();
-            }
+        if all_exceptions {
+            class = interp.types.exception(ExcType::ExceptionGroup).clone();
         }
+    } else if class.is_subclass_of(&exception) && !all_exceptions {
+        let group = interp.types.exception(ExcType::ExceptionGroup).clone();
+        return Err(interp.type_error(if Rc::ptr_eq(&class, &group) {
+            "Cannot nest BaseExceptions in an ExceptionGroup".to_string()
+        } else {
+            format!("Cannot nest BaseExceptions in '{}'", class.name)
+        }));
     }
     Ok(interp.new_instance(&class, &args[1..]))
 }
@@ -346,6 +378,8 @@ fn derive_part(
         *to.traceback.borrow_mut() = from.traceback.borrow().clone();
         *to.cause.borrow_mut() = from.cause.borrow().clone();
         *to.context.borrow_mut() = from.context.borrow().clone();
+        // Setting `__cause__` (even to None) suppresses the context.
+        to.suppress_context.set(true);
     }
     if let Some(notes) = interp.get_attr_opt(group, "__notes__")? {
         let copied = Value::list(interp.collect(&notes)?);

@@ -120,16 +120,20 @@ impl Interp {
         }
     }
 
-    /// At exit, what CPython's finalization does to the main module: its
-    /// collector finalizes what the module's names hold (in the order they
-    /// were bound, here) while the names are still there; then the names
-    /// go, in order, and what they alone held is finalized as it goes.
-    /// Cyclic garbage is collected (and its `__del__` run) before the
-    /// names go, and once more after.
+    /// At exit, what CPython's finalization does to the main module:
+    /// cyclic garbage is collected (its `__del__` run) first; its collector
+    /// finalizes what the module's names hold (in the order they were
+    /// bound, here) while the names are still there; then the names go,
+    /// in order, what they alone held finalized as it goes, and what they
+    /// kept in cycles last.
     pub fn finalize_module(&mut self, module: &Rc<ModuleObject>) {
         if self.limits.stopping().is_some() {
             return;
         }
+        self.run_finalizers();
+        // What only cycles keep alive goes first, as CPython's collector
+        // runs before the modules are cleared.
+        super::cycles::collect();
         self.run_finalizers();
         let values: Vec<Value> = module.namespace.borrow().values().cloned().collect();
         for value in &values {
@@ -147,9 +151,6 @@ impl Interp {
             self.run_finalizers();
         }
         drop(values);
-        // What only cycles keep alive, while the names are still there.
-        super::cycles::collect();
-        self.run_finalizers();
         loop {
             let first = module.namespace.borrow_mut().shift_remove_index(0);
             if first.is_none() {

@@ -328,6 +328,11 @@ impl Generator {
         super::warnings::warn_never_awaited(self.qualname());
     }
 
+    /// Whether its frame has not begun to run.
+    pub fn is_unstarted(&self) -> bool {
+        self.with_frame(|frame| frame.is_some_and(|frame| !frame.suspended && frame.pc == 0))
+    }
+
     /// Whether dropping it now would close it: suspended inside a `try`
     /// or `with`.
     pub fn closes_when_dropped(&self) -> bool {

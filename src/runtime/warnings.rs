@@ -74,13 +74,17 @@ pub fn locate(place: Option<(&Code, u32)>) {
             continue;
         }
         let mut warning = first;
-        if !source_line.is_empty() {
-            warning.push_str("\n  ");
-            warning.push_str(source_line);
+        // With a place, CPython's `warnings` module adds the source line and
+        // the hint; at exit (`sys:1`) its C fallback prints neither.
+        if place.is_some() {
+            if !source_line.is_empty() {
+                warning.push_str("\n  ");
+                warning.push_str(source_line);
+            }
+            warning.push_str(
+                "\nRuntimeWarning: Enable tracemalloc to get the object allocation traceback",
+            );
         }
-        warning.push_str(
-            "\nRuntimeWarning: Enable tracemalloc to get the object allocation traceback",
-        );
         PENDING.with(|pending| pending.borrow_mut().push(warning));
         ANY.set(true);
     }

@@ -492,7 +492,11 @@ impl Interp {
                 eprintln!("task: {repr}");
                 if let Some(Value::Generator(coroutine)) = task.task().map(|task| &task.coro) {
                     let coroutine = coroutine.clone();
-                    self.close_unraisably(&coroutine);
+                    if coroutine.is_unstarted() {
+                        crate::runtime::warnings::warn_never_awaited(coroutine.qualname());
+                    } else {
+                        self.close_unraisably(&coroutine);
+                    }
                 }
             }
         }
