@@ -260,12 +260,21 @@ impl Interp {
     /// at the next one when a dropped object waits to be finalized.
     #[cold]
     pub(crate) fn poll(&mut self) -> Option<PyErr> {
+        // The countdown starts again before a finalizer runs Python code.
+        if !self.limits.resume_period() {
+            if let Some(error) = self.poll_limits() {
+                return Some(error);
+            }
+        }
         if crate::runtime::finalize::pending() {
             self.run_finalizers();
         }
-        if self.limits.resume_period() {
-            return None;
-        }
+        None
+    }
+
+    /// The poll's own work, once per period: the run's limits, Ctrl-C and
+    /// Ctrl-\\.
+    fn poll_limits(&mut self) -> Option<PyErr> {
         if let Some(reason) = self.limits.stopping() {
             return Some(reason.clone());
         }

@@ -111,10 +111,12 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Counts one instruction; true when it is time to poll.
+    /// Counts one instruction; true when it is time to poll. A countdown
+    /// at zero (a stopped program's poll does not restart it) stays there:
+    /// every instruction polls.
     #[inline(always)]
     pub fn tick(&mut self) -> bool {
-        let left = COUNTDOWN.get() - 1;
+        let left = COUNTDOWN.get().saturating_sub(1);
         COUNTDOWN.set(left);
         left == 0
     }
