@@ -276,7 +276,9 @@ impl Interp {
     /// Ctrl-\\.
     fn poll_limits(&mut self) -> Option<PyErr> {
         if let Some(reason) = self.limits.stopping() {
-            return Some(reason.clone());
+            let reason = reason.clone();
+            self.limits.restart();
+            return Some(reason);
         }
         let stack_segments = self.stack_segments as usize;
         if let Some(limit) = self

@@ -111,12 +111,11 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Counts one instruction; true when it is time to poll. A countdown
-    /// at zero (a stopped program's poll does not restart it) stays there:
-    /// every instruction polls.
+    /// Counts one instruction; true when it is time to poll. Every poll
+    /// restarts the countdown before anything else can tick.
     #[inline(always)]
     pub fn tick(&mut self) -> bool {
-        let left = COUNTDOWN.get().saturating_sub(1);
+        let left = COUNTDOWN.get() - 1;
         COUNTDOWN.set(left);
         left == 0
     }
@@ -231,7 +230,9 @@ impl Limits {
         }
     }
 
-    fn restart(&mut self) {
+    /// Starts the next countdown (of one instruction for a stopped
+    /// program).
+    pub fn restart(&mut self) {
         self.period = match (&self.stopping, self.steps_left) {
             // A stopped program polls at every instruction, which raises
             // the reason again.
