@@ -232,6 +232,29 @@ mod tests {
         assert_eq!(stdout, "start\n");
     }
 
+    /// Finalizers run at polls and tick themselves: every drop position
+    /// relative to the countdown must leave the polls going, or a budget
+    /// (or Ctrl-C) would never stop the loop.
+    #[test]
+    fn finalizers_at_every_point_of_the_countdown_leave_the_polls_going() {
+        let source = "class Noisy:\n\
+                      \x20   def __del__(self):\n\
+                      \x20       for i in range(3):\n\
+                      \x20           pass\n\
+                      def drop_one():\n\
+                      \x20   Noisy()\n\
+                      print('start')\n\
+                      while True:\n\
+                      \x20   drop_one()\n\
+                      \x20   x = Noisy()\n\
+                      \x20   x = None\n";
+        for steps in [5_000, 5_001, 5_002, 5_003, 5_004, 5_005, 5_006, 5_007] {
+            let (status, stdout) = run_with_budget(source, steps);
+            assert_eq!(status, crate::runtime::limits::TIME_STATUS);
+            assert_eq!(stdout, "start\n");
+        }
+    }
+
     #[test]
     fn source_that_is_not_utf8_is_refused_as_cpython_refuses_it() {
         let error = decode("script.pyl", b"x = 1\nprint('caf\xe9')\n".to_vec()).unwrap_err();
