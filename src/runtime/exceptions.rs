@@ -172,7 +172,8 @@ fn exception_group_new(
     Ok(interp.new_instance(&class, &args[1..]))
 }
 
-/// `ExceptionGroup(message, exceptions)`.
+/// `ExceptionGroup(message, exceptions)`: the fields of a group that
+/// `exception_group_new` made.
 fn exception_group_init(
     interp: &mut Interp,
     args: &[Value],
@@ -181,17 +182,8 @@ fn exception_group_init(
     let [Value::Instance(instance), message, sequence] = args else {
         return Err(interp.type_error("BaseExceptionGroup.__new__() takes exactly 2 arguments"));
     };
+    // `__new__` has checked the arguments, as CPython's does.
     let exceptions = interp.collect(sequence)?;
-    if exceptions.is_empty() {
-        return Err(interp.value_error("second argument (exceptions) must be a non-empty sequence"));
-    }
-    for (index, item) in exceptions.iter().enumerate() {
-        if !matches!(item, Value::Instance(i) if i.exception.is_some()) {
-            return Err(interp.value_error(format!(
-                "Item {index} of second argument (exceptions) is not an exception"
-            )));
-        }
-    }
     if let Some(data) = &instance.exception {
         // `args` keeps the sequence as given; `exceptions` is a tuple.
         *data.args.borrow_mut() = vec![message.clone(), args[2].clone()].into();
