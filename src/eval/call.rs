@@ -84,14 +84,29 @@ impl Interp {
     }
 
     /// `GET_AITER`: what `type(iterable).__aiter__` returns, which must
-    /// have an `__anext__`.
-    pub fn async_iterator(&mut self, iterable: &Value) -> PyResult<Value> {
+    /// have an `__anext__`; for `async for`, or (`for_builtin`) `aiter()`,
+    /// whose messages differ.
+    pub fn async_iterator(&mut self, iterable: &Value, for_builtin: bool) -> PyResult<Value> {
         let Some(method) = self.lookup_special(iterable, "__aiter__") else {
-            return Err(self.missing_special(iterable, "__aiter__"));
+            return Err(if for_builtin {
+                self.type_error(format!(
+                    "'{}' object is not an async iterable",
+                    self.type_name(iterable)
+                ))
+            } else {
+                self.missing_special(iterable, "__aiter__")
+            });
         };
         let iterator = self.call_bound(&method, iterable, &[], &[])?;
         if self.lookup_special(&iterator, "__anext__").is_none() {
-            return Err(self.missing_special(&iterator, "__anext__"));
+            return Err(if for_builtin {
+                self.type_error(format!(
+                    "aiter() returned not an async iterator of type '{}'",
+                    self.type_name(&iterator)
+                ))
+            } else {
+                self.missing_special(&iterator, "__anext__")
+            });
         }
         Ok(iterator)
     }

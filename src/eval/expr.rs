@@ -237,7 +237,7 @@ impl Interp {
                 let function = self.make_function(frame, template)?;
                 let iterable = self.eval(frame, first)?;
                 let iterator = if *first_is_async {
-                    self.async_iterator(&iterable)?
+                    self.async_iterator(&iterable, false)?
                 } else {
                     self.get_iter(&iterable)?
                 };
@@ -245,7 +245,7 @@ impl Interp {
             }
             ExprKind::AsyncIter(iterable) => {
                 let iterable = self.eval(frame, iterable)?;
-                self.async_iterator(&iterable)
+                self.async_iterator(&iterable, false)
             }
             ExprKind::NamedExpr(target, value) => {
                 let value = self.eval(frame, value)?;

@@ -747,20 +747,7 @@ pub fn aiter(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     if !kwargs.is_empty() {
         return Err(interp.type_error("aiter() takes no keyword arguments"));
     }
-    let Some(method) = interp.lookup_special(iterable, "__aiter__") else {
-        return Err(interp.type_error(format!(
-            "'{}' object is not an async iterable",
-            interp.type_name(iterable)
-        )));
-    };
-    let iterator = interp.call_bound(&method, iterable, &[], &[])?;
-    if interp.lookup_special(&iterator, "__anext__").is_none() {
-        return Err(interp.type_error(format!(
-            "aiter() returned not an async iterator of type '{}'",
-            interp.type_name(&iterator)
-        )));
-    }
-    Ok(iterator)
+    interp.async_iterator(iterable, true)
 }
 
 pub fn install(interp: &mut Interp) {

@@ -1156,30 +1156,7 @@ fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
 /// is true, as in CPython) and a call says what pyl lacks — threads, child
 /// processes, Unix sockets, UDP, signals, TLS.
 mod unsupported {
-    use crate::runtime::error::{ExcType, PyResult};
-    use crate::runtime::interp::Interp;
-    use crate::runtime::object::NativeFn;
-    use crate::runtime::value::Value;
-    use crate::syntax::ast::Name;
-
-    macro_rules! unsupported {
-        ($list:ident, $owner:literal: $($name:ident: $why:literal),* $(,)?) => {
-            pub const $list: &[(&str, NativeFn)] = &[$((stringify!($name), $name::call)),*];
-            $(
-                mod $name {
-                    use super::*;
-                    pub fn call(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-                        Err(interp.error(
-                            ExcType::NotImplementedError,
-                            concat!($owner, stringify!($name), "() is not supported by pyl (", $why, ")"),
-                        ))
-                    }
-                }
-            )*
-        };
-    }
-
-    unsupported!(FUNCTIONS, "asyncio.":
+    crate::runtime::builtins::not_supported!(FUNCTIONS, "asyncio.":
         to_thread: "it runs one thread",
         run_coroutine_threadsafe: "it runs one thread",
         wrap_future: "it has no concurrent.futures",
@@ -1189,7 +1166,7 @@ mod unsupported {
         start_unix_server: "TCP streams only",
     );
 
-    unsupported!(LOOP_METHODS, "loop.":
+    crate::runtime::builtins::not_supported!(LOOP_METHODS, "loop.":
         run_in_executor: "it runs one thread",
         set_default_executor: "it runs one thread",
         getaddrinfo: "TCP streams by host and port only",

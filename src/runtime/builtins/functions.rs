@@ -59,14 +59,9 @@ pub fn install(interp: &mut Interp) {
         ("dir", dir),
         ("aiter", crate::runtime::generator::aiter),
         ("anext", crate::runtime::generator::anext),
-        ("eval", unsupported::eval),
-        ("exec", unsupported::exec),
-        ("compile", unsupported::compile),
-        ("breakpoint", unsupported::breakpoint),
-        ("complex", unsupported::complex),
     ];
     let namespace = &interp.builtins.namespace;
-    for &(name, func) in functions {
+    for &(name, func) in functions.iter().chain(unsupported::BUILTINS) {
         add_function(namespace, name, func);
     }
     let types: &[(&'static str, crate::runtime::object::NativeFn)] = &[
@@ -1139,20 +1134,7 @@ fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
 /// The builtins pyl does not have: the name is there (`callable(eval)`
 /// is true, as in CPython), and a call says that pyl does not support it.
 mod unsupported {
-    use super::{ExcType, Interp, Kwargs, PyResult, Value};
-
-    macro_rules! unsupported {
-        ($($name:ident),*) => {$(
-            pub fn $name(interp: &mut Interp, _: &[Value], _: &Kwargs) -> PyResult<Value> {
-                Err(interp.error(
-                    ExcType::NotImplementedError,
-                    concat!(stringify!($name), "() is not supported by pyl"),
-                ))
-            }
-        )*};
-    }
-
-    unsupported!(eval, exec, compile, breakpoint, complex);
+    super::super::not_supported!(BUILTINS, "": eval, exec, compile, breakpoint, complex);
 }
 
 /// `vars()` or `dir()` without an argument reached other than by a

@@ -77,6 +77,30 @@ pub fn add_function(namespace: &Globals, name: &'static str, func: NativeFn) {
 }
 
 /// Adds a method to a builtin class: called with the receiver as `args[0]`.
+/// Natives for what pyl does not have: each name exists (so `hasattr`
+/// answers as in CPython) and a call raises `NotImplementedError`
+/// saying so — `PREFIXname() is not supported by pyl (WHY)`. Makes a
+/// `const LIST: &[(&str, NativeFn)]` of them.
+macro_rules! not_supported {
+    ($list:ident, $prefix:literal: $($name:ident $(: $why:literal)?),* $(,)?) => {
+        $(
+            fn $name(
+                interp: &mut $crate::runtime::interp::Interp,
+                _: &[$crate::runtime::value::Value],
+                _: &[($crate::syntax::ast::Name, $crate::runtime::value::Value)],
+            ) -> $crate::runtime::error::PyResult<$crate::runtime::value::Value> {
+                Err(interp.error(
+                    $crate::runtime::error::ExcType::NotImplementedError,
+                    concat!($prefix, stringify!($name), "() is not supported by pyl" $(, " (", $why, ")")?),
+                ))
+            }
+        )*
+        pub const $list: &[(&str, $crate::runtime::object::NativeFn)] =
+            &[$((stringify!($name), $name)),*];
+    };
+}
+pub(crate) use not_supported;
+
 pub fn add_method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
     class
         .namespace
