@@ -3,6 +3,7 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=grammar");
+    println!("cargo:rustc-link-arg-bins=-no-pie");
     lalrpop::Configuration::new()
         .emit_rerun_directives(true)
         .process_dir("grammar")
