@@ -798,7 +798,7 @@ impl Interp {
 
     /// A global (or builtin) name, trying first where it was last found.
     pub fn load_global_cached(
-        &self,
+        &mut self,
         frame: &Frame,
         name: &Name,
         slot: &GlobalSlot,
@@ -821,20 +821,35 @@ impl Interp {
             slot.set_builtin(index, module.version());
             return Ok(value.clone());
         }
-        Err(self.name_error(name))
+        drop((globals, builtins));
+        self.missing_global(frame, name)
     }
 
-    pub fn load_global(&self, frame: &Frame, name: &str) -> PyResult<Value> {
+    pub fn load_global(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
         if let Some(value) = frame.globals.namespace.borrow().get(name) {
             return Ok(value.clone());
         }
         if let Some(value) = self.builtins.namespace.borrow().get(name) {
             return Ok(value.clone());
         }
+        self.missing_global(frame, name)
+    }
+
+    /// A name neither the globals nor the builtins have. In asyncio's own
+    /// Python, it may be defined by a part that has not run yet.
+    #[cold]
+    fn missing_global(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
+        let in_asyncio = (self.asyncio.as_ref())
+            .is_some_and(|runtime| Rc::ptr_eq(&runtime.module, &frame.globals));
+        if in_asyncio && self.load_asyncio_part_defining(name)? {
+            if let Some(value) = frame.globals.namespace.borrow().get(name) {
+                return Ok(value.clone());
+            }
+        }
         Err(self.name_error(name))
     }
 
-    pub fn load_namespace(&self, frame: &Frame, name: &str) -> PyResult<Value> {
+    pub fn load_namespace(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
         if let Some(namespace) = &frame.namespace {
             if let Some(value) = namespace.borrow().get(name) {
                 return Ok(value.clone());

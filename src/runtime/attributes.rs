@@ -665,6 +665,10 @@ impl Interp {
                 Ok(())
             }
             Value::Module(module) => {
+                // What the part would define must not overwrite the value.
+                if &*module.name == "asyncio" {
+                    self.load_asyncio_part_defining(name)?;
+                }
                 module.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }
@@ -734,6 +738,11 @@ impl Interp {
                     }
                 }
                 _ => {}
+            }
+        }
+        if let Value::Module(module) = object {
+            if &*module.name == "asyncio" {
+                self.load_asyncio_part_defining(name)?;
             }
         }
         let removed = match object {

@@ -251,11 +251,11 @@ impl Generator {
     pub fn suspended_at(&self) -> Option<(Rc<crate::compile::ir::Code>, u32)> {
         self.with_frame(|frame| {
             let frame = frame?;
-            // The innermost point in the program itself: the prelude's own
+            // The innermost point in the program itself: asyncio's Python's own
             // awaits (inside `Event.wait`, say) say less than their caller's.
             if let Some(Value::Generator(inner)) = &frame.delegate {
                 if let Some((code, pc)) = inner.suspended_at() {
-                    if !super::asyncio::is_runtime_source(&code.source.name) {
+                    if !super::asyncio::python::is_runtime_source(&code.source.name) {
                         return Some((code, pc));
                     }
                 }

@@ -1,6 +1,6 @@
 //! `Event.wait()` as a native coroutine.
 //!
-//! The rest of `asyncio.locks` is the prelude's Python. `Event.wait` is
+//! The rest of `asyncio.locks` is Python (`python/locks.pyl`). `Event.wait` is
 //! the one coroutine a program may have suspended by the hundred thousand
 //! (every task blocked on one event), so it runs CPython's steps
 //!

@@ -1,8 +1,8 @@
 //! The `asyncio` module: the scheduling core in Rust ([`event_loop`],
 //! [`future`]) and its Python face — module functions, and the methods of
-//! loops, futures, tasks and handles — plus a bundled Python prelude
-//! (`prelude.pyl`) for the higher-level API built on the core (`wait`,
-//! `wait_for`, `timeout`, `TaskGroup`, queues and locks), which follows
+//! loops, futures, tasks and handles — plus bundled Python ([`python`])
+//! for the higher-level API built on the core (`wait`, `wait_for`,
+//! `timeout`, `TaskGroup`, queues, locks and streams), which follows
 //! CPython's own Python code so that it interleaves exactly as it does.
 
 /// The `NativeObject` face of a coroutine written in Rust: its class is
@@ -83,6 +83,7 @@ pub mod event_loop;
 pub mod future;
 pub mod io;
 pub mod locks;
+pub mod python;
 pub mod queues;
 pub mod sleep;
 pub mod sockets;
@@ -124,10 +125,11 @@ pub struct Runtime {
     pub main_task: RefCell<Option<Rc<Future>>>,
     /// How often Ctrl-C was pressed during the running `asyncio.run`.
     pub interrupts: Cell<u32>,
-    /// The prelude's `Queue` and `Event`, for `Queue.put`/`get`'s fast path.
+    /// asyncio's `Queue` and `Event`, for `Queue.put`/`get`'s fast path
+    /// (once `queues.pyl` has run).
     pub plain_classes: RefCell<Option<queues::PlainClasses>>,
-    /// Whether `streams.pyl` has run (see `asyncio_missing_attribute`).
-    pub streams_loaded: Cell<bool>,
+    /// Which parts of asyncio's Python have run.
+    pub parts: python::Parts,
     /// The [`sleep::YieldedSleep`] that frames awaiting `sleep(0)` share.
     yielded_sleep: Value,
 }
@@ -174,19 +176,6 @@ impl NativeObject for Handle {
     }
 }
 
-const PRELUDE: &str = include_str!("prelude.pyl");
-
-/// The source name of the prelude in tracebacks and reports.
-pub const PRELUDE_NAME: &str = "<asyncio prelude>";
-
-const STREAMS: &str = include_str!("streams.pyl");
-const STREAMS_NAME: &str = "<asyncio streams>";
-
-/// Whether a source location is in asyncio's own Python.
-pub fn is_runtime_source(location: &str) -> bool {
-    location.starts_with(PRELUDE_NAME) || location.starts_with(STREAMS_NAME)
-}
-
 pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = crate::runtime::modules::new_module("asyncio");
     let base_exception = interp.types.exception(ExcType::BaseException).clone();
@@ -203,7 +192,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         main_task: RefCell::new(None),
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
-        streams_loaded: Cell::new(false),
+        parts: python::Parts::default(),
         yielded_sleep: Value::Native(Rc::new(sleep::YieldedSleep)),
     });
     interp.asyncio = Some(runtime);
@@ -236,7 +225,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     for (name, function) in functions {
         add_function(&module.namespace, name, function);
     }
-    // The prelude's `Event` and `Queue` take these methods from here.
+    // `Event` and `Queue` (`python/`) take these methods from here.
     for (name, method, function) in [
         ("_event_wait", "wait", locks::event_wait as NativeFn),
         ("_queue_put", "put", queues::queue_put),
@@ -248,53 +237,37 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     install_classes(interp, &module);
-    crate::runtime::modules::run_bundled_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
-    let class = |name: &str| match module.namespace.borrow().get(name) {
-        Some(Value::Type(class)) => Some(class.clone()),
-        _ => None,
-    };
-    if let (Some(queue), Some(event), Some(runtime)) =
-        (class("Queue"), class("Event"), &interp.asyncio)
-    {
-        *runtime.plain_classes.borrow_mut() = Some(queues::PlainClasses::new(queue, event));
-    }
+    python::run_core(interp, &module)?;
     Ok(module)
 }
 
 impl Interp {
-    /// A name `asyncio` lacks may be one of the streams: `streams.pyl` is
-    /// compiled on first use, not at every `import asyncio` (it would
-    /// add a third to the import's time for programs without sockets).
-    pub fn asyncio_missing_attribute(&mut self, name: &str) -> PyResult<Option<Value>> {
-        let Some(runtime) = self.asyncio.clone() else {
-            return Ok(None);
-        };
-        if !self.load_asyncio_streams()? {
-            return Ok(None);
-        }
-        let value = runtime.module.namespace.borrow().get(name).cloned();
-        Ok(value)
-    }
-
     /// Completes `module`'s namespace before something lists it (`dir`,
-    /// `vars`, the REPL's completion): the streams of a loaded `asyncio`.
+    /// `vars`, the REPL's completion): all of a loaded `asyncio`.
     pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
         if &*module.name == "asyncio" {
-            self.load_asyncio_streams()?;
+            self.load_all_of_asyncio()?;
         }
         Ok(())
     }
 
-    /// Runs `streams.pyl` once; whether it ran now.
-    fn load_asyncio_streams(&mut self) -> PyResult<bool> {
+    /// Keeps the `Queue` and `Event` classes that `Queue.put`/`get`'s fast
+    /// path recognises, once the queues have run.
+    fn note_plain_queue_classes(&mut self) -> PyResult<()> {
         let Some(runtime) = self.asyncio.clone() else {
-            return Ok(false);
+            return Ok(());
         };
-        if runtime.streams_loaded.replace(true) {
-            return Ok(false);
+        let class = |interp: &mut Interp, name: &str| -> PyResult<Option<Rc<Class>>> {
+            let value = interp.get_attr(&Value::Module(runtime.module.clone()), name)?;
+            Ok(match value {
+                Value::Type(class) => Some(class),
+                _ => None,
+            })
+        };
+        if let (Some(queue), Some(event)) = (class(self, "Queue")?, class(self, "Event")?) {
+            *runtime.plain_classes.borrow_mut() = Some(queues::PlainClasses::new(queue, event));
         }
-        crate::runtime::modules::run_bundled_source(self, &runtime.module, STREAMS_NAME, STREAMS)?;
-        Ok(true)
+        Ok(())
     }
 }
 
@@ -1074,7 +1047,7 @@ fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(Value::Native(Rc::new(Noop)))
 }
 
-/// `loop.shutdown_asyncgens()`: the prelude's coroutine that closes the
+/// `loop.shutdown_asyncgens()`: asyncio's Python coroutine that closes the
 /// async generators still open, given the list (CPython's WeakSet).
 fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;

@@ -1,6 +1,6 @@
 //! `Queue.put` and `Queue.get` as native coroutines with a fast path.
 //!
-//! The queue is the prelude's Python class, which follows CPython's
+//! The queue is `python/queues.pyl`'s class, which follows CPython's
 //! `queues.py`. When neither call has to wait, CPython runs
 //! `put_nowait`/`get_nowait` without yielding:
 //!
@@ -13,11 +13,11 @@
 //!     self._wakeup_next(self._getters)
 //! ```
 //!
-//! For a queue that is exactly the prelude's `Queue`, whose class (and its
+//! For a queue that is exactly `queues.pyl`'s `Queue`, whose class (and its
 //! `_finished` event's class) nobody has changed and whose instance
 //! shadows none of those methods, these steps run here, on the same
 //! attributes, with no Python frame. Any other queue, and any call that must
-//! wait, runs the prelude's own coroutine (`_put_waiting`, `_get_waiting`:
+//! wait, runs `queues.pyl`'s own coroutine (`_put_waiting`, `_get_waiting`:
 //! CPython's `put` and `get`), which this object then drives.
 
 use std::any::Any;
@@ -33,7 +33,7 @@ use crate::runtime::object::{Class, Instance, NameMap, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
-/// The methods whose prelude definitions the fast path stands for.
+/// The methods whose Python definitions the fast path stands for.
 const FAST_PATH_METHODS: [&str; 8] = [
     "full",
     "qsize",
@@ -45,7 +45,7 @@ const FAST_PATH_METHODS: [&str; 8] = [
     "_wakeup_next",
 ];
 
-/// The prelude's `Queue` and `Event` classes as they were when the prelude
+/// asyncio's `Queue` and `Event` classes as they were when its Python
 /// made them; the fast path applies only while they are unchanged.
 pub struct PlainClasses {
     queue: Rc<Class>,
@@ -174,7 +174,7 @@ enum Operation {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Progress {
     NotStarted,
-    /// Driving the prelude's coroutine.
+    /// Driving the Python coroutine.
     Delegating,
     Finished,
 }
@@ -202,7 +202,7 @@ impl QueueCall {
         self.step(interp, Resume::Send(Value::None))
     }
 
-    /// Drives the prelude's coroutine.
+    /// Drives the Python coroutine.
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let Some(delegate) = self.delegate.borrow().clone() else {
             return Ok(GenStep::Returned(Value::None));

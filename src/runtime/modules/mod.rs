@@ -33,7 +33,7 @@ pub fn new_module(name: &str) -> Rc<ModuleObject> {
 }
 
 /// Runs Python source bundled in pyl (a module's Python half: asyncio's
-/// prelude and streams, json's, aiohttp's client) in `module`'s namespace.
+/// parts, json's, aiohttp's client) in `module`'s namespace.
 pub fn run_bundled_source(
     interp: &mut Interp,
     module: &Rc<ModuleObject>,
