@@ -18,7 +18,7 @@ use super::expr::Awaited;
 use crate::compile::ir::{value_at, Code, Expr, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{CellRef, Function, ModuleObject, Namespace, TraceEntry};
+use crate::runtime::object::{CellRef, Function, Instance, ModuleObject, Namespace, TraceEntry};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -206,6 +206,25 @@ impl Interp {
     ) -> PyResult<()> {
         frame.delegate = None;
         frame.suspended = false;
+        // Its context: for the exception thrown in (here or into what
+        // this frame delegates to), the one this frame handles, if any
+        // (CPython's `_PyErr_ChainStackItem`, at every frame of a `yield
+        // from` chain); for one a builtin or the evaluator raised here,
+        // the one being handled (a `raise` has set it already).
+        let thrown = std::mem::take(&mut self.thrown_in);
+        let error = if thrown.is_some_and(|thrown| std::ptr::eq(thrown, Rc::as_ptr(&error.0))) {
+            if self.handled_exceptions.len() > base {
+                self.with_context(error)
+            } else {
+                error
+            }
+        } else if (error.0.exception.as_ref())
+            .is_some_and(|data| data.traceback.borrow().is_empty())
+        {
+            self.with_context(error)
+        } else {
+            error
+        };
         // The line where the exception first reached this frame is this
         // frame's traceback line, even when a `finally` or `except`
         // re-raises it from further down.
@@ -437,7 +456,7 @@ impl Interp {
                 if frame.suspended {
                     frame.suspended = false;
                     match resume.take() {
-                        Some(Resume::Throw(error)) => return Err(error),
+                        Some(Resume::Throw(error)) => return Err(self.thrown_in(error)),
                         Some(Resume::Send(sent)) => {
                             if let Some(target) = target {
                                 self.store(frame, target, sent)?;
@@ -480,7 +499,15 @@ impl Interp {
                         }
                     }
                 };
-                match self.resume_iterator(&delegate, sent)? {
+                // Whatever a throw makes the delegate raise comes into this
+                // frame as thrown (CPython's `_gen_throw`).
+                let throwing = matches!(sent, Resume::Throw(_));
+                let step = match self.resume_iterator(&delegate, sent) {
+                    Ok(step) => step,
+                    Err(error) if throwing => return Err(self.thrown_in(error)),
+                    Err(error) => return Err(error),
+                };
+                match step {
                     GenStep::Yielded(value) => {
                         frame.delegate = Some(delegate);
                         return Ok(Step::Yield(value));
@@ -963,14 +990,55 @@ impl Interp {
         }
     }
 
-    /// Sets the implicit `__context__` of a new exception to the one being
-    /// handled, as raising inside an `except` block does.
+    /// Notes that `error`, about to unwind the running frame, was thrown
+    /// into it (see [`Interp::unwind`]).
+    #[cold]
+    fn thrown_in(&mut self, error: PyErr) -> PyErr {
+        self.thrown_in = Some(Rc::as_ptr(&error.0));
+        error
+    }
+
+    /// Implicit chaining, as CPython's `_PyErr_SetObject` does it: an
+    /// exception raised while another is handled gets that one as its
+    /// `__context__` (replacing any it had), and a cycle the new link
+    /// would close through the handled one's own chain is cut there.
     pub fn with_context(&self, error: PyErr) -> PyErr {
-        if let (Some(current), Some(data)) = (self.handled_exceptions.last(), &error.0.exception) {
-            if !Rc::ptr_eq(&current.0, &error.0) && data.context.borrow().is_none() {
-                *data.context.borrow_mut() = Some(current.value());
-            }
+        let (Some(current), Some(data)) = (self.handled_exceptions.last(), &error.0.exception)
+        else {
+            return error;
+        };
+        if Rc::ptr_eq(&current.0, &error.0) {
+            return error;
         }
+        let context_of = |exception: &Instance| match &exception.exception {
+            Some(data) => match &*data.context.borrow() {
+                Some(Value::Instance(context)) => Some(context.clone()),
+                _ => None,
+            },
+            None => None,
+        };
+        // Floyd's cycle detection, as CPython: a chain that loops already
+        // is left as it is.
+        let mut fast = current.0.clone();
+        let mut slow = current.0.clone();
+        let mut advance_slow = false;
+        while let Some(context) = context_of(&fast) {
+            if Rc::ptr_eq(&context, &error.0) {
+                if let Some(data) = &fast.exception {
+                    *data.context.borrow_mut() = None;
+                }
+                break;
+            }
+            fast = context;
+            if advance_slow {
+                slow = context_of(&slow).unwrap_or_else(|| fast.clone());
+                if Rc::ptr_eq(&slow, &fast) {
+                    break;
+                }
+            }
+            advance_slow = !advance_slow;
+        }
+        *data.context.borrow_mut() = Some(current.value());
         error
     }
 }

@@ -176,6 +176,9 @@ pub struct Interp {
     pub clock: super::clock::Clock,
     /// Slot vectors of finished calls, reused by the next ones.
     pub slot_pool: Vec<Vec<Option<Value>>>,
+    /// The exception thrown into the frame that is about to unwind with
+    /// it (`Frame::unwind` chains it as a throw, not as a raise).
+    pub thrown_in: Option<*const super::object::Instance>,
     /// The asyncio runtime, once `asyncio` is imported.
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
@@ -213,6 +216,7 @@ impl Interp {
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
             slot_pool: Vec::new(),
+            thrown_in: None,
             asyncio: None,
             native_classes: RefCell::default(),
         };

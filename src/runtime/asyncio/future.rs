@@ -556,8 +556,14 @@ impl Future {
         runtime.instantiate(interp, &runtime.cancelled_error, args)
     }
 
-    /// `result()`: the value, or the stored exception raised.
+    /// `result()`: the value, or the stored exception raised — raised
+    /// anew, so its context is the exception being handled where it is.
     pub fn result(&self, interp: &Interp) -> PyResult<Value> {
+        self.outcome_now(interp)
+            .map_err(|error| interp.with_context(error))
+    }
+
+    fn outcome_now(&self, interp: &Interp) -> PyResult<Value> {
         match self.state.get() {
             State::Cancelled => Err(self.make_cancelled_error(interp)),
             State::Pending => {
@@ -574,7 +580,7 @@ impl Future {
     /// `exception()`: the stored exception or `None`.
     pub fn exception(&self, interp: &Interp) -> PyResult<Value> {
         match self.state.get() {
-            State::Cancelled => Err(self.make_cancelled_error(interp)),
+            State::Cancelled => Err(interp.with_context(self.make_cancelled_error(interp))),
             State::Pending => {
                 let runtime = interp.asyncio.clone().expect("asyncio runtime");
                 Err(runtime.new_error(
