@@ -6,8 +6,11 @@ use std::io::Write;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
-use crate::runtime::error::PyErr;
+use std::rc::Rc;
+
+use crate::runtime::error::{ExcType, PyErr};
 use crate::runtime::interp::Interp;
+use crate::runtime::object::{Instance, TraceEntry};
 use crate::runtime::value::Value;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::span::Span;
@@ -81,105 +84,214 @@ pub fn report_syntax_error(name: &str, text: &str, error: &SyntaxError) {
     eprintln!("{}: {}", error.kind.name(), error.message);
 }
 
-/// Prints an uncaught exception the way CPython does — the chain of
-/// causes and contexts, each with its traceback — with the innermost
-/// frame's span rendered by ariadne.
+/// Prints an uncaught exception the way CPython does
+/// (`print_exception_recursive` in `pythonrun.c`): the chain of causes and
+/// contexts, each with its traceback, and an exception group as a box of
+/// its members; with an ariadne snippet of the innermost line of the
+/// program itself.
 pub fn report_exception(interp: &mut Interp, error: &PyErr) {
-    let mut chain = vec![(error.clone(), "")];
-    let mut current = error.clone();
-    while let Some(data) = &current.0.exception {
-        let (next, text) = match (
-            &*data.cause.borrow(),
-            &*data.context.borrow(),
-            data.suppress_context.get(),
-        ) {
-            (Some(Value::Instance(cause)), _, _) => (
-                cause.clone(),
-                "\nThe above exception was the direct cause of the following exception:\n",
-            ),
-            (_, Some(Value::Instance(context)), false) => (
-                context.clone(),
-                "\nDuring handling of the above exception, another exception occurred:\n",
-            ),
-            _ => break,
-        };
-        if chain.iter().any(|(e, _)| std::rc::Rc::ptr_eq(&e.0, &next)) || chain.len() > 100 {
-            break;
-        }
-        if let Some(last) = chain.last_mut() {
-            last.1 = text;
-        }
-        current = PyErr(next);
-        chain.push((current.clone(), ""));
-    }
-    for (index, (exception, _)) in chain.iter().enumerate().rev() {
-        print_one(interp, exception, index == 0);
-        print_notes(interp, exception);
-        if index > 0 {
-            eprintln!("{}", chain[index - 1].1);
-        }
-    }
+    let mut printer = Printer {
+        interp,
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+    };
+    printer.exception_and_chain(error, true);
     let _ = std::io::stderr().flush();
 }
 
 /// Prints one exception and its traceback, without its causes and
 /// contexts or a snippet: what CPython's `sys.unraisablehook` prints.
 pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
-    print_one(interp, error, false);
+    let mut printer = Printer {
+        interp,
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+    };
+    printer.exception(error, "Traceback", false);
     let _ = std::io::stderr().flush();
 }
 
-/// An exception's notes (`add_note`), one per line after its message;
-/// what is not a str shows by its repr, as CPython's traceback module
-/// prints them (the unraisable hook of 3.11 does not).
-fn print_notes(interp: &mut Interp, error: &PyErr) {
-    let notes = match interp.get_attr_opt(&error.value(), "__notes__") {
-        Ok(Some(Value::List(notes))) => notes.borrow().clone(),
-        Ok(Some(Value::Tuple(notes))) => notes.to_vec(),
-        // CPython 3.11 iterates whatever sequence it is: a str by character.
-        Ok(Some(Value::Str(text))) => text
-            .as_str()
-            .chars()
-            .map(|c| Value::str(c.to_string().as_str()))
-            .collect(),
-        _ => Vec::new(),
-    };
-    for note in &notes {
-        let text = match note {
-            Value::Str(text) => text.as_str().to_string(),
-            other => interp.repr(other).unwrap_or_default(),
+/// How many members of a group are shown, and how deep groups in groups
+/// (CPython's `max_group_width` and `max_group_depth`).
+const MAX_GROUP_WIDTH: usize = 15;
+const MAX_GROUP_DEPTH: usize = 10;
+
+/// CPython's `exception_print_context`.
+struct Printer<'a> {
+    interp: &'a mut Interp,
+    /// How deep inside exception groups the text is: its indentation.
+    depth: usize,
+    /// Whether the innermost group's box still needs its closing line.
+    need_close: bool,
+    /// The exceptions printed so far, which a chain does not print again.
+    seen: Vec<*const Instance>,
+}
+
+impl Printer<'_> {
+    /// An exception after its chain of causes and contexts.
+    fn exception_and_chain(&mut self, error: &PyErr, snippet: bool) {
+        self.seen.push(Rc::as_ptr(&error.0));
+        let mut chain = vec![(error.clone(), "")];
+        while let Some(data) = &chain[chain.len() - 1].0 .0.exception {
+            let (next, message) = match (
+                &*data.cause.borrow(),
+                &*data.context.borrow(),
+                data.suppress_context.get(),
+            ) {
+                (Some(Value::Instance(cause)), _, _) => (cause.clone(), CAUSE_MESSAGE),
+                (_, Some(Value::Instance(context)), false) => (context.clone(), CONTEXT_MESSAGE),
+                _ => break,
+            };
+            if self.seen.contains(&Rc::as_ptr(&next)) {
+                break;
+            }
+            self.seen.push(Rc::as_ptr(&next));
+            chain.push((PyErr(next), message));
+        }
+        let (last, earlier) = chain
+            .split_first()
+            .expect("the chain starts with the error");
+        for (exception, message) in earlier.iter().rev() {
+            let need_close = self.need_close;
+            self.one(exception, false);
+            self.need_close = need_close;
+            self.line("");
+            self.line(message);
+            self.line("");
+        }
+        self.one(&last.0, snippet);
+    }
+
+    /// One exception of a chain: a group as a box of its members.
+    fn one(&mut self, error: &PyErr, snippet: bool) {
+        match self.members(error) {
+            Some(members) => self.group(error, &members, snippet),
+            None => self.exception(error, "Traceback", snippet),
+        }
+    }
+
+    /// An exception group's members, if it is one.
+    fn members(&mut self, error: &PyErr) -> Option<Vec<PyErr>> {
+        if !self
+            .interp
+            .is_instance_of(error, ExcType::BaseExceptionGroup)
+        {
+            return None;
+        }
+        let data = error.0.exception.as_ref()?;
+        let members = match data.fields.borrow().get("exceptions") {
+            Some(Value::Tuple(members)) => members.to_vec(),
+            _ => return None,
         };
-        eprintln!("{text}");
+        let members = members.into_iter().filter_map(|member| match member {
+            Value::Instance(instance) => Some(PyErr(instance)),
+            _ => None,
+        });
+        Some(members.collect())
     }
-}
 
-fn report_repeats(count: usize) {
-    if count > 3 {
-        let more = count - 3;
-        let plural = if more > 1 { "s" } else { "" };
-        eprintln!("  [Previous line repeated {more} more time{plural}]");
+    fn group(&mut self, error: &PyErr, members: &[PyErr], snippet: bool) {
+        if self.depth > MAX_GROUP_DEPTH {
+            self.line(&format!("... (max_group_depth is {MAX_GROUP_DEPTH})"));
+            return;
+        }
+        if snippet {
+            // Before the box: where its first member (the first that is
+            // not a group itself) was raised, or else the group.
+            let mut first = error.clone();
+            while let Some(member) = self.members(&first).and_then(|m| m.into_iter().next()) {
+                first = member;
+            }
+            if !self.snippet(&first) {
+                self.snippet(error);
+            }
+        }
+        if self.depth == 0 {
+            self.depth = 1;
+        }
+        self.exception(error, "Exception Group Traceback", false);
+        let shown = members.len().min(MAX_GROUP_WIDTH + 1);
+        self.need_close = false;
+        for (index, member) in members.iter().take(shown).enumerate() {
+            let last = index + 1 == shown;
+            if last {
+                // The closing line may come from a group inside this one.
+                self.need_close = true;
+            }
+            let truncated = index >= MAX_GROUP_WIDTH;
+            let title = match truncated {
+                true => "...".to_string(),
+                false => (index + 1).to_string(),
+            };
+            let corner = if index == 0 { "+-" } else { "  " };
+            eprintln!(
+                "{}{corner}+---------------- {title} ----------------",
+                self.indent()
+            );
+            self.depth += 1;
+            if truncated {
+                let more = members.len() - MAX_GROUP_WIDTH;
+                let plural = if more > 1 { "s" } else { "" };
+                self.line(&format!("and {more} more exception{plural}"));
+            } else {
+                self.exception_and_chain(member, false);
+            }
+            if last && self.need_close {
+                eprintln!("{}+------------------------------------", self.indent());
+                self.need_close = false;
+            }
+            self.depth -= 1;
+        }
+        if self.depth == 1 {
+            self.depth = 0;
+        }
     }
-}
 
-fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
-    let entries = error
-        .0
-        .exception
-        .as_ref()
-        .map(|d| d.traceback.borrow().clone())
-        .unwrap_or_default();
-    if !entries.is_empty() {
-        eprintln!("Traceback (most recent call last):");
-        // As CPython's traceback module: after three identical lines (same
-        // file, line and function: deep recursion), one line counts the rest.
+    /// One exception's traceback (under `header`), its `Type: message`
+    /// line and its notes.
+    fn exception(&mut self, error: &PyErr, header: &str, snippet: bool) {
+        let entries = error
+            .0
+            .exception
+            .as_ref()
+            .map(|d| d.traceback.borrow().clone())
+            .unwrap_or_default();
+        if !entries.is_empty() {
+            // A top-level group's header has a corner for a margin.
+            let margin = if self.depth == 1 && header != "Traceback" {
+                "+ "
+            } else {
+                self.margin()
+            };
+            eprintln!("{}{margin}{header} (most recent call last):", self.indent());
+            self.frames(&entries);
+        }
+        if snippet {
+            self.snippet(error);
+        }
+        let (name, message) = self.name_and_message(error);
+        if message.is_empty() {
+            self.line(&name);
+        } else {
+            self.line(&format!("{name}: {message}"));
+        }
+        self.notes(error);
+    }
+
+    /// The traceback's lines, outermost first. As CPython's traceback
+    /// module: after three identical lines (same file, line and function:
+    /// deep recursion), one line counts the rest.
+    fn frames(&self, entries: &[TraceEntry]) {
         let mut previous = None;
         let mut repeats = 0;
         for entry in entries.iter().rev() {
             let source = &entry.code.source;
             let line = line_of(&source.text, entry.span.start as usize);
-            let place = (std::rc::Rc::as_ptr(source), line, entry.code.name.clone());
+            let place = (Rc::as_ptr(source), line, entry.code.name.clone());
             if previous.as_ref() != Some(&place) {
-                report_repeats(repeats);
+                self.repeats(repeats);
                 previous = Some(place);
                 repeats = 0;
             }
@@ -187,42 +299,116 @@ fn print_one(interp: &mut Interp, error: &PyErr, innermost_snippet: bool) {
             if repeats > 3 {
                 continue;
             }
-            eprintln!(
+            self.line(&format!(
                 "  File \"{}\", line {}, in {}",
                 source.name, line, entry.code.name
-            );
+            ));
             let text = line_text(&source.text, entry.span.start as usize);
             if !text.is_empty() {
-                eprintln!("    {text}");
+                self.line(&format!("    {text}"));
             }
         }
-        report_repeats(repeats);
+        self.repeats(repeats);
     }
-    let message = interp.to_str(&error.value()).unwrap_or_default();
-    let class = &error.0.class;
-    // CPython names an exception by `module.qualname` unless it is a
-    // builtin or defined in the main script.
-    let name = match class.module.as_ref() {
-        "builtins" | "__main__" => class.name.to_string(),
-        module => format!("{module}.{}", class.name),
-    };
-    if innermost_snippet {
-        if let Some(entry) = entries.first() {
-            let source = &entry.code.source;
-            render(
-                &source.name,
-                &source.text,
-                entry.span,
-                ReportKind::Error,
-                &name,
-                &message,
-                None,
-            );
+
+    fn repeats(&self, count: usize) {
+        if count > 3 {
+            let more = count - 3;
+            let plural = if more > 1 { "s" } else { "" };
+            self.line(&format!(
+                "  [Previous line repeated {more} more time{plural}]"
+            ));
         }
     }
-    if message.is_empty() {
-        eprintln!("{name}");
-    } else {
-        eprintln!("{name}: {message}");
+
+    /// An exception's notes (`add_note`), one per line after its message;
+    /// what is not a str shows by its repr, as CPython's traceback module
+    /// prints them (the unraisable hook of 3.11 does not).
+    fn notes(&mut self, error: &PyErr) {
+        let notes = match self.interp.get_attr_opt(&error.value(), "__notes__") {
+            Ok(Some(Value::List(notes))) => notes.borrow().clone(),
+            Ok(Some(Value::Tuple(notes))) => notes.to_vec(),
+            // CPython 3.11 iterates whatever sequence it is: a str by character.
+            Ok(Some(Value::Str(text))) => text
+                .as_str()
+                .chars()
+                .map(|c| Value::str(c.to_string().as_str()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for note in &notes {
+            let text = match note {
+                Value::Str(text) => text.as_str().to_string(),
+                other => self.interp.repr(other).unwrap_or_default(),
+            };
+            for line in text.split('\n') {
+                self.line(line);
+            }
+        }
+    }
+
+    /// How the exception's last line names it, and its message: CPython
+    /// names an exception by `module.qualname` unless it is a builtin or
+    /// defined in the main script.
+    fn name_and_message(&mut self, error: &PyErr) -> (String, String) {
+        let message = self.interp.to_str(&error.value()).unwrap_or_default();
+        let class = &error.0.class;
+        let name = match class.module.as_ref() {
+            "builtins" | "__main__" => class.name.to_string(),
+            module => format!("{module}.{}", class.name),
+        };
+        (name, message)
+    }
+
+    /// The ariadne snippet of where `error` was raised: its innermost
+    /// line in the program itself, not in Python bundled with pyl.
+    /// Whether it has a line to show.
+    fn snippet(&mut self, error: &PyErr) -> bool {
+        let Some(data) = &error.0.exception else {
+            return false;
+        };
+        let innermost = {
+            let entries = data.traceback.borrow();
+            (entries.iter())
+                .find(|entry| !entry.code.source.bundled)
+                .or(entries.first())
+                .cloned()
+        };
+        let Some(entry) = innermost else {
+            return false;
+        };
+        let (name, message) = self.name_and_message(error);
+        let source = &entry.code.source;
+        render(
+            &source.name,
+            &source.text,
+            entry.span,
+            ReportKind::Error,
+            &name,
+            &message,
+            None,
+        );
+        true
+    }
+
+    /// Two spaces per level of exception group.
+    fn indent(&self) -> String {
+        " ".repeat(2 * self.depth)
+    }
+
+    /// What starts each line inside an exception group.
+    fn margin(&self) -> &'static str {
+        if self.depth > 0 {
+            "| "
+        } else {
+            ""
+        }
+    }
+
+    fn line(&self, text: &str) {
+        eprintln!("{}{}{text}", self.indent(), self.margin());
     }
 }
+
+const CAUSE_MESSAGE: &str = "The above exception was the direct cause of the following exception:";
+const CONTEXT_MESSAGE: &str = "During handling of the above exception, another exception occurred:";

@@ -41,7 +41,15 @@ pub fn compile(
     name: &str,
     text: String,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
-    compile_as(name, text, false)
+    compile_as(name, text, false, false)
+}
+
+/// The code of Python bundled in pyl (see [`Source::bundled`]).
+pub fn compile_bundled(
+    name: &str,
+    text: String,
+) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+    compile_as(name, text, false, true)
 }
 
 /// The code for one REPL input: top-level `await` allowed, expression
@@ -50,17 +58,19 @@ pub fn compile_interactive(
     name: &str,
     text: String,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
-    compile_as(name, text, true)
+    compile_as(name, text, true, false)
 }
 
 fn compile_as(
     name: &str,
     text: String,
     interactive: bool,
+    bundled: bool,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
     let source = Rc::new(Source {
         name: name.to_string(),
         text,
+        bundled,
     });
     let fail = |error| (source.clone(), error);
     let mut module = parse_module(&source.text).map_err(fail)?;

@@ -20,6 +20,9 @@ use crate::syntax::span::Span;
 pub struct Source {
     pub name: String,
     pub text: String,
+    /// Python that is part of pyl (asyncio's, json's, aiohttp's), not of
+    /// the program: an error report points at the program's own lines.
+    pub bundled: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -251,11 +251,12 @@ impl Generator {
     pub fn suspended_at(&self) -> Option<(Rc<crate::compile::ir::Code>, u32)> {
         self.with_frame(|frame| {
             let frame = frame?;
-            // The innermost point in the program itself: asyncio's Python's own
-            // awaits (inside `Event.wait`, say) say less than their caller's.
+            // The innermost point in the program itself: the awaits of
+            // Python bundled in pyl (inside asyncio's `Lock.acquire`, say)
+            // say less than their caller's.
             if let Some(Value::Generator(inner)) = &frame.delegate {
                 if let Some((code, pc)) = inner.suspended_at() {
-                    if !super::asyncio::python::is_runtime_source(&code.source.name) {
+                    if !code.source.bundled {
                         return Some((code, pc));
                     }
                 }

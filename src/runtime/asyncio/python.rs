@@ -63,11 +63,6 @@ const PARTS: [Part; 6] = [
     },
 ];
 
-/// Whether a source location is in asyncio's own Python.
-pub fn is_runtime_source(location: &str) -> bool {
-    location.starts_with(CORE.name) || PARTS.iter().any(|part| location.starts_with(part.name))
-}
-
 /// Which parts have run, and which part defines which name.
 #[derive(Default)]
 pub struct Parts {

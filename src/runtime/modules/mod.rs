@@ -40,7 +40,7 @@ pub fn run_bundled_source(
     name: &str,
     source: &str,
 ) -> PyResult<()> {
-    let code = crate::run::compile(name, source.to_string()).map_err(|(_, error)| {
+    let code = crate::run::compile_bundled(name, source.to_string()).map_err(|(_, error)| {
         interp.error(
             ExcType::SystemError,
             format!("{name} does not compile: {}", error.message),

@@ -1,0 +1,77 @@
+//! Uncaught exceptions are reported as CPython reports them. The golden
+//! cases check only the last line of stderr; for these cases the whole of
+//! it must be python3's, but for the two things pyl does differently on
+//! purpose: it adds an ariadne snippet of the failing line, and it does
+//! not draw 3.11's `^^^^` markers under parts of a traceback's lines.
+
+use std::path::Path;
+
+use pyl::golden::{python3, run_case, DEFAULT_TIMEOUT};
+
+const PYL: &str = env!("CARGO_BIN_EXE_pyl");
+
+fn traceback_agrees(case: &str) {
+    let Some(python) = python3() else {
+        println!("python3 not found: skipped");
+        return;
+    };
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
+    let pyl = run_case(PYL, &case, &[], DEFAULT_TIMEOUT).expect("pyl runs");
+    let cpython = run_case(python, &case, &[], DEFAULT_TIMEOUT).expect("python3 runs");
+    assert!(!cpython.stderr.is_empty(), "python3 printed no traceback");
+    assert_eq!(
+        without_snippets(&pyl.stderr),
+        without_markers(&cpython.stderr)
+    );
+    assert_eq!(pyl.stdout, cpython.stdout);
+}
+
+/// pyl's report without its ariadne snippets: from an `Error: ` line to
+/// the line that closes the snippet's frame.
+fn without_snippets(stderr: &str) -> String {
+    let mut kept = String::new();
+    let mut in_snippet = false;
+    for line in stderr.lines() {
+        if line.starts_with("Error: ") {
+            in_snippet = true;
+        } else if in_snippet {
+            in_snippet = !line.trim_start().starts_with('─');
+        } else {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+/// CPython's report without the lines of `^` and `~` markers (and the
+/// margins of exception groups before them).
+fn without_markers(stderr: &str) -> String {
+    let is_marker = |line: &str| {
+        let rest = line.trim_start_matches([' ', '|']);
+        !rest.is_empty() && rest.chars().all(|c| matches!(c, '^' | '~' | ' '))
+    };
+    let lines = stderr.lines().filter(|line| !is_marker(line));
+    lines.map(|line| format!("{line}\n")).collect()
+}
+
+#[test]
+fn an_exception_group_is_drawn_as_boxes_of_its_members() {
+    traceback_agrees("tests/lang/exc_group_uncaught.pyl");
+}
+
+#[test]
+fn causes_and_contexts_are_printed_before_the_exception() {
+    traceback_agrees("tests/lang/exc_uncaught_raise_from.pyl");
+    traceback_agrees("tests/lang/exc_uncaught_during_handling.pyl");
+}
+
+#[test]
+fn repeated_lines_of_deep_recursion_are_counted() {
+    traceback_agrees("tests/lang/exc_uncaught_deep_traceback.pyl");
+}
+
+#[test]
+fn notes_follow_the_message() {
+    traceback_agrees("tests/lang/exc_uncaught_note.pyl");
+}
