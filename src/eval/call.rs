@@ -310,7 +310,7 @@ impl Interp {
     /// Gives a frame its function's closure cells, its parameters' cells,
     /// and the function itself.
     #[inline(always)]
-    fn enter_function(function: &Rc<Function>, frame: &mut Frame) {
+    pub(super) fn enter_function(function: &Rc<Function>, frame: &mut Frame) {
         if !function.closure.is_empty() {
             frame.add_closure(function.closure.iter().cloned());
         }

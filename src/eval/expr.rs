@@ -6,12 +6,13 @@ use std::cell::RefCell;
 use std::fmt::Write;
 use std::rc::Rc;
 
-use super::frame::Frame;
+use super::frame::{Frame, Outcome};
 use crate::compile::ir::{
     has_name, Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
 };
 use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, NameMap, Namespace, NativeFn};
 use crate::runtime::value::Value;
@@ -25,10 +26,15 @@ enum PlainMethod {
 
 /// What an `await` waits on (see [`Interp::awaited`]).
 pub enum Awaited {
+    /// The awaitable's iterator, to delegate to.
     Object(Value),
-    /// `asyncio.sleep(0)`, which yields once, bare: the frame yields
-    /// `None` itself and delegates to this stand-in for the sleep.
-    BareSleep(Value),
+    /// What the awaiting frame yields now, its delegate set already:
+    /// `None` for a bare `asyncio.sleep(0)`, whose stand-in is the
+    /// delegate, or what a coroutine run in place yielded when it first
+    /// suspended ([`Interp::await_call`]), the coroutine the delegate.
+    Yielded(Value),
+    /// The result of a coroutine run in place to its end.
+    Finished(Value),
 }
 
 /// Keyword arguments of a call, in order.
@@ -475,9 +481,25 @@ impl Interp {
         arguments: &[Argument],
         cache: &AttributeCache,
     ) -> PyResult<Value> {
+        let method = self.plain_method(&receiver, name, cache);
+        self.call_found_method(frame, receiver, method, name, arguments, cache)
+    }
+
+    /// [`Interp::call_method_of`] once the class has been asked for the
+    /// method ([`Interp::plain_method`]).
+    #[inline(always)]
+    fn call_found_method(
+        &mut self,
+        frame: &mut Frame,
+        receiver: Value,
+        method: Option<PlainMethod>,
+        name: &Name,
+        arguments: &[Argument],
+        cache: &AttributeCache,
+    ) -> PyResult<Value> {
         // The common cases call the method found on the class with the
         // receiver first, without making a bound method.
-        match self.plain_method(&receiver, name, cache) {
+        match method {
             Some(PlainMethod::Native(method)) => {
                 return self.call_native(frame, method, Some(receiver), arguments)
             }
@@ -502,8 +524,10 @@ impl Interp {
     /// What `await value` waits on. `await asyncio.sleep(d)` with `d <= 0`
     /// is told apart before the call: CPython's `sleep` would make a
     /// coroutine that yields once, bare, and is dropped unseen, so the
-    /// awaiting frame yields in its place ([`Awaited::BareSleep`]). Every
-    /// other call is made as `eval` makes it, in the same order.
+    /// awaiting frame yields `None` in its place, delegating to a stand-in
+    /// for the sleep ([`Interp::bare_sleep`]). A coroutine function's call
+    /// may run in place ([`Interp::await_call`]). Every other call is made
+    /// as `eval` makes it, in the same order.
     #[inline(always)]
     pub fn awaited(&mut self, frame: &mut Frame, value: &Expr) -> PyResult<Awaited> {
         let (function, arguments) = match &value.kind {
@@ -511,8 +535,16 @@ impl Interp {
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
                 let receiver = self.eval(frame, receiver)?;
                 if !matches!(receiver, Value::Module(_)) {
+                    let method = self.plain_method(&receiver, name, cache);
+                    if let Some(PlainMethod::Python(callee)) = &method {
+                        if let Some(awaited) =
+                            self.await_call(frame, callee, Some(&receiver), arguments)
+                        {
+                            return awaited;
+                        }
+                    }
                     return self
-                        .call_method_of(frame, receiver, name, arguments, cache)
+                        .call_found_method(frame, receiver, method, name, arguments, cache)
                         .map(Awaited::Object);
                 }
                 (self.load_attribute(&receiver, name, cache)?, arguments)
@@ -523,18 +555,84 @@ impl Interp {
             [Argument::Positional(delay)] if crate::runtime::asyncio::is_sleep(&function) => {
                 // A constant or local delay is looked at where it is.
                 if let Some(sleep) = leaf(frame, delay).and_then(|delay| self.bare_sleep(delay)) {
-                    return Ok(Awaited::BareSleep(sleep));
+                    frame.delegate = Some(sleep);
+                    return Ok(Awaited::Yielded(Value::None));
                 }
                 let delay = self.eval(frame, delay)?;
                 match self.bare_sleep(&delay) {
-                    Some(sleep) => Ok(Awaited::BareSleep(sleep)),
+                    Some(sleep) => {
+                        frame.delegate = Some(sleep);
+                        Ok(Awaited::Yielded(Value::None))
+                    }
                     None => self.call(&function, &[delay], &[]).map(Awaited::Object),
                 }
             }
-            _ => self
-                .call_value(frame, &function, arguments)
-                .map(Awaited::Object),
+            _ => {
+                if let Value::Function(callee) = &function {
+                    if let Some(awaited) = self.await_call(frame, callee, None, arguments) {
+                        return awaited;
+                    }
+                }
+                self.call_value(frame, &function, arguments)
+                    .map(Awaited::Object)
+            }
         }
+    }
+
+    /// `await f(...)` (or `await receiver.f(...)`) of a coroutine function
+    /// whose plain positional arguments fill its parameters: the coroutine
+    /// runs in place, its
+    /// frame on the Rust stack as a plain call's, and becomes an object
+    /// only if it suspends (its frame then moves to the heap). Most
+    /// awaited coroutines finish without suspending, and so pay for
+    /// neither the coroutine object nor its boxed frame. Nothing else can
+    /// see a coroutine that is awaited the moment it is made, so this is
+    /// what resuming that object would do. `None` when the call is not
+    /// that simple.
+    #[inline(never)]
+    fn await_call(
+        &mut self,
+        frame: &mut Frame,
+        callee: &Rc<Function>,
+        receiver: Option<&Value>,
+        arguments: &[Argument],
+    ) -> Option<PyResult<Awaited>> {
+        let positional = arguments
+            .iter()
+            .all(|a| matches!(a, Argument::Positional(_)));
+        let count = arguments.len() + usize::from(receiver.is_some());
+        if callee.code.flavor != Flavor::Coroutine
+            || !positional
+            || !Self::fills_directly(callee, count)
+        {
+            return None;
+        }
+        let mut coroutine_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
+        if let Err(error) =
+            self.bind_directly(frame, callee, receiver, arguments, &mut coroutine_frame)
+        {
+            return Some(Err(error));
+        }
+        Self::enter_function(callee, &mut coroutine_frame);
+        let outcome = self.nested(|this| this.run_frame(&mut coroutine_frame, None));
+        if let Ok(Outcome::Yield(yielded)) = outcome {
+            let address = coroutine_frame.address();
+            let boxed = Box::new(coroutine_frame);
+            boxed.moved_from(address);
+            let coroutine = Generator::new(
+                GeneratorKind::Coroutine,
+                boxed,
+                &callee.name.borrow(),
+                &callee.qualname.borrow(),
+            );
+            frame.delegate = Some(Value::Generator(Rc::new(coroutine)));
+            return Some(Ok(Awaited::Yielded(yielded)));
+        }
+        self.recycle_slots(&mut coroutine_frame);
+        Some(match outcome {
+            Ok(Outcome::Return(result) | Outcome::Yield(result)) => Ok(Awaited::Finished(result)),
+            Err(error) => Err(self.escaped_frame(GeneratorKind::Coroutine, error)),
+        })
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {

@@ -108,6 +108,27 @@ impl Frame {
         }
     }
 
+    /// Where the frame is, which tells its traceback lines from those of
+    /// other activations of the same code (see [`Interp::unwind`]).
+    pub fn address(&self) -> usize {
+        self as *const Frame as usize
+    }
+
+    /// The frame has moved from `address` (to the heap, when a coroutine
+    /// run in place suspends): the exceptions it handles, which a bare
+    /// `raise` re-raises, have their lines for this frame moved with it.
+    pub fn moved_from(&self, address: usize) {
+        for error in self.saved_handled.iter().flat_map(|saved| saved.iter()) {
+            if let Some(data) = &error.0.exception {
+                for entry in data.traceback.borrow_mut().iter_mut() {
+                    if entry.frame == address {
+                        entry.frame = self.address();
+                    }
+                }
+            }
+        }
+    }
+
     /// Appends the cells a function or class body closes over.
     pub fn add_closure(&mut self, closure: impl Iterator<Item = CellRef>) {
         self.cells = self.cells.iter().cloned().chain(closure).collect();
@@ -229,7 +250,7 @@ impl Interp {
         // frame's traceback line, even when a `finally` or `except`
         // re-raises it from further down.
         if let Some(data) = &error.0.exception {
-            let activation = frame as *const Frame as usize;
+            let activation = frame.address();
             let mut traceback = data.traceback.borrow_mut();
             if traceback
                 .last()
@@ -493,9 +514,12 @@ impl Interp {
                 } else {
                     match self.delegation(frame, value, *is_await)? {
                         Awaited::Object(iterator) => (iterator, Resume::Send(Value::None)),
-                        Awaited::BareSleep(sleep) => {
-                            frame.delegate = Some(sleep);
-                            return Ok(Step::Yield(Value::None));
+                        Awaited::Yielded(value) => return Ok(Step::Yield(value)),
+                        Awaited::Finished(result) => {
+                            if let Some(target) = target {
+                                self.store(frame, target, result)?;
+                            }
+                            return Ok(Step::Next);
                         }
                     }
                 };

@@ -153,23 +153,7 @@ impl Generator {
         match result {
             Ok(Outcome::Yield(value)) => Ok(GenStep::Yielded(value)),
             Ok(Outcome::Return(value)) => Ok(GenStep::Returned(value)),
-            Err(error) if interp.is_instance_of(&error, ExcType::StopIteration) => {
-                let what = if self.kind == GeneratorKind::Coroutine {
-                    "coroutine"
-                } else {
-                    "generator"
-                };
-                let wrapped = interp.error(
-                    ExcType::RuntimeError,
-                    format!("{what} raised StopIteration"),
-                );
-                if let Some(data) = &wrapped.0.exception {
-                    *data.cause.borrow_mut() = Some(error.value());
-                    *data.context.borrow_mut() = Some(error.value());
-                }
-                Err(wrapped)
-            }
-            Err(error) => Err(error),
+            Err(error) => Err(interp.escaped_frame(self.kind, error)),
         }
     }
 
@@ -772,6 +756,28 @@ pub fn install(interp: &mut Interp) {
 }
 
 impl Interp {
+    /// What leaves a generator's or coroutine's frame that raised `error`:
+    /// a `StopIteration` becomes a `RuntimeError` (PEP 479).
+    pub fn escaped_frame(&self, kind: GeneratorKind, error: PyErr) -> PyErr {
+        if !self.is_instance_of(&error, ExcType::StopIteration) {
+            return error;
+        }
+        let what = if kind == GeneratorKind::Coroutine {
+            "coroutine"
+        } else {
+            "generator"
+        };
+        let wrapped = self.error(
+            ExcType::RuntimeError,
+            format!("{what} raised StopIteration"),
+        );
+        if let Some(data) = &wrapped.0.exception {
+            *data.cause.borrow_mut() = Some(error.value());
+            *data.context.borrow_mut() = Some(error.value());
+        }
+        wrapped
+    }
+
     /// The iterator that `await value` drives.
     pub fn awaitable_iter(&mut self, value: Value) -> PyResult<Value> {
         match &value {
