@@ -581,14 +581,13 @@ impl Interp {
 
     /// `await f(...)` (or `await receiver.f(...)`) of a coroutine function
     /// whose plain positional arguments fill its parameters: the coroutine
-    /// runs in place, its
-    /// frame on the Rust stack as a plain call's, and becomes an object
-    /// only if it suspends (its frame then moves to the heap). Most
-    /// awaited coroutines finish without suspending, and so pay for
-    /// neither the coroutine object nor its boxed frame. Nothing else can
-    /// see a coroutine that is awaited the moment it is made, so this is
-    /// what resuming that object would do. `None` when the call is not
-    /// that simple.
+    /// runs in place, its frame on the Rust stack as a plain call's, and
+    /// becomes an object only if it suspends (its frame then moves to the
+    /// heap). Most awaited coroutines finish without suspending, and so
+    /// pay for neither the coroutine object nor its boxed frame. Nothing
+    /// else can see a coroutine that is awaited the moment it is made, so
+    /// this is what resuming that object would do. `None` when the call
+    /// is not that simple.
     #[inline(never)]
     fn await_call(
         &mut self,
