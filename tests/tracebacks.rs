@@ -5,20 +5,14 @@
 //! `^^^^` markers under parts of a traceback's lines, and its asyncio has
 //! no Python frames where CPython's has `asyncio/runners.py` and the like.
 
-use std::path::Path;
-
-use pyl::golden::{python3, run_case, DEFAULT_TIMEOUT};
+use pyl::golden::run_under_both;
 
 const PYL: &str = env!("CARGO_BIN_EXE_pyl");
 
 fn traceback_agrees(case: &str) {
-    let Some(python) = python3() else {
-        println!("python3 not found: skipped");
+    let Some((pyl, cpython)) = run_under_both(PYL, case) else {
         return;
     };
-    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
-    let pyl = run_case(PYL, &case, &[], DEFAULT_TIMEOUT).expect("pyl runs");
-    let cpython = run_case(python, &case, &[], DEFAULT_TIMEOUT).expect("python3 runs");
     assert!(!cpython.stderr.is_empty(), "python3 printed no traceback");
     assert_eq!(without_snippets(&pyl.stderr), comparable(&cpython.stderr));
     assert_eq!(pyl.stdout, cpython.stdout);
@@ -76,6 +70,11 @@ fn an_exception_group_is_drawn_as_boxes_of_its_members() {
 fn causes_and_contexts_are_printed_before_the_exception() {
     traceback_agrees("tests/lang/exc_uncaught_raise_from.pyl");
     traceback_agrees("tests/lang/exc_uncaught_during_handling.pyl");
+}
+
+#[test]
+fn a_raise_adds_its_line_and_a_reraise_none() {
+    traceback_agrees("tests/lang/exc_uncaught_raised_again.pyl");
 }
 
 #[test]

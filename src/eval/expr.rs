@@ -397,11 +397,7 @@ impl Interp {
         receiver: Option<&Value>,
         arguments: &[Argument],
     ) -> Option<PyResult<Value>> {
-        let positional = arguments
-            .iter()
-            .all(|a| matches!(a, Argument::Positional(_)));
-        let count = arguments.len() + usize::from(receiver.is_some());
-        if !positional || !Self::fills_directly(callee, count) {
+        if !Self::binds_directly(callee, receiver, arguments) {
             return None;
         }
         // A plain function's frame stays on the stack; a generator's or
@@ -424,6 +420,18 @@ impl Interp {
             return Some(Err(error));
         }
         Some(Ok(self.start_generator(callee, callee_frame)))
+    }
+
+    /// Whether a call's arguments (after `receiver`, for a method) are
+    /// plain positional ones that, with the defaults, fill the callee's
+    /// parameters ([`Interp::bind_directly`]).
+    #[inline(always)]
+    fn binds_directly(callee: &Function, receiver: Option<&Value>, arguments: &[Argument]) -> bool {
+        let positional = arguments
+            .iter()
+            .all(|a| matches!(a, Argument::Positional(_)));
+        let count = arguments.len() + usize::from(receiver.is_some());
+        positional && Self::fills_directly(callee, count)
     }
 
     /// Fills the parameters of a call that [`Interp::fills_directly`]:
@@ -596,13 +604,8 @@ impl Interp {
         receiver: Option<&Value>,
         arguments: &[Argument],
     ) -> Option<PyResult<Awaited>> {
-        let positional = arguments
-            .iter()
-            .all(|a| matches!(a, Argument::Positional(_)));
-        let count = arguments.len() + usize::from(receiver.is_some());
         if callee.code.flavor != Flavor::Coroutine
-            || !positional
-            || !Self::fills_directly(callee, count)
+            || !Self::binds_directly(callee, receiver, arguments)
         {
             return None;
         }
@@ -615,12 +618,9 @@ impl Interp {
         Self::enter_function(callee, &mut coroutine_frame);
         let outcome = self.nested(|this| this.run_frame(&mut coroutine_frame, None));
         if let Ok(Outcome::Yield(yielded)) = outcome {
-            let address = coroutine_frame.address();
-            let boxed = Box::new(coroutine_frame);
-            boxed.moved_from(address);
             let coroutine = Generator::new(
                 GeneratorKind::Coroutine,
-                boxed,
+                Box::new(coroutine_frame),
                 &callee.name.borrow(),
                 &callee.qualname.borrow(),
             );

@@ -108,27 +108,6 @@ impl Frame {
         }
     }
 
-    /// Where the frame is, which tells its traceback lines from those of
-    /// other activations of the same code (see [`Interp::unwind`]).
-    pub fn address(&self) -> usize {
-        self as *const Frame as usize
-    }
-
-    /// The frame has moved from `address` (to the heap, when a coroutine
-    /// run in place suspends): the exceptions it handles, which a bare
-    /// `raise` re-raises, have their lines for this frame moved with it.
-    pub fn moved_from(&self, address: usize) {
-        for error in self.saved_handled.iter().flat_map(|saved| saved.iter()) {
-            if let Some(data) = &error.0.exception {
-                for entry in data.traceback.borrow_mut().iter_mut() {
-                    if entry.frame == address {
-                        entry.frame = self.address();
-                    }
-                }
-            }
-        }
-    }
-
     /// Appends the cells a function or class body closes over.
     pub fn add_closure(&mut self, closure: impl Iterator<Item = CellRef>) {
         self.cells = self.cells.iter().cloned().chain(closure).collect();
@@ -246,26 +225,19 @@ impl Interp {
         } else {
             error
         };
-        // The line where the exception first reached this frame is this
-        // frame's traceback line, even when a `finally` or `except`
-        // re-raises it from further down.
-        if let Some(data) = &error.0.exception {
-            let activation = frame.address();
-            let mut traceback = data.traceback.borrow_mut();
-            if traceback
-                .last()
-                .is_none_or(|entry| entry.frame != activation)
-            {
-                traceback.push(TraceEntry {
-                    code: code.clone(),
-                    span: code
-                        .spans
-                        .get(frame.pc as usize)
-                        .copied()
-                        .unwrap_or_default(),
-                    frame: activation,
-                });
-            }
+        // Each raise adds the frame's line to the traceback, as does each
+        // frame the exception leaves; a re-raise (a bare `raise`, the end
+        // of a `finally`, an `except` that does not match) adds none, as
+        // CPython's `RERAISE`.
+        if let (Some(data), false) = (&error.0.exception, std::mem::take(&mut self.reraising)) {
+            data.traceback.borrow_mut().push(TraceEntry {
+                code: code.clone(),
+                span: code
+                    .spans
+                    .get(frame.pc as usize)
+                    .copied()
+                    .unwrap_or_default(),
+            });
         }
         // A stopped program runs no handler (see `runtime::limits`).
         let handler = match self.limits.stopping() {
@@ -423,9 +395,10 @@ impl Interp {
             }
             Instr::Reraise => {
                 let error = self.handled_exceptions.pop();
-                return Err(error.unwrap_or_else(|| {
-                    self.error(ExcType::RuntimeError, "No active exception to reraise")
-                }));
+                return Err(match error {
+                    Some(error) => self.reraise(error),
+                    None => self.error(ExcType::RuntimeError, "No active exception to reraise"),
+                });
             }
             Instr::Raise { exception, cause } => {
                 return Err(self.raise(frame, exception.as_ref(), cause.as_ref())?)
@@ -963,7 +936,7 @@ impl Interp {
     ) -> PyResult<PyErr> {
         let Some(exception) = exception else {
             return Ok(match self.handled_exceptions.last() {
-                Some(current) => current.clone(),
+                Some(current) => self.reraise(current.clone()),
                 None => self.error(ExcType::RuntimeError, "No active exception to reraise"),
             });
         };
@@ -1012,6 +985,13 @@ impl Interp {
             }
             _ => Err(self.type_error("exceptions must derive from BaseException")),
         }
+    }
+
+    /// Notes that `error`, about to unwind the running frame, is raised
+    /// again, not anew (see [`Interp::unwind`]).
+    fn reraise(&mut self, error: PyErr) -> PyErr {
+        self.reraising = true;
+        error
     }
 
     /// Notes that `error`, about to unwind the running frame, was thrown

@@ -194,6 +194,20 @@ impl Outcome {
     }
 }
 
+/// Runs `case` (a path from the crate's root) under `pyl` and under
+/// python3, for a test that compares more than the golden files do;
+/// `None`, having said so, when this machine has no python3.
+pub fn run_under_both(pyl: &str, case: &str) -> Option<(Outcome, Outcome)> {
+    let Some(python) = python3() else {
+        println!("python3 not found: skipped");
+        return None;
+    };
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
+    let under_pyl = run_case(pyl, &case, &[], DEFAULT_TIMEOUT).expect("pyl runs");
+    let under_python = run_case(python, &case, &[], DEFAULT_TIMEOUT).expect("python3 runs");
+    Some((under_pyl, under_python))
+}
+
 /// Runs `case` as a user would: `program EXTRA_ARGS… FILE_NAME` in the
 /// case's folder, with no standard input. A run that lasts longer than
 /// `timeout` is killed, and its outcome says so.

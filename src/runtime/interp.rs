@@ -179,6 +179,9 @@ pub struct Interp {
     /// The exception thrown into the frame that is about to unwind with
     /// it (`Frame::unwind` chains it as a throw, not as a raise).
     pub thrown_in: Option<*const super::object::Instance>,
+    /// Whether the exception about to unwind the running frame is raised
+    /// again (`Frame::unwind` adds no traceback line for it).
+    pub reraising: bool,
     /// The asyncio runtime, once `asyncio` is imported.
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
@@ -217,6 +220,7 @@ impl Interp {
             clock: super::clock::Clock::real(),
             slot_pool: Vec::new(),
             thrown_in: None,
+            reraising: false,
             asyncio: None,
             native_classes: RefCell::default(),
         };

@@ -406,9 +406,6 @@ impl ExceptionData {
 pub struct TraceEntry {
     pub code: Rc<Code>,
     pub span: crate::syntax::span::Span,
-    /// Which activation the line belongs to (the frame's address while it
-    /// runs), so a frame adds its line once however often it re-raises.
-    pub frame: usize,
 }
 
 /// A function defined with `def`, `async def` or `lambda`.
