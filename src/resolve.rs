@@ -30,6 +30,7 @@ pub fn resolve_module(
         next_scope: 0,
         interactive,
         nonlocals: Vec::new(),
+        star_handlers: Vec::new(),
     };
     resolver.walk_module(module)?;
     for (scope, name, span) in &resolver.nonlocals {
@@ -100,9 +101,15 @@ struct Resolver {
     interactive: bool,
     /// `nonlocal` declarations, checked once every binding is known.
     nonlocals: Vec<(usize, Name, Span)>,
+    /// The `except*` clauses being walked: how many scopes were being
+    /// walked then, and the loop depth.
+    star_handlers: Vec<(usize, u32)>,
 }
 
 type Result<T = ()> = std::result::Result<T, SyntaxError>;
+
+const LEAVES_STAR_HANDLER: &str =
+    "'break', 'continue' and 'return' cannot appear in an except* block";
 
 impl Resolver {
     fn current(&self) -> usize {
@@ -344,6 +351,15 @@ impl Resolver {
         self.stack.last().is_some_and(|&(_, depth)| depth > 0)
     }
 
+    /// Whether a `break` or `continue` (`any_loop` false), or a `return`
+    /// (true), would leave an `except*` clause, which CPython forbids.
+    fn leaves_star_handler(&self, any_loop: bool) -> bool {
+        let loops = self.stack.last().map_or(0, |&(_, depth)| depth);
+        self.star_handlers.last().is_some_and(|&(scopes, depth)| {
+            scopes == self.stack.len() && (any_loop || depth == loops)
+        })
+    }
+
     fn walk_loop_body(&mut self, body: &mut [Stmt]) -> Result {
         if let Some(top) = self.stack.last_mut() {
             top.1 += 1;
@@ -394,6 +410,11 @@ impl Resolver {
                 }
             }
             StmtKind::Pass => {}
+            // CPython looks for the loop from the inside out, and meets
+            // the `except*` clause first.
+            StmtKind::Break | StmtKind::Continue if self.leaves_star_handler(false) => {
+                return Err(SyntaxError::new(LEAVES_STAR_HANDLER, span));
+            }
             StmtKind::Break => {
                 if !self.in_loop() {
                     return Err(SyntaxError::new("'break' outside loop", span));
@@ -403,6 +424,12 @@ impl Resolver {
                 if !self.in_loop() {
                     return Err(SyntaxError::new("'continue' not properly in loop", span));
                 }
+            }
+            StmtKind::Return(_)
+                if matches!(self.kind(), ScopeKind::Function { .. })
+                    && self.leaves_star_handler(true) =>
+            {
+                return Err(SyntaxError::new(LEAVES_STAR_HANDLER, span));
             }
             StmtKind::Return(value) => {
                 match self.kind() {
@@ -503,7 +530,15 @@ impl Resolver {
                         let name = name.clone();
                         h.name_binding = self.bind(&name);
                     }
-                    self.walk_body(&mut h.body)?;
+                    if h.star {
+                        let loops = self.stack.last().map_or(0, |&(_, depth)| depth);
+                        self.star_handlers.push((self.stack.len(), loops));
+                    }
+                    let walked = self.walk_body(&mut h.body);
+                    if h.star {
+                        self.star_handlers.pop();
+                    }
+                    walked?;
                 }
                 self.walk_body(orelse)?;
                 self.walk_body(finalbody)?;

@@ -73,6 +73,11 @@ fn causes_and_contexts_are_printed_before_the_exception() {
 }
 
 #[test]
+fn what_except_star_leaves_is_raised_as_a_new_group() {
+    traceback_agrees("tests/lang/except_star_uncaught.pyl");
+}
+
+#[test]
 fn a_raise_adds_its_line_and_a_reraise_none() {
     traceback_agrees("tests/lang/exc_uncaught_raised_again.pyl");
 }

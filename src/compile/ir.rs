@@ -117,6 +117,29 @@ pub enum Instr {
         class: Expr,
         next: u32,
     },
+    /// At the top of an `except*` clause (CPython's `CHECK_EG_MATCH`):
+    /// splits what the class (or tuple) matches out of the exception
+    /// group in slot `rest`, which keeps the rest; the part that matches
+    /// becomes the handled exception. Jumps to `next` when nothing does.
+    MatchExceptionStar {
+        class: Expr,
+        rest: u32,
+        next: u32,
+    },
+    /// An exception raised in an `except*` clause's body: kept in the list
+    /// in slot `raised`, and no longer handled.
+    KeepRaised {
+        raised: u32,
+    },
+    /// After the `except*` clauses (CPython's `PREP_RERAISE_STAR`): leaves
+    /// the handled exception, then raises again what is left of the
+    /// exception in slot `original` (the group's unmatched rest in slot
+    /// `rest`, what the clauses raised in slot `raised`), if anything.
+    EndExceptStar {
+        original: u32,
+        rest: u32,
+        raised: u32,
+    },
     /// Leaves an `except` clause (or a swallowed exception): the previous
     /// handled exception becomes current again.
     PopException,

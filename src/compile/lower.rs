@@ -207,7 +207,8 @@ impl<'a> Builder<'a> {
                     | Instr::JumpIf { target: t, .. }
                     | Instr::ForIter { exit: t, .. }
                     | Instr::PushHandler(t)
-                    | Instr::MatchException { next: t, .. } => *t = target,
+                    | Instr::MatchException { next: t, .. }
+                    | Instr::MatchExceptionStar { next: t, .. } => *t = target,
                     _ => {}
                 }
             }
@@ -845,6 +846,8 @@ impl<'a> Builder<'a> {
         }
         if handlers.is_empty() {
             self.body(body)?;
+        } else if handlers[0].star {
+            self.try_star(body, handlers, orelse, span)?;
         } else {
             let except = self.label();
             let after = self.label();
@@ -893,6 +896,85 @@ impl<'a> Builder<'a> {
             self.emit(Instr::Reraise, span);
         }
         self.place(end);
+        Ok(())
+    }
+
+    /// The body of a `try` with `except*` clauses, and the clauses, as
+    /// CPython 3.11 compiles them: each clause takes the part of the
+    /// exception group that it matches, an exception raised in a clause
+    /// is collected, and what the clauses raised and no clause matched is
+    /// raised again at the end. A clause cannot be left by `break`,
+    /// `continue` or `return` (the resolver refuses them).
+    fn try_star(
+        &mut self,
+        body: &'a [ast::Stmt],
+        handlers: &'a [ast::ExceptHandler],
+        orelse: &'a [ast::Stmt],
+        span: Span,
+    ) -> Result {
+        let except = self.label();
+        let after = self.label();
+        self.emit_to(Instr::PushHandler(0), except, span);
+        self.exits.push(Exit::TryBody);
+        self.body(body)?;
+        self.exits.pop();
+        self.emit(Instr::PopHandler, span);
+        self.body(orelse)?;
+        self.jump(after, span);
+        self.place(except);
+        let current = || Expr {
+            kind: ExprKind::CurrentException,
+            span,
+        };
+        let original = self.temp();
+        let rest = self.temp();
+        let raised = self.temp();
+        self.emit(Instr::Store(Target::Local(original), current()), span);
+        self.emit(Instr::Store(Target::Local(rest), current()), span);
+        let empty = Expr {
+            kind: ExprKind::List(Vec::new()),
+            span,
+        };
+        self.emit(Instr::Store(Target::Local(raised), empty), span);
+        for handler in handlers {
+            let next = self.label();
+            let failed = self.label();
+            let Some(class) = &handler.kind else {
+                continue;
+            };
+            let class = self.expr(class)?;
+            self.emit_to(
+                Instr::MatchExceptionStar {
+                    class,
+                    rest,
+                    next: 0,
+                },
+                next,
+                handler.span,
+            );
+            if let Some(name) = &handler.name {
+                let target = self.name_target(name, handler.name_binding, handler.span);
+                self.emit(Instr::Store(target, current()), handler.span);
+            }
+            self.emit_to(Instr::PushHandler(0), failed, handler.span);
+            self.body(&handler.body)?;
+            self.emit(Instr::PopHandler, handler.span);
+            self.unbind_handler_name(handler, handler.span);
+            self.jump(next, handler.span);
+            self.place(failed);
+            self.emit(Instr::KeepRaised { raised }, handler.span);
+            self.unbind_handler_name(handler, handler.span);
+            self.place(next);
+        }
+        self.emit(
+            Instr::EndExceptStar {
+                original,
+                rest,
+                raised,
+            },
+            span,
+        );
+        self.place(after);
         Ok(())
     }
 

@@ -390,6 +390,24 @@ impl Interp {
                     return Ok(Step::Jump(*next as usize));
                 }
             }
+            Instr::MatchExceptionStar { class, rest, next } => {
+                if !self.match_exception_star(frame, class, *rest)? {
+                    return Ok(Step::Jump(*next as usize));
+                }
+            }
+            Instr::KeepRaised { raised } => {
+                let error = self.handled_exceptions.pop();
+                if let (Some(error), Some(Value::List(list))) =
+                    (error, &frame.slots[*raised as usize])
+                {
+                    list.borrow_mut().push(error.value());
+                }
+            }
+            Instr::EndExceptStar {
+                original,
+                rest,
+                raised,
+            } => self.end_except_star(frame, *original, *rest, *raised)?,
             Instr::PopException => {
                 self.handled_exceptions.pop();
             }
@@ -924,6 +942,54 @@ impl Interp {
             _ => Err(self.type_error(
                 "catching classes that do not inherit from BaseException is not allowed",
             )),
+        }
+    }
+
+    /// `except* class`: whether the clause takes a part of the exception
+    /// group in slot `rest` (which keeps what is left). The part becomes the
+    /// exception handled in the clause, in place of the one before, as
+    /// CPython's `CHECK_EG_MATCH` sets it.
+    #[inline(never)]
+    fn match_exception_star(
+        &mut self,
+        frame: &mut Frame,
+        class: &Expr,
+        rest: u32,
+    ) -> PyResult<bool> {
+        let class = self.eval(frame, class)?;
+        let exception = frame.slots[rest as usize].clone().unwrap_or(Value::None);
+        let (matched, left) = self.except_star_match(&exception, &class)?;
+        let Some(Value::Instance(matched)) = matched else {
+            return Ok(false);
+        };
+        frame.slots[rest as usize] = Some(left.unwrap_or(Value::None));
+        if let Some(handled) = self.handled_exceptions.last_mut() {
+            *handled = PyErr(matched);
+        }
+        Ok(true)
+    }
+
+    /// The end of the `except*` clauses: the handled exception is left,
+    /// and what the clauses raised and none matched is raised again.
+    #[inline(never)]
+    fn end_except_star(
+        &mut self,
+        frame: &mut Frame,
+        original: u32,
+        rest: u32,
+        raised: u32,
+    ) -> PyResult<()> {
+        let mut take = |slot: u32| frame.slots[slot as usize].take().unwrap_or(Value::None);
+        let (original, rest, raised) = (take(original), take(rest), take(raised));
+        let mut exceptions = match raised {
+            Value::List(list) => list.take(),
+            _ => Vec::new(),
+        };
+        exceptions.push(rest);
+        self.handled_exceptions.pop();
+        match self.prep_reraise_star(&original, exceptions)? {
+            Some(Value::Instance(again)) => Err(self.reraise(PyErr(again))),
+            _ => Ok(()),
         }
     }
 

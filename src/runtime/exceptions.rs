@@ -1,6 +1,7 @@
 //! The builtin exception classes' behaviour: construction, `args`,
 //! `__cause__`/`__context__`, `str`/`repr`, and `ExceptionGroup`.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::builtins::add_method;
@@ -264,10 +265,12 @@ fn exception_group_split(
     ]))
 }
 
-/// What `split` and `subgroup` select by: exception types, or a predicate.
+/// What `split` and `subgroup` select by: exception types, or a predicate;
+/// or, for what an `except*` re-raises, the leaves themselves (by address).
 enum Condition {
     Types(Vec<Rc<super::object::Class>>),
     Predicate(Value),
+    Leaves(HashSet<*const Instance>),
 }
 
 fn group_and_condition<'a>(
@@ -321,6 +324,12 @@ fn split_group(
             let verdict = interp.call(predicate, std::slice::from_ref(exception), &[])?;
             interp.truthy(&verdict)?
         }
+        Condition::Leaves(leaves) => match exception {
+            Value::Instance(instance) if !is_group(interp, exception) => {
+                leaves.contains(&Rc::as_ptr(instance))
+            }
+            _ => false,
+        },
     };
     if matches {
         return Ok((Some(exception.clone()), None));
@@ -347,6 +356,161 @@ fn split_group(
     let matched = derive_part(interp, exception, matched)?;
     let rest = derive_part(interp, exception, rest)?;
     Ok((matched, rest))
+}
+
+/// Whether `value` is an exception group.
+fn is_group(interp: &Interp, value: &Value) -> bool {
+    matches!(value, Value::Instance(instance) if interp.is_exception(instance, ExcType::BaseExceptionGroup))
+}
+
+/// The leaves of an exception group (or the exception itself), by address.
+fn collect_leaves(interp: &Interp, exception: &Value, leaves: &mut HashSet<*const Instance>) {
+    let Value::Instance(instance) = exception else {
+        return;
+    };
+    if !is_group(interp, exception) {
+        leaves.insert(Rc::as_ptr(instance));
+        return;
+    }
+    let members = (instance.exception.as_ref())
+        .and_then(|data| data.fields.borrow().get("exceptions").cloned());
+    if let Some(Value::Tuple(members)) = members {
+        for member in members.iter() {
+            collect_leaves(interp, member, leaves);
+        }
+    }
+}
+
+/// Whether two exceptions carry the same traceback, cause, context and
+/// notes: a part that `split` made of the other, raised again as it was.
+fn same_metadata(interp: &mut Interp, one: &Value, other: &Value) -> PyResult<bool> {
+    let (Value::Instance(one_instance), Value::Instance(other_instance)) = (one, other) else {
+        return Ok(false);
+    };
+    let (Some(one_data), Some(other_data)) = (&one_instance.exception, &other_instance.exception)
+    else {
+        return Ok(false);
+    };
+    let same = |a: &Option<Value>, b: &Option<Value>| match (a, b) {
+        (Some(a), Some(b)) => a.is(b),
+        (None, None) => true,
+        _ => false,
+    };
+    let tracebacks_equal = {
+        let (a, b) = (one_data.traceback.borrow(), other_data.traceback.borrow());
+        a.len() == b.len()
+            && a.iter()
+                .zip(b.iter())
+                .all(|(x, y)| Rc::ptr_eq(&x.code, &y.code) && x.span == y.span)
+    };
+    if !tracebacks_equal
+        || !same(&one_data.cause.borrow(), &other_data.cause.borrow())
+        || !same(&one_data.context.borrow(), &other_data.context.borrow())
+    {
+        return Ok(false);
+    }
+    let one_notes = interp.get_attr_opt(one, "__notes__")?;
+    let other_notes = interp.get_attr_opt(other, "__notes__")?;
+    Ok(same(&one_notes, &other_notes))
+}
+
+impl Interp {
+    /// What an `except* class` clause takes of `exception` (CPython's
+    /// `CHECK_EG_MATCH`): `(match, rest)`. An exception that matches whole
+    /// is the match (wrapped in a group if it is not one), a group that
+    /// matches in part is split; `None` for an empty part.
+    pub fn except_star_match(
+        &mut self,
+        exception: &Value,
+        class: &Value,
+    ) -> PyResult<(Option<Value>, Option<Value>)> {
+        let base = self.types.exception(ExcType::BaseException).clone();
+        let group = self.types.exception(ExcType::BaseExceptionGroup).clone();
+        let classes: Vec<&Value> = match class {
+            Value::Tuple(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for class in &classes {
+            match class {
+                Value::Type(class) if class.is_subclass_of(&group) => {
+                    return Err(self.type_error(
+                        "catching ExceptionGroup with except* is not allowed. Use except instead.",
+                    ))
+                }
+                Value::Type(class) if class.is_subclass_of(&base) => {}
+                _ => {
+                    return Err(self.type_error(
+                        "catching classes that do not inherit from BaseException is not allowed",
+                    ))
+                }
+            }
+        }
+        if exception.is_none() {
+            return Ok((None, None));
+        }
+        let matches_whole = classes.iter().any(|class| match class {
+            Value::Type(class) => self.is_instance(exception, class),
+            _ => false,
+        });
+        if matches_whole {
+            if is_group(self, exception) {
+                return Ok((Some(exception.clone()), None));
+            }
+            // As CPython's `_PyExc_CreateExceptionGroup`, with a tuple.
+            let members = Value::tuple(vec![exception.clone()]);
+            let wrapped = self.call(&Value::Type(group), &[Value::str(""), members], &[])?;
+            return Ok((Some(wrapped), None));
+        }
+        if !is_group(self, exception) {
+            return Ok((None, Some(exception.clone())));
+        }
+        let parts = self.call_method(exception, "split", std::slice::from_ref(class))?;
+        let part = |index: usize| match &parts {
+            Value::Tuple(items) => items.get(index).filter(|part| !part.is_none()).cloned(),
+            _ => None,
+        };
+        Ok((part(0), part(1)))
+    }
+
+    /// What a `try` with `except*` clauses raises again at its end
+    /// (CPython's `_PyExc_PrepReraiseStar`), given the exception it caught
+    /// and what its clauses raised, then what none matched: the exceptions
+    /// raised anew, with the part of the original raised again (kept in
+    /// the original's shape) as one more, in a new group if there are
+    /// several; `None` when everything was handled.
+    pub fn prep_reraise_star(
+        &mut self,
+        original: &Value,
+        raised: Vec<Value>,
+    ) -> PyResult<Option<Value>> {
+        if raised.is_empty() {
+            return Ok(None);
+        }
+        if !is_group(self, original) {
+            // A bare exception was caught wrapped: one clause at most ran.
+            return Ok(raised.into_iter().next().filter(|first| !first.is_none()));
+        }
+        let mut new = Vec::new();
+        let mut again = HashSet::new();
+        for exception in raised.iter().filter(|exception| !exception.is_none()) {
+            if same_metadata(self, exception, original)? {
+                collect_leaves(self, exception, &mut again);
+            } else {
+                new.push(exception.clone());
+            }
+        }
+        let (kept, _) = split_group(self, original, &Condition::Leaves(again), false)?;
+        if new.is_empty() {
+            return Ok(kept);
+        }
+        new.extend(kept);
+        if new.len() == 1 {
+            return Ok(new.pop());
+        }
+        let group = Value::Type(self.types.exception(ExcType::BaseExceptionGroup).clone());
+        self.call(&group, &[Value::str(""), Value::list(new)], &[])
+            .map(Some)
+    }
 }
 
 /// `group.derive(exceptions)`, with the group's traceback, cause,

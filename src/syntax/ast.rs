@@ -135,6 +135,8 @@ pub struct WithItem {
 pub struct ExceptHandler {
     /// `None` for a bare `except:`.
     pub kind: Option<Expr>,
+    /// `except*`: what it matches is split out of an exception group.
+    pub star: bool,
     pub name: Option<Name>,
     /// Filled by the resolver when `name` is given.
     pub name_binding: Binding,

@@ -290,13 +290,6 @@ impl Unexpected<'_> {
         if *token == Token::Indent {
             return SyntaxError::indentation("unexpected indent", self.span);
         }
-        if *token == Token::Star && previous == Some(&Token::Except) {
-            let start = self.span_of(self.at - 1).start as usize;
-            return SyntaxError::new(
-                "'except*' (exception groups caught by type) is not supported by pyl",
-                Span::new(start, self.span.end as usize),
-            );
-        }
         if let Some(error) = self.match_statement() {
             return error;
         }
@@ -1126,7 +1119,38 @@ fn with_item(context: Expr, target: Expr) -> Fallible<WithItem> {
     })
 }
 
-fn except_handler(kind: Option<(Expr, Option<Name>)>, body: Vec<Stmt>, l: usize) -> ExceptHandler {
+/// A `try` with handlers, which are all `except` or all `except*`.
+fn try_statement(
+    body: Vec<Stmt>,
+    handlers: Vec<ExceptHandler>,
+    orelse: Vec<Stmt>,
+    finalbody: Vec<Stmt>,
+    l: usize,
+) -> Fallible<Stmt> {
+    if let Some(mixed) = handlers.iter().find(|h| h.star != handlers[0].star) {
+        let start = mixed.span.start as usize;
+        return fail(
+            "cannot have both 'except' and 'except*' on the same 'try'",
+            Span::new(start, start + "except".len() + usize::from(mixed.star)),
+        );
+    }
+    Ok(block_stmt(
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        },
+        l,
+    ))
+}
+
+fn except_handler(
+    kind: Option<(Expr, Option<Name>)>,
+    body: Vec<Stmt>,
+    l: usize,
+    star: bool,
+) -> ExceptHandler {
     let end = body.last().map_or(l, |s| s.span.end as usize);
     let (kind, name) = match kind {
         Some((kind, name)) => (Some(kind), name),
@@ -1134,6 +1158,7 @@ fn except_handler(kind: Option<(Expr, Option<Name>)>, body: Vec<Stmt>, l: usize)
     };
     ExceptHandler {
         kind,
+        star,
         name,
         name_binding: Binding::default(),
         body,

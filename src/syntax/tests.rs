@@ -838,9 +838,19 @@ fn parse_errors_use_cpython_words() {
             "*",
         ),
         (
-            "try:\n  pass\nexcept* ValueError:\n  pass",
-            "'except*' (exception groups caught by type) is not supported by pyl",
+            "try:\n  pass\nexcept ValueError:\n  pass\nexcept* TypeError:\n  pass",
+            "cannot have both 'except' and 'except*' on the same 'try'",
             "except*",
+        ),
+        (
+            "try:\n  pass\nexcept* ValueError:\n  pass\nexcept TypeError:\n  pass",
+            "cannot have both 'except' and 'except*' on the same 'try'",
+            "except",
+        ),
+        (
+            "try:\n  pass\nexcept*:\n  pass",
+            "expected one or more exception types",
+            ":",
         ),
         (
             "from . import x",
