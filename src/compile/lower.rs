@@ -849,16 +849,7 @@ impl<'a> Builder<'a> {
         } else if handlers[0].star {
             self.try_star(body, handlers, orelse, span)?;
         } else {
-            let except = self.label();
-            let after = self.label();
-            self.emit_to(Instr::PushHandler(0), except, span);
-            self.exits.push(Exit::TryBody);
-            self.body(body)?;
-            self.exits.pop();
-            self.emit(Instr::PopHandler, span);
-            self.body(orelse)?;
-            self.jump(after, span);
-            self.place(except);
+            let after = self.try_body(body, orelse, span)?;
             for handler in handlers {
                 let next = self.label();
                 if let Some(class) = &handler.kind {
@@ -899,6 +890,28 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The body of a `try` with handlers under their protection, its
+    /// `else`, and a jump past the handlers, which start where this ends;
+    /// the label past them, for the caller to place.
+    fn try_body(
+        &mut self,
+        body: &'a [ast::Stmt],
+        orelse: &'a [ast::Stmt],
+        span: Span,
+    ) -> Result<Label> {
+        let except = self.label();
+        let after = self.label();
+        self.emit_to(Instr::PushHandler(0), except, span);
+        self.exits.push(Exit::TryBody);
+        self.body(body)?;
+        self.exits.pop();
+        self.emit(Instr::PopHandler, span);
+        self.body(orelse)?;
+        self.jump(after, span);
+        self.place(except);
+        Ok(after)
+    }
+
     /// The body of a `try` with `except*` clauses, and the clauses, as
     /// CPython 3.11 compiles them: each clause takes the part of the
     /// exception group that it matches, an exception raised in a clause
@@ -912,16 +925,7 @@ impl<'a> Builder<'a> {
         orelse: &'a [ast::Stmt],
         span: Span,
     ) -> Result {
-        let except = self.label();
-        let after = self.label();
-        self.emit_to(Instr::PushHandler(0), except, span);
-        self.exits.push(Exit::TryBody);
-        self.body(body)?;
-        self.exits.pop();
-        self.emit(Instr::PopHandler, span);
-        self.body(orelse)?;
-        self.jump(after, span);
-        self.place(except);
+        let after = self.try_body(body, orelse, span)?;
         let current = || Expr {
             kind: ExprKind::CurrentException,
             span,
