@@ -8,7 +8,8 @@ use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
 use std::rc::Rc;
 
-use crate::runtime::error::{ExcType, PyErr};
+use crate::runtime::error::PyErr;
+use crate::runtime::exceptions::group_members;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Instance, TraceEntry};
 use crate::runtime::value::Value;
@@ -173,20 +174,10 @@ impl Printer<'_> {
     }
 
     /// An exception group's members, if it is one.
-    fn members(&mut self, error: &PyErr) -> Option<Vec<PyErr>> {
-        if !self
-            .interp
-            .is_instance_of(error, ExcType::BaseExceptionGroup)
-        {
-            return None;
-        }
-        let data = error.0.exception.as_ref()?;
-        let members = match data.fields.borrow().get("exceptions") {
-            Some(Value::Tuple(members)) => members.to_vec(),
-            _ => return None,
-        };
-        let members = members.into_iter().filter_map(|member| match member {
-            Value::Instance(instance) => Some(PyErr(instance)),
+    fn members(&self, error: &PyErr) -> Option<Vec<PyErr>> {
+        let members = group_members(self.interp, &error.value())?;
+        let members = members.iter().filter_map(|member| match member {
+            Value::Instance(instance) => Some(PyErr(instance.clone())),
             _ => None,
         });
         Some(members.collect())

@@ -386,7 +386,7 @@ impl Interp {
                 let Some(current) = self.handled_exceptions.last().cloned() else {
                     return Ok(Step::Jump(*next as usize));
                 };
-                if !self.exception_matches(&current, &class)? {
+                if !self.exception_matches(&current.0.class, &class)? {
                     return Ok(Step::Jump(*next as usize));
                 }
             }
@@ -881,9 +881,7 @@ impl Interp {
     /// Python, it may be defined by a part that has not run yet.
     #[cold]
     fn missing_global(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
-        let in_asyncio = (self.asyncio.as_ref())
-            .is_some_and(|runtime| Rc::ptr_eq(&runtime.module, &frame.globals));
-        if in_asyncio && self.load_asyncio_part_defining(name)? {
+        if self.define_lazily(&frame.globals, name)? {
             if let Some(value) = frame.globals.namespace.borrow().get(name) {
                 return Ok(value.clone());
             }
@@ -918,31 +916,6 @@ impl Interp {
             ExcType::NameError,
             format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
         )
-    }
-
-    /// Whether `error` is an instance of `class` (a class or a tuple of them).
-    fn exception_matches(&mut self, error: &PyErr, class: &Value) -> PyResult<bool> {
-        match class {
-            Value::Type(class) => {
-                if !class.is_subclass_of(self.types.exception(ExcType::BaseException)) {
-                    return Err(self.type_error(
-                        "catching classes that do not inherit from BaseException is not allowed",
-                    ));
-                }
-                Ok(error.0.class.is_subclass_of(class))
-            }
-            Value::Tuple(classes) => {
-                for class in classes.iter() {
-                    if self.exception_matches(error, class)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            _ => Err(self.type_error(
-                "catching classes that do not inherit from BaseException is not allowed",
-            )),
-        }
     }
 
     /// `except* class`: whether the clause takes a part of the exception

@@ -435,9 +435,9 @@ impl Interp {
                 if let Some(value) = module.namespace.borrow().get(name) {
                     return Ok(Some(value.clone()));
                 }
-                if &*module.name == "asyncio" {
-                    if let Some(value) = self.asyncio_missing_attribute(name)? {
-                        return Ok(Some(value));
+                if self.define_lazily(module, name)? {
+                    if let Some(value) = module.namespace.borrow().get(name) {
+                        return Ok(Some(value.clone()));
                     }
                 }
                 Ok((name == "__name__").then(|| Value::str(&*module.name)))
@@ -665,10 +665,7 @@ impl Interp {
                 Ok(())
             }
             Value::Module(module) => {
-                // What the part would define must not overwrite the value.
-                if &*module.name == "asyncio" {
-                    self.load_asyncio_part_defining(name)?;
-                }
+                self.define_lazily(module, name)?;
                 module.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }
@@ -741,9 +738,7 @@ impl Interp {
             }
         }
         if let Value::Module(module) = object {
-            if &*module.name == "asyncio" {
-                self.load_asyncio_part_defining(name)?;
-            }
+            self.define_lazily(module, name)?;
         }
         let removed = match object {
             Value::Instance(instance) if name == "__dict__" => {

@@ -8,7 +8,7 @@ use super::builtins::add_method;
 use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::Instance;
+use super::object::{Class, Instance};
 use super::value::Value;
 use crate::syntax::ast::Name;
 
@@ -268,7 +268,7 @@ fn exception_group_split(
 /// What `split` and `subgroup` select by: exception types, or a predicate;
 /// or, for what an `except*` re-raises, the leaves themselves (by address).
 enum Condition {
-    Types(Vec<Rc<super::object::Class>>),
+    Types(Vec<Rc<Class>>),
     Predicate(Value),
     Leaves(HashSet<*const Instance>),
 }
@@ -334,16 +334,7 @@ fn split_group(
     if matches {
         return Ok((Some(exception.clone()), None));
     }
-    let members = match exception {
-        Value::Instance(instance) if interp.is_exception(instance, ExcType::BaseExceptionGroup) => {
-            instance
-                .exception
-                .as_ref()
-                .and_then(|data| data.fields.borrow().get("exceptions").cloned())
-        }
-        _ => None,
-    };
-    let Some(Value::Tuple(members)) = members else {
+    let Some(members) = group_members(interp, exception) else {
         return Ok((None, construct_rest.then(|| exception.clone())));
     };
     let mut matched = Vec::new();
@@ -363,21 +354,46 @@ fn is_group(interp: &Interp, value: &Value) -> bool {
     matches!(value, Value::Instance(instance) if interp.is_exception(instance, ExcType::BaseExceptionGroup))
 }
 
+/// An exception group's members; `None` for anything else.
+pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<[Value]>> {
+    let Value::Instance(instance) = value else {
+        return None;
+    };
+    if !interp.is_exception(instance, ExcType::BaseExceptionGroup) {
+        return None;
+    }
+    match instance
+        .exception
+        .as_ref()?
+        .fields
+        .borrow()
+        .get("exceptions")
+    {
+        Some(Value::Tuple(members)) => Some(members.clone()),
+        _ => None,
+    }
+}
+
+/// The classes an `except` clause names: one, or a tuple of them.
+fn clause_classes(clause: &Value) -> &[Value] {
+    match clause {
+        Value::Tuple(items) => items,
+        other => std::slice::from_ref(other),
+    }
+}
+
 /// The leaves of an exception group (or the exception itself), by address.
 fn collect_leaves(interp: &Interp, exception: &Value, leaves: &mut HashSet<*const Instance>) {
-    let Value::Instance(instance) = exception else {
-        return;
-    };
-    if !is_group(interp, exception) {
-        leaves.insert(Rc::as_ptr(instance));
-        return;
-    }
-    let members = (instance.exception.as_ref())
-        .and_then(|data| data.fields.borrow().get("exceptions").cloned());
-    if let Some(Value::Tuple(members)) = members {
-        for member in members.iter() {
-            collect_leaves(interp, member, leaves);
+    match (group_members(interp, exception), exception) {
+        (Some(members), _) => {
+            for member in members.iter() {
+                collect_leaves(interp, member, leaves);
+            }
         }
+        (None, Value::Instance(instance)) => {
+            leaves.insert(Rc::as_ptr(instance));
+        }
+        (None, _) => {}
     }
 }
 
@@ -415,6 +431,33 @@ fn same_metadata(interp: &mut Interp, one: &Value, other: &Value) -> PyResult<bo
 }
 
 impl Interp {
+    /// Whether an exception of class `exception` is what an `except`
+    /// clause names (a class or a tuple of them). Every one is checked to
+    /// be an exception class first, as CPython's `check_except_type_valid`
+    /// does, whether or not an earlier one matches.
+    pub fn exception_matches(&self, exception: &Rc<Class>, clause: &Value) -> PyResult<bool> {
+        let classes = self.except_classes(clause)?;
+        Ok(classes
+            .iter()
+            .any(|class| matches!(class, Value::Type(class) if exception.is_subclass_of(class))))
+    }
+
+    /// What an `except` clause names, once checked to be exception classes.
+    fn except_classes<'a>(&self, clause: &'a Value) -> PyResult<&'a [Value]> {
+        let base = self.types.exception(ExcType::BaseException);
+        let classes = clause_classes(clause);
+        if classes
+            .iter()
+            .all(|class| matches!(class, Value::Type(class) if class.is_subclass_of(base)))
+        {
+            Ok(classes)
+        } else {
+            Err(self.type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            ))
+        }
+    }
+
     /// What an `except* class` clause takes of `exception` (CPython's
     /// `CHECK_EG_MATCH`): `(match, rest)`. An exception that matches whole
     /// is the match (wrapped in a group if it is not one), a group that
@@ -424,35 +467,18 @@ impl Interp {
         exception: &Value,
         class: &Value,
     ) -> PyResult<(Option<Value>, Option<Value>)> {
-        let base = self.types.exception(ExcType::BaseException).clone();
         let group = self.types.exception(ExcType::BaseExceptionGroup).clone();
-        let classes: Vec<&Value> = match class {
-            Value::Tuple(items) => items.iter().collect(),
-            other => vec![other],
-        };
-        for class in &classes {
-            match class {
-                Value::Type(class) if class.is_subclass_of(&group) => {
-                    return Err(self.type_error(
-                        "catching ExceptionGroup with except* is not allowed. Use except instead.",
-                    ))
-                }
-                Value::Type(class) if class.is_subclass_of(&base) => {}
-                _ => {
-                    return Err(self.type_error(
-                        "catching classes that do not inherit from BaseException is not allowed",
-                    ))
-                }
-            }
+        let names_a_group = (self.except_classes(class)?.iter())
+            .any(|class| matches!(class, Value::Type(class) if class.is_subclass_of(&group)));
+        if names_a_group {
+            return Err(self.type_error(
+                "catching ExceptionGroup with except* is not allowed. Use except instead.",
+            ));
         }
-        if exception.is_none() {
+        let Value::Instance(instance) = exception else {
             return Ok((None, None));
-        }
-        let matches_whole = classes.iter().any(|class| match class {
-            Value::Type(class) => self.is_instance(exception, class),
-            _ => false,
-        });
-        if matches_whole {
+        };
+        if self.exception_matches(&instance.class, class)? {
             if is_group(self, exception) {
                 return Ok((Some(exception.clone()), None));
             }

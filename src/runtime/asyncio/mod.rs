@@ -242,15 +242,6 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
 }
 
 impl Interp {
-    /// Completes `module`'s namespace before something lists it (`dir`,
-    /// `vars`, the REPL's completion): all of a loaded `asyncio`.
-    pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
-        if &*module.name == "asyncio" {
-            self.load_all_of_asyncio()?;
-        }
-        Ok(())
-    }
-
     /// Keeps the `Queue` and `Event` classes that `Queue.put`/`get`'s fast
     /// path recognises, once the queues have run.
     fn note_plain_queue_classes(&mut self) -> PyResult<()> {

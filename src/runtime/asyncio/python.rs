@@ -20,47 +20,42 @@ use std::rc::Rc;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
-use crate::runtime::value::Value;
 
-/// One file of asyncio's Python, and its name in tracebacks.
+/// One file of asyncio's Python, its name in tracebacks, and what the
+/// Rust core does once it has run.
 struct Part {
     name: &'static str,
     source: &'static str,
+    then: Option<fn(&mut Interp) -> PyResult<()>>,
+}
+
+/// `python/NAME.pyl`, named `<asyncio NAME>`.
+macro_rules! part {
+    ($name:literal) => {
+        part!($name, None)
+    };
+    ($name:literal, $then:expr) => {
+        Part {
+            name: concat!("<asyncio ", $name, ">"),
+            source: include_str!(concat!("python/", $name, ".pyl")),
+            then: $then,
+        }
+    };
 }
 
 /// The part that runs at `import asyncio`: helpers and mixins the others
 /// build on, and what every `asyncio.run` calls.
-const CORE: Part = Part {
-    name: "<asyncio core>",
-    source: include_str!("python/core.pyl"),
-};
+const CORE: Part = part!("core");
 
 /// The parts compiled on first use.
 const PARTS: [Part; 6] = [
-    Part {
-        name: "<asyncio tasks>",
-        source: include_str!("python/tasks.pyl"),
-    },
-    Part {
-        name: "<asyncio timeouts>",
-        source: include_str!("python/timeouts.pyl"),
-    },
-    Part {
-        name: "<asyncio taskgroups>",
-        source: include_str!("python/taskgroups.pyl"),
-    },
-    Part {
-        name: "<asyncio locks>",
-        source: include_str!("python/locks.pyl"),
-    },
-    Part {
-        name: "<asyncio queues>",
-        source: include_str!("python/queues.pyl"),
-    },
-    Part {
-        name: "<asyncio streams>",
-        source: include_str!("python/streams.pyl"),
-    },
+    part!("tasks"),
+    part!("timeouts"),
+    part!("taskgroups"),
+    part!("locks"),
+    // `Queue.put`/`get`'s fast path recognises the classes it made.
+    part!("queues", Some(Interp::note_plain_queue_classes)),
+    part!("streams"),
 ];
 
 /// Which parts have run, and which part defines which name.
@@ -117,12 +112,19 @@ pub fn run_core(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> 
 }
 
 impl Interp {
-    /// Runs the part of asyncio's Python that defines `name`, unless it
-    /// has run; whether it ran now.
-    pub fn load_asyncio_part_defining(&mut self, name: &str) -> PyResult<bool> {
+    /// Defines `name` in `module` when `module` is asyncio's and a part
+    /// that has not run defines it: the part runs now. Whether it ran.
+    /// Every way to a module's name asks this first when the name is
+    /// missing or about to change — an attribute read, a global of
+    /// asyncio's own Python, a store, a `del` — so that a part running
+    /// later cannot overwrite what the program put there.
+    pub fn define_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
         let Some(runtime) = self.asyncio.clone() else {
             return Ok(false);
         };
+        if !std::ptr::eq(module, &*runtime.module) {
+            return Ok(false);
+        }
         let Some(part) = runtime.parts.pending_part_defining(name) else {
             return Ok(false);
         };
@@ -130,20 +132,15 @@ impl Interp {
         Ok(true)
     }
 
-    /// A name `asyncio` lacks, from the part that defines it.
-    pub fn asyncio_missing_attribute(&mut self, name: &str) -> PyResult<Option<Value>> {
-        if !self.load_asyncio_part_defining(name)? {
-            return Ok(None);
-        }
-        let module = self.asyncio.as_ref().map(|runtime| runtime.module.clone());
-        Ok(module.and_then(|module| module.namespace.borrow().get(name).cloned()))
-    }
-
-    /// Runs every part not run yet, before something lists the module's
-    /// names (`dir`, `vars`, the REPL's completion).
-    pub fn load_all_of_asyncio(&mut self) -> PyResult<()> {
-        for part in 0..PARTS.len() {
-            self.load_asyncio_part(part)?;
+    /// Completes `module`'s namespace before something lists it (`dir`,
+    /// `vars`, the REPL's completion): every part of asyncio's not run yet.
+    pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
+        let is_asyncio =
+            (self.asyncio.as_ref()).is_some_and(|runtime| std::ptr::eq(module, &*runtime.module));
+        if is_asyncio {
+            for part in 0..PARTS.len() {
+                self.load_asyncio_part(part)?;
+            }
         }
         Ok(())
     }
@@ -155,18 +152,19 @@ impl Interp {
         if !runtime.parts.claim(part) {
             return Ok(());
         }
-        let Part { name, source } = &PARTS[part];
+        let Part { name, source, then } = &PARTS[part];
         crate::runtime::modules::run_bundled_source(self, &runtime.module, name, source)?;
-        if *name == "<asyncio queues>" {
-            self.note_plain_queue_classes()?;
+        match then {
+            Some(then) => then(self),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::value::Value;
 
     /// Each part defines exactly the names the index gives it, and no
     /// name is in two parts or in the core.
