@@ -501,7 +501,16 @@ impl Interp {
                 let (delegate, sent) = if frame.suspended {
                     frame.suspended = false;
                     let delegate = frame.delegate.take().unwrap_or(Value::None);
-                    (delegate, resume.take().unwrap_or(Resume::Send(Value::None)))
+                    let sent = resume.take().unwrap_or(Resume::Send(Value::None));
+                    // A task switch's `await asyncio.sleep(0)`: what
+                    // resuming the stand-in would do, without the call.
+                    if matches!(sent, Resume::Send(_)) && self.is_bare_sleep(&delegate) {
+                        if let Some(target) = target {
+                            self.store(frame, target, Value::None)?;
+                        }
+                        return Ok(Step::Next);
+                    }
+                    (delegate, sent)
                 } else {
                     match self.delegation(frame, value, *is_await)? {
                         Awaited::Object(iterator) => (iterator, Resume::Send(Value::None)),

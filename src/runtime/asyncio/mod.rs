@@ -358,6 +358,18 @@ impl Interp {
         sleep::is_bare(delay).then(|| runtime.yielded_sleep.clone())
     }
 
+    /// Whether `delegate` is the stand-in of [`Interp::bare_sleep`], whose
+    /// resumption with a value only returns `None`.
+    #[inline]
+    pub fn is_bare_sleep(&self, delegate: &Value) -> bool {
+        match (delegate, &self.asyncio) {
+            (Value::Native(object), Some(runtime)) => {
+                matches!(&runtime.yielded_sleep, Value::Native(sleep) if Rc::ptr_eq(object, sleep))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether `error` is an `asyncio.CancelledError`.
     pub fn is_cancellation(&self, error: &PyErr) -> bool {
         self.asyncio
