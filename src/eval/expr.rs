@@ -11,6 +11,7 @@ use crate::compile::ir::{
     has_name, Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
 };
+use crate::runtime::asyncio::queues;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
@@ -544,12 +545,17 @@ impl Interp {
                 let receiver = self.eval(frame, receiver)?;
                 if !matches!(receiver, Value::Module(_)) {
                     let method = self.plain_method(&receiver, name, cache);
-                    if let Some(PlainMethod::Python(callee)) = &method {
-                        if let Some(awaited) =
+                    let awaited = match &method {
+                        Some(PlainMethod::Python(callee)) => {
                             self.await_call(frame, callee, Some(&receiver), arguments)
-                        {
-                            return awaited;
                         }
+                        Some(PlainMethod::Native(method)) => {
+                            self.await_queue_call(frame, *method, &receiver, arguments)
+                        }
+                        None => None,
+                    };
+                    if let Some(awaited) = awaited {
+                        return awaited;
                     }
                     return self
                         .call_found_method(frame, receiver, method, name, arguments, cache)
@@ -632,6 +638,36 @@ impl Interp {
             Ok(Outcome::Return(result) | Outcome::Yield(result)) => Ok(Awaited::Finished(result)),
             Err(error) => Err(self.escaped_frame(GeneratorKind::Coroutine, error)),
         })
+    }
+
+    /// `await queue.put(item)` or `await queue.get()`, their arguments
+    /// plain: made here, with no coroutine object when the call need not
+    /// wait ([`queues::await_now`]). `None` for any other call.
+    #[inline(never)]
+    fn await_queue_call(
+        &mut self,
+        frame: &mut Frame,
+        method: NativeFn,
+        queue: &Value,
+        arguments: &[Argument],
+    ) -> Option<PyResult<Awaited>> {
+        let operation = queues::Operation::of(method)?;
+        let item = match (operation, arguments) {
+            (queues::Operation::Put, [Argument::Positional(item)]) => {
+                match self.eval(frame, item) {
+                    Ok(item) => Some(item),
+                    Err(error) => return Some(Err(error)),
+                }
+            }
+            (queues::Operation::Get, []) => None,
+            _ => return None,
+        };
+        Some(
+            queues::await_now(self, operation, queue, item).map(|made| match made {
+                Ok(result) => Awaited::Finished(result),
+                Err(coroutine) => Awaited::Object(coroutine),
+            }),
+        )
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {

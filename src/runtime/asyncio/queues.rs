@@ -18,7 +18,9 @@
 //! shadows none of those methods, these steps run here, on the same
 //! attributes, with no Python frame. Any other queue, and any call that must
 //! wait, runs `queues.pyl`'s own coroutine (`_put_waiting`, `_get_waiting`:
-//! CPython's `put` and `get`), which this object then drives.
+//! CPython's `put` and `get`), which this object then drives. Awaited where
+//! it is made (`await q.put(x)`, `await q.get()`), a call that need not
+//! wait makes no coroutine object at all ([`await_now`]).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -29,7 +31,7 @@ use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
-use crate::runtime::object::{Class, Instance, NameMap, NativeObject};
+use crate::runtime::object::{Class, Instance, NameMap, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -166,9 +168,22 @@ fn value_at(names: &NameMap, index: usize) -> Option<&Value> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Operation {
+pub enum Operation {
     Put,
     Get,
+}
+
+impl Operation {
+    /// Which call `method` makes, if it is `Queue.put` or `Queue.get`.
+    pub fn of(method: NativeFn) -> Option<Operation> {
+        if std::ptr::fn_addr_eq(method, queue_put as NativeFn) {
+            Some(Operation::Put)
+        } else if std::ptr::fn_addr_eq(method, queue_get as NativeFn) {
+            Some(Operation::Get)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -189,11 +204,12 @@ pub struct QueueCall {
 
 impl QueueCall {
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
-        if let Some(result) = self.fast_path(interp)? {
+        let mut item = self.item.borrow_mut().take();
+        if let Some(result) = fast_path(interp, &self.queue, self.operation, &mut item)? {
             return Ok(GenStep::Returned(result));
         }
         let (method, args) = match self.operation {
-            Operation::Put => ("_put_waiting", self.item.borrow_mut().take()),
+            Operation::Put => ("_put_waiting", item),
             Operation::Get => ("_get_waiting", None),
         };
         let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
@@ -214,58 +230,80 @@ impl QueueCall {
         }
         step
     }
+}
 
-    /// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
-    /// call need not wait: `Some(result)`; otherwise `None`, having changed
-    /// nothing.
-    fn fast_path(&self, interp: &mut Interp) -> PyResult<Option<Value>> {
-        let Value::Instance(queue) = &self.queue else {
-            return Ok(None);
-        };
-        let runtime = interp.asyncio_runtime()?;
-        let classes = runtime.plain_classes.borrow();
-        let Some(plain) = classes.as_ref() else {
-            return Ok(None);
-        };
-        let Some(layout) = plain.queue_layout(queue) else {
-            return Ok(None);
-        };
-        match self.operation {
-            Operation::Put => {
-                let Some(plan) = queue
-                    .table()
-                    .and_then(|names| PutPlan::read(&names, layout, plain))
-                else {
-                    return Ok(None);
-                };
-                // Waking a getter may run Python code: no borrow across it.
-                drop(classes);
-                let item = self.item.borrow_mut().take().unwrap_or(Value::None);
-                plan.run(interp, queue, item)?;
-                Ok(Some(Value::None))
-            }
-            Operation::Get => {
-                let Some(attributes) = queue.table() else {
-                    return Ok(None);
-                };
-                let (Some(items), Some(putters)) = (
-                    value_at(&attributes, layout.items).cloned(),
-                    value_at(&attributes, layout.putters).cloned(),
-                ) else {
-                    return Ok(None);
-                };
-                drop(attributes);
-                drop(classes);
-                let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
-                    return Ok(None);
-                };
-                // `self.empty()`: the caller must wait.
-                let Some(item) = deque.pop(End::Left) else {
-                    return Ok(None);
-                };
-                wakeup_next(interp, putters)?;
-                Ok(Some(item))
-            }
+/// `await queue.put(item)` or `await queue.get()`, made by the awaiting
+/// frame itself (`Interp::awaited`): the call's result when it need not
+/// wait, with no coroutine object made, since nothing else could reach
+/// it (as a Python coroutine awaited in place); otherwise the coroutine
+/// object the call makes, for the frame to await.
+pub fn await_now(
+    interp: &mut Interp,
+    operation: Operation,
+    queue: &Value,
+    item: Option<Value>,
+) -> PyResult<Result<Value, Value>> {
+    let mut item = item;
+    if let Some(result) = fast_path(interp, queue, operation, &mut item)? {
+        return Ok(Ok(result));
+    }
+    Ok(Err(QueueCall::coroutine(queue.clone(), operation, item)))
+}
+
+/// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
+/// call need not wait: `Some(result)`, the item taken; otherwise `None`,
+/// having changed nothing.
+fn fast_path(
+    interp: &mut Interp,
+    queue: &Value,
+    operation: Operation,
+    item: &mut Option<Value>,
+) -> PyResult<Option<Value>> {
+    let Value::Instance(queue) = queue else {
+        return Ok(None);
+    };
+    let runtime = interp.asyncio_runtime()?;
+    let classes = runtime.plain_classes.borrow();
+    let Some(plain) = classes.as_ref() else {
+        return Ok(None);
+    };
+    let Some(layout) = plain.queue_layout(queue) else {
+        return Ok(None);
+    };
+    match operation {
+        Operation::Put => {
+            let Some(plan) = queue
+                .table()
+                .and_then(|names| PutPlan::read(&names, layout, plain))
+            else {
+                return Ok(None);
+            };
+            // Waking a getter may run Python code: no borrow across it.
+            drop(classes);
+            plan.run(interp, queue, item.take().unwrap_or(Value::None))?;
+            Ok(Some(Value::None))
+        }
+        Operation::Get => {
+            let Some(attributes) = queue.table() else {
+                return Ok(None);
+            };
+            let (Some(items), Some(putters)) = (
+                value_at(&attributes, layout.items).cloned(),
+                value_at(&attributes, layout.putters).cloned(),
+            ) else {
+                return Ok(None);
+            };
+            drop(attributes);
+            drop(classes);
+            let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
+                return Ok(None);
+            };
+            // `self.empty()`: the caller must wait.
+            let Some(item) = deque.pop(End::Left) else {
+                return Ok(None);
+            };
+            wakeup_next(interp, putters)?;
+            Ok(Some(item))
         }
     }
 }
@@ -354,6 +392,17 @@ fn wakeup_next(interp: &mut Interp, waiters: &Deque) -> PyResult<()> {
 }
 
 impl QueueCall {
+    /// The coroutine object of a call that has not started.
+    fn coroutine(queue: Value, operation: Operation, item: Option<Value>) -> Value {
+        Value::Native(Rc::new(QueueCall {
+            queue,
+            operation,
+            item: RefCell::new(item),
+            progress: Cell::new(Progress::NotStarted),
+            delegate: RefCell::new(None),
+        }))
+    }
+
     fn name(&self) -> &'static str {
         match self.operation {
             Operation::Put => "Queue.put",
@@ -409,13 +458,11 @@ fn queue_call(
         };
         return Err(interp.type_error(message));
     }
-    Ok(Value::Native(Rc::new(QueueCall {
-        queue: args[0].clone(),
+    Ok(QueueCall::coroutine(
+        args[0].clone(),
         operation,
-        item: RefCell::new(args.get(1).cloned()),
-        progress: Cell::new(Progress::NotStarted),
-        delegate: RefCell::new(None),
-    })))
+        args.get(1).cloned(),
+    ))
 }
 
 /// `Queue.put(self, item)`: the coroutine object.
