@@ -230,6 +230,15 @@ impl NameIndex {
         value_at(names, self.0.get() as usize, name)
     }
 
+    /// `names[name]` by reference, if the remembered index still holds
+    /// this very (interned) name.
+    pub fn peek<'a>(&self, names: &'a NameMap, name: &Name) -> Option<&'a Value> {
+        match names.get_index(self.0.get() as usize) {
+            Some((key, value)) if Rc::ptr_eq(key, name) => Some(value),
+            _ => None,
+        }
+    }
+
     /// `names[name]`, remembering where it was found.
     pub fn lookup(&self, names: &NameMap, name: &Name) -> Option<Value> {
         self.hit(names, name).or_else(|| {
@@ -342,6 +351,12 @@ impl AttributeCache {
     /// `class_attribute` or `builtin_method` was asked about.
     pub fn calls_own_getattribute(&self) -> bool {
         self.own_getattribute.get()
+    }
+
+    /// [`AttributeCache::own_attribute`] by reference, when the name is
+    /// where it was found last.
+    pub fn own_peek<'a>(&self, names: &'a NameMap, name: &Name) -> Option<&'a Value> {
+        self.own.peek(names, name)
     }
 
     /// `names[name]` for the object's own names.

@@ -542,6 +542,11 @@ impl Interp {
         let (function, arguments) = match &value.kind {
             ExprKind::Call(function, arguments) => (self.eval(frame, function)?, arguments),
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                if let Some(sleep) = self.module_bare_sleep(frame, receiver, name, arguments, cache)
+                {
+                    frame.delegate = Some(sleep);
+                    return Ok(Awaited::Yielded(Value::None));
+                }
                 let receiver = self.eval(frame, receiver)?;
                 if !matches!(receiver, Value::Module(_)) {
                     let method = self.plain_method(&receiver, name, cache);
@@ -591,6 +596,38 @@ impl Interp {
                     .map(Awaited::Object)
             }
         }
+    }
+
+    /// `await asyncio.sleep(0)` as a task switch is written, told by
+    /// looking: the module a global and `sleep` its attribute, each where
+    /// it was found the last time, and the delay a constant or a local
+    /// `<= 0`. Nothing it reads can run code or fail, so nothing is
+    /// evaluated (no module or function taken out and dropped): the
+    /// bare sleep's stand-in ([`Interp::bare_sleep`]), or `None` for
+    /// the call to be evaluated as written.
+    #[inline(always)]
+    fn module_bare_sleep(
+        &self,
+        frame: &Frame,
+        receiver: &Expr,
+        name: &Name,
+        arguments: &[Argument],
+        cache: &AttributeCache,
+    ) -> Option<Value> {
+        let (ExprKind::Global(global, slot), [Argument::Positional(delay)]) =
+            (&receiver.kind, arguments)
+        else {
+            return None;
+        };
+        let globals = frame.globals.namespace.borrow();
+        let Value::Module(module) = slot.global.peek(&globals, global)? else {
+            return None;
+        };
+        let attributes = module.namespace.borrow();
+        if !crate::runtime::asyncio::is_sleep(cache.own_peek(&attributes, name)?) {
+            return None;
+        }
+        self.bare_sleep(leaf(frame, delay)?)
     }
 
     /// `await f(...)` (or `await receiver.f(...)`) of a coroutine function
