@@ -101,3 +101,8 @@ fn a_task_group_that_fails_shows_the_failing_task() {
 fn notes_follow_the_message() {
     traceback_agrees("tests/lang/exc_uncaught_note.pyl");
 }
+
+#[test]
+fn an_iterator_that_fails_blames_its_for_line() {
+    traceback_agrees("tests/lang/exc_uncaught_in_for_iterator.pyl");
+}

@@ -100,11 +100,15 @@ pub enum Instr {
         iterable: Expr,
         slot: u32,
     },
-    /// `target = next(slot)`, or clear the slot and jump to `exit` when exhausted.
+    /// The test at the bottom of a `for` loop, which is entered by a jump
+    /// to it: `target = next(slot)` and back to the loop's `body`, or,
+    /// when the iterator is exhausted, clear the slot and go on (to the
+    /// `else` clause). One dispatch per iteration, not a test at the top
+    /// and a jump back at the bottom.
     ForIter {
         slot: u32,
         target: Target,
-        exit: u32,
+        body: u32,
     },
     /// Enters a protected region: an exception inside it jumps to `handler`
     /// with the exception pushed as the one being handled.

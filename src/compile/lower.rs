@@ -115,11 +115,11 @@ fn local(slot: u32, span: Span) -> Expr {
 /// Something a jump out of a block must do on its way out.
 #[derive(Clone)]
 enum Exit<'a> {
-    /// A loop: `break` jumps to `end`, `continue` to `top`. Leaving a `for`
-    /// loop early drops its iterator, as CPython's does: a generator's
-    /// `finally` runs then.
+    /// A loop: `break` jumps to `end`, `continue` to `next` (the test of
+    /// the next iteration). Leaving a `for` loop early drops its iterator,
+    /// as CPython's does: a generator's `finally` runs then.
     Loop {
-        top: usize,
+        next: Label,
         end: Label,
         iterator: Option<u32>,
     },
@@ -143,9 +143,24 @@ enum Leaving {
     Function,
 }
 
-/// A forward jump target, patched when its position is known.
+/// A jump target, patched when its position is known.
 #[derive(Clone, Copy)]
 struct Label(usize);
+
+/// How a comprehension's loop over one of its `for`s is closed, once the
+/// loops inside it are: a synchronous loop by its test (`ForIter`), an
+/// asynchronous one by a jump back to its head and the handler of its
+/// `StopAsyncIteration`.
+enum LoopEnd {
+    Sync {
+        slot: u32,
+        target: Target,
+        body: u32,
+    },
+    Async {
+        handler: Label,
+    },
+}
 
 struct Builder<'a> {
     source: Rc<Source>,
@@ -205,7 +220,6 @@ impl<'a> Builder<'a> {
                 match &mut self.instrs[at] {
                     Instr::Jump(t)
                     | Instr::JumpIf { target: t, .. }
-                    | Instr::ForIter { exit: t, .. }
                     | Instr::PushHandler(t)
                     | Instr::MatchException { next: t, .. }
                     | Instr::MatchExceptionStar { next: t, .. } => *t = target,
@@ -250,6 +264,12 @@ impl<'a> Builder<'a> {
     fn label(&mut self) -> Label {
         self.labels.push((None, Vec::new()));
         Label(self.labels.len() - 1)
+    }
+
+    /// Where the next instruction emitted will be: the target of a jump
+    /// backwards.
+    fn position(&self) -> u32 {
+        self.instrs.len() as u32
     }
 
     fn place(&mut self, label: Label) {
@@ -368,19 +388,20 @@ impl<'a> Builder<'a> {
                 self.place(end);
             }
             S::While { test, body, orelse } => {
-                let top = self.instrs.len();
+                let top = self.label();
+                self.place(top);
                 let otherwise = self.label();
                 let end = self.label();
                 let test = self.expr(test)?;
                 self.jump_if(test, false, otherwise, span);
                 self.exits.push(Exit::Loop {
-                    top,
+                    next: top,
                     end,
                     iterator: None,
                 });
                 self.body(body)?;
                 self.exits.pop();
-                self.emit(Instr::Jump(top as u32), span);
+                self.jump(top, span);
                 self.place(otherwise);
                 self.body(orelse)?;
                 self.place(end);
@@ -510,18 +531,22 @@ impl<'a> Builder<'a> {
     }
 
     /// Runs the exit actions between here and what the jump leaves; for
-    /// `break` and `continue`, the innermost loop's `top` and `end`.
-    fn unwind_exits(&mut self, leaving: Leaving, span: Span) -> Result<Option<(usize, Label)>> {
+    /// `break` and `continue`, the innermost loop's `next` and `end`.
+    fn unwind_exits(&mut self, leaving: Leaving, span: Span) -> Result<Option<(Label, Label)>> {
         let saved = std::mem::take(&mut self.exits);
         let mut result = None;
         for exit in saved.iter().rev() {
             match exit {
-                Exit::Loop { top, end, iterator } => {
+                Exit::Loop {
+                    next,
+                    end,
+                    iterator,
+                } => {
                     if let (Some(slot), false) = (iterator, leaving == Leaving::Continue) {
                         self.emit(Instr::Delete(Target::Local(*slot)), span);
                     }
                     if leaving != Leaving::Function {
-                        result = Some((*top, *end));
+                        result = Some((*next, *end));
                         break;
                     }
                 }
@@ -565,12 +590,8 @@ impl<'a> Builder<'a> {
         } else {
             Leaving::Continue
         };
-        if let Ok(Some((top, end))) = self.unwind_exits(leaving, span) {
-            if is_break {
-                self.jump(end, span);
-            } else {
-                self.emit(Instr::Jump(top as u32), span);
-            }
+        if let Ok(Some((next, end))) = self.unwind_exits(leaving, span) {
+            self.jump(if is_break { end } else { next }, span);
         }
     }
 
@@ -599,44 +620,39 @@ impl<'a> Builder<'a> {
         let slot = self.temp();
         let otherwise = self.label();
         let end = self.label();
+        let next = self.label();
         if is_async {
             self.emit(
                 Instr::Store(Target::Local(slot), aiter(iterable, iter.span)),
                 span,
             );
-            let top = self.instrs.len();
+            self.place(next);
             let target = self.target(target)?;
             let handler = self.async_loop_head(slot, target, iter.span, span);
             self.exits.push(Exit::Loop {
-                top,
+                next,
                 end,
                 iterator: Some(slot),
             });
             self.body(body)?;
             self.exits.pop();
-            self.emit(Instr::Jump(top as u32), span);
+            self.jump(next, span);
             self.end_async_loop(handler, otherwise, span);
         } else {
             self.emit(Instr::GetIter { iterable, slot }, iter.span);
-            let top = self.instrs.len();
             let target = self.target(target)?;
-            self.emit_to(
-                Instr::ForIter {
-                    slot,
-                    target,
-                    exit: 0,
-                },
-                otherwise,
-                span,
-            );
+            self.jump(next, span);
+            let body_start = self.position();
             self.exits.push(Exit::Loop {
-                top,
+                next,
                 end,
                 iterator: Some(slot),
             });
             self.body(body)?;
             self.exits.pop();
-            self.emit(Instr::Jump(top as u32), span);
+            self.place(next);
+            let body = body_start;
+            self.emit(Instr::ForIter { slot, target, body }, span);
         }
         self.place(otherwise);
         self.body(orelse)?;
@@ -1157,35 +1173,22 @@ impl<'a> Builder<'a> {
                 }
                 slot
             };
-            let top = b.instrs.len();
-            let exit = b.label();
+            let next = b.label();
             let target = b.target(&generator.target)?;
-            let handler = if generator.is_async {
-                Some(b.async_loop_head(slot, target, generator.iter.span, span))
+            let closing = if generator.is_async {
+                b.place(next);
+                let handler = b.async_loop_head(slot, target, generator.iter.span, span);
+                LoopEnd::Async { handler }
             } else {
-                b.emit_to(
-                    Instr::ForIter {
-                        slot,
-                        target,
-                        exit: 0,
-                    },
-                    exit,
-                    span,
-                );
-                None
+                b.jump(next, span);
+                let body = b.position();
+                LoopEnd::Sync { slot, target, body }
             };
             for condition in &generator.conditions {
                 let condition = b.expr(condition)?;
-                b.emit(
-                    Instr::JumpIf {
-                        condition,
-                        when: false,
-                        target: top as u32,
-                    },
-                    span,
-                );
+                b.jump_if(condition, false, next, span);
             }
-            loops.push((top, exit, handler));
+            loops.push((next, closing));
         }
         let element = b.expr(&comp.element)?;
         match comp.kind {
@@ -1221,12 +1224,19 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        for (top, exit, handler) in loops.into_iter().rev() {
-            b.emit(Instr::Jump(top as u32), span);
-            if let Some(handler) = handler {
-                b.end_async_loop(handler, exit, span);
+        for (next, closing) in loops.into_iter().rev() {
+            match closing {
+                LoopEnd::Sync { slot, target, body } => {
+                    b.place(next);
+                    b.emit(Instr::ForIter { slot, target, body }, span);
+                }
+                LoopEnd::Async { handler } => {
+                    let exit = b.label();
+                    b.jump(next, span);
+                    b.end_async_loop(handler, exit, span);
+                    b.place(exit);
+                }
             }
-            b.place(exit);
         }
         let returned = if comp.kind == ast::ComprehensionKind::Generator {
             constant(Value::None, span)

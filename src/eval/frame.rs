@@ -362,17 +362,17 @@ impl Interp {
                 let iterator = self.get_iter(&value)?;
                 frame.slots[*slot as usize] = Some(iterator);
             }
-            Instr::ForIter { slot, target, exit } => {
+            Instr::ForIter { slot, target, body } => {
                 let next = match &frame.slots[*slot as usize] {
                     Some(iterator) => self.next_unpolled(iterator)?,
                     None => None,
                 };
                 match next {
-                    Some(item) => self.store(frame, target, item)?,
-                    None => {
-                        frame.slots[*slot as usize] = None;
-                        return Ok(Step::Jump(*exit as usize));
+                    Some(item) => {
+                        self.store(frame, target, item)?;
+                        return Ok(Step::Jump(*body as usize));
                     }
+                    None => frame.slots[*slot as usize] = None,
                 }
             }
             Instr::PushHandler(handler) => frame
