@@ -41,8 +41,10 @@ use crate::runtime::value::Value;
 /// What a ready handle does when it runs.
 pub enum Callback {
     /// `callback(*args)` from `call_soon`/`call_later`/`call_at`, or a
-    /// Python done-callback of a future.
-    Python(Value, Vec<Value>),
+    /// Python done-callback of a future. Boxed: the loop's own callbacks,
+    /// moved in and out of the ready queue at every task step, stay two
+    /// words and a tag.
+    Python(Box<PythonCall>),
     /// One step of a task, with the exception to throw into it.
     Step(Rc<Future>, Option<PyErr>),
     /// A task's wake-up when the future it waits for is done.
@@ -58,6 +60,20 @@ pub enum Callback {
     /// `create_task(agen.aclose())` for an async generator dropped
     /// unfinished (CPython's asyncgen finalizer hook).
     CloseAsyncGenerator(Rc<Generator>),
+}
+
+/// The function and arguments of a [`Callback::Python`].
+#[derive(Clone)]
+pub struct PythonCall {
+    pub function: Value,
+    pub args: Vec<Value>,
+}
+
+impl Callback {
+    /// `function(*args)` as a callback.
+    pub fn python(function: Value, args: Vec<Value>) -> Callback {
+        Callback::Python(Box::new(PythonCall { function, args }))
+    }
 }
 
 pub struct Handle {
@@ -436,9 +452,7 @@ impl Interp {
                     callback
                 }
                 Ready::Io(handle) => match &*handle.callback.borrow() {
-                    Some(Callback::Python(function, args)) => {
-                        Callback::Python(function.clone(), args.clone())
-                    }
+                    Some(Callback::Python(call)) => Callback::Python(call.clone()),
                     _ => continue,
                 },
             };
@@ -572,11 +586,12 @@ impl Interp {
     /// loop's exception handler and the loop goes on, as in CPython.
     fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
         let result = match callback {
-            Callback::Python(function, args) => match self.call(&function, &args, &[]) {
+            Callback::Python(call) => match self.call(&call.function, &call.args, &[]) {
                 Ok(_) => Ok(()),
                 Err(error) => {
-                    let args = super::describe::format_arguments(self, &args).unwrap_or_default();
-                    let source = super::describe::format_callback(&function, &args);
+                    let args =
+                        super::describe::format_arguments(self, &call.args).unwrap_or_default();
+                    let source = super::describe::format_callback(&call.function, &args);
                     self.callback_failed(
                         &format!("Exception in callback {source}\nhandle: <Handle {source}>"),
                         error,

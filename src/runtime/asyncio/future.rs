@@ -377,7 +377,7 @@ impl Future {
         let me = self.rc();
         for callback in callbacks {
             self.event_loop.schedule(match callback {
-                DoneCallback::Python(function) => Callback::Python(function, vec![me.value()]),
+                DoneCallback::Python(function) => Callback::python(function, vec![me.value()]),
                 DoneCallback::Wakeup(task) => {
                     super::trace::note_woken(&task);
                     Callback::Wakeup(task, me.clone())

@@ -1007,7 +1007,7 @@ fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResu
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_soon", kwargs, &["context"], "context")?;
     let callback = argument(interp, "BaseEventLoop.call_soon(self, callback)", args, 1)?.clone();
-    let handle = event_loop.call_soon(Callback::Python(callback, args[2..].to_vec()));
+    let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec()));
     Ok(Value::Native(handle))
 }
 
@@ -1029,7 +1029,7 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
     let delay = seconds(interp, argument(interp, CALL_LATER, args, 1)?)?;
     let callback = argument(interp, CALL_LATER, args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
-    let handle = event_loop.call_later(when, Callback::Python(callback, args[3..].to_vec()));
+    let handle = event_loop.call_later(when, Callback::python(callback, args[3..].to_vec()));
     Ok(Value::Native(handle))
 }
 
@@ -1038,7 +1038,7 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
     keyword(interp, "call_at", kwargs, &["context"], "context")?;
     let when = seconds(interp, argument(interp, CALL_AT, args, 1)?)?;
     let callback = argument(interp, CALL_AT, args, 2)?.clone();
-    let handle = event_loop.call_at(when, Callback::Python(callback, args[3..].to_vec()));
+    let handle = event_loop.call_at(when, Callback::python(callback, args[3..].to_vec()));
     Ok(Value::Native(handle))
 }
 
