@@ -62,6 +62,9 @@ pub enum Callback {
     CloseAsyncGenerator(Rc<Generator>),
 }
 
+// What the boxing of `Callback::Python` is for.
+const _: () = assert!(std::mem::size_of::<Callback>() <= 24);
+
 /// The function and arguments of a [`Callback::Python`].
 #[derive(Clone)]
 pub struct PythonCall {
