@@ -151,10 +151,10 @@ struct Label(usize);
 /// loops inside it are: a synchronous loop by its test (`ForIter`), an
 /// asynchronous one by a jump back to its head and the handler of its
 /// `StopAsyncIteration`.
-enum LoopEnd {
+enum LoopEnd<'a> {
     Sync {
         slot: u32,
-        target: Target,
+        target: &'a ast::Expr,
         body: u32,
     },
     Async {
@@ -388,21 +388,43 @@ impl<'a> Builder<'a> {
                 self.place(end);
             }
             S::While { test, body, orelse } => {
-                let top = self.label();
-                self.place(top);
-                let otherwise = self.label();
+                let next = self.label();
                 let end = self.label();
-                let test = self.expr(test)?;
-                self.jump_if(test, false, otherwise, span);
+                // `while True:` tests nothing; any other test sits at the
+                // bottom of the loop, which is entered by a jump to it (as
+                // a `for` loop's): one dispatch per iteration. The test is
+                // lowered there, since what it awaits is lowered into
+                // instructions before it.
+                let always = matches!(&test.kind, ast::ExprKind::Constant(ast::Constant::True));
+                let body_start = if always {
+                    self.place(next);
+                    None
+                } else {
+                    self.jump(next, span);
+                    Some(self.position())
+                };
                 self.exits.push(Exit::Loop {
-                    next: top,
+                    next,
                     end,
                     iterator: None,
                 });
                 self.body(body)?;
                 self.exits.pop();
-                self.jump(top, span);
-                self.place(otherwise);
+                match body_start {
+                    None => self.jump(next, span),
+                    Some(body) => {
+                        self.place(next);
+                        let test = self.expr(test)?;
+                        self.emit(
+                            Instr::JumpIf {
+                                condition: test,
+                                when: true,
+                                target: body,
+                            },
+                            span,
+                        );
+                    }
+                }
                 self.body(orelse)?;
                 self.place(end);
             }
@@ -640,7 +662,6 @@ impl<'a> Builder<'a> {
             self.end_async_loop(handler, otherwise, span);
         } else {
             self.emit(Instr::GetIter { iterable, slot }, iter.span);
-            let target = self.target(target)?;
             self.jump(next, span);
             let body_start = self.position();
             self.exits.push(Exit::Loop {
@@ -651,6 +672,7 @@ impl<'a> Builder<'a> {
             self.body(body)?;
             self.exits.pop();
             self.place(next);
+            let target = self.target(target)?;
             let body = body_start;
             self.emit(Instr::ForIter { slot, target, body }, span);
         }
@@ -1174,14 +1196,15 @@ impl<'a> Builder<'a> {
                 slot
             };
             let next = b.label();
-            let target = b.target(&generator.target)?;
             let closing = if generator.is_async {
                 b.place(next);
+                let target = b.target(&generator.target)?;
                 let handler = b.async_loop_head(slot, target, generator.iter.span, span);
                 LoopEnd::Async { handler }
             } else {
                 b.jump(next, span);
                 let body = b.position();
+                let target = &generator.target;
                 LoopEnd::Sync { slot, target, body }
             };
             for condition in &generator.conditions {
@@ -1228,6 +1251,7 @@ impl<'a> Builder<'a> {
             match closing {
                 LoopEnd::Sync { slot, target, body } => {
                     b.place(next);
+                    let target = b.target(target)?;
                     b.emit(Instr::ForIter { slot, target, body }, span);
                 }
                 LoopEnd::Async { handler } => {
