@@ -640,7 +640,6 @@ impl<'a> Builder<'a> {
     ) -> Result {
         let iterable = iterated(self.expr(iter)?);
         let slot = self.temp();
-        let otherwise = self.label();
         let end = self.label();
         let next = self.label();
         if is_async {
@@ -659,8 +658,12 @@ impl<'a> Builder<'a> {
             self.body(body)?;
             self.exits.pop();
             self.jump(next, span);
-            self.end_async_loop(handler, otherwise, span);
+            let exhausted = self.label();
+            self.end_async_loop(handler, exhausted, span);
+            self.place(exhausted);
         } else {
+            // The test at the bottom (see `Instr::ForIter`), and the
+            // target lowered there, where it runs.
             self.emit(Instr::GetIter { iterable, slot }, iter.span);
             self.jump(next, span);
             let body_start = self.position();
@@ -676,7 +679,6 @@ impl<'a> Builder<'a> {
             let body = body_start;
             self.emit(Instr::ForIter { slot, target, body }, span);
         }
-        self.place(otherwise);
         self.body(orelse)?;
         self.place(end);
         Ok(())
