@@ -216,9 +216,12 @@ pub fn has_name(names: &NameMap, name: &Name) -> bool {
     if names.len() > SCANNED {
         return names.contains_key(&**name);
     }
+    // Lengths first: they sit beside the keys' pointers, and names of
+    // another length (most of them) need no further look.
+    let length = name.len();
     names
         .keys()
-        .any(|key| Rc::ptr_eq(key, name) || **key == **name)
+        .any(|key| key.len() == length && (Rc::ptr_eq(key, name) || **key == **name))
 }
 
 /// The index at which an expression last found its name among some names
