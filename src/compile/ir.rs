@@ -246,8 +246,18 @@ impl NameIndex {
         }
     }
 
-    /// `names[name]`, remembering where it was found.
+    /// `names[name]`, remembering where it was found. Inlined: the hit is
+    /// a comparison of pointers; the rest is out of line.
+    #[inline(always)]
     pub fn lookup(&self, names: &NameMap, name: &Name) -> Option<Value> {
+        match self.peek(names, name) {
+            Some(value) => Some(value.clone()),
+            None => self.search(names, name),
+        }
+    }
+
+    #[inline(never)]
+    fn search(&self, names: &NameMap, name: &Name) -> Option<Value> {
         self.hit(names, name).or_else(|| {
             let (index, _, value) = names.get_full(&**name)?;
             self.0.set(index as u32);
@@ -318,6 +328,7 @@ pub struct AttributeCache {
 
 impl AttributeCache {
     /// `class.lookup(name)`, by position when the cache holds this class.
+    #[inline(always)]
     pub fn class_attribute(&self, class: &Rc<Class>, name: &str) -> Option<Value> {
         self.refresh(class, name);
         class.attribute_at(self.in_class.get()?)
