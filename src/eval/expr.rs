@@ -12,6 +12,7 @@ use crate::compile::ir::{
     FunctionTemplate,
 };
 use crate::runtime::asyncio::queues;
+use crate::runtime::builtins::sequences;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
@@ -73,11 +74,11 @@ impl Interp {
             }
             ExprKind::Subscript(object, index) => {
                 if let (Some(object), Some(index)) = (leaf(frame, object), leaf(frame, index)) {
-                    return self.get_item(object, index);
+                    return self.subscript(object, index);
                 }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                self.get_item(&object, &index)
+                self.subscript(&object, &index)
             }
             ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
@@ -528,6 +529,19 @@ impl Interp {
         // function value is.
         let method = self.load_attribute(&receiver, name, cache)?;
         self.call_value(frame, &method, arguments)
+    }
+
+    /// `object[index]`: a list's or tuple's item at an int index in range
+    /// here, anything else by `get_item` (whose many cases make every
+    /// call of it save and restore registers).
+    #[inline(always)]
+    fn subscript(&mut self, object: &Value, index: &Value) -> PyResult<Value> {
+        if let Value::Int(i) = index {
+            if let Some(item) = sequences::item_at(object, *i) {
+                return Ok(item);
+            }
+        }
+        self.get_item(object, index)
     }
 
     /// What `await value` waits on. `await asyncio.sleep(d)` with `d <= 0`
