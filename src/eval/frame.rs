@@ -856,8 +856,8 @@ impl Interp {
     ) -> PyResult<Value> {
         let module = &frame.globals.namespace;
         let globals = module.borrow();
-        if let Some(value) = slot.global.hit(&globals, name) {
-            return Ok(value);
+        if let Some(value) = slot.global.peek(&globals, name) {
+            return Ok(value.clone());
         }
         let builtins = self.builtins.namespace.borrow();
         if let Some(index) = slot.builtin(module.version()) {
