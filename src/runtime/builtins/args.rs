@@ -6,8 +6,26 @@ use super::super::value::Value;
 use crate::syntax::ast::Name;
 
 /// Checks that `name` got between `min` and `max` positional arguments and
-/// no keyword arguments.
+/// no keyword arguments. Inlined, the usual case is two compares; the
+/// error, out of line.
+#[inline(always)]
 pub fn check_count(
+    interp: &Interp,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    min: usize,
+    max: usize,
+) -> PyResult<()> {
+    if kwargs.is_empty() && (min..=max).contains(&args.len()) {
+        return Ok(());
+    }
+    wrong_count(interp, name, args, kwargs, min, max)
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_count(
     interp: &Interp,
     name: &str,
     args: &[Value],
