@@ -19,7 +19,7 @@ use crate::compile::ir::{value_at, Code, Expr, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, Instance, ModuleObject, Namespace, TraceEntry};
-use crate::runtime::value::Value;
+use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
 
 /// What a suspended frame is resumed with.
@@ -568,7 +568,7 @@ impl Interp {
     #[inline(always)]
     pub fn store(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
         if let Target::Local(slot) = target {
-            frame.slots[*slot as usize] = Some(value);
+            discard(frame.slots[*slot as usize].replace(value));
             return Ok(());
         }
         self.store_elsewhere(frame, target, value)
