@@ -6,7 +6,7 @@
 //! compute hashes and equality with no `RefCell` borrow held across a call
 //! into Python code.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use hashbrown::HashTable;
 
@@ -400,11 +400,37 @@ impl Dict {
     }
 
     /// Looks `key` up without running Python code: `Ok(position)` when a
-    /// key with the same hash is natively equal, else the same-hash keys
-    /// whose equality only `__eq__` can decide (usually none, and then
-    /// nothing is allocated).
-    fn find_native(&self, key: &Value, hash: i64) -> Result<usize, Vec<(usize, Value)>> {
-        let mut undecided = Vec::new();
+    /// key of the same hash is natively equal (or the key itself) and no
+    /// key that only `__eq__` can compare comes before it in the table's
+    /// probe order; otherwise what [`Interp::decide_with_eq`] must settle
+    /// (usually nothing, and then nothing is allocated).
+    fn find_native(&self, key: &Value, hash: i64) -> Result<usize, Undecided> {
+        // The table's own probe, stopping at the first key that is equal
+        // or that needs `__eq__`; the latter, rare, are gathered after.
+        let undecided = Cell::new(false);
+        let found = self.indices.find(table_hash(hash), |&position| {
+            match &self.entries[position] {
+                Some(entry) if entry.hash == hash => {
+                    native_key_eq(key, &entry.key).unwrap_or_else(|| {
+                        undecided.set(true);
+                        true
+                    })
+                }
+                _ => false,
+            }
+        });
+        match found {
+            Some(_) if undecided.get() => Err(self.find_undecided(key, hash)),
+            Some(&position) => Ok(position),
+            None => Err(Undecided::default()),
+        }
+    }
+
+    /// The keys of `hash` that `__eq__` must compare with `key`, in probe
+    /// order, up to the first natively equal one.
+    #[cold]
+    fn find_undecided(&self, key: &Value, hash: i64) -> Undecided {
+        let mut undecided = Undecided::default();
         for &position in self.indices.iter_hash(table_hash(hash)) {
             let Some(entry) = &self.entries[position] else {
                 continue;
@@ -413,12 +439,15 @@ impl Dict {
                 continue;
             }
             match native_key_eq(key, &entry.key) {
-                Some(true) => return Ok(position),
+                Some(true) => {
+                    undecided.then = Some(position);
+                    break;
+                }
                 Some(false) => {}
-                None => undecided.push((position, entry.key.clone())),
+                None => undecided.keys.push((position, entry.key.clone())),
             }
         }
-        Err(undecided)
+        undecided
     }
 
     pub fn value_at(&self, position: usize) -> Option<Value> {
@@ -585,6 +614,15 @@ pub fn set_key(key: &Value) -> std::borrow::Cow<'_, Value> {
     }
 }
 
+/// What a lookup without Python code left to `__eq__`: the keys of the
+/// same hash that only it can compare, in probe order, and the position
+/// of a natively equal key after them, if there is one.
+#[derive(Default)]
+struct Undecided {
+    keys: Vec<(usize, Value)>,
+    then: Option<usize>,
+}
+
 impl Interp {
     /// The position of `key` in `dict`, if present.
     pub fn dict_find(
@@ -605,20 +643,23 @@ impl Interp {
         Ok(self.decide_with_eq(key, native)?.is_some())
     }
 
+    /// The position of `key`, once the keys of its hash that only
+    /// `__eq__` can compare have been compared in probe order, each as
+    /// CPython's lookup does it: `existing == key`.
     fn decide_with_eq(
         &mut self,
         key: &Value,
-        native: Result<usize, Vec<(usize, Value)>>,
+        native: Result<usize, Undecided>,
     ) -> PyResult<Option<usize>> {
         match native {
             Ok(position) => Ok(Some(position)),
-            Err(undecided) => {
-                for (position, existing) in undecided {
-                    if self.eq(key, &existing)? {
+            Err(Undecided { keys, then }) => {
+                for (position, existing) in keys {
+                    if self.eq(&existing, key)? {
                         return Ok(Some(position));
                     }
                 }
-                Ok(None)
+                Ok(then)
             }
         }
     }
