@@ -151,10 +151,10 @@ struct Label(usize);
 /// loops inside it are: a synchronous loop by its test (`ForIter`), an
 /// asynchronous one by a jump back to its head and the handler of its
 /// `StopAsyncIteration`.
-enum LoopEnd<'a> {
+enum LoopEnd {
     Sync {
         slot: u32,
-        target: &'a ast::Expr,
+        target: Target,
         body: u32,
     },
     Async {
@@ -662,11 +662,11 @@ impl<'a> Builder<'a> {
             self.end_async_loop(handler, exhausted, span);
             self.place(exhausted);
         } else {
-            // The test at the bottom (see `Instr::ForIter`), and the
-            // target lowered there, where it runs.
+            // The test at the bottom (see `Instr::ForIter`).
             self.emit(Instr::GetIter { iterable, slot }, iter.span);
             self.jump(next, span);
             let body_start = self.position();
+            let target = self.loop_target(target, span)?;
             self.exits.push(Exit::Loop {
                 next,
                 end,
@@ -675,13 +675,27 @@ impl<'a> Builder<'a> {
             self.body(body)?;
             self.exits.pop();
             self.place(next);
-            let target = self.target(target)?;
             let body = body_start;
             self.emit(Instr::ForIter { slot, target, body }, span);
         }
         self.body(orelse)?;
         self.place(end);
         Ok(())
+    }
+
+    /// A `for` loop's target, lowered at the top of the body: what it
+    /// awaits (`for d[await key()] in …`) runs after the item is taken, as
+    /// in CPython. Then the item goes to a temporary, and the target is
+    /// stored from it after those instructions.
+    fn loop_target(&mut self, target: &'a ast::Expr, span: Span) -> Result<Target> {
+        let before = self.instrs.len();
+        let lowered = self.target(target)?;
+        if self.instrs.len() == before {
+            return Ok(lowered);
+        }
+        let item = self.temp();
+        self.emit(Instr::Store(lowered, local(item, span)), span);
+        Ok(Target::Local(item))
     }
 
     /// The head of an `async for` loop: awaits the next item of the async
@@ -1206,7 +1220,7 @@ impl<'a> Builder<'a> {
             } else {
                 b.jump(next, span);
                 let body = b.position();
-                let target = &generator.target;
+                let target = b.loop_target(&generator.target, span)?;
                 LoopEnd::Sync { slot, target, body }
             };
             for condition in &generator.conditions {
@@ -1253,7 +1267,6 @@ impl<'a> Builder<'a> {
             match closing {
                 LoopEnd::Sync { slot, target, body } => {
                     b.place(next);
-                    let target = b.target(target)?;
                     b.emit(Instr::ForIter { slot, target, body }, span);
                 }
                 LoopEnd::Async { handler } => {
@@ -1835,15 +1848,14 @@ fn is_async_comprehension(comp: &ast::Comprehension) -> bool {
     comp.generators.iter().any(|g| g.is_async) || suspends_in_comprehension(comp)
 }
 
-/// Whether a comprehension's own body (not its first iterable) awaits.
+/// Whether a comprehension's own body (not its first iterable) awaits,
+/// its targets included.
 fn suspends_in_comprehension(comp: &ast::Comprehension) -> bool {
     suspends(&comp.element)
         || comp.value.as_ref().is_some_and(suspends)
-        || comp
-            .generators
-            .iter()
-            .enumerate()
-            .any(|(i, g)| (i > 0 && suspends(&g.iter)) || g.conditions.iter().any(suspends))
+        || comp.generators.iter().enumerate().any(|(i, g)| {
+            (i > 0 && suspends(&g.iter)) || suspends(&g.target) || g.conditions.iter().any(suspends)
+        })
 }
 
 /// `-1`, `+2.5`: a sign on a number literal is the constant itself, as
