@@ -232,11 +232,6 @@ pub fn has_name(names: &NameMap, name: &Name) -> bool {
 pub struct NameIndex(Cell<u32>);
 
 impl NameIndex {
-    /// `names[name]`, if the remembered index still holds it.
-    pub fn hit(&self, names: &NameMap, name: &Name) -> Option<Value> {
-        value_at(names, self.0.get() as usize, name)
-    }
-
     /// `names[name]` by reference, if the remembered index still holds
     /// this very (interned) name.
     pub fn peek<'a>(&self, names: &'a NameMap, name: &Name) -> Option<&'a Value> {
@@ -256,9 +251,11 @@ impl NameIndex {
         }
     }
 
+    /// [`NameIndex::lookup`]'s miss: the name at the remembered index as
+    /// text (a key not interned), or hashed.
     #[inline(never)]
     fn search(&self, names: &NameMap, name: &Name) -> Option<Value> {
-        self.hit(names, name).or_else(|| {
+        value_at(names, self.0.get() as usize, name).or_else(|| {
             let (index, _, value) = names.get_full(&**name)?;
             self.0.set(index as u32);
             Some(value.clone())
