@@ -648,8 +648,7 @@ impl<'a> Builder<'a> {
                 span,
             );
             self.place(next);
-            let target = self.target(target)?;
-            let handler = self.async_loop_head(slot, target, iter.span, span);
+            let handler = self.async_loop_head(slot, target, iter.span, span)?;
             self.exits.push(Exit::Loop {
                 next,
                 end,
@@ -701,7 +700,13 @@ impl<'a> Builder<'a> {
     /// The head of an `async for` loop: awaits the next item of the async
     /// iterator in `slot` into `target`. Its `StopAsyncIteration` goes to
     /// the label returned, which [`Builder::end_async_loop`] places.
-    fn async_loop_head(&mut self, slot: u32, target: Target, iter_span: Span, span: Span) -> Label {
+    fn async_loop_head(
+        &mut self,
+        slot: u32,
+        target: &'a ast::Expr,
+        iter_span: Span,
+        span: Span,
+    ) -> Result<Label> {
         let handler = self.label();
         let item = self.temp();
         self.emit_to(Instr::PushHandler(0), handler, span);
@@ -723,8 +728,10 @@ impl<'a> Builder<'a> {
             span,
         );
         self.emit(Instr::PopHandler, span);
+        // The target after the item, as a `for` loop's (`loop_target`).
+        let target = self.target(target)?;
         self.emit(Instr::Store(target, local(item, span)), span);
-        handler
+        Ok(handler)
     }
 
     /// After an `async for` loop's jump back: its handler, which leaves the
@@ -1214,8 +1221,8 @@ impl<'a> Builder<'a> {
             let next = b.label();
             let closing = if generator.is_async {
                 b.place(next);
-                let target = b.target(&generator.target)?;
-                let handler = b.async_loop_head(slot, target, generator.iter.span, span);
+                let handler =
+                    b.async_loop_head(slot, &generator.target, generator.iter.span, span)?;
                 LoopEnd::Async { handler }
             } else {
                 b.jump(next, span);
