@@ -35,8 +35,19 @@ pub enum Awaited {
     /// delegate, or what a coroutine run in place yielded when it first
     /// suspended ([`Interp::await_call`]), the coroutine the delegate.
     Yielded(Value),
-    /// The result of a coroutine run in place to its end.
+    /// The result of an await that finished where it was made: a
+    /// coroutine run in place to its end, or a queue call that did not
+    /// have to wait.
     Finished(Value),
+}
+
+impl Awaited {
+    /// `await asyncio.sleep(0)`'s one bare yield: the frame delegates to
+    /// the stand-in `sleep` ([`Interp::bare_sleep`]) and yields `None`.
+    fn bare_sleep(frame: &mut Frame, sleep: Value) -> Awaited {
+        frame.delegate = Some(sleep);
+        Awaited::Yielded(Value::None)
+    }
 }
 
 /// Keyword arguments of a call, in order.
@@ -558,8 +569,7 @@ impl Interp {
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
                 if let Some(sleep) = self.module_bare_sleep(frame, receiver, name, arguments, cache)
                 {
-                    frame.delegate = Some(sleep);
-                    return Ok(Awaited::Yielded(Value::None));
+                    return Ok(Awaited::bare_sleep(frame, sleep));
                 }
                 let receiver = self.eval(frame, receiver)?;
                 if !matches!(receiver, Value::Module(_)) {
@@ -588,15 +598,11 @@ impl Interp {
             [Argument::Positional(delay)] if crate::runtime::asyncio::is_sleep(&function) => {
                 // A constant or local delay is looked at where it is.
                 if let Some(sleep) = leaf(frame, delay).and_then(|delay| self.bare_sleep(delay)) {
-                    frame.delegate = Some(sleep);
-                    return Ok(Awaited::Yielded(Value::None));
+                    return Ok(Awaited::bare_sleep(frame, sleep));
                 }
                 let delay = self.eval(frame, delay)?;
                 match self.bare_sleep(&delay) {
-                    Some(sleep) => {
-                        frame.delegate = Some(sleep);
-                        Ok(Awaited::Yielded(Value::None))
-                    }
+                    Some(sleep) => Ok(Awaited::bare_sleep(frame, sleep)),
                     None => self.call(&function, &[delay], &[]).map(Awaited::Object),
                 }
             }
@@ -713,12 +719,7 @@ impl Interp {
             (queues::Operation::Get, []) => None,
             _ => return None,
         };
-        Some(
-            queues::await_now(self, operation, queue, item).map(|made| match made {
-                Ok(result) => Awaited::Finished(result),
-                Err(coroutine) => Awaited::Object(coroutine),
-            }),
-        )
+        Some(queues::await_now(self, operation, queue, item))
     }
 
     fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {

@@ -27,6 +27,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::future::future_of;
+use crate::eval::expr::Awaited;
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
@@ -242,12 +243,13 @@ pub fn await_now(
     operation: Operation,
     queue: &Value,
     item: Option<Value>,
-) -> PyResult<Result<Value, Value>> {
+) -> PyResult<Awaited> {
     let mut item = item;
     if let Some(result) = fast_path(interp, queue, operation, &mut item)? {
-        return Ok(Ok(result));
+        return Ok(Awaited::Finished(result));
     }
-    Ok(Err(QueueCall::coroutine(queue.clone(), operation, item)))
+    let coroutine = QueueCall::coroutine(queue.clone(), operation, item);
+    Ok(Awaited::Object(coroutine))
 }
 
 /// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
