@@ -31,6 +31,7 @@ pub const CLASS_NAMES: &[&str] = &[
     "str_ascii_iterator",
     "str_iterator",
     "range_iterator",
+    "longrange_iterator",
     "dict_keyiterator",
     "dict_valueiterator",
     "dict_itemiterator",
@@ -67,7 +68,7 @@ pub fn builtin_iter(_interp: &mut Interp, value: &Value) -> Option<PyResult<Valu
             text: text.clone(),
             offset: Cell::new(0),
         }),
-        Value::Range(range) => Rc::new(RangeIterator::new(range, false)),
+        Value::Range(range) => return Some(Ok(range_iter(range, false))),
         Value::Dict(dict) => return Some(Ok(dict_keys_iter(dict.clone()))),
         Value::Set(set) => Rc::new(DictIterator::new(
             Table::Set(set.clone()),
@@ -119,7 +120,40 @@ pub fn list_reverse_iter(list: Rc<RefCell<Vec<Value>>>) -> Value {
 
 /// `reversed(range)`: a `range_iterator` running backwards.
 pub fn range_reverse_iter(range: &Range) -> Value {
-    Value::Native(Rc::new(RangeIterator::new(range, true)))
+    range_iter(range, true)
+}
+
+/// `iter(range)` or `reversed(range)`: a `range_iterator` on machine
+/// words when CPython makes one (its bounds, step and length fit in a C
+/// `long`, with room to step past the end), else a `longrange_iterator`.
+fn range_iter(range: &Range, reverse: bool) -> Value {
+    let len = range.len();
+    let small = match (
+        i64::try_from(range.start),
+        i64::try_from(range.stop),
+        i64::try_from(range.step),
+    ) {
+        (Ok(start), Ok(stop), Ok(step)) if len <= i64::MAX as u128 => {
+            if reverse {
+                // The reversed range starts at its last item, steps by
+                // `-step`, and stops at `start - step`.
+                step != i64::MIN && start.checked_sub(step).is_some()
+            } else {
+                len == 0 || stop.checked_add(step - step.signum()).is_some()
+            }
+        }
+        _ => false,
+    };
+    let wide = RangeIterator::new(range, reverse);
+    if !small {
+        return Value::Native(Rc::new(wide));
+    }
+    // Every item fits, by the checks above.
+    Value::Native(Rc::new(SmallRangeIterator {
+        next: Cell::new(wide.next.get() as i64),
+        step: wide.step as i64,
+        remaining: Cell::new(len as u64),
+    }))
 }
 
 /// `reversed(seq)` for a sequence without `__reversed__`: indexes it from
@@ -329,8 +363,31 @@ impl RangeIterator {
     }
 }
 
-impl NativeObject for RangeIterator {
+/// A [`RangeIterator`] whose items, first to last, all fit in an `i64`.
+struct SmallRangeIterator {
+    next: Cell<i64>,
+    step: i64,
+    remaining: Cell<u64>,
+}
+
+impl NativeObject for SmallRangeIterator {
     native_class!("range_iterator");
+
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        let remaining = self.remaining.get();
+        if remaining == 0 {
+            return Some(Ok(None));
+        }
+        let value = self.next.get();
+        self.remaining.set(remaining - 1);
+        // Past the last item the sum may wrap; that value is never yielded.
+        self.next.set(value.wrapping_add(self.step));
+        Some(Ok(Some(Value::Int(value))))
+    }
+}
+
+impl NativeObject for RangeIterator {
+    native_class!("longrange_iterator");
 
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         let remaining = self.remaining.get();
