@@ -19,7 +19,7 @@ use crate::compile::ir::{value_at, Code, Expr, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, Instance, ModuleObject, Namespace, TraceEntry};
-use crate::runtime::value::{discard, Value};
+use crate::runtime::value::{discard, Flag, Value};
 use crate::syntax::ast::Name;
 
 /// What a suspended frame is resumed with.
@@ -339,12 +339,12 @@ impl Interp {
                 // A local or constant condition, or a comparison of int
                 // leaves, is decided in place.
                 let holds = match super::expr::leaf(frame, condition) {
-                    Some(Value::Bool(holds)) => *holds,
+                    Some(Value::Bool(Flag(holds))) => *holds,
                     Some(value) => self.truthy(value)?,
                     None => match super::expr::leaf_int_comparison(frame, condition) {
                         Some(holds) => holds,
                         None => match self.eval(frame, condition)? {
-                            Value::Bool(holds) => holds,
+                            Value::Bool(Flag(holds)) => holds,
                             value => self.truthy(&value)?,
                         },
                     },

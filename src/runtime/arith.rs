@@ -14,7 +14,7 @@ use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::value::Value;
+use super::value::{Flag, Value};
 use crate::syntax::ast::BinOp;
 
 /// A number operand, borrowed from its value.
@@ -27,7 +27,7 @@ enum Num<'a> {
 
 fn classify(value: &Value) -> Option<Num<'_>> {
     match value {
-        Value::Bool(b) => Some(Num::Int(*b as i64)),
+        Value::Bool(Flag(b)) => Some(Num::Int(*b as i64)),
         Value::Int(i) => Some(Num::Int(*i)),
         Value::BigInt(n) => Some(Num::Big(n)),
         Value::Float(f) => Some(Num::Float(*f)),
@@ -173,11 +173,11 @@ pub fn binary(interp: &Interp, op: BinOp, a: &Value, b: &Value) -> Option<PyResu
     }
     let x = classify(a)?;
     let y = classify(b)?;
-    if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
+    if let (Value::Bool(Flag(p)), Value::Bool(Flag(q))) = (a, b) {
         match op {
-            BinOp::BitAnd => return Some(Ok(Value::Bool(p & q))),
-            BinOp::BitOr => return Some(Ok(Value::Bool(p | q))),
-            BinOp::BitXor => return Some(Ok(Value::Bool(p ^ q))),
+            BinOp::BitAnd => return Some(Ok(Value::Bool(Flag(p & q)))),
+            BinOp::BitOr => return Some(Ok(Value::Bool(Flag(p | q)))),
+            BinOp::BitXor => return Some(Ok(Value::Bool(Flag(p ^ q)))),
             _ => {}
         }
     }
@@ -790,7 +790,7 @@ mod tests {
 
     fn show(v: &Value) -> String {
         match v {
-            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Bool(Flag(b)) => if *b { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
             Value::BigInt(b) => format!("big:{b}"),
             Value::Float(f) => super::super::format::float_repr(*f),
@@ -867,9 +867,15 @@ mod tests {
             run(BitAnd, big("-18446744073709551617"), Value::Int(255)),
             "255"
         );
-        assert_eq!(run(BitXor, Value::Bool(true), Value::Bool(true)), "False");
-        assert_eq!(run(BitOr, Value::Bool(true), Value::Int(2)), "3");
-        assert_eq!(run(Add, Value::Bool(true), Value::Bool(true)), "2");
+        assert_eq!(
+            run(BitXor, Value::Bool(Flag(true)), Value::Bool(Flag(true))),
+            "False"
+        );
+        assert_eq!(run(BitOr, Value::Bool(Flag(true)), Value::Int(2)), "3");
+        assert_eq!(
+            run(Add, Value::Bool(Flag(true)), Value::Bool(Flag(true))),
+            "2"
+        );
         assert_eq!(
             run(LShift, Value::Int(1), Value::Int(-1)),
             "ValueError: negative shift count"
@@ -1005,7 +1011,10 @@ mod tests {
             Some(Some(Ordering::Greater))
         );
         assert_eq!(numeric_eq(&Value::Int(1), &Value::Float(1.0)), Some(true));
-        assert_eq!(numeric_eq(&Value::Bool(true), &Value::Int(1)), Some(true));
+        assert_eq!(
+            numeric_eq(&Value::Bool(Flag(true)), &Value::Int(1)),
+            Some(true)
+        );
         assert_eq!(
             numeric_cmp(&Value::Int(1), &Value::Float(f64::NAN)),
             Some(None)
@@ -1053,7 +1062,7 @@ mod tests {
         assert_eq!(hash_number(&Value::Float(1e300)), Some(1224995262755759164));
         assert_eq!(hash_number(&Value::Float(f64::INFINITY)), Some(314159));
         assert_eq!(hash_number(&Value::Float(5e-324)), Some(16777216));
-        assert_eq!(hash_number(&Value::Bool(true)), Some(1));
+        assert_eq!(hash_number(&Value::Bool(Flag(true))), Some(1));
     }
 
     #[test]
@@ -1066,11 +1075,15 @@ mod tests {
             .unwrap();
         assert_eq!(show(&neg), "-9223372036854775808");
         assert_eq!(
-            show(&positive(&interp, &Value::Bool(true)).unwrap().unwrap()),
+            show(
+                &positive(&interp, &Value::Bool(Flag(true)))
+                    .unwrap()
+                    .unwrap()
+            ),
             "1"
         );
         assert_eq!(
-            show(&invert(&interp, &Value::Bool(true)).unwrap().unwrap()),
+            show(&invert(&interp, &Value::Bool(Flag(true))).unwrap().unwrap()),
             "-2"
         );
         assert!(invert(&interp, &Value::Float(1.0)).is_none());

@@ -10,7 +10,7 @@ use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
-use super::value::Value;
+use super::value::{Flag, Value};
 use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
 
@@ -540,7 +540,7 @@ impl Interp {
             (Value::Slice(s), "step") => Some(s[2].clone()),
             (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => {
                 Some(match object {
-                    Value::Bool(b) => Value::Int(*b as i64),
+                    Value::Bool(Flag(b)) => Value::Int(*b as i64),
                     other => other.clone(),
                 })
             }
@@ -562,7 +562,7 @@ impl Interp {
             (Value::Generator(g), "gi_running" | "cr_running" | "ag_running")
                 if name == g.kind.running_attribute() =>
             {
-                Some(Value::Bool(g.is_running()))
+                Some(Value::Bool(Flag(g.is_running())))
             }
             _ => None,
         }

@@ -13,7 +13,7 @@ use hashbrown::HashTable;
 use super::error::PyResult;
 use super::interp::Interp;
 use super::ops::str_hash;
-use super::value::Value;
+use super::value::{Flag, Value};
 
 #[derive(Clone)]
 pub struct Entry {
@@ -562,11 +562,11 @@ fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
         (Str(x), Str(y)) => x.as_str() == y.as_str(),
         (Bytes(x), Bytes(y)) => x == y,
         (Int(x), Int(y)) => x == y,
-        (Bool(x), Bool(y)) => x == y,
-        (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == *y as i64,
+        (Bool(Flag(x)), Bool(Flag(y))) => x == y,
+        (Int(x), Bool(Flag(y))) | (Bool(Flag(y)), Int(x)) => *x == *y as i64,
         (Float(x), Float(y)) => x == y,
         (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == *y && (*y as i64) == *x,
-        (Bool(x), Float(y)) | (Float(y), Bool(x)) => (*x as i64 as f64) == *y,
+        (Bool(Flag(x)), Float(y)) | (Float(y), Bool(Flag(x))) => (*x as i64 as f64) == *y,
         (BigInt(x), BigInt(y)) => x == y,
         (None, None) | (Ellipsis, Ellipsis) => true,
         (Tuple(x), Tuple(y)) => {

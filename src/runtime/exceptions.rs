@@ -9,7 +9,7 @@ use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Instance};
-use super::value::Value;
+use super::value::{Flag, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -581,7 +581,7 @@ impl Interp {
             "args" => Some(Value::Tuple(data.args.borrow().clone())),
             "__cause__" => Some(data.cause.borrow().clone().unwrap_or(Value::None)),
             "__context__" => Some(data.context.borrow().clone().unwrap_or(Value::None)),
-            "__suppress_context__" => Some(Value::Bool(data.suppress_context.get())),
+            "__suppress_context__" => Some(Value::Bool(Flag(data.suppress_context.get()))),
             "__traceback__" => Some(Value::None),
             "value" if self.is_exception(instance, ExcType::StopIteration) => {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
@@ -649,7 +649,7 @@ impl Interp {
             "__context__" => *data.context.borrow_mut() = optional(),
             "__suppress_context__" => data
                 .suppress_context
-                .set(matches!(value, Value::Bool(true))),
+                .set(matches!(value, Value::Bool(Flag(true)))),
             _ => return Ok(false),
         }
         Ok(true)

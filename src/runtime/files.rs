@@ -18,7 +18,7 @@ use super::codecs::{decode_utf8, Codec, Lookup, OnError};
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Layout, NativeObject};
-use super::value::Value;
+use super::value::{Flag, Value};
 use crate::syntax::ast::Name;
 
 /// Bytes read and decoded at a time (CPython's `_CHUNK_SIZE`).
@@ -126,7 +126,7 @@ impl NativeObject for TextFile {
             "mode" => Some(Ok(Value::str(&*self.mode))),
             "encoding" => Some(Ok(Value::str(&*self.encoding))),
             "errors" => Some(Ok(Value::str(self.on_error.name()))),
-            "closed" => Some(Ok(Value::Bool(self.state.borrow().file.is_none()))),
+            "closed" => Some(Ok(Value::Bool(Flag(self.state.borrow().file.is_none())))),
             _ => None,
         }
     }
@@ -442,7 +442,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     if newline.is_some() {
         return Err(not_supported(interp, "open() with a newline argument"));
     }
-    if closefd.is_some_and(|value| !matches!(value, Value::Bool(true))) {
+    if closefd.is_some_and(|value| !matches!(value, Value::Bool(Flag(true)))) {
         return Err(not_supported(interp, "open() with closefd"));
     }
     if opener.is_some_and(|value| !value.is_none()) {
@@ -667,7 +667,7 @@ fn size_argument(interp: &Interp, args: &[Value], none_allowed: bool) -> PyResul
         None => Ok(None),
         Some(Value::None) if none_allowed => Ok(None),
         Some(Value::Int(n)) => Ok(usize::try_from(*n).ok()),
-        Some(Value::Bool(b)) => Ok(Some(*b as usize)),
+        Some(Value::Bool(Flag(b))) => Ok(Some(*b as usize)),
         Some(other) if none_allowed => Err(interp.type_error(format!(
             "argument should be integer or None, not '{}'",
             interp.type_name(other)
@@ -761,14 +761,14 @@ fn file_readable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     check_arguments(interp, "readable", args, kwargs, 0, 0)?;
     let file = receiver(interp, args, "readable")?;
     file.check_open(interp)?;
-    Ok(Value::Bool(file.access == Access::Read))
+    Ok(Value::Bool(Flag(file.access == Access::Read)))
 }
 
 fn file_writable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     check_arguments(interp, "writable", args, kwargs, 0, 0)?;
     let file = receiver(interp, args, "writable")?;
     file.check_open(interp)?;
-    Ok(Value::Bool(file.access == Access::Write))
+    Ok(Value::Bool(Flag(file.access == Access::Write)))
 }
 
 /// `__enter__` and `__iter__`: the file itself, while it is open.

@@ -12,7 +12,7 @@ use super::builtins::{bytes, mappings, sequences, str as strings};
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
-use super::value::Value;
+use super::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 /// What CPython's `RecursionError` adds when nested containers are compared.
@@ -62,7 +62,7 @@ impl Interp {
     pub fn truthy(&mut self, value: &Value) -> PyResult<bool> {
         Ok(match value {
             Value::None => false,
-            Value::Bool(b) => *b,
+            Value::Bool(Flag(b)) => *b,
             Value::Int(i) => *i != 0,
             Value::BigInt(_) => true,
             Value::Float(f) => *f != 0.0,
@@ -80,7 +80,7 @@ impl Interp {
                 if let Some(method) = self.lookup_special(value, "__bool__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
                     return match result {
-                        Value::Bool(b) => Ok(b),
+                        Value::Bool(Flag(b)) => Ok(b),
                         other => Err(self.type_error(format!(
                             "__bool__ should return bool, returned {}",
                             self.type_name(&other)
@@ -121,7 +121,7 @@ impl Interp {
             Value::None => "None".into(),
             Value::NotImplemented => "NotImplemented".into(),
             Value::Ellipsis => "Ellipsis".into(),
-            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Bool(Flag(b)) => if *b { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
             Value::BigInt(b) => self.int_to_decimal(b)?,
             Value::Float(f) => format::float_repr(*f),
@@ -346,7 +346,7 @@ impl Interp {
             }
         };
         match value {
-            Value::Bool(b) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
+            Value::Bool(Flag(b)) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
             Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
                 let type_name = self.type_name(value);
                 let spec = format::FormatSpec::parse_for(spec, &type_name)
@@ -402,7 +402,7 @@ impl Interp {
     pub fn to_bigint(&self, value: &Value) -> Option<BigInt> {
         match value {
             Value::Int(i) => Some(BigInt::from(*i)),
-            Value::Bool(b) => Some(BigInt::from(*b as i64)),
+            Value::Bool(Flag(b)) => Some(BigInt::from(*b as i64)),
             Value::BigInt(b) => Some((**b).clone()),
             _ => None,
         }
@@ -412,7 +412,7 @@ impl Interp {
     pub fn to_index(&mut self, value: &Value) -> PyResult<i64> {
         match value {
             Value::Int(i) => Ok(*i),
-            Value::Bool(b) => Ok(*b as i64),
+            Value::Bool(Flag(b)) => Ok(*b as i64),
             Value::BigInt(_) => Err(self.error(
                 ExcType::IndexError,
                 "cannot fit 'int' into an index-sized integer",
@@ -521,7 +521,7 @@ impl Interp {
     pub fn rich_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
         if let Some(ordering) = arith::numeric_cmp(a, b) {
             use std::cmp::Ordering::*;
-            return Ok(Value::Bool(match (op, ordering) {
+            return Ok(Value::Bool(Flag(match (op, ordering) {
                 (CmpOp::Eq, o) => o == Some(Equal),
                 (CmpOp::NotEq, o) => o != Some(Equal),
                 (_, None) => false,
@@ -530,7 +530,7 @@ impl Interp {
                 (CmpOp::Gt, Some(o)) => o == Greater,
                 (CmpOp::GtE, Some(o)) => o != Less,
                 _ => false,
-            }));
+            })));
         }
         let user_defined = matches!(a, Value::Instance(_) | Value::Native(_))
             || matches!(b, Value::Instance(_) | Value::Native(_));
@@ -571,14 +571,14 @@ impl Interp {
                 if let Some(method) = eq.filter(|m| !object::is_object_comparison(m)) {
                     let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
                     if !matches!(result, Value::NotImplemented) {
-                        return Ok(Value::Bool(!self.truthy(&result)?));
+                        return Ok(Value::Bool(Flag(!self.truthy(&result)?)));
                     }
                 }
             }
         }
         match op {
-            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
-            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            CmpOp::Eq => Ok(Value::Bool(Flag(a.is(b)))),
+            CmpOp::NotEq => Ok(Value::Bool(Flag(!a.is(b)))),
             _ => Err(self.type_error(format!(
                 "'{}' not supported between instances of '{}' and '{}'",
                 op.symbol(),
@@ -592,7 +592,7 @@ impl Interp {
     fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
             let equal = self.native_eq(a, b)?.unwrap_or_else(|| a.is(b));
-            return Ok(Some(Value::Bool(equal == (op == CmpOp::Eq))));
+            return Ok(Some(Value::Bool(Flag(equal == (op == CmpOp::Eq)))));
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
@@ -604,11 +604,11 @@ impl Interp {
             }
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 let result = mappings::set_compare(self, op, a, b).transpose()?;
-                return Ok(result.map(Value::Bool));
+                return Ok(result.map(Value::from_bool));
             }
             _ => return Ok(None),
         };
-        Ok(Some(Value::Bool(ordering_satisfies(op, ordering))))
+        Ok(Some(Value::Bool(Flag(ordering_satisfies(op, ordering)))))
     }
 
     /// Lexicographic order of two lists or two tuples, as CPython's
@@ -629,7 +629,7 @@ impl Interp {
             (Some(p), Some(q)) => self.rich_compare(op, &p, &q),
             _ => {
                 let lengths = sequence_len(a).cmp(&sequence_len(b));
-                Ok(Value::Bool(ordering_satisfies(op, lengths)))
+                Ok(Value::Bool(Flag(ordering_satisfies(op, lengths))))
             }
         }
     }
@@ -955,7 +955,7 @@ impl Interp {
             UnaryOp::Neg => arith::negate(self, value),
             UnaryOp::Pos => arith::positive(self, value),
             UnaryOp::Invert => arith::invert(self, value),
-            UnaryOp::Not => return Ok(Value::Bool(!self.truthy(value)?)),
+            UnaryOp::Not => return Ok(Value::Bool(Flag(!self.truthy(value)?))),
         };
         if let Some(result) = numeric {
             return result;
@@ -1030,7 +1030,7 @@ impl Interp {
             Value::FrozenSet(d) => self.frozen_contains(d, &super::dict::set_key(item)),
             Value::Range(r) => match item {
                 Value::Int(i) => Ok(r.contains(i128::from(*i))),
-                Value::Bool(b) => Ok(r.contains(i128::from(*b))),
+                Value::Bool(Flag(b)) => Ok(r.contains(i128::from(*b))),
                 // Every value of a range fits in an i128.
                 Value::BigInt(big) => {
                     Ok(num_traits::ToPrimitive::to_i128(&**big).is_some_and(|n| r.contains(n)))

@@ -25,7 +25,7 @@ pub enum Value {
     None,
     NotImplemented,
     Ellipsis,
-    Bool(bool),
+    Bool(Flag),
     /// An `int` that fits in 64 bits; larger ones are `BigInt`.
     Int(i64),
     /// Always outside the `i64` range (see [`Value::from_bigint`]).
@@ -56,6 +56,16 @@ pub enum Value {
 
 // Every value pays for the largest variant: keep it three words.
 const _: () = assert!(std::mem::size_of::<Value>() == 24);
+
+/// A `bool`'s payload, aligned as every other variant's is, so that the
+/// seven bytes after a value's tag are padding in every variant. A plain
+/// `bool` would sit right after the tag, and every move of a value would
+/// copy those bytes apart from the rest (a byte, then two overlapping
+/// words), and a wide read of what was just written in pieces stalls
+/// the processor (the store cannot be forwarded).
+#[repr(align(8))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Flag(pub bool);
 
 /// Drops `value`, or forgets it when it holds nothing to free (an int, a
 /// float, a bool, `None`…): a value's drop glue is a call through a jump
@@ -250,6 +260,10 @@ impl Value {
     }
 
     #[inline]
+    pub fn from_bool(b: bool) -> Value {
+        Value::Bool(Flag(b))
+    }
+
     pub fn from_i128(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),
@@ -288,7 +302,7 @@ impl Value {
         use Value::*;
         match (self, other) {
             (None, None) | (NotImplemented, NotImplemented) | (Ellipsis, Ellipsis) => true,
-            (Bool(a), Bool(b)) => a == b,
+            (Bool(Flag(a)), Bool(Flag(b))) => a == b,
             // Small ints are cached in CPython, so `is` holds for equal
             // machine ints in practice; pyl treats every equal Int as one.
             (Int(a), Int(b)) => a == b,
@@ -330,7 +344,7 @@ impl Value {
             None => 0x1000,
             NotImplemented => 0x1010,
             Ellipsis => 0x1020,
-            Bool(b) => 0x1030 + *b as usize * 0x10,
+            Bool(Flag(b)) => 0x1030 + *b as usize * 0x10,
             Int(i) => 0x10_0000 + (*i as usize).wrapping_mul(32),
             Float(f) => f.to_bits() as usize,
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
@@ -356,7 +370,7 @@ impl Value {
 
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
-        Value::Bool(b)
+        Value::Bool(Flag(b))
     }
 }
 

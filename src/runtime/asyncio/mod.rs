@@ -107,7 +107,7 @@ use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
 use crate::runtime::interp::{new_class, Interp};
 use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeFn, NativeObject};
-use crate::runtime::value::Value;
+use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::Name;
 
 /// The asyncio state of one interpreter.
@@ -647,7 +647,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
     let delay = argument(interp, "sleep(delay)", args, 0)?;
     let delay = match delay {
         Value::Int(i) => *i as f64,
-        Value::Bool(b) => *b as i64 as f64,
+        Value::Bool(Flag(b)) => *b as i64 as f64,
         Value::Float(f) => *f,
         other => {
             return Err(interp.type_error(format!(
@@ -754,12 +754,12 @@ fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Va
 }
 
 fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(interp.is_coroutine(argument(
+    Ok(Value::Bool(Flag(interp.is_coroutine(argument(
         interp,
         "iscoroutine",
         args,
         0,
-    )?)))
+    )?))))
 }
 
 fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -767,14 +767,14 @@ fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResu
         Value::BoundMethod(method) => method.function.clone(),
         other => other.clone(),
     };
-    Ok(Value::Bool(matches!(&function, Value::Function(f)
-        if f.code.flavor == crate::compile::ir::Flavor::Coroutine)))
+    Ok(Value::Bool(Flag(matches!(&function, Value::Function(f)
+        if f.code.flavor == crate::compile::ir::Flavor::Coroutine))))
 }
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(
+    Ok(Value::Bool(Flag(
         future_of(argument(interp, "isfuture(obj)", args, 0)?).is_some(),
-    ))
+    )))
 }
 
 // ---- futures and tasks ----
@@ -802,11 +802,13 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
 }
 
 fn future_done(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(receiver_future(interp, args)?.is_done()))
+    Ok(Value::Bool(Flag(receiver_future(interp, args)?.is_done())))
 }
 
 fn future_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(receiver_future(interp, args)?.is_cancelled()))
+    Ok(Value::Bool(Flag(
+        receiver_future(interp, args)?.is_cancelled(),
+    )))
 }
 
 fn future_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -851,7 +853,7 @@ fn future_cancel(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
         (Some(value), _) | (None, Some(value)) if !value.is_none() => Some(value.clone()),
         _ => None,
     };
-    Ok(Value::Bool(future.cancel(message)))
+    Ok(Value::Bool(Flag(future.cancel(message))))
 }
 
 fn future_add_done_callback(
@@ -977,15 +979,17 @@ fn loop_close(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value>
 }
 
 fn loop_is_running(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(receiver_loop(interp, args)?.running.get()))
+    Ok(Value::Bool(Flag(
+        receiver_loop(interp, args)?.running.get(),
+    )))
 }
 
 fn loop_is_closed(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(receiver_loop(interp, args)?.closed.get()))
+    Ok(Value::Bool(Flag(receiver_loop(interp, args)?.closed.get())))
 }
 
 fn loop_get_debug(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(false))
+    Ok(Value::Bool(Flag(false)))
 }
 
 fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1015,7 +1019,7 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
     match value {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
-        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Bool(Flag(b)) => Ok(*b as i64 as f64),
         other => Err(interp.type_error(format!(
             "unsupported operand type(s) for +: 'float' and '{}'",
             interp.type_name(other)
@@ -1121,7 +1125,9 @@ fn handle_cancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 }
 
 fn handle_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(receiver_handle(interp, args)?.cancelled.get()))
+    Ok(Value::Bool(Flag(
+        receiver_handle(interp, args)?.cancelled.get(),
+    )))
 }
 
 fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {

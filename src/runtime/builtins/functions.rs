@@ -18,7 +18,7 @@ use super::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
-use crate::runtime::value::Value;
+use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
 pub fn install(interp: &mut Interp) {
@@ -162,7 +162,7 @@ fn plural(n: usize) -> &'static str {
 pub(super) fn index_arg(interp: &mut Interp, value: &Value) -> PyResult<BigInt> {
     match value {
         Value::Int(i) => Ok(BigInt::from(*i)),
-        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
+        Value::Bool(Flag(b)) => Ok(BigInt::from(*b as i64)),
         Value::BigInt(i) => Ok((**i).clone()),
         _ => interp.to_index(value).map(BigInt::from),
     }
@@ -302,7 +302,7 @@ fn abs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             None => Value::from_bigint(BigInt::from(*i).abs()),
         },
         Value::BigInt(i) => Value::from_bigint(i.abs()),
-        Value::Bool(b) => Value::Int(*b as i64),
+        Value::Bool(Flag(b)) => Value::Int(*b as i64),
         Value::Float(f) => Value::Float(f.abs()),
         _ => match interp.lookup_special(value, "__abs__") {
             Some(method) => return interp.call_bound(&method, value, &[], &[]),
@@ -333,7 +333,7 @@ fn round(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let Some(n) = ndigits else {
                 return Ok(match number {
-                    Value::Bool(b) => Value::Int(b as i64),
+                    Value::Bool(Flag(b)) => Value::Int(b as i64),
                     other => other,
                 });
             };
@@ -749,10 +749,10 @@ fn any(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let iterator = interp.get_iter(&args[0])?;
     while let Some(item) = interp.next(&iterator)? {
         if interp.truthy(&item)? {
-            return Ok(Value::Bool(true));
+            return Ok(Value::Bool(Flag(true)));
         }
     }
-    Ok(Value::Bool(false))
+    Ok(Value::Bool(Flag(false)))
 }
 
 fn all(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -760,15 +760,15 @@ fn all(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let iterator = interp.get_iter(&args[0])?;
     while let Some(item) = interp.next(&iterator)? {
         if !interp.truthy(&item)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Flag(false)));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(Flag(true)))
 }
 
 fn isinstance(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "isinstance", args, kwargs, 2, 2)?;
-    instance_check(interp, &args[0], &args[1], 0).map(Value::Bool)
+    instance_check(interp, &args[0], &args[1], 0).map(Value::from_bool)
 }
 
 /// `isinstance` against a class or a (nested) tuple of classes; the
@@ -802,7 +802,7 @@ fn issubclass(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<
     let Value::Type(class) = &args[0] else {
         return Err(interp.type_error("issubclass() arg 1 must be a class"));
     };
-    subclass_check(interp, class, &args[1], 0).map(Value::Bool)
+    subclass_check(interp, class, &args[1], 0).map(Value::from_bool)
 }
 
 fn subclass_check(
@@ -843,8 +843,10 @@ fn hasattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     check_count(interp, "hasattr", args, kwargs, 2, 2)?;
     let name = attribute_name(interp, &args[1])?;
     match interp.get_attr(&args[0], name) {
-        Ok(_) => Ok(Value::Bool(true)),
-        Err(err) if interp.is_instance_of(&err, ExcType::AttributeError) => Ok(Value::Bool(false)),
+        Ok(_) => Ok(Value::Bool(Flag(true))),
+        Err(err) if interp.is_instance_of(&err, ExcType::AttributeError) => {
+            Ok(Value::Bool(Flag(false)))
+        }
         Err(err) => Err(err),
     }
 }
@@ -945,7 +947,7 @@ fn divmod(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
     let (a, b) = (&args[0], &args[1]);
     let is_number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
     if is_number(a) && is_number(b) {
-        let is_zero = matches!(b, Value::Int(0) | Value::Bool(false))
+        let is_zero = matches!(b, Value::Int(0) | Value::Bool(Flag(false)))
             || matches!(b, Value::Float(f) if *f == 0.0);
         let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
         if float && is_zero {
@@ -1105,7 +1107,7 @@ fn int_in_base(
 
 fn callable(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "callable", args, kwargs, 1, 1)?;
-    Ok(Value::Bool(is_callable(interp, &args[0])))
+    Ok(Value::Bool(Flag(is_callable(interp, &args[0]))))
 }
 
 pub fn is_callable(interp: &Interp, value: &Value) -> bool {

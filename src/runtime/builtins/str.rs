@@ -22,7 +22,7 @@ use crate::runtime::dict::Dict;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{PyStr, Value};
+use crate::runtime::value::{Flag, PyStr, Value};
 use crate::syntax::ast::Name;
 
 const METHODS: &[(&str, NativeFn)] = &[
@@ -558,7 +558,9 @@ fn all_chars(
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, method, args, kwargs)?;
     let text = s.as_str();
-    Ok(Value::Bool(!text.is_empty() && text.chars().all(test)))
+    Ok(Value::Bool(Flag(
+        !text.is_empty() && text.chars().all(test),
+    )))
 }
 
 fn str_isdigit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -591,7 +593,7 @@ fn str_isspace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 
 fn str_isascii(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let s = no_arg_method(interp, "isascii", args, kwargs)?;
-    Ok(Value::Bool(s.is_ascii()))
+    Ok(Value::Bool(Flag(s.is_ascii())))
 }
 
 fn str_isprintable(
@@ -600,7 +602,7 @@ fn str_isprintable(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, "isprintable", args, kwargs)?;
-    Ok(Value::Bool(s.as_str().chars().all(is_printable)))
+    Ok(Value::Bool(Flag(s.as_str().chars().all(is_printable))))
 }
 
 fn str_isupper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -608,11 +610,11 @@ fn str_isupper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_lowercase() || is_titlecase(c) {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Flag(false)));
         }
         cased |= c.is_uppercase();
     }
-    Ok(Value::Bool(cased))
+    Ok(Value::Bool(Flag(cased)))
 }
 
 fn str_islower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -620,11 +622,11 @@ fn str_islower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_uppercase() || is_titlecase(c) {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Flag(false)));
         }
         cased |= c.is_lowercase();
     }
-    Ok(Value::Bool(cased))
+    Ok(Value::Bool(Flag(cased)))
 }
 
 fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -634,13 +636,13 @@ fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     for c in s.as_str().chars() {
         if c.is_uppercase() || is_titlecase(c) {
             if previous_cased {
-                return Ok(Value::Bool(false));
+                return Ok(Value::Bool(Flag(false)));
             }
             previous_cased = true;
             cased = true;
         } else if c.is_lowercase() {
             if !previous_cased {
-                return Ok(Value::Bool(false));
+                return Ok(Value::Bool(Flag(false)));
             }
             previous_cased = true;
             cased = true;
@@ -648,7 +650,7 @@ fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
             previous_cased = false;
         }
     }
-    Ok(Value::Bool(cased))
+    Ok(Value::Bool(Flag(cased)))
 }
 
 fn str_isidentifier(
@@ -667,7 +669,7 @@ fn str_isidentifier(
         }
         None => false,
     };
-    Ok(Value::Bool(valid))
+    Ok(Value::Bool(Flag(valid)))
 }
 
 // ----- searching -------------------------------------------------------
@@ -772,13 +774,13 @@ fn affix_method(
     check_range_args(interp, "str", method, args, kwargs)?;
     let (start, end) = search_window(interp, &s, args)?;
     match &args[1] {
-        Value::Str(affix) => Ok(Value::Bool(tail_match(
+        Value::Str(affix) => Ok(Value::Bool(Flag(tail_match(
             &s,
             affix.as_str(),
             start,
             end,
             at_end,
-        ))),
+        )))),
         Value::Tuple(affixes) => {
             for affix in affixes.iter() {
                 let Value::Str(affix) = affix else {
@@ -788,10 +790,10 @@ fn affix_method(
                     )));
                 };
                 if tail_match(&s, affix.as_str(), start, end, at_end) {
-                    return Ok(Value::Bool(true));
+                    return Ok(Value::Bool(Flag(true)));
                 }
             }
-            Ok(Value::Bool(false))
+            Ok(Value::Bool(Flag(false)))
         }
         other => Err(interp.type_error(format!(
             "{method} first arg must be str or a tuple of str, not {}",
@@ -2111,7 +2113,7 @@ fn parse_percent_spec(
 fn star_arg(interp: &mut Interp, state: &mut PercentArgs) -> PyResult<i64> {
     match state.next_arg(interp)? {
         Value::Int(n) => Ok(n),
-        Value::Bool(b) => Ok(i64::from(b)),
+        Value::Bool(Flag(b)) => Ok(i64::from(b)),
         Value::BigInt(_) => Err(interp.error(
             ExcType::OverflowError,
             "Python int too large to convert to C ssize_t",
@@ -2265,7 +2267,7 @@ fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
     match value {
         Value::Float(x) => Ok(*x),
         Value::Int(n) => Ok(*n as f64),
-        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        Value::Bool(Flag(b)) => Ok(f64::from(u8::from(*b))),
         Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
             interp.error(ExcType::OverflowError, "int too large to convert to float")
         }),

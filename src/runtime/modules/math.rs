@@ -16,7 +16,7 @@ use crate::runtime::builtins::add_function;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
-use crate::runtime::value::Value;
+use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, Name};
 
 pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
@@ -621,7 +621,7 @@ fn round_to_int(
     let x = one_arg(interp, name, args, kwargs)?;
     match x {
         Value::Int(_) | Value::BigInt(_) => return Ok(x.clone()),
-        Value::Bool(b) => return Ok(Value::Int(*b as i64)),
+        Value::Bool(Flag(b)) => return Ok(Value::Int(*b as i64)),
         Value::Float(f_value) => return arith::float_to_int(interp, f(*f_value)),
         _ => {}
     }
@@ -644,7 +644,7 @@ fn math_trunc(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     let x = one_arg(interp, "trunc", args, kwargs)?;
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
-        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Bool(Flag(b)) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => arith::float_to_int(interp, *f),
         _ => match interp.lookup_special(x, "__trunc__") {
             Some(method) => interp.call_bound(&method, x, &[], &[]),
@@ -658,17 +658,17 @@ fn math_trunc(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 
 fn math_isfinite(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isfinite", args, kwargs)?)?;
-    Ok(Value::Bool(x.is_finite()))
+    Ok(Value::Bool(Flag(x.is_finite())))
 }
 
 fn math_isinf(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isinf", args, kwargs)?)?;
-    Ok(Value::Bool(x.is_infinite()))
+    Ok(Value::Bool(Flag(x.is_infinite())))
 }
 
 fn math_isnan(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isnan", args, kwargs)?)?;
-    Ok(Value::Bool(x.is_nan()))
+    Ok(Value::Bool(Flag(x.is_nan())))
 }
 
 /// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`.
@@ -714,15 +714,15 @@ fn math_isclose(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         return Err(interp.value_error("tolerances must be non-negative"));
     }
     if a == b {
-        return Ok(Value::Bool(true));
+        return Ok(Value::Bool(Flag(true)));
     }
     if a.is_infinite() || b.is_infinite() {
-        return Ok(Value::Bool(false));
+        return Ok(Value::Bool(Flag(false)));
     }
     let diff = (b - a).abs();
-    Ok(Value::Bool(
+    Ok(Value::Bool(Flag(
         diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol,
-    ))
+    )))
 }
 
 // ---------------------------------------------------------------------------

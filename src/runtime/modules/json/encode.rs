@@ -15,7 +15,7 @@ use crate::runtime::builtins::functions::sort_values;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::format::float_repr;
 use crate::runtime::interp::Interp;
-use crate::runtime::value::Value;
+use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, Name};
 
 /// `_encode(obj, fp, skipkeys, ensure_ascii, check_circular, allow_nan,
@@ -182,8 +182,8 @@ impl Encoder {
         match value {
             Value::Str(text) => push_string(&mut self.out, text.as_str(), self.ensure_ascii),
             Value::None => self.out.push_str("null"),
-            Value::Bool(true) => self.out.push_str("true"),
-            Value::Bool(false) => self.out.push_str("false"),
+            Value::Bool(Flag(true)) => self.out.push_str("true"),
+            Value::Bool(Flag(false)) => self.out.push_str("false"),
             Value::Int(n) => self.out.push_str(&n.to_string()),
             Value::BigInt(n) => self.out.push_str(&interp.int_to_decimal(n)?),
             Value::Float(x) => {
@@ -326,8 +326,8 @@ impl Encoder {
             let key = match key {
                 Value::Str(text) => text.as_str().to_string(),
                 Value::Float(x) => self.float_text(interp, *x)?,
-                Value::Bool(true) => "true".to_string(),
-                Value::Bool(false) => "false".to_string(),
+                Value::Bool(Flag(true)) => "true".to_string(),
+                Value::Bool(Flag(false)) => "false".to_string(),
                 Value::None => "null".to_string(),
                 Value::Int(n) => n.to_string(),
                 Value::BigInt(n) => interp.int_to_decimal(n)?,
