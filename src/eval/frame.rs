@@ -43,7 +43,7 @@ pub struct Frame {
     /// Local slots; `None` is an unbound variable.
     pub slots: Vec<Option<Value>>,
     /// The frame's own cells, then the closure's.
-    pub cells: Box<[CellRef]>,
+    pub cells: Cells,
     pub globals: Rc<ModuleObject>,
     /// The namespace a class body fills.
     pub namespace: Option<Rc<Namespace>>,
@@ -74,7 +74,7 @@ impl Frame {
         mut slots: Vec<Option<Value>>,
     ) -> Frame {
         let cells = if code.cell_names.is_empty() {
-            Box::default()
+            Cells::default()
         } else {
             (0..code.cell_names.len())
                 .map(|_| {
@@ -111,6 +111,27 @@ impl Frame {
     /// Appends the cells a function or class body closes over.
     pub fn add_closure(&mut self, closure: impl Iterator<Item = CellRef>) {
         self.cells = self.cells.iter().cloned().chain(closure).collect();
+    }
+}
+
+/// A frame's cells: none for most frames, which then drop nothing (an
+/// empty boxed slice still costs a call to its drop glue, at every
+/// return).
+#[derive(Default)]
+pub struct Cells(Option<Box<[CellRef]>>);
+
+impl FromIterator<CellRef> for Cells {
+    fn from_iter<I: IntoIterator<Item = CellRef>>(cells: I) -> Cells {
+        let cells: Box<[CellRef]> = cells.into_iter().collect();
+        Cells((!cells.is_empty()).then_some(cells))
+    }
+}
+
+impl std::ops::Deref for Cells {
+    type Target = [CellRef];
+
+    fn deref(&self) -> &[CellRef] {
+        self.0.as_deref().unwrap_or_default()
     }
 }
 
