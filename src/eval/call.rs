@@ -272,7 +272,7 @@ impl Interp {
     #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
         if function.code.flavor == Flavor::Plain {
-            return self.run_plain_function(function, &mut frame);
+            return self.run_plain_function(function.clone(), &mut frame);
         }
         Ok(self.start_generator(function, Box::new(frame)))
     }
@@ -280,7 +280,7 @@ impl Interp {
     /// [`Interp::start_function`] for a generator, coroutine or async
     /// generator function: the object that will run the frame.
     pub fn start_generator(&mut self, function: &Rc<Function>, mut frame: Box<Frame>) -> Value {
-        Self::enter_function(function, &mut frame);
+        Self::enter_function(function.clone(), &mut frame);
         let kind = match function.code.flavor {
             Flavor::Coroutine => GeneratorKind::Coroutine,
             Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
@@ -300,7 +300,7 @@ impl Interp {
     #[inline(always)]
     pub fn run_plain_function(
         &mut self,
-        function: &Rc<Function>,
+        function: Rc<Function>,
         frame: &mut Frame,
     ) -> PyResult<Value> {
         Self::enter_function(function, frame);
@@ -308,16 +308,16 @@ impl Interp {
     }
 
     /// Gives a frame its function's closure cells, its parameters' cells,
-    /// and the function itself.
+    /// and the function itself (the caller's reference, not one more).
     #[inline(always)]
-    pub(super) fn enter_function(function: &Rc<Function>, frame: &mut Frame) {
+    pub(super) fn enter_function(function: Rc<Function>, frame: &mut Frame) {
         if !function.closure.is_empty() {
             frame.add_closure(function.closure.iter().cloned());
         }
         for &(slot, cell) in &function.code.parameter_cells {
             *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
         }
-        frame.function = Some(function.clone());
+        frame.function = Some(function);
     }
 
     /// Runs a plain function's frame to its return.

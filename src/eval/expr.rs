@@ -298,8 +298,13 @@ impl Interp {
         function: &Expr,
         arguments: &[Argument],
     ) -> PyResult<Value> {
-        let function = self.eval(frame, function)?;
-        self.call_value(frame, &function, arguments)
+        match self.eval(frame, function)? {
+            // The function value itself goes into the callee's frame.
+            Value::Function(callee) if Self::binds_directly(&callee, None, arguments) => {
+                self.call_direct(frame, callee, None, arguments)
+            }
+            function => self.call_value(frame, &function, arguments),
+        }
     }
 
     /// Calls a function value with the call's argument expressions.
@@ -324,10 +329,8 @@ impl Interp {
             }
         }
         match function {
-            Value::Function(callee) => {
-                if let Some(result) = self.call_direct(frame, callee, None, arguments) {
-                    return result;
-                }
+            Value::Function(callee) if Self::binds_directly(callee, None, arguments) => {
+                return self.call_direct(frame, callee.clone(), None, arguments);
             }
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
                 return self.call_native(frame, builtin.func, None, arguments);
@@ -401,38 +404,27 @@ impl Interp {
     /// The common call: plain positional arguments (after `receiver`, for
     /// a method) that fill a function's parameters, with its defaults, go
     /// straight into its new frame, with no argument vector and no binding
-    /// by name. `None` when the call is not that simple.
+    /// by name: a call that [`Interp::binds_directly`].
     #[inline(always)]
     fn call_direct(
         &mut self,
         frame: &mut Frame,
-        callee: &Rc<Function>,
+        callee: Rc<Function>,
         receiver: Option<&Value>,
         arguments: &[Argument],
-    ) -> Option<PyResult<Value>> {
-        if !Self::binds_directly(callee, receiver, arguments) {
-            return None;
-        }
+    ) -> PyResult<Value> {
         // A plain function's frame stays on the stack; a generator's or
         // coroutine's goes to the heap before it is filled, so that it is
         // copied once, not at every hand-over.
         if callee.code.flavor == Flavor::Plain {
             let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
-            if let Err(error) =
-                self.bind_directly(frame, callee, receiver, arguments, &mut callee_frame)
-            {
-                return Some(Err(error));
-            }
-            return Some(self.run_plain_function(callee, &mut callee_frame));
+            self.bind_directly(frame, &callee, receiver, arguments, &mut callee_frame)?;
+            return self.run_plain_function(callee, &mut callee_frame);
         }
         let mut callee_frame =
             Box::new(self.new_frame(callee.code.clone(), callee.globals.clone()));
-        if let Err(error) =
-            self.bind_directly(frame, callee, receiver, arguments, &mut callee_frame)
-        {
-            return Some(Err(error));
-        }
-        Some(Ok(self.start_generator(callee, callee_frame)))
+        self.bind_directly(frame, &callee, receiver, arguments, &mut callee_frame)?;
+        Ok(self.start_generator(&callee, callee_frame))
     }
 
     /// Whether a call's arguments (after `receiver`, for a method) are
@@ -525,8 +517,8 @@ impl Interp {
                 return self.call_native(frame, method, Some(receiver), arguments)
             }
             Some(PlainMethod::Python(callee)) => {
-                if let Some(result) = self.call_direct(frame, &callee, Some(&receiver), arguments) {
-                    return result;
+                if Self::binds_directly(&callee, Some(&receiver), arguments) {
+                    return self.call_direct(frame, callee, Some(&receiver), arguments);
                 }
                 let mut args = Arguments::new();
                 let mut kwargs = Keywords::new();
@@ -574,17 +566,20 @@ impl Interp {
                 let receiver = self.eval(frame, receiver)?;
                 if !matches!(receiver, Value::Module(_)) {
                     let method = self.plain_method(&receiver, name, cache);
-                    let awaited = match &method {
-                        Some(PlainMethod::Python(callee)) => {
-                            self.await_call(frame, callee, Some(&receiver), arguments)
+                    match method {
+                        Some(PlainMethod::Python(callee))
+                            if Self::awaits_in_place(&callee, Some(&receiver), arguments) =>
+                        {
+                            return self.await_call(frame, callee, Some(&receiver), arguments);
                         }
                         Some(PlainMethod::Native(method)) => {
-                            self.await_queue_call(frame, *method, &receiver, arguments)
+                            if let Some(awaited) =
+                                self.await_queue_call(frame, method, &receiver, arguments)
+                            {
+                                return awaited;
+                            }
                         }
-                        None => None,
-                    };
-                    if let Some(awaited) = awaited {
-                        return awaited;
+                        _ => {}
                     }
                     return self
                         .call_found_method(frame, receiver, method, name, arguments, cache)
@@ -606,15 +601,14 @@ impl Interp {
                     None => self.call(&function, &[delay], &[]).map(Awaited::Object),
                 }
             }
-            _ => {
-                if let Value::Function(callee) = &function {
-                    if let Some(awaited) = self.await_call(frame, callee, None, arguments) {
-                        return awaited;
-                    }
+            _ => match function {
+                Value::Function(callee) if Self::awaits_in_place(&callee, None, arguments) => {
+                    self.await_call(frame, callee, None, arguments)
                 }
-                self.call_value(frame, &function, arguments)
-                    .map(Awaited::Object)
-            }
+                function => self
+                    .call_value(frame, &function, arguments)
+                    .map(Awaited::Object),
+            },
         }
     }
 
@@ -650,51 +644,46 @@ impl Interp {
         self.bare_sleep(leaf(frame, delay)?)
     }
 
-    /// `await f(...)` (or `await receiver.f(...)`) of a coroutine function
-    /// whose plain positional arguments fill its parameters: the coroutine
-    /// runs in place, its frame on the Rust stack as a plain call's, and
-    /// becomes an object only if it suspends (its frame then moves to the
-    /// heap). Most awaited coroutines finish without suspending, and so
-    /// pay for neither the coroutine object nor its boxed frame. Nothing
-    /// else can see a coroutine that is awaited the moment it is made, so
-    /// this is what resuming that object would do. `None` when the call
-    /// is not that simple.
+    /// Whether `await f(...)` (or `await receiver.f(...)`) runs in place
+    /// ([`Interp::await_call`]): a coroutine function whose plain
+    /// positional arguments fill its parameters.
+    #[inline(always)]
+    fn awaits_in_place(
+        callee: &Function,
+        receiver: Option<&Value>,
+        arguments: &[Argument],
+    ) -> bool {
+        callee.code.flavor == Flavor::Coroutine && Self::binds_directly(callee, receiver, arguments)
+    }
+
+    /// `await f(...)` of a call that [`Interp::awaits_in_place`]: the
+    /// coroutine runs in place, its frame on the Rust stack as a plain
+    /// call's, and becomes an object only if it suspends (its frame then
+    /// moves to the heap). Most awaited coroutines finish without
+    /// suspending, and so pay for neither the coroutine object nor its
+    /// boxed frame. Nothing else can see a coroutine that is awaited the
+    /// moment it is made, so this is what resuming that object would do.
     #[inline(never)]
     fn await_call(
         &mut self,
         frame: &mut Frame,
-        callee: &Rc<Function>,
+        callee: Rc<Function>,
         receiver: Option<&Value>,
         arguments: &[Argument],
-    ) -> Option<PyResult<Awaited>> {
-        if callee.code.flavor != Flavor::Coroutine
-            || !Self::binds_directly(callee, receiver, arguments)
-        {
-            return None;
-        }
+    ) -> PyResult<Awaited> {
         let mut coroutine_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
-        if let Err(error) =
-            self.bind_directly(frame, callee, receiver, arguments, &mut coroutine_frame)
-        {
-            return Some(Err(error));
-        }
+        self.bind_directly(frame, &callee, receiver, arguments, &mut coroutine_frame)?;
         Self::enter_function(callee, &mut coroutine_frame);
         let outcome = self.nested(|this| this.run_frame(&mut coroutine_frame, None));
         if let Ok(Outcome::Yield(yielded)) = outcome {
-            let coroutine = Generator::new(
-                GeneratorKind::Coroutine,
-                Box::new(coroutine_frame),
-                &callee.name.borrow(),
-                &callee.qualname.borrow(),
-            );
-            frame.delegate = Some(Value::Generator(Rc::new(coroutine)));
-            return Some(Ok(Awaited::Yielded(yielded)));
+            frame.delegate = Some(suspended_coroutine(coroutine_frame));
+            return Ok(Awaited::Yielded(yielded));
         }
         self.recycle_slots(&mut coroutine_frame);
-        Some(match outcome {
+        match outcome {
             Ok(Outcome::Return(result) | Outcome::Yield(result)) => Ok(Awaited::Finished(result)),
             Err(error) => Err(self.escaped_frame(GeneratorKind::Coroutine, error)),
-        })
+        }
     }
 
     /// `await queue.put(item)` or `await queue.get()`, their arguments
@@ -1117,4 +1106,19 @@ fn small_int_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
         CmpOp::NotEq => a != b,
         _ => return None,
     })
+}
+
+/// The coroutine object of a call awaited in place
+/// ([`Interp::await_call`]) that suspended: its frame moves to the heap.
+#[cold]
+fn suspended_coroutine(frame: Frame) -> Value {
+    let (name, qualname) = match &frame.function {
+        Some(function) => (
+            function.name.borrow().clone(),
+            function.qualname.borrow().clone(),
+        ),
+        None => (frame.code.name.clone(), frame.code.qualname.clone()),
+    };
+    let coroutine = Generator::new(GeneratorKind::Coroutine, Box::new(frame), &name, &qualname);
+    Value::Generator(Rc::new(coroutine))
 }
