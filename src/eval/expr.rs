@@ -514,7 +514,19 @@ impl Interp {
         // receiver first, without making a bound method.
         match method {
             Some(PlainMethod::Native(method)) => {
-                return self.call_native(frame, method, Some(receiver), arguments)
+                if let (Value::List(list), [Argument::Positional(item)]) = (&receiver, arguments) {
+                    if sequences::is_list_append(method) {
+                        // The item goes into the list as evaluated: no
+                        // argument array, no clone of it.
+                        let item = self.eval(frame, item)?;
+                        if crate::runtime::finalize::pending() {
+                            self.run_finalizers();
+                        }
+                        list.borrow_mut().push(item);
+                        return Ok(Value::None);
+                    }
+                }
+                return self.call_native(frame, method, Some(receiver), arguments);
             }
             Some(PlainMethod::Python(callee)) => {
                 if Self::binds_directly(&callee, Some(&receiver), arguments) {

@@ -16,6 +16,7 @@ use super::add_method;
 use super::args::check_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
+use crate::runtime::object::NativeFn;
 use crate::runtime::value::{Flag, Range, Value};
 use crate::syntax::ast::Name;
 
@@ -614,6 +615,13 @@ fn list_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
         None => Ok(Value::list(Vec::new())),
         Some(iterable) => Ok(Value::list(interp.collect(iterable)?)),
     }
+}
+
+/// Whether `method` is `list.append`, which the evaluator makes itself
+/// (`row.append(v)`, the commonest method call; CPython 3.11 specializes
+/// it too).
+pub fn is_list_append(method: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(method, list_append as NativeFn)
 }
 
 fn list_append(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
