@@ -399,12 +399,12 @@ impl Dict {
         self.remove_at(position).map(|entry| entry.value)
     }
 
-    /// Looks `key` up without running Python code: `Ok(position)` when a
-    /// key of the same hash is natively equal (or the key itself) and no
-    /// key that only `__eq__` can compare comes before it in the table's
-    /// probe order; otherwise what [`Interp::decide_with_eq`] must settle
-    /// (usually nothing, and then nothing is allocated).
-    fn find_native(&self, key: &Value, hash: i64) -> Result<usize, Undecided> {
+    /// Looks `key` up without running Python code: found when a key of
+    /// the same hash is natively equal (or the key itself) and no key that
+    /// only `__eq__` can compare comes before it in the table's probe
+    /// order; absent when no key of the same hash can be equal; otherwise
+    /// what [`Interp::decide_with_eq`] must settle.
+    fn find_native(&self, key: &Value, hash: i64) -> Lookup {
         // The table's own probe, stopping at the first key that is equal
         // or that needs `__eq__`; the latter, rare, are gathered after.
         let undecided = Cell::new(false);
@@ -420,9 +420,11 @@ impl Dict {
             }
         });
         match found {
-            Some(_) if undecided.get() => Err(self.find_undecided(key, hash)),
-            Some(&position) => Ok(position),
-            None => Err(Undecided::default()),
+            Some(_) if undecided.get() => {
+                Lookup::Undecided(Box::new(self.find_undecided(key, hash)))
+            }
+            Some(&position) => Lookup::Found(position),
+            None => Lookup::Absent,
         }
     }
 
@@ -614,6 +616,15 @@ pub fn set_key(key: &Value) -> std::borrow::Cow<'_, Value> {
     }
 }
 
+/// What a lookup without Python code found ([`Dict::find_native`]): two
+/// words, returned in registers.
+enum Lookup {
+    Found(usize),
+    Absent,
+    /// Boxed: rare, and large.
+    Undecided(Box<Undecided>),
+}
+
 /// What a lookup without Python code left to `__eq__`: the keys of the
 /// same hash that only it can compare, in probe order, and the position
 /// of a natively equal key after them, if there is one.
@@ -632,36 +643,39 @@ impl Interp {
         hash: i64,
     ) -> PyResult<Option<usize>> {
         // The borrow ends before any `__eq__` runs.
-        let native = dict.borrow().find_native(key, hash);
-        self.decide_with_eq(key, native)
+        let lookup = dict.borrow().find_native(key, hash);
+        self.decide(key, lookup)
     }
 
     /// Membership in a table nobody can change (a frozenset).
     pub fn frozen_contains(&mut self, table: &Dict, key: &Value) -> PyResult<bool> {
         let hash = self.hash(key)?;
-        let native = table.find_native(key, hash);
-        Ok(self.decide_with_eq(key, native)?.is_some())
+        let lookup = table.find_native(key, hash);
+        Ok(self.decide(key, lookup)?.is_some())
+    }
+
+    /// The position a lookup found, once `__eq__` has settled what it
+    /// could not.
+    #[inline(always)]
+    fn decide(&mut self, key: &Value, lookup: Lookup) -> PyResult<Option<usize>> {
+        match lookup {
+            Lookup::Found(position) => Ok(Some(position)),
+            Lookup::Absent => Ok(None),
+            Lookup::Undecided(undecided) => self.decide_with_eq(key, *undecided),
+        }
     }
 
     /// The position of `key`, once the keys of its hash that only
     /// `__eq__` can compare have been compared in probe order, each as
     /// CPython's lookup does it: `existing == key`.
-    fn decide_with_eq(
-        &mut self,
-        key: &Value,
-        native: Result<usize, Undecided>,
-    ) -> PyResult<Option<usize>> {
-        match native {
-            Ok(position) => Ok(Some(position)),
-            Err(Undecided { keys, then }) => {
-                for (position, existing) in keys {
-                    if self.eq(&existing, key)? {
-                        return Ok(Some(position));
-                    }
-                }
-                Ok(then)
+    #[cold]
+    fn decide_with_eq(&mut self, key: &Value, undecided: Undecided) -> PyResult<Option<usize>> {
+        for (position, existing) in undecided.keys {
+            if self.eq(&existing, key)? {
+                return Ok(Some(position));
             }
         }
+        Ok(undecided.then)
     }
 
     pub fn dict_get(&mut self, dict: &RefCell<Dict>, key: &Value) -> PyResult<Option<Value>> {

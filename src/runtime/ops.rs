@@ -634,10 +634,18 @@ impl Interp {
         }
     }
 
+    /// `hash(value)`. An int's, the common key, is computed in place;
+    /// every other value's out of line.
+    #[inline(always)]
     pub fn hash(&mut self, value: &Value) -> PyResult<i64> {
         if let Value::Int(i) = value {
             return Ok(arith::hash_int(*i));
         }
+        self.hash_other(value)
+    }
+
+    #[inline(never)]
+    fn hash_other(&mut self, value: &Value) -> PyResult<i64> {
         if let Some(hash) = arith::hash_number(value) {
             return Ok(hash);
         }
