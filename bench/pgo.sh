@@ -8,6 +8,12 @@
 # not tuned to the very scripts it is measured on. It takes about three
 # minutes: an instrumented build, the training run, the final build.
 #
+# The code is also compiled for a fixed address (`-C relocation-model=
+# static`; the binary is linked that way already, build.rs): calls between
+# its functions are then direct, not through the global offset table. Only
+# with `--target`, so that the flag does not reach the proc-macros, which
+# must be position-independent.
+#
 # Needs llvm-profdata of rustc's own LLVM: rustup's llvm-tools component,
 # added when missing.
 #
@@ -25,20 +31,23 @@ work="$PWD/target/pgo-profile"
 rm -rf "$work"
 mkdir -p "$work"
 
+codegen="-Crelocation-model=static"
+build() { # TARGET_DIR
+    cargo build --release --quiet --target "$host" --target-dir "$1"
+}
+
 echo "pgo: instrumented build (target/pgo-train)" >&2
-RUSTFLAGS="-Cprofile-generate=$work/raw" \
-    cargo build --release --quiet --target-dir target/pgo-train
-# What the build itself ran (build scripts) is not part of the profile.
-rm -rf "$work/raw"
+RUSTFLAGS="$codegen -Cprofile-generate=$work/raw" build target/pgo-train
 
 echo "pgo: training on tests/ and examples/" >&2
 # The training run's verdicts do not matter, only what it executed.
 LLVM_PROFILE_FILE="$work/raw/pyl-%p-%m.profraw" \
-    target/pgo-train/release/pyl test tests examples >"$work/training.log" 2>&1 || true
+    "target/pgo-train/$host/release/pyl" test tests examples >"$work/training.log" 2>&1 || true
 tail -n 1 "$work/training.log" >&2
 "$profdata" merge -o "$work/pyl.profdata" "$work/raw"
 
 echo "pgo: optimised build (target/pgo)" >&2
-RUSTFLAGS="-Cprofile-use=$work/pyl.profdata" \
-    cargo build --release --quiet --target-dir target/pgo
+RUSTFLAGS="$codegen -Cprofile-use=$work/pyl.profdata" build target/pgo
+mkdir -p target/pgo/release
+cp "target/pgo/$host/release/pyl" target/pgo/release/pyl
 echo "target/pgo/release/pyl"
