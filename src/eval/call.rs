@@ -11,7 +11,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::{linearize, Interp};
 use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap};
-use crate::runtime::value::Value;
+use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
 
 /// Native stack taken at a time when deep recursion needs more.
@@ -241,6 +241,7 @@ impl Interp {
     /// Whether `count` plain positional arguments, with the function's
     /// defaults for the rest, fill its parameters — so that they can go
     /// straight into its slots ([`Interp::fill_defaults`] completes them).
+    #[inline(always)]
     pub fn fills_directly(function: &Function, count: usize) -> bool {
         let signature = &function.code.signature;
         let positional = signature.positional.len();
@@ -336,7 +337,10 @@ impl Interp {
         const POOL_SIZE: usize = 64;
         if self.slot_pool.len() < POOL_SIZE {
             let mut slots = std::mem::take(&mut frame.slots);
-            slots.clear();
+            // Most locals are ints or unbound: nothing to drop.
+            while let Some(slot) = slots.pop() {
+                discard(slot);
+            }
             self.slot_pool.push(slots);
         }
     }
