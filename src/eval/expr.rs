@@ -69,6 +69,19 @@ impl Interp {
         }
     }
 
+    /// [`Interp::eval`] for the function of a call, most often a global
+    /// found where it was found the last time: that read is made here,
+    /// with no call.
+    #[inline(always)]
+    fn eval_callee(&mut self, frame: &mut Frame, function: &Expr) -> PyResult<Value> {
+        if let ExprKind::Global(name, slot) = &function.kind {
+            if let Some(value) = slot.global.peek(&frame.globals.namespace.borrow(), name) {
+                return Ok(value.clone());
+            }
+        }
+        self.eval(frame, function)
+    }
+
     #[inline(never)]
     fn eval_compound(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
@@ -298,7 +311,7 @@ impl Interp {
         function: &Expr,
         arguments: &[Argument],
     ) -> PyResult<Value> {
-        match self.eval(frame, function)? {
+        match self.eval_callee(frame, function)? {
             // The function value itself goes into the callee's frame.
             Value::Function(callee) if Self::binds_directly(&callee, None, arguments) => {
                 self.call_direct(frame, callee, None, arguments)
@@ -569,7 +582,7 @@ impl Interp {
     #[inline(always)]
     pub fn awaited(&mut self, frame: &mut Frame, value: &Expr) -> PyResult<Awaited> {
         let (function, arguments) = match &value.kind {
-            ExprKind::Call(function, arguments) => (self.eval(frame, function)?, arguments),
+            ExprKind::Call(function, arguments) => (self.eval_callee(frame, function)?, arguments),
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
                 if let Some(sleep) = self.module_bare_sleep(frame, receiver, name, arguments, cache)
                 {
