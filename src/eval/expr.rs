@@ -688,7 +688,7 @@ impl Interp {
     /// suspending, and so pay for neither the coroutine object nor its
     /// boxed frame. Nothing else can see a coroutine that is awaited the
     /// moment it is made, so this is what resuming that object would do.
-    #[inline(never)]
+    #[inline(always)]
     fn await_call(
         &mut self,
         frame: &mut Frame,
