@@ -165,17 +165,13 @@ impl Interp {
     /// ceiling that a raised `sys.setrecursionlimit` cannot lift: past it,
     /// `RecursionError`, never a stack overflow or an unbounded allocation.
     /// (Hashing a nested tuple has no recursion limit in CPython, only this.)
+    /// Inlined: the common case is a comparison; the rest is out of line.
+    #[inline(always)]
     pub fn with_stack<T>(
         &mut self,
         context: &'static str,
         body: impl FnOnce(&mut Self) -> PyResult<T>,
     ) -> PyResult<T> {
-        /// Room left on the current segment below which a new one is taken.
-        const RED_ZONE: usize = 256 * 1024;
-        /// With the interpreter thread's own 64 MiB, 512 MiB of native stack:
-        /// some 170 000 nested Python calls (CPython 3.11 runs 100 000 when
-        /// the limit allows; much deeper and it exhausts memory).
-        const MAX_SEGMENTS: u32 = 112;
         // Asking `stacker` costs a thread-local read and a call on every
         // Python call; the room it reports holds until the stack is deeper
         // than it was then, so a comparison answers most calls.
@@ -184,6 +180,24 @@ impl Interp {
         if here >= self.stack_floor {
             return body(self);
         }
+        self.with_more_stack(context, here, body)
+    }
+
+    /// [`Interp::with_stack`] below the floor last measured: measure the
+    /// room again, or take a new segment.
+    #[inline(never)]
+    fn with_more_stack<T>(
+        &mut self,
+        context: &'static str,
+        here: usize,
+        body: impl FnOnce(&mut Self) -> PyResult<T>,
+    ) -> PyResult<T> {
+        /// Room left on the current segment below which a new one is taken.
+        const RED_ZONE: usize = 256 * 1024;
+        /// With the interpreter thread's own 64 MiB, 512 MiB of native stack:
+        /// some 170 000 nested Python calls (CPython 3.11 runs 100 000 when
+        /// the limit allows; much deeper and it exhausts memory).
+        const MAX_SEGMENTS: u32 = 112;
         match stacker::remaining_stack() {
             Some(room) if room >= RED_ZONE => {
                 self.stack_floor = here - room + RED_ZONE;
