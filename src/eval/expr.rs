@@ -58,13 +58,15 @@ type Arguments = smallvec::SmallVec<[Value; 4]>;
 impl Interp {
     /// Evaluates an expression. Constants and variables, the leaves of
     /// every expression, are answered at the call site: the walker's own
-    /// stack frame is large and would dominate their cost.
+    /// stack frame is large and would dominate their cost. A call goes
+    /// straight to its own out-of-line function, not through the walker.
     #[inline(always)]
     pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
             ExprKind::Const(value) => Ok(value.clone()),
             ExprKind::Local(slot) => self.load_local(frame, *slot),
             ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
+            ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
             _ => self.eval_compound(frame, e),
         }
     }
