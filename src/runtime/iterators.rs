@@ -144,16 +144,17 @@ fn range_iter(range: &Range, reverse: bool) -> Value {
         }
         _ => false,
     };
-    let wide = RangeIterator::new(range, reverse);
-    if !small {
-        return Value::Native(Rc::new(wide));
+    let (first, step) = if reverse && len > 0 {
+        // `wrapping_neg` keeps a step of `i128::MIN` exact modulo 2**128.
+        (range.get(len - 1), range.step.wrapping_neg())
+    } else {
+        (range.start, range.step)
+    };
+    if small {
+        // Every item fits, by the checks above.
+        return Value::Native(Rc::new(RangeIterator::new(first as i64, step as i64, len)));
     }
-    // Every item fits, by the checks above.
-    Value::Native(Rc::new(SmallRangeIterator {
-        next: Cell::new(wide.next.get() as i64),
-        step: wide.step as i64,
-        remaining: Cell::new(len as u64),
-    }))
+    Value::Native(Rc::new(RangeIterator::new(first, step, len)))
 }
 
 /// `reversed(seq)` for a sequence without `__reversed__`: indexes it from
@@ -340,54 +341,64 @@ impl NativeObject for StrIterator {
     }
 }
 
-struct RangeIterator {
-    next: Cell<i128>,
-    step: i128,
+/// A range's iterator: its first item, then one more `step` each time,
+/// `remaining` times. On `i64`s when every item fits (CPython's
+/// `range_iterator`), on `i128`s otherwise (its `longrange_iterator`).
+struct RangeIterator<N> {
+    next: Cell<N>,
+    step: N,
     remaining: Cell<u128>,
 }
 
-impl RangeIterator {
-    fn new(range: &Range, reverse: bool) -> RangeIterator {
-        let len = range.len();
-        let (start, step) = if reverse && len > 0 {
-            // `wrapping_neg` keeps a step of `i128::MIN` exact modulo 2**128.
-            (range.get(len - 1), range.step.wrapping_neg())
-        } else {
-            (range.start, range.step)
-        };
+/// The integers a [`RangeIterator`] steps through.
+trait RangeItem: Copy + 'static {
+    const CLASS_NAME: &'static str;
+    fn wrapping_add(self, step: Self) -> Self;
+    fn value(self) -> Value;
+}
+
+impl RangeItem for i64 {
+    const CLASS_NAME: &'static str = "range_iterator";
+
+    fn wrapping_add(self, step: i64) -> i64 {
+        i64::wrapping_add(self, step)
+    }
+
+    fn value(self) -> Value {
+        Value::Int(self)
+    }
+}
+
+impl RangeItem for i128 {
+    const CLASS_NAME: &'static str = "longrange_iterator";
+
+    fn wrapping_add(self, step: i128) -> i128 {
+        i128::wrapping_add(self, step)
+    }
+
+    fn value(self) -> Value {
+        Value::from_i128(self)
+    }
+}
+
+impl<N: RangeItem> RangeIterator<N> {
+    fn new(first: N, step: N, len: u128) -> RangeIterator<N> {
         RangeIterator {
-            next: Cell::new(start),
+            next: Cell::new(first),
             step,
             remaining: Cell::new(len),
         }
     }
 }
 
-/// A [`RangeIterator`] whose items, first to last, all fit in an `i64`.
-struct SmallRangeIterator {
-    next: Cell<i64>,
-    step: i64,
-    remaining: Cell<u64>,
-}
-
-impl NativeObject for SmallRangeIterator {
-    native_class!("range_iterator");
-
-    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
-        let remaining = self.remaining.get();
-        if remaining == 0 {
-            return Some(Ok(None));
-        }
-        let value = self.next.get();
-        self.remaining.set(remaining - 1);
-        // Past the last item the sum may wrap; that value is never yielded.
-        self.next.set(value.wrapping_add(self.step));
-        Some(Ok(Some(Value::Int(value))))
+impl<N: RangeItem> NativeObject for RangeIterator<N> {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(N::CLASS_NAME)
     }
-}
 
-impl NativeObject for RangeIterator {
-    native_class!("longrange_iterator");
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         let remaining = self.remaining.get();
@@ -396,11 +407,11 @@ impl NativeObject for RangeIterator {
         }
         let value = self.next.get();
         self.remaining.set(remaining - 1);
-        // Stepping past the last value may leave the i128 range; that
+        // Stepping past the last item may leave the type's range; that
         // value is never yielded, so wrapping is harmless (and every
-        // yielded value is exact, since arithmetic is modulo 2**128).
+        // yielded value is exact, since arithmetic is modular).
         self.next.set(value.wrapping_add(self.step));
-        Some(Ok(Some(Value::from_i128(value))))
+        Some(Ok(Some(value.value())))
     }
 }
 
