@@ -12,7 +12,7 @@ use crate::compile::ir::{
     FunctionTemplate,
 };
 use crate::runtime::asyncio::queues;
-use crate::runtime::builtins::sequences;
+use crate::runtime::builtins::{functions, sequences};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
@@ -348,6 +348,17 @@ impl Interp {
                 return self.call_direct(frame, callee.clone(), None, arguments);
             }
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
+                if let [Argument::Positional(argument)] = arguments {
+                    if functions::is_len(builtin.func) {
+                        // The length of the argument as evaluated: no
+                        // argument array, no count check.
+                        let value = self.eval(frame, argument)?;
+                        if crate::runtime::finalize::pending() {
+                            self.run_finalizers();
+                        }
+                        return Ok(Value::from(self.len(&value)?));
+                    }
+                }
                 return self.call_native(frame, builtin.func, None, arguments);
             }
             _ => {}

@@ -18,6 +18,7 @@ use super::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
+use crate::runtime::object::NativeFn;
 use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
@@ -276,6 +277,12 @@ fn input(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         }
         Err(e) => Err(interp.os_error(e)),
     }
+}
+
+/// Whether `function` is the builtin `len`, which the evaluator makes
+/// itself (`len(x)`; CPython 3.11 specializes it too).
+pub fn is_len(function: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(function, len as NativeFn)
 }
 
 fn len(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
