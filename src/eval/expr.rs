@@ -353,9 +353,7 @@ impl Interp {
                         // The length of the argument as evaluated: no
                         // argument array, no count check.
                         let value = self.eval(frame, argument)?;
-                        if crate::runtime::finalize::pending() {
-                            self.run_finalizers();
-                        }
+                        self.run_pending_finalizers();
                         return Ok(Value::from(self.len(&value)?));
                     }
                 }
@@ -421,9 +419,7 @@ impl Interp {
         args: &[Value],
         kwargs: &[(Name, Value)],
     ) -> PyResult<Value> {
-        if crate::runtime::finalize::pending() {
-            self.run_finalizers();
-        }
+        self.run_pending_finalizers();
         function(self, args, kwargs)
     }
 
@@ -545,9 +541,7 @@ impl Interp {
                         // The item goes into the list as evaluated: no
                         // argument array, no clone of it.
                         let item = self.eval(frame, item)?;
-                        if crate::runtime::finalize::pending() {
-                            self.run_finalizers();
-                        }
+                        self.run_pending_finalizers();
                         list.borrow_mut().push(item);
                         return Ok(Value::None);
                     }

@@ -299,9 +299,7 @@ impl Interp {
                 return Some(error);
             }
         }
-        if crate::runtime::finalize::pending() {
-            self.run_finalizers();
-        }
+        self.run_pending_finalizers();
         None
     }
 

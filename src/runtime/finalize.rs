@@ -84,6 +84,15 @@ impl Interp {
     /// Finalizes the objects dropped since the last time, and those their
     /// finalizers drop. A stopped program runs no more Python code (see
     /// `runtime::limits`): its objects just go.
+    /// [`Interp::run_finalizers`] if anything was dropped since: before a
+    /// builtin runs, a poll, a callback (a check of one flag).
+    #[inline(always)]
+    pub fn run_pending_finalizers(&mut self) {
+        if pending() {
+            self.run_finalizers();
+        }
+    }
+
     #[cold]
     #[inline(never)]
     pub fn run_finalizers(&mut self) {

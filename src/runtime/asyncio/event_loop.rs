@@ -473,9 +473,7 @@ impl Interp {
             }
             // What the callback dropped is finalized and reports now, as
             // CPython's reference counting and collector would.
-            if crate::runtime::finalize::pending() {
-                self.run_finalizers();
-            }
+            self.run_pending_finalizers();
             if self.has_pending_reports() {
                 self.emit_warnings();
             }
