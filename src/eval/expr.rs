@@ -348,15 +348,6 @@ impl Interp {
                 return self.call_direct(frame, callee.clone(), None, arguments);
             }
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
-                if let [Argument::Positional(argument)] = arguments {
-                    if functions::is_len(builtin.func) {
-                        // The length of the argument as evaluated: no
-                        // argument array, no count check.
-                        let value = self.eval(frame, argument)?;
-                        self.run_pending_finalizers();
-                        return Ok(Value::from(self.len(&value)?));
-                    }
-                }
                 return self.call_native(frame, builtin.func, None, arguments);
             }
             _ => {}
@@ -369,7 +360,10 @@ impl Interp {
 
     /// Calls a builtin's entry point with the call's arguments (after
     /// `receiver`, for a method). One or two positional arguments, the
-    /// usual case, go in an array on the stack.
+    /// usual case, go in an array on the stack. `row.append(v)` and
+    /// `len(x)`, the commonest, are made here, as CPython 3.11
+    /// specializes them: with the argument as evaluated, no argument
+    /// array and no count check.
     #[inline(always)]
     fn call_native(
         &mut self,
@@ -380,6 +374,19 @@ impl Interp {
     ) -> PyResult<Value> {
         use Argument::Positional;
         match (receiver, arguments) {
+            (Some(Value::List(list)), [Positional(item)])
+                if sequences::is_list_append(function) =>
+            {
+                let item = self.eval(frame, item)?;
+                self.run_pending_finalizers();
+                list.borrow_mut().push(item);
+                Ok(Value::None)
+            }
+            (None, [Positional(a)]) if functions::is_len(function) => {
+                let a = self.eval(frame, a)?;
+                self.run_pending_finalizers();
+                Ok(Value::from(self.len(&a)?))
+            }
             (Some(receiver), []) => self.invoke_native(function, &[receiver], &[]),
             (Some(receiver), [Positional(a)]) => {
                 let a = self.eval(frame, a)?;
@@ -536,17 +543,7 @@ impl Interp {
         // receiver first, without making a bound method.
         match method {
             Some(PlainMethod::Native(method)) => {
-                if let (Value::List(list), [Argument::Positional(item)]) = (&receiver, arguments) {
-                    if sequences::is_list_append(method) {
-                        // The item goes into the list as evaluated: no
-                        // argument array, no clone of it.
-                        let item = self.eval(frame, item)?;
-                        self.run_pending_finalizers();
-                        list.borrow_mut().push(item);
-                        return Ok(Value::None);
-                    }
-                }
-                return self.call_native(frame, method, Some(receiver), arguments);
+                return self.call_native(frame, method, Some(receiver), arguments)
             }
             Some(PlainMethod::Python(callee)) => {
                 if Self::binds_directly(&callee, Some(&receiver), arguments) {
