@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ir::{self, *};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{self, Binding, ExprKind as K, StmtKind as S};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::span::Span;
@@ -1441,8 +1441,8 @@ impl<'a> Builder<'a> {
             },
             K::Constant(c) => ExprKind::Const(match c {
                 ast::Constant::None => Value::None,
-                ast::Constant::True => Value::Bool(Flag(true)),
-                ast::Constant::False => Value::Bool(Flag(false)),
+                ast::Constant::True => Value::from(true),
+                ast::Constant::False => Value::from(false),
                 ast::Constant::Ellipsis => Value::Ellipsis,
                 ast::Constant::Int(i) => Value::Int(*i),
                 ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),

@@ -17,7 +17,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, NameMap, Namespace, NativeFn};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
 /// A method that a call can make without binding it first.
@@ -149,17 +149,17 @@ impl Interp {
                 if let ([(op, right)], Some(left)) = (comparisons.as_slice(), leaf(frame, left)) {
                     if let Some(right) = leaf(frame, right) {
                         return match small_int_compare(*op, left, right) {
-                            Some(holds) => Ok(Value::Bool(Flag(holds))),
+                            Some(holds) => Ok(Value::from(holds)),
                             None => self.compare(*op, left, right),
                         };
                     }
                 }
                 let mut left = self.eval(frame, left)?;
-                let mut result = Value::Bool(Flag(true));
+                let mut result = Value::from(true);
                 for (op, right) in comparisons {
                     let right = self.eval(frame, right)?;
                     result = match small_int_compare(*op, &left, &right) {
-                        Some(holds) => Value::Bool(Flag(holds)),
+                        Some(holds) => Value::from(holds),
                         None => self.compare(*op, &left, &right)?,
                     };
                     if comparisons.len() > 1 && !self.truthy(&result)? {
@@ -1042,13 +1042,13 @@ impl Interp {
 
     /// Python comparison, including `in`, `is` and their negations.
     pub fn compare(&mut self, op: CmpOp, left: &Value, right: &Value) -> PyResult<Value> {
-        Ok(Value::Bool(Flag(match op {
+        Ok(Value::from(match op {
             CmpOp::Is => left.is(right),
             CmpOp::IsNot => !left.is(right),
             CmpOp::In => self.contains(right, left)?,
             CmpOp::NotIn => !self.contains(right, left)?,
             _ => return self.rich_compare(op, left, right),
-        })))
+        }))
     }
 }
 

@@ -175,9 +175,9 @@ pub fn binary(interp: &Interp, op: BinOp, a: &Value, b: &Value) -> Option<PyResu
     let y = classify(b)?;
     if let (Value::Bool(Flag(p)), Value::Bool(Flag(q))) = (a, b) {
         match op {
-            BinOp::BitAnd => return Some(Ok(Value::Bool(Flag(p & q)))),
-            BinOp::BitOr => return Some(Ok(Value::Bool(Flag(p | q)))),
-            BinOp::BitXor => return Some(Ok(Value::Bool(Flag(p ^ q)))),
+            BinOp::BitAnd => return Some(Ok(Value::from(p & q))),
+            BinOp::BitOr => return Some(Ok(Value::from(p | q))),
+            BinOp::BitXor => return Some(Ok(Value::from(p ^ q))),
             _ => {}
         }
     }
@@ -867,15 +867,9 @@ mod tests {
             run(BitAnd, big("-18446744073709551617"), Value::Int(255)),
             "255"
         );
-        assert_eq!(
-            run(BitXor, Value::Bool(Flag(true)), Value::Bool(Flag(true))),
-            "False"
-        );
-        assert_eq!(run(BitOr, Value::Bool(Flag(true)), Value::Int(2)), "3");
-        assert_eq!(
-            run(Add, Value::Bool(Flag(true)), Value::Bool(Flag(true))),
-            "2"
-        );
+        assert_eq!(run(BitXor, Value::from(true), Value::from(true)), "False");
+        assert_eq!(run(BitOr, Value::from(true), Value::Int(2)), "3");
+        assert_eq!(run(Add, Value::from(true), Value::from(true)), "2");
         assert_eq!(
             run(LShift, Value::Int(1), Value::Int(-1)),
             "ValueError: negative shift count"
@@ -1011,10 +1005,7 @@ mod tests {
             Some(Some(Ordering::Greater))
         );
         assert_eq!(numeric_eq(&Value::Int(1), &Value::Float(1.0)), Some(true));
-        assert_eq!(
-            numeric_eq(&Value::Bool(Flag(true)), &Value::Int(1)),
-            Some(true)
-        );
+        assert_eq!(numeric_eq(&Value::from(true), &Value::Int(1)), Some(true));
         assert_eq!(
             numeric_cmp(&Value::Int(1), &Value::Float(f64::NAN)),
             Some(None)
@@ -1062,7 +1053,7 @@ mod tests {
         assert_eq!(hash_number(&Value::Float(1e300)), Some(1224995262755759164));
         assert_eq!(hash_number(&Value::Float(f64::INFINITY)), Some(314159));
         assert_eq!(hash_number(&Value::Float(5e-324)), Some(16777216));
-        assert_eq!(hash_number(&Value::Bool(Flag(true))), Some(1));
+        assert_eq!(hash_number(&Value::from(true)), Some(1));
     }
 
     #[test]
@@ -1075,15 +1066,11 @@ mod tests {
             .unwrap();
         assert_eq!(show(&neg), "-9223372036854775808");
         assert_eq!(
-            show(
-                &positive(&interp, &Value::Bool(Flag(true)))
-                    .unwrap()
-                    .unwrap()
-            ),
+            show(&positive(&interp, &Value::from(true)).unwrap().unwrap()),
             "1"
         );
         assert_eq!(
-            show(&invert(&interp, &Value::Bool(Flag(true))).unwrap().unwrap()),
+            show(&invert(&interp, &Value::from(true)).unwrap().unwrap()),
             "-2"
         );
         assert!(invert(&interp, &Value::Float(1.0)).is_none());

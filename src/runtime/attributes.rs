@@ -562,7 +562,7 @@ impl Interp {
             (Value::Generator(g), "gi_running" | "cr_running" | "ag_running")
                 if name == g.kind.running_attribute() =>
             {
-                Some(Value::Bool(Flag(g.is_running())))
+                Some(Value::from(g.is_running()))
             }
             _ => None,
         }

@@ -581,7 +581,7 @@ impl Interp {
             "args" => Some(Value::Tuple(data.args.borrow().clone())),
             "__cause__" => Some(data.cause.borrow().clone().unwrap_or(Value::None)),
             "__context__" => Some(data.context.borrow().clone().unwrap_or(Value::None)),
-            "__suppress_context__" => Some(Value::Bool(Flag(data.suppress_context.get()))),
+            "__suppress_context__" => Some(Value::from(data.suppress_context.get())),
             "__traceback__" => Some(Value::None),
             "value" if self.is_exception(instance, ExcType::StopIteration) => {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))

@@ -126,7 +126,7 @@ impl NativeObject for TextFile {
             "mode" => Some(Ok(Value::str(&*self.mode))),
             "encoding" => Some(Ok(Value::str(&*self.encoding))),
             "errors" => Some(Ok(Value::str(self.on_error.name()))),
-            "closed" => Some(Ok(Value::Bool(Flag(self.state.borrow().file.is_none())))),
+            "closed" => Some(Ok(Value::from(self.state.borrow().file.is_none()))),
             _ => None,
         }
     }
@@ -761,14 +761,14 @@ fn file_readable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     check_arguments(interp, "readable", args, kwargs, 0, 0)?;
     let file = receiver(interp, args, "readable")?;
     file.check_open(interp)?;
-    Ok(Value::Bool(Flag(file.access == Access::Read)))
+    Ok(Value::from(file.access == Access::Read))
 }
 
 fn file_writable(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     check_arguments(interp, "writable", args, kwargs, 0, 0)?;
     let file = receiver(interp, args, "writable")?;
     file.check_open(interp)?;
-    Ok(Value::Bool(Flag(file.access == Access::Write)))
+    Ok(Value::from(file.access == Access::Write))
 }
 
 /// `__enter__` and `__iter__`: the file itself, while it is open.

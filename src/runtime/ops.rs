@@ -521,7 +521,7 @@ impl Interp {
     pub fn rich_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
         if let Some(ordering) = arith::numeric_cmp(a, b) {
             use std::cmp::Ordering::*;
-            return Ok(Value::Bool(Flag(match (op, ordering) {
+            return Ok(Value::from(match (op, ordering) {
                 (CmpOp::Eq, o) => o == Some(Equal),
                 (CmpOp::NotEq, o) => o != Some(Equal),
                 (_, None) => false,
@@ -530,7 +530,7 @@ impl Interp {
                 (CmpOp::Gt, Some(o)) => o == Greater,
                 (CmpOp::GtE, Some(o)) => o != Less,
                 _ => false,
-            })));
+            }));
         }
         let user_defined = matches!(a, Value::Instance(_) | Value::Native(_))
             || matches!(b, Value::Instance(_) | Value::Native(_));
@@ -571,14 +571,14 @@ impl Interp {
                 if let Some(method) = eq.filter(|m| !object::is_object_comparison(m)) {
                     let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
                     if !matches!(result, Value::NotImplemented) {
-                        return Ok(Value::Bool(Flag(!self.truthy(&result)?)));
+                        return Ok(Value::from(!self.truthy(&result)?));
                     }
                 }
             }
         }
         match op {
-            CmpOp::Eq => Ok(Value::Bool(Flag(a.is(b)))),
-            CmpOp::NotEq => Ok(Value::Bool(Flag(!a.is(b)))),
+            CmpOp::Eq => Ok(Value::from(a.is(b))),
+            CmpOp::NotEq => Ok(Value::from(!a.is(b))),
             _ => Err(self.type_error(format!(
                 "'{}' not supported between instances of '{}' and '{}'",
                 op.symbol(),
@@ -592,7 +592,7 @@ impl Interp {
     fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
             let equal = self.native_eq(a, b)?.unwrap_or_else(|| a.is(b));
-            return Ok(Some(Value::Bool(Flag(equal == (op == CmpOp::Eq)))));
+            return Ok(Some(Value::from(equal == (op == CmpOp::Eq))));
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
@@ -604,11 +604,11 @@ impl Interp {
             }
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 let result = mappings::set_compare(self, op, a, b).transpose()?;
-                return Ok(result.map(Value::from_bool));
+                return Ok(result.map(Value::from));
             }
             _ => return Ok(None),
         };
-        Ok(Some(Value::Bool(Flag(ordering_satisfies(op, ordering)))))
+        Ok(Some(Value::from(ordering_satisfies(op, ordering))))
     }
 
     /// Lexicographic order of two lists or two tuples, as CPython's
@@ -629,7 +629,7 @@ impl Interp {
             (Some(p), Some(q)) => self.rich_compare(op, &p, &q),
             _ => {
                 let lengths = sequence_len(a).cmp(&sequence_len(b));
-                Ok(Value::Bool(Flag(ordering_satisfies(op, lengths))))
+                Ok(Value::from(ordering_satisfies(op, lengths)))
             }
         }
     }
@@ -963,7 +963,7 @@ impl Interp {
             UnaryOp::Neg => arith::negate(self, value),
             UnaryOp::Pos => arith::positive(self, value),
             UnaryOp::Invert => arith::invert(self, value),
-            UnaryOp::Not => return Ok(Value::Bool(Flag(!self.truthy(value)?))),
+            UnaryOp::Not => return Ok(Value::from(!self.truthy(value)?)),
         };
         if let Some(result) = numeric {
             return result;

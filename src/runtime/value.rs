@@ -260,10 +260,6 @@ impl Value {
     }
 
     #[inline]
-    pub fn from_bool(b: bool) -> Value {
-        Value::Bool(Flag(b))
-    }
-
     pub fn from_i128(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),

@@ -30,7 +30,7 @@ use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl EventWait {
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
         let value = interp.get_attr(&self.event, "_value")?;
         if interp.truthy(&value)? {
-            return Ok(GenStep::Returned(Value::Bool(Flag(true))));
+            return Ok(GenStep::Returned(Value::from(true)));
         }
         let event_loop = interp.call_method(&self.event, "_get_loop", &[])?;
         let future = interp.call_method(&event_loop, "create_future", &[])?;
@@ -70,7 +70,7 @@ impl EventWait {
     /// `try: await fut; return True` `finally: self._waiters.remove(fut)`.
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let Some(awaiting) = self.waiting.take() else {
-            return Ok(GenStep::Returned(Value::Bool(Flag(true))));
+            return Ok(GenStep::Returned(Value::from(true)));
         };
         let step = awaiting.resume(interp, resume);
         if let Ok(GenStep::Yielded(value)) = step {
@@ -80,7 +80,7 @@ impl EventWait {
         self.progress.set(Progress::Finished);
         let waiters = interp.get_attr(&self.event, "_waiters")?;
         interp.call_method(&waiters, "remove", &[awaiting.future().value()])?;
-        step.map(|_| GenStep::Returned(Value::Bool(Flag(true))))
+        step.map(|_| GenStep::Returned(Value::from(true)))
     }
 }
 

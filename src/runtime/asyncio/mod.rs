@@ -754,12 +754,12 @@ fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Va
 }
 
 fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(interp.is_coroutine(argument(
+    Ok(Value::from(interp.is_coroutine(argument(
         interp,
         "iscoroutine",
         args,
         0,
-    )?))))
+    )?)))
 }
 
 fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -767,14 +767,14 @@ fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResu
         Value::BoundMethod(method) => method.function.clone(),
         other => other.clone(),
     };
-    Ok(Value::Bool(Flag(matches!(&function, Value::Function(f)
-        if f.code.flavor == crate::compile::ir::Flavor::Coroutine))))
+    Ok(Value::from(matches!(&function, Value::Function(f)
+        if f.code.flavor == crate::compile::ir::Flavor::Coroutine)))
 }
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(
+    Ok(Value::from(
         future_of(argument(interp, "isfuture(obj)", args, 0)?).is_some(),
-    )))
+    ))
 }
 
 // ---- futures and tasks ----
@@ -802,13 +802,11 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
 }
 
 fn future_done(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(receiver_future(interp, args)?.is_done())))
+    Ok(Value::from(receiver_future(interp, args)?.is_done()))
 }
 
 fn future_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(
-        receiver_future(interp, args)?.is_cancelled(),
-    )))
+    Ok(Value::from(receiver_future(interp, args)?.is_cancelled()))
 }
 
 fn future_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -853,7 +851,7 @@ fn future_cancel(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
         (Some(value), _) | (None, Some(value)) if !value.is_none() => Some(value.clone()),
         _ => None,
     };
-    Ok(Value::Bool(Flag(future.cancel(message))))
+    Ok(Value::from(future.cancel(message)))
 }
 
 fn future_add_done_callback(
@@ -979,17 +977,15 @@ fn loop_close(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value>
 }
 
 fn loop_is_running(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(
-        receiver_loop(interp, args)?.running.get(),
-    )))
+    Ok(Value::from(receiver_loop(interp, args)?.running.get()))
 }
 
 fn loop_is_closed(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(receiver_loop(interp, args)?.closed.get())))
+    Ok(Value::from(receiver_loop(interp, args)?.closed.get()))
 }
 
 fn loop_get_debug(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(false)))
+    Ok(Value::from(false))
 }
 
 fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1125,9 +1121,7 @@ fn handle_cancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 }
 
 fn handle_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Bool(Flag(
-        receiver_handle(interp, args)?.cancelled.get(),
-    )))
+    Ok(Value::from(receiver_handle(interp, args)?.cancelled.get()))
 }
 
 fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {

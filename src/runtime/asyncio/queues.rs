@@ -33,7 +33,7 @@ use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NativeFn, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 /// The methods whose Python definitions the fast path stands for.
@@ -362,7 +362,7 @@ impl PutPlan {
         }
         if let Some(mut names) = self.finished.table_mut() {
             if let Some((_, value)) = names.get_index_mut(self.finished_value_at) {
-                *value = Value::Bool(Flag(false));
+                *value = Value::from(false);
             }
         }
         match as_deque(&self.getters) {

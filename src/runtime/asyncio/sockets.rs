@@ -28,7 +28,7 @@ use crate::runtime::builtins::add_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, Globals, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 
 /// The most one `recv` reads (CPython's `_SelectorSocketTransport.max_size`).
 const MAX_RECV: usize = 256 * 1024;
@@ -624,7 +624,7 @@ fn remove_handle(interp: &mut Interp, args: &[Value], writing: bool) -> PyResult
     if let Some(handle) = &removed {
         handle.cancel();
     }
-    Ok(Value::Bool(Flag(removed.is_some())))
+    Ok(Value::from(removed.is_some()))
 }
 
 /// `loop.create_connection(…)` and `loop.create_server(…)`: the

@@ -18,7 +18,7 @@ use crate::runtime::codecs::{self, Codec};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 type Kwargs = [(Name, Value)];
@@ -333,9 +333,9 @@ fn all_bytes(
     test: fn(u8) -> bool,
 ) -> PyResult<Value> {
     let data = no_arg_method(interp, method, args, kwargs)?;
-    Ok(Value::Bool(Flag(
+    Ok(Value::from(
         !data.is_empty() && data.iter().all(|&b| test(b)),
-    )))
+    ))
 }
 
 fn bytes_isdigit(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -370,17 +370,17 @@ fn cased(data: &[u8], upper: bool) -> bool {
 
 fn bytes_isupper(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let data = no_arg_method(interp, "isupper", args, kwargs)?;
-    Ok(Value::Bool(Flag(cased(&data, true))))
+    Ok(Value::from(cased(&data, true)))
 }
 
 fn bytes_islower(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let data = no_arg_method(interp, "islower", args, kwargs)?;
-    Ok(Value::Bool(Flag(cased(&data, false))))
+    Ok(Value::from(cased(&data, false)))
 }
 
 fn bytes_isascii(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let data = no_arg_method(interp, "isascii", args, kwargs)?;
-    Ok(Value::Bool(Flag(data.is_ascii())))
+    Ok(Value::from(data.is_ascii()))
 }
 
 // ----- searching -------------------------------------------------------
@@ -525,17 +525,15 @@ fn affix_method(
     check_range_args(interp, "bytes", method, args, kwargs)?;
     let (start, end) = search_bounds(interp, data.len() as i64, args)?;
     match &args[1] {
-        Value::Bytes(affix) => Ok(Value::Bool(Flag(tail_match(
-            &data, affix, start, end, at_end,
-        )))),
+        Value::Bytes(affix) => Ok(Value::from(tail_match(&data, affix, start, end, at_end))),
         Value::Tuple(affixes) => {
             for affix in affixes.iter() {
                 let affix = bytes_arg(interp, affix)?;
                 if tail_match(&data, affix, start, end, at_end) {
-                    return Ok(Value::Bool(Flag(true)));
+                    return Ok(Value::from(true));
                 }
             }
-            Ok(Value::Bool(Flag(false)))
+            Ok(Value::from(false))
         }
         other => Err(interp.type_error(format!(
             "{method} first arg must be bytes or a tuple of bytes, not {}",

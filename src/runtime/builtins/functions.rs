@@ -756,10 +756,10 @@ fn any(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let iterator = interp.get_iter(&args[0])?;
     while let Some(item) = interp.next(&iterator)? {
         if interp.truthy(&item)? {
-            return Ok(Value::Bool(Flag(true)));
+            return Ok(Value::from(true));
         }
     }
-    Ok(Value::Bool(Flag(false)))
+    Ok(Value::from(false))
 }
 
 fn all(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -767,15 +767,15 @@ fn all(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let iterator = interp.get_iter(&args[0])?;
     while let Some(item) = interp.next(&iterator)? {
         if !interp.truthy(&item)? {
-            return Ok(Value::Bool(Flag(false)));
+            return Ok(Value::from(false));
         }
     }
-    Ok(Value::Bool(Flag(true)))
+    Ok(Value::from(true))
 }
 
 fn isinstance(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "isinstance", args, kwargs, 2, 2)?;
-    instance_check(interp, &args[0], &args[1], 0).map(Value::from_bool)
+    instance_check(interp, &args[0], &args[1], 0).map(Value::from)
 }
 
 /// `isinstance` against a class or a (nested) tuple of classes; the
@@ -809,7 +809,7 @@ fn issubclass(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<
     let Value::Type(class) = &args[0] else {
         return Err(interp.type_error("issubclass() arg 1 must be a class"));
     };
-    subclass_check(interp, class, &args[1], 0).map(Value::from_bool)
+    subclass_check(interp, class, &args[1], 0).map(Value::from)
 }
 
 fn subclass_check(
@@ -850,10 +850,8 @@ fn hasattr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     check_count(interp, "hasattr", args, kwargs, 2, 2)?;
     let name = attribute_name(interp, &args[1])?;
     match interp.get_attr(&args[0], name) {
-        Ok(_) => Ok(Value::Bool(Flag(true))),
-        Err(err) if interp.is_instance_of(&err, ExcType::AttributeError) => {
-            Ok(Value::Bool(Flag(false)))
-        }
+        Ok(_) => Ok(Value::from(true)),
+        Err(err) if interp.is_instance_of(&err, ExcType::AttributeError) => Ok(Value::from(false)),
         Err(err) => Err(err),
     }
 }
@@ -1114,7 +1112,7 @@ fn int_in_base(
 
 fn callable(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "callable", args, kwargs, 1, 1)?;
-    Ok(Value::Bool(Flag(is_callable(interp, &args[0]))))
+    Ok(Value::from(is_callable(interp, &args[0])))
 }
 
 pub fn is_callable(interp: &Interp, value: &Value) -> bool {

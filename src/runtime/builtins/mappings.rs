@@ -23,7 +23,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
 use crate::runtime::object::{Class, NativeFn, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
 const DICT_METHODS: &[(&str, NativeFn)] = &[
@@ -832,7 +832,7 @@ fn view_contains_method(
 ) -> PyResult<Value> {
     let view = view_receiver(interp, args, "__contains__")?;
     super::args::check_method(interp, "__contains__", args, kwargs, 1, 1)?;
-    view_contains(interp, view, &args[1]).map(Value::from_bool)
+    view_contains(interp, view, &args[1]).map(Value::from)
 }
 
 /// The operands of a binary operator method: the view and the other.
@@ -1009,7 +1009,7 @@ fn all_contained_in(interp: &mut Interp, inner: &Value, outer: &Value) -> PyResu
 }
 
 fn compare_result(result: Option<bool>) -> Value {
-    result.map_or(Value::NotImplemented, Value::from_bool)
+    result.map_or(Value::NotImplemented, Value::from)
 }
 
 fn view_eq(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -1054,7 +1054,7 @@ fn view_isdisjoint(
     )?;
     let (this, other) = (&args[0], &args[1]);
     if this.is(other) {
-        return Ok(Value::Bool(Flag(view.dict.borrow().is_empty())));
+        return Ok(Value::from(view.dict.borrow().is_empty()));
     }
     let (walk, probe) =
         if (is_set(other) || is_set_view(other)) && interp.len(other)? > view.dict.borrow().len() {
@@ -1067,7 +1067,7 @@ fn view_isdisjoint(
         disjoint = !interp.contains(probe, &item)?;
         Ok(disjoint)
     })?;
-    Ok(Value::Bool(Flag(disjoint)))
+    Ok(Value::from(disjoint))
 }
 
 // ----- set and frozenset -----------------------------------------------
@@ -1223,7 +1223,7 @@ fn set_issubset<const FROZEN: bool>(
 ) -> PyResult<Value> {
     let so = set_receiver(interp, args, "issubset", FROZEN)?;
     check_args(interp, type_name_of(FROZEN), "issubset", args, kwargs, 1, 1)?;
-    is_subset(interp, so, &args[1]).map(Value::from_bool)
+    is_subset(interp, so, &args[1]).map(Value::from)
 }
 
 fn set_issuperset<const FROZEN: bool>(
@@ -1241,7 +1241,7 @@ fn set_issuperset<const FROZEN: bool>(
         1,
         1,
     )?;
-    is_superset(interp, so, &args[1]).map(Value::from_bool)
+    is_superset(interp, so, &args[1]).map(Value::from)
 }
 
 fn set_isdisjoint<const FROZEN: bool>(
@@ -1259,7 +1259,7 @@ fn set_isdisjoint<const FROZEN: bool>(
         1,
         1,
     )?;
-    is_disjoint(interp, so, &args[1]).map(Value::from_bool)
+    is_disjoint(interp, so, &args[1]).map(Value::from)
 }
 
 fn set_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {

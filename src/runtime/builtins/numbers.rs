@@ -268,8 +268,8 @@ fn bool_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Va
     let rest = args.get(1..).unwrap_or_default();
     check_count(interp, "bool", rest, kwargs, 0, 1)?;
     match rest.first() {
-        None => Ok(Value::Bool(Flag(false))),
-        Some(x) => Ok(Value::Bool(Flag(interp.truthy(x)?))),
+        None => Ok(Value::from(false)),
+        Some(x) => Ok(Value::from(interp.truthy(x)?)),
     }
 }
 
@@ -326,7 +326,7 @@ fn int_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) ->
 
 fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let x = float_receiver(interp, args, kwargs, "is_integer")?;
-    Ok(Value::Bool(Flag(x.is_finite() && x.fract() == 0.0)))
+    Ok(Value::from(x.is_finite() && x.fract() == 0.0))
 }
 
 fn float_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {

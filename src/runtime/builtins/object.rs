@@ -11,7 +11,7 @@ use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, Layout, NativeFn};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -157,7 +157,7 @@ fn operands<'a>(
 fn object_eq(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let (receiver, other) = operands(interp, "__eq__", args)?;
     Ok(if receiver.is(other) {
-        Value::Bool(Flag(true))
+        Value::from(true)
     } else {
         Value::NotImplemented
     })
@@ -169,12 +169,12 @@ fn object_ne(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
         Some(eq) if !is_builtin(&eq, object_eq) => {
             interp.call_bound(&eq, receiver, std::slice::from_ref(other), &[])?
         }
-        _ if receiver.is(other) => Value::Bool(Flag(true)),
+        _ if receiver.is(other) => Value::from(true),
         _ => Value::NotImplemented,
     };
     match equal {
         Value::NotImplemented => Ok(equal),
-        other => Ok(Value::Bool(Flag(!interp.truthy(&other)?))),
+        other => Ok(Value::from(!interp.truthy(&other)?)),
     }
 }
 

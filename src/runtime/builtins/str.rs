@@ -558,9 +558,7 @@ fn all_chars(
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, method, args, kwargs)?;
     let text = s.as_str();
-    Ok(Value::Bool(Flag(
-        !text.is_empty() && text.chars().all(test),
-    )))
+    Ok(Value::from(!text.is_empty() && text.chars().all(test)))
 }
 
 fn str_isdigit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -593,7 +591,7 @@ fn str_isspace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 
 fn str_isascii(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let s = no_arg_method(interp, "isascii", args, kwargs)?;
-    Ok(Value::Bool(Flag(s.is_ascii())))
+    Ok(Value::from(s.is_ascii()))
 }
 
 fn str_isprintable(
@@ -602,7 +600,7 @@ fn str_isprintable(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, "isprintable", args, kwargs)?;
-    Ok(Value::Bool(Flag(s.as_str().chars().all(is_printable))))
+    Ok(Value::from(s.as_str().chars().all(is_printable)))
 }
 
 fn str_isupper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -610,11 +608,11 @@ fn str_isupper(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_lowercase() || is_titlecase(c) {
-            return Ok(Value::Bool(Flag(false)));
+            return Ok(Value::from(false));
         }
         cased |= c.is_uppercase();
     }
-    Ok(Value::Bool(Flag(cased)))
+    Ok(Value::from(cased))
 }
 
 fn str_islower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -622,11 +620,11 @@ fn str_islower(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_uppercase() || is_titlecase(c) {
-            return Ok(Value::Bool(Flag(false)));
+            return Ok(Value::from(false));
         }
         cased |= c.is_lowercase();
     }
-    Ok(Value::Bool(Flag(cased)))
+    Ok(Value::from(cased))
 }
 
 fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -636,13 +634,13 @@ fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     for c in s.as_str().chars() {
         if c.is_uppercase() || is_titlecase(c) {
             if previous_cased {
-                return Ok(Value::Bool(Flag(false)));
+                return Ok(Value::from(false));
             }
             previous_cased = true;
             cased = true;
         } else if c.is_lowercase() {
             if !previous_cased {
-                return Ok(Value::Bool(Flag(false)));
+                return Ok(Value::from(false));
             }
             previous_cased = true;
             cased = true;
@@ -650,7 +648,7 @@ fn str_istitle(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
             previous_cased = false;
         }
     }
-    Ok(Value::Bool(Flag(cased)))
+    Ok(Value::from(cased))
 }
 
 fn str_isidentifier(
@@ -669,7 +667,7 @@ fn str_isidentifier(
         }
         None => false,
     };
-    Ok(Value::Bool(Flag(valid)))
+    Ok(Value::from(valid))
 }
 
 // ----- searching -------------------------------------------------------
@@ -774,13 +772,13 @@ fn affix_method(
     check_range_args(interp, "str", method, args, kwargs)?;
     let (start, end) = search_window(interp, &s, args)?;
     match &args[1] {
-        Value::Str(affix) => Ok(Value::Bool(Flag(tail_match(
+        Value::Str(affix) => Ok(Value::from(tail_match(
             &s,
             affix.as_str(),
             start,
             end,
             at_end,
-        )))),
+        ))),
         Value::Tuple(affixes) => {
             for affix in affixes.iter() {
                 let Value::Str(affix) = affix else {
@@ -790,10 +788,10 @@ fn affix_method(
                     )));
                 };
                 if tail_match(&s, affix.as_str(), start, end, at_end) {
-                    return Ok(Value::Bool(Flag(true)));
+                    return Ok(Value::from(true));
                 }
             }
-            Ok(Value::Bool(Flag(false)))
+            Ok(Value::from(false))
         }
         other => Err(interp.type_error(format!(
             "{method} first arg must be str or a tuple of str, not {}",

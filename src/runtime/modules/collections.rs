@@ -15,7 +15,7 @@ use super::super::builtins::sequences::{
 use super::super::error::{ExcType, PyResult};
 use super::super::interp::Interp;
 use super::super::object::{Class, ModuleObject, NativeObject};
-use super::super::value::{Flag, Value};
+use super::super::value::Value;
 use crate::syntax::ast::Name;
 
 #[derive(Clone, Copy)]
@@ -505,9 +505,9 @@ fn deque_contains(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__contains__", 1, 1)?;
-    Ok(Value::Bool(Flag(
+    Ok(Value::from(
         find(interp, deque, &args[1], 0, usize::MAX)?.is_some(),
-    )))
+    ))
 }
 
 /// The position `index` names in a deque of `len` items.
@@ -572,9 +572,9 @@ fn equal(interp: &mut Interp, args: &[Value], method: &str) -> PyResult<Option<b
 }
 
 fn deque_eq(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(equal(interp, args, "__eq__")?.map_or(Value::NotImplemented, Value::from_bool))
+    Ok(equal(interp, args, "__eq__")?.map_or(Value::NotImplemented, Value::from))
 }
 
 fn deque_ne(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(equal(interp, args, "__ne__")?.map_or(Value::NotImplemented, |eq| Value::Bool(Flag(!eq))))
+    Ok(equal(interp, args, "__ne__")?.map_or(Value::NotImplemented, |eq| Value::from(!eq)))
 }

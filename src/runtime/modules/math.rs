@@ -658,17 +658,17 @@ fn math_trunc(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 
 fn math_isfinite(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isfinite", args, kwargs)?)?;
-    Ok(Value::Bool(Flag(x.is_finite())))
+    Ok(Value::from(x.is_finite()))
 }
 
 fn math_isinf(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isinf", args, kwargs)?)?;
-    Ok(Value::Bool(Flag(x.is_infinite())))
+    Ok(Value::from(x.is_infinite()))
 }
 
 fn math_isnan(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "isnan", args, kwargs)?)?;
-    Ok(Value::Bool(Flag(x.is_nan())))
+    Ok(Value::from(x.is_nan()))
 }
 
 /// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`.
@@ -714,15 +714,15 @@ fn math_isclose(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         return Err(interp.value_error("tolerances must be non-negative"));
     }
     if a == b {
-        return Ok(Value::Bool(Flag(true)));
+        return Ok(Value::from(true));
     }
     if a.is_infinite() || b.is_infinite() {
-        return Ok(Value::Bool(Flag(false)));
+        return Ok(Value::from(false));
     }
     let diff = (b - a).abs();
-    Ok(Value::Bool(Flag(
+    Ok(Value::from(
         diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol,
-    )))
+    ))
 }
 
 // ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, ModuleObject, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{CmpOp, Name};
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
@@ -228,7 +228,7 @@ impl NativeObject for Stream {
                 Stream::Stdout => "strict",
                 Stream::Stderr => "backslashreplace",
             }))),
-            "closed" => Some(Ok(Value::Bool(Flag(false)))),
+            "closed" => Some(Ok(Value::from(false))),
             _ => None,
         }
     }
@@ -347,10 +347,10 @@ fn stream_flush(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 
 fn stream_isatty(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let stream = stream_no_args(interp, "isatty", args, kwargs)?;
-    Ok(Value::Bool(Flag(match stream {
+    Ok(Value::from(match stream {
         Stream::Stdout => std::io::stdout().is_terminal(),
         Stream::Stderr => std::io::stderr().is_terminal(),
-    })))
+    }))
 }
 
 fn stream_fileno(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -367,7 +367,7 @@ fn stream_writable(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     stream_no_args(interp, "writable", args, kwargs)?;
-    Ok(Value::Bool(Flag(true)))
+    Ok(Value::from(true))
 }
 
 fn stream_readable(
@@ -376,7 +376,7 @@ fn stream_readable(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     stream_no_args(interp, "readable", args, kwargs)?;
-    Ok(Value::Bool(Flag(false)))
+    Ok(Value::from(false))
 }
 
 // ---------------------------------------------------------------------------

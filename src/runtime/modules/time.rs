@@ -470,7 +470,7 @@ fn struct_time_ne(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     match struct_time_eq(interp, args, kwargs)? {
-        Value::Bool(Flag(b)) => Ok(Value::Bool(Flag(!b))),
+        Value::Bool(Flag(b)) => Ok(Value::from(!b)),
         other => Ok(other),
     }
 }

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 /// `_scan(s, error_class, object_hook, object_pairs_hook, parse_float,
@@ -129,8 +129,8 @@ impl Scanner<'_> {
                 )
             }
             _ if rest.starts_with(b"null") => (Value::None, 4),
-            _ if rest.starts_with(b"true") => (Value::Bool(Flag(true)), 4),
-            _ if rest.starts_with(b"false") => (Value::Bool(Flag(false)), 5),
+            _ if rest.starts_with(b"true") => (Value::from(true), 4),
+            _ if rest.starts_with(b"false") => (Value::from(false), 5),
             _ => {
                 let constant = ["NaN", "Infinity", "-Infinity"]
                     .into_iter()
