@@ -198,6 +198,9 @@ enum Progress {
 pub struct QueueCall {
     queue: Value,
     operation: Operation,
+    /// Made by [`await_now`], which found that the call must wait: it
+    /// starts by waiting (nothing can run between the two).
+    must_wait: bool,
     item: RefCell<Option<Value>>,
     progress: Cell<Progress>,
     delegate: RefCell<Option<Value>>,
@@ -206,8 +209,10 @@ pub struct QueueCall {
 impl QueueCall {
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
         let mut item = self.item.borrow_mut().take();
-        if let Some(result) = fast_path(interp, &self.queue, self.operation, &mut item)? {
-            return Ok(GenStep::Returned(result));
+        if !self.must_wait {
+            if let Some(result) = fast_path(interp, &self.queue, self.operation, &mut item)? {
+                return Ok(GenStep::Returned(result));
+            }
         }
         let (method, args) = match self.operation {
             Operation::Put => ("_put_waiting", item),
@@ -248,7 +253,7 @@ pub fn await_now(
     if let Some(result) = fast_path(interp, queue, operation, &mut item)? {
         return Ok(Awaited::Finished(result));
     }
-    let coroutine = QueueCall::coroutine(queue.clone(), operation, item);
+    let coroutine = QueueCall::coroutine(queue.clone(), operation, item, true);
     Ok(Awaited::Object(coroutine))
 }
 
@@ -395,10 +400,16 @@ fn wakeup_next(interp: &mut Interp, waiters: &Deque) -> PyResult<()> {
 
 impl QueueCall {
     /// The coroutine object of a call that has not started.
-    fn coroutine(queue: Value, operation: Operation, item: Option<Value>) -> Value {
+    fn coroutine(
+        queue: Value,
+        operation: Operation,
+        item: Option<Value>,
+        must_wait: bool,
+    ) -> Value {
         Value::Native(Rc::new(QueueCall {
             queue,
             operation,
+            must_wait,
             item: RefCell::new(item),
             progress: Cell::new(Progress::NotStarted),
             delegate: RefCell::new(None),
@@ -464,6 +475,7 @@ fn queue_call(
         args[0].clone(),
         operation,
         args.get(1).cloned(),
+        false,
     ))
 }
 
