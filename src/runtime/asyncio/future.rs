@@ -10,6 +10,7 @@ use smallvec::SmallVec;
 use std::any::Any;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
+use thin_vec::ThinVec;
 
 use super::describe;
 use super::event_loop::{Callback, EventLoop};
@@ -30,7 +31,8 @@ pub enum State {
 
 /// What runs when a future is done.
 pub enum DoneCallback {
-    Python(Value),
+    /// Boxed, so that a callback is two words: a future keeps one inline.
+    Python(Box<Value>),
     Wakeup(Rc<Future>),
     StopLoop,
     Gather(Rc<Gather>),
@@ -41,18 +43,19 @@ pub struct TaskState {
     /// The `Task-N` counter value; the name is made from it on demand.
     pub(super) number: u64,
     /// A name given with `name=` or `set_name` (a `Cell`: see
-    /// `Future::callbacks`).
-    name: Cell<Option<Name>>,
+    /// `Future::callbacks`; boxed, to be one word, as few tasks have one).
+    name: Cell<Option<Box<Name>>>,
     pub(super) must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
     /// Set while `cancel` passes the cancellation to what the task waits
     /// for (see `Future::cancel`).
     cancelling: Cell<bool>,
-    fut_waiter: RefCell<Option<Waiter>>,
+    /// What the task waits for (a `Cell`: see `Future::callbacks`).
+    fut_waiter: Cell<Option<Waiter>>,
 }
 
-// 80 bytes: the allocator's size class below 96.
-const _: () = assert!(std::mem::size_of::<TaskState>() <= 80);
+// 64 bytes: the allocator's size class below 80.
+const _: () = assert!(std::mem::size_of::<TaskState>() <= 64);
 
 impl TaskState {
     pub fn name(&self) -> String {
@@ -66,7 +69,13 @@ impl TaskState {
     }
 
     pub fn set_name(&self, name: Name) {
-        self.name.set(Some(name));
+        self.name.set(Some(Box::new(name)));
+    }
+
+    fn fut_waiter(&self) -> Option<Waiter> {
+        let waiter = self.fut_waiter.take();
+        self.fut_waiter.set(waiter.clone());
+        waiter
     }
 }
 
@@ -83,8 +92,9 @@ pub enum Awaits {
 enum Kind {
     Plain,
     Task(Box<TaskState>),
-    /// The future `gather` returns, with its children, which `cancel` cancels.
-    Gather(Box<[Rc<Future>]>),
+    /// The future `gather` returns, with its children, which `cancel` cancels
+    /// (a thin vector: one word, as `Task`'s box).
+    Gather(ThinVec<Rc<Future>>),
 }
 
 /// What a cancelled future remembers; boxed, as most futures never need it.
@@ -116,9 +126,9 @@ pub struct Future {
     kind: Kind,
 }
 
-// With its reference counts, 128 bytes: the allocator's size class below
-// 160. A program holds a future per task and per pending wait.
-const _: () = assert!(std::mem::size_of::<Future>() <= 112);
+// With its reference counts, 112 bytes: the allocator's size class below
+// 128. A program holds a future per task and per pending wait.
+const _: () = assert!(std::mem::size_of::<Future>() <= 96);
 
 impl NativeObject for Future {
     fn class(&self, interp: &Interp) -> Rc<Class> {
@@ -269,8 +279,7 @@ impl Future {
         if let Some(task) = self.task() {
             info.push(format!("name={}", interp.repr(&Value::str(task.name()))?));
             info.push(format!("coro=<{}>", describe_coroutine(&task.coro)));
-            let waiter = task.fut_waiter.borrow().clone();
-            if let Some(waiter) = waiter {
+            if let Some(waiter) = task.fut_waiter() {
                 info.push(format!("wait_for={}", waiter.describe(interp)?));
             }
         }
@@ -324,9 +333,9 @@ impl Future {
         let Some(state) = self.task() else {
             return Awaits::Nothing;
         };
-        match &*state.fut_waiter.borrow() {
+        match state.fut_waiter() {
             Some(Waiter::Sleep(sleep)) => Awaits::Sleep(sleep.deadline()),
-            Some(Waiter::Future(future)) => Awaits::Future(future.clone()),
+            Some(Waiter::Future(future)) => Awaits::Future(future),
             None => Awaits::Nothing,
         }
     }
@@ -377,7 +386,7 @@ impl Future {
         let me = self.rc();
         for callback in callbacks {
             self.event_loop.schedule(match callback {
-                DoneCallback::Python(function) => Callback::python(function, vec![me.value()]),
+                DoneCallback::Python(function) => Callback::python(*function, vec![me.value()]),
                 DoneCallback::Wakeup(task) => {
                     super::trace::note_woken(&task);
                     Callback::Wakeup(task, me.clone())
@@ -482,7 +491,7 @@ impl Future {
         }
         task.num_cancels_requested
             .set(task.num_cancels_requested.get() + 1);
-        let waiter = task.fut_waiter.borrow().clone();
+        let waiter = task.fut_waiter();
         // Tasks awaiting each other in a ring would pass the cancellation
         // round forever (CPython recurses until RecursionError): when it
         // comes back to a task, the task takes it itself.
@@ -717,11 +726,11 @@ impl Interp {
             Kind::Task(Box::new(TaskState {
                 coro,
                 number: runtime.task_counter.get(),
-                name: Cell::new(name),
+                name: Cell::new(name.map(Box::new)),
                 must_cancel: Cell::new(false),
                 cancelling: Cell::new(false),
                 num_cancels_requested: Cell::new(0),
-                fut_waiter: RefCell::new(None),
+                fut_waiter: Cell::new(None),
             })),
         );
         event_loop.schedule(Callback::Step(task.clone(), None));
@@ -763,7 +772,7 @@ impl Interp {
             }
             state.must_cancel.set(false);
         }
-        *state.fut_waiter.borrow_mut() = None;
+        state.fut_waiter.set(None);
         let event_loop = task.event_loop.clone();
         let previous = event_loop.current_task.replace(Some(task.clone()));
         let resume = match exception {
@@ -825,7 +834,7 @@ impl Interp {
     ) -> PyResult<()> {
         if let Some(sleep) = Sleep::yielded(&yielded) {
             sleep.attach(task.clone());
-            *state.fut_waiter.borrow_mut() = Some(Waiter::Sleep(sleep.clone()));
+            state.fut_waiter.set(Some(Waiter::Sleep(sleep.clone())));
             if state.must_cancel.get() && sleep.cancel(task.cancel_message()) {
                 state.must_cancel.set(false);
             }
@@ -851,7 +860,7 @@ impl Interp {
                 } else {
                     future.blocking.set(false);
                     future.add_done_callback(DoneCallback::Wakeup(task.clone()));
-                    *state.fut_waiter.borrow_mut() = Some(Waiter::Future(future.clone()));
+                    state.fut_waiter.set(Some(Waiter::Future(future.clone())));
                     if state.must_cancel.get() && future.cancel(task.cancel_message()) {
                         state.must_cancel.set(false);
                     }
@@ -917,7 +926,7 @@ impl Interp {
         let Some(event_loop) = event_loop else {
             return Err(self.error(ExcType::RuntimeError, "gather() without awaitables"));
         };
-        let outer = Future::with_kind(event_loop, Kind::Gather(children.clone().into()));
+        let outer = Future::with_kind(event_loop, Kind::Gather(children.iter().cloned().collect()));
         let gather = Rc::new(Gather {
             outer: outer.clone(),
             count: unique.len(),

@@ -867,7 +867,7 @@ fn future_add_done_callback(
             interp.type_error("add_done_callback() takes exactly 1 positional argument (0 given)")
         })?
         .clone();
-    future.add_done_callback(DoneCallback::Python(callback));
+    future.add_done_callback(DoneCallback::Python(Box::new(callback)));
     Ok(Value::None)
 }
 
