@@ -148,7 +148,7 @@ impl Interp {
             ExprKind::Compare(left, comparisons) => {
                 if let ([(op, right)], Some(left)) = (comparisons.as_slice(), leaf(frame, left)) {
                     if let Some(right) = leaf(frame, right) {
-                        return match small_int_compare(*op, left, right) {
+                        return match plain_compare(*op, left, right) {
                             Some(holds) => Ok(Value::from(holds)),
                             None => self.compare(*op, left, right),
                         };
@@ -158,7 +158,7 @@ impl Interp {
                 let mut result = Value::from(true);
                 for (op, right) in comparisons {
                     let right = self.eval(frame, right)?;
-                    result = match small_int_compare(*op, &left, &right) {
+                    result = match plain_compare(*op, &left, &right) {
                         Some(holds) => Value::from(holds),
                         None => self.compare(*op, &left, &right)?,
                     };
@@ -1108,33 +1108,42 @@ pub(super) fn leaf_int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
     small_int_binary(*op, leaf(frame, left)?, leaf(frame, right)?)
 }
 
-/// The outcome of a condition that is one comparison of two int leaves
-/// (`n < 2`, `i != j`), decided in place: no walker call, no `bool` value.
+/// The outcome of a condition that is one comparison of two leaves that
+/// [`plain_compare`] decides (`n < 2`, `i != j`, `item is None`), in
+/// place: no walker call, no `bool` value.
 #[inline(always)]
-pub(super) fn leaf_int_comparison(frame: &Frame, e: &Expr) -> Option<bool> {
+pub(super) fn leaf_comparison(frame: &Frame, e: &Expr) -> Option<bool> {
     let ExprKind::Compare(left, comparisons) = &e.kind else {
         return None;
     };
     let [(op, right)] = comparisons.as_slice() else {
         return None;
     };
-    small_int_compare(*op, leaf(frame, left)?, leaf(frame, right)?)
+    plain_compare(*op, leaf(frame, left)?, leaf(frame, right)?)
 }
 
+/// A comparison answered without the operator protocol: two small ints
+/// compared, or a test for `None`, the one identity test plain code
+/// makes often.
 #[inline(always)]
-fn small_int_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
-    let (Value::Int(a), Value::Int(b)) = (left, right) else {
-        return None;
-    };
-    Some(match op {
-        CmpOp::Lt => a < b,
-        CmpOp::LtE => a <= b,
-        CmpOp::Gt => a > b,
-        CmpOp::GtE => a >= b,
-        CmpOp::Eq => a == b,
-        CmpOp::NotEq => a != b,
-        _ => return None,
-    })
+fn plain_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
+    match (left, right) {
+        (Value::Int(a), Value::Int(b)) => Some(match op {
+            CmpOp::Lt => a < b,
+            CmpOp::LtE => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::GtE => a >= b,
+            CmpOp::Eq => a == b,
+            CmpOp::NotEq => a != b,
+            _ => return None,
+        }),
+        (_, Value::None) => match op {
+            CmpOp::Is => Some(matches!(left, Value::None)),
+            CmpOp::IsNot => Some(!matches!(left, Value::None)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The coroutine object of a call awaited in place
