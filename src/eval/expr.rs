@@ -12,7 +12,7 @@ use crate::compile::ir::{
     FunctionTemplate,
 };
 use crate::runtime::asyncio::queues;
-use crate::runtime::builtins::{functions, sequences};
+use crate::runtime::builtins::{functions, mappings, sequences};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
@@ -381,6 +381,17 @@ impl Interp {
                 self.run_pending_finalizers();
                 list.borrow_mut().push(item);
                 Ok(Value::None)
+            }
+            (Some(Value::Dict(dict)), [Positional(key), default @ ..])
+                if matches!(default, [] | [Positional(_)]) && mappings::is_dict_get(function) =>
+            {
+                let key = self.eval(frame, key)?;
+                let default = match default {
+                    [Positional(default)] => self.eval(frame, default)?,
+                    _ => Value::None,
+                };
+                self.run_pending_finalizers();
+                Ok(self.dict_get(&dict, &key)?.unwrap_or(default))
             }
             (None, [Positional(a)]) if functions::is_len(function) => {
                 let a = self.eval(frame, a)?;

@@ -549,10 +549,16 @@ fn update_from_pairs(interp: &mut Interp, dict: &Table, source: &Value) -> PyRes
     Ok(())
 }
 
+/// Whether `method` is `dict.get`, which the evaluator makes itself
+/// (`counts.get(key, 0)`, the commonest call of a dict's method).
+pub fn is_dict_get(method: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(method, dict_get as NativeFn)
+}
+
 fn dict_get(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let dict = dict_receiver(interp, args, "get")?.clone();
+    let dict = dict_receiver(interp, args, "get")?;
     check_args(interp, "dict", "get", args, kwargs, 1, 2)?;
-    let found = interp.dict_get(&dict, &args[1])?;
+    let found = interp.dict_get(dict, &args[1])?;
     Ok(found.unwrap_or_else(|| args.get(2).cloned().unwrap_or(Value::None)))
 }
 
