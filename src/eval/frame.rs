@@ -587,6 +587,9 @@ impl Interp {
         self.store_elsewhere(frame, target, value)
     }
 
+    /// A store to an attribute or an item (`counts[key] = value`), with
+    /// the rarer targets out of line so that these two run in a small
+    /// stack frame.
     #[inline(never)]
     fn store_elsewhere(
         &mut self,
@@ -594,6 +597,22 @@ impl Interp {
         target: &Target,
         value: Value,
     ) -> PyResult<()> {
+        match target {
+            Target::Attribute(object, name, cache) => {
+                let object = self.eval(frame, object)?;
+                self.store_attribute(&object, name, value, cache)
+            }
+            Target::Subscript(object, index) => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                self.set_item(&object, index, value)
+            }
+            _ => self.store_uncommon(frame, target, value),
+        }
+    }
+
+    #[inline(never)]
+    fn store_uncommon(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
         match target {
             Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
             Target::Cell(cell) => *frame.cells[*cell as usize].borrow_mut() = Some(value),
@@ -616,14 +635,9 @@ impl Interp {
                         .insert(name.clone(), value);
                 }
             },
-            Target::Attribute(object, name, cache) => {
-                let object = self.eval(frame, object)?;
-                self.store_attribute(&object, name, value, cache)?;
-            }
-            Target::Subscript(object, index) => {
-                let object = self.eval(frame, object)?;
-                let index = self.eval(frame, index)?;
-                self.set_item(&object, index, value)?;
+            // Made by `store_elsewhere`, which sends none of them here.
+            Target::Attribute(..) | Target::Subscript(..) => {
+                return self.store_elsewhere(frame, target, value)
             }
             Target::Unpack { items, starred } => {
                 let values = self.unpack(value, items.len(), *starred)?;
