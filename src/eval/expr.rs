@@ -513,7 +513,7 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn call_method_expr(
+    pub(super) fn call_method_expr(
         &mut self,
         frame: &mut Frame,
         receiver: &Expr,

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use thin_vec::ThinVec;
 
 use super::expr::Awaited;
-use crate::compile::ir::{value_at, Code, Expr, GlobalSlot, Instr, Target};
+use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{CellRef, Function, Instance, ModuleObject, Namespace, TraceEntry};
@@ -326,9 +326,16 @@ impl Interp {
         resume: &mut Option<Resume>,
     ) -> PyResult<Step> {
         match instr {
-            Instr::Eval(e) => {
-                self.eval(frame, e)?;
-            }
+            // A statement that is a method call (`row.append(v)`,
+            // `task.cancel()`) goes straight to it, not through the walker.
+            Instr::Eval(e) => match &e.kind {
+                ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                    self.call_method_expr(frame, receiver, name, arguments, cache)?;
+                }
+                _ => {
+                    self.eval(frame, e)?;
+                }
+            },
             Instr::Echo(e) => {
                 let value = self.eval(frame, e)?;
                 self.display_hook(value)?;
