@@ -341,9 +341,12 @@ impl Interp {
                 self.display_hook(value)?;
             }
             Instr::Store(target, e) => {
-                let value = match super::expr::leaf_int_arithmetic(frame, e) {
-                    Some(value) => value,
-                    None => self.eval(frame, e)?,
+                let value = match (super::expr::leaf_int_arithmetic(frame, e), &e.kind) {
+                    (Some(value), _) => value,
+                    (None, ExprKind::CallMethod(receiver, name, arguments, cache)) => {
+                        self.call_method_expr(frame, receiver, name, arguments, cache)?
+                    }
+                    (None, _) => self.eval(frame, e)?,
                 };
                 self.store(frame, target, value)?;
             }
