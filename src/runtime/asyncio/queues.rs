@@ -16,20 +16,26 @@
 //! For a queue that is exactly `queues.pyl`'s `Queue`, whose class (and its
 //! `_finished` event's class) nobody has changed and whose instance
 //! shadows none of those methods, these steps run here, on the same
-//! attributes, with no Python frame. Any other queue, and any call that must
-//! wait, runs `queues.pyl`'s own coroutine (`_put_waiting`, `_get_waiting`:
-//! CPython's `put` and `get`), which this object then drives. Awaited where
-//! it is made (`await q.put(x)`, `await q.get()`), a call that need not
-//! wait makes no coroutine object at all ([`await_now`]).
+//! attributes, with no Python frame; so does the wait of a call that must
+//! wait (CPython's `put` and `get` loops: a future from `_get_loop()`'s
+//! `create_future()` appended to `_putters` or `_getters` and awaited,
+//! the test made again once it is done, and the `except:` clause's
+//! cancellation, removal and hand-over to the next waiter when it
+//! raised). A traceback through such a wait has no line for it, as
+//! through `Event.wait`. Any other queue runs `queues.pyl`'s own coroutine
+//! (`_put_waiting`, `_get_waiting`: CPython's `put` and `get`), which this
+//! object then drives. Awaited where it is made (`await q.put(x)`, `await
+//! q.get()`), a call that need not wait makes no coroutine object at all
+//! ([`await_now`]).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::future::future_of;
+use super::future::{future_of, Future, FutureAwait};
 use crate::eval::expr::Awaited;
 use crate::eval::frame::{GenStep, Resume};
-use crate::runtime::error::PyResult;
+use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NativeFn, NativeObject};
@@ -192,40 +198,84 @@ enum Progress {
     NotStarted,
     /// Driving the Python coroutine.
     Delegating,
+    /// In `await putter` (or `getter`), for a plain queue.
+    Waiting,
     Finished,
 }
 
 pub struct QueueCall {
     queue: Value,
     operation: Operation,
-    /// Made by [`await_now`], which found that the call must wait: it
-    /// starts by waiting (nothing can run between the two).
-    must_wait: bool,
+    /// What [`await_now`] found, which nothing can have changed before the
+    /// call starts; `None` for a call not awaited where it was made.
+    found: RefCell<Option<Attempt>>,
     item: RefCell<Option<Value>>,
     progress: Cell<Progress>,
+    /// The Python coroutine, while delegating.
     delegate: RefCell<Option<Value>>,
+    /// While waiting: the await of the future, and the deque of waiters
+    /// (`_putters` or `_getters`) it was appended to.
+    waiting: RefCell<Option<(FutureAwait, Value)>>,
 }
 
 impl QueueCall {
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
         let mut item = self.item.borrow_mut().take();
-        if !self.must_wait {
-            if let Some(result) = fast_path(interp, &self.queue, self.operation, &mut item)? {
-                return Ok(GenStep::Returned(result));
+        let found = self.found.borrow_mut().take();
+        let attempt = match found {
+            Some(attempt) => attempt,
+            None => attempt(interp, &self.queue, self.operation, &mut item)?,
+        };
+        self.proceed(interp, attempt, item)
+    }
+
+    fn proceed(
+        &self,
+        interp: &mut Interp,
+        attempt: Attempt,
+        item: Option<Value>,
+    ) -> PyResult<GenStep> {
+        match attempt {
+            Attempt::Done(result) => {
+                self.progress.set(Progress::Finished);
+                Ok(GenStep::Returned(result))
+            }
+            Attempt::Wait(waiters) => self.wait(interp, waiters, item),
+            Attempt::Python => {
+                let (method, args) = match self.operation {
+                    Operation::Put => ("_put_waiting", item),
+                    Operation::Get => ("_get_waiting", None),
+                };
+                let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
+                *self.delegate.borrow_mut() = Some(coroutine);
+                self.progress.set(Progress::Delegating);
+                self.step(interp, Resume::Send(Value::None))
             }
         }
-        let (method, args) = match self.operation {
-            Operation::Put => ("_put_waiting", item),
-            Operation::Get => ("_get_waiting", None),
+    }
+
+    /// The loop's body of CPython's `put` and `get`, for a plain queue:
+    /// `putter = self._get_loop().create_future()`,
+    /// `self._putters.append(putter)`, `await putter`.
+    fn wait(&self, interp: &mut Interp, waiters: Value, item: Option<Value>) -> PyResult<GenStep> {
+        let event_loop = interp.call_method(&self.queue, "_get_loop", &[])?;
+        let future = interp.call_method(&event_loop, "create_future", &[])?;
+        let Some(awaited) = future_of(&future) else {
+            return Err(interp.type_error("create_future() did not return a Future"));
         };
-        let coroutine = interp.call_method(&self.queue, method, &Vec::from_iter(args))?;
-        *self.delegate.borrow_mut() = Some(coroutine);
-        self.progress.set(Progress::Delegating);
+        if let Some(deque) = as_deque(&waiters) {
+            deque.push(future, End::Right);
+        }
+        *self.item.borrow_mut() = item;
+        *self.waiting.borrow_mut() = Some((FutureAwait::new(awaited), waiters));
+        self.progress.set(Progress::Waiting);
         self.step(interp, Resume::Send(Value::None))
     }
 
-    /// Drives the Python coroutine.
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        if self.progress.get() == Progress::Waiting {
+            return self.step_waiting(interp, resume);
+        }
         let Some(delegate) = self.delegate.borrow().clone() else {
             return Ok(GenStep::Returned(Value::None));
         };
@@ -236,6 +286,70 @@ impl QueueCall {
         }
         step
     }
+
+    /// `await putter`; once it is done, the loop's test again
+    /// (`while self.full()`), or CPython's `except:` clause when it raised.
+    fn step_waiting(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        let Some((awaiting, waiters)) = self.waiting.borrow_mut().take() else {
+            return Ok(GenStep::Returned(Value::None));
+        };
+        match awaiting.resume(interp, resume) {
+            Ok(GenStep::Yielded(value)) => {
+                *self.waiting.borrow_mut() = Some((awaiting, waiters));
+                Ok(GenStep::Yielded(value))
+            }
+            Ok(GenStep::Returned(_)) => {
+                let mut item = self.item.borrow_mut().take();
+                let attempt = attempt(interp, &self.queue, self.operation, &mut item)?;
+                self.proceed(interp, attempt, item)
+            }
+            Err(error) => {
+                self.progress.set(Progress::Finished);
+                self.give_up(interp, awaiting.future(), &waiters)?;
+                Err(error)
+            }
+        }
+    }
+
+    /// CPython's `except:` clause around `await putter`:
+    ///
+    /// ```python
+    /// putter.cancel()
+    /// try:
+    ///     self._putters.remove(putter)
+    /// except ValueError:
+    ///     pass
+    /// if not self.full() and not putter.cancelled():
+    ///     self._wakeup_next(self._putters)
+    /// ```
+    fn give_up(&self, interp: &mut Interp, waiter: &Rc<Future>, waiters: &Value) -> PyResult<()> {
+        waiter.cancel(None);
+        if let Err(error) = interp.call_method(waiters, "remove", &[waiter.value()]) {
+            if !interp.is_instance_of(&error, ExcType::ValueError) {
+                return Err(error);
+            }
+        }
+        let test = match self.operation {
+            Operation::Put => "full",
+            Operation::Get => "empty",
+        };
+        let blocked = interp.call_method(&self.queue, test, &[])?;
+        if !interp.truthy(&blocked)? && !waiter.is_cancelled() {
+            interp.call_method(&self.queue, "_wakeup_next", std::slice::from_ref(waiters))?;
+        }
+        Ok(())
+    }
+}
+
+/// What the fast path found a call to do.
+enum Attempt {
+    /// It is made: its result.
+    Done(Value),
+    /// A plain queue that is full (for `put`) or empty (for `get`): the
+    /// call waits, in this deque of waiters (`_putters` or `_getters`).
+    Wait(Value),
+    /// Any other queue: `queues.pyl`'s coroutine makes the call.
+    Python,
 }
 
 /// `await queue.put(item)` or `await queue.get()`, made by the awaiting
@@ -250,69 +364,85 @@ pub fn await_now(
     item: Option<Value>,
 ) -> PyResult<Awaited> {
     let mut item = item;
-    if let Some(result) = fast_path(interp, queue, operation, &mut item)? {
-        return Ok(Awaited::Finished(result));
+    match attempt(interp, queue, operation, &mut item)? {
+        Attempt::Done(result) => Ok(Awaited::Finished(result)),
+        found => Ok(Awaited::Object(QueueCall::coroutine(
+            queue.clone(),
+            operation,
+            item,
+            Some(found),
+        ))),
     }
-    let coroutine = QueueCall::coroutine(queue.clone(), operation, item, true);
-    Ok(Awaited::Object(coroutine))
 }
 
 /// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
-/// call need not wait: `Some(result)`, the item taken; otherwise `None`,
-/// having changed nothing.
-fn fast_path(
+/// call need not wait (the item taken); otherwise, having changed nothing,
+/// whether it must wait or is not the fast path's to make.
+fn attempt(
     interp: &mut Interp,
     queue: &Value,
     operation: Operation,
     item: &mut Option<Value>,
-) -> PyResult<Option<Value>> {
+) -> PyResult<Attempt> {
     let Value::Instance(queue) = queue else {
-        return Ok(None);
+        return Ok(Attempt::Python);
     };
     let runtime = interp.asyncio_runtime()?;
     let classes = runtime.plain_classes.borrow();
     let Some(plain) = classes.as_ref() else {
-        return Ok(None);
+        return Ok(Attempt::Python);
     };
     let Some(layout) = plain.queue_layout(queue) else {
-        return Ok(None);
+        return Ok(Attempt::Python);
     };
     match operation {
         Operation::Put => {
-            let Some(plan) = queue
+            let room = queue
                 .table()
-                .and_then(|names| PutPlan::read(&names, layout, plain))
-            else {
-                return Ok(None);
+                .and_then(|names| PutPlan::read(&names, layout, plain));
+            let plan = match room {
+                Some(Room::Free(plan)) => plan,
+                Some(Room::Full(putters)) => return Ok(Attempt::Wait(putters)),
+                None => return Ok(Attempt::Python),
             };
             // Waking a getter may run Python code: no borrow across it.
             drop(classes);
             plan.run(interp, queue, item.take().unwrap_or(Value::None))?;
-            Ok(Some(Value::None))
+            Ok(Attempt::Done(Value::None))
         }
         Operation::Get => {
             let Some(attributes) = queue.table() else {
-                return Ok(None);
+                return Ok(Attempt::Python);
             };
-            let (Some(items), Some(putters)) = (
+            let (Some(items), Some(getters), Some(putters)) = (
                 value_at(&attributes, layout.items).cloned(),
+                value_at(&attributes, layout.getters).cloned(),
                 value_at(&attributes, layout.putters).cloned(),
             ) else {
-                return Ok(None);
+                return Ok(Attempt::Python);
             };
             drop(attributes);
             drop(classes);
-            let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
-                return Ok(None);
+            let (Some(deque), Some(_), Some(putters)) =
+                (as_deque(&items), as_deque(&getters), as_deque(&putters))
+            else {
+                return Ok(Attempt::Python);
             };
             // `self.empty()`: the caller must wait.
             let Some(item) = deque.pop(End::Left) else {
-                return Ok(None);
+                return Ok(Attempt::Wait(getters));
             };
             wakeup_next(interp, putters)?;
-            Ok(Some(item))
+            Ok(Attempt::Done(item))
         }
     }
+}
+
+/// Whether a plain queue has room for `put`.
+enum Room {
+    Free(PutPlan),
+    /// Full: the call waits in this deque of waiters (`_putters`).
+    Full(Value),
 }
 
 /// What `put_nowait` touches, read and checked before anything changes.
@@ -326,7 +456,8 @@ struct PutPlan {
 }
 
 impl PutPlan {
-    fn read(attributes: &NameMap, layout: QueueLayout, plain: &PlainClasses) -> Option<PutPlan> {
+    /// `None` when the attributes are not what the fast path knows.
+    fn read(attributes: &NameMap, layout: QueueLayout, plain: &PlainClasses) -> Option<Room> {
         let Some(Value::Int(maxsize)) = value_at(attributes, layout.maxsize) else {
             return None;
         };
@@ -341,18 +472,20 @@ impl PutPlan {
         let (deque, _) = (as_deque(&items)?, as_deque(&getters)?);
         // `self.full()`: the caller must wait.
         if *maxsize > 0 && deque.len() as i64 >= *maxsize {
-            return None;
+            let putters = value_at(attributes, layout.putters)?;
+            as_deque(putters)?;
+            return Some(Room::Full(putters.clone()));
         }
         let finished_value_at = plain.event_value_index(finished)?;
         unfinished.checked_add(1)?;
-        Some(PutPlan {
+        Some(Room::Free(PutPlan {
             items,
             unfinished: *unfinished,
             unfinished_at: layout.unfinished_tasks,
             finished: finished.clone(),
             finished_value_at,
             getters,
-        })
+        }))
     }
 
     fn run(self, interp: &mut Interp, queue: &Instance, item: Value) -> PyResult<()> {
@@ -404,15 +537,16 @@ impl QueueCall {
         queue: Value,
         operation: Operation,
         item: Option<Value>,
-        must_wait: bool,
+        found: Option<Attempt>,
     ) -> Value {
         Value::Native(Rc::new(QueueCall {
             queue,
             operation,
-            must_wait,
+            found: RefCell::new(found),
             item: RefCell::new(item),
             progress: Cell::new(Progress::NotStarted),
             delegate: RefCell::new(None),
+            waiting: RefCell::new(None),
         }))
     }
 
@@ -475,7 +609,7 @@ fn queue_call(
         args[0].clone(),
         operation,
         args.get(1).cloned(),
-        false,
+        None,
     ))
 }
 
