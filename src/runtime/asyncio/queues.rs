@@ -402,7 +402,7 @@ fn attempt(
                 .and_then(|names| PutPlan::read(&names, layout, plain));
             let plan = match room {
                 Some(Room::Free(plan)) => plan,
-                Some(Room::Full(putters)) => return Ok(Attempt::Wait(putters)),
+                Some(Room::Full) => return Ok(wait_in(queue, layout.putters)),
                 None => return Ok(Attempt::Python),
             };
             // Waking a getter may run Python code: no borrow across it.
@@ -414,23 +414,20 @@ fn attempt(
             let Some(attributes) = queue.table() else {
                 return Ok(Attempt::Python);
             };
-            let (Some(items), Some(getters), Some(putters)) = (
+            let (Some(items), Some(putters)) = (
                 value_at(&attributes, layout.items).cloned(),
-                value_at(&attributes, layout.getters).cloned(),
                 value_at(&attributes, layout.putters).cloned(),
             ) else {
                 return Ok(Attempt::Python);
             };
             drop(attributes);
             drop(classes);
-            let (Some(deque), Some(_), Some(putters)) =
-                (as_deque(&items), as_deque(&getters), as_deque(&putters))
-            else {
+            let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
                 return Ok(Attempt::Python);
             };
             // `self.empty()`: the caller must wait.
             let Some(item) = deque.pop(End::Left) else {
-                return Ok(Attempt::Wait(getters));
+                return Ok(wait_in(queue, layout.getters));
             };
             wakeup_next(interp, putters)?;
             Ok(Attempt::Done(item))
@@ -438,11 +435,21 @@ fn attempt(
     }
 }
 
+/// A wait in the deque of waiters at `index` of a plain queue's names.
+fn wait_in(queue: &Instance, index: usize) -> Attempt {
+    let waiters = queue
+        .table()
+        .and_then(|names| value_at(&names, index).cloned());
+    match waiters {
+        Some(waiters) if as_deque(&waiters).is_some() => Attempt::Wait(waiters),
+        _ => Attempt::Python,
+    }
+}
+
 /// Whether a plain queue has room for `put`.
 enum Room {
     Free(PutPlan),
-    /// Full: the call waits in this deque of waiters (`_putters`).
-    Full(Value),
+    Full,
 }
 
 /// What `put_nowait` touches, read and checked before anything changes.
@@ -472,9 +479,7 @@ impl PutPlan {
         let (deque, _) = (as_deque(&items)?, as_deque(&getters)?);
         // `self.full()`: the caller must wait.
         if *maxsize > 0 && deque.len() as i64 >= *maxsize {
-            let putters = value_at(attributes, layout.putters)?;
-            as_deque(putters)?;
-            return Some(Room::Full(putters.clone()));
+            return Some(Room::Full);
         }
         let finished_value_at = plain.event_value_index(finished)?;
         unfinished.checked_add(1)?;

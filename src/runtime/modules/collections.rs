@@ -211,6 +211,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
 }
 
 /// The deque `value` is, if it is one.
+#[inline]
 pub fn as_deque(value: &Value) -> Option<&Deque> {
     match value {
         Value::Native(object) => object.as_any().downcast_ref::<Deque>(),
