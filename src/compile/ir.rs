@@ -81,6 +81,18 @@ pub struct Code {
 pub enum Instr {
     /// An expression statement.
     Eval(Expr),
+    /// A list comprehension's element, appended to the list it builds in
+    /// a local (CPython's `LIST_APPEND`: no method lookup, no call).
+    ListAppend {
+        list: u32,
+        value: Expr,
+    },
+    /// A set comprehension's element, added to the set it builds in a
+    /// local (CPython's `SET_ADD`).
+    SetAdd {
+        set: u32,
+        value: Expr,
+    },
     /// An expression statement typed at the REPL: its value, unless `None`,
     /// is printed with `repr` and kept in `builtins._`.
     Echo(Expr),

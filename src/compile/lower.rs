@@ -1238,19 +1238,19 @@ impl<'a> Builder<'a> {
         }
         let element = b.expr(&comp.element)?;
         match comp.kind {
-            ast::ComprehensionKind::List | ast::ComprehensionKind::Set => {
-                let method = if comp.kind == ast::ComprehensionKind::List {
-                    "append"
-                } else {
-                    "add"
+            ast::ComprehensionKind::List => {
+                let append = Instr::ListAppend {
+                    list: result,
+                    value: element,
                 };
-                let call = ExprKind::CallMethod(
-                    Box::new(local(result, span)),
-                    method.into(),
-                    vec![Argument::Positional(element)],
-                    Box::default(),
-                );
-                b.emit(Instr::Eval(Expr { kind: call, span }), span);
+                b.emit(append, span);
+            }
+            ast::ComprehensionKind::Set => {
+                let add = Instr::SetAdd {
+                    set: result,
+                    value: element,
+                };
+                b.emit(add, span);
             }
             ast::ComprehensionKind::Dict => {
                 let value = match &comp.value {

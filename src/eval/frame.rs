@@ -268,6 +268,16 @@ impl Interp {
         }
     }
 
+    /// The error for a comprehension whose result local no longer holds
+    /// its list or set, which no program can rebind: a bug of pyl's.
+    #[cold]
+    fn comprehension_lost(&self) -> PyErr {
+        self.error(
+            ExcType::SystemError,
+            "internal error: a comprehension's result was lost",
+        )
+    }
+
     /// [`Interp::poll`] between two instructions of `code`, after the one
     /// at `pc`: a coroutine dropped unawaited since was dropped there.
     #[cold]
@@ -336,6 +346,23 @@ impl Interp {
                     self.eval(frame, e)?;
                 }
             },
+            Instr::ListAppend { list, value } => {
+                let value = self.eval(frame, value)?;
+                match &frame.slots[*list as usize] {
+                    Some(Value::List(list)) => list.borrow_mut().push(value),
+                    _ => return Err(self.comprehension_lost()),
+                }
+            }
+            Instr::SetAdd { set, value } => {
+                let value = self.eval(frame, value)?;
+                match &frame.slots[*set as usize] {
+                    Some(Value::Set(set)) => {
+                        let set = set.clone();
+                        self.dict_set(&set, value, Value::None)?;
+                    }
+                    _ => return Err(self.comprehension_lost()),
+                }
+            }
             Instr::Echo(e) => {
                 let value = self.eval(frame, e)?;
                 self.display_hook(value)?;
