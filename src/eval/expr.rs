@@ -265,7 +265,9 @@ impl Interp {
                 let step = part(step, self)?;
                 Ok(Value::Slice(Rc::new([lower, upper, step])))
             }
-            ExprKind::MakeFunction(template) => self.make_function(frame, template),
+            ExprKind::MakeFunction(template) => {
+                self.make_function(frame, template).map(Value::Function)
+            }
             ExprKind::MakeClass(template) => self.make_class(frame, template),
             ExprKind::Comprehension(template, first, first_is_async) => {
                 let function = self.make_function(frame, template)?;
@@ -275,7 +277,14 @@ impl Interp {
                 } else {
                     self.get_iter(&iterable)?
                 };
-                self.call(&function, &[iterator], &[])
+                // Its one parameter, `.0`, is its first slot: bound with no
+                // checks.
+                let mut callee_frame =
+                    self.new_frame(function.code.clone(), function.globals.clone());
+                if let Some(parameter) = callee_frame.slots.first_mut() {
+                    *parameter = Some(iterator);
+                }
+                self.start_function(&function, callee_frame)
             }
             ExprKind::AsyncIter(iterable) => {
                 let iterable = self.eval(frame, iterable)?;
@@ -909,7 +918,7 @@ impl Interp {
         &mut self,
         frame: &mut Frame,
         template: &Rc<FunctionTemplate>,
-    ) -> PyResult<Value> {
+    ) -> PyResult<Rc<Function>> {
         let mut defaults = Vec::with_capacity(template.defaults.len());
         for d in &template.defaults {
             defaults.push(self.eval(frame, d)?);
@@ -939,7 +948,7 @@ impl Interp {
             attributes: Namespace::default(),
         });
         crate::runtime::cycles::track_function(&function);
-        Ok(Value::Function(function))
+        Ok(function)
     }
 
     fn make_class(
