@@ -1117,10 +1117,22 @@ pub(super) fn join_items(interp: &mut Interp, iterable: &Value) -> PyResult<Vec<
 }
 
 fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let s = receiver(interp, args, "join")?.clone();
+    let separator = receiver(interp, args, "join")?.clone();
     check_args(interp, "str", "join", args, kwargs, 1, 1)?;
-    let items = join_items(interp, &args[1])?;
-    let mut out = String::new();
+    // A list or tuple is read where it is: joining runs no Python code.
+    match &args[1] {
+        Value::List(list) => join_strs(interp, &separator, &list.borrow()),
+        Value::Tuple(items) => join_strs(interp, &separator, items),
+        iterable => {
+            let items = join_items(interp, iterable)?;
+            join_strs(interp, &separator, &items)
+        }
+    }
+}
+
+/// `separator.join(items)`, made in one allocation of the exact length.
+fn join_strs(interp: &Interp, separator: &PyStr, items: &[Value]) -> PyResult<Value> {
+    let mut length = separator.as_str().len() * items.len().saturating_sub(1);
     for (i, item) in items.iter().enumerate() {
         let Value::Str(text) = item else {
             return Err(interp.type_error(format!(
@@ -1128,10 +1140,16 @@ fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
                 interp.type_name(item)
             )));
         };
-        if i > 0 {
-            out.push_str(s.as_str());
+        length += text.as_str().len();
+    }
+    let mut out = String::with_capacity(length);
+    for (i, item) in items.iter().enumerate() {
+        if let Value::Str(text) = item {
+            if i > 0 {
+                out.push_str(separator.as_str());
+            }
+            out.push_str(text.as_str());
         }
-        out.push_str(text.as_str());
     }
     new_str(out)
 }
