@@ -102,6 +102,9 @@ impl Interp {
                 if let (Some(object), Some(index)) = (leaf(frame, object), leaf(frame, index)) {
                     return self.subscript(object, index);
                 }
+                if let ExprKind::Slice(lower, upper, None) = &index.kind {
+                    return self.slice_expr(frame, object, lower, upper);
+                }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
                 self.subscript(&object, &index)
@@ -594,6 +597,32 @@ impl Interp {
             }
         }
         self.get_item(object, index)
+    }
+
+    /// `object[lower:upper]`. A list's or tuple's items between int or
+    /// omitted bounds (`row[:6]`) are copied with no slice object made;
+    /// anything else is subscripted with one, in the same order.
+    #[inline(never)]
+    fn slice_expr(
+        &mut self,
+        frame: &mut Frame,
+        object: &Expr,
+        lower: &Option<Box<Expr>>,
+        upper: &Option<Box<Expr>>,
+    ) -> PyResult<Value> {
+        let object = self.eval(frame, object)?;
+        let lower = match lower {
+            Some(lower) => self.eval(frame, lower)?,
+            None => Value::None,
+        };
+        let upper = match upper {
+            Some(upper) => self.eval(frame, upper)?,
+            None => Value::None,
+        };
+        if let Some(items) = sequences::contiguous_slice(&object, &lower, &upper) {
+            return Ok(items);
+        }
+        self.get_item(&object, &Value::Slice(Rc::new([lower, upper, Value::None])))
     }
 
     /// What `await value` waits on. `await asyncio.sleep(d)` with `d <= 0`

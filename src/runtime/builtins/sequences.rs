@@ -360,6 +360,42 @@ fn range_item(interp: &mut Interp, range: &Range, index: &Value) -> PyResult<Val
     }
 }
 
+/// `items[start:stop]` of a list or tuple, with int or omitted (`None`)
+/// bounds: the items copied from where they are, as `sequence_get_item`
+/// copies them for a slice object with these bounds; `None` for any other
+/// container or bound.
+pub fn contiguous_slice(container: &Value, start: &Value, stop: &Value) -> Option<Value> {
+    let bound = |value: &Value| match value {
+        Value::None => Some(None),
+        Value::Int(i) => Some(Some(*i)),
+        _ => None,
+    };
+    let bounds = SliceBounds {
+        start: bound(start)?,
+        stop: bound(stop)?,
+        step: 1,
+    };
+    let positions = |len: usize| {
+        let (start, stop, _) = bounds.adjust(len as i64);
+        start as usize..stop.max(start) as usize
+    };
+    match container {
+        Value::List(list) => {
+            let items = list.borrow();
+            Some(Value::list(items[positions(items.len())].to_vec()))
+        }
+        Value::Tuple(items) => {
+            let positions = positions(items.len());
+            Some(if positions.start == 0 && positions.end >= items.len() {
+                container.clone()
+            } else {
+                Value::tuple(items[positions].to_vec())
+            })
+        }
+        _ => None,
+    }
+}
+
 fn slice_items(items: &[Value], bounds: &SliceBounds) -> Vec<Value> {
     let (start, stop, step) = bounds.adjust(items.len() as i64);
     slice_positions(start, stop, step)
