@@ -1131,8 +1131,12 @@ pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option
     let (Value::Int(a), Value::Int(b)) = (left, right) else {
         return None;
     };
-    let (a, b) = (*a, *b);
-    let result = match op {
+    small_int_op(op, *a, *b).map(Value::Int)
+}
+
+#[inline(always)]
+fn small_int_op(op: BinOp, a: i64, b: i64) -> Option<i64> {
+    Some(match op {
         BinOp::Add => a.checked_add(b)?,
         BinOp::Sub => a.checked_sub(b)?,
         BinOp::Mul => a.checked_mul(b)?,
@@ -1143,18 +1147,63 @@ pub(super) fn small_int_binary(op: BinOp, left: &Value, right: &Value) -> Option
         BinOp::BitOr => a | b,
         BinOp::BitXor => a ^ b,
         _ => return None,
-    };
-    Some(Value::Int(result))
+    })
 }
 
 /// `a + b`, `n - 1`, … of two int leaves that does not overflow, computed
-/// where it is used, with no walker call.
+/// where it is used, with no walker call (an argument of a call:
+/// [`int_arithmetic`]'s deeper trees cost calls their most common case,
+/// `f(n - 1)`, does not need).
 #[inline(always)]
 pub(super) fn leaf_int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
     let ExprKind::Binary(op, left, right) = &e.kind else {
         return None;
     };
     small_int_binary(*op, leaf(frame, left)?, leaf(frame, right)?)
+}
+
+/// How deep an operator tree [`int_arithmetic`] computes.
+const INT_TREE_DEPTH: u32 = 16;
+
+/// An int computed where it is used, with no walker call, from int
+/// locals and constants by the operators [`small_int_op`] answers: `n - 1`,
+/// `(i * 31 + j * 17) % 97`. `None` when a step is not one of those (an
+/// operand of another type, an overflow, a divisor that is not positive,
+/// a tree deeper than `INT_TREE_DEPTH`): the expression is then evaluated
+/// as usual, and reading locals and constants had no effect to repeat.
+#[inline(always)]
+pub(super) fn int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
+    let ExprKind::Binary(op, left, right) = &e.kind else {
+        return None;
+    };
+    let (left, right) = (
+        int_operand(frame, left, INT_TREE_DEPTH)?,
+        int_operand(frame, right, INT_TREE_DEPTH)?,
+    );
+    small_int_op(*op, left, right).map(Value::Int)
+}
+
+#[inline(always)]
+fn int_operand(frame: &Frame, e: &Expr, depth: u32) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Const(Value::Int(i)) => Some(*i),
+        ExprKind::Local(slot) => match &frame.slots[*slot as usize] {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        },
+        ExprKind::Binary(..) if depth > 0 => int_tree(frame, e, depth - 1),
+        _ => None,
+    }
+}
+
+/// [`int_operand`] for an operator node, out of line: it recurses.
+fn int_tree(frame: &Frame, e: &Expr, depth: u32) -> Option<i64> {
+    let ExprKind::Binary(op, left, right) = &e.kind else {
+        return None;
+    };
+    let left = int_operand(frame, left, depth)?;
+    let right = int_operand(frame, right, depth)?;
+    small_int_op(*op, left, right)
 }
 
 /// The outcome of a condition that is one comparison of two leaves that

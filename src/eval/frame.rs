@@ -368,7 +368,7 @@ impl Interp {
                 self.display_hook(value)?;
             }
             Instr::Store(target, e) => {
-                let value = match (super::expr::leaf_int_arithmetic(frame, e), &e.kind) {
+                let value = match (super::expr::int_arithmetic(frame, e), &e.kind) {
                     (Some(value), _) => value,
                     (None, ExprKind::CallMethod(receiver, name, arguments, cache)) => {
                         self.call_method_expr(frame, receiver, name, arguments, cache)?
