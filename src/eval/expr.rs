@@ -202,6 +202,13 @@ impl Interp {
             }
             ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
             ExprKind::Tuple(elements) => {
+                // A pair of locals or constants, the commonest tuple: an
+                // array of two, whose layout needs no computing.
+                if let [a, b] = elements.as_slice() {
+                    if let (Some(a), Some(b)) = (element_leaf(frame, a), element_leaf(frame, b)) {
+                        return Ok(Value::Tuple(Rc::new([a.clone(), b.clone()])));
+                    }
+                }
                 // Locals and constants only: one allocation, straight into
                 // the tuple (a vector first would be a second, and a copy).
                 if elements
