@@ -127,7 +127,14 @@ impl Interp {
                     }
                     return self.binary_op(*op, left, right);
                 }
-                let left = self.eval(frame, left)?;
+                // `counts.get(v, 0) + 1`: a method call as an operand goes
+                // straight to it, not through this function again.
+                let left = match &left.kind {
+                    ExprKind::CallMethod(receiver, name, arguments, cache) => {
+                        self.call_method_expr(frame, receiver, name, arguments, cache)?
+                    }
+                    _ => self.eval(frame, left)?,
+                };
                 let right = self.eval(frame, right)?;
                 if let Some(result) = small_int_binary(*op, &left, &right) {
                     return Ok(result);
