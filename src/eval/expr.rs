@@ -1187,6 +1187,7 @@ const INT_TREE_DEPTH: u32 = 16;
 /// as usual, and reading locals and constants had no effect to repeat.
 #[inline(always)]
 pub(super) fn int_arithmetic(frame: &Frame, e: &Expr) -> Option<Value> {
+    // `int_tree`'s steps, inlined here: calling it instead costs loops 2%.
     let ExprKind::Binary(op, left, right) = &e.kind else {
         return None;
     };

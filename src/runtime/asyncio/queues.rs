@@ -299,6 +299,8 @@ impl QueueCall {
                 Ok(GenStep::Yielded(value))
             }
             Ok(GenStep::Returned(_)) => {
+                // Until `proceed` waits or delegates again.
+                self.progress.set(Progress::Finished);
                 let mut item = self.item.borrow_mut().take();
                 let attempt = attempt(interp, &self.queue, self.operation, &mut item)?;
                 self.proceed(interp, attempt, item)
