@@ -3,7 +3,6 @@
 //! recursion.
 
 use std::cell::RefCell;
-use std::fmt::Write;
 use std::rc::Rc;
 
 use super::frame::{Frame, Outcome};
@@ -940,9 +939,7 @@ impl Interp {
                     match (&value, spec) {
                         // `format(x, '')` of a str or an int is its `str`.
                         (Value::Str(s), None) => text.push_str(s.as_str()),
-                        (Value::Int(n), None) => {
-                            let _ = write!(text, "{n}");
-                        }
+                        (Value::Int(n), None) => text.push_str(itoa::Buffer::new().format(*n)),
                         _ => {
                             let spec = match spec {
                                 Some(spec) => self.fstring(frame, spec)?,

@@ -122,7 +122,7 @@ impl Interp {
             Value::NotImplemented => "NotImplemented".into(),
             Value::Ellipsis => "Ellipsis".into(),
             Value::Bool(Flag(b)) => if *b { "True" } else { "False" }.into(),
-            Value::Int(i) => i.to_string(),
+            Value::Int(i) => itoa::Buffer::new().format(*i).to_owned(),
             Value::BigInt(b) => self.int_to_decimal(b)?,
             Value::Float(f) => format::float_repr(*f),
             Value::Str(s) => strings::str_repr(s.as_str()),
