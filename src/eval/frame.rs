@@ -373,6 +373,12 @@ impl Interp {
                     (None, ExprKind::CallMethod(receiver, name, arguments, cache)) => {
                         self.call_method_expr(frame, receiver, name, arguments, cache)?
                     }
+                    (None, ExprKind::Attribute(object, name, cache)) => {
+                        match super::expr::leaf(frame, object) {
+                            Some(object) => self.load_attribute(object, name, cache)?,
+                            None => self.eval(frame, e)?,
+                        }
+                    }
                     (None, _) => self.eval(frame, e)?,
                 };
                 self.store(frame, target, value)?;
