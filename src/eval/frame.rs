@@ -336,16 +336,9 @@ impl Interp {
         resume: &mut Option<Resume>,
     ) -> PyResult<Step> {
         match instr {
-            // A statement that is a method call (`row.append(v)`,
-            // `task.cancel()`) goes straight to it, not through the walker.
-            Instr::Eval(e) => match &e.kind {
-                ExprKind::CallMethod(receiver, name, arguments, cache) => {
-                    self.call_method_expr(frame, receiver, name, arguments, cache)?;
-                }
-                _ => {
-                    self.eval(frame, e)?;
-                }
-            },
+            Instr::Eval(e) => {
+                self.eval_or_call_method(frame, e)?;
+            }
             Instr::ListAppend { list, value } => {
                 let value = self.eval(frame, value)?;
                 match &frame.slots[*list as usize] {
@@ -356,10 +349,7 @@ impl Interp {
             Instr::SetAdd { set, value } => {
                 let value = self.eval(frame, value)?;
                 match &frame.slots[*set as usize] {
-                    Some(Value::Set(set)) => {
-                        let set = set.clone();
-                        self.dict_set(&set, value, Value::None)?;
-                    }
+                    Some(Value::Set(set)) => self.dict_set(set, value, Value::None)?,
                     _ => return Err(self.comprehension_lost()),
                 }
             }
@@ -370,16 +360,13 @@ impl Interp {
             Instr::Store(target, e) => {
                 let value = match (super::expr::int_arithmetic(frame, e), &e.kind) {
                     (Some(value), _) => value,
-                    (None, ExprKind::CallMethod(receiver, name, arguments, cache)) => {
-                        self.call_method_expr(frame, receiver, name, arguments, cache)?
-                    }
                     (None, ExprKind::Attribute(object, name, cache)) => {
                         match super::expr::leaf(frame, object) {
                             Some(object) => self.load_attribute(object, name, cache)?,
                             None => self.eval(frame, e)?,
                         }
                     }
-                    (None, _) => self.eval(frame, e)?,
+                    (None, _) => self.eval_or_call_method(frame, e)?,
                 };
                 self.store(frame, target, value)?;
             }
