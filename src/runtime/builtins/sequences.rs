@@ -314,18 +314,7 @@ pub fn sequence_get_item(interp: &mut Interp, container: &Value, index: &Value) 
             return slice_range(interp, range, slice);
         }
         let bounds = SliceBounds::unpack(interp, slice)?;
-        return Ok(match container {
-            Value::List(list) => Value::list(slice_items(&list.borrow(), &bounds)),
-            Value::Tuple(items) => {
-                let (start, stop, step) = bounds.adjust(items.len() as i64);
-                if step == 1 && start == 0 && stop >= items.len() as i64 {
-                    container.clone()
-                } else {
-                    Value::tuple(slice_items(items, &bounds))
-                }
-            }
-            _ => Value::None,
-        });
+        return Ok(slice_sequence(container, &bounds).unwrap_or(Value::None));
     }
     if let Value::Range(range) = container {
         return range_item(interp, range, index);
@@ -361,9 +350,8 @@ fn range_item(interp: &mut Interp, range: &Range, index: &Value) -> PyResult<Val
 }
 
 /// `items[start:stop]` of a list or tuple, with int or omitted (`None`)
-/// bounds: the items copied from where they are, as `sequence_get_item`
-/// copies them for a slice object with these bounds; `None` for any other
-/// container or bound.
+/// bounds, made with no slice object (`Interp::slice_expr`); `None` for
+/// any other container or bound.
 pub fn contiguous_slice(container: &Value, start: &Value, stop: &Value) -> Option<Value> {
     let bound = |value: &Value| match value {
         Value::None => Some(None),
@@ -375,21 +363,21 @@ pub fn contiguous_slice(container: &Value, start: &Value, stop: &Value) -> Optio
         stop: bound(stop)?,
         step: 1,
     };
-    let positions = |len: usize| {
-        let (start, stop, _) = bounds.adjust(len as i64);
-        start as usize..stop.max(start) as usize
-    };
+    slice_sequence(container, &bounds)
+}
+
+/// A list's or tuple's items between `bounds`: a new list, or a tuple —
+/// the same tuple when the bounds take all of it, as CPython returns it;
+/// `None` for any other container.
+fn slice_sequence(container: &Value, bounds: &SliceBounds) -> Option<Value> {
     match container {
-        Value::List(list) => {
-            let items = list.borrow();
-            Some(Value::list(items[positions(items.len())].to_vec()))
-        }
+        Value::List(list) => Some(Value::list(slice_items(&list.borrow(), bounds))),
         Value::Tuple(items) => {
-            let positions = positions(items.len());
-            Some(if positions.start == 0 && positions.end >= items.len() {
+            let (start, stop, step) = bounds.adjust(items.len() as i64);
+            Some(if step == 1 && start == 0 && stop >= items.len() as i64 {
                 container.clone()
             } else {
-                Value::tuple(items[positions].to_vec())
+                Value::tuple(slice_items(items, bounds))
             })
         }
         _ => None,
@@ -398,6 +386,10 @@ pub fn contiguous_slice(container: &Value, start: &Value, stop: &Value) -> Optio
 
 fn slice_items(items: &[Value], bounds: &SliceBounds) -> Vec<Value> {
     let (start, stop, step) = bounds.adjust(items.len() as i64);
+    if step == 1 {
+        // Contiguous: copied as one run (`adjust` keeps both within the items).
+        return items[start as usize..stop.max(start) as usize].to_vec();
+    }
     slice_positions(start, stop, step)
         .filter_map(|p| items.get(p as usize).cloned())
         .collect()
