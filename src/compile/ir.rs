@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::runtime::object::{class_epoch, Class, NameMap, NativeFn};
+use crate::runtime::object::{class_epoch, Class, NameMap, NameTable, NativeFn};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, ComprehensionKind, Name, UnaryOp};
 use crate::syntax::span::Span;
@@ -282,14 +282,14 @@ impl NameIndex {
     /// `names[name] = value`, remembering where it went. A new name is
     /// inserted as the interned `name`, so that later reads of it compare
     /// by pointer.
-    pub fn store(&self, names: &mut NameMap, name: &Name, value: Value) {
+    pub fn store(&self, names: &mut NameTable, name: &Name, value: Value) {
         if let Some((key, slot)) = names.get_index_mut(self.0.get() as usize) {
             if Rc::ptr_eq(key, name) || **key == **name {
                 *slot = value;
                 return;
             }
         }
-        let (index, _) = names.insert_full(name.clone(), value);
+        let index = names.insert_full(name.clone(), value);
         self.0.set(index as u32);
     }
 }
@@ -338,9 +338,26 @@ pub struct AttributeCache {
     /// read of an instance's attribute must call.
     own_getattribute: Cell<bool>,
     own: NameIndex,
+    /// The `keys_id` of the instance names last found without the name.
+    absent_from: Cell<u64>,
 }
 
 impl AttributeCache {
+    /// Whether an instance's own `names` lack `name` (the expression's):
+    /// looked for only when the keys are not the ones last found without
+    /// it.
+    #[inline(always)]
+    pub fn lacks_own(&self, names: &NameTable, name: &Name) -> bool {
+        if names.keys_id() == self.absent_from.get() {
+            return true;
+        }
+        if has_name(names, name) {
+            return false;
+        }
+        self.absent_from.set(names.keys_id());
+        true
+    }
+
     /// `class.lookup(name)`, by position when the cache holds this class.
     #[inline(always)]
     pub fn class_attribute(&self, class: &Rc<Class>, name: &str) -> Option<Value> {
@@ -421,7 +438,7 @@ impl StoreCache {
     }
 
     /// `names[name] = value`, keeping the name's place (and interned key).
-    pub fn store_own(&self, names: &mut NameMap, name: &Name, value: Value) {
+    pub fn store_own(&self, names: &mut NameTable, name: &Name, value: Value) {
         self.own.store(names, name, value);
     }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::frame::{Frame, Outcome};
 use crate::compile::ir::{
-    has_name, Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
+    Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
 };
 use crate::runtime::asyncio::queues;
@@ -878,7 +878,10 @@ impl Interp {
     ) -> Option<PlainMethod> {
         let class = match receiver {
             Value::Instance(instance) => {
-                if instance.table().is_none_or(|names| has_name(&names, name)) {
+                if !instance
+                    .table()
+                    .is_some_and(|names| cache.lacks_own(&names, name))
+                {
                     return None;
                 }
                 &instance.class

@@ -256,7 +256,9 @@ impl Live {
             Live::Instance(instance) => {
                 if let Ok(mut names) = instance.names.try_borrow_mut() {
                     match std::mem::replace(&mut *names, InstanceNames::empty()) {
-                        InstanceNames::Table(table) => dropped.extend(table.into_values()),
+                        InstanceNames::Table(table) => {
+                            dropped.extend(table.into_names().into_values())
+                        }
                         InstanceNames::Dict(dict) => dropped.push(Value::Dict(dict)),
                     }
                 }

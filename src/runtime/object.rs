@@ -283,15 +283,90 @@ impl Drop for Instance {
 /// paths only take the first kind and leave the second to the general
 /// path.
 pub enum InstanceNames {
-    Table(NameMap),
+    Table(NameTable),
     Dict(Rc<RefCell<Dict>>),
+}
+
+thread_local! {
+    /// The last [`NameTable::keys_id`] given out.
+    static LAST_KEYS_ID: Cell<u64> = const { Cell::new(0) };
+}
+
+/// An instance's own names, and which keys they are: a cache that found
+/// something about the keys (where a name is, that a name is absent)
+/// keeps the table's `keys_id` and, while it is the same, need not look
+/// again. The keys change only through this type's methods, each of
+/// which gives the table a new id when it gains or loses a name.
+pub struct NameTable {
+    names: NameMap,
+    keys_id: u64,
+}
+
+impl Default for NameTable {
+    fn default() -> NameTable {
+        NameTable {
+            names: NameMap::default(),
+            keys_id: new_keys_id(),
+        }
+    }
+}
+
+/// An id no table had before: a table's keys are told apart from every
+/// other table's, and from its own before it gained or lost a name.
+fn new_keys_id() -> u64 {
+    LAST_KEYS_ID.with(|last| {
+        last.set(last.get() + 1);
+        last.get()
+    })
+}
+
+impl std::ops::Deref for NameTable {
+    type Target = NameMap;
+
+    fn deref(&self) -> &NameMap {
+        &self.names
+    }
+}
+
+impl NameTable {
+    /// Identifies these keys, in this order, among every table's, ever
+    /// (never 0).
+    pub fn keys_id(&self) -> u64 {
+        self.keys_id
+    }
+
+    /// `names[name] = value`: where it is, or added at the end. Its index.
+    pub fn insert_full(&mut self, name: Name, value: Value) -> usize {
+        let (index, old) = self.names.insert_full(name, value);
+        if old.is_none() {
+            self.keys_id = new_keys_id();
+        }
+        index
+    }
+
+    pub fn shift_remove(&mut self, name: &str) -> Option<Value> {
+        let removed = self.names.shift_remove(name);
+        if removed.is_some() {
+            self.keys_id = new_keys_id();
+        }
+        removed
+    }
+
+    /// The name at `index` and its value, to change (not the name).
+    pub fn get_index_mut(&mut self, index: usize) -> Option<(&Name, &mut Value)> {
+        self.names.get_index_mut(index)
+    }
+
+    pub fn into_names(self) -> NameMap {
+        self.names
+    }
 }
 
 impl Instance {
     pub fn new(class: Rc<Class>, exception: Option<ExceptionData>) -> Instance {
         Instance {
             class,
-            names: RefCell::new(InstanceNames::Table(NameMap::default())),
+            names: RefCell::new(InstanceNames::empty()),
             exception: exception.map(Box::new),
             finalized: Cell::new(false),
         }
@@ -300,7 +375,7 @@ impl Instance {
     /// The instance's names while they are in its own table (the fast
     /// paths' case); `None` once they are in a `__dict__`.
     #[inline(always)]
-    pub fn table(&self) -> Option<Ref<'_, NameMap>> {
+    pub fn table(&self) -> Option<Ref<'_, NameTable>> {
         Ref::filter_map(self.names.borrow(), |names| match names {
             InstanceNames::Table(table) => Some(table),
             InstanceNames::Dict(_) => None,
@@ -310,7 +385,7 @@ impl Instance {
 
     /// [`Instance::table`], for a store.
     #[inline(always)]
-    pub fn table_mut(&self) -> Option<RefMut<'_, NameMap>> {
+    pub fn table_mut(&self) -> Option<RefMut<'_, NameTable>> {
         RefMut::filter_map(self.names.borrow_mut(), |names| match names {
             InstanceNames::Table(table) => Some(table),
             InstanceNames::Dict(_) => None,
@@ -329,7 +404,7 @@ impl Instance {
     pub fn set_own(&self, name: &str, value: Value) {
         match &mut *self.names.borrow_mut() {
             InstanceNames::Table(table) => {
-                table.insert(name.into(), value);
+                table.insert_full(name.into(), value);
             }
             InstanceNames::Dict(dict) => dict.borrow_mut().set_name(name, value),
         }
@@ -355,7 +430,7 @@ impl Instance {
         let mut names = self.names.borrow_mut();
         let table = match &mut *names {
             InstanceNames::Dict(dict) => return dict.clone(),
-            InstanceNames::Table(table) => std::mem::take(table),
+            InstanceNames::Table(table) => std::mem::take(table).into_names(),
         };
         let mut dict = Dict::new();
         for (name, value) in table {
@@ -375,7 +450,7 @@ impl Instance {
 
 impl InstanceNames {
     pub fn empty() -> InstanceNames {
-        InstanceNames::Table(NameMap::default())
+        InstanceNames::Table(NameTable::default())
     }
 }
 

@@ -38,7 +38,7 @@ use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
-use crate::runtime::object::{Class, Instance, NameMap, NativeFn, NativeObject};
+use crate::runtime::object::{Class, Instance, NameMap, NameTable, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -71,9 +71,11 @@ pub struct PlainClasses {
 /// What was worked out from an instance's names, for any instance with
 /// exactly these names (the same pointers, in order): instances made by
 /// the same `__init__` have the same names, and checking that costs no
-/// hashing.
+/// hashing. The last table found to have them is known by its keys' id,
+/// which saves even that check while the same instance is used.
 struct Known<T> {
     names: Vec<Name>,
+    keys_id: Cell<u64>,
     found: T,
 }
 
@@ -92,22 +94,27 @@ struct QueueLayout {
 /// names; `None` (not remembered) when it does not apply.
 fn recall<T: Copy>(
     known: &RefCell<Option<Known<T>>>,
-    attributes: &NameMap,
+    attributes: &NameTable,
     work_out: impl FnOnce(&NameMap) -> Option<T>,
 ) -> Option<T> {
     if let Some(known) = &*known.borrow() {
+        if attributes.keys_id() == known.keys_id.get() {
+            return Some(known.found);
+        }
         if attributes.len() == known.names.len()
             && attributes
                 .keys()
                 .zip(&known.names)
                 .all(|(a, b)| Rc::ptr_eq(a, b))
         {
+            known.keys_id.set(attributes.keys_id());
             return Some(known.found);
         }
     }
     let found = work_out(attributes)?;
     *known.borrow_mut() = Some(Known {
         names: attributes.keys().cloned().collect(),
+        keys_id: Cell::new(attributes.keys_id()),
         found,
     });
     Some(found)
