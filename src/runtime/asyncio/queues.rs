@@ -29,7 +29,7 @@
 //! ([`await_now`]).
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
 use super::future::{future_of, Future, FutureAwait};
@@ -134,11 +134,11 @@ impl PlainClasses {
 
     /// Where a plain queue's attributes are, if its own names shadow
     /// none of `FAST_PATH_METHODS` and it has them all.
-    fn queue_layout(&self, queue: &Instance) -> Option<QueueLayout> {
+    fn queue_layout(&self, queue: &Instance, names: &NameTable) -> Option<QueueLayout> {
         if !Self::is_plain(queue, &self.queue, self.queue_version) {
             return None;
         }
-        recall(&self.queue_layout, &*queue.table()?, |names| {
+        recall(&self.queue_layout, names, |names| {
             if FAST_PATH_METHODS
                 .iter()
                 .any(|name| names.contains_key(*name))
@@ -157,18 +157,23 @@ impl PlainClasses {
         })
     }
 
-    /// Where a plain event (one whose own names do not shadow `clear`)
-    /// keeps its `_value`.
-    fn event_value_index(&self, event: &Instance) -> Option<usize> {
+    /// A plain event's names (one whose own names do not shadow
+    /// `clear`), to write, and where among them it keeps its `_value`.
+    fn plain_event_names<'a>(
+        &self,
+        event: &'a Instance,
+    ) -> Option<(RefMut<'a, NameTable>, usize)> {
         if !Self::is_plain(event, &self.event, self.event_version) {
             return None;
         }
-        recall(&self.event_layout, &*event.table()?, |names| {
+        let names = event.table_mut()?;
+        let value_at = recall(&self.event_layout, &names, |names| {
             if names.contains_key("clear") {
                 return None;
             }
             names.get_index_of("_value")
-        })
+        })?;
+        Some((names, value_at))
     }
 
     fn is_plain(instance: &Instance, class: &Rc<Class>, version: u64) -> bool {
@@ -396,130 +401,91 @@ fn attempt(
     let Value::Instance(queue) = queue else {
         return Ok(Attempt::Python);
     };
-    let runtime = interp.asyncio_runtime()?;
-    let classes = runtime.plain_classes.borrow();
-    let Some(plain) = classes.as_ref() else {
-        return Ok(Attempt::Python);
+    let made = match interp.asyncio_runtime()?.plain_classes.borrow().as_ref() {
+        Some(plain) => make_now(plain, queue, operation, item),
+        None => None,
     };
-    let Some(layout) = plain.queue_layout(queue) else {
-        return Ok(Attempt::Python);
+    match made {
+        Some(Made::Done(result, wake)) => {
+            // With nothing borrowed: waking a waiter may run Python code.
+            if let Some(waiters) = wake.as_ref().and_then(as_deque) {
+                wakeup_next(interp, waiters)?;
+            }
+            Ok(Attempt::Done(result))
+        }
+        Some(Made::Blocked(waiters)) => Ok(Attempt::Wait(waiters)),
+        None => Ok(Attempt::Python),
+    }
+}
+
+/// What [`make_now`] did with a plain queue.
+enum Made {
+    /// The call's steps are made: its result, and the waiters to wake
+    /// (`_getters` after a put, `_putters` after a get) if any wait.
+    Done(Value, Option<Value>),
+    /// The queue is full (for `put`) or empty (for `get`): the deque of
+    /// waiters the call waits in.
+    Blocked(Value),
+}
+
+/// `put_nowait` or `get_nowait` on a plain queue's own names, all read
+/// and checked before any is changed; `None`, having changed nothing,
+/// when they are not what the fast path knows.
+fn make_now(
+    plain: &PlainClasses,
+    queue: &Instance,
+    operation: Operation,
+    item: &mut Option<Value>,
+) -> Option<Made> {
+    let mut names = queue.table_mut()?;
+    let layout = plain.queue_layout(queue, &names)?;
+    let waiters_at = match operation {
+        Operation::Put => layout.putters,
+        Operation::Get => layout.getters,
+    };
+    let blocked = |names: &NameMap| {
+        let waiters = value_at(names, waiters_at)?;
+        as_deque(waiters).map(|_| Made::Blocked(waiters.clone()))
     };
     match operation {
         Operation::Put => {
-            let room = queue
-                .table()
-                .and_then(|names| PutPlan::read(&names, layout, plain));
-            let plan = match room {
-                Some(Room::Free(plan)) => plan,
-                Some(Room::Full) => return Ok(wait_in(queue, layout.putters)),
-                None => return Ok(Attempt::Python),
-            };
-            // Waking a getter may run Python code: no borrow across it.
-            drop(classes);
-            plan.run(interp, queue, item.take().unwrap_or(Value::None))?;
-            Ok(Attempt::Done(Value::None))
-        }
-        Operation::Get => {
-            let Some(attributes) = queue.table() else {
-                return Ok(Attempt::Python);
-            };
-            let (Some(items), Some(putters)) = (
-                value_at(&attributes, layout.items).cloned(),
-                value_at(&attributes, layout.putters).cloned(),
+            let (Value::Int(maxsize), Value::Int(unfinished), Value::Instance(finished)) = (
+                value_at(&names, layout.maxsize)?,
+                value_at(&names, layout.unfinished_tasks)?,
+                value_at(&names, layout.finished)?,
             ) else {
-                return Ok(Attempt::Python);
+                return None;
             };
-            drop(attributes);
-            drop(classes);
-            let (Some(deque), Some(putters)) = (as_deque(&items), as_deque(&putters)) else {
-                return Ok(Attempt::Python);
-            };
-            // `self.empty()`: the caller must wait.
-            let Some(item) = deque.pop(End::Left) else {
-                return Ok(wait_in(queue, layout.getters));
-            };
-            wakeup_next(interp, putters)?;
-            Ok(Attempt::Done(item))
-        }
-    }
-}
-
-/// A wait in the deque of waiters at `index` of a plain queue's names.
-fn wait_in(queue: &Instance, index: usize) -> Attempt {
-    let waiters = queue
-        .table()
-        .and_then(|names| value_at(&names, index).cloned());
-    match waiters {
-        Some(waiters) if as_deque(&waiters).is_some() => Attempt::Wait(waiters),
-        _ => Attempt::Python,
-    }
-}
-
-/// Whether a plain queue has room for `put`.
-enum Room {
-    Free(PutPlan),
-    Full,
-}
-
-/// What `put_nowait` touches, read and checked before anything changes.
-struct PutPlan {
-    items: Value,
-    unfinished: i64,
-    unfinished_at: usize,
-    finished: Rc<Instance>,
-    finished_value_at: usize,
-    getters: Value,
-}
-
-impl PutPlan {
-    /// `None` when the attributes are not what the fast path knows.
-    fn read(attributes: &NameMap, layout: QueueLayout, plain: &PlainClasses) -> Option<Room> {
-        let Some(Value::Int(maxsize)) = value_at(attributes, layout.maxsize) else {
-            return None;
-        };
-        let items = value_at(attributes, layout.items)?.clone();
-        let Some(Value::Int(unfinished)) = value_at(attributes, layout.unfinished_tasks) else {
-            return None;
-        };
-        let Some(Value::Instance(finished)) = value_at(attributes, layout.finished) else {
-            return None;
-        };
-        let getters = value_at(attributes, layout.getters)?.clone();
-        let (deque, _) = (as_deque(&items)?, as_deque(&getters)?);
-        // `self.full()`: the caller must wait.
-        if *maxsize > 0 && deque.len() as i64 >= *maxsize {
-            return Some(Room::Full);
-        }
-        let finished_value_at = plain.event_value_index(finished)?;
-        unfinished.checked_add(1)?;
-        Some(Room::Free(PutPlan {
-            items,
-            unfinished: *unfinished,
-            unfinished_at: layout.unfinished_tasks,
-            finished: finished.clone(),
-            finished_value_at,
-            getters,
-        }))
-    }
-
-    fn run(self, interp: &mut Interp, queue: &Instance, item: Value) -> PyResult<()> {
-        if let Some(deque) = as_deque(&self.items) {
-            deque.push(item, End::Right);
-        }
-        // The names are where `read` found them: only the values change.
-        if let Some(mut names) = queue.table_mut() {
-            if let Some((_, count)) = names.get_index_mut(self.unfinished_at) {
-                *count = Value::Int(self.unfinished + 1);
+            let unfinished = unfinished.checked_add(1)?;
+            let items = as_deque(value_at(&names, layout.items)?)?;
+            let getters = value_at(&names, layout.getters)?;
+            let waiting = !as_deque(getters)?.is_empty();
+            // `self.full()`: the caller must wait.
+            if *maxsize > 0 && items.len() as i64 >= *maxsize {
+                return blocked(&names);
             }
-        }
-        if let Some(mut names) = self.finished.table_mut() {
-            if let Some((_, value)) = names.get_index_mut(self.finished_value_at) {
+            let (mut event, finished_value_at) = plain.plain_event_names(finished)?;
+            // Checked: the steps, which cannot fail.
+            items.push(item.take().unwrap_or(Value::None), End::Right);
+            if let Some((_, value)) = event.get_index_mut(finished_value_at) {
                 *value = Value::from(false);
             }
+            let wake = waiting.then(|| getters.clone());
+            drop(event);
+            if let Some((_, count)) = names.get_index_mut(layout.unfinished_tasks) {
+                *count = Value::Int(unfinished);
+            }
+            Some(Made::Done(Value::None, wake))
         }
-        match as_deque(&self.getters) {
-            Some(getters) => wakeup_next(interp, getters),
-            None => Ok(()),
+        Operation::Get => {
+            let items = as_deque(value_at(&names, layout.items)?)?;
+            let putters = value_at(&names, layout.putters)?;
+            let waiting = !as_deque(putters)?.is_empty();
+            // `self.empty()`: the caller must wait.
+            let Some(item) = items.pop(End::Left) else {
+                return blocked(&names);
+            };
+            Some(Made::Done(item, waiting.then(|| putters.clone())))
         }
     }
 }
