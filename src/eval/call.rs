@@ -693,9 +693,8 @@ impl Interp {
             .collect();
         for (name, value) in attributes {
             if let Value::Native(native) = &value {
-                if let Some(property) = native
-                    .as_any()
-                    .downcast_ref::<crate::runtime::attributes::Property>()
+                if let Some(property) =
+                    native.downcast_ref::<crate::runtime::attributes::Property>()
                 {
                     *property.name.borrow_mut() = Some(name.clone());
                 }

@@ -2,7 +2,6 @@
 //! it: `property`, `staticmethod`, `classmethod`, and `super()` objects,
 //! and instances of classes that define `__get__`/`__set__`/`__delete__`.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -56,9 +55,6 @@ impl NativeObject for Property {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("property")
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 impl NativeObject for MethodWrapper {
@@ -69,17 +65,11 @@ impl NativeObject for MethodWrapper {
             "staticmethod"
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 impl NativeObject for Super {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("super")
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         let start = match &self.receiver {
@@ -150,7 +140,7 @@ fn property_with(interp: &Interp, args: &[Value], which: usize) -> PyResult<Valu
     let Some(Value::Native(object)) = args.first() else {
         return Err(interp.type_error("descriptor requires a 'property' object"));
     };
-    let Some(p) = object.as_any().downcast_ref::<Property>() else {
+    let Some(p) = object.downcast_ref::<Property>() else {
         return Err(interp.type_error("descriptor requires a 'property' object"));
     };
     let mut accessors = [p.getter.clone(), p.setter.clone(), p.deleter.clone()];
@@ -219,10 +209,10 @@ impl Interp {
         match value {
             Value::Function(f) => Some(f.clone()),
             Value::Native(object) => {
-                if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+                if let Some(wrapper) = object.downcast_ref::<MethodWrapper>() {
                     return self.underlying_function(&wrapper.function);
                 }
-                if let Some(property) = object.as_any().downcast_ref::<Property>() {
+                if let Some(property) = object.downcast_ref::<Property>() {
                     return self.underlying_function(&property.getter);
                 }
                 None
@@ -241,7 +231,7 @@ impl Interp {
         let Value::Native(object) = descriptor else {
             return Ok(None);
         };
-        if let Some(property) = object.as_any().downcast_ref::<Property>() {
+        if let Some(property) = object.downcast_ref::<Property>() {
             return match receiver {
                 Some(receiver) => {
                     let getter = property.getter.clone();
@@ -254,7 +244,7 @@ impl Interp {
                 None => Ok(Some(descriptor.clone())),
             };
         }
-        if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+        if let Some(wrapper) = object.downcast_ref::<MethodWrapper>() {
             if !wrapper.is_classmethod {
                 return Ok(Some(wrapper.function.clone()));
             }
@@ -292,7 +282,7 @@ impl Interp {
             }
         }
         if let Value::Native(object) = &attribute {
-            if let Some(wrapper) = object.as_any().downcast_ref::<MethodWrapper>() {
+            if let Some(wrapper) = object.downcast_ref::<MethodWrapper>() {
                 return self
                     .descriptor_get(&attribute, Some(class))
                     .map(|v| v.unwrap_or(wrapper.function.clone()));
@@ -625,7 +615,7 @@ impl Interp {
             Value::Instance(instance) => {
                 match instance.class.lookup(name) {
                     Some(Value::Native(descriptor)) => {
-                        if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                        if let Some(property) = descriptor.downcast_ref::<Property>() {
                             if property.setter.is_none() {
                                 return Err(property.missing(self, &instance.class.name, "setter"));
                             }
@@ -719,7 +709,7 @@ impl Interp {
         if let Value::Instance(instance) = object {
             match instance.class.lookup(name) {
                 Some(Value::Native(descriptor)) => {
-                    if let Some(property) = descriptor.as_any().downcast_ref::<Property>() {
+                    if let Some(property) = descriptor.downcast_ref::<Property>() {
                         if property.deleter.is_none() {
                             return Err(property.missing(self, &instance.class.name, "deleter"));
                         }

@@ -109,10 +109,6 @@ impl NativeObject for TextFile {
         file_class(interp)
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         Some(
             self.readline(interp, usize::MAX)
@@ -638,7 +634,7 @@ impl Interp {
 
 fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a TextFile> {
     if let Some(Value::Native(object)) = args.first() {
-        if let Some(file) = object.as_any().downcast_ref::<TextFile>() {
+        if let Some(file) = object.downcast_ref::<TextFile>() {
             return Ok(file);
         }
     }

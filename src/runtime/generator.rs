@@ -5,8 +5,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use std::any::Any;
-
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
@@ -476,10 +474,6 @@ impl NativeObject for AsyncGeneratorValue {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("async_generator_wrapped_value")
     }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 pub fn async_generator_value(value: Value) -> Value {
@@ -489,7 +483,6 @@ pub fn async_generator_value(value: Value) -> Value {
 fn unwrap_async_value(value: &Value) -> Option<Value> {
     match value {
         Value::Native(object) => object
-            .as_any()
             .downcast_ref::<AsyncGeneratorValue>()
             .map(|v| v.0.clone()),
         _ => None,
@@ -514,10 +507,6 @@ struct AsyncGeneratorStep {
 impl NativeObject for AsyncGeneratorStep {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("async_generator_asend")
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn is_resumable(&self) -> bool {
@@ -627,10 +616,6 @@ impl NativeObject for CoroutineWrapper {
         interp.native_class("coroutine_wrapper")
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn is_resumable(&self) -> bool {
         true
     }
@@ -662,10 +647,6 @@ struct AnextWithDefault {
 impl NativeObject for AnextWithDefault {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("anext_awaitable")
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn is_resumable(&self) -> bool {

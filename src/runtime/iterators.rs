@@ -9,7 +9,6 @@
 //! a dict or set. Once exhausted, an iterator drops its container and stays
 //! exhausted, as CPython's do.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -214,10 +213,6 @@ macro_rules! native_class {
         fn class(&self, interp: &Interp) -> Rc<Class> {
             interp.native_class($name)
         }
-
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
     };
 }
 
@@ -323,10 +318,6 @@ impl NativeObject for StrIterator {
         })
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         let offset = self.offset.get();
         let next = self
@@ -394,10 +385,6 @@ impl<N: RangeItem> RangeIterator<N> {
 impl<N: RangeItem> NativeObject for RangeIterator<N> {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class(N::CLASS_NAME)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
@@ -524,10 +511,6 @@ impl DictIterator {
 impl NativeObject for DictIterator {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class(self.class_name)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {

@@ -560,11 +560,22 @@ impl Globals {
     }
 }
 
+/// Which Rust type a native object is: `Any`'s tests, on the object
+/// itself (one call through the vtable).
+impl dyn NativeObject {
+    pub fn downcast_ref<T: NativeObject>(&self) -> Option<&T> {
+        (self as &dyn Any).downcast_ref()
+    }
+
+    pub fn is<T: NativeObject>(&self) -> bool {
+        (self as &dyn Any).is::<T>()
+    }
+}
+
 /// An object implemented in Rust that is not one of the core variants of
 /// [`Value`]: iterators, files, properties, futures, …
 pub trait NativeObject: Any {
     fn class(&self, interp: &Interp) -> Rc<Class>;
-    fn as_any(&self) -> &dyn Any;
 
     /// `next(obj)`: `Ok(None)` when exhausted. Only for iterators.
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {

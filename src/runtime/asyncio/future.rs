@@ -7,7 +7,6 @@
 //! it yields exactly as `Task.__step` does.
 
 use smallvec::SmallVec;
-use std::any::Any;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 use thin_vec::ThinVec;
@@ -137,10 +136,6 @@ impl NativeObject for Future {
         } else {
             "Future"
         })
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
@@ -647,10 +642,6 @@ impl NativeObject for FutureAwait {
         interp.native_class("FutureIter")
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn is_resumable(&self) -> bool {
         true
     }
@@ -679,10 +670,6 @@ pub struct Noop;
 impl NativeObject for Noop {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.types.coroutine.clone()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn is_resumable(&self) -> bool {
@@ -746,8 +733,8 @@ impl Interp {
             Value::Generator(g) => g.kind == crate::runtime::generator::GeneratorKind::Coroutine,
             Value::Native(object) => {
                 object.coroutine_name().is_some()
-                    || object.as_any().is::<Noop>()
-                    || object.as_any().is::<AwaitableWrapper>()
+                    || object.is::<Noop>()
+                    || object.is::<AwaitableWrapper>()
             }
             _ => false,
         }
@@ -1029,10 +1016,6 @@ impl NativeObject for AwaitableWrapper {
         interp.types.coroutine.clone()
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn is_resumable(&self) -> bool {
         true
     }
@@ -1065,13 +1048,13 @@ fn describe_coroutine(coro: &Value) -> String {
 /// The future or task inside a value, if it is one.
 pub fn future_of(value: &Value) -> Option<Rc<Future>> {
     match value {
-        Value::Native(object) => object.as_any().downcast_ref::<Future>().map(Future::rc),
+        Value::Native(object) => object.downcast_ref::<Future>().map(Future::rc),
         _ => None,
     }
 }
 
 impl AwaitableWrapper {
     pub fn is_wrapper(value: &Value) -> bool {
-        matches!(value, Value::Native(object) if object.as_any().is::<AwaitableWrapper>())
+        matches!(value, Value::Native(object) if object.is::<AwaitableWrapper>())
     }
 }

@@ -21,7 +21,6 @@
 //! this object and the future, with the same loop iterations and the same
 //! calls on the event's attributes as the Python version.
 
-use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
 

@@ -28,10 +28,6 @@ macro_rules! native_coroutine {
                 interp.types.coroutine.clone()
             }
 
-            fn as_any(&self) -> &dyn Any {
-                self
-            }
-
             fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
                 Some(Ok($crate::runtime::asyncio::coroutine_repr(
                     self.name(),
@@ -91,7 +87,6 @@ pub mod timeline;
 pub mod trace;
 pub mod tree;
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -156,10 +151,6 @@ impl NativeObject for EventLoop {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("_UnixSelectorEventLoop")
     }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 impl NativeObject for Handle {
@@ -169,10 +160,6 @@ impl NativeObject for Handle {
         } else {
             "Handle"
         })
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -698,7 +685,7 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
 fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let value = argument(interp, "ensure_future(coro_or_future)", args, 0)?;
     let event_loop = match keyword(interp, "ensure_future", kwargs, &["loop"], "loop")? {
-        Some(Value::Native(object)) => object.as_any().downcast_ref::<EventLoop>().map(|l| l.rc()),
+        Some(Value::Native(object)) => object.downcast_ref::<EventLoop>().map(|l| l.rc()),
         _ => None,
     };
     Ok(interp.ensure_future(value, event_loop)?.value())
@@ -931,10 +918,7 @@ fn task_uncancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
 
 pub(super) fn loop_of(interp: &Interp, value: &Value) -> PyResult<Rc<EventLoop>> {
     match value {
-        Value::Native(object) => object
-            .as_any()
-            .downcast_ref::<EventLoop>()
-            .map(EventLoop::rc),
+        Value::Native(object) => object.downcast_ref::<EventLoop>().map(EventLoop::rc),
         _ => None,
     }
     .ok_or_else(|| interp.type_error("an event loop was expected"))
@@ -1109,7 +1093,7 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
 
 fn receiver_handle(interp: &Interp, args: &[Value]) -> PyResult<Rc<Handle>> {
     match args.first() {
-        Some(Value::Native(object)) => object.as_any().downcast_ref::<Handle>().map(Handle::rc),
+        Some(Value::Native(object)) => object.downcast_ref::<Handle>().map(Handle::rc),
         _ => None,
     }
     .ok_or_else(|| interp.type_error("descriptor requires a 'Handle' object"))

@@ -28,7 +28,6 @@
 //! q.get()`), a call that need not wait makes no coroutine object at all
 //! ([`await_now`]).
 
-use std::any::Any;
 use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
@@ -159,10 +158,7 @@ impl PlainClasses {
 
     /// A plain event's names (one whose own names do not shadow
     /// `clear`), to write, and where among them it keeps its `_value`.
-    fn plain_event_names<'a>(
-        &self,
-        event: &'a Instance,
-    ) -> Option<(RefMut<'a, NameTable>, usize)> {
+    fn plain_event_names<'a>(&self, event: &'a Instance) -> Option<(RefMut<'a, NameTable>, usize)> {
         if !Self::is_plain(event, &self.event, self.event_version) {
             return None;
         }
@@ -392,6 +388,7 @@ pub fn await_now(
 /// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
 /// call need not wait (the item taken); otherwise, having changed nothing,
 /// whether it must wait or is not the fast path's to make.
+#[inline(always)]
 fn attempt(
     interp: &mut Interp,
     queue: &Value,
@@ -431,6 +428,7 @@ enum Made {
 /// `put_nowait` or `get_nowait` on a plain queue's own names, all read
 /// and checked before any is changed; `None`, having changed nothing,
 /// when they are not what the fast path knows.
+#[inline(always)]
 fn make_now(
     plain: &PlainClasses,
     queue: &Instance,

@@ -7,7 +7,6 @@
 //! (see [`Waiter`]), and the timer schedules the task's wake-up directly.
 //! A sleeping task thus costs a timer handle and this object, nothing more.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
@@ -75,7 +74,6 @@ impl Sleep {
     pub fn yielded(value: &Value) -> Option<Rc<Sleep>> {
         match value {
             Value::Native(object) => object
-                .as_any()
                 .downcast_ref::<Sleep>()
                 .filter(|sleep| sleep.progress.get() == Progress::Waiting)
                 .map(Sleep::rc),
@@ -192,10 +190,6 @@ pub struct YieldedSleep;
 impl NativeObject for YieldedSleep {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.types.coroutine.clone()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 
     fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {

@@ -11,7 +11,6 @@
 //! Opening a socket is a way out of the program: under `--sandbox` it is
 //! refused (SECURITY.md).
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, ToSocketAddrs};
@@ -187,10 +186,6 @@ impl NativeObject for Socket {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("_Socket")
     }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 impl Drop for Socket {
@@ -252,7 +247,7 @@ fn receiver<'a>(interp: &Interp, args: &'a [Value]) -> PyResult<&'a Socket> {
 
 fn socket_of<'a>(interp: &Interp, value: Option<&'a Value>) -> PyResult<&'a Socket> {
     match value {
-        Some(Value::Native(object)) => object.as_any().downcast_ref::<Socket>(),
+        Some(Value::Native(object)) => object.downcast_ref::<Socket>(),
         _ => None,
     }
     .ok_or_else(|| interp.type_error("expected a socket"))

@@ -11,7 +11,6 @@
 //! (`{1} & {1.0}` is `{1.0}`). Stored hashes are reused, so combining
 //! sets hashes nothing again.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -727,10 +726,6 @@ impl NativeObject for DictView {
         interp.native_class(self.kind.class_name())
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
         Some(view_repr(interp, self))
     }
@@ -791,7 +786,7 @@ pub fn view_contains(interp: &mut Interp, view: &DictView, item: &Value) -> PyRe
 
 fn as_view(value: &Value) -> Option<&DictView> {
     match value {
-        Value::Native(object) => object.as_any().downcast_ref::<DictView>(),
+        Value::Native(object) => object.downcast_ref::<DictView>(),
         _ => None,
     }
 }

@@ -266,7 +266,7 @@ pub fn own_new(class: &Rc<Class>) -> Option<Value> {
 /// Whether `value` is a static or class method over the builtin `func`.
 fn wrapped_builtin(value: &Value, func: NativeFn) -> bool {
     matches!(value, Value::Native(native)
-        if native.as_any().downcast_ref::<MethodWrapper>()
+        if native.downcast_ref::<MethodWrapper>()
             .is_some_and(|wrapper| is_builtin(&wrapper.function, func)))
 }
 

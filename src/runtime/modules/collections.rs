@@ -3,7 +3,6 @@
 //! asyncio keeps its waiters and queue items in deques, as CPython's does:
 //! waking the first of many waiters must not shift all the others.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -92,10 +91,6 @@ impl NativeObject for Deque {
         interp.native_class("deque")
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn length(&self) -> Option<usize> {
         Some(self.items.borrow().len())
     }
@@ -140,12 +135,8 @@ impl NativeObject for DequeIterator {
         })
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
-        let deque = self.deque.as_any().downcast_ref::<Deque>()?;
+        let deque = self.deque.downcast_ref::<Deque>()?;
         if deque.state.get() != self.state {
             return Some(Err(
                 interp.error(ExcType::RuntimeError, "deque mutated during iteration")
@@ -214,7 +205,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
 #[inline]
 pub fn as_deque(value: &Value) -> Option<&Deque> {
     match value {
-        Value::Native(object) => object.as_any().downcast_ref::<Deque>(),
+        Value::Native(object) => object.downcast_ref::<Deque>(),
         _ => None,
     }
 }

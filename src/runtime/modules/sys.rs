@@ -1,7 +1,6 @@
 //! The `sys` module: `argv`, `exit`, the `stdout`/`stderr` text streams,
 //! the recursion limit, and version and platform information.
 
-use std::any::Any;
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
@@ -215,10 +214,6 @@ impl NativeObject for Stream {
         interp.native_class("TextIOWrapper")
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         match name {
             "name" => Some(Ok(Value::str(self.name()))),
@@ -243,7 +238,7 @@ impl NativeObject for Stream {
 
 fn stream_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<Stream> {
     if let Some(Value::Native(object)) = args.first() {
-        if let Some(stream) = object.as_any().downcast_ref::<Stream>() {
+        if let Some(stream) = object.downcast_ref::<Stream>() {
             return Ok(*stream);
         }
     }
@@ -409,10 +404,6 @@ impl NativeObject for VersionInfo {
         interp.native_class("version_info")
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         let index = VERSION_FIELDS.iter().position(|field| *field == name)?;
         Self::items().into_iter().nth(index).map(Ok)
@@ -426,7 +417,7 @@ impl NativeObject for VersionInfo {
 }
 
 fn is_version_info(value: &Value) -> bool {
-    matches!(value, Value::Native(object) if object.as_any().is::<VersionInfo>())
+    matches!(value, Value::Native(object) if object.is::<VersionInfo>())
 }
 
 fn version_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<()> {

@@ -8,7 +8,6 @@
 //! [`monotonic_now`], and every blocking wait through [`block_for`], so
 //! that a virtual clock can take over in one place.
 
-use std::any::Any;
 use std::rc::Rc;
 
 use num_traits::ToPrimitive;
@@ -318,10 +317,6 @@ impl NativeObject for StructTime {
         struct_time_class(interp)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         if let Some(index) = FIELD_NAMES.iter().position(|field| *field == name) {
             return Some(Ok(Value::Int(self.tm.fields()[index])));
@@ -355,7 +350,7 @@ fn new_struct_time(tm: Tm, zone: Option<&'static str>) -> Value {
 
 fn as_struct_time(value: &Value) -> Option<&StructTime> {
     match value {
-        Value::Native(object) => object.as_any().downcast_ref::<StructTime>(),
+        Value::Native(object) => object.downcast_ref::<StructTime>(),
         _ => None,
     }
 }
