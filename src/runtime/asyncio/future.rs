@@ -17,7 +17,7 @@ use super::sleep::{Sleep, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::object::{Class, NativeKind, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -130,6 +130,10 @@ pub struct Future {
 const _: () = assert!(std::mem::size_of::<Future>() <= 96);
 
 impl NativeObject for Future {
+    fn kind(&self) -> NativeKind<'_> {
+        NativeKind::Future(self)
+    }
+
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class(if self.task().is_some() {
             "Task"
@@ -1048,7 +1052,10 @@ fn describe_coroutine(coro: &Value) -> String {
 /// The future or task inside a value, if it is one.
 pub fn future_of(value: &Value) -> Option<Rc<Future>> {
     match value {
-        Value::Native(object) => object.downcast_ref::<Future>().map(Future::rc),
+        Value::Native(object) => match object.kind() {
+            NativeKind::Future(future) => Some(future.rc()),
+            _ => None,
+        },
         _ => None,
     }
 }

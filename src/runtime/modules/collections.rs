@@ -13,7 +13,7 @@ use super::super::builtins::sequences::{
 };
 use super::super::error::{ExcType, PyResult};
 use super::super::interp::Interp;
-use super::super::object::{Class, ModuleObject, NativeObject};
+use super::super::object::{Class, ModuleObject, NativeKind, NativeObject};
 use super::super::value::Value;
 use crate::syntax::ast::Name;
 
@@ -89,6 +89,10 @@ impl Deque {
 impl NativeObject for Deque {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("deque")
+    }
+
+    fn kind(&self) -> NativeKind<'_> {
+        NativeKind::Deque(self)
     }
 
     fn length(&self) -> Option<usize> {
@@ -205,7 +209,10 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
 #[inline]
 pub fn as_deque(value: &Value) -> Option<&Deque> {
     match value {
-        Value::Native(object) => object.downcast_ref::<Deque>(),
+        Value::Native(object) => match object.kind() {
+            NativeKind::Deque(deque) => Some(deque),
+            _ => None,
+        },
         _ => None,
     }
 }
