@@ -407,12 +407,17 @@ fn attempt(
         None => None,
     };
     match made {
-        Some(Made::Done(result, wake)) => {
+        Some(Made::Done(wake)) => {
             // With nothing borrowed: waking a waiter may run Python code.
-            if let Some(waiters) = wake.as_ref().and_then(as_deque) {
-                wakeup_next(interp, waiters)?;
+            if let Some(at) = wake {
+                let waiters = queue
+                    .table()
+                    .and_then(|names| value_at(&names, at).cloned());
+                if let Some(waiters) = waiters.as_ref().and_then(as_deque) {
+                    wakeup_next(interp, waiters)?;
+                }
             }
-            Ok(Attempt::Done(result))
+            Ok(Attempt::Done(item.take().unwrap_or(Value::None)))
         }
         Some(Made::Blocked(waiters)) => Ok(Attempt::Wait(waiters)),
         None => Ok(Attempt::Python),
@@ -421,9 +426,13 @@ fn attempt(
 
 /// What [`make_now`] did with a plain queue.
 enum Made {
-    /// The call's steps are made: its result, and the waiters to wake
-    /// (`_getters` after a put, `_putters` after a get) if any wait.
-    Done(Value, Option<Value>),
+    /// The call's steps are made (a put took the item; a get left the
+    /// item it took in its place): where the waiters to wake are among
+    /// the queue's names (`_getters` after a put, `_putters` after a get),
+    /// if any wait. Neither the result nor the waiters are carried here:
+    /// a value moved out of a result just made stalls the processor (see
+    /// `attempt`).
+    Done(Option<usize>),
     /// The queue is full (for `put`) or empty (for `get`): the deque of
     /// waiters the call waits in.
     Blocked(Value),
@@ -472,22 +481,22 @@ fn make_now(
             if let Some((_, value)) = event.get_index_mut(finished_value_at) {
                 *value = Value::from(false);
             }
-            let wake = waiting.then(|| getters.clone());
             drop(event);
             if let Some((_, count)) = names.get_index_mut(layout.unfinished_tasks) {
                 *count = Value::Int(unfinished);
             }
-            Some(Made::Done(Value::None, wake))
+            Some(Made::Done(waiting.then_some(layout.getters)))
         }
         Operation::Get => {
             let items = as_deque(value_at(&names, layout.items)?)?;
             let putters = value_at(&names, layout.putters)?;
             let waiting = !as_deque(putters)?.is_empty();
             // `self.empty()`: the caller must wait.
-            let Some(item) = items.pop(End::Left) else {
+            *item = items.pop(End::Left);
+            if item.is_none() {
                 return blocked(&names);
-            };
-            Some(Made::Done(item, waiting.then(|| putters.clone())))
+            }
+            Some(Made::Done(waiting.then_some(layout.putters)))
         }
     }
 }
