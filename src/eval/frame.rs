@@ -20,7 +20,9 @@ use super::expr::Awaited;
 use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{CellRef, Function, Instance, ModuleObject, Namespace, TraceEntry};
+use crate::runtime::object::{
+    CellRef, Function, Instance, ModuleObject, Namespace, NativeKind, TraceEntry,
+};
 use crate::runtime::value::{discard, Flag, Value};
 use crate::syntax::ast::Name;
 
@@ -406,6 +408,18 @@ impl Interp {
                 frame.slots[*slot as usize] = Some(iterator);
             }
             Instr::ForIter { slot, target, body } => {
+                // `for i in range(…)`: stepped here, and the int stored
+                // where it is made, with no `next` call and no value moved.
+                if let Some(step) = int_range_step(&frame.slots[*slot as usize]) {
+                    match step {
+                        Some(i) => {
+                            self.store(frame, target, Value::Int(i))?;
+                            return Ok(Step::Jump(*body as usize));
+                        }
+                        None => frame.slots[*slot as usize] = None,
+                    }
+                    return Ok(Step::Next);
+                }
                 let next = match &frame.slots[*slot as usize] {
                     Some(iterator) => self.next_unpolled(iterator)?,
                     None => None,
@@ -1168,4 +1182,18 @@ impl Interp {
 pub enum GenStep {
     Yielded(Value),
     Returned(Value),
+}
+
+/// The next item of the iterator in a `for` loop's slot, when it is a
+/// `range`'s on machine words: `Some(None)` once it is exhausted; `None`
+/// for any other iterator.
+#[inline(always)]
+fn int_range_step(iterator: &Option<Value>) -> Option<Option<i64>> {
+    match iterator {
+        Some(Value::Native(object)) => match object.kind() {
+            NativeKind::IntRange(range) => Some(range.step()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

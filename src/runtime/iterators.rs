@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use super::dict::Dict;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::{Class, NativeObject};
+use super::object::{Class, NativeKind, NativeObject};
 use super::value::{PyStr, Range, Value};
 
 /// The class names of every iterator type defined here, so that
@@ -335,17 +335,18 @@ impl NativeObject for StrIterator {
 /// A range's iterator: its first item, then one more `step` each time,
 /// `remaining` times. On `i64`s when every item fits (CPython's
 /// `range_iterator`), on `i128`s otherwise (its `longrange_iterator`).
-struct RangeIterator<N> {
+pub struct RangeIterator<N> {
     next: Cell<N>,
     step: N,
     remaining: Cell<u128>,
 }
 
 /// The integers a [`RangeIterator`] steps through.
-trait RangeItem: Copy + 'static {
+pub trait RangeItem: Copy + 'static {
     const CLASS_NAME: &'static str;
     fn wrapping_add(self, step: Self) -> Self;
     fn value(self) -> Value;
+    fn kind(iterator: &RangeIterator<Self>) -> NativeKind<'_>;
 }
 
 impl RangeItem for i64 {
@@ -357,6 +358,10 @@ impl RangeItem for i64 {
 
     fn value(self) -> Value {
         Value::Int(self)
+    }
+
+    fn kind(iterator: &RangeIterator<i64>) -> NativeKind<'_> {
+        NativeKind::IntRange(iterator)
     }
 }
 
@@ -370,6 +375,10 @@ impl RangeItem for i128 {
     fn value(self) -> Value {
         Value::from_i128(self)
     }
+
+    fn kind(_: &RangeIterator<i128>) -> NativeKind<'_> {
+        NativeKind::Other
+    }
 }
 
 impl<N: RangeItem> RangeIterator<N> {
@@ -380,17 +389,13 @@ impl<N: RangeItem> RangeIterator<N> {
             remaining: Cell::new(len),
         }
     }
-}
 
-impl<N: RangeItem> NativeObject for RangeIterator<N> {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(N::CLASS_NAME)
-    }
-
-    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+    /// The next item, if any.
+    #[inline(always)]
+    pub fn step(&self) -> Option<N> {
         let remaining = self.remaining.get();
         if remaining == 0 {
-            return Some(Ok(None));
+            return None;
         }
         let value = self.next.get();
         self.remaining.set(remaining - 1);
@@ -398,7 +403,21 @@ impl<N: RangeItem> NativeObject for RangeIterator<N> {
         // value is never yielded, so wrapping is harmless (and every
         // yielded value is exact, since arithmetic is modular).
         self.next.set(value.wrapping_add(self.step));
-        Some(Ok(Some(value.value())))
+        Some(value)
+    }
+}
+
+impl<N: RangeItem> NativeObject for RangeIterator<N> {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(N::CLASS_NAME)
+    }
+
+    fn kind(&self) -> NativeKind<'_> {
+        N::kind(self)
+    }
+
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        Some(Ok(self.step().map(N::value)))
     }
 }
 

@@ -564,6 +564,8 @@ impl Globals {
 pub enum NativeKind<'a> {
     Future(&'a crate::runtime::asyncio::future::Future),
     Deque(&'a crate::runtime::modules::collections::Deque),
+    /// The iterator of a `range` whose items are machine words.
+    IntRange(&'a crate::runtime::iterators::RangeIterator<i64>),
     Other,
 }
 
