@@ -408,12 +408,13 @@ impl Interp {
                 frame.slots[*slot as usize] = Some(iterator);
             }
             Instr::ForIter { slot, target, body } => {
-                // `for i in range(…)`: stepped here, and the int stored
-                // where it is made, with no `next` call and no value moved.
-                if let Some(step) = int_range_step(&frame.slots[*slot as usize]) {
-                    match step {
-                        Some(i) => {
-                            self.store(frame, target, Value::Int(i))?;
+                // A range's or a list's iterator is stepped here, with no
+                // `next` call through the vtable and no result moved: an
+                // int is stored where it is made.
+                if let Some(item) = loop_step(&frame.slots[*slot as usize]) {
+                    match item {
+                        Some(item) => {
+                            self.store(frame, target, item)?;
                             return Ok(Step::Jump(*body as usize));
                         }
                         None => frame.slots[*slot as usize] = None,
@@ -1184,14 +1185,15 @@ pub enum GenStep {
     Returned(Value),
 }
 
-/// The next item of the iterator in a `for` loop's slot, when it is a
-/// `range`'s on machine words: `Some(None)` once it is exhausted; `None`
-/// for any other iterator.
+/// The next item of the iterator in a `for` loop's slot when it is a
+/// `range`'s on machine words or a list's (`Some(None)` once it is
+/// exhausted); `None` for any other iterator.
 #[inline(always)]
-fn int_range_step(iterator: &Option<Value>) -> Option<Option<i64>> {
+fn loop_step(iterator: &Option<Value>) -> Option<Option<Value>> {
     match iterator {
         Some(Value::Native(object)) => match object.kind() {
-            NativeKind::IntRange(range) => Some(range.step()),
+            NativeKind::IntRange(range) => Some(range.step().map(Value::Int)),
+            NativeKind::List(list) => Some(list.step()),
             _ => None,
         },
         _ => None,

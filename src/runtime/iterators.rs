@@ -216,16 +216,16 @@ macro_rules! native_class {
     };
 }
 
-struct ListIterator {
+pub struct ListIterator {
     /// `None` once exhausted: later appends must not revive it.
     list: RefCell<Option<Rc<RefCell<Vec<Value>>>>>,
     index: Cell<usize>,
 }
 
-impl NativeObject for ListIterator {
-    native_class!("list_iterator");
-
-    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+impl ListIterator {
+    /// The next item, if any.
+    #[inline(always)]
+    pub fn step(&self) -> Option<Value> {
         let mut slot = self.list.borrow_mut();
         let item = slot
             .as_ref()
@@ -234,7 +234,19 @@ impl NativeObject for ListIterator {
             Some(_) => self.index.set(self.index.get() + 1),
             None => *slot = None,
         }
-        Some(Ok(item))
+        item
+    }
+}
+
+impl NativeObject for ListIterator {
+    native_class!("list_iterator");
+
+    fn kind(&self) -> NativeKind<'_> {
+        NativeKind::List(self)
+    }
+
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        Some(Ok(self.step()))
     }
 }
 

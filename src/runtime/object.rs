@@ -566,6 +566,7 @@ pub enum NativeKind<'a> {
     Deque(&'a crate::runtime::modules::collections::Deque),
     /// The iterator of a `range` whose items are machine words.
     IntRange(&'a crate::runtime::iterators::RangeIterator<i64>),
+    List(&'a crate::runtime::iterators::ListIterator),
     Other,
 }
 
