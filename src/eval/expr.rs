@@ -669,7 +669,12 @@ impl Interp {
                 {
                     return Ok(Awaited::bare_sleep(frame, sleep));
                 }
-                let receiver = self.eval(frame, receiver)?;
+                // An instance in a local (`await q.get()`): its reference
+                // counted here, as `call_method_expr` does for lists.
+                let receiver = match leaf(frame, receiver) {
+                    Some(Value::Instance(instance)) => Value::Instance(instance.clone()),
+                    _ => self.eval(frame, receiver)?,
+                };
                 if !matches!(receiver, Value::Module(_)) {
                     let method = self.plain_method(&receiver, name, cache);
                     match method {
