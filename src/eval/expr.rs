@@ -557,7 +557,9 @@ impl Interp {
         // A list, dict or instance in a local (`row.append(v)`,
         // `counts.get(k)`, `c.m(v)`): its reference counted here, with no
         // walker dispatch and no `Value::clone` call (loops 2% faster by
-        // CPU time, a method call on an instance 4%).
+        // CPU time, a method call on an instance 4%). Written out here and
+        // in `awaited`: the same match as an inlined helper returning a
+        // `PyResult` cost loops 1% and queue_pingpong 4% in instructions.
         let receiver = match leaf(frame, receiver) {
             Some(Value::List(list)) => Value::List(list.clone()),
             Some(Value::Dict(dict)) => Value::Dict(dict.clone()),
