@@ -402,7 +402,10 @@ fn attempt(
     let Value::Instance(queue) = queue else {
         return Ok(Attempt::Python);
     };
-    let made = match interp.asyncio_runtime()?.plain_classes.borrow().as_ref() {
+    let Some(runtime) = &interp.asyncio else {
+        return Ok(Attempt::Python);
+    };
+    let made = match runtime.plain_classes.borrow().as_ref() {
         Some(plain) => make_now(plain, queue, operation, item),
         None => None,
     };
