@@ -140,7 +140,10 @@ impl NativeObject for DequeIterator {
     }
 
     fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
-        let deque = self.deque.downcast_ref::<Deque>()?;
+        // By `kind`, as `as_deque`: this runs once an item.
+        let NativeKind::Deque(deque) = self.deque.kind() else {
+            return None;
+        };
         if deque.state.get() != self.state {
             return Some(Err(
                 interp.error(ExcType::RuntimeError, "deque mutated during iteration")
