@@ -409,8 +409,8 @@ impl Interp {
             }
             Instr::ForIter { slot, target, body } => {
                 // A range's or a list's iterator is stepped here, with no
-                // `next` call through the vtable and no result moved: an
-                // int is stored where it is made.
+                // `next` call through the vtable and no `PyResult` to move
+                // (`store` then takes an int by its fields).
                 if let Some(item) = loop_step(&frame.slots[*slot as usize]) {
                     match item {
                         Some(item) => {
