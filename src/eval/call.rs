@@ -629,7 +629,7 @@ impl Interp {
                     function: function.clone(),
                     is_classmethod: true,
                 };
-                *function = Value::Native(Rc::new(wrapper));
+                *function = Value::native(Rc::new(wrapper));
             }
         }
         let mro_tail = match linearize(&base_classes) {

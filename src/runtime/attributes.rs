@@ -127,7 +127,7 @@ fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
             _ => {}
         }
     }
-    Ok(Value::Native(Rc::new(Property {
+    Ok(Value::native(Rc::new(Property {
         getter,
         setter,
         deleter,
@@ -146,7 +146,7 @@ fn property_with(interp: &Interp, args: &[Value], which: usize) -> PyResult<Valu
     let mut accessors = [p.getter.clone(), p.setter.clone(), p.deleter.clone()];
     accessors[which] = args.get(1).cloned().unwrap_or(Value::None);
     let [getter, setter, deleter] = accessors;
-    Ok(Value::Native(Rc::new(Property {
+    Ok(Value::native(Rc::new(Property {
         getter,
         setter,
         deleter,
@@ -167,14 +167,14 @@ fn property_deleter(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) ->
 }
 
 fn staticmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(Value::Native(Rc::new(MethodWrapper {
+    Ok(Value::native(Rc::new(MethodWrapper {
         function: args.get(1).cloned().unwrap_or(Value::None),
         is_classmethod: false,
     })))
 }
 
 fn classmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(Value::Native(Rc::new(MethodWrapper {
+    Ok(Value::native(Rc::new(MethodWrapper {
         function: args.get(1).cloned().unwrap_or(Value::None),
         is_classmethod: true,
     })))
@@ -200,7 +200,7 @@ fn super_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
 
 impl Interp {
     pub fn new_super(&self, class: Rc<Class>, receiver: Value) -> Value {
-        Value::Native(Rc::new(Super { class, receiver }))
+        Value::native(Rc::new(Super { class, receiver }))
     }
 
     /// The Python function inside a class attribute (plain, static or

@@ -500,7 +500,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         interp.open_files.retain(|file| file.strong_count() > 0);
         interp.open_files.push(Rc::downgrade(&text_file));
     }
-    Ok(Value::Native(text_file))
+    Ok(Value::native(text_file))
 }
 
 /// `open`'s arguments in the order of its parameters.

@@ -385,7 +385,7 @@ impl Resumable {
     fn of(interp: &Interp, value: &Value) -> PyResult<Resumable> {
         match value {
             Value::Native(object) if object.coroutine_name().is_some() => {
-                Ok(Resumable::Native(object.clone()))
+                Ok(Resumable::Native(Rc::clone(object)))
             }
             other => generator_of(interp, other).map(Resumable::Frame),
         }
@@ -477,7 +477,7 @@ impl NativeObject for AsyncGeneratorValue {
 }
 
 pub fn async_generator_value(value: Value) -> Value {
-    Value::Native(Rc::new(AsyncGeneratorValue(value)))
+    Value::native(Rc::new(AsyncGeneratorValue(value)))
 }
 
 fn unwrap_async_value(value: &Value) -> Option<Value> {
@@ -566,7 +566,7 @@ fn async_step(
     if !generator.first_iterated.replace(true) && interp.register_async_generator(&generator) {
         generator.on_drop.set(OnDrop::LoopCloses);
     }
-    Ok(Value::Native(Rc::new(AsyncGeneratorStep {
+    Ok(Value::native(Rc::new(AsyncGeneratorStep {
         generator,
         first: RefCell::new(Some(first)),
         kind,
@@ -633,7 +633,7 @@ fn coroutine_await(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
         }
     }
     let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
-    Ok(Value::Native(Rc::new(CoroutineWrapper(generator))))
+    Ok(Value::native(Rc::new(CoroutineWrapper(generator))))
 }
 
 /// `anext(iterator, default)`: awaits `iterator.__anext__()`, and gives
@@ -695,7 +695,7 @@ pub fn anext(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let awaitable = interp.call_bound(&method, iterator, &[], &[])?;
     Ok(match default {
         None => awaitable,
-        Some(default) => Value::Native(Rc::new(AnextWithDefault {
+        Some(default) => Value::native(Rc::new(AnextWithDefault {
             awaited: std::cell::RefCell::new((awaitable, false)),
             default: default.clone(),
         })),

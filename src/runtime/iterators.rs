@@ -81,7 +81,7 @@ pub fn builtin_iter(_interp: &mut Interp, value: &Value) -> Option<PyResult<Valu
         )),
         _ => return None,
     };
-    Some(Ok(Value::Native(iterator)))
+    Some(Ok(Value::native(iterator)))
 }
 
 /// `iter(dict)` and `iter(dict.keys())`.
@@ -105,13 +105,13 @@ pub fn dict_reverse_iter(dict: Rc<RefCell<Dict>>, part: Part) -> Value {
 }
 
 fn dict_iter(dict: Rc<RefCell<Dict>>, part: Part, reverse: bool) -> Value {
-    Value::Native(Rc::new(DictIterator::new(Table::Dict(dict), part, reverse)))
+    Value::native(Rc::new(DictIterator::new(Table::Dict(dict), part, reverse)))
 }
 
 /// `reversed(list)`.
 pub fn list_reverse_iter(list: Rc<RefCell<Vec<Value>>>) -> Value {
     let last = list.borrow().len() as i64 - 1;
-    Value::Native(Rc::new(ListReverseIterator {
+    Value::native(Rc::new(ListReverseIterator {
         list: RefCell::new(Some(list)),
         index: Cell::new(last),
     }))
@@ -151,15 +151,15 @@ fn range_iter(range: &Range, reverse: bool) -> Value {
     };
     if small {
         // Every item fits, by the checks above.
-        return Value::Native(Rc::new(RangeIterator::new(first as i64, step as i64, len)));
+        return Value::native(Rc::new(RangeIterator::new(first as i64, step as i64, len)));
     }
-    Value::Native(Rc::new(RangeIterator::new(first, step, len)))
+    Value::native(Rc::new(RangeIterator::new(first, step, len)))
 }
 
 /// `reversed(seq)` for a sequence without `__reversed__`: indexes it from
 /// `len - 1` down to 0.
 pub fn sequence_reverse_iter(sequence: Value, len: usize) -> Value {
-    Value::Native(Rc::new(Reversed {
+    Value::native(Rc::new(Reversed {
         sequence: RefCell::new(Some(sequence)),
         index: Cell::new(len as i64 - 1),
     }))
@@ -168,7 +168,7 @@ pub fn sequence_reverse_iter(sequence: Value, len: usize) -> Value {
 /// `iter(obj)` for an object with `__getitem__` but no `__iter__`: indexes
 /// it from 0 until `IndexError` (CPython's `iterator` type).
 pub fn sequence_iter(sequence: Value) -> Value {
-    Value::Native(Rc::new(SequenceIterator {
+    Value::native(Rc::new(SequenceIterator {
         sequence: RefCell::new(Some(sequence)),
         index: Cell::new(0),
     }))
@@ -176,7 +176,7 @@ pub fn sequence_iter(sequence: Value) -> Value {
 
 /// `enumerate(iterator, start)`; `start` is an int value.
 pub fn enumerate(iterator: Value, start: Value) -> Value {
-    Value::Native(Rc::new(Enumerate {
+    Value::native(Rc::new(Enumerate {
         iterator,
         count: RefCell::new(start),
     }))
@@ -184,12 +184,12 @@ pub fn enumerate(iterator: Value, start: Value) -> Value {
 
 /// `zip(*iterators, strict=strict)`.
 pub fn zip(iterators: Vec<Value>, strict: bool) -> Value {
-    Value::Native(Rc::new(Zip { iterators, strict }))
+    Value::native(Rc::new(Zip { iterators, strict }))
 }
 
 /// `map(function, *iterators)`.
 pub fn map(function: Value, iterators: Vec<Value>) -> Value {
-    Value::Native(Rc::new(Map {
+    Value::native(Rc::new(Map {
         function,
         iterators,
     }))
@@ -197,12 +197,12 @@ pub fn map(function: Value, iterators: Vec<Value>) -> Value {
 
 /// `filter(function, iterator)`; a `None` function keeps the truthy items.
 pub fn filter(function: Option<Value>, iterator: Value) -> Value {
-    Value::Native(Rc::new(Filter { function, iterator }))
+    Value::native(Rc::new(Filter { function, iterator }))
 }
 
 /// `iter(function, sentinel)`.
 pub fn callable_iter(function: Value, sentinel: Value) -> Value {
-    Value::Native(Rc::new(CallableIterator {
+    Value::native(Rc::new(CallableIterator {
         state: RefCell::new(Some((function, sentinel))),
     }))
 }

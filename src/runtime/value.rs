@@ -50,8 +50,9 @@ pub enum Value {
     /// Generators, coroutines and async generators: resumable frames.
     Generator(Rc<Generator>),
     /// Everything else implemented in Rust: iterators, files, properties,
-    /// futures, tasks, the event loop, …
-    Native(Rc<dyn NativeObject>),
+    /// futures, tasks, the event loop, … Behind a second reference so
+    /// that the value's pointer is one word (see [`Value::native`]).
+    Native(Rc<Rc<dyn NativeObject>>),
 }
 
 // Every value pays for the largest variant: keep it three words.
@@ -217,6 +218,12 @@ impl Range {
 }
 
 impl Value {
+    /// `object` as a value. The trait object's pointer is two words; the
+    /// value holds one, to a reference-counted box of it.
+    pub fn native(object: Rc<dyn NativeObject>) -> Value {
+        Value::Native(Rc::new(object))
+    }
+
     pub fn str(s: impl Into<Box<str>>) -> Value {
         Value::Str(Rc::new(PyStr::new(s)))
     }
@@ -322,7 +329,7 @@ impl Value {
             (Instance(a), Instance(b)) => Rc::ptr_eq(a, b),
             (Module(a), Module(b)) => Rc::ptr_eq(a, b),
             (Generator(a), Generator(b)) => Rc::ptr_eq(a, b),
-            (Native(a), Native(b)) => Rc::ptr_eq(a, b),
+            (Native(a), Native(b)) => Rc::ptr_eq(&**a, &**b),
             _ => false,
         }
     }
@@ -359,7 +366,7 @@ impl Value {
             Instance(r) => Rc::as_ptr(r) as *const u8 as usize,
             Module(r) => Rc::as_ptr(r) as *const u8 as usize,
             Generator(r) => Rc::as_ptr(r) as *const u8 as usize,
-            Native(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Native(r) => Rc::as_ptr(&**r) as *const u8 as usize,
         }
     }
 }

@@ -312,7 +312,7 @@ impl Future {
     }
 
     pub fn value(&self) -> Value {
-        Value::Native(self.rc())
+        Value::native(self.rc())
     }
 
     pub fn state(&self) -> State {
@@ -999,7 +999,7 @@ impl Interp {
                 Some(event_loop) => event_loop,
                 None => self.current_or_new_loop()?,
             };
-            let wrapper = Value::Native(Rc::new(AwaitableWrapper {
+            let wrapper = Value::native(Rc::new(AwaitableWrapper {
                 iterator: RefCell::new(None),
                 awaitable: value.clone(),
             }));

@@ -98,7 +98,7 @@ pub fn event_wait(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     crate::runtime::builtins::args::check_count(interp, "wait", args, kwargs, 1, 1)?;
-    Ok(Value::Native(Rc::new(EventWait {
+    Ok(Value::native(Rc::new(EventWait {
         event: args[0].clone(),
         progress: Cell::new(Progress::NotStarted),
         waiting: Cell::new(None),

@@ -180,7 +180,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
         parts: python::Parts::default(),
-        yielded_sleep: Value::Native(Rc::new(sleep::YieldedSleep)),
+        yielded_sleep: Value::native(Rc::new(sleep::YieldedSleep)),
     });
     interp.asyncio = Some(runtime);
     {
@@ -351,7 +351,7 @@ impl Interp {
     pub fn is_bare_sleep(&self, delegate: &Value) -> bool {
         match (delegate, &self.asyncio) {
             (Value::Native(object), Some(runtime)) => {
-                matches!(&runtime.yielded_sleep, Value::Native(sleep) if Rc::ptr_eq(object, sleep))
+                matches!(&runtime.yielded_sleep, Value::Native(sleep) if Rc::ptr_eq(&**object, &**sleep))
             }
             _ => false,
         }
@@ -606,7 +606,7 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         // The tasks of the run's own shutdown are not the program's: the
         // task trace leaves them out.
         let trace = interp.trace.take();
-        let loop_value = Value::Native(event_loop.clone());
+        let loop_value = Value::native(event_loop.clone());
         let shutdown = ["shutdown_asyncgens", "shutdown_default_executor"]
             .into_iter()
             .try_for_each(|method| {
@@ -650,7 +650,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
         (Some(value), _) | (None, Some(value)) => value.clone(),
         _ => Value::None,
     };
-    Ok(Value::Native(Sleep::new(delay, result)))
+    Ok(Value::native(Sleep::new(delay, result)))
 }
 
 fn gather(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -692,11 +692,11 @@ fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
 }
 
 fn get_event_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(interp.current_or_new_loop()?))
+    Ok(Value::native(interp.current_or_new_loop()?))
 }
 
 fn new_event_loop(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(EventLoop::new()))
+    Ok(Value::native(EventLoop::new()))
 }
 
 fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -709,13 +709,13 @@ fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Va
 }
 
 fn get_running_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(interp.running_loop()?))
+    Ok(Value::native(interp.running_loop()?))
 }
 
 fn get_running_loop_or_none(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(interp
         .running_loop()
-        .map_or(Value::None, |l| Value::Native(l)))
+        .map_or(Value::None, |l| Value::native(l)))
 }
 
 fn current_task(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -868,13 +868,13 @@ fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -
 }
 
 fn future_get_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(
+    Ok(Value::native(
         receiver_future(interp, args)?.event_loop.clone(),
     ))
 }
 
 fn future_await(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(Rc::new(FutureAwait::new(receiver_future(
+    Ok(Value::native(Rc::new(FutureAwait::new(receiver_future(
         interp, args,
     )?))))
 }
@@ -992,7 +992,7 @@ fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResu
     keyword(interp, "call_soon", kwargs, &["context"], "context")?;
     let callback = argument(interp, "BaseEventLoop.call_soon(self, callback)", args, 1)?.clone();
     let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec()));
-    Ok(Value::Native(handle))
+    Ok(Value::native(handle))
 }
 
 fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
@@ -1014,7 +1014,7 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
     let callback = argument(interp, CALL_LATER, args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
     let handle = event_loop.call_later(when, Callback::python(callback, args[3..].to_vec()));
-    Ok(Value::Native(handle))
+    Ok(Value::native(handle))
 }
 
 fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1023,7 +1023,7 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
     let when = seconds(interp, argument(interp, CALL_AT, args, 1)?)?;
     let callback = argument(interp, CALL_AT, args, 2)?.clone();
     let handle = event_loop.call_at(when, Callback::python(callback, args[3..].to_vec()));
-    Ok(Value::Native(handle))
+    Ok(Value::native(handle))
 }
 
 fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -1031,7 +1031,7 @@ fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 }
 
 fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Native(Rc::new(Noop)))
+    Ok(Value::native(Rc::new(Noop)))
 }
 
 /// `loop.shutdown_asyncgens()`: asyncio's Python coroutine that closes the

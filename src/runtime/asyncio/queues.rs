@@ -533,7 +533,7 @@ impl QueueCall {
         item: Option<Value>,
         found: Option<Attempt>,
     ) -> Value {
-        Value::Native(Rc::new(QueueCall {
+        Value::native(Rc::new(QueueCall {
             queue,
             operation,
             found: RefCell::new(found),

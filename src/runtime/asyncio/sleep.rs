@@ -146,7 +146,7 @@ impl Sleep {
         let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
         *self.timer.borrow_mut() = Some(timer);
         self.progress.set(Progress::Waiting);
-        Ok(GenStep::Yielded(Value::Native(self.rc())))
+        Ok(GenStep::Yielded(Value::native(self.rc())))
     }
 
     /// Resumed after the bare yield of `sleep(0)`, or after waiting on the

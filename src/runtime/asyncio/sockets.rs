@@ -405,7 +405,7 @@ fn socket_connect(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Va
     let internal = selector.is_listening_at(&address);
     let socket = new_socket(&selector, Connection::Stream(stream), local, internal)
         .map_err(|error| interp.os_error(error))?;
-    Ok(Value::Native(socket))
+    Ok(Value::native(socket))
 }
 
 /// `_socket_listen((host, port), backlog)`: a bound, listening socket.
@@ -432,7 +432,7 @@ fn socket_listen(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
     let listener = mio::net::TcpListener::from_std(socket.into());
     let socket = new_socket(&selector, Connection::Listener(listener), local, true)
         .map_err(|error| interp.os_error(error))?;
-    Ok(Value::Native(socket))
+    Ok(Value::native(socket))
 }
 
 // ---- the socket's methods ----
@@ -516,7 +516,7 @@ fn socket_accept(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
     let accepted = new_socket(&selector, Connection::Stream(stream), local, internal)
         .map_err(|error| interp.os_error(error))?;
     Ok(Value::tuple(vec![
-        Value::Native(accepted),
+        Value::native(accepted),
         address_value(&peer),
     ]))
 }
@@ -603,7 +603,7 @@ fn add_handle(interp: &mut Interp, args: &[Value], writing: bool) -> PyResult<Va
     if let (Some(selector), Some(socket)) = (socket.selector.upgrade(), socket.self_ref.upgrade()) {
         selector.handle_set(&socket);
     }
-    Ok(Value::Native(handle))
+    Ok(Value::native(handle))
 }
 
 /// `loop._remove_reader(sock)` (and `_remove_writer`): whether a handle

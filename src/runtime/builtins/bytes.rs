@@ -69,7 +69,7 @@ pub fn install(interp: &mut Interp) {
     class
         .namespace
         .borrow_mut()
-        .insert("fromhex".into(), Value::Native(Rc::new(fromhex)));
+        .insert("fromhex".into(), Value::native(Rc::new(fromhex)));
     let namespace = &interp.builtins.namespace;
     add_function(namespace, "bytearray", bytearray_unsupported);
     add_function(namespace, "memoryview", memoryview_unsupported);

@@ -100,7 +100,7 @@ pub fn install(interp: &mut Interp) {
     };
     dict.namespace
         .borrow_mut()
-        .insert("fromkeys".into(), Value::Native(Rc::new(fromkeys)));
+        .insert("fromkeys".into(), Value::native(Rc::new(fromkeys)));
     let set = interp.types.set.clone();
     let frozenset = interp.types.frozenset.clone();
     for (name, func) in set_queries::<false>() {
@@ -635,7 +635,7 @@ fn dict_view(
 ) -> PyResult<Value> {
     let dict = dict_receiver(interp, args, kind.method())?.clone();
     check_args(interp, "dict", kind.method(), args, kwargs, 0, 0)?;
-    Ok(Value::Native(Rc::new(DictView { dict, kind })))
+    Ok(Value::native(Rc::new(DictView { dict, kind })))
 }
 
 fn dict_keys(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {

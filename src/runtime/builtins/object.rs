@@ -34,14 +34,14 @@ pub fn install(interp: &mut Interp) {
         function: super::function("__new__", object_new),
         is_classmethod: false,
     };
-    (object.namespace.borrow_mut()).insert("__new__".into(), Value::Native(Rc::new(new)));
+    (object.namespace.borrow_mut()).insert("__new__".into(), Value::native(Rc::new(new)));
     let init_subclass = MethodWrapper {
         function: super::function("__init_subclass__", object_init_subclass),
         is_classmethod: true,
     };
     (object.namespace.borrow_mut()).insert(
         "__init_subclass__".into(),
-        Value::Native(Rc::new(init_subclass)),
+        Value::native(Rc::new(init_subclass)),
     );
 }
 

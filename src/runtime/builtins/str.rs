@@ -87,7 +87,7 @@ pub fn install(interp: &mut Interp) {
     class
         .namespace
         .borrow_mut()
-        .insert("maketrans".into(), Value::Native(Rc::new(maketrans)));
+        .insert("maketrans".into(), Value::native(Rc::new(maketrans)));
 }
 
 // ----- receivers, arguments, positions ---------------------------------

@@ -283,7 +283,7 @@ fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
             deque.push(item, End::Right);
         }
     }
-    Ok(Value::Native(Rc::new(deque)))
+    Ok(Value::native(Rc::new(deque)))
 }
 
 fn deque_append(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -358,7 +358,7 @@ fn deque_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 fn deque_copy(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "copy", 0, 0)?;
     let items = deque.items.borrow().clone();
-    Ok(Value::Native(Rc::new(Deque::new(items, deque.maxlen))))
+    Ok(Value::native(Rc::new(Deque::new(items, deque.maxlen))))
 }
 
 /// The position of the first item equal to `target` in `start..stop`,
@@ -481,8 +481,8 @@ fn iterator(interp: &Interp, args: &[Value], method: &str, reverse: bool) -> PyR
     let Value::Native(object) = &args[0] else {
         return Err(receiver_error(interp, "collections.deque", method, args));
     };
-    Ok(Value::Native(Rc::new(DequeIterator {
-        deque: object.clone(),
+    Ok(Value::native(Rc::new(DequeIterator {
+        deque: Rc::clone(object),
         state,
         position: Cell::new(0),
         reverse,

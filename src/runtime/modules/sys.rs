@@ -49,15 +49,15 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         .collect();
     let mut ns = ns.borrow_mut();
     ns.insert("argv".into(), Value::list(argv));
-    ns.insert("stdout".into(), Value::Native(Rc::new(Stream::Stdout)));
-    ns.insert("stderr".into(), Value::Native(Rc::new(Stream::Stderr)));
-    ns.insert("__stdout__".into(), Value::Native(Rc::new(Stream::Stdout)));
-    ns.insert("__stderr__".into(), Value::Native(Rc::new(Stream::Stderr)));
+    ns.insert("stdout".into(), Value::native(Rc::new(Stream::Stdout)));
+    ns.insert("stderr".into(), Value::native(Rc::new(Stream::Stderr)));
+    ns.insert("__stdout__".into(), Value::native(Rc::new(Stream::Stdout)));
+    ns.insert("__stderr__".into(), Value::native(Rc::new(Stream::Stderr)));
     ns.insert(
         "version".into(),
         Value::str(format!("3.11.7 (pyl {})", env!("CARGO_PKG_VERSION"))),
     );
-    ns.insert("version_info".into(), Value::Native(Rc::new(VersionInfo)));
+    ns.insert("version_info".into(), Value::native(Rc::new(VersionInfo)));
     ns.insert("hexversion".into(), Value::Int(0x030B07F0));
     ns.insert("platform".into(), Value::str("linux"));
     ns.insert("byteorder".into(), Value::str("little"));

@@ -345,7 +345,7 @@ impl NativeObject for StructTime {
 }
 
 fn new_struct_time(tm: Tm, zone: Option<&'static str>) -> Value {
-    Value::Native(Rc::new(StructTime { tm, zone }))
+    Value::native(Rc::new(StructTime { tm, zone }))
 }
 
 fn as_struct_time(value: &Value) -> Option<&StructTime> {
