@@ -1448,7 +1448,7 @@ impl<'a> Builder<'a> {
                 ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),
                 ast::Constant::Float(f) => Value::Float(*f),
                 ast::Constant::Str(s) => str_constant(s),
-                ast::Constant::Bytes(b) => Value::bytes(b.clone()),
+                ast::Constant::Bytes(b) => Value::Bytes(b.clone()),
             }),
             K::FString(parts) => ExprKind::FString(self.fstring(parts)?),
             K::List(items) => ExprKind::List(self.elements(items)?),

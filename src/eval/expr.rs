@@ -220,7 +220,7 @@ impl Interp {
                 // array of two, whose layout needs no computing.
                 if let [a, b] = elements.as_slice() {
                     if let (Some(a), Some(b)) = (element_leaf(frame, a), element_leaf(frame, b)) {
-                        return Ok(Value::Tuple(Rc::new([a.clone(), b.clone()])));
+                        return Ok(Value::Tuple(Rc::new(vec![a.clone(), b.clone()])));
                     }
                 }
                 // Locals and constants only: one allocation, straight into
@@ -229,12 +229,12 @@ impl Interp {
                     .iter()
                     .all(|element| element_leaf(frame, element).is_some())
                 {
-                    // `map` keeps the length known, which `collect` into an
-                    // `Rc<[_]>` needs to allocate once; every item is `Some`.
+                    // `map` keeps the length known, so `collect` allocates
+                    // once; every item is `Some`.
                     let items = elements.iter().map(|element| {
                         element_leaf(frame, element).cloned().unwrap_or(Value::None)
                     });
-                    return Ok(Value::Tuple(items.collect()));
+                    return Ok(Value::Tuple(Rc::new(items.collect())));
                 }
                 Ok(Value::tuple(self.elements(frame, elements)?))
             }

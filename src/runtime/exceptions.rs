@@ -355,7 +355,7 @@ fn is_group(interp: &Interp, value: &Value) -> bool {
 }
 
 /// An exception group's members; `None` for anything else.
-pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<[Value]>> {
+pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<Vec<Value>>> {
     let Value::Instance(instance) = value else {
         return None;
     };
@@ -661,7 +661,7 @@ impl Interp {
             .exception
             .as_ref()
             .map(|d| d.args.borrow().clone())
-            .unwrap_or_else(|| Rc::new([]));
+            .unwrap_or_else(|| Rc::new(Vec::new()));
         if instance
             .class
             .is_subclass_of(self.types.exception(ExcType::KeyError))
@@ -722,7 +722,7 @@ impl Interp {
             .exception
             .as_ref()
             .map(|d| d.args.borrow().clone())
-            .unwrap_or_else(|| Rc::new([]));
+            .unwrap_or_else(|| Rc::new(Vec::new()));
         let inner = if args.len() == 1 {
             self.repr(&args[0])?
         } else {

@@ -278,7 +278,7 @@ impl NativeObject for ListReverseIterator {
 }
 
 struct TupleIterator {
-    items: Rc<[Value]>,
+    items: Rc<Vec<Value>>,
     index: Cell<usize>,
 }
 
@@ -296,7 +296,7 @@ impl NativeObject for TupleIterator {
 
 /// Yields the bytes as ints.
 struct BytesIterator {
-    data: Rc<[u8]>,
+    data: Rc<Vec<u8>>,
     index: Cell<usize>,
 }
 

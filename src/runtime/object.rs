@@ -457,7 +457,7 @@ impl InstanceNames {
 /// What every exception carries besides its `__dict__`.
 #[derive(Default)]
 pub struct ExceptionData {
-    pub args: RefCell<Rc<[Value]>>,
+    pub args: RefCell<Rc<Vec<Value>>>,
     pub cause: RefCell<Option<Value>>,
     pub context: RefCell<Option<Value>>,
     pub suppress_context: Cell<bool>,

@@ -32,9 +32,9 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     Float(f64),
     Str(Rc<PyStr>),
-    Bytes(Rc<[u8]>),
+    Bytes(Rc<Vec<u8>>),
     List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<[Value]>),
+    Tuple(Rc<Vec<Value>>),
     Dict(Rc<RefCell<Dict>>),
     /// Sets are dicts whose values are all `None`.
     Set(Rc<RefCell<Dict>>),
@@ -55,8 +55,8 @@ pub enum Value {
     Native(Rc<Rc<dyn NativeObject>>),
 }
 
-// Every value pays for the largest variant: keep it three words.
-const _: () = assert!(std::mem::size_of::<Value>() == 24);
+// Every value pays for the largest variant: keep it two words.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A `bool`'s payload, aligned as every other variant's is, so that the
 /// seven bytes after a value's tag are padding in every variant. A plain
@@ -228,8 +228,8 @@ impl Value {
         Value::Str(Rc::new(PyStr::new(s)))
     }
 
-    pub fn bytes(data: impl Into<Rc<[u8]>>) -> Value {
-        Value::Bytes(data.into())
+    pub fn bytes(data: impl Into<Vec<u8>>) -> Value {
+        Value::Bytes(Rc::new(data.into()))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -255,7 +255,7 @@ impl Value {
     }
 
     pub fn empty_tuple() -> Value {
-        Value::Tuple(Rc::new([]))
+        Value::Tuple(Rc::new(Vec::new()))
     }
 
     /// The canonical int: `Int` when it fits in 64 bits.

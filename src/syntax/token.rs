@@ -32,7 +32,7 @@ pub enum Number {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrLit {
     Plain(Rc<str>),
-    Bytes(Rc<[u8]>),
+    Bytes(Rc<Vec<u8>>),
     Format {
         /// The text between the quotes, in absolute source offsets.
         body: Span,

@@ -2,7 +2,7 @@
 //! and the codec arguments that `bytes.decode`, `str.encode`, `bytes()`
 //! and `str()` share.
 //!
-//! Bytes are immutable `Rc<[u8]>`; every position is a byte offset. The
+//! Bytes are immutable `Rc<Vec<u8>>`; every position is a byte offset. The
 //! character classes (`isspace`, `upper`, `split()`'s whitespace) are
 //! ASCII's, as in CPython.
 
@@ -91,14 +91,14 @@ fn memoryview_unsupported(interp: &mut Interp, _: &[Value], _: &Kwargs) -> PyRes
 
 // ----- receivers and arguments -----------------------------------------
 
-fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<[u8]>> {
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<Vec<u8>>> {
     match args.first() {
         Some(Value::Bytes(data)) => Ok(data),
         _ => Err(receiver_error(interp, "bytes", method, args)),
     }
 }
 
-fn new_bytes(data: impl Into<Rc<[u8]>>) -> PyResult<Value> {
+fn new_bytes(data: impl Into<Vec<u8>>) -> PyResult<Value> {
     Ok(Value::bytes(data))
 }
 
@@ -308,7 +308,7 @@ fn no_arg_method(
     method: &str,
     args: &[Value],
     kwargs: &Kwargs,
-) -> PyResult<Rc<[u8]>> {
+) -> PyResult<Rc<Vec<u8>>> {
     let data = receiver(interp, args, method)?.clone();
     check_args(interp, "bytes", method, args, kwargs, 0, 0)?;
     Ok(data)
@@ -404,7 +404,7 @@ fn find_sub(hay: &[u8], needle: &[u8], from_right: bool) -> Option<usize> {
 /// What `find`-like methods search: the receiver, the needle, and the
 /// window `start..end` (`start` may exceed `end`: then nothing is found).
 struct Search {
-    data: Rc<[u8]>,
+    data: Rc<Vec<u8>>,
     needle: Vec<u8>,
     start: i64,
     end: i64,
@@ -558,7 +558,7 @@ fn bytes_list<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Value {
 
 /// The receiver, separator (`None` for whitespace) and limit (`None` for
 /// none) of `split`/`rsplit`.
-type SplitArgs = (Rc<[u8]>, Option<Rc<[u8]>>, Option<usize>);
+type SplitArgs = (Rc<Vec<u8>>, Option<Rc<Vec<u8>>>, Option<usize>);
 
 fn split_args(
     interp: &mut Interp,
@@ -570,7 +570,7 @@ fn split_args(
     let bound = bind(interp, method, &args[1..], kwargs, &["sep", "maxsplit"], 0)?;
     let sep = match bound[0] {
         None | Some(Value::None) => None,
-        Some(sep) => Some(Rc::<[u8]>::from(bytes_arg(interp, sep)?)),
+        Some(sep) => Some(Rc::new(bytes_arg(interp, sep)?.to_vec())),
     };
     let maxsplit = match bound[1] {
         None => None,
@@ -928,7 +928,7 @@ fn bytes_hex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
 // ----- indexing, `in`, repr --------------------------------------------
 
 /// `data[index]`: an int, or bytes for a slice with any step.
-pub fn bytes_get_item(interp: &mut Interp, data: &Rc<[u8]>, index: &Value) -> PyResult<Value> {
+pub fn bytes_get_item(interp: &mut Interp, data: &Rc<Vec<u8>>, index: &Value) -> PyResult<Value> {
     let len = data.len() as i64;
     if let Value::Slice(slice) = index {
         let (start, stop, step) = SliceBounds::unpack(interp, slice)?.adjust(len);

@@ -1062,8 +1062,8 @@ fn chr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 fn ord(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "ord", args, kwargs, 1, 1)?;
     if let Value::Bytes(data) = &args[0] {
-        return match **data {
-            [byte] => Ok(Value::Int(i64::from(byte))),
+        return match data.as_slice() {
+            [byte] => Ok(Value::Int(i64::from(*byte))),
             _ => Err(interp.type_error(format!(
                 "ord() expected a character, but string of length {} found",
                 data.len()

@@ -815,7 +815,7 @@ fn tuple_receiver<'a>(
     interp: &Interp,
     args: &'a [Value],
     method: &str,
-) -> PyResult<&'a Rc<[Value]>> {
+) -> PyResult<&'a Rc<Vec<Value>>> {
     match args.first() {
         Some(Value::Tuple(items)) => Ok(items),
         _ => Err(receiver_error(interp, "tuple", method, args)),
