@@ -12,7 +12,7 @@ use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::new_module;
 use crate::runtime::object::ModuleObject;
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::parser::parse_module;
 use crate::syntax::span::Span;
@@ -163,7 +163,7 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         return match code {
             Value::None => 0,
             Value::Int(n) => n as i32,
-            Value::Bool(Flag(b)) => b as i32,
+            Value::Bool(b) => b.get() as i32,
             other => {
                 let text = interp.to_str(&other).unwrap_or_default();
                 let _ = interp.flush_stdout();

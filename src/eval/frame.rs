@@ -23,7 +23,7 @@ use crate::runtime::interp::Interp;
 use crate::runtime::object::{
     CellRef, Function, Instance, ModuleObject, Namespace, NativeKind, TraceEntry,
 };
-use crate::runtime::value::{discard, Flag, Value};
+use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
 
 /// What a suspended frame is resumed with.
@@ -384,12 +384,12 @@ impl Interp {
                 // leaves that needs no operator protocol, is decided in
                 // place.
                 let holds = match super::expr::leaf(frame, condition) {
-                    Some(Value::Bool(Flag(holds))) => *holds,
+                    Some(Value::Bool(holds)) => holds.get(),
                     Some(value) => self.truthy(value)?,
                     None => match super::expr::leaf_comparison(frame, condition) {
                         Some(holds) => holds,
                         None => match self.eval(frame, condition)? {
-                            Value::Bool(Flag(holds)) => holds,
+                            Value::Bool(holds) => holds.get(),
                             value => self.truthy(&value)?,
                         },
                     },

@@ -14,7 +14,7 @@ use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::value::{Flag, Value};
+use super::value::Value;
 use crate::syntax::ast::BinOp;
 
 /// A number operand, borrowed from its value.
@@ -27,7 +27,7 @@ enum Num<'a> {
 
 fn classify(value: &Value) -> Option<Num<'_>> {
     match value {
-        Value::Bool(Flag(b)) => Some(Num::Int(*b as i64)),
+        Value::Bool(b) => Some(Num::Int(b.get() as i64)),
         Value::Int(i) => Some(Num::Int(*i)),
         Value::BigInt(n) => Some(Num::Big(n)),
         Value::Float(f) => Some(Num::Float(*f)),
@@ -173,11 +173,11 @@ pub fn binary(interp: &Interp, op: BinOp, a: &Value, b: &Value) -> Option<PyResu
     }
     let x = classify(a)?;
     let y = classify(b)?;
-    if let (Value::Bool(Flag(p)), Value::Bool(Flag(q))) = (a, b) {
+    if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
         match op {
-            BinOp::BitAnd => return Some(Ok(Value::from(p & q))),
-            BinOp::BitOr => return Some(Ok(Value::from(p | q))),
-            BinOp::BitXor => return Some(Ok(Value::from(p ^ q))),
+            BinOp::BitAnd => return Some(Ok(Value::from(p.get() & q.get()))),
+            BinOp::BitOr => return Some(Ok(Value::from(p.get() | q.get()))),
+            BinOp::BitXor => return Some(Ok(Value::from(p.get() ^ q.get()))),
             _ => {}
         }
     }
@@ -790,7 +790,7 @@ mod tests {
 
     fn show(v: &Value) -> String {
         match v {
-            Value::Bool(Flag(b)) => if *b { "True" } else { "False" }.into(),
+            Value::Bool(b) => if b.get() { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
             Value::BigInt(b) => format!("big:{b}"),
             Value::Float(f) => super::super::format::float_repr(*f),

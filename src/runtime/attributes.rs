@@ -9,7 +9,7 @@ use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
-use super::value::{Flag, Value};
+use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
 
@@ -530,7 +530,7 @@ impl Interp {
             (Value::Slice(s), "step") => Some(s[2].clone()),
             (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => {
                 Some(match object {
-                    Value::Bool(Flag(b)) => Value::Int(*b as i64),
+                    Value::Bool(b) => Value::Int(b.get() as i64),
                     other => other.clone(),
                 })
             }

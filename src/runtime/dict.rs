@@ -13,7 +13,7 @@ use hashbrown::HashTable;
 use super::error::PyResult;
 use super::interp::Interp;
 use super::ops::str_hash;
-use super::value::{Flag, Value};
+use super::value::Value;
 
 #[derive(Clone)]
 pub struct Entry {
@@ -564,11 +564,11 @@ fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
         (Str(x), Str(y)) => x.as_str() == y.as_str(),
         (Bytes(x), Bytes(y)) => x == y,
         (Int(x), Int(y)) => x == y,
-        (Bool(Flag(x)), Bool(Flag(y))) => x == y,
-        (Int(x), Bool(Flag(y))) | (Bool(Flag(y)), Int(x)) => *x == *y as i64,
+        (Bool(x), Bool(y)) => x.get() == y.get(),
+        (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == y.get() as i64,
         (Float(x), Float(y)) => x == y,
         (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == *y && (*y as i64) == *x,
-        (Bool(Flag(x)), Float(y)) | (Float(y), Bool(Flag(x))) => (*x as i64 as f64) == *y,
+        (Bool(x), Float(y)) | (Float(y), Bool(x)) => (x.get() as i64 as f64) == *y,
         (BigInt(x), BigInt(y)) => x == y,
         (None, None) | (Ellipsis, Ellipsis) => true,
         (Tuple(x), Tuple(y)) => {

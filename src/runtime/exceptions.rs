@@ -649,7 +649,7 @@ impl Interp {
             "__context__" => *data.context.borrow_mut() = optional(),
             "__suppress_context__" => data
                 .suppress_context
-                .set(matches!(value, Value::Bool(Flag(true)))),
+                .set(matches!(value, Value::Bool(Flag::TRUE))),
             _ => return Ok(false),
         }
         Ok(true)

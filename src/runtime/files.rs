@@ -438,7 +438,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     if newline.is_some() {
         return Err(not_supported(interp, "open() with a newline argument"));
     }
-    if closefd.is_some_and(|value| !matches!(value, Value::Bool(Flag(true)))) {
+    if closefd.is_some_and(|value| !matches!(value, Value::Bool(Flag::TRUE))) {
         return Err(not_supported(interp, "open() with closefd"));
     }
     if opener.is_some_and(|value| !value.is_none()) {
@@ -663,7 +663,7 @@ fn size_argument(interp: &Interp, args: &[Value], none_allowed: bool) -> PyResul
         None => Ok(None),
         Some(Value::None) if none_allowed => Ok(None),
         Some(Value::Int(n)) => Ok(usize::try_from(*n).ok()),
-        Some(Value::Bool(Flag(b))) => Ok(Some(*b as usize)),
+        Some(Value::Bool(b)) => Ok(Some(b.get() as usize)),
         Some(other) if none_allowed => Err(interp.type_error(format!(
             "argument should be integer or None, not '{}'",
             interp.type_name(other)

@@ -12,7 +12,7 @@ use super::builtins::{bytes, mappings, sequences, str as strings};
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
-use super::value::{Flag, Value};
+use super::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 /// What CPython's `RecursionError` adds when nested containers are compared.
@@ -62,7 +62,7 @@ impl Interp {
     pub fn truthy(&mut self, value: &Value) -> PyResult<bool> {
         Ok(match value {
             Value::None => false,
-            Value::Bool(Flag(b)) => *b,
+            Value::Bool(b) => b.get(),
             Value::Int(i) => *i != 0,
             Value::BigInt(_) => true,
             Value::Float(f) => *f != 0.0,
@@ -80,7 +80,7 @@ impl Interp {
                 if let Some(method) = self.lookup_special(value, "__bool__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
                     return match result {
-                        Value::Bool(Flag(b)) => Ok(b),
+                        Value::Bool(b) => Ok(b.get()),
                         other => Err(self.type_error(format!(
                             "__bool__ should return bool, returned {}",
                             self.type_name(&other)
@@ -121,7 +121,7 @@ impl Interp {
             Value::None => "None".into(),
             Value::NotImplemented => "NotImplemented".into(),
             Value::Ellipsis => "Ellipsis".into(),
-            Value::Bool(Flag(b)) => if *b { "True" } else { "False" }.into(),
+            Value::Bool(b) => if b.get() { "True" } else { "False" }.into(),
             Value::Int(i) => itoa::Buffer::new().format(*i).to_owned(),
             Value::BigInt(b) => self.int_to_decimal(b)?,
             Value::Float(f) => format::float_repr(*f),
@@ -346,7 +346,7 @@ impl Interp {
             }
         };
         match value {
-            Value::Bool(Flag(b)) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
+            Value::Bool(b) if spec.is_empty() => Ok(if b.get() { "True" } else { "False" }.into()),
             Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
                 let type_name = self.type_name(value);
                 let spec = format::FormatSpec::parse_for(spec, &type_name)
@@ -402,7 +402,7 @@ impl Interp {
     pub fn to_bigint(&self, value: &Value) -> Option<BigInt> {
         match value {
             Value::Int(i) => Some(BigInt::from(*i)),
-            Value::Bool(Flag(b)) => Some(BigInt::from(*b as i64)),
+            Value::Bool(b) => Some(BigInt::from(b.get() as i64)),
             Value::BigInt(b) => Some((**b).clone()),
             _ => None,
         }
@@ -412,7 +412,7 @@ impl Interp {
     pub fn to_index(&mut self, value: &Value) -> PyResult<i64> {
         match value {
             Value::Int(i) => Ok(*i),
-            Value::Bool(Flag(b)) => Ok(*b as i64),
+            Value::Bool(b) => Ok(b.get() as i64),
             Value::BigInt(_) => Err(self.error(
                 ExcType::IndexError,
                 "cannot fit 'int' into an index-sized integer",
@@ -1038,7 +1038,7 @@ impl Interp {
             Value::FrozenSet(d) => self.frozen_contains(d, &super::dict::set_key(item)),
             Value::Range(r) => match item {
                 Value::Int(i) => Ok(r.contains(i128::from(*i))),
-                Value::Bool(Flag(b)) => Ok(r.contains(i128::from(*b))),
+                Value::Bool(b) => Ok(r.contains(i128::from(b.get()))),
                 // Every value of a range fits in an i128.
                 Value::BigInt(big) => {
                     Ok(num_traits::ToPrimitive::to_i128(&**big).is_some_and(|n| r.contains(n)))

@@ -58,15 +58,19 @@ pub enum Value {
 // Every value pays for the largest variant: keep it two words.
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
-/// A `bool`'s payload, aligned as every other variant's is, so that the
-/// seven bytes after a value's tag are padding in every variant. A plain
-/// `bool` would sit right after the tag, and every move of a value would
-/// copy those bytes apart from the rest (a byte, then two overlapping
-/// words), and a wide read of what was just written in pieces stalls
-/// the processor (the store cannot be forwarded).
-#[repr(align(8))]
+/// A `bool`'s payload: a whole machine word, as every other variant's
+/// payload is, so that a value is a pair of words (see [`Value`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Flag(pub bool);
+pub struct Flag(u64);
+
+impl Flag {
+    pub const FALSE: Flag = Flag(0);
+    pub const TRUE: Flag = Flag(1);
+
+    pub fn get(self) -> bool {
+        self.0 != 0
+    }
+}
 
 /// Drops `value`, or forgets it when it holds nothing to free (an int, a
 /// float, a bool, `None`…): a value's drop glue is a call through a jump
@@ -305,7 +309,7 @@ impl Value {
         use Value::*;
         match (self, other) {
             (None, None) | (NotImplemented, NotImplemented) | (Ellipsis, Ellipsis) => true,
-            (Bool(Flag(a)), Bool(Flag(b))) => a == b,
+            (Bool(a), Bool(b)) => a.get() == b.get(),
             // Small ints are cached in CPython, so `is` holds for equal
             // machine ints in practice; pyl treats every equal Int as one.
             (Int(a), Int(b)) => a == b,
@@ -347,7 +351,7 @@ impl Value {
             None => 0x1000,
             NotImplemented => 0x1010,
             Ellipsis => 0x1020,
-            Bool(Flag(b)) => 0x1030 + *b as usize * 0x10,
+            Bool(b) => 0x1030 + b.get() as usize * 0x10,
             Int(i) => 0x10_0000 + (*i as usize).wrapping_mul(32),
             Float(f) => f.to_bits() as usize,
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
@@ -373,7 +377,7 @@ impl Value {
 
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
-        Value::Bool(Flag(b))
+        Value::Bool(if b { Flag::TRUE } else { Flag::FALSE })
     }
 }
 

@@ -102,7 +102,7 @@ use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
 use crate::runtime::interp::{new_class, Interp};
 use crate::runtime::object::{Class, Layout, ModuleObject, NameMap, NativeFn, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 /// The asyncio state of one interpreter.
@@ -634,7 +634,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
     let delay = argument(interp, "sleep(delay)", args, 0)?;
     let delay = match delay {
         Value::Int(i) => *i as f64,
-        Value::Bool(Flag(b)) => *b as i64 as f64,
+        Value::Bool(b) => b.get() as i64 as f64,
         Value::Float(f) => *f,
         other => {
             return Err(interp.type_error(format!(
@@ -999,7 +999,7 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
     match value {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
-        Value::Bool(Flag(b)) => Ok(*b as i64 as f64),
+        Value::Bool(b) => Ok(b.get() as i64 as f64),
         other => Err(interp.type_error(format!(
             "unsupported operand type(s) for +: 'float' and '{}'",
             interp.type_name(other)

@@ -16,7 +16,7 @@ use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Progress {
@@ -220,7 +220,7 @@ impl NativeObject for YieldedSleep {
 pub fn is_bare(delay: &Value) -> bool {
     match delay {
         Value::Int(i) => *i <= 0,
-        Value::Bool(Flag(b)) => !b,
+        Value::Bool(b) => !b.get(),
         Value::Float(f) => *f <= 0.0,
         _ => false,
     }

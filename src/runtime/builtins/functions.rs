@@ -163,7 +163,7 @@ fn plural(n: usize) -> &'static str {
 pub(super) fn index_arg(interp: &mut Interp, value: &Value) -> PyResult<BigInt> {
     match value {
         Value::Int(i) => Ok(BigInt::from(*i)),
-        Value::Bool(Flag(b)) => Ok(BigInt::from(*b as i64)),
+        Value::Bool(b) => Ok(BigInt::from(b.get() as i64)),
         Value::BigInt(i) => Ok((**i).clone()),
         _ => interp.to_index(value).map(BigInt::from),
     }
@@ -309,7 +309,7 @@ fn abs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             None => Value::from_bigint(BigInt::from(*i).abs()),
         },
         Value::BigInt(i) => Value::from_bigint(i.abs()),
-        Value::Bool(Flag(b)) => Value::Int(*b as i64),
+        Value::Bool(b) => Value::Int(b.get() as i64),
         Value::Float(f) => Value::Float(f.abs()),
         _ => match interp.lookup_special(value, "__abs__") {
             Some(method) => return interp.call_bound(&method, value, &[], &[]),
@@ -340,7 +340,7 @@ fn round(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let Some(n) = ndigits else {
                 return Ok(match number {
-                    Value::Bool(Flag(b)) => Value::Int(b as i64),
+                    Value::Bool(b) => Value::Int(b.get() as i64),
                     other => other,
                 });
             };
@@ -952,7 +952,7 @@ fn divmod(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
     let (a, b) = (&args[0], &args[1]);
     let is_number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
     if is_number(a) && is_number(b) {
-        let is_zero = matches!(b, Value::Int(0) | Value::Bool(Flag(false)))
+        let is_zero = matches!(b, Value::Int(0) | Value::Bool(Flag::FALSE))
             || matches!(b, Value::Float(f) if *f == 0.0);
         let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
         if float && is_zero {

@@ -11,7 +11,7 @@ use super::functions::{bind, float_to_int};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::format::decimal_digit_value;
 use crate::runtime::interp::Interp;
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 type Kwargs = [(Name, Value)];
@@ -56,7 +56,7 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     }
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
-        Value::Bool(Flag(b)) => Ok(Value::Int(*b as i64)),
+        Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
         Value::Float(f) => float_to_int(interp, *f),
         Value::Str(_) | Value::Bytes(_) => {
             parse_int(interp, x, numeric_literal(x).unwrap_or(""), 10)
@@ -67,7 +67,7 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
                     let result = interp.call_bound(&method, x, &[], &[])?;
                     return match result {
                         Value::Int(_) | Value::BigInt(_) => Ok(result),
-                        Value::Bool(Flag(b)) => Ok(Value::Int(b as i64)),
+                        Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
                         other => Err(interp.type_error(format!(
                             "{name} returned non-int (type {})",
                             interp.type_name(&other)
@@ -215,7 +215,7 @@ fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
     match x {
         Value::Float(_) => Ok(x.clone()),
         Value::Int(i) => Ok(Value::Float(*i as f64)),
-        Value::Bool(Flag(b)) => Ok(Value::Float(*b as i64 as f64)),
+        Value::Bool(b) => Ok(Value::Float(b.get() as i64 as f64)),
         Value::BigInt(i) => int_to_float(interp, i).map(Value::Float),
         Value::Str(_) | Value::Bytes(_) => {
             match numeric_literal(x).and_then(crate::runtime::format::parse_float) {
@@ -241,7 +241,7 @@ fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
             if let Some(method) = interp.lookup_special(x, "__index__") {
                 return match interp.call_bound(&method, x, &[], &[])? {
                     Value::Int(i) => Ok(Value::Float(i as f64)),
-                    Value::Bool(Flag(b)) => Ok(Value::Float(b as i64 as f64)),
+                    Value::Bool(b) => Ok(Value::Float(b.get() as i64 as f64)),
                     Value::BigInt(i) => int_to_float(interp, &i).map(Value::Float),
                     other => Err(interp.type_error(format!(
                         "__index__ returned non-int (type {})",
@@ -279,7 +279,7 @@ fn int_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) ->
     let receiver = args.first().unwrap_or(&Value::None);
     let value = match receiver {
         Value::Int(i) => BigInt::from(*i),
-        Value::Bool(Flag(b)) => BigInt::from(*b as i64),
+        Value::Bool(b) => BigInt::from(b.get() as i64),
         Value::BigInt(i) => (**i).clone(),
         other => {
             return Err(interp.type_error(format!(

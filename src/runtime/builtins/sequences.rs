@@ -17,7 +17,7 @@ use super::args::check_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{Flag, Range, Value};
+use crate::runtime::value::{Range, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -128,7 +128,7 @@ fn list_receiver<'a>(
 pub fn item_index(interp: &mut Interp, index: &Value) -> PyResult<Option<i64>> {
     match index {
         Value::Int(i) => Ok(Some(*i)),
-        Value::Bool(Flag(b)) => Ok(Some(i64::from(*b))),
+        Value::Bool(b) => Ok(Some(i64::from(b.get()))),
         Value::BigInt(_) => Err(interp.index_error(format!(
             "cannot fit '{}' into an index-sized integer",
             interp.type_name(index)
@@ -164,7 +164,7 @@ pub(super) fn slice_bound(
     match bound {
         Value::None if allow_none => Ok(None),
         Value::Int(i) => Ok(Some(*i)),
-        Value::Bool(Flag(b)) => Ok(Some(i64::from(*b))),
+        Value::Bool(b) => Ok(Some(i64::from(b.get()))),
         Value::BigInt(big) => Ok(Some(if big.is_negative() {
             i64::MIN
         } else {
@@ -893,7 +893,7 @@ fn range_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<Ran
 fn int_position(range: &Range, target: &Value) -> Option<Option<u128>> {
     match target {
         Value::Int(n) => Some(range.position(i128::from(*n))),
-        Value::Bool(Flag(b)) => Some(range.position(i128::from(*b))),
+        Value::Bool(b) => Some(range.position(i128::from(b.get()))),
         // Every value of a range fits in an i128.
         Value::BigInt(big) => Some(big.to_i128().and_then(|n| range.position(n))),
         _ => None,

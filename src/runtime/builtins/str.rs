@@ -22,7 +22,7 @@ use crate::runtime::dict::Dict;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{Flag, PyStr, Value};
+use crate::runtime::value::{PyStr, Value};
 use crate::syntax::ast::Name;
 
 const METHODS: &[(&str, NativeFn)] = &[
@@ -2129,7 +2129,7 @@ fn parse_percent_spec(
 fn star_arg(interp: &mut Interp, state: &mut PercentArgs) -> PyResult<i64> {
     match state.next_arg(interp)? {
         Value::Int(n) => Ok(n),
-        Value::Bool(Flag(b)) => Ok(i64::from(b)),
+        Value::Bool(b) => Ok(i64::from(b.get())),
         Value::BigInt(_) => Err(interp.error(
             ExcType::OverflowError,
             "Python int too large to convert to C ssize_t",
@@ -2283,7 +2283,7 @@ fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
     match value {
         Value::Float(x) => Ok(*x),
         Value::Int(n) => Ok(*n as f64),
-        Value::Bool(Flag(b)) => Ok(f64::from(u8::from(*b))),
+        Value::Bool(b) => Ok(f64::from(u8::from(b.get()))),
         Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
             interp.error(ExcType::OverflowError, "int too large to convert to float")
         }),

@@ -16,7 +16,7 @@ use crate::runtime::builtins::add_function;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, Name};
 
 pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
@@ -621,7 +621,7 @@ fn round_to_int(
     let x = one_arg(interp, name, args, kwargs)?;
     match x {
         Value::Int(_) | Value::BigInt(_) => return Ok(x.clone()),
-        Value::Bool(Flag(b)) => return Ok(Value::Int(*b as i64)),
+        Value::Bool(b) => return Ok(Value::Int(b.get() as i64)),
         Value::Float(f_value) => return arith::float_to_int(interp, f(*f_value)),
         _ => {}
     }
@@ -644,7 +644,7 @@ fn math_trunc(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     let x = one_arg(interp, "trunc", args, kwargs)?;
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
-        Value::Bool(Flag(b)) => Ok(Value::Int(*b as i64)),
+        Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
         Value::Float(f) => arith::float_to_int(interp, *f),
         _ => match interp.lookup_special(x, "__trunc__") {
             Some(method) => interp.call_bound(&method, x, &[], &[]),

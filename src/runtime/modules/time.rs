@@ -16,7 +16,7 @@ use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, ModuleObject, NativeObject};
-use crate::runtime::value::{Flag, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{CmpOp, Name};
 
 // ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ fn timestamp_arg(interp: &mut Interp, value: Option<&Value>) -> PyResult<i64> {
             Ok(floor as i64)
         }
         Value::Int(i) => Ok(*i),
-        Value::Bool(Flag(b)) => Ok(*b as i64),
+        Value::Bool(b) => Ok(b.get() as i64),
         Value::BigInt(_) => Err(out_of_range(interp)),
         _ => {
             if interp.lookup_special(value, "__index__").is_some() {
@@ -401,7 +401,7 @@ fn struct_time_new(
     for (slot, item) in fields.iter_mut().zip(&items) {
         *slot = match item {
             Value::Int(i) => *i,
-            Value::Bool(Flag(b)) => *b as i64,
+            Value::Bool(b) => b.get() as i64,
             _ => {
                 return Err(interp.error(
                     ExcType::NotImplementedError,
@@ -465,7 +465,7 @@ fn struct_time_ne(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     match struct_time_eq(interp, args, kwargs)? {
-        Value::Bool(Flag(b)) => Ok(Value::from(!b)),
+        Value::Bool(b) => Ok(Value::from(!b.get())),
         other => Ok(other),
     }
 }
@@ -493,7 +493,7 @@ fn time_fields(
     for (slot, item) in fields.iter_mut().zip(&items) {
         let n = match item {
             Value::Int(i) => *i,
-            Value::Bool(Flag(b)) => *b as i64,
+            Value::Bool(b) => b.get() as i64,
             Value::BigInt(_) => {
                 return Err(interp.error(
                     ExcType::OverflowError,
@@ -634,7 +634,7 @@ fn time_sleep(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         Value::Float(f) if f.is_nan() => return Err(nan_error(interp)),
         Value::Float(f) => *f,
         Value::Int(i) => *i as f64,
-        Value::Bool(Flag(b)) => *b as i64 as f64,
+        Value::Bool(b) => b.get() as i64 as f64,
         Value::BigInt(b) => b.to_f64().unwrap_or(f64::INFINITY),
         other if interp.lookup_special(other, "__index__").is_some() => {
             interp.to_index(other)? as f64

@@ -182,8 +182,8 @@ impl Encoder {
         match value {
             Value::Str(text) => push_string(&mut self.out, text.as_str(), self.ensure_ascii),
             Value::None => self.out.push_str("null"),
-            Value::Bool(Flag(true)) => self.out.push_str("true"),
-            Value::Bool(Flag(false)) => self.out.push_str("false"),
+            Value::Bool(Flag::TRUE) => self.out.push_str("true"),
+            Value::Bool(Flag::FALSE) => self.out.push_str("false"),
             Value::Int(n) => self.out.push_str(&n.to_string()),
             Value::BigInt(n) => self.out.push_str(&interp.int_to_decimal(n)?),
             Value::Float(x) => {
@@ -326,8 +326,8 @@ impl Encoder {
             let key = match key {
                 Value::Str(text) => text.as_str().to_string(),
                 Value::Float(x) => self.float_text(interp, *x)?,
-                Value::Bool(Flag(true)) => "true".to_string(),
-                Value::Bool(Flag(false)) => "false".to_string(),
+                Value::Bool(Flag::TRUE) => "true".to_string(),
+                Value::Bool(Flag::FALSE) => "false".to_string(),
                 Value::None => "null".to_string(),
                 Value::Int(n) => n.to_string(),
                 Value::BigInt(n) => interp.int_to_decimal(n)?,
