@@ -1446,7 +1446,7 @@ impl<'a> Builder<'a> {
                 ast::Constant::Ellipsis => Value::Ellipsis,
                 ast::Constant::Int(i) => Value::Int(*i),
                 ast::Constant::BigInt(b) => Value::from_bigint((**b).clone()),
-                ast::Constant::Float(f) => Value::Float(*f),
+                ast::Constant::Float(f) => Value::float(*f),
                 ast::Constant::Str(s) => str_constant(s),
                 ast::Constant::Bytes(b) => Value::Bytes(b.clone()),
             }),
@@ -1871,7 +1871,7 @@ fn suspends_in_comprehension(comp: &ast::Comprehension) -> bool {
 fn fold_sign(op: ast::UnaryOp, operand: &ExprKind) -> Option<Value> {
     match (op, operand) {
         (ast::UnaryOp::Neg, ExprKind::Const(Value::Int(i))) => i.checked_neg().map(Value::Int),
-        (ast::UnaryOp::Neg, ExprKind::Const(Value::Float(f))) => Some(Value::Float(-f)),
+        (ast::UnaryOp::Neg, ExprKind::Const(Value::Float(f))) => Some(Value::float(-f.get())),
         (ast::UnaryOp::Pos, ExprKind::Const(value @ (Value::Int(_) | Value::Float(_)))) => {
             Some(value.clone())
         }

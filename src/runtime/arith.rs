@@ -30,7 +30,7 @@ fn classify(value: &Value) -> Option<Num<'_>> {
         Value::Bool(b) => Some(Num::Int(b.get() as i64)),
         Value::Int(i) => Some(Num::Int(*i)),
         Value::BigInt(n) => Some(Num::Big(n)),
-        Value::Float(f) => Some(Num::Float(*f)),
+        Value::Float(f) => Some(Num::Float(f.get())),
         _ => None,
     }
 }
@@ -233,7 +233,7 @@ fn float_binary(interp: &Interp, op: BinOp, x: f64, y: f64) -> PyResult<Value> {
         BinOp::Pow => float_pow(interp, x, y)?,
         _ => return Err(interp.type_error("unsupported float operation")),
     };
-    Ok(Value::Float(result))
+    Ok(Value::float(result))
 }
 
 /// CPython's `float_rem`: the remainder takes the sign of the divisor.
@@ -364,7 +364,7 @@ fn int_binary(interp: &Interp, op: BinOp, x: Num<'_>, y: Num<'_>) -> Option<PyRe
                 Err(error) => Err(error),
             }
         }
-        BinOp::Div => int_true_divide(interp, &to_big(x), &to_big(y)).map(Value::Float),
+        BinOp::Div => int_true_divide(interp, &to_big(x), &to_big(y)).map(Value::float),
         BinOp::FloorDiv | BinOp::Mod => {
             let (a, b) = (to_big(x), to_big(y));
             if b.is_zero() {
@@ -406,7 +406,7 @@ fn small_int_binary(interp: &Interp, op: BinOp, a: i64, b: i64) -> Option<PyResu
                 ));
             }
             if (-EXACT..=EXACT).contains(&a) && (-EXACT..=EXACT).contains(&b) {
-                Value::Float(a as f64 / b as f64)
+                Value::float(a as f64 / b as f64)
             } else {
                 return None;
             }
@@ -539,7 +539,7 @@ fn int_pow(interp: &Interp, x: Num<'_>, y: Num<'_>) -> PyResult<Value> {
         // CPython hands a negative exponent to float `**`.
         let base = num_to_f64(interp, x)?;
         let power = num_to_f64(interp, y)?;
-        return float_pow(interp, base, power).map(Value::Float);
+        return float_pow(interp, base, power).map(Value::float);
     }
     let base = to_big(x);
     if base.is_zero() || base.is_one() {
@@ -602,7 +602,7 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                 return Err(interp.error(ExcType::ZeroDivisionError, "float divmod()"));
             }
             let (q, r) = float_divmod(fx, fy);
-            Ok(Value::tuple(vec![Value::Float(q), Value::Float(r)]))
+            Ok(Value::tuple(vec![Value::float(q), Value::float(r)]))
         }),
         (Num::Int(a), Num::Int(b)) => {
             if b == 0 {
@@ -643,7 +643,7 @@ pub fn negate(_interp: &Interp, value: &Value) -> Option<PyResult<Value>> {
     let result = match classify(value)? {
         Num::Int(i) => Value::from_i128(-(i as i128)),
         Num::Big(b) => Value::from_bigint(-b),
-        Num::Float(f) => Value::Float(-f),
+        Num::Float(f) => Value::float(-f),
     };
     Some(Ok(result))
 }
@@ -793,7 +793,7 @@ mod tests {
             Value::Bool(b) => if b.get() { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
             Value::BigInt(b) => format!("big:{b}"),
-            Value::Float(f) => super::super::format::float_repr(*f),
+            Value::Float(f) => super::super::format::float_repr(f.get()),
             Value::Tuple(items) => {
                 let parts: Vec<String> = items.iter().map(show).collect();
                 format!("({})", parts.join(", "))
@@ -926,36 +926,36 @@ mod tests {
         );
         assert_eq!(run(Div, Value::Int(1), big(&ten_400)), "0.0");
         assert_eq!(
-            run(Div, big(&ten_400), Value::Float(1.0)),
+            run(Div, big(&ten_400), Value::float(1.0)),
             "OverflowError: int too large to convert to float"
         );
         let tiny = format!("1{}", "0".repeat(320));
         assert_eq!(run(Div, Value::Int(7), big(&tiny)), "7e-320");
         assert_eq!(
-            run(Div, Value::Float(1.0), Value::Int(0)),
+            run(Div, Value::float(1.0), Value::Int(0)),
             "ZeroDivisionError: float division by zero"
         );
         assert_eq!(
-            run(FloorDiv, Value::Float(1.0), Value::Float(0.0)),
+            run(FloorDiv, Value::float(1.0), Value::float(0.0)),
             "ZeroDivisionError: float floor division by zero"
         );
         assert_eq!(
-            run(Mod, Value::Float(1.0), Value::Int(0)),
+            run(Mod, Value::float(1.0), Value::Int(0)),
             "ZeroDivisionError: float modulo"
         );
-        assert_eq!(run(FloorDiv, Value::Float(-7.5), Value::Int(2)), "-4.0");
-        assert_eq!(run(Mod, Value::Float(-7.5), Value::Int(2)), "0.5");
-        assert_eq!(run(Mod, Value::Float(7.5), Value::Float(-2.0)), "-0.5");
-        assert_eq!(run(Mod, Value::Int(1), Value::Float(f64::INFINITY)), "1.0");
-        assert_eq!(run(Mod, Value::Float(-0.0), Value::Float(5.0)), "0.0");
-        assert_eq!(run(FloorDiv, Value::Float(0.0), Value::Float(-5.0)), "-0.0");
+        assert_eq!(run(FloorDiv, Value::float(-7.5), Value::Int(2)), "-4.0");
+        assert_eq!(run(Mod, Value::float(-7.5), Value::Int(2)), "0.5");
+        assert_eq!(run(Mod, Value::float(7.5), Value::float(-2.0)), "-0.5");
+        assert_eq!(run(Mod, Value::Int(1), Value::float(f64::INFINITY)), "1.0");
+        assert_eq!(run(Mod, Value::float(-0.0), Value::float(5.0)), "0.0");
+        assert_eq!(run(FloorDiv, Value::float(0.0), Value::float(-5.0)), "-0.0");
     }
 
     #[test]
     fn powers() {
         use BinOp::*;
         assert_eq!(
-            run(Pow, Value::Float(0.0), Value::Int(-1)),
+            run(Pow, Value::float(0.0), Value::Int(-1)),
             "ZeroDivisionError: 0.0 cannot be raised to a negative power"
         );
         assert_eq!(
@@ -963,74 +963,74 @@ mod tests {
             "ZeroDivisionError: 0.0 cannot be raised to a negative power"
         );
         assert_eq!(
-            run(Pow, Value::Float(10.0), Value::Int(400)),
+            run(Pow, Value::float(10.0), Value::Int(400)),
             "OverflowError: 34|Numerical result out of range"
         );
         assert_eq!(
-            run(Pow, Value::Float(-8.0), Value::Float(1.0 / 3.0))
+            run(Pow, Value::float(-8.0), Value::float(1.0 / 3.0))
                 .split(':')
                 .next(),
             Some("NotImplementedError")
         );
-        assert_eq!(run(Pow, Value::Float(-2.0), Value::Int(3)), "-8.0");
-        assert_eq!(run(Pow, Value::Float(f64::NAN), Value::Int(0)), "1.0");
-        assert_eq!(run(Pow, Value::Int(1), Value::Float(f64::NAN)), "1.0");
+        assert_eq!(run(Pow, Value::float(-2.0), Value::Int(3)), "-8.0");
+        assert_eq!(run(Pow, Value::float(f64::NAN), Value::Int(0)), "1.0");
+        assert_eq!(run(Pow, Value::Int(1), Value::float(f64::NAN)), "1.0");
         assert_eq!(
-            run(Pow, Value::Float(-1.0), Value::Float(f64::INFINITY)),
+            run(Pow, Value::float(-1.0), Value::float(f64::INFINITY)),
             "1.0"
         );
         assert_eq!(
-            run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(3)),
+            run(Pow, Value::float(f64::NEG_INFINITY), Value::Int(3)),
             "-inf"
         );
         assert_eq!(
-            run(Pow, Value::Float(f64::NEG_INFINITY), Value::Int(-3)),
+            run(Pow, Value::float(f64::NEG_INFINITY), Value::Int(-3)),
             "-0.0"
         );
         assert_eq!(
-            run(Pow, Value::Float(2.0), Value::Float(0.5)),
+            run(Pow, Value::float(2.0), Value::float(0.5)),
             "1.4142135623730951"
         );
         assert_eq!(run(Pow, Value::Int(10), Value::Int(-2)), "0.01");
         assert_eq!(run(Pow, Value::Int(1), Value::Int(-1)), "1.0");
-        assert_eq!(run(Mul, Value::Float(1e308), Value::Int(10)), "inf");
+        assert_eq!(run(Mul, Value::float(1e308), Value::Int(10)), "inf");
     }
 
     #[test]
     fn comparisons() {
         let two_53_plus_1 = Value::Int((1 << 53) + 1);
-        let f = Value::Float(9007199254740992.0);
+        let f = Value::float(9007199254740992.0);
         assert_eq!(
             numeric_cmp(&two_53_plus_1, &f),
             Some(Some(Ordering::Greater))
         );
-        assert_eq!(numeric_eq(&Value::Int(1), &Value::Float(1.0)), Some(true));
+        assert_eq!(numeric_eq(&Value::Int(1), &Value::float(1.0)), Some(true));
         assert_eq!(numeric_eq(&Value::from(true), &Value::Int(1)), Some(true));
         assert_eq!(
-            numeric_cmp(&Value::Int(1), &Value::Float(f64::NAN)),
+            numeric_cmp(&Value::Int(1), &Value::float(f64::NAN)),
             Some(None)
         );
         assert_eq!(
-            numeric_cmp(&big("100000000000000000000"), &Value::Float(1e20)),
+            numeric_cmp(&big("100000000000000000000"), &Value::float(1e20)),
             Some(Some(Ordering::Equal))
         );
         assert_eq!(
-            numeric_cmp(&big("100000000000000000001"), &Value::Float(1e20)),
+            numeric_cmp(&big("100000000000000000001"), &Value::float(1e20)),
             Some(Some(Ordering::Greater))
         );
         assert_eq!(
-            numeric_cmp(&Value::Float(-1e20), &big("-100000000000000000001")),
+            numeric_cmp(&Value::float(-1e20), &big("-100000000000000000001")),
             Some(Some(Ordering::Greater))
         );
         assert_eq!(
             numeric_cmp(
                 &Value::Int(i64::MAX),
-                &Value::Float(9_223_372_036_854_775_808.0)
+                &Value::float(9_223_372_036_854_775_808.0)
             ),
             Some(Some(Ordering::Less))
         );
         assert_eq!(
-            numeric_cmp(&Value::Int(3), &Value::Float(3.5)),
+            numeric_cmp(&Value::Int(3), &Value::float(3.5)),
             Some(Some(Ordering::Less))
         );
         assert_eq!(numeric_cmp(&Value::Int(1), &Value::None), None);
@@ -1047,12 +1047,12 @@ mod tests {
             hash_number(&big("-100000000000000000000")),
             Some(-848750603811160107)
         );
-        assert_eq!(hash_number(&Value::Float(1.5)), Some(1152921504606846977));
-        assert_eq!(hash_number(&Value::Float(0.1)), Some(230584300921369408));
-        assert_eq!(hash_number(&Value::Float(-2.0)), Some(-2));
-        assert_eq!(hash_number(&Value::Float(1e300)), Some(1224995262755759164));
-        assert_eq!(hash_number(&Value::Float(f64::INFINITY)), Some(314159));
-        assert_eq!(hash_number(&Value::Float(5e-324)), Some(16777216));
+        assert_eq!(hash_number(&Value::float(1.5)), Some(1152921504606846977));
+        assert_eq!(hash_number(&Value::float(0.1)), Some(230584300921369408));
+        assert_eq!(hash_number(&Value::float(-2.0)), Some(-2));
+        assert_eq!(hash_number(&Value::float(1e300)), Some(1224995262755759164));
+        assert_eq!(hash_number(&Value::float(f64::INFINITY)), Some(314159));
+        assert_eq!(hash_number(&Value::float(5e-324)), Some(16777216));
         assert_eq!(hash_number(&Value::from(true)), Some(1));
     }
 
@@ -1073,12 +1073,12 @@ mod tests {
             show(&invert(&interp, &Value::from(true)).unwrap().unwrap()),
             "-2"
         );
-        assert!(invert(&interp, &Value::Float(1.0)).is_none());
+        assert!(invert(&interp, &Value::float(1.0)).is_none());
         let d = divmod(&interp, &Value::Int(-7), &Value::Int(2))
             .unwrap()
             .unwrap();
         assert_eq!(show(&d), "(-4, 1)");
-        let d = divmod(&interp, &Value::Float(-7.0), &Value::Int(2))
+        let d = divmod(&interp, &Value::float(-7.0), &Value::Int(2))
             .unwrap()
             .unwrap();
         assert_eq!(show(&d), "(-4.0, 1.0)");

@@ -539,7 +539,7 @@ impl Interp {
                 Some(Value::Int(1))
             }
             (Value::Float(f), "real") => Some(Value::Float(*f)),
-            (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+            (Value::Float(_), "imag") => Some(Value::float(0.0)),
             (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
             (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
             (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),

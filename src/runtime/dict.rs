@@ -566,9 +566,9 @@ fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
         (Int(x), Int(y)) => x == y,
         (Bool(x), Bool(y)) => x.get() == y.get(),
         (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == y.get() as i64,
-        (Float(x), Float(y)) => x == y,
-        (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == *y && (*y as i64) == *x,
-        (Bool(x), Float(y)) | (Float(y), Bool(x)) => (x.get() as i64 as f64) == *y,
+        (Float(x), Float(y)) => x.get() == y.get(),
+        (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == y.get() && (y.get() as i64) == *x,
+        (Bool(x), Float(y)) | (Float(y), Bool(x)) => (x.get() as i64 as f64) == y.get(),
         (BigInt(x), BigInt(y)) => x == y,
         (None, None) | (Ellipsis, Ellipsis) => true,
         (Tuple(x), Tuple(y)) => {

@@ -65,7 +65,7 @@ impl Interp {
             Value::Bool(b) => b.get(),
             Value::Int(i) => *i != 0,
             Value::BigInt(_) => true,
-            Value::Float(f) => *f != 0.0,
+            Value::Float(f) => f.get() != 0.0,
             Value::Str(s) => !s.as_str().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
@@ -124,7 +124,7 @@ impl Interp {
             Value::Bool(b) => if b.get() { "True" } else { "False" }.into(),
             Value::Int(i) => itoa::Buffer::new().format(*i).to_owned(),
             Value::BigInt(b) => self.int_to_decimal(b)?,
-            Value::Float(f) => format::float_repr(*f),
+            Value::Float(f) => format::float_repr(f.get()),
             Value::Str(s) => strings::str_repr(s.as_str()),
             Value::Bytes(b) => bytes::bytes_repr(b),
             Value::List(items) => {
@@ -362,7 +362,7 @@ impl Interp {
                 let spec =
                     format::FormatSpec::parse_for(spec, "float").map_err(|m| to_error(self, m))?;
                 self.check_spec_size(&spec)?;
-                format::format_float(*f, &spec).map_err(|m| to_error(self, m))
+                format::format_float(f.get(), &spec).map_err(|m| to_error(self, m))
             }
             Value::Str(s) => {
                 let spec =

@@ -30,7 +30,7 @@ pub enum Value {
     Int(i64),
     /// Always outside the `i64` range (see [`Value::from_bigint`]).
     BigInt(Rc<BigInt>),
-    Float(f64),
+    Float(FloatBits),
     Str(Rc<PyStr>),
     Bytes(Rc<Vec<u8>>),
     List(Rc<RefCell<Vec<Value>>>),
@@ -62,6 +62,28 @@ const _: () = assert!(std::mem::size_of::<Value>() == 16);
 /// payload is, so that a value is a pair of words (see [`Value`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Flag(u64);
+
+/// A `float`'s payload as its bits: an `f64` field would make the value
+/// an aggregate that is moved with one 16-byte load (see [`Value`]).
+/// Compared and hashed only through [`FloatBits::get`], as a float.
+#[derive(Clone, Copy)]
+pub struct FloatBits(u64);
+
+impl std::fmt::Debug for FloatBits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl FloatBits {
+    pub fn new(float: f64) -> FloatBits {
+        FloatBits(float.to_bits())
+    }
+
+    pub fn get(self) -> f64 {
+        f64::from_bits(self.0)
+    }
+}
 
 impl Flag {
     pub const FALSE: Flag = Flag(0);
@@ -222,6 +244,10 @@ impl Range {
 }
 
 impl Value {
+    pub fn float(float: f64) -> Value {
+        Value::Float(FloatBits::new(float))
+    }
+
     /// `object` as a value. The trait object's pointer is two words; the
     /// value holds one, to a reference-counted box of it.
     pub fn native(object: Rc<dyn NativeObject>) -> Value {
@@ -313,7 +339,7 @@ impl Value {
             // Small ints are cached in CPython, so `is` holds for equal
             // machine ints in practice; pyl treats every equal Int as one.
             (Int(a), Int(b)) => a == b,
-            (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
+            (Float(a), Float(b)) => a.get().to_bits() == b.get().to_bits(),
             (BigInt(a), BigInt(b)) => Rc::ptr_eq(a, b),
             (Str(a), Str(b)) => {
                 Rc::ptr_eq(a, b) || (a.as_str() == b.as_str() && a.char_count() <= 1)
@@ -353,7 +379,7 @@ impl Value {
             Ellipsis => 0x1020,
             Bool(b) => 0x1030 + b.get() as usize * 0x10,
             Int(i) => 0x10_0000 + (*i as usize).wrapping_mul(32),
-            Float(f) => f.to_bits() as usize,
+            Float(f) => f.get().to_bits() as usize,
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
             Str(r) => Rc::as_ptr(r) as *const u8 as usize,
             Bytes(r) => Rc::as_ptr(r) as *const u8 as usize,
@@ -395,7 +421,7 @@ impl From<usize> for Value {
 
 impl From<f64> for Value {
     fn from(f: f64) -> Value {
-        Value::Float(f)
+        Value::float(f)
     }
 }
 

@@ -635,7 +635,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
     let delay = match delay {
         Value::Int(i) => *i as f64,
         Value::Bool(b) => b.get() as i64 as f64,
-        Value::Float(f) => *f,
+        Value::Float(f) => f.get(),
         other => {
             return Err(interp.type_error(format!(
                 "'<=' not supported between instances of '{}' and 'int'",
@@ -998,7 +998,7 @@ fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResu
 fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
     match value {
         Value::Int(i) => Ok(*i as f64),
-        Value::Float(f) => Ok(*f),
+        Value::Float(f) => Ok(f.get()),
         Value::Bool(b) => Ok(b.get() as i64 as f64),
         other => Err(interp.type_error(format!(
             "unsupported operand type(s) for +: 'float' and '{}'",
@@ -1027,7 +1027,7 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
 }
 
 fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Float(interp.clock.monotonic()))
+    Ok(Value::float(interp.clock.monotonic()))
 }
 
 fn loop_shutdown(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -1109,7 +1109,7 @@ fn handle_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<
 }
 
 fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Float(receiver_handle(interp, args)?.when))
+    Ok(Value::float(receiver_handle(interp, args)?.when))
 }
 
 /// What CPython's asyncio has and pyl does not: each is there (`hasattr`

@@ -221,7 +221,7 @@ pub fn is_bare(delay: &Value) -> bool {
     match delay {
         Value::Int(i) => *i <= 0,
         Value::Bool(b) => !b.get(),
-        Value::Float(f) => *f <= 0.0,
+        Value::Float(f) => f.get() <= 0.0,
         _ => false,
     }
 }

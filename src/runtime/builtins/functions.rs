@@ -310,7 +310,7 @@ fn abs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
         },
         Value::BigInt(i) => Value::from_bigint(i.abs()),
         Value::Bool(b) => Value::Int(b.get() as i64),
-        Value::Float(f) => Value::Float(f.abs()),
+        Value::Float(f) => Value::float(f.get().abs()),
         _ => match interp.lookup_special(value, "__abs__") {
             Some(method) => return interp.call_bound(&method, value, &[], &[]),
             None => {
@@ -329,11 +329,11 @@ fn round(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
     let ndigits = ndigits.filter(|n| !n.is_none()).cloned();
     match &number {
         Value::Float(x) => match ndigits {
-            None => float_to_int(interp, x.round_ties_even()),
+            None => float_to_int(interp, x.get().round_ties_even()),
             Some(n) => {
                 let n = clamped_index_arg(interp, &n)?;
-                crate::runtime::format::float_round_checked(*x, n)
-                    .map(Value::Float)
+                crate::runtime::format::float_round_checked(x.get(), n)
+                    .map(Value::float)
                     .map_err(|message| interp.error(ExcType::OverflowError, message))
             }
         },
@@ -493,7 +493,7 @@ fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             (Value::Int(a), Value::Int(b)) if a.checked_add(*b).is_some() => {
                 Value::Int(a.wrapping_add(*b))
             }
-            (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+            (Value::Float(a), Value::Float(b)) => Value::float(a.get() + b.get()),
             _ => interp.binary_op(BinOp::Add, &total, &item)?,
         };
     }
@@ -590,7 +590,7 @@ fn sort_natively(keys: &[Value], order: &mut [usize]) -> bool {
         // NaN makes `<` on floats no total order, which Rust's sort may
         // reject; timsort with a native comparison does what CPython does.
         let float = |i: usize| match &keys[i] {
-            Value::Float(f) => *f,
+            Value::Float(f) => f.get(),
             _ => 0.0,
         };
         timsort(order, &mut |a, b| Ok(float(a) < float(b))).is_ok()
@@ -953,7 +953,7 @@ fn divmod(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
     let is_number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
     if is_number(a) && is_number(b) {
         let is_zero = matches!(b, Value::Int(0) | Value::Bool(Flag::FALSE))
-            || matches!(b, Value::Float(f) if *f == 0.0);
+            || matches!(b, Value::Float(f) if f.get() == 0.0);
         let float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
         if float && is_zero {
             return Err(interp.error(ExcType::ZeroDivisionError, "float divmod()"));

@@ -57,7 +57,7 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
-        Value::Float(f) => float_to_int(interp, *f),
+        Value::Float(f) => float_to_int(interp, f.get()),
         Value::Str(_) | Value::Bytes(_) => {
             parse_int(interp, x, numeric_literal(x).unwrap_or(""), 10)
         }
@@ -210,16 +210,16 @@ fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
     let rest = args.get(1..).unwrap_or_default();
     check_count(interp, "float", rest, kwargs, 0, 1)?;
     let Some(x) = rest.first() else {
-        return Ok(Value::Float(0.0));
+        return Ok(Value::float(0.0));
     };
     match x {
         Value::Float(_) => Ok(x.clone()),
-        Value::Int(i) => Ok(Value::Float(*i as f64)),
-        Value::Bool(b) => Ok(Value::Float(b.get() as i64 as f64)),
-        Value::BigInt(i) => int_to_float(interp, i).map(Value::Float),
+        Value::Int(i) => Ok(Value::float(*i as f64)),
+        Value::Bool(b) => Ok(Value::float(b.get() as i64 as f64)),
+        Value::BigInt(i) => int_to_float(interp, i).map(Value::float),
         Value::Str(_) | Value::Bytes(_) => {
             match numeric_literal(x).and_then(crate::runtime::format::parse_float) {
-                Some(f) => Ok(Value::Float(f)),
+                Some(f) => Ok(Value::float(f)),
                 None => {
                     let repr = interp.repr(x)?;
                     Err(interp.value_error(format!("could not convert string to float: {repr}")))
@@ -240,9 +240,9 @@ fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
             }
             if let Some(method) = interp.lookup_special(x, "__index__") {
                 return match interp.call_bound(&method, x, &[], &[])? {
-                    Value::Int(i) => Ok(Value::Float(i as f64)),
-                    Value::Bool(b) => Ok(Value::Float(b.get() as i64 as f64)),
-                    Value::BigInt(i) => int_to_float(interp, &i).map(Value::Float),
+                    Value::Int(i) => Ok(Value::float(i as f64)),
+                    Value::Bool(b) => Ok(Value::float(b.get() as i64 as f64)),
+                    Value::BigInt(i) => int_to_float(interp, &i).map(Value::float),
                     other => Err(interp.type_error(format!(
                         "__index__ returned non-int (type {})",
                         interp.type_name(&other)
@@ -301,7 +301,7 @@ fn float_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) 
         )));
     };
     check_method(interp, &format!("float.{name}"), args, kwargs, 0, 0)?;
-    Ok(*value)
+    Ok(value.get())
 }
 
 fn int_bit_length(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -330,7 +330,7 @@ fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyR
 }
 
 fn float_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    float_receiver(interp, args, kwargs, "conjugate").map(Value::Float)
+    float_receiver(interp, args, kwargs, "conjugate").map(Value::float)
 }
 
 /// The exact fraction of a float, in lowest terms with a positive

@@ -2177,7 +2177,7 @@ fn format_percent_arg(
                 spec.precision.unwrap_or(6),
                 spec.kind
             );
-            interp.format_value(&Value::Float(x), &float_spec)?
+            interp.format_value(&Value::float(x), &float_spec)?
         }
         'c' => percent_char(interp, value)?.to_string(),
         other => {
@@ -2216,10 +2216,10 @@ fn percent_int(interp: &mut Interp, value: &Value, kind: char) -> PyResult<BigIn
     let integer_only = matches!(kind, 'o' | 'x' | 'X');
     match value {
         Value::Float(x) if !integer_only => {
-            if x.is_nan() {
+            if x.get().is_nan() {
                 Err(interp.value_error("cannot convert float NaN to integer"))
             } else {
-                BigInt::from_f64(x.trunc()).ok_or_else(|| {
+                BigInt::from_f64(x.get().trunc()).ok_or_else(|| {
                     interp.error(
                         ExcType::OverflowError,
                         "cannot convert float infinity to integer",
@@ -2281,7 +2281,7 @@ fn format_int(n: &BigInt, spec: &PercentSpec) -> String {
 
 fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
     match value {
-        Value::Float(x) => Ok(*x),
+        Value::Float(x) => Ok(x.get()),
         Value::Int(n) => Ok(*n as f64),
         Value::Bool(b) => Ok(f64::from(u8::from(b.get()))),
         Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
@@ -2292,7 +2292,7 @@ fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
             if class.lookup("__float__").is_some() {
                 let method = interp.get_attr(value, "__float__")?;
                 match interp.call(&method, &[], &[])? {
-                    Value::Float(x) => Ok(x),
+                    Value::Float(x) => Ok(x.get()),
                     other => Err(interp.type_error(format!(
                         "{}.__float__ returned non-float (type {})",
                         class.name,

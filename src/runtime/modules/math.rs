@@ -23,11 +23,11 @@ pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("math");
     {
         let mut ns = module.namespace.borrow_mut();
-        ns.insert("pi".into(), Value::Float(std::f64::consts::PI));
-        ns.insert("e".into(), Value::Float(std::f64::consts::E));
-        ns.insert("tau".into(), Value::Float(std::f64::consts::TAU));
-        ns.insert("inf".into(), Value::Float(f64::INFINITY));
-        ns.insert("nan".into(), Value::Float(f64::NAN));
+        ns.insert("pi".into(), Value::float(std::f64::consts::PI));
+        ns.insert("e".into(), Value::float(std::f64::consts::E));
+        ns.insert("tau".into(), Value::float(std::f64::consts::TAU));
+        ns.insert("inf".into(), Value::float(f64::INFINITY));
+        ns.insert("nan".into(), Value::float(f64::NAN));
     }
     let ns = &module.namespace;
     add_function(ns, "sqrt", math_sqrt);
@@ -128,7 +128,7 @@ fn float_arg(interp: &mut Interp, value: &Value) -> PyResult<f64> {
     if let Some(method) = interp.lookup_special(value, "__float__") {
         let result = interp.call_bound(&method, value, &[], &[])?;
         return match result {
-            Value::Float(f) => Ok(f),
+            Value::Float(f) => Ok(f.get()),
             other => Err(interp.type_error(format!(
                 "{}.__float__ returned non-float (type {})",
                 interp.type_name(value),
@@ -190,7 +190,7 @@ fn math_1(
             domain_error(interp)
         });
     }
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 macro_rules! math_1_functions {
@@ -281,23 +281,23 @@ fn math_log(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
     }
     let num = log_of(interp, &args[0], f64::ln)?;
     let Some(base) = args.get(1) else {
-        return Ok(Value::Float(num));
+        return Ok(Value::float(num));
     };
     let den = log_of(interp, base, f64::ln)?;
     if den == 0.0 {
         return Err(interp.error(ExcType::ZeroDivisionError, "float division by zero"));
     }
-    Ok(Value::Float(num / den))
+    Ok(Value::float(num / den))
 }
 
 fn math_log2(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = one_arg(interp, "log2", args, kwargs)?;
-    log_of(interp, x, f64::log2).map(Value::Float)
+    log_of(interp, x, f64::log2).map(Value::float)
 }
 
 fn math_log10(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = one_arg(interp, "log10", args, kwargs)?;
-    log_of(interp, x, f64::log10).map(Value::Float)
+    log_of(interp, x, f64::log10).map(Value::float)
 }
 
 // ---------------------------------------------------------------------------
@@ -364,7 +364,7 @@ fn math_pow(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
         }
         r
     };
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 fn math_atan2(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -392,24 +392,24 @@ fn math_atan2(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     } else {
         y.atan2(x)
     };
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 fn math_copysign(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let (x, y) = two_floats(interp, "copysign", args, kwargs)?;
-    Ok(Value::Float(x.copysign(y)))
+    Ok(Value::float(x.copysign(y)))
 }
 
 fn math_fmod(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let (x, y) = two_floats(interp, "fmod", args, kwargs)?;
     if y.is_infinite() && x.is_finite() {
-        return Ok(Value::Float(x));
+        return Ok(Value::float(x));
     }
     let r = x % y;
     if r.is_nan() && !x.is_nan() && !y.is_nan() {
         return Err(domain_error(interp));
     }
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 fn math_modf(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -423,19 +423,19 @@ fn math_modf(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         ((x - whole).copysign(x), whole)
     };
     Ok(Value::tuple(vec![
-        Value::Float(fraction),
-        Value::Float(whole),
+        Value::float(fraction),
+        Value::float(whole),
     ]))
 }
 
 fn math_degrees(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "degrees", args, kwargs)?)?;
-    Ok(Value::Float(x * (180.0 / std::f64::consts::PI)))
+    Ok(Value::float(x * (180.0 / std::f64::consts::PI)))
 }
 
 fn math_radians(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "radians", args, kwargs)?)?;
-    Ok(Value::Float(x * (std::f64::consts::PI / 180.0)))
+    Ok(Value::float(x * (std::f64::consts::PI / 180.0)))
 }
 
 /// A value and its rounding error, for the error-free transformations of
@@ -529,7 +529,7 @@ fn math_hypot(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         }
         coordinates.push(x);
     }
-    Ok(Value::Float(vector_norm(&coordinates, max, found_nan)))
+    Ok(Value::float(vector_norm(&coordinates, max, found_nan)))
 }
 
 /// `dist(p, q)`: the Euclidean distance between two points.
@@ -553,18 +553,18 @@ fn math_dist(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         }
         diffs.push(x);
     }
-    Ok(Value::Float(vector_norm(&diffs, max, found_nan)))
+    Ok(Value::float(vector_norm(&diffs, max, found_nan)))
 }
 
 /// `frexp(x)`: `(m, e)` with `x == m * 2**e` and `0.5 <= abs(m) < 1`.
 fn math_frexp(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "frexp", args, kwargs)?)?;
     if x == 0.0 || !x.is_finite() {
-        return Ok(Value::tuple(vec![Value::Float(x), Value::Int(0)]));
+        return Ok(Value::tuple(vec![Value::float(x), Value::Int(0)]));
     }
     let e = frexp_exponent(x);
     let m = arith::ldexp_exact(x, -(e as i64));
-    Ok(Value::tuple(vec![Value::Float(m), Value::Int(e as i64)]))
+    Ok(Value::tuple(vec![Value::float(m), Value::Int(e as i64)]))
 }
 
 /// `ldexp(x, i)`: `x * 2**i`, rounded once (also into the subnormals).
@@ -576,7 +576,7 @@ fn math_ldexp(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     }
     let i = int_arg(interp, i)?;
     if x == 0.0 || !x.is_finite() {
-        return Ok(Value::Float(x));
+        return Ok(Value::float(x));
     }
     let e = frexp_exponent(x) as i64;
     let m = arith::ldexp_exact(x, -e);
@@ -601,7 +601,7 @@ fn math_ldexp(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     if r.is_infinite() {
         return Err(range_error(interp));
     }
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 // ---------------------------------------------------------------------------
@@ -622,7 +622,7 @@ fn round_to_int(
     match x {
         Value::Int(_) | Value::BigInt(_) => return Ok(x.clone()),
         Value::Bool(b) => return Ok(Value::Int(b.get() as i64)),
-        Value::Float(f_value) => return arith::float_to_int(interp, f(*f_value)),
+        Value::Float(f_value) => return arith::float_to_int(interp, f(f_value.get())),
         _ => {}
     }
     if let Some(method) = interp.lookup_special(x, dunder) {
@@ -645,7 +645,7 @@ fn math_trunc(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
-        Value::Float(f) => arith::float_to_int(interp, *f),
+        Value::Float(f) => arith::float_to_int(interp, f.get()),
         _ => match interp.lookup_special(x, "__trunc__") {
             Some(method) => interp.call_bound(&method, x, &[], &[]),
             None => Err(interp.type_error(format!(
@@ -947,7 +947,7 @@ fn math_fsum(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         if inf_sum.is_nan() {
             return Err(interp.value_error("-inf + inf in fsum"));
         }
-        return Ok(Value::Float(special_sum));
+        return Ok(Value::float(special_sum));
     }
     let mut n = partials.len();
     let mut hi = 0.0f64;
@@ -977,7 +977,7 @@ fn math_fsum(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
             }
         }
     }
-    Ok(Value::Float(hi))
+    Ok(Value::float(hi))
 }
 
 /// `prod(iterable, *, start=1)`: `start * x1 * x2 * …` with the ordinary

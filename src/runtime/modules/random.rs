@@ -44,7 +44,7 @@ pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
         ("SG_MAGICCONST", 1.0 + 4.5f64.ln()),
         ("RECIP_BPF", 2f64.powi(-53)),
     ] {
-        ns.borrow_mut().insert(name.into(), Value::Float(value));
+        ns.borrow_mut().insert(name.into(), Value::float(value));
     }
     ns.borrow_mut().insert("BPF".into(), Value::Int(53));
     module
@@ -174,8 +174,8 @@ fn randrange_arg(interp: &mut Interp, value: &Value, what: &str) -> PyResult<Big
     }
     match value {
         Value::Float(f) => {
-            let truncated = arith::float_to_int(interp, *f)?;
-            if f.fract() != 0.0 {
+            let truncated = arith::float_to_int(interp, f.get())?;
+            if f.get().fract() != 0.0 {
                 return Err(interp.value_error(format!("non-integer {what} for randrange()")));
             }
             Ok(interp.to_bigint(&truncated).unwrap_or_default())
@@ -472,7 +472,7 @@ fn random_random(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             args.len()
         )));
     }
-    Ok(Value::Float(interp.random.random()))
+    Ok(Value::float(interp.random.random()))
 }
 
 fn random_getrandbits(
@@ -620,9 +620,9 @@ fn random_choices(
         return Err(interp.value_error("The number of weights does not match the population"));
     }
     let last = cum_weights.last().cloned().unwrap_or(Value::Int(0));
-    let total = interp.binary_op(BinOp::Add, &last, &Value::Float(0.0))?;
+    let total = interp.binary_op(BinOp::Add, &last, &Value::float(0.0))?;
     let total = match total {
-        Value::Float(f) => f,
+        Value::Float(f) => f.get(),
         other => {
             return Err(interp.type_error(format!(
                 "must be real number, not {}",
@@ -639,7 +639,7 @@ fn random_choices(
     let hi = n.saturating_sub(1);
     let mut result = Vec::new();
     for _ in 0..k.max(0) {
-        let x = Value::Float(interp.random.random() * total);
+        let x = Value::float(interp.random.random() * total);
         // bisect.bisect_right(cum_weights, x, 0, hi)
         let (mut lo, mut hi) = (0, hi);
         while lo < hi {
@@ -753,10 +753,10 @@ fn random_uniform(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let (a, b) = (required(&slots, 0), required(&slots, 1));
     if let (Value::Float(fa), Value::Float(fb)) = (&a, &b) {
-        return Ok(Value::Float(interp.random.uniform(*fa, *fb)));
+        return Ok(Value::float(interp.random.uniform(fa.get(), fb.get())));
     }
     let width = interp.binary_op(BinOp::Sub, &b, &a)?;
-    let r = Value::Float(interp.random.random());
+    let r = Value::float(interp.random.random());
     let scaled = interp.binary_op(BinOp::Mul, &width, &r)?;
     interp.binary_op(BinOp::Add, &a, &scaled)
 }
@@ -775,9 +775,9 @@ fn nv_magic() -> f64 {
 /// `mu + z * sigma` with Python's arithmetic (the parameters may be ints).
 fn scale(interp: &mut Interp, mu: &Value, z: f64, sigma: &Value) -> PyResult<Value> {
     if let (Value::Float(mu), Value::Float(sigma)) = (mu, sigma) {
-        return Ok(Value::Float(mu + z * sigma));
+        return Ok(Value::float(mu.get() + z * sigma.get()));
     }
-    let spread = interp.binary_op(BinOp::Mul, &Value::Float(z), sigma)?;
+    let spread = interp.binary_op(BinOp::Mul, &Value::float(z), sigma)?;
     interp.binary_op(BinOp::Add, mu, &spread)
 }
 
@@ -796,8 +796,8 @@ fn mu_sigma(
         keyword_only: &[],
     };
     let slots = bind(interp, &signature, args, kwargs)?;
-    let mu = slots[0].clone().unwrap_or(Value::Float(0.0));
-    let sigma = slots[1].clone().unwrap_or(Value::Float(1.0));
+    let mu = slots[0].clone().unwrap_or(Value::float(0.0));
+    let sigma = slots[1].clone().unwrap_or(Value::float(1.0));
     Ok((mu, sigma))
 }
 
@@ -876,7 +876,7 @@ fn random_expovariate(
 ) -> PyResult<Value> {
     let lambd = required_args(interp, "expovariate", &["lambd"], args, kwargs)?;
     let u = 1.0 - interp.random.random();
-    interp.binary_op(BinOp::Div, &Value::Float(-u.ln()), &lambd[0])
+    interp.binary_op(BinOp::Div, &Value::float(-u.ln()), &lambd[0])
 }
 
 fn random_paretovariate(
@@ -886,8 +886,8 @@ fn random_paretovariate(
 ) -> PyResult<Value> {
     let alpha = required_args(interp, "paretovariate", &["alpha"], args, kwargs)?;
     let u = 1.0 - interp.random.random();
-    let exponent = interp.binary_op(BinOp::Div, &Value::Float(-1.0), &alpha[0])?;
-    interp.binary_op(BinOp::Pow, &Value::Float(u), &exponent)
+    let exponent = interp.binary_op(BinOp::Div, &Value::float(-1.0), &alpha[0])?;
+    interp.binary_op(BinOp::Pow, &Value::float(u), &exponent)
 }
 
 fn random_weibullvariate(
@@ -897,8 +897,8 @@ fn random_weibullvariate(
 ) -> PyResult<Value> {
     let params = required_args(interp, "weibullvariate", &["alpha", "beta"], args, kwargs)?;
     let u = 1.0 - interp.random.random();
-    let exponent = interp.binary_op(BinOp::Div, &Value::Float(1.0), &params[1])?;
-    let power = interp.binary_op(BinOp::Pow, &Value::Float(-u.ln()), &exponent)?;
+    let exponent = interp.binary_op(BinOp::Div, &Value::float(1.0), &params[1])?;
+    let power = interp.binary_op(BinOp::Pow, &Value::float(-u.ln()), &exponent)?;
     interp.binary_op(BinOp::Mul, &params[0], &power)
 }
 
@@ -914,11 +914,11 @@ fn random_triangular(
         keyword_only: &[],
     };
     let slots = bind(interp, &SIG, args, kwargs)?;
-    let mut low = slots[0].clone().unwrap_or(Value::Float(0.0));
-    let mut high = slots[1].clone().unwrap_or(Value::Float(1.0));
+    let mut low = slots[0].clone().unwrap_or(Value::float(0.0));
+    let mut high = slots[1].clone().unwrap_or(Value::float(1.0));
     let mut u = interp.random.random();
     let c = match slots[2].as_ref().filter(|mode| !mode.is_none()) {
-        None => Value::Float(0.5),
+        None => Value::float(0.5),
         Some(mode) => {
             let above = interp.binary_op(BinOp::Sub, mode, &low)?;
             let width = interp.binary_op(BinOp::Sub, &high, &low)?;
@@ -932,13 +932,13 @@ fn random_triangular(
         }
     };
     let mut c = c;
-    let above = interp.compare(CmpOp::Gt, &Value::Float(u), &c)?;
+    let above = interp.compare(CmpOp::Gt, &Value::float(u), &c)?;
     if interp.truthy(&above)? {
         u = 1.0 - u;
-        c = interp.binary_op(BinOp::Sub, &Value::Float(1.0), &c)?;
+        c = interp.binary_op(BinOp::Sub, &Value::float(1.0), &c)?;
         std::mem::swap(&mut low, &mut high);
     }
-    let product = interp.binary_op(BinOp::Mul, &Value::Float(u), &c)?;
+    let product = interp.binary_op(BinOp::Mul, &Value::float(u), &c)?;
     let math = interp.import_module("math")?;
     let root = interp.call_method(&math, "sqrt", &[product])?;
     let width = interp.binary_op(BinOp::Sub, &high, &low)?;

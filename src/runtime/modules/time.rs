@@ -150,10 +150,10 @@ fn timestamp_arg(interp: &mut Interp, value: Option<&Value>) -> PyResult<i64> {
     };
     match value {
         Value::Float(f) => {
-            if f.is_nan() {
+            if f.get().is_nan() {
                 return Err(nan_error(interp));
             }
-            let floor = f.floor();
+            let floor = f.get().floor();
             if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&floor) {
                 return Err(out_of_range(interp));
             }
@@ -576,7 +576,7 @@ fn time_tuple_arg(
 
 fn time_time(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     no_arguments(interp, "time", args, kwargs)?;
-    Ok(Value::Float(wall_clock_now(interp)))
+    Ok(Value::float(wall_clock_now(interp)))
 }
 
 fn time_time_ns(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -590,7 +590,7 @@ fn time_monotonic(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     no_arguments(interp, "monotonic", args, kwargs)?;
-    Ok(Value::Float(monotonic_now(interp)))
+    Ok(Value::float(monotonic_now(interp)))
 }
 
 fn time_monotonic_ns(
@@ -608,7 +608,7 @@ fn time_perf_counter(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     no_arguments(interp, "perf_counter", args, kwargs)?;
-    Ok(Value::Float(monotonic_now(interp)))
+    Ok(Value::float(monotonic_now(interp)))
 }
 
 fn time_perf_counter_ns(
@@ -631,8 +631,8 @@ fn time_sleep(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         )));
     };
     let seconds = match seconds {
-        Value::Float(f) if f.is_nan() => return Err(nan_error(interp)),
-        Value::Float(f) => *f,
+        Value::Float(f) if f.get().is_nan() => return Err(nan_error(interp)),
+        Value::Float(f) => f.get(),
         Value::Int(i) => *i as f64,
         Value::Bool(b) => b.get() as i64 as f64,
         Value::BigInt(b) => b.to_f64().unwrap_or(f64::INFINITY),
@@ -686,7 +686,7 @@ fn time_mktime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
         )));
     };
     let tm = Tm::from_fields(time_fields(interp, "mktime", value)?.0);
-    Ok(Value::Float(tm.timestamp() as f64))
+    Ok(Value::float(tm.timestamp() as f64))
 }
 
 const WEEKDAYS: [&str; 7] = [

@@ -149,7 +149,7 @@ impl Scanner<'_> {
         if let Some(parse_constant) = &self.parse_constant {
             return interp.call(parse_constant, &[Value::str(name)], &[]);
         }
-        Ok(Value::Float(match name {
+        Ok(Value::float(match name {
             "NaN" => f64::NAN,
             "Infinity" => f64::INFINITY,
             _ => f64::NEG_INFINITY,
@@ -200,7 +200,7 @@ impl Scanner<'_> {
         let value = match hook {
             Some(hook) => interp.call(hook, &[Value::str(number)], &[])?,
             // Rust's parse is correctly rounded, as CPython's is.
-            None if is_float => Value::Float(number.parse().unwrap_or(f64::NAN)),
+            None if is_float => Value::float(number.parse().unwrap_or(f64::NAN)),
             None => match number.parse::<i64>() {
                 Ok(n) => Value::Int(n),
                 Err(_) => crate::runtime::builtins::numbers::int_from_decimal(interp, number)?,

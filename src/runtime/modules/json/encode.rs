@@ -187,7 +187,7 @@ impl Encoder {
             Value::Int(n) => self.out.push_str(&n.to_string()),
             Value::BigInt(n) => self.out.push_str(&interp.int_to_decimal(n)?),
             Value::Float(x) => {
-                let text = self.float_text(interp, *x)?;
+                let text = self.float_text(interp, x.get())?;
                 self.out.push_str(&text);
             }
             _ => return Ok(false),
@@ -325,7 +325,7 @@ impl Encoder {
         for (key, value) in &items {
             let key = match key {
                 Value::Str(text) => text.as_str().to_string(),
-                Value::Float(x) => self.float_text(interp, *x)?,
+                Value::Float(x) => self.float_text(interp, x.get())?,
                 Value::Bool(Flag::TRUE) => "true".to_string(),
                 Value::Bool(Flag::FALSE) => "false".to_string(),
                 Value::None => "null".to_string(),
