@@ -1,12 +1,14 @@
 //! The runtime value: what a variable holds.
 //!
-//! `Value` is three words (24 bytes): a tag and either an immediate
-//! (`None`, `bool`, a machine-size `int`, a `float`) or one reference-counted
-//! pointer — a fat one for tuples and Rust-implemented objects, which is
-//! what makes it three words rather than two — so a clone is a copy or one
-//! increment. Mutable containers sit behind a
-//! `RefCell`; the evaluator never holds one of those borrows across a call
-//! back into Python code (see ARCHITECTURE.md).
+//! `Value` is two words (16 bytes): a tag and either an immediate (`None`,
+//! `bool`, a machine-size `int`, a `float`) or one thin reference-counted
+//! pointer, so a clone is a copy or one increment. Every payload is one
+//! integer or pointer word, which makes the value a pair of scalars to
+//! rustc: returned in two registers, moved in two general registers, never
+//! with one 16-byte load of what was just written in pieces (a stall; see
+//! ARCHITECTURE.md). Mutable containers sit behind a `RefCell`; the
+//! evaluator never holds one of those borrows across a call back into
+//! Python code (see ARCHITECTURE.md).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,13 +57,23 @@ pub enum Value {
     Native(Rc<Rc<dyn NativeObject>>),
 }
 
-// Every value pays for the largest variant: keep it two words.
+// Every value pays for the largest variant: keep it two words, each
+// variant's payload one word (not an `f64`, a `bool` or a fat pointer).
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A `bool`'s payload: a whole machine word, as every other variant's
 /// payload is, so that a value is a pair of words (see [`Value`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Flag(u64);
+
+impl Flag {
+    pub const FALSE: Flag = Flag(0);
+    pub const TRUE: Flag = Flag(1);
+
+    pub fn get(self) -> bool {
+        self.0 != 0
+    }
+}
 
 /// A `float`'s payload as its bits: an `f64` field would make the value
 /// an aggregate that is moved with one 16-byte load (see [`Value`]).
@@ -82,15 +94,6 @@ impl FloatBits {
 
     pub fn get(self) -> f64 {
         f64::from_bits(self.0)
-    }
-}
-
-impl Flag {
-    pub const FALSE: Flag = Flag(0);
-    pub const TRUE: Flag = Flag(1);
-
-    pub fn get(self) -> bool {
-        self.0 != 0
     }
 }
 
