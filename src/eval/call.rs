@@ -44,7 +44,7 @@ impl Interp {
             }
             Value::Type(class) => self.instantiate(class, args, kwargs),
             _ => {
-                if let Value::Instance(_) | Value::Native(_) = callable {
+                if let Value::Instance(_) | Value::Future(_) | Value::Native(_) = callable {
                     if let Some(call) = self.lookup_special(callable, "__call__") {
                         return self.call_bound(&call, callable, args, kwargs);
                     }
@@ -741,10 +741,12 @@ impl Interp {
                     receiver: Some(receiver.clone()),
                 },
             ))),
-            Value::Native(_) => match self.descriptor_get(&attribute, Some(receiver))? {
-                Some(value) => Ok(value),
-                None => Ok(attribute),
-            },
+            Value::Future(_) | Value::Native(_) => {
+                match self.descriptor_get(&attribute, Some(receiver))? {
+                    Some(value) => Ok(value),
+                    None => Ok(attribute),
+                }
+            }
             _ => Ok(attribute),
         }
     }

@@ -904,9 +904,11 @@ impl Interp {
             }
             // Their attributes are their own (a module's functions, a
             // class's methods), or they know their class (native objects).
-            Value::Type(_) | Value::Module(_) | Value::Native(_) | Value::Function(_) => {
-                return None
-            }
+            Value::Type(_)
+            | Value::Module(_)
+            | Value::Future(_)
+            | Value::Native(_)
+            | Value::Function(_) => return None,
             _ => self.types.of_builtin_value(receiver)?,
         };
         // A builtin method needs no look at the attribute itself.

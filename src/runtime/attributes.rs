@@ -330,8 +330,10 @@ impl Interp {
                 // A descriptor (`property`, …) may come before the
                 // instance's own names, and a class's own
                 // `__getattribute__` before all: the general path decides.
-                if !matches!(class_attribute, Some(Value::Native(_) | Value::Instance(_)))
-                    && !cache.calls_own_getattribute()
+                if !matches!(
+                    class_attribute,
+                    Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))
+                ) && !cache.calls_own_getattribute()
                 {
                     if let Some(table) = instance.table() {
                         if let Some(value) = cache.own_attribute(&table, name) {
@@ -470,7 +472,7 @@ impl Interp {
         name: &str,
     ) -> PyResult<Option<Value>> {
         let class_attribute = instance.class.lookup(name);
-        if let Some(attribute @ Value::Native(_)) = &class_attribute {
+        if let Some(attribute @ (Value::Future(_) | Value::Native(_))) = &class_attribute {
             if let Some(value) = self.descriptor_get(attribute, Some(object))? {
                 return Ok(Some(value));
             }
@@ -777,7 +779,7 @@ fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
     name == "__dict__"
         || matches!(
             class.lookup(name),
-            Some(Value::Native(_) | Value::Instance(_))
+            Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))
         )
         || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::error::{ExcType, PyErr, PyResult};
-use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap};
+use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap, NativeObject};
 use super::output::Output;
 use super::value::Value;
 use crate::syntax::ast::Name;
@@ -75,7 +75,7 @@ impl Types {
                 super::generator::GeneratorKind::Coroutine => &self.coroutine,
                 super::generator::GeneratorKind::AsyncGenerator => &self.async_generator,
             },
-            Value::Instance(_) | Value::Native(_) => return None,
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) => return None,
         })
     }
 }
@@ -286,6 +286,7 @@ impl Interp {
     pub fn class_of(&self, value: &Value) -> Rc<Class> {
         match value {
             Value::Instance(instance) => instance.class.clone(),
+            Value::Future(future) => future.class(self),
             Value::Native(object) => object.class(self),
             _ => self
                 .types

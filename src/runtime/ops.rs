@@ -73,7 +73,7 @@ impl Interp {
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::FrozenSet(d) => !d.is_empty(),
             Value::Range(r) => !r.is_empty(),
-            Value::Instance(_) | Value::Native(_) => {
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
                 if let Some(length) = native_length(value) {
                     return Ok(length != 0);
                 }
@@ -241,8 +241,8 @@ impl Interp {
                 }
                 self.default_instance_repr(instance, value)
             }
-            Value::Native(object) => {
-                if let Some(repr) = object.repr(self) {
+            Value::Future(_) | Value::Native(_) => {
+                if let Some(repr) = value.as_native().and_then(|object| object.repr(self)) {
                     return repr;
                 }
                 format!(
@@ -495,7 +495,9 @@ impl Interp {
             }
             (Value::Range(x), Value::Range(y)) => x.same_values(y),
             (Value::Instance(_), _) | (_, Value::Instance(_)) => return Ok(None),
-            (Value::Native(_), _) | (_, Value::Native(_)) => return Ok(None),
+            (Value::Future(_) | Value::Native(_), _) | (_, Value::Future(_) | Value::Native(_)) => {
+                return Ok(None)
+            }
             _ => a.is(b),
         }))
     }
@@ -532,8 +534,8 @@ impl Interp {
                 _ => false,
             }));
         }
-        let user_defined = matches!(a, Value::Instance(_) | Value::Native(_))
-            || matches!(b, Value::Instance(_) | Value::Native(_));
+        let user_defined = matches!(a, Value::Instance(_) | Value::Future(_) | Value::Native(_))
+            || matches!(b, Value::Instance(_) | Value::Future(_) | Value::Native(_));
         if !user_defined {
             if let Some(result) = self.builtin_compare(op, a, b)? {
                 return Ok(result);
@@ -712,8 +714,8 @@ impl Interp {
                     }
                 }
             }
-            Value::Native(object)
-                if matches!(object.class(self).lookup("__hash__"), Some(Value::None)) =>
+            Value::Future(_) | Value::Native(_)
+                if matches!(self.class_of(value).lookup("__hash__"), Some(Value::None)) =>
             {
                 Err(self.unhashable(value))
             }
@@ -748,7 +750,7 @@ impl Interp {
             if i == 1 && Rc::ptr_eq(&self.class_of(a), &self.class_of(b)) {
                 break;
             }
-            if let Value::Instance(_) | Value::Native(_) = receiver {
+            if let Value::Instance(_) | Value::Future(_) | Value::Native(_) = receiver {
                 if let Some(method) = self.lookup_special(receiver, name) {
                     let result =
                         self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
@@ -823,7 +825,7 @@ impl Interp {
             }
             _ => {}
         }
-        if let Value::Instance(_) | Value::Native(_) = a {
+        if let Value::Instance(_) | Value::Future(_) | Value::Native(_) = a {
             let name = format!("__i{}", &dunder_names(op).0[2..]);
             if let Some(method) = self.lookup_special(a, &name) {
                 let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
@@ -1074,7 +1076,7 @@ impl Interp {
                 }
                 if matches!(
                     container,
-                    Value::Instance(_) | Value::Native(_) | Value::Generator(_)
+                    Value::Instance(_) | Value::Future(_) | Value::Native(_) | Value::Generator(_)
                 ) {
                     let iterator = self.get_iter(container).map_err(|_| {
                         self.type_error(format!(
@@ -1193,8 +1195,8 @@ impl Interp {
             Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => {
                 Ok(value.clone())
             }
-            Value::Native(object) => {
-                if let Some(method) = object.class(self).lookup("__iter__") {
+            Value::Future(_) | Value::Native(_) => {
+                if let Some(method) = self.class_of(value).lookup("__iter__") {
                     return self.call_bound(&method, value, &[], &[]);
                 }
                 Ok(value.clone())
@@ -1203,7 +1205,10 @@ impl Interp {
                 if let Some(method) = self.lookup_special(value, "__iter__") {
                     let iterator = self.call_bound(&method, value, &[], &[])?;
                     if self.lookup_special(&iterator, "__next__").is_none()
-                        && !matches!(iterator, Value::Generator(_) | Value::Native(_))
+                        && !matches!(
+                            iterator,
+                            Value::Generator(_) | Value::Future(_) | Value::Native(_)
+                        )
                     {
                         return Err(self.type_error(format!(
                             "iter() returned non-iterator of type '{}'",

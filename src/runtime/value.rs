@@ -10,6 +10,7 @@
 //! evaluator never holds one of those borrows across a call back into
 //! Python code (see ARCHITECTURE.md).
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -18,8 +19,9 @@ use num_traits::ToPrimitive;
 
 use super::dict::Dict;
 use super::object::{
-    BoundMethod, BuiltinFunction, Class, Function, Instance, ModuleObject, NativeObject,
+    BoundMethod, BuiltinFunction, Class, Function, Instance, ModuleObject, NativeKind, NativeObject,
 };
+use crate::runtime::asyncio::future::Future;
 use crate::runtime::generator::Generator;
 
 #[derive(Clone)]
@@ -51,9 +53,13 @@ pub enum Value {
     Module(Rc<ModuleObject>),
     /// Generators, coroutines and async generators: resumable frames.
     Generator(Rc<Generator>),
+    /// A future or a task: the native object a coroutine program holds
+    /// most of, by the hundred thousand, so held without `Native`'s
+    /// second box. Never in `Native` (see [`Value::native`]).
+    Future(Rc<Future>),
     /// Everything else implemented in Rust: iterators, files, properties,
-    /// futures, tasks, the event loop, … Behind a second reference so
-    /// that the value's pointer is one word (see [`Value::native`]).
+    /// the event loop, … Behind a second reference so that the value's
+    /// pointer is one word (see [`Value::native`]).
     Native(Rc<Rc<dyn NativeObject>>),
 }
 
@@ -252,9 +258,27 @@ impl Value {
     }
 
     /// `object` as a value. The trait object's pointer is two words; the
-    /// value holds one, to a reference-counted box of it.
+    /// value holds one, to a reference-counted box of it — except for a
+    /// future, which has a variant of its own, so that a future is the
+    /// same value however it was made.
     pub fn native(object: Rc<dyn NativeObject>) -> Value {
+        if let NativeKind::Future(_) = object.kind() {
+            let any: Rc<dyn Any> = object.clone();
+            if let Ok(future) = any.downcast::<Future>() {
+                return Value::Future(future);
+            }
+        }
         Value::Native(Rc::new(object))
+    }
+
+    /// The object, when it is implemented in Rust (a future or a
+    /// `Native`).
+    pub fn as_native(&self) -> Option<&dyn NativeObject> {
+        match self {
+            Value::Future(future) => Some(&**future),
+            Value::Native(object) => Some(&***object),
+            _ => None,
+        }
     }
 
     pub fn str(s: impl Into<Box<str>>) -> Value {
@@ -362,6 +386,7 @@ impl Value {
             (Instance(a), Instance(b)) => Rc::ptr_eq(a, b),
             (Module(a), Module(b)) => Rc::ptr_eq(a, b),
             (Generator(a), Generator(b)) => Rc::ptr_eq(a, b),
+            (Future(a), Future(b)) => Rc::ptr_eq(a, b),
             (Native(a), Native(b)) => Rc::ptr_eq(&**a, &**b),
             _ => false,
         }
@@ -399,6 +424,7 @@ impl Value {
             Instance(r) => Rc::as_ptr(r) as *const u8 as usize,
             Module(r) => Rc::as_ptr(r) as *const u8 as usize,
             Generator(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Future(r) => Rc::as_ptr(r) as *const u8 as usize,
             Native(r) => Rc::as_ptr(&**r) as *const u8 as usize,
         }
     }

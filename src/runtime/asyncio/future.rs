@@ -312,7 +312,7 @@ impl Future {
     }
 
     pub fn value(&self) -> Value {
-        Value::native(self.rc())
+        Value::Future(self.rc())
     }
 
     pub fn state(&self) -> State {
@@ -1052,10 +1052,7 @@ fn describe_coroutine(coro: &Value) -> String {
 /// The future or task inside a value, if it is one.
 pub fn future_of(value: &Value) -> Option<Rc<Future>> {
     match value {
-        Value::Native(object) => match object.kind() {
-            NativeKind::Future(future) => Some(future.rc()),
-            _ => None,
-        },
+        Value::Future(future) => Some(future.clone()),
         _ => None,
     }
 }

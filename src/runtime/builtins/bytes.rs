@@ -194,7 +194,7 @@ fn bytes_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<V
     match source {
         Value::Bytes(data) => return Ok(Value::Bytes(data.clone())),
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => return zero_bytes(interp, source),
-        Value::Instance(_) | Value::Native(_) => {
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             if let Some(method) = interp.lookup_special(source, "__bytes__") {
                 let result = interp.call_bound(&method, source, &[], &[])?;
                 return match result {

@@ -1118,7 +1118,9 @@ fn callable(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Va
 pub fn is_callable(interp: &Interp, value: &Value) -> bool {
     match value {
         Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Type(_) => true,
-        Value::Instance(_) | Value::Native(_) => interp.lookup_special(value, "__call__").is_some(),
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+            interp.lookup_special(value, "__call__").is_some()
+        }
         _ => false,
     }
 }

@@ -133,7 +133,7 @@ pub fn item_index(interp: &mut Interp, index: &Value) -> PyResult<Option<i64>> {
             "cannot fit '{}' into an index-sized integer",
             interp.type_name(index)
         ))),
-        Value::Instance(_) | Value::Native(_)
+        Value::Instance(_) | Value::Future(_) | Value::Native(_)
             if interp.class_of(index).lookup("__index__").is_some() =>
         {
             interp.to_index(index).map(Some)
@@ -170,7 +170,7 @@ pub(super) fn slice_bound(
         } else {
             i64::MAX
         })),
-        Value::Instance(_) | Value::Native(_)
+        Value::Instance(_) | Value::Future(_) | Value::Native(_)
             if interp.class_of(bound).lookup("__index__").is_some() =>
         {
             interp.to_index(bound).map(Some)

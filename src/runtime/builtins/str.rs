@@ -1954,7 +1954,7 @@ impl PercentArgs {
 fn is_percent_mapping(interp: &Interp, value: &Value) -> bool {
     match value {
         Value::Dict(_) | Value::List(_) | Value::Range(_) => true,
-        Value::Instance(_) | Value::Native(_) => {
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             interp.class_of(value).lookup("__getitem__").is_some()
         }
         _ => false,
@@ -2227,7 +2227,7 @@ fn percent_int(interp: &mut Interp, value: &Value, kind: char) -> PyResult<BigIn
                 })
             }
         }
-        Value::Instance(_) | Value::Native(_) => {
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             let class = interp.class_of(value);
             let method = if integer_only {
                 class.lookup("__index__").map(|_| "__index__")
@@ -2287,7 +2287,7 @@ fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
         Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
             interp.error(ExcType::OverflowError, "int too large to convert to float")
         }),
-        Value::Instance(_) | Value::Native(_) => {
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             let class = interp.class_of(value);
             if class.lookup("__float__").is_some() {
                 let method = interp.get_attr(value, "__float__")?;
@@ -2328,7 +2328,7 @@ fn percent_char(interp: &mut Interp, value: &Value) -> PyResult<char> {
             };
         }
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => interp.to_bigint(value),
-        Value::Instance(_) | Value::Native(_)
+        Value::Instance(_) | Value::Future(_) | Value::Native(_)
             if interp.class_of(value).lookup("__index__").is_some() =>
         {
             Some(BigInt::from(interp.to_index(value)?))

@@ -380,7 +380,7 @@ fn struct_time_new(
     }
     if !matches!(
         sequence,
-        Value::List(_) | Value::Tuple(_) | Value::Native(_)
+        Value::List(_) | Value::Tuple(_) | Value::Future(_) | Value::Native(_)
     ) {
         return Err(interp.type_error("constructor requires a sequence"));
     }
