@@ -626,19 +626,7 @@ impl Interp {
     #[inline(always)]
     pub fn store(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
         if let Target::Local(slot) = target {
-            let slot = &mut frame.slots[*slot as usize];
-            // An int, the commonest value, is stored by its fields. It was
-            // just written by the call that made it, in parts (the tag
-            // byte, then the payload); moved whole, it would be read by one
-            // wide load that the processor cannot forward from those
-            // writes, which waits until they reach the cache. loops runs
-            // 5-13% faster for 1% more instructions (bench/RESULTS.md). A
-            // helper of this shape is folded back into a plain move.
-            let old = match value {
-                Value::Int(i) => slot.replace(Value::Int(i)),
-                value => slot.replace(value),
-            };
-            discard(old);
+            discard(frame.slots[*slot as usize].replace(value));
             return Ok(());
         }
         self.store_elsewhere(frame, target, value)
