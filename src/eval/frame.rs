@@ -409,8 +409,7 @@ impl Interp {
             }
             Instr::ForIter { slot, target, body } => {
                 // A range's or a list's iterator is stepped here, with no
-                // `next` call through the vtable and no `PyResult` to move
-                // (`store` then takes an int by its fields).
+                // `next` call through the vtable and no `PyResult` to move.
                 if let Some(item) = loop_step(&frame.slots[*slot as usize]) {
                     match item {
                         Some(item) => {

@@ -388,10 +388,11 @@ pub fn await_now(
 /// `put_nowait`/`get_nowait`'s steps, when the queue is plain and the
 /// call need not wait (the item taken); otherwise, having changed nothing,
 /// whether it must wait or is not the fast path's to make. Inlined, as
-/// is `make_now`: what they return, moved through memory, would be read
-/// back by a wide load the processor cannot forward from the narrower
-/// writes that made it (see ARCHITECTURE.md), which cost more than the
-/// rest of the call.
+/// is `make_now`: what they return, an enum around a value (an aggregate,
+/// unlike a value itself), moved through memory, would be read back by a
+/// wide load the processor cannot forward from the narrower writes that
+/// made it (see ARCHITECTURE.md), which cost more than the rest of the
+/// call (measured in session 16).
 #[inline(always)]
 fn attempt(
     interp: &mut Interp,
