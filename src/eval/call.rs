@@ -571,7 +571,7 @@ impl Interp {
     pub fn new_instance(&self, class: &Rc<Class>, args: &[Value]) -> Value {
         let exception =
             (class.layout == Layout::Exception).then(|| crate::runtime::object::ExceptionData {
-                args: RefCell::new(args.to_vec().into()),
+                args: RefCell::new(Rc::new(args.iter().cloned().collect())),
                 ..Default::default()
             });
         let instance = Rc::new(Instance::new(class.clone(), exception));

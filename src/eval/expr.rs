@@ -216,21 +216,21 @@ impl Interp {
             }
             ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
             ExprKind::Tuple(elements) => {
-                // A pair of locals or constants, the commonest tuple: an
-                // array of two, whose layout needs no computing.
+                // A pair of locals or constants, the commonest tuple.
                 if let [a, b] = elements.as_slice() {
                     if let (Some(a), Some(b)) = (element_leaf(frame, a), element_leaf(frame, b)) {
-                        return Ok(Value::Tuple(Rc::new(vec![a.clone(), b.clone()])));
+                        return Ok(Value::pair(a.clone(), b.clone()));
                     }
                 }
-                // Locals and constants only: one allocation, straight into
-                // the tuple (a vector first would be a second, and a copy).
+                // Locals and constants only: straight into the tuple's
+                // items (a vector first would be one more allocation, and a
+                // copy).
                 if elements
                     .iter()
                     .all(|element| element_leaf(frame, element).is_some())
                 {
                     // `map` keeps the length known, so `collect` allocates
-                    // once; every item is `Some`.
+                    // at most once; every item is `Some`.
                     let items = elements.iter().map(|element| {
                         element_leaf(frame, element).cloned().unwrap_or(Value::None)
                     });

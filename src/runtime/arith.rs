@@ -602,7 +602,7 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                 return Err(interp.error(ExcType::ZeroDivisionError, "float divmod()"));
             }
             let (q, r) = float_divmod(fx, fy);
-            Ok(Value::tuple(vec![Value::float(q), Value::float(r)]))
+            Ok(Value::pair(Value::float(q), Value::float(r)))
         }),
         (Num::Int(a), Num::Int(b)) => {
             if b == 0 {
@@ -612,7 +612,7 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                 ))
             } else {
                 let (q, r) = Integer::div_mod_floor(&(a as i128), &(b as i128));
-                Ok(Value::tuple(vec![Value::from_i128(q), Value::from_i128(r)]))
+                Ok(Value::pair(Value::from_i128(q), Value::from_i128(r)))
             }
         }
         _ => {
@@ -624,10 +624,7 @@ pub fn divmod(interp: &Interp, a: &Value, b: &Value) -> Option<PyResult<Value>> 
                 ))
             } else {
                 let (q, r) = a.div_mod_floor(&b);
-                Ok(Value::tuple(vec![
-                    Value::from_bigint(q),
-                    Value::from_bigint(r),
-                ]))
+                Ok(Value::pair(Value::from_bigint(q), Value::from_bigint(r)))
             }
         }
     };

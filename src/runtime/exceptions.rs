@@ -9,7 +9,7 @@ use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, Instance};
-use super::value::{Flag, Value};
+use super::value::{Flag, TupleItems, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -86,7 +86,7 @@ fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResul
     } else {
         rest
     };
-    *data.args.borrow_mut() = kept.to_vec().into();
+    *data.args.borrow_mut() = Rc::new(kept.iter().cloned().collect());
     if (2..=5).contains(&rest.len()) {
         data.set_field("errno", rest[0].clone());
         data.set_field("strerror", rest[1].clone());
@@ -103,7 +103,7 @@ fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResul
 fn exception_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     if let Some(Value::Instance(instance)) = args.first() {
         if let Some(data) = &instance.exception {
-            *data.args.borrow_mut() = args[1..].to_vec().into();
+            *data.args.borrow_mut() = Rc::new(args[1..].iter().cloned().collect());
         }
     }
     Ok(Value::None)
@@ -187,7 +187,7 @@ fn exception_group_init(
     let exceptions = interp.collect(sequence)?;
     if let Some(data) = &instance.exception {
         // `args` keeps the sequence as given; `exceptions` is a tuple.
-        *data.args.borrow_mut() = vec![message.clone(), args[2].clone()].into();
+        *data.args.borrow_mut() = Rc::new(smallvec::smallvec![message.clone(), args[2].clone()]);
         data.set_field("message", message.clone());
         data.set_field("exceptions", Value::tuple(exceptions));
     }
@@ -259,10 +259,10 @@ fn exception_group_split(
 ) -> PyResult<Value> {
     let (group, condition) = group_and_condition(interp, args, "split")?;
     let (matched, rest) = split_group(interp, group, &condition, true)?;
-    Ok(Value::tuple(vec![
+    Ok(Value::pair(
         matched.unwrap_or(Value::None),
         rest.unwrap_or(Value::None),
-    ]))
+    ))
 }
 
 /// What `split` and `subgroup` select by: exception types, or a predicate;
@@ -355,7 +355,7 @@ fn is_group(interp: &Interp, value: &Value) -> bool {
 }
 
 /// An exception group's members; `None` for anything else.
-pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<Vec<Value>>> {
+pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<TupleItems>> {
     let Value::Instance(instance) = value else {
         return None;
     };
@@ -661,7 +661,7 @@ impl Interp {
             .exception
             .as_ref()
             .map(|d| d.args.borrow().clone())
-            .unwrap_or_else(|| Rc::new(Vec::new()));
+            .unwrap_or_else(|| Rc::new(TupleItems::new()));
         if instance
             .class
             .is_subclass_of(self.types.exception(ExcType::KeyError))
@@ -722,7 +722,7 @@ impl Interp {
             .exception
             .as_ref()
             .map(|d| d.args.borrow().clone())
-            .unwrap_or_else(|| Rc::new(Vec::new()));
+            .unwrap_or_else(|| Rc::new(TupleItems::new()));
         let inner = if args.len() == 1 {
             self.repr(&args[0])?
         } else {

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use super::error::{ExcType, PyErr, PyResult};
 use super::object::{Class, ExceptionData, Instance, Layout, ModuleObject, NameMap, NativeObject};
 use super::output::Output;
-use super::value::Value;
+use super::value::{TupleItems, Value};
 use crate::syntax::ast::Name;
 
 /// The builtin classes that values of the core variants belong to.
@@ -326,7 +326,7 @@ impl Interp {
         let exception = Rc::new(Instance::new(
             class,
             Some(ExceptionData {
-                args: RefCell::new(args.into()),
+                args: RefCell::new(Rc::new(TupleItems::from_vec(args))),
                 ..ExceptionData::default()
             }),
         ));

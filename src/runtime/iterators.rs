@@ -18,7 +18,7 @@ use super::dict::Dict;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, NativeKind, NativeObject};
-use super::value::{PyStr, Range, Value};
+use super::value::{PyStr, Range, TupleItems, Value};
 
 /// The class names of every iterator type defined here, so that
 /// `builtins::functions` can give them `__next__` and `__iter__` methods.
@@ -278,7 +278,7 @@ impl NativeObject for ListReverseIterator {
 }
 
 struct TupleIterator {
-    items: Rc<Vec<Value>>,
+    items: Rc<TupleItems>,
     index: Cell<usize>,
 }
 
@@ -534,7 +534,7 @@ impl DictIterator {
         Step::Item(match self.part {
             Part::Keys => entry.key.clone(),
             Part::Values => entry.value.clone(),
-            Part::Items => Value::tuple(vec![entry.key.clone(), entry.value.clone()]),
+            Part::Items => Value::pair(entry.key.clone(), entry.value.clone()),
         })
     }
 }
@@ -675,7 +675,7 @@ impl NativeObject for Enumerate {
             // `enumerate.__new__` only stores ints.
             other => other.clone(),
         };
-        Some(Ok(Some(Value::tuple(vec![index, item]))))
+        Some(Ok(Some(Value::pair(index, item))))
     }
 }
 

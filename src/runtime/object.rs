@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use super::dict::Dict;
 use super::error::PyResult;
 use super::interp::Interp;
-use super::value::Value;
+use super::value::{TupleItems, Value};
 use crate::compile::ir::Code;
 use crate::syntax::ast::Name;
 
@@ -457,7 +457,7 @@ impl InstanceNames {
 /// What every exception carries besides its `__dict__`.
 #[derive(Default)]
 pub struct ExceptionData {
-    pub args: RefCell<Rc<Vec<Value>>>,
+    pub args: RefCell<Rc<TupleItems>>,
     pub cause: RefCell<Option<Value>>,
     pub context: RefCell<Option<Value>>,
     pub suppress_context: Cell<bool>,

@@ -16,6 +16,7 @@ use std::rc::Rc;
 
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
+use smallvec::SmallVec;
 
 use super::dict::Dict;
 use super::object::{
@@ -38,7 +39,7 @@ pub enum Value {
     Str(Rc<PyStr>),
     Bytes(Rc<Vec<u8>>),
     List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<Vec<Value>>),
+    Tuple(Rc<TupleItems>),
     Dict(Rc<RefCell<Dict>>),
     /// Sets are dicts whose values are all `None`.
     Set(Rc<RefCell<Dict>>),
@@ -66,6 +67,11 @@ pub enum Value {
 // Every value pays for the largest variant: keep it two words, each
 // variant's payload one word (not an `f64`, a `bool` or a fat pointer).
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+/// A tuple's items: up to two in the tuple's own allocation (a pair is
+/// the commonest tuple: `dict.items()`, `enumerate`, `zip`, `return a, b`),
+/// more in a second one.
+pub type TupleItems = SmallVec<[Value; 2]>;
 
 /// A `bool`'s payload: a whole machine word, as every other variant's
 /// payload is, so that a value is a pair of words (see [`Value`]).
@@ -308,11 +314,16 @@ impl Value {
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(items.into())
+        Value::Tuple(Rc::new(TupleItems::from_vec(items)))
+    }
+
+    /// `(first, second)`, in one allocation.
+    pub fn pair(first: Value, second: Value) -> Value {
+        Value::Tuple(Rc::new(smallvec::smallvec![first, second]))
     }
 
     pub fn empty_tuple() -> Value {
-        Value::Tuple(Rc::new(Vec::new()))
+        Value::Tuple(Rc::new(TupleItems::new()))
     }
 
     /// The canonical int: `Int` when it fits in 64 bits.

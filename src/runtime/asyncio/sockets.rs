@@ -204,10 +204,10 @@ fn bad_file_descriptor(interp: &Interp) -> PyErr {
 /// A socket address as Python's `socket` module gives it.
 fn address_value(address: &SocketAddr) -> Value {
     match address {
-        SocketAddr::V4(v4) => Value::tuple(vec![
+        SocketAddr::V4(v4) => Value::pair(
             Value::str(v4.ip().to_string()),
             Value::Int(v4.port().into()),
-        ]),
+        ),
         SocketAddr::V6(v6) => Value::tuple(vec![
             Value::str(v6.ip().to_string()),
             Value::Int(v6.port().into()),
@@ -360,7 +360,7 @@ fn getaddrinfo(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
     Ok(Value::list(
         addresses
             .iter()
-            .map(|address| Value::tuple(vec![Value::Int(family(address)), address_value(address)]))
+            .map(|address| Value::pair(Value::Int(family(address)), address_value(address)))
             .collect(),
     ))
 }
@@ -515,10 +515,7 @@ fn socket_accept(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
     let internal = selector.is_connected_from(&peer);
     let accepted = new_socket(&selector, Connection::Stream(stream), local, internal)
         .map_err(|error| interp.os_error(error))?;
-    Ok(Value::tuple(vec![
-        Value::native(accepted),
-        address_value(&peer),
-    ]))
+    Ok(Value::pair(Value::native(accepted), address_value(&peer)))
 }
 
 /// `connect_error()`: the error number the connection ended with (0 when

@@ -960,7 +960,7 @@ fn divmod(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
         }
         let quotient = interp.binary_op(BinOp::FloorDiv, a, b)?;
         let remainder = interp.binary_op(BinOp::Mod, a, b)?;
-        return Ok(Value::tuple(vec![quotient, remainder]));
+        return Ok(Value::pair(quotient, remainder));
     }
     for (receiver, other, name) in [(a, b, "__divmod__"), (b, a, "__rdivmod__")] {
         if let Some(method) = interp.lookup_special(receiver, name) {

@@ -604,7 +604,7 @@ fn dict_popitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     check_args(interp, "dict", "popitem", args, kwargs, 0, 0)?;
     let last = dict.borrow_mut().pop_last();
     match last {
-        Some(entry) => Ok(Value::tuple(vec![entry.key, entry.value])),
+        Some(entry) => Ok(Value::pair(entry.key, entry.value)),
         None => Err(interp.key_error(Value::str("popitem(): dictionary is empty"))),
     }
 }
@@ -740,7 +740,7 @@ impl DictView {
             ViewKind::Values => dict.values(),
             ViewKind::Items => dict
                 .iter()
-                .map(|e| Value::tuple(vec![e.key.clone(), e.value.clone()]))
+                .map(|e| Value::pair(e.key.clone(), e.value.clone()))
                 .collect(),
         }
     }
@@ -932,12 +932,12 @@ fn items_xor(interp: &mut Interp, d1: &Rc<Table>, d2: &Rc<Table>) -> PyResult<Va
         if matched {
             discard_entry(interp, &remaining, &key, hash)?;
         } else {
-            interp.dict_set(&result, Value::tuple(vec![key, value]), Value::None)?;
+            interp.dict_set(&result, Value::pair(key, value), Value::None)?;
         }
     }
     let unmatched = remaining.borrow().items();
     for (key, value) in unmatched {
-        interp.dict_set(&result, Value::tuple(vec![key, value]), Value::None)?;
+        interp.dict_set(&result, Value::pair(key, value), Value::None)?;
     }
     Ok(Value::set(result))
 }

@@ -321,7 +321,7 @@ fn int_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
 
 fn int_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let n = int_receiver(interp, args, kwargs, "as_integer_ratio")?;
-    Ok(Value::tuple(vec![Value::from_bigint(n), Value::Int(1)]))
+    Ok(Value::pair(Value::from_bigint(n), Value::Int(1)))
 }
 
 fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
@@ -356,7 +356,7 @@ fn float_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) 
         (fraction | (1 << 52), exponent_bits - 1075)
     };
     if mantissa == 0 {
-        return Ok(Value::tuple(vec![Value::Int(0), Value::Int(1)]));
+        return Ok(Value::pair(Value::Int(0), Value::Int(1)));
     }
     let shift = (mantissa.trailing_zeros() as i64).min(-exponent).max(0);
     mantissa >>= shift;
@@ -371,10 +371,10 @@ fn float_as_integer_ratio(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) 
     if x.is_sign_negative() {
         numerator = -numerator;
     }
-    Ok(Value::tuple(vec![
+    Ok(Value::pair(
         Value::from_bigint(numerator),
         Value::from_bigint(denominator),
-    ]))
+    ))
 }
 
 /// CPython's default `sys.get_int_max_str_digits()`: longer decimal

@@ -17,7 +17,7 @@ use super::args::check_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{Range, Value};
+use crate::runtime::value::{Range, TupleItems, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -815,7 +815,7 @@ fn tuple_receiver<'a>(
     interp: &Interp,
     args: &'a [Value],
     method: &str,
-) -> PyResult<&'a Rc<Vec<Value>>> {
+) -> PyResult<&'a Rc<TupleItems>> {
     match args.first() {
         Some(Value::Tuple(items)) => Ok(items),
         _ => Err(receiver_error(interp, "tuple", method, args)),

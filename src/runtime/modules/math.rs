@@ -422,10 +422,7 @@ fn math_modf(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         let whole = x.trunc();
         ((x - whole).copysign(x), whole)
     };
-    Ok(Value::tuple(vec![
-        Value::float(fraction),
-        Value::float(whole),
-    ]))
+    Ok(Value::pair(Value::float(fraction), Value::float(whole)))
 }
 
 fn math_degrees(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -560,11 +557,11 @@ fn math_dist(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
 fn math_frexp(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let x = float_arg(interp, one_arg(interp, "frexp", args, kwargs)?)?;
     if x == 0.0 || !x.is_finite() {
-        return Ok(Value::tuple(vec![Value::float(x), Value::Int(0)]));
+        return Ok(Value::pair(Value::float(x), Value::Int(0)));
     }
     let e = frexp_exponent(x);
     let m = arith::ldexp_exact(x, -(e as i64));
-    Ok(Value::tuple(vec![Value::float(m), Value::Int(e as i64)]))
+    Ok(Value::pair(Value::float(m), Value::Int(e as i64)))
 }
 
 /// `ldexp(x, i)`: `x * 2**i`, rounded once (also into the subnormals).

@@ -85,7 +85,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     ns.insert("daylight".into(), Value::Int(0));
     ns.insert(
         "tzname".into(),
-        Value::tuple(vec![Value::str("UTC"), Value::str("UTC")]),
+        Value::pair(Value::str("UTC"), Value::str("UTC")),
     );
     drop(ns);
     module

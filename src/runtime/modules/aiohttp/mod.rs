@@ -54,10 +54,10 @@ fn parse_response_head(
         .headers
         .iter()
         .map(|header| {
-            Value::tuple(vec![
+            Value::pair(
                 Value::str(header.name),
                 Value::str(String::from_utf8_lossy(header.value).into_owned()),
-            ])
+            )
         })
         .collect();
     Ok(Value::tuple(vec![

@@ -336,7 +336,7 @@ impl Scanner<'_> {
         if let Some(hook) = &self.object_pairs_hook {
             let pairs = pairs
                 .into_iter()
-                .map(|(key, value)| Value::tuple(vec![key, value]))
+                .map(|(key, value)| Value::pair(key, value))
                 .collect();
             return Ok((interp.call(hook, &[Value::list(pairs)], &[])?, end));
         }

@@ -361,7 +361,7 @@ impl Encoder {
 fn sorted_items(interp: &mut Interp, items: Vec<(Value, Value)>) -> PyResult<Vec<(Value, Value)>> {
     let mut pairs: Vec<Value> = items
         .into_iter()
-        .map(|(key, value)| Value::tuple(vec![key, value]))
+        .map(|(key, value)| Value::pair(key, value))
         .collect();
     sort_values(interp, &mut pairs, None, false)?;
     Ok(pairs
