@@ -53,8 +53,8 @@ pub struct TaskState {
     fut_waiter: Cell<Option<Waiter>>,
 }
 
-// 64 bytes: the allocator's size class below 80.
-const _: () = assert!(std::mem::size_of::<TaskState>() <= 64);
+// With `Kind`'s tag, 64 bytes: the allocator's size class below 80.
+const _: () = assert!(std::mem::size_of::<Kind>() <= 64);
 
 impl TaskState {
     pub fn name(&self) -> String {
@@ -78,8 +78,6 @@ impl TaskState {
     }
 }
 
-/// What sort of future this is. Task state lives behind a box so that the
-/// plain futures `sleep` and locks create stay small.
 /// What a task waits for (`Future::awaits`).
 pub enum Awaits {
     /// Nothing: it is running, or ready to.
@@ -88,11 +86,14 @@ pub enum Awaits {
     Future(Rc<Future>),
 }
 
+/// What sort of future this is, when it is not a plain one. Behind one
+/// box (`Future::kind`, `None` for a plain future), so that the plain
+/// futures `sleep` and locks create stay small, and that the kind costs a
+/// future one word.
 enum Kind {
-    Plain,
-    Task(Box<TaskState>),
-    /// The future `gather` returns, with its children, which `cancel` cancels
-    /// (a thin vector: one word, as `Task`'s box).
+    Task(TaskState),
+    /// The future `gather` returns, with its children, which `cancel`
+    /// cancels.
     Gather(ThinVec<Rc<Future>>),
 }
 
@@ -122,12 +123,12 @@ pub struct Future {
     /// hundred thousand, and a borrow flag is 8 bytes each.
     callbacks: Cell<SmallVec<[DoneCallback; 1]>>,
     cancellation: Cell<Option<Box<Cancellation>>>,
-    kind: Kind,
+    kind: Option<Box<Kind>>,
 }
 
-// With its reference counts, 112 bytes: the allocator's size class below
-// 128. A program holds a future per task and per pending wait.
-const _: () = assert!(std::mem::size_of::<Future>() <= 96);
+// With its reference counts, 96 bytes: the allocator's size class below
+// 112. A program holds a future per task and per pending wait.
+const _: () = assert!(std::mem::size_of::<Future>() <= 80);
 
 impl NativeObject for Future {
     fn kind(&self) -> NativeKind<'_> {
@@ -232,10 +233,10 @@ impl DoneCallback {
 
 impl Future {
     pub fn new(event_loop: Rc<EventLoop>) -> Rc<Future> {
-        Future::with_kind(event_loop, Kind::Plain)
+        Future::with_kind(event_loop, None)
     }
 
-    fn with_kind(event_loop: Rc<EventLoop>, kind: Kind) -> Rc<Future> {
+    fn with_kind(event_loop: Rc<EventLoop>, kind: Option<Box<Kind>>) -> Rc<Future> {
         Rc::new_cyclic(|self_ref| Future {
             event_loop,
             self_ref: self_ref.clone(),
@@ -252,10 +253,10 @@ impl Future {
 
     /// The class name CPython shows for it.
     pub fn class_name(&self) -> &'static str {
-        match self.kind {
-            Kind::Plain => "Future",
-            Kind::Task(_) => "Task",
-            Kind::Gather(_) => "_GatheringFuture",
+        match self.kind.as_deref() {
+            None => "Future",
+            Some(Kind::Task(_)) => "Task",
+            Some(Kind::Gather(_)) => "_GatheringFuture",
         }
     }
 
@@ -299,8 +300,8 @@ impl Future {
     }
 
     pub fn task(&self) -> Option<&TaskState> {
-        match &self.kind {
-            Kind::Task(state) => Some(state),
+        match self.kind.as_deref() {
+            Some(Kind::Task(state)) => Some(state),
             _ => None,
         }
     }
@@ -352,8 +353,8 @@ impl Future {
 
     /// The children of a future `gather` returned.
     pub fn gathered(&self) -> Option<&[Rc<Future>]> {
-        match &self.kind {
-            Kind::Gather(children) => Some(children),
+        match self.kind.as_deref() {
+            Some(Kind::Gather(children)) => Some(children),
             _ => None,
         }
     }
@@ -454,7 +455,7 @@ impl Future {
 
     /// `Future.cancel(msg)`; a gathering future cancels its children.
     pub fn cancel_future(&self, message: Option<Value>) -> bool {
-        if let Kind::Gather(children) = &self.kind {
+        if let Some(Kind::Gather(children)) = self.kind.as_deref() {
             if self.is_done() {
                 return false;
             }
@@ -714,7 +715,7 @@ impl Interp {
         runtime.task_counter.set(runtime.task_counter.get() + 1);
         let task = Future::with_kind(
             event_loop.clone(),
-            Kind::Task(Box::new(TaskState {
+            Some(Box::new(Kind::Task(TaskState {
                 coro,
                 number: runtime.task_counter.get(),
                 name: Cell::new(name.map(Box::new)),
@@ -722,7 +723,7 @@ impl Interp {
                 cancelling: Cell::new(false),
                 num_cancels_requested: Cell::new(0),
                 fut_waiter: Cell::new(None),
-            })),
+            }))),
         );
         event_loop.schedule(Callback::Step(task.clone(), None));
         event_loop.tasks.borrow_mut().push(&task);
@@ -917,7 +918,10 @@ impl Interp {
         let Some(event_loop) = event_loop else {
             return Err(self.error(ExcType::RuntimeError, "gather() without awaitables"));
         };
-        let outer = Future::with_kind(event_loop, Kind::Gather(children.iter().cloned().collect()));
+        let outer = Future::with_kind(
+            event_loop,
+            Some(Box::new(Kind::Gather(children.iter().cloned().collect()))),
+        );
         let gather = Rc::new(Gather {
             outer: outer.clone(),
             count: unique.len(),
