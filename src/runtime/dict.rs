@@ -13,7 +13,7 @@ use hashbrown::HashTable;
 use super::error::PyResult;
 use super::interp::Interp;
 use super::ops::str_hash;
-use super::value::Value;
+use super::value::{discard, Value};
 
 #[derive(Clone)]
 pub struct Entry {
@@ -461,7 +461,7 @@ impl Dict {
 
     pub fn set_value_at(&mut self, position: usize, value: Value) {
         if let Some(Some(entry)) = self.entries.get_mut(position) {
-            entry.value = value;
+            discard(Some(std::mem::replace(&mut entry.value, value)));
         }
     }
 
@@ -694,7 +694,11 @@ impl Interp {
     pub fn dict_set(&mut self, dict: &RefCell<Dict>, key: Value, value: Value) -> PyResult<()> {
         let hash = self.hash(&key)?;
         match self.dict_find(dict, &key, hash)? {
-            Some(position) => dict.borrow_mut().set_value_at(position, value),
+            Some(position) => {
+                dict.borrow_mut().set_value_at(position, value);
+                // The key already there stays; this one is most often an int.
+                discard(Some(key));
+            }
             None => dict.borrow_mut().push(hash, key, value),
         }
         Ok(())
