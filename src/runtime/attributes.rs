@@ -308,9 +308,12 @@ impl Interp {
                 "module '{}' has no attribute '{name}'",
                 module.name
             )),
+            // CPython names a type written in C by its `tp_name`, which
+            // carries the module for those outside `builtins`
+            // (`collections.deque`, `_asyncio.Task`).
             _ => self.attribute_error(format!(
                 "'{}' object has no attribute '{name}'",
-                self.type_name(object)
+                self.full_type_name(object)
             )),
         }
     }
@@ -690,7 +693,7 @@ impl Interp {
                 ))),
             _ => Err(self.attribute_error(format!(
                 "'{}' object has no attribute '{name}'",
-                self.type_name(object)
+                self.full_type_name(object)
             ))),
         }
     }

@@ -243,14 +243,6 @@ impl Interp {
             .clone()
     }
 
-    /// Defines the class `name` for objects implemented in Rust with the
-    /// given bases (before its first use by `native_class`).
-    pub fn define_native_class(&self, name: &'static str, bases: Vec<Rc<Class>>) -> Rc<Class> {
-        let class = new_class(name, bases, Layout::Builtin);
-        self.native_classes.borrow_mut().insert(name, class.clone());
-        class
-    }
-
     /// Defines the class `name` of the built-in module `module` (it prints
     /// as `<class 'module.name'>`) for objects implemented in Rust.
     pub fn define_module_class(&self, name: &'static str, module: &str) -> Rc<Class> {

@@ -263,8 +263,15 @@ fn asyncio_class(name: &str, base: Rc<Class>) -> Rc<Class> {
 }
 
 fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
-    let future = interp.native_class("Future");
-    let task = interp.define_native_class("Task", vec![future.clone()]);
+    // `_asyncio`'s classes in CPython: `<class '_asyncio.Task'>`.
+    let future = interp.define_module_class("Future", "_asyncio");
+    let task = interp.define_class_in(
+        "Task",
+        "Task",
+        "_asyncio",
+        vec![future.clone()],
+        Layout::Builtin,
+    );
     {
         let class = &future;
         add_method(class, "done", future_done);

@@ -15,7 +15,7 @@ use crate::syntax::ast::{CmpOp, Name};
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("sys");
-    let stream_class = interp.native_class("TextIOWrapper");
+    let stream_class = interp.define_module_class("TextIOWrapper", "_io");
     add_method(&stream_class, "write", stream_write);
     add_method(&stream_class, "writelines", stream_writelines);
     add_method(&stream_class, "flush", stream_flush);
@@ -23,7 +23,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     add_method(&stream_class, "fileno", stream_fileno);
     add_method(&stream_class, "writable", stream_writable);
     add_method(&stream_class, "readable", stream_readable);
-    let version_class = interp.native_class("version_info");
+    let version_class = interp.define_module_class("version_info", "sys");
     add_method(&version_class, "__getitem__", version_getitem);
     add_method(&version_class, "__len__", version_len);
     add_method(&version_class, "__iter__", version_iter);

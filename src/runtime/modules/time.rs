@@ -57,7 +57,7 @@ fn block_for(interp: &mut Interp, seconds: f64) -> PyResult<()> {
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("time");
-    let class = struct_time_class(interp);
+    let class = interp.define_module_class("struct_time", "time");
     add_method(&class, "__new__", struct_time_new);
     add_method(&class, "__getitem__", struct_time_getitem);
     add_method(&class, "__len__", struct_time_len);
