@@ -308,12 +308,9 @@ impl Interp {
                 "module '{}' has no attribute '{name}'",
                 module.name
             )),
-            // CPython names a type written in C by its `tp_name`, which
-            // carries the module for those outside `builtins`
-            // (`collections.deque`, `_asyncio.Task`).
             _ => self.attribute_error(format!(
                 "'{}' object has no attribute '{name}'",
-                self.full_type_name(object)
+                self.type_name(object)
             )),
         }
     }
@@ -689,11 +686,11 @@ impl Interp {
             Value::Native(native) if native.get_attribute(self, name).is_some() => Err(self
                 .attribute_error(format!(
                     "attribute '{name}' of '{}' objects is not writable",
-                    self.full_type_name(object)
+                    self.type_name(object)
                 ))),
             _ => Err(self.attribute_error(format!(
                 "'{}' object has no attribute '{name}'",
-                self.full_type_name(object)
+                self.type_name(object)
             ))),
         }
     }

@@ -288,9 +288,17 @@ impl Interp {
         }
     }
 
-    /// `type(value).__name__`, the word error messages use.
+    /// The type's name as CPython's messages give it, its C `tp_name`:
+    /// `type(value).__name__`, with the module for builtin types of other
+    /// modules (`collections.deque`, `_asyncio.Task`).
     pub fn type_name(&self, value: &Value) -> Name {
-        self.class_of(value).name.clone()
+        let class = self.class_of(value);
+        match (class.layout, &*class.module) {
+            (Layout::Builtin, module) if module != "builtins" => {
+                format!("{module}.{}", class.name).as_str().into()
+            }
+            _ => class.name.clone(),
+        }
     }
 
     /// A type as CPython's argument checks name it (`None` for `NoneType`).
@@ -298,17 +306,6 @@ impl Interp {
         match value {
             Value::None => "None".into(),
             other => self.type_name(other),
-        }
-    }
-
-    /// The type's name as some of CPython's messages give it (its C
-    /// `tp_name`): with the module for builtin types of other modules
-    /// (`collections.deque`).
-    pub fn full_type_name(&self, value: &Value) -> String {
-        let class = self.class_of(value);
-        match (class.layout, &*class.module) {
-            (Layout::Builtin, module) if module != "builtins" => format!("{module}.{}", class.name),
-            _ => class.name.to_string(),
         }
     }
 

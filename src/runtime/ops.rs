@@ -724,7 +724,7 @@ impl Interp {
     }
 
     fn unhashable(&self, value: &Value) -> PyErr {
-        let name = self.full_type_name(value);
+        let name = self.type_name(value);
         self.type_error(format!("unhashable type: '{name}'"))
     }
 
