@@ -15,7 +15,7 @@ use super::super::error::{ExcType, PyResult};
 use super::super::interp::Interp;
 use super::super::object::{Class, ModuleObject, NativeKind, NativeObject};
 use super::super::value::Value;
-use crate::syntax::ast::Name;
+use crate::syntax::ast::{CmpOp, Name};
 
 #[derive(Clone, Copy)]
 pub enum End {
@@ -166,7 +166,7 @@ impl NativeObject for DequeIterator {
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("collections");
     let class = interp.define_module_class("deque", "collections");
-    let methods: [(&'static str, crate::runtime::object::NativeFn); 26] = [
+    let methods: [(&'static str, crate::runtime::object::NativeFn); 34] = [
         ("__new__", deque_new),
         ("append", deque_append),
         ("appendleft", deque_appendleft),
@@ -193,6 +193,14 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         ("__eq__", deque_eq),
         ("__ne__", deque_ne),
         ("__iadd__", deque_iadd),
+        ("__add__", deque_add),
+        ("__mul__", deque_mul),
+        ("__rmul__", deque_mul),
+        ("__imul__", deque_imul),
+        ("__lt__", deque_lt),
+        ("__le__", deque_le),
+        ("__gt__", deque_gt),
+        ("__ge__", deque_ge),
     ];
     for (name, function) in methods {
         add_method(&class, name, function);
@@ -345,6 +353,90 @@ fn deque_extendleft(
 fn deque_iadd(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     deque_extend(interp, args, kwargs)?;
     Ok(args[0].clone())
+}
+
+/// `deque + deque`: a copy of the left one (its `maxlen` too), extended.
+fn deque_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__add__", 1, 1)?;
+    let Some(other) = as_deque(&args[1]) else {
+        return Err(interp.type_error(format!(
+            "can only concatenate deque (not \"{}\") to deque",
+            interp.type_name(&args[1])
+        )));
+    };
+    let sum = Deque::new(deque.items.borrow().clone(), deque.maxlen);
+    let items: Vec<Value> = other.items.borrow().iter().cloned().collect();
+    for item in items {
+        sum.push(item, End::Right);
+    }
+    Ok(Value::native(Rc::new(sum)))
+}
+
+/// `deque * n` and `n * deque`: a new deque.
+fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__mul__", 1, 1)?;
+    let repeated = Deque::new(VecDeque::new(), deque.maxlen);
+    repeat_into(interp, deque, &repeated, &args[1])?;
+    Ok(Value::native(Rc::new(repeated)))
+}
+
+/// `deque *= n`: in place.
+fn deque_imul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = checked(interp, args, kwargs, "__imul__", 1, 1)?;
+    let copy = Deque::new(std::mem::take(&mut *deque.items.borrow_mut()), None);
+    deque.changed();
+    repeat_into(interp, &copy, deque, &args[1])?;
+    Ok(args[0].clone())
+}
+
+/// Appends `times` copies of `source`'s items to `target` (whose `maxlen`
+/// drops the oldest); `times` is an int, or the operation is unsupported.
+fn repeat_into(interp: &mut Interp, source: &Deque, target: &Deque, times: &Value) -> PyResult<()> {
+    let times = match times {
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => ssize_arg(interp, times)?,
+        other => {
+            return Err(interp.type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let items: Vec<Value> = source.items.borrow().iter().cloned().collect();
+    interp.check_allocation(items.len().saturating_mul(times.max(0) as usize), 16)?;
+    for _ in 0..times.max(0) {
+        for item in &items {
+            target.push(item.clone(), End::Right);
+        }
+    }
+    Ok(())
+}
+
+/// `<`, `<=`, `>`, `>=` between two deques: their items in order, as two
+/// lists compare; anything else is not comparable with a deque.
+fn ordering(interp: &mut Interp, args: &[Value], method: &str, op: CmpOp) -> PyResult<Value> {
+    let deque = receiver(interp, args, method)?;
+    let Some(other) = args.get(1).and_then(as_deque) else {
+        return Ok(Value::NotImplemented);
+    };
+    let left = Value::list(deque.items.borrow().iter().cloned().collect());
+    let right = Value::list(other.items.borrow().iter().cloned().collect());
+    interp.rich_compare(op, &left, &right)
+}
+
+fn deque_lt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    ordering(interp, args, "__lt__", CmpOp::Lt)
+}
+
+fn deque_le(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    ordering(interp, args, "__le__", CmpOp::LtE)
+}
+
+fn deque_gt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    ordering(interp, args, "__gt__", CmpOp::Gt)
+}
+
+fn deque_ge(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    ordering(interp, args, "__ge__", CmpOp::GtE)
 }
 
 fn deque_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
