@@ -358,6 +358,9 @@ fn deque_iadd(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 /// `deque + deque`: a copy of the left one (its `maxlen` too), extended.
 fn deque_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__add__", 1, 1)?;
+    if reflected_first(interp, &args[1], "__radd__") {
+        return Ok(Value::NotImplemented);
+    }
     let Some(other) = as_deque(&args[1]) else {
         return Err(interp.type_error(format!(
             "can only concatenate deque (not \"{}\") to deque",
@@ -372,9 +375,19 @@ fn deque_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     Ok(Value::native(Rc::new(sum)))
 }
 
+/// Whether `other`'s class defines the reflected operator `method`: a
+/// deque's `+` and `*` are sequence operations, which CPython tries only
+/// after the other operand's `__radd__`/`__rmul__`.
+fn reflected_first(interp: &Interp, other: &Value, method: &str) -> bool {
+    matches!(other, Value::Instance(_)) && interp.class_of(other).lookup(method).is_some()
+}
+
 /// `deque * n` and `n * deque`: a new deque.
 fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__mul__", 1, 1)?;
+    if reflected_first(interp, &args[1], "__rmul__") {
+        return Ok(Value::NotImplemented);
+    }
     let repeated = Deque::new(VecDeque::new(), deque.maxlen);
     repeat_into(interp, deque, &repeated, &args[1])?;
     Ok(Value::native(Rc::new(repeated)))
