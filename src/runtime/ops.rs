@@ -949,9 +949,10 @@ impl Interp {
         Ok(result)
     }
 
-    fn repeat_count(&mut self, n: &Value) -> PyResult<usize> {
+    /// How many times `sequence * n` repeats: none for a negative `n`, an
+    /// `OverflowError` past a machine word, either way.
+    pub fn repeat_count(&mut self, n: &Value) -> PyResult<usize> {
         match n {
-            Value::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(0),
             Value::BigInt(_) => Err(self.error(
                 ExcType::OverflowError,
                 "cannot fit 'int' into an index-sized integer",

@@ -388,36 +388,65 @@ fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     if reflected_first(interp, &args[1], "__rmul__") {
         return Ok(Value::NotImplemented);
     }
+    let times = repetitions(interp, &args[1])?;
+    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
     let repeated = Deque::new(VecDeque::new(), deque.maxlen);
-    repeat_into(interp, deque, &repeated, &args[1])?;
+    repeat_into(interp, &items, times, &repeated)?;
     Ok(Value::native(Rc::new(repeated)))
 }
 
 /// `deque *= n`: in place.
 fn deque_imul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "__imul__", 1, 1)?;
-    let copy = Deque::new(std::mem::take(&mut *deque.items.borrow_mut()), None);
+    if reflected_first(interp, &args[1], "__rmul__") {
+        return Ok(Value::NotImplemented);
+    }
+    let times = repetitions(interp, &args[1])?;
+    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    check_repeat(interp, &items, times, deque.maxlen)?;
+    deque.items.borrow_mut().clear();
     deque.changed();
-    repeat_into(interp, &copy, deque, &args[1])?;
+    repeat_into(interp, &items, times, deque)?;
     Ok(args[0].clone())
 }
 
-/// Appends `times` copies of `source`'s items to `target` (whose `maxlen`
-/// drops the oldest); `times` is an int, or the operation is unsupported.
-fn repeat_into(interp: &mut Interp, source: &Deque, target: &Deque, times: &Value) -> PyResult<()> {
-    let times = match times {
-        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => ssize_arg(interp, times)?,
-        other => {
-            return Err(interp.type_error(format!(
-                "can't multiply sequence by non-int of type '{}'",
-                interp.type_name(other)
-            )))
-        }
-    };
-    let items: Vec<Value> = source.items.borrow().iter().cloned().collect();
-    interp.check_allocation(items.len().saturating_mul(times.max(0) as usize), 16)?;
-    for _ in 0..times.max(0) {
-        for item in &items {
+/// How many times `* times` repeats a deque: an int (none when negative).
+fn repetitions(interp: &mut Interp, times: &Value) -> PyResult<usize> {
+    match times {
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => interp.repeat_count(times),
+        other => Err(interp.type_error(format!(
+            "can't multiply sequence by non-int of type '{}'",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+/// The copies of `items` a repetition makes: beyond what a `maxlen`
+/// keeps, the rest would only fall off again.
+fn copies(items: &[Value], times: usize, maxlen: Option<usize>) -> usize {
+    match maxlen {
+        Some(maxlen) if !items.is_empty() => times.min(maxlen / items.len() + 1),
+        _ => times,
+    }
+}
+
+/// `MemoryError` when the repetition cannot be held.
+fn check_repeat(
+    interp: &Interp,
+    items: &[Value],
+    times: usize,
+    maxlen: Option<usize>,
+) -> PyResult<()> {
+    let copies = copies(items, times, maxlen);
+    interp.check_allocation(items.len().saturating_mul(copies), 16)
+}
+
+/// Appends `times` copies of `items` to `target`, whose `maxlen` drops
+/// the oldest.
+fn repeat_into(interp: &Interp, items: &[Value], times: usize, target: &Deque) -> PyResult<()> {
+    check_repeat(interp, items, times, target.maxlen)?;
+    for _ in 0..copies(items, times, target.maxlen) {
+        for item in items {
             target.push(item.clone(), End::Right);
         }
     }
