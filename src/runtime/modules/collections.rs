@@ -384,12 +384,9 @@ fn reflected_first(interp: &Interp, other: &Value, method: &str) -> bool {
 
 /// `deque * n` and `n * deque`: a new deque.
 fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let deque = checked(interp, args, kwargs, "__mul__", 1, 1)?;
-    if reflected_first(interp, &args[1], "__rmul__") {
+    let Some((deque, items, times)) = repetition(interp, args, kwargs, "__mul__")? else {
         return Ok(Value::NotImplemented);
-    }
-    let times = repetitions(interp, &args[1])?;
-    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    };
     let repeated = Deque::new(VecDeque::new(), deque.maxlen);
     repeat_into(interp, &items, times, &repeated)?;
     Ok(Value::native(Rc::new(repeated)))
@@ -397,12 +394,9 @@ fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
 
 /// `deque *= n`: in place.
 fn deque_imul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let deque = checked(interp, args, kwargs, "__imul__", 1, 1)?;
-    if reflected_first(interp, &args[1], "__rmul__") {
+    let Some((deque, items, times)) = repetition(interp, args, kwargs, "__imul__")? else {
         return Ok(Value::NotImplemented);
-    }
-    let times = repetitions(interp, &args[1])?;
-    let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
+    };
     check_repeat(interp, &items, times, deque.maxlen)?;
     deque.items.borrow_mut().clear();
     deque.changed();
@@ -410,15 +404,30 @@ fn deque_imul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     Ok(args[0].clone())
 }
 
-/// How many times `* times` repeats a deque: an int (none when negative).
-fn repetitions(interp: &mut Interp, times: &Value) -> PyResult<usize> {
-    match times {
-        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => interp.repeat_count(times),
-        other => Err(interp.type_error(format!(
-            "can't multiply sequence by non-int of type '{}'",
-            interp.type_name(other)
-        ))),
-    }
+/// A repetition's deque, its items and how many times to repeat them
+/// (none for a negative int); `None` when the other operand's `__rmul__`
+/// goes first.
+fn repetition<'a>(
+    interp: &mut Interp,
+    args: &'a [Value],
+    kwargs: &[(Name, Value)],
+    method: &str,
+) -> PyResult<Option<(&'a Deque, Vec<Value>, usize)>> {
+    let deque = checked(interp, args, kwargs, method, 1, 1)?;
+    let times = match &args[1] {
+        _ if reflected_first(interp, &args[1], "__rmul__") => return Ok(None),
+        times @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => {
+            interp.repeat_count(times)?
+        }
+        other => {
+            return Err(interp.type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let items = deque.items.borrow().iter().cloned().collect();
+    Ok(Some((deque, items, times)))
 }
 
 /// The copies of `items` a repetition makes: beyond what a `maxlen`
