@@ -926,15 +926,17 @@ impl Interp {
         slot: &GlobalSlot,
     ) -> PyResult<Value> {
         let module = &frame.globals.namespace;
-        let globals = module.borrow();
-        if let Some(value) = slot.global.peek(&globals, name) {
-            return Ok(value.clone());
-        }
+        // A builtin found while the globals stayed unwritten is still not
+        // shadowed by a global: no need to look there first.
         let builtins = self.builtins.namespace.borrow();
         if let Some(index) = slot.builtin(module.version()) {
             if let Some(value) = value_at(&builtins, index, name) {
                 return Ok(value);
             }
+        }
+        let globals = module.borrow();
+        if let Some(value) = slot.global.peek(&globals, name) {
+            return Ok(value.clone());
         }
         if let Some(value) = slot.global.lookup(&globals, name) {
             return Ok(value);
