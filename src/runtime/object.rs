@@ -562,7 +562,8 @@ impl Globals {
 
 /// What [`NativeObject::kind`] tells.
 pub enum NativeKind<'a> {
-    Future(&'a crate::runtime::asyncio::future::Future),
+    /// A future or task, which [`Value::native`] makes a `Value::Future`.
+    Future,
     Deque(&'a crate::runtime::modules::collections::Deque),
     /// The iterator of a `range` whose items are machine words.
     IntRange(&'a crate::runtime::iterators::RangeIterator<i64>),

@@ -313,7 +313,7 @@ impl Value {
     /// future, which has a variant of its own, so that a future is the
     /// same value however it was made.
     pub fn native(object: Rc<dyn NativeObject>) -> Value {
-        if let NativeKind::Future(_) = object.kind() {
+        if let NativeKind::Future = object.kind() {
             let any: Rc<dyn Any> = object.clone();
             if let Ok(future) = any.downcast::<Future>() {
                 return Value::Future(future);
@@ -488,7 +488,7 @@ impl Value {
 
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
-        Value::Bool(if b { Flag::TRUE } else { Flag::FALSE })
+        Value::Bool(Flag(u64::from(b)))
     }
 }
 

@@ -132,7 +132,7 @@ const _: () = assert!(std::mem::size_of::<Future>() <= 80);
 
 impl NativeObject for Future {
     fn kind(&self) -> NativeKind<'_> {
-        NativeKind::Future(self)
+        NativeKind::Future
     }
 
     fn class(&self, interp: &Interp) -> Rc<Class> {
