@@ -10,7 +10,7 @@ use crate::compile::ir::{
     Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
 };
-use crate::runtime::asyncio::queues;
+use crate::runtime::asyncio::{locks, queues};
 use crate::runtime::builtins::{functions, mappings, sequences};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
@@ -692,6 +692,14 @@ impl Interp {
                                 self.await_queue_call(frame, method, &receiver, arguments)
                             {
                                 return awaited;
+                            }
+                            if self.awaits_reach_task
+                                && arguments.is_empty()
+                                && locks::is_event_wait(method)
+                            {
+                                if let Some(awaited) = locks::await_wait(self, frame, &receiver) {
+                                    return awaited;
+                                }
                             }
                         }
                         _ => {}

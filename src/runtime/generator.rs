@@ -100,8 +100,17 @@ impl Generator {
             .map_or(&self.code.qualname, |names| &names.1)
     }
 
-    /// Resumes the frame; a finished generator just returns `None`.
+    /// Resumes the frame for a driver of its own (`send`, `next`, a `for`
+    /// loop, a close): what its awaits yield comes back to the caller, not
+    /// to a task (see `Interp::awaits_reach_task`).
     pub fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        for_own_driver(interp, |interp| self.resume_awaited(interp, resume))
+    }
+
+    /// Resumes the frame as one link of a chain of awaits (`yield from`,
+    /// `await`, a task's step), which passes what it yields up unchanged.
+    /// A finished generator just returns `None`.
+    pub fn resume_awaited(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         if self.running.get() {
             let what = if self.kind == GeneratorKind::Coroutine {
                 "coroutine"
@@ -374,6 +383,15 @@ fn step_to_result(interp: &Interp, step: GenStep) -> PyResult<Value> {
     }
 }
 
+/// Runs `resume` for a driver of its own, which gets what the awaits it
+/// reaches yield (see `Interp::awaits_reach_task`).
+fn for_own_driver<R>(interp: &mut Interp, resume: impl FnOnce(&mut Interp) -> R) -> R {
+    let reach_task = std::mem::replace(&mut interp.awaits_reach_task, false);
+    let result = resume(interp);
+    interp.awaits_reach_task = reach_task;
+    result
+}
+
 /// What `send`/`throw`/`close` act on: a generator or coroutine frame,
 /// or a coroutine written in Rust (`asyncio.sleep(…)`, `event.wait()`).
 enum Resumable {
@@ -394,7 +412,10 @@ impl Resumable {
     fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         match self {
             Resumable::Frame(generator) => generator.resume(interp, resume),
-            Resumable::Native(object) => object.resume(interp, resume),
+            // What a native coroutine delegates to comes back here too.
+            Resumable::Native(object) => {
+                for_own_driver(interp, |interp| object.resume(interp, resume))
+            }
         }
     }
 
@@ -793,7 +814,7 @@ impl Interp {
     #[inline]
     pub fn resume_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
         match iterator {
-            Value::Generator(generator) => return generator.resume(self, resume),
+            Value::Generator(generator) => return generator.resume_awaited(self, resume),
             Value::Native(object) if object.is_resumable() => return object.resume(self, resume),
             _ => {}
         }

@@ -182,6 +182,14 @@ pub struct Interp {
     /// Whether the exception about to unwind the running frame is raised
     /// again (`Frame::unwind` adds no traceback line for it).
     pub reraising: bool,
+    /// Whether what the running frame's `await` yields goes straight up to
+    /// the running task: false while anything but a chain of awaits from
+    /// a task's step resumes a coroutine (`send`, `next`, a `for` loop, a
+    /// close), since that driver, not the task, gets what it yields. Only
+    /// then may `await event.wait()` park the task on the event itself
+    /// (`asyncio/locks.rs`). Coroutines run only in tasks or for such
+    /// drivers, so no one need set it.
+    pub awaits_reach_task: bool,
     /// The asyncio runtime, once `asyncio` is imported.
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
@@ -221,6 +229,7 @@ impl Interp {
             slot_pool: Vec::new(),
             thrown_in: None,
             reraising: false,
+            awaits_reach_task: true,
             asyncio: None,
             native_classes: RefCell::default(),
         };

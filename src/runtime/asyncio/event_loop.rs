@@ -49,6 +49,9 @@ pub enum Callback {
     Step(Rc<Future>, Option<PyErr>),
     /// A task's wake-up when the future it waits for is done.
     Wakeup(Rc<Future>, Rc<Future>),
+    /// The wake-up of a task parked on an event (`locks.rs`) whose wait
+    /// ended (the event was set, or the task cancelled).
+    EventWakeup(Rc<Future>),
     /// `sleep`'s timer.
     SleepTimer(Rc<Sleep>),
     /// The wake-up of a task whose sleep ended (fired or cancelled).
@@ -601,6 +604,7 @@ impl Interp {
             },
             Callback::Step(task, exception) => self.task_step(&task, exception),
             Callback::Wakeup(task, future) => self.task_wakeup(&task, &future),
+            Callback::EventWakeup(task) => self.event_wakeup(&task),
             Callback::SleepTimer(sleep) => {
                 sleep.timer_fired();
                 Ok(())

@@ -13,11 +13,12 @@ use thin_vec::ThinVec;
 
 use super::describe;
 use super::event_loop::{Callback, EventLoop};
-use super::sleep::{Sleep, Waiter};
+use super::sleep::{Sleep, Wait, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Class, NativeKind, NativeObject};
+use crate::runtime::modules::collections::as_deque;
+use crate::runtime::object::{Class, Instance, NativeKind, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -84,6 +85,8 @@ pub enum Awaits {
     Nothing,
     Sleep(Option<f64>),
     Future(Rc<Future>),
+    /// The future `Event.wait` would make (the task is parked on the event).
+    Event,
 }
 
 /// What sort of future this is, when it is not a plain one. Behind one
@@ -103,6 +106,9 @@ struct Cancellation {
     message: Option<Value>,
     /// The `CancelledError` that ended a task, re-raised by `result()`.
     error: Option<PyErr>,
+    /// The message of the cancelled wait of a task parked on an event
+    /// (which the future CPython's `Event.wait` makes would keep).
+    waiter_message: Option<Value>,
 }
 
 pub struct Future {
@@ -336,6 +342,7 @@ impl Future {
         match state.fut_waiter() {
             Some(Waiter::Sleep(sleep)) => Awaits::Sleep(sleep.deadline()),
             Some(Waiter::Future(future)) => Awaits::Future(future),
+            Some(Waiter::Event(..)) => Awaits::Event,
             None => Awaits::Nothing,
         }
     }
@@ -497,7 +504,7 @@ impl Future {
         // comes back to a task, the task takes it itself.
         if let (Some(waiter), false) = (waiter, task.cancelling.get()) {
             task.cancelling.set(true);
-            let passed = waiter.cancel(message.clone());
+            let passed = waiter.cancel(self, message.clone());
             task.cancelling.set(false);
             if passed {
                 return true;
@@ -523,7 +530,7 @@ impl Future {
             (cancellation, message) => {
                 *cancellation = Some(Box::new(Cancellation {
                     message,
-                    error: None,
+                    ..Cancellation::default()
                 }))
             }
         })
@@ -538,6 +545,49 @@ impl Future {
         self.with_cancellation(|cancellation| {
             cancellation.get_or_insert_with(Box::default).error = Some(error)
         })
+    }
+
+    /// Parks this task on `event` (`await event.wait()`, `locks.rs`).
+    pub fn park_on_event(&self, event: Rc<Instance>) {
+        if let Some(state) = self.task() {
+            state
+                .fut_waiter
+                .set(Some(Waiter::Event(event, Wait::Pending)));
+        }
+    }
+
+    /// The event a task is parked on (`locks.rs`), if it is.
+    pub fn parked_on(&self) -> Option<Rc<Instance>> {
+        match self.task()?.fut_waiter() {
+            Some(Waiter::Event(event, _)) => Some(event),
+            _ => None,
+        }
+    }
+
+    /// Ends the wait of a task parked on an event as the future CPython's
+    /// `Event.wait` makes would end: `Fired` by the event's `set()`,
+    /// `Cancelled` (with `message`) by the task's `cancel()`. The task's
+    /// wake-up goes on the ready queue, as that future's done callback
+    /// would. Whether the wait was pending (whether the future's
+    /// `set_result` or `cancel` would have gone through).
+    pub fn end_event_wait(&self, wait: Wait, message: Option<Value>) -> bool {
+        let Some(state) = self.task() else {
+            return false;
+        };
+        let waiter = state.fut_waiter.take();
+        let Some(Waiter::Event(event, Wait::Pending)) = waiter else {
+            state.fut_waiter.set(waiter);
+            return false;
+        };
+        state.fut_waiter.set(Some(Waiter::Event(event, wait)));
+        if wait == Wait::Cancelled {
+            self.with_cancellation(|cancellation| {
+                cancellation.get_or_insert_with(Box::default).waiter_message = message
+            });
+        }
+        super::trace::note_woken(self);
+        self.event_loop.schedule(Callback::EventWakeup(self.rc()));
+        true
     }
 
     pub fn cancelling(&self) -> u32 {
@@ -753,17 +803,7 @@ impl Interp {
         if task.is_done() {
             return Ok(());
         }
-        let mut exception = exception;
-        if state.must_cancel.get() {
-            let runtime = self.asyncio_runtime()?;
-            let is_cancel = exception
-                .as_ref()
-                .is_some_and(|e| e.0.class.is_subclass_of(&runtime.cancelled_error));
-            if !is_cancel {
-                exception = Some(task.make_cancelled_error(self));
-            }
-            state.must_cancel.set(false);
-        }
+        let exception = self.cancellation_due(task, state, exception)?;
         state.fut_waiter.set(None);
         let event_loop = task.event_loop.clone();
         let previous = event_loop.current_task.replace(Some(task.clone()));
@@ -782,6 +822,30 @@ impl Interp {
         let result = self.after_step(task, state, outcome);
         *event_loop.current_task.borrow_mut() = previous;
         result
+    }
+
+    /// `__step`'s `if self._must_cancel:`: what the step throws in, a
+    /// `CancelledError` unless it throws one already.
+    #[inline(always)]
+    fn cancellation_due(
+        &self,
+        task: &Future,
+        state: &TaskState,
+        exception: Option<PyErr>,
+    ) -> PyResult<Option<PyErr>> {
+        if !state.must_cancel.get() {
+            return Ok(exception);
+        }
+        let runtime = self.asyncio_runtime()?;
+        let is_cancel = exception
+            .as_ref()
+            .is_some_and(|e| e.0.class.is_subclass_of(&runtime.cancelled_error));
+        state.must_cancel.set(false);
+        Ok(if is_cancel {
+            exception
+        } else {
+            Some(task.make_cancelled_error(self))
+        })
     }
 
     fn after_step(
@@ -815,6 +879,67 @@ impl Interp {
             Ok(GenStep::Yielded(yielded)) => self.task_yielded(task, state, yielded)?,
         }
         Ok(())
+    }
+
+    /// `Event.wait`'s `finally: self._waiters.remove(fut)` for a task
+    /// parked on `event` (its wait ended as `wait` says), which CPython
+    /// runs as this step resumes the task's coroutine, before anything
+    /// else: an error it raises is what the coroutine gets, with
+    /// `exception`, if any, as its context.
+    fn leave_event(
+        &mut self,
+        task: &Rc<Future>,
+        event: Rc<Instance>,
+        wait: Wait,
+        exception: Option<PyErr>,
+    ) -> Option<PyErr> {
+        let error = match self.get_attr(&Value::Instance(event.clone()), "_waiters") {
+            Ok(waiters) => match self.call_method(&waiters, "remove", &[task.value()]) {
+                Ok(_) => return exception,
+                // Not there: deque's message shows the future's repr.
+                Err(error)
+                    if as_deque(&waiters).is_some()
+                        && self.is_instance_of(&error, ExcType::ValueError) =>
+                {
+                    match Waiter::Event(event, wait).describe(self) {
+                        Ok(future) => self.value_error(format!("{future} is not in deque")),
+                        Err(error) => error,
+                    }
+                }
+                Err(error) => error,
+            },
+            Err(error) => error,
+        };
+        if let (Some(pending), Some(data)) = (&exception, &error.0.exception) {
+            *data.context.borrow_mut() = Some(pending.value());
+        }
+        Some(error)
+    }
+
+    /// `Task.__wakeup` of a task parked on an event, and the start of its
+    /// `__step`: the outcome of the future CPython's `Event.wait` makes
+    /// (its result, or its cancellation), then the task's cancellation if
+    /// one is due, then `Event.wait`'s `finally`, which the step's
+    /// resumption of the coroutine runs first (`leave_event`).
+    pub fn event_wakeup(&mut self, task: &Rc<Future>) -> PyResult<()> {
+        let Some(state) = task.task() else {
+            return Ok(());
+        };
+        let Some(Waiter::Event(event, wait)) = state.fut_waiter() else {
+            return self.task_step(task, None);
+        };
+        let exception = if wait == Wait::Cancelled {
+            let runtime = self.asyncio_runtime()?;
+            let message =
+                task.with_cancellation(|cancellation| cancellation.as_mut()?.waiter_message.take());
+            let args = message.into_iter().collect();
+            Some(runtime.instantiate(self, &runtime.cancelled_error, args))
+        } else {
+            None
+        };
+        let exception = self.cancellation_due(task, state, exception)?;
+        let exception = self.leave_event(task, event, wait, exception);
+        self.task_step(task, exception)
     }
 
     /// What a task does with the value its coroutine yielded.
@@ -871,6 +996,13 @@ impl Interp {
             }
         } else if yielded.is_none() {
             task.event_loop.schedule(Callback::Step(task.clone(), None));
+        } else if self.is_parked_on_event(&yielded) {
+            // `await event.wait()` parked the task already (`locks.rs`).
+            if state.must_cancel.get()
+                && task.end_event_wait(Wait::Cancelled, task.cancel_message())
+            {
+                state.must_cancel.set(false);
+            }
         } else {
             let text = self.repr(&yielded)?;
             let error = self.error(ExcType::RuntimeError, format!("Task got bad yield: {text}"));

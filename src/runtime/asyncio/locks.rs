@@ -20,15 +20,28 @@
 //! without a Python frame: a blocked task then costs its own coroutine,
 //! this object and the future, with the same loop iterations and the same
 //! calls on the event's attributes as the Python version.
+//!
+//! A task's own `await event.wait()` costs it nothing more: the awaiting
+//! frame runs those steps itself ([`await_wait`]), and the task, parked
+//! on the event, stands in for the future. The task is what goes into
+//! `self._waiters`, `set()` wakes it ([`wake_waiter`]), the task's
+//! `fut_waiter` keeps the future's state (`Waiter::Event`), its step
+//! leaves `self._waiters` before it resumes the coroutine, and the frame
+//! delegates to a [`ParkedOnEvent`], which returns `True`. The same loop
+//! iterations, wake-ups and cancellations follow. Only a coroutine whose
+//! awaits reach its task is parked (`Interp::awaits_reach_task`): one
+//! driven by `send` gets the future, as in CPython.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use super::future::{future_of, FutureAwait};
-use crate::eval::frame::{GenStep, Resume};
+use super::sleep::Wait;
+use crate::eval::expr::Awaited;
+use crate::eval::frame::{Frame, GenStep, Resume};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::object::{Class, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -103,4 +116,101 @@ pub fn event_wait(
         progress: Cell::new(Progress::NotStarted),
         waiting: Cell::new(None),
     })))
+}
+
+/// Whether `method` is `Event.wait`.
+pub fn is_event_wait(method: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(method, event_wait as NativeFn)
+}
+
+/// `await event.wait()` in a coroutine whose awaits reach its task
+/// (`Interp::awaited`): `Event.wait`'s steps with the task parked on the
+/// event in place of the future. `None`, having done nothing, when it is
+/// not a task's to park (the call is then made as written). Out of line:
+/// the awaiting frame's `await` stays small.
+#[inline(never)]
+pub fn await_wait(
+    interp: &mut Interp,
+    frame: &mut Frame,
+    event: &Value,
+) -> Option<PyResult<Awaited>> {
+    let Value::Instance(instance) = event else {
+        return None;
+    };
+    let event_loop = interp.asyncio.as_ref()?.running_loop.borrow().clone()?;
+    let task = event_loop.current_task.borrow().clone()?;
+    let parked = interp.parked_on_event()?;
+    Some((|| {
+        let value = interp.get_attr(event, "_value")?;
+        if interp.truthy(&value)? {
+            return Ok(Awaited::Finished(Value::from(true)));
+        }
+        interp.call_method(event, "_get_loop", &[])?;
+        let waiters = interp.get_attr(event, "_waiters")?;
+        interp.call_method(&waiters, "append", &[task.value()])?;
+        task.park_on_event(instance.clone());
+        frame.delegate = Some(parked.clone());
+        Ok(Awaited::Yielded(parked))
+    })())
+}
+
+/// What a frame parked in `await event.wait()` delegates to, and yields
+/// to its task (which parked already): the `Event.wait` coroutine CPython
+/// would be suspended in, after `await fut`. Resumed, it returns `True`,
+/// or raises what is thrown in (the task's step has left
+/// `self._waiters` by then). It has no state, so one serves every frame.
+pub struct ParkedOnEvent;
+
+impl NativeObject for ParkedOnEvent {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(super::coroutine_repr(
+            "Event.wait",
+            self as *const ParkedOnEvent as usize,
+        )))
+    }
+
+    fn coroutine_name(&self) -> Option<&'static str> {
+        Some("Event.wait")
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, _interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match resume {
+            Resume::Send(_) => Ok(GenStep::Returned(Value::from(true))),
+            Resume::Throw(error) => Err(error),
+        }
+    }
+}
+
+/// `_wake_event_waiter(event, fut)`, for each of the event's waiters in
+/// `Event.set()`: `if not fut.done(): fut.set_result(True)`, where a task
+/// parked on the event stands in for its future.
+pub fn wake_waiter(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    crate::runtime::builtins::args::check_count(interp, "_wake_event_waiter", args, kwargs, 2, 2)?;
+    let (event, waiter) = (&args[0], &args[1]);
+    if let (Value::Instance(event), Value::Future(task)) = (event, waiter) {
+        if task
+            .parked_on()
+            .is_some_and(|parked| Rc::ptr_eq(&parked, event))
+        {
+            task.end_event_wait(Wait::Fired, None);
+            return Ok(Value::None);
+        }
+    }
+    let done = interp.call_method(waiter, "done", &[])?;
+    if !interp.truthy(&done)? {
+        interp.call_method(waiter, "set_result", &[Value::from(true)])?;
+    }
+    Ok(Value::None)
 }

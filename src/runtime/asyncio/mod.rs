@@ -69,6 +69,11 @@ macro_rules! native_coroutine {
     };
 }
 
+/// Whether `value` is the native object `stand_in` (one of the runtime's).
+fn is_same_native(stand_in: &Value, value: &Value) -> bool {
+    matches!((stand_in, value), (Value::Native(a), Value::Native(b)) if Rc::ptr_eq(&**a, &**b))
+}
+
 /// A coroutine object's `repr`, for the coroutines written in Rust.
 pub(crate) fn coroutine_repr(name: &str, address: usize) -> String {
     format!("<coroutine object {name} at {address:#x}>")
@@ -127,6 +132,9 @@ pub struct Runtime {
     pub parts: python::Parts,
     /// The [`sleep::YieldedSleep`] that frames awaiting `sleep(0)` share.
     yielded_sleep: Value,
+    /// The [`locks::ParkedOnEvent`] that frames parked in `await
+    /// event.wait()` share.
+    parked_on_event: Value,
 }
 
 impl Runtime {
@@ -181,6 +189,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         plain_classes: RefCell::new(None),
         parts: python::Parts::default(),
         yielded_sleep: Value::native(Rc::new(sleep::YieldedSleep)),
+        parked_on_event: Value::native(Rc::new(locks::ParkedOnEvent)),
     });
     interp.asyncio = Some(runtime);
     {
@@ -215,6 +224,11 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     // `Event` and `Queue` (`python/`) take these methods from here.
     for (name, method, function) in [
         ("_event_wait", "wait", locks::event_wait as NativeFn),
+        (
+            "_wake_event_waiter",
+            "_wake_event_waiter",
+            locks::wake_waiter,
+        ),
         ("_queue_put", "put", queues::queue_put),
         ("_queue_get", "get", queues::queue_get),
     ] {
@@ -356,12 +370,22 @@ impl Interp {
     /// resumption with a value only returns `None`.
     #[inline]
     pub fn is_bare_sleep(&self, delegate: &Value) -> bool {
-        match (delegate, &self.asyncio) {
-            (Value::Native(object), Some(runtime)) => {
-                matches!(&runtime.yielded_sleep, Value::Native(sleep) if Rc::ptr_eq(&**object, &**sleep))
-            }
-            _ => false,
-        }
+        self.asyncio
+            .as_ref()
+            .is_some_and(|runtime| is_same_native(&runtime.yielded_sleep, delegate))
+    }
+
+    /// The stand-in a frame parked in `await event.wait()` delegates to
+    /// and yields to its task ([`locks::ParkedOnEvent`]).
+    pub fn parked_on_event(&self) -> Option<Value> {
+        Some(self.asyncio.as_ref()?.parked_on_event.clone())
+    }
+
+    /// Whether `value` is that stand-in.
+    pub fn is_parked_on_event(&self, value: &Value) -> bool {
+        self.asyncio
+            .as_ref()
+            .is_some_and(|runtime| is_same_native(&runtime.parked_on_event, value))
     }
 
     /// Whether `error` is an `asyncio.CancelledError`.

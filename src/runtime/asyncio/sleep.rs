@@ -15,7 +15,7 @@ use super::future::Future;
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Class, NativeObject};
+use crate::runtime::object::{Class, Instance, NativeObject};
 use crate::runtime::value::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ enum Progress {
 
 /// How a wait ended, as the state of CPython's hidden future.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Wait {
+pub enum Wait {
     Pending,
     /// The timer fired (the future got its result).
     Fired,
@@ -226,37 +226,44 @@ pub fn is_bare(delay: &Value) -> bool {
     }
 }
 
-/// What a suspended task waits on: a future, or a sleep standing in for
-/// the future CPython's `sleep` would make.
+/// What a suspended task waits on: a future; a sleep standing in for
+/// the future CPython's `sleep` would make; or the event the task is
+/// parked on (`locks.rs`), standing in for the future CPython's
+/// `Event.wait` would make, with that future's state.
 #[derive(Clone)]
 pub enum Waiter {
     Future(Rc<Future>),
     Sleep(Rc<Sleep>),
+    Event(Rc<Instance>, Wait),
 }
 
 impl Waiter {
-    pub fn cancel(&self, message: Option<Value>) -> bool {
+    /// `task._fut_waiter.cancel(msg)`.
+    pub fn cancel(&self, task: &Future, message: Option<Value>) -> bool {
         match self {
             Waiter::Future(future) => future.cancel(message),
             Waiter::Sleep(sleep) => sleep.cancel(message),
+            Waiter::Event(..) => task.end_event_wait(Wait::Cancelled, message),
         }
     }
 
-    /// `repr` of what the task waits on; a sleep shows as the future
-    /// CPython's `sleep` would be waiting on.
+    /// `repr` of what the task waits on; a sleep or an event shows as the
+    /// future CPython would be waiting on.
     pub fn describe(&self, interp: &mut Interp) -> PyResult<String> {
-        match self {
-            Waiter::Future(future) => future.describe(interp),
-            Waiter::Sleep(sleep) => Ok(match sleep.wait.get() {
-                Wait::Pending => {
-                    format!("<Future pending cb=[{}]>", super::describe::WAKEUP_CALLBACK)
-                }
-                Wait::Fired => format!(
-                    "<Future finished result={}>",
-                    super::describe::short_repr(interp, &sleep.result)?
-                ),
-                Wait::Cancelled => "<Future cancelled>".into(),
-            }),
-        }
+        let (wait, result) = match self {
+            Waiter::Future(future) => return future.describe(interp),
+            Waiter::Sleep(sleep) => (sleep.wait.get(), sleep.result.clone()),
+            Waiter::Event(_, wait) => (*wait, Value::from(true)),
+        };
+        Ok(match wait {
+            Wait::Pending => {
+                format!("<Future pending cb=[{}]>", super::describe::WAKEUP_CALLBACK)
+            }
+            Wait::Fired => format!(
+                "<Future finished result={}>",
+                super::describe::short_repr(interp, &result)?
+            ),
+            Wait::Cancelled => "<Future cancelled>".into(),
+        })
     }
 }

@@ -81,7 +81,10 @@ enum Awaited {
 }
 
 impl Awaited {
-    fn of(task: &Future, yielded: &Value) -> Awaited {
+    fn of(interp: &Interp, task: &Future, yielded: &Value) -> Awaited {
+        if interp.is_parked_on_event(yielded) {
+            return Awaited::Future(awaited_function(task));
+        }
         if let Some(sleep) = Sleep::yielded(yielded) {
             return Awaited::Sleep(sleep.deadline());
         }
@@ -202,7 +205,7 @@ impl Interp {
         let print = self.trace.as_ref().is_some_and(|trace| trace.print);
         let ended = match outcome {
             Ok(GenStep::Yielded(yielded)) => {
-                let awaited = Awaited::of(task, yielded);
+                let awaited = Awaited::of(self, task, yielded);
                 if let Some(timeline) = self.trace.as_mut().and_then(|t| t.timeline.as_mut()) {
                     let where_ = match &state.coro {
                         Value::Generator(generator) => generator.suspended_at(),

@@ -171,7 +171,7 @@ fn describe(task: &Rc<Future>, current: Option<&Rc<Future>>) -> String {
                 format!("awaiting {}", future.task_name())
             }
             Awaits::Future(future) if future.gathered().is_some() => "awaiting gather".to_string(),
-            Awaits::Future(_) => match super::trace::awaited_function(task) {
+            Awaits::Future(_) | Awaits::Event => match super::trace::awaited_function(task) {
                 Some(function) => format!("waiting for a future in {function}"),
                 None => "waiting for a future".to_string(),
             },
