@@ -1,7 +1,7 @@
 //! Futures and tasks, as CPython 3.11's `futures.py` and `tasks.py`.
 //!
 //! A [`Future`] is one struct for both: a task is a future with
-//! [`TaskState`] (its coroutine, name and cancellation bookkeeping). Done
+//! [`TaskState`] (its coroutine, number and cancellation bookkeeping). Done
 //! callbacks are scheduled with `call_soon` when the future finishes; a
 //! task's step sends into (or throws into) its coroutine and reacts to what
 //! it yields exactly as `Task.__step` does.
@@ -40,11 +40,9 @@ pub enum DoneCallback {
 
 pub struct TaskState {
     pub coro: Value,
-    /// The `Task-N` counter value; the name is made from it on demand.
+    /// The `Task-N` counter value; the name is made from it on demand,
+    /// unless one was given (`Extras::name`).
     pub(super) number: u64,
-    /// A name given with `name=` or `set_name` (a `Cell`: see
-    /// `Future::callbacks`; boxed, to be one word, as few tasks have one).
-    name: Cell<Option<Box<Name>>>,
     pub(super) must_cancel: Cell<bool>,
     num_cancels_requested: Cell<u32>,
     /// Set while `cancel` passes the cancellation to what the task waits
@@ -54,24 +52,11 @@ pub struct TaskState {
     fut_waiter: Cell<Option<Waiter>>,
 }
 
-// With `Kind`'s tag, 64 bytes: the allocator's size class below 80.
-const _: () = assert!(std::mem::size_of::<Kind>() <= 64);
+// 48 bytes, `Kind`'s tag in the coroutine's: the allocator's size class
+// below 64.
+const _: () = assert!(std::mem::size_of::<Kind>() <= 48);
 
 impl TaskState {
-    pub fn name(&self) -> String {
-        let name = self.name.take();
-        let text = match &name {
-            Some(name) => name.to_string(),
-            None => format!("Task-{}", self.number),
-        };
-        self.name.set(name);
-        text
-    }
-
-    pub fn set_name(&self, name: Name) {
-        self.name.set(Some(Box::new(name)));
-    }
-
     fn fut_waiter(&self) -> Option<Waiter> {
         let waiter = self.fut_waiter.take();
         self.fut_waiter.set(waiter.clone());
@@ -100,15 +85,18 @@ enum Kind {
     Gather(ThinVec<Rc<Future>>),
 }
 
-/// What a cancelled future remembers; boxed, as most futures never need it.
+/// What few futures need, in a box that is absent until one does: what a
+/// cancelled future remembers, and a task's given name.
 #[derive(Default)]
-struct Cancellation {
+struct Extras {
     message: Option<Value>,
     /// The `CancelledError` that ended a task, re-raised by `result()`.
     error: Option<PyErr>,
     /// The message of the cancelled wait of a task parked on an event
     /// (which the future CPython's `Event.wait` makes would keep).
     waiter_message: Option<Value>,
+    /// A task's name given with `name=` or `set_name`.
+    name: Option<Name>,
 }
 
 pub struct Future {
@@ -124,11 +112,11 @@ pub struct Future {
     /// The result or exception of a finished future, set once.
     outcome: OnceCell<PyResult<Value>>,
     /// Nearly every future gets exactly one callback (its waiter's
-    /// wake-up), kept inline. This and `cancellation` are `Cell`s, taken
+    /// wake-up), kept inline. This and `extras` are `Cell`s, taken
     /// and put back, not `RefCell`s: a program may hold futures by the
     /// hundred thousand, and a borrow flag is 8 bytes each.
     callbacks: Cell<SmallVec<[DoneCallback; 1]>>,
-    cancellation: Cell<Option<Box<Cancellation>>>,
+    extras: Cell<Option<Box<Extras>>>,
     kind: Option<Box<Kind>>,
 }
 
@@ -171,7 +159,7 @@ impl Drop for Future {
         if let Some(task) = self.task() {
             info.push_str(&format!(
                 " name={} coro=<{}>",
-                crate::runtime::builtins::str::str_repr(&task.name()),
+                crate::runtime::builtins::str::str_repr(&self.task_name()),
                 describe_coroutine(&task.coro)
             ));
         }
@@ -252,7 +240,7 @@ impl Future {
             cancel_requested: Cell::new(false),
             outcome: OnceCell::new(),
             callbacks: Cell::default(),
-            cancellation: Cell::new(None),
+            extras: Cell::new(None),
             kind,
         })
     }
@@ -283,7 +271,10 @@ impl Future {
         };
         let mut info = vec![state.to_string()];
         if let Some(task) = self.task() {
-            info.push(format!("name={}", interp.repr(&Value::str(task.name()))?));
+            info.push(format!(
+                "name={}",
+                interp.repr(&Value::str(self.task_name()))?
+            ));
             info.push(format!("coro=<{}>", describe_coroutine(&task.coro)));
             if let Some(waiter) = task.fut_waiter() {
                 info.push(format!("wait_for={}", waiter.describe(interp)?));
@@ -367,8 +358,17 @@ impl Future {
     }
 
     pub fn task_name(&self) -> String {
-        self.task()
-            .map_or_else(|| "Future".to_string(), TaskState::name)
+        let Some(state) = self.task() else {
+            return "Future".to_string();
+        };
+        match self.with_extras(|extras| extras.as_ref()?.name.clone()) {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", state.number),
+        }
+    }
+
+    pub fn set_task_name(&self, name: Name) {
+        self.with_extras(|extras| extras.get_or_insert_with(Box::default).name = Some(name));
     }
 
     /// The source line where a suspended task waits, for the deadlock report.
@@ -515,22 +515,22 @@ impl Future {
         true
     }
 
-    /// The cancellation's message and saved error, lent to `f`.
-    fn with_cancellation<R>(&self, f: impl FnOnce(&mut Option<Box<Cancellation>>) -> R) -> R {
-        let mut cancellation = self.cancellation.take();
-        let result = f(&mut cancellation);
-        self.cancellation.set(cancellation);
+    /// The extras, lent to `f`.
+    fn with_extras<R>(&self, f: impl FnOnce(&mut Option<Box<Extras>>) -> R) -> R {
+        let mut extras = self.extras.take();
+        let result = f(&mut extras);
+        self.extras.set(extras);
         result
     }
 
     fn set_cancel_message(&self, message: Option<Value>) {
-        self.with_cancellation(|cancellation| match (cancellation, message) {
-            (Some(cancellation), message) => cancellation.message = message,
+        self.with_extras(|extras| match (extras, message) {
+            (Some(extras), message) => extras.message = message,
             (None, None) => {}
-            (cancellation, message) => {
-                *cancellation = Some(Box::new(Cancellation {
+            (extras, message) => {
+                *extras = Some(Box::new(Extras {
                     message,
-                    ..Cancellation::default()
+                    ..Extras::default()
                 }))
             }
         })
@@ -538,13 +538,11 @@ impl Future {
 
     /// The message given to `cancel(msg)`, if any.
     pub fn cancel_message(&self) -> Option<Value> {
-        self.with_cancellation(|cancellation| cancellation.as_ref()?.message.clone())
+        self.with_extras(|extras| extras.as_ref()?.message.clone())
     }
 
     fn set_cancelled_error(&self, error: PyErr) {
-        self.with_cancellation(|cancellation| {
-            cancellation.get_or_insert_with(Box::default).error = Some(error)
-        })
+        self.with_extras(|extras| extras.get_or_insert_with(Box::default).error = Some(error))
     }
 
     /// Parks this task on `event` (`await event.wait()`, `locks.rs`).
@@ -581,8 +579,8 @@ impl Future {
         };
         state.fut_waiter.set(Some(Waiter::Event(event, wait)));
         if wait == Wait::Cancelled {
-            self.with_cancellation(|cancellation| {
-                cancellation.get_or_insert_with(Box::default).waiter_message = message
+            self.with_extras(|extras| {
+                extras.get_or_insert_with(Box::default).waiter_message = message
             });
         }
         super::trace::note_woken(self);
@@ -603,7 +601,7 @@ impl Future {
 
     /// `_make_cancelled_error()`.
     pub fn make_cancelled_error(&self, interp: &Interp) -> PyErr {
-        let saved = self.with_cancellation(|cancellation| cancellation.as_mut()?.error.take());
+        let saved = self.with_extras(|extras| extras.as_mut()?.error.take());
         if let Some(error) = saved {
             return error;
         }
@@ -768,13 +766,15 @@ impl Interp {
             Some(Box::new(Kind::Task(TaskState {
                 coro,
                 number: runtime.task_counter.get(),
-                name: Cell::new(name.map(Box::new)),
                 must_cancel: Cell::new(false),
                 cancelling: Cell::new(false),
                 num_cancels_requested: Cell::new(0),
                 fut_waiter: Cell::new(None),
             }))),
         );
+        if let Some(name) = name {
+            task.set_task_name(name);
+        }
         event_loop.schedule(Callback::Step(task.clone(), None));
         event_loop.tasks.borrow_mut().push(&task);
         if self.trace.is_some() {
@@ -930,8 +930,7 @@ impl Interp {
         };
         let exception = if wait == Wait::Cancelled {
             let runtime = self.asyncio_runtime()?;
-            let message =
-                task.with_cancellation(|cancellation| cancellation.as_mut()?.waiter_message.take());
+            let message = task.with_extras(|extras| extras.as_mut()?.waiter_message.take());
             let args = message.into_iter().collect();
             Some(runtime.instantiate(self, &runtime.cancelled_error, args))
         } else {

@@ -926,8 +926,8 @@ fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
     let task = task_state(interp, args)?;
     check_count(interp, "Task.set_name", &args[1..], &[], 1, 1)?;
     let name = interp.to_str(&args[1])?;
-    if let Some(state) = task.task() {
-        state.set_name(name.into());
+    if task.task().is_some() {
+        task.set_task_name(name.into());
     }
     Ok(Value::None)
 }
