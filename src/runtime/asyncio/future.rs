@@ -6,9 +6,8 @@
 //! task's step sends into (or throws into) its coroutine and reacts to what
 //! it yields exactly as `Task.__step` does.
 
-use smallvec::SmallVec;
 use std::cell::{Cell, OnceCell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use thin_vec::ThinVec;
 
 use super::describe;
@@ -101,7 +100,6 @@ struct Extras {
 
 pub struct Future {
     pub event_loop: Rc<EventLoop>,
-    self_ref: Weak<Future>,
     state: Cell<State>,
     /// Set when an exception was stored and nobody has looked at it.
     log_traceback: Cell<bool>,
@@ -111,18 +109,17 @@ pub struct Future {
     cancel_requested: Cell<bool>,
     /// The result or exception of a finished future, set once.
     outcome: OnceCell<PyResult<Value>>,
-    /// Nearly every future gets exactly one callback (its waiter's
-    /// wake-up), kept inline. This and `extras` are `Cell`s, taken
+    /// This and `extras` are `Cell`s, taken
     /// and put back, not `RefCell`s: a program may hold futures by the
     /// hundred thousand, and a borrow flag is 8 bytes each.
-    callbacks: Cell<SmallVec<[DoneCallback; 1]>>,
+    callbacks: Cell<DoneCallbacks>,
     extras: Cell<Option<Box<Extras>>>,
     kind: Option<Box<Kind>>,
 }
 
-// With its reference counts, 96 bytes: the allocator's size class below
-// 112. A program holds a future per task and per pending wait.
-const _: () = assert!(std::mem::size_of::<Future>() <= 80);
+// With its reference counts, 80 bytes: the allocator's size class below
+// 96. A program holds a future per task and per pending wait.
+const _: () = assert!(std::mem::size_of::<Future>() <= 64);
 
 impl NativeObject for Future {
     fn kind(&self) -> NativeKind<'_> {
@@ -225,15 +222,57 @@ impl DoneCallback {
     }
 }
 
+/// A future's pending done callbacks. Nearly every future gets exactly
+/// one (its waiter's wake-up), kept inline: two words, where a `SmallVec`
+/// of one would be three.
+#[derive(Default)]
+enum DoneCallbacks {
+    #[default]
+    None,
+    One(DoneCallback),
+    Many(ThinVec<DoneCallback>),
+}
+
+const _: () = assert!(std::mem::size_of::<DoneCallbacks>() == 16);
+
+impl DoneCallbacks {
+    fn push(&mut self, callback: DoneCallback) {
+        *self = match std::mem::take(self) {
+            DoneCallbacks::None => DoneCallbacks::One(callback),
+            DoneCallbacks::One(first) => DoneCallbacks::Many(thin_vec::thin_vec![first, callback]),
+            DoneCallbacks::Many(mut all) => {
+                all.push(callback);
+                DoneCallbacks::Many(all)
+            }
+        };
+    }
+
+    fn as_slice(&self) -> &[DoneCallback] {
+        match self {
+            DoneCallbacks::None => &[],
+            DoneCallbacks::One(callback) => std::slice::from_ref(callback),
+            DoneCallbacks::Many(all) => all,
+        }
+    }
+
+    /// Hands each callback, in order, to `f`.
+    fn for_each(self, mut f: impl FnMut(DoneCallback)) {
+        match self {
+            DoneCallbacks::None => {}
+            DoneCallbacks::One(callback) => f(callback),
+            DoneCallbacks::Many(all) => all.into_iter().for_each(f),
+        }
+    }
+}
+
 impl Future {
     pub fn new(event_loop: Rc<EventLoop>) -> Rc<Future> {
         Future::with_kind(event_loop, None)
     }
 
     fn with_kind(event_loop: Rc<EventLoop>, kind: Option<Box<Kind>>) -> Rc<Future> {
-        Rc::new_cyclic(|self_ref| Future {
+        Rc::new(Future {
             event_loop,
-            self_ref: self_ref.clone(),
             state: Cell::new(State::Pending),
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
@@ -288,8 +327,13 @@ impl Future {
                 None => "result=None".into(),
             });
         }
-        let callbacks: Vec<String> =
-            self.with_callbacks(|callbacks| callbacks.iter().map(DoneCallback::describe).collect());
+        let callbacks: Vec<String> = self.with_callbacks(|callbacks| {
+            callbacks
+                .as_slice()
+                .iter()
+                .map(DoneCallback::describe)
+                .collect()
+        });
         if !callbacks.is_empty() {
             info.push(describe::format_callbacks(&callbacks));
         }
@@ -303,14 +347,8 @@ impl Future {
         }
     }
 
-    pub fn rc(&self) -> Rc<Future> {
-        self.self_ref
-            .upgrade()
-            .expect("a future is alive while its method runs")
-    }
-
-    pub fn value(&self) -> Value {
-        Value::Future(self.rc())
+    pub fn value(self: &Rc<Self>) -> Value {
+        Value::Future(self.clone())
     }
 
     pub fn state(&self) -> State {
@@ -381,30 +419,28 @@ impl Future {
 
     /// The pending callbacks, lent to `f` (which must not reach this
     /// future's callbacks itself: it would find none).
-    fn with_callbacks<R>(&self, f: impl FnOnce(&mut SmallVec<[DoneCallback; 1]>) -> R) -> R {
+    fn with_callbacks<R>(&self, f: impl FnOnce(&mut DoneCallbacks) -> R) -> R {
         let mut callbacks = self.callbacks.take();
         let result = f(&mut callbacks);
         self.callbacks.set(callbacks);
         result
     }
 
-    fn schedule_callbacks(&self) {
-        let callbacks = self.callbacks.take();
-        let me = self.rc();
-        for callback in callbacks {
+    fn schedule_callbacks(self: &Rc<Self>) {
+        self.callbacks.take().for_each(|callback| {
             self.event_loop.schedule(match callback {
-                DoneCallback::Python(function) => Callback::python(*function, vec![me.value()]),
+                DoneCallback::Python(function) => Callback::python(*function, vec![self.value()]),
                 DoneCallback::Wakeup(task) => {
                     super::trace::note_woken(&task);
-                    Callback::Wakeup(task, me.clone())
+                    Callback::Wakeup(task, self.clone())
                 }
                 DoneCallback::StopLoop => Callback::StopLoop,
-                DoneCallback::Gather(gather) => Callback::GatherChildDone(gather, me.clone()),
-            });
-        }
+                DoneCallback::Gather(gather) => Callback::GatherChildDone(gather, self.clone()),
+            })
+        });
     }
 
-    pub fn add_done_callback(&self, callback: DoneCallback) {
+    pub fn add_done_callback(self: &Rc<Self>, callback: DoneCallback) {
         self.with_callbacks(|callbacks| callbacks.push(callback));
         if self.is_done() {
             self.schedule_callbacks();
@@ -413,14 +449,20 @@ impl Future {
 
     /// Removes the pending callbacks that `matches`; returns how many.
     pub fn remove_callbacks_where(&self, matches: impl Fn(&DoneCallback) -> bool) -> usize {
-        self.with_callbacks(|callbacks| {
-            let before = callbacks.len();
-            callbacks.retain(|c| !matches(c));
-            before - callbacks.len()
-        })
+        let mut kept = DoneCallbacks::None;
+        let mut removed = 0;
+        self.callbacks.take().for_each(|callback| {
+            if matches(&callback) {
+                removed += 1;
+            } else {
+                kept.push(callback);
+            }
+        });
+        self.callbacks.set(kept);
+        removed
     }
 
-    pub fn set_result(&self, interp: &Interp, value: Value) -> PyResult<()> {
+    pub fn set_result(self: &Rc<Self>, interp: &Interp, value: Value) -> PyResult<()> {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
@@ -429,7 +471,7 @@ impl Future {
         Ok(())
     }
 
-    pub fn set_exception(&self, interp: &Interp, error: PyErr) -> PyResult<()> {
+    pub fn set_exception(self: &Rc<Self>, interp: &Interp, error: PyErr) -> PyResult<()> {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
@@ -445,7 +487,7 @@ impl Future {
     }
 
     /// The outcome of a future that was pending.
-    fn finish(&self, outcome: PyResult<Value>) {
+    fn finish(self: &Rc<Self>, outcome: PyResult<Value>) {
         let first = self.outcome.set(outcome).is_ok();
         debug_assert!(first, "a future finishes once");
         self.state.set(State::Finished);
@@ -461,7 +503,7 @@ impl Future {
     }
 
     /// `Future.cancel(msg)`; a gathering future cancels its children.
-    pub fn cancel_future(&self, message: Option<Value>) -> bool {
+    pub fn cancel_future(self: &Rc<Self>, message: Option<Value>) -> bool {
         if let Some(Kind::Gather(children)) = self.kind.as_deref() {
             if self.is_done() {
                 return false;
@@ -488,7 +530,7 @@ impl Future {
     }
 
     /// `cancel(msg)`: a task's or a plain future's.
-    pub fn cancel(&self, message: Option<Value>) -> bool {
+    pub fn cancel(self: &Rc<Self>, message: Option<Value>) -> bool {
         let Some(task) = self.task() else {
             return self.cancel_future(message);
         };
@@ -568,7 +610,7 @@ impl Future {
     /// wake-up goes on the ready queue, as that future's done callback
     /// would. Whether the wait was pending (whether the future's
     /// `set_result` or `cancel` would have gone through).
-    pub fn end_event_wait(&self, wait: Wait, message: Option<Value>) -> bool {
+    pub fn end_event_wait(self: &Rc<Self>, wait: Wait, message: Option<Value>) -> bool {
         let Some(state) = self.task() else {
             return false;
         };
@@ -584,7 +626,8 @@ impl Future {
             });
         }
         super::trace::note_woken(self);
-        self.event_loop.schedule(Callback::EventWakeup(self.rc()));
+        self.event_loop
+            .schedule(Callback::EventWakeup(self.clone()));
         true
     }
 

@@ -239,7 +239,7 @@ pub enum Waiter {
 
 impl Waiter {
     /// `task._fut_waiter.cancel(msg)`.
-    pub fn cancel(&self, task: &Future, message: Option<Value>) -> bool {
+    pub fn cancel(&self, task: &Rc<Future>, message: Option<Value>) -> bool {
         match self {
             Waiter::Future(future) => future.cancel(message),
             Waiter::Sleep(sleep) => sleep.cancel(message),
