@@ -11,7 +11,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::{linearize, Interp};
 use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap};
-use crate::runtime::value::{discard, Value};
+use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 /// Native stack taken at a time when deep recursion needs more.
@@ -252,7 +252,7 @@ impl Interp {
         code: Rc<crate::compile::ir::Code>,
         globals: Rc<crate::runtime::object::ModuleObject>,
     ) -> Frame {
-        let slots = self.slot_pool.pop().unwrap_or_default();
+        let slots = self.slot_pool.take(code.slot_count as usize);
         Frame::with_slots(code, globals, slots)
     }
 
@@ -349,18 +349,9 @@ impl Interp {
         }
     }
 
-    /// Keeps a finished call's slot vector for the next call (a few, so
-    /// that deep recursion does not pin memory).
+    /// Keeps a finished call's slots for the next call ([`super::frame::SlotPool`]).
     pub fn recycle_slots(&mut self, frame: &mut Frame) {
-        const POOL_SIZE: usize = 64;
-        if self.slot_pool.len() < POOL_SIZE {
-            let mut slots = std::mem::take(&mut frame.slots);
-            // Most locals are ints or unbound: nothing to drop.
-            while let Some(slot) = slots.pop() {
-                discard(slot);
-            }
-            self.slot_pool.push(slots);
-        }
+        self.slot_pool.give_back(std::mem::take(&mut frame.slots));
     }
 
     /// Puts the call's arguments into the parameter slots, with CPython's

@@ -26,6 +26,54 @@ use crate::runtime::object::{
 use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
 
+/// A frame's local slots: exactly as many as its code has (a coroutine's
+/// live as long as it does), in one allocation the frame points to with
+/// two words.
+pub type Slots = Box<[Option<Value>]>;
+
+/// Slot arrays of finished calls, by length, all unbound, for the next
+/// calls with as many slots: a call then neither allocates nor fills its
+/// slots. A few of each length, so that deep recursion does not pin
+/// memory.
+#[derive(Default)]
+pub struct SlotPool {
+    by_length: [Vec<Slots>; SlotPool::LENGTHS],
+}
+
+impl SlotPool {
+    const LENGTHS: usize = 16;
+    const KEPT: usize = 64;
+
+    /// `length` unbound slots.
+    #[inline]
+    pub fn take(&mut self, length: usize) -> Slots {
+        match self.by_length.get_mut(length).and_then(Vec::pop) {
+            Some(slots) => slots,
+            None => unbound_slots(length),
+        }
+    }
+
+    /// Keeps a finished call's slots, unbound, if there is room.
+    #[inline]
+    pub fn give_back(&mut self, mut slots: Slots) {
+        let Some(kept) = self.by_length.get_mut(slots.len()) else {
+            return;
+        };
+        if kept.len() < SlotPool::KEPT {
+            // Most locals are ints or unbound: nothing to drop.
+            for slot in slots.iter_mut() {
+                discard(slot.take());
+            }
+            kept.push(slots);
+        }
+    }
+}
+
+/// `length` new slots, unbound.
+fn unbound_slots(length: usize) -> Slots {
+    (0..length).map(|_| None).collect()
+}
+
 /// What a suspended frame is resumed with.
 pub enum Resume {
     Send(Value),
@@ -45,7 +93,7 @@ pub struct Frame {
     /// value (false before its first run).
     pub suspended: bool,
     /// Local slots; `None` is an unbound variable.
-    pub slots: Vec<Option<Value>>,
+    pub slots: Slots,
     /// The frame's own cells, then the closure's. This, `handlers` and
     /// `saved_handled` are one word each, and empty ones allocate nothing
     /// (a suspended coroutine's frame is on the heap, by the hundred
@@ -67,23 +115,19 @@ pub struct Frame {
     pub saved_handled: Option<Box<Vec<PyErr>>>,
 }
 
-// 112 bytes: the allocator's size class below 128 for a coroutine's boxed
+// 96 bytes: the allocator's size class below 112 for a coroutine's boxed
 // frame (a program may hold a million).
-const _: () = assert!(std::mem::size_of::<Frame>() <= 112);
+const _: () = assert!(std::mem::size_of::<Frame>() <= 96);
 
 impl Frame {
     pub fn new(code: Rc<Code>, globals: Rc<ModuleObject>) -> Frame {
-        Frame::with_slots(code, globals, Vec::new())
+        let slots = unbound_slots(code.slot_count as usize);
+        Frame::with_slots(code, globals, slots)
     }
 
-    /// A frame whose slots live in `slots` (an empty vector, perhaps with
-    /// room already).
+    /// A frame whose slots are `slots` (as many as the code has, unbound).
     #[inline]
-    pub fn with_slots(
-        code: Rc<Code>,
-        globals: Rc<ModuleObject>,
-        mut slots: Vec<Option<Value>>,
-    ) -> Frame {
+    pub fn with_slots(code: Rc<Code>, globals: Rc<ModuleObject>, slots: Slots) -> Frame {
         let cells = if code.cell_names.is_empty() {
             ThinVec::new()
         } else {
@@ -95,15 +139,6 @@ impl Frame {
                 })
                 .collect()
         };
-        // A plain loop: `resize_with` costs some 40 instructions for the
-        // one or two slots of a small function. Exactly as many as needed:
-        // `reserve` would make room for at least four, and a coroutine's
-        // slots live as long as it does.
-        let count = code.slot_count as usize;
-        slots.reserve_exact(count.saturating_sub(slots.len()));
-        while slots.len() < count {
-            slots.push(None);
-        }
         Frame {
             slots,
             code,

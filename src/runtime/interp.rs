@@ -174,8 +174,8 @@ pub struct Interp {
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: hashbrown::HashSet<usize>,
     pub clock: super::clock::Clock,
-    /// Slot vectors of finished calls, reused by the next ones.
-    pub slot_pool: Vec<Vec<Option<Value>>>,
+    /// Slot arrays of finished calls, reused by the next ones.
+    pub slot_pool: crate::eval::frame::SlotPool,
     /// The exception thrown into the frame that is about to unwind with
     /// it (`Frame::unwind` chains it as a throw, not as a raise).
     pub thrown_in: Option<*const super::object::Instance>,
@@ -226,7 +226,7 @@ impl Interp {
             gauss_next: None,
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
-            slot_pool: Vec::new(),
+            slot_pool: Default::default(),
             thrown_in: None,
             reraising: false,
             awaits_reach_task: true,
