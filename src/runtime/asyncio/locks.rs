@@ -35,13 +35,13 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use super::future::{future_of, FutureAwait};
+use super::future::{future_of, Future, FutureAwait};
 use super::sleep::Wait;
 use crate::eval::expr::Awaited;
 use crate::eval::frame::{Frame, GenStep, Resume};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Class, NativeFn, NativeObject};
+use crate::runtime::object::{Class, Instance, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -139,19 +139,29 @@ pub fn await_wait(
     };
     let event_loop = interp.asyncio.as_ref()?.running_loop.borrow().clone()?;
     let task = event_loop.current_task.borrow().clone()?;
-    let parked = interp.parked_on_event()?;
-    Some((|| {
-        let value = interp.get_attr(event, "_value")?;
-        if interp.truthy(&value)? {
-            return Ok(Awaited::Finished(Value::from(true)));
-        }
-        interp.call_method(event, "_get_loop", &[])?;
-        let waiters = interp.get_attr(event, "_waiters")?;
-        interp.call_method(&waiters, "append", &[task.value()])?;
-        task.park_on_event(instance.clone());
-        frame.delegate = Some(parked.clone());
-        Ok(Awaited::Yielded(parked))
-    })())
+    Some(park(interp, frame, instance, &task))
+}
+
+/// `Event.wait`'s steps up to `await fut`, with `task` in the future's
+/// place: parked on `event` unless the event is set.
+fn park(
+    interp: &mut Interp,
+    frame: &mut Frame,
+    event: &Rc<Instance>,
+    task: &Rc<Future>,
+) -> PyResult<Awaited> {
+    let receiver = Value::Instance(event.clone());
+    let value = interp.get_attr(&receiver, "_value")?;
+    if interp.truthy(&value)? {
+        return Ok(Awaited::Finished(Value::from(true)));
+    }
+    interp.call_method(&receiver, "_get_loop", &[])?;
+    let waiters = interp.get_attr(&receiver, "_waiters")?;
+    interp.call_method(&waiters, "append", &[task.value()])?;
+    task.park_on_event(event.clone());
+    let parked = interp.asyncio_runtime()?.parked_on_event.clone();
+    frame.delegate = Some(parked.clone());
+    Ok(Awaited::Yielded(parked))
 }
 
 /// What a frame parked in `await event.wait()` delegates to, and yields

@@ -134,7 +134,7 @@ pub struct Runtime {
     yielded_sleep: Value,
     /// The [`locks::ParkedOnEvent`] that frames parked in `await
     /// event.wait()` share.
-    parked_on_event: Value,
+    pub(super) parked_on_event: Value,
 }
 
 impl Runtime {
@@ -375,13 +375,9 @@ impl Interp {
             .is_some_and(|runtime| is_same_native(&runtime.yielded_sleep, delegate))
     }
 
-    /// The stand-in a frame parked in `await event.wait()` delegates to
-    /// and yields to its task ([`locks::ParkedOnEvent`]).
-    pub fn parked_on_event(&self) -> Option<Value> {
-        Some(self.asyncio.as_ref()?.parked_on_event.clone())
-    }
-
-    /// Whether `value` is that stand-in.
+    /// Whether `value` is the stand-in a frame parked in `await
+    /// event.wait()` delegates to and yields to its task
+    /// ([`locks::ParkedOnEvent`]).
     pub fn is_parked_on_event(&self, value: &Value) -> bool {
         self.asyncio
             .as_ref()
