@@ -27,7 +27,7 @@
 //! `self._waiters`, `set()` wakes it ([`wake_waiter`]), the task's
 //! `fut_waiter` keeps the future's state (`Waiter::Event`), its step
 //! leaves `self._waiters` before it resumes the coroutine, and the frame
-//! delegates to a [`ParkedOnEvent`], which returns `True`. The same loop
+//! delegates to a [`StandIn`](super::StandIn), which returns `True`. The same loop
 //! iterations, wake-ups and cancellations follow. Only a coroutine whose
 //! awaits reach its task is parked (`Interp::awaits_reach_task`): one
 //! driven by `send` gets the future, as in CPython.
@@ -162,41 +162,6 @@ fn park(
     let parked = interp.asyncio_runtime()?.parked_on_event.clone();
     frame.delegate = Some(parked.clone());
     Ok(Awaited::Yielded(parked))
-}
-
-/// What a frame parked in `await event.wait()` delegates to, and yields
-/// to its task (which parked already): the `Event.wait` coroutine CPython
-/// would be suspended in, after `await fut`. Resumed, it returns `True`,
-/// or raises what is thrown in (the task's step has left
-/// `self._waiters` by then). It has no state, so one serves every frame.
-pub struct ParkedOnEvent;
-
-impl NativeObject for ParkedOnEvent {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.types.coroutine.clone()
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(super::coroutine_repr(
-            "Event.wait",
-            self as *const ParkedOnEvent as usize,
-        )))
-    }
-
-    fn coroutine_name(&self) -> Option<&'static str> {
-        Some("Event.wait")
-    }
-
-    fn is_resumable(&self) -> bool {
-        true
-    }
-
-    fn resume(&self, _interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match resume {
-            Resume::Send(_) => Ok(GenStep::Returned(Value::from(true))),
-            Resume::Throw(error) => Err(error),
-        }
-    }
 }
 
 /// `_wake_event_waiter(event, fut)`, for each of the event's waiters in

@@ -69,6 +69,48 @@ macro_rules! native_coroutine {
     };
 }
 
+/// A coroutine CPython would be suspended in where pyl's frame waits on
+/// something else: resumed, it returns `result`, or raises what is thrown
+/// in. It has no state, so one serves every frame that delegates to it.
+pub struct StandIn {
+    name: &'static str,
+    result: Value,
+}
+
+impl StandIn {
+    fn value(name: &'static str, result: Value) -> Value {
+        Value::native(Rc::new(StandIn { name, result }))
+    }
+}
+
+impl NativeObject for StandIn {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.types.coroutine.clone()
+    }
+
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(Ok(coroutine_repr(
+            self.name,
+            self as *const StandIn as usize,
+        )))
+    }
+
+    fn coroutine_name(&self) -> Option<&'static str> {
+        Some(self.name)
+    }
+
+    fn is_resumable(&self) -> bool {
+        true
+    }
+
+    fn resume(&self, _interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        match resume {
+            Resume::Send(_) => Ok(GenStep::Returned(self.result.clone())),
+            Resume::Throw(error) => Err(error),
+        }
+    }
+}
+
 /// Whether `value` is the native object `stand_in` (one of the runtime's).
 fn is_same_native(stand_in: &Value, value: &Value) -> bool {
     matches!((stand_in, value), (Value::Native(a), Value::Native(b)) if Rc::ptr_eq(&**a, &**b))
@@ -99,6 +141,7 @@ use event_loop::{Callback, EventLoop, Handle};
 use future::{future_of, DoneCallback, Future, FutureAwait, Noop};
 use sleep::Sleep;
 
+use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::builtins::{
     add_function, add_method,
     args::{check_count, keyword},
@@ -130,10 +173,14 @@ pub struct Runtime {
     pub plain_classes: RefCell<Option<queues::PlainClasses>>,
     /// Which parts of asyncio's Python have run.
     pub parts: python::Parts,
-    /// The [`sleep::YieldedSleep`] that frames awaiting `sleep(0)` share.
+    /// What frames awaiting `asyncio.sleep(0)` delegate to after yielding
+    /// in the sleep's place (`Interp::awaited`): a [`StandIn`] for the
+    /// sleep that has yielded its one bare `None`, which returns `None`.
     yielded_sleep: Value,
-    /// The [`locks::ParkedOnEvent`] that frames parked in `await
-    /// event.wait()` share.
+    /// What frames parked in `await event.wait()` delegate to, and yield
+    /// to their task (which parked already, `locks.rs`): a [`StandIn`] for
+    /// the `Event.wait` coroutine after `await fut`, which returns `True`
+    /// (the task's step has left `self._waiters` by then).
     pub(super) parked_on_event: Value,
 }
 
@@ -188,8 +235,8 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
         parts: python::Parts::default(),
-        yielded_sleep: Value::native(Rc::new(sleep::YieldedSleep)),
-        parked_on_event: Value::native(Rc::new(locks::ParkedOnEvent)),
+        yielded_sleep: StandIn::value("sleep", Value::None),
+        parked_on_event: StandIn::value("Event.wait", Value::from(true)),
     });
     interp.asyncio = Some(runtime);
     {
@@ -377,7 +424,7 @@ impl Interp {
 
     /// Whether `value` is the stand-in a frame parked in `await
     /// event.wait()` delegates to and yields to its task
-    /// ([`locks::ParkedOnEvent`]).
+    /// (`Runtime::parked_on_event`).
     pub fn is_parked_on_event(&self, value: &Value) -> bool {
         self.asyncio
             .as_ref()

@@ -181,40 +181,6 @@ impl Sleep {
 
 native_coroutine!(Sleep);
 
-/// What a frame awaiting `asyncio.sleep(0)` delegates to after yielding
-/// in the sleep's place (`Interp::awaited`): the sleep that has yielded
-/// its one bare `None`. Resumed, it returns `None`, or raises what is
-/// thrown in. It has no state, so one serves every such frame.
-pub struct YieldedSleep;
-
-impl NativeObject for YieldedSleep {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.types.coroutine.clone()
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(super::coroutine_repr(
-            "sleep",
-            self as *const YieldedSleep as usize,
-        )))
-    }
-
-    fn coroutine_name(&self) -> Option<&'static str> {
-        Some("sleep")
-    }
-
-    fn is_resumable(&self) -> bool {
-        true
-    }
-
-    fn resume(&self, _interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        match resume {
-            Resume::Send(_) => Ok(GenStep::Returned(Value::None)),
-            Resume::Throw(error) => Err(error),
-        }
-    }
-}
-
 /// Whether sleeping `delay` is `sleep(0)`'s bare yield. Anything else,
 /// not a number included, goes to `sleep` itself.
 pub fn is_bare(delay: &Value) -> bool {
