@@ -109,9 +109,9 @@ pub struct Future {
     cancel_requested: Cell<bool>,
     /// The result or exception of a finished future, set once.
     outcome: OnceCell<PyResult<Value>>,
-    /// This and `extras` are `Cell`s, taken
-    /// and put back, not `RefCell`s: a program may hold futures by the
-    /// hundred thousand, and a borrow flag is 8 bytes each.
+    /// This and `extras` are `Cell`s, taken and put back, not
+    /// `RefCell`s: a program may hold futures by the hundred thousand, and
+    /// a borrow flag is 8 bytes each.
     callbacks: Cell<DoneCallbacks>,
     extras: Cell<Option<Box<Extras>>>,
     kind: Option<Box<Kind>>,
