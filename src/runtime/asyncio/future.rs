@@ -652,8 +652,7 @@ impl Future {
             .asyncio
             .clone()
             .expect("futures exist only with the asyncio runtime");
-        let args = self.cancel_message().into_iter().collect();
-        runtime.instantiate(interp, &runtime.cancelled_error, args)
+        runtime.cancelled(interp, self.cancel_message())
     }
 
     /// `result()`: the value, or the stored exception raised — raised
@@ -973,14 +972,14 @@ impl Interp {
         let Some(state) = task.task() else {
             return Ok(());
         };
+        // Scheduled once, by the end of the wait, which nothing but this
+        // wake-up steps the task after.
         let Some(Waiter::Event(event, wait)) = state.fut_waiter() else {
-            return self.task_step(task, None);
+            return Ok(());
         };
         let exception = if wait == Wait::Cancelled {
-            let runtime = self.asyncio_runtime()?;
             let message = task.with_extras(|extras| extras.as_mut()?.waiter_message.take());
-            let args = message.into_iter().collect();
-            Some(runtime.instantiate(self, &runtime.cancelled_error, args))
+            Some(self.asyncio_runtime()?.cancelled(self, message))
         } else {
             None
         };
@@ -1139,11 +1138,7 @@ impl Interp {
             for future in &gather.children {
                 if future.is_cancelled() {
                     let message = future.cancel_message().unwrap_or_else(|| Value::str(""));
-                    results.push(
-                        runtime
-                            .instantiate(self, &runtime.cancelled_error, vec![message])
-                            .value(),
-                    );
+                    results.push(runtime.cancelled(self, Some(message)).value());
                 } else {
                     match future.exception(self)? {
                         Value::None => results.push(future.result(self)?),

@@ -200,6 +200,12 @@ impl Runtime {
     ) -> PyErr {
         self.instantiate(interp, class, vec![Value::str(message.into())])
     }
+
+    /// `CancelledError(message)`, or with no arguments when there is no
+    /// message (CPython's `Future._make_cancelled_error`).
+    pub fn cancelled(&self, interp: &Interp, message: Option<Value>) -> PyErr {
+        self.instantiate(interp, &self.cancelled_error, message.into_iter().collect())
+    }
 }
 
 impl NativeObject for EventLoop {

@@ -130,9 +130,8 @@ impl Sleep {
     }
 
     fn cancelled_error(&self, interp: &Interp) -> PyResult<PyErr> {
-        let runtime = interp.asyncio_runtime()?;
-        let args = self.cancel_message.borrow().clone().into_iter().collect();
-        Ok(runtime.instantiate(interp, &runtime.cancelled_error, args))
+        let message = self.cancel_message.borrow().clone();
+        Ok(interp.asyncio_runtime()?.cancelled(interp, message))
     }
 
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
