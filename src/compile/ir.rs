@@ -76,6 +76,12 @@ pub struct Code {
     pub span: Span,
     /// The docstring: a string literal as the body's first statement.
     pub doc: Option<Rc<str>>,
+    /// A module's body (whose `locals()` are its globals).
+    pub is_module: bool,
+    /// Whether the body names `super`: only then does its frame keep the
+    /// function, for a zero-argument `super()` (CPython gives such a body
+    /// its `__class__` cell).
+    pub mentions_super: bool,
 }
 
 pub enum Instr {

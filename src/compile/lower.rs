@@ -178,6 +178,8 @@ struct Builder<'a> {
     /// REPL input: expression statements of this body echo their values.
     echo_expressions: bool,
     doc: Option<Rc<str>>,
+    /// Whether the body names `super` (see `Code::mentions_super`).
+    mentions_super: bool,
 }
 
 /// What kind of body is being lowered: decides where unannotated names go.
@@ -210,6 +212,7 @@ impl<'a> Builder<'a> {
             body_kind: BodyKind::Function,
             echo_expressions: false,
             doc: None,
+            mentions_super: false,
         }
     }
 
@@ -247,6 +250,8 @@ impl<'a> Builder<'a> {
             source: self.source,
             span,
             doc: self.doc,
+            is_module: self.body_kind == BodyKind::Module,
+            mentions_super: self.mentions_super,
         }
     }
 
@@ -1427,6 +1432,9 @@ impl<'a> Builder<'a> {
 
     fn expr(&mut self, e: &'a ast::Expr) -> Result<Expr> {
         let span = e.span;
+        if matches!(&e.kind, K::Name { id, .. } if &**id == "super") {
+            self.mentions_super = true;
+        }
         let kind = match &e.kind {
             K::Name { id, binding } => match binding {
                 Binding::Local(slot) => ExprKind::Local(*slot),

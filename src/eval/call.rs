@@ -291,7 +291,7 @@ impl Interp {
     #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
         if function.code.flavor == Flavor::Plain {
-            return self.run_plain_function(function.clone(), &mut frame);
+            return self.run_plain_function(function, &mut frame);
         }
         Ok(self.start_generator(function, Box::new(frame)))
     }
@@ -299,7 +299,7 @@ impl Interp {
     /// [`Interp::start_function`] for a generator, coroutine or async
     /// generator function: the object that will run the frame.
     pub fn start_generator(&mut self, function: &Rc<Function>, mut frame: Box<Frame>) -> Value {
-        Self::enter_function(function.clone(), &mut frame);
+        Self::enter_function(function, &mut frame);
         let kind = match function.code.flavor {
             Flavor::Coroutine => GeneratorKind::Coroutine,
             Flavor::AsyncGenerator => GeneratorKind::AsyncGenerator,
@@ -319,7 +319,7 @@ impl Interp {
     #[inline(always)]
     pub fn run_plain_function(
         &mut self,
-        function: Rc<Function>,
+        function: &Rc<Function>,
         frame: &mut Frame,
     ) -> PyResult<Value> {
         Self::enter_function(function, frame);
@@ -327,16 +327,18 @@ impl Interp {
     }
 
     /// Gives a frame its function's closure cells, its parameters' cells,
-    /// and the function itself (the caller's reference, not one more).
+    /// and, for `super()`, the function itself.
     #[inline(always)]
-    pub(super) fn enter_function(function: Rc<Function>, frame: &mut Frame) {
+    pub(super) fn enter_function(function: &Rc<Function>, frame: &mut Frame) {
         if !function.closure.is_empty() {
             frame.add_closure(function.closure.iter().cloned());
         }
         for &(slot, cell) in &function.code.parameter_cells {
-            *frame.cells[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
+            *frame.cells()[cell as usize].borrow_mut() = frame.slots[slot as usize].clone();
         }
-        frame.function = Some(function);
+        if function.code.mentions_super {
+            frame.set_function(function.clone());
+        }
     }
 
     /// Runs a plain function's frame to its return.

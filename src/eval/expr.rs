@@ -492,7 +492,7 @@ impl Interp {
         if callee.code.flavor == Flavor::Plain {
             let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
             self.bind_directly(frame, &callee, receiver, arguments, &mut callee_frame)?;
-            return self.run_plain_function(callee, &mut callee_frame);
+            return self.run_plain_function(&callee, &mut callee_frame);
         }
         let mut callee_frame =
             Box::new(self.new_frame(callee.code.clone(), callee.globals.clone()));
@@ -796,10 +796,10 @@ impl Interp {
     ) -> PyResult<Awaited> {
         let mut coroutine_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
         self.bind_directly(frame, &callee, receiver, arguments, &mut coroutine_frame)?;
-        Self::enter_function(callee, &mut coroutine_frame);
+        Self::enter_function(&callee, &mut coroutine_frame);
         let outcome = self.nested(|this| this.run_frame(&mut coroutine_frame, None));
         if let Ok(Outcome::Yield(yielded)) = outcome {
-            frame.delegate = Some(suspended_coroutine(coroutine_frame));
+            frame.delegate = Some(suspended_coroutine(&callee, coroutine_frame));
             return Ok(Awaited::Yielded(yielded));
         }
         self.recycle_slots(&mut coroutine_frame);
@@ -1010,7 +1010,7 @@ impl Interp {
         let closure = template
             .closure
             .iter()
-            .map(|&cell| frame.cells[cell as usize].clone())
+            .map(|&cell| frame.cells()[cell as usize].clone())
             .collect();
         let code = template.code.clone();
         let function = Rc::new(Function {
@@ -1054,9 +1054,9 @@ impl Interp {
             template
                 .closure
                 .iter()
-                .map(|&cell| frame.cells[cell as usize].clone()),
+                .map(|&cell| frame.cells()[cell as usize].clone()),
         );
-        body.namespace = Some(namespace.clone());
+        body.set_namespace(namespace.clone());
         self.nested(|this| this.run_frame(&mut body, None))?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
@@ -1076,13 +1076,10 @@ impl Interp {
     /// `locals()`: the bound local variables (the namespace in a class
     /// body, the globals at module level).
     fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
-        if let Some(namespace) = &frame.namespace {
+        if let Some(namespace) = frame.namespace() {
             return self.namespace_dict(&namespace.borrow());
         }
-        if frame.code.local_names.is_empty()
-            && frame.code.cell_names.is_empty()
-            && frame.function.is_none()
-        {
+        if frame.code.is_module {
             return self.namespace_dict(&frame.globals.namespace.borrow());
         }
         let mut items = Vec::new();
@@ -1092,7 +1089,7 @@ impl Interp {
             }
         }
         for (cell, name) in frame.code.cell_names.iter().enumerate() {
-            if let Some(value) = frame.cells[cell].borrow().clone() {
+            if let Some(value) = frame.cells()[cell].borrow().clone() {
                 items.push((Value::str(&**name), value));
             }
         }
@@ -1124,12 +1121,11 @@ impl Interp {
 
     fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {
         let class = frame
-            .function
-            .as_ref()
+            .function()
             .and_then(|f| f.defining_class.borrow().clone());
         let receiver = frame.slots.first().cloned().flatten().or_else(|| {
             let cell = frame.code.parameter_cells.first()?.1;
-            frame.cells[cell as usize].borrow().clone()
+            frame.cells()[cell as usize].borrow().clone()
         });
         match (class, receiver) {
             (Some(class), Some(receiver)) => Ok(self.new_super(class, receiver)),
@@ -1296,14 +1292,12 @@ fn plain_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
 /// The coroutine object of a call awaited in place
 /// ([`Interp::await_call`]) that suspended: its frame moves to the heap.
 #[cold]
-fn suspended_coroutine(frame: Frame) -> Value {
-    let (name, qualname) = match &frame.function {
-        Some(function) => (
-            function.name.borrow().clone(),
-            function.qualname.borrow().clone(),
-        ),
-        None => (frame.code.name.clone(), frame.code.qualname.clone()),
-    };
-    let coroutine = Generator::new(GeneratorKind::Coroutine, Box::new(frame), &name, &qualname);
+fn suspended_coroutine(function: &Function, frame: Frame) -> Value {
+    let coroutine = Generator::new(
+        GeneratorKind::Coroutine,
+        Box::new(frame),
+        &function.name.borrow(),
+        &function.qualname.borrow(),
+    );
     Value::Generator(Rc::new(coroutine))
 }

@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use thin_vec::ThinVec;
+use smallvec::SmallVec;
 
 use super::expr::Awaited;
 use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
@@ -88,36 +88,43 @@ pub enum Outcome {
 
 pub struct Frame {
     pub code: Rc<Code>,
+    /// Local slots; `None` is an unbound variable.
+    pub slots: Slots,
+    pub globals: Rc<ModuleObject>,
+    /// The sub-iterator of a `yield from`/`await` in progress.
+    pub delegate: Option<Value>,
     pub pc: u32,
     /// Whether the frame is stopped at a `Yield`/`YieldFrom` waiting for a
     /// value (false before its first run).
     pub suspended: bool,
-    /// Local slots; `None` is an unbound variable.
-    pub slots: Slots,
-    /// The frame's own cells, then the closure's. This, `handlers` and
-    /// `saved_handled` are one word each, and empty ones allocate nothing
-    /// (a suspended coroutine's frame is on the heap, by the hundred
-    /// thousand in some programs, and few use them).
-    pub cells: ThinVec<CellRef>,
-    pub globals: Rc<ModuleObject>,
-    /// The namespace a class body fills.
-    pub namespace: Option<Rc<Namespace>>,
-    /// Active handlers: (handler pc, length of the handled-exception stack
-    /// when the region was entered).
-    pub handlers: ThinVec<(u32, u32)>,
-    /// The sub-iterator of a `yield from`/`await` in progress.
-    pub delegate: Option<Value>,
-    /// The function being run, for zero-argument `super()`.
-    pub function: Option<Rc<Function>>,
-    /// Handled exceptions that belong to this frame while it is suspended
-    /// (boxed: a program may hold a million suspended frames, few of them
-    /// inside an `except` block).
-    pub saved_handled: Option<Box<Vec<PyErr>>>,
+    /// What only some frames need, absent until one does: a suspended
+    /// coroutine's frame is on the heap, by the hundred thousand in some
+    /// programs, and few of them have cells or handlers.
+    extras: Option<Box<FrameExtras>>,
 }
 
-// 96 bytes: the allocator's size class below 112 for a coroutine's boxed
+// 64 bytes: the allocator's size class below 80 for a coroutine's boxed
 // frame (a program may hold a million).
-const _: () = assert!(std::mem::size_of::<Frame>() <= 96);
+const _: () = assert!(std::mem::size_of::<Frame>() <= 64);
+
+/// The state of a frame that has cells, handlers, a class body's
+/// namespace or a method's `super()`, in one allocation (a frame with a
+/// few cells or handlers needs no second one).
+#[derive(Default)]
+struct FrameExtras {
+    /// The frame's own cells, then the closure's.
+    cells: SmallVec<[CellRef; 4]>,
+    /// Active handlers: (handler pc, length of the handled-exception stack
+    /// when the region was entered).
+    handlers: SmallVec<[(u32, u32); 4]>,
+    /// The namespace a class body fills.
+    namespace: Option<Rc<Namespace>>,
+    /// The function being run, for zero-argument `super()` (kept only when
+    /// its code mentions `super`, as CPython makes its `__class__` cell).
+    function: Option<Rc<Function>>,
+    /// Handled exceptions that belong to this frame while it is suspended.
+    saved_handled: Vec<PyErr>,
+}
 
 impl Frame {
     pub fn new(code: Rc<Code>, globals: Rc<ModuleObject>) -> Frame {
@@ -128,35 +135,69 @@ impl Frame {
     /// A frame whose slots are `slots` (as many as the code has, unbound).
     #[inline]
     pub fn with_slots(code: Rc<Code>, globals: Rc<ModuleObject>, slots: Slots) -> Frame {
-        let cells = if code.cell_names.is_empty() {
-            ThinVec::new()
-        } else {
-            (0..code.cell_names.len())
-                .map(|_| {
-                    let cell = Rc::new(RefCell::new(None));
-                    crate::runtime::cycles::track_cell(&cell);
-                    cell
-                })
-                .collect()
-        };
-        Frame {
+        let mut frame = Frame {
             slots,
             code,
             pc: 0,
             suspended: false,
-            cells,
             globals,
-            namespace: None,
-            handlers: ThinVec::new(),
             delegate: None,
-            function: None,
-            saved_handled: None,
+            extras: None,
+        };
+        if !frame.code.cell_names.is_empty() {
+            let cells = (0..frame.code.cell_names.len()).map(|_| {
+                let cell = Rc::new(RefCell::new(None));
+                crate::runtime::cycles::track_cell(&cell);
+                cell
+            });
+            frame.extras_mut().cells.extend(cells);
         }
+        frame
+    }
+
+    fn extras_mut(&mut self) -> &mut FrameExtras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// The frame's own cells, then the closure's.
+    #[inline]
+    pub fn cells(&self) -> &[CellRef] {
+        self.extras.as_deref().map_or(&[], |extras| &extras.cells)
     }
 
     /// Appends the cells a function or class body closes over.
     pub fn add_closure(&mut self, closure: impl Iterator<Item = CellRef>) {
-        self.cells = self.cells.iter().cloned().chain(closure).collect();
+        self.extras_mut().cells.extend(closure);
+    }
+
+    /// The namespace a class body fills.
+    #[inline]
+    pub fn namespace(&self) -> Option<&Rc<Namespace>> {
+        self.extras.as_deref()?.namespace.as_ref()
+    }
+
+    pub fn set_namespace(&mut self, namespace: Rc<Namespace>) {
+        self.extras_mut().namespace = Some(namespace);
+    }
+
+    /// The function being run, if its code mentions `super`.
+    pub fn function(&self) -> Option<&Rc<Function>> {
+        self.extras.as_deref()?.function.as_ref()
+    }
+
+    pub fn set_function(&mut self, function: Rc<Function>) {
+        self.extras_mut().function = Some(function);
+    }
+
+    /// Whether the frame is inside a `try` or `with`.
+    pub fn has_handlers(&self) -> bool {
+        self.extras
+            .as_deref()
+            .is_some_and(|extras| !extras.handlers.is_empty())
+    }
+
+    fn pop_handler(&mut self) -> Option<(u32, u32)> {
+        self.extras.as_deref_mut()?.handlers.pop()
     }
 }
 
@@ -187,8 +228,8 @@ impl Interp {
     ) -> PyResult<Outcome> {
         let code = frame.code.clone();
         let base = self.handled_exceptions.len();
-        if let Some(mut saved) = frame.saved_handled.take() {
-            self.handled_exceptions.append(&mut saved);
+        if let Some(extras) = frame.extras.as_deref_mut() {
+            self.handled_exceptions.append(&mut extras.saved_handled);
         }
         pc.set(frame.pc);
         // The instruction run last: what a poll blames for what it finds.
@@ -225,7 +266,7 @@ impl Interp {
                     // would allocate a new vector for what stays.
                     if self.handled_exceptions.len() > base {
                         let saved = self.handled_exceptions.split_off(base);
-                        frame.saved_handled = Some(Box::new(saved));
+                        frame.extras_mut().saved_handled = saved;
                     }
                     return Ok(Outcome::Yield(value));
                 }
@@ -287,7 +328,7 @@ impl Interp {
         }
         // A stopped program runs no handler (see `runtime::limits`).
         let handler = match self.limits.stopping() {
-            None => frame.handlers.pop(),
+            None => frame.pop_handler(),
             Some(_) => None,
         };
         match handler {
@@ -467,11 +508,12 @@ impl Interp {
                     None => frame.slots[*slot as usize] = None,
                 }
             }
-            Instr::PushHandler(handler) => frame
-                .handlers
-                .push((*handler, self.handled_exceptions.len() as u32)),
+            Instr::PushHandler(handler) => {
+                let handled = self.handled_exceptions.len() as u32;
+                frame.extras_mut().handlers.push((*handler, handled));
+            }
             Instr::PopHandler => {
-                frame.handlers.pop();
+                frame.pop_handler();
             }
             Instr::MatchException { class, next } => {
                 let class = self.eval(frame, class)?;
@@ -694,7 +736,7 @@ impl Interp {
     fn store_uncommon(&mut self, frame: &mut Frame, target: &Target, value: Value) -> PyResult<()> {
         match target {
             Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
-            Target::Cell(cell) => *frame.cells[*cell as usize].borrow_mut() = Some(value),
+            Target::Cell(cell) => *frame.cells()[*cell as usize].borrow_mut() = Some(value),
             Target::Global(name) => {
                 frame
                     .globals
@@ -702,7 +744,7 @@ impl Interp {
                     .borrow_mut()
                     .insert(name.clone(), value);
             }
-            Target::Namespace(name) => match &frame.namespace {
+            Target::Namespace(name) => match frame.namespace() {
                 Some(namespace) => {
                     namespace.borrow_mut().insert(name.clone(), value);
                 }
@@ -797,7 +839,7 @@ impl Interp {
                 }
             }
             Target::Cell(cell) => {
-                if frame.cells[*cell as usize].borrow_mut().take().is_none() {
+                if frame.cells()[*cell as usize].borrow_mut().take().is_none() {
                     let name = self.cell_name(frame, *cell);
                     return Err(self.free_variable_error(&name));
                 }
@@ -814,7 +856,7 @@ impl Interp {
                 }
             }
             Target::Namespace(name) => {
-                let removed = match &frame.namespace {
+                let removed = match frame.namespace() {
                     Some(namespace) => namespace.borrow_mut().shift_remove(name),
                     None => frame.globals.namespace.borrow_mut().shift_remove(name),
                 };
@@ -926,7 +968,7 @@ impl Interp {
 
     #[inline]
     pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
-        match &*frame.cells[cell as usize].borrow() {
+        match &*frame.cells()[cell as usize].borrow() {
             Some(value) => Ok(value.clone()),
             None => Err(self.unbound_cell(frame, cell)),
         }
@@ -1007,7 +1049,7 @@ impl Interp {
     }
 
     pub fn load_namespace(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
-        if let Some(namespace) = &frame.namespace {
+        if let Some(namespace) = frame.namespace() {
             if let Some(value) = namespace.borrow().get(name) {
                 return Ok(value.clone());
             }

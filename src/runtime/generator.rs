@@ -331,7 +331,7 @@ impl Generator {
         self.on_drop.get() == OnDrop::Close
             && self.kind != GeneratorKind::AsyncGenerator
             && self.with_frame(|frame| {
-                frame.is_some_and(|frame| frame.suspended && !frame.handlers.is_empty())
+                frame.is_some_and(|frame| frame.suspended && frame.has_handlers())
             })
     }
 
