@@ -78,9 +78,9 @@ pub struct Code {
     pub doc: Option<Rc<str>>,
     /// A module's body (whose `locals()` are its globals).
     pub is_module: bool,
-    /// Whether the body names `super`: only then does its frame keep the
-    /// function, for a zero-argument `super()` (CPython gives such a body
-    /// its `__class__` cell).
+    /// Whether the body, or a function nested in it, names `super`: only
+    /// then does its frame keep the function, for a zero-argument
+    /// `super()` (CPython gives such a body its `__class__` cell).
     pub mentions_super: bool,
 }
 

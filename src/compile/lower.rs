@@ -178,7 +178,8 @@ struct Builder<'a> {
     /// REPL input: expression statements of this body echo their values.
     echo_expressions: bool,
     doc: Option<Rc<str>>,
-    /// Whether the body names `super` (see `Code::mentions_super`).
+    /// Whether the body, or a function nested in it, names `super` (see
+    /// `Code::mentions_super`).
     mentions_super: bool,
 }
 
@@ -1110,6 +1111,9 @@ impl<'a> Builder<'a> {
             kwonly: def.params.kwonly.iter().map(|p| p.name.clone()).collect(),
             has_varkw: def.params.kwarg.is_some(),
         };
+        // A function nested in a method that names `super` needs the
+        // method's function too (CPython passes `__class__` down through it).
+        self.mentions_super |= builder.mentions_super;
         let code = builder.finish(signature, def.span);
         let template = FunctionTemplate {
             code: Rc::new(code),
@@ -1299,6 +1303,7 @@ impl<'a> Builder<'a> {
             positional: vec![".0".into()],
             ..Signature::default()
         };
+        self.mentions_super |= b.mentions_super;
         let code = b.finish(signature, span);
         let template = FunctionTemplate {
             code: Rc::new(code),

@@ -1119,17 +1119,26 @@ impl Interp {
         Ok(Value::list(names.into_iter().map(Value::str).collect()))
     }
 
+    /// `super()`: the class the method was defined in and its first
+    /// argument, with CPython's complaints, in its order, when either is
+    /// missing.
     fn zero_argument_super(&mut self, frame: &mut Frame) -> PyResult<Value> {
-        let class = frame
-            .function()
-            .and_then(|f| f.defining_class.borrow().clone());
-        let receiver = frame.slots.first().cloned().flatten().or_else(|| {
+        if frame.code.signature.positional.is_empty() {
+            return Err(self.error(ExcType::RuntimeError, "super(): no arguments"));
+        }
+        let receiver = frame.slots[0].clone().or_else(|| {
             let cell = frame.code.parameter_cells.first()?.1;
             frame.cells()[cell as usize].borrow().clone()
         });
-        match (class, receiver) {
-            (Some(class), Some(receiver)) => Ok(self.new_super(class, receiver)),
-            _ => Err(self.error(ExcType::RuntimeError, "super(): no arguments")),
+        let Some(receiver) = receiver else {
+            return Err(self.error(ExcType::RuntimeError, "super(): arg[0] deleted"));
+        };
+        let class = frame
+            .function()
+            .and_then(|f| f.defining_class.borrow().clone());
+        match class {
+            Some(class) => Ok(self.new_super(class, receiver)),
+            None => Err(self.error(ExcType::RuntimeError, "super(): __class__ cell not found")),
         }
     }
 
