@@ -45,10 +45,14 @@ pub enum Callback {
     /// moved in and out of the ready queue at every task step, stay two
     /// words and a tag.
     Python(Box<PythonCall>),
-    /// One step of a task, with the exception to throw into it.
-    Step(Rc<Future>, Option<PyErr>),
-    /// A task's wake-up when the future it waits for is done.
-    Wakeup(Rc<Future>, Rc<Future>),
+    /// One step of a task.
+    Step(Rc<Future>),
+    /// One step of a task that throws an exception into it (boxed: it is
+    /// rare, and the ready queue's entries stay two words).
+    Throw(Box<(Rc<Future>, PyErr)>),
+    /// A task's wake-up when the future it waits for (its `fut_waiter`)
+    /// is done.
+    Wakeup(Rc<Future>),
     /// The wake-up of a task parked on an event (`locks.rs`) whose wait
     /// ended (the event was set, or the task cancelled).
     EventWakeup(Rc<Future>),
@@ -58,15 +62,18 @@ pub enum Callback {
     SleepWakeup(Rc<Sleep>),
     /// `run_until_complete`'s done callback.
     StopLoop,
-    /// A child of `gather` finished.
-    GatherChildDone(Rc<super::future::Gather>, Rc<Future>),
+    /// A child of `gather` finished: the gathering, and where the child
+    /// is among its children.
+    GatherChildDone(Rc<super::future::Gather>, u32),
     /// `create_task(agen.aclose())` for an async generator dropped
     /// unfinished (CPython's asyncgen finalizer hook).
     CloseAsyncGenerator(Rc<Generator>),
 }
 
-// What the boxing of `Callback::Python` is for.
-const _: () = assert!(std::mem::size_of::<Callback>() <= 24);
+// Two words: the ready queue holds an entry per woken task (a hundred
+// thousand when one `Event` releases as many).
+const _: () = assert!(std::mem::size_of::<Callback>() <= 16);
+const _: () = assert!(std::mem::size_of::<Ready>() <= 16);
 
 /// The function and arguments of a [`Callback::Python`].
 #[derive(Clone)]
@@ -79,6 +86,11 @@ impl Callback {
     /// `function(*args)` as a callback.
     pub fn python(function: Value, args: Vec<Value>) -> Callback {
         Callback::Python(Box::new(PythonCall { function, args }))
+    }
+
+    /// A step of `task` that throws `error` into it.
+    pub fn throw(task: Rc<Future>, error: PyErr) -> Callback {
+        Callback::Throw(Box::new((task, error)))
     }
 }
 
@@ -602,8 +614,12 @@ impl Interp {
                     )
                 }
             },
-            Callback::Step(task, exception) => self.task_step(&task, exception),
-            Callback::Wakeup(task, future) => self.task_wakeup(&task, &future),
+            Callback::Step(task) => self.task_step(&task, None),
+            Callback::Throw(step) => {
+                let (task, error) = *step;
+                self.task_step(&task, Some(error))
+            }
+            Callback::Wakeup(task) => self.task_wakeup(&task),
             Callback::EventWakeup(task) => self.event_wakeup(&task),
             Callback::SleepTimer(sleep) => {
                 sleep.timer_fired();
@@ -614,7 +630,7 @@ impl Interp {
                 event_loop.stop();
                 Ok(())
             }
-            Callback::GatherChildDone(gather, child) => self.gather_child_done(&gather, &child),
+            Callback::GatherChildDone(gather, index) => self.gather_child_done(&gather, index),
             Callback::CloseAsyncGenerator(generator) => {
                 let aclose = self.call_method(&Value::Generator(generator), "aclose", &[])?;
                 self.create_task(event_loop, aclose, None).map(drop)

@@ -34,7 +34,9 @@ pub enum DoneCallback {
     Python(Box<Value>),
     Wakeup(Rc<Future>),
     StopLoop,
-    Gather(Rc<Gather>),
+    /// A child of `gather` (the gathering, and where the child is among
+    /// its children).
+    Gather(Rc<Gather>, u32),
 }
 
 pub struct TaskState {
@@ -217,7 +219,7 @@ impl DoneCallback {
             DoneCallback::Python(function) => describe::format_callback(function, ""),
             DoneCallback::Wakeup(_) => describe::WAKEUP_CALLBACK.into(),
             DoneCallback::StopLoop => describe::RUN_UNTIL_COMPLETE_CALLBACK.into(),
-            DoneCallback::Gather(_) => describe::GATHER_CALLBACK.into(),
+            DoneCallback::Gather(..) => describe::GATHER_CALLBACK.into(),
         }
     }
 }
@@ -432,10 +434,10 @@ impl Future {
                 DoneCallback::Python(function) => Callback::python(*function, vec![self.value()]),
                 DoneCallback::Wakeup(task) => {
                     super::trace::note_woken(&task);
-                    Callback::Wakeup(task, self.clone())
+                    Callback::Wakeup(task)
                 }
                 DoneCallback::StopLoop => Callback::StopLoop,
-                DoneCallback::Gather(gather) => Callback::GatherChildDone(gather, self.clone()),
+                DoneCallback::Gather(gather, index) => Callback::GatherChildDone(gather, index),
             })
         });
     }
@@ -817,7 +819,7 @@ impl Interp {
         if let Some(name) = name {
             task.set_task_name(name);
         }
-        event_loop.schedule(Callback::Step(task.clone(), None));
+        event_loop.schedule(Callback::Step(task.clone()));
         event_loop.tasks.borrow_mut().push(&task);
         if self.trace.is_some() {
             self.trace_created(&task);
@@ -1011,7 +1013,7 @@ impl Interp {
                     ),
                 );
                 task.event_loop
-                    .schedule(Callback::Step(task.clone(), Some(error)));
+                    .schedule(Callback::throw(task.clone(), error));
             } else if future.blocking.get() {
                 if Rc::ptr_eq(&future, task) {
                     let error = self.error(
@@ -1019,7 +1021,7 @@ impl Interp {
                         format!("Task cannot await on itself: {}", task.task_name()),
                     );
                     task.event_loop
-                        .schedule(Callback::Step(task.clone(), Some(error)));
+                        .schedule(Callback::throw(task.clone(), error));
                 } else {
                     future.blocking.set(false);
                     future.add_done_callback(DoneCallback::Wakeup(task.clone()));
@@ -1038,10 +1040,10 @@ impl Interp {
                     ),
                 );
                 task.event_loop
-                    .schedule(Callback::Step(task.clone(), Some(error)));
+                    .schedule(Callback::throw(task.clone(), error));
             }
         } else if yielded.is_none() {
-            task.event_loop.schedule(Callback::Step(task.clone(), None));
+            task.event_loop.schedule(Callback::Step(task.clone()));
         } else if self.is_parked_on_event(&yielded) {
             // `await event.wait()` parked the task already (`locks.rs`).
             if state.must_cancel.get()
@@ -1053,13 +1055,17 @@ impl Interp {
             let text = self.repr(&yielded)?;
             let error = self.error(ExcType::RuntimeError, format!("Task got bad yield: {text}"));
             task.event_loop
-                .schedule(Callback::Step(task.clone(), Some(error)));
+                .schedule(Callback::throw(task.clone(), error));
         }
         Ok(())
     }
 
-    /// `Task.__wakeup`.
-    pub fn task_wakeup(&mut self, task: &Rc<Future>, future: &Rc<Future>) -> PyResult<()> {
+    /// `Task.__wakeup(future)`, of the future the task waits for: the one
+    /// whose done callback woke it (nothing else steps a waiting task).
+    pub fn task_wakeup(&mut self, task: &Rc<Future>) -> PyResult<()> {
+        let Awaits::Future(future) = task.awaits() else {
+            return Ok(());
+        };
         match future.result(self) {
             Ok(_) => self.task_step(task, None),
             Err(error) => self.task_step(task, Some(error)),
@@ -1078,7 +1084,8 @@ impl Interp {
         // An argument given twice is awaited once (`arg_to_fut`), by identity.
         let mut by_identity: hashbrown::HashMap<usize, Rc<Future>> =
             hashbrown::HashMap::with_capacity(awaitables.len());
-        let mut unique: Vec<Rc<Future>> = Vec::new();
+        // Each future once, with where it first is among the children.
+        let mut unique: Vec<(u32, Rc<Future>)> = Vec::new();
         let mut event_loop: Option<Rc<EventLoop>> = None;
         for argument in awaitables {
             if let Some(future) = by_identity.get(&argument.address()) {
@@ -1090,7 +1097,7 @@ impl Interp {
                 event_loop = Some(future.event_loop.clone());
             }
             by_identity.insert(argument.address(), future.clone());
-            unique.push(future.clone());
+            unique.push((children.len() as u32, future.clone()));
             children.push(future);
         }
         let Some(event_loop) = event_loop else {
@@ -1107,14 +1114,15 @@ impl Interp {
             finished: Cell::new(0),
             return_exceptions,
         });
-        for future in &unique {
-            future.add_done_callback(DoneCallback::Gather(gather.clone()));
+        for (index, future) in &unique {
+            future.add_done_callback(DoneCallback::Gather(gather.clone(), *index));
         }
         Ok(outer.value())
     }
 
     /// `gather`'s `_done_callback`.
-    pub fn gather_child_done(&mut self, gather: &Rc<Gather>, child: &Rc<Future>) -> PyResult<()> {
+    pub fn gather_child_done(&mut self, gather: &Rc<Gather>, index: u32) -> PyResult<()> {
+        let child = &gather.children[index as usize];
         gather.finished.set(gather.finished.get() + 1);
         let outer = &gather.outer;
         if outer.is_done() {
