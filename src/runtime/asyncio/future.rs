@@ -41,21 +41,18 @@ pub enum DoneCallback {
 
 pub struct TaskState {
     pub coro: Value,
-    /// The `Task-N` counter value; the name is made from it on demand,
-    /// unless one was given (`Extras::name`).
-    pub(super) number: u64,
-    pub(super) must_cancel: Cell<bool>,
-    num_cancels_requested: Cell<u32>,
-    /// Set while `cancel` passes the cancellation to what the task waits
-    /// for (see `Future::cancel`).
-    cancelling: Cell<bool>,
     /// What the task waits for (a `Cell`: see `Future::callbacks`).
     fut_waiter: Cell<Option<Waiter>>,
+    /// The `Task-N` counter value; the name is made from it on demand,
+    /// unless one was given (`Extras::name`) — or the counter has passed
+    /// `u32::MAX`, and the name was made at once.
+    pub(super) number: u32,
+    num_cancels_requested: Cell<u32>,
 }
 
-// 48 bytes, `Kind`'s tag in the coroutine's: the allocator's size class
-// below 64.
-const _: () = assert!(std::mem::size_of::<Kind>() <= 48);
+// 40 bytes, with `Kind`'s tag in the coroutine's: the future of a task is
+// then 112 bytes, the allocator's size class below 128.
+const _: () = assert!(std::mem::size_of::<Kind>() <= 40);
 
 impl TaskState {
     fn fut_waiter(&self) -> Option<Waiter> {
@@ -75,11 +72,11 @@ pub enum Awaits {
     Event,
 }
 
-/// What sort of future this is, when it is not a plain one. Behind one
-/// box (`Future::kind`, `None` for a plain future), so that the plain
-/// futures `sleep` and locks create stay small, and that the kind costs a
-/// future one word.
+/// What sort of future this is. Inline: a task is one allocation (a
+/// program may hold a hundred thousand), at the price of a plain future's
+/// size (112 bytes where it could be 80).
 enum Kind {
+    Plain,
     Task(TaskState),
     /// The future `gather` returns, with its children, which `cancel`
     /// cancels.
@@ -109,6 +106,11 @@ pub struct Future {
     blocking: Cell<bool>,
     /// A gathering future's `_cancel_requested`.
     cancel_requested: Cell<bool>,
+    /// A task's `_must_cancel`: cancel it at its next step.
+    pub(super) must_cancel: Cell<bool>,
+    /// Set while a task's `cancel` passes the cancellation to what the
+    /// task waits for (see `Future::cancel`).
+    cancelling: Cell<bool>,
     /// The result or exception of a finished future, set once.
     outcome: OnceCell<PyResult<Value>>,
     /// This and `extras` are `Cell`s, taken and put back, not
@@ -116,12 +118,12 @@ pub struct Future {
     /// a borrow flag is 8 bytes each.
     callbacks: Cell<DoneCallbacks>,
     extras: Cell<Option<Box<Extras>>>,
-    kind: Option<Box<Kind>>,
+    kind: Kind,
 }
 
-// With its reference counts, 80 bytes: the allocator's size class below
-// 96. A program holds a future per task and per pending wait.
-const _: () = assert!(std::mem::size_of::<Future>() <= 64);
+// With its reference counts, 112 bytes: the allocator's size class below
+// 128. A program holds a future per task and per pending wait.
+const _: () = assert!(std::mem::size_of::<Future>() <= 96);
 
 impl NativeObject for Future {
     fn kind(&self) -> NativeKind<'_> {
@@ -269,16 +271,18 @@ impl DoneCallbacks {
 
 impl Future {
     pub fn new(event_loop: Rc<EventLoop>) -> Rc<Future> {
-        Future::with_kind(event_loop, None)
+        Future::with_kind(event_loop, Kind::Plain)
     }
 
-    fn with_kind(event_loop: Rc<EventLoop>, kind: Option<Box<Kind>>) -> Rc<Future> {
+    fn with_kind(event_loop: Rc<EventLoop>, kind: Kind) -> Rc<Future> {
         Rc::new(Future {
             event_loop,
             state: Cell::new(State::Pending),
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
             cancel_requested: Cell::new(false),
+            must_cancel: Cell::new(false),
+            cancelling: Cell::new(false),
             outcome: OnceCell::new(),
             callbacks: Cell::default(),
             extras: Cell::new(None),
@@ -288,10 +292,10 @@ impl Future {
 
     /// The class name CPython shows for it.
     pub fn class_name(&self) -> &'static str {
-        match self.kind.as_deref() {
-            None => "Future",
-            Some(Kind::Task(_)) => "Task",
-            Some(Kind::Gather(_)) => "_GatheringFuture",
+        match self.kind {
+            Kind::Plain => "Future",
+            Kind::Task(_) => "Task",
+            Kind::Gather(_) => "_GatheringFuture",
         }
     }
 
@@ -343,8 +347,8 @@ impl Future {
     }
 
     pub fn task(&self) -> Option<&TaskState> {
-        match self.kind.as_deref() {
-            Some(Kind::Task(state)) => Some(state),
+        match &self.kind {
+            Kind::Task(state) => Some(state),
             _ => None,
         }
     }
@@ -391,8 +395,8 @@ impl Future {
 
     /// The children of a future `gather` returned.
     pub fn gathered(&self) -> Option<&[Rc<Future>]> {
-        match self.kind.as_deref() {
-            Some(Kind::Gather(children)) => Some(children),
+        match &self.kind {
+            Kind::Gather(children) => Some(children),
             _ => None,
         }
     }
@@ -506,7 +510,7 @@ impl Future {
 
     /// `Future.cancel(msg)`; a gathering future cancels its children.
     pub fn cancel_future(self: &Rc<Self>, message: Option<Value>) -> bool {
-        if let Some(Kind::Gather(children)) = self.kind.as_deref() {
+        if let Kind::Gather(children) = &self.kind {
             if self.is_done() {
                 return false;
             }
@@ -546,15 +550,15 @@ impl Future {
         // Tasks awaiting each other in a ring would pass the cancellation
         // round forever (CPython recurses until RecursionError): when it
         // comes back to a task, the task takes it itself.
-        if let (Some(waiter), false) = (waiter, task.cancelling.get()) {
-            task.cancelling.set(true);
+        if let (Some(waiter), false) = (waiter, self.cancelling.get()) {
+            self.cancelling.set(true);
             let passed = waiter.cancel(self, message.clone());
-            task.cancelling.set(false);
+            self.cancelling.set(false);
             if passed {
                 return true;
             }
         }
-        task.must_cancel.set(true);
+        self.must_cancel.set(true);
         self.set_cancel_message(message);
         true
     }
@@ -804,17 +808,21 @@ impl Interp {
         }
         let runtime = self.asyncio_runtime()?;
         // CPython 3.11's counter advances for named tasks too.
-        runtime.task_counter.set(runtime.task_counter.get() + 1);
+        let counter = runtime.task_counter.get() + 1;
+        runtime.task_counter.set(counter);
+        let number = u32::try_from(counter).unwrap_or(0);
+        let name = match name {
+            None if number == 0 => Some(format!("Task-{counter}").into()),
+            name => name,
+        };
         let task = Future::with_kind(
             event_loop.clone(),
-            Some(Box::new(Kind::Task(TaskState {
+            Kind::Task(TaskState {
                 coro,
-                number: runtime.task_counter.get(),
-                must_cancel: Cell::new(false),
-                cancelling: Cell::new(false),
+                number,
                 num_cancels_requested: Cell::new(0),
                 fut_waiter: Cell::new(None),
-            }))),
+            }),
         );
         if let Some(name) = name {
             task.set_task_name(name);
@@ -847,7 +855,7 @@ impl Interp {
         if task.is_done() {
             return Ok(());
         }
-        let exception = self.cancellation_due(task, state, exception)?;
+        let exception = self.cancellation_due(task, exception)?;
         state.fut_waiter.set(None);
         let event_loop = task.event_loop.clone();
         let previous = event_loop.current_task.replace(Some(task.clone()));
@@ -879,17 +887,16 @@ impl Interp {
     fn cancellation_due(
         &self,
         task: &Future,
-        state: &TaskState,
         exception: Option<PyErr>,
     ) -> PyResult<Option<PyErr>> {
-        if !state.must_cancel.get() {
+        if !task.must_cancel.get() {
             return Ok(exception);
         }
         let runtime = self.asyncio_runtime()?;
         let is_cancel = exception
             .as_ref()
             .is_some_and(|e| e.0.class.is_subclass_of(&runtime.cancelled_error));
-        state.must_cancel.set(false);
+        task.must_cancel.set(false);
         Ok(if is_cancel {
             exception
         } else {
@@ -905,8 +912,8 @@ impl Interp {
     ) -> PyResult<()> {
         match outcome {
             Ok(GenStep::Returned(value)) => {
-                if state.must_cancel.get() {
-                    state.must_cancel.set(false);
+                if task.must_cancel.get() {
+                    task.must_cancel.set(false);
                     task.cancel_future(task.cancel_message());
                 } else {
                     task.set_result(self, value)?;
@@ -985,7 +992,7 @@ impl Interp {
         } else {
             None
         };
-        let exception = self.cancellation_due(task, state, exception)?;
+        let exception = self.cancellation_due(task, exception)?;
         let exception = self.leave_event(task, event, wait, exception);
         self.task_step(task, exception)
     }
@@ -1000,8 +1007,8 @@ impl Interp {
         if let Some(sleep) = Sleep::yielded(&yielded) {
             sleep.attach(task.clone());
             state.fut_waiter.set(Some(Waiter::Sleep(sleep.clone())));
-            if state.must_cancel.get() && sleep.cancel(task.cancel_message()) {
-                state.must_cancel.set(false);
+            if task.must_cancel.get() && sleep.cancel(task.cancel_message()) {
+                task.must_cancel.set(false);
             }
         } else if let Some(future) = future_of(&yielded) {
             if !Rc::ptr_eq(&future.event_loop, &task.event_loop) {
@@ -1026,8 +1033,8 @@ impl Interp {
                     future.blocking.set(false);
                     future.add_done_callback(DoneCallback::Wakeup(task.clone()));
                     state.fut_waiter.set(Some(Waiter::Future(future.clone())));
-                    if state.must_cancel.get() && future.cancel(task.cancel_message()) {
-                        state.must_cancel.set(false);
+                    if task.must_cancel.get() && future.cancel(task.cancel_message()) {
+                        task.must_cancel.set(false);
                     }
                 }
             } else {
@@ -1046,10 +1053,10 @@ impl Interp {
             task.event_loop.schedule(Callback::Step(task.clone()));
         } else if self.is_parked_on_event(&yielded) {
             // `await event.wait()` parked the task already (`locks.rs`).
-            if state.must_cancel.get()
+            if task.must_cancel.get()
                 && task.end_event_wait(Wait::Cancelled, task.cancel_message())
             {
-                state.must_cancel.set(false);
+                task.must_cancel.set(false);
             }
         } else {
             let text = self.repr(&yielded)?;
@@ -1105,7 +1112,7 @@ impl Interp {
         };
         let outer = Future::with_kind(
             event_loop,
-            Some(Box::new(Kind::Gather(children.iter().cloned().collect()))),
+            Kind::Gather(children.iter().cloned().collect()),
         );
         let gather = Rc::new(Gather {
             outer: outer.clone(),

@@ -65,7 +65,7 @@ thread_local! {
 pub fn note_woken(task: &Future) {
     if RECORDING_WAKES.get() {
         if let Some(state) = task.task() {
-            WOKEN.with_borrow_mut(|woken| woken.push(state.number));
+            WOKEN.with_borrow_mut(|woken| woken.push(u64::from(state.number)));
         }
     }
 }
@@ -170,7 +170,7 @@ impl Interp {
             return;
         };
         if let (Some(timeline), Some(state)) = (&mut trace.timeline, task.task()) {
-            timeline.created(state.number, task.task_name(), coroutine.clone(), now);
+            timeline.created(u64::from(state.number), task.task_name(), coroutine.clone(), now);
         }
         if trace.print {
             self.trace_line(task, &format!("created: {coroutine}"));
@@ -186,10 +186,10 @@ impl Interp {
             return;
         };
         if let Some(timeline) = &mut trace.timeline {
-            timeline.step_started(state.number, now);
+            timeline.step_started(u64::from(state.number), now);
         }
         if trace.print {
-            let first = trace.started.insert(state.number);
+            let first = trace.started.insert(u64::from(state.number));
             self.trace_line(task, if first { "started" } else { "resumed" });
         }
     }
@@ -216,7 +216,7 @@ impl Interp {
                         Awaited::Sleep(deadline) => Some(deadline),
                         _ => None,
                     };
-                    timeline.suspended(state.number, now, key, sleeping, || {
+                    timeline.suspended(u64::from(state.number), now, key, sleeping, || {
                         suspension_text(task, &awaited.kind())
                     });
                 }
@@ -226,7 +226,7 @@ impl Interp {
                 }
                 return;
             }
-            Ok(GenStep::Returned(_)) if state.must_cancel.get() => "cancelled".to_string(),
+            Ok(GenStep::Returned(_)) if task.must_cancel.get() => "cancelled".to_string(),
             Ok(GenStep::Returned(_)) => "finished".to_string(),
             Err(error) if self.is_cancellation(error) => "cancelled".to_string(),
             Err(error) => match self.repr(&Value::Instance(error.0.clone())) {
@@ -235,7 +235,7 @@ impl Interp {
             },
         };
         if let Some(timeline) = self.trace.as_mut().and_then(|t| t.timeline.as_mut()) {
-            timeline.finished(state.number, task.task_name(), now);
+            timeline.finished(u64::from(state.number), task.task_name(), now);
         }
         if print {
             self.trace_line(task, &ended);
