@@ -494,6 +494,9 @@ pub enum ExprKind {
     CurrentException,
     FString(Vec<FStringPart>),
     List(Vec<Element>),
+    /// An empty list with room for what the iterator in the slot has left
+    /// (a list comprehension's, which appends an item per item).
+    ListWithRoomFor(u32),
     Tuple(Vec<Element>),
     Set(Vec<Element>),
     /// A set display of more than two constants, which CPython compiles to

@@ -1198,7 +1198,12 @@ impl<'a> Builder<'a> {
             flavor,
         );
         let result = b.temp();
+        let appends_per_item = matches!(
+            comp.generators.as_slice(),
+            [only] if !only.is_async && only.conditions.is_empty()
+        );
         let initial = match comp.kind {
+            ast::ComprehensionKind::List if appends_per_item => Some(ExprKind::ListWithRoomFor(0)),
             ast::ComprehensionKind::List => Some(ExprKind::List(vec![])),
             ast::ComprehensionKind::Set => Some(ExprKind::Set(vec![])),
             ast::ComprehensionKind::Dict => Some(ExprKind::Dict(vec![])),

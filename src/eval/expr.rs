@@ -215,6 +215,18 @@ impl Interp {
                 Ok(Value::str(text))
             }
             ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
+            ExprKind::ListWithRoomFor(slot) => {
+                let hint = match &frame.slots[*slot as usize] {
+                    Some(Value::Native(iterator)) => iterator.length_hint(),
+                    _ => None,
+                };
+                // Room that could not be had is no error: the list grows
+                // as the items come (or the element fails first).
+                let room = hint
+                    .filter(|&n| self.check_allocation(n, size_of::<Value>()).is_ok())
+                    .unwrap_or(0);
+                Ok(Value::list(Vec::with_capacity(room)))
+            }
             ExprKind::Tuple(elements) => {
                 // A pair of locals or constants, the commonest tuple.
                 if let [a, b] = elements.as_slice() {

@@ -248,6 +248,12 @@ impl NativeObject for ListIterator {
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         Some(Ok(self.step()))
     }
+
+    fn length_hint(&self) -> Option<usize> {
+        let list = self.list.borrow();
+        let length = list.as_ref().map_or(0, |list| list.borrow().len());
+        Some(length.saturating_sub(self.index.get()))
+    }
 }
 
 struct ListReverseIterator {
@@ -291,6 +297,10 @@ impl NativeObject for TupleIterator {
             self.index.set(self.index.get() + 1);
         }
         Some(Ok(item))
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        Some(self.items.len().saturating_sub(self.index.get()))
     }
 }
 
@@ -430,6 +440,10 @@ impl<N: RangeItem> NativeObject for RangeIterator<N> {
 
     fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
         Some(Ok(self.step().map(N::value)))
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        usize::try_from(self.remaining.get()).ok()
     }
 }
 

@@ -602,6 +602,12 @@ pub trait NativeObject: Any {
         None
     }
 
+    /// How many items an iterator has left, when it knows (CPython's
+    /// `__length_hint__`, as `list()` uses it: room to reserve).
+    fn length_hint(&self) -> Option<usize> {
+        None
+    }
+
     /// Attribute lookup specific to this object, before the class's.
     fn get_attribute(&self, _interp: &mut Interp, _name: &str) -> Option<PyResult<Value>> {
         None
