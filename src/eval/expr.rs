@@ -222,10 +222,13 @@ impl Interp {
                 };
                 // Room that could not be had is no error: the list grows
                 // as the items come (or the element fails first).
-                let room = hint
-                    .filter(|&n| self.check_allocation(n, size_of::<Value>()).is_ok())
-                    .unwrap_or(0);
-                Ok(Value::list(Vec::with_capacity(room)))
+                let mut items = Vec::new();
+                if let Some(room) = hint {
+                    if self.check_allocation(room, size_of::<Value>()).is_ok() {
+                        let _ = items.try_reserve_exact(room);
+                    }
+                }
+                Ok(Value::list(items))
             }
             ExprKind::Tuple(elements) => {
                 // A pair of locals or constants, the commonest tuple.
