@@ -66,6 +66,7 @@ impl Interp {
             ExprKind::Local(slot) => self.load_local(frame, *slot),
             ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
             ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
+            ExprKind::Cell(cell) => self.load_cell(frame, *cell),
             _ => self.eval_compound(frame, e),
         }
     }

@@ -966,7 +966,9 @@ impl Interp {
         self.unbound_local(&name)
     }
 
-    #[inline]
+    // Out of line: `eval` calls it for every captured variable it reads,
+    // rather than through the walker's larger frame.
+    #[inline(never)]
     pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
         match &*frame.cells()[cell as usize].borrow() {
             Some(value) => Ok(value.clone()),
