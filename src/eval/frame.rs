@@ -970,7 +970,12 @@ impl Interp {
     // rather than through the walker's larger frame.
     #[inline(never)]
     pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
+        // What closures capture to update (a list, dict or object) has its
+        // reference counted here, with no call to `Value::clone`.
         match &*frame.cells()[cell as usize].borrow() {
+            Some(Value::List(list)) => Ok(Value::List(list.clone())),
+            Some(Value::Dict(dict)) => Ok(Value::Dict(dict.clone())),
+            Some(Value::Instance(instance)) => Ok(Value::Instance(instance.clone())),
             Some(value) => Ok(value.clone()),
             None => Err(self.unbound_cell(frame, cell)),
         }
