@@ -113,8 +113,15 @@ impl Interp {
                 self.load_attribute(&object, name, cache)
             }
             ExprKind::Subscript(object, index) => {
-                if let (Some(object), Some(index)) = (leaf(frame, object), leaf(frame, index)) {
-                    return self.subscript(object, index);
+                if let Some(object) = leaf(frame, object) {
+                    // `row[-1]`, `row[i]`, `row[i % n]`: the index made in
+                    // place, with no walker call.
+                    if let Some(index) = leaf(frame, index) {
+                        return self.subscript(object, index);
+                    }
+                    if let Some(index) = int_arithmetic(frame, index) {
+                        return self.subscript(object, &index);
+                    }
                 }
                 if let ExprKind::Slice(lower, upper, None) = &index.kind {
                     return self.slice_expr(frame, object, lower, upper);
