@@ -219,8 +219,17 @@ impl Interp {
                 .map(|e| e.value())
                 .unwrap_or(Value::None)),
             ExprKind::FString(parts) => {
-                let text = self.fstring(frame, parts)?;
-                Ok(Value::str(text))
+                // Built in a buffer kept for the next one (unless it grew
+                // large), then copied once: no growth of a new string, no
+                // shrinking of it.
+                let mut text = std::mem::take(&mut self.fstring_buffer);
+                text.clear();
+                let built = self.fstring(frame, parts, &mut text);
+                let value = built.map(|()| Value::str(text.as_str()));
+                if text.capacity() <= 4096 {
+                    self.fstring_buffer = text;
+                }
+                value
             }
             ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
             ExprKind::ListWithRoomFor(slot) => {
@@ -979,8 +988,13 @@ impl Interp {
         Ok(items)
     }
 
-    fn fstring(&mut self, frame: &mut Frame, parts: &[FStringPart]) -> PyResult<String> {
-        let mut text = String::new();
+    /// Appends an f-string's text to `text`.
+    fn fstring(
+        &mut self,
+        frame: &mut Frame,
+        parts: &[FStringPart],
+        text: &mut String,
+    ) -> PyResult<()> {
         for part in parts {
             match part {
                 FStringPart::Literal(literal) => text.push_str(literal),
@@ -1001,17 +1015,17 @@ impl Interp {
                         (Value::Str(s), None) => text.push_str(s.as_str()),
                         (Value::Int(n), None) => text.push_str(itoa::Buffer::new().format(*n)),
                         _ => {
-                            let spec = match spec {
-                                Some(spec) => self.fstring(frame, spec)?,
-                                None => String::new(),
-                            };
-                            text.push_str(&self.format_value(&value, &spec)?);
+                            let mut spec_text = String::new();
+                            if let Some(spec) = spec {
+                                self.fstring(frame, spec, &mut spec_text)?;
+                            }
+                            text.push_str(&self.format_value(&value, &spec_text)?);
                         }
                     }
                 }
             }
         }
-        Ok(text)
+        Ok(())
     }
 
     fn make_function(

@@ -176,6 +176,8 @@ pub struct Interp {
     pub clock: super::clock::Clock,
     /// Slot arrays of finished calls, reused by the next ones.
     pub slot_pool: crate::eval::frame::SlotPool,
+    /// Where f-strings are built, then copied out at their exact size.
+    pub fstring_buffer: String,
     /// The exception thrown into the frame that is about to unwind with
     /// it (`Frame::unwind` chains it as a throw, not as a raise).
     pub thrown_in: Option<*const super::object::Instance>,
@@ -227,6 +229,7 @@ impl Interp {
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
             slot_pool: Default::default(),
+            fstring_buffer: String::new(),
             thrown_in: None,
             reraising: false,
             awaits_reach_task: true,
