@@ -884,11 +884,7 @@ impl Interp {
     /// `__step`'s `if self._must_cancel:`: what the step throws in, a
     /// `CancelledError` unless it throws one already.
     #[inline(always)]
-    fn cancellation_due(
-        &self,
-        task: &Future,
-        exception: Option<PyErr>,
-    ) -> PyResult<Option<PyErr>> {
+    fn cancellation_due(&self, task: &Future, exception: Option<PyErr>) -> PyResult<Option<PyErr>> {
         if !task.must_cancel.get() {
             return Ok(exception);
         }
@@ -1053,8 +1049,7 @@ impl Interp {
             task.event_loop.schedule(Callback::Step(task.clone()));
         } else if self.is_parked_on_event(&yielded) {
             // `await event.wait()` parked the task already (`locks.rs`).
-            if task.must_cancel.get()
-                && task.end_event_wait(Wait::Cancelled, task.cancel_message())
+            if task.must_cancel.get() && task.end_event_wait(Wait::Cancelled, task.cancel_message())
             {
                 task.must_cancel.set(false);
             }
@@ -1110,10 +1105,7 @@ impl Interp {
         let Some(event_loop) = event_loop else {
             return Err(self.error(ExcType::RuntimeError, "gather() without awaitables"));
         };
-        let outer = Future::with_kind(
-            event_loop,
-            Kind::Gather(children.iter().cloned().collect()),
-        );
+        let outer = Future::with_kind(event_loop, Kind::Gather(children.iter().cloned().collect()));
         let gather = Rc::new(Gather {
             outer: outer.clone(),
             count: unique.len(),

@@ -170,7 +170,12 @@ impl Interp {
             return;
         };
         if let (Some(timeline), Some(state)) = (&mut trace.timeline, task.task()) {
-            timeline.created(u64::from(state.number), task.task_name(), coroutine.clone(), now);
+            timeline.created(
+                u64::from(state.number),
+                task.task_name(),
+                coroutine.clone(),
+                now,
+            );
         }
         if trace.print {
             self.trace_line(task, &format!("created: {coroutine}"));
