@@ -343,7 +343,7 @@ impl Interp {
 
     /// Runs a plain function's frame to its return.
     #[inline(always)]
-    fn run_function(&mut self, frame: &mut Frame) -> PyResult<Value> {
+    pub(super) fn run_function(&mut self, frame: &mut Frame) -> PyResult<Value> {
         let result = self.nested(|this| this.run_frame(frame, None));
         self.recycle_slots(frame);
         match result? {

@@ -325,6 +325,23 @@ impl Interp {
                 self.make_function(frame, template).map(Value::Function)
             }
             ExprKind::MakeClass(template) => self.make_class(frame, template),
+            ExprKind::Comprehension(template, first, false)
+                if template.code.flavor == Flavor::Plain && !template.code.mentions_super =>
+            {
+                // A list, set or dict comprehension runs to its end here
+                // and now, so nothing can see a function object for it:
+                // its frame gets the closure's cells without one.
+                let iterable = self.eval(frame, first)?;
+                let iterator = self.get_iter(&iterable)?;
+                let code = &template.code;
+                let mut callee_frame = self.new_frame(code.clone(), frame.globals.clone());
+                callee_frame.slots[0] = Some(iterator);
+                if !template.closure.is_empty() {
+                    let cells = template.closure.iter();
+                    callee_frame.add_closure(cells.map(|&cell| frame.cells()[cell as usize].clone()));
+                }
+                self.run_function(&mut callee_frame)
+            }
             ExprKind::Comprehension(template, first, first_is_async) => {
                 let function = self.make_function(frame, template)?;
                 let iterable = self.eval(frame, first)?;
