@@ -35,7 +35,7 @@ work="$PWD/target/pgo-profile"
 rm -rf "$work"
 mkdir -p "$work"
 
-codegen="-Crelocation-model=static"
+codegen="-Crelocation-model=static -Cllvm-args=-align-all-functions=6"
 build() { # TARGET_DIR
     cargo build --release --quiet --target "$host" --target-dir "$1"
 }
