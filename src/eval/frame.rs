@@ -120,7 +120,8 @@ struct FrameExtras {
     /// The namespace a class body fills.
     namespace: Option<Rc<Namespace>>,
     /// The function being run, for zero-argument `super()` (kept only when
-    /// its code mentions `super`, as CPython makes its `__class__` cell).
+    /// its code, or a function nested in it, names `super`: where CPython
+    /// gives the body its `__class__` cell).
     function: Option<Rc<Function>>,
     /// Handled exceptions that belong to this frame while it is suspended.
     saved_handled: Vec<PyErr>,
@@ -180,7 +181,7 @@ impl Frame {
         self.extras_mut().namespace = Some(namespace);
     }
 
-    /// The function being run, if its code mentions `super`.
+    /// The function being run, if its body names `super`.
     pub fn function(&self) -> Option<&Rc<Function>> {
         self.extras.as_deref()?.function.as_ref()
     }
