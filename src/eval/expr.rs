@@ -337,8 +337,9 @@ impl Interp {
                 let mut callee_frame = self.new_frame(code.clone(), frame.globals.clone());
                 callee_frame.slots[0] = Some(iterator);
                 if !template.closure.is_empty() {
-                    let cells = template.closure.iter();
-                    callee_frame.add_closure(cells.map(|&cell| frame.cells()[cell as usize].clone()));
+                    let closure = template.closure.iter();
+                    let cells = closure.map(|&cell| frame.cells()[cell as usize].clone());
+                    callee_frame.add_closure(cells);
                 }
                 self.run_function(&mut callee_frame)
             }
