@@ -1076,7 +1076,12 @@ impl Interp {
             defaults,
             kw_defaults,
             closure,
-            defining_class: RefCell::new(None),
+            // A function nested in a method reaches the method's class
+            // for `super()` (CPython passes the `__class__` cell down).
+            defining_class: RefCell::new(match template.code.mentions_super {
+                true => frame.function().and_then(|f| f.defining_class.borrow().clone()),
+                false => None,
+            }),
             attributes: Namespace::default(),
         });
         crate::runtime::cycles::track_function(&function);
@@ -1192,7 +1197,7 @@ impl Interp {
             .function()
             .and_then(|f| f.defining_class.borrow().clone());
         match class {
-            Some(class) => Ok(self.new_super(class, receiver)),
+            Some(class) => self.new_super(class, receiver),
             None => Err(self.error(ExcType::RuntimeError, "super(): __class__ cell not found")),
         }
     }

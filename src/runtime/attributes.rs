@@ -193,14 +193,37 @@ fn frame_reader(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResu
 /// which knows the calling frame.
 fn super_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     match args {
-        [Value::Type(class), receiver] => Ok(interp.new_super(class.clone(), receiver.clone())),
-        _ => Err(interp.error(ExcType::RuntimeError, "super(): no arguments")),
+        [] => Err(interp.error(ExcType::RuntimeError, "super(): no arguments")),
+        [Value::Type(class), receiver] => interp.new_super(class.clone(), receiver.clone()),
+        [Value::Type(_)] => Err(interp.error(
+            ExcType::NotImplementedError,
+            "super() with one argument (an unbound super object) is not supported by pyl",
+        )),
+        [first, ..] if args.len() <= 2 => {
+            let name = interp.type_name(first);
+            Err(interp.type_error(format!("super() argument 1 must be a type, not {name}")))
+        }
+        _ => Err(interp.type_error(format!(
+            "super() expected at most 2 arguments, got {}",
+            args.len()
+        ))),
     }
 }
 
 impl Interp {
-    pub fn new_super(&self, class: Rc<Class>, receiver: Value) -> Value {
-        Value::native(Rc::new(Super { class, receiver }))
+    /// `super(class, receiver)`, once the receiver is checked as CPython's
+    /// `supercheck` does: an instance of the class, or a subclass of it.
+    pub fn new_super(&self, class: Rc<Class>, receiver: Value) -> PyResult<Value> {
+        let fits = match &receiver {
+            Value::Type(subclass) if subclass.is_subclass_of(&class) => true,
+            _ => self.class_of(&receiver).is_subclass_of(&class),
+        };
+        if !fits {
+            return Err(self.type_error(
+                "super(type, obj): obj must be an instance or subtype of type".to_string(),
+            ));
+        }
+        Ok(Value::native(Rc::new(Super { class, receiver })))
     }
 
     /// The Python function inside a class attribute (plain, static or
