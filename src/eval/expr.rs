@@ -1068,6 +1068,15 @@ impl Interp {
             .map(|&cell| frame.cells()[cell as usize].clone())
             .collect();
         let code = template.code.clone();
+        // A function nested in a method reaches the method's class for
+        // `super()` (CPython passes the `__class__` cell down).
+        let defining_class = if code.mentions_super {
+            frame
+                .function()
+                .and_then(|f| f.defining_class.borrow().clone())
+        } else {
+            None
+        };
         let function = Rc::new(Function {
             name: RefCell::new(code.name.clone()),
             qualname: RefCell::new(code.qualname.clone()),
@@ -1076,12 +1085,7 @@ impl Interp {
             defaults,
             kw_defaults,
             closure,
-            // A function nested in a method reaches the method's class
-            // for `super()` (CPython passes the `__class__` cell down).
-            defining_class: RefCell::new(match template.code.mentions_super {
-                true => frame.function().and_then(|f| f.defining_class.borrow().clone()),
-                false => None,
-            }),
+            defining_class: RefCell::new(defining_class),
             attributes: Namespace::default(),
         });
         crate::runtime::cycles::track_function(&function);
