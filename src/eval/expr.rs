@@ -325,7 +325,7 @@ impl Interp {
                 self.make_function(frame, template).map(Value::Function)
             }
             ExprKind::MakeClass(template) => self.make_class(frame, template),
-            ExprKind::Comprehension(template, first, false)
+            ExprKind::Comprehension(template, first, _)
                 if template.code.flavor == Flavor::Plain && !template.code.mentions_super =>
             {
                 // A list, set or dict comprehension runs to its end here
@@ -1190,10 +1190,13 @@ impl Interp {
         if frame.code.signature.positional.is_empty() {
             return Err(self.error(ExcType::RuntimeError, "super(): no arguments"));
         }
-        let receiver = frame.slots[0].clone().or_else(|| {
-            let cell = frame.code.parameter_cells.first()?.1;
-            frame.cells()[cell as usize].borrow().clone()
-        });
+        // The first argument is in its cell when a closure captured it
+        // (what the method did to it since is there, not in the slot).
+        let first_cell = frame.code.parameter_cells.iter().find(|(slot, _)| *slot == 0);
+        let receiver = match first_cell {
+            Some(&(_, cell)) => frame.cells()[cell as usize].borrow().clone(),
+            None => frame.slots[0].clone(),
+        };
         let Some(receiver) = receiver else {
             return Err(self.error(ExcType::RuntimeError, "super(): arg[0] deleted"));
         };
