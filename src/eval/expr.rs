@@ -1192,7 +1192,11 @@ impl Interp {
         }
         // The first argument is in its cell when a closure captured it
         // (what the method did to it since is there, not in the slot).
-        let first_cell = frame.code.parameter_cells.iter().find(|(slot, _)| *slot == 0);
+        let first_cell = frame
+            .code
+            .parameter_cells
+            .iter()
+            .find(|(slot, _)| *slot == 0);
         let receiver = match first_cell {
             Some(&(_, cell)) => frame.cells()[cell as usize].borrow().clone(),
             None => frame.slots[0].clone(),
