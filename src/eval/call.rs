@@ -246,7 +246,7 @@ impl Interp {
     }
 
     /// A frame for `code`, its slot vector reused from a finished call.
-    #[inline]
+    #[inline(always)]
     pub fn new_frame(
         &mut self,
         code: Rc<crate::compile::ir::Code>,
@@ -286,12 +286,12 @@ impl Interp {
     /// Runs a function on a frame whose parameters are bound: a plain
     /// function to its return, a generator or coroutine function to the
     /// object that will run it.
-    // Inlined so that a plain call's frame stays where its caller built it
-    // (it is large; moving it costs a copy per call).
     #[inline(always)]
     pub fn start_function(&mut self, function: &Rc<Function>, mut frame: Frame) -> PyResult<Value> {
         if function.code.flavor == Flavor::Plain {
-            return self.run_plain_function(function, &mut frame);
+            let result = self.run_plain_function(function, &mut frame);
+            frame.finish(&mut self.slot_pool);
+            return result;
         }
         Ok(self.start_generator(function, Box::new(frame)))
     }
@@ -315,7 +315,8 @@ impl Interp {
     }
 
     /// [`Interp::start_function`] for a plain function, on a frame the
-    /// caller keeps: passing the (large) frame by reference spares a copy.
+    /// caller keeps, and takes apart after ([`Frame::finish`]): passed by
+    /// reference, it is not copied on the way.
     #[inline(always)]
     pub fn run_plain_function(
         &mut self,
@@ -344,16 +345,9 @@ impl Interp {
     /// Runs a plain function's frame to its return.
     #[inline(always)]
     pub(super) fn run_function(&mut self, frame: &mut Frame) -> PyResult<Value> {
-        let result = self.nested(|this| this.run_frame(frame, None));
-        self.recycle_slots(frame);
-        match result? {
+        match self.nested(|this| this.run_frame(frame, None))? {
             Outcome::Return(value) | Outcome::Yield(value) => Ok(value),
         }
-    }
-
-    /// Keeps a finished call's slots for the next call ([`super::frame::SlotPool`]).
-    pub fn recycle_slots(&mut self, frame: &mut Frame) {
-        self.slot_pool.give_back(std::mem::take(&mut frame.slots));
     }
 
     /// Puts the call's arguments into the parameter slots, with CPython's

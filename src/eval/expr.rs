@@ -341,7 +341,9 @@ impl Interp {
                     let cells = closure.map(|&cell| frame.cells()[cell as usize].clone());
                     callee_frame.add_closure(cells);
                 }
-                self.run_function(&mut callee_frame)
+                let result = self.run_function(&mut callee_frame);
+                callee_frame.finish(&mut self.slot_pool);
+                result
             }
             ExprKind::Comprehension(template, first, first_is_async) => {
                 let function = self.make_function(frame, template)?;
@@ -542,7 +544,9 @@ impl Interp {
         if callee.code.flavor == Flavor::Plain {
             let mut callee_frame = self.new_frame(callee.code.clone(), callee.globals.clone());
             self.bind_directly(frame, &callee, receiver, arguments, &mut callee_frame)?;
-            return self.run_plain_function(&callee, &mut callee_frame);
+            let result = self.run_plain_function(&callee, &mut callee_frame);
+            callee_frame.finish(&mut self.slot_pool);
+            return result;
         }
         let mut callee_frame =
             Box::new(self.new_frame(callee.code.clone(), callee.globals.clone()));
@@ -852,7 +856,7 @@ impl Interp {
             frame.delegate = Some(suspended_coroutine(&callee, coroutine_frame));
             return Ok(Awaited::Yielded(yielded));
         }
-        self.recycle_slots(&mut coroutine_frame);
+        coroutine_frame.finish(&mut self.slot_pool);
         match outcome {
             Ok(Outcome::Return(result) | Outcome::Yield(result)) => Ok(Awaited::Finished(result)),
             Err(error) => Err(self.escaped_frame(GeneratorKind::Coroutine, error)),

@@ -155,7 +155,7 @@ impl Generator {
         if let Ok(Outcome::Yield(_)) = result {
             self.frame.set(Some(frame));
         } else {
-            interp.recycle_slots(&mut frame);
+            frame.finish(&mut interp.slot_pool);
         }
         match result {
             Ok(Outcome::Yield(value)) => Ok(GenStep::Yielded(value)),
