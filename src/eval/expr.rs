@@ -92,7 +92,12 @@ impl Interp {
     fn eval_callee(&mut self, frame: &mut Frame, function: &Expr) -> PyResult<Value> {
         if let ExprKind::Global(name, slot) = &function.kind {
             if let Some(value) = slot.global.peek(&frame.globals.namespace.borrow(), name) {
-                return Ok(value.clone());
+                // A function, the common callee, cloned in place (not by
+                // `Value::clone`'s out-of-line arm).
+                return Ok(match value {
+                    Value::Function(function) => Value::Function(function.clone()),
+                    other => other.clone(),
+                });
             }
         }
         self.eval(frame, function)
