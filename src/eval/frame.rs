@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use smallvec::SmallVec;
 
-use super::expr::Awaited;
+use super::expr::{leaf, Awaited};
 use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
@@ -792,6 +792,13 @@ impl Interp {
                 self.store_attribute(&object, name, value, cache)
             }
             Target::Subscript(object, index) => {
+                // `counts[key] = value`, both locals: read in place (what
+                // the store runs cannot rebind this frame's locals).
+                if let Some(object) = leaf(frame, object) {
+                    if let Some(index) = leaf(frame, index) {
+                        return self.set_item(object, index.clone(), value);
+                    }
+                }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
                 self.set_item(&object, index, value)

@@ -680,7 +680,16 @@ impl Interp {
 
     pub fn dict_get(&mut self, dict: &RefCell<Dict>, key: &Value) -> PyResult<Option<Value>> {
         let hash = self.hash(key)?;
-        let position = self.dict_find(dict, key, hash)?;
+        // Settled natively, the common case, under one borrow.
+        let lookup = {
+            let table = dict.borrow();
+            match table.find_native(key, hash) {
+                Lookup::Found(position) => return Ok(table.value_at(position)),
+                Lookup::Absent => return Ok(None),
+                undecided => undecided,
+            }
+        };
+        let position = self.decide(key, lookup)?;
         Ok(position.and_then(|p| dict.borrow().value_at(p)))
     }
 
@@ -693,7 +702,23 @@ impl Interp {
     /// original key object, as in CPython.
     pub fn dict_set(&mut self, dict: &RefCell<Dict>, key: Value, value: Value) -> PyResult<()> {
         let hash = self.hash(&key)?;
-        match self.dict_find(dict, &key, hash)? {
+        // Settled natively, the common case, under one borrow.
+        let lookup = {
+            let mut table = dict.borrow_mut();
+            match table.find_native(&key, hash) {
+                Lookup::Found(position) => {
+                    table.set_value_at(position, value);
+                    discard(Some(key));
+                    return Ok(());
+                }
+                Lookup::Absent => {
+                    table.push(hash, key, value);
+                    return Ok(());
+                }
+                undecided => undecided,
+            }
+        };
+        match self.decide(&key, lookup)? {
             Some(position) => {
                 dict.borrow_mut().set_value_at(position, value);
                 // The key already there stays; this one is most often an int.
