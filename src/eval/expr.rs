@@ -85,6 +85,16 @@ impl Interp {
         }
     }
 
+    /// [`Interp::eval`] for an argument, an int local or constant (the
+    /// usual key or item) read with no call.
+    #[inline(always)]
+    fn int_or_eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
+        match leaf(frame, e) {
+            Some(Value::Int(i)) => Ok(Value::Int(*i)),
+            _ => self.eval(frame, e),
+        }
+    }
+
     /// [`Interp::eval`] for the function of a call, most often a global
     /// found where it was found the last time: that read is made here,
     /// with no call.
@@ -470,7 +480,7 @@ impl Interp {
             (Some(Value::List(list)), [Positional(item)])
                 if sequences::is_list_append(function) =>
             {
-                let item = self.eval(frame, item)?;
+                let item = self.int_or_eval(frame, item)?;
                 self.run_pending_finalizers();
                 list.borrow_mut().push(item);
                 Ok(Value::None)
@@ -478,13 +488,22 @@ impl Interp {
             (Some(Value::Dict(dict)), [Positional(key), default @ ..])
                 if matches!(default, [] | [Positional(_)]) && mappings::is_dict_get(function) =>
             {
-                let key = self.eval(frame, key)?;
+                let key = self.int_or_eval(frame, key)?;
                 let default = match default {
-                    [Positional(default)] => self.eval(frame, default)?,
+                    [Positional(default)] => self.int_or_eval(frame, default)?,
                     _ => Value::None,
                 };
                 self.run_pending_finalizers();
-                Ok(self.dict_get(&dict, &key)?.unwrap_or(default))
+                let found = self.dict_get(&dict, &key)?;
+                // Most often ints: `discard` spares the calls of drop glue.
+                discard(Some(key));
+                Ok(match found {
+                    Some(value) => {
+                        discard(Some(default));
+                        value
+                    }
+                    None => default,
+                })
             }
             (None, [Positional(a)]) if functions::is_len(function) => {
                 let a = self.eval(frame, a)?;

@@ -483,7 +483,8 @@ impl Interp {
     ) -> PyResult<Step> {
         match instr {
             Instr::Eval(e) => {
-                self.eval_or_call_method(frame, e)?;
+                // Most often `None` (`row.append(v)`): nothing to drop.
+                discard(Some(self.eval_or_call_method(frame, e)?));
             }
             Instr::ListAppend { list, value } => {
                 let value = self.eval(frame, value)?;
