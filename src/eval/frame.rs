@@ -797,14 +797,24 @@ impl Interp {
                 // the store runs cannot rebind this frame's locals).
                 if let Some(object) = leaf(frame, object) {
                     if let Some(index) = leaf(frame, index) {
-                        return self.set_item(object, index.clone(), value);
+                        return self.store_item(object, index.clone(), value);
                     }
                 }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                self.set_item(&object, index, value)
+                self.store_item(&object, index, value)
             }
             _ => self.store_uncommon(frame, target, value),
+        }
+    }
+
+    /// `object[index] = value`: a dict, the common container, with no
+    /// second dispatch.
+    #[inline(always)]
+    fn store_item(&mut self, object: &Value, index: Value, value: Value) -> PyResult<()> {
+        match object {
+            Value::Dict(dict) => self.dict_set(dict, index, value),
+            _ => self.set_item(object, index, value),
         }
     }
 
