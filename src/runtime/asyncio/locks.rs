@@ -1,8 +1,9 @@
 //! `Event.wait()` as a native coroutine.
 //!
-//! The rest of `asyncio.locks` is Python (`python/locks.pyl`). `Event.wait` is
-//! the one coroutine a program may have suspended by the hundred thousand
-//! (every task blocked on one event), so it runs CPython's steps
+//! The rest of `asyncio.locks` is Python (`python/event.pyl`,
+//! `python/locks.pyl`). `Event.wait` is the one coroutine a program may
+//! have suspended by the hundred thousand (every task blocked on one
+//! event), so it runs CPython's steps
 //!
 //! ```python
 //! async def wait(self):

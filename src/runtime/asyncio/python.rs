@@ -48,10 +48,11 @@ macro_rules! part {
 const CORE: Part = part!("core");
 
 /// The parts compiled on first use.
-const PARTS: [Part; 6] = [
+const PARTS: [Part; 7] = [
     part!("tasks"),
     part!("timeouts"),
     part!("taskgroups"),
+    part!("event"),
     part!("locks"),
     // `Queue.put`/`get`'s fast path recognises the classes it made.
     part!("queues", Some(Interp::note_plain_queue_classes)),
