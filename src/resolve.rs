@@ -15,7 +15,7 @@
 
 /// The resolver's maps of names, hashed by hashbrown's fast hasher: the
 /// default, SipHash, resists collision attacks that do not apply to a
-/// program's own identifiers, and was a tenth of compiling asyncio's
+/// program's own identifiers, and was a twentieth of compiling asyncio's
 /// Python.
 type IndexMap<K, V> = indexmap::IndexMap<K, V, hashbrown::DefaultHashBuilder>;
 type IndexSet<T> = indexmap::IndexSet<T, hashbrown::DefaultHashBuilder>;

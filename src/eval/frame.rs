@@ -156,7 +156,8 @@ struct FrameExtras {
 }
 
 impl FrameExtras {
-    /// Extras with `count` new, empty cells.
+    /// Extras with `count` new, empty cells. Out of line: the frame that
+    /// needs none, the common one, is made inline ([`Frame::with_slots`]).
     #[inline(never)]
     fn with_cells(count: usize) -> Box<FrameExtras> {
         let cells = (0..count).map(|_| {
