@@ -52,9 +52,10 @@ def functions(profile, count=30):
 
 
 def records(profile):
-    """(function, callee or None, address, cost) for each cost line: a
-    call's inclusive cost comes with the callee named."""
-    names, function, callee, address = {}, None, None, 0
+    """(function, call, address, cost) for each cost line of the profile:
+    `call` is None for the function's own instructions, and (callee, times
+    called) for a call's inclusive cost."""
+    names, function, callee, call, address = {}, None, None, None, 0
     with open(profile) as lines:
         for line in lines:
             m = NAME.match(line)
@@ -66,7 +67,9 @@ def records(profile):
                 else:
                     callee = names[m.group(2)]
                 continue
-            if line.startswith("calls="):
+            m = re.match(r"calls=(\d+)", line)
+            if m:
+                call = (callee, int(m.group(1)))
                 continue
             if re.match(r"^[a-z]+=", line):
                 continue
@@ -78,15 +81,15 @@ def records(profile):
                 address = int(step, 16)
             elif step != "*":
                 address += int(step)
-            yield function, callee, address, int(m.group(2))
-            callee = None
+            yield function, call, address, int(m.group(2))
+            call = None
 
 
 def instructions(profile, suffix, minimum=1000, binary=None):
     binary = binary or os.path.join(ROOT, "target", "release", "pyl")
     costs = collections.Counter()
-    for function, callee, address, cost in records(profile):
-        if callee is None and RECURSION.sub("", function).endswith(suffix):
+    for function, call, address, cost in records(profile):
+        if call is None and RECURSION.sub("", function).endswith(suffix):
             costs[address] += cost
     if not costs:
         sys.exit(f"no instructions of a function ending with {suffix!r} "
@@ -111,27 +114,10 @@ def instructions(profile, suffix, minimum=1000, binary=None):
 
 def callers(profile, name):
     calls, costs = collections.Counter(), collections.Counter()
-    callee_calls = None
-    with open(profile) as lines:
-        names, function, wanted = {}, None, False
-        for line in lines:
-            m = NAME.match(line)
-            if m:
-                if m.group(3):
-                    names[m.group(2)] = m.group(3).strip()
-                if m.group(1) == "fn":
-                    function = names[m.group(2)]
-                else:
-                    wanted = name in names[m.group(2)]
-                continue
-            m = re.match(r"calls=(\d+)", line)
-            if m:
-                callee_calls = int(m.group(1)) if wanted else None
-                continue
-            if callee_calls is not None:
-                calls[function] += callee_calls
-                costs[function] += int(line.split()[-1])
-                callee_calls = None
+    for function, call, _, cost in records(profile):
+        if call is not None and name in call[0]:
+            calls[function] += call[1]
+            costs[function] += cost
     for function, count in calls.most_common(15):
         print(f"{count:>10} calls {costs[function]:>14,} instructions  {function}")
 
