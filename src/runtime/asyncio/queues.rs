@@ -38,7 +38,7 @@ use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::{as_deque, Deque, End};
 use crate::runtime::object::{Class, Instance, NameMap, NameTable, NativeFn, NativeObject};
-use crate::runtime::value::Value;
+use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
 
 /// The methods whose Python definitions the fast path stands for.
@@ -90,7 +90,9 @@ struct QueueLayout {
 }
 
 /// `work_out(attributes)`, remembered for the next instance with the same
-/// names; `None` (not remembered) when it does not apply.
+/// names; `None` (not remembered) when it does not apply. The answer for
+/// the table last seen, which every fast-path call asks for, is inline.
+#[inline(always)]
 fn recall<T: Copy>(
     known: &RefCell<Option<Known<T>>>,
     attributes: &NameTable,
@@ -100,6 +102,17 @@ fn recall<T: Copy>(
         if attributes.keys_id() == known.keys_id.get() {
             return Some(known.found);
         }
+    }
+    recall_anew(known, attributes, work_out)
+}
+
+#[inline(never)]
+fn recall_anew<T: Copy>(
+    known: &RefCell<Option<Known<T>>>,
+    attributes: &NameTable,
+    work_out: impl FnOnce(&NameMap) -> Option<T>,
+) -> Option<T> {
+    if let Some(known) = &*known.borrow() {
         if attributes.len() == known.names.len()
             && attributes
                 .keys()
@@ -133,6 +146,7 @@ impl PlainClasses {
 
     /// Where a plain queue's attributes are, if its own names shadow
     /// none of `FAST_PATH_METHODS` and it has them all.
+    #[inline(always)]
     fn queue_layout(&self, queue: &Instance, names: &NameTable) -> Option<QueueLayout> {
         if !Self::is_plain(queue, &self.queue, self.queue_version) {
             return None;
@@ -158,6 +172,7 @@ impl PlainClasses {
 
     /// A plain event's names (one whose own names do not shadow
     /// `clear`), to write, and where among them it keeps its `_value`.
+    #[inline(always)]
     fn plain_event_names<'a>(&self, event: &'a Instance) -> Option<(RefMut<'a, NameTable>, usize)> {
         if !Self::is_plain(event, &self.event, self.event_version) {
             return None;
@@ -375,7 +390,10 @@ pub fn await_now(
 ) -> PyResult<Awaited> {
     let mut item = item;
     match attempt(interp, queue, operation, &mut item)? {
-        Attempt::Done(result) => Ok(Awaited::Finished(result)),
+        Attempt::Done(result) => {
+            discard(item); // taken: no drop call
+            Ok(Awaited::Finished(result))
+        }
         found => Ok(Awaited::Object(QueueCall::coroutine(
             queue.clone(),
             operation,
@@ -483,11 +501,11 @@ fn make_now(
             // Checked: the steps, which cannot fail.
             items.push(item.take().unwrap_or(Value::None), End::Right);
             if let Some((_, value)) = event.get_index_mut(finished_value_at) {
-                *value = Value::from(false);
+                discard(Some(std::mem::replace(value, Value::from(false))));
             }
             drop(event);
             if let Some((_, count)) = names.get_index_mut(layout.unfinished_tasks) {
-                *count = Value::Int(unfinished);
+                discard(Some(std::mem::replace(count, Value::Int(unfinished))));
             }
             Some(Made::Done(waiting.then_some(layout.getters)))
         }
