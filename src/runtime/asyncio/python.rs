@@ -10,8 +10,8 @@
 //! compiling the first 1 250 of them made up 90% of `import asyncio`.
 //!
 //! A part's names are its top-level `def`, `async def`, `class` and
-//! `NAME = ...` lines; the test below checks that they are what running
-//! the part defines.
+//! `NAME = ...` lines, read at build time (`build.rs`); the test below
+//! checks that they are what running the part defines.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
@@ -26,6 +26,8 @@ use crate::runtime::object::ModuleObject;
 struct Part {
     name: &'static str,
     source: &'static str,
+    /// What its top-level lines define (a name may come twice).
+    defines: &'static [&'static str],
     then: Option<fn(&mut Interp) -> PyResult<()>>,
 }
 
@@ -38,6 +40,7 @@ macro_rules! part {
         Part {
             name: concat!("<asyncio ", $name, ">"),
             source: include_str!(concat!("python/", $name, ".pyl")),
+            defines: include!(concat!(env!("OUT_DIR"), "/asyncio/", $name, ".names")),
             then: $then,
         }
     };
@@ -71,8 +74,8 @@ impl Parts {
     fn pending_part_defining(&self, name: &str) -> Option<usize> {
         let index = self.index.get_or_init(|| {
             let mut index = HashMap::new();
-            for (part, Part { source, .. }) in PARTS.iter().enumerate() {
-                index.extend(defined_names(source).map(|name| (name, part)));
+            for (part, Part { defines, .. }) in PARTS.iter().enumerate() {
+                index.extend(defines.iter().map(|&name| (name, part)));
             }
             index
         });
@@ -86,25 +89,6 @@ impl Parts {
         self.loaded.set(loaded | (1 << part));
         loaded & (1 << part) == 0
     }
-}
-
-/// The names a part's top-level lines define.
-fn defined_names(source: &'static str) -> impl Iterator<Item = &'static str> {
-    source.lines().filter_map(|line| {
-        let definition = ["async def ", "def ", "class "]
-            .iter()
-            .find_map(|keyword| line.strip_prefix(keyword));
-        let start = definition.unwrap_or(line);
-        let end = start
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(start.len());
-        let (name, rest) = start.split_at(end);
-        let assigned = || {
-            let rest = rest.trim_start();
-            rest.starts_with('=') && !rest.starts_with("==")
-        };
-        (!name.is_empty() && (definition.is_some() || assigned())).then_some(name)
-    })
 }
 
 /// Runs the core part in the new `asyncio` module.
@@ -153,7 +137,9 @@ impl Interp {
         if !runtime.parts.claim(part) {
             return Ok(());
         }
-        let Part { name, source, then } = &PARTS[part];
+        let Part {
+            name, source, then, ..
+        } = &PARTS[part];
         crate::runtime::modules::run_bundled_source(self, &runtime.module, name, source)?;
         match then {
             Some(then) => then(self),
@@ -185,7 +171,7 @@ mod tests {
         };
         let mut seen = names(&module);
         for (number, part) in PARTS.iter().enumerate() {
-            let mut expected: Vec<&str> = defined_names(part.source).collect();
+            let mut expected = part.defines.to_vec();
             expected.sort_unstable();
             expected.dedup();
             for name in &expected {
