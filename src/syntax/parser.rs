@@ -575,6 +575,12 @@ fn expr(kind: ExprKind, l: usize, r: usize) -> Expr {
     }
 }
 
+/// What the grammar's boxed nonterminals collected, unboxed (see the note
+/// at the top of `grammar/pyl.lalrpop`).
+fn unbox<T>(items: Vec<Box<T>>) -> Vec<T> {
+    items.into_iter().map(|item| *item).collect()
+}
+
 fn stmt(kind: StmtKind, l: usize, r: usize) -> Stmt {
     Stmt {
         kind,
