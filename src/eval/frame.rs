@@ -720,8 +720,9 @@ impl Interp {
                         Awaited::Object(iterator) => (iterator, Resume::Send(Value::None)),
                         Awaited::Yielded(value) => return Ok(Step::Yield(value)),
                         Awaited::Finished(result) => {
-                            if let Some(target) = target {
-                                self.store(frame, target, result)?;
+                            match target {
+                                Some(target) => self.store(frame, target, result)?,
+                                None => discard(Some(result)),
                             }
                             return Ok(Step::Next);
                         }
