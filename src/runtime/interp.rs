@@ -102,6 +102,11 @@ pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class>
 /// when no consistent order exists, the error lists the classes that
 /// could not be placed, as CPython's message does.
 pub fn linearize(bases: &[Rc<Class>]) -> Result<Vec<Rc<Class>>, Vec<Rc<Class>>> {
+    // One base, as most classes have (and every built-in exception): its
+    // MRO, which the merge below would copy entry by entry.
+    if let [base] = bases {
+        return Ok(base.mro().cloned().collect());
+    }
     let mut sequences: Vec<Vec<Rc<Class>>> = bases
         .iter()
         .map(|base| base.mro().cloned().collect())
@@ -167,7 +172,9 @@ pub struct Interp {
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
-    pub random: super::modules::mt19937::Mt19937,
+    /// The `random` module's generator, seeded from the OS on first use
+    /// (`Interp::rng`): most programs never draw a number.
+    random: Option<super::modules::mt19937::Mt19937>,
     /// The second normal deviate `random.gauss` made and keeps for its
     /// next call (CPython's `Random.gauss_next`); seeding forgets it.
     pub gauss_next: Option<f64>,
@@ -224,7 +231,7 @@ impl Interp {
             limits: Default::default(),
             int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),
-            random: super::modules::mt19937::Mt19937::from_entropy(),
+            random: None,
             gauss_next: None,
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
@@ -427,6 +434,12 @@ impl Drop for Interp {
 
 /// Writes to the interpreter's stdout buffer.
 impl Interp {
+    /// The `random` module's generator, seeded from the OS the first time.
+    pub fn rng(&mut self) -> &mut super::modules::mt19937::Mt19937 {
+        self.random
+            .get_or_insert_with(super::modules::mt19937::Mt19937::from_entropy)
+    }
+
     /// `sys.displayhook`: the REPL prints an expression statement's value
     /// with `repr` and keeps it in `builtins._` (`None` is neither).
     pub fn display_hook(&mut self, value: Value) -> PyResult<()> {

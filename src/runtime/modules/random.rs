@@ -139,7 +139,7 @@ fn required(slots: &[Option<Value>], index: usize) -> Value {
 /// `_randbelow(n)` for `n > 0` of any size.
 fn randbelow(interp: &mut Interp, n: &BigInt) -> PyResult<BigInt> {
     if let Some(small) = n.to_u64() {
-        return Ok(BigInt::from(interp.random.randbelow(small)));
+        return Ok(BigInt::from(interp.rng().randbelow(small)));
     }
     if n.bits() > u32::MAX as u64 {
         return Err(interp.error(
@@ -148,11 +148,11 @@ fn randbelow(interp: &mut Interp, n: &BigInt) -> PyResult<BigInt> {
         ));
     }
     let magnitude = n.magnitude();
-    Ok(BigInt::from(interp.random.randbelow_big(magnitude)))
+    Ok(BigInt::from(interp.rng().randbelow_big(magnitude)))
 }
 
 fn randbelow_usize(interp: &mut Interp, n: usize) -> usize {
-    interp.random.randbelow(n as u64) as usize
+    interp.rng().randbelow(n as u64) as usize
 }
 
 /// The int `operator.index(v)` gives, or `None` for a non-integer.
@@ -272,7 +272,7 @@ fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResu
     };
     let seed: BigUint = match &a {
         Value::None => {
-            interp.random.seed_from_entropy();
+            interp.rng().seed_from_entropy();
             return Ok(Value::None);
         }
         Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
@@ -302,12 +302,12 @@ fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResu
         Value::Str(_) => {
             // Other versions seed with hash(a), which CPython randomizes per
             // process for strings.
-            interp.random.seed_from_entropy();
+            interp.rng().seed_from_entropy();
             return Ok(Value::None);
         }
         _ => return Err(interp.type_error(SEED_TYPES)),
     };
-    interp.random.seed_words(&seed.to_u32_digits());
+    interp.rng().seed_words(&seed.to_u32_digits());
     Ok(Value::None)
 }
 
@@ -472,7 +472,7 @@ fn random_random(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             args.len()
         )));
     }
-    Ok(Value::float(interp.random.random()))
+    Ok(Value::float(interp.rng().random()))
 }
 
 fn random_getrandbits(
@@ -504,7 +504,7 @@ fn random_getrandbits(
             "Python int too large to convert to C int",
         ));
     };
-    let bits = interp.random.getrandbits(k);
+    let bits = interp.rng().getrandbits(k);
     Ok(Value::from_bigint(BigInt::from_biguint(Sign::Plus, bits)))
 }
 
@@ -587,7 +587,7 @@ fn random_choices(
         (None, None) => {
             let mut result = Vec::new();
             for _ in 0..k.max(0) {
-                let index = (interp.random.random() * n as f64).floor() as usize;
+                let index = (interp.rng().random() * n as f64).floor() as usize;
                 result.push(interp.get_item(&population, &Value::from(index))?);
             }
             return Ok(Value::list(result));
@@ -639,7 +639,7 @@ fn random_choices(
     let hi = n.saturating_sub(1);
     let mut result = Vec::new();
     for _ in 0..k.max(0) {
-        let x = Value::float(interp.random.random() * total);
+        let x = Value::float(interp.rng().random() * total);
         // bisect.bisect_right(cum_weights, x, 0, hi)
         let (mut lo, mut hi) = (0, hi);
         while lo < hi {
@@ -671,7 +671,7 @@ fn random_shuffle(
     if let Value::List(list) = &x {
         // No Python code runs while the list is borrowed.
         let mut items = list.borrow_mut();
-        interp.random.shuffle(items.as_mut_slice());
+        interp.rng().shuffle(items.as_mut_slice());
         return Ok(Value::None);
     }
     // Any other mutable sequence: x[i], x[j] = x[j], x[i] from the end.
@@ -728,7 +728,7 @@ fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
         return Err(interp.value_error("Sample larger than population or is negative"));
     };
     let indices = interp
-        .random
+        .rng()
         .sample_indices(n, k)
         .map_err(|message| interp.value_error(message))?;
     let mut result = Vec::with_capacity(k);
@@ -753,10 +753,10 @@ fn random_uniform(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let (a, b) = (required(&slots, 0), required(&slots, 1));
     if let (Value::Float(fa), Value::Float(fb)) = (&a, &b) {
-        return Ok(Value::float(interp.random.uniform(fa.get(), fb.get())));
+        return Ok(Value::float(interp.rng().uniform(fa.get(), fb.get())));
     }
     let width = interp.binary_op(BinOp::Sub, &b, &a)?;
-    let r = Value::float(interp.random.random());
+    let r = Value::float(interp.rng().random());
     let scaled = interp.binary_op(BinOp::Mul, &width, &r)?;
     interp.binary_op(BinOp::Add, &a, &scaled)
 }
@@ -806,8 +806,8 @@ fn random_gauss(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let z = match interp.gauss_next.take() {
         Some(z) => z,
         None => {
-            let x2pi = interp.random.random() * TWOPI;
-            let g2rad = (-2.0 * (1.0 - interp.random.random()).ln()).sqrt();
+            let x2pi = interp.rng().random() * TWOPI;
+            let g2rad = (-2.0 * (1.0 - interp.rng().random()).ln()).sqrt();
             interp.gauss_next = Some(x2pi.sin() * g2rad);
             x2pi.cos() * g2rad
         }
@@ -818,8 +818,8 @@ fn random_gauss(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 /// Kinderman and Monahan's ratio method, as `normalvariate`.
 fn normal_deviate(interp: &mut Interp) -> f64 {
     loop {
-        let u1 = interp.random.random();
-        let u2 = 1.0 - interp.random.random();
+        let u1 = interp.rng().random();
+        let u2 = 1.0 - interp.rng().random();
         let z = nv_magic() * (u1 - 0.5) / u2;
         if z * z / 4.0 <= -u2.ln() {
             return z;
@@ -875,7 +875,7 @@ fn random_expovariate(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let lambd = required_args(interp, "expovariate", &["lambd"], args, kwargs)?;
-    let u = 1.0 - interp.random.random();
+    let u = 1.0 - interp.rng().random();
     interp.binary_op(BinOp::Div, &Value::float(-u.ln()), &lambd[0])
 }
 
@@ -885,7 +885,7 @@ fn random_paretovariate(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let alpha = required_args(interp, "paretovariate", &["alpha"], args, kwargs)?;
-    let u = 1.0 - interp.random.random();
+    let u = 1.0 - interp.rng().random();
     let exponent = interp.binary_op(BinOp::Div, &Value::float(-1.0), &alpha[0])?;
     interp.binary_op(BinOp::Pow, &Value::float(u), &exponent)
 }
@@ -896,7 +896,7 @@ fn random_weibullvariate(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let params = required_args(interp, "weibullvariate", &["alpha", "beta"], args, kwargs)?;
-    let u = 1.0 - interp.random.random();
+    let u = 1.0 - interp.rng().random();
     let exponent = interp.binary_op(BinOp::Div, &Value::float(1.0), &params[1])?;
     let power = interp.binary_op(BinOp::Pow, &Value::float(-u.ln()), &exponent)?;
     interp.binary_op(BinOp::Mul, &params[0], &power)
@@ -916,7 +916,7 @@ fn random_triangular(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let mut low = slots[0].clone().unwrap_or(Value::float(0.0));
     let mut high = slots[1].clone().unwrap_or(Value::float(1.0));
-    let mut u = interp.random.random();
+    let mut u = interp.rng().random();
     let c = match slots[2].as_ref().filter(|mode| !mode.is_none()) {
         None => Value::float(0.5),
         Some(mode) => {
