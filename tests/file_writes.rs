@@ -358,6 +358,14 @@ for i in range(5000):
 files = [open('listed_' + str(i) + '.txt', 'w') for i in range(3)]
 for i, file in enumerate(files):
     file.write('in a list ' + str(i))
+# Held past the main module's names, by another module and by a class.
+import sys
+sys.kept = open('kept_by_sys.txt', 'w')
+sys.kept.write('kept by the sys module\n')
+class Holder:
+    pass
+Holder.file = open('kept_by_class.txt', 'w')
+Holder.file.write('kept by a class attribute\n')
 print('done')
 "#;
 
