@@ -35,8 +35,8 @@ fn write_asyncio_names() {
         let names: Vec<String> = defined_names(&source)
             .map(|name| format!("{name:?}"))
             .collect();
-        let file = path.with_extension("names");
-        let file = out.join(file.file_name().expect("a part's file has a name"));
+        let part = path.file_stem().expect("a part's file has a name");
+        let file = out.join(part).with_extension("names");
         std::fs::write(file, format!("&[{}]", names.join(", "))).expect("OUT_DIR is writable");
     }
 }

@@ -425,6 +425,14 @@ fn create_types() -> Types {
     }
 }
 
+impl Interp {
+    /// The `random` module's generator, seeded from the OS the first time.
+    pub fn rng(&mut self) -> &mut super::modules::mt19937::Mt19937 {
+        self.random
+            .get_or_insert_with(super::modules::mt19937::Mt19937::from_entropy)
+    }
+}
+
 impl Drop for Interp {
     fn drop(&mut self) {
         super::finalize::accept(false);
@@ -434,12 +442,6 @@ impl Drop for Interp {
 
 /// Writes to the interpreter's stdout buffer.
 impl Interp {
-    /// The `random` module's generator, seeded from the OS the first time.
-    pub fn rng(&mut self) -> &mut super::modules::mt19937::Mt19937 {
-        self.random
-            .get_or_insert_with(super::modules::mt19937::Mt19937::from_entropy)
-    }
-
     /// `sys.displayhook`: the REPL prints an expression statement's value
     /// with `repr` and keeps it in `builtins._` (`None` is neither).
     pub fn display_hook(&mut self, value: Value) -> PyResult<()> {
