@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
         let mut interp = Interp::new(vec!["<fuzz>".into()]);
         assert!(interp.script_dir.is_none(), "imports must not read files");
         interp.clock = Clock::virtual_time();
-        interp.random = Mt19937::from_seed_i64(0);
+        interp.random = Some(Mt19937::from_seed_i64(0));
         interp.limits.limit_steps(STEPS);
         interp.limits.limit_int_bits(INT_BITS);
         interp.limits.limit_memory(MEMORY);

@@ -172,9 +172,10 @@ pub struct Interp {
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
-    /// The `random` module's generator, seeded from the OS on first use
-    /// (`Interp::rng`): most programs never draw a number.
-    random: Option<super::modules::mt19937::Mt19937>,
+    /// The `random` module's generator; `None` until first used
+    /// (`Interp::rng` seeds it from the OS then): most programs never
+    /// draw a number.
+    pub random: Option<super::modules::mt19937::Mt19937>,
     /// The second normal deviate `random.gauss` made and keeps for its
     /// next call (CPython's `Random.gauss_next`); seeding forgets it.
     pub gauss_next: Option<f64>,
