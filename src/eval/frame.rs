@@ -1209,7 +1209,7 @@ impl Interp {
         let mut take = |slot: u32| frame.slots[slot as usize].take().unwrap_or(Value::None);
         let (original, rest, raised) = (take(original), take(rest), take(raised));
         let mut exceptions = match raised {
-            Value::List(list) => list.take(),
+            Value::List(list) => list.borrow_mut().take(),
             _ => Vec::new(),
         };
         exceptions.push(rest);

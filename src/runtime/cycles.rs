@@ -36,11 +36,11 @@ use std::rc::{Rc, Weak};
 use super::dict::Dict;
 use super::finalize::{self, Finalizable};
 use super::object::{BoundMethod, CellRef, Function, Instance, InstanceNames, ModuleObject};
-use super::value::Value;
+use super::value::{ListItems, Value};
 
 /// An object the collector knows of.
 enum Tracked {
-    List(Weak<RefCell<Vec<Value>>>),
+    List(Weak<RefCell<ListItems>>),
     /// Dicts and sets.
     Table(Weak<RefCell<Dict>>),
     Instance(Weak<Instance>),
@@ -52,7 +52,7 @@ enum Tracked {
 
 /// A tracked object, alive for the length of a collection.
 enum Live {
-    List(Rc<RefCell<Vec<Value>>>),
+    List(Rc<RefCell<ListItems>>),
     Table(Rc<RefCell<Dict>>),
     Instance(Rc<Instance>),
     Function(Rc<Function>),
@@ -82,7 +82,7 @@ fn track(object: Tracked) {
     }
 }
 
-pub fn track_list(list: &Rc<RefCell<Vec<Value>>>) {
+pub fn track_list(list: &Rc<RefCell<ListItems>>) {
     track(Tracked::List(Rc::downgrade(list)));
 }
 
@@ -241,8 +241,9 @@ impl Live {
     fn clear(&self, dropped: &mut Vec<Value>) {
         match self {
             Live::List(list) => {
+                // Last to first, as CPython's `list_clear`.
                 if let Ok(mut items) = list.try_borrow_mut() {
-                    dropped.append(&mut items);
+                    dropped.extend(items.take().into_iter().rev());
                 }
             }
             Live::Table(table) => {

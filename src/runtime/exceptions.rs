@@ -187,7 +187,7 @@ fn exception_group_init(
     let exceptions = interp.collect(sequence)?;
     if let Some(data) = &instance.exception {
         // `args` keeps the sequence as given; `exceptions` is a tuple.
-        *data.args.borrow_mut() = Rc::new(smallvec::smallvec![message.clone(), args[2].clone()]);
+        *data.args.borrow_mut() = Rc::new(TupleItems::pair(message.clone(), args[2].clone()));
         data.set_field("message", message.clone());
         data.set_field("exceptions", Value::tuple(exceptions));
     }

@@ -18,7 +18,7 @@ use super::dict::Dict;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::{Class, NativeKind, NativeObject};
-use super::value::{PyStr, Range, TupleItems, Value};
+use super::value::{ListItems, PyStr, Range, TupleItems, Value};
 
 /// The class names of every iterator type defined here, so that
 /// `builtins::functions` can give them `__next__` and `__iter__` methods.
@@ -109,7 +109,7 @@ fn dict_iter(dict: Rc<RefCell<Dict>>, part: Part, reverse: bool) -> Value {
 }
 
 /// `reversed(list)`.
-pub fn list_reverse_iter(list: Rc<RefCell<Vec<Value>>>) -> Value {
+pub fn list_reverse_iter(list: Rc<RefCell<ListItems>>) -> Value {
     let last = list.borrow().len() as i64 - 1;
     Value::native(Rc::new(ListReverseIterator {
         list: RefCell::new(Some(list)),
@@ -218,7 +218,7 @@ macro_rules! native_class {
 
 pub struct ListIterator {
     /// `None` once exhausted: later appends must not revive it.
-    list: RefCell<Option<Rc<RefCell<Vec<Value>>>>>,
+    list: RefCell<Option<Rc<RefCell<ListItems>>>>,
     index: Cell<usize>,
 }
 
@@ -257,7 +257,7 @@ impl NativeObject for ListIterator {
 }
 
 struct ListReverseIterator {
-    list: RefCell<Option<Rc<RefCell<Vec<Value>>>>>,
+    list: RefCell<Option<Rc<RefCell<ListItems>>>>,
     /// The next index to yield; the list may have shrunk since.
     index: Cell<i64>,
 }

@@ -818,9 +818,10 @@ impl Interp {
             }
             (BinOp::Mul, Value::List(list)) => {
                 let count = self.to_index(b)?.max(0) as usize;
-                let items = list.borrow().clone();
-                let repeated = self.repeat(&items, count)?;
-                *list.borrow_mut() = repeated;
+                let repeated = self.repeat(&list.borrow(), count)?;
+                // The old items go last to first, as CPython's `list *= 0`
+                // clears.
+                *list.borrow_mut() = repeated.into();
                 return Ok(a.clone());
             }
             _ => {}

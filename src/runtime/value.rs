@@ -37,7 +37,7 @@ pub enum Value {
     Float(FloatBits),
     Str(Rc<PyStr>),
     Bytes(Rc<Vec<u8>>),
-    List(Rc<RefCell<Vec<Value>>>),
+    List(Rc<RefCell<ListItems>>),
     Tuple(Rc<TupleItems>),
     Dict(Rc<RefCell<Dict>>),
     /// Sets are dicts whose values are all `None`.
@@ -113,10 +113,104 @@ impl Value {
 // variant's payload one word (not an `f64`, a `bool` or a fat pointer).
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
+/// A list's items. A vector, except that the items go last to first when
+/// the list dies or is emptied, as CPython's `list_dealloc` and `clear`
+/// release them — the order in which their `__del__`s run.
+#[derive(Default)]
+pub struct ListItems(Vec<Value>);
+
+impl ListItems {
+    /// The items, the list left empty.
+    pub fn take(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.0)
+    }
+
+    /// Empties the list, last item first.
+    pub fn clear(&mut self) {
+        release_last_first(&mut self.0);
+    }
+}
+
+/// Drops `items` from the last to the first, as CPython releases what a
+/// list held (when it dies, is cleared, or loses a slice).
+pub fn release_last_first(items: &mut Vec<Value>) {
+    while let Some(item) = items.pop() {
+        drop(item);
+    }
+}
+
+impl std::ops::Deref for ListItems {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ListItems {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl From<Vec<Value>> for ListItems {
+    fn from(items: Vec<Value>) -> ListItems {
+        ListItems(items)
+    }
+}
+
+impl Drop for ListItems {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
 /// A tuple's items: up to two in the tuple's own allocation (a pair is
 /// the commonest tuple: `dict.items()`, `enumerate`, `zip`, `return a, b`),
-/// more in a second one.
-pub type TupleItems = SmallVec<[Value; 2]>;
+/// more in a second one. They go last to first when the tuple dies, as
+/// CPython's `tupledealloc` releases them.
+#[derive(Default)]
+pub struct TupleItems(SmallVec<[Value; 2]>);
+
+impl TupleItems {
+    pub fn new() -> TupleItems {
+        TupleItems(SmallVec::new())
+    }
+
+    pub fn from_vec(items: Vec<Value>) -> TupleItems {
+        TupleItems(SmallVec::from_vec(items))
+    }
+
+    pub fn pair(first: Value, second: Value) -> TupleItems {
+        TupleItems(smallvec::smallvec![first, second])
+    }
+}
+
+impl std::ops::Deref for TupleItems {
+    type Target = SmallVec<[Value; 2]>;
+    fn deref(&self) -> &SmallVec<[Value; 2]> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TupleItems {
+    fn deref_mut(&mut self) -> &mut SmallVec<[Value; 2]> {
+        &mut self.0
+    }
+}
+
+impl FromIterator<Value> for TupleItems {
+    fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> TupleItems {
+        TupleItems(items.into_iter().collect())
+    }
+}
+
+impl Drop for TupleItems {
+    fn drop(&mut self) {
+        while let Some(item) = self.0.pop() {
+            drop(item);
+        }
+    }
+}
 
 /// A `bool`'s payload: a whole machine word, as every other variant's
 /// payload is, so that a value is a pair of words (see [`Value`]).
@@ -341,7 +435,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        let list = Rc::new(RefCell::new(items));
+        let list = Rc::new(RefCell::new(ListItems(items)));
         super::cycles::track_list(&list);
         Value::List(list)
     }
@@ -364,7 +458,7 @@ impl Value {
 
     /// `(first, second)`, in one allocation.
     pub fn pair(first: Value, second: Value) -> Value {
-        Value::Tuple(Rc::new(smallvec::smallvec![first, second]))
+        Value::Tuple(Rc::new(TupleItems::pair(first, second)))
     }
 
     pub fn empty_tuple() -> Value {

@@ -17,7 +17,7 @@ use super::args::check_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{Range, TupleItems, Value};
+use crate::runtime::value::{release_last_first, ListItems, Range, TupleItems, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -116,7 +116,7 @@ fn list_receiver<'a>(
     interp: &Interp,
     args: &'a [Value],
     method: &str,
-) -> PyResult<&'a Rc<RefCell<Vec<Value>>>> {
+) -> PyResult<&'a Rc<RefCell<ListItems>>> {
     match args.first() {
         Some(Value::List(list)) => Ok(list),
         _ => Err(receiver_error(interp, "list", method, args)),
@@ -478,7 +478,7 @@ fn assigned_items(interp: &mut Interp, value: &Value, message: &str) -> PyResult
 /// `list[index] = value`, including slice assignment.
 pub fn list_set_item(
     interp: &mut Interp,
-    list: &RefCell<Vec<Value>>,
+    list: &RefCell<ListItems>,
     index: &Value,
     value: Value,
 ) -> PyResult<()> {
@@ -486,11 +486,14 @@ pub fn list_set_item(
         let bounds = SliceBounds::unpack(interp, slice)?;
         if bounds.step == 1 {
             let items = assigned_items(interp, &value, "can only assign an iterable")?;
-            let mut list = list.borrow_mut();
-            let (start, stop, _) = bounds.adjust(list.len() as i64);
-            let start = start as usize;
-            let stop = (stop.max(start as i64) as usize).min(list.len());
-            list.splice(start..stop, items);
+            let mut removed: Vec<Value> = {
+                let mut list = list.borrow_mut();
+                let (start, stop, _) = bounds.adjust(list.len() as i64);
+                let start = start as usize;
+                let stop = (stop.max(start as i64) as usize).min(list.len());
+                list.splice(start..stop, items).collect()
+            };
+            release_last_first(&mut removed);
             return Ok(());
         }
         let items = assigned_items(interp, &value, "must assign iterable to extended slice")?;
@@ -526,20 +529,23 @@ pub fn list_set_item(
 /// `del list[index]`, including slices.
 pub fn list_del_item(
     interp: &mut Interp,
-    list: &RefCell<Vec<Value>>,
+    list: &RefCell<ListItems>,
     index: &Value,
 ) -> PyResult<()> {
     if let Value::Slice(slice) = index {
         let bounds = SliceBounds::unpack(interp, slice)?;
         // The removed items are dropped after the borrow ends: dropping
         // them may run no Python code today, but keeps the rule simple.
+        // A contiguous slice's go last to first, an extended slice's in
+        // its order, as CPython's `list_ass_slice` and
+        // `list_ass_subscript` release them.
         let removed: Vec<Value>;
         {
             let mut list = list.borrow_mut();
             let (start, stop, step) = bounds.adjust(list.len() as i64);
             if step == 1 {
                 let stop = (stop.max(start) as usize).min(list.len());
-                removed = list.drain(start as usize..stop).collect();
+                removed = list.drain(start as usize..stop).rev().collect();
             } else {
                 let mut doomed = vec![false; list.len()];
                 for p in slice_positions(start, stop, step) {
@@ -547,10 +553,10 @@ pub fn list_del_item(
                         *flag = true;
                     }
                 }
-                let old = std::mem::take(&mut *list);
+                let old = list.take();
                 let (gone, kept): (Vec<_>, Vec<_>) =
                     old.into_iter().zip(doomed).partition(|(_, doomed)| *doomed);
-                *list = kept.into_iter().map(|(v, _)| v).collect();
+                **list = kept.into_iter().map(|(v, _)| v).collect();
                 removed = gone.into_iter().map(|(v, _)| v).collect();
             }
         }
@@ -606,7 +612,7 @@ pub(crate) fn search_range(
 /// re-reading the list at each step since `__eq__` may change it.
 fn list_find(
     interp: &mut Interp,
-    list: &RefCell<Vec<Value>>,
+    list: &RefCell<ListItems>,
     target: &Value,
     start: usize,
     stop: usize,
