@@ -127,15 +127,9 @@ impl ListItems {
 
     /// Empties the list, last item first.
     pub fn clear(&mut self) {
-        release_last_first(&mut self.0);
-    }
-}
-
-/// Drops `items` from the last to the first, as CPython releases what a
-/// list held (when it dies, is cleared, or loses a slice).
-pub fn release_last_first(items: &mut Vec<Value>) {
-    while let Some(item) = items.pop() {
-        drop(item);
+        while let Some(item) = self.0.pop() {
+            drop(item);
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use super::args::check_method;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
-use crate::runtime::value::{release_last_first, ListItems, Range, TupleItems, Value};
+use crate::runtime::value::{ListItems, Range, TupleItems, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
@@ -486,14 +486,16 @@ pub fn list_set_item(
         let bounds = SliceBounds::unpack(interp, slice)?;
         if bounds.step == 1 {
             let items = assigned_items(interp, &value, "can only assign an iterable")?;
-            let mut removed: Vec<Value> = {
+            // The replaced items go last to first, after the borrow, as
+            // CPython's `list_ass_slice` releases them.
+            let replaced: Vec<Value> = {
                 let mut list = list.borrow_mut();
                 let (start, stop, _) = bounds.adjust(list.len() as i64);
                 let start = start as usize;
                 let stop = (stop.max(start as i64) as usize).min(list.len());
-                list.splice(start..stop, items).collect()
+                list.splice(start..stop, items).rev().collect()
             };
-            release_last_first(&mut removed);
+            drop(replaced);
             return Ok(());
         }
         let items = assigned_items(interp, &value, "must assign iterable to extended slice")?;
