@@ -10,7 +10,7 @@ use crate::eval::frame::Frame;
 use crate::resolve::resolve_module;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::modules::new_module;
+use crate::runtime::modules::new_source_module;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 use crate::syntax::error::SyntaxError;
@@ -124,7 +124,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
             return 1;
         }
     };
-    let module = new_module("__main__");
+    let module = new_source_module("__main__");
     module
         .namespace
         .borrow_mut()
@@ -132,7 +132,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     interp
         .modules
         .insert("__main__".into(), Value::Module(module.clone()));
-    let mut frame = Frame::new(code, module.clone());
+    let mut frame = Frame::new(code, module);
     let result = interp.run_frame(&mut frame, None);
     drop(frame);
     interp.emit_remaining_warnings();
@@ -141,7 +141,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         Err(error) => exit_status(interp, error),
     };
     interp.destroy_pending_tasks();
-    interp.finalize_module(&module);
+    interp.finalize_modules();
     interp.emit_remaining_warnings();
     interp.flush_files();
     match interp.flush_stdout() {

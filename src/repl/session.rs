@@ -20,7 +20,7 @@ use crate::runtime::asyncio::event_loop::EventLoop;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
-use crate::runtime::modules::new_module;
+use crate::runtime::modules::{new_module, new_source_module};
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 
@@ -57,7 +57,7 @@ fn print_tasks(
 
 impl Session {
     pub fn new(mut interp: Interp) -> PyResult<Session> {
-        let main = new_module("__main__");
+        let main = new_source_module("__main__");
         interp
             .modules
             .insert("__main__".into(), Value::Module(main.clone()));
@@ -167,7 +167,7 @@ impl Session {
     pub fn finish(&self) {
         let mut interp = self.interp.borrow_mut();
         interp.report_unretrieved(&self.event_loop);
-        interp.finalize_module(&self.main);
+        interp.finalize_modules();
         interp.emit_remaining_warnings();
         let _ = interp.flush_stdout();
     }

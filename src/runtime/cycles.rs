@@ -27,8 +27,8 @@
 //!
 //! Collections run when the number of tracked objects has doubled since
 //! the last one (so their cost is proportional to the allocations), at
-//! exit (after the main module's names go) and when an interpreter is
-//! dropped.
+//! exit (before and after the modules' names go) and when an interpreter
+//! is dropped.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};

@@ -20,6 +20,7 @@ use super::interp::Interp;
 use super::limits;
 use super::object::{Instance, ModuleObject};
 use super::value::Value;
+use crate::syntax::ast::Name;
 
 /// An object whose last reference went, revived to be finalized.
 pub enum Finalizable {
@@ -129,13 +130,17 @@ impl Interp {
         }
     }
 
-    /// At exit, what CPython's finalization does to the main module:
-    /// cyclic garbage is collected (its `__del__` run) first; its collector
-    /// finalizes what the module's names hold (in the order they were
-    /// bound, here) while the names are still there; then the names go,
-    /// in order, what they alone held finalized as it goes, and what they
-    /// kept in cycles last.
-    pub fn finalize_module(&mut self, module: &Rc<ModuleObject>) {
+    /// At exit, what CPython's shutdown does to the modules run from
+    /// source (`__main__` and the imported `NAME.pyl`s). Cyclic garbage
+    /// is collected (its `__del__` run) first. Then each module leaves
+    /// `sys.modules` in the order it entered, `__main__` first: one that
+    /// nothing else holds — no function of its own (whose globals it is),
+    /// no other module's name — goes at once, its names released in the
+    /// order they were bound; the rest wait for the collector, which
+    /// finalizes what each one's names hold while the names are still
+    /// there (in the order they were bound, here), and then the names go
+    /// as before, module by module, in the same order.
+    pub fn finalize_modules(&mut self) {
         if self.limits.stopping().is_some() {
             return;
         }
@@ -144,6 +149,35 @@ impl Interp {
         // runs before the modules are cleared.
         super::cycles::collect();
         self.run_finalizers();
+        let names: Vec<Name> = self
+            .modules
+            .iter()
+            .filter(|(_, module)| matches!(module, Value::Module(module) if module.from_source))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let mut held = Vec::new();
+        for name in names {
+            let Some(Value::Module(module)) = self.modules.shift_remove(&name) else {
+                continue;
+            };
+            if Rc::strong_count(&module) == 1 {
+                self.release_names(&module);
+            } else {
+                held.push(module);
+            }
+        }
+        for module in &held {
+            self.finalize_held_names(module);
+            self.release_names(module);
+        }
+        // And what the names alone kept in cycles.
+        super::cycles::collect();
+        self.run_finalizers();
+    }
+
+    /// What the collector does first to a module in a cycle: the
+    /// instances and generators its names hold are finalized, whole.
+    fn finalize_held_names(&mut self, module: &ModuleObject) {
         let values: Vec<Value> = module.namespace.borrow().values().cloned().collect();
         for value in &values {
             match value {
@@ -159,7 +193,11 @@ impl Interp {
             }
             self.run_finalizers();
         }
-        drop(values);
+    }
+
+    /// Removes a module's names first to last, finalizing what each alone
+    /// held as it goes (a dict's deallocation, in CPython).
+    fn release_names(&mut self, module: &ModuleObject) {
         loop {
             let first = module.namespace.borrow_mut().shift_remove_index(0);
             if first.is_none() {
@@ -168,9 +206,6 @@ impl Interp {
             drop(first);
             self.run_finalizers();
         }
-        // And what the names alone kept in cycles.
-        super::cycles::collect();
-        self.run_finalizers();
     }
 
     /// CPython's `sys.unraisablehook`: an exception nothing can catch,

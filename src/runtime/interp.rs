@@ -213,6 +213,7 @@ impl Interp {
         let builtins = Rc::new(ModuleObject {
             name: "builtins".into(),
             namespace: Default::default(),
+            from_source: false,
         });
         let mut interp = Interp {
             types,

@@ -521,6 +521,10 @@ pub struct BuiltinFunction {
 pub struct ModuleObject {
     pub name: Name,
     pub namespace: Globals,
+    /// Run from Python source (the main script, an imported `NAME.pyl`):
+    /// finalized at exit (`Interp::finalize_modules`). A native module's
+    /// names are pyl's own.
+    pub from_source: bool,
 }
 
 /// A module's names. Every write bumps the version, so that a cached

@@ -18,11 +18,22 @@ pub mod random;
 pub mod sys;
 pub mod time;
 
-/// An empty module object.
+/// An empty native module object.
 pub fn new_module(name: &str) -> Rc<ModuleObject> {
+    make_module(name, false)
+}
+
+/// An empty module for Python source to run in: the main script's, an
+/// imported `NAME.pyl`'s.
+pub fn new_source_module(name: &str) -> Rc<ModuleObject> {
+    make_module(name, true)
+}
+
+fn make_module(name: &str, from_source: bool) -> Rc<ModuleObject> {
     let module = Rc::new(ModuleObject {
         name: name.into(),
         namespace: Default::default(),
+        from_source,
     });
     crate::runtime::cycles::track_module(&module);
     module
@@ -91,7 +102,7 @@ impl Interp {
         let Ok(bytes) = std::fs::read(&path) else {
             return not_found(self);
         };
-        let module = new_module(name);
+        let module = new_source_module(name);
         let value = Value::Module(module.clone());
         self.modules.insert(name.into(), value.clone());
         if let Err(error) =
