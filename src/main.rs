@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         std::panic::catch_unwind(move || run(args)).unwrap_or(INTERNAL_ERROR)
     });
     pyl::runtime::interrupt::exit_by_sigint();
-    ExitCode::from(status.clamp(0, 255) as u8)
+    ExitCode::from((status & 0xFF) as u8)
 }
 
 /// `pyl` on a terminal.

@@ -154,15 +154,16 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
 /// The exit status for an uncaught exception, reporting it on stderr.
 pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
     if interp.is_instance_of(&error, ExcType::SystemExit) {
-        let code = error
-            .0
-            .exception
-            .as_ref()
-            .and_then(|d| d.args.borrow().first().cloned())
-            .unwrap_or(Value::None);
+        // `SystemExit.code`: the one argument, or all of them as a tuple.
+        let code = match error.0.exception.as_ref().map(|d| d.args.borrow().clone()) {
+            Some(args) if args.len() > 1 => Value::tuple(args.to_vec()),
+            Some(args) => args.first().cloned().unwrap_or(Value::None),
+            None => Value::None,
+        };
         return match code {
             Value::None => 0,
-            Value::Int(n) => n as i32,
+            // The process's status is the code's low byte, as C's `exit`.
+            Value::Int(n) => (n & 0xFF) as i32,
             Value::Bool(b) => b.get() as i32,
             other => {
                 let text = interp.to_str(&other).unwrap_or_default();

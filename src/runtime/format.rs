@@ -677,8 +677,16 @@ fn shortest_digits(a: f64) -> Digits {
 
 /// dtoa mode 2: `n >= 1` significant digits, correctly rounded.
 fn significant_digits(a: f64, n: usize) -> Digits {
+    // A double's exact decimal expansion has at most 767 significant
+    // digits: asking for more adds zeros, which `Digits` drops anyway
+    // (and Rust's formatting takes no precision over 65 535).
+    let n = n.min(MAX_EXACT_DIGITS);
     digits_from_exponential(&format!("{:.*e}", n - 1, a))
 }
+
+/// More digits than any double's exact decimal expansion has, before or
+/// after the point (767 significant, 1 074 after the point).
+const MAX_EXACT_DIGITS: usize = 1100;
 
 /// dtoa mode 3: rounded to `places` digits after the decimal point.
 fn fixed_digits(a: f64, places: usize) -> Digits {
@@ -688,7 +696,7 @@ fn fixed_digits(a: f64, places: usize) -> Digits {
             decpt: 1,
         };
     }
-    let text = format!("{a:.places$}");
+    let text = format!("{a:.*}", places.min(MAX_EXACT_DIGITS));
     let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
     let all: String = [int_part, frac_part].concat();
     let leading_zeros = all.len() - all.trim_start_matches('0').len();

@@ -494,6 +494,14 @@ impl Interp {
                 self.sequences_equal(&x[..], &y[..])?
             }
             (Value::Range(x), Value::Range(y)) => x.same_values(y),
+            // Methods bound to the same object (`is`) and equal functions.
+            (Value::BoundMethod(x), Value::BoundMethod(y)) => {
+                x.receiver.is(&y.receiver) && self.eq(&x.function, &y.function)?
+            }
+            (Value::Builtin(x), Value::Builtin(y)) => match (&x.receiver, &y.receiver) {
+                (Some(p), Some(q)) => std::ptr::fn_addr_eq(x.func, y.func) && p.is(q),
+                _ => a.is(b),
+            },
             (Value::Instance(_), _) | (_, Value::Instance(_)) => return Ok(None),
             (Value::Future(_) | Value::Native(_), _) | (_, Value::Future(_) | Value::Native(_)) => {
                 return Ok(None)
@@ -668,12 +676,19 @@ impl Interp {
                 let hash = acc as i64;
                 Ok(if hash == -1 { 1546275796 } else { hash })
             }),
-            Value::FrozenSet(set) => {
-                let mut hash: i64 = 0;
-                for entry in set.iter() {
-                    hash ^= entry.hash.wrapping_mul(0x9E3779B1);
-                }
-                Ok(hash)
+            Value::FrozenSet(set) => Ok(frozenset_hash(
+                set.iter().map(|entry| entry.hash),
+                set.len(),
+            )),
+            // CPython's `meth_hash`: the receiver's identity and the function's hash.
+            Value::BoundMethod(method) => {
+                let hash = method.receiver.identity_hash() ^ self.hash(&method.function)?;
+                Ok(if hash == -1 { -2 } else { hash })
+            }
+            Value::Builtin(builtin) if builtin.receiver.is_some() => {
+                let receiver = builtin.receiver.as_ref().map_or(0, Value::identity_hash);
+                let hash = receiver ^ ((builtin.func as usize) >> 4) as i64;
+                Ok(if hash == -1 { -2 } else { hash })
             }
             Value::Range(r) => {
                 // CPython's range_hash: equal ranges hash alike.
@@ -1362,5 +1377,20 @@ fn native_length(value: &Value) -> Option<usize> {
     match value {
         Value::Native(object) => object.length(),
         _ => None,
+    }
+}
+
+/// CPython's `frozenset_hash`: every item's hash shuffled and xored (so
+/// the order does not count), the size mixed in, and the bits dispersed.
+fn frozenset_hash(hashes: impl Iterator<Item = i64>, len: usize) -> i64 {
+    let shuffle = |h: u64| ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167);
+    let mut hash = hashes.fold(0u64, |acc, h| acc ^ shuffle(h as u64));
+    hash ^= (len as u64 + 1).wrapping_mul(1927868237);
+    hash ^= (hash >> 11) ^ (hash >> 25);
+    hash = hash.wrapping_mul(69069).wrapping_add(907133923);
+    if hash == u64::MAX {
+        590923713
+    } else {
+        hash as i64
     }
 }
