@@ -181,6 +181,11 @@ impl Generator {
         self.with_frame(|frame| frame.is_none())
     }
 
+    /// Whether it is suspended in an `await` (CPython's `_PyGen_yf`).
+    pub fn is_awaiting(&self) -> bool {
+        self.with_frame(|frame| frame.is_some_and(|frame| frame.delegate.is_some()))
+    }
+
     /// The frame, lent to `f`.
     fn with_frame<R>(&self, f: impl FnOnce(Option<&Frame>) -> R) -> R {
         let frame = self.frame.take();
@@ -783,7 +788,14 @@ impl Interp {
     /// The iterator that `await value` drives.
     pub fn awaitable_iter(&mut self, value: Value) -> PyResult<Value> {
         match &value {
-            Value::Generator(g) if g.kind == GeneratorKind::Coroutine => Ok(value),
+            Value::Generator(g) if g.kind == GeneratorKind::Coroutine => {
+                if g.is_awaiting() {
+                    return Err(
+                        self.error(ExcType::RuntimeError, "coroutine is being awaited already")
+                    );
+                }
+                Ok(value)
+            }
             Value::Native(object) if object.is_resumable() => Ok(value),
             _ => self.await_method_iter(&value),
         }

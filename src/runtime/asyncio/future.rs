@@ -718,19 +718,15 @@ impl Future {
     }
 }
 
-/// `await future`: yields the future once to the task, then returns its
-/// result (`Future.__await__`).
+/// `await future`: yields the future to the task until it is done, then
+/// returns its result (`Future.__await__`).
 pub struct FutureAwait {
     future: Rc<Future>,
-    yielded: Cell<bool>,
 }
 
 impl FutureAwait {
     pub fn new(future: Rc<Future>) -> FutureAwait {
-        FutureAwait {
-            future,
-            yielded: Cell::new(false),
-        }
+        FutureAwait { future }
     }
 
     pub fn future(&self) -> &Rc<Future> {
@@ -751,13 +747,14 @@ impl NativeObject for FutureAwait {
         if let Resume::Throw(error) = resume {
             return Err(error);
         }
-        if !self.yielded.get() && !self.future.is_done() {
-            self.yielded.set(true);
+        if !self.future.is_done() {
+            // Yielded again if a task took the future up since (CPython's
+            // `FutureIter`): a coroutine that a second task steps.
+            if self.future.blocking.get() {
+                return Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"));
+            }
             self.future.blocking.set(true);
             return Ok(GenStep::Yielded(self.future.value()));
-        }
-        if !self.future.is_done() {
-            return Err(interp.error(ExcType::RuntimeError, "await wasn't used with future"));
         }
         self.future.result(interp).map(GenStep::Returned)
     }

@@ -10,6 +10,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use smallvec::SmallVec;
+
 use super::event_loop::{Callback, Handle};
 use super::future::Future;
 use crate::eval::frame::{GenStep, Resume};
@@ -45,8 +47,14 @@ pub struct Sleep {
     progress: Cell<Progress>,
     wait: Cell<Wait>,
     timer: RefCell<Option<Rc<Handle>>>,
-    /// The task waiting on this sleep, to wake when the wait ends.
-    task: RefCell<Option<Rc<Future>>>,
+    /// The tasks waiting on this sleep, to wake when the wait ends: its
+    /// own, and any other that stepped its coroutine while it waited (a
+    /// coroutine awaited and also made a task), as the hidden future's
+    /// done callbacks would be, in order.
+    tasks: RefCell<SmallVec<[Rc<Future>; 1]>>,
+    /// The hidden future's `_asyncio_future_blocking`: set when the sleep
+    /// yields, cleared when a task takes it up.
+    blocking: Cell<bool>,
     cancel_message: RefCell<Option<Value>>,
 }
 
@@ -59,7 +67,8 @@ impl Sleep {
             progress: Cell::new(Progress::NotStarted),
             wait: Cell::new(Wait::Pending),
             timer: RefCell::new(None),
-            task: RefCell::new(None),
+            tasks: RefCell::new(SmallVec::new()),
+            blocking: Cell::new(false),
             cancel_message: RefCell::new(None),
         })
     }
@@ -88,7 +97,15 @@ impl Sleep {
     }
 
     pub fn attach(&self, task: Rc<Future>) {
-        *self.task.borrow_mut() = Some(task);
+        self.blocking.set(false);
+        self.tasks.borrow_mut().push(task);
+    }
+
+    /// The waiting tasks' wake-ups go on the ready queue, one each.
+    fn schedule_wakeups(&self) {
+        for task in self.tasks.borrow().iter() {
+            task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
+        }
     }
 
     /// The timer fired: `_set_result_unless_cancelled`, then the task's
@@ -98,9 +115,7 @@ impl Sleep {
             return;
         }
         self.wait.set(Wait::Fired);
-        if let Some(task) = self.task.borrow().as_ref() {
-            task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
-        }
+        self.schedule_wakeups();
     }
 
     /// `future.cancel(msg)` on the hidden future.
@@ -110,17 +125,19 @@ impl Sleep {
         }
         self.wait.set(Wait::Cancelled);
         *self.cancel_message.borrow_mut() = message;
-        if let Some(task) = self.task.borrow().as_ref() {
-            task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
-        }
+        self.schedule_wakeups();
         true
     }
 
-    /// `Task.__wakeup`: the task steps on, with the `CancelledError` of a
-    /// cancelled wait thrown in.
+    /// `Task.__wakeup` of the first task still waiting: it steps on, with
+    /// the `CancelledError` of a cancelled wait thrown in.
     pub fn wake(&self, interp: &mut Interp) -> PyResult<()> {
-        let Some(task) = self.task.borrow_mut().take() else {
-            return Ok(());
+        let task = {
+            let mut tasks = self.tasks.borrow_mut();
+            if tasks.is_empty() {
+                return Ok(());
+            }
+            tasks.remove(0)
         };
         let exception = match self.wait.get() {
             Wait::Cancelled => Some(self.cancelled_error(interp)?),
@@ -145,6 +162,7 @@ impl Sleep {
         let timer = event_loop.call_later(when, Callback::SleepTimer(self.rc()));
         *self.timer.borrow_mut() = Some(timer);
         self.progress.set(Progress::Waiting);
+        self.blocking.set(true);
         Ok(GenStep::Yielded(Value::native(self.rc())))
     }
 
@@ -152,12 +170,28 @@ impl Sleep {
     /// timer (`finally: h.cancel()`, then the hidden future's outcome).
     fn step(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         let waited = self.progress.get() == Progress::Waiting;
+        if waited
+            && self.wait.get() == Wait::Pending
+            && !self.blocking.get()
+            && matches!(resume, Resume::Send(_))
+        {
+            // Stepped again before the wait ended, by another task than
+            // the one that took the sleep up: the hidden future's
+            // iterator yields the future again, and that task waits on it
+            // too.
+            self.blocking.set(true);
+            return Ok(GenStep::Yielded(Value::native(self.rc())));
+        }
         self.progress.set(Progress::Finished);
         if waited {
             if let Some(timer) = self.timer.borrow_mut().take() {
                 timer.cancel();
             }
-            self.task.borrow_mut().take();
+            // Tasks whose wake-ups are not scheduled never get them: the
+            // hidden future stays pending.
+            if self.wait.get() == Wait::Pending {
+                self.tasks.borrow_mut().clear();
+            }
         }
         if let Resume::Throw(error) = resume {
             return Err(error);
