@@ -30,6 +30,29 @@ impl GeneratorKind {
             GeneratorKind::AsyncGenerator => "ag_running",
         }
     }
+
+    /// What CPython's messages call it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            GeneratorKind::Generator => "generator",
+            GeneratorKind::Coroutine => "coroutine",
+            GeneratorKind::AsyncGenerator => "async generator",
+        }
+    }
+}
+
+/// How far an async generator is through the awaitables of its
+/// `anext()`, `asend()`, `athrow()` and `aclose()`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsyncIteration {
+    /// Never iterated.
+    Fresh,
+    /// First iterated: the running loop registered it, to close it at
+    /// shutdown (CPython's `firstiter` hook).
+    Idle,
+    /// One of those awaitables is in it, awaiting what its body awaits
+    /// (CPython's `ag_running_async`): another may not start.
+    Running,
 }
 
 /// What dropping an unfinished generator does.
@@ -47,9 +70,8 @@ enum OnDrop {
 pub struct Generator {
     pub kind: GeneratorKind,
     running: Cell<bool>,
-    /// An async generator, once first iterated (when the running event loop
-    /// registers it to be closed at shutdown, as CPython's `firstiter` hook).
-    first_iterated: Cell<bool>,
+    /// An async generator's progress through its `anext()`s.
+    iteration: Cell<AsyncIteration>,
     /// What dropping it unfinished does.
     on_drop: Cell<OnDrop>,
     /// `__name__` and `__qualname__` when the function was renamed before
@@ -79,7 +101,7 @@ impl Generator {
         Generator {
             kind,
             running: Cell::new(false),
-            first_iterated: Cell::new(false),
+            iteration: Cell::new(AsyncIteration::Fresh),
             on_drop: Cell::new(OnDrop::Close),
             renamed,
             code,
@@ -112,11 +134,7 @@ impl Generator {
     /// A finished generator just returns `None`.
     pub fn resume_awaited(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
         if self.running.get() {
-            let what = if self.kind == GeneratorKind::Coroutine {
-                "coroutine"
-            } else {
-                "generator"
-            };
+            let what = self.kind.noun();
             return Err(interp.value_error(format!("{what} already executing")));
         }
         let Some(mut frame) = self.frame.take() else {
@@ -132,11 +150,7 @@ impl Generator {
                     self.frame.set(Some(frame));
                     return Err(interp.type_error(format!(
                         "can't send non-None value to a just-started {}",
-                        if self.kind == GeneratorKind::Coroutine {
-                            "coroutine"
-                        } else {
-                            "generator"
-                        }
+                        self.kind.noun()
                     )));
                 }
             }
@@ -346,7 +360,7 @@ impl Generator {
         Generator {
             kind: self.kind,
             running: Cell::new(false),
-            first_iterated: Cell::new(self.first_iterated.get()),
+            iteration: Cell::new(self.iteration.get()),
             on_drop: Cell::new(OnDrop::Nothing),
             renamed: self.renamed.take(),
             code: self.code.clone(),
@@ -550,8 +564,30 @@ impl NativeObject for AsyncGeneratorStep {
     }
 
     fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
-        let resume = self.first.borrow_mut().take().unwrap_or(resume);
+        let first = self.first.borrow_mut().take();
+        if let Some(first) = &first {
+            if self.generator.iteration.get() == AsyncIteration::Running {
+                let method = match (self.kind, first) {
+                    (AsyncStepKind::Close, _) => "aclose",
+                    (AsyncStepKind::Next, Resume::Throw(_)) => "athrow",
+                    (AsyncStepKind::Next, Resume::Send(_)) => "anext",
+                };
+                return Err(interp.error(
+                    ExcType::RuntimeError,
+                    format!("{method}(): asynchronous generator is already running"),
+                ));
+            }
+        }
+        let resume = first.unwrap_or(resume);
+        self.generator.iteration.set(AsyncIteration::Running);
         let outcome = self.generator.resume(interp, resume);
+        // Still inside while the body awaits: what it yields is no value
+        // of its own.
+        let awaiting =
+            matches!(&outcome, Ok(GenStep::Yielded(value)) if unwrap_async_value(value).is_none());
+        if !awaiting {
+            self.generator.iteration.set(AsyncIteration::Idle);
+        }
         match (self.kind, outcome) {
             (AsyncStepKind::Next, Ok(GenStep::Yielded(value))) => {
                 Ok(match unwrap_async_value(&value) {
@@ -589,7 +625,11 @@ fn async_step(
     kind: AsyncStepKind,
 ) -> PyResult<Value> {
     let generator = generator_of(interp, args.first().unwrap_or(&Value::None))?;
-    if !generator.first_iterated.replace(true) && interp.register_async_generator(&generator) {
+    let fresh = generator.iteration.get() == AsyncIteration::Fresh;
+    if fresh {
+        generator.iteration.set(AsyncIteration::Idle);
+    }
+    if fresh && interp.register_async_generator(&generator) {
         generator.on_drop.set(OnDrop::LoopCloses);
     }
     Ok(Value::native(Rc::new(AsyncGeneratorStep {
@@ -764,19 +804,21 @@ pub fn install(interp: &mut Interp) {
 
 impl Interp {
     /// What leaves a generator's or coroutine's frame that raised `error`:
-    /// a `StopIteration` becomes a `RuntimeError` (PEP 479).
+    /// a `StopIteration` becomes a `RuntimeError` (PEP 479), and so does an
+    /// async generator's `StopAsyncIteration`.
     pub fn escaped_frame(&self, kind: GeneratorKind, error: PyErr) -> PyErr {
-        if !self.is_instance_of(&error, ExcType::StopIteration) {
-            return error;
-        }
-        let what = if kind == GeneratorKind::Coroutine {
-            "coroutine"
+        let stop = if self.is_instance_of(&error, ExcType::StopIteration) {
+            "StopIteration"
+        } else if kind == GeneratorKind::AsyncGenerator
+            && self.is_instance_of(&error, ExcType::StopAsyncIteration)
+        {
+            "StopAsyncIteration"
         } else {
-            "generator"
+            return error;
         };
         let wrapped = self.error(
             ExcType::RuntimeError,
-            format!("{what} raised StopIteration"),
+            format!("{} raised {stop}", kind.noun()),
         );
         if let Some(data) = &wrapped.0.exception {
             *data.cause.borrow_mut() = Some(error.value());
