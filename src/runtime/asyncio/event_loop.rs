@@ -433,7 +433,13 @@ impl Interp {
                 .scheduled
                 .borrow()
                 .first()
-                .map(|h| (h.when - self.clock.monotonic()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
+                // `max`, not `clamp`: a NaN deadline (`sleep(nan)`) waits
+                // 0, as CPython's `max(0, when - now)` makes it.
+                .map(|h| {
+                    (h.when - self.clock.monotonic())
+                        .max(0.0)
+                        .min(MAXIMUM_SELECT_TIMEOUT)
+                })
         };
         let selector = event_loop.selector.borrow().clone();
         match selector {
@@ -445,7 +451,12 @@ impl Interp {
         let end_time = self.clock.monotonic() + CLOCK_RESOLUTION;
         {
             let mut scheduled = event_loop.scheduled.borrow_mut();
-            while scheduled.first().is_some_and(|h| h.when < end_time) {
+            // CPython's `if handle._when >= end_time: break`: a NaN
+            // deadline is due at once.
+            while scheduled
+                .first()
+                .is_some_and(|h| h.when < end_time || h.when.is_nan())
+            {
                 if let Some(handle) = heap_pop(&mut scheduled) {
                     handle.scheduled.set(false);
                     event_loop

@@ -710,7 +710,8 @@ impl Future {
         }
     }
 
-    fn stored_exception(&self) -> Option<PyErr> {
+    /// The exception it finished with, retrieved or not.
+    pub fn stored_exception(&self) -> Option<PyErr> {
         match self.outcome.get() {
             Some(Err(error)) => Some(error.clone()),
             _ => None,

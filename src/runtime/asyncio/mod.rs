@@ -507,9 +507,13 @@ impl Interp {
             if task.is_cancelled() {
                 continue;
             }
-            if let Some(error) = task.unretrieved_exception() {
+            // `task.exception()`, which the gather above retrieved already.
+            if let Some(error) = task.stored_exception() {
                 let _ = task.exception(self);
-                self.callback_failed("unhandled exception during asyncio.run() shutdown", error)?;
+                let repr = task.describe(self)?;
+                let message =
+                    format!("unhandled exception during asyncio.run() shutdown\ntask: {repr}");
+                self.callback_failed(&message, error)?;
             }
         }
         Ok(())
