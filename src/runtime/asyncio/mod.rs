@@ -163,6 +163,10 @@ pub struct Runtime {
     pub running_loop: RefCell<Option<Rc<EventLoop>>>,
     /// The loop `get_event_loop()` returns (`set_event_loop`).
     pub current_loop: RefCell<Option<Rc<EventLoop>>>,
+    /// Whether `set_event_loop` was ever called (`asyncio.run` calls it):
+    /// from then on `get_event_loop()` makes no loop of its own (the
+    /// policy's `_set_called`).
+    pub loop_was_set: Cell<bool>,
     /// The main task of the running `asyncio.run`, which the first Ctrl-C
     /// cancels (CPython's `Runner`).
     pub main_task: RefCell<Option<Rc<Future>>>,
@@ -237,6 +241,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         task_counter: Cell::new(0),
         running_loop: RefCell::new(None),
         current_loop: RefCell::new(None),
+        loop_was_set: Cell::new(false),
         main_task: RefCell::new(None),
         interrupts: Cell::new(0),
         plain_classes: RefCell::new(None),
@@ -452,14 +457,25 @@ impl Interp {
     }
 
     /// `get_event_loop()`: the running loop, else the current one, made on
-    /// first use.
+    /// first use — unless a loop was ever set (`asyncio.run` sets one and
+    /// unsets it at its end).
     pub fn current_or_new_loop(&self) -> PyResult<Rc<EventLoop>> {
         let runtime = self.asyncio_runtime()?;
         if let Some(running) = runtime.running_loop.borrow().clone() {
             return Ok(running);
         }
-        let mut current = runtime.current_loop.borrow_mut();
-        Ok(current.get_or_insert_with(EventLoop::new).clone())
+        if let Some(current) = runtime.current_loop.borrow().clone() {
+            return Ok(current);
+        }
+        if runtime.loop_was_set.replace(true) {
+            return Err(self.error(
+                ExcType::RuntimeError,
+                "There is no current event loop in thread 'MainThread'.",
+            ));
+        }
+        let event_loop = EventLoop::new();
+        *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
+        Ok(event_loop)
     }
 
     /// `loop.run_until_complete(future)`.
@@ -667,6 +683,7 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let event_loop = EventLoop::new();
     *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
+    runtime.loop_was_set.set(true);
     runtime.interrupts.set(0);
     let result = interp
         .create_task(&event_loop, main, None)
@@ -785,6 +802,7 @@ fn new_event_loop(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 
 fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let runtime = interp.asyncio_runtime()?;
+    runtime.loop_was_set.set(true);
     *runtime.current_loop.borrow_mut() = match args.first() {
         Some(value) => loop_of(interp, value).ok(),
         None => None,
