@@ -1093,8 +1093,17 @@ fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResu
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_soon", kwargs, &["context"], "context")?;
     let callback = argument(interp, "BaseEventLoop.call_soon(self, callback)", args, 1)?.clone();
+    check_open(interp, &event_loop)?;
     let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec()));
     Ok(Value::native(handle))
+}
+
+/// `BaseEventLoop._check_closed()`.
+fn check_open(interp: &Interp, event_loop: &EventLoop) -> PyResult<()> {
+    if event_loop.closed.get() {
+        return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
+    }
+    Ok(())
 }
 
 fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
@@ -1112,9 +1121,14 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
 fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_later", kwargs, &["context"], "context")?;
-    let delay = seconds(interp, argument(interp, CALL_LATER, args, 1)?)?;
+    let delay = argument(interp, CALL_LATER, args, 1)?;
+    if delay.is_none() {
+        return Err(interp.type_error("delay must not be None"));
+    }
+    let delay = seconds(interp, delay)?;
     let callback = argument(interp, CALL_LATER, args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
+    check_open(interp, &event_loop)?;
     let handle = event_loop.call_later(when, Callback::python(callback, args[3..].to_vec()));
     Ok(Value::native(handle))
 }
@@ -1122,8 +1136,13 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
 fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     keyword(interp, "call_at", kwargs, &["context"], "context")?;
-    let when = seconds(interp, argument(interp, CALL_AT, args, 1)?)?;
+    let when = argument(interp, CALL_AT, args, 1)?;
+    if when.is_none() {
+        return Err(interp.type_error("when cannot be None"));
+    }
+    let when = seconds(interp, when)?;
     let callback = argument(interp, CALL_AT, args, 2)?.clone();
+    check_open(interp, &event_loop)?;
     let handle = event_loop.call_at(when, Callback::python(callback, args[3..].to_vec()));
     Ok(Value::native(handle))
 }
