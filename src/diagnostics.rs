@@ -342,7 +342,10 @@ impl Printer<'_> {
     /// names an exception by `module.qualname` unless it is a builtin or
     /// defined in the main script.
     fn name_and_message(&mut self, error: &PyErr) -> (String, String) {
-        let message = self.interp.to_str(&error.value()).unwrap_or_default();
+        let mut message = self.interp.to_str(&error.value()).unwrap_or_default();
+        if let Some(suggestion) = self.interp.suggestion_for(error) {
+            message.push_str(&suggestion);
+        }
         let class = &error.0.class;
         let name = match class.module.as_ref() {
             "builtins" | "__main__" => class.name.to_string(),

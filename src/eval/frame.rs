@@ -940,7 +940,7 @@ impl Interp {
                     .shift_remove(name)
                     .is_none()
                 {
-                    return Err(self.name_error(name));
+                    return Err(self.name_error_in(frame, name));
                 }
             }
             Target::Namespace(name) => {
@@ -949,7 +949,7 @@ impl Interp {
                     None => frame.globals.namespace.borrow_mut().shift_remove(name),
                 };
                 if removed.is_none() {
-                    return Err(self.name_error(name));
+                    return Err(self.name_error_in(frame, name));
                 }
             }
             Target::Attribute(object, name, _) => {
@@ -1140,7 +1140,7 @@ impl Interp {
                 return Ok(value.clone());
             }
         }
-        Err(self.name_error(name))
+        Err(self.name_error_in(frame, name))
     }
 
     pub fn load_namespace(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {

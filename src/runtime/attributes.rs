@@ -322,6 +322,16 @@ impl Interp {
     }
 
     pub fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
+        let error = self.missing_attribute_message(object, name);
+        // What the traceback's suggestion is found from (`e.name`, `e.obj`).
+        if let Some(data) = &error.0.exception {
+            data.set_field("name", Value::str(name));
+            data.set_field("obj", object.clone());
+        }
+        error
+    }
+
+    fn missing_attribute_message(&self, object: &Value, name: &str) -> super::error::PyErr {
         match object {
             Value::Type(class) => self.attribute_error(format!(
                 "type object '{}' has no attribute '{name}'",

@@ -26,5 +26,6 @@ pub mod object;
 pub mod ops;
 pub mod output;
 pub mod sandbox;
+pub mod suggestions;
 pub mod value;
 pub mod warnings;

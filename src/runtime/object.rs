@@ -466,8 +466,12 @@ pub struct ExceptionData {
     /// What CPython keeps in the exception's own struct, not in its
     /// `__dict__`: `OSError`'s `errno`, `strerror`, `filename`,
     /// `filename2`; `UnicodeError`'s `encoding`, `object`, `start`, `end`,
-    /// `reason`; an exception group's `message` and `exceptions`.
+    /// `reason`; an exception group's `message` and `exceptions`;
+    /// `NameError`'s and `AttributeError`'s `name`, `AttributeError`'s `obj`.
     pub fields: RefCell<NameMap>,
+    /// For a `NameError` raised by a name: the name its traceback suggests
+    /// (`runtime::suggestions`).
+    pub suggestion: RefCell<Option<Name>>,
 }
 
 impl ExceptionData {
