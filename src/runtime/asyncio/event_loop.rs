@@ -429,17 +429,16 @@ impl Interp {
         let timeout = if !event_loop.ready.borrow().is_empty() || event_loop.stopping.get() {
             Some(0.0)
         } else {
-            event_loop
-                .scheduled
-                .borrow()
-                .first()
-                // `max`, not `clamp`: a NaN deadline (`sleep(nan)`) waits
-                // 0, as CPython's `max(0, when - now)` makes it.
-                .map(|h| {
-                    (h.when - self.clock.monotonic())
-                        .max(0.0)
-                        .min(MAXIMUM_SELECT_TIMEOUT)
-                })
+            event_loop.scheduled.borrow().first().map(|h| {
+                let wait = h.when - self.clock.monotonic();
+                // A NaN deadline (`sleep(nan)`) waits 0, as CPython's
+                // `max(0, when - now)` makes it.
+                if wait.is_nan() {
+                    0.0
+                } else {
+                    wait.clamp(0.0, MAXIMUM_SELECT_TIMEOUT)
+                }
+            })
         };
         let selector = event_loop.selector.borrow().clone();
         match selector {
