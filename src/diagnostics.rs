@@ -347,9 +347,10 @@ impl Printer<'_> {
             message.push_str(&suggestion);
         }
         let class = &error.0.class;
+        let qualname = self.interp.qualname_of(class);
         let name = match class.module.as_ref() {
-            "builtins" | "__main__" => class.name.to_string(),
-            module => format!("{module}.{}", class.name),
+            "builtins" | "__main__" => qualname,
+            module => format!("{module}.{qualname}"),
         };
         (name, message)
     }

@@ -272,7 +272,8 @@ impl Interp {
         )
     }
 
-    fn qualname_of(&self, class: &Rc<super::object::Class>) -> String {
+    /// A class's `__qualname__` (`A.E`, `f.<locals>.L`).
+    pub fn qualname_of(&self, class: &Rc<super::object::Class>) -> String {
         match class.namespace.borrow().get("__qualname__") {
             Some(Value::Str(s)) => s.as_str().to_string(),
             _ => class.name.to_string(),
