@@ -216,6 +216,16 @@ impl NativeObject for EventLoop {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("_UnixSelectorEventLoop")
     }
+
+    /// `BaseEventLoop.__repr__`.
+    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
+        let capital = |flag: bool| if flag { "True" } else { "False" };
+        Some(Ok(format!(
+            "<_UnixSelectorEventLoop running={} closed={} debug=False>",
+            capital(self.running.get()),
+            capital(self.closed.get())
+        )))
+    }
 }
 
 impl NativeObject for Handle {
