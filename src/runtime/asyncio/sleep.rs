@@ -6,6 +6,8 @@
 //! yields itself to its task, which waits on it as it would on a future
 //! (see [`Waiter`]), and the timer schedules the task's wake-up directly.
 //! A sleeping task thus costs a timer handle and this object, nothing more.
+//! Another task that steps the coroutine while it sleeps waits on it too
+//! and is woken after (the hidden future's second done callback).
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
