@@ -750,8 +750,17 @@ impl Interp {
         if let Some(result) = arith::binary(self, op, a, b) {
             return result;
         }
+        match self.binary_methods(op, a, b)? {
+            Some(result) => Ok(result),
+            None => Err(self.binary_type_error(op, a, b, false)),
+        }
+    }
+
+    /// `a op b` of what is not two numbers: the builtin containers'
+    /// operators, then the operands' methods. `None` when neither applies.
+    fn binary_methods(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if let Some(result) = self.builtin_binary(op, a, b)? {
-            return Ok(result);
+            return Ok(Some(result));
         }
         let (forward, reflected) = dunder_names(op);
         let b_first = !Rc::ptr_eq(&self.class_of(a), &self.class_of(b))
@@ -771,16 +780,17 @@ impl Interp {
                     let result =
                         self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
                     if !matches!(result, Value::NotImplemented) {
-                        return Ok(result);
+                        return Ok(Some(result));
                     }
                 }
             }
         }
-        Err(self.binary_type_error(op, a, b))
+        Ok(None)
     }
 
-    /// CPython's wording for an operator that applies to neither operand.
-    fn binary_type_error(&self, op: BinOp, a: &Value, b: &Value) -> PyErr {
+    /// CPython's wording for an operator that applies to neither operand
+    /// (written `op=` for an augmented assignment).
+    fn binary_type_error(&self, op: BinOp, a: &Value, b: &Value, augmented: bool) -> PyErr {
         // Bytes concatenate with what has the buffer protocol, and say so.
         if let (BinOp::Add, Value::Bytes(_)) = (op, a) {
             return self.type_error(format!("can't concat {} to bytes", self.type_name(b)));
@@ -812,13 +822,13 @@ impl Interp {
                 ));
             }
         }
+        let symbol = match op {
+            _ if augmented => format!("{}=", op.symbol()),
+            BinOp::Pow => "** or pow()".to_string(),
+            _ => op.symbol().to_string(),
+        };
         self.type_error(format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
-            if op == BinOp::Pow {
-                "** or pow()"
-            } else {
-                op.symbol()
-            },
+            "unsupported operand type(s) for {symbol}: '{}' and '{}'",
             self.type_name(a),
             self.type_name(b)
         ))
@@ -830,6 +840,11 @@ impl Interp {
             (BinOp::Add, Value::List(list)) => {
                 let items = self.collect(b)?;
                 list.borrow_mut().extend(items);
+                return Ok(a.clone());
+            }
+            // In place, from a mapping or pairs (`dict.__ior__`).
+            (BinOp::BitOr, Value::Dict(dict)) => {
+                mappings::update_from(self, dict, Some(b), &[])?;
                 return Ok(a.clone());
             }
             (BinOp::Mul, Value::List(list)) => {
@@ -854,7 +869,13 @@ impl Interp {
         if let Some(result) = mappings::set_inplace_op(self, op, a, b) {
             return result;
         }
-        self.binary_op(op, a, b)
+        if let Some(result) = arith::binary(self, op, a, b) {
+            return result;
+        }
+        match self.binary_methods(op, a, b)? {
+            Some(result) => Ok(result),
+            None => Err(self.binary_type_error(op, a, b, true)),
+        }
     }
 
     /// Operators on builtin containers: concatenation, repetition, `%`

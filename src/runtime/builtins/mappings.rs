@@ -486,8 +486,9 @@ fn dict_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
 }
 
 /// `dict.update(other, **kwargs)`: from a dict, from anything with
-/// `keys()` (and `__getitem__`), or from an iterable of pairs.
-fn update_from(
+/// `keys()` (and `__getitem__`), or from an iterable of pairs. Also
+/// `dict |= other`.
+pub fn update_from(
     interp: &mut Interp,
     dict: &Table,
     other: Option<&Value>,
