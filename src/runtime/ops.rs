@@ -421,9 +421,14 @@ impl Interp {
             _ => {
                 if let Some(method) = self.lookup_special(value, "__index__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
-                    if let Value::Int(i) = result {
-                        return Ok(i);
-                    }
+                    return match result {
+                        Value::Int(i) => Ok(i),
+                        Value::Bool(_) | Value::BigInt(_) => self.to_index(&result),
+                        other => Err(self.type_error(format!(
+                            "__index__ returned non-int (type {})",
+                            self.type_name(&other)
+                        ))),
+                    };
                 }
                 Err(self.type_error(format!(
                     "'{}' object cannot be interpreted as an integer",
@@ -785,6 +790,24 @@ impl Interp {
                 }
             }
         }
+        // A sequence repeated by an object with `__index__` (CPython's
+        // `sq_repeat` after the number methods).
+        let is_sequence = |v: &Value| {
+            matches!(
+                v,
+                Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+            )
+        };
+        if op == BinOp::Mul {
+            let (sequence, count) = if is_sequence(a) { (a, b) } else { (b, a) };
+            if is_sequence(sequence)
+                && matches!(count, Value::Instance(_))
+                && self.lookup_special(count, "__index__").is_some()
+            {
+                let count = Value::Int(self.to_index(count)?);
+                return self.builtin_binary(op, sequence, &count);
+            }
+        }
         Ok(None)
     }
 
@@ -799,7 +822,7 @@ impl Interp {
             a,
             Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
         );
-        if op == BinOp::Add && sequence && !matches!(b, Value::Instance(_)) {
+        if op == BinOp::Add && sequence {
             return self.type_error(format!(
                 "can only concatenate {} (not \"{}\") to {}",
                 self.type_name(a),
@@ -815,12 +838,10 @@ impl Interp {
                 ))
         {
             let other = if sequence { b } else { a };
-            if !matches!(other, Value::Instance(_)) {
-                return self.type_error(format!(
-                    "can't multiply sequence by non-int of type '{}'",
-                    self.type_name(other)
-                ));
-            }
+            return self.type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                self.type_name(other)
+            ));
         }
         let symbol = match op {
             _ if augmented => format!("{}=", op.symbol()),
