@@ -315,7 +315,7 @@ impl Interp {
     }
 
     pub fn get_attr(&mut self, object: &Value, name: &str) -> PyResult<Value> {
-        match self.get_attr_opt(object, name)? {
+        match self.find_attr(object, name, true)? {
             Some(value) => Ok(value),
             None => Err(self.missing_attribute(object, name)),
         }
@@ -394,6 +394,18 @@ impl Interp {
     /// no `__getattr__` to fall back on, is raised as it is: its message is
     /// the program's).
     pub fn get_attr_opt(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
+        self.find_attr(object, name, false)
+    }
+
+    /// [`Interp::get_attr_opt`], or, with `getattr_errors`, with the
+    /// `AttributeError` a class's `__getattr__` raises raised as it is
+    /// (its message is the program's), as `object.name` raises it.
+    fn find_attr(
+        &mut self,
+        object: &Value,
+        name: &str,
+        getattr_errors: bool,
+    ) -> PyResult<Option<Value>> {
         match object {
             Value::Instance(instance) => {
                 let found = match instance.class.own_getattribute() {
@@ -411,7 +423,18 @@ impl Interp {
                             Err(error) => return Err(error),
                         }
                     }
-                    None => self.instance_attribute(instance, object, name)?,
+                    None => match self.instance_attribute(instance, object, name) {
+                        Ok(found) => found,
+                        // A property that raises `AttributeError` falls
+                        // back on `__getattr__` too.
+                        Err(error)
+                            if self.is_instance_of(&error, ExcType::AttributeError)
+                                && instance.class.lookup("__getattr__").is_some() =>
+                        {
+                            None
+                        }
+                        Err(error) => return Err(error),
+                    },
                 };
                 if let Some(value) = found {
                     return Ok(Some(value));
@@ -419,7 +442,10 @@ impl Interp {
                 if let Some(getattr) = instance.class.lookup("__getattr__") {
                     return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
                         Ok(value) => Ok(Some(value)),
-                        Err(error) if self.is_instance_of(&error, ExcType::AttributeError) => {
+                        Err(error)
+                            if !getattr_errors
+                                && self.is_instance_of(&error, ExcType::AttributeError) =>
+                        {
                             Ok(None)
                         }
                         Err(error) => Err(error),
