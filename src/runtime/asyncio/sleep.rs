@@ -12,7 +12,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use smallvec::SmallVec;
+use thin_vec::ThinVec;
 
 use super::event_loop::{Callback, Handle};
 use super::future::Future;
@@ -42,6 +42,10 @@ pub enum Wait {
     Cancelled,
 }
 
+// With its reference counts, 112 bytes: a program may have every task
+// asleep at once.
+const _: () = assert!(std::mem::size_of::<Sleep>() <= 96);
+
 pub struct Sleep {
     delay: f64,
     result: Value,
@@ -49,11 +53,13 @@ pub struct Sleep {
     progress: Cell<Progress>,
     wait: Cell<Wait>,
     timer: RefCell<Option<Rc<Handle>>>,
-    /// The tasks waiting on this sleep, to wake when the wait ends: its
-    /// own, and any other that stepped its coroutine while it waited (a
-    /// coroutine awaited and also made a task), as the hidden future's
-    /// done callbacks would be, in order.
-    tasks: RefCell<SmallVec<[Rc<Future>; 1]>>,
+    /// The task waiting on this sleep, to wake when the wait ends.
+    task: Cell<Option<Rc<Future>>>,
+    /// Tasks that stepped its coroutine while it waited (a coroutine
+    /// awaited and also made a task), woken after `task` in order, as the
+    /// hidden future's later done callbacks would be. Empty, as a rule:
+    /// an empty `ThinVec` is one word and no allocation.
+    others: Cell<ThinVec<Rc<Future>>>,
     /// The hidden future's `_asyncio_future_blocking`: set when the sleep
     /// yields, cleared when a task takes it up.
     blocking: Cell<bool>,
@@ -69,7 +75,8 @@ impl Sleep {
             progress: Cell::new(Progress::NotStarted),
             wait: Cell::new(Wait::Pending),
             timer: RefCell::new(None),
-            tasks: RefCell::new(SmallVec::new()),
+            task: Cell::new(None),
+            others: Cell::new(ThinVec::new()),
             blocking: Cell::new(false),
             cancel_message: RefCell::new(None),
         })
@@ -100,14 +107,26 @@ impl Sleep {
 
     pub fn attach(&self, task: Rc<Future>) {
         self.blocking.set(false);
-        self.tasks.borrow_mut().push(task);
+        let mut others = self.others.take();
+        match self.task.take() {
+            None if others.is_empty() => self.task.set(Some(task)),
+            first => {
+                self.task.set(first);
+                others.push(task);
+            }
+        }
+        self.others.set(others);
     }
 
     /// The waiting tasks' wake-ups go on the ready queue, one each.
     fn schedule_wakeups(&self) {
-        for task in self.tasks.borrow().iter() {
+        let task = self.task.take();
+        let others = self.others.take();
+        for task in task.iter().chain(&others) {
             task.event_loop.schedule(Callback::SleepWakeup(self.rc()));
         }
+        self.task.set(task);
+        self.others.set(others);
     }
 
     /// The timer fired: `_set_result_unless_cancelled`, then the task's
@@ -134,12 +153,17 @@ impl Sleep {
     /// `Task.__wakeup` of the first task still waiting: it steps on, with
     /// the `CancelledError` of a cancelled wait thrown in.
     pub fn wake(&self, interp: &mut Interp) -> PyResult<()> {
-        let task = {
-            let mut tasks = self.tasks.borrow_mut();
-            if tasks.is_empty() {
-                return Ok(());
+        let task = match self.task.take() {
+            Some(task) => task,
+            None => {
+                let mut others = self.others.take();
+                if others.is_empty() {
+                    return Ok(());
+                }
+                let task = others.remove(0);
+                self.others.set(others);
+                task
             }
-            tasks.remove(0)
         };
         let exception = match self.wait.get() {
             Wait::Cancelled => Some(self.cancelled_error(interp)?),
@@ -192,7 +216,8 @@ impl Sleep {
             // Tasks whose wake-ups are not scheduled never get them: the
             // hidden future stays pending.
             if self.wait.get() == Wait::Pending {
-                self.tasks.borrow_mut().clear();
+                self.task.take();
+                self.others.take();
             }
         }
         if let Resume::Throw(error) = resume {
