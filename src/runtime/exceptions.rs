@@ -26,6 +26,10 @@ pub fn install(interp: &mut Interp) {
     let os_error = interp.types.exception(ExcType::OSError).clone();
     add_method(&os_error, "__new__", os_error_new);
     add_method(&os_error, "__init__", os_error_init);
+    for kind in [ExcType::NameError, ExcType::AttributeError] {
+        let class = interp.types.exception(kind).clone();
+        add_method(&class, "__init__", name_error_init);
+    }
     for kind in [ExcType::UnicodeDecodeError, ExcType::UnicodeEncodeError] {
         let class = interp.types.exception(kind).clone();
         add_method(&class, "__init__", super::codecs::unicode_error_init);
@@ -95,6 +99,34 @@ fn os_error_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResul
         data.set_field("filename", rest[2].clone());
         if let Some(filename2) = rest.get(4) {
             data.set_field("filename2", filename2.clone());
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `NameError(*args, name=None)`, `AttributeError(*args, name=None,
+/// obj=None)`: the keywords become the attributes.
+fn name_error_init(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let Some(Value::Instance(instance)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let attribute_error = interp.is_exception(instance, ExcType::AttributeError);
+    for (keyword, _) in kwargs {
+        if !(&**keyword == "name" || (attribute_error && &**keyword == "obj")) {
+            return Err(interp.type_error(format!(
+                "'{keyword}' is an invalid keyword argument for {}()",
+                instance.class.name
+            )));
+        }
+    }
+    exception_init(interp, args, &[])?;
+    if let Some(data) = &instance.exception {
+        for (keyword, value) in kwargs {
+            data.set_field(keyword, value.clone());
         }
     }
     Ok(Value::None)
@@ -599,6 +631,13 @@ impl Interp {
             "filename" | "filename2" if self.is_exception(instance, ExcType::OSError) => {
                 Some(Value::None)
             }
+            "name"
+                if self.is_exception(instance, ExcType::NameError)
+                    || self.is_exception(instance, ExcType::AttributeError) =>
+            {
+                Some(Value::None)
+            }
+            "obj" if self.is_exception(instance, ExcType::AttributeError) => Some(Value::None),
             "code" if self.is_exception(instance, ExcType::SystemExit) => {
                 let args = data.args.borrow();
                 Some(match &args[..] {
@@ -616,7 +655,8 @@ impl Interp {
     }
 
     /// Assigning `args`, `__cause__`, `__context__` and the fields of
-    /// `OSError` and `UnicodeError`; false for other names.
+    /// `OSError`, `UnicodeError`, `NameError` and `AttributeError`; false
+    /// for other names.
     pub fn set_exception_attribute(
         &self,
         instance: &Instance,
@@ -628,7 +668,11 @@ impl Interp {
         };
         let os_field = matches!(name, "errno" | "strerror" | "filename" | "filename2")
             && self.is_exception(instance, ExcType::OSError);
-        if os_field || data.fields.borrow().contains_key(name) {
+        let name_field = (name == "name"
+            && (self.is_exception(instance, ExcType::NameError)
+                || self.is_exception(instance, ExcType::AttributeError)))
+            || (name == "obj" && self.is_exception(instance, ExcType::AttributeError));
+        if os_field || name_field || data.fields.borrow().contains_key(name) {
             if self.is_exception(instance, ExcType::BaseExceptionGroup) {
                 return Err(self.attribute_error("readonly attribute"));
             }
