@@ -164,6 +164,8 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
             Value::None => 0,
             // The process's status is the code's low byte, as C's `exit`.
             Value::Int(n) => (n & 0xFF) as i32,
+            // Past a C long, CPython's `PyLong_AsLong` gives -1.
+            Value::BigInt(_) => 255,
             Value::Bool(b) => b.get() as i32,
             other => {
                 let text = interp.to_str(&other).unwrap_or_default();
