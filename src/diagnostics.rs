@@ -91,11 +91,24 @@ pub fn report_syntax_error(name: &str, text: &str, error: &SyntaxError) {
 /// its members; with an ariadne snippet of the innermost line of the
 /// program itself.
 pub fn report_exception(interp: &mut Interp, error: &PyErr) {
+    report_chain(interp, error, false);
+}
+
+/// [`report_exception`] for the exception that ends the program (or an
+/// input of the REPL): its last line also suggests a name ("Did you mean:
+/// 'print'?"), as CPython's `PyErr_Display` does and its logged reports
+/// (a task's exception never retrieved, a failed callback) do not.
+pub fn report_uncaught(interp: &mut Interp, error: &PyErr) {
+    report_chain(interp, error, true);
+}
+
+fn report_chain(interp: &mut Interp, error: &PyErr, suggest: bool) {
     let mut printer = Printer {
         interp,
         depth: 0,
         need_close: false,
         seen: Vec::new(),
+        suggest,
     };
     printer.exception_and_chain(error, true);
     let _ = std::io::stderr().flush();
@@ -109,6 +122,7 @@ pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
         depth: 0,
         need_close: false,
         seen: Vec::new(),
+        suggest: false,
     };
     printer.exception(error, "Traceback", false);
     let _ = std::io::stderr().flush();
@@ -128,6 +142,8 @@ struct Printer<'a> {
     need_close: bool,
     /// The exceptions printed so far, which a chain does not print again.
     seen: Vec<*const Instance>,
+    /// Whether last lines suggest a name (`runtime::suggestions`).
+    suggest: bool,
 }
 
 impl Printer<'_> {
@@ -343,8 +359,10 @@ impl Printer<'_> {
     /// defined in the main script.
     fn name_and_message(&mut self, error: &PyErr) -> (String, String) {
         let mut message = self.interp.to_str(&error.value()).unwrap_or_default();
-        if let Some(suggestion) = self.interp.suggestion_for(error) {
-            message.push_str(&suggestion);
+        if self.suggest {
+            if let Some(suggestion) = self.interp.suggestion_for(error) {
+                message.push_str(&suggestion);
+            }
         }
         let class = &error.0.class;
         let qualname = self.interp.qualname_of(class);

@@ -176,7 +176,7 @@ pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
         };
     }
     let _ = interp.flush_stdout();
-    diagnostics::report_exception(interp, &error);
+    diagnostics::report_uncaught(interp, &error);
     if let Some(status) = interp.limits.stop_status(&error) {
         return status;
     }

@@ -127,7 +127,7 @@ impl Session {
             }
             Err(error) => {
                 let _ = interp.flush_stdout();
-                diagnostics::report_exception(&mut interp, &error);
+                diagnostics::report_uncaught(&mut interp, &error);
                 None
             }
         };
