@@ -322,6 +322,12 @@ impl Interp {
     }
 
     pub fn missing_attribute(&self, object: &Value, name: &str) -> super::error::PyErr {
+        // The method's function was asked last, so the error is about it.
+        if let Value::BoundMethod(method) = object {
+            if let function @ Value::Function(_) = &method.function {
+                return self.missing_attribute(function, name);
+            }
+        }
         let error = self.missing_attribute_message(object, name);
         // What the traceback's suggestion is found from (`e.name`, `e.obj`).
         if let Some(data) = &error.0.exception {
@@ -512,6 +518,18 @@ impl Interp {
                 }
                 self.class_attribute(object, name)
             }
+            // CPython's `method_getattro`: what the method's type lacks,
+            // its function has (`__qualname__`, `__doc__`, set attributes).
+            Value::BoundMethod(method) => {
+                if let Some(value) = self.builtin_value_attribute(object, name) {
+                    return Ok(Some(value));
+                }
+                if let Some(value) = self.class_attribute(object, name)? {
+                    return Ok(Some(value));
+                }
+                let function = method.function.clone();
+                self.generic_get_attr(&function, name)
+            }
             _ => {
                 if let Some(value) = self.builtin_value_attribute(object, name) {
                     return Ok(Some(value));
@@ -604,10 +622,6 @@ impl Interp {
             (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
             (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
             (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),
-            (Value::BoundMethod(m), "__name__") => match &m.function {
-                Value::Function(f) => Some(Value::str(&**f.name.borrow())),
-                _ => None,
-            },
             (Value::Generator(g), "__name__") => Some(Value::str(&**g.name())),
             (Value::Generator(g), "__qualname__") => Some(Value::str(&**g.qualname())),
             (Value::Generator(g), "gi_running" | "cr_running" | "ag_running")
