@@ -36,6 +36,7 @@ pub fn resolve_module(
         interactive,
         nonlocals: Vec::new(),
         star_handlers: Vec::new(),
+        private: None,
     };
     resolver.walk_module(module)?;
     for (scope, name, span) in &resolver.nonlocals {
@@ -109,6 +110,9 @@ struct Resolver {
     /// The `except*` clauses being walked: how many scopes were being
     /// walked then, and the loop depth.
     star_handlers: Vec<(usize, u32)>,
+    /// The innermost enclosing class's name stripped of its leading
+    /// underscores, if that leaves any: what private names are mangled with.
+    private: Option<Name>,
 }
 
 type Result<T = ()> = std::result::Result<T, SyntaxError>;
@@ -117,6 +121,19 @@ const LEAVES_STAR_HANDLER: &str =
     "'break', 'continue' and 'return' cannot appear in an except* block";
 
 impl Resolver {
+    /// CPython's private-name mangling: inside a class (and the functions
+    /// in it), an identifier `__spam` that does not end in `__` is
+    /// `_Class__spam` — in names, attributes, parameters and what `def`,
+    /// `class`, `import`, `global` and `except … as` bind, but not in a
+    /// call's keywords. Idempotent, so both walks may apply it.
+    fn mangle(&self, name: &mut Name) {
+        if let Some(class) = &self.private {
+            if name.starts_with("__") && !name.ends_with("__") && !name.contains('.') {
+                *name = intern(&format!("_{class}{name}"));
+            }
+        }
+    }
+
     fn current(&self) -> usize {
         self.stack.last().map_or(0, |&(scope, _)| scope)
     }
@@ -388,7 +405,8 @@ impl Resolver {
             }
             StmtKind::AugAssign { target, value, .. } => {
                 self.walk_expr(value)?;
-                if let ExprKind::Name { id, .. } = &target.kind {
+                if let ExprKind::Name { id, .. } = &mut target.kind {
+                    self.mangle(id);
                     let id = id.clone();
                     self.use_name(&id);
                 }
@@ -500,9 +518,10 @@ impl Resolver {
                 for d in &mut def.decorators {
                     self.walk_expr(d)?;
                 }
-                let name = def.name.clone();
+                self.mangle(&mut def.target);
+                let target = def.target.clone();
                 self.walk_function(def)?;
-                self.bind(&name);
+                self.bind(&target);
             }
             StmtKind::ClassDef(class) => {
                 for d in &mut class.decorators {
@@ -511,14 +530,20 @@ impl Resolver {
                 for base in &mut class.bases {
                     self.walk_arg(base)?;
                 }
+                self.mangle(&mut class.target);
                 let id = self.enter(ScopeKind::Class);
-                self.walk_body(&mut class.body)?;
+                let stripped = class.name.trim_start_matches('_');
+                let private = (!stripped.is_empty()).then(|| Name::from(stripped));
+                let outer_private = std::mem::replace(&mut self.private, private);
+                let walked = self.walk_body(&mut class.body);
+                self.private = outer_private;
                 self.leave();
+                walked?;
                 if self.phase == Phase::Annotate {
                     class.scope = self.scope_info(id);
                 }
-                let name = class.name.clone();
-                self.bind(&name);
+                let target = class.target.clone();
+                self.bind(&target);
             }
             StmtKind::Try {
                 body,
@@ -531,7 +556,8 @@ impl Resolver {
                     if let Some(k) = &mut h.kind {
                         self.walk_expr(k)?;
                     }
-                    if let Some(name) = &h.name {
+                    if let Some(name) = &mut h.name {
+                        self.mangle(name);
                         let name = name.clone();
                         h.name_binding = self.bind(&name);
                     }
@@ -563,7 +589,8 @@ impl Resolver {
                 }
             }
             StmtKind::Global(names) => {
-                for name in names.iter() {
+                for name in names.iter_mut() {
+                    self.mangle(name);
                     if self.phase == Phase::Collect {
                         let kind = self.kind();
                         let usage = self.usage(name);
@@ -596,7 +623,8 @@ impl Resolver {
                         span,
                     ));
                 }
-                for name in names.iter() {
+                for name in names.iter_mut() {
+                    self.mangle(name);
                     if self.phase == Phase::Collect {
                         let usage = self.usage(name);
                         if usage.parameter {
@@ -623,19 +651,11 @@ impl Resolver {
                     }
                 }
             }
-            StmtKind::Import(aliases) => {
+            StmtKind::Import(aliases) | StmtKind::ImportFrom { names: aliases, .. } => {
                 for alias in aliases {
-                    let bound: Name = match &alias.asname {
-                        Some(asname) => asname.clone(),
-                        None => alias.name.split('.').next().unwrap_or(&alias.name).into(),
-                    };
-                    self.bind(&bound);
-                }
-            }
-            StmtKind::ImportFrom { names, .. } => {
-                for alias in names {
-                    let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
-                    self.bind(&bound);
+                    self.mangle(&mut alias.target);
+                    let target = alias.target.clone();
+                    self.bind(&target);
                 }
             }
         }
@@ -653,6 +673,7 @@ impl Resolver {
 
     fn walk_function(&mut self, def: &mut FunctionDef) -> Result {
         for param in def.params.all_mut() {
+            self.mangle(&mut param.name);
             if let Some(d) = &mut param.default {
                 self.walk_expr(d)?;
             }
@@ -685,6 +706,7 @@ impl Resolver {
     fn walk_target(&mut self, target: &mut Expr) -> Result {
         match &mut target.kind {
             ExprKind::Name { id, binding } => {
+                self.mangle(id);
                 let id = id.clone();
                 *binding = self.bind(&id);
             }
@@ -728,6 +750,7 @@ impl Resolver {
         let span = expr.span;
         match &mut expr.kind {
             ExprKind::Name { id, binding } => {
+                self.mangle(id);
                 let id = id.clone();
                 *binding = self.use_name(&id);
             }
@@ -750,7 +773,10 @@ impl Resolver {
                 }
             }
             ExprKind::Starred(inner) => self.walk_expr(inner)?,
-            ExprKind::Attribute { value, .. } => self.walk_expr(value)?,
+            ExprKind::Attribute { value, attr } => {
+                self.mangle(attr);
+                self.walk_expr(value)?;
+            }
             ExprKind::Subscript { value, index } => {
                 self.walk_expr(value)?;
                 self.walk_expr(index)?;
@@ -850,6 +876,7 @@ impl Resolver {
         let ExprKind::Name { id, binding } = &mut target.kind else {
             return Ok(());
         };
+        self.mangle(id);
         let id = id.clone();
         if self.kind() != ScopeKind::Comprehension {
             *binding = self.bind(&id);

@@ -449,13 +449,14 @@ impl<'a> Builder<'a> {
             S::FunctionDef(def) => {
                 let function = self.function(def)?;
                 let value = self.decorate(&def.decorators, function)?;
-                let target = self.name_target(&def.name, self.binding_of_def(&def.name), span);
+                let target = self.name_target(&def.target, self.binding_of_def(&def.target), span);
                 self.emit(Instr::Store(target, value), span);
             }
             S::ClassDef(class) => {
                 let value = self.class(class)?;
                 let value = self.decorate(&class.decorators, value)?;
-                let target = self.name_target(&class.name, self.binding_of_def(&class.name), span);
+                let target =
+                    self.name_target(&class.target, self.binding_of_def(&class.target), span);
                 self.emit(Instr::Store(target, value), span);
             }
             S::Try {
@@ -476,12 +477,8 @@ impl<'a> Builder<'a> {
             }
             S::Import(aliases) => {
                 for alias in aliases {
-                    let bound: ast::Name = match &alias.asname {
-                        Some(asname) => asname.clone(),
-                        // The same pointer as the name's other uses (`ast::intern`).
-                        None => ast::intern(alias.name.split('.').next().unwrap_or(&alias.name)),
-                    };
-                    let target = self.name_target(&bound, self.binding_of_def(&bound), alias.span);
+                    let bound = &alias.target;
+                    let target = self.name_target(bound, self.binding_of_def(bound), alias.span);
                     self.emit(
                         Instr::Import {
                             module: alias.name.clone(),
@@ -496,9 +493,9 @@ impl<'a> Builder<'a> {
                 let names = names
                     .iter()
                     .map(|alias| {
-                        let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
+                        let bound = &alias.target;
                         let target =
-                            self.name_target(&bound, self.binding_of_def(&bound), alias.span);
+                            self.name_target(bound, self.binding_of_def(bound), alias.span);
                         (alias.name.clone(), target)
                     })
                     .collect();

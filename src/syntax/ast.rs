@@ -122,6 +122,9 @@ pub enum StmtKind {
 pub struct Alias {
     pub name: Name,
     pub asname: Option<Name>,
+    /// The name the import binds: `asname`, or the first part of `name`;
+    /// mangled by the resolver inside a class.
+    pub target: Name,
     pub span: Span,
 }
 
@@ -147,7 +150,11 @@ pub struct ExceptHandler {
 /// `def`, `async def` and `lambda` (whose body is one `return`).
 #[derive(Debug, Clone)]
 pub struct FunctionDef {
+    /// The function's `__name__`.
     pub name: Name,
+    /// The name `def` binds: `name`, mangled by the resolver inside a class
+    /// (`def __m` there binds `_Class__m`; its `__name__` stays `__m`).
+    pub target: Name,
     pub params: Parameters,
     pub body: Vec<Stmt>,
     pub decorators: Vec<Expr>,
@@ -191,7 +198,10 @@ pub struct Param {
 
 #[derive(Debug, Clone)]
 pub struct ClassDef {
+    /// The class's `__name__`.
     pub name: Name,
+    /// The name `class` binds: `name`, mangled by the resolver inside a class.
+    pub target: Name,
     /// Positional bases and keywords (`metaclass=` is not supported).
     pub bases: Vec<Arg>,
     pub body: Vec<Stmt>,

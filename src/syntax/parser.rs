@@ -1182,9 +1182,15 @@ enum ImportNames {
 }
 
 fn alias(name: Name, asname: Option<Name>, l: usize, r: usize) -> Alias {
+    let target = match &asname {
+        Some(asname) => asname.clone(),
+        // The same pointer as the name's other uses (`intern`).
+        None => intern(name.split('.').next().unwrap_or(&name)),
+    };
     Alias {
         name,
         asname,
+        target,
         span: Span::new(l, r),
     }
 }
@@ -1361,6 +1367,7 @@ fn function_def(
     let end = body.last().map_or(l, |s| s.span.end as usize);
     let span = Span::new(l, end);
     let def = FunctionDef {
+        target: name.clone(),
         name,
         params,
         body,
@@ -1389,6 +1396,7 @@ fn lambda(
     let body_span = body.span;
     let def = FunctionDef {
         name: Rc::from("<lambda>"),
+        target: Rc::from("<lambda>"),
         params,
         body: vec![Stmt {
             kind: StmtKind::Return(Some(body)),
@@ -1421,6 +1429,7 @@ fn class_def(
     let end = body.last().map_or(l, |s| s.span.end as usize);
     let span = Span::new(l, end);
     let def = ClassDef {
+        target: name.clone(),
         name,
         bases,
         body,
