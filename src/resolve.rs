@@ -53,6 +53,16 @@ pub fn resolve_module(
     resolver.walk_module(module)
 }
 
+/// CPython's private-name mangling: `name` as written in the body of
+/// class `class` (or a function in it), if it is a private name there —
+/// `__spam`, not ending in `__`, is `_Class__spam`, the class's name
+/// stripped of its leading underscores, unless that leaves nothing.
+pub fn mangle(class: &str, name: &str) -> Option<String> {
+    let prefix = class.trim_start_matches('_');
+    let private = name.starts_with("__") && !name.ends_with("__") && !name.contains('.');
+    (private && !prefix.is_empty()).then(|| format!("_{prefix}{name}"))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Collect,
@@ -110,8 +120,8 @@ struct Resolver {
     /// The `except*` clauses being walked: how many scopes were being
     /// walked then, and the loop depth.
     star_handlers: Vec<(usize, u32)>,
-    /// The innermost enclosing class's name stripped of its leading
-    /// underscores, if that leaves any: what private names are mangled with.
+    /// The innermost enclosing class's name: what private names are
+    /// mangled with.
     private: Option<Name>,
 }
 
@@ -121,15 +131,14 @@ const LEAVES_STAR_HANDLER: &str =
     "'break', 'continue' and 'return' cannot appear in an except* block";
 
 impl Resolver {
-    /// CPython's private-name mangling: inside a class (and the functions
-    /// in it), an identifier `__spam` that does not end in `__` is
-    /// `_Class__spam` — in names, attributes, parameters and what `def`,
-    /// `class`, `import`, `global` and `except … as` bind, but not in a
-    /// call's keywords. Idempotent, so both walks may apply it.
+    /// Mangles a private name ([`mangle`]) inside a class: in names,
+    /// attributes, parameters and what `def`, `class`, `import`, `global`
+    /// and `except … as` bind, but not in a call's keywords. Idempotent, so
+    /// both walks may apply it.
     fn mangle(&self, name: &mut Name) {
         if let Some(class) = &self.private {
-            if name.starts_with("__") && !name.ends_with("__") && !name.contains('.') {
-                *name = intern(&format!("_{class}{name}"));
+            if let Some(mangled) = mangle(class, name) {
+                *name = intern(&mangled);
             }
         }
     }
@@ -532,9 +541,7 @@ impl Resolver {
                 }
                 self.mangle(&mut class.target);
                 let id = self.enter(ScopeKind::Class);
-                let stripped = class.name.trim_start_matches('_');
-                let private = (!stripped.is_empty()).then(|| Name::from(stripped));
-                let outer_private = std::mem::replace(&mut self.private, private);
+                let outer_private = self.private.replace(class.name.clone());
                 let walked = self.walk_body(&mut class.body);
                 self.private = outer_private;
                 self.leave();

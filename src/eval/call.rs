@@ -588,24 +588,20 @@ impl Interp {
         if base_classes.is_empty() {
             base_classes.push(self.types.object.clone());
         }
-        let mut layout = Layout::Object;
         for base in &base_classes {
-            match base.layout {
-                Layout::Exception => layout = Layout::Exception,
-                Layout::Builtin if !Rc::ptr_eq(base, &self.types.object) => {
-                    return Err(self.error(
-                        ExcType::NotImplementedError,
-                        format!(
-                            "subclassing the builtin type '{}' is not supported by pyl",
-                            base.name
-                        ),
-                    ))
-                }
-                _ => {}
+            if base.layout == Layout::Builtin && !Rc::ptr_eq(base, &self.types.object) {
+                return Err(self.error(
+                    ExcType::NotImplementedError,
+                    format!(
+                        "subclassing the builtin type '{}' is not supported by pyl",
+                        base.name
+                    ),
+                ));
             }
         }
-        // A class that defines __eq__ but not __hash__ is unhashable.
         let mut namespace = namespace;
+        let layout = self.slotted_layout(name, &base_classes, &mut namespace)?;
+        // A class that defines __eq__ but not __hash__ is unhashable.
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
         }

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
+use super::object::{Class, Function, Instance, InstanceNames, Layout, NativeObject};
+use super::slots::Member;
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
 use crate::syntax::ast::Name;
@@ -265,6 +266,14 @@ impl Interp {
                         .map(Some)
                 }
                 None => Ok(Some(descriptor.clone())),
+            };
+        }
+        if let Some(member) = object.downcast_ref::<Member>() {
+            return match receiver {
+                Some(receiver @ Value::Instance(instance)) => {
+                    member.get(self, instance, receiver).map(Some)
+                }
+                _ => Ok(Some(descriptor.clone())),
             };
         }
         if let Some(wrapper) = object.downcast_ref::<MethodWrapper>() {
@@ -567,6 +576,7 @@ impl Interp {
             }
         }
         if class_attribute.is_none() && name == "__dict__" {
+            self.check_instance_dict(instance, object)?;
             return Ok(Some(Value::Dict(instance.dict())));
         }
         if let Some(value) = instance.own(name) {
@@ -698,6 +708,10 @@ impl Interp {
                             self.call(&setter, &[object.clone(), value], &[])?;
                             return Ok(());
                         }
+                        if let Some(member) = descriptor.downcast_ref::<Member>() {
+                            member.set(instance, value);
+                            return Ok(());
+                        }
                     }
                     Some(descriptor @ Value::Instance(_)) => {
                         if let Some(set) = self.lookup_special(&descriptor, "__set__") {
@@ -712,7 +726,11 @@ impl Interp {
                 {
                     return Ok(());
                 }
+                if instance.class.layout == Layout::Slotted {
+                    return Err(self.missing_attribute(object, name));
+                }
                 if name == "__dict__" {
+                    self.check_instance_dict(instance, object)?;
                     let Value::Dict(dict) = value else {
                         return Err(self.type_error(format!(
                             "__dict__ must be set to a dictionary, not a '{}'",
@@ -792,6 +810,9 @@ impl Interp {
                         self.call(&deleter, std::slice::from_ref(object), &[])?;
                         return Ok(());
                     }
+                    if let Some(member) = descriptor.downcast_ref::<Member>() {
+                        return member.delete(self, instance);
+                    }
                 }
                 Some(descriptor @ Value::Instance(_)) => {
                     if let Some(delete) = self.lookup_special(&descriptor, "__delete__") {
@@ -807,6 +828,7 @@ impl Interp {
         }
         let removed = match object {
             Value::Instance(instance) if name == "__dict__" => {
+                self.check_instance_dict(instance, object)?;
                 // The next read makes a new, empty one.
                 instance.names.replace(InstanceNames::empty());
                 true
@@ -850,6 +872,7 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 /// `__dict__`, which is where the names are, not one of them.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
     name == "__dict__"
+        || class.layout == Layout::Slotted
         || matches!(
             class.lookup(name),
             Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))

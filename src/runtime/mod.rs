@@ -26,6 +26,7 @@ pub mod object;
 pub mod ops;
 pub mod output;
 pub mod sandbox;
+pub mod slots;
 pub mod suggestions;
 pub mod value;
 pub mod warnings;

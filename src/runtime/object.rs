@@ -32,6 +32,9 @@ pub type CellRef = Rc<RefCell<Option<Value>>>;
 pub enum Layout {
     /// `object` and user classes: an [`Instance`] with a `__dict__`.
     Object,
+    /// A user class whose every class lists its `__slots__`, without
+    /// `__dict__`: an [`Instance`] that takes only those names.
+    Slotted,
     /// `BaseException` and its subclasses: an [`Instance`] with exception data.
     Exception,
     /// A builtin type whose values are not [`Instance`]s (`int`, `list`, …).

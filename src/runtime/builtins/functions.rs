@@ -18,7 +18,7 @@ use super::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
-use crate::runtime::object::NativeFn;
+use crate::runtime::object::{Layout, NativeFn};
 use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
@@ -1165,7 +1165,10 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
         interp.complete_module(module)?;
     }
     let names = match value {
-        Value::Instance(instance) => return Ok(Value::Dict(instance.dict())),
+        Value::Instance(instance) if instance.class.layout != Layout::Slotted => {
+            interp.check_instance_dict(instance, value)?;
+            return Ok(Value::Dict(instance.dict()));
+        }
         Value::Module(module) => module.namespace.borrow(),
         Value::Type(class) => class.namespace.borrow(),
         _ => return Err(interp.type_error("vars() argument must have __dict__ attribute")),

@@ -317,7 +317,7 @@ fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         }
     }
     match class.layout {
-        Layout::Object => Ok(interp.new_instance(class, &[])),
+        Layout::Object | Layout::Slotted => Ok(interp.new_instance(class, &[])),
         Layout::Exception | Layout::Builtin => Err(interp.type_error(format!(
             "object.__new__({0}) is not safe, use {0}.__new__()",
             class.name

@@ -657,8 +657,13 @@ fn str_isidentifier(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, "isidentifier", args, kwargs)?;
-    let mut chars = s.as_str().chars();
-    let valid = match chars.next() {
+    Ok(Value::from(is_identifier(s.as_str())))
+}
+
+/// `str.isidentifier()`.
+pub fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
         Some(first) => {
             (first == '_' || is_alpha(first))
                 && chars.all(|c| {
@@ -666,8 +671,7 @@ fn str_isidentifier(
                 })
         }
         None => false,
-    };
-    Ok(Value::from(valid))
+    }
 }
 
 // ----- searching -------------------------------------------------------
