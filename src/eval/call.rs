@@ -632,6 +632,16 @@ impl Interp {
             Some(Value::Str(module)) => module.as_str().into(),
             _ => "__main__".into(),
         };
+        let qualname: Name = match namespace.shift_remove("__qualname__") {
+            Some(Value::Str(qualname)) => qualname.as_str().into(),
+            Some(other) => {
+                return Err(self.type_error(format!(
+                    "type __qualname__ must be a str, not {}",
+                    self.type_name(&other)
+                )))
+            }
+            None => name.clone(),
+        };
         let class = Rc::new(Class::new(
             name.clone(),
             module,
@@ -640,6 +650,7 @@ impl Interp {
             namespace,
             layout,
         ));
+        class.qualname.replace(qualname);
         for value in class.namespace.borrow().values() {
             if let Some(function) = self.underlying_function(value) {
                 *function.defining_class.borrow_mut() = Some(class.clone());

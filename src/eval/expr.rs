@@ -25,6 +25,20 @@ enum PlainMethod {
     Native(NativeFn),
 }
 
+/// What a call calls, for the errors of its `*` and `**` arguments.
+#[derive(Clone, Copy)]
+enum Callee<'a> {
+    Value(&'a Value),
+    Function(&'a Rc<Function>),
+    /// A builtin by name; a method's receiver is the first argument.
+    Native {
+        name: &'a str,
+        method: bool,
+    },
+    /// A class statement's bases and keywords.
+    Bases,
+}
+
 /// What an `await` waits on (see [`Interp::awaited`]).
 pub enum Awaited {
     /// The awaitable's iterator, to delegate to.
@@ -451,13 +465,14 @@ impl Interp {
                 return self.call_direct(frame, callee.clone(), None, arguments);
             }
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
-                return self.call_native(frame, builtin.func, None, arguments);
+                return self.call_native(frame, builtin.func, builtin.name, None, arguments);
             }
             _ => {}
         }
         let mut args = Arguments::new();
         let mut kwargs = Keywords::new();
-        self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
+        let callee = Callee::Value(function);
+        self.arguments_into(frame, arguments, &mut args, &mut kwargs, callee)?;
         self.call(function, &args, &kwargs)
     }
 
@@ -472,6 +487,7 @@ impl Interp {
         &mut self,
         frame: &mut Frame,
         function: NativeFn,
+        name: &str,
         receiver: Option<Value>,
         arguments: &[Argument],
     ) -> PyResult<Value> {
@@ -532,8 +548,10 @@ impl Interp {
             (receiver, _) => {
                 let mut args = Arguments::new();
                 let mut kwargs = Keywords::new();
+                let method = receiver.is_some();
                 args.extend(receiver);
-                self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
+                let callee = Callee::Native { name, method };
+                self.arguments_into(frame, arguments, &mut args, &mut kwargs, callee)?;
                 self.invoke_native(function, &args, &kwargs)
             }
         }
@@ -679,7 +697,7 @@ impl Interp {
         // receiver first, without making a bound method.
         match method {
             Some(PlainMethod::Native(method)) => {
-                return self.call_native(frame, method, Some(receiver), arguments)
+                return self.call_native(frame, method, name, Some(receiver), arguments)
             }
             Some(PlainMethod::Python(callee)) => {
                 if Self::binds_directly(&callee, Some(&receiver), arguments) {
@@ -688,7 +706,8 @@ impl Interp {
                 let mut args = Arguments::new();
                 let mut kwargs = Keywords::new();
                 args.push(receiver);
-                self.arguments_into(frame, arguments, &mut args, &mut kwargs)?;
+                let called = Callee::Function(&callee);
+                self.arguments_into(frame, arguments, &mut args, &mut kwargs, called)?;
                 return self.call_function(&callee, &args, &kwargs);
             }
             None => {}
@@ -938,13 +957,30 @@ impl Interp {
         arguments: &[Argument],
         args: &mut Arguments,
         kwargs: &mut Keywords,
+        callee: Callee,
     ) -> PyResult<()> {
         for argument in arguments {
             match argument {
                 Argument::Positional(e) => args.push(self.eval(frame, e)?),
                 Argument::Starred(e) => {
                     let iterable = self.eval(frame, e)?;
-                    args.extend(self.collect(&iterable)?);
+                    let items = match &iterable {
+                        Value::Tuple(_) | Value::List(_) => self.collect(&iterable)?,
+                        _ => match self.iter_if_iterable(&iterable)? {
+                            Some(iterator) => self.collect(&iterator)?,
+                            None => {
+                                let called = match callee {
+                                    Callee::Bases => "Value".to_string(),
+                                    _ => format!("{} argument", self.callee_str(callee, args)?),
+                                };
+                                return Err(self.type_error(format!(
+                                    "{called} after * must be an iterable, not {}",
+                                    self.type_name(&iterable)
+                                )));
+                            }
+                        },
+                    };
+                    args.extend(items);
                 }
                 Argument::Keyword(name, e) => {
                     let value = self.eval(frame, e)?;
@@ -952,13 +988,23 @@ impl Interp {
                 }
                 Argument::DoubleStarred(e) => {
                     let mapping = self.eval(frame, e)?;
+                    if !matches!(mapping, Value::Dict(_))
+                        && self.get_attr_opt(&mapping, "keys")?.is_none()
+                    {
+                        let called = self.callee_str(callee, args)?;
+                        return Err(self.type_error(format!(
+                            "{called} argument after ** must be a mapping, not {}",
+                            self.type_name(&mapping)
+                        )));
+                    }
                     for (key, value) in self.mapping_items(&mapping)? {
                         let Value::Str(name) = &key else {
                             return Err(self.type_error("keywords must be strings"));
                         };
                         if kwargs.iter().any(|(k, _)| &**k == name.as_str()) {
+                            let called = self.callee_str(callee, args)?;
                             return Err(self.type_error(format!(
-                                "got multiple values for keyword argument '{}'",
+                                "{called} got multiple values for keyword argument '{}'",
                                 name.as_str()
                             )));
                         }
@@ -968,6 +1014,18 @@ impl Interp {
             }
         }
         Ok(())
+    }
+
+    /// How the errors of a call's arguments name what it calls.
+    fn callee_str(&mut self, callee: Callee, args: &[Value]) -> PyResult<String> {
+        match callee {
+            Callee::Value(value) => self.function_str(value),
+            Callee::Function(function) => self.function_str(&Value::Function(function.clone())),
+            Callee::Native { name, method } => {
+                Ok(self.native_function_str(args.first().filter(|_| method), name))
+            }
+            Callee::Bases => Ok("__build_class__()".to_string()),
+        }
     }
 
     /// The function `receiver.name` would bind, when binding is all that
@@ -1130,7 +1188,13 @@ impl Interp {
     ) -> PyResult<Value> {
         let mut bases = Arguments::new();
         let mut keywords = Keywords::new();
-        self.arguments_into(frame, &template.bases, &mut bases, &mut keywords)?;
+        self.arguments_into(
+            frame,
+            &template.bases,
+            &mut bases,
+            &mut keywords,
+            Callee::Bases,
+        )?;
         if let Some((name, _)) = keywords.first() {
             return Err(self.error(
                 ExcType::NotImplementedError,

@@ -483,7 +483,7 @@ impl Interp {
                 }
                 Ok(match name {
                     "__name__" => Some(Value::str(&*class.name)),
-                    "__qualname__" => Some(Value::str(&*class.name)),
+                    "__qualname__" => Some(Value::str(&**class.qualname.borrow())),
                     "__module__" => Some(Value::str(&*class.module)),
                     "__mro__" => Some(Value::tuple(
                         class.mro().map(|c| Value::Type(c.clone())).collect(),
@@ -744,6 +744,17 @@ impl Interp {
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
+                if name == "__qualname__" {
+                    let Value::Str(qualname) = &value else {
+                        return Err(self.type_error(format!(
+                            "can only assign string to {}.__qualname__, not '{}'",
+                            class.name,
+                            self.type_name(&value)
+                        )));
+                    };
+                    class.qualname.replace(qualname.as_str().into());
+                    return Ok(());
+                }
                 class.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }

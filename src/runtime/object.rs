@@ -43,6 +43,9 @@ pub enum Layout {
 
 pub struct Class {
     pub name: Name,
+    /// `__qualname__` (`A.E`, `f.<locals>.L`): the type's, not a name in
+    /// its namespace, so its instances do not have it.
+    pub qualname: RefCell<Name>,
     pub module: Name,
     pub bases: Vec<Rc<Class>>,
     /// The method resolution order after this class itself (C3).
@@ -122,6 +125,7 @@ impl Class {
         layout: Layout,
     ) -> Class {
         Class {
+            qualname: RefCell::new(name.clone()),
             name,
             module,
             bases,

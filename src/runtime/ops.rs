@@ -274,10 +274,7 @@ impl Interp {
 
     /// A class's `__qualname__` (`A.E`, `f.<locals>.L`).
     pub fn qualname_of(&self, class: &Rc<super::object::Class>) -> String {
-        match class.namespace.borrow().get("__qualname__") {
-            Some(Value::Str(s)) => s.as_str().to_string(),
-            _ => class.name.to_string(),
-        }
+        class.qualname.borrow().to_string()
     }
 
     fn join_reprs(&mut self, open: &str, items: &[Value], close: &str) -> PyResult<String> {
@@ -1248,18 +1245,27 @@ impl Interp {
     // ---- iteration ----
 
     pub fn get_iter(&mut self, value: &Value) -> PyResult<Value> {
+        match self.iter_if_iterable(value)? {
+            Some(iterator) => Ok(iterator),
+            None => Err(self.not_iterable(value)),
+        }
+    }
+
+    /// `iter(value)`, or `None` when the value is not iterable at all (an
+    /// error its iteration raises is an error).
+    pub fn iter_if_iterable(&mut self, value: &Value) -> PyResult<Option<Value>> {
         if let Some(iterator) = super::iterators::builtin_iter(self, value) {
-            return iterator;
+            return iterator.map(Some);
         }
         match value {
             Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => {
-                Ok(value.clone())
+                Ok(Some(value.clone()))
             }
             Value::Future(_) | Value::Native(_) => {
                 if let Some(method) = self.class_of(value).lookup("__iter__") {
-                    return self.call_bound(&method, value, &[], &[]);
+                    return self.call_bound(&method, value, &[], &[]).map(Some);
                 }
-                Ok(value.clone())
+                Ok(Some(value.clone()))
             }
             Value::Instance(_) => {
                 if let Some(method) = self.lookup_special(value, "__iter__") {
@@ -1275,14 +1281,41 @@ impl Interp {
                             self.type_name(&iterator)
                         )));
                     }
-                    return Ok(iterator);
+                    return Ok(Some(iterator));
                 }
                 if self.lookup_special(value, "__getitem__").is_some() {
-                    return Ok(super::iterators::sequence_iter(value.clone()));
+                    return Ok(Some(super::iterators::sequence_iter(value.clone())));
                 }
-                Err(self.not_iterable(value))
+                Ok(None)
             }
-            _ => Err(self.not_iterable(value)),
+            _ => Ok(None),
+        }
+    }
+
+    /// How CPython's call errors name a callable (`_PyObject_FunctionStr`):
+    /// `__main__.f()`, `__main__.C.m()`, `list.append()`, `print()`, or
+    /// `str()` of what has no `__qualname__`.
+    pub fn function_str(&mut self, callable: &Value) -> PyResult<String> {
+        if let Value::Builtin(builtin) = callable {
+            return Ok(self.native_function_str(builtin.receiver.as_ref(), builtin.name));
+        }
+        let qualname = match self.get_attr_opt(callable, "__qualname__")? {
+            Some(Value::Str(qualname)) => qualname,
+            _ => return self.to_str(callable),
+        };
+        Ok(match self.get_attr_opt(callable, "__module__")? {
+            Some(Value::Str(module)) if module.as_str() != "builtins" => {
+                format!("{}.{}()", module.as_str(), qualname.as_str())
+            }
+            _ => format!("{}()", qualname.as_str()),
+        })
+    }
+
+    /// [`Interp::function_str`] of a builtin function or method.
+    pub fn native_function_str(&self, receiver: Option<&Value>, name: &str) -> String {
+        match receiver {
+            Some(receiver) => format!("{}.{name}()", self.type_name(receiver)),
+            None => format!("{name}()"),
         }
     }
 
