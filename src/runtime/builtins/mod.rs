@@ -10,6 +10,7 @@ use super::value::Value;
 
 pub mod args;
 pub mod bytes;
+pub mod dunders;
 pub mod functions;
 pub mod mappings;
 pub mod numbers;
@@ -27,6 +28,7 @@ pub fn install(interp: &mut Interp) {
     mappings::install(interp);
     super::exceptions::install(interp);
     object::install(interp);
+    dunders::install(interp);
     super::exceptions::install_exception_methods(interp);
     super::attributes::install(interp);
     super::generator::install(interp);

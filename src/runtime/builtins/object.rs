@@ -56,7 +56,11 @@ fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     let value = receiver(interp, args)?;
     Ok(Value::str(match &value {
         Value::Instance(instance) => interp.default_instance_repr(instance, &value),
-        other => interp.repr(other)?,
+        other => format!(
+            "<{} object at {:#x}>",
+            interp.type_name(other),
+            other.address()
+        ),
     }))
 }
 
