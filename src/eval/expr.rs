@@ -959,6 +959,7 @@ impl Interp {
         kwargs: &mut Keywords,
         callee: Callee,
     ) -> PyResult<()> {
+        let mut unpacked = false;
         for argument in arguments {
             match argument {
                 Argument::Positional(e) => args.push(self.eval(frame, e)?),
@@ -984,9 +985,17 @@ impl Interp {
                 }
                 Argument::Keyword(name, e) => {
                     let value = self.eval(frame, e)?;
+                    // Only a `**` before it can have given the name already.
+                    if unpacked && kwargs.iter().any(|(k, _)| k == name) {
+                        let called = self.callee_str(callee, args)?;
+                        return Err(self.type_error(format!(
+                            "{called} got multiple values for keyword argument '{name}'"
+                        )));
+                    }
                     kwargs.push((name.clone(), value));
                 }
                 Argument::DoubleStarred(e) => {
+                    unpacked = true;
                     let mapping = self.eval(frame, e)?;
                     if !matches!(mapping, Value::Dict(_))
                         && self.get_attr_opt(&mapping, "keys")?.is_none()
