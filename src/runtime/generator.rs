@@ -453,12 +453,48 @@ fn generator_send(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> P
     step_to_result(interp, step)
 }
 
-fn generator_throw(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn generator_throw(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     let resumable = Resumable::of(interp, args.first().unwrap_or(&Value::None))?;
-    let exception = args.get(1).cloned().unwrap_or(Value::None);
-    let error = interp.make_exception(exception)?;
+    super::builtins::args::check_method(interp, "throw", args, kwargs, 1, 3)?;
+    let error = thrown_exception(interp, &args[1], args.get(2).unwrap_or(&Value::None))?;
     let step = resumable.resume(interp, Resume::Throw(error))?;
     step_to_result(interp, step)
+}
+
+/// What `throw(kind, value)` throws: an exception instance as given (with
+/// no separate value), or a class made an instance of, from `value` —
+/// itself if it is one already, else its items or itself as arguments.
+fn thrown_exception(interp: &mut Interp, kind: &Value, value: &Value) -> PyResult<PyErr> {
+    let base = interp.types.exception(ExcType::BaseException).clone();
+    match kind {
+        Value::Type(class) if class.is_subclass_of(&base) => {
+            if value.is_none() {
+                return interp.make_exception(kind.clone());
+            }
+            if interp.class_of(value).is_subclass_of(class) {
+                return interp.make_exception(value.clone());
+            }
+            let instance = match value {
+                Value::Tuple(items) => interp.call(kind, items, &[])?,
+                other => interp.call(kind, std::slice::from_ref(other), &[])?,
+            };
+            interp.make_exception(instance)
+        }
+        Value::Instance(instance) if instance.exception.is_some() => {
+            if !value.is_none() {
+                return Err(interp.type_error("instance exception may not have a separate value"));
+            }
+            interp.make_exception(kind.clone())
+        }
+        other => Err(interp.type_error(format!(
+            "exceptions must be classes or instances deriving from BaseException, not {}",
+            interp.type_name(other)
+        ))),
+    }
 }
 
 fn generator_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
@@ -880,6 +916,17 @@ impl Interp {
     #[inline(never)]
     fn resume_other_iterator(&mut self, iterator: &Value, resume: Resume) -> PyResult<GenStep> {
         let result = match resume {
+            // An iterator written in Python: its `StopIteration`'s value is
+            // what `yield from` returns.
+            Resume::Send(Value::None) if matches!(iterator, Value::Instance(_)) => {
+                match self.lookup_special(iterator, "__next__") {
+                    Some(next) => self.call_bound(&next, iterator, &[], &[]),
+                    None => Err(self.type_error(format!(
+                        "'{}' object is not an iterator",
+                        self.type_name(iterator)
+                    ))),
+                }
+            }
             Resume::Send(Value::None) => match self.next(iterator) {
                 Ok(Some(value)) => return Ok(GenStep::Yielded(value)),
                 Ok(None) => return Ok(GenStep::Returned(Value::None)),
@@ -888,6 +935,14 @@ impl Interp {
             Resume::Send(value) => {
                 let send = self.get_attr(iterator, "send")?;
                 self.call(&send, &[value], &[])
+            }
+            // Closing the delegating generator closes the iterator, by
+            // its `close` if it has one (CPython's `gen_close_iter`).
+            Resume::Throw(error) if self.is_instance_of(&error, ExcType::GeneratorExit) => {
+                if let Some(close) = self.get_attr_opt(iterator, "close")? {
+                    self.call(&close, &[], &[])?;
+                }
+                return Err(error);
             }
             Resume::Throw(error) => match self.get_attr_opt(iterator, "throw")? {
                 Some(throw) => self.call(&throw, &[error.value()], &[]),
