@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Function, Instance, InstanceNames, Layout, NativeObject};
+use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
 use super::slots::Member;
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
@@ -726,7 +726,7 @@ impl Interp {
                 {
                     return Ok(());
                 }
-                if instance.class.layout == Layout::Slotted {
+                if !instance.class.instances_have_dict() {
                     return Err(self.missing_attribute(object, name));
                 }
                 if name == "__dict__" {
@@ -883,7 +883,7 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 /// `__dict__`, which is where the names are, not one of them.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
     name == "__dict__"
-        || class.layout == Layout::Slotted
+        || !class.instances_have_dict()
         || matches!(
             class.lookup(name),
             Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))

@@ -8,12 +8,13 @@ use super::builtins::add_method;
 use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Instance};
+use super::object::{Class, Instance, Layout};
 use super::value::{Flag, TupleItems, Value};
 use crate::syntax::ast::Name;
 
 pub fn install(interp: &mut Interp) {
     let base = interp.types.exception(ExcType::BaseException).clone();
+    add_method(&base, "__new__", exception_new);
     add_method(&base, "__init__", exception_init);
     add_method(&base, "with_traceback", exception_with_traceback);
     add_method(&base, "add_note", exception_add_note);
@@ -132,7 +133,36 @@ fn name_error_init(
     Ok(Value::None)
 }
 
-fn exception_init(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+/// `BaseException.__new__(cls, *args)`: an instance with those args
+/// (keywords are for an `__init__` to take or refuse).
+fn exception_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    match args.first() {
+        Some(Value::Type(class)) if class.layout == Layout::Exception => {
+            Ok(interp.new_instance(class, &args[1..]))
+        }
+        Some(Value::Type(class)) => Err(interp.type_error(format!(
+            "BaseException.__new__({}): {} is not a subtype of BaseException",
+            class.name, class.name
+        ))),
+        Some(other) => Err(interp.type_error(format!(
+            "BaseException.__new__(X): X is not a type object ({})",
+            interp.type_name(other)
+        ))),
+        None => Err(interp.type_error("BaseException.__new__(): not enough arguments")),
+    }
+}
+
+fn exception_init(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    if let (Some(receiver), false) = (args.first(), kwargs.is_empty()) {
+        return Err(interp.type_error(format!(
+            "{}() takes no keyword arguments",
+            interp.type_name(receiver)
+        )));
+    }
     if let Some(Value::Instance(instance)) = args.first() {
         if let Some(data) = &instance.exception {
             *data.args.borrow_mut() = Rc::new(args[1..].iter().cloned().collect());
@@ -658,7 +688,7 @@ impl Interp {
     /// `OSError`, `UnicodeError`, `NameError` and `AttributeError`; false
     /// for other names.
     pub fn set_exception_attribute(
-        &self,
+        &mut self,
         instance: &Instance,
         name: &str,
         value: &Value,
@@ -682,21 +712,38 @@ impl Interp {
         let optional = || (!value.is_none()).then(|| value.clone());
         match name {
             "args" => {
-                if let Value::Tuple(items) = value {
-                    *data.args.borrow_mut() = items.clone();
-                }
+                let items = match value {
+                    Value::Tuple(items) => items.clone(),
+                    other => Rc::new(self.collect(other)?.into_iter().collect()),
+                };
+                *data.args.borrow_mut() = items;
             }
             "__cause__" => {
+                self.check_chained(value, "cause")?;
                 *data.cause.borrow_mut() = optional();
                 data.suppress_context.set(true);
             }
-            "__context__" => *data.context.borrow_mut() = optional(),
+            "__context__" => {
+                self.check_chained(value, "context")?;
+                *data.context.borrow_mut() = optional();
+            }
             "__suppress_context__" => data
                 .suppress_context
                 .set(matches!(value, Value::Bool(Flag::TRUE))),
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// An exception's `__cause__` or `__context__` (`what`) is one, or None.
+    fn check_chained(&self, value: &Value, what: &str) -> PyResult<()> {
+        match value {
+            Value::None => Ok(()),
+            Value::Instance(instance) if instance.exception.is_some() => Ok(()),
+            _ => Err(self.type_error(format!(
+                "exception {what} must be None or derive from BaseException"
+            ))),
+        }
     }
 
     /// `str(exception)`: empty, the single argument's `str`, or the args tuple.

@@ -136,6 +136,12 @@ impl Class {
         }
     }
 
+    /// Whether its instances have a `__dict__`: not `object()`s, nor a
+    /// slotted class's.
+    pub fn instances_have_dict(&self) -> bool {
+        matches!(self.layout, Layout::Object | Layout::Exception)
+    }
+
     /// The MRO, this class first.
     pub fn mro(self: &Rc<Self>) -> impl Iterator<Item = &Rc<Class>> {
         std::iter::once(self).chain(self.mro_tail.iter())

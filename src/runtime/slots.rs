@@ -141,7 +141,7 @@ impl Interp {
     /// slots' values for a class with both, which pyl does not keep apart.
     pub fn check_instance_dict(&self, instance: &Instance, receiver: &Value) -> PyResult<()> {
         let class = &instance.class;
-        if class.layout == Layout::Slotted {
+        if !class.instances_have_dict() {
             return Err(self.missing_attribute(receiver, "__dict__"));
         }
         if class.mro().any(adds_slots) {

@@ -18,7 +18,7 @@ use super::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
-use crate::runtime::object::{Layout, NativeFn};
+use crate::runtime::object::NativeFn;
 use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
@@ -1165,7 +1165,7 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
         interp.complete_module(module)?;
     }
     let names = match value {
-        Value::Instance(instance) if instance.class.layout != Layout::Slotted => {
+        Value::Instance(instance) if instance.class.instances_have_dict() => {
             interp.check_instance_dict(instance, value)?;
             return Ok(Value::Dict(instance.dict()));
         }
