@@ -358,7 +358,8 @@ impl Printer<'_> {
     /// names an exception by `module.qualname` unless it is a builtin or
     /// defined in the main script.
     fn name_and_message(&mut self, error: &PyErr) -> (String, String) {
-        let mut message = self.interp.to_str(&error.value()).unwrap_or_default();
+        let mut message = (self.interp.to_str(&error.value()))
+            .unwrap_or_else(|_| "<exception str() failed>".to_string());
         if self.suggest {
             if let Some(suggestion) = self.interp.suggestion_for(error) {
                 message.push_str(&suggestion);

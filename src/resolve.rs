@@ -37,6 +37,7 @@ pub fn resolve_module(
         nonlocals: Vec::new(),
         star_handlers: Vec::new(),
         private: None,
+        comprehension_iterables: 0,
     };
     resolver.walk_module(module)?;
     for (scope, name, span) in &resolver.nonlocals {
@@ -123,6 +124,9 @@ struct Resolver {
     /// The innermost enclosing class's name: what private names are
     /// mangled with.
     private: Option<Name>,
+    /// How many comprehensions' iterables are being walked, where an
+    /// assignment expression is an error.
+    comprehension_iterables: u32,
 }
 
 type Result<T = ()> = std::result::Result<T, SyntaxError>;
@@ -559,6 +563,16 @@ impl Resolver {
                 finalbody,
             } => {
                 self.walk_body(body)?;
+                let handler_count = handlers.len();
+                if let Some(bare) = handlers[..handler_count.saturating_sub(1)]
+                    .iter()
+                    .find(|h| h.kind.is_none())
+                {
+                    return Err(SyntaxError::new(
+                        "default 'except:' must be last",
+                        bare.span,
+                    ));
+                }
                 for h in handlers {
                     if let Some(k) = &mut h.kind {
                         self.walk_expr(k)?;
@@ -885,6 +899,9 @@ impl Resolver {
         };
         self.mangle(id);
         let id = id.clone();
+        if self.phase == Phase::Collect {
+            self.check_named_target(&id, target.span)?;
+        }
         if self.kind() != ScopeKind::Comprehension {
             *binding = self.bind(&id);
             return Ok(());
@@ -915,6 +932,46 @@ impl Resolver {
         Ok(())
     }
 
+    /// CPython's limits on an assignment expression in a comprehension:
+    /// not in an iterable, not to an iteration variable, not in a class.
+    fn check_named_target(&self, name: &Name, span: Span) -> Result {
+        if self.comprehension_iterables > 0 {
+            return Err(SyntaxError::new(
+                "assignment expression cannot be used in a comprehension iterable expression",
+                span,
+            ));
+        }
+        for &(id, _) in self.stack.iter().rev() {
+            let scope = &self.scopes[id];
+            match scope.kind {
+                ScopeKind::Comprehension => {
+                    if scope.names.get(name).is_some_and(|usage| usage.bound) {
+                        return Err(SyntaxError::new(
+                            format!(
+                                "assignment expression cannot rebind comprehension iteration variable '{name}'"
+                            ),
+                            span,
+                        ));
+                    }
+                }
+                ScopeKind::Class if id != self.current() => return Err(SyntaxError::new(
+                    "assignment expression within a comprehension cannot be used in a class body",
+                    span,
+                )),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// A comprehension's iterable, where assignment expressions are errors.
+    fn walk_iterable(&mut self, iterable: &mut Expr) -> Result {
+        self.comprehension_iterables += 1;
+        let walked = self.walk_expr(iterable);
+        self.comprehension_iterables -= 1;
+        walked
+    }
+
     fn walk_fstring(&mut self, parts: &mut [FStringPart]) -> Result {
         for part in parts {
             if let FStringPart::Replacement {
@@ -933,7 +990,7 @@ impl Resolver {
     fn walk_comprehension(&mut self, comp: &mut Comprehension) -> Result {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = comp.generators.first_mut() {
-            self.walk_expr(&mut first.iter)?;
+            self.walk_iterable(&mut first.iter)?;
         }
         let id = self.enter(ScopeKind::Comprehension);
         if self.phase == Phase::Collect {
@@ -953,7 +1010,7 @@ impl Resolver {
                 }
             }
             for generator in comp.generators.iter_mut().skip(1) {
-                self.walk_expr(&mut generator.iter)?;
+                self.walk_iterable(&mut generator.iter)?;
                 self.walk_target(&mut generator.target)?;
                 for c in &mut generator.conditions {
                     self.walk_expr(c)?;
