@@ -216,7 +216,8 @@ impl Resolver {
                 (scope.cells.len() + scope.frees.get_index_of(name).unwrap_or(0)) as u32,
             ),
             Some(Class::Namespace) => Binding::Namespace,
-            Some(Class::Global) | None => match scope.kind {
+            Some(Class::Global) => Binding::Global,
+            None => match scope.kind {
                 ScopeKind::Module => Binding::Global,
                 ScopeKind::Class => Binding::Namespace,
                 _ => Binding::Global,

@@ -213,13 +213,15 @@ impl Interp {
                 }
                 let mut left = self.eval(frame, left)?;
                 let mut result = Value::from(true);
-                for (op, right) in comparisons {
+                for (index, (op, right)) in comparisons.iter().enumerate() {
                     let right = self.eval(frame, right)?;
                     result = match plain_compare(*op, &left, &right) {
                         Some(holds) => Value::from(holds),
                         None => self.compare(*op, &left, &right)?,
                     };
-                    if comparisons.len() > 1 && !self.truthy(&result)? {
+                    // The last result is the value, not tested here.
+                    let last = index + 1 == comparisons.len();
+                    if !last && !self.truthy(&result)? {
                         return Ok(result);
                     }
                     left = right;

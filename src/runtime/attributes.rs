@@ -726,6 +726,12 @@ impl Interp {
                 {
                     return Ok(());
                 }
+                if name == "__class__" {
+                    return Err(self.error(
+                        ExcType::NotImplementedError,
+                        "assigning an object's __class__ is not supported by pyl",
+                    ));
+                }
                 if !instance.class.instances_have_dict() {
                     return Err(self.missing_attribute(object, name));
                 }
@@ -882,7 +888,7 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 /// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first; and
 /// `__dict__`, which is where the names are, not one of them.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
-    name == "__dict__"
+    matches!(name, "__dict__" | "__class__")
         || !class.instances_have_dict()
         || matches!(
             class.lookup(name),

@@ -570,21 +570,16 @@ impl Interp {
                 [(a, forward, b), (b, reflected, a)]
             };
             for (receiver, name, other) in attempts {
+                // `object`'s methods answer by identity, as the end of this
+                // does, but for `__ne__`, which asks the receiver's `__eq__`.
                 let method = self.lookup_special(receiver, name);
-                if let Some(method) = method.filter(|m| !object::is_object_comparison(m)) {
+                if let Some(method) =
+                    method.filter(|m| op == CmpOp::NotEq || !object::is_object_comparison(m))
+                {
                     let result =
                         self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
                     if !matches!(result, Value::NotImplemented) {
                         return Ok(result);
-                    }
-                }
-            }
-            if op == CmpOp::NotEq {
-                let eq = self.lookup_special(a, "__eq__");
-                if let Some(method) = eq.filter(|m| !object::is_object_comparison(m)) {
-                    let result = self.call_bound(&method, a, std::slice::from_ref(b), &[])?;
-                    if !matches!(result, Value::NotImplemented) {
-                        return Ok(Value::from(!self.truthy(&result)?));
                     }
                 }
             }
@@ -712,7 +707,7 @@ impl Interp {
                 let class = &instance.class;
                 match class.lookup("__hash__") {
                     Some(Value::None) => Err(self.unhashable(value)),
-                    Some(method @ Value::Function(_)) => {
+                    Some(method) if !object::is_object_hash(&method) => {
                         let result = self.call_bound(&method, value, &[], &[])?;
                         match result {
                             Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
@@ -722,14 +717,9 @@ impl Interp {
                             _ => Err(self.type_error("__hash__ method should return an integer")),
                         }
                     }
-                    _ => {
-                        // A class that defines __eq__ without __hash__ is unhashable.
-                        if class.namespace.borrow().contains_key("__eq__") {
-                            Err(self.unhashable(value))
-                        } else {
-                            Ok(value.identity_hash())
-                        }
-                    }
+                    // `object.__hash__`; a class that defines `__eq__`
+                    // without `__hash__` was given `__hash__ = None`.
+                    _ => Ok(value.identity_hash()),
                 }
             }
             Value::Future(_) | Value::Native(_)
@@ -765,9 +755,15 @@ impl Interp {
             return Ok(Some(result));
         }
         let (forward, reflected) = dunder_names(op);
-        let b_first = !Rc::ptr_eq(&self.class_of(a), &self.class_of(b))
-            && self.class_of(b).is_subclass_of(&self.class_of(a))
-            && matches!(b, Value::Instance(_));
+        // A subclass's reflected method goes first if it overrides it.
+        let (a_class, b_class) = (self.class_of(a), self.class_of(b));
+        let b_first = matches!(b, Value::Instance(_))
+            && !Rc::ptr_eq(&a_class, &b_class)
+            && b_class.is_subclass_of(&a_class)
+            && match (b_class.lookup(reflected), a_class.lookup(reflected)) {
+                (Some(mine), Some(inherited)) => !mine.is(&inherited),
+                (mine, _) => mine.is_some(),
+            };
         let attempts = if b_first {
             [(b, reflected, a), (a, forward, b)]
         } else {

@@ -198,6 +198,11 @@ fn object_hash(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     Ok(Value::Int(value.identity_hash()))
 }
 
+/// Whether a class's `__hash__` is `object`'s: hashing by identity, with no call.
+pub fn is_object_hash(method: &Value) -> bool {
+    is_builtin(method, object_hash)
+}
+
 /// `object.__format__(spec)`: `str(self)` for an empty spec, as
 /// `format()` does for a value with no `__format__` of its own.
 fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
