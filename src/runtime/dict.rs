@@ -566,7 +566,9 @@ fn other_key_eq(a: &Value, b: &Value) -> Option<bool> {
         (Int(x), Int(y)) => x == y,
         (Bool(x), Bool(y)) => x.get() == y.get(),
         (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == y.get() as i64,
-        (Float(x), Float(y)) => x.get() == y.get(),
+        // Identity first, as CPython compares keys: a NaN is its own key
+        // (and floats are the same object when their bits are, see `is`).
+        (Float(x), Float(y)) => x.get() == y.get() || x.get().to_bits() == y.get().to_bits(),
         (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == y.get() && (y.get() as i64) == *x,
         (Bool(x), Float(y)) | (Float(y), Bool(x)) => (x.get() as i64 as f64) == y.get(),
         (BigInt(x), BigInt(y)) => x == y,

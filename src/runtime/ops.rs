@@ -376,7 +376,10 @@ impl Interp {
                         let result = self.call_bound(&method, value, &[Value::str(spec)], &[])?;
                         return match result {
                             Value::Str(s) => Ok(s.as_str().to_string()),
-                            _ => Err(self.type_error("__format__ must return a str")),
+                            other => Err(self.type_error(format!(
+                                "__format__ must return a str, not {}",
+                                self.type_name(&other)
+                            ))),
                         };
                     }
                 }
@@ -406,31 +409,46 @@ impl Interp {
         }
     }
 
-    /// An integer from an int or an object with `__index__`.
+    /// A machine integer from an int or an object with `__index__`; an
+    /// `IndexError` past a machine word, as subscripts raise it.
     pub fn to_index(&mut self, value: &Value) -> PyResult<i64> {
         match value {
             Value::Int(i) => Ok(*i),
             Value::Bool(b) => Ok(b.get() as i64),
-            Value::BigInt(_) => Err(self.error(
-                ExcType::IndexError,
-                "cannot fit 'int' into an index-sized integer",
-            )),
+            _ => match self.index_value(value)? {
+                Value::Int(i) => Ok(i),
+                _ => Err(self.error(
+                    ExcType::IndexError,
+                    format!(
+                        "cannot fit '{}' into an index-sized integer",
+                        self.type_name(value)
+                    ),
+                )),
+            },
+        }
+    }
+
+    /// `operator.index(value)`: an int itself (a bool as an int), or what
+    /// its `__index__` returns, which must be an int.
+    pub fn index_value(&mut self, value: &Value) -> PyResult<Value> {
+        match value {
+            Value::Int(_) | Value::BigInt(_) => Ok(value.clone()),
+            Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
             _ => {
-                if let Some(method) = self.lookup_special(value, "__index__") {
-                    let result = self.call_bound(&method, value, &[], &[])?;
-                    return match result {
-                        Value::Int(i) => Ok(i),
-                        Value::Bool(_) | Value::BigInt(_) => self.to_index(&result),
-                        other => Err(self.type_error(format!(
-                            "__index__ returned non-int (type {})",
-                            self.type_name(&other)
-                        ))),
-                    };
+                let Some(method) = self.lookup_special(value, "__index__") else {
+                    return Err(self.type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        self.type_name(value)
+                    )));
+                };
+                match self.call_bound(&method, value, &[], &[])? {
+                    result @ (Value::Int(_) | Value::BigInt(_)) => Ok(result),
+                    Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
+                    other => Err(self.type_error(format!(
+                        "__index__ returned non-int (type {})",
+                        self.type_name(&other)
+                    ))),
                 }
-                Err(self.type_error(format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    self.type_name(value)
-                )))
             }
         }
     }
@@ -862,7 +880,7 @@ impl Interp {
                 return Ok(a.clone());
             }
             (BinOp::Mul, Value::List(list)) => {
-                let count = self.to_index(b)?.max(0) as usize;
+                let count = self.repeat_count(b)?;
                 let repeated = self.repeat(&list.borrow(), count)?;
                 // The old items go last to first, as CPython's `list *= 0`
                 // clears.
@@ -1064,6 +1082,12 @@ impl Interp {
                 }
                 if let Some(method) = self.lookup_special(value, "__len__") {
                     let result = self.call_bound(&method, value, &[], &[])?;
+                    if let Value::BigInt(_) = result {
+                        return Err(self.error(
+                            ExcType::OverflowError,
+                            "cannot fit 'int' into an index-sized integer",
+                        ));
+                    }
                     let n = self.to_index(&result)?;
                     if n < 0 {
                         return Err(self.value_error("__len__() should return >= 0"));

@@ -184,6 +184,7 @@ macro_rules! dunders {
                     let expected = <[&str]>::len(&[$(stringify!($arg)),*]);
                     return Err(arity_error($interp, name, args, kwargs, expected));
                 };
+                check_receiver($interp, name, $receiver)?;
                 $body
             }
         )*
@@ -256,23 +257,54 @@ dunders! {
 
 /// `__pow__(other, modulo=None)`: `pow()`'s three-argument form too.
 fn __pow__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if let Some(receiver) = args.first() {
+        check_receiver(interp, "__pow__", receiver)?;
+    }
     match (args, kwargs.is_empty()) {
         ([receiver, other], true) | ([receiver, other, Value::None], true) => {
             forward(interp, BinOp::Pow, receiver, other)
         }
-        ([receiver, other, _], true) if !handles(receiver, other) => Ok(Value::NotImplemented),
-        ([_, _, _], true) => call_builtin(interp, "pow", args),
+        ([Value::Float(_), _, _], true) => {
+            Err(interp
+                .type_error("pow() 3rd argument not allowed unless all arguments are integers"))
+        }
+        ([receiver, other, modulus], true) => {
+            if !handles(receiver, other) || !is_integer(modulus) {
+                return Ok(Value::NotImplemented);
+            }
+            call_builtin(interp, "pow", args)
+        }
         _ => Err(arity_error(interp, "__pow__", args, kwargs, 1)),
     }
 }
 
 /// `__round__(ndigits=None)`.
 fn __round__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    if args.is_empty() {
+    let Some(receiver) = args.first() else {
         return Err(arity_error(interp, "__round__", args, kwargs, 1));
-    }
+    };
+    check_receiver(interp, "__round__", receiver)?;
     super::args::check_count(interp, "__round__", &args[1..], kwargs, 0, 1)?;
+    if let [Value::Int(_) | Value::BigInt(_) | Value::Bool(_), Value::None] = args {
+        // `int.__round__` takes no None, where `round()` does.
+        return Err(interp.type_error("'NoneType' object cannot be interpreted as an integer"));
+    }
     call_builtin(interp, "round", args)
+}
+
+/// The receiver of a builtin type's method, called through the type with
+/// something else (`int.__add__(obj, 1)`), is refused: the method would
+/// go back to `obj`'s own, perhaps to itself.
+fn check_receiver(interp: &Interp, name: &str, receiver: &Value) -> PyResult<()> {
+    match receiver {
+        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+            Err(interp.type_error(format!(
+                "descriptor '{name}' requires a builtin object but received a '{}'",
+                interp.type_name(receiver)
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// CPython's message for a special method called with the wrong arguments.

@@ -165,7 +165,10 @@ pub(super) fn index_arg(interp: &mut Interp, value: &Value) -> PyResult<BigInt> 
         Value::Int(i) => Ok(BigInt::from(*i)),
         Value::Bool(b) => Ok(BigInt::from(b.get() as i64)),
         Value::BigInt(i) => Ok((**i).clone()),
-        _ => interp.to_index(value).map(BigInt::from),
+        _ => {
+            let index = interp.index_value(value)?;
+            Ok(interp.to_bigint(&index).unwrap_or_default())
+        }
     }
 }
 
@@ -993,14 +996,25 @@ fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
         return interp.binary_op(BinOp::Pow, base, exp);
     };
     if !(is_int(base) && is_int(exp) && is_int(modulus)) {
-        let numbers = [base, exp, modulus]
-            .iter()
-            .all(|v| is_int(v) || matches!(v, Value::Float(_)));
-        if numbers {
+        // `float`'s power is asked, and refuses any third argument.
+        let number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
+        let float_asked = number(base)
+            && number(exp)
+            && [base, exp, modulus]
+                .iter()
+                .any(|v| matches!(v, Value::Float(_)));
+        if float_asked {
             return Err(interp
                 .type_error("pow() 3rd argument not allowed unless all arguments are integers"));
         }
-        if let Some(method) = interp.lookup_special(base, "__pow__") {
+        // An object's own `__pow__` (a builtin value's is this function).
+        let method = match base {
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+                interp.lookup_special(base, "__pow__")
+            }
+            _ => None,
+        };
+        if let Some(method) = method {
             let result = interp.call_bound(&method, base, &[exp.clone(), modulus.clone()], &[])?;
             if !matches!(result, Value::NotImplemented) {
                 return Ok(result);

@@ -52,8 +52,9 @@ pub fn receiver(interp: &Interp, args: &[Value]) -> PyResult<Value> {
         .ok_or_else(|| interp.type_error("descriptor needs an argument"))
 }
 
-fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn object_repr(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let value = receiver(interp, args)?;
+    no_arguments(interp, args, kwargs)?;
     Ok(Value::str(match &value {
         Value::Instance(instance) => interp.default_instance_repr(instance, &value),
         other => format!(
@@ -64,12 +65,24 @@ fn object_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     }))
 }
 
-fn object_str(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn object_str(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let value = receiver(interp, args)?;
+    no_arguments(interp, args, kwargs)?;
     Ok(Value::str(match &value {
         Value::Instance(_) => interp.repr(&value)?,
         other => interp.to_str(other)?,
     }))
+}
+
+/// A slot wrapper that takes nothing but its receiver, in CPython's words.
+fn no_arguments(interp: &Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<()> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("wrapper takes no keyword arguments"));
+    }
+    match args.len() {
+        1 => Ok(()),
+        given => Err(interp.type_error(format!("expected 0 arguments, got {}", given - 1))),
+    }
 }
 
 /// The name argument of `object.__getattribute__` and its kin.
