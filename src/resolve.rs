@@ -622,6 +622,12 @@ impl Resolver {
                                 span,
                             ));
                         }
+                        if usage.nonlocal {
+                            return Err(SyntaxError::new(
+                                format!("name '{name}' is nonlocal and global"),
+                                span,
+                            ));
+                        }
                         if usage.bound && kind != ScopeKind::Module {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is assigned to before global declaration"),
@@ -652,6 +658,12 @@ impl Resolver {
                         if usage.parameter {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is parameter and nonlocal"),
+                                span,
+                            ));
+                        }
+                        if usage.global {
+                            return Err(SyntaxError::new(
+                                format!("name '{name}' is nonlocal and global"),
                                 span,
                             ));
                         }

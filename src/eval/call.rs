@@ -505,6 +505,7 @@ impl Interp {
         if Rc::ptr_eq(class, &self.types.type_) {
             return match (args, kwargs.is_empty()) {
                 ([value], true) => Ok(Value::Type(self.class_of(value))),
+                ([name, bases, namespace], true) => self.new_type(name, bases, namespace),
                 _ => Err(self.type_error("type() takes 1 or 3 arguments")),
             };
         }
@@ -566,6 +567,43 @@ impl Interp {
         Value::Instance(instance)
     }
 
+    /// `type(name, bases, namespace)`: a class made as a class statement
+    /// makes it.
+    fn new_type(&mut self, name: &Value, bases: &Value, namespace: &Value) -> PyResult<Value> {
+        let argument_error = |interp: &Self, index: usize, expected: &str, value: &Value| {
+            interp.type_error(format!(
+                "type.__new__() argument {index} must be {expected}, not {}",
+                interp.type_name(value)
+            ))
+        };
+        let Value::Str(name) = name else {
+            return Err(argument_error(self, 1, "str", name));
+        };
+        let Value::Tuple(bases) = bases else {
+            return Err(argument_error(self, 2, "tuple", bases));
+        };
+        let Value::Dict(namespace) = namespace else {
+            return Err(argument_error(self, 3, "dict", namespace));
+        };
+        if bases.iter().any(|base| !matches!(base, Value::Type(_))) {
+            return Err(self.type_error(
+                "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
+                 subclass of the metaclasses of all its bases",
+            ));
+        }
+        let mut names = NameMap::default();
+        for (key, value) in namespace.borrow().items() {
+            let Value::Str(key) = key else {
+                return Err(self.error(
+                    ExcType::NotImplementedError,
+                    "type() with a namespace key that is not a str is not supported by pyl",
+                ));
+            };
+            names.insert(key.as_str().into(), value);
+        }
+        self.create_class(&name.as_str().into(), bases.to_vec(), names)
+    }
+
     /// Makes a class from a finished class body.
     pub fn create_class(
         &mut self,
@@ -583,6 +621,14 @@ impl Interp {
                         self.type_name(other)
                     )))
                 }
+            }
+        }
+        for (i, base) in base_classes.iter().enumerate() {
+            if base_classes[..i]
+                .iter()
+                .any(|earlier| Rc::ptr_eq(earlier, base))
+            {
+                return Err(self.type_error(format!("duplicate base class {}", base.name)));
             }
         }
         if base_classes.is_empty() {

@@ -1146,7 +1146,14 @@ impl Interp {
                 self.sequence_contains(&items, item)
             }
             _ => {
-                if let Some(method) = self.lookup_special(container, "__contains__") {
+                let method = self.lookup_special(container, "__contains__");
+                if let Some(Value::None) = method {
+                    return Err(self.type_error(format!(
+                        "'{}' object is not a container",
+                        self.type_name(container)
+                    )));
+                }
+                if let Some(method) = method {
                     let result =
                         self.call_bound(&method, container, std::slice::from_ref(item), &[])?;
                     return self.truthy(&result);
@@ -1288,7 +1295,12 @@ impl Interp {
                 Ok(Some(value.clone()))
             }
             Value::Instance(_) => {
-                if let Some(method) = self.lookup_special(value, "__iter__") {
+                let method = self.lookup_special(value, "__iter__");
+                // `__iter__ = None` says the class is not iterable.
+                if let Some(Value::None) = method {
+                    return Ok(None);
+                }
+                if let Some(method) = method {
                     let iterator = self.call_bound(&method, value, &[], &[])?;
                     if self.lookup_special(&iterator, "__next__").is_none()
                         && !matches!(
