@@ -28,5 +28,6 @@ pub mod output;
 pub mod sandbox;
 pub mod slots;
 pub mod suggestions;
+pub mod union;
 pub mod value;
 pub mod warnings;

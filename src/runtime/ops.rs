@@ -721,9 +721,10 @@ impl Interp {
             Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
                 Err(self.unhashable(value))
             }
-            Value::Instance(instance) => {
-                let class = &instance.class;
-                match class.lookup("__hash__") {
+            // `object.__hash__` hashes by identity; a class that defines
+            // `__eq__` without `__hash__` was given `__hash__ = None`.
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+                match self.class_of(value).lookup("__hash__") {
                     Some(Value::None) => Err(self.unhashable(value)),
                     Some(method) if !object::is_object_hash(&method) => {
                         let result = self.call_bound(&method, value, &[], &[])?;
@@ -735,15 +736,8 @@ impl Interp {
                             _ => Err(self.type_error("__hash__ method should return an integer")),
                         }
                     }
-                    // `object.__hash__`; a class that defines `__eq__`
-                    // without `__hash__` was given `__hash__ = None`.
                     _ => Ok(value.identity_hash()),
                 }
-            }
-            Value::Future(_) | Value::Native(_)
-                if matches!(self.class_of(value).lookup("__hash__"), Some(Value::None)) =>
-            {
-                Err(self.unhashable(value))
             }
             _ => Ok(value.identity_hash()),
         }
@@ -799,6 +793,11 @@ impl Interp {
                         return Ok(Some(result));
                     }
                 }
+            }
+        }
+        if op == BinOp::BitOr {
+            if let Some(union) = super::union::union(self, a, b) {
+                return Ok(Some(union));
             }
         }
         // A sequence repeated by an object with `__index__` (CPython's

@@ -19,6 +19,7 @@ use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
 use crate::runtime::object::NativeFn;
+use crate::runtime::union::union_members;
 use crate::runtime::value::{Flag, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
@@ -791,6 +792,9 @@ fn instance_check(
 ) -> PyResult<bool> {
     match classinfo {
         Value::Type(class) => Ok(interp.is_instance(value, class)),
+        _ if let Some(members) = union_members(classinfo) => {
+            Ok(members.iter().any(|class| interp.is_instance(value, class)))
+        }
         Value::Tuple(classes) => {
             check_nesting(interp, depth, "__instancecheck__")?;
             for class in classes.iter() {
@@ -823,6 +827,9 @@ fn subclass_check(
 ) -> PyResult<bool> {
     match classinfo {
         Value::Type(other) => Ok(class.is_subclass_of(other)),
+        _ if let Some(members) = union_members(classinfo) => {
+            Ok(members.iter().any(|other| class.is_subclass_of(other)))
+        }
         Value::Tuple(classes) => {
             check_nesting(interp, depth, "__subclasscheck__")?;
             for other in classes.iter() {
