@@ -3,11 +3,14 @@
 //! `float.is_integer`, `float.as_integer_ratio`, …).
 
 use num_bigint::BigInt;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use std::rc::Rc;
 
 use super::add_method;
 use super::args::{check_count, check_method};
 use super::functions::{bind, float_to_int};
+use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::format::decimal_digit_value;
 use crate::runtime::interp::Interp;
@@ -23,6 +26,13 @@ pub fn install(interp: &mut Interp) {
     add_method(&types.int, "bit_count", int_bit_count);
     add_method(&types.int, "conjugate", int_conjugate);
     add_method(&types.int, "as_integer_ratio", int_as_integer_ratio);
+    add_method(&types.int, "to_bytes", int_to_bytes);
+    let from_bytes = MethodWrapper {
+        function: super::function("from_bytes", int_from_bytes),
+        is_classmethod: true,
+    };
+    (types.int.namespace.borrow_mut())
+        .insert("from_bytes".into(), Value::native(Rc::new(from_bytes)));
     add_method(&types.float, "__new__", float_new);
     add_method(&types.float, "is_integer", float_is_integer);
     add_method(&types.float, "as_integer_ratio", float_as_integer_ratio);
@@ -312,6 +322,112 @@ fn int_bit_length(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyRes
 fn int_bit_count(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let n = int_receiver(interp, args, kwargs, "bit_count")?;
     Ok(Value::from(n.magnitude().count_ones() as usize))
+}
+
+/// `int.to_bytes(length=1, byteorder='big', *, signed=False)`.
+fn int_to_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let n = int_receiver(interp, &args[..1.min(args.len())], &[], "to_bytes")?;
+    let rest = &args[1.min(args.len())..];
+    if rest.len() > 2 {
+        return Err(interp.type_error(format!(
+            "to_bytes() takes at most 2 positional arguments ({} given)",
+            rest.len()
+        )));
+    }
+    let names = ["length", "byteorder", "signed"];
+    let [length, byteorder, signed] = bind(interp, "to_bytes", rest, kwargs, names, 0, 0)?;
+    let length = match length {
+        Some(length) => super::functions::index_arg(interp, length)?,
+        None => BigInt::from(1),
+    };
+    if length.is_negative() {
+        return Err(interp.value_error("length argument must be non-negative"));
+    }
+    let little = byte_order(interp, "to_bytes", byteorder)?;
+    let signed = match signed {
+        Some(signed) => interp.truthy(signed)?,
+        None => false,
+    };
+    if !signed && n.is_negative() {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "can't convert negative int to unsigned",
+        ));
+    }
+    // The fewest bytes that hold it: none for zero.
+    let mut bytes = match (n.is_zero(), signed) {
+        (true, _) => Vec::new(),
+        (false, true) => n.to_signed_bytes_be(),
+        (false, false) => n.to_bytes_be().1,
+    };
+    let length = length.to_usize().unwrap_or(usize::MAX);
+    if bytes.len() > length {
+        return Err(interp.error(ExcType::OverflowError, "int too big to convert"));
+    }
+    let fill = if n.is_negative() { 0xff } else { 0 };
+    let mut padded = vec![fill; length - bytes.len()];
+    padded.append(&mut bytes);
+    if little {
+        padded.reverse();
+    }
+    Ok(Value::bytes(padded))
+}
+
+/// `int.from_bytes(bytes, byteorder='big', *, signed=False)`.
+fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let class = args.first().cloned().unwrap_or(Value::None);
+    let rest = &args[1.min(args.len())..];
+    if rest.len() > 2 {
+        return Err(interp.type_error(format!(
+            "from_bytes() takes at most 2 positional arguments ({} given)",
+            rest.len()
+        )));
+    }
+    let names = ["bytes", "byteorder", "signed"];
+    let [data, byteorder, signed] = bind(interp, "from_bytes", rest, kwargs, names, 0, 1)?;
+    let data = match data {
+        Some(Value::Bytes(data)) => data.to_vec(),
+        Some(other) => {
+            let bytes = interp.types.bytes.clone();
+            let made = interp.call(&Value::Type(bytes), std::slice::from_ref(other), &[])?;
+            made.as_bytes().map(<[u8]>::to_vec).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let little = byte_order(interp, "from_bytes", byteorder)?;
+    let signed = match signed {
+        Some(signed) => interp.truthy(signed)?,
+        None => false,
+    };
+    let n = match (little, signed) {
+        (false, false) => BigInt::from_bytes_be(num_bigint::Sign::Plus, &data),
+        (true, false) => BigInt::from_bytes_le(num_bigint::Sign::Plus, &data),
+        (false, true) => BigInt::from_signed_bytes_be(&data),
+        (true, true) => BigInt::from_signed_bytes_le(&data),
+    };
+    let n = Value::from_bigint(n);
+    match &class {
+        Value::Type(class) if Rc::ptr_eq(class, &interp.types.bool_) => {
+            Ok(Value::from(interp.truthy(&n)?))
+        }
+        _ => Ok(n),
+    }
+}
+
+/// Whether a `byteorder` argument says little-endian (the default is big).
+fn byte_order(interp: &Interp, function: &str, byteorder: Option<&Value>) -> PyResult<bool> {
+    match byteorder {
+        None => Ok(false),
+        Some(Value::Str(order)) => match order.as_str() {
+            "big" => Ok(false),
+            "little" => Ok(true),
+            _ => Err(interp.value_error("byteorder must be either 'little' or 'big'")),
+        },
+        Some(other) => Err(interp.type_error(format!(
+            "{function}() argument 'byteorder' must be str, not {}",
+            interp.type_name(other)
+        ))),
+    }
 }
 
 fn int_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
