@@ -285,6 +285,13 @@ impl Interp {
                 Some(other) => Value::Type(self.class_of(other)),
                 None => return Ok(Some(wrapper.function.clone())),
             };
+            // A class method over a descriptor binds it to the class (3.9
+            // to 3.12: `@classmethod` over `@property`).
+            if let Value::Native(_) = &wrapper.function {
+                if let Some(value) = self.descriptor_get(&wrapper.function, Some(&class))? {
+                    return Ok(Some(value));
+                }
+            }
             return Ok(Some(Value::BoundMethod(Rc::new(
                 super::object::BoundMethod {
                     receiver: class,
