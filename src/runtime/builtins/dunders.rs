@@ -196,8 +196,8 @@ dunders! {
     __radd__(interp, receiver, other) => reflected(interp, BinOp::Add, receiver, other);
     __sub__(interp, receiver, other) => forward(interp, BinOp::Sub, receiver, other);
     __rsub__(interp, receiver, other) => reflected(interp, BinOp::Sub, receiver, other);
-    __mul__(interp, receiver, other) => forward(interp, BinOp::Mul, receiver, other);
-    __rmul__(interp, receiver, other) => reflected(interp, BinOp::Mul, receiver, other);
+    __mul__(interp, receiver, other) => multiply(interp, receiver, other, false);
+    __rmul__(interp, receiver, other) => multiply(interp, receiver, other, true);
     __truediv__(interp, receiver, other) => forward(interp, BinOp::Div, receiver, other);
     __rtruediv__(interp, receiver, other) => reflected(interp, BinOp::Div, receiver, other);
     __floordiv__(interp, receiver, other) => forward(interp, BinOp::FloorDiv, receiver, other);
@@ -361,6 +361,22 @@ fn reflected(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) ->
         return Ok(Value::NotImplemented);
     }
     interp.binary_op(op, other, receiver)
+}
+
+/// `__mul__`/`__rmul__`: a number's product, or a sequence repeated by
+/// an index (CPython's `sq_repeat` wrapper, whose count must be one).
+fn multiply(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) -> PyResult<Value> {
+    let sequence = matches!(
+        receiver,
+        Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+    );
+    if sequence {
+        interp.index_value(other)?;
+    }
+    match swap {
+        false => forward(interp, BinOp::Mul, receiver, other),
+        true => reflected(interp, BinOp::Mul, receiver, other),
+    }
 }
 
 fn in_place(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> PyResult<Value> {
