@@ -327,15 +327,7 @@ fn int_bit_count(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
 /// `int.to_bytes(length=1, byteorder='big', *, signed=False)`.
 fn int_to_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let n = int_receiver(interp, &args[..1.min(args.len())], &[], "to_bytes")?;
-    let rest = &args[1.min(args.len())..];
-    if rest.len() > 2 {
-        return Err(interp.type_error(format!(
-            "to_bytes() takes at most 2 positional arguments ({} given)",
-            rest.len()
-        )));
-    }
-    let names = ["length", "byteorder", "signed"];
-    let [length, byteorder, signed] = bind(interp, "to_bytes", rest, kwargs, names, 0, 0)?;
+    let (length, little, signed) = byte_arguments(interp, "to_bytes", args, kwargs, "length")?;
     let length = match length {
         Some(length) => super::functions::index_arg(interp, length)?,
         None => BigInt::from(1),
@@ -343,11 +335,6 @@ fn int_to_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResul
     if length.is_negative() {
         return Err(interp.value_error("length argument must be non-negative"));
     }
-    let little = byte_order(interp, "to_bytes", byteorder)?;
-    let signed = match signed {
-        Some(signed) => interp.truthy(signed)?,
-        None => false,
-    };
     if !signed && n.is_negative() {
         return Err(interp.error(
             ExcType::OverflowError,
@@ -375,16 +362,7 @@ fn int_to_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResul
 
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)`.
 fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    let class = args.first().cloned().unwrap_or(Value::None);
-    let rest = &args[1.min(args.len())..];
-    if rest.len() > 2 {
-        return Err(interp.type_error(format!(
-            "from_bytes() takes at most 2 positional arguments ({} given)",
-            rest.len()
-        )));
-    }
-    let names = ["bytes", "byteorder", "signed"];
-    let [data, byteorder, signed] = bind(interp, "from_bytes", rest, kwargs, names, 0, 1)?;
+    let (data, little, signed) = byte_arguments(interp, "from_bytes", args, kwargs, "bytes")?;
     let data = match data {
         Some(Value::Bytes(data)) => data.to_vec(),
         Some(other) => {
@@ -392,12 +370,9 @@ fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyRes
             let made = interp.call(&Value::Type(bytes), std::slice::from_ref(other), &[])?;
             made.as_bytes().map(<[u8]>::to_vec).unwrap_or_default()
         }
-        None => Vec::new(),
-    };
-    let little = byte_order(interp, "from_bytes", byteorder)?;
-    let signed = match signed {
-        Some(signed) => interp.truthy(signed)?,
-        None => false,
+        None => {
+            return Err(interp.type_error("from_bytes() missing required argument 'bytes' (pos 1)"))
+        }
     };
     let n = match (little, signed) {
         (false, false) => BigInt::from_bytes_be(num_bigint::Sign::Plus, &data),
@@ -406,28 +381,52 @@ fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyRes
         (true, true) => BigInt::from_signed_bytes_le(&data),
     };
     let n = Value::from_bigint(n);
-    match &class {
-        Value::Type(class) if Rc::ptr_eq(class, &interp.types.bool_) => {
+    match args.first() {
+        Some(Value::Type(class)) if Rc::ptr_eq(class, &interp.types.bool_) => {
             Ok(Value::from(interp.truthy(&n)?))
         }
         _ => Ok(n),
     }
 }
 
-/// Whether a `byteorder` argument says little-endian (the default is big).
-fn byte_order(interp: &Interp, function: &str, byteorder: Option<&Value>) -> PyResult<bool> {
-    match byteorder {
-        None => Ok(false),
-        Some(Value::Str(order)) => match order.as_str() {
-            "big" => Ok(false),
-            "little" => Ok(true),
-            _ => Err(interp.value_error("byteorder must be either 'little' or 'big'")),
-        },
-        Some(other) => Err(interp.type_error(format!(
-            "{function}() argument 'byteorder' must be str, not {}",
-            interp.type_name(other)
-        ))),
+/// The arguments after the receiver of `to_bytes` and `from_bytes`:
+/// `first` (its own), `byteorder` (whether little-endian; big by
+/// default) and the keyword-only `signed`.
+fn byte_arguments<'a>(
+    interp: &mut Interp,
+    function: &str,
+    args: &'a [Value],
+    kwargs: &'a Kwargs,
+    first: &str,
+) -> PyResult<(Option<&'a Value>, bool, bool)> {
+    let rest = &args[1.min(args.len())..];
+    if rest.len() > 2 {
+        return Err(interp.type_error(format!(
+            "{function}() takes at most 2 positional arguments ({} given)",
+            rest.len()
+        )));
     }
+    let names = [first, "byteorder", "signed"];
+    let [first, byteorder, signed] = bind(interp, function, rest, kwargs, names, 0, 0)?;
+    let little = match byteorder {
+        None => false,
+        Some(Value::Str(order)) => match order.as_str() {
+            "big" => false,
+            "little" => true,
+            _ => return Err(interp.value_error("byteorder must be either 'little' or 'big'")),
+        },
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "{function}() argument 'byteorder' must be str, not {}",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let signed = match signed {
+        Some(signed) => interp.truthy(signed)?,
+        None => false,
+    };
+    Ok((first, little, signed))
 }
 
 fn int_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
