@@ -265,7 +265,7 @@ impl Interp {
                 }
                 value
             }
-            ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements)?)),
+            ExprKind::List(elements) => Ok(Value::list(self.elements(frame, elements, false)?)),
             ExprKind::ListWithRoomFor(slot) => {
                 let hint = match &frame.slots[*slot as usize] {
                     Some(Value::Native(iterator)) => iterator.length_hint(),
@@ -302,10 +302,10 @@ impl Interp {
                     });
                     return Ok(Value::Tuple(Rc::new(items.collect())));
                 }
-                Ok(Value::tuple(self.elements(frame, elements)?))
+                Ok(Value::tuple(self.elements(frame, elements, false)?))
             }
             ExprKind::Set(elements) => {
-                let values = self.elements(frame, elements)?;
+                let values = self.elements(frame, elements, true)?;
                 Ok(Value::set(self.set_from_values(values)?))
             }
             ExprKind::ConstantSet(values) => {
@@ -936,18 +936,46 @@ impl Interp {
         Some(queues::await_now(self, operation, queue, item))
     }
 
-    fn elements(&mut self, frame: &mut Frame, elements: &[Element]) -> PyResult<Vec<Value>> {
+    /// The values of a list, tuple or set display (`set`: whose `*x` of
+    /// what is not iterable CPython words as `iter()` does).
+    fn elements(
+        &mut self,
+        frame: &mut Frame,
+        elements: &[Element],
+        set: bool,
+    ) -> PyResult<Vec<Value>> {
         let mut values = Vec::with_capacity(elements.len());
         for element in elements {
             match element {
                 Element::Single(e) => values.push(self.eval(frame, e)?),
                 Element::Starred(e) => {
                     let iterable = self.eval(frame, e)?;
-                    values.extend(self.collect(&iterable)?);
+                    match self.starred_items(&iterable)? {
+                        Some(items) => values.extend(items),
+                        None if set => return Err(self.not_iterable(&iterable)),
+                        None => {
+                            return Err(self.type_error(format!(
+                                "Value after * must be an iterable, not {}",
+                                self.type_name(&iterable)
+                            )))
+                        }
+                    }
                 }
             }
         }
         Ok(values)
+    }
+
+    /// The items of a `*x` in a call or a display, or `None` when `x` is
+    /// not iterable at all (whose error the caller words).
+    fn starred_items(&mut self, iterable: &Value) -> PyResult<Option<Vec<Value>>> {
+        match iterable {
+            Value::Tuple(_) | Value::List(_) => self.collect(iterable).map(Some),
+            _ => match self.iter_if_iterable(iterable)? {
+                Some(iterator) => self.collect(&iterator).map(Some),
+                None => Ok(None),
+            },
+        }
     }
 
     /// Evaluates call arguments into positional values and keywords, in
@@ -967,21 +995,15 @@ impl Interp {
                 Argument::Positional(e) => args.push(self.eval(frame, e)?),
                 Argument::Starred(e) => {
                     let iterable = self.eval(frame, e)?;
-                    let items = match &iterable {
-                        Value::Tuple(_) | Value::List(_) => self.collect(&iterable)?,
-                        _ => match self.iter_if_iterable(&iterable)? {
-                            Some(iterator) => self.collect(&iterator)?,
-                            None => {
-                                let called = match callee {
-                                    Callee::Bases => "Value".to_string(),
-                                    _ => format!("{} argument", self.callee_str(callee, args)?),
-                                };
-                                return Err(self.type_error(format!(
-                                    "{called} after * must be an iterable, not {}",
-                                    self.type_name(&iterable)
-                                )));
-                            }
-                        },
+                    let Some(items) = self.starred_items(&iterable)? else {
+                        let called = match callee {
+                            Callee::Bases => "Value".to_string(),
+                            _ => format!("{} argument", self.callee_str(callee, args)?),
+                        };
+                        return Err(self.type_error(format!(
+                            "{called} after * must be an iterable, not {}",
+                            self.type_name(&iterable)
+                        )));
                     };
                     args.extend(items);
                 }

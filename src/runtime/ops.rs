@@ -1350,7 +1350,7 @@ impl Interp {
         }
     }
 
-    fn not_iterable(&self, value: &Value) -> PyErr {
+    pub fn not_iterable(&self, value: &Value) -> PyErr {
         self.type_error(format!(
             "'{}' object is not iterable",
             self.type_name(value)
