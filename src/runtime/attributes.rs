@@ -892,8 +892,9 @@ fn leaves_to_instance(instance: &Instance, name: &Name, cache: &StoreCache) -> b
 /// instances: an attribute of that name that may be a descriptor (a
 /// `property`, any native object, an instance whose class may define
 /// `__set__`), or a `__setattr__` of its own — the
-/// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first; and
-/// `__dict__`, which is where the names are, not one of them.
+/// cases [`Interp::get_attr`] and [`Interp::set_attr`] handle first;
+/// `__dict__`, which is where the names are, not one of them, and
+/// `__class__`; and every name of instances without a `__dict__`.
 fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
     matches!(name, "__dict__" | "__class__")
         || !class.instances_have_dict()

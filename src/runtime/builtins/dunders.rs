@@ -5,6 +5,11 @@
 //! CPython's answer to an operand its type does not handle:
 //! `(5).__add__(2.5)` and `(1).__eq__(1.0)` are `NotImplemented`, as
 //! `int`'s methods leave mixed arithmetic to `float`'s.
+//!
+//! Their receiver is always a builtin value (`check_receiver`), and the
+//! direct paths never look a builtin value's special method up: so no
+//! wrapper reaches itself again (`pow(2, 3, 'x')` once did, natively,
+//! until the stack ran out).
 
 use std::rc::Rc;
 
