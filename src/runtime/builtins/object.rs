@@ -206,8 +206,9 @@ fn object_not_implemented(
 
 /// `object.__hash__`: the identity's, as `hash()` gives an instance
 /// without a `__hash__` of its own.
-fn object_hash(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn object_hash(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let value = receiver(interp, args)?;
+    no_arguments(interp, args, kwargs)?;
     Ok(Value::Int(value.identity_hash()))
 }
 
