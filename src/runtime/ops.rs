@@ -499,7 +499,7 @@ impl Interp {
                 self.nested_in(IN_COMPARISON, |this| {
                     for (key, value) in x_items {
                         match this.dict_get(&y, &key)? {
-                            Some(other) if this.eq(&value, &other)? => {}
+                            Some(other) if value.is(&other) || this.eq(&value, &other)? => {}
                             _ => return Ok(false),
                         }
                     }

@@ -81,7 +81,7 @@ pub fn install(interp: &mut Interp) {
 const REPR: Methods = methods![__repr__];
 const STR_METHODS: Methods = methods![__str__, __mod__, __format__];
 const BYTES_METHODS: Methods = methods![__mod__];
-const NONE_METHODS: Methods = methods![__bool__, __repr__];
+const NONE_METHODS: Methods = methods![__bool__, __hash__, __repr__];
 const HASHABLE: Methods = methods![__hash__, __repr__];
 const COMPARISONS: Methods = methods![__eq__, __ne__, __lt__, __le__, __gt__, __ge__];
 const NUMBER_METHODS: Methods = methods![

@@ -1957,7 +1957,7 @@ impl PercentArgs {
 /// `PyMapping_Check`: anything subscriptable but tuples and strings).
 fn is_percent_mapping(interp: &Interp, value: &Value) -> bool {
     match value {
-        Value::Dict(_) | Value::List(_) | Value::Range(_) => true,
+        Value::Dict(_) | Value::List(_) | Value::Range(_) | Value::Bytes(_) => true,
         Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             interp.class_of(value).lookup("__getitem__").is_some()
         }
