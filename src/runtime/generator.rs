@@ -919,13 +919,7 @@ impl Interp {
             // An iterator written in Python: its `StopIteration`'s value is
             // what `yield from` returns.
             Resume::Send(Value::None) if matches!(iterator, Value::Instance(_)) => {
-                match self.lookup_special(iterator, "__next__") {
-                    Some(next) => self.call_bound(&next, iterator, &[], &[]),
-                    None => Err(self.type_error(format!(
-                        "'{}' object is not an iterator",
-                        self.type_name(iterator)
-                    ))),
-                }
+                self.call_next_method(iterator)
             }
             Resume::Send(Value::None) => match self.next(iterator) {
                 Ok(Some(value)) => return Ok(GenStep::Yielded(value)),

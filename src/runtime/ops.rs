@@ -802,12 +802,6 @@ impl Interp {
         }
         // A sequence repeated by an object with `__index__` (CPython's
         // `sq_repeat` after the number methods).
-        let is_sequence = |v: &Value| {
-            matches!(
-                v,
-                Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
-            )
-        };
         if op == BinOp::Mul {
             let (sequence, count) = if is_sequence(a) { (a, b) } else { (b, a) };
             if is_sequence(sequence)
@@ -1388,14 +1382,21 @@ impl Interp {
     /// `next()` of an instance of a Python class: its `__next__`.
     #[inline(never)]
     fn next_by_method(&mut self, iterator: &Value) -> PyResult<Option<Value>> {
-        let Some(method) = self.lookup_special(iterator, "__next__") else {
-            return Err(self.not_an_iterator(iterator));
-        };
-        match self.call_bound(&method, iterator, &[], &[]) {
+        match self.call_next_method(iterator) {
             Ok(value) => Ok(Some(value)),
             Err(error) if self.is_instance_of(&error, ExcType::StopIteration) => Ok(None),
             Err(error) => Err(error),
         }
+    }
+
+    /// `type(iterator).__next__(iterator)`, its `StopIteration` (and the
+    /// value that carries) raised as it is: what `next()` and `yield from`
+    /// of an iterator written in Python see.
+    pub fn call_next_method(&mut self, iterator: &Value) -> PyResult<Value> {
+        let Some(method) = self.lookup_special(iterator, "__next__") else {
+            return Err(self.not_an_iterator(iterator));
+        };
+        self.call_bound(&method, iterator, &[], &[])
     }
 
     #[cold]
@@ -1425,6 +1426,14 @@ impl Interp {
         }
         Ok(items)
     }
+}
+
+/// The builtin sequences that `*` repeats (CPython's `sq_repeat`).
+pub fn is_sequence(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+    )
 }
 
 fn is_int(value: &Value) -> bool {

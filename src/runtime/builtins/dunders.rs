@@ -371,11 +371,7 @@ fn reflected(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) ->
 /// `__mul__`/`__rmul__`: a number's product, or a sequence repeated by
 /// an index (CPython's `sq_repeat` wrapper, whose count must be one).
 fn multiply(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) -> PyResult<Value> {
-    let sequence = matches!(
-        receiver,
-        Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
-    );
-    if sequence {
+    if crate::runtime::ops::is_sequence(receiver) {
         interp.index_value(other)?;
     }
     match swap {

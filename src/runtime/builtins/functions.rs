@@ -925,9 +925,7 @@ fn next(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
     // An iterator written in Python: its own StopIteration, with its
     // arguments, is next()'s.
     if let (Value::Instance(_), None) = (&args[0], args.get(1)) {
-        if let Some(method) = interp.lookup_special(&args[0], "__next__") {
-            return interp.call_bound(&method, &args[0], &[], &[]);
-        }
+        return interp.call_next_method(&args[0]);
     }
     match (interp.next(&args[0])?, args.get(1)) {
         (Some(item), _) => Ok(item),
