@@ -2,6 +2,8 @@
 //! with ariadne against the source, then CPython's exact last line.
 //! The only module that knows ariadne.
 
+mod markers;
+
 use std::io::Write;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
@@ -310,9 +312,12 @@ impl Printer<'_> {
                 "  File \"{}\", line {}, in {}",
                 source.name, line, entry.code.name
             ));
-            let text = line_text(&source.text, entry.span.start as usize);
+            let (text, markers) = markers::source_line(&source.text, entry.span);
             if !text.is_empty() {
                 self.line(&format!("    {text}"));
+                if let Some(markers) = markers {
+                    self.line(&format!("    {markers}"));
+                }
             }
         }
         self.repeats(repeats);

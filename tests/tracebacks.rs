@@ -1,21 +1,50 @@
 //! Uncaught exceptions are reported as CPython reports them. The golden
 //! cases check only the last line of stderr; for these cases the whole of
-//! it must be python3's, but for what pyl does differently on purpose: it
-//! adds an ariadne snippet of the failing line, it does not draw 3.11's
-//! `^^^^` markers under parts of a traceback's lines, and its asyncio has
-//! no Python frames where CPython's has `asyncio/runners.py` and the like.
+//! it must be python3's — the `^^^^`/`~~^~~` markers under the lines
+//! included — but for what pyl does differently on purpose: it adds an
+//! ariadne snippet of the failing line, and its asyncio has no Python
+//! frames where CPython's has `asyncio/runners.py` and the like.
+
+use std::path::Path;
 
 use pyl::golden::run_under_both;
 
 const PYL: &str = env!("CARGO_BIN_EXE_pyl");
 
 fn traceback_agrees(case: &str) {
-    let Some((pyl, cpython)) = run_under_both(PYL, case) else {
-        return;
-    };
-    assert!(!cpython.stderr.is_empty(), "python3 printed no traceback");
-    assert_eq!(without_snippets(&pyl.stderr), comparable(&cpython.stderr));
-    assert_eq!(pyl.stdout, cpython.stdout);
+    if let Some(difference) = traceback_difference(case) {
+        panic!("{difference}");
+    }
+}
+
+/// How pyl's report of `case` differs from python3's, if it does.
+fn traceback_difference(case: &str) -> Option<String> {
+    let (pyl, cpython) = run_under_both(PYL, case)?;
+    assert!(
+        !cpython.stderr.is_empty(),
+        "{case}: python3 printed no traceback"
+    );
+    let (ours, theirs) = (without_snippets(&pyl.stderr), comparable(&cpython.stderr));
+    if ours != theirs || pyl.stdout != cpython.stdout {
+        return Some(format!(
+            "{case}:\n--- pyl\n{ours}--- python3\n{theirs}--- pyl's stdout\n{}--- python3's\n{}",
+            pyl.stdout, cpython.stdout
+        ));
+    }
+    None
+}
+
+/// Whether `line` is only markers under a traceback's source line.
+fn is_marker(line: &str) -> bool {
+    let rest = line.trim_start_matches([' ', '|']);
+    !rest.is_empty() && rest.chars().all(|c| matches!(c, '^' | '~' | ' '))
+}
+
+/// Skips, in `lines`, the source line and the markers that follow a
+/// frame's `File` line.
+fn skip_frame_lines<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>) {
+    lines.next();
+    lines.next_if(|line| is_marker(line));
 }
 
 /// pyl's report without its ariadne snippets (from an `Error: ` line to
@@ -24,14 +53,14 @@ fn traceback_agrees(case: &str) {
 fn without_snippets(stderr: &str) -> String {
     let mut kept = String::new();
     let mut in_snippet = false;
-    let mut lines = stderr.lines();
+    let mut lines = stderr.lines().peekable();
     while let Some(line) = lines.next() {
         if line.starts_with("Error: ") {
             in_snippet = true;
         } else if in_snippet {
             in_snippet = !line.trim_start().starts_with('─');
         } else if line.contains("File \"<asyncio ") {
-            lines.next();
+            skip_frame_lines(&mut lines);
         } else {
             kept.push_str(line);
             kept.push('\n');
@@ -40,25 +69,48 @@ fn without_snippets(stderr: &str) -> String {
     kept
 }
 
-/// CPython's report without the lines of `^` and `~` markers (and the
-/// margins of exception groups before them), and without the lines of
-/// frames in its own `asyncio` package (each with its source line).
+/// CPython's report without the lines of frames in its own `asyncio`
+/// package (each with its source line and markers).
 fn comparable(stderr: &str) -> String {
-    let is_marker = |line: &str| {
-        let rest = line.trim_start_matches([' ', '|']);
-        !rest.is_empty() && rest.chars().all(|c| matches!(c, '^' | '~' | ' '))
-    };
     let mut kept = String::new();
-    let mut lines = stderr.lines().filter(|line| !is_marker(line));
+    let mut lines = stderr.lines().peekable();
     while let Some(line) = lines.next() {
         if line.contains("File \"") && line.contains("/lib/python") && line.contains("/asyncio/") {
-            lines.next();
+            skip_frame_lines(&mut lines);
             continue;
         }
         kept.push_str(line);
         kept.push('\n');
     }
     kept
+}
+
+/// Every case in `tests/locations`: one uncaught exception each, raised
+/// somewhere in a line, whose markers must be CPython's.
+#[test]
+fn each_error_is_marked_where_cpython_marks_it() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/locations");
+    let mut cases: Vec<_> = std::fs::read_dir(&folder)
+        .expect("tests/locations")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.ends_with(".pyl")
+                .then(|| format!("tests/locations/{name}"))
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() > 50, "the cases of tests/locations are missing");
+    let differences: Vec<String> = cases
+        .iter()
+        .filter_map(|case| traceback_difference(case))
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "{} of {} differ:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
 }
 
 #[test]

@@ -103,8 +103,10 @@ pub enum Instr {
     /// is printed with `repr` and kept in `builtins._`.
     Echo(Expr),
     Store(Target, Expr),
-    /// `target op= value`, with the target's object and index evaluated once.
-    AugAssign(Target, BinOp, Expr),
+    /// `target op= value`, with the target's object and index evaluated
+    /// once; the span is the target's, where a failed read of a name
+    /// points.
+    AugAssign(Target, BinOp, Expr, Span),
     Delete(Target),
     Jump(u32),
     JumpIf {
@@ -205,12 +207,15 @@ pub enum Target {
     Cell(u32),
     Global(Name),
     Namespace(Name),
-    Attribute(Expr, Name, Box<StoreCache>),
-    Subscript(Expr, Expr),
+    /// `object.name`, with the span a failed store or delete points at
+    /// (the whole target, as the subscript's).
+    Attribute(Expr, Name, Box<StoreCache>, Span),
+    Subscript(Expr, Expr, Span),
     /// Tuple/list unpacking, with the index of a starred item if any.
     Unpack {
         items: Vec<Target>,
         starred: Option<usize>,
+        span: Span,
     },
 }
 
@@ -346,9 +351,19 @@ pub struct AttributeCache {
     own: NameIndex,
     /// The `keys_id` of the instance names last found without the name.
     absent_from: Cell<u64>,
+    /// In a method call, where its attribute is written (`obj.name` of
+    /// `obj.name(…)`): what a failed lookup points at.
+    pub method_span: Span,
 }
 
 impl AttributeCache {
+    pub fn of_method(span: Span) -> Box<AttributeCache> {
+        Box::new(AttributeCache {
+            method_span: span,
+            ..AttributeCache::default()
+        })
+    }
+
     /// Whether an instance's own `names` lack `name` (the expression's):
     /// looked for only when the keys are not the ones last found without
     /// it.

@@ -354,8 +354,8 @@ impl<'a> Builder<'a> {
             }
             S::AugAssign { target, op, value } => {
                 let value = self.expr(value)?;
-                let target = self.target(target)?;
-                self.emit(Instr::AugAssign(target, *op, value), span);
+                let lowered = self.target(target)?;
+                self.emit(Instr::AugAssign(lowered, *op, value, target.span), span);
             }
             S::AnnAssign { target, value, .. } => {
                 if let Some(value) = value {
@@ -365,9 +365,11 @@ impl<'a> Builder<'a> {
                 }
             }
             S::Delete(targets) => {
+                // Each its own instruction, at its own place: what a
+                // failed delete of a name points at.
                 for target in targets {
-                    let target = self.target(target)?;
-                    self.emit(Instr::Delete(target), span);
+                    let lowered = self.target(target)?;
+                    self.emit(Instr::Delete(lowered), target.span);
                 }
             }
             S::Pass | S::Global(_) | S::Nonlocal(_) => {}
@@ -485,7 +487,7 @@ impl<'a> Builder<'a> {
                             bind_top: alias.asname.is_none(),
                             target,
                         },
-                        alias.span,
+                        span,
                     );
                 }
             }
@@ -647,11 +649,11 @@ impl<'a> Builder<'a> {
         let next = self.label();
         if is_async {
             self.emit(
-                Instr::Store(Target::Local(slot), aiter(iterable, iter.span)),
+                Instr::Store(Target::Local(slot), aiter(iterable, span)),
                 span,
             );
             self.place(next);
-            let handler = self.async_loop_head(slot, target, iter.span, span)?;
+            let handler = self.async_loop_head(slot, target, span)?;
             self.exits.push(Exit::Loop {
                 next,
                 end,
@@ -665,7 +667,8 @@ impl<'a> Builder<'a> {
             self.place(exhausted);
         } else {
             // The test at the bottom (see `Instr::ForIter`).
-            self.emit(Instr::GetIter { iterable, slot }, iter.span);
+            // What the loop's own steps raise points at the statement.
+            self.emit(Instr::GetIter { iterable, slot }, span);
             self.jump(next, span);
             let body_start = self.position();
             let target = self.loop_target(target, span)?;
@@ -703,13 +706,7 @@ impl<'a> Builder<'a> {
     /// The head of an `async for` loop: awaits the next item of the async
     /// iterator in `slot` into `target`. Its `StopAsyncIteration` goes to
     /// the label returned, which [`Builder::end_async_loop`] places.
-    fn async_loop_head(
-        &mut self,
-        slot: u32,
-        target: &'a ast::Expr,
-        iter_span: Span,
-        span: Span,
-    ) -> Result<Label> {
+    fn async_loop_head(&mut self, slot: u32, target: &'a ast::Expr, span: Span) -> Result<Label> {
         let handler = self.label();
         let item = self.temp();
         self.emit_to(Instr::PushHandler(0), handler, span);
@@ -720,7 +717,7 @@ impl<'a> Builder<'a> {
                 vec![],
                 Box::default(),
             ),
-            span: iter_span,
+            span,
         };
         self.emit(
             Instr::YieldFrom {
@@ -780,10 +777,11 @@ impl<'a> Builder<'a> {
         } else {
             ("__enter__", "__exit__")
         };
-        // As CPython: look up `__enter__`, then `__exit__`, then call enter.
+        // As CPython: look up `__enter__`, then `__exit__`, then call
+        // enter; what they raise points at the statement.
         let special = |name: &str| Expr {
             kind: ExprKind::LookupSpecial(Box::new(local(manager_slot, span)), name.into()),
-            span: item.context.span,
+            span,
         };
         let enter_slot = self.temp();
         self.emit(
@@ -796,7 +794,7 @@ impl<'a> Builder<'a> {
         );
         let enter = Expr {
             kind: ExprKind::Call(Box::new(local(enter_slot, span)), vec![]),
-            span: item.context.span,
+            span,
         };
         let entered = self.temp();
         self.evaluate_maybe_awaited(enter, Some(Target::Local(entered)), is_async, span);
@@ -1220,20 +1218,19 @@ impl<'a> Builder<'a> {
             } else {
                 let iterable = iterated(b.expr(&generator.iter)?);
                 let slot = b.temp();
-                let iter_span = generator.iter.span;
+                // The loops' own steps point at the whole comprehension.
                 if generator.is_async {
-                    let aiter = aiter(iterable, iter_span);
-                    b.emit(Instr::Store(Target::Local(slot), aiter), iter_span);
+                    let aiter = aiter(iterable, span);
+                    b.emit(Instr::Store(Target::Local(slot), aiter), span);
                 } else {
-                    b.emit(Instr::GetIter { iterable, slot }, iter_span);
+                    b.emit(Instr::GetIter { iterable, slot }, span);
                 }
                 slot
             };
             let next = b.label();
             let closing = if generator.is_async {
                 b.place(next);
-                let handler =
-                    b.async_loop_head(slot, &generator.target, generator.iter.span, span)?;
+                let handler = b.async_loop_head(slot, &generator.target, span)?;
                 LoopEnd::Async { handler }
             } else {
                 b.jump(next, span);
@@ -1268,7 +1265,7 @@ impl<'a> Builder<'a> {
                     Some(v) => b.expr(v)?,
                     None => constant(Value::None, span),
                 };
-                let target = Target::Subscript(local(result, span), element);
+                let target = Target::Subscript(local(result, span), element, span);
                 b.emit(Instr::Store(target, value), span);
             }
             ast::ComprehensionKind::Generator => {
@@ -1331,11 +1328,12 @@ impl<'a> Builder<'a> {
         Ok(match &target.kind {
             K::Name { id, binding } => self.name_target(id, *binding, target.span),
             K::Attribute { value, attr } => {
-                Target::Attribute(self.expr(value)?, attr.clone(), Box::default())
+                let object = self.expr(value)?;
+                Target::Attribute(object, attr.clone(), Box::default(), target.span)
             }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
-                Target::Subscript(value, index)
+                Target::Subscript(value, index, target.span)
             }
             K::Tuple(items) | K::List(items) => {
                 let starred = items.iter().position(|i| matches!(i.kind, K::Starred(_)));
@@ -1346,7 +1344,11 @@ impl<'a> Builder<'a> {
                         _ => self.target(item),
                     })
                     .collect::<Result<Vec<_>>>()?;
-                Target::Unpack { items, starred }
+                Target::Unpack {
+                    items,
+                    starred,
+                    span: target.span,
+                }
             }
             K::Starred(inner) => self.target(inner)?,
             _ => return Err(SyntaxError::new("cannot assign to expression", target.span)),
@@ -1679,7 +1681,12 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let kind = match method {
-            Some(name) => ExprKind::CallMethod(Box::new(callee), name, arguments, Box::default()),
+            Some(name) => ExprKind::CallMethod(
+                Box::new(callee),
+                name,
+                arguments,
+                AttributeCache::of_method(func.span),
+            ),
             None => ExprKind::Call(Box::new(callee), arguments),
         };
         Ok(Expr { kind, span })

@@ -12,12 +12,13 @@ use crate::compile::ir::{
 };
 use crate::runtime::asyncio::{locks, queues};
 use crate::runtime::builtins::{functions, mappings, sequences};
-use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::error::{ExcType, Placed, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, NameMap, Namespace, NativeFn};
 use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
+use crate::syntax::span::Span;
 
 /// A method that a call can make without binding it first.
 enum PlainMethod {
@@ -73,14 +74,21 @@ impl Interp {
     /// every expression, are answered at the call site: the walker's own
     /// stack frame is large and would dominate their cost. A call goes
     /// straight to its own out-of-line function, not through the walker.
+    ///
+    /// An error is placed at the expression whose own operation raised it
+    /// ([`PyErr::placed_at`]), on the paths that fail only: a variable at
+    /// its name, an operator at itself (its operands placed theirs), a
+    /// call at itself for what its callee raised.
     #[inline(always)]
     pub fn eval(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
             ExprKind::Const(value) => Ok(value.clone()),
-            ExprKind::Local(slot) => self.load_local(frame, *slot),
-            ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
-            ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
-            ExprKind::Cell(cell) => self.load_cell(frame, *cell),
+            ExprKind::Local(slot) => self.load_local(frame, *slot, &e.span),
+            ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot, &e.span),
+            ExprKind::Call(function, arguments) => {
+                self.call_expr(frame, function, arguments, e.span)
+            }
+            ExprKind::Cell(cell) => self.load_cell(frame, *cell, &e.span),
             _ => self.eval_compound(frame, e),
         }
     }
@@ -92,9 +100,9 @@ impl Interp {
     #[inline(always)]
     pub(super) fn eval_or_call_method(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
-            ExprKind::CallMethod(receiver, name, arguments, cache) => {
-                self.call_method_expr(frame, receiver, name, arguments, cache)
-            }
+            ExprKind::CallMethod(receiver, name, arguments, cache) => self
+                .call_method_expr(frame, receiver, name, arguments, cache)
+                .placed(e.span),
             _ => self.eval(frame, e),
         }
     }
@@ -127,55 +135,56 @@ impl Interp {
         self.eval(frame, function)
     }
 
+    /// The operators and the rest: each places what its own operation
+    /// raises at its span (the operands have placed theirs), on the
+    /// paths that can raise — not on an operation decided in place.
     #[inline(never)]
     fn eval_compound(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
-            ExprKind::Const(value) => Ok(value.clone()),
-            ExprKind::Local(slot) => self.load_local(frame, *slot),
-            ExprKind::Cell(cell) => self.load_cell(frame, *cell),
-            ExprKind::Global(name, slot) => self.load_global_cached(frame, name, slot),
             ExprKind::Attribute(object, name, cache) => {
                 if let Some(object) = leaf(frame, object) {
-                    return self.load_attribute(object, name, cache);
+                    return self.load_attribute(object, name, cache).placed(e.span);
                 }
                 let object = self.eval(frame, object)?;
-                self.load_attribute(&object, name, cache)
+                self.load_attribute(&object, name, cache).placed(e.span)
             }
             ExprKind::Subscript(object, index) => {
                 if let Some(object) = leaf(frame, object) {
                     // `row[-1]`, `row[i]`, `row[i % n]`: the index made in
                     // place, with no walker call.
                     if let Some(index) = leaf(frame, index) {
-                        return self.subscript(object, index);
+                        return self.subscript(object, index).placed(e.span);
                     }
                     if let Some(index) = int_arithmetic(frame, index) {
-                        return self.subscript(object, &index);
+                        return self.subscript(object, &index).placed(e.span);
                     }
                 }
                 if let ExprKind::Slice(lower, upper, None) = &index.kind {
-                    return self.slice_expr(frame, object, lower, upper);
+                    return self.slice_expr(frame, object, lower, upper).placed(e.span);
                 }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                self.subscript(&object, &index)
+                self.subscript(&object, &index).placed(e.span)
             }
-            ExprKind::Call(function, arguments) => self.call_expr(frame, function, arguments),
+            ExprKind::Call(function, arguments) => {
+                self.call_expr(frame, function, arguments, e.span)
+            }
             ExprKind::CallMethod(receiver, name, arguments, cache) => {
-                self.call_method_expr(frame, receiver, name, arguments, cache)
+                (self.call_method_expr(frame, receiver, name, arguments, cache)).placed(e.span)
             }
             ExprKind::Unary(op, operand) => {
                 if let Some(value) = leaf(frame, operand) {
-                    return self.unary_op(*op, value);
+                    return self.unary_op(*op, value).placed(e.span);
                 }
                 let value = self.eval(frame, operand)?;
-                self.unary_op(*op, &value)
+                self.unary_op(*op, &value).placed(e.span)
             }
             ExprKind::Binary(op, left, right) => {
                 if let (Some(left), Some(right)) = (leaf(frame, left), leaf(frame, right)) {
                     if let Some(result) = small_int_binary(*op, left, right) {
                         return Ok(result);
                     }
-                    return self.binary_op(*op, left, right);
+                    return self.binary_op(*op, left, right).placed(e.span);
                 }
                 // `counts.get(v, 0) + 1`.
                 let left = self.eval_or_call_method(frame, left)?;
@@ -186,18 +195,18 @@ impl Interp {
                     discard(Some(right));
                     return Ok(result);
                 }
-                self.binary_op(*op, &left, &right)
+                self.binary_op(*op, &left, &right).placed(e.span)
             }
             ExprKind::And(left, right) => {
                 let value = self.eval(frame, left)?;
-                if !self.truthy(&value)? {
+                if !self.truthy(&value).placed(e.span)? {
                     return Ok(value);
                 }
                 self.eval(frame, right)
             }
             ExprKind::Or(left, right) => {
                 let value = self.eval(frame, left)?;
-                if self.truthy(&value)? {
+                if self.truthy(&value).placed(e.span)? {
                     return Ok(value);
                 }
                 self.eval(frame, right)
@@ -207,7 +216,7 @@ impl Interp {
                     if let Some(right) = leaf(frame, right) {
                         return match plain_compare(*op, left, right) {
                             Some(holds) => Ok(Value::from(holds)),
-                            None => self.compare(*op, left, right),
+                            None => self.compare(*op, left, right).placed(e.span),
                         };
                     }
                 }
@@ -217,11 +226,11 @@ impl Interp {
                     let right = self.eval(frame, right)?;
                     result = match plain_compare(*op, &left, &right) {
                         Some(holds) => Value::from(holds),
-                        None => self.compare(*op, &left, &right)?,
+                        None => self.compare(*op, &left, &right).placed(e.span)?,
                     };
                     // The last result is the value, not tested here.
                     let last = index + 1 == comparisons.len();
-                    if !last && !self.truthy(&result)? {
+                    if !last && !self.truthy(&result).placed(e.span)? {
                         return Ok(result);
                     }
                     left = right;
@@ -230,13 +239,13 @@ impl Interp {
             }
             ExprKind::IfExp(test, body, orelse) => {
                 let test = self.eval(frame, test)?;
-                if self.truthy(&test)? {
+                if self.truthy(&test).placed(e.span)? {
                     self.eval(frame, body)
                 } else {
                     self.eval(frame, orelse)
                 }
             }
-            _ => self.eval_uncommon(frame, e),
+            _ => self.eval_uncommon(frame, e).placed(e.span),
         }
     }
 
@@ -405,11 +414,10 @@ impl Interp {
                 self.store(frame, target, value.clone())?;
                 Ok(value)
             }
-            ExprKind::Const(_)
-            | ExprKind::Local(_)
-            | ExprKind::Global(..)
-            | ExprKind::Cell(_)
-            | ExprKind::Attribute(..)
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Global(..) | ExprKind::Cell(_) => {
+                self.eval(frame, e)
+            }
+            ExprKind::Attribute(..)
             | ExprKind::Subscript(..)
             | ExprKind::Call(..)
             | ExprKind::CallMethod(..)
@@ -431,14 +439,16 @@ impl Interp {
         frame: &mut Frame,
         function: &Expr,
         arguments: &[Argument],
+        span: Span,
     ) -> PyResult<Value> {
-        match self.eval_callee(frame, function)? {
+        let result = match self.eval_callee(frame, function)? {
             // The function value itself goes into the callee's frame.
             Value::Function(callee) if Self::binds_directly(&callee, None, arguments) => {
                 self.call_direct(frame, callee, None, arguments)
             }
             function => self.call_value(frame, &function, arguments),
-        }
+        };
+        result.placed(span)
     }
 
     /// Calls a function value with the call's argument expressions.
@@ -716,7 +726,7 @@ impl Interp {
         }
         // A module's function, a bound method, a class: called as any
         // function value is.
-        let method = self.load_attribute(&receiver, name, cache)?;
+        let method = (self.load_attribute(&receiver, name, cache)).placed(cache.method_span)?;
         self.call_value(frame, &method, arguments)
     }
 
@@ -808,9 +818,12 @@ impl Interp {
                     }
                     return self
                         .call_found_method(frame, receiver, method, name, arguments, cache)
-                        .map(Awaited::Object);
+                        .map(Awaited::Object)
+                        .placed(value.span);
                 }
-                (self.load_attribute(&receiver, name, cache)?, arguments)
+                let method =
+                    (self.load_attribute(&receiver, name, cache)).placed(cache.method_span)?;
+                (method, arguments)
             }
             _ => return self.eval(frame, value).map(Awaited::Object),
         };
@@ -823,16 +836,17 @@ impl Interp {
                 let delay = self.eval(frame, delay)?;
                 match self.bare_sleep(&delay) {
                     Some(sleep) => Ok(Awaited::bare_sleep(frame, sleep)),
-                    None => self.call(&function, &[delay], &[]).map(Awaited::Object),
+                    None => (self.call(&function, &[delay], &[]).map(Awaited::Object))
+                        .placed(value.span),
                 }
             }
             _ => match function {
                 Value::Function(callee) if Self::awaits_in_place(&callee, None, arguments) => {
                     self.await_call(frame, callee, None, arguments)
                 }
-                function => self
-                    .call_value(frame, &function, arguments)
-                    .map(Awaited::Object),
+                function => (self.call_value(frame, &function, arguments))
+                    .map(Awaited::Object)
+                    .placed(value.span),
             },
         }
     }

@@ -18,13 +18,14 @@ use smallvec::SmallVec;
 
 use super::expr::{leaf, Awaited};
 use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
-use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::error::{ExcType, Placed, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{
     CellRef, Function, Instance, ModuleObject, Namespace, NativeKind, TraceEntry,
 };
 use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
+use crate::syntax::span::Span;
 
 /// A frame's local slots: exactly as many as its code has (a coroutine's
 /// live as long as it does), in one allocation the frame points to with
@@ -385,15 +386,16 @@ impl Interp {
         // frame the exception leaves; a re-raise (a bare `raise`, the end
         // of a `finally`, an `except` that does not match) adds none, as
         // CPython's `RERAISE`.
-        if let (Some(data), false) = (&error.0.exception, std::mem::take(&mut self.reraising)) {
-            data.traceback.borrow_mut().push(TraceEntry {
-                code: code.clone(),
-                span: code
-                    .spans
-                    .get(frame.pc as usize)
-                    .copied()
-                    .unwrap_or_default(),
-            });
+        let reraising = std::mem::take(&mut self.reraising);
+        if let Some(data) = &error.0.exception {
+            let location = data.location.take();
+            if !reraising {
+                let statement = code.spans.get(frame.pc as usize).copied();
+                data.traceback.borrow_mut().push(TraceEntry {
+                    code: code.clone(),
+                    span: location.or(statement).unwrap_or_default(),
+                });
+            }
         }
         // A stopped program runs no handler (see `runtime::limits`).
         let handler = match self.limits.stopping() {
@@ -510,7 +512,9 @@ impl Interp {
                     (Some(value), _) => value,
                     (None, ExprKind::Attribute(object, name, cache)) => {
                         match super::expr::leaf(frame, object) {
-                            Some(object) => self.load_attribute(object, name, cache)?,
+                            Some(object) => {
+                                (self.load_attribute(object, name, cache)).placed(e.span)?
+                            }
                             None => self.eval(frame, e)?,
                         }
                     }
@@ -518,7 +522,9 @@ impl Interp {
                 };
                 self.store(frame, target, value)?;
             }
-            Instr::AugAssign(target, op, e) => self.augmented_assign(frame, target, *op, e)?,
+            Instr::AugAssign(target, op, e, span) => {
+                self.augmented_assign(frame, target, *op, e, *span)?
+            }
             Instr::Delete(target) => self.delete(frame, target)?,
             Instr::Jump(target) => return Ok(Step::Jump(*target as usize)),
             Instr::JumpIf {
@@ -632,9 +638,9 @@ impl Interp {
                         Some(m) => vec![self.eval(frame, m)?],
                         None => vec![],
                     };
-                    return Err(
-                        self.with_context(self.new_exception(ExcType::AssertionError, args))
-                    );
+                    // Placed at the test, as CPython places it.
+                    let error = self.new_exception(ExcType::AssertionError, args);
+                    return Err(self.with_context(error).placed_at(test.span));
                 }
             }
             Instr::Import {
@@ -790,21 +796,21 @@ impl Interp {
         value: Value,
     ) -> PyResult<()> {
         match target {
-            Target::Attribute(object, name, cache) => {
+            Target::Attribute(object, name, cache, span) => {
                 let object = self.eval(frame, object)?;
-                self.store_attribute(&object, name, value, cache)
+                (self.store_attribute(&object, name, value, cache)).placed(*span)
             }
-            Target::Subscript(object, index) => {
+            Target::Subscript(object, index, span) => {
                 // `counts[key] = value`, both locals: read in place (what
                 // the store runs cannot rebind this frame's locals).
                 if let Some(object) = leaf(frame, object) {
                     if let Some(index) = leaf(frame, index) {
-                        return self.store_item(object, index.clone(), value);
+                        return (self.store_item(object, index.clone(), value)).placed(*span);
                     }
                 }
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                self.store_item(&object, index, value)
+                (self.store_item(&object, index, value)).placed(*span)
             }
             _ => self.store_uncommon(frame, target, value),
         }
@@ -848,8 +854,12 @@ impl Interp {
             Target::Attribute(..) | Target::Subscript(..) => {
                 return self.store_elsewhere(frame, target, value)
             }
-            Target::Unpack { items, starred } => {
-                let values = self.unpack(value, items.len(), *starred)?;
+            Target::Unpack {
+                items,
+                starred,
+                span,
+            } => {
+                let values = (self.unpack(value, items.len(), *starred)).placed(*span)?;
                 for (target, value) in items.iter().zip(values) {
                     self.store(frame, target, value)?;
                 }
@@ -952,14 +962,14 @@ impl Interp {
                     return Err(self.name_error_in(frame, name));
                 }
             }
-            Target::Attribute(object, name, _) => {
+            Target::Attribute(object, name, _, span) => {
                 let object = self.eval(frame, object)?;
-                self.del_attr(&object, name)?;
+                (self.del_attr(&object, name)).placed(*span)?;
             }
-            Target::Subscript(object, index) => {
+            Target::Subscript(object, index, span) => {
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                self.del_item(&object, &index)?;
+                (self.del_item(&object, &index)).placed(*span)?;
             }
             Target::Unpack { items, .. } => {
                 for item in items {
@@ -976,35 +986,38 @@ impl Interp {
         target: &Target,
         op: crate::syntax::ast::BinOp,
         e: &crate::compile::ir::Expr,
+        target_span: Span,
     ) -> PyResult<()> {
         match target {
-            Target::Attribute(object, name, cache) => {
+            // The target's read and write point at the target, the
+            // operation at the statement.
+            Target::Attribute(object, name, cache, span) => {
                 let object = self.eval(frame, object)?;
-                let current = self.attribute_to_update(&object, name, cache)?;
+                let current = (self.attribute_to_update(&object, name, cache)).placed(*span)?;
                 let operand = self.eval(frame, e)?;
                 let result = self.augmented_op(op, &current, &operand)?;
-                self.store_attribute(&object, name, result, cache)
+                (self.store_attribute(&object, name, result, cache)).placed(*span)
             }
-            Target::Subscript(object, index) => {
+            Target::Subscript(object, index, span) => {
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
-                let current = self.get_item(&object, &index)?;
+                let current = (self.get_item(&object, &index)).placed(*span)?;
                 let operand = self.eval(frame, e)?;
                 let result = self.augmented_op(op, &current, &operand)?;
-                self.set_item(&object, index, result)
+                (self.set_item(&object, index, result)).placed(*span)
             }
             _ => {
                 // `local op= local or constant`: both read in place.
                 if let (Target::Local(slot), Some(operand)) = (target, super::expr::leaf(frame, e))
                 {
                     let Some(current) = &frame.slots[*slot as usize] else {
-                        return Err(self.unbound_local_slot(frame, *slot));
+                        return Err(self.unbound_local_slot(frame, *slot, &target_span));
                     };
                     let result = self.augmented_op(op, current, operand)?;
                     frame.slots[*slot as usize] = Some(result);
                     return Ok(());
                 }
-                let current = self.load_target(frame, target)?;
+                let current = self.load_target(frame, target, target_span)?;
                 let operand = self.eval(frame, e)?;
                 let result = self.augmented_op(op, &current, &operand)?;
                 self.store(frame, target, result)
@@ -1025,39 +1038,45 @@ impl Interp {
         }
     }
 
-    fn load_target(&mut self, frame: &mut Frame, target: &Target) -> PyResult<Value> {
+    /// The value of a name that an augmented assignment updates; `span`
+    /// is where the name is written.
+    fn load_target(&mut self, frame: &mut Frame, target: &Target, span: Span) -> PyResult<Value> {
         match target {
-            Target::Local(slot) => self.load_local(frame, *slot),
-            Target::Cell(cell) => self.load_cell(frame, *cell),
-            Target::Global(name) => self.load_global(frame, name),
-            Target::Namespace(name) => self.load_namespace(frame, name),
+            Target::Local(slot) => self.load_local(frame, *slot, &span),
+            Target::Cell(cell) => self.load_cell(frame, *cell, &span),
+            Target::Global(name) => self.load_global(frame, name).placed(span),
+            Target::Namespace(name) => self.load_namespace(frame, name).placed(span),
             _ => Err(self.error(ExcType::SystemError, "bad augmented assignment target")),
         }
     }
 
+    /// A local's value; `span` is where its name is written, what the
+    /// error of an unbound one points at.
     #[inline]
-    pub fn load_local(&self, frame: &Frame, slot: u32) -> PyResult<Value> {
+    pub fn load_local(&self, frame: &Frame, slot: u32, span: &Span) -> PyResult<Value> {
         match &frame.slots[slot as usize] {
             Some(value) => Ok(value.clone()),
-            None => Err(self.unbound_local_slot(frame, slot)),
+            None => Err(self.unbound_local_slot(frame, slot, span)),
         }
     }
 
+    /// The error of reading an unbound local, placed at `span`.
     #[cold]
-    fn unbound_local_slot(&self, frame: &Frame, slot: u32) -> PyErr {
+    #[inline(never)]
+    fn unbound_local_slot(&self, frame: &Frame, slot: u32, span: &Span) -> PyErr {
         let name = frame
             .code
             .local_names
             .get(slot as usize)
             .cloned()
             .unwrap_or_default();
-        self.unbound_local(&name)
+        self.unbound_local(&name).placed_at(*span)
     }
 
     // Out of line: `eval` calls it for every captured variable it reads,
     // rather than through the walker's larger frame.
     #[inline(never)]
-    pub fn load_cell(&self, frame: &Frame, cell: u32) -> PyResult<Value> {
+    pub fn load_cell(&self, frame: &Frame, cell: u32, span: &Span) -> PyResult<Value> {
         // What closures capture to update (a list, dict or object) has its
         // reference counted here, with no call to `Value::clone`.
         match &*frame.cells()[cell as usize].borrow() {
@@ -1065,19 +1084,20 @@ impl Interp {
             Some(Value::Dict(dict)) => Ok(Value::Dict(dict.clone())),
             Some(Value::Instance(instance)) => Ok(Value::Instance(instance.clone())),
             Some(value) => Ok(value.clone()),
-            None => Err(self.unbound_cell(frame, cell)),
+            None => Err(self.unbound_cell(frame, cell, span)),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn unbound_cell(&self, frame: &Frame, cell: u32) -> PyErr {
+    fn unbound_cell(&self, frame: &Frame, cell: u32, span: &Span) -> PyErr {
         let name = self.cell_name(frame, cell);
-        if (cell as usize) < frame.code.cell_names.len() {
+        let error = if (cell as usize) < frame.code.cell_names.len() {
             self.unbound_local(&name)
         } else {
             self.free_variable_error(&name)
-        }
+        };
+        error.placed_at(*span)
     }
 
     /// The name of a cell: the frame's own captured variables, then the
@@ -1096,6 +1116,7 @@ impl Interp {
         frame: &Frame,
         name: &Name,
         slot: &GlobalSlot,
+        span: &Span,
     ) -> PyResult<Value> {
         let module = &frame.globals.namespace;
         // A builtin found while the globals stayed unwritten is still not
@@ -1118,7 +1139,7 @@ impl Interp {
             return Ok(value.clone());
         }
         drop((globals, builtins));
-        self.missing_global(frame, name)
+        self.missing_global(frame, name).placed(*span)
     }
 
     pub fn load_global(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
@@ -1251,6 +1272,11 @@ impl Interp {
                 *data.cause.borrow_mut() = cause;
                 data.suppress_context.set(true);
             }
+        }
+        // A `raise` points at itself, wherever the exception was placed
+        // before (one caught by Rust code before its frame saw it).
+        if let Some(data) = &error.0.exception {
+            data.location.set(None);
         }
         Ok(self.with_context(error))
     }

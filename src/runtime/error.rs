@@ -5,12 +5,26 @@ use std::rc::Rc;
 
 use super::object::Instance;
 use super::value::Value;
+use crate::syntax::span::Span;
 
 /// A raised Python exception (an instance of a `BaseException` subclass).
 #[derive(Clone)]
 pub struct PyErr(pub Rc<Instance>);
 
 pub type PyResult<T> = Result<T, PyErr>;
+
+/// [`PyErr::place`] on a result's error. The result is handed back as
+/// it came: a success costs one test, with no copy.
+pub trait Placed {
+    fn placed(self, span: Span) -> Self;
+}
+
+impl<T> Placed for PyResult<T> {
+    #[inline(always)]
+    fn placed(self, span: Span) -> Self {
+        self.map_err(|error| error.placed_at(span))
+    }
+}
 
 impl std::fmt::Debug for PyErr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -28,6 +42,20 @@ impl PyErr {
     pub fn with_field(self, name: &str, value: Value) -> PyErr {
         if let Some(data) = &self.0.exception {
             data.set_field(name, value);
+        }
+        self
+    }
+
+    /// Places the error at `span` in the running frame, unless an
+    /// expression inside that one placed it first (see
+    /// `ExceptionData::location`). Out of line: only failures call it.
+    #[cold]
+    #[inline(never)]
+    pub fn placed_at(self, span: Span) -> PyErr {
+        if let Some(data) = &self.0.exception {
+            if data.location.get().is_none() {
+                data.location.set(Some(span));
+            }
         }
         self
     }

@@ -476,6 +476,15 @@ pub struct ExceptionData {
     pub suppress_context: Cell<bool>,
     /// Frames the exception passed through, innermost last (as printed).
     pub traceback: RefCell<Vec<TraceEntry>>,
+    /// Where in the running frame the exception arose, when that is
+    /// narrower than the statement: the expression whose own operation
+    /// raised it (CPython 3.11's instruction positions). Placed by the
+    /// innermost expression that sees it ([`PyErr::at`]), taken by the
+    /// frame's traceback entry when the exception leaves the frame or
+    /// reaches its handler.
+    ///
+    /// [`PyErr::at`]: super::error::PyErr::at
+    pub location: Cell<Option<crate::syntax::span::Span>>,
     /// What CPython keeps in the exception's own struct, not in its
     /// `__dict__`: `OSError`'s `errno`, `strerror`, `filename`,
     /// `filename2`; `UnicodeError`'s `encoding`, `object`, `start`, `end`,
@@ -493,7 +502,9 @@ impl ExceptionData {
     }
 }
 
-/// One line of a traceback.
+/// One line of a traceback: the frame's code, and where in it the
+/// exception arose (an expression, or the statement when no narrower
+/// place is known).
 #[derive(Clone)]
 pub struct TraceEntry {
     pub code: Rc<Code>,
