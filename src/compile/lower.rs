@@ -1261,11 +1261,22 @@ impl<'a> Builder<'a> {
                 b.emit(add, span);
             }
             ast::ComprehensionKind::Dict => {
+                // The key is evaluated first (CPython 3.8's order), the
+                // store evaluates its value first: a key that could run
+                // code goes to a temporary before the value.
+                let key = match element.kind {
+                    ExprKind::Const(_) | ExprKind::Local(_) => element,
+                    _ => {
+                        let slot = b.temp();
+                        b.emit(Instr::Store(Target::Local(slot), element), span);
+                        local(slot, span)
+                    }
+                };
                 let value = match &comp.value {
                     Some(v) => b.expr(v)?,
                     None => constant(Value::None, span),
                 };
-                let target = Target::Subscript(local(result, span), element, span);
+                let target = Target::Subscript(local(result, span), key, span);
                 b.emit(Instr::Store(target, value), span);
             }
             ast::ComprehensionKind::Generator => {

@@ -1001,18 +1001,8 @@ fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
         return interp.binary_op(BinOp::Pow, base, exp);
     };
     if !(is_int(base) && is_int(exp) && is_int(modulus)) {
-        // `float`'s power is asked, and refuses any third argument.
-        let number = |v: &Value| is_int(v) || matches!(v, Value::Float(_));
-        let float_asked = number(base)
-            && number(exp)
-            && [base, exp, modulus]
-                .iter()
-                .any(|v| matches!(v, Value::Float(_)));
-        if float_asked {
-            return Err(interp
-                .type_error("pow() 3rd argument not allowed unless all arguments are integers"));
-        }
-        // An object's own `__pow__` (a builtin value's is this function).
+        // An object's own `__pow__` (a builtin value's is this function);
+        // a three-argument power asks no `__rpow__`.
         let method = match base {
             Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
                 interp.lookup_special(base, "__pow__")
@@ -1024,6 +1014,15 @@ fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             if !matches!(result, Value::NotImplemented) {
                 return Ok(result);
             }
+        }
+        // `float`'s power, reached for a float anywhere among the three,
+        // refuses any third argument before it looks at the others.
+        if [base, exp, modulus]
+            .iter()
+            .any(|v| matches!(v, Value::Float(_)))
+        {
+            return Err(interp
+                .type_error("pow() 3rd argument not allowed unless all arguments are integers"));
         }
         return Err(interp.type_error(format!(
             "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
