@@ -518,7 +518,13 @@ impl Interp {
             Value::Function(function) => Ok(match name {
                 "__name__" => Some(Value::str(&**function.name.borrow())),
                 "__qualname__" => Some(Value::str(&**function.qualname.borrow())),
-                "__module__" => Some(Value::str("__main__")),
+                // Until the program sets them (a decorator copying them
+                // to its wrapper): the defining module's name, the
+                // docstring.
+                "__module__" | "__doc__" if function.attributes.borrow().get(name).is_some() => {
+                    function.attributes.borrow().get(name).cloned()
+                }
+                "__module__" => Some(Value::str(&*function.globals.name)),
                 "__doc__" => Some(function.code.doc.as_deref().map_or(Value::None, Value::str)),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
                 "__defaults__" => Some(if function.defaults.is_empty() {
@@ -777,16 +783,15 @@ impl Interp {
                 Ok(())
             }
             Value::Function(function) => {
-                match name {
-                    "__name__" => {
-                        if let Value::Str(s) = &value {
-                            *function.name.borrow_mut() = s.as_str().into();
-                        }
+                match (name, &value) {
+                    ("__name__", Value::Str(s)) => *function.name.borrow_mut() = s.as_str().into(),
+                    ("__qualname__", Value::Str(s)) => {
+                        *function.qualname.borrow_mut() = s.as_str().into()
                     }
-                    "__qualname__" => {
-                        if let Value::Str(s) = &value {
-                            *function.qualname.borrow_mut() = s.as_str().into();
-                        }
+                    ("__name__" | "__qualname__", _) => {
+                        return Err(
+                            self.type_error(format!("{name} must be set to a string object"))
+                        )
                     }
                     _ => {
                         function.attributes.borrow_mut().insert(name.into(), value);

@@ -1,0 +1,1 @@
+function_metadata_tools.pyl
