@@ -601,7 +601,7 @@ impl Interp {
             };
             names.insert(key.as_str().into(), value);
         }
-        self.create_class(&name.as_str().into(), bases.to_vec(), names)
+        self.create_class(&name.as_str().into(), bases.to_vec(), names, &[])
     }
 
     /// Makes a class from a finished class body.
@@ -610,6 +610,7 @@ impl Interp {
         name: &Name,
         bases: Vec<Value>,
         namespace: NameMap,
+        keywords: &[(Name, Value)],
     ) -> PyResult<Value> {
         let mut base_classes = Vec::new();
         for base in &bases {
@@ -703,21 +704,24 @@ impl Interp {
             }
         }
         self.set_names(&class)?;
-        self.init_subclass(&class)?;
+        self.init_subclass(&class, keywords)?;
         Ok(Value::Type(class))
     }
 
     /// `type.__new__`'s very last step: the parents' `__init_subclass__`
-    /// (`super(cls, cls).__init_subclass__()`), unless it is `object`'s,
-    /// which does nothing.
-    fn init_subclass(&mut self, class: &Rc<Class>) -> PyResult<()> {
+    /// (`super(cls, cls).__init_subclass__(**keywords)`, the class
+    /// statement's keywords), unless it is `object`'s and there are none:
+    /// it does nothing then.
+    fn init_subclass(&mut self, class: &Rc<Class>, keywords: &[(Name, Value)]) -> PyResult<()> {
         let hook = (class.mro_tail.iter())
             .find_map(|base| base.namespace.borrow().get("__init_subclass__").cloned());
-        let Some(hook) = hook.filter(|hook| !object::is_object_init_subclass(hook)) else {
+        let Some(hook) =
+            hook.filter(|hook| !(keywords.is_empty() && object::is_object_init_subclass(hook)))
+        else {
             return Ok(());
         };
         let hook = self.bind_class_attribute(hook, &Value::Type(class.clone()))?;
-        self.call(&hook, &[], &[])?;
+        self.call(&hook, &[], keywords)?;
         Ok(())
     }
 

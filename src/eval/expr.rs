@@ -1242,10 +1242,17 @@ impl Interp {
             &mut keywords,
             Callee::Bases,
         )?;
-        if let Some((name, _)) = keywords.first() {
+        // `metaclass=type` is what every class has; the others go to the
+        // parents' `__init_subclass__`.
+        let types = &self.types;
+        keywords.retain(|(name, value)| {
+            !(&**name == "metaclass"
+                && matches!(value, Value::Type(t) if Rc::ptr_eq(t, &types.type_)))
+        });
+        if keywords.iter().any(|(name, _)| &**name == "metaclass") {
             return Err(self.error(
                 ExcType::NotImplementedError,
-                format!("class keyword argument '{name}' is not supported by pyl"),
+                "metaclasses other than type are not supported by pyl",
             ));
         }
         let namespace = Rc::new(Namespace::default());
@@ -1266,7 +1273,12 @@ impl Interp {
         self.nested(|this| this.run_frame(&mut body, None))?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
-        self.create_class(&template.name, bases.into_vec(), namespace.into_inner())
+        self.create_class(
+            &template.name,
+            bases.into_vec(),
+            namespace.into_inner(),
+            &keywords,
+        )
     }
 
     /// A snapshot of a namespace as a dict (`globals()`; changes to the
