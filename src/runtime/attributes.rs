@@ -513,6 +513,12 @@ impl Interp {
                         return Ok(Some(value.clone()));
                     }
                 }
+                if !module.from_source {
+                    if let Some(error) = super::modules::unsupported_name(self, &module.name, name)
+                    {
+                        return Err(error);
+                    }
+                }
                 Ok((name == "__name__").then(|| Value::str(&*module.name)))
             }
             Value::Function(function) => Ok(match name {

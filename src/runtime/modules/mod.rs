@@ -18,6 +18,149 @@ pub mod random;
 pub mod sys;
 pub mod time;
 
+/// Names that CPython's modules have and pyl's built-in ones lack: a
+/// read of one raises `NotImplementedError` naming it
+/// ([`unsupported_name`]) — not the `AttributeError` or `ImportError`
+/// that would read as the program's typo.
+const UNSUPPORTED: &[(&str, &[&str])] = &[
+    (
+        "collections",
+        &[
+            "ChainMap",
+            "Counter",
+            "OrderedDict",
+            "UserDict",
+            "UserList",
+            "UserString",
+            "abc",
+            "defaultdict",
+            "namedtuple",
+        ],
+    ),
+    (
+        "math",
+        &[
+            "acosh",
+            "asinh",
+            "atanh",
+            "cbrt",
+            "erf",
+            "erfc",
+            "exp2",
+            "gamma",
+            "lgamma",
+            "nextafter",
+            "remainder",
+            "ulp",
+        ],
+    ),
+    (
+        "random",
+        &[
+            "Random",
+            "SystemRandom",
+            "betavariate",
+            "gammavariate",
+            "getstate",
+            "randbytes",
+            "setstate",
+            "vonmisesvariate",
+        ],
+    ),
+    (
+        "sys",
+        &[
+            "abiflags",
+            "addaudithook",
+            "api_version",
+            "audit",
+            "base_exec_prefix",
+            "base_prefix",
+            "breakpointhook",
+            "builtin_module_names",
+            "call_tracing",
+            "copyright",
+            "displayhook",
+            "dont_write_bytecode",
+            "excepthook",
+            "exception",
+            "exec_prefix",
+            "executable",
+            "flags",
+            "float_info",
+            "float_repr_style",
+            "get_asyncgen_hooks",
+            "get_coroutine_origin_tracking_depth",
+            "getallocatedblocks",
+            "getdefaultencoding",
+            "getdlopenflags",
+            "getfilesystemencodeerrors",
+            "getfilesystemencoding",
+            "getprofile",
+            "getrefcount",
+            "getsizeof",
+            "getswitchinterval",
+            "gettrace",
+            "hash_info",
+            "implementation",
+            "int_info",
+            "intern",
+            "is_finalizing",
+            "maxunicode",
+            "meta_path",
+            "modules",
+            "orig_argv",
+            "path",
+            "path_hooks",
+            "path_importer_cache",
+            "platlibdir",
+            "prefix",
+            "pycache_prefix",
+            "set_asyncgen_hooks",
+            "set_coroutine_origin_tracking_depth",
+            "setdlopenflags",
+            "setprofile",
+            "setswitchinterval",
+            "settrace",
+            "stdin",
+            "stdlib_module_names",
+            "thread_info",
+            "unraisablehook",
+            "warnoptions",
+        ],
+    ),
+    (
+        "time",
+        &[
+            "clock_getres",
+            "clock_gettime",
+            "clock_gettime_ns",
+            "clock_settime",
+            "clock_settime_ns",
+            "get_clock_info",
+            "process_time",
+            "process_time_ns",
+            "pthread_getcpuclockid",
+            "strptime",
+            "thread_time",
+            "thread_time_ns",
+            "tzset",
+        ],
+    ),
+];
+
+/// The error for reading `module.name` when CPython's module has the name
+/// and pyl's does not.
+pub fn unsupported_name(interp: &Interp, module: &str, name: &str) -> Option<super::error::PyErr> {
+    let (_, names) = UNSUPPORTED.iter().find(|(known, _)| *known == module)?;
+    names.contains(&name).then(|| {
+        interp.error(
+            ExcType::NotImplementedError,
+            format!("{module}.{name} is not supported by pyl"),
+        )
+    })
+}
+
 /// An empty native module object.
 pub fn new_module(name: &str) -> Rc<ModuleObject> {
     make_module(name, false)
