@@ -1010,8 +1010,15 @@ impl Interp {
                 Argument::Starred(e) => {
                     let iterable = self.eval(frame, e)?;
                     let Some(items) = self.starred_items(&iterable)? else {
+                        // CPython names the callee when the `*` argument is
+                        // the call's only positional one (passed as it is);
+                        // others are first gathered as a list display.
+                        let positional = arguments.iter().filter(|argument| {
+                            matches!(argument, Argument::Positional(_) | Argument::Starred(_))
+                        });
                         let called = match callee {
                             Callee::Bases => "Value".to_string(),
+                            _ if positional.count() > 1 => "Value".to_string(),
                             _ => format!("{} argument", self.callee_str(callee, args)?),
                         };
                         return Err(self.type_error(format!(

@@ -1254,8 +1254,27 @@ impl Interp {
                     self.call_bound(&method, container, std::slice::from_ref(key), &[])?;
                     return Ok(());
                 }
+                // CPython words it one way when the type has sequence
+                // methods and the key is an index (`PySequence_DelItem`),
+                // the other way otherwise (`PyObject_DelItem`).
+                let sequence_like = matches!(
+                    container,
+                    Value::Str(_)
+                        | Value::Tuple(_)
+                        | Value::Bytes(_)
+                        | Value::Set(_)
+                        | Value::FrozenSet(_)
+                        | Value::Range(_)
+                        | Value::Instance(_)
+                );
+                let index = matches!(key, Value::Int(_) | Value::BigInt(_) | Value::Bool(_));
+                let does_not = if sequence_like && index {
+                    "doesn't"
+                } else {
+                    "does not"
+                };
                 Err(self.type_error(format!(
-                    "'{}' object doesn't support item deletion",
+                    "'{}' object {does_not} support item deletion",
                     self.type_name(container)
                 )))
             }
