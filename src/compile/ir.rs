@@ -176,6 +176,9 @@ pub enum Instr {
     Assert {
         test: Expr,
         message: Option<Expr>,
+        /// Where a failed assertion points: the comparison the test's
+        /// last jump tests, if any (CPython's), else the statement.
+        place: Span,
     },
     Import {
         module: Name,

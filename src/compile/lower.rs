@@ -473,9 +473,17 @@ impl<'a> Builder<'a> {
                 self.emit(Instr::Raise { exception, cause }, span);
             }
             S::Assert { test, msg } => {
+                let place = tested_comparison(test).unwrap_or(span);
                 let test = self.expr(test)?;
                 let message = msg.as_ref().map(|m| self.expr(m)).transpose()?;
-                self.emit(Instr::Assert { test, message }, span);
+                self.emit(
+                    Instr::Assert {
+                        test,
+                        message,
+                        place,
+                    },
+                    span,
+                );
             }
             S::Import(aliases) => {
                 for alias in aliases {
@@ -1340,7 +1348,8 @@ impl<'a> Builder<'a> {
             K::Name { id, binding } => self.name_target(id, *binding, target.span),
             K::Attribute { value, attr } => {
                 let object = self.expr(value)?;
-                Target::Attribute(object, attr.clone(), Box::default(), target.span)
+                let place = self.attribute_place(target.span);
+                Target::Attribute(object, attr.clone(), Box::default(), place)
             }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
@@ -1528,7 +1537,10 @@ impl<'a> Builder<'a> {
                 return Err(SyntaxError::new("can't use starred expression here", span))
             }
             K::Attribute { value, attr } => {
-                ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone(), Box::default())
+                let kind =
+                    ExprKind::Attribute(Box::new(self.expr(value)?), attr.clone(), Box::default());
+                let span = self.attribute_place(span);
+                return Ok(Expr { kind, span });
             }
             K::Subscript { value, index } => {
                 let (value, index) = self.pair(value, index)?;
@@ -1691,16 +1703,38 @@ impl<'a> Builder<'a> {
                 ast::Arg::Keyword { name, .. } => Argument::Keyword(name.clone(), value),
             })
             .collect();
-        let kind = match method {
-            Some(name) => ExprKind::CallMethod(
-                Box::new(callee),
-                name,
-                arguments,
-                AttributeCache::of_method(func.span),
-            ),
-            None => ExprKind::Call(Box::new(callee), arguments),
-        };
-        Ok(Expr { kind, span })
+        Ok(match method {
+            Some(name) => {
+                let lookup = self.attribute_place(func.span);
+                let cache = AttributeCache::of_method(lookup);
+                Expr {
+                    kind: ExprKind::CallMethod(Box::new(callee), name, arguments, cache),
+                    span: Span::new(lookup.start as usize, span.end as usize),
+                }
+            }
+            None => Expr {
+                kind: ExprKind::Call(Box::new(callee), arguments),
+                span,
+            },
+        })
+    }
+
+    /// Where CPython 3.11 places `value.attr`, written at `span` (and a
+    /// method call through it): from the attribute's name when that is
+    /// on a later line than the value (its compiler's
+    /// `update_start_location_to_match_attr`).
+    fn attribute_place(&self, span: Span) -> Span {
+        let written = self.source.text.get(span.range()).unwrap_or_default();
+        // The name as written (`attr` may be mangled): after the last dot.
+        let name = written
+            .rfind('.')
+            .map(|dot| written[dot + 1..].trim_start());
+        match name {
+            Some(name) if written.contains('\n') => {
+                Span::new(span.end as usize - name.len(), span.end as usize)
+            }
+            _ => span,
+        }
     }
 
     fn argument(&mut self, arg: &'a ast::Arg) -> Result<Argument> {
@@ -1835,6 +1869,20 @@ fn bare_suspension(e: &ast::Expr) -> Option<(Suspension, Option<&ast::Expr>)> {
 
 /// Whether evaluating `e` can suspend the frame (a `yield` or `await` not
 /// inside a nested scope).
+/// The comparison that a condition's last jump tests: CPython's compiler
+/// gives that jump the comparison's place, and any other the statement's.
+fn tested_comparison(condition: &ast::Expr) -> Option<Span> {
+    match &condition.kind {
+        K::Compare { .. } => Some(condition.span),
+        K::BoolOp { values, .. } => tested_comparison(values.last()?),
+        K::UnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+        } => tested_comparison(operand),
+        _ => None,
+    }
+}
+
 fn suspends(e: &ast::Expr) -> bool {
     match &e.kind {
         K::Await(_) | K::Yield(_) | K::YieldFrom(_) => true,

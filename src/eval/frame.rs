@@ -631,16 +631,19 @@ impl Interp {
             Instr::Raise { exception, cause } => {
                 return Err(self.raise(frame, exception.as_ref(), cause.as_ref())?)
             }
-            Instr::Assert { test, message } => {
+            Instr::Assert {
+                test,
+                message,
+                place,
+            } => {
                 let value = self.eval(frame, test)?;
                 if !self.truthy(&value)? {
                     let args = match message {
                         Some(m) => vec![self.eval(frame, m)?],
                         None => vec![],
                     };
-                    // Placed at the test, as CPython places it.
                     let error = self.new_exception(ExcType::AssertionError, args);
-                    return Err(self.with_context(error).placed_at(test.span));
+                    return Err(self.with_context(error).placed_at(*place));
                 }
             }
             Instr::Import {

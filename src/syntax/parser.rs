@@ -1480,14 +1480,21 @@ fn generator_arg(
     .map(ArgItem::BareGenerator)
 }
 
+/// `func(args)`, its parentheses from `open` to `r`.
 fn call(
     deferred: &mut Vec<Deferred>,
     func: Expr,
-    args: (Vec<ArgItem>, bool),
+    (mut items, trailing_comma): (Vec<ArgItem>, bool),
+    open: usize,
     l: usize,
     r: usize,
 ) -> Fallible<Expr> {
-    let args = arguments(deferred, args)?;
+    // A generator expression as the only argument takes the call's
+    // parentheses for its own, as in CPython.
+    if let ([ArgItem::BareGenerator(generator)], false) = (items.as_mut_slice(), trailing_comma) {
+        generator.span = Span::new(open, r);
+    }
+    let args = arguments(deferred, (items, trailing_comma))?;
     Ok(expr(
         ExprKind::Call {
             func: Box::new(func),
