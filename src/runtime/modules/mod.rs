@@ -248,8 +248,10 @@ impl Interp {
         let module = new_source_module(name);
         let value = Value::Module(module.clone());
         self.modules.insert(name.into(), value.clone());
+        // Named by its absolute path, as CPython's import names it.
+        let file = std::path::absolute(&path).unwrap_or(path);
         if let Err(error) =
-            crate::run::run_source_in(self, &path.display().to_string(), bytes, module)
+            crate::run::run_source_in(self, &file.display().to_string(), bytes, module)
         {
             self.modules.shift_remove(name);
             return Err(error);
