@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Function, Instance, InstanceNames, NativeObject};
+use super::object::{BuiltinFunction, Class, Function, Instance, InstanceNames, NativeObject};
 use super::slots::Member;
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
@@ -19,6 +19,9 @@ pub struct Property {
     pub getter: Value,
     pub setter: Value,
     pub deleter: Value,
+    /// The `doc` it was made with; without one, its `__doc__` is its
+    /// getter's.
+    pub doc: Value,
     /// The name it was given in a class body (`__set_name__`), which its
     /// errors show.
     pub name: RefCell<Option<Name>>,
@@ -55,6 +58,23 @@ pub struct Super {
 impl NativeObject for Property {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("property")
+    }
+
+    fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        Some(Ok(match name {
+            "fget" => self.getter.clone(),
+            "fset" => self.setter.clone(),
+            "fdel" => self.deleter.clone(),
+            "__doc__" => match (&self.doc, &self.getter) {
+                (Value::None, Value::None) => Value::None,
+                (Value::None, getter) => {
+                    let doc = interp.get_attr_opt(getter, "__doc__");
+                    return Some(doc.map(|doc| doc.unwrap_or(Value::None)));
+                }
+                (doc, _) => doc.clone(),
+            },
+            _ => return None,
+        }))
     }
 }
 
@@ -120,11 +140,13 @@ fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
     let mut getter = args.get(1).cloned().unwrap_or(Value::None);
     let mut setter = args.get(2).cloned().unwrap_or(Value::None);
     let mut deleter = args.get(3).cloned().unwrap_or(Value::None);
+    let mut doc = args.get(4).cloned().unwrap_or(Value::None);
     for (key, value) in kwargs {
         match &**key {
             "fget" => getter = value.clone(),
             "fset" => setter = value.clone(),
             "fdel" => deleter = value.clone(),
+            "doc" => doc = value.clone(),
             _ => {}
         }
     }
@@ -132,6 +154,7 @@ fn property_new(_: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
         getter,
         setter,
         deleter,
+        doc,
         name: RefCell::new(None),
     })))
 }
@@ -151,6 +174,7 @@ fn property_with(interp: &Interp, args: &[Value], which: usize) -> PyResult<Valu
         getter,
         setter,
         deleter,
+        doc: p.doc.clone(),
         name: RefCell::new(p.name.borrow().clone()),
     })))
 }
@@ -501,6 +525,7 @@ impl Interp {
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
                     "__class__" => Some(Value::Type(self.types.type_.clone())),
                     "__doc__" => Some(Value::None),
+                    "__call__" => Some(call_method_of(object)),
                     _ => None,
                 })
             }
@@ -533,6 +558,7 @@ impl Interp {
                 "__module__" => Some(Value::str(&*function.globals.name)),
                 "__doc__" => Some(function.code.doc.as_deref().map_or(Value::None, Value::str)),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
+                "__call__" => Some(call_method_of(object)),
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
                 } else {
@@ -649,6 +675,7 @@ impl Interp {
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::float(0.0)),
             (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
+            (Value::Builtin(_) | Value::BoundMethod(_), "__call__") => Some(call_method_of(object)),
             (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
             (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),
             (Value::Generator(g), "__name__") => Some(Value::str(&**g.name())),
@@ -914,4 +941,24 @@ fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
             Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))
         )
         || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
+}
+
+/// `f.__call__` of what the evaluator calls itself (a function, a builtin,
+/// a method, a class): a builtin bound to it that calls it.
+fn call_method_of(callee: &Value) -> Value {
+    fn call_through(
+        interp: &mut Interp,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
+        match args.split_first() {
+            Some((callee, args)) => interp.call(callee, args, kwargs),
+            None => Ok(Value::None),
+        }
+    }
+    Value::Builtin(Rc::new(BuiltinFunction {
+        name: "__call__",
+        func: call_through,
+        receiver: Some(callee.clone()),
+    }))
 }
