@@ -747,12 +747,7 @@ fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value>
         Value::Int(i) => *i as f64,
         Value::Bool(b) => b.get() as i64 as f64,
         Value::Float(f) => f.get(),
-        other => {
-            return Err(interp.type_error(format!(
-                "'<=' not supported between instances of '{}' and 'int'",
-                interp.type_name(other)
-            )))
-        }
+        other => return Ok(Value::native(Sleep::refused(other.clone()))),
     };
     let result = match (
         args.get(1),

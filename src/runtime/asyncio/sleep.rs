@@ -48,6 +48,10 @@ const _: () = assert!(std::mem::size_of::<Sleep>() <= 96);
 
 pub struct Sleep {
     delay: f64,
+    /// Set when the delay is not a number: `result` then holds it, and
+    /// the first step raises what CPython's `delay <= 0` raises (at the
+    /// await, not at the call).
+    refused: bool,
     result: Value,
     self_ref: Weak<Sleep>,
     progress: Cell<Progress>,
@@ -68,8 +72,18 @@ pub struct Sleep {
 
 impl Sleep {
     pub fn new(delay: f64, result: Value) -> Rc<Sleep> {
+        Self::made(delay, false, result)
+    }
+
+    /// A sleep for a delay that is not a number: it fails when awaited.
+    pub fn refused(delay: Value) -> Rc<Sleep> {
+        Self::made(0.0, true, delay)
+    }
+
+    fn made(delay: f64, refused: bool, result: Value) -> Rc<Sleep> {
         Rc::new_cyclic(|self_ref| Sleep {
             delay,
+            refused,
             result,
             self_ref: self_ref.clone(),
             progress: Cell::new(Progress::NotStarted),
@@ -178,6 +192,12 @@ impl Sleep {
     }
 
     fn start(&self, interp: &mut Interp) -> PyResult<GenStep> {
+        if self.refused {
+            return Err(interp.type_error(format!(
+                "'<=' not supported between instances of '{}' and 'int'",
+                interp.type_name(&self.result)
+            )));
+        }
         // `sleep(0)` is a bare yield, which needs no loop.
         if self.delay <= 0.0 {
             self.progress.set(Progress::Yielded);
