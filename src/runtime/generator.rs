@@ -614,7 +614,14 @@ impl NativeObject for AsyncGeneratorStep {
                 ));
             }
         }
-        let resume = first.unwrap_or(resume);
+        // What is thrown in goes into the generator even before the
+        // step's own first value (CPython's `gen_throw` in the awaitables'
+        // `throw`): a cancelled `aclose()` task that never ran throws its
+        // `CancelledError` at the generator's `yield`.
+        let resume = match (first, resume) {
+            (_, Resume::Throw(error)) => Resume::Throw(error),
+            (first, resume) => first.unwrap_or(resume),
+        };
         self.generator.iteration.set(AsyncIteration::Running);
         let outcome = self.generator.resume(interp, resume);
         // Still inside while the body awaits: what it yields is no value
