@@ -841,11 +841,41 @@ impl Interp {
                     "attribute '{name}' of '{}' objects is not writable",
                     self.type_name(object)
                 ))),
-            _ => Err(self.attribute_error(format!(
-                "'{}' object has no attribute '{name}'",
-                self.type_name(object)
-            ))),
+            _ => Err(self
+                .unwritable(object, name)
+                .unwrap_or_else(|| self.missing_attribute_message(object, name))),
         }
+    }
+
+    /// The error of setting or deleting an attribute that a builtin value
+    /// has and cannot change, as CPython words it for a data descriptor
+    /// of its type (`(5).real`), a member (`range(3).start`) or a method
+    /// (`'abc'.upper`). `None` for a name it does not have.
+    fn unwritable(&mut self, object: &Value, name: &str) -> Option<super::error::PyErr> {
+        if matches!(
+            object,
+            Value::Instance(_) | Value::Type(_) | Value::Module(_) | Value::Function(_)
+        ) {
+            return None;
+        }
+        if self.builtin_value_attribute(object, name).is_some() {
+            let owner = match object {
+                Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => "int",
+                Value::Float(_) => "float",
+                Value::Range(_) | Value::Slice(_) => {
+                    return Some(self.attribute_error("readonly attribute"))
+                }
+                _ => return None,
+            };
+            return Some(self.attribute_error(format!(
+                "attribute '{name}' of '{owner}' objects is not writable"
+            )));
+        }
+        self.class_of(object).lookup(name)?;
+        Some(self.attribute_error(format!(
+            "'{}' object attribute '{name}' is read-only",
+            self.type_name(object)
+        )))
     }
 
     pub fn del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
@@ -904,6 +934,8 @@ impl Interp {
         };
         if removed {
             Ok(())
+        } else if let Some(error) = self.unwritable(object, name) {
+            Err(error)
         } else {
             Err(self.missing_attribute(object, name))
         }
