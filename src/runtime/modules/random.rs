@@ -283,10 +283,16 @@ fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResu
             let hash = arith::hash_number(&a).unwrap_or(0);
             BigUint::from(hash as u64)
         }
-        Value::Str(s) if version == Some(BigInt::from(2)) => {
-            // Version 2: int.from_bytes(a + sha512(a).digest(), 'big').
-            let mut bytes = s.as_str().as_bytes().to_vec();
-            bytes.extend_from_slice(&sha512(s.as_str().as_bytes()));
+        Value::Str(_) | Value::Bytes(_) if version == Some(BigInt::from(2)) => {
+            // Version 2: int.from_bytes(a + sha512(a).digest(), 'big'), a
+            // str by its UTF-8 bytes.
+            let text = match &a {
+                Value::Str(s) => s.as_str().as_bytes(),
+                Value::Bytes(b) => &b[..],
+                _ => &[],
+            };
+            let mut bytes = text.to_vec();
+            bytes.extend_from_slice(&sha512(text));
             BigUint::from_bytes_be(&bytes)
         }
         Value::Str(s) if version == Some(BigInt::from(1)) => {
