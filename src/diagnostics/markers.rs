@@ -8,7 +8,11 @@
 //!   place is a binary operation or a subscript written on one line: its
 //!   operator or brackets are then marked apart (`^`) from its operands
 //!   (`~`), which CPython finds by parsing the marked text again — as
-//!   this does, with pyl's parser.
+//!   this does, with pyl's parser;
+//! - they are drawn in columns: a wide character (East Asian W or F)
+//!   takes two.
+
+use unicode_width::UnicodeWidthChar;
 
 use crate::syntax::ast::{ExprKind, StmtKind};
 use crate::syntax::parser::parse_module;
@@ -63,13 +67,22 @@ fn markers(line: &str, indent: usize, place: Place) -> Option<String> {
     {
         return None;
     }
-    let mut drawn = " ".repeat(start_offset.saturating_sub(indent));
-    for offset in start_offset..end_offset {
-        drawn.push(match anchors {
+    let width = |c: char| if c.width() == Some(2) { 2 } else { 1 };
+    let before: usize = line
+        .chars()
+        .take(start_offset)
+        .skip(indent)
+        .map(width)
+        .sum();
+    let mut drawn = " ".repeat(before);
+    let marked = line.chars().enumerate().take(end_offset).skip(start_offset);
+    for (offset, c) in marked {
+        let mark = match anchors {
             Some((left, right)) if (left..right).contains(&offset) => '^',
             Some(_) => '~',
             None => '^',
-        });
+        };
+        drawn.extend(std::iter::repeat_n(mark, width(c)));
     }
     Some(drawn)
 }
