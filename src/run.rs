@@ -135,10 +135,20 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     let mut frame = Frame::new(code, module);
     let result = interp.run_frame(&mut frame, None);
     drop(frame);
-    interp.emit_remaining_warnings();
     let status = match result {
-        Ok(_) => 0,
-        Err(error) => exit_status(interp, error),
+        Ok(_) => {
+            interp.emit_remaining_warnings();
+            0
+        }
+        Err(error) => {
+            // A coroutine that a frame the exception left still held is
+            // reported after the traceback, at `sys:1`: CPython's
+            // traceback keeps those frames until it has been printed.
+            interp.emit_warnings();
+            let status = exit_status(interp, error);
+            interp.emit_remaining_warnings();
+            status
+        }
     };
     interp.destroy_pending_tasks();
     interp.finalize_modules();

@@ -158,3 +158,9 @@ fn notes_follow_the_message() {
 fn an_iterator_that_fails_blames_its_for_line() {
     traceback_agrees("tests/lang/exc_uncaught_in_for_iterator.pyl");
 }
+
+#[test]
+fn a_coroutine_held_by_a_frame_the_exception_left_is_reported_after_it() {
+    traceback_agrees("tests/lang/never_awaited_held_by_failing_frame.pyl");
+    traceback_agrees("tests/asyncio/never_awaited_argument_of_failing_run.pyl");
+}

@@ -53,6 +53,12 @@ pub fn any_unplaced() -> bool {
 /// Places the waiting warnings at instruction `pc` of `code` — or, with
 /// no place, at `sys:1`, as CPython when no Python code is running.
 pub fn locate(place: Option<(&Code, u32)>) {
+    // Not in Python bundled with pyl: its frames are CPython's C code or
+    // asyncio's, which keep what they drop until the program's own code
+    // (or the exit) reports it.
+    if place.is_some_and(|(code, _)| code.source.bundled) {
+        return;
+    }
     if !ANY_UNPLACED.replace(false) {
         return;
     }
