@@ -24,7 +24,14 @@ fn traceback_difference(case: &str) -> Option<String> {
         !cpython.stderr.is_empty(),
         "{case}: python3 printed no traceback"
     );
-    let (ours, theirs) = (without_snippets(&pyl.stderr), comparable(&cpython.stderr));
+    // CPython imports a module through its `NAME.py` link to `NAME.pyl`.
+    let theirs: String = (cpython.stderr.lines())
+        .map(|line| match line.trim_start().starts_with("File \"") {
+            true => line.replace(".py\"", ".pyl\"") + "\n",
+            false => format!("{line}\n"),
+        })
+        .collect();
+    let (ours, theirs) = (without_snippets(&pyl.stderr), comparable(&theirs));
     if ours != theirs || pyl.stdout != cpython.stdout {
         return Some(format!(
             "{case}:\n--- pyl\n{ours}--- python3\n{theirs}--- pyl's stdout\n{}--- python3's\n{}",
@@ -163,4 +170,9 @@ fn an_iterator_that_fails_blames_its_for_line() {
 fn a_coroutine_held_by_a_frame_the_exception_left_is_reported_after_it() {
     traceback_agrees("tests/lang/never_awaited_held_by_failing_frame.pyl");
     traceback_agrees("tests/asyncio/never_awaited_argument_of_failing_run.pyl");
+}
+
+#[test]
+fn frames_in_an_imported_module_name_its_file_by_its_absolute_path() {
+    traceback_agrees("tests/modules/traceback_through_module.pyl");
 }

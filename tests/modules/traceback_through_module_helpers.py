@@ -1,0 +1,1 @@
+traceback_through_module_helpers.pyl
