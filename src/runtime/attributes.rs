@@ -525,7 +525,7 @@ impl Interp {
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
                     "__class__" => Some(Value::Type(self.types.type_.clone())),
                     "__doc__" => Some(Value::None),
-                    "__call__" => Some(call_method_of(object)),
+                    "__call__" => Some(call_wrapper(object)),
                     _ => None,
                 })
             }
@@ -549,16 +549,15 @@ impl Interp {
             Value::Function(function) => Ok(match name {
                 "__name__" => Some(Value::str(&**function.name.borrow())),
                 "__qualname__" => Some(Value::str(&**function.qualname.borrow())),
-                // Until the program sets them (a decorator copying them
-                // to its wrapper): the defining module's name, the
-                // docstring.
-                "__module__" | "__doc__" if function.attributes.borrow().get(name).is_some() => {
-                    function.attributes.borrow().get(name).cloned()
-                }
-                "__module__" => Some(Value::str(&*function.globals.name)),
-                "__doc__" => Some(function.code.doc.as_deref().map_or(Value::None, Value::str)),
+                // What the program set (a decorator copying them to its
+                // wrapper), else the defining module's name, the docstring.
+                "__module__" | "__doc__" => Some(match function.attributes.borrow().get(name) {
+                    Some(set) => set.clone(),
+                    None if name == "__module__" => Value::str(&*function.globals.name),
+                    None => function.code.doc.as_deref().map_or(Value::None, Value::str),
+                }),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
-                "__call__" => Some(call_method_of(object)),
+                "__call__" => Some(call_wrapper(object)),
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
                 } else {
@@ -675,7 +674,7 @@ impl Interp {
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::float(0.0)),
             (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
-            (Value::Builtin(_) | Value::BoundMethod(_), "__call__") => Some(call_method_of(object)),
+            (Value::Builtin(_) | Value::BoundMethod(_), "__call__") => Some(call_wrapper(object)),
             (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
             (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),
             (Value::Generator(g), "__name__") => Some(Value::str(&**g.name())),
@@ -977,7 +976,7 @@ fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
 
 /// `f.__call__` of what the evaluator calls itself (a function, a builtin,
 /// a method, a class): a builtin bound to it that calls it.
-fn call_method_of(callee: &Value) -> Value {
+fn call_wrapper(callee: &Value) -> Value {
     fn call_through(
         interp: &mut Interp,
         args: &[Value],
