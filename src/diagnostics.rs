@@ -10,6 +10,7 @@ use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
 use std::rc::Rc;
 
+use crate::compile::ir::Origin;
 use crate::runtime::error::PyErr;
 use crate::runtime::exceptions::group_members;
 use crate::runtime::interp::Interp;
@@ -261,11 +262,15 @@ impl Printer<'_> {
     /// One exception's traceback (under `header`), its `Type: message`
     /// line and its notes.
     fn exception(&mut self, error: &PyErr, header: &str, snippet: bool) {
-        let entries = error
-            .0
-            .exception
-            .as_ref()
-            .map(|d| d.traceback.borrow().clone())
+        // Frames of Python standing for CPython's C code are not shown, as
+        // C functions have none.
+        let entries: Vec<TraceEntry> = (error.0.exception.as_ref())
+            .map(|data| {
+                (data.traceback.borrow().iter())
+                    .filter(|entry| entry.code.source.origin != Origin::BundledForC)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         if !entries.is_empty() {
             // A top-level group's header has a corner for a margin.
@@ -389,7 +394,7 @@ impl Printer<'_> {
         let innermost = {
             let entries = data.traceback.borrow();
             (entries.iter())
-                .find(|entry| !entry.code.source.bundled)
+                .find(|entry| !entry.code.source.bundled())
                 .or(entries.first())
                 .cloned()
         };

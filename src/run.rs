@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::compile::ir::Source;
+use crate::compile::ir::{Origin, Source};
 use crate::compile::lower::{lower_interactive, lower_module};
 use crate::diagnostics;
 use crate::eval::frame::Frame;
@@ -41,15 +41,16 @@ pub fn compile(
     name: &str,
     text: String,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
-    compile_as(name, text, false, false)
+    compile_as(name, text, false, Origin::Program)
 }
 
-/// The code of Python bundled in pyl (see [`Source::bundled`]).
+/// The code of Python bundled in pyl (see [`Origin`]).
 pub fn compile_bundled(
     name: &str,
     text: String,
+    origin: Origin,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
-    compile_as(name, text, false, true)
+    compile_as(name, text, false, origin)
 }
 
 /// The code for one REPL input: top-level `await` allowed, expression
@@ -58,19 +59,19 @@ pub fn compile_interactive(
     name: &str,
     text: String,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
-    compile_as(name, text, true, false)
+    compile_as(name, text, true, Origin::Program)
 }
 
 fn compile_as(
     name: &str,
     text: String,
     interactive: bool,
-    bundled: bool,
+    origin: Origin,
 ) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
     let source = Rc::new(Source {
         name: name.to_string(),
         text,
-        bundled,
+        origin,
     });
     let fail = |error| (source.clone(), error);
     let mut module = parse_module(&source.text).map_err(fail)?;

@@ -20,9 +20,29 @@ use crate::syntax::span::Span;
 pub struct Source {
     pub name: String,
     pub text: String,
-    /// Python that is part of pyl (asyncio's, json's, aiohttp's), not of
-    /// the program: an error report points at the program's own lines.
-    pub bundled: bool,
+    pub origin: Origin,
+}
+
+impl Source {
+    /// Python that is part of pyl, not of the program: an error report
+    /// points at the program's own lines.
+    pub fn bundled(&self) -> bool {
+        self.origin != Origin::Program
+    }
+}
+
+/// Whose Python a [`Source`] is, which decides how tracebacks show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The program: a script, its modules, a `-c` string, a REPL input.
+    Program,
+    /// Python bundled with pyl where CPython's counterpart is Python too
+    /// (asyncio's, json's, aiohttp's): its frames show, as CPython's do.
+    Bundled,
+    /// Python bundled with pyl where CPython's counterpart is C (most of
+    /// itertools and functools): its frames are left out of tracebacks,
+    /// as C functions leave none.
+    BundledForC,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

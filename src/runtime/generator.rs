@@ -266,7 +266,7 @@ impl Generator {
             // say less than their caller's.
             if let Some(Value::Generator(inner)) = &frame.delegate {
                 if let Some((code, pc)) = inner.suspended_at() {
-                    if !code.source.bundled {
+                    if !code.source.bundled() {
                         return Some((code, pc));
                     }
                 }

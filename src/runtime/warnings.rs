@@ -56,7 +56,7 @@ pub fn locate(place: Option<(&Code, u32)>) {
     // Not in Python bundled with pyl: its frames are CPython's C code or
     // asyncio's, which keep what they drop until the program's own code
     // (or the exit) reports it.
-    if place.is_some_and(|(code, _)| code.source.bundled) {
+    if place.is_some_and(|(code, _)| code.source.bundled()) {
         return;
     }
     if !ANY_UNPLACED.replace(false) {

@@ -17,6 +17,7 @@ use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::compile::ir::Origin;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
@@ -93,7 +94,13 @@ impl Parts {
 
 /// Runs the core part in the new `asyncio` module.
 pub fn run_core(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> {
-    crate::runtime::modules::run_bundled_source(interp, module, CORE.name, CORE.source)
+    crate::runtime::modules::run_bundled_source(
+        interp,
+        module,
+        CORE.name,
+        CORE.source,
+        Origin::Bundled,
+    )
 }
 
 impl Interp {
@@ -140,7 +147,13 @@ impl Interp {
         let Part {
             name, source, then, ..
         } = &PARTS[part];
-        crate::runtime::modules::run_bundled_source(self, &runtime.module, name, source)?;
+        crate::runtime::modules::run_bundled_source(
+            self,
+            &runtime.module,
+            name,
+            source,
+            Origin::Bundled,
+        )?;
         match then {
             Some(then) => then(self),
             None => Ok(()),

@@ -8,6 +8,7 @@ use super::error::{ExcType, PyResult};
 use super::interp::Interp;
 use super::object::ModuleObject;
 use super::value::Value;
+use crate::compile::ir::Origin;
 
 pub mod aiohttp;
 pub mod collections;
@@ -193,13 +194,15 @@ pub fn run_bundled_source(
     module: &Rc<ModuleObject>,
     name: &str,
     source: &str,
+    origin: Origin,
 ) -> PyResult<()> {
-    let code = crate::run::compile_bundled(name, source.to_string()).map_err(|(_, error)| {
-        interp.error(
-            ExcType::SystemError,
-            format!("{name} does not compile: {}", error.message),
-        )
-    })?;
+    let code =
+        crate::run::compile_bundled(name, source.to_string(), origin).map_err(|(_, error)| {
+            interp.error(
+                ExcType::SystemError,
+                format!("{name} does not compile: {}", error.message),
+            )
+        })?;
     let mut frame = crate::eval::frame::Frame::new(code, module.clone());
     interp.run_frame(&mut frame, None)?;
     Ok(())

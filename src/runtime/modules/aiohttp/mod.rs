@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use crate::compile::ir::Origin;
 use crate::runtime::builtins::add_function;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
@@ -26,7 +27,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         "_parse_response_head",
         parse_response_head,
     );
-    super::run_bundled_source(interp, &module, CLIENT_NAME, CLIENT)?;
+    super::run_bundled_source(interp, &module, CLIENT_NAME, CLIENT, Origin::Bundled)?;
     Ok(module)
 }
 

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use crate::compile::ir::Origin;
 use crate::runtime::builtins::add_function;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
@@ -23,6 +24,6 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = super::new_module("json");
     add_function(&module.namespace, "_encode", encode::encode);
     add_function(&module.namespace, "_scan", decode::scan);
-    super::run_bundled_source(interp, &module, PRELUDE_NAME, PRELUDE)?;
+    super::run_bundled_source(interp, &module, PRELUDE_NAME, PRELUDE, Origin::Bundled)?;
     Ok(module)
 }
