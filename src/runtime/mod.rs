@@ -15,6 +15,7 @@ pub mod files;
 pub mod finalize;
 pub mod format;
 pub mod generator;
+pub mod generic_alias;
 pub mod heap;
 pub mod interp;
 pub mod interrupt;

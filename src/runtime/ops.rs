@@ -18,20 +18,6 @@ use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 /// What CPython's `RecursionError` adds when nested containers are compared.
 const IN_COMPARISON: &str = " in comparison";
 
-/// The builtin classes CPython makes generic (`list[int]`); `int[0]` is
-/// an error.
-const GENERIC_BUILTINS: [&str; 9] = [
-    "list",
-    "dict",
-    "set",
-    "frozenset",
-    "tuple",
-    "type",
-    "deque",
-    "Future",
-    "Task",
-];
-
 /// CPython's string hash is randomized per process; pyl's is a fixed
 /// FNV-1a, which only decides dict/set probe order (never visible: dicts
 /// keep insertion order). The empty string's is 0 in both.
@@ -796,7 +782,7 @@ impl Interp {
             }
         }
         if op == BinOp::BitOr {
-            if let Some(union) = super::union::union(self, a, b) {
+            if let Some(union) = super::union::union(self, a, b)? {
                 return Ok(Some(union));
             }
         }
@@ -1203,9 +1189,6 @@ impl Interp {
                 Some(value) => Ok(value),
                 None => Err(self.key_error(key.clone())),
             },
-            // `list[int]` in an annotation: pyl has no generic aliases, and
-            // the class itself serves wherever the alias would.
-            Value::Type(class) if GENERIC_BUILTINS.contains(&&*class.name) => Ok(container.clone()),
             Value::Type(class) => match class.lookup("__class_getitem__") {
                 Some(hook) => {
                     let hook = self.bind_class_attribute(hook, container)?;

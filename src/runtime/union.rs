@@ -5,14 +5,16 @@ use std::rc::Rc;
 
 use super::builtins::add_method;
 use super::error::PyResult;
+use super::generic_alias::{generic_alias, type_repr};
 use super::interp::Interp;
 use super::object::{Class, NativeObject};
 use super::value::Value;
 use crate::syntax::ast::Name;
 
 pub struct Union {
-    /// Each type once, in the order written; `None` as `NoneType`.
-    pub members: Vec<Rc<Class>>,
+    /// Each member once, in the order written: classes (`None` as
+    /// `NoneType`) and generic aliases (`list[int]`).
+    pub members: Vec<Value>,
 }
 
 impl NativeObject for Union {
@@ -21,85 +23,104 @@ impl NativeObject for Union {
     }
 
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        (name == "__args__").then(|| {
-            let members = self.members.iter().map(|c| Value::Type(c.clone()));
-            Ok(Value::tuple(members.collect()))
-        })
+        (name == "__args__").then(|| Ok(Value::tuple(self.members.clone())))
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
-        let names: Vec<String> = (self.members.iter())
-            .map(|class| match &*class.module {
-                _ if Rc::ptr_eq(class, &interp.types.none) => "None".to_string(),
-                "builtins" => interp.qualname_of(class),
-                module => format!("{module}.{}", interp.qualname_of(class)),
-            })
-            .collect();
+        let mut names = Vec::with_capacity(self.members.len());
+        for member in &self.members {
+            names.push(match member {
+                Value::Type(class) if Rc::ptr_eq(class, &interp.types.none) => "None".to_string(),
+                member => match type_repr(interp, member) {
+                    Ok(name) => name,
+                    Err(error) => return Some(Err(error)),
+                },
+            });
+        }
         Some(Ok(names.join(" | ")))
     }
 }
 
 pub fn install(interp: &mut Interp) {
-    let class = interp.native_class("UnionType");
+    let class = interp.define_module_class("UnionType", "types");
     add_method(&class, "__eq__", union_eq);
     add_method(&class, "__hash__", union_hash);
 }
 
-/// The types `value` stands for in a union, if it may be in one.
-fn members_of(interp: &Interp, value: &Value) -> Option<Vec<Rc<Class>>> {
+/// What `value` stands for in a union, if it may be in one.
+fn members_of(interp: &Interp, value: &Value) -> Option<Vec<Value>> {
     match value {
-        Value::Type(class) => Some(vec![class.clone()]),
-        Value::None => Some(vec![interp.types.none.clone()]),
+        Value::Type(_) => Some(vec![value.clone()]),
+        Value::None => Some(vec![Value::Type(interp.types.none.clone())]),
+        _ if generic_alias(value).is_some() => Some(vec![value.clone()]),
         Value::Native(native) => native.downcast_ref::<Union>().map(|u| u.members.clone()),
         _ => None,
     }
 }
 
-/// `a | b` when one is a type or a union and the other one too, or
-/// `None`: the union of their types (one type alone is itself).
-pub fn union(interp: &Interp, a: &Value, b: &Value) -> Option<Value> {
+/// `a | b` when one is a type, a generic alias or a union and the other
+/// one too, or `None`: the union of their members (one alone is itself).
+pub fn union(interp: &mut Interp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
     if matches!(a, Value::None) && matches!(b, Value::None) {
-        return None;
+        return Ok(None);
     }
-    let mut members = members_of(interp, a)?;
-    for class in members_of(interp, b)? {
-        if !members.iter().any(|m| Rc::ptr_eq(m, &class)) {
-            members.push(class);
+    let (Some(mut members), Some(more)) = (members_of(interp, a), members_of(interp, b)) else {
+        return Ok(None);
+    };
+    for member in more {
+        if !contains(interp, &members, &member)? {
+            members.push(member);
         }
     }
-    Some(match members.as_slice() {
-        [only] => Value::Type(only.clone()),
-        _ => Value::native(Rc::new(Union { members })),
-    })
+    Ok(Some(if members.len() == 1 {
+        members.swap_remove(0)
+    } else {
+        Value::native(Rc::new(Union { members }))
+    }))
+}
+
+fn contains(interp: &mut Interp, members: &[Value], member: &Value) -> PyResult<bool> {
+    for other in members {
+        if interp.eq(other, member)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The members of a union, for `isinstance` and `issubclass`.
-pub fn union_members(value: &Value) -> Option<&[Rc<Class>]> {
+pub fn union_members(value: &Value) -> Option<&[Value]> {
     match value {
         Value::Native(native) => native.downcast_ref::<Union>().map(|u| &u.members[..]),
         _ => None,
     }
 }
 
-/// Unions are equal when they have the same types, in any order.
-fn union_eq(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+/// Unions are equal when they have the same members, in any order.
+fn union_eq(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let (Some(a), Some(b)) = (
         args.first().and_then(union_members),
         args.get(1).and_then(union_members),
     ) else {
         return Ok(Value::NotImplemented);
     };
-    let contains = |all: &[Rc<Class>], class: &Rc<Class>| all.iter().any(|c| Rc::ptr_eq(c, class));
-    Ok(Value::from(
-        a.len() == b.len() && a.iter().all(|class| contains(b, class)),
-    ))
+    if a.len() != b.len() {
+        return Ok(Value::from(false));
+    }
+    for member in a {
+        if !contains(interp, b, member)? {
+            return Ok(Value::from(false));
+        }
+    }
+    Ok(Value::from(true))
 }
 
-/// Order-blind, as the equality is: its types' hashes combined.
-fn union_hash(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+/// Order-blind, as the equality is: its members' hashes combined.
+fn union_hash(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let members = args.first().and_then(union_members).unwrap_or_default();
-    let hash = (members.iter())
-        .map(|class| Value::Type(class.clone()).identity_hash())
-        .fold(0x5a5a_5a5a, |hash, member| hash ^ member);
+    let mut hash = 0x5a5a_5a5a;
+    for member in members {
+        hash ^= interp.hash(member)?;
+    }
     Ok(Value::Int(hash))
 }

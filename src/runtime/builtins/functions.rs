@@ -792,8 +792,14 @@ fn instance_check(
 ) -> PyResult<bool> {
     match classinfo {
         Value::Type(class) => Ok(interp.is_instance(value, class)),
+        // A union is the tuple of its members, as CPython takes it.
         _ if let Some(members) = union_members(classinfo) => {
-            Ok(members.iter().any(|class| interp.is_instance(value, class)))
+            for member in members {
+                if instance_check(interp, value, member, depth + 1)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         }
         Value::Tuple(classes) => {
             check_nesting(interp, depth, "__instancecheck__")?;
@@ -803,6 +809,10 @@ fn instance_check(
                 }
             }
             Ok(false)
+        }
+        _ if let Some(check) = interp.lookup_special(classinfo, "__instancecheck__") => {
+            let answer = interp.call_bound(&check, classinfo, std::slice::from_ref(value), &[])?;
+            interp.truthy(&answer)
         }
         _ => {
             Err(interp
@@ -828,7 +838,12 @@ fn subclass_check(
     match classinfo {
         Value::Type(other) => Ok(class.is_subclass_of(other)),
         _ if let Some(members) = union_members(classinfo) => {
-            Ok(members.iter().any(|other| class.is_subclass_of(other)))
+            for member in members {
+                if subclass_check(interp, class, member, depth + 1)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         }
         Value::Tuple(classes) => {
             check_nesting(interp, depth, "__subclasscheck__")?;
@@ -838,6 +853,11 @@ fn subclass_check(
                 }
             }
             Ok(false)
+        }
+        _ if let Some(check) = interp.lookup_special(classinfo, "__subclasscheck__") => {
+            let class = Value::Type(class.clone());
+            let answer = interp.call_bound(&check, classinfo, std::slice::from_ref(&class), &[])?;
+            interp.truthy(&answer)
         }
         _ => {
             Err(interp

@@ -32,6 +32,7 @@ pub fn install(interp: &mut Interp) {
     super::exceptions::install_exception_methods(interp);
     super::attributes::install(interp);
     super::union::install(interp);
+    super::generic_alias::install(interp);
     super::generator::install(interp);
     super::files::install(interp);
     let types = &interp.types;

@@ -166,6 +166,7 @@ impl NativeObject for DequeIterator {
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("collections");
     let class = interp.define_module_class("deque", "collections");
+    crate::runtime::generic_alias::make_generic(&class);
     let methods: [(&'static str, crate::runtime::object::NativeFn); 34] = [
         ("__new__", deque_new),
         ("append", deque_append),
