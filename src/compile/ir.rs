@@ -123,6 +123,10 @@ pub enum Instr {
     /// is printed with `repr` and kept in `builtins._`.
     Echo(Expr),
     Store(Target, Expr),
+    /// At the top of a module's or class's body that annotates names: an
+    /// empty `__annotations__` unless the namespace has one (CPython's
+    /// `SETUP_ANNOTATIONS`; a REPL session's module keeps its own).
+    SetupAnnotations,
     /// `target op= value`, with the target's object and index evaluated
     /// once; the span is the target's, where a failed read of a name
     /// points.
@@ -602,6 +606,9 @@ pub struct FunctionTemplate {
     pub code: Rc<Code>,
     pub defaults: Vec<Expr>,
     pub kw_defaults: Vec<Option<Expr>>,
+    /// The annotated parameters' names (and `return`) with their
+    /// annotations, evaluated when the `def` runs.
+    pub annotations: Vec<(Name, Expr)>,
     /// For each free variable: the index of the cell in the defining frame.
     pub closure: Vec<u32>,
     pub comprehension: Option<ComprehensionKind>,

@@ -73,7 +73,7 @@ fn lower_top_level(
     );
     builder.body_kind = BodyKind::Module;
     builder.echo_expressions = interactive;
-    builder.body(&module.body)?;
+    builder.namespace_body(&module.body)?;
     let end = Span::new(source_len(&builder.source), source_len(&builder.source));
     builder.emit(Instr::Return(constant(Value::None, end)), end);
     // Module code cannot `yield`: a suspension at top level is an `await`
@@ -310,6 +310,16 @@ impl<'a> Builder<'a> {
         body.iter().try_for_each(|stmt| self.stmt(stmt))
     }
 
+    /// A module's or class's body: one that annotates names starts by
+    /// making its `__annotations__` (CPython's `SETUP_ANNOTATIONS`).
+    fn namespace_body(&mut self, body: &'a [ast::Stmt]) -> Result {
+        if annotates(body) {
+            let start = body.first().map_or(Span::new(0, 0), |stmt| stmt.span);
+            self.emit(Instr::SetupAnnotations, start);
+        }
+        self.body(body)
+    }
+
     fn stmt(&mut self, stmt: &'a ast::Stmt) -> Result {
         let span = stmt.span;
         match &stmt.kind {
@@ -357,11 +367,20 @@ impl<'a> Builder<'a> {
                 let lowered = self.target(target)?;
                 self.emit(Instr::AugAssign(lowered, *op, value, target.span), span);
             }
-            S::AnnAssign { target, value, .. } => {
+            S::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(value) = value {
                     let value = self.expr(value)?;
-                    let target = self.target(target)?;
-                    self.emit(Instr::Store(target, value), span);
+                    let lowered = self.target(target)?;
+                    self.emit(Instr::Store(lowered, value), span);
+                }
+                // Only a module's or class's annotations are evaluated; a
+                // name's are kept in `__annotations__`.
+                if self.body_kind != BodyKind::Function {
+                    self.annotation(target, annotation, value.is_none(), span)?;
                 }
             }
             S::Delete(targets) => {
@@ -534,6 +553,16 @@ impl<'a> Builder<'a> {
             return Binding::Local(i as u32);
         }
         Binding::Namespace
+    }
+
+    /// A read of a name the body's namespace binds (or the globals, or
+    /// builtins).
+    fn name_load(&self, name: ast::Name, span: Span) -> Expr {
+        let kind = match self.body_kind {
+            BodyKind::Module => ExprKind::Global(name, GlobalSlot::default()),
+            _ => ExprKind::Namespace(name),
+        };
+        Expr { kind, span }
     }
 
     fn name_target(&self, name: &ast::Name, binding: Binding, _span: Span) -> Target {
@@ -1062,6 +1091,43 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `target: annotation` in a module or class body, after the value's
+    /// store: a name's annotation goes into `__annotations__` under its
+    /// (mangled) name; an attribute's or subscript's without a value has
+    /// its object (and index) evaluated, and the annotation too, as
+    /// CPython's `compiler_annassign`.
+    fn annotation(
+        &mut self,
+        target: &'a ast::Expr,
+        annotation: &'a ast::Expr,
+        without_value: bool,
+        span: Span,
+    ) -> Result {
+        match &target.kind {
+            K::Name { id, .. } => {
+                let annotations = self.name_load("__annotations__".into(), target.span);
+                let key = constant(Value::str(&**id), target.span);
+                let store = Target::Subscript(annotations, key, target.span);
+                let annotation = self.expr(annotation)?;
+                self.emit(Instr::Store(store, annotation), span);
+                return Ok(());
+            }
+            K::Attribute { value, .. } if without_value => {
+                let object = self.expr(value)?;
+                self.emit(Instr::Eval(object), span);
+            }
+            K::Subscript { value, index } if without_value => {
+                let (object, index) = self.pair(value, index)?;
+                self.emit(Instr::Eval(object), span);
+                self.emit(Instr::Eval(index), span);
+            }
+            _ => {}
+        }
+        let annotation = self.expr(annotation)?;
+        self.emit(Instr::Eval(annotation), span);
+        Ok(())
+    }
+
     // ---- definitions ----
 
     fn child_qualname(&self, name: &str) -> ast::Name {
@@ -1082,6 +1148,20 @@ impl<'a> Builder<'a> {
         let mut kw_defaults = Vec::new();
         for param in &def.params.kwonly {
             kw_defaults.push(param.default.as_ref().map(|d| self.expr(d)).transpose()?);
+        }
+        // In CPython's order, which puts the positional-or-keyword
+        // parameters before the positional-only ones.
+        let params = &def.params;
+        let mut annotations = Vec::new();
+        let annotated = (params.args.iter())
+            .chain(&params.posonly)
+            .chain(&params.vararg)
+            .chain(&params.kwonly)
+            .chain(&params.kwarg)
+            .filter_map(|p| Some((p.name.clone(), p.annotation.as_ref()?)));
+        for (name, annotation) in annotated.chain(def.returns.iter().map(|r| ("return".into(), r)))
+        {
+            annotations.push((name, self.expr(annotation)?));
         }
         let flavor = match (def.is_async, def.scope.is_generator) {
             (true, true) => Flavor::AsyncGenerator,
@@ -1122,6 +1202,7 @@ impl<'a> Builder<'a> {
             code: Rc::new(code),
             defaults,
             kw_defaults,
+            annotations,
             closure: def.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
             comprehension: None,
         };
@@ -1153,7 +1234,7 @@ impl<'a> Builder<'a> {
                 class.span,
             );
         }
-        builder.body(&class.body)?;
+        builder.namespace_body(&class.body)?;
         let end = Span::new(class.span.end as usize, class.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
         let body = builder.finish(Signature::default(), class.span);
@@ -1327,6 +1408,7 @@ impl<'a> Builder<'a> {
             code: Rc::new(code),
             defaults: vec![],
             kw_defaults: vec![],
+            annotations: vec![],
             closure: comp.scope.free_vars.iter().map(|(_, cell)| *cell).collect(),
             comprehension: Some(comp.kind),
         };
@@ -1469,12 +1551,7 @@ impl<'a> Builder<'a> {
                 Binding::Local(slot) => ExprKind::Local(*slot),
                 Binding::Cell(cell) => ExprKind::Cell(*cell),
                 Binding::Global => ExprKind::Global(id.clone(), GlobalSlot::default()),
-                Binding::Namespace | Binding::Unresolved => {
-                    match self.name_target(id, *binding, span) {
-                        Target::Global(name) => ExprKind::Global(name, GlobalSlot::default()),
-                        _ => ExprKind::Namespace(id.clone()),
-                    }
-                }
+                Binding::Namespace | Binding::Unresolved => self.name_load(id.clone(), span).kind,
             },
             K::Constant(c) => ExprKind::Const(match c {
                 ast::Constant::None => Value::None,
@@ -1804,6 +1881,31 @@ impl<'a> Builder<'a> {
 }
 
 /// The docstring of a body: its first statement, if a string literal.
+/// Whether a body annotates a name (or attribute, or subscript) of its
+/// own, in a nested block too but not in a nested `def` or `class`
+/// (CPython's `find_ann`).
+fn annotates(body: &[ast::Stmt]) -> bool {
+    body.iter().any(|stmt| match &stmt.kind {
+        S::AnnAssign { .. } => true,
+        S::If { body, orelse, .. }
+        | S::While { body, orelse, .. }
+        | S::For { body, orelse, .. } => annotates(body) || annotates(orelse),
+        S::With { body, .. } => annotates(body),
+        S::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            annotates(body)
+                || handlers.iter().any(|handler| annotates(&handler.body))
+                || annotates(orelse)
+                || annotates(finalbody)
+        }
+        _ => false,
+    })
+}
+
 fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
     match &body.first()?.kind {
         S::Expr(ast::Expr {

@@ -1205,6 +1205,15 @@ impl Interp {
                 None => None,
             });
         }
+        let attributes = Namespace::default();
+        if !template.annotations.is_empty() {
+            let mut pairs = Vec::with_capacity(template.annotations.len());
+            for (name, annotation) in &template.annotations {
+                pairs.push((Value::str(&**name), self.eval(frame, annotation)?));
+            }
+            let annotations = Value::dict(self.dict_from_pairs(pairs)?);
+            (attributes.borrow_mut()).insert("__annotations__".into(), annotations);
+        }
         let closure = template
             .closure
             .iter()
@@ -1229,7 +1238,7 @@ impl Interp {
             kw_defaults,
             closure,
             defining_class: RefCell::new(defining_class),
-            attributes: Namespace::default(),
+            attributes,
         });
         crate::runtime::cycles::track_function(&function);
         Ok(function)

@@ -21,7 +21,7 @@ use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Targ
 use crate::runtime::error::{ExcType, Placed, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{
-    CellRef, Function, Instance, ModuleObject, Namespace, NativeKind, TraceEntry,
+    CellRef, Function, Instance, ModuleObject, NameMap, Namespace, NativeKind, TraceEntry,
 };
 use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::Name;
@@ -506,6 +506,20 @@ impl Interp {
             Instr::Echo(e) => {
                 let value = self.eval(frame, e)?;
                 self.display_hook(value)?;
+            }
+            Instr::SetupAnnotations => {
+                let absent = |names: &NameMap| !names.contains_key("__annotations__");
+                let empty = || Value::dict(Default::default());
+                match frame.namespace() {
+                    Some(names) if absent(&names.borrow()) => {
+                        names.borrow_mut().insert("__annotations__".into(), empty());
+                    }
+                    None if absent(&frame.globals.namespace.borrow()) => {
+                        (frame.globals.namespace.borrow_mut())
+                            .insert("__annotations__".into(), empty());
+                    }
+                    _ => {}
+                }
             }
             Instr::Store(target, e) => {
                 let value = match (super::expr::int_arithmetic(frame, e), &e.kind) {

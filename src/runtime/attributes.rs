@@ -508,6 +508,15 @@ impl Interp {
     pub fn generic_get_attr(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         match object {
             Value::Instance(instance) => self.instance_attribute(instance, object, name),
+            // A class's own, never a base's: made empty on first read
+            // when its body annotated nothing (CPython's `type_get_annotations`).
+            Value::Type(class) if name == "__annotations__" && &*class.module != "builtins" => {
+                let mut names = class.namespace.borrow_mut();
+                let annotations = names
+                    .entry(name.into())
+                    .or_insert_with(|| Value::dict(Default::default()));
+                Ok(Some(annotations.clone()))
+            }
             Value::Type(class) => {
                 if let Some(attribute) = class.lookup(name) {
                     return self.bind_class_attribute(attribute, object).map(Some);
@@ -558,6 +567,16 @@ impl Interp {
                 }),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
                 "__call__" => Some(call_wrapper(object)),
+                // Made empty on first read when the `def` had none, and
+                // again after a `del` or `= None`, as CPython does.
+                "__annotations__" => {
+                    let mut attributes = function.attributes.borrow_mut();
+                    let annotations = attributes.entry(name.into()).or_insert(Value::None);
+                    if matches!(annotations, Value::None) {
+                        *annotations = Value::dict(Default::default());
+                    }
+                    Some(annotations.clone())
+                }
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
                 } else {
@@ -825,6 +844,11 @@ impl Interp {
                             self.type_error(format!("{name} must be set to a string object"))
                         )
                     }
+                    ("__annotations__", value)
+                        if !matches!(value, Value::Dict(_) | Value::None) =>
+                    {
+                        return Err(self.type_error("__annotations__ must be set to a dict object"))
+                    }
                     _ => {
                         function.attributes.borrow_mut().insert(name.into(), value);
                     }
@@ -929,6 +953,10 @@ impl Interp {
                 class.namespace.borrow_mut().shift_remove(name).is_some()
             }
             Value::Module(module) => module.namespace.borrow_mut().shift_remove(name).is_some(),
+            Value::Function(function) => {
+                let removed = function.attributes.borrow_mut().shift_remove(name);
+                removed.is_some() || name == "__annotations__"
+            }
             _ => false,
         };
         if removed {
