@@ -176,3 +176,9 @@ fn a_coroutine_held_by_a_frame_the_exception_left_is_reported_after_it() {
 fn frames_in_an_imported_module_name_its_file_by_its_absolute_path() {
     traceback_agrees("tests/modules/traceback_through_module.pyl");
 }
+
+#[test]
+fn what_itertools_and_functools_call_fails_with_no_frames_of_theirs() {
+    traceback_agrees("tests/modules/itertools_user_error.pyl");
+    traceback_agrees("tests/modules/functools_user_error.pyl");
+}

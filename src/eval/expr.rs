@@ -1271,10 +1271,12 @@ impl Interp {
                 "metaclasses other than type are not supported by pyl",
             ));
         }
+        // `__module__` is the defining module's `__name__`, as CPython's
+        // class body sets it.
+        let module = (frame.globals.namespace.borrow().get("__name__").cloned())
+            .unwrap_or_else(|| Value::str("__main__"));
         let namespace = Rc::new(Namespace::default());
-        namespace
-            .borrow_mut()
-            .insert("__module__".into(), Value::str("__main__"));
+        namespace.borrow_mut().insert("__module__".into(), module);
         namespace
             .borrow_mut()
             .insert("__qualname__".into(), Value::str(&*template.body.qualname));

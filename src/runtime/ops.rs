@@ -187,9 +187,21 @@ impl Interp {
                 ),
             },
             Value::BoundMethod(m) => {
+                // CPython's method_repr: the function's __qualname__, else
+                // its __name__ (an lru_cache wrapper bound as a method).
                 let name = match &m.function {
                     Value::Function(f) => f.qualname.borrow().to_string(),
-                    other => self.repr(other)?,
+                    other => {
+                        let other = other.clone();
+                        let name = match self.generic_get_attr(&other, "__qualname__")? {
+                            Some(name) => Some(name),
+                            None => self.generic_get_attr(&other, "__name__")?,
+                        };
+                        match name {
+                            Some(Value::Str(name)) => name.as_str().to_string(),
+                            _ => "?".to_string(),
+                        }
+                    }
                 };
                 format!(
                     "<bound method {} of {}>",

@@ -1,4 +1,4 @@
-//! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
+//! Modules: the built-in ones (`collections`, `functools`, `itertools`, `json`, `math`, `random`,
 //! `time`, `sys`, `asyncio`, `aiohttp`) and
 //! `NAME.pyl` files next to the main script.
 
@@ -12,6 +12,8 @@ use crate::compile::ir::Origin;
 
 pub mod aiohttp;
 pub mod collections;
+pub mod functools;
+pub mod itertools;
 pub mod json;
 pub mod math;
 pub mod mt19937;
@@ -37,6 +39,10 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "defaultdict",
             "namedtuple",
         ],
+    ),
+    (
+        "functools",
+        &["partialmethod", "singledispatch", "singledispatchmethod"],
     ),
     (
         "math",
@@ -217,6 +223,8 @@ impl Interp {
         let module = match name {
             "collections" => collections::create(self),
             "json" => json::create(self)?,
+            "itertools" => itertools::create(self)?,
+            "functools" => functools::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),

@@ -1,0 +1,1 @@
+class_module_helpers.pyl
