@@ -357,11 +357,35 @@ impl<'a> Builder<'a> {
                 let lowered = self.target(target)?;
                 self.emit(Instr::AugAssign(lowered, *op, value, target.span), span);
             }
-            S::AnnAssign { target, value, .. } => {
+            S::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(value) = value {
                     let value = self.expr(value)?;
                     let target = self.target(target)?;
                     self.emit(Instr::Store(target, value), span);
+                }
+                // In a class body, `name: annotation` records the
+                // annotation in the namespace's `__annotations__` (made
+                // at the body's start), after the value is stored.
+                // `(x): int` is not simple: the target starts after the
+                // statement does.
+                let simple = target.span.start == span.start;
+                if let (BodyKind::Class, K::Name { id, .. }, true) =
+                    (self.body_kind, &target.kind, simple)
+                {
+                    let annotation = self.expr(annotation)?;
+                    let annotations = Expr {
+                        kind: ExprKind::Namespace("__annotations__".into()),
+                        span: target.span,
+                    };
+                    let key = constant(Value::str(&**id), target.span);
+                    self.emit(
+                        Instr::Store(Target::Subscript(annotations, key, span), annotation),
+                        span,
+                    );
                 }
             }
             S::Delete(targets) => {
@@ -1153,6 +1177,16 @@ impl<'a> Builder<'a> {
                 class.span,
             );
         }
+        if annotates_names(&class.body) {
+            let annotations = Expr {
+                kind: ExprKind::Dict(Vec::new()),
+                span: class.span,
+            };
+            builder.emit(
+                Instr::Store(Target::Namespace("__annotations__".into()), annotations),
+                class.span,
+            );
+        }
         builder.body(&class.body)?;
         let end = Span::new(class.span.end as usize, class.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
@@ -1804,6 +1838,30 @@ impl<'a> Builder<'a> {
 }
 
 /// The docstring of a body: its first statement, if a string literal.
+/// Whether a class body has an annotated assignment, in a nested block
+/// too: CPython then gives the namespace an `__annotations__` dict.
+fn annotates_names(body: &[ast::Stmt]) -> bool {
+    body.iter().any(|stmt| match &stmt.kind {
+        S::AnnAssign { .. } => true,
+        S::If { body, orelse, .. }
+        | S::While { body, orelse, .. }
+        | S::For { body, orelse, .. } => annotates_names(body) || annotates_names(orelse),
+        S::With { body, .. } => annotates_names(body),
+        S::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            annotates_names(body)
+                || handlers.iter().any(|h| annotates_names(&h.body))
+                || annotates_names(orelse)
+                || annotates_names(finalbody)
+        }
+        _ => false,
+    })
+}
+
 fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
     match &body.first()?.kind {
         S::Expr(ast::Expr {

@@ -804,6 +804,12 @@ fn instance_check(
             }
             Ok(false)
         }
+        // An object that is not a class but answers `__instancecheck__`
+        // (typing's `List`, `Union[int, str]`, …).
+        _ if let Some(check) = interp.lookup_special(classinfo, "__instancecheck__") => {
+            let answer = interp.call_bound(&check, classinfo, std::slice::from_ref(value), &[])?;
+            interp.truthy(&answer)
+        }
         _ => {
             Err(interp
                 .type_error("isinstance() arg 2 must be a type, a tuple of types, or a union"))
@@ -838,6 +844,11 @@ fn subclass_check(
                 }
             }
             Ok(false)
+        }
+        _ if let Some(check) = interp.lookup_special(classinfo, "__subclasscheck__") => {
+            let class = Value::Type(class.clone());
+            let answer = interp.call_bound(&check, classinfo, std::slice::from_ref(&class), &[])?;
+            interp.truthy(&answer)
         }
         _ => {
             Err(interp

@@ -1,5 +1,5 @@
-//! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
-//! `time`, `sys`, `asyncio`, `aiohttp`) and
+//! Modules: the built-in ones (`collections`, `dataclasses`, `json`,
+//! `math`, `random`, `time`, `sys`, `typing`, `asyncio`, `aiohttp`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -12,12 +12,14 @@ use crate::compile::ir::Origin;
 
 pub mod aiohttp;
 pub mod collections;
+pub mod dataclasses;
 pub mod json;
 pub mod math;
 pub mod mt19937;
 pub mod random;
 pub mod sys;
 pub mod time;
+pub mod typing;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -131,6 +133,49 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "typing",
+        &[
+            "Annotated",
+            "AsyncContextManager",
+            "BinaryIO",
+            "ChainMap",
+            "Concatenate",
+            "ContextManager",
+            "Counter",
+            "DefaultDict",
+            "Deque",
+            "GenericAlias",
+            "IO",
+            "Match",
+            "MethodDescriptorType",
+            "MethodWrapperType",
+            "NamedTuple",
+            "NewType",
+            "OrderedDict",
+            "ParamSpec",
+            "ParamSpecArgs",
+            "ParamSpecKwargs",
+            "Pattern",
+            "SupportsAbs",
+            "SupportsBytes",
+            "SupportsComplex",
+            "SupportsFloat",
+            "SupportsIndex",
+            "SupportsInt",
+            "SupportsRound",
+            "TextIO",
+            "TypeVarTuple",
+            "TypedDict",
+            "Unpack",
+            "WrapperDescriptorType",
+            "clear_overloads",
+            "dataclass_transform",
+            "get_overloads",
+            "is_typeddict",
+            "runtime_checkable",
+        ],
+    ),
+    (
         "time",
         &[
             "clock_getres",
@@ -216,10 +261,12 @@ impl Interp {
         }
         let module = match name {
             "collections" => collections::create(self),
+            "dataclasses" => dataclasses::create(self)?,
             "json" => json::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),
+            "typing" => typing::create(self)?,
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
