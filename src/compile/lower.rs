@@ -1092,7 +1092,7 @@ impl<'a> Builder<'a> {
     }
 
     /// `target: annotation` in a module or class body, after the value's
-    /// store: a name's annotation goes into `__annotations__` under its
+    /// store: a (not parenthesized) name's annotation goes into `__annotations__` under its
     /// (mangled) name; an attribute's or subscript's without a value has
     /// its object (and index) evaluated, and the annotation too, as
     /// CPython's `compiler_annassign`.
@@ -1103,8 +1103,10 @@ impl<'a> Builder<'a> {
         without_value: bool,
         span: Span,
     ) -> Result {
+        // `(x): int` is not simple: its target starts after the statement.
+        let simple = target.span.start == span.start;
         match &target.kind {
-            K::Name { id, .. } => {
+            K::Name { id, .. } if simple => {
                 let annotations = self.name_load("__annotations__".into(), target.span);
                 let key = constant(Value::str(&**id), target.span);
                 let store = Target::Subscript(annotations, key, target.span);
@@ -1880,7 +1882,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The docstring of a body: its first statement, if a string literal.
 /// Whether a body annotates a name (or attribute, or subscript) of its
 /// own, in a nested block too but not in a nested `def` or `class`
 /// (CPython's `find_ann`).
@@ -1906,6 +1907,7 @@ fn annotates(body: &[ast::Stmt]) -> bool {
     })
 }
 
+/// The docstring of a body: its first statement, if a string literal.
 fn docstring(body: &[ast::Stmt]) -> Option<Rc<str>> {
     match &body.first()?.kind {
         S::Expr(ast::Expr {

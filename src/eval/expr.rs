@@ -1271,6 +1271,7 @@ impl Interp {
                 "metaclasses other than type are not supported by pyl",
             ));
         }
+        let (bases, orig_bases) = self.resolve_mro_entries(bases.into_vec())?;
         // `__module__` is the defining module's `__name__`, as CPython's
         // class body sets it.
         let module = (frame.globals.namespace.borrow().get("__name__").cloned())
@@ -1291,12 +1292,41 @@ impl Interp {
         self.nested(|this| this.run_frame(&mut body, None))?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
-        self.create_class(
-            &template.name,
-            bases.into_vec(),
-            namespace.into_inner(),
-            &keywords,
-        )
+        let mut namespace = namespace.into_inner();
+        if let Some(orig_bases) = orig_bases {
+            namespace.insert("__orig_bases__".into(), orig_bases);
+        }
+        self.create_class(&template.name, bases, namespace, &keywords)
+    }
+
+    /// CPython's `__mro_entries__` protocol: a base that is not a class
+    /// but whose type has `__mro_entries__` (`Generic[T]`) is replaced by
+    /// the bases that method returns given all the original bases, which
+    /// the class keeps as `__orig_bases__` (`None` when none was replaced).
+    fn resolve_mro_entries(&mut self, bases: Vec<Value>) -> PyResult<(Vec<Value>, Option<Value>)> {
+        if bases.iter().all(|base| matches!(base, Value::Type(_))) {
+            return Ok((bases, None));
+        }
+        let original = Value::tuple(bases.clone());
+        let mut resolved = Vec::with_capacity(bases.len());
+        let mut replaced = false;
+        for base in bases {
+            let entries = match &base {
+                Value::Type(_) => None,
+                _ => self.lookup_special(&base, "__mro_entries__"),
+            };
+            let Some(method) = entries else {
+                resolved.push(base);
+                continue;
+            };
+            let entries = self.call_bound(&method, &base, std::slice::from_ref(&original), &[])?;
+            let Value::Tuple(entries) = entries else {
+                return Err(self.type_error("__mro_entries__ must return a tuple"));
+            };
+            resolved.extend(entries.iter().cloned());
+            replaced = true;
+        }
+        Ok((resolved, replaced.then_some(original)))
     }
 
     /// A snapshot of a namespace as a dict (`globals()`; changes to the

@@ -810,6 +810,8 @@ fn instance_check(
             }
             Ok(false)
         }
+        // An object that is not a class but answers `__instancecheck__`
+        // (`list[int]`, typing's `List`, `Union[int, str]`, …).
         _ if let Some(check) = interp.lookup_special(classinfo, "__instancecheck__") => {
             let answer = interp.call_bound(&check, classinfo, std::slice::from_ref(value), &[])?;
             interp.truthy(&answer)

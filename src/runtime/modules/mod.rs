@@ -1,5 +1,6 @@
-//! Modules: the built-in ones (`collections`, `functools`, `itertools`, `json`, `math`, `random`,
-//! `time`, `sys`, `asyncio`, `aiohttp`) and
+//! Modules: the built-in ones (`collections`, `dataclasses`, `functools`,
+//! `itertools`, `json`, `math`, `random`, `time`, `sys`, `typing`,
+//! `asyncio`, `aiohttp`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -12,6 +13,7 @@ use crate::compile::ir::Origin;
 
 pub mod aiohttp;
 pub mod collections;
+pub mod dataclasses;
 pub mod functools;
 pub mod itertools;
 pub mod json;
@@ -20,6 +22,7 @@ pub mod mt19937;
 pub mod random;
 pub mod sys;
 pub mod time;
+pub mod typing;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -137,6 +140,49 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "typing",
+        &[
+            "Annotated",
+            "AsyncContextManager",
+            "BinaryIO",
+            "ChainMap",
+            "Concatenate",
+            "ContextManager",
+            "Counter",
+            "DefaultDict",
+            "Deque",
+            "GenericAlias",
+            "IO",
+            "Match",
+            "MethodDescriptorType",
+            "MethodWrapperType",
+            "NamedTuple",
+            "NewType",
+            "OrderedDict",
+            "ParamSpec",
+            "ParamSpecArgs",
+            "ParamSpecKwargs",
+            "Pattern",
+            "SupportsAbs",
+            "SupportsBytes",
+            "SupportsComplex",
+            "SupportsFloat",
+            "SupportsIndex",
+            "SupportsInt",
+            "SupportsRound",
+            "TextIO",
+            "TypeVarTuple",
+            "TypedDict",
+            "Unpack",
+            "WrapperDescriptorType",
+            "clear_overloads",
+            "dataclass_transform",
+            "get_overloads",
+            "is_typeddict",
+            "runtime_checkable",
+        ],
+    ),
+    (
         "time",
         &[
             "clock_getres",
@@ -222,12 +268,14 @@ impl Interp {
         }
         let module = match name {
             "collections" => collections::create(self),
+            "dataclasses" => dataclasses::create(self)?,
             "json" => json::create(self)?,
             "itertools" => itertools::create(self)?,
             "functools" => functools::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),
+            "typing" => typing::create(self)?,
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
