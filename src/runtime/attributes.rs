@@ -864,6 +864,19 @@ impl Interp {
                     "attribute '{name}' of '{}' objects is not writable",
                     self.type_name(object)
                 ))),
+            // A property of a builtin value's class (`defaultdict`'s
+            // `default_factory`).
+            _ if let Some(Value::Native(descriptor)) = self.class_of(object).lookup(name)
+                && let Some(property) = descriptor.downcast_ref::<Property>() =>
+            {
+                let class = self.class_of(object);
+                if property.setter.is_none() {
+                    return Err(property.missing(self, &class.name, "setter"));
+                }
+                let setter = property.setter.clone();
+                self.call(&setter, &[object.clone(), value], &[])?;
+                Ok(())
+            }
             _ => Err(self
                 .unwritable(object, name)
                 .unwrap_or_else(|| self.missing_attribute_message(object, name))),

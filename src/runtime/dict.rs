@@ -7,11 +7,13 @@
 //! into Python code.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use hashbrown::HashTable;
 
 use super::error::PyResult;
 use super::interp::Interp;
+use super::object::Class;
 use super::ops::str_hash;
 use super::value::{discard, Value};
 
@@ -32,6 +34,17 @@ pub struct Dict {
     /// For sets: CPython's open-addressing layout, which decides the
     /// order a set iterates in (observable: `print({3, 1, 2})`).
     set_order: Option<SetOrder>,
+    /// For a dict of one of `collections`' dict classes, which it is.
+    pub flavor: Option<Box<Flavor>>,
+}
+
+/// What makes a dict a `defaultdict`, an `OrderedDict` or a `Counter`:
+/// the same table, with a class of its own (its `__missing__`,
+/// `__repr__`, …) and, for a `defaultdict`, its factory.
+#[derive(Clone)]
+pub struct Flavor {
+    pub class: Rc<Class>,
+    pub default_factory: Value,
 }
 
 /// A replica of the slot table of CPython 3.11's `setobject.c`, holding
@@ -503,16 +516,46 @@ impl Dict {
 
     /// Removes and returns the last entry (`popitem`).
     pub fn pop_last(&mut self) -> Option<Entry> {
-        let position = self.entries.iter().rposition(Option::is_some)?;
+        let position = self.last_position()?;
         self.remove_at(position)
     }
 
+    pub fn first_position(&self) -> Option<usize> {
+        self.entries.iter().position(Option::is_some)
+    }
+
+    pub fn last_position(&self) -> Option<usize> {
+        self.entries.iter().rposition(Option::is_some)
+    }
+
     pub fn clear(&mut self) {
+        let flavor = self.flavor.take();
         *self = if self.set_order.is_some() {
             Dict::new_set()
         } else {
             Dict::new()
         };
+        self.flavor = flavor;
+    }
+
+    /// The class of a dict of `collections`, if it is one.
+    pub fn flavor_class(&self) -> Option<&Rc<Class>> {
+        self.flavor.as_ref().map(|flavor| &flavor.class)
+    }
+
+    /// Moves the entry at `position` to the end of the order, or to its
+    /// start (`OrderedDict.move_to_end`).
+    pub fn move_entry(&mut self, position: usize, to_end: bool) {
+        let Some(entry) = self.remove_at(position) else {
+            return;
+        };
+        if to_end {
+            self.push(entry.hash, entry.key, entry.value);
+        } else {
+            self.entries.insert(0, Some(entry));
+            self.len += 1;
+            self.compact();
+        }
     }
 
     /// Drops deleted entries; a set's slot table keeps its layout, with

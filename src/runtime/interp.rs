@@ -46,8 +46,8 @@ pub struct Types {
 
 impl Types {
     /// The class of a value of a built-in type: every value but an
-    /// instance of a Python class and a native object (`None`: they know
-    /// their own, see `Interp::class_of`).
+    /// instance of a Python class, a native object and a dict of
+    /// `collections` (`None`: they know their own, see `Interp::class_of`).
     pub fn of_builtin_value(&self, value: &Value) -> Option<&Rc<Class>> {
         Some(match value {
             Value::None => &self.none,
@@ -60,6 +60,7 @@ impl Types {
             Value::Bytes(_) => &self.bytes,
             Value::List(_) => &self.list,
             Value::Tuple(_) => &self.tuple,
+            Value::Dict(dict) if dict.borrow().flavor.is_some() => return None,
             Value::Dict(_) => &self.dict,
             Value::Set(_) => &self.set,
             Value::FrozenSet(_) => &self.frozenset,
@@ -301,6 +302,7 @@ impl Interp {
             Value::Instance(instance) => instance.class.clone(),
             Value::Future(future) => future.class(self),
             Value::Native(object) => object.class(self),
+            Value::Dict(dict) if let Some(class) = dict.borrow().flavor_class() => class.clone(),
             _ => self
                 .types
                 .of_builtin_value(value)

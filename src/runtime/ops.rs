@@ -2,6 +2,7 @@
 //! operators, iteration, attributes, items — each dispatching on the core
 //! value variants first and to dunder methods of user classes after.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
@@ -9,11 +10,48 @@ use num_bigint::BigInt;
 use super::arith;
 use super::builtins::object;
 use super::builtins::{bytes, mappings, sequences, str as strings};
+use super::dict::Dict;
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
 use super::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+
+/// Whether a value's operators are its class's methods, not only the
+/// builtin ones this module applies.
+fn has_methods_of_its_own(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Instance(_) | Value::Future(_) | Value::Native(_)
+    ) || is_flavored(value)
+}
+
+/// Whether a value is a dict of `collections`.
+fn is_flavored(value: &Value) -> bool {
+    matches!(value, Value::Dict(dict) if dict.borrow().flavor.is_some())
+}
+
+/// The method of a comparison and its reflection.
+fn comparison_names(op: CmpOp) -> (&'static str, &'static str) {
+    match op {
+        CmpOp::Eq => ("__eq__", "__eq__"),
+        CmpOp::NotEq => ("__ne__", "__ne__"),
+        CmpOp::Lt => ("__lt__", "__gt__"),
+        CmpOp::LtE => ("__le__", "__ge__"),
+        CmpOp::Gt => ("__gt__", "__lt__"),
+        CmpOp::GtE => ("__ge__", "__le__"),
+        _ => ("", ""),
+    }
+}
+
+/// A method that the class of a dict of `collections` defines itself
+/// (`Counter.__eq__`, `defaultdict.__missing__`), not one of `dict`'s.
+pub fn flavor_method(dict: &RefCell<Dict>, name: &str) -> Option<Value> {
+    let dict = dict.borrow();
+    let class = dict.flavor_class()?;
+    let method = class.namespace.borrow().get(name).cloned();
+    method
+}
 
 /// What CPython's `RecursionError` adds when nested containers are compared.
 const IN_COMPARISON: &str = " in comparison";
@@ -126,16 +164,18 @@ impl Interp {
                     _ => this.join_reprs("(", &items, ")"),
                 })?
             }
-            Value::Dict(dict) => {
-                let items = dict.borrow().items();
-                self.repr_guarded(value.address(), "{...}", |this| {
-                    let mut parts = Vec::with_capacity(items.len());
-                    for (k, v) in &items {
-                        parts.push(format!("{}: {}", this.repr(k)?, this.repr(v)?));
+            Value::Dict(dict) if let Some(repr) = flavor_method(dict, "__repr__") => {
+                match self.call_bound(&repr, value, &[], &[])? {
+                    Value::Str(text) => text.as_str().to_string(),
+                    other => {
+                        return Err(self.type_error(format!(
+                            "__repr__ returned non-string (type {})",
+                            self.type_name(&other)
+                        )))
                     }
-                    Ok(format!("{{{}}}", parts.join(", ")))
-                })?
+                }
             }
+            Value::Dict(dict) => self.plain_dict_repr(value, dict)?,
             Value::Set(set) => {
                 let keys = set.borrow().keys();
                 if keys.is_empty() {
@@ -268,6 +308,18 @@ impl Interp {
             self.qualname_of(&instance.class),
             value.address()
         )
+    }
+
+    /// A dict's `{key: value, …}`, whatever its class.
+    pub fn plain_dict_repr(&mut self, value: &Value, dict: &RefCell<Dict>) -> PyResult<String> {
+        let items = dict.borrow().items();
+        self.repr_guarded(value.address(), "{...}", |this| {
+            let mut parts = Vec::with_capacity(items.len());
+            for (k, v) in &items {
+                parts.push(format!("{}: {}", this.repr(k)?, this.repr(v)?));
+            }
+            Ok(format!("{{{}}}", parts.join(", ")))
+        })
     }
 
     /// A class's `__qualname__` (`A.E`, `f.<locals>.L`).
@@ -488,22 +540,13 @@ impl Interp {
                 let (x, y) = (x.clone(), y.clone());
                 self.nested_in(IN_COMPARISON, |this| this.sequences_equal(&x, &y))?
             }
-            (Value::Dict(x), Value::Dict(y)) => {
-                let (x_items, y_len) = (x.borrow().items(), y.borrow().len());
-                if x_items.len() != y_len {
-                    return Ok(Some(false));
-                }
-                let y = y.clone();
-                self.nested_in(IN_COMPARISON, |this| {
-                    for (key, value) in x_items {
-                        match this.dict_get(&y, &key)? {
-                            Some(other) if value.is(&other) || this.eq(&value, &other)? => {}
-                            _ => return Ok(false),
-                        }
-                    }
-                    Ok(true)
-                })?
+            // An `OrderedDict` or a `Counter` compares as its class says.
+            (Value::Dict(x), Value::Dict(y))
+                if flavor_method(x, "__eq__").is_some() || flavor_method(y, "__eq__").is_some() =>
+            {
+                return Ok(None)
             }
+            (Value::Dict(x), Value::Dict(y)) => self.dicts_equal(x, y)?,
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => self
                 .nested_in(IN_COMPARISON, |this| {
                     mappings::set_compare(this, CmpOp::Eq, a, b).unwrap_or(Ok(false))
@@ -568,15 +611,7 @@ impl Interp {
                 return Ok(result);
             }
         } else {
-            let (forward, reflected) = match op {
-                CmpOp::Eq => ("__eq__", "__eq__"),
-                CmpOp::NotEq => ("__ne__", "__ne__"),
-                CmpOp::Lt => ("__lt__", "__gt__"),
-                CmpOp::LtE => ("__le__", "__ge__"),
-                CmpOp::Gt => ("__gt__", "__lt__"),
-                CmpOp::GtE => ("__ge__", "__le__"),
-                _ => ("", ""),
-            };
+            let (forward, reflected) = comparison_names(op);
             // A subclass's reflected method goes first, as in CPython.
             let b_first = !Rc::ptr_eq(&self.class_of(a), &self.class_of(b))
                 && self.class_of(b).is_subclass_of(&self.class_of(a));
@@ -612,8 +647,54 @@ impl Interp {
         }
     }
 
+    /// Two dicts' contents, equal whatever their order.
+    pub fn dicts_equal(&mut self, x: &Rc<RefCell<Dict>>, y: &Rc<RefCell<Dict>>) -> PyResult<bool> {
+        let (x_items, y_len) = (x.borrow().items(), y.borrow().len());
+        if x_items.len() != y_len {
+            return Ok(false);
+        }
+        let y = y.clone();
+        self.nested_in(IN_COMPARISON, |this| {
+            for (key, value) in x_items {
+                match this.dict_get(&y, &key)? {
+                    Some(other) if value.is(&other) || this.eq(&value, &other)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            Ok(true)
+        })
+    }
+
+    /// A comparison that a dict of `collections` makes itself (its
+    /// class's own method, forward then reflected), or `None`.
+    fn flavored_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+        let (forward, reflected) = comparison_names(op);
+        for (receiver, name, other) in [(a, forward, b), (b, reflected, a)] {
+            let Value::Dict(dict) = receiver else {
+                continue;
+            };
+            if let Some(method) = flavor_method(dict, name) {
+                let result =
+                    self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
+                if !matches!(result, Value::NotImplemented) {
+                    return Ok(Some(result));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Comparisons among builtin values; `None` when unsupported.
     fn builtin_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+        if let (Value::Dict(x), Value::Dict(y)) = (a, b) {
+            if let Some(result) = self.flavored_compare(op, a, b)? {
+                return Ok(Some(result));
+            }
+            if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+                let equal = self.dicts_equal(x, y)?;
+                return Ok(Some(Value::from(equal == (op == CmpOp::Eq))));
+            }
+        }
         if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
             let equal = self.native_eq(a, b)?.unwrap_or_else(|| a.is(b));
             return Ok(Some(Value::from(equal == (op == CmpOp::Eq))));
@@ -767,7 +848,7 @@ impl Interp {
         let (forward, reflected) = dunder_names(op);
         // A subclass's reflected method goes first if it overrides it.
         let (a_class, b_class) = (self.class_of(a), self.class_of(b));
-        let b_first = matches!(b, Value::Instance(_))
+        let b_first = (matches!(b, Value::Instance(_)) || is_flavored(b))
             && !Rc::ptr_eq(&a_class, &b_class)
             && b_class.is_subclass_of(&a_class)
             && match (b_class.lookup(reflected), a_class.lookup(reflected)) {
@@ -783,7 +864,7 @@ impl Interp {
             if i == 1 && Rc::ptr_eq(&self.class_of(a), &self.class_of(b)) {
                 break;
             }
-            if let Value::Instance(_) | Value::Future(_) | Value::Native(_) = receiver {
+            if has_methods_of_its_own(receiver) {
                 if let Some(method) = self.lookup_special(receiver, name) {
                     let result =
                         self.call_bound(&method, receiver, std::slice::from_ref(other), &[])?;
@@ -794,6 +875,10 @@ impl Interp {
             }
         }
         if op == BinOp::BitOr {
+            // `dict.__or__`, once a `Counter`'s own said NotImplemented.
+            if let (Value::Dict(x), Value::Dict(y)) = (a, b) {
+                return self.merge_dicts(x, y).map(Some);
+            }
             if let Some(union) = super::union::union(self, a, b)? {
                 return Ok(Some(union));
             }
@@ -866,7 +951,7 @@ impl Interp {
                 return Ok(a.clone());
             }
             // In place, from a mapping or pairs (`dict.__ior__`).
-            (BinOp::BitOr, Value::Dict(dict)) => {
+            (BinOp::BitOr, Value::Dict(dict)) if flavor_method(dict, "__ior__").is_none() => {
                 mappings::update_from(self, dict, Some(b), &[])?;
                 return Ok(a.clone());
             }
@@ -983,12 +1068,11 @@ impl Interp {
             (BinOp::Mod, Value::Str(format), args) => {
                 Value::str(strings::percent_format(self, format.as_str(), args)?)
             }
-            (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
-                let merged = std::cell::RefCell::new(x.borrow().clone());
-                for (key, value) in y.borrow().items() {
-                    self.dict_set(&merged, key, value)?;
-                }
-                Value::dict(merged)
+            // A dict of `collections` merges as its class says.
+            (BinOp::BitOr, Value::Dict(x), Value::Dict(y))
+                if x.borrow().flavor.is_none() && flavor_method(y, "__ror__").is_none() =>
+            {
+                self.merge_dicts(x, y)?
             }
             (_, Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 match mappings::set_binary_op(self, op, a, b) {
@@ -998,6 +1082,17 @@ impl Interp {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// `x | y` of two dicts: a plain dict, `y`'s values winning.
+    fn merge_dicts(&mut self, x: &RefCell<Dict>, y: &RefCell<Dict>) -> PyResult<Value> {
+        let mut copy = x.borrow().clone();
+        copy.flavor = None;
+        let merged = RefCell::new(copy);
+        for (key, value) in y.borrow().items() {
+            self.dict_set(&merged, key, value)?;
+        }
+        Ok(Value::dict(merged))
     }
 
     /// `items * count` for a list or tuple.
@@ -1037,7 +1132,7 @@ impl Interp {
             UnaryOp::Pos => ("__pos__", "+"),
             _ => ("__invert__", "~"),
         };
-        if let Value::Instance(_) = value {
+        if has_methods_of_its_own(value) {
             if let Some(method) = self.lookup_special(value, name) {
                 return self.call_bound(&method, value, &[], &[]);
             }
@@ -1199,7 +1294,13 @@ impl Interp {
             }
             Value::Dict(d) => match self.dict_get(d, key)? {
                 Some(value) => Ok(value),
-                None => Err(self.key_error(key.clone())),
+                // `defaultdict`'s and `Counter`'s.
+                None => match flavor_method(d, "__missing__") {
+                    Some(missing) => {
+                        self.call_bound(&missing, container, std::slice::from_ref(key), &[])
+                    }
+                    None => Err(self.key_error(key.clone())),
+                },
             },
             Value::Type(class) => match class.lookup("__class_getitem__") {
                 Some(hook) => {
@@ -1240,6 +1341,11 @@ impl Interp {
     pub fn del_item(&mut self, container: &Value, key: &Value) -> PyResult<()> {
         match container {
             Value::List(list) => sequences::list_del_item(self, list, key),
+            // `Counter`'s forgives a missing key.
+            Value::Dict(d) if let Some(delete) = flavor_method(d, "__delitem__") => {
+                self.call_bound(&delete, container, std::slice::from_ref(key), &[])?;
+                Ok(())
+            }
             Value::Dict(d) => match self.dict_remove(d, key)? {
                 Some(_) => Ok(()),
                 None => Err(self.key_error(key.clone())),

@@ -419,6 +419,12 @@ fn compare(interp: &mut Interp, op: CmpOp, receiver: &Value, other: &Value) -> P
     if !comparable {
         return Ok(Value::NotImplemented);
     }
+    // `dict.__eq__` compares contents, whatever an `OrderedDict`'s or a
+    // `Counter`'s own method would say.
+    if let (Value::Dict(x), Value::Dict(y)) = (receiver, other) {
+        let equal = interp.dicts_equal(x, y)?;
+        return Ok(Value::from(equal == (op == CmpOp::Eq)));
+    }
     interp.rich_compare(op, receiver, other)
 }
 

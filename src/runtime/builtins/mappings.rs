@@ -21,7 +21,7 @@ use crate::runtime::dict::{set_key, Dict};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
-use crate::runtime::object::{Class, NativeFn, NativeObject};
+use crate::runtime::object::{Class, Layout, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
@@ -124,6 +124,9 @@ pub fn install(interp: &mut Interp) {
                 add_method(&class, name, func);
             }
         }
+        // An `OrderedDict`'s views: the same, by another name.
+        let ordered = kind.ordered_class_name();
+        interp.define_class_in(ordered, ordered, "builtins", vec![class], Layout::Builtin);
     }
 }
 
@@ -707,6 +710,14 @@ impl ViewKind {
         }
     }
 
+    fn ordered_class_name(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "odict_keys",
+            ViewKind::Values => "odict_values",
+            ViewKind::Items => "odict_items",
+        }
+    }
+
     fn method(self) -> &'static str {
         match self {
             ViewKind::Keys => "keys",
@@ -724,7 +735,7 @@ pub struct DictView {
 
 impl NativeObject for DictView {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(self.kind.class_name())
+        interp.native_class(self.class_name(interp))
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
@@ -733,6 +744,18 @@ impl NativeObject for DictView {
 }
 
 impl DictView {
+    /// `dict_keys`, or `odict_keys` for an `OrderedDict`'s, and so on.
+    fn class_name(&self, interp: &Interp) -> &'static str {
+        let dict = self.dict.borrow();
+        let ordered = (dict.flavor_class())
+            .is_some_and(|class| Rc::ptr_eq(class, &interp.native_class("OrderedDict")));
+        if ordered {
+            self.kind.ordered_class_name()
+        } else {
+            self.kind.class_name()
+        }
+    }
+
     /// The view's elements now: keys, values, or `(key, value)` tuples.
     fn elements(&self) -> Vec<Value> {
         let dict = self.dict.borrow();
@@ -753,7 +776,7 @@ pub fn view_repr(interp: &mut Interp, view: &DictView) -> PyResult<String> {
     let address = view as *const DictView as usize;
     interp.repr_guarded(address, "...", |interp| {
         let list = interp.repr(&Value::list(view.elements()))?;
-        Ok(format!("{}({list})", view.kind.class_name()))
+        Ok(format!("{}({list})", view.class_name(interp)))
     })
 }
 

@@ -33,13 +33,10 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         "collections",
         &[
             "ChainMap",
-            "Counter",
-            "OrderedDict",
             "UserDict",
             "UserList",
             "UserString",
             "abc",
-            "defaultdict",
             "namedtuple",
         ],
     ),
@@ -267,7 +264,7 @@ impl Interp {
             return Ok(module.clone());
         }
         let module = match name {
-            "collections" => collections::create(self),
+            "collections" => collections::create(self)?,
             "dataclasses" => dataclasses::create(self)?,
             "json" => json::create(self)?,
             "itertools" => itertools::create(self)?,

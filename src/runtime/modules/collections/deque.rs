@@ -1,4 +1,4 @@
-//! `collections`: `deque`, a double-ended queue on a `VecDeque`.
+//! `collections.deque`, a double-ended queue on a `VecDeque`.
 //!
 //! asyncio keeps its waiters and queue items in deques, as CPython's does:
 //! waking the first of many waiters must not shift all the others.
@@ -7,14 +7,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::super::builtins::add_method;
-use super::super::builtins::sequences::{
+use crate::runtime::builtins::add_method;
+use crate::runtime::builtins::sequences::{
     check_args, item_eq, receiver_error, search_range, ssize_arg,
 };
-use super::super::error::{ExcType, PyResult};
-use super::super::interp::Interp;
-use super::super::object::{Class, ModuleObject, NativeKind, NativeObject};
-use super::super::value::Value;
+use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{Class, ModuleObject, NativeKind, NativeObject};
+use crate::runtime::value::Value;
 use crate::syntax::ast::{CmpOp, Name};
 
 #[derive(Clone, Copy)]
@@ -163,8 +163,7 @@ impl NativeObject for DequeIterator {
     }
 }
 
-pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
-    let module = super::new_module("collections");
+pub fn install(interp: &mut Interp, module: &ModuleObject) {
     let class = interp.define_module_class("deque", "collections");
     crate::runtime::generic_alias::make_generic(&class);
     let methods: [(&'static str, crate::runtime::object::NativeFn); 34] = [
@@ -214,7 +213,6 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         .namespace
         .borrow_mut()
         .insert("deque".into(), Value::Type(class));
-    module
 }
 
 /// The deque `value` is, if it is one.
