@@ -105,12 +105,9 @@ pub fn run_core(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> 
 
 impl Interp {
     /// Defines `name` in `module` when `module` is asyncio's and a part
-    /// that has not run defines it: the part runs now. Whether it ran.
-    /// Every way to a module's name asks this first when the name is
-    /// missing or about to change — an attribute read, a global of
-    /// asyncio's own Python, a store, a `del` — so that a part running
-    /// later cannot overwrite what the program put there.
-    pub fn define_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
+    /// that has not run defines it: the part runs now. Whether it ran
+    /// (see [`Interp::define_lazily`]).
+    pub fn define_asyncio_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
         let Some(runtime) = self.asyncio.clone() else {
             return Ok(false);
         };
@@ -126,7 +123,7 @@ impl Interp {
 
     /// Completes `module`'s namespace before something lists it (`dir`,
     /// `vars`, the REPL's completion): every part of asyncio's not run yet.
-    pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
+    pub fn complete_asyncio(&mut self, module: &ModuleObject) -> PyResult<()> {
         let is_asyncio =
             (self.asyncio.as_ref()).is_some_and(|runtime| std::ptr::eq(module, &*runtime.module));
         if is_asyncio {

@@ -258,6 +258,24 @@ pub fn run_bundled_source(
 }
 
 impl Interp {
+    /// Defines `name` in `module` when a built-in module makes it on first
+    /// use — a part of asyncio's Python, collections' dict classes — and
+    /// says whether it did. Every way to a module's name asks this first
+    /// when the name is missing or about to change — an attribute read, a
+    /// global of the module's own Python, a store, a `del` — so that what
+    /// runs later cannot overwrite what the program put there.
+    pub fn define_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
+        Ok(collections::define_lazily(self, module, name)?
+            || self.define_asyncio_lazily(module, name)?)
+    }
+
+    /// Completes `module`'s namespace before something lists it (`dir`,
+    /// `vars`, the REPL's completion).
+    pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
+        collections::complete_module(self, module)?;
+        self.complete_asyncio(module)
+    }
+
     /// `import name`: from the cache, the built-in modules, or a sibling file.
     pub fn import_module(&mut self, name: &str) -> PyResult<Value> {
         if let Some(module) = self.modules.get(name) {

@@ -24,10 +24,13 @@ use crate::syntax::ast::Name;
 const NATIVE: &str = include_str!("native.pyl");
 const COUNTER: &str = include_str!("counter.pyl");
 
+/// The classes, in the order they are made.
+pub const CLASSES: [&str; 3] = ["defaultdict", "OrderedDict", "Counter"];
+
 pub fn install(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> {
     let dict = interp.types.dict.clone();
     let mut classes = Vec::new();
-    for name in ["defaultdict", "OrderedDict", "Counter"] {
+    for name in CLASSES {
         let class = interp.define_class_in(
             name,
             name,

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
+use crate::runtime::value::Value;
 
 mod deque;
 mod dicts;
@@ -15,6 +16,37 @@ pub use deque::{as_deque, Deque, End};
 pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     let module = super::new_module("collections");
     deque::install(interp, &module);
-    dicts::install(interp, &module)?;
     Ok(module)
+}
+
+/// Makes the dict classes when the program first names one: asyncio
+/// imports `collections` for `deque`, and compiling the classes' Python
+/// would cost every asyncio program 4 M instructions. Whether they were
+/// made now.
+pub fn define_lazily(interp: &mut Interp, module: &ModuleObject, name: &str) -> PyResult<bool> {
+    if !dicts::CLASSES.contains(&name) {
+        return Ok(false);
+    }
+    complete_module(interp, module)
+}
+
+/// Makes the dict classes if `module` is `collections` and they are not
+/// made yet (before something lists the module). Whether they were made
+/// now.
+pub fn complete_module(interp: &mut Interp, module: &ModuleObject) -> PyResult<bool> {
+    let collections = match interp.modules.get("collections") {
+        Some(Value::Module(collections)) if std::ptr::eq(&**collections, module) => {
+            collections.clone()
+        }
+        _ => return Ok(false),
+    };
+    if collections
+        .namespace
+        .borrow()
+        .contains_key(dicts::CLASSES[0])
+    {
+        return Ok(false);
+    }
+    dicts::install(interp, &collections)?;
+    Ok(true)
 }
