@@ -42,7 +42,9 @@ pub fn os_error_subclass(errno: i64) -> Option<ExcType> {
     Some(match errno {
         1 | 13 => ExcType::PermissionError,
         2 => ExcType::FileNotFoundError,
+        3 => ExcType::ProcessLookupError,
         4 => ExcType::InterruptedError,
+        10 => ExcType::ChildProcessError,
         11 | 114 | 115 => ExcType::BlockingIOError,
         17 => ExcType::FileExistsError,
         20 => ExcType::NotADirectoryError,

@@ -62,6 +62,11 @@ pub fn install(interp: &mut Interp) {
     for class in &types.exceptions {
         ns.insert(class.name.clone(), Value::Type(class.clone()));
     }
+    // Older names of `OSError`, the same class.
+    let os_error = types.exception(crate::runtime::error::ExcType::OSError);
+    for alias in ["EnvironmentError", "IOError"] {
+        ns.insert(alias.into(), Value::Type(os_error.clone()));
+    }
 }
 
 /// A builtin function value.
