@@ -181,4 +181,5 @@ fn frames_in_an_imported_module_name_its_file_by_its_absolute_path() {
 fn what_itertools_and_functools_call_fails_with_no_frames_of_theirs() {
     traceback_agrees("tests/modules/itertools_user_error.pyl");
     traceback_agrees("tests/modules/functools_user_error.pyl");
+    traceback_agrees("tests/modules/heapq_bisect_user_error.pyl");
 }
