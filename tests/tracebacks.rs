@@ -178,8 +178,9 @@ fn frames_in_an_imported_module_name_its_file_by_its_absolute_path() {
 }
 
 #[test]
-fn what_itertools_and_functools_call_fails_with_no_frames_of_theirs() {
+fn what_modules_standing_for_c_call_fails_with_no_frames_of_theirs() {
     traceback_agrees("tests/modules/itertools_user_error.pyl");
     traceback_agrees("tests/modules/functools_user_error.pyl");
     traceback_agrees("tests/modules/collections_factory_error.pyl");
+    traceback_agrees("tests/modules/heapq_bisect_user_error.pyl");
 }

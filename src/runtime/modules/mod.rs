@@ -1,6 +1,7 @@
 //! Modules: the built-in ones (`collections`, `dataclasses`, `functools`,
 //! `itertools`, `json`, `math`, `random`, `time`, `sys`, `typing`,
-//! `asyncio`, `aiohttp`) and
+//! `asyncio`, `aiohttp`, and the small ones of `stdlib/`: `heapq`,
+//! `bisect`, `operator`, `copy`, `contextlib`, `string`, `abc`, `types`) and
 //! `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
@@ -20,6 +21,7 @@ pub mod json;
 pub mod math;
 pub mod mt19937;
 pub mod random;
+pub mod stdlib;
 pub mod sys;
 pub mod time;
 pub mod typing;
@@ -29,6 +31,43 @@ pub mod typing;
 /// ([`unsupported_name`]) — not the `AttributeError` or `ImportError`
 /// that would read as the program's typo.
 const UNSUPPORTED: &[(&str, &[&str])] = &[
+    (
+        "abc",
+        &[
+            "ABCMeta",
+            "abstractclassmethod",
+            "abstractproperty",
+            "abstractstaticmethod",
+            "get_cache_token",
+        ],
+    ),
+    (
+        "contextlib",
+        &["chdir", "redirect_stderr", "redirect_stdout"],
+    ),
+    ("copy", &["dispatch_table"]),
+    ("string", &["Formatter"]),
+    (
+        "types",
+        &[
+            "CellType",
+            "ClassMethodDescriptorType",
+            "CodeType",
+            "DynamicClassAttribute",
+            "FrameType",
+            "GetSetDescriptorType",
+            "MappingProxyType",
+            "MemberDescriptorType",
+            "MethodDescriptorType",
+            "MethodWrapperType",
+            "TracebackType",
+            "WrapperDescriptorType",
+            "coroutine",
+            "new_class",
+            "prepare_class",
+            "resolve_bases",
+        ],
+    ),
     (
         "collections",
         &[
@@ -294,6 +333,7 @@ impl Interp {
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
+            _ if stdlib::has(name) => stdlib::create(self, name)?,
             _ => return self.import_file(name),
         };
         let value = Value::Module(module);
