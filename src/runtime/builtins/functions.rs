@@ -225,7 +225,14 @@ fn print(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         };
     let sep = text_option(interp, "sep", sep, " ")?;
     let end = text_option(interp, "end", end, "\n")?;
-    let file = file.filter(|f| !f.is_none());
+    let replaced = match file {
+        Some(file) if !file.is_none() => None,
+        _ => crate::runtime::modules::sys::replaced_stdout(interp),
+    };
+    if matches!(replaced, Some(Value::None)) {
+        return Ok(Value::None);
+    }
+    let file = file.filter(|f| !f.is_none()).or(replaced.as_ref());
     // Each piece is written as soon as it is converted, so that output
     // before a failing `__str__` still appears, as in CPython.
     let write = |interp: &mut Interp, text: &str| match file {

@@ -49,10 +49,14 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         .collect();
     let mut ns = ns.borrow_mut();
     ns.insert("argv".into(), Value::list(argv));
-    ns.insert("stdout".into(), Value::native(Rc::new(Stream::Stdout)));
-    ns.insert("stderr".into(), Value::native(Rc::new(Stream::Stderr)));
-    ns.insert("__stdout__".into(), Value::native(Rc::new(Stream::Stdout)));
-    ns.insert("__stderr__".into(), Value::native(Rc::new(Stream::Stderr)));
+    let (stdout, stderr) = (
+        Value::native(Rc::new(Stream::Stdout)),
+        Value::native(Rc::new(Stream::Stderr)),
+    );
+    ns.insert("stdout".into(), stdout.clone());
+    ns.insert("stderr".into(), stderr.clone());
+    ns.insert("__stdout__".into(), stdout);
+    ns.insert("__stderr__".into(), stderr);
     ns.insert(
         "version".into(),
         Value::str(format!("3.11.7 (pyl {})", env!("CARGO_PKG_VERSION"))),
@@ -198,6 +202,22 @@ fn sys_exc_info(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 enum Stream {
     Stdout,
     Stderr,
+}
+
+/// What the program put in `sys.stdout` in place of pyl's standard
+/// output, which `print` then writes to (`None` included: `print` then
+/// writes nothing, as CPython's). `None` while it is pyl's own.
+pub fn replaced_stdout(interp: &Interp) -> Option<Value> {
+    let Some(Value::Module(sys)) = interp.modules.get("sys") else {
+        return None;
+    };
+    let stdout = sys.namespace.borrow().get("stdout").cloned()?;
+    match &stdout {
+        Value::Native(native) if matches!(native.downcast_ref::<Stream>(), Some(Stream::Stdout)) => {
+            None
+        }
+        _ => Some(stdout),
+    }
 }
 
 impl Stream {
