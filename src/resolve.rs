@@ -85,6 +85,8 @@ struct Usage {
     parameter: bool,
     global: bool,
     nonlocal: bool,
+    /// `name: annotation` in this (function or class) scope.
+    annotated: bool,
 }
 
 /// Where a name of one scope ends up after analysis.
@@ -440,6 +442,28 @@ impl Resolver {
                 if value.is_some() || matches!(target.kind, ExprKind::Name { .. }) {
                     self.walk_target(target)?;
                 }
+                // A (not parenthesized) name annotated where it is declared
+                // global or nonlocal, as CPython's symtable refuses it.
+                let simple = target.span.start == span.start;
+                if let (ExprKind::Name { id, .. }, true, Phase::Collect) =
+                    (&target.kind, simple, self.phase)
+                {
+                    if self.kind() != ScopeKind::Module {
+                        let usage = self.usage(id);
+                        let declared = match (usage.global, usage.nonlocal) {
+                            (true, _) => Some("global"),
+                            (_, true) => Some("nonlocal"),
+                            _ => None,
+                        };
+                        usage.annotated = true;
+                        if let Some(declared) = declared {
+                            return Err(SyntaxError::new(
+                                format!("annotated name '{id}' can't be {declared}"),
+                                span,
+                            ));
+                        }
+                    }
+                }
             }
             StmtKind::Delete(targets) => {
                 for t in targets {
@@ -616,6 +640,12 @@ impl Resolver {
                     if self.phase == Phase::Collect {
                         let kind = self.kind();
                         let usage = self.usage(name);
+                        if usage.annotated {
+                            return Err(SyntaxError::new(
+                                format!("annotated name '{name}' can't be global"),
+                                span,
+                            ));
+                        }
                         if usage.parameter {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is parameter and global"),
@@ -628,15 +658,15 @@ impl Resolver {
                                 span,
                             ));
                         }
-                        if usage.bound && kind != ScopeKind::Module {
-                            return Err(SyntaxError::new(
-                                format!("name '{name}' is assigned to before global declaration"),
-                                span,
-                            ));
-                        }
                         if usage.used && kind != ScopeKind::Module {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is used prior to global declaration"),
+                                span,
+                            ));
+                        }
+                        if usage.bound && kind != ScopeKind::Module {
+                            return Err(SyntaxError::new(
+                                format!("name '{name}' is assigned to before global declaration"),
                                 span,
                             ));
                         }
@@ -655,6 +685,12 @@ impl Resolver {
                     self.mangle(name);
                     if self.phase == Phase::Collect {
                         let usage = self.usage(name);
+                        if usage.annotated {
+                            return Err(SyntaxError::new(
+                                format!("annotated name '{name}' can't be nonlocal"),
+                                span,
+                            ));
+                        }
                         if usage.parameter {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is parameter and nonlocal"),
@@ -667,15 +703,15 @@ impl Resolver {
                                 span,
                             ));
                         }
-                        if usage.bound {
-                            return Err(SyntaxError::new(
-                                format!("name '{name}' is assigned to before nonlocal declaration"),
-                                span,
-                            ));
-                        }
                         if usage.used {
                             return Err(SyntaxError::new(
                                 format!("name '{name}' is used prior to nonlocal declaration"),
+                                span,
+                            ));
+                        }
+                        if usage.bound {
+                            return Err(SyntaxError::new(
+                                format!("name '{name}' is assigned to before nonlocal declaration"),
                                 span,
                             ));
                         }

@@ -10,7 +10,7 @@ use crate::eval::frame::Frame;
 use crate::resolve::resolve_module;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::modules::new_source_module;
+use crate::runtime::modules::new_main_module;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 use crate::syntax::error::SyntaxError;
@@ -125,7 +125,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
             return 1;
         }
     };
-    let module = new_source_module("__main__");
+    let module = new_main_module();
     module
         .namespace
         .borrow_mut()

@@ -20,7 +20,7 @@ use crate::runtime::asyncio::event_loop::EventLoop;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
-use crate::runtime::modules::{new_module, new_source_module};
+use crate::runtime::modules::{new_main_module, new_module};
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 
@@ -57,7 +57,7 @@ fn print_tasks(
 
 impl Session {
     pub fn new(mut interp: Interp) -> PyResult<Session> {
-        let main = new_source_module("__main__");
+        let main = new_main_module();
         interp
             .modules
             .insert("__main__".into(), Value::Module(main.clone()));

@@ -310,7 +310,8 @@ impl Interp {
         )
     }
 
-    /// A dict's `{key: value, …}`, whatever its class.
+    /// A dict's `{key: value, …}`, whatever its class (`{...}` met again
+    /// inside itself).
     pub fn plain_dict_repr(&mut self, value: &Value, dict: &RefCell<Dict>) -> PyResult<String> {
         let items = dict.borrow().items();
         self.repr_guarded(value.address(), "{...}", |this| {

@@ -672,11 +672,21 @@ fn dict_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 /// `dict.fromkeys(iterable, value=None)`, a class method: `args[0]` is
 /// the class.
 fn dict_fromkeys(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    if !matches!(args.first(), Some(Value::Type(_))) {
+    let Some(Value::Type(class)) = args.first() else {
         return Err(receiver_error(interp, "dict", "fromkeys", args));
-    }
+    };
     check_args(interp, "dict", "fromkeys", args, kwargs, 1, 2)?;
     let value = args.get(2).cloned().unwrap_or(Value::None);
+    // A subclass's (`OrderedDict.fromkeys`): an instance made with no
+    // arguments, its items set one by one, as CPython does.
+    if !Rc::ptr_eq(class, &interp.types.dict) {
+        let made = interp.call(&args[0], &[], &[])?;
+        for_each_item(interp, &args[1], |interp, key| {
+            interp.set_item(&made, key, value.clone())?;
+            Ok(true)
+        })?;
+        return Ok(made);
+    }
     let dict = RefCell::new(Dict::new());
     match hashed_members(&args[1]) {
         Some(members) => {

@@ -255,6 +255,15 @@ pub fn new_module(name: &str) -> Rc<ModuleObject> {
     make_module(name, false)
 }
 
+/// The program's module, `__main__`: CPython's starts with an empty
+/// `__annotations__`, which an imported module lacks.
+pub fn new_main_module() -> Rc<ModuleObject> {
+    let module = new_source_module("__main__");
+    (module.namespace.borrow_mut())
+        .insert("__annotations__".into(), Value::dict(Default::default()));
+    module
+}
+
 /// An empty module for Python source to run in: the main script's, an
 /// imported `NAME.pyl`'s.
 pub fn new_source_module(name: &str) -> Rc<ModuleObject> {

@@ -213,7 +213,9 @@ pub fn replaced_stdout(interp: &Interp) -> Option<Value> {
     };
     let stdout = sys.namespace.borrow().get("stdout").cloned()?;
     match &stdout {
-        Value::Native(native) if matches!(native.downcast_ref::<Stream>(), Some(Stream::Stdout)) => {
+        Value::Native(native)
+            if matches!(native.downcast_ref::<Stream>(), Some(Stream::Stdout)) =>
+        {
             None
         }
         _ => Some(stdout),

@@ -43,10 +43,11 @@ pub fn install(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> {
         (module.namespace.borrow_mut()).insert(name.into(), Value::Type(class.clone()));
         classes.push(class);
     }
-    let helpers: [(&'static str, crate::runtime::object::NativeFn); 7] = [
+    let helpers: [(&'static str, crate::runtime::object::NativeFn); 8] = [
         ("_get_default_factory", get_default_factory),
         ("_set_default_factory", set_default_factory),
         ("_plain_repr", plain_repr),
+        ("_ordered_repr", ordered_repr),
         ("_move_to_end", move_to_end),
         ("_popitem", popitem),
         ("_dict_delitem", dict_delitem),
@@ -136,6 +137,23 @@ fn set_default_factory(
 fn plain_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let dict = flavored(interp, args.first())?;
     let text = interp.plain_dict_repr(&args[0], &dict)?;
+    Ok(Value::str(text.as_str()))
+}
+
+/// `OrderedDict([(key, value), …])`, or `...` met again inside itself, as
+/// CPython's C `odict_repr`.
+fn ordered_repr(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let dict = flavored(interp, args.first())?;
+    let name = interp.class_of(&args[0]).name.clone();
+    let text = interp.repr_guarded(args[0].address(), "...", |interp| {
+        let items: Vec<Value> = (dict.borrow().items().into_iter())
+            .map(|(key, value)| Value::pair(key, value))
+            .collect();
+        if items.is_empty() {
+            return Ok(format!("{name}()"));
+        }
+        Ok(format!("{name}({})", interp.repr(&Value::list(items))?))
+    })?;
     Ok(Value::str(text.as_str()))
 }
 
