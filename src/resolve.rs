@@ -511,6 +511,16 @@ impl Resolver {
                     self.walk_expr(v)?;
                 }
             }
+            StmtKind::Match { subject, cases } => {
+                self.walk_expr(subject)?;
+                for case in cases {
+                    self.walk_pattern(&mut case.pattern)?;
+                    if let Some(guard) = &mut case.guard {
+                        self.walk_expr(guard)?;
+                    }
+                    self.walk_body(&mut case.body)?;
+                }
+            }
             StmtKind::If { test, body, orelse } => {
                 self.walk_expr(test)?;
                 self.walk_body(body)?;
@@ -787,6 +797,62 @@ impl Resolver {
             }
             ExprKind::Starred(inner) => self.walk_target(inner)?,
             _ => self.walk_expr(target)?,
+        }
+        Ok(())
+    }
+
+    /// A `case` pattern: its captures are stores, its values and classes
+    /// loads.
+    fn walk_pattern(&mut self, pattern: &mut Pattern) -> Result {
+        match &mut pattern.kind {
+            PatternKind::Value(e) => self.walk_expr(e)?,
+            PatternKind::Singleton(_) => {}
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                for item in items {
+                    self.walk_pattern(item)?;
+                }
+            }
+            PatternKind::Star(name) => {
+                if let Some(name) = name {
+                    self.walk_target(name)?;
+                }
+            }
+            PatternKind::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                for key in keys {
+                    self.walk_expr(key)?;
+                }
+                for item in patterns {
+                    self.walk_pattern(item)?;
+                }
+                if let Some(rest) = rest {
+                    self.walk_target(rest)?;
+                }
+            }
+            PatternKind::Class {
+                class,
+                patterns,
+                keywords,
+            } => {
+                self.walk_expr(class)?;
+                for item in patterns {
+                    self.walk_pattern(item)?;
+                }
+                for (_, _, item) in keywords {
+                    self.walk_pattern(item)?;
+                }
+            }
+            PatternKind::As { pattern, name } => {
+                if let Some(pattern) = pattern {
+                    self.walk_pattern(pattern)?;
+                }
+                if let Some(name) = name {
+                    self.walk_target(name)?;
+                }
+            }
         }
         Ok(())
     }

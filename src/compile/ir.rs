@@ -214,6 +214,9 @@ pub enum Instr {
         module: Name,
         names: Vec<(Name, Target)>,
     },
+    /// A `case` clause's pattern against the subject: on a match the
+    /// captures are stored and execution goes on, else it jumps to `fail`.
+    Match(Box<MatchCase>),
     /// Suspends the frame, giving `value` to the resumer; the value sent
     /// back on resumption is stored in `target`.
     Yield {
@@ -227,6 +230,49 @@ pub enum Instr {
         target: Option<Target>,
         is_await: bool,
     },
+}
+
+/// One `case` clause's pattern, matched against the subject in a slot by
+/// [`Instr::Match`].
+pub struct MatchCase {
+    /// The slot holding the `match` statement's subject.
+    pub subject: u32,
+    pub pattern: Pattern,
+    /// Where the names the pattern captures go, stored in this order once
+    /// the whole pattern has matched (a failed pattern binds nothing).
+    pub targets: Vec<Target>,
+    /// Where to go when the pattern does not match.
+    pub fail: u32,
+}
+
+/// A pattern of a `case` clause. Captures are indices into
+/// [`MatchCase::targets`].
+pub enum Pattern {
+    Wildcard,
+    Capture(u32),
+    /// `subject == value` (a literal or a dotted name).
+    Value(Expr),
+    /// `subject is value` (`None`, `True`, `False`).
+    Singleton(Value),
+    /// The items, where a star (a `Capture` or a `Wildcard`) stands at
+    /// `star`.
+    Sequence {
+        items: Vec<Pattern>,
+        star: Option<usize>,
+    },
+    Mapping {
+        keys: Vec<Expr>,
+        values: Vec<Pattern>,
+        rest: Option<u32>,
+    },
+    Class {
+        class: Expr,
+        positional: Vec<Pattern>,
+        keywords: Vec<(Name, Pattern)>,
+        span: Span,
+    },
+    As(Box<Pattern>, u32),
+    Or(Vec<Pattern>),
 }
 
 pub enum Target {

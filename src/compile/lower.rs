@@ -227,6 +227,7 @@ impl<'a> Builder<'a> {
                     | Instr::PushHandler(t)
                     | Instr::MatchException { next: t, .. }
                     | Instr::MatchExceptionStar { next: t, .. } => *t = target,
+                    Instr::Match(case) => case.fail = target,
                     _ => {}
                 }
             }
@@ -401,6 +402,7 @@ impl<'a> Builder<'a> {
                 };
                 self.return_value(value, span)?;
             }
+            S::Match { subject, cases } => self.match_statement(subject, cases, span)?,
             S::If { test, body, orelse } => {
                 let otherwise = self.label();
                 let end = self.label();
@@ -1422,6 +1424,173 @@ impl<'a> Builder<'a> {
             ast::ComprehensionKind::Generator => made,
             _ if is_async => self.suspend(made, Suspension::Await, span),
             _ => made,
+        })
+    }
+
+    // ---- match ----
+
+    /// `match`: the subject in a temporary, then each case's pattern
+    /// (`Instr::Match`), guard and body, as CPython 3.11 compiles them.
+    /// The guard and the body are ordinary code, so what they await is
+    /// lifted as anywhere else; a pattern evaluates only names, attributes
+    /// and constants, which never suspend.
+    fn match_statement(
+        &mut self,
+        subject: &'a ast::Expr,
+        cases: &'a [ast::MatchCase],
+        span: Span,
+    ) -> Result {
+        let slot = self.temp();
+        if bare_suspension(subject).is_some() {
+            self.suspend_into(subject, Some(Target::Local(slot)))?;
+        } else {
+            let value = self.expr(subject)?;
+            self.emit(Instr::Store(Target::Local(slot), value), subject.span);
+        }
+        let end = self.label();
+        for case in cases {
+            let next = self.label();
+            let mut names = Vec::new();
+            let mut targets = Vec::new();
+            let pattern = self.pattern(&case.pattern, &mut names, &mut targets)?;
+            self.emit_to(
+                Instr::Match(Box::new(MatchCase {
+                    subject: slot,
+                    pattern,
+                    targets,
+                    fail: 0,
+                })),
+                next,
+                case.pattern.span,
+            );
+            if let Some(guard) = &case.guard {
+                let test = self.expr(guard)?;
+                self.jump_if(test, false, next, guard.span);
+            }
+            // The subject is let go once a case is taken, as CPython pops it.
+            self.emit(
+                Instr::Store(Target::Local(slot), constant(Value::None, span)),
+                case.pattern.span,
+            );
+            self.body(&case.body)?;
+            self.jump(end, span);
+            self.place(next);
+        }
+        self.emit(
+            Instr::Store(Target::Local(slot), constant(Value::None, span)),
+            span,
+        );
+        self.place(end);
+        Ok(())
+    }
+
+    /// The index among the case's captures of the name `name` (an
+    /// alternative of an `|` binds the same names as the first).
+    fn capture(
+        &mut self,
+        name: &'a ast::Expr,
+        names: &mut Vec<ast::Name>,
+        targets: &mut Vec<Target>,
+    ) -> Result<u32> {
+        let K::Name { id, .. } = &name.kind else {
+            return Err(SyntaxError::new("invalid pattern target", name.span));
+        };
+        if let Some(i) = names.iter().position(|n| n == id) {
+            return Ok(i as u32);
+        }
+        names.push(id.clone());
+        targets.push(self.target(name)?);
+        Ok(names.len() as u32 - 1)
+    }
+
+    fn pattern(
+        &mut self,
+        p: &'a ast::Pattern,
+        names: &mut Vec<ast::Name>,
+        targets: &mut Vec<Target>,
+    ) -> Result<Pattern> {
+        use ast::PatternKind as P;
+        Ok(match &p.kind {
+            P::Value(e) => Pattern::Value(self.expr(e)?),
+            P::Singleton(c) => Pattern::Singleton(match c {
+                ast::Constant::True => Value::from(true),
+                ast::Constant::False => Value::from(false),
+                _ => Value::None,
+            }),
+            P::Star(None)
+            | P::As {
+                pattern: None,
+                name: None,
+            } => Pattern::Wildcard,
+            P::Star(Some(name))
+            | P::As {
+                pattern: None,
+                name: Some(name),
+            } => Pattern::Capture(self.capture(name, names, targets)?),
+            P::As {
+                pattern: Some(inner),
+                name,
+            } => {
+                let inner = self.pattern(inner, names, targets)?;
+                match name {
+                    Some(name) => Pattern::As(Box::new(inner), self.capture(name, names, targets)?),
+                    None => inner,
+                }
+            }
+            P::Sequence(items) => {
+                let star = items.iter().position(|i| matches!(i.kind, P::Star(_)));
+                let items = items
+                    .iter()
+                    .map(|item| self.pattern(item, names, targets))
+                    .collect::<Result<Vec<_>>>()?;
+                Pattern::Sequence { items, star }
+            }
+            P::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                let keys = keys
+                    .iter()
+                    .map(|k| self.expr(k))
+                    .collect::<Result<Vec<_>>>()?;
+                let values = patterns
+                    .iter()
+                    .map(|item| self.pattern(item, names, targets))
+                    .collect::<Result<Vec<_>>>()?;
+                let rest = match rest {
+                    Some(rest) => Some(self.capture(rest, names, targets)?),
+                    None => None,
+                };
+                Pattern::Mapping { keys, values, rest }
+            }
+            P::Class {
+                class,
+                patterns,
+                keywords,
+            } => {
+                let class = self.expr(class)?;
+                let positional = patterns
+                    .iter()
+                    .map(|item| self.pattern(item, names, targets))
+                    .collect::<Result<Vec<_>>>()?;
+                let keywords = keywords
+                    .iter()
+                    .map(|(name, _, item)| Ok((name.clone(), self.pattern(item, names, targets)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                Pattern::Class {
+                    class,
+                    positional,
+                    keywords,
+                    span: p.span,
+                }
+            }
+            P::Or(alternatives) => Pattern::Or(
+                alternatives
+                    .iter()
+                    .map(|item| self.pattern(item, names, targets))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
         })
     }
 

@@ -598,6 +598,11 @@ impl Interp {
                     None => frame.slots[*slot as usize] = None,
                 }
             }
+            Instr::Match(case) => {
+                if !self.match_case(frame, case)? {
+                    return Ok(Step::Jump(case.fail as usize));
+                }
+            }
             Instr::PushHandler(handler) => {
                 let handled = self.handled_exceptions.len() as u32;
                 frame.extras_mut().handlers.push((*handler, handled));

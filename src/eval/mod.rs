@@ -4,3 +4,4 @@
 pub mod call;
 pub mod expr;
 pub mod frame;
+mod matching;

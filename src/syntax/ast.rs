@@ -93,6 +93,11 @@ pub enum StmtKind {
     },
     FunctionDef(Box<FunctionDef>),
     ClassDef(Box<ClassDef>),
+    /// `match subject:` with its `case` clauses.
+    Match {
+        subject: Expr,
+        cases: Vec<MatchCase>,
+    },
     Try {
         body: Vec<Stmt>,
         handlers: Vec<ExceptHandler>,
@@ -116,6 +121,53 @@ pub enum StmtKind {
         module: Name,
         names: Vec<Alias>,
     },
+}
+
+/// One `case pattern if guard:` clause of a `match` statement.
+#[derive(Debug, Clone)]
+pub struct MatchCase {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+/// A pattern of a `case` clause (PEP 634). The names it binds are `Name`
+/// expressions, which the resolver binds as assignment targets.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum PatternKind {
+    /// A literal (number, string) or a dotted name: `subject == value`.
+    Value(Expr),
+    /// `None`, `True`, `False`: `subject is value`.
+    Singleton(Constant),
+    /// `[a, *rest]`, `(a, b)`, `a, b`.
+    Sequence(Vec<Pattern>),
+    /// `*name` (or `*_`, `None`) inside a sequence pattern.
+    Star(Option<Expr>),
+    /// `{key: pattern, **rest}`.
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Expr>,
+    },
+    /// `Class(p, name=p)`.
+    Class {
+        class: Expr,
+        patterns: Vec<Pattern>,
+        keywords: Vec<(Name, Span, Pattern)>,
+    },
+    /// A capture (`name`), the wildcard (`_`: no name), or `pattern as name`.
+    As {
+        pattern: Option<Box<Pattern>>,
+        name: Option<Expr>,
+    },
+    /// `a | b | c`.
+    Or(Vec<Pattern>),
 }
 
 #[derive(Debug, Clone)]

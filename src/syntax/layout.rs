@@ -17,6 +17,27 @@
 //! tabs as 1 column, as CPython does: if the two measures disagree about how
 //! two lines compare, the file mixes tabs and spaces ambiguously (`TabError`).
 //!
+//! `match` and `case` are soft keywords, and an LALR grammar cannot look
+//! ahead as far as CPython's PEG parser to tell `match x:` from `match(x)`.
+//! This pass decides, once a logical line is whole:
+//!
+//! - a line whose first token is the name `match`, that has more tokens
+//!   than that name and a `:`, and whose last token is a `:` outside
+//!   brackets, is a `match` statement's header: its first token becomes
+//!   [`Token::Match`]. No other statement can end with a bare `:` (every
+//!   other compound statement's header starts with a keyword; a slice's,
+//!   dict's or lambda's `:` is inside brackets or followed by more), so
+//!   `match = 1`, `match(x)`, `re.match(x)`, `match: int = 1` and
+//!   `print(match)` keep `match` a name. `match x: pass` on one line stays
+//!   a name too, and is an error, as in CPython (a `match` needs a block).
+//! - a line directly inside the block that follows a `match` header (at
+//!   its indentation, not deeper) whose first token is the name `case`,
+//!   followed by anything, is a `case` clause: its first token becomes
+//!   [`Token::Case`]. Only `case` clauses can stand there; their body may
+//!   follow on the same line (`case 1: pass`). Anywhere else `case` is a
+//!   name (`case = 1`, `case(x)`), and a `case` line outside a `match`
+//!   block is `invalid syntax`, as in CPython.
+//!
 //! Brackets are matched here too, so mismatches get the tokenizer's messages.
 //! An unclosed bracket at the end of input is not reported here: CPython
 //! reports it only if its parser fails at the end (or on a later line), so
@@ -70,6 +91,10 @@ pub fn layout(source: &str, range: Range<usize>, mode: Mode) -> Result<Laid, Syn
         depths: vec![0],
         line_start: range.start,
         line_has_tokens: false,
+        line_first: 0,
+        match_blocks: Vec::new(),
+        match_pending: false,
+        line_in_match: false,
     };
     for token in Lexer::new(source, range) {
         pass.token(token?)?;
@@ -93,6 +118,15 @@ struct Layout<'s> {
     line_start: usize,
     /// Whether the current logical line has produced a token yet.
     line_has_tokens: bool,
+    /// The index in `tokens` of the current logical line's first token.
+    line_first: usize,
+    /// The indentation levels (lengths of `indents`) of the open blocks
+    /// that follow a `match` header, innermost last.
+    match_blocks: Vec<usize>,
+    /// Whether the last logical line was a `match` header.
+    match_pending: bool,
+    /// Whether the current logical line is directly in a `match` block.
+    line_in_match: bool,
 }
 
 impl Layout<'_> {
@@ -105,6 +139,7 @@ impl Layout<'_> {
             if !self.joining_lines() {
                 self.depths[0] = 0;
                 if self.line_has_tokens {
+                    self.soft_keyword();
                     self.tokens.push((start, Token::Newline, end));
                 }
                 self.line_has_tokens = false;
@@ -113,7 +148,10 @@ impl Layout<'_> {
             return Ok(());
         }
         if !self.line_has_tokens && !self.joining_lines() {
+            let before = self.indents.len();
             self.indent(start)?;
+            self.line_first = self.tokens.len();
+            self.enter_line(before);
         }
         self.line_has_tokens = true;
         self.track_depth(&token, Span::new(start, end))?;
@@ -132,6 +170,37 @@ impl Layout<'_> {
         }
         self.tokens.push((start, token, end));
         Ok(())
+    }
+
+    /// At the start of a logical line (`before`: the open levels before
+    /// its indentation was read): keeps track of the `match` blocks.
+    fn enter_line(&mut self, before: usize) {
+        let depth = self.indents.len();
+        while self.match_blocks.last().is_some_and(|&d| d > depth) {
+            self.match_blocks.pop();
+        }
+        if self.match_pending && depth > before {
+            self.match_blocks.push(depth);
+        }
+        self.match_pending = false;
+        self.line_in_match = self.match_blocks.last() == Some(&depth);
+    }
+
+    /// At the end of a logical line: makes its first token the soft
+    /// keyword `match` or `case` if the line is such a header (see the
+    /// module's documentation).
+    fn soft_keyword(&mut self) {
+        let first = self.line_first;
+        let last = self.tokens.len().saturating_sub(1);
+        let Token::Name(name) = &self.tokens[first].1 else {
+            return;
+        };
+        if &**name == "match" && last > first + 1 && self.tokens[last].1 == Token::Colon {
+            self.tokens[first].1 = Token::Match;
+            self.match_pending = true;
+        } else if &**name == "case" && self.line_in_match && last > first {
+            self.tokens[first].1 = Token::Case;
+        }
     }
 
     /// Keeps the estimate of expression depth (see [`Layout::depths`]).
@@ -253,6 +322,7 @@ impl Layout<'_> {
         };
         if unclosed.is_none() && self.mode == Mode::Module {
             if self.line_has_tokens {
+                self.soft_keyword();
                 self.tokens.push((end, Token::Newline, end));
             }
             for _ in 1..self.indents.len() {

@@ -290,9 +290,6 @@ impl Unexpected<'_> {
         if *token == Token::Indent {
             return SyntaxError::indentation("unexpected indent", self.span);
         }
-        if let Some(error) = self.match_statement() {
-            return error;
-        }
         if self.expected.len() == 1 && self.expects("INDENT") {
             return SyntaxError::indentation(self.expected_block(), self.span);
         }
@@ -339,35 +336,6 @@ impl Unexpected<'_> {
 
     /// The first token of the logical line that ends just before `self.at`'s
     /// line (the header of a block), if it is a compound statement keyword.
-    /// A `match` statement (`match` is a soft keyword: a line that starts
-    /// with it and ends with `:` is no expression): pyl does not have it.
-    fn match_statement(&self) -> Option<SyntaxError> {
-        let mut start = self.at.min(self.tokens.len().saturating_sub(1));
-        while start > 0
-            && !matches!(
-                self.token(start - 1),
-                Token::Newline | Token::Indent | Token::Dedent
-            )
-        {
-            start -= 1;
-        }
-        let Token::Name(name) = self.token(start) else {
-            return None;
-        };
-        if &**name != "match" {
-            return None;
-        }
-        let line_end = (start..self.tokens.len())
-            .find(|&i| matches!(self.token(i), Token::Newline | Token::EndOfInput))?;
-        if line_end <= start + 1 || *self.token(line_end - 1) != Token::Colon {
-            return None;
-        }
-        Some(SyntaxError::new(
-            "'match' statements are not supported by pyl",
-            self.span_of(start),
-        ))
-    }
-
     fn header(&self) -> Option<usize> {
         let end = if *self.token(self.at) == Token::Newline {
             self.at
@@ -399,6 +367,8 @@ impl Unexpected<'_> {
                 | Token::Try
                 | Token::Except
                 | Token::Finally
+                | Token::Match
+                | Token::Case
         )
         .then_some(i)
     }
@@ -1567,4 +1537,369 @@ fn arguments(
         }
     }
     Ok(args)
+}
+
+// ---------------------------------------------------------------- patterns
+
+/// An argument of a class pattern, before the order is checked.
+pub(super) enum ClassArg {
+    Positional(Pattern),
+    Keyword(Name, Span, Pattern),
+}
+
+fn pattern(kind: PatternKind, l: usize, r: usize) -> Box<Pattern> {
+    Box::new(Pattern {
+        kind,
+        span: Span::new(l, r),
+    })
+}
+
+fn name_expr(id: Name, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Name {
+            id,
+            binding: Binding::default(),
+        },
+        span,
+    }
+}
+
+/// A bare name: a capture, or the wildcard `_`.
+fn capture_pattern(name: Name, l: usize, r: usize) -> Fallible<Box<Pattern>> {
+    let span = Span::new(l, r);
+    if &*name == "__debug__" {
+        return fail("cannot assign to __debug__", span);
+    }
+    let name = (&*name != "_").then(|| name_expr(name, span));
+    Ok(pattern(
+        PatternKind::As {
+            pattern: None,
+            name,
+        },
+        l,
+        r,
+    ))
+}
+
+fn as_pattern(
+    inner: Box<Pattern>,
+    name: Name,
+    name_start: usize,
+    l: usize,
+    r: usize,
+) -> Fallible<Box<Pattern>> {
+    let span = Span::new(name_start, r);
+    match &*name {
+        "_" => fail("cannot use '_' as a target", span),
+        "__debug__" => fail("cannot assign to __debug__", span),
+        _ => Ok(pattern(
+            PatternKind::As {
+                pattern: Some(inner),
+                name: Some(name_expr(name, span)),
+            },
+            l,
+            r,
+        )),
+    }
+}
+
+// The grammar's boxed values, as its nonterminals produce them.
+#[allow(clippy::vec_box, clippy::boxed_local)]
+fn or_pattern(first: Box<Pattern>, rest: Vec<Box<Pattern>>, l: usize, r: usize) -> Box<Pattern> {
+    let mut alternatives = vec![*first];
+    alternatives.extend(unbox(rest));
+    pattern(PatternKind::Or(alternatives), l, r)
+}
+
+fn star_pattern(name: Name, l: usize, r: usize) -> Box<Pattern> {
+    let span = Span::new(l + 1, r);
+    let name = (&*name != "_").then(|| name_expr(name, span));
+    pattern(PatternKind::Star(name), l, r)
+}
+
+// The grammar's boxed values, as its nonterminals produce them.
+#[allow(clippy::vec_box, clippy::boxed_local)]
+fn sequence_pattern(
+    first: Box<Pattern>,
+    rest: Vec<Box<Pattern>>,
+    l: usize,
+    r: usize,
+) -> Fallible<Box<Pattern>> {
+    let mut items = vec![*first];
+    items.extend(unbox(rest));
+    sequence_items(items, l, r)
+}
+
+fn sequence_items(items: Vec<Pattern>, l: usize, r: usize) -> Fallible<Box<Pattern>> {
+    let stars = items
+        .iter()
+        .filter(|p| matches!(p.kind, PatternKind::Star(_)))
+        .count();
+    if stars > 1 {
+        return fail(
+            "multiple starred names in sequence pattern",
+            Span::new(l, r),
+        );
+    }
+    Ok(pattern(PatternKind::Sequence(items), l, r))
+}
+
+fn mapping_pattern(
+    items: Vec<(Expr, Pattern)>,
+    rest: Option<(Expr, Span)>,
+    l: usize,
+    r: usize,
+) -> Box<Pattern> {
+    let (keys, patterns) = items.into_iter().unzip();
+    pattern(
+        PatternKind::Mapping {
+            keys,
+            patterns,
+            rest: rest.map(|(name, _)| name),
+        },
+        l,
+        r,
+    )
+}
+
+fn class_pattern(class: Expr, args: Vec<ClassArg>, l: usize, r: usize) -> Fallible<Box<Pattern>> {
+    let mut patterns = Vec::new();
+    let mut keywords: Vec<(Name, Span, Pattern)> = Vec::new();
+    for arg in args {
+        match arg {
+            ClassArg::Positional(p) if !keywords.is_empty() => {
+                return fail("positional patterns follow keyword patterns", p.span);
+            }
+            ClassArg::Positional(p) => patterns.push(p),
+            ClassArg::Keyword(name, span, p) => keywords.push((name, span, p)),
+        }
+    }
+    Ok(pattern(
+        PatternKind::Class {
+            class,
+            patterns,
+            keywords,
+        },
+        l,
+        r,
+    ))
+}
+
+/// A string literal in a pattern: an f-string is no literal.
+fn pattern_strings(
+    source: &str,
+    deferred: &mut Vec<Deferred>,
+    pieces: Vec<(StrLit, Span)>,
+    l: usize,
+    r: usize,
+) -> Fallible<Expr> {
+    let e = strings(source, deferred, pieces, l, r)?;
+    if matches!(e.kind, ExprKind::FString(_)) {
+        defer(
+            deferred,
+            "patterns may only match literals and attribute lookups",
+            e.span,
+        );
+    }
+    Ok(e)
+}
+
+/// A `match` statement, with the checks CPython's compiler makes of its
+/// patterns (deferred: a later parse error wins).
+fn match_statement(
+    deferred: &mut Vec<Deferred>,
+    subject: Expr,
+    cases: Vec<MatchCase>,
+    l: usize,
+    r: usize,
+) -> Stmt {
+    let count = cases.len();
+    for (i, case) in cases.iter().enumerate() {
+        let allow_irrefutable = case.guard.is_some() || i + 1 == count;
+        let mut stores = Vec::new();
+        if let Err(error) = check_pattern(&case.pattern, allow_irrefutable, &mut stores) {
+            deferred.push(Deferred {
+                from_symbol_table: false,
+                error,
+            });
+            break;
+        }
+    }
+    stmt(StmtKind::Match { subject, cases }, l, r)
+}
+
+fn store_name(name: &Option<Expr>, stores: &mut Vec<Name>) -> Result<(), SyntaxError> {
+    if let Some(Expr {
+        kind: ExprKind::Name { id, .. },
+        span,
+    }) = name
+    {
+        if stores.contains(id) {
+            return Err(SyntaxError::new(
+                format!("multiple assignments to name '{id}' in pattern"),
+                *span,
+            ));
+        }
+        stores.push(id.clone());
+    }
+    Ok(())
+}
+
+/// CPython's compile-time checks of a pattern: irrefutable patterns where
+/// more must follow, names bound twice, alternatives that bind different
+/// names, repeated keys and attributes.
+fn check_pattern(
+    p: &Pattern,
+    allow_irrefutable: bool,
+    stores: &mut Vec<Name>,
+) -> Result<(), SyntaxError> {
+    match &p.kind {
+        PatternKind::Value(_) | PatternKind::Singleton(_) => Ok(()),
+        PatternKind::As {
+            pattern: None,
+            name,
+        } => {
+            if !allow_irrefutable {
+                let message = match name {
+                    Some(Expr {
+                        kind: ExprKind::Name { id, .. },
+                        ..
+                    }) => format!("name capture '{id}' makes remaining patterns unreachable"),
+                    _ => "wildcard makes remaining patterns unreachable".into(),
+                };
+                return Err(SyntaxError::new(message, p.span));
+            }
+            store_name(name, stores)
+        }
+        PatternKind::As {
+            pattern: Some(inner),
+            name,
+        } => {
+            check_pattern(inner, allow_irrefutable, stores)?;
+            store_name(name, stores)
+        }
+        PatternKind::Star(name) => store_name(name, stores),
+        PatternKind::Sequence(items) => items
+            .iter()
+            .try_for_each(|item| check_pattern(item, true, stores)),
+        PatternKind::Mapping {
+            keys,
+            patterns,
+            rest,
+        } => {
+            let mut seen: Vec<&Constant> = Vec::new();
+            for key in keys {
+                if let Some(constant) = literal_key(key) {
+                    if seen.iter().any(|c| same_constant(c, constant)) {
+                        return Err(SyntaxError::new(
+                            format!(
+                                "mapping pattern checks duplicate key ({})",
+                                constant_repr(constant, key)
+                            ),
+                            p.span,
+                        ));
+                    }
+                    seen.push(constant);
+                }
+            }
+            store_name(rest, stores)?;
+            patterns
+                .iter()
+                .try_for_each(|item| check_pattern(item, true, stores))
+        }
+        PatternKind::Class {
+            patterns, keywords, ..
+        } => {
+            for (i, (name, _, pattern)) in keywords.iter().enumerate() {
+                if keywords[..i].iter().any(|(other, _, _)| other == name) {
+                    return Err(SyntaxError::new(
+                        format!("attribute name repeated in class pattern: {name}"),
+                        pattern.span,
+                    ));
+                }
+            }
+            patterns
+                .iter()
+                .chain(keywords.iter().map(|(_, _, p)| p))
+                .try_for_each(|item| check_pattern(item, true, stores))
+        }
+        PatternKind::Or(alternatives) => {
+            let mut control: Option<Vec<Name>> = None;
+            let last = alternatives.len() - 1;
+            for (i, alt) in alternatives.iter().enumerate() {
+                let mut own = Vec::new();
+                check_pattern(alt, i == last && allow_irrefutable, &mut own)?;
+                match &control {
+                    None => control = Some(own),
+                    Some(control) => {
+                        if own.len() != control.len() || own.iter().any(|n| !control.contains(n)) {
+                            return Err(SyntaxError::new(
+                                "alternative patterns bind different names",
+                                alt.span,
+                            ));
+                        }
+                    }
+                }
+            }
+            for name in control.unwrap_or_default() {
+                if stores.contains(&name) {
+                    return Err(SyntaxError::new(
+                        format!("multiple assignments to name '{name}' in pattern"),
+                        p.span,
+                    ));
+                }
+                stores.push(name);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The constant a mapping pattern's key is, if it is a literal.
+fn literal_key(key: &Expr) -> Option<&Constant> {
+    match &key.kind {
+        ExprKind::Constant(c) => Some(c),
+        ExprKind::UnaryOp { operand, .. } => match &operand.kind {
+            ExprKind::Constant(c) => Some(c),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn same_constant(a: &Constant, b: &Constant) -> bool {
+    fn number(c: &Constant) -> Option<f64> {
+        Some(match c {
+            Constant::True => 1.0,
+            Constant::False => 0.0,
+            Constant::Int(i) => *i as f64,
+            Constant::Float(f) => *f,
+            _ => return None,
+        })
+    }
+    match (a, b) {
+        (Constant::Str(x), Constant::Str(y)) => x == y,
+        (Constant::Bytes(x), Constant::Bytes(y)) => x == y,
+        (Constant::None, Constant::None) => true,
+        (Constant::BigInt(x), Constant::BigInt(y)) => x == y,
+        _ => matches!((number(a), number(b)), (Some(x), Some(y)) if x == y),
+    }
+}
+
+/// A key's repr for the duplicate-key message (CPython's `%R`).
+fn constant_repr(c: &Constant, key: &Expr) -> String {
+    let negative = matches!(key.kind, ExprKind::UnaryOp { .. });
+    let sign = if negative { "-" } else { "" };
+    match c {
+        Constant::None => "None".into(),
+        Constant::True => "True".into(),
+        Constant::False => "False".into(),
+        Constant::Int(i) => format!("{sign}{i}"),
+        Constant::BigInt(b) => format!("{sign}{b}"),
+        Constant::Float(f) => format!("{sign}{f:?}"),
+        Constant::Str(s) if !s.contains('\'') => format!("'{s}'"),
+        Constant::Str(s) => format!("\"{s}\""),
+        Constant::Bytes(b) => format!("b'{}'", String::from_utf8_lossy(b)),
+        Constant::Ellipsis => "Ellipsis".into(),
+    }
 }

@@ -858,14 +858,14 @@ fn parse_errors_use_cpython_words() {
             "from .",
         ),
         (
-            "match command:\n    case 1:\n        pass",
-            "'match' statements are not supported by pyl",
-            "match",
+            "match command:\n    case y:\n        pass\n    case 1:\n        pass",
+            "name capture 'y' makes remaining patterns unreachable",
+            "y",
         ),
         (
-            "match (x, y):\n    case _:\n        pass",
-            "'match' statements are not supported by pyl",
-            "match",
+            "match (x, y):\n    case [a] | b:\n        pass",
+            "alternative patterns bind different names",
+            "b",
         ),
     ]);
 }

@@ -121,6 +121,10 @@ pub enum Token {
     While,
     With,
     Yield,
+    /// The soft keywords `match` and `case`, told from names by the
+    /// layout pass (never by logos: see `layout.rs`).
+    Match,
+    Case,
 
     // Operators and delimiters.
     #[token("+")]
