@@ -62,6 +62,23 @@ impl NativeObject for Property {
 
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         Some(Ok(match name {
+            // Abstract when one of its functions is (`abc`).
+            "__isabstractmethod__" => {
+                for function in [&self.getter, &self.setter, &self.deleter] {
+                    let flag = match interp.get_attr_opt(function, "__isabstractmethod__") {
+                        Ok(flag) => flag,
+                        Err(error) => return Some(Err(error)),
+                    };
+                    if let Some(flag) = flag {
+                        match interp.truthy(&flag) {
+                            Ok(true) => return Some(Ok(Value::from(true))),
+                            Ok(false) => {}
+                            Err(error) => return Some(Err(error)),
+                        }
+                    }
+                }
+                Value::from(false)
+            }
             "fget" => self.getter.clone(),
             "fset" => self.setter.clone(),
             "fdel" => self.deleter.clone(),
@@ -576,6 +593,17 @@ impl Interp {
                         *annotations = Value::dict(Default::default());
                     }
                     Some(annotations.clone())
+                }
+                "__kwdefaults__" => {
+                    let names = &function.code.signature.kwonly;
+                    let pairs: Vec<(Value, Value)> = (names.iter().zip(&function.kw_defaults))
+                        .filter_map(|(name, default)| Some((Value::str(&**name), default.clone()?)))
+                        .collect();
+                    Some(if pairs.is_empty() {
+                        Value::None
+                    } else {
+                        Value::dict(self.dict_from_pairs(pairs)?)
+                    })
                 }
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None

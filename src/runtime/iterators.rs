@@ -281,6 +281,17 @@ impl NativeObject for ListReverseIterator {
         }
         Some(Ok(item))
     }
+
+    /// What is left: none once the list has shrunk below the index.
+    fn length_hint(&self) -> Option<usize> {
+        let list = self.list.borrow();
+        let length = list.as_ref().map_or(0, |list| list.borrow().len());
+        let next = usize::try_from(self.index.get()).ok();
+        Some(
+            next.filter(|&next| next < length)
+                .map_or(0, |next| next + 1),
+        )
+    }
 }
 
 struct TupleIterator {
@@ -630,6 +641,15 @@ impl NativeObject for Reversed {
                 Ok(None)
             }
             Err(err) => Err(err),
+        })
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        let started = self.sequence.borrow().is_some();
+        Some(if started {
+            (self.index.get() + 1).max(0) as usize
+        } else {
+            0
         })
     }
 }

@@ -80,10 +80,19 @@ pub fn install(interp: &mut Interp) {
             .borrow_mut()
             .insert(name.into(), Value::Type(class));
     }
+    add_method(&interp.types.method.clone(), "__new__", method_new);
+    add_method(&interp.types.module.clone(), "__new__", module_new);
     for &name in iterators::CLASS_NAMES {
         let class = interp.native_class(name);
         add_method(&class, "__next__", iterator_next);
         add_method(&class, "__iter__", iterator_iter);
+        // Those over a container know what is left, as CPython's.
+        if !matches!(
+            name,
+            "enumerate" | "zip" | "map" | "filter" | "callable_iterator"
+        ) {
+            add_method(&class, "__length_hint__", iterator_length_hint);
+        }
     }
 }
 
@@ -979,6 +988,55 @@ fn iterator_iter(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
     let name = format!("{}.__iter__", interp.type_name(&receiver));
     check_method(interp, &name, args, kwargs, 0, 0)?;
     Ok(receiver)
+}
+
+/// `types.MethodType(function, instance)`: the function bound to it.
+fn method_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let args = &args[1.min(args.len())..];
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("method() takes no keyword arguments"));
+    }
+    let [function, instance] = args else {
+        return Err(interp.type_error(format!("method expected 2 arguments, got {}", args.len())));
+    };
+    if !is_callable(interp, function) {
+        return Err(interp.type_error("first argument must be callable"));
+    }
+    if instance.is_none() {
+        return Err(interp.type_error("instance must not be None"));
+    }
+    Ok(Value::BoundMethod(Rc::new(
+        crate::runtime::object::BoundMethod {
+            receiver: instance.clone(),
+            function: function.clone(),
+        },
+    )))
+}
+
+/// `types.ModuleType(name, doc=None)`: an empty module.
+fn module_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let args = &args[1.min(args.len())..];
+    let [name, doc] = bind(interp, "module", args, kwargs, ["name", "doc"], 0, 1)?;
+    let Some(Value::Str(name)) = name else {
+        let given = name.map_or("NoneType".into(), |name| interp.type_name(name));
+        return Err(interp.type_error(format!("module() argument 'name' must be str, not {given}")));
+    };
+    let module = crate::runtime::modules::new_source_module(name.as_str());
+    let doc = doc.cloned().unwrap_or(Value::None);
+    (module.namespace.borrow_mut()).insert("__doc__".into(), doc);
+    Ok(Value::Module(module))
+}
+
+fn iterator_length_hint(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let receiver = args.first().cloned().unwrap_or(Value::None);
+    let name = format!("{}.__length_hint__", interp.type_name(&receiver));
+    check_method(interp, &name, args, kwargs, 0, 0)?;
+    Ok(
+        match receiver.as_native().and_then(|native| native.length_hint()) {
+            Some(left) => Value::from(left),
+            None => Value::NotImplemented,
+        },
+    )
 }
 
 fn id(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
