@@ -105,6 +105,7 @@ pub fn generic_alias(value: &Value) -> Option<&GenericAlias> {
 
 pub fn install(interp: &mut Interp) {
     let class = interp.define_module_class("GenericAlias", "types");
+    add_method(&class, "__new__", alias_new);
     add_method(&class, "__call__", alias_call);
     add_method(&class, "__getitem__", alias_getitem);
     add_method(&class, "__eq__", alias_eq);
@@ -138,8 +139,27 @@ pub fn make_generic(class: &Rc<Class>) {
     );
 }
 
+/// `types.GenericAlias(origin, args)`, which a class's
+/// `__class_getitem__ = classmethod(GenericAlias)` calls.
+fn alias_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("GenericAlias() takes no keyword arguments"));
+    }
+    match &args[1.min(args.len())..] {
+        [Value::Type(origin), key] => Ok(new_alias(origin.clone(), key)),
+        [_, _] => Err(interp.error(
+            super::error::ExcType::NotImplementedError,
+            "a types.GenericAlias of what is not a class is not supported by pyl",
+        )),
+        given => Err(interp.type_error(format!(
+            "GenericAlias expected 2 arguments, got {}",
+            given.len()
+        ))),
+    }
+}
+
 /// `cls[args]`: the alias of `cls` with `args` (a tuple for several).
-pub fn class_getitem(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+fn class_getitem(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     let (Some(Value::Type(origin)), Some(key)) = (args.first(), args.get(1)) else {
         return Err(interp.type_error("__class_getitem__() takes exactly one argument"));
     };

@@ -269,7 +269,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
             Value::Type(interp.types.exception(ExcType::TimeoutError).clone()),
         );
     }
-    let functions: [(&'static str, NativeFn); 16] = [
+    let functions: [(&'static str, NativeFn); 15] = [
         ("run", run),
         ("sleep", sleep),
         ("gather", gather),
@@ -285,11 +285,6 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         ("iscoroutinefunction", iscoroutinefunction),
         ("isfuture", isfuture),
         ("_get_running_loop", get_running_loop_or_none),
-        // For `python/queues.pyl`: `Queue[int]`.
-        (
-            "_class_getitem",
-            crate::runtime::generic_alias::class_getitem,
-        ),
     ];
     for (name, function) in functions {
         add_function(&module.namespace, name, function);

@@ -1,8 +1,8 @@
-//! Modules: the built-in ones (`collections`, `dataclasses`, `functools`,
-//! `itertools`, `json`, `math`, `random`, `time`, `sys`, `typing`,
-//! `asyncio`, `aiohttp`, and the small ones of `stdlib/`: `heapq`,
-//! `bisect`, `operator`, `copy`, `contextlib`, `string`, `abc`, `types`) and
-//! `NAME.pyl` files next to the main script.
+//! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
+//! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
+//! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
+//! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
+//! `dataclasses`) and `NAME.pyl` files next to the main script.
 
 use std::rc::Rc;
 
@@ -14,17 +14,13 @@ use crate::compile::ir::Origin;
 
 pub mod aiohttp;
 pub mod collections;
-pub mod dataclasses;
-pub mod functools;
-pub mod itertools;
 pub mod json;
 pub mod math;
 pub mod mt19937;
+pub mod python;
 pub mod random;
-pub mod stdlib;
 pub mod sys;
 pub mod time;
-pub mod typing;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -331,19 +327,17 @@ impl Interp {
         }
         let module = match name {
             "collections" => collections::create(self)?,
-            "dataclasses" => dataclasses::create(self)?,
             "json" => json::create(self)?,
-            "itertools" => itertools::create(self)?,
-            "functools" => functools::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
             "time" => time::create(self),
-            "typing" => typing::create(self)?,
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
-            _ if stdlib::has(name) => stdlib::create(self, name)?,
-            _ => return self.import_file(name),
+            _ => match python::create(self, name)? {
+                Some(module) => module,
+                None => return self.import_file(name),
+            },
         };
         let value = Value::Module(module);
         self.modules.insert(name.into(), value.clone());

@@ -1,0 +1,146 @@
+//! Standard modules written in Python bundled with pyl — `itertools`,
+//! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
+//! `string`, `abc`, `types`, `typing`, `dataclasses` — each one or two
+//! `.pyl` sources run in its namespace, with the few natives they need.
+//! What CPython writes in C (itertools, functools' core, heapq's core,
+//! bisect, operator, abc's core) runs as `Origin::BundledForC`, its frames
+//! left out of tracebacks as C leaves none; what CPython writes in Python
+//! runs as `Origin::Bundled`, its frames shown.
+
+use std::rc::Rc;
+
+use crate::compile::ir::Origin;
+use crate::runtime::builtins::add_function;
+use crate::runtime::error::PyResult;
+use crate::runtime::interp::Interp;
+use crate::runtime::object::{ModuleObject, NativeFn};
+use crate::runtime::value::Value;
+use crate::syntax::ast::Name;
+
+struct PythonModule {
+    name: &'static str,
+    /// Run in order in the module's namespace.
+    sources: &'static [(&'static str, Origin)],
+    /// Defined before the sources run, for them.
+    natives: &'static [(&'static str, NativeFn)],
+}
+
+const MODULES: &[PythonModule] = &[
+    PythonModule {
+        name: "itertools",
+        sources: &[(include_str!("itertools.pyl"), Origin::BundledForC)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "functools",
+        sources: &[
+            (include_str!("functools_c.pyl"), Origin::BundledForC),
+            (include_str!("functools.pyl"), Origin::Bundled),
+        ],
+        natives: &[("_function_dict", function_dict)],
+    },
+    PythonModule {
+        name: "heapq",
+        sources: &[
+            (include_str!("heapq_c.pyl"), Origin::BundledForC),
+            (include_str!("heapq.pyl"), Origin::Bundled),
+        ],
+        natives: &[],
+    },
+    PythonModule {
+        name: "bisect",
+        sources: &[(include_str!("bisect.pyl"), Origin::BundledForC)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "operator",
+        sources: &[(include_str!("operator.pyl"), Origin::BundledForC)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "copy",
+        sources: &[(include_str!("copy.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "contextlib",
+        sources: &[(include_str!("contextlib.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "string",
+        sources: &[(include_str!("string.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "abc",
+        sources: &[(include_str!("abc.pyl"), Origin::BundledForC)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "types",
+        sources: &[(include_str!("types.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "typing",
+        sources: &[(include_str!("typing.pyl"), Origin::Bundled)],
+        natives: &[("_module_globals", module_globals)],
+    },
+    PythonModule {
+        name: "dataclasses",
+        sources: &[(include_str!("dataclasses.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+];
+
+/// The module `name` if it is one of these, made now.
+pub fn create(interp: &mut Interp, name: &str) -> PyResult<Option<Rc<ModuleObject>>> {
+    let Some(spec) = MODULES.iter().find(|module| module.name == name) else {
+        return Ok(None);
+    };
+    let module = super::new_module(name);
+    for &(native, function) in spec.natives {
+        add_function(&module.namespace, native, function);
+    }
+    let label = format!("<{name}>");
+    for &(source, origin) in spec.sources {
+        super::run_bundled_source(interp, &module, &label, source, origin)?;
+    }
+    Ok(Some(module))
+}
+
+/// `_function_dict(object)`: a copy of a function's attributes (what
+/// CPython's `function.__dict__` holds), `None` for anything else.
+fn function_dict(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let Some(Value::Function(function)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let pairs = (function.attributes.borrow().iter())
+        .map(|(name, value)| (Value::str(&**name), value.clone()))
+        .collect();
+    Ok(Value::dict(interp.dict_from_pairs(pairs)?))
+}
+
+/// A copy of the names of the module `obj` was defined in — a function's
+/// globals, a class's module, a module's own — which `get_type_hints`
+/// reads forward references from (CPython's `__globals__`, or
+/// `sys.modules[cls.__module__].__dict__`); empty for anything else.
+fn module_globals(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let module = match args.first() {
+        Some(Value::Function(function)) => Some(function.globals.clone()),
+        Some(Value::Module(module)) => Some(module.clone()),
+        Some(Value::Type(class)) => match interp.modules.get(&*class.module) {
+            Some(Value::Module(module)) => Some(module.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let pairs = match module {
+        Some(module) => (module.namespace.borrow().iter())
+            .map(|(name, value)| (Value::str(&**name), value.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Value::dict(interp.dict_from_pairs(pairs)?))
+}
