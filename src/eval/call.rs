@@ -528,6 +528,9 @@ impl Interp {
                 full.extend_from_slice(args);
                 (builtin.func)(self, &full, kwargs)?
             }
+            None if class.layout == Layout::Builtin && !Rc::ptr_eq(class, &self.types.object) => {
+                return self.instance_of_builtin_without_new(class, args, kwargs)
+            }
             _ => self.new_instance(class, args),
         };
         if !self.is_instance(&instance, class) {
@@ -553,6 +556,36 @@ impl Interp {
             }
         }
         Ok(instance)
+    }
+
+    /// A builtin type with no `__new__` of its own makes no instances,
+    /// but for the singletons, as CPython's `NoneType()` returns `None`.
+    fn instance_of_builtin_without_new(
+        &mut self,
+        class: &Rc<Class>,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
+        let types = &self.types;
+        let singleton = [
+            (&types.none, Value::None, "NoneType"),
+            (&types.ellipsis, Value::Ellipsis, "EllipsisType"),
+            (
+                &types.not_implemented,
+                Value::NotImplemented,
+                "NotImplementedType",
+            ),
+        ]
+        .into_iter()
+        .find(|(singleton_class, _, _)| Rc::ptr_eq(singleton_class, class));
+        match singleton {
+            Some((_, value, _)) if args.is_empty() && kwargs.is_empty() => Ok(value),
+            Some((_, _, name)) => Err(self.type_error(format!("{name} takes no arguments"))),
+            None => Err(self.type_error(format!(
+                "cannot create '{}' instances",
+                self.qualname_of(class)
+            ))),
+        }
     }
 
     /// A bare instance of a user or exception class.
