@@ -212,6 +212,14 @@ impl Interp {
                     self.repr(&parts[2])?
                 )
             }
+            // A module's function in Python that stands for CPython's C
+            // (`heapq.heappush`) shows as the C function does.
+            Value::Function(f)
+                if f.code.source.origin == crate::compile::ir::Origin::BundledForC
+                    && !f.qualname.borrow().contains('.') =>
+            {
+                format!("<built-in function {}>", f.name.borrow())
+            }
             Value::Function(f) => format!(
                 "<function {} at {:#x}>",
                 f.qualname.borrow(),

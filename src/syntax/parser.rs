@@ -1644,14 +1644,27 @@ fn sequence_items(items: Vec<Pattern>, l: usize, r: usize) -> Fallible<Box<Patte
     Ok(pattern(PatternKind::Sequence(items), l, r))
 }
 
+/// `{key: pattern, …, **rest}`; `**_` is not in CPython's grammar.
 fn mapping_pattern(
     items: Vec<(Expr, Pattern)>,
     rest: Option<(Expr, Span)>,
     l: usize,
     r: usize,
-) -> Box<Pattern> {
+) -> Fallible<Box<Pattern>> {
+    if let Some((
+        Expr {
+            kind: ExprKind::Name { id, .. },
+            ..
+        },
+        span,
+    )) = &rest
+    {
+        if &**id == "_" {
+            return fail("invalid syntax", *span);
+        }
+    }
     let (keys, patterns) = items.into_iter().unzip();
-    pattern(
+    Ok(pattern(
         PatternKind::Mapping {
             keys,
             patterns,
@@ -1659,7 +1672,7 @@ fn mapping_pattern(
         },
         l,
         r,
-    )
+    ))
 }
 
 fn class_pattern(class: Expr, args: Vec<ClassArg>, l: usize, r: usize) -> Fallible<Box<Pattern>> {
