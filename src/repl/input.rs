@@ -46,6 +46,7 @@ fn is_compound(stmt: &Stmt) -> bool {
             | StmtKind::FunctionDef(_)
             | StmtKind::ClassDef(_)
             | StmtKind::Try { .. }
+            | StmtKind::Match { .. }
     )
 }
 
@@ -77,6 +78,8 @@ mod tests {
         assert!(!is_complete("if x:\n"));
         assert!(!is_complete("if x:\n    y = 1\n"));
         assert!(is_complete("if x:\n    y = 1\n\n"));
+        assert!(!is_complete("match x:\n    case 1:\n        y = 1\n"));
+        assert!(is_complete("match x:\n    case 1:\n        y = 1\n\n"));
         assert!(!is_complete("for i in range(3): print(i)\n"));
         assert!(is_complete("for i in range(3): print(i)\n\n"));
         assert!(!is_complete("async def f():\n    await g()\n"));
