@@ -1331,7 +1331,7 @@ impl Interp {
 
     /// A snapshot of a namespace as a dict (`globals()`; changes to the
     /// dict do not reach the namespace).
-    fn namespace_dict(&mut self, namespace: &NameMap) -> PyResult<Value> {
+    pub fn namespace_dict(&mut self, namespace: &NameMap) -> PyResult<Value> {
         let items: Vec<(Value, Value)> = namespace
             .iter()
             .map(|(k, v)| (Value::str(&**k), v.clone()))

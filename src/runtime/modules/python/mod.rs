@@ -116,10 +116,7 @@ fn function_dict(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
     let Some(Value::Function(function)) = args.first() else {
         return Ok(Value::None);
     };
-    let pairs = (function.attributes.borrow().iter())
-        .map(|(name, value)| (Value::str(&**name), value.clone()))
-        .collect();
-    Ok(Value::dict(interp.dict_from_pairs(pairs)?))
+    interp.namespace_dict(&function.attributes.borrow())
 }
 
 /// A copy of the names of the module `obj` was defined in — a function's
@@ -136,11 +133,8 @@ fn module_globals(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> P
         },
         _ => None,
     };
-    let pairs = match module {
-        Some(module) => (module.namespace.borrow().iter())
-            .map(|(name, value)| (Value::str(&**name), value.clone()))
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(Value::dict(interp.dict_from_pairs(pairs)?))
+    match module {
+        Some(module) => interp.namespace_dict(&module.namespace.borrow()),
+        None => Ok(Value::dict(Default::default())),
+    }
 }
