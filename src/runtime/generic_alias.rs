@@ -64,10 +64,10 @@ impl GenericAlias {
             if matches!(arg, Value::Type(_)) {
                 continue;
             }
-            let found = if interp.get_attr_opt(arg, "__typing_subst__")?.is_some() {
+            let found = if attribute(interp, arg, "__typing_subst__")?.is_some() {
                 vec![arg.clone()]
             } else {
-                match interp.get_attr_opt(arg, "__parameters__")? {
+                match attribute(interp, arg, "__parameters__")? {
                     Some(Value::Tuple(inner)) => inner.to_vec(),
                     _ => Vec::new(),
                 }
@@ -79,6 +79,17 @@ impl GenericAlias {
             }
         }
         Ok(parameters)
+    }
+}
+
+/// `arg.name`, or `None` where it has none — a generic alias among the
+/// arguments answers for its class, whose `AttributeError` means none.
+fn attribute(interp: &mut Interp, arg: &Value, name: &str) -> PyResult<Option<Value>> {
+    match interp.get_attr_opt(arg, name) {
+        Err(error) if interp.is_instance_of(&error, super::error::ExcType::AttributeError) => {
+            Ok(None)
+        }
+        found => found,
     }
 }
 
@@ -223,7 +234,7 @@ fn alias_getitem(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
     let mut substituted = Vec::with_capacity(alias.args.len());
     for arg in &alias.args {
         substituted.push(match parameters.iter().position(|p| p.is(arg)) {
-            Some(index) => match interp.get_attr_opt(arg, "__typing_subst__")? {
+            Some(index) => match attribute(interp, arg, "__typing_subst__")? {
                 Some(subst) => interp.call(&subst, std::slice::from_ref(&items[index]), &[])?,
                 None => items[index].clone(),
             },
@@ -247,7 +258,7 @@ fn substitute_inner(
     if matches!(arg, Value::Type(_)) {
         return Ok(arg.clone());
     }
-    let Some(Value::Tuple(own)) = interp.get_attr_opt(arg, "__parameters__")? else {
+    let Some(Value::Tuple(own)) = attribute(interp, arg, "__parameters__")? else {
         return Ok(arg.clone());
     };
     if own.is_empty() {
