@@ -523,7 +523,8 @@ impl Interp {
                 full.extend_from_slice(args);
                 return (builtin.func)(self, &full, kwargs);
             }
-            Some(Value::Builtin(builtin)) if class.layout == Layout::Exception => {
+            // An exception class's, or a builtin type's for its subclass.
+            Some(Value::Builtin(builtin)) => {
                 let mut full = vec![Value::Type(class.clone())];
                 full.extend_from_slice(args);
                 (builtin.func)(self, &full, kwargs)?
@@ -669,15 +670,7 @@ impl Interp {
             base_classes.push(self.types.object.clone());
         }
         for base in &base_classes {
-            if base.layout == Layout::Builtin && !Rc::ptr_eq(base, &self.types.object) {
-                return Err(self.error(
-                    ExcType::NotImplementedError,
-                    format!(
-                        "subclassing the builtin type '{}' is not supported by pyl",
-                        base.name
-                    ),
-                ));
-            }
+            self.check_subclassable(base)?;
         }
         let mut namespace = namespace;
         let layout = self.slotted_layout(name, &base_classes, &mut namespace)?;
@@ -739,6 +732,64 @@ impl Interp {
         self.set_names(&class)?;
         self.init_subclass(&class, keywords)?;
         Ok(Value::Type(class))
+    }
+
+    /// A builtin type as a base: those whose values pyl's instances can
+    /// be (`Instance::builtin`), not those CPython refuses, and a
+    /// NotImplementedError for the rest.
+    fn check_subclassable(&self, base: &Rc<Class>) -> PyResult<()> {
+        if base.layout != Layout::Builtin {
+            return Ok(());
+        }
+        let types = &self.types;
+        let subclassable = [
+            &types.object,
+            &types.int,
+            &types.float,
+            &types.str_,
+            &types.bytes,
+            &types.list,
+            &types.tuple,
+            &types.dict,
+            &types.set,
+            &types.frozenset,
+        ];
+        if subclassable.iter().any(|class| Rc::ptr_eq(class, base)) {
+            return Ok(());
+        }
+        // CPython's types without `Py_TPFLAGS_BASETYPE`, among pyl's.
+        let final_types = [
+            &types.bool_,
+            &types.none,
+            &types.not_implemented,
+            &types.ellipsis,
+            &types.range,
+            &types.slice,
+            &types.function,
+            &types.builtin_function,
+            &types.method,
+            &types.generator,
+            &types.coroutine,
+            &types.async_generator,
+        ];
+        let is_final = final_types.iter().any(|class| Rc::ptr_eq(class, base))
+            || (base.module.as_ref() == "builtins"
+                && (base.name.ends_with("iterator")
+                    || base.name.starts_with("dict_")
+                    || base.name.starts_with("builtin_")));
+        if is_final {
+            return Err(self.type_error(format!(
+                "type '{}' is not an acceptable base type",
+                self.qualname_of(base)
+            )));
+        }
+        Err(self.error(
+            ExcType::NotImplementedError,
+            format!(
+                "subclassing the builtin type '{}' is not supported by pyl",
+                base.name
+            ),
+        ))
     }
 
     /// `type.__new__`'s very last step: the parents' `__init_subclass__`

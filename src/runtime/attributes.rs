@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::builtins::add_method;
+use super::builtins::object::{own_delattr, own_setattr};
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
 use super::object::{BuiltinFunction, Class, Function, Instance, InstanceNames, NativeObject};
@@ -777,7 +778,7 @@ impl Interp {
 
     pub fn set_attr(&mut self, object: &Value, name: &str, value: Value) -> PyResult<()> {
         if let Value::Instance(instance) = object {
-            if let Some(setattr @ Value::Function(_)) = instance.class.lookup("__setattr__") {
+            if let Some(setattr) = own_setattr(&instance.class) {
                 self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
                 return Ok(());
             }
@@ -944,7 +945,7 @@ impl Interp {
 
     pub fn del_attr(&mut self, object: &Value, name: &str) -> PyResult<()> {
         if let Value::Instance(instance) = object {
-            if let Some(delattr @ Value::Function(_)) = instance.class.lookup("__delattr__") {
+            if let Some(delattr) = own_delattr(&instance.class) {
                 self.call_bound(&delattr, object, &[Value::str(name)], &[])?;
                 return Ok(());
             }
@@ -1040,7 +1041,7 @@ fn class_has_a_say(class: &Rc<Class>, name: &str) -> bool {
             class.lookup(name),
             Some(Value::Future(_) | Value::Native(_) | Value::Instance(_))
         )
-        || matches!(class.lookup("__setattr__"), Some(Value::Function(_)))
+        || own_setattr(class).is_some()
 }
 
 /// `f.__call__` of what the evaluator calls itself (a function, a builtin,

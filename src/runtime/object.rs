@@ -250,6 +250,16 @@ impl Class {
     pub fn is_subclass_of(self: &Rc<Self>, other: &Rc<Class>) -> bool {
         self.mro().any(|class| Rc::ptr_eq(class, other))
     }
+
+    /// The builtin type whose values this class's instances are (`list`
+    /// for `class L(list)`, the class itself for `list`); `None` for
+    /// classes of plain instances. `object`, the one class without
+    /// bases, makes plain instances.
+    pub fn builtin_base(self: &Rc<Self>) -> Option<&Rc<Class>> {
+        self.mro()
+            .find(|class| class.layout == Layout::Builtin)
+            .filter(|class| !class.bases.is_empty())
+    }
 }
 
 /// An instance of a user class or of an exception class.
@@ -265,6 +275,13 @@ pub struct Instance {
     /// Present exactly when the class's layout is [`Layout::Exception`]
     /// (boxed: most instances are not exceptions).
     pub exception: Option<Box<ExceptionData>>,
+    /// For an instance of a subclass of a builtin type (`class L(list)`),
+    /// the builtin value it is: what the type's own methods and operators
+    /// work on (see [`Value::builtin_value`]). Made by the type's
+    /// `__new__`, and never replaced: a list's items change inside it.
+    ///
+    /// [`Value::builtin_value`]: super::value::Value::builtin_value
+    pub builtin: Option<Value>,
     /// Its `__del__` has been called (CPython calls it once at most).
     pub finalized: Cell<bool>,
 }
@@ -281,6 +298,7 @@ impl Drop for Instance {
                     InstanceNames::empty(),
                 )),
                 exception: self.exception.take(),
+                builtin: self.builtin.take(),
                 finalized: Cell::new(true),
             };
             super::finalize::defer(super::finalize::Finalizable::Instance(revived));
@@ -381,6 +399,18 @@ impl Instance {
             class,
             names: RefCell::new(InstanceNames::empty()),
             exception: exception.map(Box::new),
+            builtin: None,
+            finalized: Cell::new(false),
+        }
+    }
+
+    /// An instance of `class`, a subclass of the builtin type of `value`.
+    pub fn of_builtin_subclass(class: Rc<Class>, value: Value) -> Instance {
+        Instance {
+            class,
+            names: RefCell::new(InstanceNames::empty()),
+            exception: None,
+            builtin: Some(value),
             finalized: Cell::new(false),
         }
     }

@@ -176,26 +176,8 @@ impl Interp {
                 }
             }
             Value::Dict(dict) => self.plain_dict_repr(value, dict)?,
-            Value::Set(set) => {
-                let keys = set.borrow().keys();
-                if keys.is_empty() {
-                    "set()".into()
-                } else {
-                    self.repr_guarded(value.address(), "{...}", |this| {
-                        this.join_reprs("{", &keys, "}")
-                    })?
-                }
-            }
-            Value::FrozenSet(set) => {
-                let keys = set.keys();
-                if keys.is_empty() {
-                    "frozenset()".into()
-                } else {
-                    self.repr_guarded(value.address(), "frozenset(...)", |this| {
-                        Ok(format!("frozenset({})", this.join_reprs("{", &keys, "}")?))
-                    })?
-                }
-            }
+            Value::Set(_) => self.set_repr(value, "set")?,
+            Value::FrozenSet(_) => self.set_repr(value, "frozenset")?,
             Value::Range(r) => {
                 if r.step == 1 {
                     format!("range({}, {})", r.start, r.stop)
@@ -514,6 +496,32 @@ impl Interp {
 
     pub fn is_instance(&self, value: &Value, class: &Rc<super::object::Class>) -> bool {
         self.class_of(value).is_subclass_of(class)
+    }
+
+    /// CPython's `set_repr`: `{1, 2}` for a `set`, `name({1, 2})` for a
+    /// set of any other class (`frozenset`, a subclass), `name()` empty.
+    pub fn set_repr(&mut self, set: &Value, class_name: &str) -> PyResult<String> {
+        let keys = match set {
+            Value::Set(set) => set.borrow().keys(),
+            Value::FrozenSet(set) => set.keys(),
+            _ => Vec::new(),
+        };
+        let named = class_name != "set" || !matches!(set, Value::Set(_));
+        match (keys.is_empty(), named) {
+            (true, _) => Ok(format!("{class_name}()")),
+            (false, false) => self.repr_guarded(set.address(), "{...}", |this| {
+                this.join_reprs("{", &keys, "}")
+            }),
+            (false, true) => {
+                let recursion = format!("{class_name}(...)");
+                self.repr_guarded(set.address(), &recursion, |this| {
+                    Ok(format!(
+                        "{class_name}({})",
+                        this.join_reprs("{", &keys, "}")?
+                    ))
+                })
+            }
+        }
     }
 
     // ---- equality, ordering, hashing ----
@@ -883,6 +891,14 @@ impl Interp {
                 }
             }
         }
+        // A builtin's operator takes an instance of a subclass of a builtin
+        // type for that type's value (`[0] + L([1])`), as CPython's do.
+        let (x, y) = (a.builtin_value(), b.builtin_value());
+        if !(x.is(a) && y.is(b)) {
+            if let Some(result) = self.builtin_binary(op, x, y)? {
+                return Ok(Some(result));
+            }
+        }
         if op == BinOp::BitOr {
             // `dict.__or__`, once a `Counter`'s own said NotImplemented.
             if let (Value::Dict(x), Value::Dict(y)) = (a, b) {
@@ -1199,13 +1215,7 @@ impl Interp {
 
     pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
         match container {
-            Value::Str(s) => match item {
-                Value::Str(needle) => Ok(s.as_str().contains(needle.as_str())),
-                _ => Err(self.type_error(format!(
-                    "'in <string>' requires string as left operand, not {}",
-                    self.type_name(item)
-                ))),
-            },
+            Value::Str(s) => strings::str_contains(self, s, item),
             Value::Bytes(data) => bytes::bytes_contains(self, data, item),
             Value::Dict(d) => self.dict_contains(d, item),
             Value::Set(d) => self.dict_contains(d, &super::dict::set_key(item)),

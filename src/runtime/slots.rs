@@ -176,11 +176,20 @@ impl Interp {
 }
 
 /// The nearest class, from `class` up its first bases, that adds slots
-/// (or the root).
+/// or is a builtin type whose instances hold more than an `object` (a
+/// list's items, an exception's data), or the root.
 fn solid_base(class: &Rc<Class>) -> &Rc<Class> {
     match class.bases.first() {
-        Some(base) if !adds_slots(class) => solid_base(base),
+        Some(base) if !adds_slots(class) && !adds_builtin_layout(class, base) => solid_base(base),
         _ => class,
+    }
+}
+
+fn adds_builtin_layout(class: &Class, base: &Class) -> bool {
+    match class.layout {
+        Layout::Builtin => true,
+        Layout::Exception => base.layout != Layout::Exception,
+        Layout::Object | Layout::Slotted => false,
     }
 }
 

@@ -483,10 +483,22 @@ impl Value {
         Value::BigInt(Rc::new(BigInt::from(n)))
     }
 
+    /// The text of a str, or of an instance of a subclass of `str`.
     pub fn as_str(&self) -> Option<&str> {
-        match self {
+        match self.builtin_value() {
             Value::Str(s) => Some(s.as_str()),
             _ => None,
+        }
+    }
+
+    /// The builtin value an instance of a subclass of a builtin type is
+    /// (the list of `class L(list)`'s instance); any other value itself.
+    /// What a builtin type's methods take as their receiver, as CPython's
+    /// take a subclass's instance for one of the type.
+    pub fn builtin_value(&self) -> &Value {
+        match self {
+            Value::Instance(instance) => instance.builtin.as_ref().unwrap_or(self),
+            _ => self,
         }
     }
 

@@ -92,7 +92,7 @@ fn memoryview_unsupported(interp: &mut Interp, _: &[Value], _: &Kwargs) -> PyRes
 // ----- receivers and arguments -----------------------------------------
 
 fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<Vec<u8>>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::Bytes(data)) => Ok(data),
         _ => Err(receiver_error(interp, "bytes", method, args)),
     }
@@ -165,7 +165,14 @@ pub(super) fn codec_args(
 /// encoding, a count of zero bytes, another bytes, `__bytes__`, or an
 /// iterable of ints.
 fn bytes_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let builtin = interp.types.bytes.clone();
+    let subclass = super::subclasses::subtype_to_make(interp, &builtin, args)?;
+    let value = bytes_value(interp, &args[1..], kwargs)?;
+    Ok(super::subclasses::made(subclass, value))
+}
+
+/// `bytes(…)`'s value (the arguments after the class).
+fn bytes_value(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let bound = bind(
         interp,
         "bytes",

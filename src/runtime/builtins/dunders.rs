@@ -189,7 +189,7 @@ macro_rules! dunders {
                     let expected = <[&str]>::len(&[$(stringify!($arg)),*]);
                     return Err(arity_error($interp, name, args, kwargs, expected));
                 };
-                check_receiver($interp, name, $receiver)?;
+                let $receiver = builtin_receiver($interp, name, $receiver)?;
                 $body
             }
         )*
@@ -222,12 +222,6 @@ dunders! {
     __rxor__(interp, receiver, other) => reflected(interp, BinOp::BitXor, receiver, other);
     __divmod__(interp, receiver, other) => divmod(interp, receiver, other, false);
     __rdivmod__(interp, receiver, other) => divmod(interp, receiver, other, true);
-    __iadd__(interp, receiver, other) => in_place(interp, BinOp::Add, receiver, other);
-    __imul__(interp, receiver, other) => in_place(interp, BinOp::Mul, receiver, other);
-    __ior__(interp, receiver, other) => in_place(interp, BinOp::BitOr, receiver, other);
-    __iand__(interp, receiver, other) => in_place(interp, BinOp::BitAnd, receiver, other);
-    __ixor__(interp, receiver, other) => in_place(interp, BinOp::BitXor, receiver, other);
-    __isub__(interp, receiver, other) => in_place(interp, BinOp::Sub, receiver, other);
     __eq__(interp, receiver, other) => compare(interp, CmpOp::Eq, receiver, other);
     __ne__(interp, receiver, other) => compare(interp, CmpOp::NotEq, receiver, other);
     __lt__(interp, receiver, other) => compare(interp, CmpOp::Lt, receiver, other);
@@ -247,7 +241,6 @@ dunders! {
     __ceil__(interp, receiver) => round_float(interp, receiver, f64::ceil);
     __format__(interp, receiver, spec) => format(interp, receiver, spec);
     __len__(interp, receiver) => interp.len(receiver).map(|n| Value::Int(n as i64));
-    __getitem__(interp, receiver, key) => interp.get_item(receiver, key);
     __setitem__(interp, receiver, key, value) => {
         interp.set_item(receiver, key.clone(), value.clone()).map(|()| Value::None)
     };
@@ -256,16 +249,83 @@ dunders! {
     __iter__(interp, receiver) => interp.get_iter(receiver);
     __reversed__(interp, receiver) => apply(interp, "reversed", receiver);
     __hash__(interp, receiver) => interp.hash(receiver).map(Value::Int);
-    __repr__(interp, receiver) => interp.repr(receiver).map(|s| Value::str(s.as_str()));
     __str__(interp, receiver) => interp.to_str(receiver).map(|s| Value::str(s.as_str()));
+}
+
+/// Defines each in-place operator's method: what `receiver op= other`
+/// makes of the builtin value, and the receiver itself when that is the
+/// value changed in place (an instance of a subclass, not its list).
+macro_rules! in_place_dunders {
+    ($($name:ident => $op:expr;)*) => {
+        $(
+            fn $name(
+                interp: &mut Interp,
+                args: &[Value],
+                kwargs: &[(Name, Value)],
+            ) -> PyResult<Value> {
+                let name = stringify!($name);
+                let ([receiver, other], true) = (args, kwargs.is_empty()) else {
+                    return Err(arity_error(interp, name, args, kwargs, 1));
+                };
+                let value = builtin_receiver(interp, name, receiver)?;
+                let result = in_place(interp, $op, value, other)?;
+                Ok(if result.is(value) { receiver.clone() } else { result })
+            }
+        )*
+    };
+}
+
+in_place_dunders! {
+    __iadd__ => BinOp::Add;
+    __imul__ => BinOp::Mul;
+    __ior__ => BinOp::BitOr;
+    __iand__ => BinOp::BitAnd;
+    __ixor__ => BinOp::BitXor;
+    __isub__ => BinOp::Sub;
+}
+
+/// `__getitem__`: the builtin value's item; for a subclass of `dict`, a
+/// missing key goes to the class's `__missing__`, as CPython's
+/// `dict_subscript` does for any dict not exactly a `dict`.
+fn __getitem__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let ([receiver, key], true) = (args, kwargs.is_empty()) else {
+        return Err(arity_error(interp, "__getitem__", args, kwargs, 1));
+    };
+    let value = builtin_receiver(interp, "__getitem__", receiver)?;
+    if let Value::Dict(dict) = value {
+        if !value.is(receiver) {
+            if let Some(found) = interp.dict_get(dict, key)? {
+                return Ok(found);
+            }
+            if let Some(missing) = interp.class_of(receiver).lookup("__missing__") {
+                return interp.call_bound(&missing, receiver, std::slice::from_ref(key), &[]);
+            }
+        }
+    }
+    interp.get_item(value, key)
+}
+
+/// `__repr__`: the builtin value's, but that a set names its class
+/// (`S({1})` for an instance of a subclass `S` of `set`).
+fn __repr__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let ([receiver], true) = (args, kwargs.is_empty()) else {
+        return Err(arity_error(interp, "__repr__", args, kwargs, 0));
+    };
+    let value = builtin_receiver(interp, "__repr__", receiver)?;
+    let text = match value {
+        Value::Set(_) | Value::FrozenSet(_) => {
+            let class = interp.class_of(receiver);
+            interp.set_repr(value, &class.name)?
+        }
+        _ => interp.repr(value)?,
+    };
+    Ok(Value::str(text))
 }
 
 /// `__pow__(other, modulo=None)`: `pow()`'s three-argument form too.
 fn __pow__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    if let Some(receiver) = args.first() {
-        check_receiver(interp, "__pow__", receiver)?;
-    }
-    match (args, kwargs.is_empty()) {
+    let args = &with_builtin_receiver(interp, "__pow__", args)?;
+    match (&args[..], kwargs.is_empty()) {
         ([receiver, other], true) | ([receiver, other, Value::None], true) => {
             forward(interp, BinOp::Pow, receiver, other)
         }
@@ -285,31 +345,41 @@ fn __pow__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
 
 /// `__round__(ndigits=None)`.
 fn __round__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let Some(receiver) = args.first() else {
+    if args.is_empty() {
         return Err(arity_error(interp, "__round__", args, kwargs, 1));
-    };
-    check_receiver(interp, "__round__", receiver)?;
+    }
+    let args = &with_builtin_receiver(interp, "__round__", args)?;
     super::args::check_count(interp, "__round__", &args[1..], kwargs, 0, 1)?;
-    if let [Value::Int(_) | Value::BigInt(_) | Value::Bool(_), Value::None] = args {
+    if let [Value::Int(_) | Value::BigInt(_) | Value::Bool(_), Value::None] = &args[..] {
         // `int.__round__` takes no None, where `round()` does.
         return Err(interp.type_error("'NoneType' object cannot be interpreted as an integer"));
     }
     call_builtin(interp, "round", args)
 }
 
-/// The receiver of a builtin type's method, called through the type with
-/// something else (`int.__add__(obj, 1)`), is refused: the method would
-/// go back to `obj`'s own, perhaps to itself.
-fn check_receiver(interp: &Interp, name: &str, receiver: &Value) -> PyResult<()> {
-    match receiver {
+/// The builtin value a special method works on: its receiver, or the
+/// value an instance of a subclass of a builtin type is. Any other
+/// receiver, called through the type (`int.__add__(obj, 1)`), is
+/// refused: the method would go back to `obj`'s own, perhaps to itself.
+fn builtin_receiver<'a>(interp: &Interp, name: &str, receiver: &'a Value) -> PyResult<&'a Value> {
+    match receiver.builtin_value() {
         Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             Err(interp.type_error(format!(
                 "descriptor '{name}' requires a builtin object but received a '{}'",
                 interp.type_name(receiver)
             )))
         }
-        _ => Ok(()),
+        value => Ok(value),
     }
+}
+
+/// `args` with its first, the receiver, as [`builtin_receiver`] takes it.
+fn with_builtin_receiver(interp: &Interp, name: &str, args: &[Value]) -> PyResult<Vec<Value>> {
+    let mut args = args.to_vec();
+    if let Some(receiver) = args.first_mut() {
+        *receiver = builtin_receiver(interp, name, receiver)?.clone();
+    }
+    Ok(args)
 }
 
 /// CPython's message for a special method called with the wrong arguments.
@@ -354,7 +424,11 @@ fn handles(receiver: &Value, other: &Value) -> bool {
     }
 }
 
+// The operators below take an instance of a subclass of a builtin type
+// for its value (`(1,) < T((2,))`), as CPython's type checks do.
+
 fn forward(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> PyResult<Value> {
+    let other = other.builtin_value();
     if !handles(receiver, other) {
         return Ok(Value::NotImplemented);
     }
@@ -362,6 +436,7 @@ fn forward(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> P
 }
 
 fn reflected(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> PyResult<Value> {
+    let other = other.builtin_value();
     if !handles(receiver, other) {
         return Ok(Value::NotImplemented);
     }
@@ -371,6 +446,7 @@ fn reflected(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) ->
 /// `__mul__`/`__rmul__`: a number's product, or a sequence repeated by
 /// an index (CPython's `sq_repeat` wrapper, whose count must be one).
 fn multiply(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) -> PyResult<Value> {
+    let other = other.builtin_value();
     if crate::runtime::ops::is_sequence(receiver) {
         interp.index_value(other)?;
     }
@@ -381,6 +457,7 @@ fn multiply(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) ->
 }
 
 fn in_place(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> PyResult<Value> {
+    let other = other.builtin_value();
     if is_set(receiver) && !is_set(other) {
         return Ok(Value::NotImplemented);
     }
@@ -388,6 +465,7 @@ fn in_place(interp: &mut Interp, op: BinOp, receiver: &Value, other: &Value) -> 
 }
 
 fn divmod(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) -> PyResult<Value> {
+    let other = other.builtin_value();
     if !handles(receiver, other) {
         return Ok(Value::NotImplemented);
     }
@@ -403,6 +481,7 @@ fn divmod(interp: &mut Interp, receiver: &Value, other: &Value, swap: bool) -> P
 /// (ints with ints, floats with numbers, lists with lists, …; dicts and
 /// ranges only for equality), else `NotImplemented`.
 fn compare(interp: &mut Interp, op: CmpOp, receiver: &Value, other: &Value) -> PyResult<Value> {
+    let other = other.builtin_value();
     let equality = matches!(op, CmpOp::Eq | CmpOp::NotEq);
     let comparable = match (receiver, other) {
         (Value::Str(_), Value::Str(_))

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::sequences::{check_args, item_eq, receiver_error};
+use super::subclasses;
 use super::{add_method, function};
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::dict::{set_key, Dict};
@@ -264,7 +265,7 @@ fn update_table(interp: &mut Interp, table: &Table, other: &Value) -> PyResult<(
 }
 
 /// `set(iterable)` (CPython's `make_new_set`).
-fn table_from(interp: &mut Interp, iterable: &Value) -> PyResult<Table> {
+pub(super) fn table_from(interp: &mut Interp, iterable: &Value) -> PyResult<Table> {
     let table = empty_table();
     update_table(interp, &table, iterable)?;
     Ok(table)
@@ -474,14 +475,21 @@ fn new_set(frozen: bool, table: Table) -> Value {
 // ----- dict ------------------------------------------------------------
 
 fn dict_receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<Table>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::Dict(dict)) => Ok(dict),
         _ => Err(receiver_error(interp, "dict", method, args)),
     }
 }
 
 fn dict_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let dict = interp.types.dict.clone();
+    if let Some(subclass) = subclasses::subtype_to_make(interp, &dict, args)? {
+        return Ok(subclasses::made(
+            Some(subclass),
+            Value::dict(Dict::new().into()),
+        ));
+    }
+    let args = &args[1..];
     super::args::check_count(interp, "dict", args, &[], 0, 1)?;
     let dict = Rc::new(RefCell::new(Dict::new()));
     update_from(interp, &dict, args.first(), kwargs)?;
@@ -1108,7 +1116,14 @@ fn view_isdisjoint(
 // ----- set and frozenset -----------------------------------------------
 
 fn set_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let set = interp.types.set.clone();
+    if let Some(subclass) = subclasses::subtype_to_make(interp, &set, args)? {
+        return Ok(subclasses::made(
+            Some(subclass),
+            new_set(false, empty_table()),
+        ));
+    }
+    let args = &args[1..];
     super::args::check_count(interp, "set", args, kwargs, 0, 1)?;
     let table = match args.first() {
         Some(iterable) => table_from(interp, iterable)?,
@@ -1118,16 +1133,19 @@ fn set_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyR
 }
 
 fn frozenset_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let frozenset = interp.types.frozenset.clone();
+    let subclass = subclasses::subtype_to_make(interp, &frozenset, args)?;
+    let args = &args[1..];
     super::args::check_count(interp, "frozenset", args, kwargs, 0, 1)?;
-    match args.first() {
-        Some(Value::FrozenSet(table)) => Ok(Value::FrozenSet(table.clone())),
+    let value = match args.first() {
+        Some(Value::FrozenSet(table)) if subclass.is_none() => Value::FrozenSet(table.clone()),
         Some(iterable) => {
             let table = table_from(interp, iterable)?;
-            Ok(new_set(true, table))
+            new_set(true, table)
         }
-        None => Ok(new_set(true, empty_table())),
-    }
+        None => new_set(true, empty_table()),
+    };
+    Ok(subclasses::made(subclass, value))
 }
 
 fn type_name_of(frozen: bool) -> &'static str {
@@ -1146,7 +1164,7 @@ fn set_receiver<'a>(
     method: &str,
     frozen: bool,
 ) -> PyResult<&'a Value> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(v @ Value::Set(_)) if !frozen => Ok(v),
         Some(v @ Value::FrozenSet(_)) if frozen => Ok(v),
         _ => Err(receiver_error(interp, type_name_of(frozen), method, args)),
@@ -1154,7 +1172,7 @@ fn set_receiver<'a>(
 }
 
 fn mutable_set<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<Table>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::Set(table)) => Ok(table),
         _ => Err(receiver_error(interp, "set", method, args)),
     }

@@ -17,6 +17,7 @@ pub mod numbers;
 pub mod object;
 pub mod sequences;
 pub mod str;
+pub mod subclasses;
 
 /// Fills the builtins module and the builtin types' namespaces.
 pub fn install(interp: &mut Interp) {
@@ -29,6 +30,7 @@ pub fn install(interp: &mut Interp) {
     super::exceptions::install(interp);
     object::install(interp);
     dunders::install(interp);
+    subclasses::install(interp);
     super::exceptions::install_exception_methods(interp);
     super::attributes::install(interp);
     super::union::install(interp);

@@ -41,7 +41,14 @@ pub fn install(interp: &mut Interp) {
 }
 
 fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    let rest = args.get(1..).unwrap_or_default();
+    let builtin = interp.types.int.clone();
+    let subclass = super::subclasses::subtype_to_make(interp, &builtin, args)?;
+    let value = int_value(interp, &args[1..], kwargs)?;
+    Ok(super::subclasses::made(subclass, value))
+}
+
+/// `int(x=0, base=10)`'s value (the arguments after the class).
+fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let [x, base] = bind(interp, "int", rest, kwargs, ["x", "base"], 1, 0)?;
     let Some(x) = x else {
         if base.is_some() {
@@ -49,6 +56,7 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
         }
         return Ok(Value::Int(0));
     };
+    let x = text_of_subclass(x);
     if let Some(base) = base {
         let base = match base {
             Value::BigInt(_) => i64::MAX,
@@ -90,6 +98,15 @@ fn int_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Val
                 interp.type_name(x)
             )))
         }
+    }
+}
+
+/// An instance of a subclass of `str` or `bytes` as its text, which
+/// `int()` and `float()` parse; any other value itself.
+fn text_of_subclass(x: &Value) -> &Value {
+    match x.builtin_value() {
+        text @ (Value::Str(_) | Value::Bytes(_)) => text,
+        _ => x,
     }
 }
 
@@ -217,11 +234,19 @@ fn scan_int(text: &str, base: u32, limit: usize) -> Scan {
 }
 
 fn float_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    let rest = args.get(1..).unwrap_or_default();
+    let builtin = interp.types.float.clone();
+    let subclass = super::subclasses::subtype_to_make(interp, &builtin, args)?;
+    let value = float_value(interp, &args[1..], kwargs)?;
+    Ok(super::subclasses::made(subclass, value))
+}
+
+/// `float(x=0.0)`'s value (the arguments after the class).
+fn float_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "float", rest, kwargs, 0, 1)?;
     let Some(x) = rest.first() else {
         return Ok(Value::float(0.0));
     };
+    let x = text_of_subclass(x);
     match x {
         Value::Float(_) => Ok(x.clone()),
         Value::Int(i) => Ok(Value::float(*i as f64)),
@@ -286,7 +311,7 @@ fn bool_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Va
 /// The receiver of an `int` method as a `BigInt`, with CPython's message
 /// when the method is called on something else (`int.bit_length(1.5)`).
 fn int_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<BigInt> {
-    let receiver = args.first().unwrap_or(&Value::None);
+    let receiver = args.first().unwrap_or(&Value::None).builtin_value();
     let value = match receiver {
         Value::Int(i) => BigInt::from(*i),
         Value::Bool(b) => BigInt::from(b.get() as i64),
@@ -303,7 +328,7 @@ fn int_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) ->
 }
 
 fn float_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<f64> {
-    let receiver = args.first().unwrap_or(&Value::None);
+    let receiver = args.first().unwrap_or(&Value::None).builtin_value();
     let Value::Float(value) = receiver else {
         return Err(interp.type_error(format!(
             "descriptor '{name}' for 'float' objects doesn't apply to a '{}' object",

@@ -274,6 +274,17 @@ pub fn is_object_init_subclass(hook: &Value) -> bool {
     wrapped_builtin(hook, object_init_subclass)
 }
 
+/// The `__setattr__` of `class`, unless it is `object`'s: a function, or
+/// a builtin made its method (`__setattr__ = dict.__setitem__`).
+pub fn own_setattr(class: &Rc<Class>) -> Option<Value> {
+    (class.lookup("__setattr__")).filter(|setattr| !is_builtin(setattr, object_setattr))
+}
+
+/// The `__delattr__` of `class`, unless it is `object`'s.
+pub fn own_delattr(class: &Rc<Class>) -> Option<Value> {
+    (class.lookup("__delattr__")).filter(|delattr| !is_builtin(delattr, object_delattr))
+}
+
 /// The `__init__` instances of `class` get, unless it is `object`'s
 /// (CPython's `type->tp_init != object_init`).
 pub fn own_init(class: &Rc<Class>) -> Option<Value> {
@@ -340,10 +351,24 @@ fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         }
     }
     match class.layout {
-        Layout::Object | Layout::Slotted => Ok(interp.new_instance(class, &[])),
-        Layout::Exception | Layout::Builtin => Err(interp.type_error(format!(
-            "object.__new__({0}) is not safe, use {0}.__new__()",
-            class.name
-        ))),
+        Layout::Object | Layout::Slotted if class.builtin_base().is_none() => {
+            Ok(interp.new_instance(class, &[]))
+        }
+        // CPython names the nearest class whose `__new__` is not Python's.
+        _ => {
+            let static_base = class
+                .mro()
+                .find(|base| {
+                    !matches!(
+                        base.namespace.borrow().get("__new__"),
+                        Some(Value::Function(_))
+                    )
+                })
+                .unwrap_or(class);
+            Err(interp.type_error(format!(
+                "object.__new__({}) is not safe, use {}.__new__()",
+                class.name, static_base.name
+            )))
+        }
     }
 }

@@ -14,6 +14,7 @@ use num_traits::{Signed, ToPrimitive};
 
 use super::add_method;
 use super::args::check_method;
+use super::subclasses;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
@@ -117,7 +118,7 @@ fn list_receiver<'a>(
     args: &'a [Value],
     method: &str,
 ) -> PyResult<&'a Rc<RefCell<ListItems>>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::List(list)) => Ok(list),
         _ => Err(receiver_error(interp, "list", method, args)),
     }
@@ -645,7 +646,11 @@ fn count_in(interp: &mut Interp, items: &[Value], target: &Value) -> PyResult<Va
 // ----- list ------------------------------------------------------------
 
 fn list_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let list = interp.types.list.clone();
+    if let Some(subclass) = subclasses::subtype_to_make(interp, &list, args)? {
+        return Ok(subclasses::made(Some(subclass), Value::list(Vec::new())));
+    }
+    let args = &args[1..];
     super::args::check_count(interp, "list", args, kwargs, 0, 1)?;
     match args.first() {
         None => Ok(Value::list(Vec::new())),
@@ -810,13 +815,16 @@ fn list_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 // ----- tuple -----------------------------------------------------------
 
 fn tuple_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let tuple = interp.types.tuple.clone();
+    let subclass = subclasses::subtype_to_make(interp, &tuple, args)?;
+    let args = &args[1..];
     super::args::check_count(interp, "tuple", args, kwargs, 0, 1)?;
-    match args.first() {
-        None => Ok(Value::empty_tuple()),
-        Some(Value::Tuple(items)) => Ok(Value::Tuple(items.clone())),
-        Some(iterable) => Ok(Value::tuple(interp.collect(iterable)?)),
-    }
+    let value = match args.first() {
+        None => Value::empty_tuple(),
+        Some(Value::Tuple(items)) => Value::Tuple(items.clone()),
+        Some(iterable) => Value::tuple(interp.collect(iterable)?),
+    };
+    Ok(subclasses::made(subclass, value))
 }
 
 fn tuple_receiver<'a>(
@@ -824,7 +832,7 @@ fn tuple_receiver<'a>(
     args: &'a [Value],
     method: &str,
 ) -> PyResult<&'a Rc<TupleItems>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::Tuple(items)) => Ok(items),
         _ => Err(receiver_error(interp, "tuple", method, args)),
     }

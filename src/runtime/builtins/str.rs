@@ -93,7 +93,7 @@ pub fn install(interp: &mut Interp) {
 // ----- receivers, arguments, positions ---------------------------------
 
 fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Rc<PyStr>> {
-    match args.first() {
+    match args.first().map(Value::builtin_value) {
         Some(Value::Str(s)) => Ok(s),
         _ => Err(receiver_error(interp, "str", method, args)),
     }
@@ -175,7 +175,7 @@ pub(super) fn check_range_args(
 
 /// A `str` argument of `find`-like methods (`must be str, not int`).
 fn str_arg<'a>(interp: &Interp, value: &'a Value) -> PyResult<&'a str> {
-    match value {
+    match value.builtin_value() {
         Value::Str(s) => Ok(s.as_str()),
         other => Err(interp.type_error(format!("must be str, not {}", interp.type_name(other)))),
     }
@@ -238,7 +238,14 @@ fn window(s: &PyStr, start: i64, end: i64) -> &str {
 // ----- the constructor -------------------------------------------------
 
 fn str_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let args = &args[1.min(args.len())..];
+    let builtin = interp.types.str_.clone();
+    let subclass = super::subclasses::subtype_to_make(interp, &builtin, args)?;
+    let value = str_value(interp, &args[1..], kwargs)?;
+    Ok(super::subclasses::made(subclass, value))
+}
+
+/// `str(object='', encoding=…, errors=…)` (after the class).
+fn str_value(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let bound = bind(
         interp,
         "str",
@@ -785,7 +792,7 @@ fn affix_method(
         ))),
         Value::Tuple(affixes) => {
             for affix in affixes.iter() {
-                let Value::Str(affix) = affix else {
+                let Value::Str(affix) = affix.builtin_value() else {
                     return Err(interp.type_error(format!(
                         "tuple for {method} must only contain str, not {}",
                         interp.type_name(affix)
@@ -835,7 +842,7 @@ fn split_args(
 ) -> PyResult<SplitArgs> {
     let s = receiver(interp, args, method)?.clone();
     let bound = bind(interp, method, &args[1..], kwargs, &["sep", "maxsplit"], 0)?;
-    let sep = match bound[0] {
+    let sep = match bound[0].map(Value::builtin_value) {
         None | Some(Value::None) => None,
         Some(Value::Str(sep)) => Some(sep.clone()),
         Some(other) => {
@@ -1034,7 +1041,7 @@ fn strip_method(
     let s = receiver(interp, args, method)?.clone();
     check_args(interp, "str", method, args, kwargs, 0, 1)?;
     let text = s.as_str();
-    let stripped = match args.get(1) {
+    let stripped = match args.get(1).map(Value::builtin_value) {
         None | Some(Value::None) => match side {
             Strip::Left => text.trim_start_matches(is_space),
             Strip::Right => text.trim_end_matches(is_space),
@@ -1075,7 +1082,7 @@ fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     check_args(interp, "str", "replace", args, kwargs, 2, 3)?;
     let mut texts = [""; 2];
     for (i, text) in texts.iter_mut().enumerate() {
-        *text = match &args[i + 1] {
+        *text = match args[i + 1].builtin_value() {
             Value::Str(t) => t.as_str(),
             other => {
                 return Err(interp.type_error(format!(
@@ -1138,7 +1145,7 @@ fn str_join(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
 fn join_strs(interp: &Interp, separator: &PyStr, items: &[Value]) -> PyResult<Value> {
     let mut length = separator.as_str().len() * items.len().saturating_sub(1);
     for (i, item) in items.iter().enumerate() {
-        let Value::Str(text) = item else {
+        let Value::Str(text) = item.builtin_value() else {
             return Err(interp.type_error(format!(
                 "sequence item {i}: expected str instance, {} found",
                 interp.type_name(item)
@@ -1148,7 +1155,7 @@ fn join_strs(interp: &Interp, separator: &PyStr, items: &[Value]) -> PyResult<Va
     }
     let mut out = String::with_capacity(length);
     for (i, item) in items.iter().enumerate() {
-        if let Value::Str(text) = item {
+        if let Value::Str(text) = item.builtin_value() {
             if i > 0 {
                 out.push_str(separator.as_str());
             }
@@ -1168,7 +1175,7 @@ fn pad_args(
     let s = receiver(interp, args, method)?.clone();
     check_args(interp, "str", method, args, kwargs, 1, 2)?;
     let width = ssize_arg(interp, &args[1])?;
-    let fill = match args.get(2) {
+    let fill = match args.get(2).map(Value::builtin_value) {
         None => ' ',
         Some(Value::Str(fill)) => {
             let mut chars = fill.as_str().chars();
@@ -1316,7 +1323,7 @@ fn str_expandtabs(
 }
 
 fn affix_arg<'a>(interp: &Interp, method: &str, value: &'a Value) -> PyResult<&'a str> {
-    match value {
+    match value.builtin_value() {
         Value::Str(s) => Ok(s.as_str()),
         other => Err(interp.type_error(format!(
             "{method}() argument must be str, not {}",
@@ -1411,7 +1418,7 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     }
     let mut texts = Vec::with_capacity(2);
     for (i, arg) in args.iter().enumerate().skip(1) {
-        match arg {
+        match arg.builtin_value() {
             Value::Str(s) => texts.push(s.clone()),
             other => {
                 return Err(interp.type_error(format!(
@@ -1523,7 +1530,7 @@ pub fn str_get_item(interp: &mut Interp, s: &PyStr, index: &Value) -> PyResult<V
 
 /// `item in s`.
 pub fn str_contains(interp: &Interp, s: &PyStr, item: &Value) -> PyResult<bool> {
-    match item {
+    match item.builtin_value() {
         Value::Str(needle) => Ok(s.as_str().contains(needle.as_str())),
         other => Err(interp.type_error(format!(
             "'in <string>' requires string as left operand, not {}",

@@ -137,6 +137,9 @@ impl Encoder {
 
     /// `_iterencode`: any value.
     fn encode(&mut self, interp: &mut Interp, value: &Value, level: usize) -> PyResult<()> {
+        // An instance of a subclass of `str`, `list`, `dict`… encodes as
+        // its builtin value, as the C encoder's type checks take it.
+        let value = value.builtin_value();
         if self.push_scalar(interp, value)? {
             return self.end_chunk(interp);
         }
@@ -323,7 +326,7 @@ impl Encoder {
         }
         let mut first = true;
         for (key, value) in &items {
-            let key = match key {
+            let key = match key.builtin_value() {
                 Value::Str(text) => text.as_str().to_string(),
                 Value::Float(x) => self.float_text(interp, x.get())?,
                 Value::Bool(Flag::TRUE) => "true".to_string(),
