@@ -104,6 +104,10 @@ impl NativeObject for MethodWrapper {
             "staticmethod"
         })
     }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        matches!(name, "__func__" | "__wrapped__").then(|| Ok(self.function.clone()))
+    }
 }
 
 impl NativeObject for Super {
@@ -877,6 +881,13 @@ impl Interp {
                         if !matches!(value, Value::Dict(_) | Value::None) =>
                     {
                         return Err(self.type_error("__annotations__ must be set to a dict object"))
+                    }
+                    // What a call reads is fixed when the function is made.
+                    ("__defaults__" | "__kwdefaults__" | "__code__", _) => {
+                        return Err(self.error(
+                            ExcType::NotImplementedError,
+                            format!("assigning a function's {name} is not supported by pyl"),
+                        ))
                     }
                     _ => {
                         function.attributes.borrow_mut().insert(name.into(), value);

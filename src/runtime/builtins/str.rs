@@ -1965,6 +1965,7 @@ impl PercentArgs {
 fn is_percent_mapping(interp: &Interp, value: &Value) -> bool {
     match value {
         Value::Dict(_) | Value::List(_) | Value::Range(_) | Value::Bytes(_) => true,
+        Value::Instance(_) if matches!(value.builtin_value(), Value::Str(_)) => false,
         Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
             interp.class_of(value).lookup("__getitem__").is_some()
         }
@@ -1982,6 +1983,11 @@ struct PercentSpec {
 
 /// `fmt % args` for strings.
 pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<String> {
+    // A tuple's subclass gives its items, as a tuple does.
+    let args = match args.builtin_value() {
+        items @ Value::Tuple(_) => items,
+        _ => args,
+    };
     let chars: Vec<char> = fmt.chars().collect();
     let mut state = PercentArgs {
         args: args.clone(),

@@ -66,14 +66,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
     ),
     (
         "collections",
-        &[
-            "ChainMap",
-            "UserDict",
-            "UserList",
-            "UserString",
-            "abc",
-            "namedtuple",
-        ],
+        &["ChainMap", "UserDict", "UserList", "UserString", "abc"],
     ),
     (
         "functools",

@@ -1,5 +1,6 @@
-//! `collections`: `deque` (`deque.rs`) and the dict classes
-//! `defaultdict`, `OrderedDict` and `Counter` (`dicts.rs`).
+//! `collections`: `deque` (`deque.rs`), the dict classes
+//! `defaultdict`, `OrderedDict` and `Counter` (`dicts.rs`), and
+//! `namedtuple` (`namedtuple.rs`).
 
 use std::rc::Rc;
 
@@ -10,6 +11,7 @@ use crate::runtime::value::Value;
 
 mod deque;
 mod dicts;
+mod namedtuple;
 
 pub use deque::{as_deque, Deque, End};
 
@@ -19,20 +21,20 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     Ok(module)
 }
 
-/// Makes the dict classes when the program first names one: asyncio
-/// imports `collections` for `deque`, and compiling the classes' Python
-/// would cost every asyncio program 4 M instructions. Whether they were
-/// made now.
+/// Makes the dict classes and `namedtuple` when the program first names
+/// one: asyncio imports `collections` for `deque`, and compiling their
+/// Python would cost every asyncio program 4 M instructions. Whether they
+/// were made now.
 pub fn define_lazily(interp: &mut Interp, module: &ModuleObject, name: &str) -> PyResult<bool> {
-    if !dicts::CLASSES.contains(&name) {
+    if !dicts::CLASSES.contains(&name) && name != namedtuple::NAME {
         return Ok(false);
     }
     complete_module(interp, module)
 }
 
-/// Makes the dict classes if `module` is `collections` and they are not
-/// made yet (before something lists the module). Whether they were made
-/// now.
+/// Makes the dict classes and `namedtuple` if `module` is `collections`
+/// and they are not made yet (before something lists the module).
+/// Whether they were made now.
 pub fn complete_module(interp: &mut Interp, module: &ModuleObject) -> PyResult<bool> {
     let collections = match interp.modules.get("collections") {
         Some(Value::Module(collections)) if std::ptr::eq(&**collections, module) => {
@@ -48,5 +50,6 @@ pub fn complete_module(interp: &mut Interp, module: &ModuleObject) -> PyResult<b
         return Ok(false);
     }
     dicts::install(interp, &collections)?;
+    namedtuple::install(interp, &collections)?;
     Ok(true)
 }
