@@ -110,8 +110,13 @@ impl NativeObject for Super {
         interp.native_class("super")
     }
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        // `super(C, cls)` in a class method searches `cls`'s MRO; in a
+        // metaclass's method, whose receiver is a class but no subclass
+        // of the metaclass, it searches the receiver's metaclass's.
+        let class_level =
+            matches!(&self.receiver, Value::Type(class) if class.is_subclass_of(&self.class));
         let start = match &self.receiver {
-            Value::Type(class) => class.clone(),
+            Value::Type(class) if class_level => class.clone(),
             other => interp.class_of(other),
         };
         let found = start
@@ -127,7 +132,7 @@ impl NativeObject for Super {
                 ))))
             }
         };
-        if let Value::Type(_) = &self.receiver {
+        if class_level {
             return Some(interp.bind_class_attribute(attribute, &self.receiver));
         }
         Some(interp.bind_attribute(attribute, &self.receiver))
@@ -516,6 +521,24 @@ impl Interp {
                 }
                 Ok(None)
             }
+            Value::Type(class) if class.metaclass.is_some() => {
+                if let Some(value) = self.generic_get_attr(object, name)? {
+                    return Ok(Some(value));
+                }
+                let Some(getattr) = self.metaclass_method(class, "__getattr__") else {
+                    return Ok(None);
+                };
+                match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
+                    Ok(value) => Ok(Some(value)),
+                    Err(error)
+                        if !getattr_errors
+                            && self.is_instance_of(&error, ExcType::AttributeError) =>
+                    {
+                        Ok(None)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
             _ => self.generic_get_attr(object, name),
         }
     }
@@ -535,8 +558,22 @@ impl Interp {
                 Ok(Some(annotations.clone()))
             }
             Value::Type(class) => {
+                // CPython's `type_getattro`: a data descriptor of the
+                // metaclass, the class's own attribute, the metaclass's.
+                let meta_attribute = match class.metaclass {
+                    Some(_) => self.metaclass_method(class, name),
+                    None => None,
+                };
+                if let Some(attribute) = &meta_attribute {
+                    if let Some(value) = self.meta_data_descriptor_get(attribute, object)? {
+                        return Ok(Some(value));
+                    }
+                }
                 if let Some(attribute) = class.lookup(name) {
                     return self.bind_class_attribute(attribute, object).map(Some);
+                }
+                if let Some(attribute) = meta_attribute {
+                    return self.bind_meta_attribute(attribute, object).map(Some);
                 }
                 Ok(match name {
                     "__name__" => Some(Value::str(&*class.name)),
@@ -549,7 +586,7 @@ impl Interp {
                         class.bases.iter().map(|c| Value::Type(c.clone())).collect(),
                     )),
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
-                    "__class__" => Some(Value::Type(self.types.type_.clone())),
+                    "__class__" => Some(Value::Type(self.class_of(object))),
                     "__doc__" => Some(Value::None),
                     "__call__" => Some(call_wrapper(object)),
                     _ => None,
@@ -690,6 +727,50 @@ impl Interp {
         Ok(None)
     }
 
+    /// What a data descriptor of a class's metaclass (a `property`, or a
+    /// descriptor with `__set__` or `__delete__`) gives for the class;
+    /// `None` for any other attribute.
+    fn meta_data_descriptor_get(
+        &mut self,
+        attribute: &Value,
+        class: &Value,
+    ) -> PyResult<Option<Value>> {
+        match attribute {
+            Value::Native(native) if native.is::<Property>() => {
+                self.descriptor_get(attribute, Some(class))
+            }
+            Value::Instance(_) if is_data_descriptor(self, attribute) => {
+                match self.lookup_special(attribute, "__get__") {
+                    Some(get) => self.call_descriptor_get(&get, attribute, class).map(Some),
+                    None => Ok(Some(attribute.clone())),
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A metaclass's attribute read on one of its classes, as an
+    /// instance's class attribute is read on the instance: a function
+    /// becomes a method of the class, a class method one of the metaclass.
+    fn bind_meta_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
+        if let Value::Native(native) = &attribute {
+            if let Some(wrapper) = native.downcast_ref::<MethodWrapper>() {
+                if wrapper.is_classmethod {
+                    let metaclass = Value::Type(self.class_of(class));
+                    return self
+                        .descriptor_get(&attribute, Some(&metaclass))
+                        .map(|bound| bound.unwrap_or(attribute.clone()));
+                }
+            }
+        }
+        if let Value::Instance(_) = &attribute {
+            if let Some(get) = self.lookup_special(&attribute, "__get__") {
+                return self.call_descriptor_get(&get, &attribute, class);
+            }
+        }
+        self.bind_attribute(attribute, class)
+    }
+
     fn class_attribute(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         let class = self.class_of(object);
         match class.lookup(name) {
@@ -782,6 +863,12 @@ impl Interp {
                 return Ok(());
             }
         }
+        if let Value::Type(class) = object {
+            if let Some(setattr) = self.metaclass_method(class, "__setattr__") {
+                self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
+                return Ok(());
+            }
+        }
         self.generic_set_attr(object, name, value)
     }
 
@@ -842,6 +929,11 @@ impl Interp {
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
+                if let Some(descriptor) = self.metaclass_method(class, name) {
+                    if self.meta_descriptor_set(&descriptor, object, Some(value.clone()))? {
+                        return Ok(());
+                    }
+                }
                 if name == "__qualname__" {
                     let Value::Str(qualname) = &value else {
                         return Err(self.type_error(format!(
@@ -949,6 +1041,17 @@ impl Interp {
                 return Ok(());
             }
         }
+        if let Value::Type(class) = object {
+            if let Some(delattr) = self.metaclass_method(class, "__delattr__") {
+                self.call_bound(&delattr, object, &[Value::str(name)], &[])?;
+                return Ok(());
+            }
+            if let Some(descriptor) = self.metaclass_method(class, name) {
+                if self.meta_descriptor_set(&descriptor, object, None)? {
+                    return Ok(());
+                }
+            }
+        }
         self.generic_del_attr(object, name)
     }
 
@@ -1006,6 +1109,46 @@ impl Interp {
             Err(error)
         } else {
             Err(self.missing_attribute(object, name))
+        }
+    }
+}
+
+impl Interp {
+    /// Sets (`Some`) or deletes (`None`) a class's attribute through a
+    /// data descriptor of its metaclass; `false` when `descriptor` is none.
+    fn meta_descriptor_set(
+        &mut self,
+        descriptor: &Value,
+        class: &Value,
+        value: Option<Value>,
+    ) -> PyResult<bool> {
+        match descriptor {
+            Value::Native(native) if let Some(property) = native.downcast_ref::<Property>() => {
+                let (accessor, which) = match &value {
+                    Some(_) => (property.setter.clone(), "setter"),
+                    None => (property.deleter.clone(), "deleter"),
+                };
+                if accessor.is_none() {
+                    return Err(property.missing(self, &self.type_name(class), which));
+                }
+                let args: Vec<Value> = std::iter::once(class.clone()).chain(value).collect();
+                self.call(&accessor, &args, &[])?;
+                Ok(true)
+            }
+            Value::Instance(_) => {
+                let (method, args) = match value {
+                    Some(value) => ("__set__", vec![class.clone(), value]),
+                    None => ("__delete__", vec![class.clone()]),
+                };
+                match self.lookup_special(descriptor, method) {
+                    Some(method) => {
+                        self.call_bound(&method, descriptor, &args, &[])?;
+                        Ok(true)
+                    }
+                    None => Ok(false),
+                }
+            }
+            _ => Ok(false),
         }
     }
 }

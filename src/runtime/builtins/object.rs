@@ -341,7 +341,7 @@ fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     }
     match class.layout {
         Layout::Object | Layout::Slotted => Ok(interp.new_instance(class, &[])),
-        Layout::Exception | Layout::Builtin => Err(interp.type_error(format!(
+        Layout::Exception | Layout::Builtin | Layout::Type => Err(interp.type_error(format!(
             "object.__new__({0}) is not safe, use {0}.__new__()",
             class.name
         ))),
