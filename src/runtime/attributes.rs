@@ -103,6 +103,115 @@ impl NativeObject for MethodWrapper {
             "staticmethod"
         })
     }
+
+    fn get_attribute(&self, _: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        (name == "__func__").then(|| Ok(self.function.clone()))
+    }
+}
+
+/// `descriptor.__get__(instance, owner=None)` of a descriptor that the
+/// interpreter applies itself (a function, `property`, `staticmethod`,
+/// `classmethod`), for a program that calls it or asks whether it is one.
+pub fn descriptor_dunder_get(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (descriptor, instance, owner) = match args {
+        [descriptor, instance] => (descriptor, instance, None),
+        [descriptor, instance, owner] => (descriptor, instance, Some(owner)),
+        _ => {
+            return Err(interp.type_error(format!(
+                "expected 1 or 2 arguments, got {}",
+                args.len().saturating_sub(1)
+            )))
+        }
+    };
+    let owner = owner.filter(|owner| !owner.is_none());
+    if instance.is_none() && owner.is_none() {
+        return Err(interp.type_error("__get__(None, None) is invalid"));
+    }
+    if let Value::Function(_) = descriptor {
+        if instance.is_none() {
+            return Ok(descriptor.clone());
+        }
+        return interp.bind_attribute(descriptor.clone(), instance);
+    }
+    if let Value::Native(native) = descriptor {
+        if let Some(wrapper) = native.downcast_ref::<MethodWrapper>() {
+            if !wrapper.is_classmethod {
+                return Ok(wrapper.function.clone());
+            }
+            let class = match owner {
+                Some(owner) => owner.clone(),
+                None => Value::Type(interp.class_of(instance)),
+            };
+            return interp
+                .descriptor_get(descriptor, Some(&class))
+                .map(|bound| bound.unwrap_or_else(|| descriptor.clone()));
+        }
+        if native.is::<Property>() && instance.is_none() {
+            return Ok(descriptor.clone());
+        }
+    }
+    interp
+        .descriptor_get(descriptor, Some(instance))
+        .map(|got| got.unwrap_or_else(|| descriptor.clone()))
+}
+
+/// `property.__set__(instance, value)`.
+fn descriptor_dunder_set(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [descriptor, instance, value] = args else {
+        return Err(interp.type_error(format!(
+            "expected 2 arguments, got {}",
+            args.len().saturating_sub(1)
+        )));
+    };
+    property_accessor(interp, descriptor, instance, Some(value.clone()))
+}
+
+/// `property.__delete__(instance)`.
+fn descriptor_dunder_delete(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [descriptor, instance] = args else {
+        return Err(interp.type_error(format!(
+            "expected 1 argument, got {}",
+            args.len().saturating_sub(1)
+        )));
+    };
+    property_accessor(interp, descriptor, instance, None)
+}
+
+/// Calls a property's setter (`Some` value) or deleter on `instance`.
+fn property_accessor(
+    interp: &mut Interp,
+    descriptor: &Value,
+    instance: &Value,
+    value: Option<Value>,
+) -> PyResult<Value> {
+    let Value::Native(native) = descriptor else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let Some(property) = native.downcast_ref::<Property>() else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let (accessor, which) = match &value {
+        Some(_) => (property.setter.clone(), "setter"),
+        None => (property.deleter.clone(), "deleter"),
+    };
+    if accessor.is_none() {
+        return Err(property.missing(interp, &interp.type_name(instance), which));
+    }
+    let args: Vec<Value> = std::iter::once(instance.clone()).chain(value).collect();
+    interp.call(&accessor, &args, &[])?;
+    Ok(Value::None)
 }
 
 impl NativeObject for Super {
@@ -145,10 +254,15 @@ pub fn install(interp: &mut Interp) {
     add_method(&property, "setter", property_setter);
     add_method(&property, "getter", property_getter);
     add_method(&property, "deleter", property_deleter);
+    add_method(&property, "__get__", descriptor_dunder_get);
+    add_method(&property, "__set__", descriptor_dunder_set);
+    add_method(&property, "__delete__", descriptor_dunder_delete);
     let staticmethod = interp.native_class("staticmethod");
     add_method(&staticmethod, "__new__", staticmethod_new);
+    add_method(&staticmethod, "__get__", descriptor_dunder_get);
     let classmethod = interp.native_class("classmethod");
     add_method(&classmethod, "__new__", classmethod_new);
+    add_method(&classmethod, "__get__", descriptor_dunder_get);
     super::builtins::add_function(&interp.builtins.namespace, "super", super_new);
     super::builtins::add_function(&interp.builtins.namespace, "globals", frame_reader);
     super::builtins::add_function(&interp.builtins.namespace, "locals", frame_reader);
@@ -522,10 +636,18 @@ impl Interp {
                 Ok(None)
             }
             Value::Type(class) if class.metaclass.is_some() => {
-                if let Some(value) = self.generic_get_attr(object, name)? {
-                    return Ok(Some(value));
+                let getattr = self.metaclass_method(class, "__getattr__");
+                match self.generic_get_attr(object, name) {
+                    Ok(Some(value)) => return Ok(Some(value)),
+                    Ok(None) => {}
+                    // A descriptor's `AttributeError` falls back on the
+                    // metaclass's `__getattr__` too.
+                    Err(error)
+                        if getattr.is_some()
+                            && self.is_instance_of(&error, ExcType::AttributeError) => {}
+                    Err(error) => return Err(error),
                 }
-                let Some(getattr) = self.metaclass_method(class, "__getattr__") else {
+                let Some(getattr) = getattr else {
                     return Ok(None);
                 };
                 match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
@@ -560,8 +682,8 @@ impl Interp {
             Value::Type(class) => {
                 // CPython's `type_getattro`: a data descriptor of the
                 // metaclass, the class's own attribute, the metaclass's.
-                let meta_attribute = match class.metaclass {
-                    Some(_) => self.metaclass_method(class, name),
+                let meta_attribute = match &class.metaclass {
+                    Some(metaclass) => metaclass.lookup(name),
                     None => None,
                 };
                 if let Some(attribute) = &meta_attribute {
@@ -589,6 +711,15 @@ impl Interp {
                     "__class__" => Some(Value::Type(self.class_of(object))),
                     "__doc__" => Some(Value::None),
                     "__call__" => Some(call_wrapper(object)),
+                    // `type`'s own methods (`A.mro()`), for a class whose
+                    // metaclass is `type` (the others looked above).
+                    _ if class.metaclass.is_none() => {
+                        let method = self.types.type_.namespace.borrow().get(name).cloned();
+                        match method {
+                            Some(method) => Some(self.bind_meta_attribute(method, object)?),
+                            None => None,
+                        }
+                    }
                     _ => None,
                 })
             }
@@ -621,6 +752,11 @@ impl Interp {
                 }),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
                 "__call__" => Some(call_wrapper(object)),
+                "__get__" => Some(Value::Builtin(Rc::new(BuiltinFunction {
+                    name: "__get__",
+                    func: descriptor_dunder_get,
+                    receiver: Some(object.clone()),
+                }))),
                 // Made empty on first read when the `def` had none, and
                 // again after a `del` or `= None`, as CPython does.
                 "__annotations__" => {
