@@ -36,12 +36,18 @@ pub fn install(interp: &mut Interp) {
     add_method(&type_, "mro", type_mro);
 }
 
-/// The class a method of `type` was called on (`args[0]`).
+/// The class a method of `type` was called on (`args[0]`), with the
+/// words of CPython's slot wrappers (`__call__`, …) or, for `mro`, of its
+/// method descriptors.
 fn receiving_class(interp: &Interp, method: &str, args: &[Value]) -> PyResult<Rc<Class>> {
     match args.first() {
         Some(Value::Type(class)) => Ok(class.clone()),
-        Some(other) => Err(interp.type_error(format!(
+        Some(other) if method == "mro" => Err(interp.type_error(format!(
             "descriptor '{method}' for 'type' objects doesn't apply to a '{}' object",
+            interp.type_name(other)
+        ))),
+        Some(other) => Err(interp.type_error(format!(
+            "descriptor '{method}' requires a 'type' object but received a '{}'",
             interp.type_name(other)
         ))),
         None => Err(interp.type_error(format!(
