@@ -495,19 +495,31 @@ impl Interp {
         Ok(())
     }
 
-    /// `cls(*args, **kwargs)`: `__new__` then `__init__`.
+    /// `cls(*args, **kwargs)`: the `__call__` of `cls`'s metaclass, when
+    /// it has one of its own; else [`Interp::construct`].
     pub fn instantiate(
         &mut self,
         class: &Rc<Class>,
         args: &[Value],
         kwargs: &[(Name, Value)],
     ) -> PyResult<Value> {
-        if Rc::ptr_eq(class, &self.types.type_) {
-            return match (args, kwargs.is_empty()) {
-                ([value], true) => Ok(Value::Type(self.class_of(value))),
-                ([name, bases, namespace], true) => self.new_type(name, bases, namespace),
-                _ => Err(self.type_error("type() takes 1 or 3 arguments")),
-            };
+        if class.metaclass.is_some() {
+            if let Some(call) = self.metaclass_method(class, "__call__") {
+                return self.call_bound(&call, &Value::Type(class.clone()), args, kwargs);
+            }
+        }
+        self.construct(class, args, kwargs)
+    }
+
+    /// `type.__call__(cls, *args, **kwargs)`: `__new__` then `__init__`.
+    pub fn construct(
+        &mut self,
+        class: &Rc<Class>,
+        args: &[Value],
+        kwargs: &[(Name, Value)],
+    ) -> PyResult<Value> {
+        if class.layout == Layout::Type {
+            return self.construct_class(class, args, kwargs);
         }
         // `object.__new__` and `object.__init__` are what runs when
         // the class has neither: no call.
@@ -601,50 +613,15 @@ impl Interp {
         Value::Instance(instance)
     }
 
-    /// `type(name, bases, namespace)`: a class made as a class statement
-    /// makes it.
-    fn new_type(&mut self, name: &Value, bases: &Value, namespace: &Value) -> PyResult<Value> {
-        let argument_error = |interp: &Self, index: usize, expected: &str, value: &Value| {
-            interp.type_error(format!(
-                "type.__new__() argument {index} must be {expected}, not {}",
-                interp.type_name(value)
-            ))
-        };
-        let Value::Str(name) = name else {
-            return Err(argument_error(self, 1, "str", name));
-        };
-        let Value::Tuple(bases) = bases else {
-            return Err(argument_error(self, 2, "tuple", bases));
-        };
-        let Value::Dict(namespace) = namespace else {
-            return Err(argument_error(self, 3, "dict", namespace));
-        };
-        if bases.iter().any(|base| !matches!(base, Value::Type(_))) {
-            return Err(self.type_error(
-                "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
-                 subclass of the metaclasses of all its bases",
-            ));
-        }
-        let mut names = NameMap::default();
-        for (key, value) in namespace.borrow().items() {
-            let Value::Str(key) = key else {
-                return Err(self.error(
-                    ExcType::NotImplementedError,
-                    "type() with a namespace key that is not a str is not supported by pyl",
-                ));
-            };
-            names.insert(key.as_str().into(), value);
-        }
-        self.create_class(&name.as_str().into(), bases.to_vec(), names, &[])
-    }
-
-    /// Makes a class from a finished class body.
+    /// Makes a class from a finished class body: `type.__new__`, with
+    /// the metaclass it was chosen to be (`None`: `type`).
     pub fn create_class(
         &mut self,
         name: &Name,
         bases: Vec<Value>,
         namespace: NameMap,
         keywords: &[(Name, Value)],
+        metaclass: Option<Rc<Class>>,
     ) -> PyResult<Value> {
         let mut base_classes = Vec::new();
         for base in &bases {
@@ -673,7 +650,11 @@ impl Interp {
             self.check_subclassable(base)?;
         }
         let mut namespace = namespace;
-        let layout = self.slotted_layout(name, &base_classes, &mut namespace)?;
+        let layout = if base_classes.iter().any(|base| base.layout == Layout::Type) {
+            self.metaclass_layout(&base_classes, &namespace)?
+        } else {
+            self.slotted_layout(name, &base_classes, &mut namespace)?
+        };
         // A class that defines __eq__ but not __hash__ is unhashable.
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
@@ -715,14 +696,16 @@ impl Interp {
             }
             None => name.clone(),
         };
-        let class = Rc::new(Class::new(
+        let mut class = Class::new(
             name.clone(),
             module,
             base_classes,
             mro_tail,
             namespace,
             layout,
-        ));
+        );
+        class.metaclass = metaclass;
+        let class = Rc::new(class);
         class.qualname.replace(qualname);
         for value in class.namespace.borrow().values() {
             if let Some(function) = self.underlying_function(value) {
@@ -790,6 +773,27 @@ impl Interp {
                 base.name
             ),
         ))
+    }
+
+    /// The layout of a metaclass (a class deriving from `type`), whose
+    /// instances are classes: no base may lay its instances out otherwise.
+    fn metaclass_layout(&self, bases: &[Rc<Class>], namespace: &NameMap) -> PyResult<Layout> {
+        if bases.iter().any(|base| {
+            matches!(base.layout, Layout::Exception | Layout::Slotted)
+                || base.builtin_base().is_some()
+        }) {
+            return Err(self.type_error("multiple bases have instance lay-out conflict"));
+        }
+        let has_slots = match namespace.get("__slots__") {
+            None => false,
+            Some(Value::Tuple(names)) => !names.is_empty(),
+            Some(Value::List(names)) => !names.borrow().is_empty(),
+            Some(_) => true,
+        };
+        if has_slots {
+            return Err(self.type_error("nonempty __slots__ not supported for subtype of 'type'"));
+        }
+        Ok(Layout::Type)
     }
 
     /// `type.__new__`'s very last step: the parents' `__init_subclass__`

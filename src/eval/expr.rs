@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::frame::{Frame, Outcome};
+use super::frame::{ClassNamespace, Frame, Outcome};
 use crate::compile::ir::{
     Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
@@ -1258,20 +1258,30 @@ impl Interp {
             &mut keywords,
             Callee::Bases,
         )?;
-        // `metaclass=type` is what every class has; the others go to the
-        // parents' `__init_subclass__`.
-        let types = &self.types;
-        keywords.retain(|(name, value)| {
-            !(&**name == "metaclass"
-                && matches!(value, Value::Type(t) if Rc::ptr_eq(t, &types.type_)))
-        });
-        if keywords.iter().any(|(name, _)| &**name == "metaclass") {
-            return Err(self.error(
-                ExcType::NotImplementedError,
-                "metaclasses other than type are not supported by pyl",
-            ));
-        }
+        let explicit = (keywords.iter().position(|(name, _)| &**name == "metaclass"))
+            .map(|index| keywords.remove(index).1);
         let (bases, orig_bases) = self.resolve_mro_entries(bases.into_vec())?;
+        // CPython's `__build_class__`: the explicit metaclass, else the
+        // first base's class, made the most derived of the bases' ones.
+        let metaclass = match explicit {
+            Some(Value::Type(metaclass)) => {
+                Value::Type(self.calculate_metaclass(&metaclass, &bases)?)
+            }
+            Some(other) => other,
+            None if bases
+                .iter()
+                .all(|base| matches!(base, Value::Type(class) if class.metaclass.is_none())) =>
+            {
+                Value::Type(self.types.type_.clone())
+            }
+            None => {
+                let first = self.class_of(&bases[0]);
+                Value::Type(self.calculate_metaclass(&first, &bases)?)
+            }
+        };
+        if !matches!(&metaclass, Value::Type(class) if Rc::ptr_eq(class, &self.types.type_)) {
+            return self.make_class_by(frame, template, metaclass, bases, orig_bases, &keywords);
+        }
         // `__module__` is the defining module's `__name__`, as CPython's
         // class body sets it.
         let module = (frame.globals.namespace.borrow().get("__name__").cloned())
@@ -1281,6 +1291,71 @@ impl Interp {
         namespace
             .borrow_mut()
             .insert("__qualname__".into(), Value::str(&*template.body.qualname));
+        self.run_class_body(frame, template, ClassNamespace::Names(namespace.clone()))?;
+        let namespace =
+            Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
+        let mut namespace = namespace.into_inner();
+        if let Some(orig_bases) = orig_bases {
+            namespace.insert("__orig_bases__".into(), orig_bases);
+        }
+        self.create_class(&template.name, bases, namespace, &keywords, None)
+    }
+
+    /// A class statement whose metaclass is not `type`: the body fills
+    /// what the metaclass's `__prepare__` gives, and the metaclass is
+    /// called with it (`M(name, bases, namespace, **keywords)`).
+    fn make_class_by(
+        &mut self,
+        frame: &mut Frame,
+        template: &Rc<crate::compile::ir::ClassTemplate>,
+        metaclass: Value,
+        bases: Vec<Value>,
+        orig_bases: Option<Value>,
+        keywords: &[(Name, Value)],
+    ) -> PyResult<Value> {
+        let name = Value::str(&*template.name);
+        let bases = Value::tuple(bases);
+        let namespace = match self.get_attr_opt(&metaclass, "__prepare__")? {
+            Some(prepare) => self.call(&prepare, &[name.clone(), bases.clone()], keywords)?,
+            None => Value::dict(Default::default()),
+        };
+        let is_mapping = match &namespace {
+            Value::Dict(_) => true,
+            Value::Instance(_) => self.lookup_special(&namespace, "__getitem__").is_some(),
+            _ => false,
+        };
+        if !is_mapping {
+            let metaclass_name = match &metaclass {
+                Value::Type(class) => class.name.to_string(),
+                _ => "<metaclass>".to_string(),
+            };
+            return Err(self.type_error(format!(
+                "{metaclass_name}.__prepare__() must return a mapping, not {}",
+                self.type_name(&namespace)
+            )));
+        }
+        // The body's `__module__ = __name__` reads the mapping first.
+        let module = match self.namespace_item(&namespace, &Value::str("__name__"))? {
+            Some(module) => module,
+            None => (frame.globals.namespace.borrow().get("__name__").cloned())
+                .unwrap_or_else(|| Value::str("__main__")),
+        };
+        self.set_item(&namespace, Value::str("__module__"), module)?;
+        let qualname = Value::str(&*template.body.qualname);
+        self.set_item(&namespace, Value::str("__qualname__"), qualname)?;
+        self.run_class_body(frame, template, ClassNamespace::Mapping(namespace.clone()))?;
+        if let Some(orig_bases) = orig_bases {
+            self.set_item(&namespace, Value::str("__orig_bases__"), orig_bases)?;
+        }
+        self.call(&metaclass, &[name, bases, namespace], keywords)
+    }
+
+    fn run_class_body(
+        &mut self,
+        frame: &mut Frame,
+        template: &Rc<crate::compile::ir::ClassTemplate>,
+        namespace: ClassNamespace,
+    ) -> PyResult<()> {
         let mut body = Frame::new(template.body.clone(), frame.globals.clone());
         body.add_closure(
             template
@@ -1288,15 +1363,9 @@ impl Interp {
                 .iter()
                 .map(|&cell| frame.cells()[cell as usize].clone()),
         );
-        body.set_namespace(namespace.clone());
+        body.set_namespace(namespace);
         self.nested(|this| this.run_frame(&mut body, None))?;
-        let namespace =
-            Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
-        let mut namespace = namespace.into_inner();
-        if let Some(orig_bases) = orig_bases {
-            namespace.insert("__orig_bases__".into(), orig_bases);
-        }
-        self.create_class(&template.name, bases, namespace, &keywords)
+        Ok(())
     }
 
     /// CPython's `__mro_entries__` protocol: a base that is not a class
@@ -1342,8 +1411,13 @@ impl Interp {
     /// `locals()`: the bound local variables (the namespace in a class
     /// body, the globals at module level).
     fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
-        if let Some(namespace) = frame.namespace() {
-            return self.namespace_dict(&namespace.borrow());
+        match frame.namespace() {
+            Some(ClassNamespace::Names(namespace)) => {
+                return self.namespace_dict(&namespace.borrow())
+            }
+            // The mapping itself, as CPython's `locals()` gives it.
+            Some(ClassNamespace::Mapping(mapping)) => return Ok(mapping.clone()),
+            None => {}
         }
         if frame.code.is_module {
             return self.namespace_dict(&frame.globals.namespace.borrow());

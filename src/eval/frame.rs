@@ -136,6 +136,17 @@ pub struct Frame {
 // frame (a program may hold a million).
 const _: () = assert!(std::mem::size_of::<Frame>() <= 64);
 
+/// What a class body stores its names in.
+pub enum ClassNamespace {
+    /// pyl's own table: a class whose metaclass is `type`, whose
+    /// `__prepare__` gives an empty dict that nothing else sees.
+    Names(Rc<Namespace>),
+    /// What a metaclass's `__prepare__` returned (a dict, or a mapping of
+    /// the program's), read and written as CPython's `LOAD_NAME` and
+    /// `STORE_NAME` do: by `__getitem__` and `__setitem__`.
+    Mapping(Value),
+}
+
 /// The state of a frame that has cells, handlers, a class body's
 /// namespace or a method's `super()`, in one allocation (a frame with a
 /// few cells or handlers needs no second one).
@@ -147,7 +158,7 @@ struct FrameExtras {
     /// when the region was entered).
     handlers: SmallVec<[(u32, u32); 4]>,
     /// The namespace a class body fills.
-    namespace: Option<Rc<Namespace>>,
+    namespace: Option<ClassNamespace>,
     /// The function being run, for zero-argument `super()` (kept only when
     /// its code, or a function nested in it, names `super`: where CPython
     /// gives the body its `__class__` cell).
@@ -242,11 +253,11 @@ impl Frame {
 
     /// The namespace a class body fills.
     #[inline]
-    pub fn namespace(&self) -> Option<&Rc<Namespace>> {
+    pub fn namespace(&self) -> Option<&ClassNamespace> {
         self.extras.as_deref()?.namespace.as_ref()
     }
 
-    pub fn set_namespace(&mut self, namespace: Rc<Namespace>) {
+    pub fn set_namespace(&mut self, namespace: ClassNamespace) {
         self.extras_mut().namespace = Some(namespace);
     }
 
@@ -507,20 +518,7 @@ impl Interp {
                 let value = self.eval(frame, e)?;
                 self.display_hook(value)?;
             }
-            Instr::SetupAnnotations => {
-                let absent = |names: &NameMap| !names.contains_key("__annotations__");
-                let empty = || Value::dict(Default::default());
-                match frame.namespace() {
-                    Some(names) if absent(&names.borrow()) => {
-                        names.borrow_mut().insert("__annotations__".into(), empty());
-                    }
-                    None if absent(&frame.globals.namespace.borrow()) => {
-                        (frame.globals.namespace.borrow_mut())
-                            .insert("__annotations__".into(), empty());
-                    }
-                    _ => {}
-                }
-            }
+            Instr::SetupAnnotations => self.setup_annotations(frame)?,
             Instr::Store(target, e) => {
                 let value = match (super::expr::int_arithmetic(frame, e), &e.kind) {
                     (Some(value), _) => value,
@@ -780,6 +778,32 @@ impl Interp {
         Ok(Step::Next)
     }
 
+    /// `SETUP_ANNOTATIONS`: an empty `__annotations__` in the namespace
+    /// (a class body's, or the module's) unless it has one. Out of line:
+    /// what the statement machine's own frame holds stacks with every call.
+    #[inline(never)]
+    fn setup_annotations(&mut self, frame: &Frame) -> PyResult<()> {
+        let absent = |names: &NameMap| !names.contains_key("__annotations__");
+        let empty = || Value::dict(Default::default());
+        match frame.namespace() {
+            Some(ClassNamespace::Names(names)) if absent(&names.borrow()) => {
+                names.borrow_mut().insert("__annotations__".into(), empty());
+            }
+            Some(ClassNamespace::Mapping(mapping)) => {
+                let mapping = mapping.clone();
+                let key = Value::str("__annotations__");
+                if self.namespace_item(&mapping, &key)?.is_none() {
+                    self.set_item(&mapping, key, empty())?;
+                }
+            }
+            None if absent(&frame.globals.namespace.borrow()) => {
+                (frame.globals.namespace.borrow_mut()).insert("__annotations__".into(), empty());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// What a `yield from` (or `await`) starting to run delegates to: the
     /// iterator of `value`, or the stand-in for a bare `asyncio.sleep(0)`
     /// (see [`Interp::awaited`]). Out of line: the statement machine's own
@@ -861,8 +885,12 @@ impl Interp {
                     .insert(name.clone(), value);
             }
             Target::Namespace(name) => match frame.namespace() {
-                Some(namespace) => {
+                Some(ClassNamespace::Names(namespace)) => {
                     namespace.borrow_mut().insert(name.clone(), value);
+                }
+                Some(ClassNamespace::Mapping(mapping)) => {
+                    let mapping = mapping.clone();
+                    self.set_item(&mapping, Value::str(&**name), value)?;
                 }
                 None => {
                     frame
@@ -977,7 +1005,15 @@ impl Interp {
             }
             Target::Namespace(name) => {
                 let removed = match frame.namespace() {
-                    Some(namespace) => namespace.borrow_mut().shift_remove(name),
+                    Some(ClassNamespace::Names(namespace)) => {
+                        namespace.borrow_mut().shift_remove(name)
+                    }
+                    // Whatever the mapping raises, the program sees a
+                    // `NameError`, as CPython's `DELETE_NAME` makes it.
+                    Some(ClassNamespace::Mapping(mapping)) => {
+                        let mapping = mapping.clone();
+                        (self.del_item(&mapping, &Value::str(&**name)).ok()).map(|()| Value::None)
+                    }
                     None => frame.globals.namespace.borrow_mut().shift_remove(name),
                 };
                 if removed.is_none() {
@@ -1187,12 +1223,38 @@ impl Interp {
     }
 
     pub fn load_namespace(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
-        if let Some(namespace) = frame.namespace() {
-            if let Some(value) = namespace.borrow().get(name) {
-                return Ok(value.clone());
+        match frame.namespace() {
+            Some(ClassNamespace::Names(namespace)) => {
+                if let Some(value) = namespace.borrow().get(name) {
+                    return Ok(value.clone());
+                }
             }
+            Some(ClassNamespace::Mapping(mapping)) => {
+                let mapping = mapping.clone();
+                if let Some(value) = self.namespace_item(&mapping, &Value::str(name))? {
+                    return Ok(value);
+                }
+            }
+            None => {}
         }
         self.load_global(frame, name)
+    }
+
+    /// `mapping[key]` of a class body's mapping, `None` for a `KeyError`
+    /// (the name is then looked for among the globals).
+    pub(super) fn namespace_item(
+        &mut self,
+        mapping: &Value,
+        key: &Value,
+    ) -> PyResult<Option<Value>> {
+        if let Value::Dict(dict) = mapping {
+            return self.dict_get(dict, key);
+        }
+        match self.get_item(mapping, key) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if self.is_instance_of(&error, ExcType::KeyError) => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     pub fn name_error(&self, name: &str) -> PyErr {

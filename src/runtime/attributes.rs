@@ -110,13 +110,123 @@ impl NativeObject for MethodWrapper {
     }
 }
 
+/// `descriptor.__get__(instance, owner=None)` of a descriptor that the
+/// interpreter applies itself (a function, `property`, `staticmethod`,
+/// `classmethod`), for a program that calls it or asks whether it is one.
+pub fn descriptor_dunder_get(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (descriptor, instance, owner) = match args {
+        [descriptor, instance] => (descriptor, instance, None),
+        [descriptor, instance, owner] => (descriptor, instance, Some(owner)),
+        _ => {
+            return Err(interp.type_error(format!(
+                "expected 1 or 2 arguments, got {}",
+                args.len().saturating_sub(1)
+            )))
+        }
+    };
+    let owner = owner.filter(|owner| !owner.is_none());
+    if instance.is_none() && owner.is_none() {
+        return Err(interp.type_error("__get__(None, None) is invalid"));
+    }
+    if let Value::Function(_) = descriptor {
+        if instance.is_none() {
+            return Ok(descriptor.clone());
+        }
+        return interp.bind_attribute(descriptor.clone(), instance);
+    }
+    if let Value::Native(native) = descriptor {
+        if let Some(wrapper) = native.downcast_ref::<MethodWrapper>() {
+            if !wrapper.is_classmethod {
+                return Ok(wrapper.function.clone());
+            }
+            let class = match owner {
+                Some(owner) => owner.clone(),
+                None => Value::Type(interp.class_of(instance)),
+            };
+            return interp
+                .descriptor_get(descriptor, Some(&class))
+                .map(|bound| bound.unwrap_or_else(|| descriptor.clone()));
+        }
+        if native.is::<Property>() && instance.is_none() {
+            return Ok(descriptor.clone());
+        }
+    }
+    interp
+        .descriptor_get(descriptor, Some(instance))
+        .map(|got| got.unwrap_or_else(|| descriptor.clone()))
+}
+
+/// `property.__set__(instance, value)`.
+fn descriptor_dunder_set(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [descriptor, instance, value] = args else {
+        return Err(interp.type_error(format!(
+            "expected 2 arguments, got {}",
+            args.len().saturating_sub(1)
+        )));
+    };
+    property_accessor(interp, descriptor, instance, Some(value.clone()))
+}
+
+/// `property.__delete__(instance)`.
+fn descriptor_dunder_delete(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [descriptor, instance] = args else {
+        return Err(interp.type_error(format!(
+            "expected 1 argument, got {}",
+            args.len().saturating_sub(1)
+        )));
+    };
+    property_accessor(interp, descriptor, instance, None)
+}
+
+/// Calls a property's setter (`Some` value) or deleter on `instance`.
+fn property_accessor(
+    interp: &mut Interp,
+    descriptor: &Value,
+    instance: &Value,
+    value: Option<Value>,
+) -> PyResult<Value> {
+    let Value::Native(native) = descriptor else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let Some(property) = native.downcast_ref::<Property>() else {
+        return Err(interp.type_error("descriptor requires a 'property' object"));
+    };
+    let (accessor, which) = match &value {
+        Some(_) => (property.setter.clone(), "setter"),
+        None => (property.deleter.clone(), "deleter"),
+    };
+    if accessor.is_none() {
+        return Err(property.missing(interp, &interp.type_name(instance), which));
+    }
+    let args: Vec<Value> = std::iter::once(instance.clone()).chain(value).collect();
+    interp.call(&accessor, &args, &[])?;
+    Ok(Value::None)
+}
+
 impl NativeObject for Super {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("super")
     }
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        // `super(C, cls)` in a class method searches `cls`'s MRO; in a
+        // metaclass's method, whose receiver is a class but no subclass
+        // of the metaclass, it searches the receiver's metaclass's.
+        let class_level =
+            matches!(&self.receiver, Value::Type(class) if class.is_subclass_of(&self.class));
         let start = match &self.receiver {
-            Value::Type(class) => class.clone(),
+            Value::Type(class) if class_level => class.clone(),
             other => interp.class_of(other),
         };
         let found = start
@@ -132,7 +242,7 @@ impl NativeObject for Super {
                 ))))
             }
         };
-        if let Value::Type(_) = &self.receiver {
+        if class_level {
             return Some(interp.bind_class_attribute(attribute, &self.receiver));
         }
         Some(interp.bind_attribute(attribute, &self.receiver))
@@ -145,10 +255,15 @@ pub fn install(interp: &mut Interp) {
     add_method(&property, "setter", property_setter);
     add_method(&property, "getter", property_getter);
     add_method(&property, "deleter", property_deleter);
+    add_method(&property, "__get__", descriptor_dunder_get);
+    add_method(&property, "__set__", descriptor_dunder_set);
+    add_method(&property, "__delete__", descriptor_dunder_delete);
     let staticmethod = interp.native_class("staticmethod");
     add_method(&staticmethod, "__new__", staticmethod_new);
+    add_method(&staticmethod, "__get__", descriptor_dunder_get);
     let classmethod = interp.native_class("classmethod");
     add_method(&classmethod, "__new__", classmethod_new);
+    add_method(&classmethod, "__get__", descriptor_dunder_get);
     super::builtins::add_function(&interp.builtins.namespace, "super", super_new);
     super::builtins::add_function(&interp.builtins.namespace, "globals", frame_reader);
     super::builtins::add_function(&interp.builtins.namespace, "locals", frame_reader);
@@ -521,6 +636,32 @@ impl Interp {
                 }
                 Ok(None)
             }
+            Value::Type(class) if class.metaclass.is_some() => {
+                let getattr = self.metaclass_method(class, "__getattr__");
+                match self.generic_get_attr(object, name) {
+                    Ok(Some(value)) => return Ok(Some(value)),
+                    Ok(None) => {}
+                    // A descriptor's `AttributeError` falls back on the
+                    // metaclass's `__getattr__` too.
+                    Err(error)
+                        if getattr.is_some()
+                            && self.is_instance_of(&error, ExcType::AttributeError) => {}
+                    Err(error) => return Err(error),
+                }
+                let Some(getattr) = getattr else {
+                    return Ok(None);
+                };
+                match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
+                    Ok(value) => Ok(Some(value)),
+                    Err(error)
+                        if !getattr_errors
+                            && self.is_instance_of(&error, ExcType::AttributeError) =>
+                    {
+                        Ok(None)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
             _ => self.generic_get_attr(object, name),
         }
     }
@@ -540,8 +681,22 @@ impl Interp {
                 Ok(Some(annotations.clone()))
             }
             Value::Type(class) => {
+                // CPython's `type_getattro`: a data descriptor of the
+                // metaclass, the class's own attribute, the metaclass's.
+                let meta_attribute = match &class.metaclass {
+                    Some(metaclass) => metaclass.lookup(name),
+                    None => None,
+                };
+                if let Some(attribute) = &meta_attribute {
+                    if let Some(value) = self.meta_data_descriptor_get(attribute, object)? {
+                        return Ok(Some(value));
+                    }
+                }
                 if let Some(attribute) = class.lookup(name) {
                     return self.bind_class_attribute(attribute, object).map(Some);
+                }
+                if let Some(attribute) = meta_attribute {
+                    return self.bind_meta_attribute(attribute, object).map(Some);
                 }
                 Ok(match name {
                     "__name__" => Some(Value::str(&*class.name)),
@@ -554,9 +709,18 @@ impl Interp {
                         class.bases.iter().map(|c| Value::Type(c.clone())).collect(),
                     )),
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
-                    "__class__" => Some(Value::Type(self.types.type_.clone())),
+                    "__class__" => Some(Value::Type(self.class_of(object))),
                     "__doc__" => Some(Value::None),
                     "__call__" => Some(call_wrapper(object)),
+                    // `type`'s own methods (`A.mro()`), for a class whose
+                    // metaclass is `type` (the others looked above).
+                    _ if class.metaclass.is_none() => {
+                        let method = self.types.type_.namespace.borrow().get(name).cloned();
+                        match method {
+                            Some(method) => Some(self.bind_meta_attribute(method, object)?),
+                            None => None,
+                        }
+                    }
                     _ => None,
                 })
             }
@@ -589,6 +753,11 @@ impl Interp {
                 }),
                 "__class__" => Some(Value::Type(self.types.function.clone())),
                 "__call__" => Some(call_wrapper(object)),
+                "__get__" => Some(Value::Builtin(Rc::new(BuiltinFunction {
+                    name: "__get__",
+                    func: descriptor_dunder_get,
+                    receiver: Some(object.clone()),
+                }))),
                 // Made empty on first read when the `def` had none, and
                 // again after a `del` or `= None`, as CPython does.
                 "__annotations__" => {
@@ -695,6 +864,50 @@ impl Interp {
         Ok(None)
     }
 
+    /// What a data descriptor of a class's metaclass (a `property`, or a
+    /// descriptor with `__set__` or `__delete__`) gives for the class;
+    /// `None` for any other attribute.
+    fn meta_data_descriptor_get(
+        &mut self,
+        attribute: &Value,
+        class: &Value,
+    ) -> PyResult<Option<Value>> {
+        match attribute {
+            Value::Native(native) if native.is::<Property>() => {
+                self.descriptor_get(attribute, Some(class))
+            }
+            Value::Instance(_) if is_data_descriptor(self, attribute) => {
+                match self.lookup_special(attribute, "__get__") {
+                    Some(get) => self.call_descriptor_get(&get, attribute, class).map(Some),
+                    None => Ok(Some(attribute.clone())),
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A metaclass's attribute read on one of its classes, as an
+    /// instance's class attribute is read on the instance: a function
+    /// becomes a method of the class, a class method one of the metaclass.
+    fn bind_meta_attribute(&mut self, attribute: Value, class: &Value) -> PyResult<Value> {
+        if let Value::Native(native) = &attribute {
+            if let Some(wrapper) = native.downcast_ref::<MethodWrapper>() {
+                if wrapper.is_classmethod {
+                    let metaclass = Value::Type(self.class_of(class));
+                    return self
+                        .descriptor_get(&attribute, Some(&metaclass))
+                        .map(|bound| bound.unwrap_or(attribute.clone()));
+                }
+            }
+        }
+        if let Value::Instance(_) = &attribute {
+            if let Some(get) = self.lookup_special(&attribute, "__get__") {
+                return self.call_descriptor_get(&get, &attribute, class);
+            }
+        }
+        self.bind_attribute(attribute, class)
+    }
+
     fn class_attribute(&mut self, object: &Value, name: &str) -> PyResult<Option<Value>> {
         let class = self.class_of(object);
         match class.lookup(name) {
@@ -787,6 +1000,12 @@ impl Interp {
                 return Ok(());
             }
         }
+        if let Value::Type(class) = object {
+            if let Some(setattr) = self.metaclass_method(class, "__setattr__") {
+                self.call_bound(&setattr, object, &[Value::str(name), value], &[])?;
+                return Ok(());
+            }
+        }
         self.generic_set_attr(object, name, value)
     }
 
@@ -847,6 +1066,11 @@ impl Interp {
                 Ok(())
             }
             Value::Type(class) if class.module.as_ref() != "builtins" => {
+                if let Some(descriptor) = self.metaclass_method(class, name) {
+                    if self.meta_descriptor_set(&descriptor, object, Some(value.clone()))? {
+                        return Ok(());
+                    }
+                }
                 if name == "__qualname__" {
                     let Value::Str(qualname) = &value else {
                         return Err(self.type_error(format!(
@@ -961,6 +1185,17 @@ impl Interp {
                 return Ok(());
             }
         }
+        if let Value::Type(class) = object {
+            if let Some(delattr) = self.metaclass_method(class, "__delattr__") {
+                self.call_bound(&delattr, object, &[Value::str(name)], &[])?;
+                return Ok(());
+            }
+            if let Some(descriptor) = self.metaclass_method(class, name) {
+                if self.meta_descriptor_set(&descriptor, object, None)? {
+                    return Ok(());
+                }
+            }
+        }
         self.generic_del_attr(object, name)
     }
 
@@ -1018,6 +1253,46 @@ impl Interp {
             Err(error)
         } else {
             Err(self.missing_attribute(object, name))
+        }
+    }
+}
+
+impl Interp {
+    /// Sets (`Some`) or deletes (`None`) a class's attribute through a
+    /// data descriptor of its metaclass; `false` when `descriptor` is none.
+    fn meta_descriptor_set(
+        &mut self,
+        descriptor: &Value,
+        class: &Value,
+        value: Option<Value>,
+    ) -> PyResult<bool> {
+        match descriptor {
+            Value::Native(native) if let Some(property) = native.downcast_ref::<Property>() => {
+                let (accessor, which) = match &value {
+                    Some(_) => (property.setter.clone(), "setter"),
+                    None => (property.deleter.clone(), "deleter"),
+                };
+                if accessor.is_none() {
+                    return Err(property.missing(self, &self.type_name(class), which));
+                }
+                let args: Vec<Value> = std::iter::once(class.clone()).chain(value).collect();
+                self.call(&accessor, &args, &[])?;
+                Ok(true)
+            }
+            Value::Instance(_) => {
+                let (method, args) = match value {
+                    Some(value) => ("__set__", vec![class.clone(), value]),
+                    None => ("__delete__", vec![class.clone()]),
+                };
+                match self.lookup_special(descriptor, method) {
+                    Some(method) => {
+                        self.call_bound(&method, descriptor, &args, &[])?;
+                        Ok(true)
+                    }
+                    None => Ok(false),
+                }
+            }
+            _ => Ok(false),
         }
     }
 }

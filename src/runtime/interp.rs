@@ -303,6 +303,7 @@ impl Interp {
             Value::Future(future) => future.class(self),
             Value::Native(object) => object.class(self),
             Value::Dict(dict) if let Some(class) = dict.borrow().flavor_class() => class.clone(),
+            Value::Type(class) if let Some(metaclass) = &class.metaclass => metaclass.clone(),
             _ => self
                 .types
                 .of_builtin_value(value)
@@ -401,7 +402,7 @@ fn create_types() -> Types {
         exceptions.push(new_class(kind.name(), bases, Layout::Exception));
     }
     Types {
-        type_: builtin("type"),
+        type_: new_class("type", vec![object.clone()], Layout::Type),
         none: builtin("NoneType"),
         not_implemented: builtin("NotImplementedType"),
         ellipsis: builtin("ellipsis"),

@@ -22,6 +22,7 @@ pub mod interrupt;
 pub mod iterators;
 pub mod limits;
 pub mod memory;
+pub mod metaclass;
 pub mod modules;
 pub mod object;
 pub mod ops;

@@ -39,6 +39,9 @@ pub enum Layout {
     Exception,
     /// A builtin type whose values are not [`Instance`]s (`int`, `list`, …).
     Builtin,
+    /// `type` and its subclasses, the metaclasses: their instances are
+    /// classes (`Value::Type`).
+    Type,
 }
 
 pub struct Class {
@@ -52,6 +55,10 @@ pub struct Class {
     pub mro_tail: Vec<Rc<Class>>,
     pub namespace: ClassNamespace,
     pub layout: Layout,
+    /// `type(cls)` when it is not `type`: the metaclass the class was made
+    /// by (`class A(metaclass=M)`, or a base's). Only the operations on a
+    /// class itself ask it, never those on its instances.
+    pub metaclass: Option<Rc<Class>>,
     /// What [`Class::lookup`] found for each name, while no class changed.
     lookup_cache: RefCell<LookupCache>,
 }
@@ -132,6 +139,7 @@ impl Class {
             mro_tail,
             namespace: ClassNamespace::new(namespace),
             layout,
+            metaclass: None,
             lookup_cache: RefCell::default(),
         }
     }

@@ -24,6 +24,13 @@ fn has_methods_of_its_own(value: &Value) -> bool {
         value,
         Value::Instance(_) | Value::Future(_) | Value::Native(_)
     ) || is_flavored(value)
+        || has_metaclass(value)
+}
+
+/// Whether a value is a class made by a metaclass other than `type`,
+/// whose operations are its metaclass's methods.
+fn has_metaclass(value: &Value) -> bool {
+    matches!(value, Value::Type(class) if class.metaclass.is_some())
 }
 
 /// Whether a value is a dict of `collections`.
@@ -97,7 +104,8 @@ impl Interp {
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::FrozenSet(d) => !d.is_empty(),
             Value::Range(r) => !r.is_empty(),
-            Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+            Value::Type(class) if class.metaclass.is_none() => true,
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) | Value::Type(_) => {
                 if let Some(length) = native_length(value) {
                     return Ok(length != 0);
                 }
@@ -239,13 +247,10 @@ impl Interp {
                     self.repr(&m.receiver.clone())?
                 )
             }
-            Value::Type(class) => {
-                if class.module.as_ref() == "builtins" {
-                    format!("<class '{}'>", class.name)
-                } else {
-                    format!("<class '{}.{}'>", class.module, self.qualname_of(class))
-                }
-            }
+            Value::Type(class) => match self.metaclass_method(class, "__repr__") {
+                Some(method) => self.call_string_method(&method, value, "__repr__")?,
+                None => self.class_repr(class),
+            },
             Value::Module(m) => format!("<module '{}'>", m.name),
             Value::Generator(g) => format!(
                 "<{} object {} at {:#x}>",
@@ -283,6 +288,31 @@ impl Interp {
     }
 
     /// `<module.Class object at 0x…>`.
+    /// `type.__repr__`: `<class 'module.Name'>`.
+    pub fn class_repr(&self, class: &Rc<super::object::Class>) -> String {
+        if class.module.as_ref() == "builtins" {
+            format!("<class '{}'>", class.name)
+        } else {
+            format!("<class '{}.{}'>", class.module, self.qualname_of(class))
+        }
+    }
+
+    /// Calls `__repr__` or `__str__`, which must give a str.
+    fn call_string_method(
+        &mut self,
+        method: &Value,
+        value: &Value,
+        name: &str,
+    ) -> PyResult<String> {
+        match self.call_bound(method, value, &[], &[])? {
+            Value::Str(s) => Ok(s.as_str().to_string()),
+            other => Err(self.type_error(format!(
+                "{name} returned non-string (type {})",
+                self.type_name(&other)
+            ))),
+        }
+    }
+
     pub fn default_instance_repr(
         &self,
         instance: &super::object::Instance,
@@ -362,6 +392,9 @@ impl Interp {
                     return self.exception_str(instance);
                 }
                 self.repr(value)
+            }
+            Value::Type(class) if let Some(method) = self.metaclass_method(class, "__str__") => {
+                self.call_string_method(&method, value, "__str__")
             }
             _ => self.repr(value),
         }
@@ -585,6 +618,7 @@ impl Interp {
             (Value::Future(_) | Value::Native(_), _) | (_, Value::Future(_) | Value::Native(_)) => {
                 return Ok(None)
             }
+            _ if has_metaclass(a) || has_metaclass(b) => return Ok(None),
             _ => a.is(b),
         }))
     }
@@ -622,7 +656,9 @@ impl Interp {
             }));
         }
         let user_defined = matches!(a, Value::Instance(_) | Value::Future(_) | Value::Native(_))
-            || matches!(b, Value::Instance(_) | Value::Future(_) | Value::Native(_));
+            || matches!(b, Value::Instance(_) | Value::Future(_) | Value::Native(_))
+            || has_metaclass(a)
+            || has_metaclass(b);
         if !user_defined {
             if let Some(result) = self.builtin_compare(op, a, b)? {
                 return Ok(result);
@@ -819,7 +855,8 @@ impl Interp {
             }
             // `object.__hash__` hashes by identity; a class that defines
             // `__eq__` without `__hash__` was given `__hash__ = None`.
-            Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
+            Value::Type(class) if class.metaclass.is_none() => Ok(value.identity_hash()),
+            Value::Instance(_) | Value::Future(_) | Value::Native(_) | Value::Type(_) => {
                 match self.class_of(value).lookup("__hash__") {
                     Some(Value::None) => Err(self.unhashable(value)),
                     Some(method) if !object::is_object_hash(&method) => {
@@ -1266,7 +1303,8 @@ impl Interp {
                 if matches!(
                     container,
                     Value::Instance(_) | Value::Future(_) | Value::Native(_) | Value::Generator(_)
-                ) {
+                ) || has_metaclass(container)
+                {
                     let iterator = self.get_iter(container).map_err(|_| {
                         self.type_error(format!(
                             "argument of type '{}' is not iterable",
@@ -1321,6 +1359,13 @@ impl Interp {
                     None => Err(self.key_error(key.clone())),
                 },
             },
+            // The metaclass's `__getitem__` comes first, as CPython's
+            // `PyObject_GetItem` tries the type's mapping slot first.
+            Value::Type(class)
+                if let Some(method) = self.metaclass_method(class, "__getitem__") =>
+            {
+                self.call_bound(&method, container, std::slice::from_ref(key), &[])
+            }
             Value::Type(class) => match class.lookup("__class_getitem__") {
                 Some(hook) => {
                     let hook = self.bind_class_attribute(hook, container)?;
@@ -1426,7 +1471,8 @@ impl Interp {
                 }
                 Ok(Some(value.clone()))
             }
-            Value::Instance(_) => {
+            Value::Type(class) if class.metaclass.is_none() => Ok(None),
+            Value::Instance(_) | Value::Type(_) => {
                 let method = self.lookup_special(value, "__iter__");
                 // `__iter__ = None` says the class is not iterable.
                 if let Some(Value::None) = method {

@@ -188,7 +188,7 @@ fn solid_base(class: &Rc<Class>) -> &Rc<Class> {
 fn adds_builtin_layout(class: &Class, base: &Class) -> bool {
     match class.layout {
         Layout::Builtin => true,
-        Layout::Exception => base.layout != Layout::Exception,
+        Layout::Exception | Layout::Type => base.layout != class.layout,
         Layout::Object | Layout::Slotted => false,
     }
 }

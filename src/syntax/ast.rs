@@ -254,7 +254,7 @@ pub struct ClassDef {
     pub name: Name,
     /// The name `class` binds: `name`, mangled by the resolver inside a class.
     pub target: Name,
-    /// Positional bases and keywords (`metaclass=` is not supported).
+    /// Positional bases and keywords (`metaclass=` among them).
     pub bases: Vec<Arg>,
     pub body: Vec<Stmt>,
     pub decorators: Vec<Expr>,

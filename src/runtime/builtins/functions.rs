@@ -807,7 +807,15 @@ fn instance_check(
     depth: u32,
 ) -> PyResult<bool> {
     match classinfo {
-        Value::Type(class) => Ok(interp.is_instance(value, class)),
+        Value::Type(class) => match interp.metaclass_method(class, "__instancecheck__") {
+            // An instance of the class itself is one without asking.
+            Some(check) if !Rc::ptr_eq(&interp.class_of(value), class) => {
+                let answer =
+                    interp.call_bound(&check, classinfo, std::slice::from_ref(value), &[])?;
+                interp.truthy(&answer)
+            }
+            _ => Ok(interp.is_instance(value, class)),
+        },
         // A union is the tuple of its members, as CPython takes it.
         _ if let Some(members) = union_members(classinfo) => {
             for member in members {
@@ -841,6 +849,12 @@ fn instance_check(
 
 fn issubclass(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "issubclass", args, kwargs, 2, 2)?;
+    if let Value::Type(class) = &args[1] {
+        if let Some(check) = interp.metaclass_method(class, "__subclasscheck__") {
+            let answer = interp.call_bound(&check, &args[1], &args[..1], &[])?;
+            return interp.truthy(&answer).map(Value::from);
+        }
+    }
     let Value::Type(class) = &args[0] else {
         return Err(interp.type_error("issubclass() arg 1 must be a class"));
     };
@@ -854,7 +868,15 @@ fn subclass_check(
     depth: u32,
 ) -> PyResult<bool> {
     match classinfo {
-        Value::Type(other) => Ok(class.is_subclass_of(other)),
+        Value::Type(other) => match interp.metaclass_method(other, "__subclasscheck__") {
+            Some(check) => {
+                let class = Value::Type(class.clone());
+                let answer =
+                    interp.call_bound(&check, classinfo, std::slice::from_ref(&class), &[])?;
+                interp.truthy(&answer)
+            }
+            None => Ok(class.is_subclass_of(other)),
+        },
         _ if let Some(members) = union_members(classinfo) => {
             for member in members {
                 if subclass_check(interp, class, member, depth + 1)? {

@@ -257,7 +257,7 @@ fn object_init_subclass(
     if let ([Value::Type(class)], false) = (args, kwargs.is_empty()) {
         return Err(interp.type_error(format!(
             "{}.__init_subclass__() takes no keyword arguments",
-            class.name
+            class.qualname.borrow()
         )));
     }
     if args.len() > 1 {

@@ -1,6 +1,6 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
-//! `string`, `abc`, `types`, `typing`, `dataclasses` — each one or two
+//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses` — each one or two
 //! `.pyl` sources run in its namespace, with the few natives they need.
 //! What CPython writes in C (itertools, functools' core, heapq's core,
 //! bisect, operator, abc's core) runs as `Origin::BundledForC`, its frames
@@ -86,6 +86,11 @@ const MODULES: &[PythonModule] = &[
         name: "typing",
         sources: &[(include_str!("typing.pyl"), Origin::Bundled)],
         natives: &[("_module_globals", module_globals)],
+    },
+    PythonModule {
+        name: "enum",
+        sources: &[(include_str!("enum.pyl"), Origin::Bundled)],
+        natives: &[],
     },
     PythonModule {
         name: "dataclasses",
