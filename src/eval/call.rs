@@ -549,10 +549,13 @@ impl Interp {
         if !self.is_instance(&instance, class) {
             return Ok(instance);
         }
-        match object::own_init(class) {
+        // The `__init__` of the class `__new__` made an instance of,
+        // perhaps a subclass.
+        let made = self.class_of(&instance);
+        match object::own_init(&made) {
             None => {
                 if (!args.is_empty() || !kwargs.is_empty()) && new.is_none() {
-                    return Err(self.type_error(format!("{}() takes no arguments", class.name)));
+                    return Err(self.type_error(format!("{}() takes no arguments", made.name)));
                 }
             }
             Some(init) if !matches!(init, Value::Builtin(_)) => {
