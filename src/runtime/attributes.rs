@@ -9,6 +9,7 @@ use super::builtins::add_method;
 use super::builtins::object::{own_delattr, own_setattr};
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
+use super::mapping_proxy::MappingProxy;
 use super::object::{BuiltinFunction, Class, Function, Instance, InstanceNames, NativeObject};
 use super::slots::Member;
 use super::value::Value;
@@ -702,6 +703,7 @@ impl Interp {
                     "__name__" => Some(Value::str(&*class.name)),
                     "__qualname__" => Some(Value::str(&**class.qualname.borrow())),
                     "__module__" => Some(Value::str(&*class.module)),
+                    "__dict__" => Some(Value::native(Rc::new(MappingProxy::Class(class.clone())))),
                     "__mro__" => Some(Value::tuple(
                         class.mro().map(|c| Value::Type(c.clone())).collect(),
                     )),

@@ -21,6 +21,7 @@ pub mod interp;
 pub mod interrupt;
 pub mod iterators;
 pub mod limits;
+pub mod mapping_proxy;
 pub mod memory;
 pub mod metaclass;
 pub mod modules;

@@ -396,6 +396,13 @@ impl Interp {
             Value::Type(class) if let Some(method) = self.metaclass_method(class, "__str__") => {
                 self.call_string_method(&method, value, "__str__")
             }
+            // A native class's own `__str__` (`mappingproxy`'s).
+            Value::Native(_)
+                if let Some(method) = (self.class_of(value).lookup("__str__"))
+                    .filter(|method| !object::is_object_str(method)) =>
+            {
+                self.call_string_method(&method, value, "__str__")
+            }
             _ => self.repr(value),
         }
     }

@@ -1304,10 +1304,13 @@ fn vars(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
             return Ok(Value::Dict(instance.dict()));
         }
         Value::Module(module) => module.namespace.borrow(),
-        Value::Type(class) => class.namespace.borrow(),
+        Value::Type(class) => {
+            let proxy = crate::runtime::mapping_proxy::MappingProxy::Class(class.clone());
+            return Ok(Value::native(Rc::new(proxy)));
+        }
         _ => return Err(interp.type_error("vars() argument must have __dict__ attribute")),
     };
-    // A copy: writes to it do not reach the module or class.
+    // A copy: writes to it do not reach the module.
     let pairs: Vec<(Value, Value)> = names
         .iter()
         .map(|(name, value)| (Value::str(&**name), value.clone()))

@@ -36,6 +36,7 @@ pub fn install(interp: &mut Interp) {
     super::metaclass::install(interp);
     super::union::install(interp);
     super::generic_alias::install(interp);
+    super::mapping_proxy::install(interp);
     super::generator::install(interp);
     super::files::install(interp);
     let types = &interp.types;

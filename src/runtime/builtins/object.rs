@@ -235,6 +235,11 @@ fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
     Ok(Value::str(interp.default_format(value, spec.as_str())?))
 }
 
+/// Whether a class's `__str__` is `object`'s.
+pub fn is_object_str(method: &Value) -> bool {
+    is_builtin(method, object_str)
+}
+
 /// Whether a class's `__format__` is `object`'s.
 pub fn is_object_format(method: &Value) -> bool {
     is_builtin(method, object_format)

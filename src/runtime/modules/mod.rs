@@ -52,7 +52,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "DynamicClassAttribute",
             "FrameType",
             "GetSetDescriptorType",
-            "MappingProxyType",
             "MemberDescriptorType",
             "MethodDescriptorType",
             "MethodWrapperType",

@@ -1,0 +1,123 @@
+//! `types.MappingProxyType`: a read-only view of a mapping — a class's
+//! `__dict__` (and `vars(cls)`), or any mapping given to its constructor.
+//! It reads through to what it views at every use, so it sees later
+//! changes, and has no way to write.
+
+use std::rc::Rc;
+
+use super::builtins::add_method;
+use super::error::PyResult;
+use super::interp::Interp;
+use super::object::{Class, NativeFn, NativeObject};
+use super::value::Value;
+use crate::syntax::ast::Name;
+
+pub enum MappingProxy {
+    /// A class's names (CPython's `type.__dict__`).
+    Class(Rc<Class>),
+    /// `MappingProxyType(mapping)`.
+    Mapping(Value),
+}
+
+impl NativeObject for MappingProxy {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("mappingproxy")
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(
+            self.mapping(interp)
+                .and_then(|mapping| interp.repr(&mapping))
+                .map(|text| format!("mappingproxy({text})")),
+        )
+    }
+}
+
+impl MappingProxy {
+    /// What it views, now: a class's names as a new dict, the mapping
+    /// itself.
+    fn mapping(&self, interp: &mut Interp) -> PyResult<Value> {
+        match self {
+            MappingProxy::Class(class) => interp.namespace_dict(&class.namespace.borrow()),
+            MappingProxy::Mapping(mapping) => Ok(mapping.clone()),
+        }
+    }
+}
+
+/// Methods that read the mapping viewed and ask it the same.
+macro_rules! forwarding {
+    ($($name:literal),*) => {
+        [$((
+            $name,
+            (|interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]| {
+                forward(interp, args, kwargs, $name)
+            }) as NativeFn,
+        )),*]
+    };
+}
+
+pub fn install(interp: &mut Interp) {
+    let class = interp.native_class("mappingproxy");
+    add_method(&class, "__new__", proxy_new);
+    let methods = forwarding![
+        "__getitem__",
+        "__len__",
+        "__iter__",
+        "__reversed__",
+        "__contains__",
+        "__eq__",
+        "__or__",
+        "__str__",
+        "get",
+        "keys",
+        "values",
+        "items",
+        "copy"
+    ];
+    for (name, func) in methods {
+        add_method(&class, name, func);
+    }
+    (class.namespace.borrow_mut()).insert("__hash__".into(), Value::None);
+}
+
+/// `MappingProxyType(mapping)`: of anything with `__getitem__` but a list
+/// or a tuple, as CPython's `mappingproxy_check_mapping`.
+fn proxy_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    super::builtins::args::check_count(interp, "mappingproxy", &args[1..], kwargs, 1, 1)?;
+    let mapping = &args[1];
+    let is_mapping = !matches!(mapping.builtin_value(), Value::List(_) | Value::Tuple(_))
+        && interp.lookup_special(mapping, "__getitem__").is_some();
+    if !is_mapping {
+        return Err(interp.type_error(format!(
+            "mappingproxy() argument must be a mapping, not {}",
+            interp.type_name(mapping)
+        )));
+    }
+    Ok(Value::native(Rc::new(MappingProxy::Mapping(
+        mapping.clone(),
+    ))))
+}
+
+/// `proxy.method(*args)` as `mapping.method(*args)`.
+fn forward(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    method: &str,
+) -> PyResult<Value> {
+    let proxy = match args.first() {
+        Some(Value::Native(native)) => native.downcast_ref::<MappingProxy>(),
+        _ => None,
+    };
+    let Some(proxy) = proxy else {
+        return Err(super::builtins::sequences::receiver_error(
+            interp,
+            "mappingproxy",
+            method,
+            args,
+        ));
+    };
+    let mapping = proxy.mapping(interp)?;
+    let function = interp.get_attr(&mapping, method)?;
+    interp.call(&function, &args[1..], kwargs)
+}
