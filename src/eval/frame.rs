@@ -930,13 +930,35 @@ impl Interp {
             Value::Tuple(items) => items.to_vec(),
             Value::List(items) => items.borrow().clone(),
             _ => {
-                if self.get_iter(&value).is_err() {
-                    return Err(self.type_error(format!(
-                        "cannot unpack non-iterable {} object",
-                        self.type_name(&value)
-                    )));
+                let iterator = match self.get_iter(&value) {
+                    Ok(iterator) => iterator,
+                    Err(error)
+                        if self.is_instance_of(&error, ExcType::TypeError)
+                            && self.lookup_special(&value, "__iter__").is_none()
+                            && self.lookup_special(&value, "__getitem__").is_none() =>
+                    {
+                        return Err(self.type_error(format!(
+                            "cannot unpack non-iterable {} object",
+                            self.type_name(&value)
+                        )));
+                    }
+                    Err(error) => return Err(error),
+                };
+                // One item past the targets tells that there are too many,
+                // as CPython reads no further (an endless iterator ends).
+                let limit = if starred.is_none() {
+                    count + 1
+                } else {
+                    usize::MAX
+                };
+                let mut items = Vec::new();
+                while items.len() < limit {
+                    match self.next(&iterator)? {
+                        Some(item) => items.push(item),
+                        None => break,
+                    }
                 }
-                self.collect(&value)?
+                items
             }
         };
         match starred {
