@@ -1052,7 +1052,7 @@ impl Interp {
                         )));
                     }
                     for (key, value) in self.mapping_items(&mapping)? {
-                        let Value::Str(name) = &key else {
+                        let Value::Str(name) = key.builtin_value() else {
                             return Err(self.type_error("keywords must be strings"));
                         };
                         if kwargs.iter().any(|(k, _)| &**k == name.as_str()) {
@@ -1128,7 +1128,7 @@ impl Interp {
 
     /// The key/value pairs of a mapping (`**m`, `dict.update`).
     pub fn mapping_items(&mut self, mapping: &Value) -> PyResult<Vec<(Value, Value)>> {
-        if let Value::Dict(dict) = mapping {
+        if let Some(dict) = crate::runtime::builtins::mappings::merge_source(self, mapping) {
             return Ok(dict.borrow().items());
         }
         let keys_method = match self.get_attr_opt(mapping, "keys")? {

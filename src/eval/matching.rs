@@ -109,7 +109,7 @@ impl Interp {
         subject: &Value,
         captures: &mut Captures,
     ) -> PyResult<bool> {
-        let is_sequence = match subject {
+        let is_sequence = match subject.builtin_value() {
             Value::List(_) | Value::Tuple(_) | Value::Range(_) => true,
             Value::Native(_) => {
                 matches!(
@@ -131,7 +131,7 @@ impl Interp {
         if !fits {
             return Ok(false);
         }
-        let items: Vec<Value> = match subject {
+        let items: Vec<Value> = match subject.builtin_value() {
             Value::List(list) => list.borrow().to_vec(),
             Value::Tuple(tuple) => tuple.iter().cloned().collect(),
             _ => {
@@ -178,7 +178,7 @@ impl Interp {
         subject: &Value,
         captures: &mut Captures,
     ) -> PyResult<bool> {
-        let Value::Dict(dict) = subject else {
+        let Value::Dict(dict) = subject.builtin_value() else {
             return Ok(false);
         };
         if !keys.is_empty() && dict.borrow().len() < keys.len() {
@@ -314,9 +314,13 @@ impl Interp {
         }
     }
 
-    /// The builtin classes whose instances a one-positional class pattern
-    /// matches whole (CPython's `_Py_TPFLAGS_MATCH_SELF`): `int(x)`.
+    /// The builtin classes, and their subclasses, whose instances a
+    /// one-positional class pattern matches whole (CPython's
+    /// `_Py_TPFLAGS_MATCH_SELF`): `int(x)`.
     fn matches_self(&self, class: &Rc<Class>) -> bool {
+        let Some(class) = class.builtin_base() else {
+            return false;
+        };
         let t = &self.types;
         [
             &t.bool_,

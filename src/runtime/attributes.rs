@@ -863,6 +863,11 @@ impl Interp {
         if name == "__class__" {
             return Ok(Some(Value::Type(instance.class.clone())));
         }
+        // What a builtin type keeps out of its namespace (`int.real`), of
+        // the value an instance of its subclass is.
+        if let Some(value) = &instance.builtin {
+            return self.get_attr_opt(value, name);
+        }
         Ok(None)
     }
 

@@ -440,7 +440,7 @@ pub fn group_members(interp: &Interp, value: &Value) -> Option<Rc<TupleItems>> {
 
 /// The classes an `except` clause names: one, or a tuple of them.
 fn clause_classes(clause: &Value) -> &[Value] {
-    match clause {
+    match clause.builtin_value() {
         Value::Tuple(items) => items,
         other => std::slice::from_ref(other),
     }

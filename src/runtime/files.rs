@@ -318,7 +318,7 @@ impl TextFile {
 
     /// `write(value)`: the number of characters written.
     fn write(&self, interp: &mut Interp, value: &Value) -> PyResult<usize> {
-        let Value::Str(text) = value else {
+        let Value::Str(text) = value.builtin_value() else {
             return Err(interp.type_error(format!(
                 "write() argument must be str, not {}",
                 interp.argument_type_name(value)
@@ -406,7 +406,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let Some(file) = file else {
         return Err(interp.type_error("open() missing required argument 'file' (pos 1)"));
     };
-    let mode = match &mode {
+    let mode = match mode.as_ref().map(Value::builtin_value) {
         None => "r".to_string(),
         Some(Value::Str(mode)) => mode.as_str().to_string(),
         Some(other) => {
@@ -419,7 +419,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let encoding = optional_str(interp, encoding, "encoding")?;
     let errors = optional_str(interp, errors, "errors")?;
     let newline = optional_str(interp, newline, "newline")?;
-    let path = match &file {
+    let path = match file.builtin_value() {
         Value::Str(path) => path.as_str().to_string(),
         Value::Int(_) | Value::Bool(_) => {
             return Err(not_supported(interp, "open() of a file descriptor"));
@@ -547,12 +547,12 @@ fn bind_open_arguments(
 
 /// A `str or None` argument of `open`.
 fn optional_str(interp: &Interp, value: Option<Value>, name: &str) -> PyResult<Option<String>> {
-    match value {
+    match value.as_ref().map(Value::builtin_value) {
         None | Some(Value::None) => Ok(None),
         Some(Value::Str(text)) => Ok(Some(text.as_str().to_string())),
         Some(other) => Err(interp.type_error(format!(
             "open() argument '{name}' must be str or None, not {}",
-            interp.argument_type_name(&other)
+            interp.argument_type_name(other)
         ))),
     }
 }

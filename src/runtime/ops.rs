@@ -173,15 +173,7 @@ impl Interp {
                 })?
             }
             Value::Dict(dict) if let Some(repr) = flavor_method(dict, "__repr__") => {
-                match self.call_bound(&repr, value, &[], &[])? {
-                    Value::Str(text) => text.as_str().to_string(),
-                    other => {
-                        return Err(self.type_error(format!(
-                            "__repr__ returned non-string (type {})",
-                            self.type_name(&other)
-                        )))
-                    }
-                }
+                self.call_string_method(&repr, value, "__repr__")?
             }
             Value::Dict(dict) => self.plain_dict_repr(value, dict)?,
             Value::Set(_) => self.set_repr(value, "set")?,
@@ -260,14 +252,7 @@ impl Interp {
             ),
             Value::Instance(instance) => {
                 if let Some(method) = instance.class.lookup("__repr__") {
-                    let result = self.call_bound(&method, value, &[], &[])?;
-                    return match result {
-                        Value::Str(s) => Ok(s.as_str().to_string()),
-                        other => Err(self.type_error(format!(
-                            "__repr__ returned non-string (type {})",
-                            self.type_name(&other)
-                        ))),
-                    };
+                    return self.call_string_method(&method, value, "__repr__");
                 }
                 if instance.exception.is_some() {
                     return self.exception_repr(instance);
@@ -297,18 +282,19 @@ impl Interp {
         }
     }
 
-    /// Calls `__repr__` or `__str__`, which must give a str.
+    /// Calls `__repr__` or `__str__`, which must give a str (or an
+    /// instance of a subclass of `str`).
     fn call_string_method(
         &mut self,
         method: &Value,
         value: &Value,
         name: &str,
     ) -> PyResult<String> {
-        match self.call_bound(method, value, &[], &[])? {
+        match self.call_bound(method, value, &[], &[])?.builtin_value() {
             Value::Str(s) => Ok(s.as_str().to_string()),
             other => Err(self.type_error(format!(
                 "{name} returned non-string (type {})",
-                self.type_name(&other)
+                self.type_name(other)
             ))),
         }
     }
@@ -379,14 +365,7 @@ impl Interp {
             Value::Str(s) => Ok(s.as_str().to_string()),
             Value::Instance(instance) => {
                 if let Some(method) = instance.class.lookup("__str__") {
-                    let result = self.call_bound(&method, value, &[], &[])?;
-                    return match result {
-                        Value::Str(s) => Ok(s.as_str().to_string()),
-                        other => Err(self.type_error(format!(
-                            "__str__ returned non-string (type {})",
-                            self.type_name(&other)
-                        ))),
-                    };
+                    return self.call_string_method(&method, value, "__str__");
                 }
                 if instance.exception.is_some() {
                     return self.exception_str(instance);
@@ -455,11 +434,11 @@ impl Interp {
                     let method = self.lookup_special(value, "__format__");
                     if let Some(method) = method.filter(|m| !object::is_object_format(m)) {
                         let result = self.call_bound(&method, value, &[Value::str(spec)], &[])?;
-                        return match result {
+                        return match result.builtin_value() {
                             Value::Str(s) => Ok(s.as_str().to_string()),
                             other => Err(self.type_error(format!(
                                 "__format__ must return a str, not {}",
-                                self.type_name(&other)
+                                self.type_name(other)
                             ))),
                         };
                     }
@@ -522,12 +501,12 @@ impl Interp {
                         self.type_name(value)
                     )));
                 };
-                match self.call_bound(&method, value, &[], &[])? {
-                    result @ (Value::Int(_) | Value::BigInt(_)) => Ok(result),
+                match self.call_bound(&method, value, &[], &[])?.builtin_value() {
+                    result @ (Value::Int(_) | Value::BigInt(_)) => Ok(result.clone()),
                     Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
                     other => Err(self.type_error(format!(
                         "__index__ returned non-int (type {})",
-                        self.type_name(&other)
+                        self.type_name(other)
                     ))),
                 }
             }
@@ -868,10 +847,10 @@ impl Interp {
                     Some(Value::None) => Err(self.unhashable(value)),
                     Some(method) if !object::is_object_hash(&method) => {
                         let result = self.call_bound(&method, value, &[], &[])?;
-                        match result {
-                            Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                            Value::BigInt(_) | Value::Bool(_) => {
-                                Ok(arith::hash_number(&result).unwrap_or(0))
+                        match result.builtin_value() {
+                            Value::Int(i) => Ok(if *i == -1 { -2 } else { *i }),
+                            number @ (Value::BigInt(_) | Value::Bool(_)) => {
+                                Ok(arith::hash_number(number).unwrap_or(0))
                             }
                             _ => Err(self.type_error("__hash__ method should return an integer")),
                         }
@@ -933,14 +912,17 @@ impl Interp {
                         return Ok(Some(result));
                     }
                 }
-            }
-        }
-        // A builtin's operator takes an instance of a subclass of a builtin
-        // type for that type's value (`[0] + L([1])`), as CPython's do.
-        let (x, y) = (a.builtin_value(), b.builtin_value());
-        if !(x.is(a) && y.is(b)) {
-            if let Some(result) = self.builtin_binary(op, x, y)? {
-                return Ok(Some(result));
+            } else if !other.builtin_value().is(other) {
+                // A builtin value's operator takes an instance of a subclass
+                // of a builtin type for that type's value (`1.5 * I(2)`,
+                // `[0] + L([1])`), in its turn, as CPython's do.
+                let (x, y) = (a.builtin_value(), b.builtin_value());
+                if let Some(result) = arith::binary(self, op, x, y) {
+                    return result.map(Some);
+                }
+                if let Some(result) = self.builtin_binary(op, x, y)? {
+                    return Ok(Some(result));
+                }
             }
         }
         if op == BinOp::BitOr {

@@ -123,6 +123,18 @@ impl Interp {
                 }
             }
         }
+        // CPython's int, bytes and tuple keep their items in the object,
+        // where slots would go.
+        if let Some(base) = bases.iter().find_map(|base| base.builtin_base()) {
+            let types = &self.types;
+            let variable_size = [&types.int, &types.bytes, &types.tuple];
+            if !names.is_empty() && variable_size.iter().any(|t| Rc::ptr_eq(t, base)) {
+                return Err(self.type_error(format!(
+                    "nonempty __slots__ not supported for subtype of '{}'",
+                    base.name
+                )));
+            }
+        }
         for name in names {
             let member = Member {
                 name: name.clone(),

@@ -744,7 +744,7 @@ pub fn is_sleep(function: &Value) -> bool {
 
 fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let delay = argument(interp, "sleep(delay)", args, 0)?;
-    let delay = match delay {
+    let delay = match delay.builtin_value() {
         Value::Int(i) => *i as f64,
         Value::Bool(b) => b.get() as i64 as f64,
         Value::Float(f) => f.get(),

@@ -146,14 +146,15 @@ pub(super) fn codec_args(
     encoding: Option<&Value>,
     errors: Option<&Value>,
 ) -> PyResult<(Codec, String)> {
-    let text = |name: &str, value: Option<&Value>, default: &str| match value {
-        None => Ok(default.to_string()),
-        Some(Value::Str(text)) => Ok(text.as_str().to_string()),
-        Some(other) => Err(interp.type_error(format!(
-            "{function}() argument '{name}' must be str, not {}",
-            interp.type_name(other)
-        ))),
-    };
+    let text =
+        |name: &str, value: Option<&Value>, default: &str| match value.map(Value::builtin_value) {
+            None => Ok(default.to_string()),
+            Some(Value::Str(text)) => Ok(text.as_str().to_string()),
+            Some(other) => Err(interp.type_error(format!(
+                "{function}() argument '{name}' must be str, not {}",
+                interp.type_name(other)
+            ))),
+        };
     let encoding = text("encoding", encoding, "utf-8")?;
     let errors = text("errors", errors, "strict")?;
     Ok((Codec::find(interp, &encoding)?, errors))

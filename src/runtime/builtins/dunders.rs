@@ -239,7 +239,6 @@ dunders! {
     __float__(interp, receiver) => apply(interp, "float", receiver);
     __floor__(interp, receiver) => round_float(interp, receiver, f64::floor);
     __ceil__(interp, receiver) => round_float(interp, receiver, f64::ceil);
-    __format__(interp, receiver, spec) => format(interp, receiver, spec);
     __len__(interp, receiver) => interp.len(receiver).map(|n| Value::Int(n as i64));
     __setitem__(interp, receiver, key, value) => {
         interp.set_item(receiver, key.clone(), value.clone()).map(|()| Value::None)
@@ -528,14 +527,24 @@ fn round_float(interp: &mut Interp, value: &Value, round: fn(f64) -> f64) -> PyR
     }
 }
 
-fn format(interp: &mut Interp, value: &Value, spec: &Value) -> PyResult<Value> {
-    let Value::Str(spec) = spec else {
+/// `__format__(spec)`: the builtin value formatted; an empty spec is
+/// `str(receiver)`, as CPython's `int`, `float` and `str` say, so that a
+/// subclass's own `__str__` shows.
+fn __format__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let ([receiver, spec], true) = (args, kwargs.is_empty()) else {
+        return Err(arity_error(interp, "__format__", args, kwargs, 1));
+    };
+    let value = builtin_receiver(interp, "__format__", receiver)?;
+    let Value::Str(spec) = spec.builtin_value() else {
         return Err(interp.type_error(format!(
             "format() argument 2 must be str, not {}",
             interp.type_name(spec)
         )));
     };
-    interp
-        .format_value(value, spec.as_str())
-        .map(|s| Value::str(s.as_str()))
+    let text = if spec.as_str().is_empty() && !value.is(receiver) {
+        interp.to_str(receiver)?
+    } else {
+        interp.format_value(value, spec.as_str())?
+    };
+    Ok(Value::str(text))
 }

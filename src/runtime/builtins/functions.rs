@@ -224,7 +224,9 @@ fn print(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         *slot = Some(value);
     }
     let text_option =
-        |interp: &Interp, name: &str, value: Option<&Value>, default: &str| match value {
+        |interp: &Interp, name: &str, value: Option<&Value>, default: &str| match value
+            .map(Value::builtin_value)
+        {
             None | Some(Value::None) => Ok(default.to_string()),
             Some(Value::Str(text)) => Ok(text.as_str().to_string()),
             Some(other) => Err(interp.type_error(format!(
@@ -825,7 +827,7 @@ fn instance_check(
             }
             Ok(false)
         }
-        Value::Tuple(classes) => {
+        _ if let Value::Tuple(classes) = classinfo.builtin_value() => {
             check_nesting(interp, depth, "__instancecheck__")?;
             for class in classes.iter() {
                 if instance_check(interp, value, class, depth + 1)? {
@@ -885,7 +887,7 @@ fn subclass_check(
             }
             Ok(false)
         }
-        Value::Tuple(classes) => {
+        _ if let Value::Tuple(classes) = classinfo.builtin_value() => {
             check_nesting(interp, depth, "__subclasscheck__")?;
             for other in classes.iter() {
                 if subclass_check(interp, class, other, depth + 1)? {
@@ -1109,7 +1111,17 @@ fn pow(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let Some(modulus) = modulus.filter(|m| !m.is_none()) else {
         return interp.binary_op(BinOp::Pow, base, exp);
     };
-    if !(is_int(base) && is_int(exp) && is_int(modulus)) {
+    // Ints, or instances of int's subclasses, but for one whose class
+    // has a `__pow__` of its own.
+    let all_ints = [base, exp, modulus]
+        .iter()
+        .all(|value| is_int(value.builtin_value()));
+    let own_pow = matches!(base, Value::Instance(_))
+        && matches!(
+            interp.lookup_special(base, "__pow__"),
+            Some(Value::Function(_))
+        );
+    if !all_ints || own_pow {
         // An object's own `__pow__` (a builtin value's is this function);
         // a three-argument power asks no `__rpow__`.
         let method = match base {
@@ -1204,7 +1216,7 @@ fn ord(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
             ))),
         };
     }
-    let Value::Str(text) = &args[0] else {
+    let Value::Str(text) = args[0].builtin_value() else {
         return Err(interp.type_error(format!(
             "ord() expected string of length 1, but {} found",
             interp.type_name(&args[0])
@@ -1261,7 +1273,7 @@ pub fn is_callable(interp: &Interp, value: &Value) -> bool {
 
 fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "format", args, kwargs, 1, 2)?;
-    let spec = match args.get(1) {
+    let spec = match args.get(1).map(Value::builtin_value) {
         None => "",
         Some(Value::Str(spec)) => spec.as_str(),
         Some(other) => {

@@ -499,6 +499,25 @@ fn dict_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
 /// `dict.update(other, **kwargs)`: from a dict, from anything with
 /// `keys()` (and `__getitem__`), or from an iterable of pairs. Also
 /// `dict |= other`.
+/// The dict whose items a merge (`dict(m)`, `update`, `**m`) reads
+/// directly: a dict's, or that of an instance of a dict's subclass that
+/// iterates as a dict does — CPython's `PyDict_Merge` asks its `tp_iter`,
+/// so that overriding `keys` or `__getitem__` alone changes nothing.
+pub fn merge_source<'a>(interp: &Interp, mapping: &'a Value) -> Option<&'a Table> {
+    match (mapping, mapping.builtin_value()) {
+        (Value::Dict(dict), _) => Some(dict),
+        (Value::Instance(_), Value::Dict(dict)) => {
+            let iterates = interp.class_of(mapping).lookup("__iter__");
+            let dict_iterates = interp.types.dict.lookup("__iter__");
+            match (iterates, dict_iterates) {
+                (Some(own), Some(dicts)) if own.is(&dicts) => Some(dict),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 pub fn update_from(
     interp: &mut Interp,
     dict: &Table,
@@ -507,7 +526,7 @@ pub fn update_from(
 ) -> PyResult<()> {
     match other {
         None => {}
-        Some(Value::Dict(source)) => {
+        Some(source) if let Some(source) = merge_source(interp, source) => {
             let entries = source.borrow().items();
             for (key, value) in entries {
                 interp.dict_set(dict, key, value)?;
@@ -1379,7 +1398,7 @@ fn set_intersection_update(
 ) -> PyResult<Value> {
     let set = mutable_set(interp, args, "intersection_update")?.clone();
     no_kwargs(interp, false, "intersection_update", kwargs)?;
-    let result = intersection_all(interp, &args[0], &args[1..])?;
+    let result = intersection_all(interp, args[0].builtin_value(), &args[1..])?;
     replace_table(&set, result);
     Ok(Value::None)
 }

@@ -782,7 +782,7 @@ fn affix_method(
     let s = receiver(interp, args, method)?.clone();
     check_range_args(interp, "str", method, args, kwargs)?;
     let (start, end) = search_window(interp, &s, args)?;
-    match &args[1] {
+    match args[1].builtin_value() {
         Value::Str(affix) => Ok(Value::from(tail_match(
             &s,
             affix.as_str(),
@@ -1387,14 +1387,14 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     super::args::check_count(interp, "maketrans", args, kwargs, 1, 3)?;
     let table = RefCell::new(Dict::new());
     if args.len() == 1 {
-        let Value::Dict(source) = &args[0] else {
+        let Value::Dict(source) = args[0].builtin_value() else {
             return Err(
                 interp.type_error("if you give only one argument to maketrans it must be a dict")
             );
         };
         let items = source.borrow().items();
         for (key, value) in items {
-            let code = match &key {
+            let code = match key.builtin_value() {
                 Value::Str(s) => {
                     let mut chars = s.as_str().chars();
                     match (chars.next(), chars.next()) {
@@ -1429,7 +1429,7 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             }
         }
     }
-    let Value::Str(from) = &args[0] else {
+    let Value::Str(from) = args[0].builtin_value() else {
         return Err(interp.type_error(
             "first maketrans argument must be a string if there is a second argument",
         ));
@@ -2337,7 +2337,7 @@ fn not_real(interp: &Interp, value: &Value) -> PyErr {
 fn percent_char(interp: &mut Interp, value: &Value) -> PyResult<char> {
     let wrong = |interp: &Interp| interp.type_error("%c requires int or char");
     let code = match value {
-        Value::Str(s) => {
+        _ if let Value::Str(s) = value.builtin_value() => {
             let mut chars = s.as_str().chars();
             return match (chars.next(), chars.next()) {
                 (Some(c), None) => Ok(c),

@@ -298,7 +298,7 @@ fn stream_write(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
             args.len().saturating_sub(1)
         )));
     };
-    let Value::Str(text) = text else {
+    let Value::Str(text) = text.builtin_value() else {
         return Err(interp.type_error(format!(
             "write() argument must be str, not {}",
             interp.type_name(text)
@@ -325,7 +325,7 @@ fn stream_writelines(
     };
     let iterator = interp.get_iter(lines)?;
     while let Some(line) = interp.next(&iterator)? {
-        let Value::Str(text) = &line else {
+        let Value::Str(text) = line.builtin_value() else {
             return Err(interp.type_error(format!(
                 "write() argument must be str, not {}",
                 interp.type_name(&line)

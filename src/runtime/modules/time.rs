@@ -630,7 +630,7 @@ fn time_sleep(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
             args.len()
         )));
     };
-    let seconds = match seconds {
+    let seconds = match seconds.builtin_value() {
         Value::Float(f) if f.get().is_nan() => return Err(nan_error(interp)),
         Value::Float(f) => f.get(),
         Value::Int(i) => *i as f64,

@@ -273,10 +273,10 @@ fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         }
         *slot = Some(value.clone());
     }
-    let maxlen = match maxlen {
+    let maxlen = match maxlen.as_ref().map(Value::builtin_value) {
         None | Some(Value::None) => None,
         Some(value @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_))) => {
-            let n = ssize_arg(interp, &value)?;
+            let n = ssize_arg(interp, value)?;
             if n < 0 {
                 return Err(interp.value_error("maxlen must be non-negative"));
             }

@@ -209,7 +209,9 @@ fn dict_delitem(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyR
 /// `dict.__eq__`'s answer: the same keys with equal values.
 fn dicts_equal(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     match args {
-        [Value::Dict(x), Value::Dict(y)] => Ok(Value::from(interp.dicts_equal(x, y)?)),
+        [x, y] if let (Value::Dict(x), Value::Dict(y)) = (x.builtin_value(), y.builtin_value()) => {
+            Ok(Value::from(interp.dicts_equal(x, y)?))
+        }
         _ => Err(interp.type_error("_dicts_equal(a, b) compares two dicts")),
     }
 }
