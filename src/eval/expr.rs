@@ -1369,7 +1369,7 @@ impl Interp {
     }
 
     /// CPython's `__mro_entries__` protocol: a base that is not a class
-    /// but whose type has `__mro_entries__` (`Generic[T]`) is replaced by
+    /// but has `__mro_entries__` (`Generic[T]`) is replaced by
     /// the bases that method returns given all the original bases, which
     /// the class keeps as `__orig_bases__` (`None` when none was replaced).
     fn resolve_mro_entries(&mut self, bases: Vec<Value>) -> PyResult<(Vec<Value>, Option<Value>)> {
@@ -1380,15 +1380,17 @@ impl Interp {
         let mut resolved = Vec::with_capacity(bases.len());
         let mut replaced = false;
         for base in bases {
+            // An attribute of the base itself, as CPython looks it up: a
+            // function may have one (`typing.NamedTuple`).
             let entries = match &base {
                 Value::Type(_) => None,
-                _ => self.lookup_special(&base, "__mro_entries__"),
+                _ => self.get_attr_opt(&base, "__mro_entries__")?,
             };
             let Some(method) = entries else {
                 resolved.push(base);
                 continue;
             };
-            let entries = self.call_bound(&method, &base, std::slice::from_ref(&original), &[])?;
+            let entries = self.call(&method, std::slice::from_ref(&original), &[])?;
             let Value::Tuple(entries) = entries else {
                 return Err(self.type_error("__mro_entries__ must return a tuple"));
             };

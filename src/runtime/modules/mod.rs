@@ -180,8 +180,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "Match",
             "MethodDescriptorType",
             "MethodWrapperType",
-            "NamedTuple",
-            "NewType",
             "OrderedDict",
             "ParamSpec",
             "ParamSpecArgs",
