@@ -544,6 +544,7 @@ impl Interp {
             None if class.layout == Layout::Builtin && !Rc::ptr_eq(class, &self.types.object) => {
                 return self.instance_of_builtin_without_new(class, args, kwargs)
             }
+            _ if class.is_abstract.get() => return Err(object::abstract_class_error(self, class)),
             _ => self.new_instance(class, args),
         };
         if !self.is_instance(&instance, class) {

@@ -106,8 +106,16 @@ impl NativeObject for MethodWrapper {
         })
     }
 
-    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        matches!(name, "__func__" | "__wrapped__").then(|| Ok(self.function.clone()))
+    fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        match name {
+            "__func__" | "__wrapped__" => Some(Ok(self.function.clone())),
+            // The function's, as `abc.abstractmethod` marks it.
+            "__isabstractmethod__" => Some(
+                (interp.get_attr_opt(&self.function, name))
+                    .map(|marked| marked.unwrap_or(Value::from(false))),
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -1089,6 +1097,9 @@ impl Interp {
                     class.qualname.replace(qualname.as_str().into());
                     return Ok(());
                 }
+                if name == "__abstractmethods__" {
+                    class.is_abstract.set(self.truthy(&value)?);
+                }
                 class.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }
@@ -1245,6 +1256,9 @@ impl Interp {
             }
             Value::Instance(instance) => instance.remove_own(name).is_some(),
             Value::Type(class) if class.module.as_ref() != "builtins" => {
+                if name == "__abstractmethods__" {
+                    class.is_abstract.set(false);
+                }
                 class.namespace.borrow_mut().shift_remove(name).is_some()
             }
             Value::Module(module) => module.namespace.borrow_mut().shift_remove(name).is_some(),

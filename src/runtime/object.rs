@@ -59,6 +59,10 @@ pub struct Class {
     /// by (`class A(metaclass=M)`, or a base's). Only the operations on a
     /// class itself ask it, never those on its instances.
     pub metaclass: Option<Rc<Class>>,
+    /// Made abstract by assigning a non-empty `__abstractmethods__` (as
+    /// `abc.ABCMeta` does): `object.__new__` refuses it, as CPython's
+    /// `Py_TPFLAGS_IS_ABSTRACT`.
+    pub is_abstract: Cell<bool>,
     /// What [`Class::lookup`] found for each name, while no class changed.
     lookup_cache: RefCell<LookupCache>,
 }
@@ -140,6 +144,7 @@ impl Class {
             namespace: ClassNamespace::new(namespace),
             layout,
             metaclass: None,
+            is_abstract: Cell::new(false),
             lookup_cache: RefCell::default(),
         }
     }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::add_method;
 use crate::runtime::attributes::MethodWrapper;
-use crate::runtime::error::PyResult;
+use crate::runtime::error::{PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, Layout, NativeFn};
 use crate::runtime::value::Value;
@@ -35,6 +35,14 @@ pub fn install(interp: &mut Interp) {
         is_classmethod: false,
     };
     (object.namespace.borrow_mut()).insert("__new__".into(), Value::native(Rc::new(new)));
+    let subclasshook = MethodWrapper {
+        function: super::function("__subclasshook__", object_subclasshook),
+        is_classmethod: true,
+    };
+    (object.namespace.borrow_mut()).insert(
+        "__subclasshook__".into(),
+        Value::native(Rc::new(subclasshook)),
+    );
     let init_subclass = MethodWrapper {
         function: super::function("__init_subclass__", object_init_subclass),
         is_classmethod: true,
@@ -333,6 +341,33 @@ fn object_init(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
     Ok(Value::None)
 }
 
+/// CPython's refusal of an abstract class (`abc`): its abstract methods,
+/// sorted.
+pub fn abstract_class_error(interp: &mut Interp, class: &Rc<Class>) -> PyErr {
+    let abstracts = class.namespace.borrow().get("__abstractmethods__").cloned();
+    let mut names: Vec<String> = match abstracts.map(|names| interp.collect(&names)) {
+        Some(Ok(names)) => names
+            .iter()
+            .filter_map(|name| name.as_str().map(String::from))
+            .collect(),
+        Some(Err(error)) => return error,
+        None => Vec::new(),
+    };
+    names.sort();
+    let plural = if names.len() == 1 { "" } else { "s" };
+    interp.type_error(format!(
+        "Can't instantiate abstract class {} with abstract method{plural} {}",
+        class.name,
+        names.join(", ")
+    ))
+}
+
+/// `object.__subclasshook__(subclass)`: `NotImplemented`, leaving
+/// `issubclass` to its usual answer (a class method).
+fn object_subclasshook(_: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::NotImplemented)
+}
+
 /// `object.__new__(cls, …)`: a bare instance of `cls`, with CPython's
 /// checks of the arguments (`object_new`).
 fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -354,6 +389,9 @@ fn object_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         if own_init(class).is_none() {
             return Err(interp.type_error(format!("{}() takes no arguments", class.name)));
         }
+    }
+    if class.is_abstract.get() {
+        return Err(abstract_class_error(interp, class));
     }
     match class.layout {
         Layout::Object | Layout::Slotted if class.builtin_base().is_none() => {
