@@ -71,6 +71,11 @@ impl Interp {
         args: &[Value],
         kwargs: &[(Name, Value)],
     ) -> PyResult<Value> {
+        // A class is no descriptor: as a method it is called as it is
+        // (`__call__ = dict` in a metaclass).
+        if let Value::Type(_) = function {
+            return self.call(function, args, kwargs);
+        }
         let mut full = Vec::with_capacity(args.len() + 1);
         full.push(receiver.clone());
         full.extend_from_slice(args);

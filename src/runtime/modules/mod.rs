@@ -192,7 +192,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "SupportsRound",
             "TextIO",
             "TypeVarTuple",
-            "TypedDict",
             "Unpack",
             "WrapperDescriptorType",
             "clear_overloads",
