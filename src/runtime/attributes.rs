@@ -858,6 +858,13 @@ impl Interp {
         if let Some(attribute) = class_attribute {
             return self.bind_attribute(attribute, object).map(Some);
         }
+        // The data attributes of the builtin value of an instance of a
+        // builtin type's subclass (`class I(int)`: `I(2).real`).
+        if let Some(builtin) = &instance.builtin {
+            if let Some(value) = self.builtin_value_attribute(builtin, name) {
+                return Ok(Some(value));
+            }
+        }
         if name == "__class__" {
             return Ok(Some(Value::Type(instance.class.clone())));
         }

@@ -239,7 +239,6 @@ dunders! {
     __float__(interp, receiver) => apply(interp, "float", receiver);
     __floor__(interp, receiver) => round_float(interp, receiver, f64::floor);
     __ceil__(interp, receiver) => round_float(interp, receiver, f64::ceil);
-    __format__(interp, receiver, spec) => format(interp, receiver, spec);
     __len__(interp, receiver) => interp.len(receiver).map(|n| Value::Int(n as i64));
     __setitem__(interp, receiver, key, value) => {
         interp.set_item(receiver, key.clone(), value.clone()).map(|()| Value::None)
@@ -528,13 +527,23 @@ fn round_float(interp: &mut Interp, value: &Value, round: fn(f64) -> f64) -> PyR
     }
 }
 
-fn format(interp: &mut Interp, value: &Value, spec: &Value) -> PyResult<Value> {
+/// `int.__format__`, `float.__format__`, `str.__format__`. An empty spec
+/// formats an instance of a subclass as `str(self)`, which its own
+/// `__str__` may decide (CPython's `format_obj`).
+fn __format__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let ([receiver, spec], true) = (args, kwargs.is_empty()) else {
+        return Err(arity_error(interp, "__format__", args, kwargs, 1));
+    };
+    let value = builtin_receiver(interp, "__format__", receiver)?;
     let Value::Str(spec) = spec else {
         return Err(interp.type_error(format!(
-            "format() argument 2 must be str, not {}",
+            "__format__() argument must be str, not {}",
             interp.type_name(spec)
         )));
     };
+    if spec.as_str().is_empty() && matches!(receiver, Value::Instance(_)) {
+        return interp.to_str(receiver).map(|s| Value::str(s.as_str()));
+    }
     interp
         .format_value(value, spec.as_str())
         .map(|s| Value::str(s.as_str()))
