@@ -668,6 +668,11 @@ impl Interp {
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
         }
+        // Every class has a `__doc__` of its own, so that a base's
+        // docstring is not inherited (CPython's `type_new_set_doc`).
+        if !namespace.contains_key("__doc__") {
+            namespace.insert("__doc__".into(), Value::None);
+        }
         // Class methods without saying so, as in CPython.
         for name in ["__init_subclass__", "__class_getitem__"] {
             if let Some(function @ Value::Function(_)) = namespace.get_mut(name) {

@@ -868,13 +868,15 @@ impl Interp {
         if let Some(attribute) = class_attribute {
             return self.bind_attribute(attribute, object).map(Some);
         }
+        // The data attributes of the builtin value of an instance of a
+        // builtin type's subclass (`class I(int)`: `I(2).real`).
+        if let Some(builtin) = &instance.builtin {
+            if let Some(value) = self.builtin_value_attribute(builtin, name) {
+                return Ok(Some(value));
+            }
+        }
         if name == "__class__" {
             return Ok(Some(Value::Type(instance.class.clone())));
-        }
-        // What a builtin type keeps out of its namespace (`int.real`), of
-        // the value an instance of its subclass is.
-        if let Some(value) = &instance.builtin {
-            return self.get_attr_opt(value, name);
         }
         Ok(None)
     }

@@ -537,7 +537,7 @@ fn __format__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     let value = builtin_receiver(interp, "__format__", receiver)?;
     let Value::Str(spec) = spec.builtin_value() else {
         return Err(interp.type_error(format!(
-            "format() argument 2 must be str, not {}",
+            "__format__() argument must be str, not {}",
             interp.type_name(spec)
         )));
     };

@@ -90,7 +90,7 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "enum",
         sources: &[(include_str!("enum.pyl"), Origin::Bundled)],
-        natives: &[],
+        natives: &[("_loaded_module", loaded_module)],
     },
     PythonModule {
         name: "dataclasses",
@@ -142,4 +142,14 @@ fn module_globals(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> P
         Some(module) => interp.namespace_dict(&module.namespace.borrow()),
         None => Ok(Value::dict(Default::default())),
     }
+}
+
+/// `_loaded_module(name)`: the module imported as `name` (CPython's
+/// `sys.modules[name]`, a `KeyError` if there is none).
+fn loaded_module(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let name = args.first().cloned().unwrap_or(Value::None);
+    let module = name
+        .as_str()
+        .and_then(|text| interp.modules.get(text).cloned());
+    module.ok_or_else(|| interp.key_error(name))
 }

@@ -1,0 +1,1 @@
+enum_global_module_helper.pyl
