@@ -260,7 +260,7 @@ fn zero_bytes(interp: &mut Interp, count: &Value) -> PyResult<Value> {
 /// ASCII whitespace allowed between pairs.
 fn bytes_fromhex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_args(interp, "bytes", "fromhex", args, kwargs, 1, 1)?;
-    let Value::Str(text) = &args[1] else {
+    let Value::Str(text) = args[1].builtin_value() else {
         return Err(interp.type_error(format!(
             "fromhex() argument must be str, not {}",
             interp.type_name(&args[1])
@@ -285,7 +285,13 @@ fn bytes_fromhex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
         data.push((high * 16 + low) as u8);
         i += 2;
     }
-    new_bytes(data)
+    // A subclass makes its own from the bytes, as CPython's `cls(data)`.
+    match &args[0] {
+        class @ Value::Type(made) if !Rc::ptr_eq(made, &interp.types.bytes) => {
+            interp.call(class, &[Value::bytes(data)], &[])
+        }
+        _ => new_bytes(data),
+    }
 }
 
 // ----- decoding --------------------------------------------------------

@@ -503,10 +503,10 @@ fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     let [iterable, start] = bind(interp, "sum", args, kwargs, ["iterable", "start"], 1, 1)?;
     let iterable = iterable.cloned().unwrap_or(Value::None);
     let mut total = start.cloned().unwrap_or(Value::Int(0));
-    if matches!(total, Value::Str(_)) {
+    if matches!(total.builtin_value(), Value::Str(_)) {
         return Err(interp.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
     }
-    if matches!(total, Value::Bytes(_)) {
+    if matches!(total.builtin_value(), Value::Bytes(_)) {
         return Err(interp.type_error("sum() can't sum bytes [use b''.join(seq) instead]"));
     }
     let iterator = interp.get_iter(&iterable)?;

@@ -406,9 +406,13 @@ fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyRes
         (true, true) => BigInt::from_signed_bytes_le(&data),
     };
     let n = Value::from_bigint(n);
+    // A subclass makes its own from the int, as CPython's `cls(n)`.
     match args.first() {
         Some(Value::Type(class)) if Rc::ptr_eq(class, &interp.types.bool_) => {
             Ok(Value::from(interp.truthy(&n)?))
+        }
+        Some(class @ Value::Type(made)) if !Rc::ptr_eq(made, &interp.types.int) => {
+            interp.call(class, &[n], &[])
         }
         _ => Ok(n),
     }
