@@ -720,6 +720,9 @@ impl Interp {
         );
         class.metaclass = metaclass;
         let class = Rc::new(class);
+        for base in &class.bases {
+            base.add_subclass(&class);
+        }
         class.qualname.replace(qualname);
         for value in class.namespace.borrow().values() {
             if let Some(function) = self.underlying_function(value) {

@@ -1102,6 +1102,11 @@ impl Interp {
                 if name == "__abstractmethods__" {
                     class.is_abstract.set(self.truthy(&value)?);
                 }
+                if name == "__dict__" {
+                    return Err(self.attribute_error(
+                        "attribute '__dict__' of 'type' objects is not writable",
+                    ));
+                }
                 class.namespace.borrow_mut().insert(name.into(), value);
                 Ok(())
             }

@@ -67,6 +67,7 @@ pub fn install(interp: &mut Interp) {
         "__contains__",
         "__eq__",
         "__or__",
+        "__ror__",
         "__str__",
         "get",
         "keys",
@@ -119,5 +120,15 @@ fn forward(
     };
     let mapping = proxy.mapping(interp)?;
     let function = interp.get_attr(&mapping, method)?;
-    interp.call(&function, &args[1..], kwargs)
+    // Another proxy, as an operand, is what it views.
+    let mut operands = Vec::with_capacity(args.len() - 1);
+    for operand in &args[1..] {
+        operands.push(match operand {
+            Value::Native(native) if let Some(other) = native.downcast_ref::<MappingProxy>() => {
+                other.mapping(interp)?
+            }
+            other => other.clone(),
+        });
+    }
+    interp.call(&function, &operands, kwargs)
 }

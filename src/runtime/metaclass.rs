@@ -34,18 +34,21 @@ pub fn install(interp: &mut Interp) {
     add_method(&type_, "__instancecheck__", type_instancecheck);
     add_method(&type_, "__subclasscheck__", type_subclasscheck);
     add_method(&type_, "mro", type_mro);
+    add_method(&type_, "__subclasses__", type_subclasses);
 }
 
 /// The class a method of `type` was called on (`args[0]`), with the
-/// words of CPython's slot wrappers (`__call__`, …) or, for `mro`, of its
-/// method descriptors.
+/// words of CPython's slot wrappers (`__call__`, …) or, for `mro` and
+/// `__subclasses__`, of its method descriptors.
 fn receiving_class(interp: &Interp, method: &str, args: &[Value]) -> PyResult<Rc<Class>> {
     match args.first() {
         Some(Value::Type(class)) => Ok(class.clone()),
-        Some(other) if method == "mro" => Err(interp.type_error(format!(
-            "descriptor '{method}' for 'type' objects doesn't apply to a '{}' object",
-            interp.type_name(other)
-        ))),
+        Some(other) if matches!(method, "mro" | "__subclasses__") => {
+            Err(interp.type_error(format!(
+                "descriptor '{method}' for 'type' objects doesn't apply to a '{}' object",
+                interp.type_name(other)
+            )))
+        }
         Some(other) => Err(interp.type_error(format!(
             "descriptor '{method}' requires a 'type' object but received a '{}'",
             interp.type_name(other)
@@ -129,6 +132,20 @@ fn type_subclasscheck(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) 
         return Err(interp.type_error("issubclass() arg 1 must be a class"));
     };
     Ok(Value::from(subclass.is_subclass_of(&class)))
+}
+
+/// `cls.__subclasses__()`.
+fn type_subclasses(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let class = receiving_class(interp, "__subclasses__", args)?;
+    let name = format!("{}.__subclasses__", class.name);
+    super::builtins::args::check_count(interp, &name, &args[1..], kwargs, 0, 0)?;
+    Ok(Value::list(
+        class.subclasses().into_iter().map(Value::Type).collect(),
+    ))
 }
 
 fn type_mro(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
@@ -242,13 +259,14 @@ impl Interp {
                 interp.type_name(value)
             ))
         };
-        let Value::Str(name) = name else {
+        // Instances of the types' subclasses do too, as in CPython.
+        let Value::Str(name) = name.builtin_value() else {
             return Err(argument_error(self, 1, "str", name));
         };
-        let Value::Tuple(base_values) = bases else {
+        let Value::Tuple(base_values) = bases.builtin_value() else {
             return Err(argument_error(self, 2, "tuple", bases));
         };
-        let Value::Dict(names) = namespace else {
+        let Value::Dict(names) = namespace.builtin_value() else {
             return Err(argument_error(self, 3, "dict", namespace));
         };
         let winner = self.calculate_metaclass(metaclass, base_values)?;

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, Ref, RefCell, RefMut};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use indexmap::IndexMap;
 
@@ -63,6 +63,9 @@ pub struct Class {
     /// `abc.ABCMeta` does): `object.__new__` refuses it, as CPython's
     /// `Py_TPFLAGS_IS_ABSTRACT`.
     pub is_abstract: Cell<bool>,
+    /// The classes made with this one among their bases, while they live
+    /// (`__subclasses__()`).
+    subclasses: RefCell<Vec<Weak<Class>>>,
     /// What [`Class::lookup`] found for each name, while no class changed.
     lookup_cache: RefCell<LookupCache>,
 }
@@ -145,6 +148,7 @@ impl Class {
             layout,
             metaclass: None,
             is_abstract: Cell::new(false),
+            subclasses: RefCell::default(),
             lookup_cache: RefCell::default(),
         }
     }
@@ -258,6 +262,23 @@ impl Class {
         names
             .get_index(index as usize)
             .map(|(_, value)| value.clone())
+    }
+
+    /// Notes `subclass`, just made with this class among its bases.
+    pub fn add_subclass(&self, subclass: &Rc<Class>) {
+        let mut subclasses = self.subclasses.borrow_mut();
+        subclasses.retain(|weak| weak.strong_count() > 0);
+        subclasses.push(Rc::downgrade(subclass));
+    }
+
+    /// `__subclasses__()`: the living subclasses made with this class
+    /// among their bases, in the order they were made.
+    pub fn subclasses(&self) -> Vec<Rc<Class>> {
+        self.subclasses
+            .borrow()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
     }
 
     pub fn is_subclass_of(self: &Rc<Self>, other: &Rc<Class>) -> bool {
