@@ -30,6 +30,26 @@ pub struct Property {
 }
 
 impl Property {
+    /// Calls its setter (`Some` value) or deleter on `target`; an error
+    /// if it has none.
+    fn set_or_delete(
+        &self,
+        interp: &mut Interp,
+        target: &Value,
+        value: Option<Value>,
+    ) -> PyResult<()> {
+        let (accessor, which) = match &value {
+            Some(_) => (self.setter.clone(), "setter"),
+            None => (self.deleter.clone(), "deleter"),
+        };
+        if accessor.is_none() {
+            return Err(self.missing(interp, &interp.type_name(target), which));
+        }
+        let args: Vec<Value> = std::iter::once(target.clone()).chain(value).collect();
+        interp.call(&accessor, &args, &[])?;
+        Ok(())
+    }
+
     /// The error of a missing accessor (`"setter"`, …) as CPython words it:
     /// `property 'x' of 'C' object has no setter`, without the name for a
     /// property that was never in a class body.
@@ -212,15 +232,7 @@ fn property_accessor(
     let Some(property) = native.downcast_ref::<Property>() else {
         return Err(interp.type_error("descriptor requires a 'property' object"));
     };
-    let (accessor, which) = match &value {
-        Some(_) => (property.setter.clone(), "setter"),
-        None => (property.deleter.clone(), "deleter"),
-    };
-    if accessor.is_none() {
-        return Err(property.missing(interp, &interp.type_name(instance), which));
-    }
-    let args: Vec<Value> = std::iter::once(instance.clone()).chain(value).collect();
-    interp.call(&accessor, &args, &[])?;
+    property.set_or_delete(interp, instance, value)?;
     Ok(Value::None)
 }
 
@@ -1296,15 +1308,7 @@ impl Interp {
     ) -> PyResult<bool> {
         match descriptor {
             Value::Native(native) if let Some(property) = native.downcast_ref::<Property>() => {
-                let (accessor, which) = match &value {
-                    Some(_) => (property.setter.clone(), "setter"),
-                    None => (property.deleter.clone(), "deleter"),
-                };
-                if accessor.is_none() {
-                    return Err(property.missing(self, &self.type_name(class), which));
-                }
-                let args: Vec<Value> = std::iter::once(class.clone()).chain(value).collect();
-                self.call(&accessor, &args, &[])?;
+                property.set_or_delete(self, class, value)?;
                 Ok(true)
             }
             Value::Instance(_) => {
