@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::frame::{ClassNamespace, Frame, Outcome};
+use super::frame::{ClassBody, Frame, Outcome};
 use crate::compile::ir::{
     Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
     FunctionTemplate,
@@ -1291,7 +1291,7 @@ impl Interp {
         namespace
             .borrow_mut()
             .insert("__qualname__".into(), Value::str(&*template.body.qualname));
-        self.run_class_body(frame, template, ClassNamespace::Names(namespace.clone()))?;
+        self.run_class_body(frame, template, ClassBody::Names(namespace.clone()))?;
         let namespace =
             Rc::try_unwrap(namespace).unwrap_or_else(|rc| RefCell::new(rc.borrow().clone()));
         let mut namespace = namespace.into_inner();
@@ -1343,7 +1343,7 @@ impl Interp {
         self.set_item(&namespace, Value::str("__module__"), module)?;
         let qualname = Value::str(&*template.body.qualname);
         self.set_item(&namespace, Value::str("__qualname__"), qualname)?;
-        self.run_class_body(frame, template, ClassNamespace::Mapping(namespace.clone()))?;
+        self.run_class_body(frame, template, ClassBody::Mapping(namespace.clone()))?;
         if let Some(orig_bases) = orig_bases {
             self.set_item(&namespace, Value::str("__orig_bases__"), orig_bases)?;
         }
@@ -1354,7 +1354,7 @@ impl Interp {
         &mut self,
         frame: &mut Frame,
         template: &Rc<crate::compile::ir::ClassTemplate>,
-        namespace: ClassNamespace,
+        namespace: ClassBody,
     ) -> PyResult<()> {
         let mut body = Frame::new(template.body.clone(), frame.globals.clone());
         body.add_closure(
@@ -1414,11 +1414,9 @@ impl Interp {
     /// body, the globals at module level).
     fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
         match frame.namespace() {
-            Some(ClassNamespace::Names(namespace)) => {
-                return self.namespace_dict(&namespace.borrow())
-            }
+            Some(ClassBody::Names(namespace)) => return self.namespace_dict(&namespace.borrow()),
             // The mapping itself, as CPython's `locals()` gives it.
-            Some(ClassNamespace::Mapping(mapping)) => return Ok(mapping.clone()),
+            Some(ClassBody::Mapping(mapping)) => return Ok(mapping.clone()),
             None => {}
         }
         if frame.code.is_module {

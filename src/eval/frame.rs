@@ -137,7 +137,7 @@ pub struct Frame {
 const _: () = assert!(std::mem::size_of::<Frame>() <= 64);
 
 /// What a class body stores its names in.
-pub enum ClassNamespace {
+pub enum ClassBody {
     /// pyl's own table: a class whose metaclass is `type`, whose
     /// `__prepare__` gives an empty dict that nothing else sees.
     Names(Rc<Namespace>),
@@ -158,7 +158,7 @@ struct FrameExtras {
     /// when the region was entered).
     handlers: SmallVec<[(u32, u32); 4]>,
     /// The namespace a class body fills.
-    namespace: Option<ClassNamespace>,
+    namespace: Option<ClassBody>,
     /// The function being run, for zero-argument `super()` (kept only when
     /// its code, or a function nested in it, names `super`: where CPython
     /// gives the body its `__class__` cell).
@@ -253,11 +253,11 @@ impl Frame {
 
     /// The namespace a class body fills.
     #[inline]
-    pub fn namespace(&self) -> Option<&ClassNamespace> {
+    pub fn namespace(&self) -> Option<&ClassBody> {
         self.extras.as_deref()?.namespace.as_ref()
     }
 
-    pub fn set_namespace(&mut self, namespace: ClassNamespace) {
+    pub fn set_namespace(&mut self, namespace: ClassBody) {
         self.extras_mut().namespace = Some(namespace);
     }
 
@@ -786,10 +786,10 @@ impl Interp {
         let absent = |names: &NameMap| !names.contains_key("__annotations__");
         let empty = || Value::dict(Default::default());
         match frame.namespace() {
-            Some(ClassNamespace::Names(names)) if absent(&names.borrow()) => {
+            Some(ClassBody::Names(names)) if absent(&names.borrow()) => {
                 names.borrow_mut().insert("__annotations__".into(), empty());
             }
-            Some(ClassNamespace::Mapping(mapping)) => {
+            Some(ClassBody::Mapping(mapping)) => {
                 let mapping = mapping.clone();
                 let key = Value::str("__annotations__");
                 if self.namespace_item(&mapping, &key)?.is_none() {
@@ -885,10 +885,10 @@ impl Interp {
                     .insert(name.clone(), value);
             }
             Target::Namespace(name) => match frame.namespace() {
-                Some(ClassNamespace::Names(namespace)) => {
+                Some(ClassBody::Names(namespace)) => {
                     namespace.borrow_mut().insert(name.clone(), value);
                 }
-                Some(ClassNamespace::Mapping(mapping)) => {
+                Some(ClassBody::Mapping(mapping)) => {
                     let mapping = mapping.clone();
                     self.set_item(&mapping, Value::str(&**name), value)?;
                 }
@@ -1027,12 +1027,10 @@ impl Interp {
             }
             Target::Namespace(name) => {
                 let removed = match frame.namespace() {
-                    Some(ClassNamespace::Names(namespace)) => {
-                        namespace.borrow_mut().shift_remove(name)
-                    }
+                    Some(ClassBody::Names(namespace)) => namespace.borrow_mut().shift_remove(name),
                     // Whatever the mapping raises, the program sees a
                     // `NameError`, as CPython's `DELETE_NAME` makes it.
-                    Some(ClassNamespace::Mapping(mapping)) => {
+                    Some(ClassBody::Mapping(mapping)) => {
                         let mapping = mapping.clone();
                         (self.del_item(&mapping, &Value::str(&**name)).ok()).map(|()| Value::None)
                     }
@@ -1246,12 +1244,12 @@ impl Interp {
 
     pub fn load_namespace(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
         match frame.namespace() {
-            Some(ClassNamespace::Names(namespace)) => {
+            Some(ClassBody::Names(namespace)) => {
                 if let Some(value) = namespace.borrow().get(name) {
                     return Ok(value.clone());
                 }
             }
-            Some(ClassNamespace::Mapping(mapping)) => {
+            Some(ClassBody::Mapping(mapping)) => {
                 let mapping = mapping.clone();
                 if let Some(value) = self.namespace_item(&mapping, &Value::str(name))? {
                     return Ok(value);
