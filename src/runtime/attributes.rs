@@ -643,19 +643,10 @@ impl Interp {
                 if let Some(value) = found {
                     return Ok(Some(value));
                 }
-                if let Some(getattr) = instance.class.lookup("__getattr__") {
-                    return match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
-                        Ok(value) => Ok(Some(value)),
-                        Err(error)
-                            if !getattr_errors
-                                && self.is_instance_of(&error, ExcType::AttributeError) =>
-                        {
-                            Ok(None)
-                        }
-                        Err(error) => Err(error),
-                    };
+                match instance.class.lookup("__getattr__") {
+                    Some(getattr) => self.call_getattr(&getattr, object, name, getattr_errors),
+                    None => Ok(None),
                 }
-                Ok(None)
             }
             Value::Type(class) if class.metaclass.is_some() => {
                 let getattr = self.metaclass_method(class, "__getattr__");
@@ -669,21 +660,32 @@ impl Interp {
                             && self.is_instance_of(&error, ExcType::AttributeError) => {}
                     Err(error) => return Err(error),
                 }
-                let Some(getattr) = getattr else {
-                    return Ok(None);
-                };
-                match self.call_bound(&getattr, object, &[Value::str(name)], &[]) {
-                    Ok(value) => Ok(Some(value)),
-                    Err(error)
-                        if !getattr_errors
-                            && self.is_instance_of(&error, ExcType::AttributeError) =>
-                    {
-                        Ok(None)
-                    }
-                    Err(error) => Err(error),
+                match getattr {
+                    Some(getattr) => self.call_getattr(&getattr, object, name, getattr_errors),
+                    None => Ok(None),
                 }
             }
             _ => self.generic_get_attr(object, name),
+        }
+    }
+
+    /// A class's (or metaclass's) `__getattr__` asked for `name`; its
+    /// `AttributeError` means "none" unless `getattr_errors` says to raise.
+    fn call_getattr(
+        &mut self,
+        getattr: &Value,
+        object: &Value,
+        name: &str,
+        getattr_errors: bool,
+    ) -> PyResult<Option<Value>> {
+        match self.call_bound(getattr, object, &[Value::str(name)], &[]) {
+            Ok(value) => Ok(Some(value)),
+            Err(error)
+                if !getattr_errors && self.is_instance_of(&error, ExcType::AttributeError) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error),
         }
     }
 
