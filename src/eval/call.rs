@@ -564,20 +564,23 @@ impl Interp {
                     return Err(self.type_error(format!("{}() takes no arguments", made.name)));
                 }
             }
-            Some(init) if !matches!(init, Value::Builtin(_)) => {
-                let result = self.call_bound(&init, &instance, args, kwargs)?;
-                if !result.is_none() {
-                    return Err(self.type_error(format!(
-                        "__init__() should return None, not '{}'",
-                        self.type_name(&result)
-                    )));
-                }
-            }
             Some(init) => {
-                self.call_bound(&init, &instance, args, kwargs)?;
+                let result = self.call_bound(&init, &instance, args, kwargs)?;
+                self.check_init_result(&result)?;
             }
         }
         Ok(instance)
+    }
+
+    /// What an `__init__` returned, which must be `None`.
+    pub fn check_init_result(&self, result: &Value) -> PyResult<()> {
+        if result.is_none() {
+            return Ok(());
+        }
+        Err(self.type_error(format!(
+            "__init__() should return None, not '{}'",
+            self.type_name(result)
+        )))
     }
 
     /// A builtin type with no `__new__` of its own makes no instances,

@@ -231,12 +231,7 @@ impl Interp {
         if let Some(init) = self.class_of(&made).lookup("__init__") {
             let init = self.bind_attribute(init, &made)?;
             let result = self.call(&init, args, kwargs)?;
-            if !result.is_none() {
-                return Err(self.type_error(format!(
-                    "__init__() should return None, not '{}'",
-                    self.type_name(&result)
-                )));
-            }
+            self.check_init_result(&result)?;
         }
         Ok(made)
     }
