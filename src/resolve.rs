@@ -97,6 +97,7 @@ enum Class {
     Free,
     Global,
     Namespace,
+    DefiningClass,
 }
 
 struct Scope {
@@ -219,6 +220,7 @@ impl Resolver {
             ),
             Some(Class::Namespace) => Binding::Namespace,
             Some(Class::Global) => Binding::Global,
+            Some(Class::DefiningClass) => Binding::DefiningClass,
             None => match scope.kind {
                 ScopeKind::Module => Binding::Global,
                 ScopeKind::Class => Binding::Namespace,
@@ -257,6 +259,8 @@ impl Resolver {
                     _ => {
                         if self.enclosing_function_binds(id, &name) {
                             Class::Free
+                        } else if &*name == "__class__" && self.inside_class(id) {
+                            Class::DefiningClass
                         } else {
                             Class::Global
                         }
@@ -304,6 +308,18 @@ impl Resolver {
                 }
             }
             scope = s.parent;
+        }
+        false
+    }
+
+    /// Whether a class body encloses scope `id`.
+    fn inside_class(&self, id: usize) -> bool {
+        let mut scope = self.scopes[id].parent;
+        while let Some(p) = scope {
+            if self.scopes[p].kind == ScopeKind::Class {
+                return true;
+            }
+            scope = self.scopes[p].parent;
         }
         false
     }

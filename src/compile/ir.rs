@@ -98,9 +98,10 @@ pub struct Code {
     pub doc: Option<Rc<str>>,
     /// A module's body (whose `locals()` are its globals).
     pub is_module: bool,
-    /// Whether the body, or a function nested in it, names `super`: only
-    /// then does its frame keep the function, for a zero-argument
-    /// `super()` (CPython gives such a body its `__class__` cell).
+    /// Whether the body, or a function nested in it, names `super` or
+    /// `__class__`: only then does its frame keep the function, for a
+    /// zero-argument `super()` or `__class__` (CPython gives such a body
+    /// its `__class__` cell).
     pub mentions_super: bool,
 }
 
@@ -578,6 +579,8 @@ pub enum ExprKind {
     Cell(u32),
     Global(Name, GlobalSlot),
     Namespace(Name),
+    /// `__class__` read in a method (`ast::Binding::DefiningClass`).
+    DefiningClass,
     /// The exception being handled (`except E as name` binds it).
     CurrentException,
     FString(Vec<FStringPart>),

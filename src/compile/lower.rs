@@ -571,7 +571,8 @@ impl<'a> Builder<'a> {
         match binding {
             Binding::Local(slot) => Target::Local(slot),
             Binding::Cell(cell) => Target::Cell(cell),
-            Binding::Global => Target::Global(name.clone()),
+            // Never `DefiningClass`: a name the scope binds is its own.
+            Binding::Global | Binding::DefiningClass => Target::Global(name.clone()),
             Binding::Namespace | Binding::Unresolved => match self.body_kind {
                 BodyKind::Module => Target::Global(name.clone()),
                 _ => Target::Namespace(name.clone()),
@@ -1714,14 +1715,18 @@ impl<'a> Builder<'a> {
 
     fn expr(&mut self, e: &'a ast::Expr) -> Result<Expr> {
         let span = e.span;
-        if matches!(&e.kind, K::Name { id, .. } if &**id == "super") {
-            self.mentions_super = true;
+        if let K::Name { id, binding } = &e.kind {
+            // Both need the class the function is defined in.
+            if &**id == "super" || *binding == Binding::DefiningClass {
+                self.mentions_super = true;
+            }
         }
         let kind = match &e.kind {
             K::Name { id, binding } => match binding {
                 Binding::Local(slot) => ExprKind::Local(*slot),
                 Binding::Cell(cell) => ExprKind::Cell(*cell),
                 Binding::Global => ExprKind::Global(id.clone(), GlobalSlot::default()),
+                Binding::DefiningClass => ExprKind::DefiningClass,
                 Binding::Namespace | Binding::Unresolved => self.name_load(id.clone(), span).kind,
             },
             K::Constant(c) => ExprKind::Const(match c {

@@ -256,6 +256,7 @@ impl Interp {
     fn eval_uncommon(&mut self, frame: &mut Frame, e: &Expr) -> PyResult<Value> {
         match &e.kind {
             ExprKind::Namespace(name) => self.load_namespace(frame, name),
+            ExprKind::DefiningClass => self.load_defining_class(frame, &e.span),
             ExprKind::CurrentException => Ok(self
                 .handled_exceptions
                 .last()

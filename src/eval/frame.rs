@@ -1166,6 +1166,18 @@ impl Interp {
         }
     }
 
+    /// `__class__` in a method: the class it was defined in, which is not
+    /// there yet while the class body runs.
+    pub fn load_defining_class(&self, frame: &Frame, span: &Span) -> PyResult<Value> {
+        match frame
+            .function()
+            .and_then(|f| f.defining_class.borrow().clone())
+        {
+            Some(class) => Ok(Value::Type(class)),
+            None => Err(self.free_variable_error("__class__").placed_at(*span)),
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn unbound_cell(&self, frame: &Frame, cell: u32, span: &Span) -> PyErr {

@@ -515,6 +515,10 @@ pub enum Binding {
     Global,
     /// A class body or module-level name: the namespace, then globals, then builtins.
     Namespace,
+    /// `__class__` in a function of a class body, which neither binds it:
+    /// the class the function was defined in (CPython's implicit cell,
+    /// the one zero-argument `super()` reads).
+    DefiningClass,
 }
 
 /// What the resolver learned about one scope (module, class, function,
