@@ -97,7 +97,7 @@ enum Class {
     Free,
     Global,
     Namespace,
-    DefiningClass,
+    ImplicitClassCell,
 }
 
 struct Scope {
@@ -220,7 +220,7 @@ impl Resolver {
             ),
             Some(Class::Namespace) => Binding::Namespace,
             Some(Class::Global) => Binding::Global,
-            Some(Class::DefiningClass) => Binding::DefiningClass,
+            Some(Class::ImplicitClassCell) => Binding::DefiningClass,
             None => match scope.kind {
                 ScopeKind::Module => Binding::Global,
                 ScopeKind::Class => Binding::Namespace,
@@ -260,7 +260,7 @@ impl Resolver {
                         if self.enclosing_function_binds(id, &name) {
                             Class::Free
                         } else if &*name == "__class__" && self.inside_class(id) {
-                            Class::DefiningClass
+                            Class::ImplicitClassCell
                         } else {
                             Class::Global
                         }
