@@ -174,12 +174,9 @@ pub struct Interp {
     /// for the implicit `__context__` of a new exception.
     pub handled_exceptions: Vec<PyErr>,
     /// The `random` module's generator; `None` until first used
-    /// (`Interp::rng` seeds it from the OS then): most programs never
-    /// draw a number.
-    pub random: Option<super::modules::mt19937::Mt19937>,
-    /// The second normal deviate `random.gauss` made and keeps for its
-    /// next call (CPython's `Random.gauss_next`); seeding forgets it.
-    pub gauss_next: Option<f64>,
+    /// (`Interp::random_generator` seeds it from the OS then): most
+    /// programs never draw a number.
+    pub random: Option<Rc<super::modules::random::Generator>>,
     /// Containers being rendered by `repr`, to print a self-containing one as `[...]`.
     pub repr_stack: hashbrown::HashSet<usize>,
     pub clock: super::clock::Clock,
@@ -235,7 +232,6 @@ impl Interp {
             int_max_str_digits: super::builtins::numbers::DEFAULT_MAX_STR_DIGITS,
             handled_exceptions: Vec::new(),
             random: None,
-            gauss_next: None,
             repr_stack: Default::default(),
             clock: super::clock::Clock::real(),
             slot_pool: Default::default(),
@@ -432,9 +428,10 @@ fn create_types() -> Types {
 
 impl Interp {
     /// The `random` module's generator, seeded from the OS the first time.
-    pub fn rng(&mut self) -> &mut super::modules::mt19937::Mt19937 {
+    pub fn random_generator(&mut self) -> Rc<super::modules::random::Generator> {
         self.random
-            .get_or_insert_with(super::modules::mt19937::Mt19937::from_entropy)
+            .get_or_insert_with(|| Rc::new(super::modules::random::Generator::from_entropy()))
+            .clone()
     }
 }
 

@@ -86,19 +86,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "ulp",
         ],
     ),
-    (
-        "random",
-        &[
-            "Random",
-            "SystemRandom",
-            "betavariate",
-            "gammavariate",
-            "getstate",
-            "randbytes",
-            "setstate",
-            "vonmisesvariate",
-        ],
-    ),
+    ("random", &["SystemRandom"]),
     (
         "sys",
         &[

@@ -1,42 +1,127 @@
-//! The `random` module: CPython 3.11's module-level functions (the methods
-//! of its hidden `Random` instance) over the interpreter's MT19937 in
-//! `interp.random`. For the same seed and the same calls every result is
-//! CPython's, because each function consumes the generator exactly as
+//! The `random` module: CPython 3.11's `Random` class and the module-level
+//! functions (the methods of its hidden instance, `interp.random`), each
+//! over a [`Generator`]. For the same seed and the same calls every result
+//! is CPython's, because each function consumes the generator exactly as
 //! `Lib/random.py` does.
 
+use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::{Signed, ToPrimitive};
 
 use crate::runtime::arith;
-use crate::runtime::builtins::add_function;
+use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::ModuleObject;
+use crate::runtime::object::{Class, ModuleObject, NativeFn, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 
-pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
+use super::mt19937::Mt19937;
+
+/// A `random.Random`: the module's hidden one or a program's own.
+pub struct Generator {
+    mt: RefCell<Mt19937>,
+    /// The second normal deviate `gauss` made and keeps for its next call
+    /// (CPython's `Random.gauss_next`); seeding forgets it.
+    gauss_next: Cell<Option<f64>>,
+}
+
+impl Generator {
+    /// Seeded from the OS, as `Random()`.
+    pub fn from_entropy() -> Generator {
+        Generator {
+            mt: RefCell::new(Mt19937::from_entropy()),
+            gauss_next: Cell::new(None),
+        }
+    }
+
+    /// Borrowed for one draw at a time: no Python code runs meanwhile.
+    fn mt(&self) -> RefMut<'_, Mt19937> {
+        self.mt.borrow_mut()
+    }
+}
+
+impl NativeObject for Generator {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class("Random")
+    }
+}
+
+/// A function of `Random`'s: given the generator, then the arguments
+/// after `self`.
+type GeneratorFn = fn(&mut Interp, &Generator, &[Value], &[(Name, Value)]) -> PyResult<Value>;
+
+/// Each function, `(name, as the module's function, as Random's method)`:
+/// the module's draws from its hidden generator, the method from `self`.
+macro_rules! generator_functions {
+    ($($name:literal => $function:ident),* $(,)?) => {
+        [$((
+            $name,
+            (|interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]| {
+                let generator = interp.random_generator();
+                ($function as GeneratorFn)(interp, &generator, args, kwargs)
+            }) as NativeFn,
+            (|interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]| {
+                let generator = receiver(interp, args, $name)?;
+                ($function as GeneratorFn)(interp, generator, &args[1..], kwargs)
+            }) as NativeFn,
+        )),*]
+    };
+}
+
+/// `self` of a `Random` method.
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Generator> {
+    match args.first() {
+        Some(Value::Native(native)) if let Some(generator) = native.downcast_ref::<Generator>() => {
+            Ok(generator)
+        }
+        _ => Err(crate::runtime::builtins::sequences::receiver_error(
+            interp,
+            "_random.Random",
+            method,
+            args,
+        )),
+    }
+}
+
+pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("random");
     let ns = &module.namespace;
-    add_function(ns, "seed", random_seed);
-    add_function(ns, "random", random_random);
-    add_function(ns, "getrandbits", random_getrandbits);
-    add_function(ns, "randrange", random_randrange);
-    add_function(ns, "randint", random_randint);
-    add_function(ns, "choice", random_choice);
-    add_function(ns, "choices", random_choices);
-    add_function(ns, "shuffle", random_shuffle);
-    add_function(ns, "sample", random_sample);
-    add_function(ns, "uniform", random_uniform);
-    add_function(ns, "triangular", random_triangular);
-    add_function(ns, "gauss", random_gauss);
-    add_function(ns, "normalvariate", random_normalvariate);
-    add_function(ns, "lognormvariate", random_lognormvariate);
-    add_function(ns, "expovariate", random_expovariate);
-    add_function(ns, "paretovariate", random_paretovariate);
-    add_function(ns, "weibullvariate", random_weibullvariate);
+    let class = interp.define_module_class("Random", "random");
+    add_method(&class, "__new__", random_new);
+    add_method(&class, "__init__", random_init);
+    let functions = generator_functions![
+        "seed" => random_seed,
+        "random" => random_random,
+        "getrandbits" => random_getrandbits,
+        "getstate" => random_getstate,
+        "setstate" => random_setstate,
+        "randbytes" => random_randbytes,
+        "randrange" => random_randrange,
+        "randint" => random_randint,
+        "choice" => random_choice,
+        "choices" => random_choices,
+        "shuffle" => random_shuffle,
+        "sample" => random_sample,
+        "uniform" => random_uniform,
+        "triangular" => random_triangular,
+        "gauss" => random_gauss,
+        "normalvariate" => random_normalvariate,
+        "lognormvariate" => random_lognormvariate,
+        "expovariate" => random_expovariate,
+        "paretovariate" => random_paretovariate,
+        "weibullvariate" => random_weibullvariate,
+        "betavariate" => random_betavariate,
+        "gammavariate" => random_gammavariate,
+        "vonmisesvariate" => random_vonmisesvariate,
+    ];
+    for (name, function, method) in functions {
+        add_function(ns, name, function);
+        add_method(&class, name, method);
+    }
+    ns.borrow_mut().insert("Random".into(), Value::Type(class));
     for (name, value) in [
         ("TWOPI", TWOPI),
         ("NV_MAGICCONST", nv_magic()),
@@ -75,7 +160,8 @@ fn bind(
     let positional = sig.params.len();
     if args.len() > positional {
         let takes = if sig.required == positional {
-            format!("{} positional arguments", positional + 1)
+            let plural = if positional == 0 { "" } else { "s" };
+            format!("{} positional argument{plural}", positional + 1)
         } else {
             format!(
                 "from {} to {} positional arguments",
@@ -137,9 +223,9 @@ fn required(slots: &[Option<Value>], index: usize) -> Value {
 // ---------------------------------------------------------------------------
 
 /// `_randbelow(n)` for `n > 0` of any size.
-fn randbelow(interp: &mut Interp, n: &BigInt) -> PyResult<BigInt> {
+fn randbelow(interp: &mut Interp, generator: &Generator, n: &BigInt) -> PyResult<BigInt> {
     if let Some(small) = n.to_u64() {
-        return Ok(BigInt::from(interp.rng().randbelow(small)));
+        return Ok(BigInt::from(generator.mt().randbelow(small)));
     }
     if n.bits() > u32::MAX as u64 {
         return Err(interp.error(
@@ -148,11 +234,11 @@ fn randbelow(interp: &mut Interp, n: &BigInt) -> PyResult<BigInt> {
         ));
     }
     let magnitude = n.magnitude();
-    Ok(BigInt::from(interp.rng().randbelow_big(magnitude)))
+    Ok(BigInt::from(generator.mt().randbelow_big(magnitude)))
 }
 
-fn randbelow_usize(interp: &mut Interp, n: usize) -> usize {
-    interp.rng().randbelow(n as u64) as usize
+fn randbelow_usize(generator: &Generator, n: usize) -> usize {
+    generator.mt().randbelow(n as u64) as usize
 }
 
 /// The int `operator.index(v)` gives, or `None` for a non-integer.
@@ -199,6 +285,7 @@ fn randrange_arg(interp: &mut Interp, value: &Value, what: &str) -> PyResult<Big
 /// CPython 3.11's `randrange(start, stop=None, step=1)`.
 fn randrange(
     interp: &mut Interp,
+    generator: &Generator,
     start: &Value,
     stop: Option<&Value>,
     step: Option<&Value>,
@@ -211,7 +298,7 @@ fn randrange(
             return Err(interp.type_error("Missing a non-None stop argument"));
         }
         if istart.is_positive() {
-            return Ok(Value::from_bigint(randbelow(interp, &istart)?));
+            return Ok(Value::from_bigint(randbelow(interp, generator, &istart)?));
         }
         return Err(interp.value_error("empty range for randrange()"));
     };
@@ -223,7 +310,9 @@ fn randrange(
     };
     if istep == BigInt::from(1) {
         if width.is_positive() {
-            return Ok(Value::from_bigint(istart + randbelow(interp, &width)?));
+            return Ok(Value::from_bigint(
+                istart + randbelow(interp, generator, &width)?,
+            ));
         }
         return Err(interp.value_error(format!(
             "empty range for randrange() ({istart}, {istop}, {width})"
@@ -239,7 +328,7 @@ fn randrange(
     if !n.is_positive() {
         return Err(interp.value_error("empty range for randrange()"));
     }
-    let offset = randbelow(interp, &n)?;
+    let offset = randbelow(interp, generator, &n)?;
     Ok(Value::from_bigint(istart + istep * offset))
 }
 
@@ -251,13 +340,23 @@ const SEED_TYPES: &str =
     "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.";
 
 /// `seed(a=None, version=2)`.
-fn random_seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    seed(interp, args, kwargs)?;
-    interp.gauss_next = None;
+fn random_seed(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    seed(interp, generator, args, kwargs)?;
+    generator.gauss_next.set(None);
     Ok(Value::None)
 }
 
-fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+fn seed(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     const SIG: Signature = Signature {
         name: "seed",
         params: &["a", "version"],
@@ -272,7 +371,7 @@ fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResu
     };
     let seed: BigUint = match &a {
         Value::None => {
-            interp.rng().seed_from_entropy();
+            generator.mt().seed_from_entropy();
             return Ok(Value::None);
         }
         Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
@@ -308,12 +407,12 @@ fn seed(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResu
         Value::Str(_) => {
             // Other versions seed with hash(a), which CPython randomizes per
             // process for strings.
-            interp.rng().seed_from_entropy();
+            generator.mt().seed_from_entropy();
             return Ok(Value::None);
         }
         _ => return Err(interp.type_error(SEED_TYPES)),
     };
-    interp.rng().seed_words(&seed.to_u32_digits());
+    generator.mt().seed_words(&seed.to_u32_digits());
     Ok(Value::None)
 }
 
@@ -468,7 +567,12 @@ fn sha512(message: &[u8]) -> [u8; 64] {
 // The functions
 // ---------------------------------------------------------------------------
 
-fn random_random(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+fn random_random(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     if !kwargs.is_empty() {
         return Err(interp.type_error("Random.random() takes no keyword arguments"));
     }
@@ -478,11 +582,12 @@ fn random_random(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
             args.len()
         )));
     }
-    Ok(Value::float(interp.rng().random()))
+    Ok(Value::float(generator.mt().random()))
 }
 
 fn random_getrandbits(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -510,12 +615,13 @@ fn random_getrandbits(
             "Python int too large to convert to C int",
         ));
     };
-    let bits = interp.rng().getrandbits(k);
+    let bits = generator.mt().getrandbits(k);
     Ok(Value::from_bigint(BigInt::from_biguint(Sign::Plus, bits)))
 }
 
 fn random_randrange(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -528,6 +634,7 @@ fn random_randrange(
     let slots = bind(interp, &SIG, args, kwargs)?;
     randrange(
         interp,
+        generator,
         &required(&slots, 0),
         slots[1].as_ref(),
         slots[2].as_ref(),
@@ -536,6 +643,7 @@ fn random_randrange(
 
 fn random_randint(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -548,10 +656,15 @@ fn random_randint(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let (a, b) = (required(&slots, 0), required(&slots, 1));
     let stop = interp.binary_op(BinOp::Add, &b, &Value::Int(1))?;
-    randrange(interp, &a, Some(&stop), None)
+    randrange(interp, generator, &a, Some(&stop), None)
 }
 
-fn random_choice(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+fn random_choice(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     const SIG: Signature = Signature {
         name: "choice",
         params: &["seq"],
@@ -564,13 +677,14 @@ fn random_choice(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     if len == 0 {
         return Err(interp.index_error("Cannot choose from an empty sequence"));
     }
-    let index = randbelow_usize(interp, len);
+    let index = randbelow_usize(generator, len);
     interp.get_item(&seq, &Value::from(index))
 }
 
 /// `choices(population, weights=None, *, cum_weights=None, k=1)`.
 fn random_choices(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -593,7 +707,7 @@ fn random_choices(
         (None, None) => {
             let mut result = Vec::new();
             for _ in 0..k.max(0) {
-                let index = (interp.rng().random() * n as f64).floor() as usize;
+                let index = (generator.mt().random() * n as f64).floor() as usize;
                 result.push(interp.get_item(&population, &Value::from(index))?);
             }
             return Ok(Value::list(result));
@@ -645,7 +759,7 @@ fn random_choices(
     let hi = n.saturating_sub(1);
     let mut result = Vec::new();
     for _ in 0..k.max(0) {
-        let x = Value::float(interp.rng().random() * total);
+        let x = Value::float(generator.mt().random() * total);
         // bisect.bisect_right(cum_weights, x, 0, hi)
         let (mut lo, mut hi) = (0, hi);
         while lo < hi {
@@ -663,6 +777,7 @@ fn random_choices(
 
 fn random_shuffle(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -677,13 +792,13 @@ fn random_shuffle(
     if let Value::List(list) = &x {
         // No Python code runs while the list is borrowed.
         let mut items = list.borrow_mut();
-        interp.rng().shuffle(items.as_mut_slice());
+        generator.mt().shuffle(items.as_mut_slice());
         return Ok(Value::None);
     }
     // Any other mutable sequence: x[i], x[j] = x[j], x[i] from the end.
     let len = interp.len(&x)?;
     for i in (1..len).rev() {
-        let j = randbelow_usize(interp, i + 1);
+        let j = randbelow_usize(generator, i + 1);
         let (vi, vj) = (Value::from(i), Value::from(j));
         let item_j = interp.get_item(&x, &vj)?;
         let item_i = interp.get_item(&x, &vi)?;
@@ -694,7 +809,12 @@ fn random_shuffle(
 }
 
 /// `sample(population, k, *, counts=None)` (without `counts`).
-fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+fn random_sample(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     const SIG: Signature = Signature {
         name: "sample",
         params: &["population", "k"],
@@ -733,8 +853,8 @@ fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     let Some(k) = usize::try_from(k).ok().filter(|&k| k <= n) else {
         return Err(interp.value_error("Sample larger than population or is negative"));
     };
-    let indices = interp
-        .rng()
+    let indices = generator
+        .mt()
         .sample_indices(n, k)
         .map_err(|message| interp.value_error(message))?;
     let mut result = Vec::with_capacity(k);
@@ -747,6 +867,7 @@ fn random_sample(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 /// `uniform(a, b)`: `a + (b - a) * random()` with Python arithmetic.
 fn random_uniform(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -759,10 +880,10 @@ fn random_uniform(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let (a, b) = (required(&slots, 0), required(&slots, 1));
     if let (Value::Float(fa), Value::Float(fb)) = (&a, &b) {
-        return Ok(Value::float(interp.rng().uniform(fa.get(), fb.get())));
+        return Ok(Value::float(generator.mt().uniform(fa.get(), fb.get())));
     }
     let width = interp.binary_op(BinOp::Sub, &b, &a)?;
-    let r = Value::float(interp.rng().random());
+    let r = Value::float(generator.mt().random());
     let scaled = interp.binary_op(BinOp::Mul, &width, &r)?;
     interp.binary_op(BinOp::Add, &a, &scaled)
 }
@@ -807,14 +928,19 @@ fn mu_sigma(
     Ok((mu, sigma))
 }
 
-fn random_gauss(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+fn random_gauss(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
     let (mu, sigma) = mu_sigma(interp, "gauss", args, kwargs, 0)?;
-    let z = match interp.gauss_next.take() {
+    let z = match generator.gauss_next.take() {
         Some(z) => z,
         None => {
-            let x2pi = interp.rng().random() * TWOPI;
-            let g2rad = (-2.0 * (1.0 - interp.rng().random()).ln()).sqrt();
-            interp.gauss_next = Some(x2pi.sin() * g2rad);
+            let x2pi = generator.mt().random() * TWOPI;
+            let g2rad = (-2.0 * (1.0 - generator.mt().random()).ln()).sqrt();
+            generator.gauss_next.set(Some(x2pi.sin() * g2rad));
             x2pi.cos() * g2rad
         }
     };
@@ -822,10 +948,10 @@ fn random_gauss(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 }
 
 /// Kinderman and Monahan's ratio method, as `normalvariate`.
-fn normal_deviate(interp: &mut Interp) -> f64 {
+fn normal_deviate(generator: &Generator) -> f64 {
     loop {
-        let u1 = interp.rng().random();
-        let u2 = 1.0 - interp.rng().random();
+        let u1 = generator.mt().random();
+        let u2 = 1.0 - generator.mt().random();
         let z = nv_magic() * (u1 - 0.5) / u2;
         if z * z / 4.0 <= -u2.ln() {
             return z;
@@ -835,21 +961,23 @@ fn normal_deviate(interp: &mut Interp) -> f64 {
 
 fn random_normalvariate(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let (mu, sigma) = mu_sigma(interp, "normalvariate", args, kwargs, 0)?;
-    let z = normal_deviate(interp);
+    let z = normal_deviate(generator);
     scale(interp, &mu, z, &sigma)
 }
 
 fn random_lognormvariate(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let (mu, sigma) = mu_sigma(interp, "lognormvariate", args, kwargs, 2)?;
-    let z = normal_deviate(interp);
+    let z = normal_deviate(generator);
     let normal = scale(interp, &mu, z, &sigma)?;
     let math = interp.import_module("math")?;
     interp.call_method(&math, "exp", &[normal])
@@ -877,32 +1005,35 @@ fn required_args(
 
 fn random_expovariate(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let lambd = required_args(interp, "expovariate", &["lambd"], args, kwargs)?;
-    let u = 1.0 - interp.rng().random();
+    let u = 1.0 - generator.mt().random();
     interp.binary_op(BinOp::Div, &Value::float(-u.ln()), &lambd[0])
 }
 
 fn random_paretovariate(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let alpha = required_args(interp, "paretovariate", &["alpha"], args, kwargs)?;
-    let u = 1.0 - interp.rng().random();
+    let u = 1.0 - generator.mt().random();
     let exponent = interp.binary_op(BinOp::Div, &Value::float(-1.0), &alpha[0])?;
     interp.binary_op(BinOp::Pow, &Value::float(u), &exponent)
 }
 
 fn random_weibullvariate(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let params = required_args(interp, "weibullvariate", &["alpha", "beta"], args, kwargs)?;
-    let u = 1.0 - interp.rng().random();
+    let u = 1.0 - generator.mt().random();
     let exponent = interp.binary_op(BinOp::Div, &Value::float(1.0), &params[1])?;
     let power = interp.binary_op(BinOp::Pow, &Value::float(-u.ln()), &exponent)?;
     interp.binary_op(BinOp::Mul, &params[0], &power)
@@ -910,6 +1041,7 @@ fn random_weibullvariate(
 
 fn random_triangular(
     interp: &mut Interp,
+    generator: &Generator,
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
@@ -922,7 +1054,7 @@ fn random_triangular(
     let slots = bind(interp, &SIG, args, kwargs)?;
     let mut low = slots[0].clone().unwrap_or(Value::float(0.0));
     let mut high = slots[1].clone().unwrap_or(Value::float(1.0));
-    let mut u = interp.rng().random();
+    let mut u = generator.mt().random();
     let c = match slots[2].as_ref().filter(|mode| !mode.is_none()) {
         None => Value::float(0.5),
         Some(mode) => {
@@ -950,6 +1082,278 @@ fn random_triangular(
     let width = interp.binary_op(BinOp::Sub, &high, &low)?;
     let spread = interp.binary_op(BinOp::Mul, &width, &root)?;
     interp.binary_op(BinOp::Add, &low, &spread)
+}
+
+/// `float(v)` for the distributions' parameters, which CPython uses in
+/// float arithmetic.
+fn real(interp: &mut Interp, value: &Value) -> PyResult<f64> {
+    arith::to_f64(interp, value).unwrap_or_else(|| {
+        Err(interp.type_error(format!(
+            "must be real number, not {}",
+            interp.type_name(value)
+        )))
+    })
+}
+
+/// `value <= limit`, with Python's comparison (and its TypeError).
+fn at_most(interp: &mut Interp, value: &Value, limit: f64) -> PyResult<bool> {
+    let result = interp.compare(CmpOp::LtE, value, &Value::float(limit))?;
+    interp.truthy(&result)
+}
+
+/// `gammavariate(alpha, beta)`, by CPython's three methods by `alpha`.
+fn random_gammavariate(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let params = required_args(interp, "gammavariate", &["alpha", "beta"], args, kwargs)?;
+    if at_most(interp, &params[0], 0.0)? || at_most(interp, &params[1], 0.0)? {
+        return Err(interp.value_error("gammavariate: alpha and beta must be > 0.0"));
+    }
+    let (alpha, beta) = (real(interp, &params[0])?, real(interp, &params[1])?);
+    Ok(Value::float(gamma_deviate(generator, alpha) * beta))
+}
+
+/// A gamma deviate of shape `alpha > 0` and scale 1.
+fn gamma_deviate(generator: &Generator, alpha: f64) -> f64 {
+    let random = || generator.mt().random();
+    if alpha > 1.0 {
+        // R.C.H. Cheng's algorithm GB.
+        let ainv = (2.0 * alpha - 1.0).sqrt();
+        let bbb = alpha - 4f64.ln();
+        let ccc = alpha + ainv;
+        loop {
+            let u1 = random();
+            if !(1e-7 < u1 && u1 < 0.9999999) {
+                continue;
+            }
+            let u2 = 1.0 - random();
+            let v = (u1 / (1.0 - u1)).ln() / ainv;
+            let x = alpha * v.exp();
+            let z = u1 * u1 * u2;
+            let r = bbb + ccc * v - x;
+            if r + (1.0 + 4.5f64.ln()) - 4.5 * z >= 0.0 || r >= z.ln() {
+                return x;
+            }
+        }
+    } else if alpha == 1.0 {
+        -(1.0 - random()).ln()
+    } else {
+        // Algorithm GS of Statistical Computing (Kennedy & Gentle).
+        let e = std::f64::consts::E;
+        loop {
+            let u = random();
+            let b = (e + alpha) / e;
+            let p = b * u;
+            let x = if p <= 1.0 {
+                p.powf(1.0 / alpha)
+            } else {
+                -((b - p) / alpha).ln()
+            };
+            let u1 = random();
+            let accept = if p > 1.0 {
+                u1 <= x.powf(alpha - 1.0)
+            } else {
+                u1 <= (-x).exp()
+            };
+            if accept {
+                return x;
+            }
+        }
+    }
+}
+
+/// `betavariate(alpha, beta)`: from two gamma deviates.
+fn random_betavariate(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let params = required_args(interp, "betavariate", &["alpha", "beta"], args, kwargs)?;
+    let gamma = |interp: &mut Interp, shape: &Value| -> PyResult<f64> {
+        if at_most(interp, shape, 0.0)? {
+            return Err(interp.value_error("gammavariate: alpha and beta must be > 0.0"));
+        }
+        Ok(gamma_deviate(generator, real(interp, shape)?))
+    };
+    let y = gamma(interp, &params[0])?;
+    if y == 0.0 {
+        return Ok(Value::float(0.0));
+    }
+    let other = gamma(interp, &params[1])?;
+    Ok(Value::float(y / (y + other)))
+}
+
+/// `vonmisesvariate(mu, kappa)`: a circular distribution's angle.
+fn random_vonmisesvariate(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let params = required_args(interp, "vonmisesvariate", &["mu", "kappa"], args, kwargs)?;
+    let random = || generator.mt().random();
+    if at_most(interp, &params[1], 1e-6)? {
+        return Ok(Value::float(TWOPI * random()));
+    }
+    let kappa = real(interp, &params[1])?;
+    let s = 0.5 / kappa;
+    let r = s + (1.0 + s * s).sqrt();
+    let z = loop {
+        let u1 = random();
+        let z = (std::f64::consts::PI * u1).cos();
+        let d = z / (r + z);
+        let u2 = random();
+        if u2 < 1.0 - d * d || u2 <= (1.0 - d) * d.exp() {
+            break z;
+        }
+    };
+    let q = 1.0 / r;
+    let f = (q + z) / (1.0 + q * z);
+    let angle = if random() > 0.5 { f.acos() } else { -f.acos() };
+    // (mu ± acos(f)) % TWOPI, with mu as it is.
+    let theta = interp.binary_op(BinOp::Add, &params[0], &Value::float(angle))?;
+    interp.binary_op(BinOp::Mod, &theta, &Value::float(TWOPI))
+}
+
+/// `Random(x=None)`: a generator seeded by `x`. A builtin type's
+/// `__new__` makes the whole object, so it runs `__init__`'s part too.
+fn random_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = Generator::from_entropy();
+    init(interp, &generator, &args[1..], kwargs)?;
+    Ok(Value::native(Rc::new(generator)))
+}
+
+fn random_init(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let generator = receiver(interp, args, "__init__")?;
+    init(interp, generator, &args[1..], kwargs)?;
+    Ok(Value::None)
+}
+
+/// `Random.__init__(self, x=None)`: `self.seed(x)`.
+fn init(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<()> {
+    const SIG: Signature = Signature {
+        name: "__init__",
+        params: &["x"],
+        required: 0,
+        keyword_only: &[],
+    };
+    let slots = bind(interp, &SIG, args, kwargs)?;
+    let x = slots[0].clone().unwrap_or(Value::None);
+    random_seed(interp, generator, &[x], &[])?;
+    Ok(())
+}
+
+/// `getstate()`: `(3, the 625 words of the generator, gauss_next)`.
+fn random_getstate(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    required_args(interp, "getstate", &[], args, kwargs)?;
+    let words = generator.mt().getstate();
+    let words = words
+        .into_iter()
+        .map(|word| Value::Int(i64::from(word)))
+        .collect();
+    let gauss_next = generator.gauss_next.get().map_or(Value::None, Value::float);
+    Ok(Value::tuple(vec![
+        Value::Int(3),
+        Value::tuple(words),
+        gauss_next,
+    ]))
+}
+
+/// `setstate(state)`, for what `getstate()` returned (version 3, or 2's
+/// signed words).
+fn random_setstate(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let state = required_args(interp, "setstate", &["state"], args, kwargs)?.remove(0);
+    let version = interp.get_item(&state, &Value::Int(0))?;
+    let version = match interp.to_bigint(&version) {
+        Some(v) if v == BigInt::from(2) || v == BigInt::from(3) => v,
+        _ => {
+            let shown = interp.to_str(&version)?;
+            return Err(interp.value_error(format!(
+                "state with version {shown} passed to Random.setstate() of version 3"
+            )));
+        }
+    };
+    // version, internalstate, self.gauss_next = state
+    let items = interp.collect(&state)?;
+    let [_, internal, gauss_next] = &items[..] else {
+        let (problem, expected) = if items.len() > 3 {
+            ("too many values to unpack", "expected 3".to_string())
+        } else {
+            (
+                "not enough values to unpack",
+                format!("expected 3, got {}", items.len()),
+            )
+        };
+        return Err(interp.value_error(format!("{problem} ({expected})")));
+    };
+    let Value::Tuple(words) = internal.builtin_value() else {
+        return Err(interp.type_error("state vector must be a tuple"));
+    };
+    let mut state_words = Vec::with_capacity(words.len());
+    for word in words.iter() {
+        let Some(word) = interp.to_bigint(word) else {
+            return Err(interp.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                interp.type_name(word)
+            )));
+        };
+        let word = if version == BigInt::from(2) {
+            num_integer::Integer::mod_floor(&word, &BigInt::from(1u64 << 32))
+        } else if word.is_negative() {
+            return Err(interp.error(
+                ExcType::OverflowError,
+                "can't convert negative value to unsigned int",
+            ));
+        } else {
+            word
+        };
+        state_words.push((word & BigInt::from(u32::MAX)).to_u64().unwrap_or(0));
+    }
+    let gauss_next = match gauss_next {
+        Value::None => None,
+        other => Some(real(interp, other)?),
+    };
+    generator
+        .mt()
+        .setstate(&state_words)
+        .map_err(|message| interp.value_error(message))?;
+    generator.gauss_next.set(gauss_next);
+    Ok(Value::None)
+}
+
+/// `randbytes(n)`: `getrandbits(n * 8).to_bytes(n, 'little')`.
+fn random_randbytes(
+    interp: &mut Interp,
+    generator: &Generator,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let n = required_args(interp, "randbytes", &["n"], args, kwargs)?.remove(0);
+    let bits = interp.binary_op(BinOp::Mul, &n, &Value::Int(8))?;
+    let drawn = random_getrandbits(interp, generator, &[bits], &[])?;
+    let size = interp.to_index(&n)?;
+    let mut bytes = interp.to_bigint(&drawn).unwrap_or_default().to_bytes_le().1;
+    bytes.resize(usize::try_from(size).unwrap_or(0), 0);
+    Ok(Value::Bytes(bytes.into()))
 }
 
 #[cfg(test)]
