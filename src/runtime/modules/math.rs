@@ -55,6 +55,10 @@ pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "degrees", math_degrees);
     add_function(ns, "radians", math_radians);
     add_function(ns, "fabs", math_fabs);
+    add_function(ns, "exp2", math_exp2);
+    add_function(ns, "nextafter", math_nextafter);
+    add_function(ns, "ulp", math_ulp);
+    add_function(ns, "remainder", math_remainder);
     add_function(ns, "copysign", math_copysign);
     add_function(ns, "fmod", math_fmod);
     add_function(ns, "modf", math_modf);
@@ -218,6 +222,49 @@ math_1_functions! {
     math_cosh, "cosh", f64::cosh, true;
     math_tanh, "tanh", f64::tanh, false;
     math_fabs, "fabs", f64::abs, false;
+    math_exp2, "exp2", f64::exp2, true;
+}
+
+fn math_nextafter(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (x, y) = two_floats(interp, "nextafter", args, kwargs)?;
+    Ok(Value::float(libm::nextafter(x, y)))
+}
+
+/// `ulp(x)`: the gap from `abs(x)` to the next float away from zero (the
+/// largest float's, toward zero).
+fn math_ulp(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let x = float_arg(interp, one_arg(interp, "ulp", args, kwargs)?)?.abs();
+    if !x.is_finite() {
+        return Ok(Value::float(x));
+    }
+    let above = libm::nextafter(x, f64::INFINITY);
+    Ok(Value::float(if above.is_infinite() {
+        x - libm::nextafter(x, f64::NEG_INFINITY)
+    } else {
+        above - x
+    }))
+}
+
+/// IEEE 754's `remainder(x, y)`: `x - n*y` for the integer `n` nearest
+/// `x / y` (ties to even), exact.
+fn math_remainder(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let (x, y) = two_floats(interp, "remainder", args, kwargs)?;
+    if y.is_infinite() && x.is_finite() {
+        return Ok(Value::float(x));
+    }
+    let r = libm::remainder(x, y);
+    if r.is_nan() && !x.is_nan() && !y.is_nan() {
+        return Err(domain_error(interp));
+    }
+    Ok(Value::float(r))
 }
 
 // ---------------------------------------------------------------------------

@@ -69,21 +69,13 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         "functools",
         &["partialmethod", "singledispatch", "singledispatchmethod"],
     ),
+    // Rust's own cbrt, acosh, … differ from the C library's (CPython's)
+    // in the last bit for some arguments; CPython computes gamma and
+    // lgamma itself.
     (
         "math",
         &[
-            "acosh",
-            "asinh",
-            "atanh",
-            "cbrt",
-            "erf",
-            "erfc",
-            "exp2",
-            "gamma",
-            "lgamma",
-            "nextafter",
-            "remainder",
-            "ulp",
+            "acosh", "asinh", "atanh", "cbrt", "erf", "erfc", "gamma", "lgamma",
         ],
     ),
     ("random", &["SystemRandom"]),
