@@ -209,8 +209,9 @@ pub fn run_under_both(pyl: &str, case: &str) -> Option<(Outcome, Outcome)> {
 }
 
 /// Runs `case` as a user would: `program EXTRA_ARGS… FILE_NAME` in the
-/// case's folder, with no standard input. A run that lasts longer than
-/// `timeout` is killed, and its outcome says so.
+/// case's folder, its standard input the sibling `NAME.in` if there is
+/// one, else nothing. A run that lasts longer than `timeout` is killed,
+/// and its outcome says so.
 pub fn run_case(
     program: impl AsRef<OsStr>,
     case: &Path,
@@ -222,11 +223,15 @@ pub fn run_case(
         _ => Path::new("."),
     };
     let file_name = case.file_name().unwrap_or(case.as_os_str());
+    let input = match std::fs::File::open(case.with_extension("in")) {
+        Ok(file) => Stdio::from(file),
+        Err(_) => Stdio::null(),
+    };
     let mut child = Command::new(program)
         .args(extra_args)
         .arg(file_name)
         .current_dir(folder)
-        .stdin(Stdio::null())
+        .stdin(input)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;

@@ -5,6 +5,9 @@
 //! (counted from the start of the chunk); writing is buffered and flushed
 //! at `flush()`, `close()` and the end of the program.
 //!
+//! `sys.stdin` is one of these too, over the standard input, and
+//! `input()` reads through it, so the two share what was read ahead.
+//!
 //! Binary files (`'b'`) are not supported yet: they raise
 //! `NotImplementedError`, as do `'+'` modes and `seek`/`tell`.
 
@@ -85,12 +88,59 @@ pub struct TextFile {
     encoding: Box<str>,
     on_error: OnError,
     access: Access,
+    /// Universal newlines (`open()`'s); the standard input's lines end at
+    /// `\n` alone, and a `\r` stays, as in CPython's `sys.stdin`.
+    translate_newlines: bool,
     state: RefCell<State>,
+}
+
+/// What a text file reads from or writes to.
+enum Source {
+    File(std::fs::File),
+    Stdin,
+}
+
+impl Read for Source {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Source::File(file) => file.read(buffer),
+            Source::Stdin => std::io::stdin().read(buffer),
+        }
+    }
+}
+
+impl Write for Source {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Source::File(file) => file.write(buffer),
+            Source::Stdin => Err(std::io::ErrorKind::Unsupported.into()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Source::File(file) => file.flush(),
+            Source::Stdin => Ok(()),
+        }
+    }
+}
+
+impl Source {
+    /// The bytes from here to the end, which only a regular file knows:
+    /// 0 for the standard input (it is then read a chunk at a time).
+    fn bytes_left(&mut self) -> std::io::Result<usize> {
+        let Source::File(file) = self else {
+            return Ok(0);
+        };
+        let length = file.metadata()?.len();
+        let left = length.saturating_sub(file.stream_position()?);
+        Ok(usize::try_from(left).unwrap_or(usize::MAX))
+    }
 }
 
 struct State {
     /// `None` once closed.
-    file: Option<std::fs::File>,
+    file: Option<Source>,
     /// Bytes read but not decoded yet: a character cut by a chunk's end.
     undecoded: Vec<u8>,
     /// Decoded text not returned yet, from `consumed` on.
@@ -147,6 +197,18 @@ impl Drop for TextFile {
 }
 
 impl State {
+    fn new(source: Source) -> RefCell<State> {
+        RefCell::new(State {
+            file: Some(source),
+            undecoded: Vec::new(),
+            decoded: String::new(),
+            consumed: 0,
+            pending_cr: false,
+            bytes_per_char: 0.0,
+            written: Vec::new(),
+        })
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         if let Some(file) = &mut self.file {
             if !self.written.is_empty() {
@@ -176,6 +238,19 @@ impl State {
 }
 
 impl TextFile {
+    /// `sys.stdin`.
+    pub fn stdin() -> TextFile {
+        TextFile {
+            name: "<stdin>".into(),
+            mode: "r".into(),
+            encoding: "utf-8".into(),
+            on_error: OnError::Strict,
+            access: Access::Read,
+            translate_newlines: false,
+            state: State::new(Source::Stdin),
+        }
+    }
+
     fn check_open(&self, interp: &Interp) -> PyResult<()> {
         match self.state.borrow().file {
             Some(_) => Ok(()),
@@ -219,7 +294,7 @@ impl TextFile {
         let mut size = (wanted as f64 * state.bytes_per_char.max(1.0)) as usize;
         if size > CHUNK_SIZE {
             // No bigger than what is left, plus one byte to see the end.
-            let left = bytes_left(file).map_err(|error| interp.os_error(error))?;
+            let left = file.bytes_left().map_err(|error| interp.os_error(error))?;
             size = size.min(left.saturating_add(1));
         }
         let size = size.max(CHUNK_SIZE);
@@ -246,7 +321,11 @@ impl TextFile {
             .map_err(|error| error.into_exception(interp, &bytes))?;
         let mut state = self.state.borrow_mut();
         state.undecoded = bytes[bytes.len() - rest..].to_vec();
-        let text = translate_newlines(text, &mut state.pending_cr, last);
+        let text = if self.translate_newlines {
+            translate_newlines(text, &mut state.pending_cr, last)
+        } else {
+            text
+        };
         interp.reserve_text(&mut state.decoded, text.len())?;
         state.decoded.push_str(&text);
         Ok(text.chars().count())
@@ -261,7 +340,7 @@ impl TextFile {
             return Err(closed_file(interp));
         };
         // The rest of the file, and as much again as text.
-        let left = bytes_left(file).map_err(|error| interp.os_error(error))?;
+        let left = file.bytes_left().map_err(|error| interp.os_error(error))?;
         interp.check_allocation(left, 2)?;
         let mut rest = std::mem::take(&mut state_now.undecoded);
         file.read_to_end(&mut rest)
@@ -294,7 +373,7 @@ impl TextFile {
     }
 
     /// `readline(limit)`: through the next `\n`, at most `limit` characters.
-    fn readline(&self, interp: &mut Interp, limit: usize) -> PyResult<String> {
+    pub fn readline(&self, interp: &mut Interp, limit: usize) -> PyResult<String> {
         self.check_access(interp, Access::Read)?;
         let line_end = |available: &str| {
             let line = available.find('\n').map(|at| at + 1);
@@ -345,12 +424,6 @@ impl TextFile {
 const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
 
 /// The bytes from the file's position to its end.
-fn bytes_left(file: &mut std::fs::File) -> std::io::Result<usize> {
-    let length = file.metadata()?.len();
-    let left = length.saturating_sub(file.stream_position()?);
-    Ok(usize::try_from(left).unwrap_or(usize::MAX))
-}
-
 fn closed_file(interp: &Interp) -> PyErr {
     interp.value_error("I/O operation on closed file.")
 }
@@ -486,15 +559,8 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         encoding: encoding.into(),
         on_error,
         access,
-        state: RefCell::new(State {
-            file: Some(opened),
-            undecoded: Vec::new(),
-            decoded: String::new(),
-            consumed: 0,
-            pending_cr: false,
-            bytes_per_char: 0.0,
-            written: Vec::new(),
-        }),
+        translate_newlines: true,
+        state: State::new(Source::File(opened)),
     });
     if access == Access::Write {
         interp.open_files.retain(|file| file.strong_count() > 0);

@@ -16,6 +16,7 @@ use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 use super::args::{check_count, check_method};
 use super::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::files::TextFile;
 use crate::runtime::interp::Interp;
 use crate::runtime::iterators;
 use crate::runtime::object::NativeFn;
@@ -287,18 +288,37 @@ fn input(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value
         interp.write_stdout(&text)?;
     }
     interp.flush_stdout().map_err(|e| interp.os_error(e))?;
-    let mut line = String::new();
-    match std::io::stdin().read_line(&mut line) {
-        Ok(0) => Err(interp.error(ExcType::EOFError, "EOF when reading a line")),
-        Ok(_) => {
-            // Only the `\n` goes: CPython keeps a `\r` before it.
-            if line.ends_with('\n') {
-                line.pop();
-            }
-            Ok(Value::str(line))
+    // From `sys.stdin`, whatever the program made it.
+    let sys = interp.import_module("sys")?;
+    let stdin = match &sys {
+        Value::Module(sys) => sys.namespace.borrow().get("stdin").cloned(),
+        _ => None,
+    };
+    let mut line = match &stdin {
+        None | Some(Value::None) => {
+            return Err(interp.error(ExcType::RuntimeError, "input(): lost sys.stdin"))
         }
-        Err(e) => Err(interp.os_error(e)),
+        Some(Value::Native(native)) if let Some(file) = native.downcast_ref::<TextFile>() => {
+            file.readline(interp, usize::MAX)?
+        }
+        Some(stdin) => {
+            let line = interp.call_method(stdin, "readline", &[])?;
+            match line.as_str() {
+                Some(line) => line.to_string(),
+                None => {
+                    return Err(interp.type_error("object.readline() returned non-string"));
+                }
+            }
+        }
+    };
+    if line.is_empty() {
+        return Err(interp.error(ExcType::EOFError, "EOF when reading a line"));
     }
+    // Only the `\n` goes: CPython keeps a `\r` before it.
+    if line.ends_with('\n') {
+        line.pop();
+    }
+    Ok(Value::str(line))
 }
 
 /// Whether `function` is the builtin `len`, which the evaluator makes

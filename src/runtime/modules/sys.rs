@@ -1,4 +1,4 @@
-//! The `sys` module: `argv`, `exit`, the `stdout`/`stderr` text streams,
+//! The `sys` module: `argv`, `exit`, the `stdin`/`stdout`/`stderr` text streams,
 //! the recursion limit, and version and platform information.
 
 use std::io::{IsTerminal, Write};
@@ -8,6 +8,7 @@ use crate::runtime::builtins::args::check_count;
 use crate::runtime::builtins::functions::bind;
 use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::error::{ExcType, PyResult};
+use crate::runtime::files::TextFile;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, ModuleObject, NativeObject};
 use crate::runtime::value::Value;
@@ -42,6 +43,10 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "get_int_max_str_digits", sys_get_int_max_str_digits);
     add_function(ns, "set_int_max_str_digits", sys_set_int_max_str_digits);
     add_function(ns, "exc_info", sys_exc_info);
+    add_function(ns, "exception", sys_exception);
+    add_function(ns, "intern", sys_intern);
+    add_function(ns, "getdefaultencoding", sys_getdefaultencoding);
+    add_function(ns, "getfilesystemencoding", sys_getfilesystemencoding);
     let argv = interp
         .argv
         .iter()
@@ -53,6 +58,9 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         Value::native(Rc::new(Stream::Stdout)),
         Value::native(Rc::new(Stream::Stderr)),
     );
+    let stdin = Value::native(Rc::new(TextFile::stdin()));
+    ns.insert("stdin".into(), stdin.clone());
+    ns.insert("__stdin__".into(), stdin);
     ns.insert("stdout".into(), stdout.clone());
     ns.insert("stderr".into(), stderr.clone());
     ns.insert("__stdout__".into(), stdout);
@@ -66,6 +74,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     ns.insert("platform".into(), Value::str("linux"));
     ns.insert("byteorder".into(), Value::str("little"));
     ns.insert("maxsize".into(), Value::Int(i64::MAX));
+    ns.insert("maxunicode".into(), Value::Int(0x10FFFF));
     drop(ns);
     module
 }
@@ -182,6 +191,46 @@ fn sys_setrecursionlimit(
 
 /// `sys.exc_info()`: the exception being handled, as `(type, value,
 /// traceback)`; pyl has no traceback objects, so the third item is `None`.
+/// `sys.exception()`: the exception being handled, or None.
+fn sys_exception(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_count(interp, "sys.exception", args, kwargs, 0, 0)?;
+    Ok(interp
+        .handled_exceptions
+        .last()
+        .map_or(Value::None, |error| error.value()))
+}
+
+/// `sys.intern(s)`: pyl does not keep a table of interned strings; the
+/// string is its own answer, as CPython's is the first equal one.
+fn sys_intern(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_count(interp, "sys.intern", args, kwargs, 1, 1)?;
+    match &args[0] {
+        text @ Value::Str(_) => Ok(text.clone()),
+        other => Err(interp.type_error(format!(
+            "intern() argument must be str, not {}",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+fn sys_getdefaultencoding(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    check_count(interp, "sys.getdefaultencoding", args, kwargs, 0, 0)?;
+    Ok(Value::str("utf-8"))
+}
+
+fn sys_getfilesystemencoding(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    check_count(interp, "sys.getfilesystemencoding", args, kwargs, 0, 0)?;
+    Ok(Value::str("utf-8"))
+}
+
 fn sys_exc_info(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     check_count(interp, "sys.exc_info", args, kwargs, 0, 0)?;
     Ok(match interp.handled_exceptions.last() {
