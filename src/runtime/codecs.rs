@@ -276,7 +276,7 @@ pub fn unicode_error_init(
         Value::Str(_) => Ok(()),
         _ => Err(interp.type_error(format!(
             "argument {position} must be str, not {}",
-            interp.type_name(value)
+            interp.argument_type_name(value)
         ))),
     };
     must_be_str(interp, 1, encoding)?;

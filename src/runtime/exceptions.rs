@@ -200,7 +200,7 @@ fn exception_group_new(
     if !matches!(message, Value::Str(_)) {
         return Err(interp.type_error(format!(
             "BaseExceptionGroup.__new__() argument 1 must be str, not {}",
-            interp.type_name(message)
+            interp.argument_type_name(message)
         )));
     }
     let items = match exceptions {

@@ -251,7 +251,7 @@ impl Interp {
         let argument_error = |interp: &Self, index: usize, expected: &str, value: &Value| {
             interp.type_error(format!(
                 "type.__new__() argument {index} must be {expected}, not {}",
-                interp.type_name(value)
+                interp.argument_type_name(value)
             ))
         };
         // Instances of the types' subclasses do too, as in CPython.

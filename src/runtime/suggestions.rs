@@ -123,7 +123,10 @@ impl Interp {
             let globals = frame.globals.namespace.borrow();
             let globals: Vec<&str> = globals.keys().map(|n| &**n).collect();
             let builtins = self.builtins.namespace.borrow();
-            let builtins: Vec<&str> = builtins.keys().map(|n| &**n).collect();
+            // CPython's builtins module has the constants too, which
+            // pyl's parser makes (`true` → `True`).
+            let constants = ["None", "False", "True"];
+            let builtins: Vec<&str> = builtins.keys().map(|n| &**n).chain(constants).collect();
             let found = [locals, globals, builtins]
                 .iter()
                 .find_map(|candidates| closest(name, candidates));

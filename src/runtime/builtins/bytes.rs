@@ -152,7 +152,7 @@ pub(super) fn codec_args(
             Some(Value::Str(text)) => Ok(text.as_str().to_string()),
             Some(other) => Err(interp.type_error(format!(
                 "{function}() argument '{name}' must be str, not {}",
-                interp.type_name(other)
+                interp.argument_type_name(other)
             ))),
         };
     let encoding = text("encoding", encoding, "utf-8")?;
@@ -263,7 +263,7 @@ fn bytes_fromhex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
     let Value::Str(text) = args[1].builtin_value() else {
         return Err(interp.type_error(format!(
             "fromhex() argument must be str, not {}",
-            interp.type_name(&args[1])
+            interp.argument_type_name(&args[1])
         )));
     };
     let chars: Vec<char> = text.as_str().chars().collect();

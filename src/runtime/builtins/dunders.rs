@@ -538,7 +538,7 @@ fn __format__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     let Value::Str(spec) = spec.builtin_value() else {
         return Err(interp.type_error(format!(
             "__format__() argument must be str, not {}",
-            interp.type_name(spec)
+            interp.argument_type_name(spec)
         )));
     };
     let text = if spec.as_str().is_empty() && !value.is(receiver) {

@@ -372,10 +372,23 @@ fn int_to_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResul
         (false, true) => n.to_signed_bytes_be(),
         (false, false) => n.to_bytes_be().1,
     };
-    let length = length.to_usize().unwrap_or(usize::MAX);
+    let Some(length) = length
+        .to_isize()
+        .and_then(|length| usize::try_from(length).ok())
+    else {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C ssize_t",
+        ));
+    };
     if bytes.len() > length {
         return Err(interp.error(ExcType::OverflowError, "int too big to convert"));
     }
+    // CPython's bytes object, header included, must fit in a ssize_t.
+    if length > isize::MAX as usize - 33 {
+        return Err(interp.error(ExcType::OverflowError, "byte string is too large"));
+    }
+    interp.check_allocation(length, 1)?;
     let fill = if n.is_negative() { 0xff } else { 0 };
     let mut padded = vec![fill; length - bytes.len()];
     padded.append(&mut bytes);
@@ -447,7 +460,7 @@ fn byte_arguments<'a>(
         Some(other) => {
             return Err(interp.type_error(format!(
                 "{function}() argument 'byteorder' must be str, not {}",
-                interp.type_name(other)
+                interp.argument_type_name(other)
             )))
         }
     };

@@ -237,7 +237,7 @@ fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
     let Value::Str(spec) = spec else {
         return Err(interp.type_error(format!(
             "__format__() argument must be str, not {}",
-            interp.type_name(spec)
+            interp.argument_type_name(spec)
         )));
     };
     Ok(Value::str(interp.default_format(value, spec.as_str())?))

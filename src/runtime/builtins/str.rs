@@ -1088,7 +1088,7 @@ fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
                 return Err(interp.type_error(format!(
                     "replace() argument {} must be str, not {}",
                     i + 1,
-                    interp.type_name(other)
+                    interp.argument_type_name(other)
                 )))
             }
         };
@@ -1327,7 +1327,7 @@ fn affix_arg<'a>(interp: &Interp, method: &str, value: &'a Value) -> PyResult<&'
         Value::Str(s) => Ok(s.as_str()),
         other => Err(interp.type_error(format!(
             "{method}() argument must be str, not {}",
-            interp.type_name(other)
+            interp.argument_type_name(other)
         ))),
     }
 }
@@ -1424,7 +1424,7 @@ fn str_maketrans(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
                 return Err(interp.type_error(format!(
                     "maketrans() argument {} must be str, not {}",
                     i + 1,
-                    interp.type_name(other)
+                    interp.argument_type_name(other)
                 )))
             }
         }

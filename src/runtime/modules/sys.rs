@@ -208,7 +208,7 @@ fn sys_intern(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
         text @ Value::Str(_) => Ok(text.clone()),
         other => Err(interp.type_error(format!(
             "intern() argument must be str, not {}",
-            interp.type_name(other)
+            interp.argument_type_name(other)
         ))),
     }
 }
@@ -350,7 +350,7 @@ fn stream_write(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let Value::Str(text) = text.builtin_value() else {
         return Err(interp.type_error(format!(
             "write() argument must be str, not {}",
-            interp.type_name(text)
+            interp.argument_type_name(text)
         )));
     };
     write_text(interp, stream, text.as_str())?;
@@ -377,7 +377,7 @@ fn stream_writelines(
         let Value::Str(text) = line.builtin_value() else {
             return Err(interp.type_error(format!(
                 "write() argument must be str, not {}",
-                interp.type_name(&line)
+                interp.argument_type_name(&line)
             )));
         };
         write_text(interp, stream, text.as_str())?;

@@ -775,7 +775,7 @@ fn time_strftime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
     let Some(format) = format.as_str() else {
         return Err(interp.type_error(format!(
             "strftime() argument 1 must be str, not {}",
-            interp.type_name(format)
+            interp.argument_type_name(format)
         )));
     };
     let (tm, zone) = match tuple {

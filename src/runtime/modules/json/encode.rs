@@ -62,7 +62,7 @@ pub fn encode(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) ->
         )),
         _ => Err(interp.type_error(format!(
             "make_encoder() argument {position} must be str, not {}",
-            interp.type_name(value)
+            interp.argument_type_name(value)
         ))),
     }
     };
