@@ -67,7 +67,10 @@ pub fn on_worker_thread(body: impl FnOnce() + Send + 'static) {
     }
     let worker = slot.as_mut().expect("a worker was just made");
     worker.left -= 1;
-    worker.jobs.send(Box::new(body)).expect("the worker is gone");
+    worker
+        .jobs
+        .send(Box::new(body))
+        .expect("the worker is gone");
     worker.done.recv().expect("the worker is gone");
 }
 

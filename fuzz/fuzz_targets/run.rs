@@ -17,10 +17,12 @@
 
 #![no_main]
 
+use std::rc::Rc;
+
 use libfuzzer_sys::fuzz_target;
 use pyl::runtime::clock::Clock;
 use pyl::runtime::interp::Interp;
-use pyl::runtime::modules::mt19937::Mt19937;
+use pyl::runtime::modules::random::Generator;
 use pyl::runtime::sandbox::Sandbox;
 
 #[path = "common.rs"]
@@ -51,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
         let mut interp = Interp::new(vec!["<fuzz>".into()]);
         assert!(interp.script_dir.is_none(), "imports must not read files");
         interp.clock = Clock::virtual_time();
-        interp.random = Some(Mt19937::from_seed_i64(0));
+        interp.random = Some(Rc::new(Generator::from_seed(0)));
         interp.limits.limit_steps(STEPS);
         interp.limits.limit_int_bits(INT_BITS);
         interp.limits.limit_memory(MEMORY);

@@ -403,6 +403,14 @@ fn int_from_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyRes
     let (data, little, signed) = byte_arguments(interp, "from_bytes", args, kwargs, "bytes")?;
     let data = match data {
         Some(Value::Bytes(data)) => data.to_vec(),
+        // `bytes(5)` and `bytes('a', …)` make bytes; CPython's
+        // `PyObject_Bytes`, which from_bytes uses, converts neither.
+        Some(other @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_) | Value::Str(_))) => {
+            return Err(interp.type_error(format!(
+                "cannot convert '{}' object to bytes",
+                interp.type_name(other)
+            )))
+        }
         Some(other) => {
             let bytes = interp.types.bytes.clone();
             let made = interp.call(&Value::Type(bytes), std::slice::from_ref(other), &[])?;

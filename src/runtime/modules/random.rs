@@ -37,6 +37,14 @@ impl Generator {
         }
     }
 
+    /// Seeded as `Random(seed)` for an int: a fixed sequence (the fuzzer's).
+    pub fn from_seed(seed: i64) -> Generator {
+        Generator {
+            mt: RefCell::new(Mt19937::from_seed_i64(seed)),
+            gauss_next: Cell::new(None),
+        }
+    }
+
     /// Borrowed for one draw at a time: no Python code runs meanwhile.
     fn mt(&self) -> RefMut<'_, Mt19937> {
         self.mt.borrow_mut()
