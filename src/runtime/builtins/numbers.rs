@@ -37,6 +37,12 @@ pub fn install(interp: &mut Interp) {
     add_method(&types.float, "is_integer", float_is_integer);
     add_method(&types.float, "as_integer_ratio", float_as_integer_ratio);
     add_method(&types.float, "conjugate", float_conjugate);
+    add_method(&types.float, "hex", float_hex);
+    let fromhex = MethodWrapper {
+        function: super::function("fromhex", float_fromhex),
+        is_classmethod: true,
+    };
+    (types.float.namespace.borrow_mut()).insert("fromhex".into(), Value::native(Rc::new(fromhex)));
     add_method(&types.bool_, "__new__", bool_new);
 }
 
@@ -496,6 +502,158 @@ fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyR
 
 fn float_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     float_receiver(interp, args, kwargs, "conjugate").map(Value::float)
+}
+
+/// `float.hex()`: CPython's form, `[-]0x1.<13 hex digits>p<exponent>`
+/// for a normal number, `0x0.…p-1022` for a subnormal one.
+fn float_hex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let x = float_receiver(interp, args, kwargs, "hex")?;
+    if !x.is_finite() {
+        return Ok(Value::str(crate::runtime::format::float_repr(x)));
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return Ok(Value::str(format!("{sign}0x0.0p+0")));
+    }
+    let bits = x.to_bits();
+    let exponent_bits = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    let (leading, exponent) = match exponent_bits {
+        0 => (0, -1022),
+        _ => (1, exponent_bits - 1023),
+    };
+    Ok(Value::str(format!(
+        "{sign}0x{leading}.{fraction:013x}p{exponent:+}"
+    )))
+}
+
+/// `float.fromhex(s)`, a class method: `args[0]` is the class.
+fn float_fromhex(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("float.fromhex() takes no keyword arguments"));
+    }
+    let [class, text] = args else {
+        return Err(interp.type_error(format!(
+            "float.fromhex() takes exactly one argument ({} given)",
+            args.len().saturating_sub(1)
+        )));
+    };
+    let Some(text) = text.builtin_value().as_str() else {
+        return Err(interp.type_error("bad argument type for built-in operation"));
+    };
+    let x = match parse_hex_float(text) {
+        Ok(x) => x,
+        Err(HexFloatError::Invalid) => {
+            return Err(interp.value_error("invalid hexadecimal floating-point string"))
+        }
+        Err(HexFloatError::TooLarge) => {
+            return Err(interp.error(
+                ExcType::OverflowError,
+                "hexadecimal value too large to represent as a float",
+            ))
+        }
+    };
+    match class {
+        Value::Type(made) if !Rc::ptr_eq(made, &interp.types.float) => {
+            interp.call(class, &[Value::float(x)], &[])
+        }
+        _ => Ok(Value::float(x)),
+    }
+}
+
+enum HexFloatError {
+    Invalid,
+    TooLarge,
+}
+
+/// Reads `[sign] ("inf" | "infinity" | "nan" | ["0x"] digits ["." digits]
+/// ["p" [sign] decimal])` between ASCII blanks, rounding half to even.
+fn parse_hex_float(text: &str) -> Result<f64, HexFloatError> {
+    use HexFloatError::{Invalid, TooLarge};
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (negative, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let signed = |x: f64| if negative { -x } else { x };
+    let lower = body.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "infinity" => return Ok(signed(f64::INFINITY)),
+        "nan" => return Ok(signed(f64::NAN)),
+        _ => {}
+    }
+    let digits = lower.strip_prefix("0x").unwrap_or(&lower);
+    let (number, exponent) = match digits.split_once('p') {
+        Some((number, exponent)) => (number, Some(exponent)),
+        None => (digits, None),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let is_hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    if whole.len() + fraction.len() == 0 || !is_hex(whole) || !is_hex(fraction) {
+        return Err(Invalid);
+    }
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Invalid);
+            }
+            // Far beyond any float's range either way: saturate.
+            e.parse::<i64>().unwrap_or(if e.starts_with('-') {
+                i64::MIN / 2
+            } else {
+                i64::MAX / 2
+            })
+        }
+    };
+    let mantissa = num_bigint::BigUint::parse_bytes(format!("{whole}{fraction}").as_bytes(), 16)
+        .unwrap_or_default();
+    if mantissa.is_zero() {
+        return Ok(signed(0.0));
+    }
+    // value = mantissa · 2^scale, with its top bit at 2^(top - 1).
+    let scale = exponent.saturating_sub(4 * fraction.len() as i64);
+    let top = scale.saturating_add(mantissa.bits() as i64);
+    if top > 1024 {
+        return Err(TooLarge);
+    }
+    if top < -1074 - 1 {
+        return Ok(signed(0.0));
+    }
+    // The weight of the last bit kept: 53 bits, fewer for a subnormal.
+    let last_bit = (top - 53).max(-1074);
+    let shift = last_bit - scale;
+    let kept = if shift <= 0 {
+        mantissa << (-shift) as usize
+    } else {
+        let shift = shift as usize;
+        let kept = &mantissa >> shift;
+        let dropped = &mantissa - (&kept << shift);
+        let half = num_bigint::BigUint::from(1u8) << (shift - 1);
+        let odd = kept.bit(0);
+        if dropped > half || (dropped == half && odd) {
+            kept + 1u8
+        } else {
+            kept
+        }
+    };
+    let kept = kept.to_u64().unwrap_or(u64::MAX) as f64;
+    let x = kept * power_of_two(last_bit);
+    if x.is_infinite() {
+        return Err(TooLarge);
+    }
+    Ok(signed(x))
+}
+
+/// 2^k, exactly, for k in -1074..=1023.
+fn power_of_two(k: i64) -> f64 {
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1 << (k + 1074))
+    }
 }
 
 /// The exact fraction of a float, in lowest terms with a positive
