@@ -8,14 +8,14 @@ use std::rc::Rc;
 use super::frame::{ClassBody, Frame, Outcome};
 use crate::compile::ir::{
     Argument, AttributeCache, DictElement, Element, Expr, ExprKind, FStringPart, Flavor,
-    FunctionTemplate,
+    FunctionTemplate, Origin,
 };
 use crate::runtime::asyncio::{locks, queues};
 use crate::runtime::builtins::{functions, mappings, sequences};
 use crate::runtime::error::{ExcType, Placed, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
-use crate::runtime::object::{Function, NameMap, Namespace, NativeFn};
+use crate::runtime::object::{Function, Layout, NameMap, Namespace, NativeFn};
 use crate::runtime::value::{discard, Value};
 use crate::syntax::ast::{BinOp, CmpOp, Name};
 use crate::syntax::span::Span;
@@ -1299,7 +1299,15 @@ impl Interp {
         if let Some(orig_bases) = orig_bases {
             namespace.insert("__orig_bases__".into(), orig_bases);
         }
-        self.create_class(&template.name, bases, namespace, &keywords, None)
+        let class = self.create_class(&template.name, bases, namespace, &keywords, None)?;
+        // CPython's C modules define no metaclass (abc's `ABCMeta`, whose
+        // pyl module stands for C for its helpers, is Python in CPython).
+        if let Value::Type(class) = &class {
+            if frame.code.source.origin == Origin::BundledForC && class.layout != Layout::Type {
+                class.is_c_type.set(true);
+            }
+        }
+        Ok(class)
     }
 
     /// A class statement whose metaclass is not `type`: the body fills

@@ -313,11 +313,11 @@ impl Interp {
     /// modules (`collections.deque`, `_asyncio.Task`).
     pub fn type_name(&self, value: &Value) -> Name {
         let class = self.class_of(value);
-        match (class.layout, &*class.module) {
-            (Layout::Builtin, module) if module != "builtins" => {
-                format!("{module}.{}", class.name).as_str().into()
-            }
-            _ => class.name.clone(),
+        // A C type's name is qualified by its module, as CPython's `tp_name`.
+        if class.is_c_type.get() && &*class.module != "builtins" {
+            format!("{}.{}", class.module, class.name).as_str().into()
+        } else {
+            class.name.clone()
         }
     }
 

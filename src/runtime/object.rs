@@ -63,6 +63,11 @@ pub struct Class {
     /// `abc.ABCMeta` does): `object.__new__` refuses it, as CPython's
     /// `Py_TPFLAGS_IS_ABSTRACT`.
     pub is_abstract: Cell<bool>,
+    /// Whether CPython's counterpart is a C type, whose name messages
+    /// qualify by its module (`'itertools.count' object …`): the builtin
+    /// layouts', and a class made by pyl's Python standing for C; not
+    /// `collections.Counter`'s, a dict in pyl but Python in CPython.
+    pub is_c_type: Cell<bool>,
     /// The classes made with this one among their bases, while they live
     /// (`__subclasses__()`).
     subclasses: RefCell<Vec<Weak<Class>>>,
@@ -148,6 +153,7 @@ impl Class {
             layout,
             metaclass: None,
             is_abstract: Cell::new(false),
+            is_c_type: Cell::new(layout == Layout::Builtin),
             subclasses: RefCell::default(),
             lookup_cache: RefCell::default(),
         }

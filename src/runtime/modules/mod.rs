@@ -98,7 +98,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "exec_prefix",
             "executable",
             "flags",
-            "float_info",
             "float_repr_style",
             "get_asyncgen_hooks",
             "get_coroutine_origin_tracking_depth",
@@ -110,9 +109,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "getsizeof",
             "getswitchinterval",
             "gettrace",
-            "hash_info",
             "implementation",
-            "int_info",
             "is_finalizing",
             "meta_path",
             "modules",
@@ -264,13 +261,15 @@ pub fn run_bundled_source(
 
 impl Interp {
     /// Defines `name` in `module` when a built-in module makes it on first
-    /// use — a part of asyncio's Python, collections' dict classes — and
+    /// use — a part of asyncio's Python, collections' dict classes, sys's
+    /// struct sequences — and
     /// says whether it did. Every way to a module's name asks this first
     /// when the name is missing or about to change — an attribute read, a
     /// global of the module's own Python, a store, a `del` — so that what
     /// runs later cannot overwrite what the program put there.
     pub fn define_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
         Ok(collections::define_lazily(self, module, name)?
+            || sys::define_lazily(self, module, name)?
             || self.define_asyncio_lazily(module, name)?)
     }
 
@@ -278,6 +277,7 @@ impl Interp {
     /// `vars`, the REPL's completion).
     pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
         collections::complete_module(self, module)?;
+        sys::complete_module(self, module)?;
         self.complete_asyncio(module)
     }
 

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
+use crate::compile::ir::Origin;
 use crate::runtime::builtins::args::check_count;
 use crate::runtime::builtins::functions::bind;
 use crate::runtime::builtins::{add_function, add_method};
@@ -12,7 +13,12 @@ use crate::runtime::files::TextFile;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, ModuleObject, NativeObject};
 use crate::runtime::value::Value;
-use crate::syntax::ast::{CmpOp, Name};
+use crate::syntax::ast::Name;
+
+/// The struct sequences (`version_info`, …): tuple subclasses, made in
+/// Python.
+const PRELUDE: &str = include_str!("sys.pyl");
+const STRUCT_SEQUENCES: [&str; 4] = ["version_info", "float_info", "int_info", "hash_info"];
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("sys");
@@ -24,17 +30,6 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     add_method(&stream_class, "fileno", stream_fileno);
     add_method(&stream_class, "writable", stream_writable);
     add_method(&stream_class, "readable", stream_readable);
-    let version_class = interp.define_module_class("version_info", "sys");
-    add_method(&version_class, "__getitem__", version_getitem);
-    add_method(&version_class, "__len__", version_len);
-    add_method(&version_class, "__iter__", version_iter);
-    add_method(&version_class, "__hash__", version_hash);
-    add_method(&version_class, "__eq__", version_eq);
-    add_method(&version_class, "__ne__", version_ne);
-    add_method(&version_class, "__lt__", version_lt);
-    add_method(&version_class, "__le__", version_le);
-    add_method(&version_class, "__gt__", version_gt);
-    add_method(&version_class, "__ge__", version_ge);
 
     let ns = &module.namespace;
     add_function(ns, "exit", sys_exit);
@@ -69,7 +64,6 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         "version".into(),
         Value::str(format!("3.11.7 (pyl {})", env!("CARGO_PKG_VERSION"))),
     );
-    ns.insert("version_info".into(), Value::native(Rc::new(VersionInfo)));
     ns.insert("hexversion".into(), Value::Int(0x030B07F0));
     ns.insert("platform".into(), Value::str("linux"));
     ns.insert("byteorder".into(), Value::str("little"));
@@ -77,6 +71,30 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     ns.insert("maxunicode".into(), Value::Int(0x10FFFF));
     drop(ns);
     module
+}
+
+/// Makes the struct sequences if `name` is one of them, on first use:
+/// parsing their prelude would cost every `import sys` a third of a
+/// millisecond. Whether they were made now.
+pub fn define_lazily(interp: &mut Interp, module: &ModuleObject, name: &str) -> PyResult<bool> {
+    if !STRUCT_SEQUENCES.contains(&name) {
+        return Ok(false);
+    }
+    complete_module(interp, module)
+}
+
+/// Makes the struct sequences if `module` is `sys` and they are not made
+/// yet (before something lists the module). Whether they were made now.
+pub fn complete_module(interp: &mut Interp, module: &ModuleObject) -> PyResult<bool> {
+    let sys = match interp.modules.get("sys") {
+        Some(Value::Module(sys)) if std::ptr::eq(&**sys, module) => sys.clone(),
+        _ => return Ok(false),
+    };
+    if sys.namespace.borrow().contains_key(STRUCT_SEQUENCES[0]) {
+        return Ok(false);
+    }
+    super::run_bundled_source(interp, &sys, "<sys prelude>", PRELUDE, Origin::BundledForC)?;
+    Ok(true)
 }
 
 // ---------------------------------------------------------------------------
@@ -443,125 +461,4 @@ fn stream_readable(
 ) -> PyResult<Value> {
     stream_no_args(interp, "readable", args, kwargs)?;
     Ok(Value::from(false))
-}
-
-// ---------------------------------------------------------------------------
-// sys.version_info
-// ---------------------------------------------------------------------------
-
-const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
-
-/// `sys.version_info`: a named tuple `(3, 11, 7, 'final', 0)`.
-struct VersionInfo;
-
-impl VersionInfo {
-    fn items() -> [Value; 5] {
-        [
-            Value::Int(3),
-            Value::Int(11),
-            Value::Int(7),
-            Value::str("final"),
-            Value::Int(0),
-        ]
-    }
-
-    fn tuple() -> Value {
-        Value::tuple(Self::items().to_vec())
-    }
-}
-
-impl NativeObject for VersionInfo {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class("version_info")
-    }
-
-    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        let index = VERSION_FIELDS.iter().position(|field| *field == name)?;
-        Self::items().into_iter().nth(index).map(Ok)
-    }
-
-    fn repr(&self, _interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(Ok(
-            "sys.version_info(major=3, minor=11, micro=7, releaselevel='final', serial=0)".into(),
-        ))
-    }
-}
-
-fn is_version_info(value: &Value) -> bool {
-    matches!(value, Value::Native(object) if object.is::<VersionInfo>())
-}
-
-fn version_receiver(interp: &Interp, args: &[Value], method: &str) -> PyResult<()> {
-    if args.first().is_some_and(is_version_info) {
-        Ok(())
-    } else {
-        Err(interp.type_error(format!(
-            "descriptor '{method}' requires a 'sys.version_info' object"
-        )))
-    }
-}
-
-fn version_getitem(
-    interp: &mut Interp,
-    args: &[Value],
-    _kwargs: &[(Name, Value)],
-) -> PyResult<Value> {
-    version_receiver(interp, args, "__getitem__")?;
-    let key = args.get(1).cloned().unwrap_or(Value::None);
-    interp.get_item(&VersionInfo::tuple(), &key)
-}
-
-fn version_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_receiver(interp, args, "__len__")?;
-    Ok(Value::Int(5))
-}
-
-fn version_iter(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_receiver(interp, args, "__iter__")?;
-    interp.get_iter(&VersionInfo::tuple())
-}
-
-fn version_hash(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_receiver(interp, args, "__hash__")?;
-    interp.hash(&VersionInfo::tuple()).map(Value::Int)
-}
-
-/// Compares as the tuple it is, against tuples and itself.
-fn version_compare(
-    interp: &mut Interp,
-    op: CmpOp,
-    method: &str,
-    args: &[Value],
-) -> PyResult<Value> {
-    version_receiver(interp, args, method)?;
-    let other = match args.get(1) {
-        Some(other) if is_version_info(other) => VersionInfo::tuple(),
-        Some(other @ Value::Tuple(_)) => other.clone(),
-        _ => return Ok(Value::NotImplemented),
-    };
-    interp.compare(op, &VersionInfo::tuple(), &other)
-}
-
-fn version_eq(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::Eq, "__eq__", args)
-}
-
-fn version_ne(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::NotEq, "__ne__", args)
-}
-
-fn version_lt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::Lt, "__lt__", args)
-}
-
-fn version_le(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::LtE, "__le__", args)
-}
-
-fn version_gt(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::Gt, "__gt__", args)
-}
-
-fn version_ge(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    version_compare(interp, CmpOp::GtE, "__ge__", args)
 }

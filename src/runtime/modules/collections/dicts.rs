@@ -38,6 +38,7 @@ pub fn install(interp: &mut Interp, module: &Rc<ModuleObject>) -> PyResult<()> {
             vec![dict.clone()],
             Layout::Builtin,
         );
+        class.is_c_type.set(name != "Counter");
         crate::runtime::generic_alias::make_generic(&class);
         add_method(&class, "__new__", flavored_new);
         (module.namespace.borrow_mut()).insert(name.into(), Value::Type(class.clone()));
