@@ -365,6 +365,12 @@ impl Interp {
             Value::Str(s) => Ok(s.as_str().to_string()),
             Value::Instance(instance) => {
                 if let Some(method) = instance.class.lookup("__str__") {
+                    // `object.__str__` returns what `__repr__` returns,
+                    // unchecked: a wrong type is `__str__`'s to report.
+                    let method = match instance.class.lookup("__repr__") {
+                        Some(repr @ Value::Function(_)) if object::is_object_str(&method) => repr,
+                        _ => method,
+                    };
                     return self.call_string_method(&method, value, "__str__");
                 }
                 if instance.exception.is_some() {
