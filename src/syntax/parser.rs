@@ -299,6 +299,9 @@ impl Unexpected<'_> {
         if self.expects("except") && self.expects("finally") {
             return SyntaxError::new("expected 'except' or 'finally' block", self.span);
         }
+        if let Some(error) = self.invalid_dict_item(token, previous) {
+            return error;
+        }
         if *token == Token::Equal && !self.expects("=") {
             if let Some(error) = self.assignment_in_expression() {
                 return error;
@@ -387,6 +390,90 @@ impl Unexpected<'_> {
             "expected an indented block after {what} on line {}",
             self.line(self.tokens[i].0)
         )
+    }
+
+    /// CPython's messages for a broken item of a dict display: a key
+    /// without its `:` after the first pair, a `:` without its value, a
+    /// starred value.
+    fn invalid_dict_item(&self, token: &Token, previous: Option<&Token>) -> Option<SyntaxError> {
+        let item = self.dict_item()?;
+        let previous_span = self.span_of(self.at.checked_sub(1)?);
+        if previous == Some(&Token::Colon) && item.has_colon {
+            return match token {
+                Token::Comma | Token::Rbrace => Some(SyntaxError::new(
+                    "expression expected after dictionary key and ':'",
+                    previous_span,
+                )),
+                Token::Star => Some(SyntaxError::new(
+                    "cannot use a starred expression in a dictionary value",
+                    self.span,
+                )),
+                _ => None,
+            };
+        }
+        if item.has_colon || item.start == self.at || !item.after_pair {
+            return None;
+        }
+        // At the last character of the key as far as it parsed.
+        let key_end = (item.start..self.at)
+            .rev()
+            .find(|&i| self.token(i).ends_expression())?;
+        let end = self.span_of(key_end).end as usize;
+        let last = self.source[..end].chars().next_back()?;
+        Some(SyntaxError::new(
+            "':' expected after dictionary key",
+            Span::new(end - last.len_utf8(), end),
+        ))
+    }
+
+    /// The item of a dict display the unexpected token is in, if the
+    /// innermost bracket is a `{` whose first item is a pair.
+    fn dict_item(&self) -> Option<DisplayItem> {
+        struct Display {
+            is_dict: bool,
+            items_before: usize,
+            item: DisplayItem,
+        }
+        let mut open: Vec<Option<Display>> = Vec::new();
+        for (i, (_, token, _)) in self.tokens[..self.at].iter().enumerate() {
+            if let Some(bracket) = token.opening_bracket() {
+                open.push((bracket == '{').then_some(Display {
+                    is_dict: false,
+                    items_before: 0,
+                    item: DisplayItem {
+                        start: i + 1,
+                        has_colon: false,
+                        after_pair: false,
+                    },
+                }));
+                continue;
+            }
+            if token.closing_bracket().is_some() {
+                open.pop();
+                continue;
+            }
+            let Some(Some(display)) = open.last_mut() else {
+                continue;
+            };
+            match token {
+                Token::Comma => {
+                    display.items_before += 1;
+                    display.item = DisplayItem {
+                        start: i + 1,
+                        has_colon: false,
+                        after_pair: display.is_dict,
+                    };
+                }
+                Token::Colon => display.item.has_colon = true,
+                Token::DoubleStar if display.item.start == i => display.item.has_colon = true,
+                _ => {}
+            }
+            if display.items_before == 0 && display.item.has_colon {
+                display.is_dict = true;
+            }
+        }
+        let display = open.pop()??;
+        display.is_dict.then_some(display.item)
     }
 
     /// Whether the unexpected token is inside brackets.
@@ -1915,4 +2002,13 @@ fn constant_repr(c: &Constant, key: &Expr) -> String {
         Constant::Bytes(b) => format!("b'{}'", String::from_utf8_lossy(b)),
         Constant::Ellipsis => "Ellipsis".into(),
     }
+}
+
+/// An item of a dict display, from its first token.
+struct DisplayItem {
+    start: usize,
+    /// It is a pair so far: its `:` (or its leading `**`) is behind.
+    has_colon: bool,
+    /// A pair came before it: CPython then reads it as a key.
+    after_pair: bool,
 }

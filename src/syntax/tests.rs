@@ -775,6 +775,37 @@ fn check_errors(cases: &[(&str, &str, &str)]) {
 }
 
 #[test]
+fn broken_dict_items_use_cpython_words() {
+    let key = "':' expected after dictionary key";
+    let value = "expression expected after dictionary key and ':'";
+    let starred = "cannot use a starred expression in a dictionary value";
+    check_errors(&[
+        ("x = {1: 2, 3}", key, "3"),
+        ("x = {1: 2, 'ab'}", key, "'"),
+        ("x = {**a, b.é}", key, "é"),
+        ("x = {1: 2, 3 4}", key, "3"),
+        ("x = {1: 2, 3 + }", key, "3"),
+        ("x = {1: 2, x for x in y}", key, "x"),
+        ("x = {1: (2, 3), {4}}", key, "}"),
+        ("x = {1: 2, 3: }", value, ":"),
+        ("x = {1:, 2: 3}", value, ":"),
+        ("x = {1: *a}", starred, "*"),
+        // A set, or a pair's value: not a key.
+        ("x = {1, 2: 3}", "invalid syntax", ":"),
+        (
+            "x = {1 2}",
+            "invalid syntax. Perhaps you forgot a comma?",
+            "1 2",
+        ),
+        (
+            "x = {1: 2 3}",
+            "invalid syntax. Perhaps you forgot a comma?",
+            "2 3",
+        ),
+    ]);
+}
+
+#[test]
 fn parse_errors_use_cpython_words() {
     check_errors(&[
         ("x = 1 +", "invalid syntax", ""),
