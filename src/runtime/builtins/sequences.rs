@@ -764,6 +764,15 @@ fn list_count(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 /// sees it empty (as in CPython) and one that changes it is detected.
 fn list_sort(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let list = list_receiver(interp, args, "sort")?;
+    // Argument Clinic counts every argument against the two it takes
+    // before it refuses positional ones.
+    let given = args.len() - 1 + kwargs.len();
+    if given > 2 {
+        let keyword = if args.len() > 1 { "" } else { "keyword " };
+        return Err(interp.type_error(format!(
+            "sort() takes at most 2 {keyword}arguments ({given} given)"
+        )));
+    }
     if args.len() > 1 {
         return Err(interp.type_error("sort() takes no positional arguments"));
     }
