@@ -1473,12 +1473,30 @@ fn lambda(
 }
 
 fn class_def(
+    source: &str,
     deferred: &mut Vec<Deferred>,
     name: Name,
     args: Option<(Vec<ArgItem>, bool)>,
     body: Vec<Stmt>,
     l: usize,
 ) -> Fallible<Stmt> {
+    // A call's lone generator argument needs no parentheses of its own;
+    // CPython's class bases are no call, and its parser stops at `for`.
+    if let Some(([ArgItem::BareGenerator(generator)], false)) =
+        args.as_ref().map(|(a, c)| (a.as_slice(), *c))
+    {
+        if let ExprKind::Comprehension(comprehension) = &generator.kind {
+            let after = comprehension.element.span.end as usize;
+            let keyword =
+                source[after..].trim_start_matches(|c: char| c.is_whitespace() || c == ')');
+            let start = source.len() - keyword.len();
+            let word = keyword
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            return fail("invalid syntax", Span::new(start, start + word.len()));
+        }
+    }
     let bases = match args {
         Some(args) => arguments(deferred, args)?,
         None => Vec::new(),

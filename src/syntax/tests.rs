@@ -809,6 +809,12 @@ fn broken_dict_items_use_cpython_words() {
 fn parse_errors_use_cpython_words() {
     check_errors(&[
         ("x = 1 +", "invalid syntax", ""),
+        ("class A(x for x in y): pass", "invalid syntax", "for"),
+        (
+            "class A((x) async for x in y): pass",
+            "invalid syntax",
+            "async",
+        ),
         ("x = 1 2", "invalid syntax", "2"),
         (
             "[1 2]",
