@@ -243,7 +243,15 @@ impl Interp {
                 Some(method) => self.call_string_method(&method, value, "__repr__")?,
                 None => self.class_repr(class),
             },
-            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Module(m) => match &*m.name {
+                // Compiled into every CPython (`sys.builtin_module_names`).
+                "builtins" | "sys" | "time" | "itertools" => {
+                    format!("<module '{}' (built-in)>", m.name)
+                }
+                "abc" => format!("<module '{}' (frozen)>", m.name),
+                // Where CPython's file is depends on the machine.
+                _ => format!("<module '{}'>", m.name),
+            },
             Value::Generator(g) => format!(
                 "<{} object {} at {:#x}>",
                 self.type_name(value),

@@ -62,10 +62,20 @@ pub fn install(interp: &mut Interp) {
         ("dir", dir),
         ("aiter", crate::runtime::generator::aiter),
         ("anext", crate::runtime::generator::anext),
+        ("__import__", import),
     ];
     let namespace = &interp.builtins.namespace;
     for &(name, func) in functions.iter().chain(unsupported::BUILTINS) {
         add_function(namespace, name, func);
+    }
+    // The constants are keywords, but `builtins` holds them too.
+    for (name, value) in [
+        ("None", Value::None),
+        ("True", Value::from(true)),
+        ("False", Value::from(false)),
+        ("__debug__", Value::from(true)),
+    ] {
+        namespace.borrow_mut().insert(name.into(), value);
     }
     let types: &[(&'static str, crate::runtime::object::NativeFn)] = &[
         ("enumerate", enumerate_new),
@@ -1310,6 +1320,44 @@ fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
 /// is true, as in CPython), and a call says that pyl does not support it.
 mod unsupported {
     super::super::not_supported!(BUILTINS, "": eval, exec, compile, breakpoint, complex);
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`:
+/// the module itself, as pyl's modules are no packages.
+fn import(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let names = ["name", "globals", "locals", "fromlist", "level"];
+    let [name, globals, _, _, level] = bind(interp, "__import__", args, kwargs, names, 0, 1)?;
+    let Some(Value::Str(name)) = name.map(Value::builtin_value) else {
+        return Err(interp.type_error("module name must be a string"));
+    };
+    let name = name.as_str().to_string();
+    let level = match level {
+        Some(level) => interp.to_index(level)?,
+        None => 0,
+    };
+    if level < 0 {
+        return Err(interp.value_error("level must be >= 0"));
+    }
+    if level != 0 {
+        // A relative import needs the importer's package, which pyl's
+        // modules never have.
+        let has_name = match globals {
+            Some(Value::Dict(globals)) => globals.borrow().get_name("__name__").is_some(),
+            _ => false,
+        };
+        return Err(if has_name {
+            interp.error(
+                ExcType::ImportError,
+                "attempted relative import with no known parent package",
+            )
+        } else {
+            interp.error(ExcType::KeyError, "'__name__' not in globals")
+        });
+    }
+    if name.is_empty() {
+        return Err(interp.value_error("Empty module name"));
+    }
+    interp.import_module(&name)
 }
 
 /// `vars()` or `dir()` without an argument reached other than by a

@@ -295,6 +295,7 @@ impl Interp {
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
+            "builtins" => self.builtins.clone(),
             _ => match python::create(self, name)? {
                 Some(module) => module,
                 None => return self.import_file(name),
