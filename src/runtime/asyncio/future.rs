@@ -833,9 +833,15 @@ impl Interp {
         Ok(task)
     }
 
+    /// `asyncio.iscoroutine`: in 3.11 a generator is one too (a
+    /// generator-based coroutine of old), so a task takes
+    /// `gather(c(i) for i in …)`'s argument, and fails on its first yield.
     pub fn is_coroutine(&self, value: &Value) -> bool {
+        use crate::runtime::generator::GeneratorKind;
         match value {
-            Value::Generator(g) => g.kind == crate::runtime::generator::GeneratorKind::Coroutine,
+            Value::Generator(g) => {
+                matches!(g.kind, GeneratorKind::Coroutine | GeneratorKind::Generator)
+            }
             Value::Native(object) => {
                 object.coroutine_name().is_some()
                     || object.is::<Noop>()
@@ -1088,6 +1094,11 @@ impl Interp {
         let mut unique: Vec<(u32, Rc<Future>)> = Vec::new();
         let mut event_loop: Option<Rc<EventLoop>> = None;
         for argument in awaitables {
+            // CPython's `arg_to_fut` is a dict: an unhashable argument (a
+            // list given without `*`) fails there, before its type is checked.
+            if !matches!(argument, Value::Generator(_) | Value::Future(_)) {
+                self.hash(argument)?;
+            }
             if let Some(future) = by_identity.get(&argument.address()) {
                 children.push(future.clone());
                 continue;
