@@ -969,9 +969,12 @@ impl<'a> Builder<'a> {
                 self.exits.push(Exit::Handler(Some(handler)));
                 self.body(&handler.body)?;
                 self.exits.pop();
-                self.emit(Instr::PopException, handler.span);
-                self.unbind_handler_name(handler, handler.span);
-                self.jump(after, handler.span);
+                // CPython's clean-up has no line of its own: it is the
+                // body's last (what is dropped there is dropped there).
+                let end = handler.body.last().map_or(handler.span, |last| last.span);
+                self.emit(Instr::PopException, end);
+                self.unbind_handler_name(handler, end);
+                self.jump(after, end);
                 self.place(next);
             }
             self.emit(Instr::Reraise, span);

@@ -399,6 +399,14 @@ impl Interp {
         // CPython's `RERAISE`.
         let reraising = std::mem::take(&mut self.reraising);
         if let Some(data) = &error.0.exception {
+            // A coroutine the failing instruction dropped (an argument of
+            // a call that raised) was dropped here, as CPython's unwinding
+            // frees the stack. Once the exception has left a frame, what
+            // is dropped also holds that frame's locals, which CPython's
+            // traceback keeps until it is printed: those wait.
+            if crate::runtime::warnings::any_unplaced() && data.traceback.borrow().is_empty() {
+                crate::runtime::warnings::locate(Some((code, frame.pc)));
+            }
             let location = data.location.take();
             if !reraising {
                 let statement = code.spans.get(frame.pc as usize).copied();
