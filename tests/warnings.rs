@@ -24,3 +24,9 @@ fn a_coroutine_never_awaited_is_reported_where_it_was_dropped() {
 fn a_task_destroyed_before_it_ran_was_never_awaited() {
     stderr_agrees("tests/asyncio/never_started_task_at_exit.pyl");
 }
+
+#[test]
+fn a_coroutine_held_by_an_asyncio_frame_lives_as_long_as_the_exception() {
+    stderr_agrees("tests/asyncio/never_awaited_held_by_asyncio_frames.pyl");
+    stderr_agrees("tests/asyncio/never_awaited_run_in_handler.pyl");
+}

@@ -46,6 +46,15 @@ impl PyErr {
         self
     }
 
+    /// The exception, keeping `values` alive as long as itself (see
+    /// `ExceptionData::held`).
+    pub fn holding(self, values: &[Value]) -> PyErr {
+        if let Some(data) = &self.0.exception {
+            data.held.borrow_mut().extend_from_slice(values);
+        }
+        self
+    }
+
     /// Places the error at `span` in the running frame, unless an
     /// expression inside that one placed it first (see
     /// `ExceptionData::location`). Out of line: only failures call it.

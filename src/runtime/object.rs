@@ -564,6 +564,11 @@ pub struct ExceptionData {
     /// For a `NameError` raised by a name: the name its traceback suggests
     /// (`runtime::suggestions`).
     pub suggestion: RefCell<Option<Name>>,
+    /// What the frame of a function that is Python in CPython but Rust in
+    /// pyl held when it raised: CPython's traceback keeps that frame, so
+    /// a coroutine among its arguments lives (and is not yet reported
+    /// unawaited) as long as the exception.
+    pub held: RefCell<Vec<Value>>,
 }
 
 impl ExceptionData {

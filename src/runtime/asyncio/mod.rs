@@ -679,15 +679,16 @@ const CALL_LATER: &str = "BaseEventLoop.call_later(self, delay, callback)";
 const CALL_AT: &str = "BaseEventLoop.call_at(self, when, callback)";
 
 fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let runtime = interp.asyncio_runtime()?;
-    if runtime.running_loop.borrow().is_some() {
-        return Err(interp.error(
-            ExcType::RuntimeError,
-            "asyncio.run() cannot be called from a running event loop",
-        ));
-    }
     let main = argument(interp, "run(main)", args, 0)?.clone();
     keyword(interp, "run", kwargs, &["debug"], "debug")?;
+    let runtime = interp.asyncio_runtime()?;
+    if runtime.running_loop.borrow().is_some() {
+        let error = interp.error(
+            ExcType::RuntimeError,
+            "asyncio.run() cannot be called from a running event loop",
+        );
+        return as_python_frame(args, Err(error));
+    }
     if !interp.is_coroutine(&main) {
         let text = interp.repr(&main)?;
         return Err(interp.value_error(format!("a coroutine was expected, got {text}")));
@@ -771,7 +772,8 @@ fn gather(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value
         Some(value) => interp.truthy(value)?,
         None => false,
     };
-    interp.gather(args, return_exceptions)
+    let gathered = interp.gather(args, return_exceptions);
+    as_python_frame(args, gathered)
 }
 
 fn name_argument(interp: &mut Interp, value: Option<&Value>) -> PyResult<Option<Name>> {
@@ -781,12 +783,53 @@ fn name_argument(interp: &mut Interp, value: Option<&Value>) -> PyResult<Option<
     }
 }
 
+/// The result of an asyncio function that is Python in CPython: its
+/// error keeps the arguments alive, as CPython's traceback keeps the
+/// frame (a coroutine among them is reported unawaited only when the
+/// exception is gone).
+fn as_python_frame(args: &[Value], result: PyResult<Value>) -> PyResult<Value> {
+    result.map_err(|error| error.holding(args))
+}
+
+/// CPython's message for a Python function given more positional
+/// arguments than it takes (`takes` of them, none with defaults).
+fn too_many_positional(
+    interp: &Interp,
+    function: &str,
+    takes: usize,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyErr {
+    let given = args.len();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let given = match kwargs.len() {
+        0 => format!("{given} were"),
+        keywords => format!(
+            "{given} positional argument{} (and {keywords} keyword-only argument{}) were",
+            plural(given),
+            plural(keywords)
+        ),
+    };
+    interp.type_error(format!(
+        "{function}() takes {takes} positional argument{} but {given} given",
+        plural(takes)
+    ))
+}
+
 fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
-    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
-    let name = name_argument(interp, name.as_ref().or(args.get(1)))?;
-    let event_loop = interp.running_loop()?;
-    Ok(interp.create_task(&event_loop, coro, name)?.value())
+    if args.len() > 1 {
+        return Err(too_many_positional(interp, "create_task", 1, args, kwargs));
+    }
+    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
+    as_python_frame(
+        args,
+        (|| {
+            let name = name_argument(interp, name)?;
+            let event_loop = interp.running_loop()?;
+            Ok(interp.create_task(&event_loop, coro, name)?.value())
+        })(),
+    )
 }
 
 fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -795,7 +838,8 @@ fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
         Some(Value::Native(object)) => object.downcast_ref::<EventLoop>().map(|l| l.rc()),
         _ => None,
     };
-    Ok(interp.ensure_future(value, event_loop)?.value())
+    let future = interp.ensure_future(value, event_loop);
+    as_python_frame(args, future.map(|future| future.value()))
 }
 
 fn get_event_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -1082,13 +1126,22 @@ fn loop_get_debug(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 
 fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    if event_loop.closed.get() {
-        return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
-    }
     let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
-    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?.cloned();
-    let name = name_argument(interp, name.as_ref().or(args.get(2)))?;
-    Ok(interp.create_task(&event_loop, coro, name)?.value())
+    if args.len() > 2 {
+        let function = "BaseEventLoop.create_task";
+        return Err(too_many_positional(interp, function, 2, args, kwargs));
+    }
+    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
+    as_python_frame(
+        args,
+        (|| {
+            if event_loop.closed.get() {
+                return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
+            }
+            let name = name_argument(interp, name)?;
+            Ok(interp.create_task(&event_loop, coro, name)?.value())
+        })(),
+    )
 }
 
 fn loop_create_future(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
