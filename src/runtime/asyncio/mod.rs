@@ -144,7 +144,7 @@ use sleep::Sleep;
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::builtins::{
     add_function, add_method,
-    args::{check_count, keyword},
+    args::{check_count, keyword, too_many_positional},
 };
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
@@ -377,8 +377,22 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     add_method(&task, "get_coro", task_get_coro);
     add_method(&task, "cancelling", task_cancelling);
     add_method(&task, "uncancel", task_uncancel);
-    let event_loop = interp.native_class("_UnixSelectorEventLoop");
-    let loop_methods: [(&'static str, NativeFn); 16] = [
+    // Python classes in CPython, named by their module there.
+    let object = interp.types.object.clone();
+    let python_class = |key: &'static str, module: &str, bases: Vec<Rc<Class>>| {
+        let class = interp.define_class_in(key, key, module, bases, Layout::Builtin);
+        class.is_c_type.set(false);
+        class
+    };
+    let event_loop = python_class(
+        "_UnixSelectorEventLoop",
+        "asyncio.unix_events",
+        vec![object.clone()],
+    );
+    let handle = python_class("Handle", "asyncio.events", vec![object]);
+    let timer_handle = python_class("TimerHandle", "asyncio.events", vec![handle.clone()]);
+    add_method(&event_loop, "__new__", event_loop_new);
+    let loop_methods: [(&'static str, NativeFn); 17] = [
         ("run_until_complete", loop_run_until_complete),
         ("run_forever", loop_run_forever),
         ("stop", loop_stop),
@@ -388,6 +402,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         ("create_task", loop_create_task),
         ("create_future", loop_create_future),
         ("call_soon", loop_call_soon),
+        ("call_soon_threadsafe", loop_call_soon_threadsafe),
         ("call_later", loop_call_later),
         ("call_at", loop_call_at),
         ("time", loop_time),
@@ -399,6 +414,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     for (name, function) in loop_methods {
         add_method(&event_loop, name, function);
     }
+    (event_loop.namespace.borrow_mut()).insert("slow_callback_duration".into(), Value::float(0.1));
     for &(name, function) in unsupported::LOOP_METHODS {
         add_method(&event_loop, name, function);
     }
@@ -406,16 +422,18 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         add_function(&module.namespace, name, function);
     }
     sockets::install(interp, &module.namespace, &event_loop);
-    for name in ["Handle", "TimerHandle"] {
-        let class = interp.native_class(name);
-        add_method(&class, "cancel", handle_cancel);
-        add_method(&class, "cancelled", handle_cancelled);
-        add_method(&class, "when", handle_when);
-    }
+    add_method(&handle, "cancel", handle_cancel);
+    add_method(&handle, "cancelled", handle_cancelled);
+    add_method(&timer_handle, "when", handle_when);
     let mut ns = module.namespace.borrow_mut();
     ns.insert("Future".into(), Value::Type(future));
     ns.insert("Task".into(), Value::Type(task));
-    ns.insert("AbstractEventLoop".into(), Value::Type(event_loop));
+    ns.insert("Handle".into(), Value::Type(handle));
+    ns.insert("TimerHandle".into(), Value::Type(timer_handle));
+    // pyl's one kind of loop stands for CPython's classes of loops.
+    for name in ["AbstractEventLoop", "BaseEventLoop", "SelectorEventLoop"] {
+        ns.insert(name.into(), Value::Type(event_loop.clone()));
+    }
 }
 
 // ---- the runtime's services for the rest of the interpreter ----
@@ -791,35 +809,16 @@ fn as_python_frame(args: &[Value], result: PyResult<Value>) -> PyResult<Value> {
     result.map_err(|error| error.holding(args))
 }
 
-/// CPython's message for a Python function given more positional
-/// arguments than it takes (`takes` of them, none with defaults).
-fn too_many_positional(
-    interp: &Interp,
-    function: &str,
-    takes: usize,
-    args: &[Value],
-    kwargs: Kwargs,
-) -> PyErr {
-    let given = args.len();
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let given = match kwargs.len() {
-        0 => format!("{given} were"),
-        keywords => format!(
-            "{given} positional argument{} (and {keywords} keyword-only argument{}) were",
-            plural(given),
-            plural(keywords)
-        ),
-    };
-    interp.type_error(format!(
-        "{function}() takes {takes} positional argument{} but {given} given",
-        plural(takes)
-    ))
-}
-
 fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
     if args.len() > 1 {
-        return Err(too_many_positional(interp, "create_task", 1, args, kwargs));
+        return Err(too_many_positional(
+            interp,
+            "create_task",
+            1..=1,
+            args,
+            kwargs,
+        ));
     }
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
     as_python_frame(
@@ -850,6 +849,12 @@ fn new_event_loop(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     Ok(Value::native(EventLoop::new()))
 }
 
+/// `asyncio.SelectorEventLoop()`: a new loop, as `new_event_loop()`.
+fn event_loop_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    check_count(interp, "SelectorEventLoop", &args[1..], kwargs, 0, 1)?;
+    Ok(Value::native(EventLoop::new()))
+}
+
 fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let runtime = interp.asyncio_runtime()?;
     runtime.loop_was_set.set(true);
@@ -860,7 +865,8 @@ fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Va
     Ok(Value::None)
 }
 
-fn get_running_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+fn get_running_loop(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    check_count(interp, "_asyncio.get_running_loop", args, kwargs, 0, 0)?;
     Ok(Value::native(interp.running_loop()?))
 }
 
@@ -870,7 +876,16 @@ fn get_running_loop_or_none(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyRe
         .map_or(Value::None, |l| Value::native(l)))
 }
 
-fn current_task(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+fn current_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(too_many_positional(
+            interp,
+            "current_task",
+            0..=1,
+            args,
+            kwargs,
+        ));
+    }
     let event_loop = match args.first() {
         Some(value) if !value.is_none() => loop_of(interp, value)?,
         _ => interp.running_loop()?,
@@ -880,6 +895,15 @@ fn current_task(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Valu
 }
 
 fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(too_many_positional(
+            interp,
+            "all_tasks",
+            0..=1,
+            args,
+            kwargs,
+        ));
+    }
     let given = args
         .first()
         .or(keyword(interp, "all_tasks", kwargs, &["loop"], "loop")?)
@@ -1129,7 +1153,7 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
     let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
     if args.len() > 2 {
         let function = "BaseEventLoop.create_task";
-        return Err(too_many_positional(interp, function, 2, args, kwargs));
+        return Err(too_many_positional(interp, function, 2..=2, args, kwargs));
     }
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
     as_python_frame(
@@ -1144,14 +1168,44 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
     )
 }
 
-fn loop_create_future(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Future::new(receiver_loop(interp, args)?).value())
+fn loop_create_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let event_loop = receiver_loop(interp, args)?;
+    if args.len() > 1 {
+        let function = "BaseEventLoop.create_future";
+        return Err(too_many_positional(interp, function, 1..=1, args, kwargs));
+    }
+    Ok(Future::new(event_loop).value())
 }
 
 fn loop_call_soon(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    schedule_soon(interp, "call_soon", args, kwargs)
+}
+
+/// With one thread, `call_soon` from the loop's own: the same.
+fn loop_call_soon_threadsafe(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyResult<Value> {
+    schedule_soon(interp, "call_soon_threadsafe", args, kwargs)
+}
+
+fn schedule_soon(
+    interp: &mut Interp,
+    method: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(interp, "call_soon", kwargs, &["context"], "context")?;
-    let callback = argument(interp, "BaseEventLoop.call_soon(self, callback)", args, 1)?.clone();
+    keyword(
+        interp,
+        &format!("BaseEventLoop.{method}"),
+        kwargs,
+        &["context"],
+        "context",
+    )?;
+    let signature = format!("BaseEventLoop.{method}(self, callback)");
+    let callback = argument(interp, &signature, args, 1)?.clone();
     check_open(interp, &event_loop)?;
     let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec()));
     Ok(Value::native(handle))
@@ -1179,7 +1233,13 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
 
 fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(interp, "call_later", kwargs, &["context"], "context")?;
+    keyword(
+        interp,
+        "BaseEventLoop.call_later",
+        kwargs,
+        &["context"],
+        "context",
+    )?;
     let delay = argument(interp, CALL_LATER, args, 1)?;
     if delay.is_none() {
         return Err(interp.type_error("delay must not be None"));
@@ -1194,7 +1254,13 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
 
 fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(interp, "call_at", kwargs, &["context"], "context")?;
+    keyword(
+        interp,
+        "BaseEventLoop.call_at",
+        kwargs,
+        &["context"],
+        "context",
+    )?;
     let when = argument(interp, CALL_AT, args, 1)?;
     if when.is_none() {
         return Err(interp.type_error("when cannot be None"));
@@ -1206,7 +1272,16 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
     Ok(Value::native(handle))
 }
 
-fn loop_time(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+fn loop_time(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(too_many_positional(
+            interp,
+            "BaseEventLoop.time",
+            1..=1,
+            args,
+            kwargs,
+        ));
+    }
     Ok(Value::float(interp.clock.monotonic()))
 }
 
@@ -1296,9 +1371,34 @@ fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
 /// is true, as in CPython) and a call says what pyl lacks — threads, child
 /// processes, Unix sockets, UDP, signals, TLS.
 mod unsupported {
+    // The functions are named after what they stand for, classes too.
+    #![allow(non_snake_case)]
     crate::runtime::builtins::not_supported!(FUNCTIONS, "asyncio.":
         to_thread: "it runs one thread",
         run_coroutine_threadsafe: "it runs one thread",
+        Runner: "asyncio.run() and loop.run_until_complete() run coroutines",
+        get_event_loop_policy: "one kind of event loop",
+        set_event_loop_policy: "one kind of event loop",
+        AbstractEventLoopPolicy: "one kind of event loop",
+        DefaultEventLoopPolicy: "one kind of event loop",
+        get_child_watcher: "it starts no processes",
+        set_child_watcher: "it starts no processes",
+        AbstractChildWatcher: "it starts no processes",
+        SafeChildWatcher: "it starts no processes",
+        FastChildWatcher: "it starts no processes",
+        PidfdChildWatcher: "it starts no processes",
+        MultiLoopChildWatcher: "it starts no processes",
+        ThreadedChildWatcher: "it starts no processes",
+        SubprocessProtocol: "it starts no processes",
+        SubprocessTransport: "it starts no processes",
+        DatagramProtocol: "TCP only",
+        DatagramTransport: "TCP only",
+        BufferedProtocol: "streams and protocols only",
+        BaseTransport: "streams and protocols only",
+        ReadTransport: "streams and protocols only",
+        WriteTransport: "streams and protocols only",
+        Transport: "streams and protocols only",
+        AbstractServer: "streams and protocols only",
         wrap_future: "it has no concurrent.futures",
         create_subprocess_exec: "it starts no processes",
         create_subprocess_shell: "it starts no processes",
@@ -1334,5 +1434,13 @@ mod unsupported {
         add_writer: "streams and protocols only",
         remove_writer: "streams and protocols only",
         set_debug: "no debug mode",
+        set_task_factory: "no task factories",
+        get_task_factory: "no task factories",
+        connect_accepted_socket: "streams and protocols only",
+        sock_recv_into: "streams and protocols only",
+        sock_recvfrom: "TCP only",
+        sock_recvfrom_into: "TCP only",
+        sock_sendto: "TCP only",
+        sock_sendfile: "no sendfile",
     );
 }

@@ -1,6 +1,6 @@
 //! Argument checking for functions written in Rust, with CPython's wording.
 
-use super::super::error::PyResult;
+use super::super::error::{PyErr, PyResult};
 use super::super::interp::Interp;
 use super::super::value::Value;
 use crate::syntax::ast::Name;
@@ -100,4 +100,32 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// CPython's message for a function written in Python (`def f(a, b=1)`)
+/// given more positional arguments than the `takes` it has.
+pub fn too_many_positional(
+    interp: &Interp,
+    function: &str,
+    takes: std::ops::RangeInclusive<usize>,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyErr {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (min, max) = (*takes.start(), *takes.end());
+    let takes = if min == max {
+        format!("{max} positional argument{}", plural(max))
+    } else {
+        format!("from {min} to {max} positional arguments")
+    };
+    let given = args.len();
+    let given = match kwargs.len() {
+        0 => format!("{given} were"),
+        keywords => format!(
+            "{given} positional argument{} (and {keywords} keyword-only argument{}) were",
+            plural(given),
+            plural(keywords)
+        ),
+    };
+    interp.type_error(format!("{function}() takes {takes} but {given} given"))
 }
