@@ -578,11 +578,18 @@ struct AsyncGeneratorStep {
     generator: Rc<Generator>,
     first: RefCell<Option<Resume>>,
     kind: AsyncStepKind,
+    /// Made by `athrow` or `aclose`: CPython's `async_generator_athrow`
+    /// (`__anext__` and `asend` make an `async_generator_asend`).
+    throws: bool,
 }
 
 impl NativeObject for AsyncGeneratorStep {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class("async_generator_asend")
+        interp.native_class(if self.throws {
+            "async_generator_athrow"
+        } else {
+            "async_generator_asend"
+        })
     }
 
     fn is_resumable(&self) -> bool {
@@ -593,9 +600,10 @@ impl NativeObject for AsyncGeneratorStep {
     // `close`, `__await__`), so `create_task(agen.aclose())` works; named
     // in task reprs as CPython names a coroutine without `__name__`.
     fn coroutine_name(&self) -> Option<&'static str> {
-        Some(match self.kind {
-            AsyncStepKind::Next => "<async_generator_asend without __name__>",
-            AsyncStepKind::Close => "<async_generator_athrow without __name__>",
+        Some(if self.throws {
+            "<async_generator_athrow without __name__>"
+        } else {
+            "<async_generator_asend without __name__>"
         })
     }
 
@@ -675,10 +683,12 @@ fn async_step(
     if fresh && interp.register_async_generator(&generator) {
         generator.on_drop.set(OnDrop::LoopCloses);
     }
+    let throws = matches!(first, Resume::Throw(_));
     Ok(Value::native(Rc::new(AsyncGeneratorStep {
         generator,
         first: RefCell::new(Some(first)),
         kind,
+        throws,
     })))
 }
 
@@ -891,10 +901,19 @@ impl Interp {
     fn await_method_iter(&mut self, value: &Value) -> PyResult<Value> {
         if let Some(method) = self.lookup_special(value, "__await__") {
             let iterator = self.call_bound(&method, value, &[], &[])?;
-            if let Value::Generator(g) = &iterator {
-                if g.kind == GeneratorKind::Coroutine {
+            match &iterator {
+                Value::Generator(g) if g.kind == GeneratorKind::Coroutine => {
                     return Err(self.type_error("__await__() returned a coroutine"));
                 }
+                Value::Generator(_) => {}
+                Value::Native(object) if object.is_resumable() => {}
+                other if self.lookup_special(other, "__next__").is_none() => {
+                    return Err(self.type_error(format!(
+                        "__await__() returned non-iterator of type '{}'",
+                        self.type_name(other)
+                    )));
+                }
+                _ => {}
             }
             return Ok(iterator);
         }
