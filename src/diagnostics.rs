@@ -105,6 +105,20 @@ pub fn report_uncaught(interp: &mut Interp, error: &PyErr) {
     report_chain(interp, error, true);
 }
 
+/// [`report_exception`] for an exception a loop callback raised.
+pub fn report_callback_exception(interp: &mut Interp, error: &PyErr) {
+    let mut printer = Printer {
+        interp,
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+        suggest: false,
+        under_hidden_frame: Some(Rc::as_ptr(&error.0)),
+    };
+    printer.exception_and_chain(error, true);
+    let _ = std::io::stderr().flush();
+}
+
 fn report_chain(interp: &mut Interp, error: &PyErr, suggest: bool) {
     let mut printer = Printer {
         interp,
@@ -112,6 +126,7 @@ fn report_chain(interp: &mut Interp, error: &PyErr, suggest: bool) {
         need_close: false,
         seen: Vec::new(),
         suggest,
+        under_hidden_frame: None,
     };
     printer.exception_and_chain(error, true);
     let _ = std::io::stderr().flush();
@@ -126,6 +141,7 @@ pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
         need_close: false,
         seen: Vec::new(),
         suggest: false,
+        under_hidden_frame: None,
     };
     printer.exception(error, "Traceback", false);
     let _ = std::io::stderr().flush();
@@ -147,6 +163,10 @@ struct Printer<'a> {
     seen: Vec<*const Instance>,
     /// Whether last lines suggest a name (`runtime::suggestions`).
     suggest: bool,
+    /// The exception raised under a frame of CPython's Python that pyl
+    /// does not show (a loop callback's, in `events.py`): it has a
+    /// traceback header even with no frame of its own.
+    under_hidden_frame: Option<*const Instance>,
 }
 
 impl Printer<'_> {
@@ -272,7 +292,7 @@ impl Printer<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        if !entries.is_empty() {
+        if !entries.is_empty() || self.under_hidden_frame == Some(Rc::as_ptr(&error.0)) {
             // A top-level group's header has a corner for a margin.
             let margin = if self.depth == 1 && header != "Traceback" {
                 "+ "

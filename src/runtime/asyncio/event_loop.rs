@@ -621,6 +621,7 @@ impl Interp {
                     self.callback_failed(
                         &format!("Exception in callback {source}\nhandle: <Handle {source}>"),
                         error,
+                        Logged::FromCallback,
                     )
                 }
             },
@@ -650,7 +651,7 @@ impl Interp {
     }
 
     /// Reports an exception from a callback unless it must stop the loop.
-    pub fn callback_failed(&mut self, message: &str, error: PyErr) -> PyResult<()> {
+    pub fn callback_failed(&mut self, message: &str, error: PyErr, origin: Logged) -> PyResult<()> {
         if self.is_instance_of(&error, ExcType::KeyboardInterrupt)
             || self.is_instance_of(&error, ExcType::SystemExit)
         {
@@ -658,7 +659,10 @@ impl Interp {
         }
         let _ = self.flush_stdout();
         eprintln!("{message}");
-        crate::diagnostics::report_exception(self, &error);
+        match origin {
+            Logged::FromCallback => crate::diagnostics::report_callback_exception(self, &error),
+            Logged::Given => crate::diagnostics::report_exception(self, &error),
+        }
         Ok(())
     }
 
@@ -676,6 +680,15 @@ impl Interp {
             "deadlock: no task can make progress (pyl stops where CPython would hang)",
         )
     }
+}
+
+/// Where an exception the loop logs comes from.
+pub enum Logged {
+    /// Raised by a callback the loop called, under CPython's `Handle._run`
+    /// frame, which pyl does not show.
+    FromCallback,
+    /// Handed over (`call_exception_handler`, a task's at shutdown).
+    Given,
 }
 
 // `heapq`'s algorithm on handles ordered by (deadline, tiebreak).

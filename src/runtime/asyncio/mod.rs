@@ -558,7 +558,7 @@ impl Interp {
                 let repr = task.describe(self)?;
                 let message =
                     format!("unhandled exception during asyncio.run() shutdown\ntask: {repr}");
-                self.callback_failed(&message, error)?;
+                self.callback_failed(&message, error, event_loop::Logged::Given)?;
             }
         }
         Ok(())
@@ -1333,9 +1333,11 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
         .collect::<Vec<_>>()
         .join("\n");
     match exception {
-        Some(Value::Instance(error)) if error.exception.is_some() => {
-            interp.callback_failed(&text, crate::runtime::error::PyErr(error))?
-        }
+        Some(Value::Instance(error)) if error.exception.is_some() => interp.callback_failed(
+            &text,
+            crate::runtime::error::PyErr(error),
+            event_loop::Logged::Given,
+        )?,
         _ => {
             let _ = interp.flush_stdout();
             eprintln!("{text}");
