@@ -310,11 +310,15 @@ impl Interp {
 
     /// The type's name as CPython's messages give it, its C `tp_name`:
     /// `type(value).__name__`, with the module for builtin types of other
-    /// modules (`collections.deque`, `_asyncio.Task`).
+    /// modules (`collections.deque`, `_asyncio.Task`) and for the classes
+    /// bundled Python marks as standing for C types (`datetime.date`).
     pub fn type_name(&self, value: &Value) -> Name {
         let class = self.class_of(value);
         match (class.layout, &*class.module) {
             (Layout::Builtin, module) if module != "builtins" => {
+                format!("{module}.{}", class.name).as_str().into()
+            }
+            (_, module) if class.static_type.get() => {
                 format!("{module}.{}", class.name).as_str().into()
             }
             _ => class.name.clone(),

@@ -63,6 +63,10 @@ pub struct Class {
     /// `abc.ABCMeta` does): `object.__new__` refuses it, as CPython's
     /// `Py_TPFLAGS_IS_ABSTRACT`.
     pub is_abstract: Cell<bool>,
+    /// A class bundled Python defines to stand for one of CPython's C
+    /// types (`datetime.date`): messages name it `module.name`, its
+    /// `tp_name`, where they name a class statement's by its name alone.
+    pub static_type: Cell<bool>,
     /// The classes made with this one among their bases, while they live
     /// (`__subclasses__()`).
     subclasses: RefCell<Vec<Weak<Class>>>,
@@ -148,6 +152,7 @@ impl Class {
             layout,
             metaclass: None,
             is_abstract: Cell::new(false),
+            static_type: Cell::new(false),
             subclasses: RefCell::default(),
             lookup_cache: RefCell::default(),
         }

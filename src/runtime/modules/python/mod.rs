@@ -1,11 +1,12 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
-//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses` — each one or two
-//! `.pyl` sources run in its namespace, with the few natives they need.
-//! What CPython writes in C (itertools, functools' core, heapq's core,
-//! bisect, operator, abc's core) runs as `Origin::BundledForC`, its frames
-//! left out of tracebacks as C leaves none; what CPython writes in Python
-//! runs as `Origin::Bundled`, its frames shown.
+//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `datetime` —
+//! each one or two `.pyl` sources run in its namespace, with the few
+//! natives they need. What CPython writes in C (itertools, functools' core,
+//! heapq's core, bisect, operator, abc's core, datetime) runs as
+//! `Origin::BundledForC`, its frames left out of tracebacks as C leaves
+//! none; what CPython writes in Python runs as `Origin::Bundled`, its
+//! frames shown.
 
 use std::rc::Rc;
 
@@ -97,6 +98,11 @@ const MODULES: &[PythonModule] = &[
         sources: &[(include_str!("dataclasses.pyl"), Origin::Bundled)],
         natives: &[],
     },
+    PythonModule {
+        name: "datetime",
+        sources: &[(include_str!("datetime.pyl"), Origin::BundledForC)],
+        natives: &[("_static_type", static_type)],
+    },
 ];
 
 /// The module `name` if it is one of these, made now.
@@ -152,4 +158,16 @@ fn loaded_module(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
         .as_str()
         .and_then(|text| interp.modules.get(text).cloned());
     module.ok_or_else(|| interp.key_error(name))
+}
+
+/// `_static_type(cls)`: marks a class as standing for a C type, named
+/// `module.name` in messages as its `tp_name` is.
+fn static_type(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    match args.first() {
+        Some(Value::Type(class)) => {
+            class.static_type.set(true);
+            Ok(Value::None)
+        }
+        _ => Err(interp.type_error("_static_type() argument must be a class")),
+    }
 }
