@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::frame::{Frame, Outcome};
-use crate::compile::ir::Flavor;
+use crate::compile::ir::{Flavor, Origin};
 use crate::runtime::builtins::object;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
@@ -376,6 +376,11 @@ impl Interp {
             let extra = args.get(positional_count..).unwrap_or_default().to_vec();
             slots[varargs_slot] = Some(Value::tuple(extra));
         } else if given > positional_count {
+            if takes_no_arguments_in_c(function) {
+                return Err(
+                    self.type_error(format!("{name}() takes no arguments ({} given)", given - 1))
+                );
+            }
             let min = positional_count - function.defaults.len();
             let takes = if min == positional_count {
                 format!(
@@ -439,6 +444,9 @@ impl Interp {
                     slots[slot] = Some(value.clone());
                 }
                 None if signature.has_varkw => extra_kwargs.push((key.clone(), value.clone())),
+                None if takes_no_arguments_in_c(function) => {
+                    return Err(self.type_error(format!("{name}() takes no keyword arguments")));
+                }
                 None => {
                     return Err(self.type_error(format!(
                         "{name}() got an unexpected keyword argument '{key}'"
@@ -902,6 +910,26 @@ impl Interp {
             _ => Ok(attribute),
         }
     }
+}
+
+/// Whether `function` is a method, taking only `self`, of a module that
+/// stands for CPython's C: there a `METH_NOARGS` method, whose messages for
+/// arguments it was given count no `self` (`date.weekday() takes no
+/// arguments (1 given)`). Dunder methods are slot wrappers, with messages
+/// of their own.
+fn takes_no_arguments_in_c(function: &Function) -> bool {
+    let signature = &function.code.signature;
+    let qualname = function.qualname.borrow();
+    let Some((_, method)) = qualname.rsplit_once('.') else {
+        return false;
+    };
+    function.code.source.origin == Origin::BundledForC
+        && signature.positional.len() == 1
+        && function.defaults.is_empty()
+        && !signature.has_varargs
+        && !signature.has_varkw
+        && signature.kwonly.is_empty()
+        && !method.starts_with("__")
 }
 
 fn plural(n: usize) -> &'static str {

@@ -310,7 +310,8 @@ impl Interp {
 
     /// The type's name as CPython's messages give it, its C `tp_name`:
     /// `type(value).__name__`, with the module for builtin types of other
-    /// modules (`collections.deque`, `_asyncio.Task`).
+    /// modules (`collections.deque`, `_asyncio.Task`) and for the classes
+    /// bundled Python marks as standing for C types (`datetime.date`).
     pub fn type_name(&self, value: &Value) -> Name {
         let class = self.class_of(value);
         // A C type's name is qualified by its module, as CPython's `tp_name`.

@@ -929,7 +929,8 @@ fn expand(conversion: char, tm: &Tm, zone: &str) -> Option<Field> {
         'b' | 'h' => Text(month_name(tm)[..3].to_string()),
         'B' => Text(month_name(tm).to_string()),
         'c' => Text(strftime("%a %b %e %H:%M:%S %Y", tm, zone)),
-        'C' => Number(tm.year.div_euclid(100), 2, zero),
+        // A year's digits as %Y's: glibc writes year 1's century as '0'.
+        'C' => Number(tm.year.div_euclid(100), 1, zero),
         'd' => Number(tm.mday, 2, zero),
         'D' | 'x' => Text(strftime("%m/%d/%y", tm, zone)),
         'e' => Number(tm.mday, 2, space),

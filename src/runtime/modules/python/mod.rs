@@ -1,11 +1,12 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
-//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses` — each one or two
-//! `.pyl` sources run in its namespace, with the few natives they need.
-//! What CPython writes in C (itertools, functools' core, heapq's core,
-//! bisect, operator, abc's core) runs as `Origin::BundledForC`, its frames
-//! left out of tracebacks as C leaves none; what CPython writes in Python
-//! runs as `Origin::Bundled`, its frames shown.
+//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `datetime` —
+//! each one or two `.pyl` sources run in its namespace, with the few
+//! natives they need. What CPython writes in C (itertools, functools' core,
+//! heapq's core, bisect, operator, abc's core, datetime) runs as
+//! `Origin::BundledForC`, its frames left out of tracebacks as C leaves
+//! none; what CPython writes in Python runs as `Origin::Bundled`, its
+//! frames shown.
 
 use std::rc::Rc;
 
@@ -95,6 +96,11 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "dataclasses",
         sources: &[(include_str!("dataclasses.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "datetime",
+        sources: &[(include_str!("datetime.pyl"), Origin::BundledForC)],
         natives: &[],
     },
 ];
