@@ -870,6 +870,11 @@ fn parse_errors_use_cpython_words() {
             "A, B",
         ),
         (
+            "try:\n  pass\nexcept *A, B:\n  pass",
+            "multiple exception types must be parenthesized",
+            "A, B",
+        ),
+        (
             "from x import *",
             "star imports are not supported by pyl",
             "*",
