@@ -747,6 +747,16 @@ impl Resolver {
                     }
                 }
             }
+            // Its names are known only when it runs: they go into the
+            // module's globals, which every name lookup there reads.
+            StmtKind::ImportStar { .. } => {
+                if self.kind() != ScopeKind::Module {
+                    return Err(SyntaxError::new(
+                        "import * only allowed at module level",
+                        span,
+                    ));
+                }
+            }
             StmtKind::Import(aliases) | StmtKind::ImportFrom { names: aliases, .. } => {
                 for alias in aliases {
                     self.mangle(&mut alias.target);

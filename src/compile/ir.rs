@@ -215,6 +215,11 @@ pub enum Instr {
         module: Name,
         names: Vec<(Name, Target)>,
     },
+    /// `from module import *`: the module's `__all__`, else its public
+    /// names, bound in the module's globals.
+    ImportStar {
+        module: Name,
+    },
     /// A `case` clause's pattern against the subject: on a match the
     /// captures are stored and execution goes on, else it jumps to `fail`.
     Match(Box<MatchCase>),

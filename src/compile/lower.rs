@@ -520,6 +520,10 @@ impl<'a> Builder<'a> {
                     );
                 }
             }
+            S::ImportStar { module } => {
+                let module = module.clone();
+                self.emit(Instr::ImportStar { module }, span);
+            }
             S::ImportFrom { module, names } => {
                 let names = names
                     .iter()

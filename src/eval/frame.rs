@@ -685,6 +685,10 @@ impl Interp {
                 };
                 self.store(frame, target, bound)?;
             }
+            Instr::ImportStar { module } => {
+                let into = frame.globals.clone();
+                self.import_star(&into, module)?;
+            }
             Instr::ImportFrom { module, names } => {
                 let imported = self.import_module(module)?;
                 for (name, target) in names {

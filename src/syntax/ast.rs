@@ -121,6 +121,10 @@ pub enum StmtKind {
         module: Name,
         names: Vec<Alias>,
     },
+    /// `from m import *`, at module level only.
+    ImportStar {
+        module: Name,
+    },
 }
 
 /// One `case pattern if guard:` clause of a `match` statement.

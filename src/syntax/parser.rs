@@ -1233,7 +1233,7 @@ fn except_handler(
 
 /// What follows `from m import`.
 enum ImportNames {
-    Star(Span),
+    Star,
     Names(Vec<Alias>),
     TrailingComma(Span),
 }
@@ -1258,7 +1258,9 @@ fn import_from(module: String, names: ImportNames) -> Fallible<StmtKind> {
             module: module.into(),
             names,
         }),
-        ImportNames::Star(span) => fail("star imports are not supported by pyl", span),
+        ImportNames::Star => Ok(StmtKind::ImportStar {
+            module: module.into(),
+        }),
         ImportNames::TrailingComma(span) => fail(
             "trailing comma not allowed without surrounding parentheses",
             span,

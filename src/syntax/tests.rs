@@ -875,11 +875,6 @@ fn parse_errors_use_cpython_words() {
             "A, B",
         ),
         (
-            "from x import *",
-            "star imports are not supported by pyl",
-            "*",
-        ),
-        (
             "try:\n  pass\nexcept ValueError:\n  pass\nexcept* TypeError:\n  pass",
             "cannot have both 'except' and 'except*' on the same 'try'",
             "except*",

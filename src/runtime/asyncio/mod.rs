@@ -429,6 +429,8 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     ns.insert("Future".into(), Value::Type(future));
     ns.insert("Task".into(), Value::Type(task));
     ns.insert("Handle".into(), Value::Type(handle));
+    let all = ALL.iter().map(|&name| Value::str(name)).collect();
+    ns.insert("__all__".into(), Value::tuple(all));
     ns.insert("TimerHandle".into(), Value::Type(timer_handle));
     // pyl's one kind of loop stands for CPython's classes of loops.
     for name in ["AbstractEventLoop", "BaseEventLoop", "SelectorEventLoop"] {
@@ -1369,6 +1371,33 @@ fn handle_when(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
     Ok(Value::float(receiver_handle(interp, args)?.when))
 }
 
+/// CPython 3.11.7's `asyncio.__all__`, what `from asyncio import *`
+/// binds (`TaskGroup` is not among them there).
+#[rustfmt::skip]
+const ALL: &[&str] = &[
+    "BaseEventLoop", "Server", "iscoroutinefunction", "iscoroutine",
+    "AbstractEventLoopPolicy", "AbstractEventLoop", "AbstractServer", "Handle",
+    "TimerHandle", "get_event_loop_policy", "set_event_loop_policy", "get_event_loop",
+    "set_event_loop", "new_event_loop", "get_child_watcher", "set_child_watcher",
+    "_set_running_loop", "get_running_loop", "_get_running_loop", "BrokenBarrierError",
+    "CancelledError", "InvalidStateError", "TimeoutError", "IncompleteReadError",
+    "LimitOverrunError", "SendfileNotAvailableError", "Future", "wrap_future", "isfuture",
+    "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier",
+    "BaseProtocol", "Protocol", "DatagramProtocol", "SubprocessProtocol",
+    "BufferedProtocol", "Runner", "run", "Queue", "PriorityQueue", "LifoQueue",
+    "QueueFull", "QueueEmpty", "StreamReader", "StreamWriter", "StreamReaderProtocol",
+    "open_connection", "start_server", "open_unix_connection", "start_unix_server",
+    "create_subprocess_exec", "create_subprocess_shell", "Task", "create_task",
+    "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "wait", "wait_for",
+    "as_completed", "sleep", "gather", "shield", "ensure_future",
+    "run_coroutine_threadsafe", "current_task", "all_tasks", "_register_task",
+    "_unregister_task", "_enter_task", "_leave_task", "to_thread", "Timeout", "timeout",
+    "timeout_at", "BaseTransport", "ReadTransport", "WriteTransport", "Transport",
+    "DatagramTransport", "SubprocessTransport", "SelectorEventLoop",
+    "AbstractChildWatcher", "SafeChildWatcher", "FastChildWatcher", "PidfdChildWatcher",
+    "MultiLoopChildWatcher", "ThreadedChildWatcher", "DefaultEventLoopPolicy",
+];
+
 /// What CPython's asyncio has and pyl does not: each is there (`hasattr`
 /// is true, as in CPython) and a call says what pyl lacks — threads, child
 /// processes, Unix sockets, UDP, signals, TLS.
@@ -1379,6 +1408,11 @@ mod unsupported {
         to_thread: "it runs one thread",
         run_coroutine_threadsafe: "it runs one thread",
         Runner: "asyncio.run() and loop.run_until_complete() run coroutines",
+        _set_running_loop: "its loops keep their own state",
+        _register_task: "its loops keep their own tasks",
+        _unregister_task: "its loops keep their own tasks",
+        _enter_task: "its loops keep their own tasks",
+        _leave_task: "its loops keep their own tasks",
         get_event_loop_policy: "one kind of event loop",
         set_event_loop_policy: "one kind of event loop",
         AbstractEventLoopPolicy: "one kind of event loop",

@@ -11,6 +11,7 @@ use super::interp::Interp;
 use super::object::ModuleObject;
 use super::value::Value;
 use crate::compile::ir::Origin;
+use crate::syntax::ast::Name;
 
 pub mod aiohttp;
 pub mod collections;
@@ -279,6 +280,48 @@ impl Interp {
         collections::complete_module(self, module)?;
         sys::complete_module(self, module)?;
         self.complete_asyncio(module)
+    }
+
+    /// `from name import *` into the module `into`: the names of the
+    /// module's `__all__`, else those that do not start with `_`.
+    pub fn import_star(&mut self, into: &ModuleObject, name: &str) -> PyResult<()> {
+        let imported = self.import_module(name)?;
+        let Value::Module(module) = &imported else {
+            return Ok(());
+        };
+        self.complete_module(module)?;
+        let all = module.namespace.borrow().get("__all__").cloned();
+        let names: Vec<Name> = match all {
+            Some(all) => {
+                let mut names = Vec::new();
+                for item in self.collect(&all)? {
+                    match item.builtin_value() {
+                        Value::Str(text) => names.push(text.as_str().into()),
+                        other => {
+                            return Err(self.type_error(format!(
+                                "Item in {name}.__all__ must be str, not {}",
+                                self.type_name(other)
+                            )))
+                        }
+                    }
+                }
+                names
+            }
+            None => (module.namespace.borrow().keys())
+                .filter(|key| !key.starts_with('_'))
+                .cloned()
+                .collect(),
+        };
+        for bound in names {
+            let Some(value) = self.get_attr_opt(&imported, &bound)? else {
+                return Err(self.error(
+                    ExcType::AttributeError,
+                    format!("module '{name}' has no attribute '{bound}'"),
+                ));
+            };
+            into.namespace.borrow_mut().insert(bound, value);
+        }
+        Ok(())
     }
 
     /// `import name`: from the cache, the built-in modules, or a sibling file.
