@@ -94,7 +94,7 @@ pub fn report_syntax_error(name: &str, text: &str, error: &SyntaxError) {
 /// its members; with an ariadne snippet of the innermost line of the
 /// program itself.
 pub fn report_exception(interp: &mut Interp, error: &PyErr) {
-    report_chain(interp, error, false);
+    report_chain(Printer::new(interp, false, None), error);
 }
 
 /// [`report_exception`] for the exception that ends the program (or an
@@ -102,32 +102,18 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
 /// 'print'?"), as CPython's `PyErr_Display` does and its logged reports
 /// (a task's exception never retrieved, a failed callback) do not.
 pub fn report_uncaught(interp: &mut Interp, error: &PyErr) {
-    report_chain(interp, error, true);
+    report_chain(Printer::new(interp, true, None), error);
 }
 
 /// [`report_exception`] for an exception a loop callback raised.
 pub fn report_callback_exception(interp: &mut Interp, error: &PyErr) {
-    let mut printer = Printer {
-        interp,
-        depth: 0,
-        need_close: false,
-        seen: Vec::new(),
-        suggest: false,
-        under_hidden_frame: Some(Rc::as_ptr(&error.0)),
-    };
-    printer.exception_and_chain(error, true);
-    let _ = std::io::stderr().flush();
+    report_chain(
+        Printer::new(interp, false, Some(Rc::as_ptr(&error.0))),
+        error,
+    );
 }
 
-fn report_chain(interp: &mut Interp, error: &PyErr, suggest: bool) {
-    let mut printer = Printer {
-        interp,
-        depth: 0,
-        need_close: false,
-        seen: Vec::new(),
-        suggest,
-        under_hidden_frame: None,
-    };
+fn report_chain(mut printer: Printer, error: &PyErr) {
     printer.exception_and_chain(error, true);
     let _ = std::io::stderr().flush();
 }
@@ -135,15 +121,7 @@ fn report_chain(interp: &mut Interp, error: &PyErr, suggest: bool) {
 /// Prints one exception and its traceback, without its causes and
 /// contexts or a snippet: what CPython's `sys.unraisablehook` prints.
 pub fn report_exception_alone(interp: &mut Interp, error: &PyErr) {
-    let mut printer = Printer {
-        interp,
-        depth: 0,
-        need_close: false,
-        seen: Vec::new(),
-        suggest: false,
-        under_hidden_frame: None,
-    };
-    printer.exception(error, "Traceback", false);
+    Printer::new(interp, false, None).exception(error, "Traceback", false);
     let _ = std::io::stderr().flush();
 }
 
@@ -169,7 +147,22 @@ struct Printer<'a> {
     under_hidden_frame: Option<*const Instance>,
 }
 
-impl Printer<'_> {
+impl<'a> Printer<'a> {
+    fn new(
+        interp: &'a mut Interp,
+        suggest: bool,
+        under_hidden_frame: Option<*const Instance>,
+    ) -> Printer<'a> {
+        Printer {
+            interp,
+            depth: 0,
+            need_close: false,
+            seen: Vec::new(),
+            suggest,
+            under_hidden_frame,
+        }
+    }
+
     /// An exception after its chain of causes and contexts.
     fn exception_and_chain(&mut self, error: &PyErr, snippet: bool) {
         self.seen.push(Rc::as_ptr(&error.0));

@@ -111,16 +111,7 @@ pub fn event_wait(
     args: &[Value],
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
-    if args.len() > 1 {
-        use crate::runtime::builtins::args::too_many_positional;
-        return Err(too_many_positional(
-            interp,
-            "Event.wait",
-            1..=1,
-            args,
-            kwargs,
-        ));
-    }
+    crate::runtime::builtins::args::check_positional(interp, "Event.wait", 1..=1, args, kwargs)?;
     crate::runtime::builtins::args::check_count(interp, "wait", args, kwargs, 1, 1)?;
     Ok(Value::native(Rc::new(EventWait {
         event: args[0].clone(),

@@ -144,7 +144,7 @@ use sleep::Sleep;
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::builtins::{
     add_function, add_method,
-    args::{check_count, keyword, too_many_positional},
+    args::{check_count, check_positional, keyword},
 };
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
@@ -813,15 +813,7 @@ fn as_python_frame(args: &[Value], result: PyResult<Value>) -> PyResult<Value> {
 
 fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
-    if args.len() > 1 {
-        return Err(too_many_positional(
-            interp,
-            "create_task",
-            1..=1,
-            args,
-            kwargs,
-        ));
-    }
+    check_positional(interp, "create_task", 1..=1, args, kwargs)?;
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
     as_python_frame(
         args,
@@ -879,15 +871,7 @@ fn get_running_loop_or_none(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyRe
 }
 
 fn current_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if args.len() > 1 {
-        return Err(too_many_positional(
-            interp,
-            "current_task",
-            0..=1,
-            args,
-            kwargs,
-        ));
-    }
+    check_positional(interp, "current_task", 0..=1, args, kwargs)?;
     let event_loop = match args.first() {
         Some(value) if !value.is_none() => loop_of(interp, value)?,
         _ => interp.running_loop()?,
@@ -897,15 +881,7 @@ fn current_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
 }
 
 fn all_tasks(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if args.len() > 1 {
-        return Err(too_many_positional(
-            interp,
-            "all_tasks",
-            0..=1,
-            args,
-            kwargs,
-        ));
-    }
+    check_positional(interp, "all_tasks", 0..=1, args, kwargs)?;
     let given = args
         .first()
         .or(keyword(interp, "all_tasks", kwargs, &["loop"], "loop")?)
@@ -1153,10 +1129,7 @@ fn loop_get_debug(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
 fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
     let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
-    if args.len() > 2 {
-        let function = "BaseEventLoop.create_task";
-        return Err(too_many_positional(interp, function, 2..=2, args, kwargs));
-    }
+    check_positional(interp, "BaseEventLoop.create_task", 2..=2, args, kwargs)?;
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
     as_python_frame(
         args,
@@ -1172,10 +1145,7 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
 
 fn loop_create_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    if args.len() > 1 {
-        let function = "BaseEventLoop.create_future";
-        return Err(too_many_positional(interp, function, 1..=1, args, kwargs));
-    }
+    check_positional(interp, "BaseEventLoop.create_future", 1..=1, args, kwargs)?;
     Ok(Future::new(event_loop).value())
 }
 
@@ -1275,15 +1245,7 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
 }
 
 fn loop_time(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if args.len() > 1 {
-        return Err(too_many_positional(
-            interp,
-            "BaseEventLoop.time",
-            1..=1,
-            args,
-            kwargs,
-        ));
-    }
+    check_positional(interp, "BaseEventLoop.time", 1..=1, args, kwargs)?;
     Ok(Value::float(interp.clock.monotonic()))
 }
 

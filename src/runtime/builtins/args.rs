@@ -1,6 +1,6 @@
 //! Argument checking for functions written in Rust, with CPython's wording.
 
-use super::super::error::{PyErr, PyResult};
+use super::super::error::PyResult;
 use super::super::interp::Interp;
 use super::super::value::Value;
 use crate::syntax::ast::Name;
@@ -102,15 +102,18 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// CPython's message for a function written in Python (`def f(a, b=1)`)
-/// given more positional arguments than the `takes` it has.
-pub fn too_many_positional(
+/// Refuses more positional arguments than the `takes` of a function
+/// written in Python in CPython (`def f(a, b=1)`), with its message.
+pub fn check_positional(
     interp: &Interp,
     function: &str,
     takes: std::ops::RangeInclusive<usize>,
     args: &[Value],
     kwargs: &[(Name, Value)],
-) -> PyErr {
+) -> PyResult<()> {
+    if args.len() <= *takes.end() {
+        return Ok(());
+    }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (min, max) = (*takes.start(), *takes.end());
     let takes = if min == max {
@@ -127,5 +130,5 @@ pub fn too_many_positional(
             plural(keywords)
         ),
     };
-    interp.type_error(format!("{function}() takes {takes} but {given} given"))
+    Err(interp.type_error(format!("{function}() takes {takes} but {given} given")))
 }
