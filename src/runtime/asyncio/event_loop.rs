@@ -384,6 +384,9 @@ impl Interp {
         }
         event_loop.running.set(true);
         *runtime.running_loop.borrow_mut() = Some(event_loop.clone());
+        // CPython's `run_forever` and `_run_once` frames, which count
+        // towards the recursion limit.
+        self.depth += 2;
         let result = loop {
             if let Err(error) = self.run_once(event_loop) {
                 break Err(error);
@@ -392,6 +395,7 @@ impl Interp {
                 break Ok(());
             }
         };
+        self.depth -= 2;
         event_loop.stopping.set(false);
         event_loop.running.set(false);
         *runtime.running_loop.borrow_mut() = None;
@@ -611,6 +615,23 @@ impl Interp {
     /// Runs one callback; an exception in a plain callback goes to the
     /// loop's exception handler and the loop goes on, as in CPython.
     fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
+        // Under CPython's `Handle._run` and `Context.run`, and a task's
+        // step: levels of the recursion limit.
+        let levels = match callback {
+            Callback::Python(_) => 2,
+            _ => 3,
+        };
+        self.depth += levels;
+        let result = self.run_callback_at_depth(event_loop, callback);
+        self.depth -= levels;
+        result
+    }
+
+    fn run_callback_at_depth(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        callback: Callback,
+    ) -> PyResult<()> {
         let result = match callback {
             Callback::Python(call) => match self.call(&call.function, &call.args, &[]) {
                 Ok(_) => Ok(()),

@@ -521,7 +521,10 @@ impl Interp {
         let new_task = future_of(awaitable).is_none();
         let future = self.ensure_future(awaitable, Some(event_loop.clone()))?;
         future.add_done_callback(DoneCallback::StopLoop);
+        // CPython's `run_until_complete` frame.
+        self.depth += 1;
         let result = self.run_forever(event_loop);
+        self.depth -= 1;
         future.remove_stop_loop();
         if let Err(error) = result {
             if new_task && future.is_done() && !future.is_cancelled() {
@@ -721,7 +724,10 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         .create_task(&event_loop, main, None)
         .and_then(|task| {
             *runtime.main_task.borrow_mut() = Some(task.clone());
+            // CPython's `run` and `Runner.run` frames.
+            interp.depth += 2;
             let result = interp.run_until_complete(&event_loop, &task.value());
+            interp.depth -= 2;
             *runtime.main_task.borrow_mut() = None;
             match result {
                 // The main task was cancelled by Ctrl-C: that is a KeyboardInterrupt.
