@@ -736,7 +736,12 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                         && error.0.class.is_subclass_of(&runtime.cancelled_error)
                         && task.uncancel() == 0 =>
                 {
-                    Err(interp.new_exception(ExcType::KeyboardInterrupt, vec![]))
+                    // Raised in `Runner.run`'s `except CancelledError`.
+                    let interrupt = interp.new_exception(ExcType::KeyboardInterrupt, vec![]);
+                    if let Some(data) = &interrupt.0.exception {
+                        *data.context.borrow_mut() = Some(error.value());
+                    }
+                    Err(interrupt)
                 }
                 other => other,
             }
