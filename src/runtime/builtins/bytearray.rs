@@ -11,10 +11,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::add_method;
-use super::bytes::{byte_value, contents, is_index};
+use super::bytes::{byte_value, collect_bytes, contents, is_index};
 use super::sequences::{check_args, receiver_error, slice_positions, ssize_arg, SliceBounds};
 use super::subclasses;
-use crate::runtime::error::PyResult;
+use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
 use crate::runtime::value::Value;
@@ -92,13 +92,17 @@ fn bytearray_extend(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyR
     let added = match args[1].bytes_like() {
         Some(added) => added,
         None => {
-            if interp.iter_if_iterable(&args[1])?.is_none() {
+            let Some(iterator) = interp.iter_if_iterable(&args[1])? else {
                 return Err(interp.type_error(format!(
                     "can't extend bytearray with {}",
                     interp.type_name(&args[1])
                 )));
-            }
-            contents::<true>(interp, &args[1..2], &[])?
+            };
+            Rc::new(collect_bytes(
+                interp,
+                &iterator,
+                "byte must be in range(0, 256)",
+            )?)
         }
     };
     let mut data = data.borrow_mut();
@@ -188,6 +192,14 @@ pub fn in_place(
     other: &Value,
 ) -> Option<PyResult<()>> {
     match op {
+        // CPython holds `other`'s buffer while it resizes the receiver,
+        // and refuses when they are the same object.
+        BinOp::Add if matches!(other, Value::ByteArray(o) if std::ptr::eq(&**o, data)) => {
+            Some(Err(interp.error(
+                ExcType::BufferError,
+                "Existing exports of data: object cannot be re-sized",
+            )))
+        }
         BinOp::Add => {
             let added = other.bytes_like()?;
             let mut data = data.borrow_mut();

@@ -19,7 +19,7 @@ use std::rc::Rc;
 use super::sequences::{
     check_args, item_index, receiver_error, slice_positions, ssize_arg, SliceBounds,
 };
-use super::str::{bind, check_range_args, search_bounds};
+use super::str::{adjust_search_bounds, bind, check_range_args, read_search_bounds};
 use super::{add_function, add_method, function};
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::codecs::{self, Codec};
@@ -123,15 +123,27 @@ pub(super) fn name<const BA: bool>() -> &'static str {
     }
 }
 
-/// The receiver's contents: a bytes' own, a copy of a bytearray's.
-fn receiver<const BA: bool>(
+/// A method's receiver, of the method's type. Its contents are read
+/// (`held`) after the arguments are converted, which may run Python code
+/// that changes a bytearray, as CPython reads them.
+#[derive(Clone, Copy)]
+struct Receiver<'a>(&'a Value);
+
+impl Receiver<'_> {
+    /// The contents now: a bytes' own, a copy of a bytearray's.
+    fn held(self) -> Rc<Vec<u8>> {
+        self.0.bytes_like().unwrap_or_default()
+    }
+}
+
+fn receiver<'a, const BA: bool>(
     interp: &Interp,
-    args: &[Value],
+    args: &'a [Value],
     method: &str,
-) -> PyResult<Rc<Vec<u8>>> {
+) -> PyResult<Receiver<'a>> {
     match args.first().map(Value::builtin_value) {
-        Some(Value::Bytes(data)) if !BA => Ok(data.clone()),
-        Some(Value::ByteArray(data)) if BA => Ok(Rc::new(data.borrow().clone())),
+        Some(value @ Value::Bytes(_)) if !BA => Ok(Receiver(value)),
+        Some(value @ Value::ByteArray(_)) if BA => Ok(Receiver(value)),
         _ => Err(receiver_error(interp, name::<BA>(), method, args)),
     }
 }
@@ -307,19 +319,30 @@ pub(super) fn contents<const BA: bool>(
         }
         Err(error) => return Err(error),
     };
+    let range_error = if BA {
+        "byte must be in range(0, 256)"
+    } else {
+        "bytes must be in range(0, 256)"
+    };
+    Ok(Rc::new(collect_bytes(interp, &iterator, range_error)?))
+}
+
+/// The ints an iterator yields, as bytes; `range_error` the ValueError's
+/// message for an int out of range.
+pub(super) fn collect_bytes(
+    interp: &mut Interp,
+    iterator: &Value,
+    range_error: &str,
+) -> PyResult<Vec<u8>> {
     let mut data = Vec::new();
-    while let Some(item) = interp.next(&iterator)? {
-        data.push(if BA {
-            byte_value(interp, &item)?
-        } else {
-            let byte = match item {
-                Value::BigInt(_) => None,
-                other => u8::try_from(interp.to_index(&other)?).ok(),
-            };
-            byte.ok_or_else(|| interp.value_error("bytes must be in range(0, 256)"))?
-        });
+    while let Some(item) = interp.next(iterator)? {
+        let byte = match item {
+            Value::BigInt(_) => None,
+            other => u8::try_from(interp.to_index(&other)?).ok(),
+        };
+        data.push(byte.ok_or_else(|| interp.value_error(range_error))?);
     }
-    Ok(Rc::new(data))
+    Ok(data)
 }
 
 /// `bytes(n)`: `n` zero bytes.
@@ -392,7 +415,7 @@ fn bytes_decode<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "decode")?;
+    let data = receiver::<BA>(interp, args, "decode")?.held();
     let bound = bind(
         interp,
         "decode",
@@ -418,9 +441,9 @@ fn no_arg_method<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Rc<Vec<u8>>> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let receiver = receiver::<BA>(interp, args, method)?;
     check_args(interp, name::<BA>(), method, args, kwargs, 0, 0)?;
-    Ok(data)
+    Ok(receiver.held())
 }
 
 fn bytes_upper<const BA: bool>(
@@ -636,14 +659,16 @@ impl Search {
         args: &[Value],
         kwargs: &Kwargs,
     ) -> PyResult<Search> {
-        let data = receiver::<BA>(interp, args, method)?;
+        let receiver = receiver::<BA>(interp, args, method)?;
         check_range_args(interp, name::<BA>(), method, args, kwargs)?;
         let needle = needle_arg(
             interp,
             &args[1],
             "argument should be integer or bytes-like object",
         )?;
-        let (start, end) = search_bounds(interp, data.len() as i64, args)?;
+        let bounds = read_search_bounds(interp, args)?;
+        let data = receiver.held();
+        let (start, end) = adjust_search_bounds(bounds, data.len() as i64);
         Ok(Search {
             data,
             needle,
@@ -764,9 +789,11 @@ fn affix_method<const BA: bool>(
     kwargs: &Kwargs,
     at_end: bool,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let receiver = receiver::<BA>(interp, args, method)?;
     check_range_args(interp, name::<BA>(), method, args, kwargs)?;
-    let (start, end) = search_bounds(interp, data.len() as i64, args)?;
+    let bounds = read_search_bounds(interp, args)?;
+    let data = receiver.held();
+    let (start, end) = adjust_search_bounds(bounds, data.len() as i64);
     if let Some(affix) = args[1].bytes_like() {
         return Ok(Value::from(tail_match(&data, &affix, start, end, at_end)));
     }
@@ -819,7 +846,7 @@ fn split_args<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<SplitArgs> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let receiver = receiver::<BA>(interp, args, method)?;
     let bound = bind(interp, method, &args[1..], kwargs, &["sep", "maxsplit"], 0)?;
     let sep = match bound[0] {
         None | Some(Value::None) => None,
@@ -832,7 +859,7 @@ fn split_args<const BA: bool>(
     if sep.as_ref().is_some_and(|sep| sep.is_empty()) {
         return Err(interp.value_error("empty separator"));
     }
-    Ok((data, sep, maxsplit))
+    Ok((receiver.held(), sep, maxsplit))
 }
 
 /// `split()` with no separator: runs of whitespace separate, and leading
@@ -940,12 +967,13 @@ fn bytes_splitlines<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "splitlines")?;
+    let receiver = receiver::<BA>(interp, args, "splitlines")?;
     let bound = bind(interp, "splitlines", &args[1..], kwargs, &["keepends"], 0)?;
     let keepends = match bound[0] {
         Some(v) => ssize_arg(interp, v)? != 0,
         None => false,
     };
+    let data = receiver.held();
     let mut lines = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -975,19 +1003,28 @@ fn partition_method<const BA: bool>(
     kwargs: &Kwargs,
     from_right: bool,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let data = receiver::<BA>(interp, args, method)?.held();
     check_args(interp, name::<BA>(), method, args, kwargs, 1, 1)?;
     let sep = bytes_arg(interp, &args[1])?;
     if sep.is_empty() {
         return Err(interp.value_error("empty separator"));
     }
-    let empty: &[u8] = &[];
-    let parts = match find_sub(&data, &sep, from_right) {
-        Some(at) => [&data[..at], &sep[..], &data[at + sep.len()..]],
-        None if from_right => [empty, empty, &data[..]],
-        None => [&data[..], empty, empty],
+    let (before, found, after) = match find_sub(&data, &sep, from_right) {
+        Some(at) => (&data[..at], true, &data[at + sep.len()..]),
+        None if from_right => (&[][..], false, &data[..]),
+        None => (&data[..], false, &[][..]),
     };
-    Ok(Value::tuple(parts.iter().map(|&p| make::<BA>(p)).collect()))
+    // A bytes' found separator is the argument itself, as in CPython.
+    let middle = match found {
+        true if !BA => args[1].clone(),
+        true => make::<BA>(&sep[..]),
+        false => make::<BA>(Vec::new()),
+    };
+    Ok(Value::tuple(vec![
+        make::<BA>(before),
+        middle,
+        make::<BA>(after),
+    ]))
 }
 
 fn bytes_partition<const BA: bool>(
@@ -1022,7 +1059,7 @@ fn strip_method<const BA: bool>(
     kwargs: &Kwargs,
     side: Strip,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let data = receiver::<BA>(interp, args, method)?.held();
     check_args(interp, name::<BA>(), method, args, kwargs, 0, 1)?;
     let strip_set = match args.get(1) {
         None | Some(Value::None) => None,
@@ -1082,7 +1119,7 @@ fn pad_args<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<(Rc<Vec<u8>>, usize, u8)> {
-    let data = receiver::<BA>(interp, args, method)?;
+    let receiver = receiver::<BA>(interp, args, method)?;
     check_args(interp, name::<BA>(), method, args, kwargs, 1, 2)?;
     let width = usize::try_from(ssize_arg(interp, &args[1])?).unwrap_or(0);
     let fill = match args.get(2) {
@@ -1097,7 +1134,7 @@ fn pad_args<const BA: bool>(
             }
         },
     };
-    Ok((data, width, fill))
+    Ok((receiver.held(), width, fill))
 }
 
 /// `data` with `left` and `right` fill bytes around it.
@@ -1158,9 +1195,10 @@ fn bytes_zfill<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "zfill")?;
+    let receiver = receiver::<BA>(interp, args, "zfill")?;
     check_args(interp, name::<BA>(), "zfill", args, kwargs, 1, 1)?;
     let width = usize::try_from(ssize_arg(interp, &args[1])?).unwrap_or(0);
+    let data = receiver.held();
     let margin = width.saturating_sub(data.len());
     if margin == 0 {
         return Ok(same::<BA>(data));
@@ -1181,12 +1219,13 @@ fn bytes_expandtabs<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "expandtabs")?;
+    let receiver = receiver::<BA>(interp, args, "expandtabs")?;
     let bound = bind(interp, "expandtabs", &args[1..], kwargs, &["tabsize"], 0)?;
     let tabsize = match bound[0] {
         Some(size) => ssize_arg(interp, size)?,
         None => 8,
     };
+    let data = receiver.held();
     let tabsize = usize::try_from(tabsize).unwrap_or(0);
     let mut out = Vec::new();
     let mut column = 0usize;
@@ -1219,7 +1258,7 @@ fn bytes_translate<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "translate")?;
+    let data = receiver::<BA>(interp, args, "translate")?.held();
     if args.len() < 2 {
         return Err(interp.type_error("translate() takes at least 1 positional argument (0 given)"));
     }
@@ -1278,7 +1317,7 @@ fn bytes_replace<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "replace")?;
+    let receiver = receiver::<BA>(interp, args, "replace")?;
     check_args(interp, name::<BA>(), "replace", args, kwargs, 2, 3)?;
     let old = bytes_arg(interp, &args[1])?;
     let new = bytes_arg(interp, &args[2])?;
@@ -1286,6 +1325,7 @@ fn bytes_replace<const BA: bool>(
         Some(v) => usize::try_from(ssize_arg(interp, v)?).unwrap_or(usize::MAX),
         None => usize::MAX,
     };
+    let data = receiver.held();
     let mut out = Vec::with_capacity(data.len());
     let mut rest = &data[..];
     let mut replaced = 0;
@@ -1321,9 +1361,10 @@ fn bytes_join<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let sep = receiver::<BA>(interp, args, "join")?;
+    let receiver = receiver::<BA>(interp, args, "join")?;
     check_args(interp, name::<BA>(), "join", args, kwargs, 1, 1)?;
     let items = super::str::join_items(interp, &args[1])?;
+    let sep = receiver.held();
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Some(data) = item.bytes_like() else {
@@ -1345,7 +1386,7 @@ fn bytes_removeprefix<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "removeprefix")?;
+    let data = receiver::<BA>(interp, args, "removeprefix")?.held();
     check_args(interp, name::<BA>(), "removeprefix", args, kwargs, 1, 1)?;
     let prefix = bytes_arg(interp, &args[1])?;
     match data.strip_prefix(&prefix[..]) {
@@ -1359,7 +1400,7 @@ fn bytes_removesuffix<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "removesuffix")?;
+    let data = receiver::<BA>(interp, args, "removesuffix")?.held();
     check_args(interp, name::<BA>(), "removesuffix", args, kwargs, 1, 1)?;
     let suffix = bytes_arg(interp, &args[1])?;
     match data.strip_suffix(&suffix[..]) {
@@ -1376,7 +1417,7 @@ fn bytes_hex<const BA: bool>(
     args: &[Value],
     kwargs: &Kwargs,
 ) -> PyResult<Value> {
-    let data = receiver::<BA>(interp, args, "hex")?;
+    let receiver = receiver::<BA>(interp, args, "hex")?;
     let bound = bind(
         interp,
         "hex",
@@ -1401,6 +1442,7 @@ fn bytes_hex<const BA: bool>(
         Some(v) => ssize_arg(interp, v)?,
         None => 1,
     };
+    let data = receiver.held();
     let sep = match sep.as_deref() {
         None => None,
         Some(&[c]) if c.is_ascii() => Some(c),

@@ -63,6 +63,15 @@ fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<V
         return Ok(Value::Int(0));
     };
     let x = text_of_subclass(x);
+    // CPython reads a bytearray as the bytes it holds, and shows those.
+    let held;
+    let x = match x {
+        Value::ByteArray(data) => {
+            held = Value::bytes(data.borrow().clone());
+            &held
+        }
+        other => other,
+    };
     if let Some(base) = base {
         let base = match base {
             Value::BigInt(_) => i64::MAX,
@@ -82,7 +91,7 @@ fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<V
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
         Value::Float(f) => float_to_int(interp, f.get()),
-        Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_) => {
+        Value::Str(_) | Value::Bytes(_) => {
             let text = numeric_literal(x).unwrap_or_default();
             parse_int(interp, x, &text, 10)
         }

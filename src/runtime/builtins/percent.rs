@@ -310,7 +310,7 @@ fn format_percent_arg(
         }
         ('e' | 'E' | 'f' | 'F' | 'g' | 'G', _) => {
             signed = true;
-            let x = percent_float(interp, value)?;
+            let x = percent_float(interp, value, target)?;
             let float_spec = format!(
                 "{}.{}{}",
                 if spec.flags & F_ALT != 0 { "#" } else { "" },
@@ -482,7 +482,7 @@ fn format_int(n: &BigInt, spec: &PercentSpec) -> String {
     out
 }
 
-fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
+fn percent_float(interp: &mut Interp, value: &Value, target: Target) -> PyResult<f64> {
     match value {
         Value::Float(x) => Ok(x.get()),
         Value::Int(n) => Ok(*n as f64),
@@ -506,18 +506,19 @@ fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
                 let n = interp.to_index(value)?;
                 Ok(n as f64)
             } else {
-                Err(not_real(interp, value))
+                Err(not_real(interp, value, target))
             }
         }
-        _ => Err(not_real(interp, value)),
+        _ => Err(not_real(interp, value, target)),
     }
 }
 
-fn not_real(interp: &Interp, value: &Value) -> PyErr {
-    interp.type_error(format!(
-        "must be real number, not {}",
-        interp.type_name(value)
-    ))
+fn not_real(interp: &Interp, value: &Value, target: Target) -> PyErr {
+    let wanted = match target {
+        Target::Str => "must be real number",
+        Target::Bytes => "float argument required",
+    };
+    interp.type_error(format!("{wanted}, not {}", interp.type_name(value)))
 }
 
 fn percent_char(interp: &mut Interp, value: &Value) -> PyResult<char> {

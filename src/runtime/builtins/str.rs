@@ -206,6 +206,14 @@ fn search_window(interp: &mut Interp, s: &PyStr, args: &[Value]) -> PyResult<(i6
 /// over a sequence of `len` items, adjusted as CPython's `ADJUST_INDICES`
 /// does: `end` is clamped to the length, `start` is not.
 pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> PyResult<(i64, i64)> {
+    Ok(adjust_search_bounds(read_search_bounds(interp, args)?, len))
+}
+
+/// The `start` and `end` of `find`-like methods as given (`None` for
+/// absent or `None`), before the sequence's length is known.
+pub(super) type SearchBounds = (Option<i64>, Option<i64>);
+
+pub(super) fn read_search_bounds(interp: &mut Interp, args: &[Value]) -> PyResult<SearchBounds> {
     let start = match args.get(2) {
         Some(v) => slice_bound(interp, v, true)?,
         None => None,
@@ -214,6 +222,11 @@ pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> Py
         Some(v) => slice_bound(interp, v, true)?,
         None => None,
     };
+    Ok((start, end))
+}
+
+/// [`read_search_bounds`]' bounds adjusted to a length.
+pub(super) fn adjust_search_bounds((start, end): SearchBounds, len: i64) -> (i64, i64) {
     let mut start = start.unwrap_or(0);
     let mut end = end.unwrap_or(len);
     if end > len {
@@ -224,7 +237,7 @@ pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> Py
     if start < 0 {
         start = (start + len).max(0);
     }
-    Ok((start, end))
+    (start, end)
 }
 
 /// The text between code points `start` and `end` (both within bounds).
