@@ -17,7 +17,7 @@
 use std::rc::Rc;
 
 use super::sequences::{
-    check_args, item_index, receiver_error, slice_positions, ssize_arg, SliceBounds,
+    c_int_arg, check_args, item_index, receiver_error, slice_positions, ssize_arg, SliceBounds,
 };
 use super::str::{adjust_search_bounds, bind, check_range_args, read_search_bounds};
 use super::{add_function, add_method, function};
@@ -1137,6 +1137,16 @@ fn pad_args<const BA: bool>(
     Ok((receiver.held(), width, fill))
 }
 
+/// CPython's OverflowError for a bytes object of `len` bytes, which its
+/// header would take past `isize::MAX` (a bytearray's is a MemoryError).
+fn too_large<const BA: bool>(interp: &Interp, len: usize) -> PyResult<()> {
+    const HEADER: usize = 33;
+    if !BA && len > isize::MAX as usize - HEADER {
+        return Err(interp.error(ExcType::OverflowError, "byte string is too large"));
+    }
+    Ok(())
+}
+
 /// `data` with `left` and `right` fill bytes around it.
 fn padded<const BA: bool>(
     interp: &Interp,
@@ -1148,6 +1158,7 @@ fn padded<const BA: bool>(
     if left == 0 && right == 0 {
         return Ok(same::<BA>(data));
     }
+    too_large::<BA>(interp, data.len() + left + right)?;
     let mut out = Vec::new();
     interp.reserve(&mut out, data.len() + left + right)?;
     out.resize(left, fill);
@@ -1203,6 +1214,7 @@ fn bytes_zfill<const BA: bool>(
     if margin == 0 {
         return Ok(same::<BA>(data));
     }
+    too_large::<BA>(interp, width)?;
     let mut out = Vec::new();
     interp.reserve(&mut out, width)?;
     let sign = matches!(data.first(), Some(b'+' | b'-'));
@@ -1221,8 +1233,9 @@ fn bytes_expandtabs<const BA: bool>(
 ) -> PyResult<Value> {
     let receiver = receiver::<BA>(interp, args, "expandtabs")?;
     let bound = bind(interp, "expandtabs", &args[1..], kwargs, &["tabsize"], 0)?;
+    // `tabsize` and `bytes_per_sep` are C ints in CPython.
     let tabsize = match bound[0] {
-        Some(size) => ssize_arg(interp, size)?,
+        Some(size) => c_int_arg(interp, size)?,
         None => 8,
     };
     let data = receiver.held();
@@ -1439,7 +1452,7 @@ fn bytes_hex<const BA: bool>(
         }
     };
     let group = match bound[1] {
-        Some(v) => ssize_arg(interp, v)?,
+        Some(v) => c_int_arg(interp, v)?,
         None => 1,
     };
     let data = receiver.held();

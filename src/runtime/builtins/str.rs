@@ -1292,21 +1292,7 @@ fn str_expandtabs(
     let bound = bind(interp, "expandtabs", &args[1..], kwargs, &["tabsize"], 0)?;
     // `tabsize` is a C int in CPython.
     let tabsize = match bound[0] {
-        Some(v) => {
-            let n = match v {
-                Value::BigInt(_) => None,
-                other => i32::try_from(interp.to_index(other)?).ok(),
-            };
-            match n {
-                Some(n) => i64::from(n),
-                None => {
-                    return Err(interp.error(
-                        ExcType::OverflowError,
-                        "Python int too large to convert to C int",
-                    ))
-                }
-            }
-        }
+        Some(v) => i64::from(super::sequences::c_int_arg(interp, v)?),
         None => 8,
     };
     let mut out = String::with_capacity(s.as_str().len());
