@@ -336,6 +336,10 @@ impl NativeObject for BytesIterator {
         }
         Some(Ok(byte.map(|b| Value::Int(i64::from(b)))))
     }
+
+    fn length_hint(&self) -> Option<usize> {
+        Some(self.data.len().saturating_sub(self.index.get()))
+    }
 }
 
 /// Reads the bytearray afresh at every step, as a list's iterator does.
@@ -358,6 +362,12 @@ impl NativeObject for ByteArrayIterator {
             None => *slot = None,
         }
         Some(Ok(byte.map(|b| Value::Int(i64::from(b)))))
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        let slot = self.data.borrow();
+        let len = slot.as_ref().map_or(0, |data| data.borrow().len());
+        Some(len.saturating_sub(self.index.get()))
     }
 }
 

@@ -70,7 +70,9 @@ fn bytearray_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResu
 
 /// `bytearray.__init__(self, source=b'', encoding=None, errors=None)`.
 fn bytearray_init(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    let data = receiver(interp, args, "__init__")?;
+    let Some(Value::ByteArray(data)) = args.first().map(Value::builtin_value) else {
+        return Err(subclasses::init_receiver_error(interp, "bytearray", args));
+    };
     let made = contents::<true>(interp, &args[1..], kwargs)?;
     *data.borrow_mut() = Rc::unwrap_or_clone(made);
     Ok(Value::None)
