@@ -745,11 +745,10 @@ impl Interp {
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
-            (Value::Bytes(_) | Value::ByteArray(_), Value::Bytes(_) | Value::ByteArray(_)) => {
-                match bytes::compare(a, b) {
-                    Some(ordering) => ordering,
-                    None => return Ok(None),
-                }
+            (Value::Bytes(_) | Value::ByteArray(_), _)
+                if let Some(ordering) = bytes::compare(a, b) =>
+            {
+                ordering
             }
             (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
                 return self
@@ -1075,11 +1074,7 @@ impl Interp {
             }
             (BinOp::Mod, Value::Bytes(_) | Value::ByteArray(_), args) => {
                 let format = a.bytes_like().unwrap_or_default();
-                let data = percent::percent_format_bytes(self, &format, args)?;
-                match a {
-                    Value::ByteArray(_) => Value::bytearray(data),
-                    _ => Value::bytes(data),
-                }
+                bytes::made_like(a, percent::percent_format_bytes(self, &format, args)?)
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let length = x.borrow().len() + y.borrow().len();

@@ -1621,22 +1621,26 @@ pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     with_contents(a, |x| with_contents(b, |y| x.cmp(y)))?
 }
 
-/// `a + b` of two bytes or bytearrays: the type of `a`.
-pub fn concat(interp: &Interp, a: &Value, b: &Value) -> PyResult<Value> {
-    let joined = with_contents(a, |x| {
-        with_contents(b, |y| {
-            let mut data = Vec::new();
-            interp.reserve(&mut data, x.len() + y.len())?;
-            data.extend_from_slice(x);
-            data.extend_from_slice(y);
-            Ok(data)
-        })
-    });
-    let data = joined.flatten().unwrap_or_else(|| Ok(Vec::new()))?;
-    Ok(match a {
+/// A new bytearray if `operand` is one, else a new bytes: what an
+/// operator makes of its left (or only) bytes-like operand.
+pub fn made_like(operand: &Value, data: Vec<u8>) -> Value {
+    match operand {
         Value::ByteArray(_) => Value::bytearray(data),
         _ => Value::bytes(data),
-    })
+    }
+}
+
+/// `a + b` of two bytes or bytearrays: the type of `a`.
+pub fn concat(interp: &Interp, a: &Value, b: &Value) -> PyResult<Value> {
+    let tail = b.bytes_like().unwrap_or_default();
+    let joined = with_contents(a, |head| {
+        let mut data = Vec::new();
+        interp.reserve(&mut data, head.len() + tail.len())?;
+        data.extend_from_slice(head);
+        data.extend_from_slice(&tail);
+        Ok(data)
+    });
+    Ok(made_like(a, joined.unwrap_or_else(|| Ok(Vec::new()))?))
 }
 
 /// `sequence * count` of a bytes or bytearray: CPython's OverflowError
@@ -1644,11 +1648,7 @@ pub fn concat(interp: &Interp, a: &Value, b: &Value) -> PyResult<Value> {
 pub fn repeat(interp: &Interp, sequence: &Value, count: usize) -> PyResult<Value> {
     let is_bytearray = matches!(sequence, Value::ByteArray(_));
     let data = with_contents(sequence, |data| repeated(interp, data, count, is_bytearray));
-    let data = data.unwrap_or_else(|| Ok(Vec::new()))?;
-    Ok(match is_bytearray {
-        true => Value::bytearray(data),
-        false => Value::bytes(data),
-    })
+    Ok(made_like(sequence, data.unwrap_or_else(|| Ok(Vec::new()))?))
 }
 
 /// `data` `count` times over.
