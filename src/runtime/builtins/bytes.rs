@@ -1299,6 +1299,9 @@ fn bytes_translate<const BA: bool>(
         .filter(|b| !delete.contains(b))
         .map(|&b| table.as_ref().map_or(b, |table| table[usize::from(b)]))
         .collect();
+    if out == *data {
+        return Ok(same::<BA>(data));
+    }
     made::<BA>(out)
 }
 
@@ -1342,8 +1345,12 @@ fn bytes_replace<const BA: bool>(
     let mut out = Vec::with_capacity(data.len());
     let mut rest = &data[..];
     let mut replaced = 0;
+    // Nothing replaced leaves a bytes itself, as CPython's `return_self`.
     if old.is_empty() {
         let insertions = count.min(data.len() + 1);
+        if insertions == 0 || new.is_empty() {
+            return Ok(same::<BA>(data));
+        }
         interp.check_allocation(data.len() + new.len().saturating_mul(insertions), 1)?;
         for (i, &byte) in data.iter().enumerate() {
             if i < insertions {
@@ -1364,6 +1371,9 @@ fn bytes_replace<const BA: bool>(
         out.extend_from_slice(&new);
         rest = &rest[at + old.len()..];
         replaced += 1;
+    }
+    if replaced == 0 {
+        return Ok(same::<BA>(data));
     }
     out.extend_from_slice(rest);
     made::<BA>(out)
