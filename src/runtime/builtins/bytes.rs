@@ -104,7 +104,7 @@ fn install_shared<const BA: bool>(class: &Rc<Class>) {
         is_classmethod: true,
     };
     let maketrans = MethodWrapper {
-        function: function("maketrans", bytes_maketrans::<BA>),
+        function: function("maketrans", bytes_maketrans),
         is_classmethod: false,
     };
     let mut namespace = class.namespace.borrow_mut();
@@ -1308,11 +1308,7 @@ fn bytes_translate<const BA: bool>(
 /// `bytes.maketrans(frm, to)`, a static method: the 256-byte table of
 /// `translate` mapping each byte of `frm` to the byte of `to` at its
 /// position (bytes, for either type).
-fn bytes_maketrans<const BA: bool>(
-    interp: &mut Interp,
-    args: &[Value],
-    kwargs: &Kwargs,
-) -> PyResult<Value> {
+fn bytes_maketrans(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     super::args::check_count(interp, "maketrans", args, kwargs, 2, 2)?;
     let from = bytes_arg(interp, &args[0])?;
     let to = bytes_arg(interp, &args[1])?;
