@@ -37,9 +37,16 @@ const METHODS: &[(&str, NativeFn)] = &[
 
 pub fn install(interp: &mut Interp) {
     let class = interp.types.bytearray.clone();
-    for &(name, func) in METHODS {
+    for &(name, func) in METHODS.iter().chain(unsupported::METHODS) {
         add_method(&class, name, func);
     }
+}
+
+/// What a pyl bytearray cannot answer as CPython's does: the name is
+/// there, and a call says so.
+mod unsupported {
+    super::super::not_supported!(METHODS, "bytearray.":
+        __alloc__: "CPython's allocation size");
 }
 
 fn receiver<'a>(

@@ -79,6 +79,8 @@ fn shared_methods<const BA: bool>() -> Vec<(&'static str, NativeFn)> {
 
 pub fn install(interp: &mut Interp) {
     add_method(&interp.types.bytes, "__new__", bytes_new);
+    add_method(&interp.types.bytes, "__bytes__", bytes_bytes);
+    add_method(&interp.types.bytes, "__getnewargs__", bytes_getnewargs);
     install_shared::<false>(&interp.types.bytes);
     install_shared::<true>(&interp.types.bytearray);
     add_function(
@@ -359,6 +361,20 @@ fn zero_bytes(interp: &mut Interp, count: &Value) -> PyResult<Rc<Vec<u8>>> {
     interp.reserve(&mut data, count)?;
     data.resize(count, 0);
     Ok(Rc::new(data))
+}
+
+/// `bytes.__bytes__()`: a bytes itself; a subclass's instance's bytes.
+fn bytes_bytes(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let data = receiver::<false>(interp, args, "__bytes__")?.held();
+    check_args(interp, "bytes", "__bytes__", args, kwargs, 0, 0)?;
+    Ok(Value::Bytes(data))
+}
+
+/// `bytes.__getnewargs__()`: what `copy` remakes a bytes from.
+fn bytes_getnewargs(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
+    let data = receiver::<false>(interp, args, "__getnewargs__")?.held();
+    check_args(interp, "bytes", "__getnewargs__", args, kwargs, 0, 0)?;
+    Ok(Value::tuple(vec![Value::bytes(data.to_vec())]))
 }
 
 /// `bytes.fromhex(string)`, a class method: pairs of hex digits, with
