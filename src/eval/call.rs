@@ -759,6 +759,7 @@ impl Interp {
             &types.float,
             &types.str_,
             &types.bytes,
+            &types.bytearray,
             &types.list,
             &types.tuple,
             &types.dict,

@@ -27,6 +27,7 @@ pub const CLASS_NAMES: &[&str] = &[
     "list_reverseiterator",
     "tuple_iterator",
     "bytes_iterator",
+    "bytearray_iterator",
     "str_ascii_iterator",
     "str_iterator",
     "range_iterator",
@@ -61,6 +62,10 @@ pub fn builtin_iter(_interp: &mut Interp, value: &Value) -> Option<PyResult<Valu
         }),
         Value::Bytes(data) => Rc::new(BytesIterator {
             data: data.clone(),
+            index: Cell::new(0),
+        }),
+        Value::ByteArray(data) => Rc::new(ByteArrayIterator {
+            data: RefCell::new(Some(data.clone())),
             index: Cell::new(0),
         }),
         Value::Str(text) => Rc::new(StrIterator {
@@ -330,6 +335,39 @@ impl NativeObject for BytesIterator {
             self.index.set(self.index.get() + 1);
         }
         Some(Ok(byte.map(|b| Value::Int(i64::from(b)))))
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        Some(self.data.len().saturating_sub(self.index.get()))
+    }
+}
+
+/// Reads the bytearray afresh at every step, as a list's iterator does.
+struct ByteArrayIterator {
+    /// `None` once exhausted: later appends must not revive it.
+    data: RefCell<Option<Rc<RefCell<Vec<u8>>>>>,
+    index: Cell<usize>,
+}
+
+impl NativeObject for ByteArrayIterator {
+    native_class!("bytearray_iterator");
+
+    fn next(&self, _interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
+        let mut slot = self.data.borrow_mut();
+        let byte = slot
+            .as_ref()
+            .and_then(|data| data.borrow().get(self.index.get()).copied());
+        match byte {
+            Some(_) => self.index.set(self.index.get() + 1),
+            None => *slot = None,
+        }
+        Some(Ok(byte.map(|b| Value::Int(i64::from(b)))))
+    }
+
+    fn length_hint(&self) -> Option<usize> {
+        let slot = self.data.borrow();
+        let len = slot.as_ref().map_or(0, |data| data.borrow().len());
+        Some(len.saturating_sub(self.index.get()))
     }
 }
 

@@ -9,7 +9,7 @@ use num_bigint::BigInt;
 
 use super::arith;
 use super::builtins::object;
-use super::builtins::{bytes, mappings, sequences, str as strings};
+use super::builtins::{bytes, mappings, percent, sequences, str as strings};
 use super::dict::Dict;
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
@@ -99,6 +99,7 @@ impl Interp {
             Value::Float(f) => f.get() != 0.0,
             Value::Str(s) => !s.as_str().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
+            Value::ByteArray(b) => !b.borrow().is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
@@ -159,6 +160,7 @@ impl Interp {
             Value::Float(f) => format::float_repr(f.get()),
             Value::Str(s) => strings::str_repr(s.as_str()),
             Value::Bytes(b) => bytes::bytes_repr(b),
+            Value::ByteArray(b) => bytes::bytearray_repr("bytearray", &b.borrow()),
             Value::List(items) => {
                 let items = items.borrow().clone();
                 self.repr_guarded(value.address(), "[...]", |this| {
@@ -575,6 +577,9 @@ impl Interp {
         Ok(Some(match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
             (Value::Bytes(x), Value::Bytes(y)) => x == y,
+            (Value::Bytes(_) | Value::ByteArray(_), Value::Bytes(_) | Value::ByteArray(_)) => {
+                bytes::compare(a, b) == Some(std::cmp::Ordering::Equal)
+            }
             (Value::List(x), Value::List(y)) => {
                 if Rc::ptr_eq(x, y) {
                     return Ok(Some(true));
@@ -754,7 +759,11 @@ impl Interp {
         }
         let ordering = match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
-            (Value::Bytes(x), Value::Bytes(y)) => x.cmp(y),
+            (Value::Bytes(_) | Value::ByteArray(_), _)
+                if let Some(ordering) = bytes::compare(a, b) =>
+            {
+                ordering
+            }
             (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
                 return self
                     .nested_in(IN_COMPARISON, |this| this.compare_sequences(op, a, b))
@@ -850,9 +859,11 @@ impl Interp {
                 self.hash(&Value::tuple(vec![len_value, start, step]))
             }
             // Slices too, in 3.11 (3.12 hashes them).
-            Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
-                Err(self.unhashable(value))
-            }
+            Value::List(_)
+            | Value::ByteArray(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::Slice(_) => Err(self.unhashable(value)),
             // `object.__hash__` hashes by identity; a class that defines
             // `__eq__` without `__hash__` was given `__hash__ = None`.
             Value::Type(class) if class.metaclass.is_none() => Ok(value.identity_hash()),
@@ -967,13 +978,14 @@ impl Interp {
     /// (written `op=` for an augmented assignment).
     fn binary_type_error(&self, op: BinOp, a: &Value, b: &Value, augmented: bool) -> PyErr {
         // Bytes concatenate with what has the buffer protocol, and say so.
-        if let (BinOp::Add, Value::Bytes(_)) = (op, a) {
-            return self.type_error(format!("can't concat {} to bytes", self.type_name(b)));
+        if let (BinOp::Add, Value::Bytes(_) | Value::ByteArray(_)) = (op, a) {
+            return self.type_error(format!(
+                "can't concat {} to {}",
+                self.type_name(b),
+                self.type_name(a)
+            ));
         }
-        let sequence = matches!(
-            a,
-            Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
-        );
+        let sequence = is_sequence(a);
         if op == BinOp::Add && sequence {
             return self.type_error(format!(
                 "can only concatenate {} (not \"{}\") to {}",
@@ -982,13 +994,7 @@ impl Interp {
                 self.type_name(a)
             ));
         }
-        if op == BinOp::Mul
-            && (sequence
-                || matches!(
-                    b,
-                    Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
-                ))
-        {
+        if op == BinOp::Mul && (sequence || is_sequence(b)) {
             let other = if sequence { b } else { a };
             return self.type_error(format!(
                 "can't multiply sequence by non-int of type '{}'",
@@ -1019,6 +1025,12 @@ impl Interp {
             (BinOp::BitOr, Value::Dict(dict)) if flavor_method(dict, "__ior__").is_none() => {
                 mappings::update_from(self, dict, Some(b), &[])?;
                 return Ok(a.clone());
+            }
+            (BinOp::Add | BinOp::Mul, Value::ByteArray(data)) => {
+                if let Some(result) = super::builtins::bytearray::in_place(self, op, data, b) {
+                    result?;
+                    return Ok(a.clone());
+                }
             }
             (BinOp::Mul, Value::List(list)) => {
                 let count = self.repeat_count(b)?;
@@ -1062,36 +1074,21 @@ impl Interp {
                 text.push_str(y.as_str());
                 Value::str(text)
             }
-            (BinOp::Add, Value::Bytes(x), Value::Bytes(y)) => {
-                let mut data = Vec::new();
-                self.reserve(&mut data, x.len() + y.len())?;
-                data.extend_from_slice(x);
-                data.extend_from_slice(y);
-                Value::bytes(data)
-            }
-            (BinOp::Mul, Value::Bytes(data), n) | (BinOp::Mul, n, Value::Bytes(data))
+            (
+                BinOp::Add,
+                Value::Bytes(_) | Value::ByteArray(_),
+                Value::Bytes(_) | Value::ByteArray(_),
+            ) => bytes::concat(self, a, b)?,
+            (BinOp::Mul, sequence @ (Value::Bytes(_) | Value::ByteArray(_)), n)
+            | (BinOp::Mul, n, sequence @ (Value::Bytes(_) | Value::ByteArray(_)))
                 if is_int(n) =>
             {
                 let count = self.repeat_count(n)?;
-                let Some(length) = data
-                    .len()
-                    .checked_mul(count)
-                    .filter(|&n| n <= isize::MAX as usize)
-                else {
-                    return Err(self.error(ExcType::OverflowError, "repeated bytes are too long"));
-                };
-                let mut repeated = Vec::new();
-                self.reserve(&mut repeated, length)?;
-                for _ in 0..count {
-                    repeated.extend_from_slice(data);
-                }
-                Value::bytes(repeated)
+                bytes::repeat(self, sequence, count)?
             }
-            (BinOp::Mod, Value::Bytes(_), _) => {
-                return Err(self.error(
-                    ExcType::NotImplementedError,
-                    "%-formatting of bytes is not supported by pyl",
-                ))
+            (BinOp::Mod, Value::Bytes(_) | Value::ByteArray(_), args) => {
+                let format = a.bytes_like().unwrap_or_default();
+                bytes::made_like(a, percent::percent_format_bytes(self, &format, args)?)
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let length = x.borrow().len() + y.borrow().len();
@@ -1131,7 +1128,7 @@ impl Interp {
                 Value::tuple(self.repeat(t, count)?)
             }
             (BinOp::Mod, Value::Str(format), args) => {
-                Value::str(strings::percent_format(self, format.as_str(), args)?)
+                Value::str(percent::percent_format(self, format.as_str(), args)?)
             }
             // A dict of `collections` merges as its class says.
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y))
@@ -1214,6 +1211,7 @@ impl Interp {
         Ok(match value {
             Value::Str(s) => s.char_count(),
             Value::Bytes(b) => b.len(),
+            Value::ByteArray(b) => b.borrow().len(),
             Value::List(l) => l.borrow().len(),
             Value::Tuple(t) => t.len(),
             Value::Dict(d) | Value::Set(d) => d.borrow().len(),
@@ -1256,7 +1254,7 @@ impl Interp {
     pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
         match container {
             Value::Str(s) => strings::str_contains(self, s, item),
-            Value::Bytes(data) => bytes::bytes_contains(self, data, item),
+            Value::Bytes(_) | Value::ByteArray(_) => bytes::bytes_contains(self, container, item),
             Value::Dict(d) => self.dict_contains(d, item),
             Value::Set(d) => self.dict_contains(d, &super::dict::set_key(item)),
             Value::FrozenSet(d) => self.frozen_contains(d, &super::dict::set_key(item)),
@@ -1342,6 +1340,7 @@ impl Interp {
         match container {
             Value::Str(s) => strings::str_get_item(self, s, key),
             Value::Bytes(data) => bytes::bytes_get_item(self, data, key),
+            Value::ByteArray(data) => bytes::bytearray_get_item(self, data, key),
             Value::List(_) | Value::Tuple(_) | Value::Range(_) => {
                 // An int index in range, the common case, without the
                 // general path's checks.
@@ -1392,6 +1391,9 @@ impl Interp {
         match container {
             Value::List(list) => sequences::list_set_item(self, list, &key, value),
             Value::Dict(d) => self.dict_set(d, key, value),
+            Value::ByteArray(data) => {
+                super::builtins::bytearray::set_item(self, data, &key, Some(&value))
+            }
             _ => {
                 if let Some(method) = self.lookup_special(container, "__setitem__") {
                     self.call_bound(&method, container, &[key, value], &[])?;
@@ -1408,6 +1410,7 @@ impl Interp {
     pub fn del_item(&mut self, container: &Value, key: &Value) -> PyResult<()> {
         match container {
             Value::List(list) => sequences::list_del_item(self, list, key),
+            Value::ByteArray(data) => super::builtins::bytearray::set_item(self, data, key, None),
             // `Counter`'s forgives a missing key.
             Value::Dict(d) if let Some(delete) = flavor_method(d, "__delitem__") => {
                 self.call_bound(&delete, container, std::slice::from_ref(key), &[])?;
@@ -1620,7 +1623,7 @@ impl Interp {
 pub fn is_sequence(value: &Value) -> bool {
     matches!(
         value,
-        Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+        Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_) | Value::List(_) | Value::Tuple(_)
     )
 }
 

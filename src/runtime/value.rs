@@ -37,6 +37,8 @@ pub enum Value {
     Float(FloatBits),
     Str(Rc<PyStr>),
     Bytes(Rc<Vec<u8>>),
+    /// A `bytearray`: bytes that change in place.
+    ByteArray(Rc<RefCell<Vec<u8>>>),
     List(Rc<RefCell<ListItems>>),
     Tuple(Rc<TupleItems>),
     Dict(Rc<RefCell<Dict>>),
@@ -89,6 +91,7 @@ impl Value {
             Value::BigInt(rc) => Value::BigInt(rc.clone()),
             Value::Str(rc) => Value::Str(rc.clone()),
             Value::Bytes(rc) => Value::Bytes(rc.clone()),
+            Value::ByteArray(rc) => Value::ByteArray(rc.clone()),
             Value::List(rc) => Value::List(rc.clone()),
             Value::Tuple(rc) => Value::Tuple(rc.clone()),
             Value::Dict(rc) => Value::Dict(rc.clone()),
@@ -428,6 +431,10 @@ impl Value {
         Value::Bytes(Rc::new(data.into()))
     }
 
+    pub fn bytearray(data: impl Into<Vec<u8>>) -> Value {
+        Value::ByteArray(Rc::new(RefCell::new(data.into())))
+    }
+
     pub fn list(items: Vec<Value>) -> Value {
         let list = Rc::new(RefCell::new(ListItems(items)));
         super::cycles::track_list(&list);
@@ -509,6 +516,17 @@ impl Value {
         }
     }
 
+    /// The contents of a bytes-like object (bytes, bytearray, or an
+    /// instance of a subclass of either): a bytearray's copied, so that no
+    /// borrow of it outlives the call.
+    pub fn bytes_like(&self) -> Option<Rc<Vec<u8>>> {
+        match self.builtin_value() {
+            Value::Bytes(b) => Some(b.clone()),
+            Value::ByteArray(b) => Some(Rc::new(b.borrow().clone())),
+            _ => None,
+        }
+    }
+
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
     }
@@ -529,6 +547,7 @@ impl Value {
             }
             // CPython caches the empty and one-byte bytes objects.
             (Bytes(a), Bytes(b)) => Rc::ptr_eq(a, b) || (a.len() <= 1 && a == b),
+            (ByteArray(a), ByteArray(b)) => Rc::ptr_eq(a, b),
             (List(a), List(b)) => Rc::ptr_eq(a, b),
             (Tuple(a), Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
             (Dict(a), Dict(b)) | (Set(a), Set(b)) => Rc::ptr_eq(a, b),
@@ -567,6 +586,7 @@ impl Value {
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
             Str(r) => Rc::as_ptr(r) as *const u8 as usize,
             Bytes(r) => Rc::as_ptr(r) as *const u8 as usize,
+            ByteArray(r) => Rc::as_ptr(r) as *const u8 as usize,
             List(r) => Rc::as_ptr(r) as *const u8 as usize,
             Tuple(r) => Rc::as_ptr(r) as *const u8 as usize,
             Dict(r) | Set(r) => Rc::as_ptr(r) as *const u8 as usize,

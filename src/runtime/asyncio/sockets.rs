@@ -253,8 +253,8 @@ fn socket_of<'a>(interp: &Interp, value: Option<&'a Value>) -> PyResult<&'a Sock
     .ok_or_else(|| interp.type_error("expected a socket"))
 }
 
-fn bytes_argument<'a>(interp: &Interp, value: Option<&'a Value>) -> PyResult<&'a [u8]> {
-    value.and_then(Value::as_bytes).ok_or_else(|| {
+fn bytes_argument(interp: &Interp, value: Option<&Value>) -> PyResult<Rc<Vec<u8>>> {
+    value.and_then(Value::bytes_like).ok_or_else(|| {
         interp.type_error(format!(
             "a bytes-like object is required, not '{}'",
             value.map_or("NoneType".into(), |value| interp.type_name(value))
@@ -450,7 +450,7 @@ fn socket_send(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
     let socket = receiver(interp, args)?;
     let data = bytes_argument(interp, args.get(1))?;
     Ok(socket
-        .send(interp, data)?
+        .send(interp, &data)?
         .map_or(Value::None, |sent| Value::Int(sent as i64)))
 }
 
@@ -458,7 +458,7 @@ fn socket_send(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
 fn socket_buffer_extend(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
     let socket = receiver(interp, args)?;
     let data = bytes_argument(interp, args.get(1))?;
-    socket.outgoing.borrow_mut().extend_from_slice(data);
+    socket.outgoing.borrow_mut().extend_from_slice(&data);
     Ok(Value::None)
 }
 

@@ -31,7 +31,7 @@ macro_rules! methods {
 
 pub fn install(interp: &mut Interp) {
     let types = &interp.types;
-    let installs: [(&Rc<Class>, &[Methods]); 12] = [
+    let installs: [(&Rc<Class>, &[Methods]); 13] = [
         (
             &types.int,
             &[NUMBER_METHODS, INT_METHODS, COMPARISONS, HASHABLE],
@@ -46,12 +46,23 @@ pub fn install(interp: &mut Interp) {
             &types.bytes,
             &[SEQUENCE_METHODS, COMPARISONS, HASHABLE, BYTES_METHODS],
         ),
+        (
+            &types.bytearray,
+            &[
+                SEQUENCE_METHODS,
+                MUTABLE_SEQUENCE_METHODS,
+                COMPARISONS,
+                REPR,
+                BYTES_METHODS,
+            ],
+        ),
         (&types.tuple, &[SEQUENCE_METHODS, COMPARISONS, HASHABLE]),
         (
             &types.list,
             &[
                 SEQUENCE_METHODS,
                 MUTABLE_SEQUENCE_METHODS,
+                REVERSIBLE,
                 COMPARISONS,
                 REPR,
             ],
@@ -73,7 +84,7 @@ pub fn install(interp: &mut Interp) {
         }
     }
     // Unhashable, as CPython says by a `None` `__hash__`.
-    for class in [&types.list, &types.dict, &types.set] {
+    for class in [&types.list, &types.bytearray, &types.dict, &types.set] {
         (class.namespace.borrow_mut()).insert("__hash__".into(), Value::None);
     }
 }
@@ -137,8 +148,8 @@ const SEQUENCE_METHODS: Methods = methods![
     __contains__,
     __iter__
 ];
-const MUTABLE_SEQUENCE_METHODS: Methods =
-    methods![__iadd__, __imul__, __setitem__, __delitem__, __reversed__];
+const MUTABLE_SEQUENCE_METHODS: Methods = methods![__iadd__, __imul__, __setitem__, __delitem__];
+const REVERSIBLE: Methods = methods![__reversed__];
 const MAPPING_METHODS: Methods = methods![
     __len__,
     __getitem__,
@@ -316,6 +327,10 @@ fn __repr__(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> Py
             let class = interp.class_of(receiver);
             interp.set_repr(value, &class.name)?
         }
+        Value::ByteArray(data) => {
+            let class = interp.class_of(receiver);
+            super::bytes::bytearray_repr(&class.name, &data.borrow())
+        }
         _ => interp.repr(value)?,
     };
     Ok(Value::str(text))
@@ -484,7 +499,7 @@ fn compare(interp: &mut Interp, op: CmpOp, receiver: &Value, other: &Value) -> P
     let equality = matches!(op, CmpOp::Eq | CmpOp::NotEq);
     let comparable = match (receiver, other) {
         (Value::Str(_), Value::Str(_))
-        | (Value::Bytes(_), Value::Bytes(_))
+        | (Value::Bytes(_) | Value::ByteArray(_), Value::Bytes(_) | Value::ByteArray(_))
         | (Value::List(_), Value::List(_))
         | (Value::Tuple(_), Value::Tuple(_)) => true,
         (Value::Dict(_), Value::Dict(_)) | (Value::Range(_), Value::Range(_)) => equality,

@@ -539,6 +539,9 @@ fn sum(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
     if matches!(total.builtin_value(), Value::Bytes(_)) {
         return Err(interp.type_error("sum() can't sum bytes [use b''.join(seq) instead]"));
     }
+    if matches!(total.builtin_value(), Value::ByteArray(_)) {
+        return Err(interp.type_error("sum() can't sum bytearray [use b''.join(seq) instead]"));
+    }
     let iterator = interp.get_iter(&iterable)?;
     while let Some(item) = interp.next(&iterator)? {
         total = match (&total, &item) {
@@ -1237,7 +1240,7 @@ fn chr(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> 
 
 fn ord(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     check_count(interp, "ord", args, kwargs, 1, 1)?;
-    if let Value::Bytes(data) = &args[0] {
+    if let Some(data) = args[0].bytes_like() {
         return match data.as_slice() {
             [byte] => Ok(Value::Int(i64::from(*byte))),
             _ => Err(interp.type_error(format!(

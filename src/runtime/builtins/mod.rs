@@ -9,12 +9,14 @@ use super::object::{BuiltinFunction, Class, Globals, NativeFn};
 use super::value::Value;
 
 pub mod args;
+pub mod bytearray;
 pub mod bytes;
 pub mod dunders;
 pub mod functions;
 pub mod mappings;
 pub mod numbers;
 pub mod object;
+pub mod percent;
 pub mod sequences;
 pub mod str;
 pub mod subclasses;
@@ -25,6 +27,7 @@ pub fn install(interp: &mut Interp) {
     numbers::install(interp);
     str::install(interp);
     bytes::install(interp);
+    bytearray::install(interp);
     sequences::install(interp);
     mappings::install(interp);
     super::exceptions::install(interp);
@@ -48,6 +51,7 @@ pub fn install(interp: &mut Interp) {
         &types.float,
         &types.str_,
         &types.bytes,
+        &types.bytearray,
         &types.list,
         &types.tuple,
         &types.dict,

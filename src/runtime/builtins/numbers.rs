@@ -63,6 +63,15 @@ fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<V
         return Ok(Value::Int(0));
     };
     let x = text_of_subclass(x);
+    // CPython reads a bytearray as the bytes it holds, and shows those.
+    let held;
+    let x = match x {
+        Value::ByteArray(data) => {
+            held = Value::bytes(data.borrow().clone());
+            &held
+        }
+        other => other,
+    };
     if let Some(base) = base {
         let base = match base {
             Value::BigInt(_) => i64::MAX,
@@ -76,14 +85,15 @@ fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<V
         let Some(text) = numeric_literal(x) else {
             return Err(interp.type_error("int() can't convert non-string with explicit base"));
         };
-        return parse_int(interp, x, text, base as u32);
+        return parse_int(interp, x, &text, base as u32);
     }
     match x {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(b.get() as i64)),
         Value::Float(f) => float_to_int(interp, f.get()),
         Value::Str(_) | Value::Bytes(_) => {
-            parse_int(interp, x, numeric_literal(x).unwrap_or(""), 10)
+            let text = numeric_literal(x).unwrap_or_default();
+            parse_int(interp, x, &text, 10)
         }
         _ => {
             for name in ["__int__", "__index__"] {
@@ -111,7 +121,7 @@ fn int_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult<V
 /// `int()` and `float()` parse; any other value itself.
 fn text_of_subclass(x: &Value) -> &Value {
     match x.builtin_value() {
-        text @ (Value::Str(_) | Value::Bytes(_)) => text,
+        text @ (Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_)) => text,
         _ => x,
     }
 }
@@ -127,14 +137,19 @@ pub fn int_from_decimal(interp: &mut Interp, text: &str) -> PyResult<Value> {
 /// underscores between digits, and no leading zeros in base 0.
 /// The text of a str, or of bytes (read as ASCII: other bytes are never
 /// part of a numeric literal, so they read as an invalid, empty one).
-fn numeric_literal(x: &Value) -> Option<&str> {
+fn numeric_literal(x: &Value) -> Option<std::borrow::Cow<'_, str>> {
     match x {
-        Value::Str(text) => Some(text.as_str()),
-        Value::Bytes(data) => Some(
-            std::str::from_utf8(data)
+        Value::Str(text) => Some(text.as_str().into()),
+        Value::Bytes(data) => Some(match std::str::from_utf8(data) {
+            Ok(text) if text.is_ascii() => text.into(),
+            _ => "".into(),
+        }),
+        Value::ByteArray(data) => Some(
+            String::from_utf8(data.borrow().clone())
                 .ok()
-                .filter(|t| t.is_ascii())
-                .unwrap_or(""),
+                .filter(|text| text.is_ascii())
+                .unwrap_or_default()
+                .into(),
         ),
         _ => None,
     }
@@ -258,8 +273,8 @@ fn float_value(interp: &mut Interp, rest: &[Value], kwargs: &Kwargs) -> PyResult
         Value::Int(i) => Ok(Value::float(*i as f64)),
         Value::Bool(b) => Ok(Value::float(b.get() as i64 as f64)),
         Value::BigInt(i) => int_to_float(interp, i).map(Value::float),
-        Value::Str(_) | Value::Bytes(_) => {
-            match numeric_literal(x).and_then(crate::runtime::format::parse_float) {
+        Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_) => {
+            match numeric_literal(x).and_then(|text| crate::runtime::format::parse_float(&text)) {
                 Some(f) => Ok(Value::float(f)),
                 None => {
                     let repr = interp.repr(x)?;

@@ -155,6 +155,21 @@ pub(crate) fn ssize_arg(interp: &mut Interp, value: &Value) -> PyResult<i64> {
     }
 }
 
+/// An integer argument converted as CPython's C `int` parameters are:
+/// ints beyond 32 bits are an OverflowError.
+pub(crate) fn c_int_arg(interp: &mut Interp, value: &Value) -> PyResult<i32> {
+    let n = match value {
+        Value::BigInt(_) => None,
+        other => i32::try_from(interp.to_index(other)?).ok(),
+    };
+    n.ok_or_else(|| {
+        interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C int",
+        )
+    })
+}
+
 /// A slice bound as CPython's `_PyEval_SliceIndex` reads it: integers
 /// beyond the machine range are clamped, `None` means "absent".
 pub(super) fn slice_bound(

@@ -9,8 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use num_bigint::BigInt;
-use num_traits::{FromPrimitive, Signed, ToPrimitive};
+use num_traits::ToPrimitive;
 
 use super::sequences::{
     check_args, item_index, receiver_error, slice_bound, slice_positions, ssize_arg, SliceBounds,
@@ -19,7 +18,7 @@ use super::{add_method, function};
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::codecs;
 use crate::runtime::dict::Dict;
-use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::NativeFn;
 use crate::runtime::value::{PyStr, Value};
@@ -207,6 +206,14 @@ fn search_window(interp: &mut Interp, s: &PyStr, args: &[Value]) -> PyResult<(i6
 /// over a sequence of `len` items, adjusted as CPython's `ADJUST_INDICES`
 /// does: `end` is clamped to the length, `start` is not.
 pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> PyResult<(i64, i64)> {
+    Ok(adjust_search_bounds(read_search_bounds(interp, args)?, len))
+}
+
+/// The `start` and `end` of `find`-like methods as given (`None` for
+/// absent or `None`), before the sequence's length is known.
+pub(super) type SearchBounds = (Option<i64>, Option<i64>);
+
+pub(super) fn read_search_bounds(interp: &mut Interp, args: &[Value]) -> PyResult<SearchBounds> {
     let start = match args.get(2) {
         Some(v) => slice_bound(interp, v, true)?,
         None => None,
@@ -215,6 +222,11 @@ pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> Py
         Some(v) => slice_bound(interp, v, true)?,
         None => None,
     };
+    Ok((start, end))
+}
+
+/// [`read_search_bounds`]' bounds adjusted to a length.
+pub(super) fn adjust_search_bounds((start, end): SearchBounds, len: i64) -> (i64, i64) {
     let mut start = start.unwrap_or(0);
     let mut end = end.unwrap_or(len);
     if end > len {
@@ -225,7 +237,7 @@ pub(super) fn search_bounds(interp: &mut Interp, len: i64, args: &[Value]) -> Py
     if start < 0 {
         start = (start + len).max(0);
     }
-    Ok((start, end))
+    (start, end)
 }
 
 /// The text between code points `start` and `end` (both within bounds).
@@ -265,9 +277,9 @@ fn str_value(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let decoding = bound[1].is_some() || bound[2].is_some();
     match bound[0] {
         None => new_str(""),
-        Some(Value::Bytes(data)) if decoding => {
+        Some(source) if decoding && let Some(data) = source.bytes_like() => {
             let (codec, errors) = super::bytes::codec_args(interp, "str", bound[1], bound[2])?;
-            new_str(codecs::decode(interp, data, codec, &errors)?)
+            new_str(codecs::decode(interp, &data, codec, &errors)?)
         }
         Some(Value::Str(_)) if decoding => Err(interp.type_error("decoding str is not supported")),
         Some(other) if decoding => Err(interp.type_error(format!(
@@ -1280,21 +1292,7 @@ fn str_expandtabs(
     let bound = bind(interp, "expandtabs", &args[1..], kwargs, &["tabsize"], 0)?;
     // `tabsize` is a C int in CPython.
     let tabsize = match bound[0] {
-        Some(v) => {
-            let n = match v {
-                Value::BigInt(_) => None,
-                other => i32::try_from(interp.to_index(other)?).ok(),
-            };
-            match n {
-                Some(n) => i64::from(n),
-                None => {
-                    return Err(interp.error(
-                        ExcType::OverflowError,
-                        "Python int too large to convert to C int",
-                    ))
-                }
-            }
-        }
+        Some(v) => i64::from(super::sequences::c_int_arg(interp, v)?),
         None => 8,
     };
     let mut out = String::with_capacity(s.as_str().len());
@@ -1921,503 +1919,6 @@ fn parse_field<'c>(interp: &Interp, chars: &'c [char], i: &mut usize) -> PyResul
         '}' => Ok(field),
         _ => Err(interp.value_error("expected '}' before end of string")),
     }
-}
-
-// ----- %-formatting ----------------------------------------------------
-
-const F_LJUST: u8 = 1;
-const F_SIGN: u8 = 2;
-const F_BLANK: u8 = 4;
-const F_ALT: u8 = 8;
-const F_ZERO: u8 = 16;
-
-/// The arguments of `fmt % args`, consumed as CPython's formatter does:
-/// a tuple supplies one item per conversion, anything else is the single
-/// argument; a mapping (not a tuple or str) also serves `%(key)` lookups.
-struct PercentArgs {
-    args: Value,
-    /// Items in `args` when it is a tuple, else -1 (CPython's `arglen`).
-    len: i64,
-    next: i64,
-    mapping: Option<Value>,
-}
-
-impl PercentArgs {
-    fn next_arg(&mut self, interp: &Interp) -> PyResult<Value> {
-        if self.next < self.len {
-            let index = self.next;
-            self.next += 1;
-            if self.len < 0 {
-                return Ok(self.args.clone());
-            }
-            if let Value::Tuple(items) = &self.args {
-                if let Some(item) = items.get(index as usize) {
-                    return Ok(item.clone());
-                }
-            }
-        }
-        Err(interp.type_error("not enough arguments for format string"))
-    }
-}
-
-/// Whether `%`-formatting treats `value` as a mapping (CPython's
-/// `PyMapping_Check`: anything subscriptable but tuples and strings).
-fn is_percent_mapping(interp: &Interp, value: &Value) -> bool {
-    match value {
-        Value::Dict(_) | Value::List(_) | Value::Range(_) | Value::Bytes(_) => true,
-        Value::Instance(_) if matches!(value.builtin_value(), Value::Str(_)) => false,
-        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
-            interp.class_of(value).lookup("__getitem__").is_some()
-        }
-        _ => false,
-    }
-}
-
-/// A conversion spec as parsed: `%(key)flags width .prec type`.
-struct PercentSpec {
-    flags: u8,
-    width: Option<usize>,
-    precision: Option<usize>,
-    kind: char,
-}
-
-/// `fmt % args` for strings.
-pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<String> {
-    // A tuple's subclass gives its items, as a tuple does.
-    let args = match args.builtin_value() {
-        items @ Value::Tuple(_) => items,
-        _ => args,
-    };
-    let chars: Vec<char> = fmt.chars().collect();
-    let mut state = PercentArgs {
-        args: args.clone(),
-        len: match args {
-            Value::Tuple(items) => items.len() as i64,
-            _ => -1,
-        },
-        next: match args {
-            Value::Tuple(_) => 0,
-            _ => -2,
-        },
-        mapping: is_percent_mapping(interp, args).then(|| args.clone()),
-    };
-    let mut out = String::with_capacity(fmt.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        if chars.get(i) == Some(&'%') {
-            i += 1;
-            out.push('%');
-            continue;
-        }
-        let spec = parse_percent_spec(interp, &chars, &mut i, &mut state)?;
-        let value = state.next_arg(interp)?;
-        format_percent_arg(interp, &spec, &value, i - 1, &mut out)?;
-    }
-    if state.next < state.len && state.mapping.is_none() {
-        return Err(interp.type_error("not all arguments converted during string formatting"));
-    }
-    Ok(out)
-}
-
-/// Parses a conversion spec after its `%` (CPython's
-/// `unicode_format_arg_parse`), consuming `*` arguments and switching
-/// the arguments to a mapping's item for `%(key)`.
-fn parse_percent_spec(
-    interp: &mut Interp,
-    chars: &[char],
-    i: &mut usize,
-    state: &mut PercentArgs,
-) -> PyResult<PercentSpec> {
-    // `c` is the last character read; `exhausted` records an attempt to
-    // read past the end, which CPython reports only at the end.
-    let mut c = '\0';
-    let mut exhausted = false;
-    let read = |i: &mut usize, c: &mut char, exhausted: &mut bool| match chars.get(*i) {
-        Some(&next) => {
-            *c = next;
-            *i += 1;
-            true
-        }
-        None => {
-            *exhausted = true;
-            false
-        }
-    };
-    if chars.get(*i) == Some(&'(') {
-        let Some(mapping) = state.mapping.clone() else {
-            return Err(interp.type_error("format requires a mapping"));
-        };
-        *i += 1;
-        let key_start = *i;
-        let mut open = 1;
-        while open > 0 && read(i, &mut c, &mut exhausted) {
-            match c {
-                ')' => open -= 1,
-                '(' => open += 1,
-                _ => {}
-            }
-        }
-        if exhausted || open > 0 {
-            return Err(interp.value_error("incomplete format key"));
-        }
-        let key: String = chars[key_start..*i - 1].iter().collect();
-        state.args = interp.get_item(&mapping, &Value::str(key))?;
-        state.len = -1;
-        state.next = -2;
-    }
-    let mut flags = 0;
-    while read(i, &mut c, &mut exhausted) {
-        flags |= match c {
-            '-' => F_LJUST,
-            '+' => F_SIGN,
-            ' ' => F_BLANK,
-            '#' => F_ALT,
-            '0' => F_ZERO,
-            _ => break,
-        };
-    }
-    let mut width = None;
-    if c == '*' {
-        let mut w = star_arg(interp, state)?;
-        if w < 0 {
-            flags |= F_LJUST;
-            w = w.saturating_neg();
-        }
-        width = Some(w as usize);
-        read(i, &mut c, &mut exhausted);
-    } else if c.is_ascii_digit() {
-        let mut w = c as usize - '0' as usize;
-        while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
-            w = w
-                .checked_mul(10)
-                .and_then(|w| w.checked_add(c as usize - '0' as usize))
-                .filter(|&w| w <= i64::MAX as usize)
-                .ok_or_else(|| interp.value_error("width too big"))?;
-        }
-        width = Some(w);
-    }
-    let mut precision = None;
-    if c == '.' {
-        precision = Some(0);
-        read(i, &mut c, &mut exhausted);
-        if c == '*' {
-            let p = star_arg(interp, state)?;
-            if p > i32::MAX as i64 || p < i32::MIN as i64 {
-                return Err(interp.error(
-                    ExcType::OverflowError,
-                    "Python int too large to convert to C int",
-                ));
-            }
-            precision = Some(p.max(0) as usize);
-            read(i, &mut c, &mut exhausted);
-        } else if c.is_ascii_digit() {
-            let mut p = c as usize - '0' as usize;
-            while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
-                p = p
-                    .checked_mul(10)
-                    .and_then(|p| p.checked_add(c as usize - '0' as usize))
-                    .filter(|&p| p <= i32::MAX as usize)
-                    .ok_or_else(|| interp.value_error("precision too big"))?;
-            }
-            precision = Some(p);
-        }
-    }
-    if !exhausted && matches!(c, 'h' | 'l' | 'L') {
-        read(i, &mut c, &mut exhausted);
-    }
-    if exhausted {
-        return Err(interp.value_error("incomplete format"));
-    }
-    Ok(PercentSpec {
-        flags,
-        width,
-        precision,
-        kind: c,
-    })
-}
-
-/// A `*` width or precision: the next argument, which must be an int.
-fn star_arg(interp: &mut Interp, state: &mut PercentArgs) -> PyResult<i64> {
-    match state.next_arg(interp)? {
-        Value::Int(n) => Ok(n),
-        Value::Bool(b) => Ok(i64::from(b.get())),
-        Value::BigInt(_) => Err(interp.error(
-            ExcType::OverflowError,
-            "Python int too large to convert to C ssize_t",
-        )),
-        _ => Err(interp.type_error("* wants int")),
-    }
-}
-
-/// Converts one argument and writes it padded (CPython's
-/// `unicode_format_arg_format` and `unicode_format_arg_output`).
-fn format_percent_arg(
-    interp: &mut Interp,
-    spec: &PercentSpec,
-    value: &Value,
-    position: usize,
-    out: &mut String,
-) -> PyResult<()> {
-    let mut signed = false;
-    let text = match spec.kind {
-        's' | 'r' | 'a' => {
-            let text = match spec.kind {
-                's' => interp.to_str(value)?,
-                'r' => interp.repr(value)?,
-                _ => ascii_escape(&interp.repr(value)?),
-            };
-            match spec.precision {
-                Some(p) if text.chars().count() > p => text.chars().take(p).collect(),
-                _ => text,
-            }
-        }
-        'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
-            signed = true;
-            let n = percent_int(interp, value, spec.kind)?;
-            if matches!(spec.kind, 'd' | 'i' | 'u') {
-                interp.int_to_decimal(&n)?;
-            }
-            format_int(&n, spec)
-        }
-        'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
-            signed = true;
-            let x = percent_float(interp, value)?;
-            let float_spec = format!(
-                "{}.{}{}",
-                if spec.flags & F_ALT != 0 { "#" } else { "" },
-                spec.precision.unwrap_or(6),
-                spec.kind
-            );
-            interp.format_value(&Value::float(x), &float_spec)?
-        }
-        'c' => percent_char(interp, value)?.to_string(),
-        other => {
-            let shown = if (31..=126).contains(&(other as u32)) {
-                other
-            } else {
-                '?'
-            };
-            return Err(interp.value_error(format!(
-                "unsupported format character '{shown}' (0x{:x}) at index {position}",
-                other as u32
-            )));
-        }
-    };
-    pad_percent(interp, &text, spec, signed, out)
-}
-
-/// The integer `%d`/`%x`/… formats: ints as they are, floats and
-/// objects with `__int__` truncated for `d`/`i`/`u`, objects with
-/// `__index__` for every kind.
-fn percent_int(interp: &mut Interp, value: &Value, kind: char) -> PyResult<BigInt> {
-    let wrong_type = |interp: &Interp| {
-        interp.type_error(format!(
-            "%{kind} format: {} is required, not {}",
-            if matches!(kind, 'o' | 'x' | 'X') {
-                "an integer"
-            } else {
-                "a real number"
-            },
-            interp.type_name(value)
-        ))
-    };
-    if let Some(n) = interp.to_bigint(value) {
-        return Ok(n);
-    }
-    let integer_only = matches!(kind, 'o' | 'x' | 'X');
-    match value {
-        Value::Float(x) if !integer_only => {
-            if x.get().is_nan() {
-                Err(interp.value_error("cannot convert float NaN to integer"))
-            } else {
-                BigInt::from_f64(x.get().trunc()).ok_or_else(|| {
-                    interp.error(
-                        ExcType::OverflowError,
-                        "cannot convert float infinity to integer",
-                    )
-                })
-            }
-        }
-        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
-            let class = interp.class_of(value);
-            let method = if integer_only {
-                class.lookup("__index__").map(|_| "__index__")
-            } else {
-                class
-                    .lookup("__int__")
-                    .map(|_| "__int__")
-                    .or_else(|| class.lookup("__index__").map(|_| "__index__"))
-            };
-            let Some(method) = method else {
-                return Err(wrong_type(interp));
-            };
-            let bound = interp.get_attr(value, method)?;
-            let result = interp.call(&bound, &[], &[])?;
-            interp.to_bigint(&result).ok_or_else(|| {
-                interp.type_error(format!(
-                    "{method} returned non-int (type {})",
-                    interp.type_name(&result)
-                ))
-            })
-        }
-        _ => Err(wrong_type(interp)),
-    }
-}
-
-/// Sign, base prefix (for `#`), digits zero-padded to the precision.
-fn format_int(n: &BigInt, spec: &PercentSpec) -> String {
-    let (radix, prefix) = match spec.kind {
-        'o' => (8, "0o"),
-        'x' => (16, "0x"),
-        'X' => (16, "0X"),
-        _ => (10, ""),
-    };
-    let mut digits = n.magnitude().to_str_radix(radix);
-    if spec.kind == 'X' {
-        digits.make_ascii_uppercase();
-    }
-    let mut out = String::new();
-    if n.is_negative() {
-        out.push('-');
-    }
-    if spec.flags & F_ALT != 0 {
-        out.push_str(prefix);
-    }
-    if let Some(p) = spec.precision {
-        out.extend(std::iter::repeat_n('0', p.saturating_sub(digits.len())));
-    }
-    out.push_str(&digits);
-    out
-}
-
-fn percent_float(interp: &mut Interp, value: &Value) -> PyResult<f64> {
-    match value {
-        Value::Float(x) => Ok(x.get()),
-        Value::Int(n) => Ok(*n as f64),
-        Value::Bool(b) => Ok(f64::from(u8::from(b.get()))),
-        Value::BigInt(n) => n.to_f64().filter(|x| x.is_finite()).ok_or_else(|| {
-            interp.error(ExcType::OverflowError, "int too large to convert to float")
-        }),
-        Value::Instance(_) | Value::Future(_) | Value::Native(_) => {
-            let class = interp.class_of(value);
-            if class.lookup("__float__").is_some() {
-                let method = interp.get_attr(value, "__float__")?;
-                match interp.call(&method, &[], &[])? {
-                    Value::Float(x) => Ok(x.get()),
-                    other => Err(interp.type_error(format!(
-                        "{}.__float__ returned non-float (type {})",
-                        class.name,
-                        interp.type_name(&other)
-                    ))),
-                }
-            } else if class.lookup("__index__").is_some() {
-                let n = interp.to_index(value)?;
-                Ok(n as f64)
-            } else {
-                Err(not_real(interp, value))
-            }
-        }
-        _ => Err(not_real(interp, value)),
-    }
-}
-
-fn not_real(interp: &Interp, value: &Value) -> PyErr {
-    interp.type_error(format!(
-        "must be real number, not {}",
-        interp.type_name(value)
-    ))
-}
-
-fn percent_char(interp: &mut Interp, value: &Value) -> PyResult<char> {
-    let wrong = |interp: &Interp| interp.type_error("%c requires int or char");
-    let code = match value {
-        _ if let Value::Str(s) = value.builtin_value() => {
-            let mut chars = s.as_str().chars();
-            return match (chars.next(), chars.next()) {
-                (Some(c), None) => Ok(c),
-                _ => Err(wrong(interp)),
-            };
-        }
-        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => interp.to_bigint(value),
-        Value::Instance(_) | Value::Future(_) | Value::Native(_)
-            if interp.class_of(value).lookup("__index__").is_some() =>
-        {
-            Some(BigInt::from(interp.to_index(value)?))
-        }
-        _ => None,
-    };
-    let Some(code) = code else {
-        return Err(wrong(interp));
-    };
-    match code.to_u32().filter(|&c| c < 0x110000) {
-        // Lone surrogates cannot live in a UTF-8 string.
-        Some(c) => Ok(char::from_u32(c).unwrap_or('\u{fffd}')),
-        None => Err(interp.error(ExcType::OverflowError, "%c arg not in range(0x110000)")),
-    }
-}
-
-/// Writes a converted argument with its sign, `#` prefix and padding,
-/// following CPython's `unicode_format_arg_output` exactly (zero padding
-/// goes between the sign/prefix and the digits; `-` pads on the right).
-fn pad_percent(
-    interp: &Interp,
-    text: &str,
-    spec: &PercentSpec,
-    signed: bool,
-    out: &mut String,
-) -> PyResult<()> {
-    let mut body = text;
-    let mut sign = None;
-    if signed {
-        match body.chars().next() {
-            Some(c @ ('-' | '+')) => {
-                sign = Some(c);
-                body = &body[1..];
-            }
-            _ if spec.flags & F_SIGN != 0 => sign = Some('+'),
-            _ if spec.flags & F_BLANK != 0 => sign = Some(' '),
-            _ => {}
-        }
-    }
-    let fill = if signed && spec.flags & F_ZERO != 0 && spec.flags & F_LJUST == 0 {
-        '0'
-    } else {
-        ' '
-    };
-    let prefix = if spec.flags & F_ALT != 0 && matches!(spec.kind, 'x' | 'X' | 'o') {
-        let prefix_len = 2.min(body.len());
-        let (prefix, rest) = body.split_at(prefix_len);
-        body = rest;
-        prefix
-    } else {
-        ""
-    };
-    let len = body.chars().count() + sign.map_or(0, |_| 1) + prefix.len();
-    let padding = spec.width.unwrap_or(0).saturating_sub(len);
-    let left_aligned = spec.flags & F_LJUST != 0;
-    reserve(interp, out, padding, text.len())?;
-    if fill == '0' {
-        out.extend(sign);
-        out.push_str(prefix);
-        out.extend(std::iter::repeat_n('0', padding));
-    } else {
-        if !left_aligned {
-            out.extend(std::iter::repeat_n(' ', padding));
-        }
-        out.extend(sign);
-        out.push_str(prefix);
-    }
-    out.push_str(body);
-    if left_aligned {
-        out.extend(std::iter::repeat_n(' ', padding));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

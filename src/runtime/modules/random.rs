@@ -390,16 +390,20 @@ fn seed(
             let hash = arith::hash_number(&a).unwrap_or(0);
             BigUint::from(hash as u64)
         }
-        Value::Str(_) | Value::Bytes(_) if version == Some(BigInt::from(2)) => {
+        Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_)
+            if version == Some(BigInt::from(2)) =>
+        {
             // Version 2: int.from_bytes(a + sha512(a).digest(), 'big'), a
             // str by its UTF-8 bytes.
-            let text = match &a {
-                Value::Str(s) => s.as_str().as_bytes(),
-                Value::Bytes(b) => &b[..],
-                _ => &[],
+            let mut bytes = match &a {
+                Value::Str(s) => s.as_str().as_bytes().to_vec(),
+                other => other
+                    .bytes_like()
+                    .map(Rc::unwrap_or_clone)
+                    .unwrap_or_default(),
             };
-            let mut bytes = text.to_vec();
-            bytes.extend_from_slice(&sha512(text));
+            let digest = sha512(&bytes);
+            bytes.extend_from_slice(&digest);
             BigUint::from_bytes_be(&bytes)
         }
         Value::Str(s) if version == Some(BigInt::from(1)) => {
@@ -833,7 +837,12 @@ fn random_sample(
     let population = required(&slots, 0);
     if !matches!(
         population,
-        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_)
+        Value::List(_)
+            | Value::Tuple(_)
+            | Value::Str(_)
+            | Value::Bytes(_)
+            | Value::ByteArray(_)
+            | Value::Range(_)
     ) {
         return Err(
             interp.type_error("Population must be a sequence.  For dicts or sets, use sorted(d).")
