@@ -142,6 +142,26 @@ fn format_chars(
     Ok(out)
 }
 
+/// The number a run of decimal digits from `first` spells, read on from
+/// `more` (which leaves the first character after them read): past
+/// `limit`, CPython's ValueError `too_big`.
+fn decimal_run(
+    interp: &Interp,
+    first: char,
+    more: &mut impl FnMut() -> Option<char>,
+    limit: usize,
+    too_big: &str,
+) -> PyResult<usize> {
+    let mut value = first as usize - '0' as usize;
+    while let Some(digit) = more().filter(char::is_ascii_digit) {
+        value = (value.checked_mul(10))
+            .and_then(|value| value.checked_add(digit as usize - '0' as usize))
+            .filter(|&value| value <= limit)
+            .ok_or_else(|| interp.value_error(too_big))?;
+    }
+    Ok(value)
+}
+
 /// Parses a conversion spec after its `%` (CPython's
 /// `unicode_format_arg_parse`), consuming `*` arguments and switching
 /// the arguments to a mapping's item for `%(key)`.
@@ -213,15 +233,10 @@ fn parse_percent_spec(
         width = Some(w as usize);
         read(i, &mut c, &mut exhausted);
     } else if c.is_ascii_digit() {
-        let mut w = c as usize - '0' as usize;
-        while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
-            w = w
-                .checked_mul(10)
-                .and_then(|w| w.checked_add(c as usize - '0' as usize))
-                .filter(|&w| w <= i64::MAX as usize)
-                .ok_or_else(|| interp.value_error("width too big"))?;
-        }
-        width = Some(w);
+        let first = c;
+        let mut more = || read(i, &mut c, &mut exhausted).then_some(c);
+        let digits = decimal_run(interp, first, &mut more, i64::MAX as usize, "width too big")?;
+        width = Some(digits);
     }
     let mut precision = None;
     if c == '.' {
@@ -238,15 +253,20 @@ fn parse_percent_spec(
             precision = Some(p.max(0) as usize);
             read(i, &mut c, &mut exhausted);
         } else if c.is_ascii_digit() {
-            let mut p = c as usize - '0' as usize;
-            while read(i, &mut c, &mut exhausted) && c.is_ascii_digit() {
-                p = p
-                    .checked_mul(10)
-                    .and_then(|p| p.checked_add(c as usize - '0' as usize))
-                    .filter(|&p| p <= i32::MAX as usize)
-                    .ok_or_else(|| interp.value_error("precision too big"))?;
-            }
-            precision = Some(p);
+            let first = c;
+            let mut more = || read(i, &mut c, &mut exhausted).then_some(c);
+            let limit = i32::MAX as usize;
+            precision = Some(decimal_run(
+                interp,
+                first,
+                &mut more,
+                limit,
+                // bytes' formatter (bytesobject.c) words it shorter.
+                match state.target {
+                    Target::Str => "precision too big",
+                    Target::Bytes => "prec too big",
+                },
+            )?);
         }
     }
     if !exhausted && matches!(c, 'h' | 'l' | 'L') {
