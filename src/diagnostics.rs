@@ -4,6 +4,9 @@
 
 mod markers;
 
+use markers::Drawer;
+pub use markers::Position;
+
 use std::io::Write;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
@@ -97,6 +100,89 @@ pub fn report_exception(interp: &mut Interp, error: &PyErr) {
     report_chain(Printer::new(interp, false, None), error);
 }
 
+/// What the `traceback` module formats of an exception: its chain (if
+/// `chain`), each with at most `limit` frames (the last ones if it is
+/// negative), as CPython's `traceback.format_exception` — in its pieces:
+/// a header, a frame (with its source line and markers), a last line.
+/// `frames`, outermost first, stand for the exception's own traceback.
+pub fn format_exception(
+    interp: &mut Interp,
+    error: &PyErr,
+    frames: Vec<TraceEntry>,
+    limit: Option<isize>,
+    chain: bool,
+) -> Vec<String> {
+    let mut printer = Printer::new(interp, false, None);
+    printer.sink = Sink::Pieces(Vec::new());
+    printer.limit = limit;
+    printer.given_frames = Some((Rc::as_ptr(&error.0), frames));
+    if chain {
+        printer.exception_and_chain(error, false);
+    } else {
+        printer.one(error, false);
+    }
+    printer.pieces()
+}
+
+/// The last line of an exception's report and its notes, as CPython's
+/// `traceback.format_exception_only`.
+pub fn format_exception_only(interp: &mut Interp, error: &PyErr) -> Vec<String> {
+    let mut printer = Printer::new(interp, false, None);
+    printer.sink = Sink::Pieces(Vec::new());
+    printer.last_line(error);
+    printer.pieces()
+}
+
+/// Frames as a traceback prints them, one piece each (with their
+/// `[Previous line repeated …]` lines): CPython's `StackSummary.format`.
+pub fn format_frames(interp: &mut Interp, frames: &[FrameLine]) -> Vec<String> {
+    let mut printer = Printer::new(interp, false, None);
+    printer.sink = Sink::Pieces(Vec::new());
+    printer.frames(frames);
+    printer.pieces()
+}
+
+/// One frame of a traceback as printed: CPython's `FrameSummary`.
+pub struct FrameLine {
+    pub filename: String,
+    pub lineno: usize,
+    pub name: String,
+    /// Its source line, indentation included, if it has one.
+    pub line: Option<String>,
+    /// Where in the line the exception arose, in bytes: from, and to
+    /// (`None` when the place runs onto the next lines).
+    pub place: Option<(usize, Option<usize>)>,
+}
+
+impl FrameLine {
+    pub fn of(entry: &TraceEntry) -> FrameLine {
+        let source = &entry.code.source;
+        let position = markers::Position::of(&source.text, entry.span);
+        let line = &source.text[position.line_start..];
+        FrameLine {
+            filename: source.name.clone(),
+            lineno: line_of(&source.text, entry.span.start as usize),
+            name: entry.code.name.to_string(),
+            line: Some(line[..line.find('\n').unwrap_or(line.len())].to_string()),
+            place: Some((position.start, position.end_on_line)),
+        }
+    }
+}
+
+/// The frames of `error`'s traceback that are shown, outermost first:
+/// not those of Python standing for CPython's C code, as C functions have
+/// none.
+pub fn shown_frames(exception: &Instance) -> Vec<TraceEntry> {
+    let Some(data) = exception.exception.as_ref() else {
+        return Vec::new();
+    };
+    let entries = data.traceback.borrow();
+    (entries.iter().rev())
+        .filter(|entry| entry.code.source.origin != Origin::BundledForC)
+        .cloned()
+        .collect()
+}
+
 /// [`report_exception`] for the exception that ends the program (or an
 /// input of the REPL): its last line also suggests a name ("Did you mean:
 /// 'print'?"), as CPython's `PyErr_Display` does and its logged reports
@@ -145,6 +231,20 @@ struct Printer<'a> {
     /// does not show (a loop callback's, in `events.py`): it has a
     /// traceback header even with no frame of its own.
     under_hidden_frame: Option<*const Instance>,
+    /// How many frames of each traceback are shown: the first ones, or
+    /// (negative) the last ones; all when `None`.
+    limit: Option<isize>,
+    /// Frames that stand for an exception's own traceback (the
+    /// `traceback` module's `print_exception(type, value, tb)`).
+    given_frames: Option<(*const Instance, Vec<TraceEntry>)>,
+    sink: Sink,
+}
+
+/// Where a report goes: to stderr as it is made, or kept in the pieces
+/// the `traceback` module returns.
+enum Sink {
+    Stderr,
+    Pieces(Vec<String>),
 }
 
 impl<'a> Printer<'a> {
@@ -160,6 +260,35 @@ impl<'a> Printer<'a> {
             seen: Vec::new(),
             suggest,
             under_hidden_frame,
+            limit: None,
+            given_frames: None,
+            sink: Sink::Stderr,
+        }
+    }
+
+    fn pieces(self) -> Vec<String> {
+        match self.sink {
+            Sink::Pieces(pieces) => pieces,
+            Sink::Stderr => Vec::new(),
+        }
+    }
+
+    /// One piece of the report: `lines`, each indented and after the
+    /// margin of the exception group they are in (none when `bare`).
+    fn piece(&mut self, lines: &[&str], bare: bool) {
+        let prefix = match bare {
+            true => self.indent(),
+            false => format!("{}{}", self.indent(), self.margin()),
+        };
+        let mut piece = String::new();
+        for line in lines {
+            piece.push_str(&prefix);
+            piece.push_str(line);
+            piece.push('\n');
+        }
+        match &mut self.sink {
+            Sink::Stderr => eprint!("{piece}"),
+            Sink::Pieces(pieces) => pieces.push(piece),
         }
     }
 
@@ -190,9 +319,7 @@ impl<'a> Printer<'a> {
             let need_close = self.need_close;
             self.one(exception, false);
             self.need_close = need_close;
-            self.line("");
-            self.line(message);
-            self.line("");
+            self.piece(&["", message, ""], false);
         }
         self.one(&last.0, snippet);
     }
@@ -249,9 +376,11 @@ impl<'a> Printer<'a> {
                 false => (index + 1).to_string(),
             };
             let corner = if index == 0 { "+-" } else { "  " };
-            eprintln!(
-                "{}{corner}+---------------- {title} ----------------",
-                self.indent()
+            self.piece(
+                &[&format!(
+                    "{corner}+---------------- {title} ----------------"
+                )],
+                true,
             );
             self.depth += 1;
             if truncated {
@@ -262,7 +391,7 @@ impl<'a> Printer<'a> {
                 self.exception_and_chain(member, false);
             }
             if last && self.need_close {
-                eprintln!("{}+------------------------------------", self.indent());
+                self.piece(&["+------------------------------------"], true);
                 self.need_close = false;
             }
             self.depth -= 1;
@@ -275,29 +404,37 @@ impl<'a> Printer<'a> {
     /// One exception's traceback (under `header`), its `Type: message`
     /// line and its notes.
     fn exception(&mut self, error: &PyErr, header: &str, snippet: bool) {
-        // Frames of Python standing for CPython's C code are not shown, as
-        // C functions have none.
-        let entries: Vec<TraceEntry> = (error.0.exception.as_ref())
-            .map(|data| {
-                (data.traceback.borrow().iter())
-                    .filter(|entry| entry.code.source.origin != Origin::BundledForC)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut entries = match &self.given_frames {
+            Some((exception, frames)) if *exception == Rc::as_ptr(&error.0) => frames.clone(),
+            _ => shown_frames(&error.0),
+        };
+        match self.limit {
+            Some(limit) if limit >= 0 => entries.truncate(limit as usize),
+            Some(limit) => {
+                let first = entries.len().saturating_sub(limit.unsigned_abs());
+                entries.drain(..first);
+            }
+            None => {}
+        }
         if !entries.is_empty() || self.under_hidden_frame == Some(Rc::as_ptr(&error.0)) {
             // A top-level group's header has a corner for a margin.
-            let margin = if self.depth == 1 && header != "Traceback" {
-                "+ "
+            let header = format!("{header} (most recent call last):");
+            if self.depth == 1 && header.starts_with("Exception Group") {
+                self.piece(&[&format!("+ {header}")], true);
             } else {
-                self.margin()
-            };
-            eprintln!("{}{margin}{header} (most recent call last):", self.indent());
-            self.frames(&entries);
+                self.line(&header);
+            }
+            let frames: Vec<FrameLine> = entries.iter().map(FrameLine::of).collect();
+            self.frames(&frames);
         }
         if snippet {
             self.snippet(error);
         }
+        self.last_line(error);
+    }
+
+    /// An exception's `Type: message` line and its notes.
+    fn last_line(&mut self, error: &PyErr) {
         let (name, message) = self.name_and_message(error);
         if message.is_empty() {
             self.line(&name);
@@ -307,17 +444,15 @@ impl<'a> Printer<'a> {
         self.notes(error);
     }
 
-    /// The traceback's lines, outermost first. As CPython's traceback
-    /// module: after three identical lines (same file, line and function:
-    /// deep recursion), one line counts the rest.
-    fn frames(&self, entries: &[TraceEntry]) {
+    /// The traceback's lines, outermost first, a piece per frame. As
+    /// CPython's traceback module: after three identical lines (same
+    /// file, line and function: deep recursion), one line counts the rest.
+    fn frames(&mut self, frames: &[FrameLine]) {
         let mut previous = None;
         let mut repeats = 0;
-        for entry in entries.iter().rev() {
-            let source = &entry.code.source;
-            let line = line_of(&source.text, entry.span.start as usize);
-            let place = (Rc::as_ptr(source), line, entry.code.name.clone());
-            if previous.as_ref() != Some(&place) {
+        for frame in frames {
+            let place = (&frame.filename, frame.lineno, &frame.name);
+            if previous != Some(place) {
                 self.repeats(repeats);
                 previous = Some(place);
                 repeats = 0;
@@ -326,22 +461,31 @@ impl<'a> Printer<'a> {
             if repeats > 3 {
                 continue;
             }
-            self.line(&format!(
+            let mut lines = vec![format!(
                 "  File \"{}\", line {}, in {}",
-                source.name, line, entry.code.name
-            ));
-            let (text, markers) = markers::source_line(&source.text, entry.span);
-            if !text.is_empty() {
-                self.line(&format!("    {text}"));
-                if let Some(markers) = markers {
-                    self.line(&format!("    {markers}"));
+                frame.filename, frame.lineno, frame.name
+            )];
+            if let Some(line) = &frame.line {
+                let (start, end) = frame.place.unwrap_or((0, Some(0)));
+                let drawer = match self.sink {
+                    Sink::Stderr => Drawer::Interpreter,
+                    Sink::Pieces(_) => Drawer::Module,
+                };
+                let (text, markers) = markers::marked_line(line, start, end, drawer);
+                if !text.is_empty() {
+                    lines.push(format!("    {text}"));
+                    if let Some(markers) = markers {
+                        lines.push(format!("    {markers}"));
+                    }
                 }
             }
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            self.piece(&lines, false);
         }
         self.repeats(repeats);
     }
 
-    fn repeats(&self, count: usize) {
+    fn repeats(&mut self, count: usize) {
         if count > 3 {
             let more = count - 3;
             let plural = if more > 1 { "s" } else { "" };
@@ -442,8 +586,8 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn line(&self, text: &str) {
-        eprintln!("{}{}{text}", self.indent(), self.margin());
+    fn line(&mut self, text: &str) {
+        self.piece(&[text], false);
     }
 }
 

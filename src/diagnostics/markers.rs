@@ -11,6 +11,12 @@
 //!   this does, with pyl's parser;
 //! - they are drawn in columns: a wide character (East Asian W or F)
 //!   takes two.
+//!
+//! The `traceback` module's rules (`format_frame_summary` in
+//! `traceback.py`) differ: the line is stripped at both ends, the markers
+//! are drawn whenever they are narrower than that, and — a quirk of its
+//! arithmetic — start as many columns further left as the line has
+//! blanks at its end.
 
 use unicode_width::UnicodeWidthChar;
 
@@ -18,22 +24,69 @@ use crate::syntax::ast::{ExprKind, StmtKind};
 use crate::syntax::parser::parse_module;
 use crate::syntax::span::Span;
 
-/// The line holding `span`'s start, as a traceback shows it (without its
-/// indentation), and the markers to print under it, if any.
-pub fn source_line(text: &str, span: Span) -> (&str, Option<String>) {
-    let start = (span.start as usize).min(text.len());
-    let end = (span.end as usize).clamp(start, text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = text[line_start..line_end].trim_end_matches('\r');
-    let shown = line.trim_start_matches(is_blank);
-    let indent = line.len() - shown.len();
-    let place = Place {
-        start: start - line_start,
-        end: (end <= line_end).then(|| end - line_start),
-        text: &text[start..end],
+/// Where a span is in its source, as a traceback entry records it.
+pub struct Position {
+    /// The byte offset of the start's line in the source.
+    pub line_start: usize,
+    /// The start, in bytes from its line's start.
+    pub start: usize,
+    /// The end, in bytes from its line's start, if it is on that line.
+    pub end_on_line: Option<usize>,
+    /// The end, in bytes from its own line's start.
+    pub end: usize,
+}
+
+impl Position {
+    pub fn of(text: &str, span: Span) -> Position {
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end_line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line_start,
+            start: start - line_start,
+            end_on_line: (end <= line_end).then(|| end - line_start),
+            end: end - end_line_start,
+        }
+    }
+}
+
+/// Who draws a traceback: CPython's C code, reporting an uncaught
+/// exception, or its `traceback` module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Drawer {
+    Interpreter,
+    Module,
+}
+
+/// A traceback's source `line` as `drawer` shows it (without its
+/// indentation), and the markers under it for the place from byte `start`
+/// to `end` (`None`: to the end of the line, the place running onto the
+/// next lines).
+pub fn marked_line(
+    line: &str,
+    start: usize,
+    end: Option<usize>,
+    drawer: Drawer,
+) -> (&str, Option<String>) {
+    let line = line.trim_end_matches(['\r', '\n']);
+    let start = start.min(line.len());
+    let end = end.map(|end| end.clamp(start, line.len()));
+    let shown = match drawer {
+        Drawer::Interpreter => line.trim_start_matches(is_blank),
+        Drawer::Module => line.trim(),
     };
-    (shown, markers(line, indent, place))
+    let indent = line.len() - line.trim_start_matches(is_blank).len();
+    if !line.is_char_boundary(start) || end.is_some_and(|end| !line.is_char_boundary(end)) {
+        return (shown, None);
+    }
+    let place = Place {
+        start,
+        end,
+        text: &line[start..end.unwrap_or(line.len())],
+    };
+    (shown, markers(line, indent, place, drawer))
 }
 
 /// Where in its line (byte offsets) an exception arose.
@@ -46,7 +99,7 @@ struct Place<'a> {
 
 /// The markers under `line`, whose first `indent` bytes are its
 /// indentation, for `place`.
-fn markers(line: &str, indent: usize, place: Place) -> Option<String> {
+fn markers(line: &str, indent: usize, place: Place, drawer: Drawer) -> Option<String> {
     let chars = |bytes: &str| bytes.chars().count();
     let start_offset = chars(&line[..place.start]);
     let end_offset = match place.end {
@@ -62,9 +115,12 @@ fn markers(line: &str, indent: usize, place: Place) -> Option<String> {
         )
     });
     let indent = chars(&line[..indent]);
-    let line_length = chars(line) - indent;
-    if end_offset <= start_offset || (end_offset - start_offset == line_length && anchors.is_none())
-    {
+    let marked = end_offset.saturating_sub(start_offset);
+    let drawn_at_all = match drawer {
+        Drawer::Interpreter => marked > 0 && (marked != chars(line) - indent || anchors.is_some()),
+        Drawer::Module => marked > 0 && (marked < chars(line.trim()) || anchors.is_some()),
+    };
+    if !drawn_at_all {
         return None;
     }
     let width = |c: char| if c.width() == Some(2) { 2 } else { 1 };
@@ -74,7 +130,11 @@ fn markers(line: &str, indent: usize, place: Place) -> Option<String> {
         .skip(indent)
         .map(width)
         .sum();
-    let mut drawn = " ".repeat(before);
+    let trailing_blanks = match drawer {
+        Drawer::Interpreter => 0,
+        Drawer::Module => chars(line) - chars(line.trim_end()),
+    };
+    let mut drawn = " ".repeat(before.saturating_sub(trailing_blanks));
     let marked = line.chars().enumerate().take(end_offset).skip(start_offset);
     for (offset, c) in marked {
         let mark = match anchors {

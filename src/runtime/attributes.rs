@@ -803,6 +803,7 @@ impl Interp {
                         Value::dict(self.dict_from_pairs(pairs)?)
                     })
                 }
+                "__code__" => Some(super::traceback::code_object(function.code.clone())),
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
                 } else {

@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::builtins::add_method;
+use super::builtins::args::check_count;
 use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
 use super::interp::Interp;
-use super::object::{Class, Instance, Layout};
+use super::object::{Class, ExceptionData, Instance, Layout};
+use super::traceback::Traceback;
 use super::value::{Flag, TupleItems, Value};
 use crate::syntax::ast::Name;
 
@@ -174,11 +176,14 @@ fn exception_init(
 }
 
 fn exception_with_traceback(
-    _: &mut Interp,
+    interp: &mut Interp,
     args: &[Value],
-    _: &[(Name, Value)],
+    kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
-    Ok(args.first().cloned().unwrap_or(Value::None))
+    let exception = receiver(interp, args)?;
+    check_count(interp, "with_traceback", &args[1..], kwargs, 1, 1)?;
+    interp.set_attr(&exception, "__traceback__", args[1].clone())?;
+    Ok(exception)
 }
 
 /// `BaseExceptionGroup(message, exceptions)` makes an `ExceptionGroup` when
@@ -646,7 +651,7 @@ impl Interp {
             "__cause__" => Some(data.cause.borrow().clone().unwrap_or(Value::None)),
             "__context__" => Some(data.context.borrow().clone().unwrap_or(Value::None)),
             "__suppress_context__" => Some(Value::from(data.suppress_context.get())),
-            "__traceback__" => Some(Value::None),
+            "__traceback__" => Some(Traceback::of(instance)),
             "value" if self.is_exception(instance, ExcType::StopIteration) => {
                 Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
             }
@@ -732,9 +737,24 @@ impl Interp {
             "__suppress_context__" => data
                 .suppress_context
                 .set(matches!(value, Value::Bool(Flag::TRUE))),
+            "__traceback__" => self.set_traceback(data, value)?,
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// `exception.__traceback__ = value`, `exception.with_traceback(value)`.
+    fn set_traceback(&self, data: &ExceptionData, value: &Value) -> PyResult<()> {
+        let entries = match value {
+            Value::None => Vec::new(),
+            Value::Native(native) => match native.downcast_ref::<Traceback>() {
+                Some(traceback) => traceback.recorded_entries(),
+                None => return Err(self.type_error("__traceback__ must be a traceback or None")),
+            },
+            _ => return Err(self.type_error("__traceback__ must be a traceback or None")),
+        };
+        *data.traceback.borrow_mut() = entries;
+        Ok(())
     }
 
     /// An exception's `__cause__` or `__context__` (`what`) is one, or None.

@@ -31,6 +31,7 @@ pub mod output;
 pub mod sandbox;
 pub mod slots;
 pub mod suggestions;
+pub mod traceback;
 pub mod union;
 pub mod value;
 pub mod warnings;

@@ -544,7 +544,8 @@ pub struct ExceptionData {
     pub cause: RefCell<Option<Value>>,
     pub context: RefCell<Option<Value>>,
     pub suppress_context: Cell<bool>,
-    /// Frames the exception passed through, innermost last (as printed).
+    /// Frames the exception passed through, innermost first (printed the
+    /// other way round).
     pub traceback: RefCell<Vec<TraceEntry>>,
     /// Where in the running frame the exception arose, when that is
     /// narrower than the statement: the expression whose own operation

@@ -22,6 +22,7 @@ pub mod python;
 pub mod random;
 pub mod sys;
 pub mod time;
+pub mod traceback;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it

@@ -255,7 +255,7 @@ fn sys_exc_info(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         Some(error) => Value::tuple(vec![
             Value::Type(error.0.class.clone()),
             error.value(),
-            Value::None,
+            crate::runtime::traceback::Traceback::of(&error.0),
         ]),
         None => Value::tuple(vec![Value::None, Value::None, Value::None]),
     })

@@ -1,6 +1,7 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
-//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `datetime` —
+//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `traceback`,
+//! `datetime` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -97,6 +98,11 @@ const MODULES: &[PythonModule] = &[
         name: "dataclasses",
         sources: &[(include_str!("dataclasses.pyl"), Origin::Bundled)],
         natives: &[],
+    },
+    PythonModule {
+        name: "traceback",
+        sources: &[(include_str!("traceback.pyl"), Origin::Bundled)],
+        natives: super::traceback::NATIVES,
     },
     PythonModule {
         name: "datetime",
