@@ -785,6 +785,7 @@ impl Interp {
             &types.async_generator,
         ];
         let is_final = final_types.iter().any(|class| Rc::ptr_eq(class, base))
+            || base.module.as_ref() == "_contextvars"
             || (base.module.as_ref() == "builtins"
                 && (base.name.ends_with("iterator")
                     || base.name.starts_with("dict_")
@@ -792,7 +793,7 @@ impl Interp {
         if is_final {
             return Err(self.type_error(format!(
                 "type '{}' is not an acceptable base type",
-                self.qualname_of(base)
+                self.class_type_name(base)
             )));
         }
         Err(self.error(

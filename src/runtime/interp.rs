@@ -202,6 +202,11 @@ pub struct Interp {
     pub awaits_reach_task: bool,
     /// The asyncio runtime, once `asyncio` is imported.
     pub asyncio: Option<Rc<super::asyncio::Runtime>>,
+    /// The current `contextvars` context (`None`: an empty one not yet
+    /// made), and whether the program imported `contextvars` — before
+    /// that, tasks and callbacks need not capture the context.
+    pub context: Option<Rc<super::modules::contextvars::Context>>,
+    pub contexts_used: bool,
     /// Classes of objects implemented in Rust (`list_iterator`, `zip`, …),
     /// made on first use.
     native_classes: RefCell<hashbrown::HashMap<&'static str, Rc<Class>>>,
@@ -241,6 +246,8 @@ impl Interp {
             thrown_in: None,
             reraising: false,
             awaits_reach_task: true,
+            context: None,
+            contexts_used: false,
             asyncio: None,
             native_classes: RefCell::default(),
         };
@@ -315,7 +322,11 @@ impl Interp {
     /// modules (`collections.deque`, `_asyncio.Task`) and for the classes
     /// bundled Python marks as standing for C types (`datetime.date`).
     pub fn type_name(&self, value: &Value) -> Name {
-        let class = self.class_of(value);
+        self.class_type_name(&self.class_of(value))
+    }
+
+    /// A class's name as [`Interp::type_name`] gives it.
+    pub fn class_type_name(&self, class: &Class) -> Name {
         // A C type's name is qualified by its module, as CPython's `tp_name`.
         if class.is_c_type.get() && &*class.module != "builtins" {
             format!("{}.{}", class.module, class.name).as_str().into()

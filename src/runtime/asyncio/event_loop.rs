@@ -36,6 +36,7 @@ use crate::runtime::generator::{
     has_abandoned_async_generators, take_abandoned_async_generators, Generator,
 };
 use crate::runtime::interp::Interp;
+use crate::runtime::modules::contextvars::Context;
 use crate::runtime::value::Value;
 
 /// What a ready handle does when it runs.
@@ -80,12 +81,18 @@ const _: () = assert!(std::mem::size_of::<Ready>() <= 16);
 pub struct PythonCall {
     pub function: Value,
     pub args: Vec<Value>,
+    /// The `contextvars` context it runs in (`None`: a new empty one).
+    pub context: Option<Rc<Context>>,
 }
 
 impl Callback {
-    /// `function(*args)` as a callback.
-    pub fn python(function: Value, args: Vec<Value>) -> Callback {
-        Callback::Python(Box::new(PythonCall { function, args }))
+    /// `function(*args)` as a callback, in `context`.
+    pub fn python(function: Value, args: Vec<Value>, context: Option<Rc<Context>>) -> Callback {
+        Callback::Python(Box::new(PythonCall {
+            function,
+            args,
+            context,
+        }))
     }
 
     /// A step of `task` that throws `error` into it.
@@ -633,7 +640,7 @@ impl Interp {
         callback: Callback,
     ) -> PyResult<()> {
         let result = match callback {
-            Callback::Python(call) => match self.call(&call.function, &call.args, &[]) {
+            Callback::Python(call) => match self.call_in_context(&call) {
                 Ok(_) => Ok(()),
                 Err(error) => {
                     let args =
@@ -668,6 +675,18 @@ impl Interp {
                 self.create_task(event_loop, aclose, None).map(drop)
             }
         };
+        result
+    }
+
+    /// A callback's call, in its context once contexts are in use.
+    fn call_in_context(&mut self, call: &PythonCall) -> PyResult<Value> {
+        if !self.contexts_used {
+            return self.call(&call.function, &call.args, &[]);
+        }
+        let context = call.context.clone();
+        let (result, _) = self.run_in_context(context, |interp| {
+            interp.call(&call.function, &call.args, &[])
+        });
         result
     }
 

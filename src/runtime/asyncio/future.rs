@@ -11,12 +11,13 @@ use std::rc::Rc;
 use thin_vec::ThinVec;
 
 use super::describe;
-use super::event_loop::{Callback, EventLoop};
+use super::event_loop::{Callback, EventLoop, PythonCall};
 use super::sleep::{Sleep, Wait, Waiter};
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::collections::as_deque;
+use crate::runtime::modules::contextvars::Context;
 use crate::runtime::object::{Class, Instance, NativeKind, NativeObject};
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
@@ -30,8 +31,9 @@ pub enum State {
 
 /// What runs when a future is done.
 pub enum DoneCallback {
-    /// Boxed, so that a callback is two words: a future keeps one inline.
-    Python(Box<Value>),
+    /// A function to call with the future, in its context. Boxed, so
+    /// that a callback is two words: a future keeps one inline.
+    Python(Box<PythonCall>),
     Wakeup(Rc<Future>),
     StopLoop,
     /// A child of `gather` (the gathering, and where the child is among
@@ -95,6 +97,9 @@ struct Extras {
     waiter_message: Option<Value>,
     /// A task's name given with `name=` or `set_name`.
     name: Option<Name>,
+    /// The `contextvars` context a task's steps run in, once it has one
+    /// (see `modules::contextvars`).
+    context: Option<Rc<Context>>,
 }
 
 pub struct Future {
@@ -218,7 +223,7 @@ pub fn report_never_retrieved(interp: &mut Interp, class: &str, repr: &str, erro
 impl DoneCallback {
     fn describe(&self) -> String {
         match self {
-            DoneCallback::Python(function) => describe::format_callback(function, ""),
+            DoneCallback::Python(call) => describe::format_callback(&call.function, ""),
             DoneCallback::Wakeup(_) => describe::WAKEUP_CALLBACK.into(),
             DoneCallback::StopLoop => describe::RUN_UNTIL_COMPLETE_CALLBACK.into(),
             DoneCallback::Gather(..) => describe::GATHER_CALLBACK.into(),
@@ -435,7 +440,11 @@ impl Future {
     fn schedule_callbacks(self: &Rc<Self>) {
         self.callbacks.take().for_each(|callback| {
             self.event_loop.schedule(match callback {
-                DoneCallback::Python(function) => Callback::python(*function, vec![self.value()]),
+                DoneCallback::Python(call) => {
+                    let mut call = *call;
+                    call.args.push(self.value());
+                    Callback::Python(Box::new(call))
+                }
                 DoneCallback::Wakeup(task) => {
                     super::trace::note_woken(&task);
                     Callback::Wakeup(task)
@@ -561,6 +570,17 @@ impl Future {
         self.must_cancel.set(true);
         self.set_cancel_message(message);
         true
+    }
+
+    /// A task's context, taken out while its step runs in it.
+    fn take_context(&self) -> Option<Rc<Context>> {
+        self.with_extras(|extras| extras.as_mut()?.context.take())
+    }
+
+    fn put_context(&self, context: Option<Rc<Context>>) {
+        if context.is_some() {
+            self.with_extras(|extras| extras.get_or_insert_with(Box::default).context = context);
+        }
     }
 
     /// The extras, lent to `f`.
@@ -793,7 +813,31 @@ pub struct Gather {
 }
 
 impl Interp {
-    /// `loop.create_task(coro, name=None)`.
+    /// `loop.create_task(coro, name=None, context=None)`; `None` for the
+    /// context stands for a new empty one.
+    pub fn create_task_in(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        coro: Value,
+        name: Option<Name>,
+        context: Option<Rc<Context>>,
+    ) -> PyResult<Rc<Future>> {
+        let task = self.create_task(event_loop, coro, name)?;
+        task.with_extras(|extras| match extras {
+            Some(extras) => extras.context = context,
+            None if context.is_none() => {}
+            None => {
+                *extras = Some(Box::new(Extras {
+                    context,
+                    ..Extras::default()
+                }))
+            }
+        });
+        Ok(task)
+    }
+
+    /// `loop.create_task(coro, name=None)`, in a copy of the current
+    /// context.
     pub fn create_task(
         &mut self,
         event_loop: &Rc<EventLoop>,
@@ -824,6 +868,9 @@ impl Interp {
         );
         if let Some(name) = name {
             task.set_task_name(name);
+        }
+        if let Some(context) = self.captured_context() {
+            task.put_context(Some(context));
         }
         event_loop.schedule(Callback::Step(task.clone()));
         event_loop.tasks.borrow_mut().push(&task);
@@ -876,13 +923,31 @@ impl Interp {
             None => Resume::Send(Value::None),
         };
         // The coroutine lives as long as `task`, which the caller holds.
-        let outcome = self.resume_iterator(&state.coro, resume);
+        let outcome = match self.contexts_used {
+            false => self.resume_iterator(&state.coro, resume),
+            true => self.resume_in_task_context(task, &state.coro, resume),
+        };
         if self.trace.is_some() {
             self.trace_step_outcome(task, state, &outcome);
         }
         let result = self.after_step(task, state, outcome);
         *event_loop.current_task.borrow_mut() = previous;
         result
+    }
+
+    /// A task's coroutine resumed in the task's context.
+    #[inline(never)]
+    fn resume_in_task_context(
+        &mut self,
+        task: &Future,
+        coro: &Value,
+        resume: Resume,
+    ) -> PyResult<GenStep> {
+        let context = task.take_context();
+        let (outcome, context) =
+            self.run_in_context(context, |interp| interp.resume_iterator(coro, resume));
+        task.put_context(context);
+        outcome
     }
 
     /// `__step`'s `if self._must_cancel:`: what the step throws in, a

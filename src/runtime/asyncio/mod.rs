@@ -826,12 +826,22 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
     let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
     check_positional(interp, "create_task", 1..=1, args, kwargs)?;
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
+    let context = keyword(
+        interp,
+        "create_task",
+        kwargs,
+        &["name", "context"],
+        "context",
+    )?;
     as_python_frame(
         args,
         (|| {
             let name = name_argument(interp, name)?;
             let event_loop = interp.running_loop()?;
-            Ok(interp.create_task(&event_loop, coro, name)?.value())
+            let context = interp.context_argument(context)?;
+            Ok(interp
+                .create_task_in(&event_loop, coro, name, context)?
+                .value())
         })(),
     )
 }
@@ -947,10 +957,15 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
         .get(1)
         .ok_or_else(|| interp.type_error("Task() missing required argument 'coro' (pos 1)"))?
         .clone();
-    let name = keyword(interp, "Task", kwargs, &["name", "loop", "context"], "name")?.cloned();
+    let allowed = &["name", "loop", "context"];
+    let name = keyword(interp, "Task", kwargs, allowed, "name")?.cloned();
     let name = name_argument(interp, name.as_ref())?;
+    let context = keyword(interp, "Task", kwargs, allowed, "context")?;
+    let context = interp.context_argument(context)?;
     let event_loop = interp.current_or_new_loop()?;
-    Ok(interp.create_task(&event_loop, coro, name)?.value())
+    Ok(interp
+        .create_task_in(&event_loop, coro, name, context)?
+        .value())
 }
 
 fn future_done(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -1012,14 +1027,19 @@ fn future_add_done_callback(
     kwargs: Kwargs,
 ) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    keyword(interp, "add_done_callback", kwargs, &["context"], "context")?;
+    let context = keyword(interp, "add_done_callback", kwargs, &["context"], "context")?;
     let callback = args
         .get(1)
         .ok_or_else(|| {
             interp.type_error("add_done_callback() takes exactly 1 positional argument (0 given)")
         })?
         .clone();
-    future.add_done_callback(DoneCallback::Python(Box::new(callback)));
+    let context = interp.context_argument(context)?;
+    future.add_done_callback(DoneCallback::Python(Box::new(event_loop::PythonCall {
+        function: callback,
+        args: Vec::new(),
+        context,
+    })));
     Ok(Value::None)
 }
 
@@ -1027,8 +1047,9 @@ fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -
     let future = receiver_future(interp, args)?;
     check_count(interp, "Future.remove_done_callback", &args[1..], &[], 1, 1)?;
     let callback = args[1].clone();
-    let removed =
-        future.remove_callbacks_where(|c| matches!(c, DoneCallback::Python(f) if f.is(&callback)));
+    let removed = future.remove_callbacks_where(
+        |c| matches!(c, DoneCallback::Python(call) if call.function.is(&callback)),
+    );
     Ok(Value::Int(removed as i64))
 }
 
@@ -1142,6 +1163,13 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
     let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
     check_positional(interp, "BaseEventLoop.create_task", 2..=2, args, kwargs)?;
     let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
+    let context = keyword(
+        interp,
+        "create_task",
+        kwargs,
+        &["name", "context"],
+        "context",
+    )?;
     as_python_frame(
         args,
         (|| {
@@ -1149,7 +1177,10 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
                 return Err(interp.error(ExcType::RuntimeError, "Event loop is closed"));
             }
             let name = name_argument(interp, name)?;
-            Ok(interp.create_task(&event_loop, coro, name)?.value())
+            let context = interp.context_argument(context)?;
+            Ok(interp
+                .create_task_in(&event_loop, coro, name, context)?
+                .value())
         })(),
     )
 }
@@ -1180,7 +1211,7 @@ fn schedule_soon(
     kwargs: Kwargs,
 ) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(
+    let context = keyword(
         interp,
         &format!("BaseEventLoop.{method}"),
         kwargs,
@@ -1190,7 +1221,8 @@ fn schedule_soon(
     let signature = format!("BaseEventLoop.{method}(self, callback)");
     let callback = argument(interp, &signature, args, 1)?.clone();
     check_open(interp, &event_loop)?;
-    let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec()));
+    let context = interp.context_argument(context)?;
+    let handle = event_loop.call_soon(Callback::python(callback, args[2..].to_vec(), context));
     Ok(Value::native(handle))
 }
 
@@ -1216,7 +1248,7 @@ fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
 
 fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(
+    let context = keyword(
         interp,
         "BaseEventLoop.call_later",
         kwargs,
@@ -1231,13 +1263,15 @@ fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRes
     let callback = argument(interp, CALL_LATER, args, 2)?.clone();
     let when = interp.clock.monotonic() + delay;
     check_open(interp, &event_loop)?;
-    let handle = event_loop.call_later(when, Callback::python(callback, args[3..].to_vec()));
+    let context = interp.context_argument(context)?;
+    let callback = Callback::python(callback, args[3..].to_vec(), context);
+    let handle = event_loop.call_later(when, callback);
     Ok(Value::native(handle))
 }
 
 fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let event_loop = receiver_loop(interp, args)?;
-    keyword(
+    let context = keyword(
         interp,
         "BaseEventLoop.call_at",
         kwargs,
@@ -1251,7 +1285,9 @@ fn loop_call_at(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult
     let when = seconds(interp, when)?;
     let callback = argument(interp, CALL_AT, args, 2)?.clone();
     check_open(interp, &event_loop)?;
-    let handle = event_loop.call_at(when, Callback::python(callback, args[3..].to_vec()));
+    let context = interp.context_argument(context)?;
+    let callback = Callback::python(callback, args[3..].to_vec(), context);
+    let handle = event_loop.call_at(when, callback);
     Ok(Value::native(handle))
 }
 

@@ -588,7 +588,11 @@ fn add_handle(interp: &mut Interp, args: &[Value], writing: bool) -> PyResult<Va
     let Some(callback) = args.get(2) else {
         return Err(interp.type_error("_add_reader() missing the callback"));
     };
-    let handle = event_loop.io_handle(Callback::python(callback.clone(), args[3..].to_vec()));
+    let handle = event_loop.io_handle(Callback::python(
+        callback.clone(),
+        args[3..].to_vec(),
+        interp.captured_context(),
+    ));
     let slot = if writing {
         &socket.writer
     } else {

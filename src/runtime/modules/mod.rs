@@ -15,6 +15,7 @@ use crate::syntax::ast::Name;
 
 pub mod aiohttp;
 pub mod collections;
+pub mod contextvars;
 pub mod json;
 pub mod math;
 pub mod mt19937;
@@ -332,6 +333,7 @@ impl Interp {
         }
         let module = match name {
             "collections" => collections::create(self)?,
+            "contextvars" => contextvars::create(self),
             "json" => json::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
