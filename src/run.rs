@@ -154,6 +154,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     interp.destroy_pending_tasks();
     interp.finalize_modules();
     interp.emit_remaining_warnings();
+    interp.report_unretrieved_at_exit();
     interp.flush_files();
     match interp.flush_stdout() {
         Ok(()) => status,

@@ -184,3 +184,12 @@ fn what_modules_standing_for_c_call_fails_with_no_frames_of_theirs() {
     traceback_agrees("tests/modules/collections_factory_error.pyl");
     traceback_agrees("tests/modules/heapq_bisect_user_error.pyl");
 }
+
+#[test]
+fn a_task_the_failed_frame_held_reports_its_exception_after_the_traceback() {
+    // The traceback keeps `main`'s locals, the second task among them, as
+    // CPython's keeps the frame: the task is freed, and reported, only
+    // once the traceback is printed.
+    traceback_agrees("tests/asyncio/unretrieved_after_traceback.pyl");
+    traceback_agrees("tests/asyncio/unretrieved_at_exit.pyl");
+}

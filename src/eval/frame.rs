@@ -413,6 +413,7 @@ impl Interp {
                 data.traceback.borrow_mut().push(TraceEntry {
                     code: code.clone(),
                     span: location.or(statement).unwrap_or_default(),
+                    locals: None,
                 });
             }
         }
@@ -431,6 +432,7 @@ impl Interp {
             }
             None => {
                 self.handled_exceptions.truncate(base);
+                keep_locals(frame, code, &error);
                 Err(error)
             }
         }
@@ -1512,5 +1514,24 @@ fn loop_step(iterator: &Option<Value>) -> Option<Option<Value>> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// An exception leaves `frame`: its traceback line for the frame keeps
+/// the frame's locals from now on, as CPython's traceback keeps the frame.
+fn keep_locals(frame: &mut Frame, code: &Rc<Code>, error: &PyErr) {
+    let Some(data) = &error.0.exception else {
+        return;
+    };
+    if !frame.slots.iter().any(Option::is_some) {
+        return;
+    }
+    let mut traceback = data.traceback.borrow_mut();
+    // The frame's line is the last one: a re-raise added none of its own.
+    if let Some(entry) = traceback
+        .last_mut()
+        .filter(|entry| Rc::ptr_eq(&entry.code, code))
+    {
+        entry.locals = Some(Rc::new(std::mem::take(&mut frame.slots)));
     }
 }

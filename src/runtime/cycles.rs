@@ -196,6 +196,20 @@ impl Live {
                         return false;
                     };
                     fields.values().for_each(|value| visit_value(value, visit));
+                    // The locals its traceback keeps (an exception kept in a
+                    // local of a frame it left is a cycle), when only the
+                    // traceback holds them: shared with a traceback object,
+                    // they are referred to from outside.
+                    let Ok(traceback) = data.traceback.try_borrow() else {
+                        return false;
+                    };
+                    let locals = traceback.iter().filter_map(|entry| entry.locals.as_ref());
+                    for slots in locals.filter(|slots| Rc::strong_count(slots) == 1) {
+                        slots
+                            .iter()
+                            .flatten()
+                            .for_each(|value| visit_value(value, visit));
+                    }
                 }
             }
             Live::Function(function) => {
@@ -271,6 +285,17 @@ impl Live {
                     }
                     if let Ok(mut fields) = data.fields.try_borrow_mut() {
                         dropped.extend(std::mem::take(&mut *fields).into_values());
+                    }
+                    if let Ok(mut traceback) = data.traceback.try_borrow_mut() {
+                        for entry in traceback.iter_mut() {
+                            let slots = entry.locals.take().map(Rc::unwrap_or_clone);
+                            dropped.extend(
+                                slots
+                                    .into_iter()
+                                    .flat_map(|slots| slots.into_vec())
+                                    .flatten(),
+                            );
+                        }
                     }
                 }
             }

@@ -585,6 +585,10 @@ impl ExceptionData {
 pub struct TraceEntry {
     pub code: Rc<Code>,
     pub span: crate::syntax::span::Span,
+    /// The frame's local slots, once the exception has left it: CPython's
+    /// traceback keeps the frame, and with it what its locals refer to
+    /// (a task not yet awaited is reported after the traceback).
+    pub locals: Option<Rc<crate::eval::frame::Slots>>,
 }
 
 /// A function defined with `def`, `async def` or `lambda`.

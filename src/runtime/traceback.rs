@@ -1,16 +1,19 @@
 //! Traceback objects (`exception.__traceback__`, `sys.exc_info()[2]`),
 //! their frames and code objects (also `function.__code__`).
 //!
-//! pyl keeps no frame once it has returned: a traceback is the lines the
-//! exception recorded as it passed through frames, each a code and a
-//! place in it. So a traceback's frame answers what those tell
-//! (`f_code`); what only a live frame knows — its locals, its current
-//! line, its caller — is a `NotImplementedError` naming it.
+//! A traceback is the lines the exception recorded as it passed through
+//! frames, each a code and a place in it, and, for a frame the exception
+//! left, the frame's local slots. So a traceback's frame answers what
+//! those tell (`f_code`, `f_locals` of a frame that was left); what only
+//! a running frame knows — its current line, its caller, the locals of
+//! the frame handling the exception — is a `NotImplementedError` naming
+//! it.
 
 use std::rc::Rc;
 
 use crate::compile::ir::Code;
 use crate::diagnostics::line_of;
+use crate::eval::frame::Slots;
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
@@ -62,6 +65,7 @@ impl NativeObject for Traceback {
             "tb_lineno" => Value::from(line_of(&entry.code.source.text, entry.span.start as usize)),
             "tb_frame" => Value::native(Rc::new(Frame {
                 code: entry.code.clone(),
+                locals: entry.locals.clone(),
             })),
             "tb_lasti" => return Some(Err(not_kept(interp, "traceback.tb_lasti"))),
             _ => return None,
@@ -69,9 +73,28 @@ impl NativeObject for Traceback {
     }
 }
 
-/// The frame of a traceback entry: only its code is known.
+/// The frame of a traceback entry: its code, and its locals once the
+/// exception has left it.
 struct Frame {
     code: Rc<Code>,
+    locals: Option<Rc<Slots>>,
+}
+
+impl Frame {
+    /// `f_locals`: the named locals that are bound.
+    fn locals(&self, interp: &mut Interp) -> PyResult<Value> {
+        let closes_over = !self.code.cell_names.is_empty() || !self.code.free_names.is_empty();
+        let (Some(slots), false, false) = (&self.locals, closes_over, self.code.is_module) else {
+            return Err(not_kept(
+                interp,
+                "frame.f_locals of a running frame or a closure's",
+            ));
+        };
+        let pairs = (self.code.local_names.iter().zip(slots.iter()))
+            .filter_map(|(name, slot)| Some((Value::str(&**name), slot.clone()?)));
+        let dict = interp.dict_from_pairs(pairs.collect())?;
+        Ok(Value::dict(dict))
+    }
 }
 
 impl NativeObject for Frame {
@@ -82,8 +105,9 @@ impl NativeObject for Frame {
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         match name {
             "f_code" => Some(Ok(code_object(self.code.clone()))),
-            "f_lineno" | "f_locals" | "f_globals" | "f_builtins" | "f_back" | "f_lasti"
-            | "f_trace" | "clear" => Some(Err(not_kept(interp, &format!("frame.{name}")))),
+            "f_locals" => Some(self.locals(interp)),
+            "f_lineno" | "f_globals" | "f_builtins" | "f_back" | "f_lasti" | "f_trace"
+            | "clear" => Some(Err(not_kept(interp, &format!("frame.{name}")))),
             _ => None,
         }
     }
@@ -97,7 +121,7 @@ impl NativeObject for Frame {
 fn not_kept(interp: &Interp, what: &str) -> PyErr {
     interp.error(
         ExcType::NotImplementedError,
-        format!("{what} is not supported by pyl (it keeps no frames, only their code and line)"),
+        format!("{what} is not supported by pyl (it keeps no running frames)"),
     )
 }
 

@@ -599,6 +599,16 @@ impl Interp {
         }
     }
 
+    /// At exit, the exceptions nobody retrieved of tasks still alive (in
+    /// a cycle, which pyl's collector does not look into): CPython's
+    /// collector reports them as it frees the tasks. A task that is freed
+    /// earlier reports its exception then (`Future`'s `Drop`).
+    pub fn report_unretrieved_at_exit(&mut self) {
+        for event_loop in event_loop::live_loops() {
+            self.report_unretrieved(&event_loop);
+        }
+    }
+
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
     /// does when such a task is garbage-collected.
     pub fn report_unretrieved(&mut self, event_loop: &Rc<EventLoop>) {
@@ -762,7 +772,6 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     });
     *runtime.current_loop.borrow_mut() = None;
     event_loop.closed.set(true);
-    interp.report_unretrieved(&event_loop);
     let value = result?;
     shutdown?;
     Ok(value)
