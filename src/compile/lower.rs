@@ -877,13 +877,24 @@ impl<'a> Builder<'a> {
             ),
             span,
         };
+        let traceback = Expr {
+            kind: ExprKind::Attribute(
+                Box::new(Expr {
+                    kind: ExprKind::CurrentException,
+                    span,
+                }),
+                "__traceback__".into(),
+                Box::default(),
+            ),
+            span,
+        };
         let call = Expr {
             kind: ExprKind::Call(
                 Box::new(local(exit_slot, span)),
                 vec![
                     Argument::Positional(exception_type),
                     Argument::Positional(current),
-                    Argument::Positional(constant(Value::None, span)),
+                    Argument::Positional(traceback),
                 ],
             ),
             span,
