@@ -16,6 +16,7 @@ use crate::syntax::ast::Name;
 pub mod aiohttp;
 pub mod collections;
 pub mod json;
+pub mod logging;
 pub mod math;
 pub mod mt19937;
 pub mod python;
@@ -42,6 +43,27 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         &["chdir", "redirect_stderr", "redirect_stdout"],
     ),
     ("copy", &["dispatch_table"]),
+    (
+        "io",
+        &[
+            "BlockingIOError",
+            "BufferedIOBase",
+            "BufferedRWPair",
+            "BufferedRandom",
+            "BufferedReader",
+            "BufferedWriter",
+            "BytesIO",
+            "FileIO",
+            "IOBase",
+            "IncrementalNewlineDecoder",
+            "RawIOBase",
+            "TextIOBase",
+            "TextIOWrapper",
+            "open",
+            "open_code",
+            "text_encoding",
+        ],
+    ),
     ("string", &["Formatter"]),
     (
         "types",
@@ -257,7 +279,7 @@ pub fn run_bundled_source(
             )
         })?;
     let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
+    interp.run_module_frame(&mut frame)?;
     Ok(())
 }
 
