@@ -311,7 +311,7 @@ impl Interp {
         if self.tracks_frames {
             self.run_tracked(frame, resume, pc)
         } else {
-            self.run_instructions(frame, resume, pc)
+            self.run_instructions::<false>(frame, resume, pc)
         }
     }
 
@@ -339,14 +339,16 @@ impl Interp {
             caller_pc,
             depth: self.depth,
         });
-        let outcome = self.run_instructions(frame, resume, pc);
+        let outcome = self.run_instructions::<true>(frame, resume, pc);
         self.running.truncate(depth);
         self.running_pc = caller_pc;
         outcome
     }
 
-    /// [`Interp::run_frame_at`]'s loop.
-    fn run_instructions(
+    /// [`Interp::run_frame_at`]'s loop; a frame on the stack of running
+    /// frames (`TRACKED`) also says which instruction it is at, for the
+    /// frames it calls to note.
+    fn run_instructions<const TRACKED: bool>(
         &mut self,
         frame: &mut Frame,
         mut resume: Option<Resume>,
@@ -374,7 +376,9 @@ impl Interp {
                 None
             };
             previous = at;
-            self.running_pc = at;
+            if TRACKED {
+                self.running_pc = at;
+            }
             let step = match polled {
                 Some(error) => Err(error),
                 None => self.execute(frame, instr, &mut resume),
