@@ -556,6 +556,8 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         None | Some("strict") => OnError::Strict,
         Some("replace") => OnError::Replace,
         Some("ignore") => OnError::Ignore,
+        // logging's basicConfig() opens its file with it.
+        Some("backslashreplace") => OnError::BackslashReplace,
         Some(other) => {
             return Err(not_supported(
                 interp,
