@@ -38,7 +38,10 @@ fn frames(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Val
     let mut pc = interp.running_pc;
     for (index, frame) in running.iter().enumerate().rev() {
         let code = &frame.code;
-        let offset = code.spans.get(pc as usize).map_or(code.span.start, |span| span.start);
+        let offset = code
+            .spans
+            .get(pc as usize)
+            .map_or(code.span.start, |span| span.start);
         let line = line_of(&code.source.text, offset as usize);
         items.push(Value::tuple(vec![
             Value::str(code.source.name.as_str()),

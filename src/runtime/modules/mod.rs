@@ -2,7 +2,8 @@
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
-//! `dataclasses`) and `NAME.pyl` files next to the main script.
+//! `dataclasses`, `io`, `logging`, …) and `NAME.pyl` files next to the
+//! main script.
 
 use std::rc::Rc;
 
