@@ -182,7 +182,7 @@ pub struct Interp {
     /// When `tracks_frames` was set inside a function: the length of
     /// `running` and the depth then. The stack lacks the functions that
     /// were running, and those pushed next, one deeper, were called by
-    /// them while they run.
+    /// them while they run — until the frame that called them runs again.
     pub untracked: Option<(usize, u32)>,
     /// The instruction the innermost running frame is at.
     pub running_pc: u32,
