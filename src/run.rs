@@ -94,7 +94,7 @@ pub fn run_source_in(
     let text = decode(name, bytes).map_err(|e| syntax_exception(interp, &e))?;
     let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
     let mut frame = Frame::new(code, module);
-    interp.run_frame(&mut frame, None)?;
+    interp.run_module_frame(&mut frame)?;
     Ok(())
 }
 
@@ -134,7 +134,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         .modules
         .insert("__main__".into(), Value::Module(module.clone()));
     let mut frame = Frame::new(code, module);
-    let result = interp.run_frame(&mut frame, None);
+    let result = interp.run_module_frame(&mut frame);
     drop(frame);
     let status = match result {
         Ok(_) => {

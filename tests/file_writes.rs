@@ -390,6 +390,36 @@ def inner():
 inner()
 "#;
 
+/// logging's files: basicConfig(filename=…) (opened with
+/// errors='backslashreplace'), a FileHandler made with delay=True and
+/// closed, and a record left for the flush at exit.
+const LOGGING_TO_FILES: &str = r#"
+import logging
+logging.basicConfig(filename='app.log', filemode='w', level=logging.INFO,
+                    format='%(levelname)s:%(name)s:%(funcName)s:%(message)s')
+log = logging.getLogger('files')
+def work():
+    log.info('written by %s', 'FileHandler')
+work()
+log.debug('below the level')
+handler = logging.root.handlers[0]
+print(type(handler).__name__, handler.baseFilename.endswith('app.log'), handler.mode)
+extra = logging.FileHandler('extra.log', mode='a', delay=True)
+print(extra.stream)
+log.addHandler(extra)
+log.warning('to both files')
+print(extra.stream is not None, extra.stream.closed)
+extra.close()
+print(extra.stream)
+log.removeHandler(extra)
+log.error('after close: app.log only')
+with open('app.log') as f:
+    print(repr(f.read()))
+with open('extra.log') as f:
+    print(repr(f.read()))
+log.critical('left for the flush at exit')
+"#;
+
 /// The next folder's number: with the process id, a name no other test
 /// (or run) uses.
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -610,4 +640,9 @@ fn unclosed_files_are_flushed_when_an_uncaught_exception_ends_the_program() {
 #[test]
 fn unclosed_files_are_flushed_at_sys_exit() {
     check("at-sys-exit", FLUSHED_AT_SYS_EXIT, 3);
+}
+
+#[test]
+fn logging_writes_its_files() {
+    check("logging", LOGGING_TO_FILES, 0);
 }

@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 use super::expr::{leaf, Awaited};
 use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, Placed, PyErr, PyResult};
-use crate::runtime::interp::Interp;
+use crate::runtime::interp::{Interp, RunningFrame};
 use crate::runtime::object::{
     CellRef, Function, Instance, ModuleObject, NameMap, Namespace, NativeKind, TraceEntry,
 };
@@ -301,7 +301,54 @@ impl Interp {
     /// frame runs (in `frame.pc` when it stops): a generator lends its
     /// own, so that it can tell where its running frame is — the frame
     /// itself is out of everyone else's reach then.
+    #[inline(always)]
     pub fn run_frame_at(
+        &mut self,
+        frame: &mut Frame,
+        resume: Option<Resume>,
+        pc: &Cell<u32>,
+    ) -> PyResult<Outcome> {
+        if self.tracks_frames {
+            self.run_tracked(frame, resume, pc)
+        } else {
+            self.run_instructions::<false>(frame, resume, pc)
+        }
+    }
+
+    /// Runs a module's body (the main script's, an import's, a REPL
+    /// input's): on the stack of running frames whether or not function
+    /// frames are, since a module's frame may run when `logging` is
+    /// imported and its lines be logged afterwards.
+    pub fn run_module_frame(&mut self, frame: &mut Frame) -> PyResult<Outcome> {
+        self.run_tracked(frame, None, &Cell::new(0))
+    }
+
+    /// [`Interp::run_frame_at`] with the frame on the stack of running
+    /// frames (`Interp::running`).
+    #[inline(never)]
+    fn run_tracked(
+        &mut self,
+        frame: &mut Frame,
+        resume: Option<Resume>,
+        pc: &Cell<u32>,
+    ) -> PyResult<Outcome> {
+        let caller_pc = self.running_pc;
+        let depth = self.running.len();
+        self.running.push(RunningFrame {
+            code: frame.code.clone(),
+            caller_pc,
+            depth: self.depth,
+        });
+        let outcome = self.run_instructions::<true>(frame, resume, pc);
+        self.running.truncate(depth);
+        self.running_pc = caller_pc;
+        outcome
+    }
+
+    /// [`Interp::run_frame_at`]'s loop; a frame on the stack of running
+    /// frames (`TRACKED`) also says which instruction it is at, for the
+    /// frames it calls to note.
+    fn run_instructions<const TRACKED: bool>(
         &mut self,
         frame: &mut Frame,
         mut resume: Option<Resume>,
@@ -329,6 +376,16 @@ impl Interp {
                 None
             };
             previous = at;
+            if TRACKED {
+                self.running_pc = at;
+                // The frame that called the functions missing from the
+                // stack runs again: they have returned.
+                if let Some((missing_at, _)) = self.untracked {
+                    if self.running.len() == missing_at {
+                        self.untracked = None;
+                    }
+                }
+            }
             let step = match polled {
                 Some(error) => Err(error),
                 None => self.execute(frame, instr, &mut resume),

@@ -114,7 +114,7 @@ impl Session {
         } else {
             interp
                 .with_loop_running(&self.event_loop, |interp| {
-                    interp.run_frame(&mut frame, None).map(drop)
+                    interp.run_module_frame(&mut frame).map(drop)
                 })
                 .and_then(|result| result)
         };

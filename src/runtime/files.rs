@@ -440,6 +440,16 @@ fn prefix_length(text: &str, count: usize) -> Option<usize> {
     }
 }
 
+/// `_unsupported_operation()`: the class `io.UnsupportedOperation`, for
+/// the `io` module's Python.
+pub fn unsupported_operation_class(
+    interp: &mut Interp,
+    _: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    Ok(Value::Type(interp.native_class(UNSUPPORTED_OPERATION)))
+}
+
 /// `io.UnsupportedOperation`: both an `OSError` and a `ValueError`.
 fn unsupported_operation(interp: &Interp, message: &str) -> PyErr {
     let class = interp.native_class(UNSUPPORTED_OPERATION);
@@ -546,6 +556,8 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         None | Some("strict") => OnError::Strict,
         Some("replace") => OnError::Replace,
         Some("ignore") => OnError::Ignore,
+        // logging's basicConfig() opens its file with it.
+        Some("backslashreplace") => OnError::BackslashReplace,
         Some(other) => {
             return Err(not_supported(
                 interp,

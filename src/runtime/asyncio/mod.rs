@@ -727,6 +727,7 @@ fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(interp.value_error(format!("a coroutine was expected, got {text}")));
     }
     let event_loop = EventLoop::new();
+    crate::runtime::modules::logging::event_loop_made(interp)?;
     *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
     runtime.loop_was_set.set(true);
     runtime.interrupts.set(0);
@@ -869,14 +870,18 @@ fn get_event_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value
     Ok(Value::native(interp.current_or_new_loop()?))
 }
 
-fn new_event_loop(_: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::native(EventLoop::new()))
+fn new_event_loop(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
+    let event_loop = EventLoop::new();
+    crate::runtime::modules::logging::event_loop_made(interp)?;
+    Ok(Value::native(event_loop))
 }
 
 /// `asyncio.SelectorEventLoop()`: a new loop, as `new_event_loop()`.
 fn event_loop_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     check_count(interp, "SelectorEventLoop", &args[1..], kwargs, 0, 1)?;
-    Ok(Value::native(EventLoop::new()))
+    let event_loop = EventLoop::new();
+    crate::runtime::modules::logging::event_loop_made(interp)?;
+    Ok(Value::native(event_loop))
 }
 
 fn set_event_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {

@@ -2,7 +2,8 @@
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
-//! `dataclasses`) and `NAME.pyl` files next to the main script.
+//! `dataclasses`, `io`, `logging`, …) and `NAME.pyl` files next to the
+//! main script.
 
 use std::rc::Rc;
 
@@ -17,6 +18,7 @@ pub mod aiohttp;
 pub mod collections;
 pub mod contextvars;
 pub mod json;
+pub mod logging;
 pub mod math;
 pub mod mt19937;
 pub mod python;
@@ -43,6 +45,27 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         &["chdir", "redirect_stderr", "redirect_stdout"],
     ),
     ("copy", &["dispatch_table"]),
+    (
+        "io",
+        &[
+            "BlockingIOError",
+            "BufferedIOBase",
+            "BufferedRWPair",
+            "BufferedRandom",
+            "BufferedReader",
+            "BufferedWriter",
+            "BytesIO",
+            "FileIO",
+            "IOBase",
+            "IncrementalNewlineDecoder",
+            "RawIOBase",
+            "TextIOBase",
+            "TextIOWrapper",
+            "open",
+            "open_code",
+            "text_encoding",
+        ],
+    ),
     ("string", &["Formatter"]),
     (
         "types",
@@ -258,7 +281,7 @@ pub fn run_bundled_source(
             )
         })?;
     let mut frame = crate::eval::frame::Frame::new(code, module.clone());
-    interp.run_frame(&mut frame, None)?;
+    interp.run_module_frame(&mut frame)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `traceback`,
-//! `datetime` —
+//! `datetime`, `io`, `logging` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -103,6 +103,19 @@ const MODULES: &[PythonModule] = &[
         name: "traceback",
         sources: &[(include_str!("traceback.pyl"), Origin::Bundled)],
         natives: super::traceback::NATIVES,
+    },
+    PythonModule {
+        name: "io",
+        sources: &[(include_str!("io.pyl"), Origin::BundledForC)],
+        natives: &[(
+            "_unsupported_operation",
+            crate::runtime::files::unsupported_operation_class,
+        )],
+    },
+    PythonModule {
+        name: "logging",
+        sources: &[(include_str!("logging.pyl"), Origin::Bundled)],
+        natives: super::logging::NATIVES,
     },
     PythonModule {
         name: "datetime",
