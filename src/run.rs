@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::compile::ir::{Origin, Source};
+use crate::compile::ir::{Code, Origin, Source};
 use crate::compile::lower::{lower_interactive, lower_module};
 use crate::diagnostics;
 use crate::eval::frame::Frame;
@@ -93,9 +93,17 @@ pub fn run_source_in(
 ) -> PyResult<()> {
     let text = decode(name, bytes).map_err(|e| syntax_exception(interp, &e))?;
     let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
+    set_docstring(&module, &code);
     let mut frame = Frame::new(code, module);
     interp.run_module_frame(&mut frame)?;
     Ok(())
+}
+
+/// A module's `__doc__`: the string its source starts with, if any.
+fn set_docstring(module: &ModuleObject, code: &Code) {
+    if let Some(doc) = &code.doc {
+        (module.namespace.borrow_mut()).insert("__doc__".into(), Value::str(&**doc));
+    }
 }
 
 fn syntax_exception(interp: &Interp, error: &SyntaxError) -> PyErr {
@@ -126,6 +134,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
         }
     };
     let module = new_main_module();
+    set_docstring(&module, &code);
     module
         .namespace
         .borrow_mut()

@@ -73,6 +73,9 @@ fn lower_top_level(
     );
     builder.body_kind = BodyKind::Module;
     builder.echo_expressions = interactive;
+    if !interactive {
+        builder.doc = docstring(&module.body);
+    }
     builder.namespace_body(&module.body)?;
     let end = Span::new(source_len(&builder.source), source_len(&builder.source));
     builder.emit(Instr::Return(constant(Value::None, end)), end);

@@ -257,10 +257,13 @@ fn make_module(name: &str, from_source: bool) -> Rc<ModuleObject> {
         from_source,
     });
     crate::runtime::cycles::track_module(&module);
-    module
-        .namespace
-        .borrow_mut()
-        .insert("__name__".into(), Value::str(name));
+    let mut names = module.namespace.borrow_mut();
+    names.insert("__name__".into(), Value::str(name));
+    if from_source {
+        // The module's docstring, once its code is compiled.
+        names.insert("__doc__".into(), Value::None);
+    }
+    drop(names);
     module
 }
 

@@ -166,7 +166,7 @@ impl Encoder {
                     None => {
                         return Err(interp.type_error(format!(
                             "Object of type {} is not JSON serializable",
-                            interp.type_name(value)
+                            interp.class_of(value).name
                         )))
                     }
                 };
