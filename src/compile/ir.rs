@@ -229,13 +229,25 @@ pub enum Instr {
         value: Expr,
         target: Option<Target>,
     },
-    /// `yield from` (or `await` when `is_await`): delegates to a
-    /// sub-iterator until it returns, then stores its return value.
+    /// `yield from` or `await`: delegates to a sub-iterator until it
+    /// returns, then stores its return value.
     YieldFrom {
         value: Expr,
         target: Option<Target>,
-        is_await: bool,
+        delegate: Delegate,
     },
+}
+
+/// What an [`Instr::YieldFrom`] delegates to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Delegate {
+    /// `yield from x`: `iter(x)`.
+    Iterator,
+    /// `await x`: `x`'s awaitable iterator.
+    Awaitable,
+    /// The awaitable an `async for` loop's `__anext__()` returned, which
+    /// the loop names in its error when it is none.
+    NextItem,
 }
 
 /// One `case` clause's pattern, matched against the subject in a slot by

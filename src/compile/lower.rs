@@ -770,7 +770,7 @@ impl<'a> Builder<'a> {
             Instr::YieldFrom {
                 value: anext,
                 target: Some(Target::Local(item)),
-                is_await: true,
+                delegate: Delegate::NextItem,
             },
             span,
         );
@@ -942,7 +942,7 @@ impl<'a> Builder<'a> {
             (true, target) => Instr::YieldFrom {
                 value,
                 target,
-                is_await: true,
+                delegate: Delegate::Awaitable,
             },
             (false, Some(target)) => Instr::Store(target, value),
             (false, None) => Instr::Eval(value),
@@ -1723,12 +1723,12 @@ impl<'a> Builder<'a> {
             Suspension::YieldFrom => Instr::YieldFrom {
                 value,
                 target,
-                is_await: false,
+                delegate: Delegate::Iterator,
             },
             Suspension::Await => Instr::YieldFrom {
                 value,
                 target,
-                is_await: true,
+                delegate: Delegate::Awaitable,
             },
         };
         self.emit(instr, span);

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use smallvec::SmallVec;
 
 use super::expr::{leaf, Awaited};
-use crate::compile::ir::{value_at, Code, Expr, ExprKind, GlobalSlot, Instr, Target};
+use crate::compile::ir::{value_at, Code, Delegate, Expr, ExprKind, GlobalSlot, Instr, Target};
 use crate::runtime::error::{ExcType, Placed, PyErr, PyResult};
 use crate::runtime::interp::{Interp, RunningFrame};
 use crate::runtime::object::{
@@ -795,7 +795,7 @@ impl Interp {
             Instr::YieldFrom {
                 value,
                 target,
-                is_await,
+                delegate,
             } => {
                 // While the frame runs, no one else can see it: its
                 // delegate is held here, and goes back only if it yields.
@@ -813,7 +813,7 @@ impl Interp {
                     }
                     (delegate, sent)
                 } else {
-                    match self.delegation(frame, value, *is_await)? {
+                    match self.delegation(frame, value, *delegate)? {
                         Awaited::Object(iterator) => (iterator, Resume::Send(Value::None)),
                         Awaited::Yielded(value) => return Ok(Step::Yield(value)),
                         Awaited::Finished(result) => {
@@ -880,12 +880,34 @@ impl Interp {
     /// (see [`Interp::awaited`]). Out of line: the statement machine's own
     /// stack frame, which every call and resumption stacks, stays small.
     #[inline(never)]
-    fn delegation(&mut self, frame: &mut Frame, value: &Expr, is_await: bool) -> PyResult<Awaited> {
-        if !is_await {
+    fn delegation(
+        &mut self,
+        frame: &mut Frame,
+        value: &Expr,
+        delegate: Delegate,
+    ) -> PyResult<Awaited> {
+        if delegate == Delegate::Iterator {
             let source = self.eval(frame, value)?;
             return self.get_iter(&source).map(Awaited::Object);
         }
         match self.awaited(frame, value)? {
+            Awaited::Object(source) if delegate == Delegate::NextItem => {
+                let type_name = self.type_name(&source);
+                match self.awaitable_iter(source) {
+                    Err(error) if self.is_instance_of(&error, ExcType::TypeError) => {
+                        // CPython's `GET_ANEXT`, raising from the await's error.
+                        let wrapped = self.type_error(format!(
+                            "'async for' received an invalid object from __anext__: {type_name}"
+                        ));
+                        self.set_exception_attribute(&wrapped.0, "__cause__", &error.value())?;
+                        if let Some(data) = &wrapped.0.exception {
+                            *data.context.borrow_mut() = Some(error.value());
+                        }
+                        Err(wrapped)
+                    }
+                    iterator => iterator.map(Awaited::Object),
+                }
+            }
             Awaited::Object(source) => self.awaitable_iter(source).map(Awaited::Object),
             bare => Ok(bare),
         }

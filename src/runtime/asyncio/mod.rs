@@ -832,17 +832,22 @@ fn as_python_frame(args: &[Value], result: PyResult<Value>) -> PyResult<Value> {
     result.map_err(|error| error.holding(args))
 }
 
+/// `create_task`'s keyword arguments: `name=` and `context=`.
+fn create_task_keywords<'a>(
+    interp: &Interp,
+    kwargs: &'a [(Name, Value)],
+) -> PyResult<(Option<&'a Value>, Option<&'a Value>)> {
+    let allowed = &["name", "context"];
+    Ok((
+        keyword(interp, "create_task", kwargs, allowed, "name")?,
+        keyword(interp, "create_task", kwargs, allowed, "context")?,
+    ))
+}
+
 fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let coro = argument(interp, "create_task(coro)", args, 0)?.clone();
     check_positional(interp, "create_task", 1..=1, args, kwargs)?;
-    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
-    let context = keyword(
-        interp,
-        "create_task",
-        kwargs,
-        &["name", "context"],
-        "context",
-    )?;
+    let (name, context) = create_task_keywords(interp, kwargs)?;
     as_python_frame(
         args,
         (|| {
@@ -1176,14 +1181,7 @@ fn loop_create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyRe
     let event_loop = receiver_loop(interp, args)?;
     let coro = argument(interp, "BaseEventLoop.create_task(self, coro)", args, 1)?.clone();
     check_positional(interp, "BaseEventLoop.create_task", 2..=2, args, kwargs)?;
-    let name = keyword(interp, "create_task", kwargs, &["name", "context"], "name")?;
-    let context = keyword(
-        interp,
-        "create_task",
-        kwargs,
-        &["name", "context"],
-        "context",
-    )?;
+    let (name, context) = create_task_keywords(interp, kwargs)?;
     as_python_frame(
         args,
         (|| {
