@@ -112,8 +112,7 @@ pub fn format_exception(
     limit: Option<isize>,
     chain: bool,
 ) -> Vec<String> {
-    let mut printer = Printer::new(interp, false, None);
-    printer.sink = Sink::Pieces(Vec::new());
+    let mut printer = Printer::collecting(interp);
     printer.limit = limit;
     printer.given_frames = Some((Rc::as_ptr(&error.0), frames));
     if chain {
@@ -127,8 +126,7 @@ pub fn format_exception(
 /// The last line of an exception's report and its notes, as CPython's
 /// `traceback.format_exception_only`.
 pub fn format_exception_only(interp: &mut Interp, error: &PyErr) -> Vec<String> {
-    let mut printer = Printer::new(interp, false, None);
-    printer.sink = Sink::Pieces(Vec::new());
+    let mut printer = Printer::collecting(interp);
     printer.last_line(error);
     printer.pieces()
 }
@@ -136,8 +134,7 @@ pub fn format_exception_only(interp: &mut Interp, error: &PyErr) -> Vec<String> 
 /// Frames as a traceback prints them, one piece each (with their
 /// `[Previous line repeated …]` lines): CPython's `StackSummary.format`.
 pub fn format_frames(interp: &mut Interp, frames: &[FrameLine]) -> Vec<String> {
-    let mut printer = Printer::new(interp, false, None);
-    printer.sink = Sink::Pieces(Vec::new());
+    let mut printer = Printer::collecting(interp);
     printer.frames(frames);
     printer.pieces()
 }
@@ -263,6 +260,14 @@ impl<'a> Printer<'a> {
             limit: None,
             given_frames: None,
             sink: Sink::Stderr,
+        }
+    }
+
+    /// A printer for the `traceback` module, keeping its pieces.
+    fn collecting(interp: &'a mut Interp) -> Printer<'a> {
+        Printer {
+            sink: Sink::Pieces(Vec::new()),
+            ..Printer::new(interp, false, None)
         }
     }
 
