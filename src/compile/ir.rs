@@ -499,7 +499,7 @@ impl AttributeCache {
         let found = class.find(name);
         self.in_class.set(found);
         let builtin = match found.and_then(|at| class.attribute_at(at)) {
-            Some(Value::Builtin(builtin)) if builtin.receiver.is_none() => Some(builtin.func),
+            Some(Value::Builtin(builtin)) if builtin.is_descriptor() => Some(builtin.func),
             _ => None,
         };
         self.builtin.set(builtin);

@@ -896,11 +896,12 @@ impl Interp {
                 crate::runtime::cycles::track_method(&method);
                 Ok(Value::BoundMethod(method))
             }
-            Value::Builtin(builtin) if builtin.receiver.is_none() => Ok(Value::Builtin(Rc::new(
+            Value::Builtin(builtin) if builtin.is_descriptor() => Ok(Value::Builtin(Rc::new(
                 crate::runtime::object::BuiltinFunction {
                     name: builtin.name,
                     func: builtin.func,
                     receiver: Some(receiver.clone()),
+                    owner: builtin.owner.clone(),
                 },
             ))),
             Value::Future(_) | Value::Native(_) => {

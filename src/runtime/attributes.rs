@@ -781,6 +781,7 @@ impl Interp {
                     name: "__get__",
                     func: descriptor_dunder_get,
                     receiver: Some(object.clone()),
+                    owner: None,
                 }))),
                 // Made empty on first read when the `def` had none, and
                 // again after a `del` or `= None`, as CPython does.
@@ -970,7 +971,18 @@ impl Interp {
             }
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::float(0.0)),
-            (Value::Builtin(b), "__name__" | "__qualname__") => Some(Value::str(b.name)),
+            (Value::Builtin(b), "__name__") => Some(Value::str(b.name)),
+            (Value::Builtin(b), "__qualname__") => {
+                Some(match b.owner.as_ref().and_then(std::rc::Weak::upgrade) {
+                    Some(owner) => Value::str(format!("{}.{}", owner.name, b.name)),
+                    None => Value::str(b.name),
+                })
+            }
+            (Value::Builtin(b), "__objclass__") if b.is_descriptor() => b
+                .owner
+                .as_ref()
+                .and_then(std::rc::Weak::upgrade)
+                .map(Value::Type),
             (Value::Builtin(_) | Value::BoundMethod(_), "__call__") => Some(call_wrapper(object)),
             (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
             (Value::BoundMethod(m), "__func__") => Some(m.function.clone()),
@@ -1382,5 +1394,6 @@ fn call_wrapper(callee: &Value) -> Value {
         name: "__call__",
         func: call_through,
         receiver: Some(callee.clone()),
+        owner: None,
     }))
 }

@@ -36,6 +36,11 @@ pub struct Types {
     pub slice: Rc<Class>,
     pub function: Rc<Class>,
     pub builtin_function: Rc<Class>,
+    /// A builtin type's methods as the type holds them (`list.sort`,
+    /// `int.__add__`), and the latter bound (`(1).__add__`).
+    pub method_descriptor: Rc<Class>,
+    pub wrapper_descriptor: Rc<Class>,
+    pub method_wrapper: Rc<Class>,
     pub method: Rc<Class>,
     pub module: Rc<Class>,
     pub generator: Rc<Class>,
@@ -69,7 +74,11 @@ impl Types {
             Value::Range(_) => &self.range,
             Value::Slice(_) => &self.slice,
             Value::Function(_) => &self.function,
-            Value::Builtin(_) => &self.builtin_function,
+            Value::Builtin(builtin) => self.builtin_class(builtin),
+            // A builtin classmethod bound (`dict.fromkeys`).
+            Value::BoundMethod(method) if matches!(method.function, Value::Builtin(_)) => {
+                &self.builtin_function
+            }
             Value::BoundMethod(_) => &self.method,
             Value::Type(_) => &self.type_,
             Value::Module(_) => &self.module,
@@ -86,6 +95,18 @@ impl Types {
 impl Types {
     pub fn exception(&self, kind: ExcType) -> &Rc<Class> {
         &self.exceptions[kind as usize]
+    }
+
+    fn builtin_class(&self, builtin: &super::object::BuiltinFunction) -> &Rc<Class> {
+        if builtin.owner.is_none() || builtin.name == "__new__" {
+            return &self.builtin_function;
+        }
+        match (builtin.receiver.is_some(), builtin.is_slot_wrapper()) {
+            (false, false) => &self.method_descriptor,
+            (false, true) => &self.wrapper_descriptor,
+            (true, true) => &self.method_wrapper,
+            (true, false) => &self.builtin_function,
+        }
     }
 }
 
@@ -457,6 +478,9 @@ fn create_types() -> Types {
         slice: builtin("slice"),
         function: builtin("function"),
         builtin_function: builtin("builtin_function_or_method"),
+        method_descriptor: builtin("method_descriptor"),
+        wrapper_descriptor: builtin("wrapper_descriptor"),
+        method_wrapper: builtin("method-wrapper"),
         method: builtin("method"),
         module: builtin("module"),
         generator: builtin("generator"),

@@ -618,12 +618,63 @@ pub struct BoundMethod {
 /// arguments (the receiver first for methods) and keyword arguments.
 pub type NativeFn = fn(&mut Interp, &[Value], &[(Name, Value)]) -> PyResult<Value>;
 
-/// A builtin function, or a builtin method bound to its receiver.
+/// A builtin function, a builtin type's method (CPython's method
+/// descriptor: `list.sort`), or either bound to its receiver.
 pub struct BuiltinFunction {
     pub name: &'static str,
     pub func: NativeFn,
     /// For a bound method: prepended to the positional arguments.
     pub receiver: Option<Value>,
+    /// The class whose method this is. Only such a builtin binds to the
+    /// instance it is read from: a builtin function stored in a class
+    /// (`f = len`) stays a function, as in CPython.
+    pub owner: Option<Weak<Class>>,
+}
+
+impl BuiltinFunction {
+    /// A method of a builtin type read from the type (`list.sort`), not
+    /// bound to an instance.
+    pub fn is_descriptor(&self) -> bool {
+        self.receiver.is_none() && self.owner.is_some()
+    }
+
+    /// CPython's C methods named as slots (`int.__add__`) are slot
+    /// wrappers; those with a method table entry of their own (most of
+    /// the dunders not standing for an operator) are methods.
+    pub fn is_slot_wrapper(&self) -> bool {
+        let name = self.name;
+        name.starts_with("__")
+            && name.ends_with("__")
+            && !matches!(
+                name,
+                "__format__"
+                    | "__reduce__"
+                    | "__reduce_ex__"
+                    | "__sizeof__"
+                    | "__dir__"
+                    | "__getstate__"
+                    | "__setstate__"
+                    | "__init_subclass__"
+                    | "__subclasshook__"
+                    | "__class_getitem__"
+                    | "__round__"
+                    | "__trunc__"
+                    | "__floor__"
+                    | "__ceil__"
+                    | "__getnewargs__"
+                    | "__reversed__"
+                    | "__copy__"
+                    | "__deepcopy__"
+                    | "__enter__"
+                    | "__exit__"
+                    | "__aenter__"
+                    | "__aexit__"
+                    | "__instancecheck__"
+                    | "__subclasscheck__"
+                    | "__length_hint__"
+                    | "__new__"
+            )
+    }
 }
 
 pub struct ModuleObject {

@@ -210,10 +210,30 @@ impl Interp {
                 value.address()
             ),
             Value::Builtin(b) => match &b.receiver {
-                None => format!("<built-in function {}>", b.name),
+                None => match b.owner.as_ref().and_then(std::rc::Weak::upgrade) {
+                    Some(owner) if b.name == "__new__" => format!(
+                        "<built-in method __new__ of type object at {:#x}>",
+                        Value::Type(owner).address()
+                    ),
+                    Some(owner) => format!(
+                        "<{} '{}' of '{}' objects>",
+                        if b.is_slot_wrapper() {
+                            "slot wrapper"
+                        } else {
+                            "method"
+                        },
+                        b.name,
+                        owner.name
+                    ),
+                    None => format!("<built-in function {}>", b.name),
+                },
                 Some(receiver) => format!(
-                    "<built-in method {} of {} object at {:#x}>",
-                    b.name,
+                    "<{} of {} object at {:#x}>",
+                    if b.owner.is_some() && b.is_slot_wrapper() {
+                        format!("method-wrapper '{}'", b.name)
+                    } else {
+                        format!("built-in method {}", b.name)
+                    },
                     self.type_name(receiver),
                     receiver.address()
                 ),
@@ -222,6 +242,16 @@ impl Interp {
                 // CPython's method_repr: the function's __qualname__, else
                 // its __name__ (an lru_cache wrapper bound as a method).
                 let name = match &m.function {
+                    // A builtin classmethod bound to its class
+                    // (`dict.fromkeys`): CPython's is a builtin method.
+                    Value::Builtin(b) => {
+                        return Ok(format!(
+                            "<built-in method {} of {} object at {:#x}>",
+                            b.name,
+                            self.type_name(&m.receiver),
+                            m.receiver.address()
+                        ))
+                    }
                     Value::Function(f) => f.qualname.borrow().to_string(),
                     other => {
                         let other = other.clone();

@@ -292,19 +292,15 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
     // `Event` and `Queue` (`python/`) take these methods from here.
     for (name, method, function) in [
         ("_event_wait", "wait", locks::event_wait as NativeFn),
-        (
-            "_wake_event_waiter",
-            "_wake_event_waiter",
-            locks::wake_waiter,
-        ),
         ("_queue_put", "put", queues::queue_put),
         ("_queue_get", "get", queues::queue_get),
     ] {
         module.namespace.borrow_mut().insert(
             name.into(),
-            crate::runtime::builtins::function(method, function),
+            crate::runtime::builtins::method_for_python_class(method, function),
         );
     }
+    add_function(&module.namespace, "_wake_event_waiter", locks::wake_waiter);
     install_classes(interp, &module);
     python::run_core(interp, &module)?;
     Ok(module)

@@ -83,6 +83,28 @@ pub fn function(name: &'static str, func: NativeFn) -> Value {
         name,
         func,
         receiver: None,
+        owner: None,
+    }))
+}
+
+/// A builtin method of `owner`, as its class holds it.
+pub fn method(owner: &Rc<Class>, name: &'static str, func: NativeFn) -> Value {
+    builtin_method(name, func, Rc::downgrade(owner))
+}
+
+/// A builtin method of a class that bundled Python defines later
+/// (`class Queue: put = _queue_put`): bound like any builtin method, its
+/// owner not known (a `Weak` to nothing).
+pub fn method_for_python_class(name: &'static str, func: NativeFn) -> Value {
+    builtin_method(name, func, std::rc::Weak::new())
+}
+
+fn builtin_method(name: &'static str, func: NativeFn, owner: std::rc::Weak<Class>) -> Value {
+    Value::Builtin(Rc::new(BuiltinFunction {
+        name,
+        func,
+        receiver: None,
+        owner: Some(owner),
     }))
 }
 
@@ -122,5 +144,5 @@ pub fn add_method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
     class
         .namespace
         .borrow_mut()
-        .insert(name.into(), function(name, func));
+        .insert(name.into(), method(class, name, func));
 }
