@@ -2,6 +2,7 @@
 //! with ariadne against the source, then CPython's exact last line.
 //! The only module that knows ariadne.
 
+mod located;
 mod markers;
 
 use markers::Drawer;
@@ -438,9 +439,15 @@ impl<'a> Printer<'a> {
         self.last_line(error);
     }
 
-    /// An exception's `Type: message` line and its notes.
+    /// An exception's `Type: message` line and its notes; for a
+    /// `SyntaxError` that says where it is, that place before.
     fn last_line(&mut self, error: &PyErr) {
-        let (name, message) = self.name_and_message(error);
+        let (name, mut message) = self.name_and_message(error);
+        if let Ok(Some(place)) = located::located(self.interp, &error.0, self.drawer()) {
+            let lines: Vec<&str> = place.lines.iter().map(String::as_str).collect();
+            self.piece(&lines, false);
+            message = place.message;
+        }
         if message.is_empty() {
             self.line(&name);
         } else {
@@ -472,11 +479,7 @@ impl<'a> Printer<'a> {
             )];
             if let Some(line) = &frame.line {
                 let (start, end) = frame.place.unwrap_or((0, Some(0)));
-                let drawer = match self.sink {
-                    Sink::Stderr => Drawer::Interpreter,
-                    Sink::Pieces(_) => Drawer::Module,
-                };
-                let (text, markers) = markers::marked_line(line, start, end, drawer);
+                let (text, markers) = markers::marked_line(line, start, end, self.drawer());
                 if !text.is_empty() {
                     lines.push(format!("    {text}"));
                     if let Some(markers) = markers {
@@ -553,6 +556,10 @@ impl<'a> Printer<'a> {
         let Some(data) = &error.0.exception else {
             return false;
         };
+        // A syntax error's place is shown by its last lines (`located`).
+        if let Ok(Some(_)) = located::located(self.interp, &error.0, Drawer::Interpreter) {
+            return false;
+        }
         let innermost = {
             let entries = data.traceback.borrow();
             (entries.iter())
@@ -575,6 +582,15 @@ impl<'a> Printer<'a> {
             None,
         );
         true
+    }
+
+    /// Whose rules draw the markers: the interpreter's for what goes to
+    /// stderr, the `traceback` module's for what it returns.
+    fn drawer(&self) -> Drawer {
+        match self.sink {
+            Sink::Stderr => Drawer::Interpreter,
+            Sink::Pieces(_) => Drawer::Module,
+        }
     }
 
     /// Two spaces per level of exception group.

@@ -9,6 +9,7 @@ use crate::diagnostics;
 use crate::eval::frame::Frame;
 use crate::resolve::resolve_module;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::exceptions::SYNTAX_ERROR_LOCATION;
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::new_main_module;
 use crate::runtime::object::ModuleObject;
@@ -19,20 +20,22 @@ use crate::syntax::span::Span;
 
 /// Checks and decodes the source bytes of the file `name`, as CPython's
 /// tokenizer does (a UTF-8 byte-order mark is allowed; no other encoding
-/// declaration is supported).
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, SyntaxError> {
+/// declaration is supported). The error comes with the text as far as
+/// it decodes (the rest replaced), for its place.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, (String, SyntaxError)> {
     String::from_utf8(bytes).map_err(|error| {
         let position = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
         let line = 1 + bytes[..position].iter().filter(|&&b| b == b'\n').count();
-        SyntaxError::new(
+        let error_at = SyntaxError::new(
             format!(
                 "Non-UTF-8 code starting with '\\x{:02x}' in file {name} on line {line}, \
                  but no encoding declared; see https://peps.python.org/pep-0263/ for details",
                 bytes[position]
             ),
             Span::new(position, position),
-        )
+        );
+        (String::from_utf8_lossy(bytes).into_owned(), error_at)
     })
 }
 
@@ -91,8 +94,10 @@ pub fn run_source_in(
     bytes: Vec<u8>,
     module: Rc<ModuleObject>,
 ) -> PyResult<()> {
-    let text = decode(name, bytes).map_err(|e| syntax_exception(interp, &e))?;
-    let code = compile(name, text).map_err(|(_, e)| syntax_exception(interp, &e))?;
+    let text =
+        decode(name, bytes).map_err(|(text, e)| syntax_exception(interp, name, &text, &e))?;
+    let code = compile(name, text)
+        .map_err(|(source, e)| syntax_exception(interp, name, &source.text, &e))?;
     set_docstring(&module, &code);
     let mut frame = Frame::new(code, module);
     interp.run_module_frame(&mut frame)?;
@@ -106,22 +111,61 @@ fn set_docstring(module: &ModuleObject, code: &Code) {
     }
 }
 
-fn syntax_exception(interp: &Interp, error: &SyntaxError) -> PyErr {
+/// The `SyntaxError` exception for `error` in the module `name`, whose
+/// source is `text`: with the place as CPython's has it (1-based columns
+/// in characters; the text of the start's line).
+fn syntax_exception(interp: &Interp, name: &str, text: &str, error: &SyntaxError) -> PyErr {
     let kind = match error.kind.name() {
         "IndentationError" => ExcType::IndentationError,
         "TabError" => ExcType::TabError,
         _ => ExcType::SyntaxError,
     };
-    interp.error(kind, error.message.clone())
+    let exception = interp.error(kind, error.message.clone());
+    let Some(data) = &exception.0.exception else {
+        return exception;
+    };
+    let boundary = |offset: u32| {
+        let mut offset = (offset as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let (start, end) = (boundary(error.span.start), boundary(error.span.end));
+    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let column = |offset: usize| text[line_start(offset)..offset].chars().count() as i64 + 1;
+    let line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    let place = [
+        Value::str(name),
+        Value::from(diagnostics::line_of(text, start) as i64),
+        Value::from(column(start)),
+        Value::str(&text[line_start(start)..line_end]),
+        Value::from(diagnostics::line_of(text, end) as i64),
+        Value::from(column(end)),
+    ];
+    for (field, value) in SYNTAX_ERROR_LOCATION.iter().zip(&place) {
+        data.set_field(field, value.clone());
+    }
+    *data.args.borrow_mut() = Rc::new(
+        [
+            Value::str(error.message.as_str()),
+            Value::tuple(place.to_vec()),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    exception
 }
 
 /// Runs a whole program (the main script) and returns the exit status.
 pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
     let text = match decode(name, bytes) {
         Ok(text) => text,
-        Err(error) => {
+        Err((text, error)) => {
             let _ = interp.flush_stdout();
-            diagnostics::report_syntax_error(name, "", &error);
+            diagnostics::report_syntax_error(name, &text, &error);
             return 1;
         }
     };
@@ -291,7 +335,7 @@ mod tests {
 
     #[test]
     fn source_that_is_not_utf8_is_refused_as_cpython_refuses_it() {
-        let error = decode("script.pyl", b"x = 1\nprint('caf\xe9')\n".to_vec()).unwrap_err();
+        let (_, error) = decode("script.pyl", b"x = 1\nprint('caf\xe9')\n".to_vec()).unwrap_err();
         assert_eq!(
             error.message,
             "Non-UTF-8 code starting with '\\xe9' in file script.pyl on line 2, \

@@ -193,3 +193,9 @@ fn a_task_the_failed_frame_held_reports_its_exception_after_the_traceback() {
     traceback_agrees("tests/asyncio/unretrieved_after_traceback.pyl");
     traceback_agrees("tests/asyncio/unretrieved_at_exit.pyl");
 }
+
+#[test]
+fn a_syntax_error_with_a_place_is_reported_at_it() {
+    traceback_agrees("tests/modules/syntax_error_in_import.pyl");
+    traceback_agrees("tests/lang/syntax_error_raised_uncaught.pyl");
+}

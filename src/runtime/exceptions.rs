@@ -37,6 +37,56 @@ pub fn install(interp: &mut Interp) {
         let class = interp.types.exception(kind).clone();
         add_method(&class, "__init__", super::codecs::unicode_error_init);
     }
+    let syntax_error = interp.types.exception(ExcType::SyntaxError).clone();
+    add_method(&syntax_error, "__init__", syntax_error_init);
+}
+
+/// A `SyntaxError`'s fields, after `msg`: what its second argument holds.
+pub const SYNTAX_ERROR_LOCATION: [&str; 6] = [
+    "filename",
+    "lineno",
+    "offset",
+    "text",
+    "end_lineno",
+    "end_offset",
+];
+
+/// `SyntaxError(msg, (filename, lineno, offset, text[, end_lineno,
+/// end_offset]))`: the message and the location become its fields.
+fn syntax_error_init(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    exception_init(interp, args, kwargs)?;
+    let Some(Value::Instance(instance)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let Some(data) = &instance.exception else {
+        return Ok(Value::None);
+    };
+    let rest = &args[1..];
+    if let Some(message) = rest.first() {
+        data.set_field("msg", message.clone());
+    }
+    if let [_, info] = rest {
+        let info = interp.collect(info)?;
+        if info.len() < 4 || info.len() > 6 {
+            let (bound, count) = if info.len() < 4 {
+                ("least", 4)
+            } else {
+                ("most", 6)
+            };
+            return Err(interp.type_error(format!(
+                "function takes at {bound} {count} arguments ({} given)",
+                info.len()
+            )));
+        }
+        for (name, value) in SYNTAX_ERROR_LOCATION.iter().zip(info) {
+            data.set_field(name, value);
+        }
+    }
+    Ok(Value::None)
 }
 
 /// The `OSError` subclass CPython makes for an error number.
@@ -675,6 +725,18 @@ impl Interp {
                 Some(Value::None)
             }
             "obj" if self.is_exception(instance, ExcType::AttributeError) => Some(Value::None),
+            // Raised by pyl, whose `__init__` did not run: the message.
+            "msg" if self.is_exception(instance, ExcType::SyntaxError) => {
+                Some(data.args.borrow().first().cloned().unwrap_or(Value::None))
+            }
+            "print_file_and_line" if self.is_exception(instance, ExcType::SyntaxError) => {
+                Some(Value::None)
+            }
+            _ if SYNTAX_ERROR_LOCATION.contains(&name)
+                && self.is_exception(instance, ExcType::SyntaxError) =>
+            {
+                Some(Value::None)
+            }
             "code" if self.is_exception(instance, ExcType::SystemExit) => {
                 let args = data.args.borrow();
                 Some(match &args[..] {
@@ -709,7 +771,10 @@ impl Interp {
             && (self.is_exception(instance, ExcType::NameError)
                 || self.is_exception(instance, ExcType::AttributeError)))
             || (name == "obj" && self.is_exception(instance, ExcType::AttributeError));
-        if os_field || name_field || data.fields.borrow().contains_key(name) {
+        let syntax_field = (SYNTAX_ERROR_LOCATION.contains(&name)
+            || matches!(name, "msg" | "print_file_and_line"))
+            && self.is_exception(instance, ExcType::SyntaxError);
+        if os_field || name_field || syntax_field || data.fields.borrow().contains_key(name) {
             if self.is_exception(instance, ExcType::BaseExceptionGroup) {
                 return Err(self.attribute_error("readonly attribute"));
             }
@@ -799,6 +864,9 @@ impl Interp {
                 return Ok(text);
             }
         }
+        if self.is_exception(instance, ExcType::SyntaxError) {
+            return self.syntax_error_str(instance);
+        }
         if self.is_exception(instance, ExcType::OSError) {
             let field = |this: &Self, name| {
                 this.exception_attribute(instance, name)
@@ -827,6 +895,31 @@ impl Interp {
             1 => self.to_str(&args[0]),
             _ => self.repr(&Value::Tuple(args)),
         }
+    }
+
+    /// CPython's `SyntaxError.__str__`: the message, then the file's
+    /// name (without its directories) and the line, those it has.
+    fn syntax_error_str(&mut self, instance: &Instance) -> PyResult<String> {
+        let field = |name| self.exception_attribute(instance, name);
+        let (message, filename, line) = (field("msg"), field("filename"), field("lineno"));
+        let message = self.to_str(&message.unwrap_or(Value::None))?;
+        let filename = match filename {
+            Some(Value::Str(name)) => {
+                let name = name.as_str();
+                Some(name.rsplit('/').next().unwrap_or(name).to_string())
+            }
+            _ => None,
+        };
+        let line = match line {
+            Some(Value::Int(line)) => Some(line),
+            _ => None,
+        };
+        Ok(match (filename, line) {
+            (Some(filename), Some(line)) => format!("{message} ({filename}, line {line})"),
+            (Some(filename), None) => format!("{message} ({filename})"),
+            (None, Some(line)) => format!("{message} (line {line})"),
+            (None, None) => message,
+        })
     }
 
     /// `repr(exception)`: `Name(args…)`.

@@ -1,0 +1,1 @@
+syntax_error_fields_helpers.pyl

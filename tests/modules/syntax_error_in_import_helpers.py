@@ -1,0 +1,1 @@
+syntax_error_in_import_helpers.pyl
