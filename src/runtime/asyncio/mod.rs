@@ -212,9 +212,12 @@ impl Runtime {
     }
 }
 
+/// The class of pyl's one kind of loop, named as CPython's on Linux.
+const EVENT_LOOP_CLASS: &str = "_UnixSelectorEventLoop";
+
 impl NativeObject for EventLoop {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class("_UnixSelectorEventLoop")
+        interp.native_class(EVENT_LOOP_CLASS)
     }
 
     /// `BaseEventLoop.__repr__`.
@@ -381,7 +384,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         class
     };
     let event_loop = python_class(
-        "_UnixSelectorEventLoop",
+        EVENT_LOOP_CLASS,
         "asyncio.unix_events",
         vec![object.clone()],
     );
@@ -940,12 +943,70 @@ fn iscoroutine(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value
 }
 
 fn iscoroutinefunction(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let function = match argument(interp, "iscoroutinefunction(func)", args, 0)? {
+    let mut function = match argument(interp, "iscoroutinefunction(func)", args, 0)? {
         Value::BoundMethod(method) => method.function.clone(),
         other => other.clone(),
     };
-    Ok(Value::from(matches!(&function, Value::Function(f)
-        if f.code.flavor == crate::compile::ir::Flavor::Coroutine)))
+    // `inspect`'s: what a `functools.partial` calls.
+    while let Value::Instance(instance) = &function {
+        if !(&*instance.class.name == "partial" && &*instance.class.module == "functools") {
+            break;
+        }
+        function = interp.get_attr(&function, "func")?;
+    }
+    Ok(Value::from(match &function {
+        Value::Function(f) => f.code.flavor == crate::compile::ir::Flavor::Coroutine,
+        Value::Builtin(builtin) => is_coroutine_function_in_cpython(builtin),
+        _ => false,
+    }))
+}
+
+/// Whether a builtin of pyl's asyncio is an `async def` in CPython's:
+/// `sleep`, `Queue.get` and `put`, `Event.wait`, and the loop's methods
+/// that CPython's `BaseEventLoop` defines with `async def`.
+fn is_coroutine_function_in_cpython(builtin: &crate::runtime::object::BuiltinFunction) -> bool {
+    const LOOP_COROUTINES: &[&str] = &[
+        "connect_accepted_socket",
+        "connect_read_pipe",
+        "connect_write_pipe",
+        "create_connection",
+        "create_datagram_endpoint",
+        "create_server",
+        "create_unix_connection",
+        "create_unix_server",
+        "getaddrinfo",
+        "getnameinfo",
+        "sendfile",
+        "shutdown_asyncgens",
+        "shutdown_default_executor",
+        "sock_accept",
+        "sock_connect",
+        "sock_recv",
+        "sock_recv_into",
+        "sock_recvfrom",
+        "sock_recvfrom_into",
+        "sock_sendall",
+        "sock_sendfile",
+        "sock_sendto",
+        "start_tls",
+        "subprocess_exec",
+        "subprocess_shell",
+    ];
+    let natives: [NativeFn; 4] = [
+        sleep,
+        queues::queue_put,
+        queues::queue_get,
+        locks::event_wait,
+    ];
+    if natives
+        .iter()
+        .any(|&native| std::ptr::fn_addr_eq(native, builtin.func))
+    {
+        return true;
+    }
+    let owner = builtin.owner.as_ref().and_then(std::rc::Weak::upgrade);
+    owner.is_some_and(|class| &*class.name == EVENT_LOOP_CLASS)
+        && LOOP_COROUTINES.contains(&builtin.name)
 }
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
