@@ -136,11 +136,7 @@ impl NativeObject for Future {
     }
 
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.task().is_some() {
-            "Task"
-        } else {
-            "Future"
-        })
+        interp.native_class(self.class_name())
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {

@@ -389,6 +389,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         vec![object.clone()],
     );
     let handle = python_class("Handle", "asyncio.events", vec![object]);
+    python_class("_GatheringFuture", "asyncio.tasks", vec![future.clone()]);
     let timer_handle = python_class("TimerHandle", "asyncio.events", vec![handle.clone()]);
     add_method(&event_loop, "__new__", event_loop_new);
     let loop_methods: [(&'static str, NativeFn); 17] = [
