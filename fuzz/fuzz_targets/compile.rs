@@ -15,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     common::on_worker_thread(move || {
         let text = match pyl::run::decode("<fuzz>", bytes) {
             Ok(text) => text,
-            Err(error) => {
-                pyl::diagnostics::report_syntax_error("<fuzz>", "", &error);
+            Err((text, error)) => {
+                pyl::diagnostics::report_syntax_error("<fuzz>", &text, &error);
                 return;
             }
         };

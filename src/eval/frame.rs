@@ -381,13 +381,6 @@ impl Interp {
             previous = at;
             if TRACKED {
                 self.running_pc = at;
-                // The frame that called the functions missing from the
-                // stack runs again: they have returned.
-                if let Some((missing_at, _)) = self.untracked {
-                    if self.running.len() == missing_at {
-                        self.untracked = None;
-                    }
-                }
             }
             let step = match polled {
                 Some(error) => Err(error),

@@ -193,18 +193,15 @@ pub struct Interp {
     /// Python frames currently active, the main module's included (the
     /// recursion guard counts these).
     pub depth: u32,
-    /// The Python frames running, outermost first: what `logging` reads
-    /// to name the line that logged (CPython's chain of frames, kept only
-    /// as far as that needs). Modules' frames always; functions' only
-    /// once `tracks_frames` (set by `import logging`: pushing every call
-    /// costs 8% of a call-heavy program's instructions).
+    /// The Python frames running, outermost first: what `logging` and
+    /// `traceback` read (CPython's chain of frames, kept only as far as
+    /// they need). Modules' frames always; functions' only once
+    /// `tracks_frames` (set by importing either: pushing every call costs
+    /// a call-heavy program some 14% of its instructions). Functions that
+    /// were running when it was set are missing: a frame more than one
+    /// deeper than the frame below it shows where.
     pub running: Vec<RunningFrame>,
     pub tracks_frames: bool,
-    /// When `tracks_frames` was set inside a function: the length of
-    /// `running` and the depth then. The stack lacks the functions that
-    /// were running, and those pushed next, one deeper, were called by
-    /// them while they run — until the frame that called them runs again.
-    pub untracked: Option<(usize, u32)>,
     /// The instruction the innermost running frame is at.
     pub running_pc: u32,
     pub recursion_limit: u32,
@@ -278,7 +275,6 @@ impl Interp {
             depth: 1,
             running: Vec::new(),
             tracks_frames: false,
-            untracked: None,
             running_pc: 0,
             recursion_limit: 1000,
             stack_segments: 0,

@@ -23,6 +23,7 @@ pub mod math;
 pub mod mt19937;
 pub mod python;
 pub mod random;
+pub mod running_frames;
 pub mod sys;
 pub mod time;
 pub mod traceback;

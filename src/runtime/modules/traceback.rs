@@ -17,6 +17,8 @@ pub const NATIVES: &[(&str, NativeFn)] = &[
     ("_extract", extract),
     ("_format_frames", format_frames),
     ("_source_line", source_line),
+    ("_frames", super::running_frames::frames),
+    ("_track_frames", super::running_frames::track_frames),
 ];
 
 /// `_format_exception(exc, tb, limit, chain)`: the pieces of the report
