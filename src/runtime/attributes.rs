@@ -805,6 +805,7 @@ impl Interp {
                     })
                 }
                 "__code__" => Some(super::traceback::code_object(function.code.clone())),
+                "__closure__" => Some(super::cell::closure(function)),
                 "__defaults__" => Some(if function.defaults.is_empty() {
                     Value::None
                 } else {

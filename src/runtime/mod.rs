@@ -5,6 +5,7 @@ pub mod arith;
 pub mod asyncio;
 pub mod attributes;
 pub mod builtins;
+pub mod cell;
 pub mod clock;
 pub mod codecs;
 pub mod cycles;
