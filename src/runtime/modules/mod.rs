@@ -2,7 +2,7 @@
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
-//! `dataclasses`, `io`, `logging`, `fractions`, …) and `NAME.pyl` files next to the
+//! `dataclasses`, `io`, `logging`, `fractions`, `statistics`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -96,6 +96,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         &["partialmethod", "singledispatch", "singledispatchmethod"],
     ),
     ("random", &["SystemRandom"]),
+    ("statistics", &["NormalDist"]),
     (
         "sys",
         &[
