@@ -96,7 +96,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         &["partialmethod", "singledispatch", "singledispatchmethod"],
     ),
     ("random", &["SystemRandom"]),
-    ("statistics", &["NormalDist"]),
     (
         "sys",
         &[
