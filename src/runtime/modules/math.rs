@@ -1,8 +1,11 @@
 //! The `math` module: CPython 3.11's functions and constants, with its
 //! special cases and error messages (`math domain error`, `math range
-//! error`, …). Results come from the platform libm, as CPython's do; the
-//! algorithms CPython implements itself (`fsum`, `hypot`, `log` of huge
-//! ints, `isclose`) are ported so that the last bit agrees.
+//! error`, …). Results come from the platform libm, as CPython's do —
+//! where Rust's own function is not the C library's (`acosh`, `asinh`,
+//! `atanh`, `cbrt`, `erf`, `erfc`), `special.rs` computes glibc's formulas
+//! on the C library's `log`, `exp`, …; the algorithms CPython implements
+//! itself (`fsum`, `hypot`, `log` of huge ints, `isclose`, `gamma`,
+//! `lgamma`) are ported so that the last bit agrees.
 
 use crate::runtime::arith::check_result_bits;
 use std::rc::Rc;
@@ -18,6 +21,8 @@ use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 use crate::syntax::ast::{BinOp, Name};
+
+mod special;
 
 pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
     let module = super::new_module("math");
@@ -48,6 +53,14 @@ pub fn create(_interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "sinh", math_sinh);
     add_function(ns, "cosh", math_cosh);
     add_function(ns, "tanh", math_tanh);
+    add_function(ns, "acosh", math_acosh);
+    add_function(ns, "asinh", math_asinh);
+    add_function(ns, "atanh", math_atanh);
+    add_function(ns, "cbrt", math_cbrt);
+    add_function(ns, "erf", math_erf);
+    add_function(ns, "erfc", math_erfc);
+    add_function(ns, "gamma", math_gamma);
+    add_function(ns, "lgamma", math_lgamma);
     add_function(ns, "hypot", math_hypot);
     add_function(ns, "dist", math_dist);
     add_function(ns, "frexp", math_frexp);
@@ -223,6 +236,39 @@ math_1_functions! {
     math_tanh, "tanh", f64::tanh, false;
     math_fabs, "fabs", f64::abs, false;
     math_exp2, "exp2", f64::exp2, true;
+    // glibc's formulas, not Rust's (which differ in the last bit)
+    math_acosh, "acosh", special::acosh, false;
+    math_asinh, "asinh", special::asinh, false;
+    math_atanh, "atanh", special::atanh, false;
+    math_cbrt, "cbrt", special::cbrt, false;
+    math_erf, "erf", special::erf, false;
+    math_erfc, "erfc", special::erfc, false;
+}
+
+/// CPython's `math_1a`, for its own `gamma` and `lgamma`: the function
+/// says what C's `errno` would hold; a range error whose result is below
+/// 1.5 in size is an underflow, and no error.
+fn math_1a(
+    interp: &mut Interp,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+    f: fn(f64) -> (f64, special::Errno),
+) -> PyResult<Value> {
+    let x = float_arg(interp, one_arg(interp, name, args, kwargs)?)?;
+    match f(x) {
+        (_, special::Errno::Domain) => Err(domain_error(interp)),
+        (r, special::Errno::Range) if r.abs() >= 1.5 => Err(range_error(interp)),
+        (r, _) => Ok(Value::float(r)),
+    }
+}
+
+fn math_gamma(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    math_1a(interp, "gamma", args, kwargs, special::gamma)
+}
+
+fn math_lgamma(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    math_1a(interp, "lgamma", args, kwargs, special::lgamma)
 }
 
 fn math_nextafter(

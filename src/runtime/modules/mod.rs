@@ -2,7 +2,7 @@
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
-//! `dataclasses`, `io`, `logging`, …) and `NAME.pyl` files next to the
+//! `dataclasses`, `io`, `logging`, `fractions`, `statistics`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -95,15 +95,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
     (
         "functools",
         &["partialmethod", "singledispatch", "singledispatchmethod"],
-    ),
-    // Rust's own cbrt, acosh, … differ from the C library's (CPython's)
-    // in the last bit for some arguments; CPython computes gamma and
-    // lgamma itself.
-    (
-        "math",
-        &[
-            "acosh", "asinh", "atanh", "cbrt", "erf", "erfc", "gamma", "lgamma",
-        ],
     ),
     ("random", &["SystemRandom"]),
     (

@@ -1,7 +1,7 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `traceback`,
-//! `datetime`, `io`, `logging` —
+//! `datetime`, `io`, `logging`, `fractions`, `statistics` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -116,6 +116,16 @@ const MODULES: &[PythonModule] = &[
         name: "logging",
         sources: &[(include_str!("logging.pyl"), Origin::Bundled)],
         natives: super::logging::NATIVES,
+    },
+    PythonModule {
+        name: "fractions",
+        sources: &[(include_str!("fractions.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "statistics",
+        sources: &[(include_str!("statistics.pyl"), Origin::Bundled)],
+        natives: &[],
     },
     PythonModule {
         name: "datetime",
