@@ -19,7 +19,7 @@ pub fn install(interp: &mut Interp) {
     // A static method, as CPython's: `super().__new__(mcls, …)` passes
     // the metaclass itself.
     let new = MethodWrapper {
-        function: function("__new__", type_new),
+        function: crate::runtime::builtins::method(&type_, "__new__", type_new),
         is_classmethod: false,
     };
     (type_.namespace.borrow_mut()).insert("__new__".into(), Value::native(Rc::new(new)));

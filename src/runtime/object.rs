@@ -640,10 +640,19 @@ impl BuiltinFunction {
 
     /// CPython's C methods named as slots (`int.__add__`) are slot
     /// wrappers; those with a method table entry of their own (most of
-    /// the dunders not standing for an operator) are methods.
+    /// the dunders not standing for an operator, and a few that list and
+    /// dict define again for speed) are methods.
     pub fn is_slot_wrapper(&self) -> bool {
         let name = self.name;
-        name.starts_with("__")
+        let owner = self.owner.as_ref().and_then(Weak::upgrade);
+        let redefined = owner.is_some_and(|owner| {
+            matches!(
+                (&*owner.name, name),
+                ("list" | "dict", "__getitem__") | ("dict", "__contains__")
+            )
+        });
+        !redefined
+            && name.starts_with("__")
             && name.ends_with("__")
             && !matches!(
                 name,

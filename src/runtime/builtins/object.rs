@@ -31,7 +31,7 @@ pub fn install(interp: &mut Interp) {
     // A static method, as CPython's: `super().__new__(cls)` passes the
     // class itself.
     let new = MethodWrapper {
-        function: super::function("__new__", object_new),
+        function: super::method(&object, "__new__", object_new),
         is_classmethod: false,
     };
     (object.namespace.borrow_mut()).insert("__new__".into(), Value::native(Rc::new(new)));
