@@ -444,8 +444,10 @@ impl<'a> Printer<'a> {
     fn last_line(&mut self, error: &PyErr) {
         let (name, mut message) = self.name_and_message(error);
         if let Ok(Some(place)) = located::located(self.interp, &error.0, self.drawer()) {
-            let lines: Vec<&str> = place.lines.iter().map(String::as_str).collect();
-            self.piece(&lines, false);
+            // A piece each, as `format_exception_only` yields them.
+            for line in &place.lines {
+                self.line(line);
+            }
             message = place.message;
         }
         if message.is_empty() {

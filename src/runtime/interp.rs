@@ -98,14 +98,14 @@ impl Types {
     }
 
     fn builtin_class(&self, builtin: &super::object::BuiltinFunction) -> &Rc<Class> {
-        if builtin.owner.is_none() || builtin.name == "__new__" {
-            return &self.builtin_function;
-        }
-        match (builtin.receiver.is_some(), builtin.is_slot_wrapper()) {
-            (false, false) => &self.method_descriptor,
-            (false, true) => &self.wrapper_descriptor,
-            (true, true) => &self.method_wrapper,
-            (true, false) => &self.builtin_function,
+        use super::object::BuiltinKind;
+        match builtin.kind() {
+            BuiltinKind::Function | BuiltinKind::BoundMethod | BuiltinKind::New(_) => {
+                &self.builtin_function
+            }
+            BuiltinKind::MethodDescriptor(_) => &self.method_descriptor,
+            BuiltinKind::SlotWrapper(_) => &self.wrapper_descriptor,
+            BuiltinKind::MethodWrapper => &self.method_wrapper,
         }
     }
 }

@@ -638,19 +638,33 @@ impl BuiltinFunction {
         self.receiver.is_none() && self.owner.is_some()
     }
 
+    /// Which of CPython's kinds of builtin this stands for.
+    pub fn kind(&self) -> BuiltinKind {
+        let Some(owner) = self.owner.as_ref().and_then(Weak::upgrade) else {
+            return match self.receiver {
+                Some(_) => BuiltinKind::BoundMethod,
+                None => BuiltinKind::Function,
+            };
+        };
+        match (&self.receiver, self.name) {
+            (None, "__new__") => BuiltinKind::New(owner),
+            (None, _) if self.is_slot_wrapper(&owner) => BuiltinKind::SlotWrapper(owner),
+            (None, _) => BuiltinKind::MethodDescriptor(owner),
+            (Some(_), _) if self.is_slot_wrapper(&owner) => BuiltinKind::MethodWrapper,
+            (Some(_), _) => BuiltinKind::BoundMethod,
+        }
+    }
+
     /// CPython's C methods named as slots (`int.__add__`) are slot
     /// wrappers; those with a method table entry of their own (most of
     /// the dunders not standing for an operator, and a few that list and
     /// dict define again for speed) are methods.
-    pub fn is_slot_wrapper(&self) -> bool {
+    fn is_slot_wrapper(&self, owner: &Class) -> bool {
         let name = self.name;
-        let owner = self.owner.as_ref().and_then(Weak::upgrade);
-        let redefined = owner.is_some_and(|owner| {
-            matches!(
-                (&*owner.name, name),
-                ("list" | "dict", "__getitem__") | ("dict", "__contains__")
-            )
-        });
+        let redefined = matches!(
+            (&*owner.name, name),
+            ("list" | "dict", "__getitem__") | ("dict", "__contains__")
+        );
         !redefined
             && name.starts_with("__")
             && name.ends_with("__")
@@ -681,9 +695,24 @@ impl BuiltinFunction {
                     | "__instancecheck__"
                     | "__subclasscheck__"
                     | "__length_hint__"
-                    | "__new__"
             )
     }
+}
+
+/// CPython's kinds of builtin, which differ in type and repr.
+pub enum BuiltinKind {
+    /// `len`; a function of a module.
+    Function,
+    /// `[].sort`, `dict.fromkeys`: a builtin method bound to its receiver.
+    BoundMethod,
+    /// `list.sort` (`method_descriptor`).
+    MethodDescriptor(Rc<Class>),
+    /// `int.__add__` (`wrapper_descriptor`).
+    SlotWrapper(Rc<Class>),
+    /// `(1).__add__` (`method-wrapper`).
+    MethodWrapper,
+    /// A builtin type's `__new__`, a static method bound to the type.
+    New(Rc<Class>),
 }
 
 pub struct ModuleObject {

@@ -14,6 +14,7 @@ use super::dict::Dict;
 use super::error::{ExcType, PyErr, PyResult};
 use super::format;
 use super::interp::Interp;
+use super::object::BuiltinKind;
 use super::value::Value;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
@@ -149,6 +150,11 @@ impl Interp {
             .collect())
     }
 
+    /// `int object at 0x…`: how a builtin method's repr names its receiver.
+    fn object_at(&self, value: &Value) -> String {
+        format!("{} object at {:#x}", self.type_name(value), value.address())
+    }
+
     pub fn repr(&mut self, value: &Value) -> PyResult<String> {
         Ok(match value {
             Value::None => "None".into(),
@@ -209,35 +215,36 @@ impl Interp {
                 f.qualname.borrow(),
                 value.address()
             ),
-            Value::Builtin(b) => match &b.receiver {
-                None => match b.owner.as_ref().and_then(std::rc::Weak::upgrade) {
-                    Some(owner) if b.name == "__new__" => format!(
-                        "<built-in method __new__ of type object at {:#x}>",
-                        Value::Type(owner).address()
+            Value::Builtin(b) => {
+                let receiver = b.receiver.clone().unwrap_or(Value::None);
+                match b.kind() {
+                    BuiltinKind::Function => format!("<built-in function {}>", b.name),
+                    BuiltinKind::BoundMethod => {
+                        format!(
+                            "<built-in method {} of {}>",
+                            b.name,
+                            self.object_at(&receiver)
+                        )
+                    }
+                    BuiltinKind::MethodWrapper => {
+                        format!(
+                            "<method-wrapper '{}' of {}>",
+                            b.name,
+                            self.object_at(&receiver)
+                        )
+                    }
+                    BuiltinKind::New(owner) => format!(
+                        "<built-in method __new__ of {}>",
+                        self.object_at(&Value::Type(owner))
                     ),
-                    Some(owner) => format!(
-                        "<{} '{}' of '{}' objects>",
-                        if b.is_slot_wrapper() {
-                            "slot wrapper"
-                        } else {
-                            "method"
-                        },
-                        b.name,
-                        owner.name
-                    ),
-                    None => format!("<built-in function {}>", b.name),
-                },
-                Some(receiver) => format!(
-                    "<{} of {} object at {:#x}>",
-                    if b.owner.is_some() && b.is_slot_wrapper() {
-                        format!("method-wrapper '{}'", b.name)
-                    } else {
-                        format!("built-in method {}", b.name)
-                    },
-                    self.type_name(receiver),
-                    receiver.address()
-                ),
-            },
+                    BuiltinKind::MethodDescriptor(owner) => {
+                        format!("<method '{}' of '{}' objects>", b.name, owner.name)
+                    }
+                    BuiltinKind::SlotWrapper(owner) => {
+                        format!("<slot wrapper '{}' of '{}' objects>", b.name, owner.name)
+                    }
+                }
+            }
             Value::BoundMethod(m) => {
                 // CPython's method_repr: the function's __qualname__, else
                 // its __name__ (an lru_cache wrapper bound as a method).
@@ -246,10 +253,9 @@ impl Interp {
                     // (`dict.fromkeys`): CPython's is a builtin method.
                     Value::Builtin(b) => {
                         return Ok(format!(
-                            "<built-in method {} of {} object at {:#x}>",
+                            "<built-in method {} of {}>",
                             b.name,
-                            self.type_name(&m.receiver),
-                            m.receiver.address()
+                            self.object_at(&m.receiver)
                         ))
                     }
                     Value::Function(f) => f.qualname.borrow().to_string(),
