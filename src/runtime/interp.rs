@@ -75,11 +75,7 @@ impl Types {
             Value::Slice(_) => &self.slice,
             Value::Function(_) => &self.function,
             Value::Builtin(builtin) => self.builtin_class(builtin),
-            // A builtin classmethod bound (`dict.fromkeys`).
-            Value::BoundMethod(method) if matches!(method.function, Value::Builtin(_)) => {
-                &self.builtin_function
-            }
-            Value::BoundMethod(_) => &self.method,
+            Value::BoundMethod(method) => self.method_class(method),
             Value::Type(_) => &self.type_,
             Value::Module(_) => &self.module,
             Value::Generator(generator) => match generator.kind {
@@ -97,6 +93,9 @@ impl Types {
         &self.exceptions[kind as usize]
     }
 
+    // Out of line, as `method_class`: what reads a value's class on a hot
+    // path (a method call's receiver) stays small.
+    #[inline(never)]
     fn builtin_class(&self, builtin: &super::object::BuiltinFunction) -> &Rc<Class> {
         use super::object::BuiltinKind;
         match builtin.kind() {
@@ -106,6 +105,15 @@ impl Types {
             BuiltinKind::MethodDescriptor(_) => &self.method_descriptor,
             BuiltinKind::SlotWrapper(_) => &self.wrapper_descriptor,
             BuiltinKind::MethodWrapper => &self.method_wrapper,
+        }
+    }
+
+    #[inline(never)]
+    fn method_class(&self, method: &super::object::BoundMethod) -> &Rc<Class> {
+        match method.function {
+            // A builtin classmethod bound (`dict.fromkeys`).
+            Value::Builtin(_) => &self.builtin_function,
+            _ => &self.method,
         }
     }
 }
