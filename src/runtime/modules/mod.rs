@@ -1,7 +1,8 @@
 //! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
-//! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
+//! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
+//! `types`, `typing`,
 //! `dataclasses`, `io`, `logging`, …) and `NAME.pyl` files next to the
 //! main script.
 
