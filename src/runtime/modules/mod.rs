@@ -1,8 +1,9 @@
 //! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
-//! `operator`, `copy`, `contextlib`, `string`, `abc`, `types`, `typing`,
-//! `dataclasses`, `io`, `logging`, `fractions`, `statistics`, …) and `NAME.pyl` files next to the
+//! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
+//! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
+//! `statistics`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -90,7 +91,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
     ),
     (
         "collections",
-        &["ChainMap", "UserDict", "UserList", "UserString", "abc"],
+        &["ChainMap", "UserDict", "UserList", "UserString"],
     ),
     (
         "functools",
@@ -360,6 +361,21 @@ impl Interp {
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
             "builtins" => self.builtins.clone(),
+            // A submodule of a built-in package (`collections.abc`):
+            // the package first, then the submodule, bound in it.
+            _ if name.contains('.') && python::has(name) => {
+                let (package, child) = name.rsplit_once('.').unwrap_or((name, name));
+                let package = self.import_module(package)?;
+                let Some(module) = python::create(self, name)? else {
+                    return self.import_file(name);
+                };
+                let value = Value::Module(module);
+                self.modules.insert(name.into(), value.clone());
+                if let Value::Module(package) = &package {
+                    (package.namespace.borrow_mut()).insert(child.into(), value.clone());
+                }
+                return Ok(value);
+            }
             _ => match python::create(self, name)? {
                 Some(module) => module,
                 None => return self.import_file(name),

@@ -1,7 +1,8 @@
 //! Standard modules written in Python bundled with pyl — `itertools`,
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
-//! `string`, `abc`, `types`, `typing`, `enum`, `dataclasses`, `traceback`,
-//! `datetime`, `io`, `logging`, `fractions`, `statistics` —
+//! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
+//! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
+//! `statistics` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -80,6 +81,16 @@ const MODULES: &[PythonModule] = &[
         natives: &[],
     },
     PythonModule {
+        name: "_collections_abc",
+        sources: &[(include_str!("collections_abc.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "collections.abc",
+        sources: &[(include_str!("collections_abc_public.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
         name: "types",
         sources: &[(include_str!("types.pyl"), Origin::Bundled)],
         natives: &[],
@@ -133,6 +144,11 @@ const MODULES: &[PythonModule] = &[
         natives: &[],
     },
 ];
+
+/// Whether `name` is one of these.
+pub fn has(name: &str) -> bool {
+    MODULES.iter().any(|module| module.name == name)
+}
 
 /// The module `name` if it is one of these, made now.
 pub fn create(interp: &mut Interp, name: &str) -> PyResult<Option<Rc<ModuleObject>>> {
