@@ -146,9 +146,10 @@ fn by_module(interp: &mut Interp, fields: Fields) -> PyResult<Located> {
     let mut suffix = String::new();
     match (fields.lineno, &fields.filename) {
         (Some(lineno), filename) => {
-            let filename = match filename {
-                Value::None => "<string>".to_string(),
-                other => interp.to_str(other)?,
+            // `self.filename or "<string>"`: an empty name too.
+            let filename = match interp.truthy(filename)? {
+                true => interp.to_str(filename)?,
+                false => "<string>".to_string(),
             };
             lines.push(format!("  File \"{filename}\", line {lineno}"));
         }
