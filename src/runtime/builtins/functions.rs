@@ -1326,10 +1326,12 @@ mod unsupported {
 }
 
 /// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`:
-/// the module itself, as pyl's modules are no packages.
+/// the module; for a submodule (`collections.abc`) its package, unless
+/// `fromlist` names something to take from it.
 fn import(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
     let names = ["name", "globals", "locals", "fromlist", "level"];
-    let [name, globals, _, _, level] = bind(interp, "__import__", args, kwargs, names, 0, 1)?;
+    let [name, globals, _, fromlist, level] =
+        bind(interp, "__import__", args, kwargs, names, 0, 1)?;
     let Some(Value::Str(name)) = name.map(Value::builtin_value) else {
         return Err(interp.type_error("module name must be a string"));
     };
@@ -1360,7 +1362,15 @@ fn import(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
     if name.is_empty() {
         return Err(interp.value_error("Empty module name"));
     }
-    interp.import_module(&name)
+    let module = interp.import_module(&name)?;
+    let takes_from = match fromlist {
+        Some(fromlist) => interp.truthy(fromlist)?,
+        None => false,
+    };
+    match name.split_once('.') {
+        Some((package, _)) if !takes_from => interp.import_module(package),
+        _ => Ok(module),
+    }
 }
 
 /// `vars()` or `dir()` without an argument reached other than by a

@@ -361,25 +361,24 @@ impl Interp {
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
             "builtins" => self.builtins.clone(),
-            // A submodule of a built-in package (`collections.abc`):
-            // the package first, then the submodule, bound in it.
-            _ if name.contains('.') && python::has(name) => {
-                let (package, child) = name.rsplit_once('.').unwrap_or((name, name));
-                let package = self.import_module(package)?;
+            _ => {
+                // A submodule of a built-in package (`collections.abc`):
+                // the package first, which then holds it.
+                let package = match name.rsplit_once('.') {
+                    Some((package, child)) if python::has(name) => {
+                        Some((self.import_module(package)?, child))
+                    }
+                    _ => None,
+                };
                 let Some(module) = python::create(self, name)? else {
                     return self.import_file(name);
                 };
-                let value = Value::Module(module);
-                self.modules.insert(name.into(), value.clone());
-                if let Value::Module(package) = &package {
-                    (package.namespace.borrow_mut()).insert(child.into(), value.clone());
+                if let Some((Value::Module(package), child)) = package {
+                    let value = Value::Module(module.clone());
+                    package.namespace.borrow_mut().insert(child.into(), value);
                 }
-                return Ok(value);
+                module
             }
-            _ => match python::create(self, name)? {
-                Some(module) => module,
-                None => return self.import_file(name),
-            },
         };
         let value = Value::Module(module);
         self.modules.insert(name.into(), value.clone());
