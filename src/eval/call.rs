@@ -9,6 +9,7 @@ use crate::compile::ir::{Flavor, Origin};
 use crate::runtime::builtins::object;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
+use crate::runtime::getset::GetSet;
 use crate::runtime::interp::{linearize, Interp};
 use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap};
 use crate::runtime::value::Value;
@@ -670,20 +671,14 @@ impl Interp {
             self.check_subclassable(base)?;
         }
         let mut namespace = namespace;
-        let layout = if base_classes.iter().any(|base| base.layout == Layout::Type) {
-            self.metaclass_layout(&base_classes, &namespace)?
+        let (layout, getsets) = if base_classes.iter().any(|base| base.layout == Layout::Type) {
+            (
+                self.metaclass_layout(&base_classes, &namespace)?,
+                Vec::new(),
+            )
         } else {
             self.slotted_layout(name, &base_classes, &mut namespace)?
         };
-        // A class that defines __eq__ but not __hash__ is unhashable.
-        if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
-            namespace.insert("__hash__".into(), Value::None);
-        }
-        // Every class has a `__doc__` of its own, so that a base's
-        // docstring is not inherited (CPython's `type_new_set_doc`).
-        if !namespace.contains_key("__doc__") {
-            namespace.insert("__doc__".into(), Value::None);
-        }
         // Class methods without saying so, as in CPython.
         for name in ["__init_subclass__", "__class_getitem__"] {
             if let Some(function @ Value::Function(_)) = namespace.get_mut(name) {
@@ -721,16 +716,31 @@ impl Interp {
             }
             None => name.clone(),
         };
-        let mut class = Class::new(
-            name.clone(),
-            module,
-            base_classes,
-            mro_tail,
-            namespace,
-            layout,
-        );
-        class.metaclass = metaclass;
-        let class = Rc::new(class);
+        let class = Rc::new_cyclic(|this| {
+            // In CPython's order: the body's names and slots, then the
+            // getsets, then what the body lacked of these two.
+            let getsets = getsets.iter().map(|&kind| GetSet::entry(kind, this, name));
+            namespace.extend(getsets);
+            // Every class has a `__doc__` of its own, so that a base's
+            // docstring is not inherited (CPython's `type_new_set_doc`).
+            if !namespace.contains_key("__doc__") {
+                namespace.insert("__doc__".into(), Value::None);
+            }
+            // A class that defines __eq__ but not __hash__ is unhashable.
+            if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
+                namespace.insert("__hash__".into(), Value::None);
+            }
+            let mut class = Class::new(
+                name.clone(),
+                module,
+                base_classes,
+                mro_tail,
+                namespace,
+                layout,
+            );
+            class.metaclass = metaclass;
+            class
+        });
         for base in &class.bases {
             base.add_subclass(&class);
         }

@@ -8,9 +8,10 @@ use std::rc::Rc;
 use super::builtins::add_method;
 use super::builtins::object::{own_delattr, own_setattr};
 use super::error::{ExcType, PyErr, PyResult};
+use super::getset::GetSet;
 use super::interp::Interp;
 use super::mapping_proxy::MappingProxy;
-use super::object::{BuiltinFunction, Class, Function, Instance, InstanceNames, NativeObject};
+use super::object::{BuiltinFunction, Class, Function, Instance, NativeObject};
 use super::slots::Member;
 use super::value::Value;
 use crate::compile::ir::{AttributeCache, StoreCache};
@@ -129,6 +130,10 @@ impl NativeObject for MethodWrapper {
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
         match name {
             "__func__" | "__wrapped__" => Some(Ok(self.function.clone())),
+            // Copied from the function, as `functools.wraps` would (3.10).
+            "__doc__" | "__name__" | "__qualname__" | "__module__" => {
+                Some(interp.get_attr(&self.function, name))
+            }
             // The function's, as `abc.abstractmethod` marks it.
             "__isabstractmethod__" => Some(
                 (interp.get_attr_opt(&self.function, name))
@@ -180,7 +185,7 @@ pub fn descriptor_dunder_get(
                 .descriptor_get(descriptor, Some(&class))
                 .map(|bound| bound.unwrap_or_else(|| descriptor.clone()));
         }
-        if native.is::<Property>() && instance.is_none() {
+        if (native.is::<Property>() || native.is::<GetSet>()) && instance.is_none() {
             return Ok(descriptor.clone());
         }
     }
@@ -458,6 +463,12 @@ impl Interp {
                 _ => Ok(Some(descriptor.clone())),
             };
         }
+        if let Some(getset) = object.downcast_ref::<GetSet>() {
+            return match receiver {
+                Some(receiver) => getset.get(self, receiver).map(Some),
+                None => Ok(Some(descriptor.clone())),
+            };
+        }
         if let Some(wrapper) = object.downcast_ref::<MethodWrapper>() {
             if !wrapper.is_classmethod {
                 return Ok(Some(wrapper.function.clone()));
@@ -715,6 +726,16 @@ impl Interp {
                         return Ok(Some(value));
                     }
                 }
+                // `type`'s own data descriptors, before the class's names
+                // (which hold the getsets its instances find these by).
+                match name {
+                    "__dict__" => {
+                        let names = MappingProxy::Class(class.clone());
+                        return Ok(Some(Value::native(Rc::new(names))));
+                    }
+                    "__class__" => return Ok(Some(Value::Type(self.class_of(object)))),
+                    _ => {}
+                }
                 if let Some(attribute) = class.lookup(name) {
                     return self.bind_class_attribute(attribute, object).map(Some);
                 }
@@ -725,7 +746,6 @@ impl Interp {
                     "__name__" => Some(Value::str(&*class.name)),
                     "__qualname__" => Some(Value::str(&**class.qualname.borrow())),
                     "__module__" => Some(Value::str(&*class.module)),
-                    "__dict__" => Some(Value::native(Rc::new(MappingProxy::Class(class.clone())))),
                     "__mro__" => Some(Value::tuple(
                         class.mro().map(|c| Value::Type(c.clone())).collect(),
                     )),
@@ -733,8 +753,6 @@ impl Interp {
                         class.bases.iter().map(|c| Value::Type(c.clone())).collect(),
                     )),
                     "__base__" => class.bases.first().map(|c| Value::Type(c.clone())),
-                    "__class__" => Some(Value::Type(self.class_of(object))),
-                    "__doc__" => Some(Value::None),
                     "__call__" => Some(call_wrapper(object)),
                     // `type`'s own methods (`A.mro()`), for a class whose
                     // metaclass is `type` (the others looked above).
@@ -825,6 +843,11 @@ impl Interp {
                 if let Some(value) = self.builtin_value_attribute(object, name) {
                     return Ok(Some(value));
                 }
+                // `method.__doc__` is a getset that asks the function.
+                if name == "__doc__" {
+                    let function = method.function.clone();
+                    return self.generic_get_attr(&function, name);
+                }
                 if let Some(value) = self.class_attribute(object, name)? {
                     return Ok(Some(value));
                 }
@@ -867,10 +890,6 @@ impl Interp {
                 return self.call_descriptor_get(get, attribute, object).map(Some);
             }
         }
-        if class_attribute.is_none() && name == "__dict__" {
-            self.check_instance_dict(instance, object)?;
-            return Ok(Some(Value::Dict(instance.dict())));
-        }
         if let Some(value) = instance.own(name) {
             return Ok(Some(value));
         }
@@ -891,9 +910,6 @@ impl Interp {
             if let Some(value) = self.builtin_value_attribute(builtin, name) {
                 return Ok(Some(value));
             }
-        }
-        if name == "__class__" {
-            return Ok(Some(Value::Type(instance.class.clone())));
         }
         Ok(None)
     }
@@ -946,7 +962,6 @@ impl Interp {
         let class = self.class_of(object);
         match class.lookup(name) {
             Some(attribute) => self.bind_attribute(attribute, object).map(Some),
-            None if name == "__class__" => Ok(Some(Value::Type(class))),
             None => Ok(None),
         }
     }
@@ -1073,6 +1088,9 @@ impl Interp {
                             member.set(instance, value);
                             return Ok(());
                         }
+                        if let Some(getset) = descriptor.downcast_ref::<GetSet>() {
+                            return getset.set(self, object, Some(value));
+                        }
                     }
                     Some(descriptor @ Value::Instance(_)) => {
                         if let Some(set) = self.lookup_special(&descriptor, "__set__") {
@@ -1087,25 +1105,8 @@ impl Interp {
                 {
                     return Ok(());
                 }
-                if name == "__class__" {
-                    return Err(self.error(
-                        ExcType::NotImplementedError,
-                        "assigning an object's __class__ is not supported by pyl",
-                    ));
-                }
                 if !instance.class.instances_have_dict() {
                     return Err(self.missing_attribute(object, name));
-                }
-                if name == "__dict__" {
-                    self.check_instance_dict(instance, object)?;
-                    let Value::Dict(dict) = value else {
-                        return Err(self.type_error(format!(
-                            "__dict__ must be set to a dictionary, not a '{}'",
-                            self.type_name(&value)
-                        )));
-                    };
-                    instance.set_dict(dict);
-                    return Ok(());
                 }
                 instance.set_own(name, value);
                 Ok(())
@@ -1269,6 +1270,9 @@ impl Interp {
                     if let Some(member) = descriptor.downcast_ref::<Member>() {
                         return member.delete(self, instance);
                     }
+                    if let Some(getset) = descriptor.downcast_ref::<GetSet>() {
+                        return getset.set(self, object, None);
+                    }
                 }
                 Some(descriptor @ Value::Instance(_)) => {
                     if let Some(delete) = self.lookup_special(&descriptor, "__delete__") {
@@ -1283,12 +1287,6 @@ impl Interp {
             self.define_lazily(module, name)?;
         }
         let removed = match object {
-            Value::Instance(instance) if name == "__dict__" => {
-                self.check_instance_dict(instance, object)?;
-                // The next read makes a new, empty one.
-                instance.names.replace(InstanceNames::empty());
-                true
-            }
             Value::Instance(instance) => instance.remove_own(name).is_some(),
             Value::Type(class) if class.module.as_ref() != "builtins" => {
                 if name == "__abstractmethods__" {

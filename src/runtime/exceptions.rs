@@ -8,6 +8,7 @@ use super::builtins::add_method;
 use super::builtins::args::check_count;
 use super::builtins::object::receiver;
 use super::error::{ExcType, PyResult};
+use super::getset::{GetSet, GetSetKind};
 use super::interp::Interp;
 use super::object::{Class, ExceptionData, Instance, Layout};
 use super::traceback::Traceback;
@@ -20,6 +21,8 @@ pub fn install(interp: &mut Interp) {
     add_method(&base, "__init__", exception_init);
     add_method(&base, "with_traceback", exception_with_traceback);
     add_method(&base, "add_note", exception_add_note);
+    let (name, dict) = GetSet::entry(GetSetKind::Dict, &Rc::downgrade(&base), &base.name);
+    base.namespace.borrow_mut().insert(name, dict);
     let group = interp.types.exception(ExcType::BaseExceptionGroup).clone();
     add_method(&group, "__new__", exception_group_new);
     add_method(&group, "__init__", exception_group_init);

@@ -17,6 +17,7 @@ pub mod finalize;
 pub mod format;
 pub mod generator;
 pub mod generic_alias;
+pub mod getset;
 pub mod heap;
 pub mod interp;
 pub mod interrupt;

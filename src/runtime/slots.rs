@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use super::builtins::str::is_identifier;
 use super::error::{ExcType, PyResult};
+use super::getset::{GetSet, GetSetKind};
 use super::interp::Interp;
 use super::object::{Class, Instance, Layout, NameMap, NativeObject};
 use super::value::Value;
@@ -62,13 +63,14 @@ impl Member {
 impl Interp {
     /// The layout of a class with these bases and this body, once its
     /// `__slots__`, if any, are checked and made member descriptors in the
-    /// body's namespace (CPython's `type_new_slots`).
+    /// body's namespace, and the getsets (`__dict__`, `__weakref__`) its
+    /// instances have that its bases' had not (CPython's `type_new_slots`).
     pub fn slotted_layout(
         &mut self,
         class_name: &Name,
         bases: &[Rc<Class>],
         namespace: &mut NameMap,
-    ) -> PyResult<Layout> {
+    ) -> PyResult<(Layout, Vec<GetSetKind>)> {
         let mut layout = Layout::Slotted;
         for base in bases {
             match base.layout {
@@ -78,12 +80,22 @@ impl Interp {
             }
         }
         self.check_instance_layouts(bases)?;
+        let may_add_dict = layout == Layout::Slotted;
+        let may_add_weakref = !bases.iter().any(|base| self.has_weakref_slot(base));
         let Some(slots) = namespace.get("__slots__").cloned() else {
-            return Ok(if layout == Layout::Exception {
-                layout
-            } else {
-                Layout::Object
-            });
+            let added = [
+                (may_add_dict, GetSetKind::Dict),
+                (may_add_weakref, GetSetKind::Weakref),
+            ];
+            let added = added
+                .into_iter()
+                .filter(|&(add, _)| add)
+                .map(|(_, kind)| kind);
+            let layout = match layout {
+                Layout::Exception => layout,
+                _ => Layout::Object,
+            };
+            return Ok((layout, added.collect()));
         };
         let slots = match &slots {
             Value::Str(_) => vec![slots.clone()],
@@ -91,6 +103,7 @@ impl Interp {
         };
         let mut names = Vec::with_capacity(slots.len());
         let mut wants_dict = false;
+        let mut wants_weakref = false;
         for slot in &slots {
             let Value::Str(text) = slot else {
                 return Err(self.type_error(format!(
@@ -108,8 +121,14 @@ impl Interp {
                     }
                     wants_dict = true;
                 }
-                // pyl has no weak references; the slot changes nothing else.
-                "__weakref__" => {}
+                "__weakref__" => {
+                    if wants_weakref || !may_add_weakref {
+                        return Err(self.type_error(
+                            "__weakref__ slot disallowed: either we already got one, or the base type has a nonzero tp_itemsize",
+                        ));
+                    }
+                    wants_weakref = true;
+                }
                 text => {
                     let name = crate::resolve::mangle(class_name, text)
                         .unwrap_or_else(|| text.to_string());
@@ -142,9 +161,37 @@ impl Interp {
             };
             namespace.insert(name, Value::native(Rc::new(member)));
         }
-        Ok(match layout {
+        let layout = match layout {
             Layout::Slotted if wants_dict => Layout::Object,
             layout => layout,
+        };
+        let added = [
+            (wants_dict, GetSetKind::Dict),
+            (wants_weakref, GetSetKind::Weakref),
+        ];
+        let added = added
+            .into_iter()
+            .filter(|&(add, _)| add)
+            .map(|(_, kind)| kind);
+        Ok((layout, added.collect()))
+    }
+
+    /// Whether instances of `class` have a `__weakref__` slot already: a
+    /// base added one, or the builtin type has weak references of its own
+    /// (`set`) or keeps its items where the slot would go (`int`).
+    fn has_weakref_slot(&self, class: &Rc<Class>) -> bool {
+        let types = &self.types;
+        let builtins = [
+            &types.int,
+            &types.tuple,
+            &types.bytes,
+            &types.set,
+            &types.frozenset,
+        ];
+        class.mro().any(|c| {
+            builtins.iter().any(|t| Rc::ptr_eq(t, c))
+                || matches!(c.namespace.borrow().get("__weakref__"),
+                    Some(Value::Native(native)) if native.is::<GetSet>())
         })
     }
 

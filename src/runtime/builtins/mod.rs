@@ -36,6 +36,7 @@ pub fn install(interp: &mut Interp) {
     subclasses::install(interp);
     super::exceptions::install_exception_methods(interp);
     super::attributes::install(interp);
+    super::getset::install(interp);
     super::metaclass::install(interp);
     super::union::install(interp);
     super::generic_alias::install(interp);

@@ -8,9 +8,11 @@ use std::rc::Rc;
 
 use super::add_method;
 use crate::runtime::attributes::MethodWrapper;
-use crate::runtime::error::{PyErr, PyResult};
+use crate::runtime::error::{ExcType, PyErr, PyResult};
+use crate::runtime::getset::{GetSet, GetSetKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, Layout, NativeFn};
+use crate::runtime::slots::Member;
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -28,6 +30,17 @@ pub fn install(interp: &mut Interp) {
     add_method(&object, "__hash__", object_hash);
     add_method(&object, "__format__", object_format);
     add_method(&object, "__dir__", object_dir);
+    add_method(&object, "__getstate__", object_getstate);
+    for (name, func) in UNSUPPORTED {
+        add_method(&object, name, func);
+    }
+    let (name, class) = GetSet::entry(GetSetKind::Class, &Rc::downgrade(&object), &object.name);
+    let mut namespace = object.namespace.borrow_mut();
+    namespace.insert(name, class);
+    // What every builtin type finds as its `__doc__`: pyl has none of
+    // CPython's docstrings.
+    namespace.insert("__doc__".into(), Value::None);
+    drop(namespace);
     // A static method, as CPython's: `super().__new__(cls)` passes the
     // class itself.
     let new = MethodWrapper {
@@ -241,6 +254,118 @@ fn object_format(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> Py
         )));
     };
     Ok(Value::str(interp.default_format(value, spec.as_str())?))
+}
+
+/// `object.__getstate__()` (3.11's `object_getstate_default`): the
+/// instance's `__dict__`, `None` when empty, paired with the values of
+/// its set slots when its classes have any.
+fn object_getstate(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let Some(value) = args.first() else {
+        return Err(interp.type_error("unbound method object.__getstate__() needs an argument"));
+    };
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("object.__getstate__() takes no keyword arguments"));
+    }
+    if args.len() > 1 {
+        return Err(interp.type_error(format!(
+            "object.__getstate__() takes no arguments ({} given)",
+            args.len() - 1
+        )));
+    }
+    let Value::Instance(instance) = value else {
+        return Ok(Value::None);
+    };
+    let slots = slot_names(&instance.class);
+    let in_dict = |key: &Value| {
+        key.as_str()
+            .is_some_and(|key| !slots.iter().any(|s| &**s == key))
+    };
+    let state = if instance.class.instances_have_dict() && instance.own_keys().iter().any(in_dict) {
+        interp.check_instance_dict(instance, value)?;
+        Value::Dict(instance.dict())
+    } else {
+        Value::None
+    };
+    let set_slots: Vec<(Value, Value)> = (slots.iter())
+        .filter_map(|name| Some((Value::str(&**name), instance.own(name)?)))
+        .collect();
+    if set_slots.is_empty() {
+        return Ok(state);
+    }
+    let slots = interp.dict_from_pairs(set_slots)?;
+    Ok(Value::tuple(vec![state, Value::dict(slots)]))
+}
+
+/// The names of the slots of `class` and its bases (CPython's
+/// `copyreg._slotnames`), kept in the class as `__slotnames__` the
+/// first time, as CPython keeps them.
+fn slot_names(class: &Rc<Class>) -> Vec<Name> {
+    if let Some(Value::List(cached)) = class.namespace.borrow().get("__slotnames__") {
+        let cached = cached.borrow();
+        return (cached.iter())
+            .filter_map(|name| Some(Name::from(name.as_str()?)))
+            .collect();
+    }
+    let names: Vec<Name> = (class.mro())
+        .flat_map(|c| {
+            let namespace = c.namespace.borrow();
+            (namespace.values())
+                .filter_map(|value| match value {
+                    Value::Native(native) => Some(native.downcast_ref::<Member>()?.name.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if &*class.module != "builtins" {
+        let cached = names.iter().map(|name| Value::str(&**name)).collect();
+        (class.namespace.borrow_mut()).insert("__slotnames__".into(), Value::list(cached));
+    }
+    names
+}
+
+/// `object`'s methods that pyl has only by name, so that `dir()` lists
+/// them: there is no `pickle` (the `copy` module copies without
+/// `__reduce__`), and pyl's objects do not have CPython's sizes.
+const UNSUPPORTED: [(&str, NativeFn); 3] = [
+    ("__reduce__", object_reduce),
+    ("__reduce_ex__", object_reduce_ex),
+    ("__sizeof__", object_sizeof),
+];
+
+fn object_reduce(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Err(unsupported(
+        interp,
+        "object.__reduce__",
+        "there is no pickle",
+    ))
+}
+
+fn object_reduce_ex(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Err(unsupported(
+        interp,
+        "object.__reduce_ex__",
+        "there is no pickle",
+    ))
+}
+
+fn object_sizeof(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Err(unsupported(
+        interp,
+        "object.__sizeof__",
+        "its objects' sizes are not CPython's",
+    ))
+}
+
+fn unsupported(interp: &Interp, what: &str, why: &str) -> PyErr {
+    interp.error(
+        ExcType::NotImplementedError,
+        format!("{what} is not supported by pyl ({why})"),
+    )
 }
 
 /// Whether a class's `__str__` is `object`'s.
