@@ -111,6 +111,19 @@ fn blocks_continue_until_a_blank_line() {
     );
 }
 
+/// Lines that arrive faster than they are read (a paste into a terminal
+/// without bracketed paste, typing ahead while code runs) are all kept:
+/// the line editor's read-ahead survives from one line to the next.
+#[test]
+fn lines_typed_ahead_are_not_lost() {
+    let mut s = start(&home("typeahead"));
+    s.send("def cubes(n):\n    out = []\n    for i in range(n):\n        out.append(i ** 3)\n    return out\n\ncubes(4)\n")
+        .unwrap();
+    s.exp_string("[0, 1, 8, 27]").unwrap();
+    s.exp_string(">>> ").unwrap();
+    assert!(enter(&mut s, "len(cubes(10))").contains("10"));
+}
+
 #[test]
 fn top_level_await_runs_on_one_loop() {
     let mut s = start(&home("await"));
