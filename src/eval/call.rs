@@ -12,6 +12,7 @@ use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::getset::GetSet;
 use crate::runtime::interp::{linearize, Interp};
 use crate::runtime::object::{BoundMethod, Class, Function, Instance, Layout, NameMap};
+use crate::runtime::slots::is_member;
 use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
@@ -739,6 +740,8 @@ impl Interp {
                 layout,
             );
             class.metaclass = metaclass;
+            class.has_slots = (class.mro_tail.iter().any(|base| base.has_slots))
+                || class.namespace.borrow().values().any(is_member);
             class
         });
         for base in &class.bases {

@@ -59,6 +59,10 @@ pub struct Class {
     /// by (`class A(metaclass=M)`, or a base's). Only the operations on a
     /// class itself ask it, never those on its instances.
     pub metaclass: Option<Rc<Class>>,
+    /// Whether this class or a base has `__slots__` (member descriptors),
+    /// which pyl keeps among the instance's names: asked on every read of
+    /// an instance's `__dict__`.
+    pub has_slots: bool,
     /// Made abstract by assigning a non-empty `__abstractmethods__` (as
     /// `abc.ABCMeta` does): `object.__new__` refuses it, as CPython's
     /// `Py_TPFLAGS_IS_ABSTRACT`.
@@ -152,6 +156,7 @@ impl Class {
             namespace: ClassNamespace::new(namespace),
             layout,
             metaclass: None,
+            has_slots: false,
             is_abstract: Cell::new(false),
             is_c_type: Cell::new(layout == Layout::Builtin),
             subclasses: RefCell::default(),

@@ -203,7 +203,7 @@ impl Interp {
         if !class.instances_have_dict() {
             return Err(self.missing_attribute(receiver, "__dict__"));
         }
-        if class.mro().any(adds_slots) {
+        if class.has_slots {
             return Err(self.error(
                 ExcType::NotImplementedError,
                 format!(
@@ -253,7 +253,10 @@ fn adds_builtin_layout(class: &Class, base: &Class) -> bool {
 }
 
 fn adds_slots(class: &Rc<Class>) -> bool {
-    class.namespace.borrow().values().any(
-        |value| matches!(value, Value::Native(native) if native.downcast_ref::<Member>().is_some()),
-    )
+    class.namespace.borrow().values().any(is_member)
+}
+
+/// Whether a class attribute is a slot's member descriptor.
+pub fn is_member(value: &Value) -> bool {
+    matches!(value, Value::Native(native) if native.is::<Member>())
 }

@@ -310,17 +310,16 @@ fn slot_names(class: &Rc<Class>) -> Vec<Name> {
             .filter_map(|name| Some(Name::from(name.as_str()?)))
             .collect();
     }
-    let names: Vec<Name> = (class.mro())
-        .flat_map(|c| {
+    let mut names: Vec<Name> = Vec::new();
+    if class.has_slots {
+        for c in class.mro() {
             let namespace = c.namespace.borrow();
-            (namespace.values())
-                .filter_map(|value| match value {
-                    Value::Native(native) => Some(native.downcast_ref::<Member>()?.name.clone()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+            names.extend(namespace.values().filter_map(|value| match value {
+                Value::Native(native) => Some(native.downcast_ref::<Member>()?.name.clone()),
+                _ => None,
+            }));
+        }
+    }
     if &*class.module != "builtins" {
         let cached = names.iter().map(|name| Value::str(&**name)).collect();
         (class.namespace.borrow_mut()).insert("__slotnames__".into(), Value::list(cached));
