@@ -90,10 +90,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "collections",
-        &["ChainMap", "UserDict", "UserList", "UserString"],
-    ),
-    (
         "functools",
         &["partialmethod", "singledispatch", "singledispatchmethod"],
     ),
