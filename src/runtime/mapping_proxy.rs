@@ -25,15 +25,17 @@ impl NativeObject for MappingProxy {
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(
-            self.mapping(interp)
-                .and_then(|mapping| interp.repr(&mapping))
-                .map(|text| format!("mappingproxy({text})")),
-        )
+        Some(self.render(interp))
     }
 }
 
 impl MappingProxy {
+    /// `mappingproxy({...})`.
+    fn render(&self, interp: &mut Interp) -> PyResult<String> {
+        let mapping = self.mapping(interp)?;
+        Ok(format!("mappingproxy({})", interp.repr(&mapping)?))
+    }
+
     /// What it views, now: a class's names as a new dict, the mapping
     /// itself.
     fn mapping(&self, interp: &mut Interp) -> PyResult<Value> {
@@ -78,6 +80,8 @@ pub fn install(interp: &mut Interp) {
     for (name, func) in methods {
         add_method(&class, name, func);
     }
+    // A slot of its own, as CPython's: pprint picks its printer by it.
+    add_method(&class, "__repr__", proxy_repr);
     (class.namespace.borrow_mut()).insert("__hash__".into(), Value::None);
 }
 
@@ -99,6 +103,38 @@ fn proxy_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     ))))
 }
 
+/// `proxy.__repr__()`.
+fn proxy_repr(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    use super::builtins::dunders::{arity_error, slot_receiver_error};
+    let Some(proxy) = as_proxy(args) else {
+        return Err(slot_receiver_error(
+            interp,
+            "mappingproxy",
+            "__repr__",
+            args,
+        ));
+    };
+    if args.len() != 1 || !kwargs.is_empty() {
+        return Err(arity_error(interp, "__repr__", args, kwargs, 0));
+    }
+    Ok(Value::str(proxy.render(interp)?))
+}
+
+/// The receiver, `args[0]`, if it is a proxy.
+fn as_proxy(args: &[Value]) -> Option<&MappingProxy> {
+    match args.first() {
+        Some(Value::Native(native)) => native.downcast_ref::<MappingProxy>(),
+        _ => None,
+    }
+}
+
+/// The proxy a method of `mappingproxy` was called on.
+fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a MappingProxy> {
+    as_proxy(args).ok_or_else(|| {
+        super::builtins::sequences::receiver_error(interp, "mappingproxy", method, args)
+    })
+}
+
 /// `proxy.method(*args)` as `mapping.method(*args)`.
 fn forward(
     interp: &mut Interp,
@@ -106,19 +142,7 @@ fn forward(
     kwargs: &[(Name, Value)],
     method: &str,
 ) -> PyResult<Value> {
-    let proxy = match args.first() {
-        Some(Value::Native(native)) => native.downcast_ref::<MappingProxy>(),
-        _ => None,
-    };
-    let Some(proxy) = proxy else {
-        return Err(super::builtins::sequences::receiver_error(
-            interp,
-            "mappingproxy",
-            method,
-            args,
-        ));
-    };
-    let mapping = proxy.mapping(interp)?;
+    let mapping = receiver(interp, args, method)?.mapping(interp)?;
     let function = interp.get_attr(&mapping, method)?;
     // Another proxy, as an operand, is what it views.
     let mut operands = Vec::with_capacity(args.len() - 1);

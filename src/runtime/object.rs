@@ -668,7 +668,7 @@ impl BuiltinFunction {
         let name = self.name;
         let redefined = matches!(
             (&*owner.name, name),
-            ("list" | "dict", "__getitem__") | ("dict", "__contains__")
+            ("list" | "dict", "__getitem__") | ("dict" | "set" | "frozenset", "__contains__")
         );
         !redefined
             && name.starts_with("__")

@@ -237,12 +237,16 @@ impl Interp {
                         "<built-in method __new__ of {}>",
                         self.object_at(&Value::Type(owner))
                     ),
-                    BuiltinKind::MethodDescriptor(owner) => {
-                        format!("<method '{}' of '{}' objects>", b.name, owner.name)
-                    }
-                    BuiltinKind::SlotWrapper(owner) => {
-                        format!("<slot wrapper '{}' of '{}' objects>", b.name, owner.name)
-                    }
+                    BuiltinKind::MethodDescriptor(owner) => format!(
+                        "<method '{}' of '{}' objects>",
+                        b.name,
+                        self.class_type_name(&owner)
+                    ),
+                    BuiltinKind::SlotWrapper(owner) => format!(
+                        "<slot wrapper '{}' of '{}' objects>",
+                        b.name,
+                        self.class_type_name(&owner)
+                    ),
                 }
             }
             Value::BoundMethod(m) => {

@@ -396,8 +396,25 @@ fn with_builtin_receiver(interp: &Interp, name: &str, args: &[Value]) -> PyResul
     Ok(args)
 }
 
+/// CPython's message for a slot wrapper of the C type `class` called on
+/// something else.
+pub(crate) fn slot_receiver_error(
+    interp: &Interp,
+    class: &str,
+    name: &str,
+    args: &[Value],
+) -> crate::runtime::error::PyErr {
+    match args.first() {
+        None => interp.type_error(format!("descriptor '{name}' needs an argument")),
+        Some(other) => interp.type_error(format!(
+            "descriptor '{name}' requires a '{class}' object but received a '{}'",
+            interp.type_name(other)
+        )),
+    }
+}
+
 /// CPython's message for a special method called with the wrong arguments.
-fn arity_error(
+pub(crate) fn arity_error(
     interp: &Interp,
     name: &str,
     args: &[Value],

@@ -3,7 +3,7 @@
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
 //! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
-//! `statistics`, …) and `NAME.pyl` files next to the
+//! `statistics`, `keyword`, `pprint`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -88,10 +88,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "prepare_class",
             "resolve_bases",
         ],
-    ),
-    (
-        "collections",
-        &["ChainMap", "UserDict", "UserList", "UserString"],
     ),
     (
         "functools",

@@ -166,7 +166,7 @@ impl NativeObject for DequeIterator {
 pub fn install(interp: &mut Interp, module: &ModuleObject) {
     let class = interp.define_module_class("deque", "collections");
     crate::runtime::generic_alias::make_generic(&class);
-    let methods: [(&'static str, crate::runtime::object::NativeFn); 34] = [
+    let methods: [(&'static str, crate::runtime::object::NativeFn); 35] = [
         ("__new__", deque_new),
         ("append", deque_append),
         ("appendleft", deque_appendleft),
@@ -184,6 +184,7 @@ pub fn install(interp: &mut Interp, module: &ModuleObject) {
         ("reverse", deque_reverse),
         ("rotate", deque_rotate),
         ("__len__", deque_len),
+        ("__repr__", deque_repr_method),
         ("__iter__", deque_iter),
         ("__reversed__", deque_reversed),
         ("__contains__", deque_contains),
@@ -610,6 +611,28 @@ fn deque_rotate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         items.rotate_right(steps.rem_euclid(len) as usize);
     }
     Ok(Value::None)
+}
+
+/// `deque.__repr__`, a slot of its own as in CPython: pprint picks its
+/// printer by it.
+fn deque_repr_method(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    use crate::runtime::builtins::dunders::{arity_error, slot_receiver_error};
+    let Some(deque) = args.first().and_then(as_deque) else {
+        return Err(slot_receiver_error(
+            interp,
+            "collections.deque",
+            "__repr__",
+            args,
+        ));
+    };
+    if args.len() != 1 || !kwargs.is_empty() {
+        return Err(arity_error(interp, "__repr__", args, kwargs, 0));
+    }
+    Ok(Value::str(deque_repr(interp, deque)?))
 }
 
 fn deque_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {

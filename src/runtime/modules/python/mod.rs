@@ -2,7 +2,7 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics` —
+//! `statistics`, `keyword`, `pprint` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -136,6 +136,16 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "statistics",
         sources: &[(include_str!("statistics.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "keyword",
+        sources: &[(include_str!("keyword.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "pprint",
+        sources: &[(include_str!("pprint.pyl"), Origin::Bundled)],
         natives: &[],
     },
     PythonModule {
