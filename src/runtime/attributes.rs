@@ -951,6 +951,20 @@ impl Interp {
         }
     }
 
+    /// The names of the data attributes of numbers, ranges and slices
+    /// that [`Self::builtin_value_attribute`] answers, which `dir()` lists
+    /// as CPython's lists their getset descriptors.
+    pub fn builtin_data_attribute_names(object: &Value) -> &'static [&'static str] {
+        match object {
+            Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
+                &["denominator", "imag", "numerator", "real"]
+            }
+            Value::Float(_) => &["imag", "real"],
+            Value::Range(_) | Value::Slice(_) => &["start", "step", "stop"],
+            _ => &[],
+        }
+    }
+
     /// Data attributes of builtin values (`range.start`, `f.__name__`, …).
     fn builtin_value_attribute(&self, object: &Value, name: &str) -> Option<Value> {
         match (object, name) {
