@@ -377,42 +377,6 @@ impl Interp {
         if signature.has_varargs {
             let extra = args.get(positional_count..).unwrap_or_default().to_vec();
             slots[varargs_slot] = Some(Value::tuple(extra));
-        } else if given > positional_count {
-            if takes_no_arguments_in_c(function) {
-                return Err(
-                    self.type_error(format!("{name}() takes no arguments ({} given)", given - 1))
-                );
-            }
-            let min = positional_count - function.defaults.len();
-            let takes = if min == positional_count {
-                format!(
-                    "{positional_count} positional argument{}",
-                    plural(positional_count)
-                )
-            } else {
-                format!("from {min} to {positional_count} positional arguments")
-            };
-            let kw_given = kwargs
-                .iter()
-                .filter(|(k, _)| signature.kwonly.iter().any(|n| n == k))
-                .count();
-            let was = if given == 1 && kw_given == 0 {
-                "was"
-            } else {
-                "were"
-            };
-            let given_text = if kw_given > 0 {
-                format!(
-                    "{given} positional argument{} (and {kw_given} keyword-only argument{})",
-                    plural(given),
-                    plural(kw_given)
-                )
-            } else {
-                format!("{given}")
-            };
-            return Err(self.type_error(format!(
-                "{name}() takes {takes} but {given_text} {was} given"
-            )));
         }
         let kwonly_start = positional_count + signature.has_varargs as usize;
         let varkw_slot = kwonly_start + signature.kwonly.len();
@@ -464,6 +428,46 @@ impl Interp {
                 .join(", ");
             return Err(self.type_error(format!(
                 "{name}() got some positional-only arguments passed as keyword arguments: '{names}'"
+            )));
+        }
+        // As CPython's `initialize_locals`, the keywords are checked before
+        // the count of positional arguments: `f(1, k=2)` of `def f()` names
+        // the unexpected keyword.
+        if !signature.has_varargs && given > positional_count {
+            if takes_no_arguments_in_c(function) {
+                return Err(
+                    self.type_error(format!("{name}() takes no arguments ({} given)", given - 1))
+                );
+            }
+            let min = positional_count - function.defaults.len();
+            let takes = if min == positional_count {
+                format!(
+                    "{positional_count} positional argument{}",
+                    plural(positional_count)
+                )
+            } else {
+                format!("from {min} to {positional_count} positional arguments")
+            };
+            let kw_given = kwargs
+                .iter()
+                .filter(|(k, _)| signature.kwonly.iter().any(|n| n == k))
+                .count();
+            let was = if given == 1 && kw_given == 0 {
+                "was"
+            } else {
+                "were"
+            };
+            let given_text = if kw_given > 0 {
+                format!(
+                    "{given} positional argument{} (and {kw_given} keyword-only argument{})",
+                    plural(given),
+                    plural(kw_given)
+                )
+            } else {
+                format!("{given}")
+            };
+            return Err(self.type_error(format!(
+                "{name}() takes {takes} but {given_text} {was} given"
             )));
         }
         // Defaults, then what is still missing.

@@ -118,13 +118,29 @@ impl NativeObject for Property {
     }
 }
 
-impl NativeObject for MethodWrapper {
-    fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.is_classmethod {
+impl MethodWrapper {
+    /// The name of its class: `classmethod` or `staticmethod`.
+    fn kind(&self) -> &'static str {
+        if self.is_classmethod {
             "classmethod"
         } else {
             "staticmethod"
-        })
+        }
+    }
+}
+
+impl NativeObject for MethodWrapper {
+    fn class(&self, interp: &Interp) -> Rc<Class> {
+        interp.native_class(self.kind())
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        let kind = self.kind();
+        Some(
+            interp
+                .repr(&self.function)
+                .map(|function| format!("<{kind}({function})>")),
+        )
     }
 
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
@@ -241,21 +257,44 @@ fn property_accessor(
     Ok(Value::None)
 }
 
+impl Super {
+    /// The class whose MRO is searched: `super(C, cls)` in a class method
+    /// searches `cls`'s; in a metaclass's method, whose receiver is a
+    /// class but no subclass of the metaclass, the receiver's
+    /// metaclass's. CPython's `supercheck`.
+    fn searched_class(&self, interp: &Interp) -> Rc<Class> {
+        match self.class_receiver() {
+            Some(class) => class.clone(),
+            None => interp.class_of(&self.receiver),
+        }
+    }
+
+    /// The receiver when it is a class that the search is for, as in a
+    /// class method: what is found is bound to it as to a class.
+    fn class_receiver(&self) -> Option<&Rc<Class>> {
+        match &self.receiver {
+            Value::Type(class) if class.is_subclass_of(&self.class) => Some(class),
+            _ => None,
+        }
+    }
+}
+
 impl NativeObject for Super {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("super")
     }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        let searched = self.searched_class(interp);
+        Some(Ok(format!(
+            "<super: <class '{}'>, <{} object>>",
+            self.class.name, searched.name
+        )))
+    }
+
     fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        // `super(C, cls)` in a class method searches `cls`'s MRO; in a
-        // metaclass's method, whose receiver is a class but no subclass
-        // of the metaclass, it searches the receiver's metaclass's.
-        let class_level =
-            matches!(&self.receiver, Value::Type(class) if class.is_subclass_of(&self.class));
-        let start = match &self.receiver {
-            Value::Type(class) if class_level => class.clone(),
-            other => interp.class_of(other),
-        };
-        let found = start
+        let found = self
+            .searched_class(interp)
             .mro()
             .skip_while(|c| !Rc::ptr_eq(c, &self.class))
             .skip(1)
@@ -268,7 +307,7 @@ impl NativeObject for Super {
                 ))))
             }
         };
-        if class_level {
+        if self.class_receiver().is_some() {
             return Some(interp.bind_class_attribute(attribute, &self.receiver));
         }
         Some(interp.bind_attribute(attribute, &self.receiver))
@@ -963,6 +1002,20 @@ impl Interp {
         match class.lookup(name) {
             Some(attribute) => self.bind_attribute(attribute, object).map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// The names of the data attributes of numbers, ranges and slices
+    /// that [`Self::builtin_value_attribute`] answers, which `dir()` lists
+    /// as CPython's lists their getset descriptors.
+    pub fn builtin_data_attribute_names(object: &Value) -> &'static [&'static str] {
+        match object {
+            Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
+                &["denominator", "imag", "numerator", "real"]
+            }
+            Value::Float(_) => &["imag", "real"],
+            Value::Range(_) | Value::Slice(_) => &["start", "step", "stop"],
+            _ => &[],
         }
     }
 

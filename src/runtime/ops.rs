@@ -122,12 +122,7 @@ impl Interp {
                     };
                 }
                 if let Some(method) = self.lookup_special(value, "__len__") {
-                    let result = self.call_bound(&method, value, &[], &[])?;
-                    let len = self.to_index(&result)?;
-                    if len < 0 {
-                        return Err(self.value_error("__len__() should return >= 0"));
-                    }
-                    return Ok(len != 0);
+                    return Ok(self.call_len(&method, value)? != 0);
                 }
                 true
             }
@@ -1247,6 +1242,27 @@ impl Interp {
 
     // ---- containers ----
 
+    /// What a `__len__` method answers, checked as CPython's
+    /// `slot_sq_length` checks it, for `len()` and truth tests alike.
+    fn call_len(&mut self, method: &Value, value: &Value) -> PyResult<usize> {
+        let result = self.call_bound(method, value, &[], &[])?;
+        // The sign is checked before the size, as CPython's does.
+        let n = match &result {
+            Value::BigInt(big) if big.sign() == num_bigint::Sign::Minus => -1,
+            Value::BigInt(_) => {
+                return Err(self.error(
+                    ExcType::OverflowError,
+                    "cannot fit 'int' into an index-sized integer",
+                ))
+            }
+            other => self.to_index(other)?,
+        };
+        if n < 0 {
+            return Err(self.value_error("__len__() should return >= 0"));
+        }
+        Ok(n as usize)
+    }
+
     pub fn len(&mut self, value: &Value) -> PyResult<usize> {
         Ok(match value {
             Value::Str(s) => s.char_count(),
@@ -1270,18 +1286,7 @@ impl Interp {
                     return Ok(length);
                 }
                 if let Some(method) = self.lookup_special(value, "__len__") {
-                    let result = self.call_bound(&method, value, &[], &[])?;
-                    if let Value::BigInt(_) = result {
-                        return Err(self.error(
-                            ExcType::OverflowError,
-                            "cannot fit 'int' into an index-sized integer",
-                        ));
-                    }
-                    let n = self.to_index(&result)?;
-                    if n < 0 {
-                        return Err(self.value_error("__len__() should return >= 0"));
-                    }
-                    return Ok(n as usize);
+                    return self.call_len(&method, value);
                 }
                 return Err(self.type_error(format!(
                     "object of type '{}' has no len()",

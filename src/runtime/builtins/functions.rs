@@ -1452,7 +1452,18 @@ pub fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
                 .class_of(value)
                 .mro()
                 .for_each(|c| add(&c.namespace.borrow()));
+            let builtin = value.builtin_value();
+            names.extend(
+                Interp::builtin_data_attribute_names(builtin)
+                    .iter()
+                    .map(|&n| n.into()),
+            );
         }
+    }
+    // Any object but a module (whose `dir()` is its namespace) lists
+    // `__class__`, which CPython's `object` holds and pyl answers apart.
+    if !matches!(value, Value::Module(_)) {
+        names.push("__class__".into());
     }
     names.sort();
     names.dedup();

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use super::add_method;
 use super::args::{check_count, check_method};
 use super::functions::{bind, float_to_int};
+use super::sequences::receiver_error;
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::format::decimal_digit_value;
@@ -332,29 +333,19 @@ fn bool_new(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Va
 /// The receiver of an `int` method as a `BigInt`, with CPython's message
 /// when the method is called on something else (`int.bit_length(1.5)`).
 fn int_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<BigInt> {
-    let receiver = args.first().unwrap_or(&Value::None).builtin_value();
-    let value = match receiver {
-        Value::Int(i) => BigInt::from(*i),
-        Value::Bool(b) => BigInt::from(b.get() as i64),
-        Value::BigInt(i) => (**i).clone(),
-        other => {
-            return Err(interp.type_error(format!(
-                "descriptor '{name}' for 'int' objects doesn't apply to a '{}' object",
-                interp.type_name(other)
-            )))
-        }
+    let value = match args.first().map(Value::builtin_value) {
+        Some(Value::Int(i)) => BigInt::from(*i),
+        Some(Value::Bool(b)) => BigInt::from(b.get() as i64),
+        Some(Value::BigInt(i)) => (**i).clone(),
+        _ => return Err(receiver_error(interp, "int", name, args)),
     };
     check_method(interp, &format!("int.{name}"), args, kwargs, 0, 0)?;
     Ok(value)
 }
 
 fn float_receiver(interp: &Interp, args: &[Value], kwargs: &Kwargs, name: &str) -> PyResult<f64> {
-    let receiver = args.first().unwrap_or(&Value::None).builtin_value();
-    let Value::Float(value) = receiver else {
-        return Err(interp.type_error(format!(
-            "descriptor '{name}' for 'float' objects doesn't apply to a '{}' object",
-            interp.type_name(receiver)
-        )));
+    let Some(Value::Float(value)) = args.first().map(Value::builtin_value) else {
+        return Err(receiver_error(interp, "float", name, args));
     };
     check_method(interp, &format!("float.{name}"), args, kwargs, 0, 0)?;
     Ok(value.get())
