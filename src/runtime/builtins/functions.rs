@@ -1460,11 +1460,6 @@ pub fn attribute_names(interp: &Interp, value: &Value) -> Vec<Value> {
             );
         }
     }
-    // Any object but a module (whose `dir()` is its namespace) lists
-    // `__class__`, which CPython's `object` holds and pyl answers apart.
-    if !matches!(value, Value::Module(_)) {
-        names.push("__class__".into());
-    }
     names.sort();
     names.dedup();
     names.into_iter().map(|name| Value::str(&*name)).collect()
