@@ -199,3 +199,12 @@ fn a_syntax_error_with_a_place_is_reported_at_it() {
     traceback_agrees("tests/modules/syntax_error_in_import.pyl");
     traceback_agrees("tests/lang/syntax_error_raised_uncaught.pyl");
 }
+
+#[test]
+fn a_failing_callback_is_named_as_cpython_names_it() {
+    // `Exception in callback NAME(ARGS) at FILE:LINE` and the handle's
+    // repr: a bound method or a callable object without a location, a
+    // partial as the call it makes, a decorated function at its decorator.
+    traceback_agrees("tests/asyncio/handle_repr_and_callback_names.pyl");
+    traceback_agrees("tests/asyncio/callback_source_locations.pyl");
+}

@@ -254,6 +254,7 @@ impl<'a> Builder<'a> {
             spans: self.spans,
             source: self.source,
             span,
+            first_line_start: span.start,
             doc: self.doc,
             is_module: self.body_kind == BodyKind::Module,
             mentions_super: self.mentions_super,
@@ -1223,7 +1224,10 @@ impl<'a> Builder<'a> {
         // A function nested in a method that names `super` needs the
         // method's function too (CPython passes `__class__` down through it).
         self.mentions_super |= builder.mentions_super;
-        let code = builder.finish(signature, def.span);
+        let mut code = builder.finish(signature, def.span);
+        if let Some(decorator) = def.decorators.first() {
+            code.first_line_start = decorator.span.start;
+        }
         let template = FunctionTemplate {
             code: Rc::new(code),
             defaults,
@@ -1263,7 +1267,10 @@ impl<'a> Builder<'a> {
         builder.namespace_body(&class.body)?;
         let end = Span::new(class.span.end as usize, class.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
-        let body = builder.finish(Signature::default(), class.span);
+        let mut body = builder.finish(Signature::default(), class.span);
+        if let Some(decorator) = class.decorators.first() {
+            body.first_line_start = decorator.span.start;
+        }
         Ok(Expr {
             kind: ExprKind::MakeClass(Rc::new(ClassTemplate {
                 name: class.name.clone(),

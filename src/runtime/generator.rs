@@ -220,7 +220,7 @@ impl Generator {
                 span.start as usize,
             ))
         };
-        let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
+        let def_line = self.code.first_line();
         let line = self.with_frame(|frame| match frame {
             Some(frame) if frame.suspended => line_of(frame.pc),
             Some(_) => Some(def_line),

@@ -111,6 +111,8 @@ pub struct Handle {
     tiebreak: u64,
     /// Whether the handle sits in the timer heap.
     pub scheduled: Cell<bool>,
+    /// Whether it is a `TimerHandle` (made by `call_later`/`call_at`).
+    pub is_timer: bool,
     pub event_loop: Weak<EventLoop>,
     self_ref: Weak<Handle>,
 }
@@ -128,6 +130,7 @@ impl Handle {
             when,
             tiebreak,
             scheduled: Cell::new(timer.is_some()),
+            is_timer: timer.is_some(),
             event_loop,
             self_ref: self_ref.clone(),
         })
@@ -481,21 +484,29 @@ impl Interp {
             let Some(ready) = event_loop.ready.borrow_mut().pop_front() else {
                 break;
             };
-            let callback = match ready {
-                Ready::Internal(callback) => callback,
+            let (callback, handle) = match ready {
+                Ready::Internal(callback) => (callback, None),
                 Ready::Handle(handle) if handle.cancelled.get() => continue,
                 Ready::Handle(handle) => {
-                    let Some(callback) = handle.callback.borrow_mut().take() else {
-                        continue;
+                    // A program's callback stays in its handle, which
+                    // still names it (`<Handle print('x')>`) once it ran.
+                    let mut slot = handle.callback.borrow_mut();
+                    let callback = match &*slot {
+                        Some(Callback::Python(call)) => Callback::Python(call.clone()),
+                        _ => match slot.take() {
+                            Some(callback) => callback,
+                            None => continue,
+                        },
                     };
-                    callback
+                    drop(slot);
+                    (callback, Some(handle))
                 }
                 Ready::Io(handle) => match &*handle.callback.borrow() {
-                    Some(Callback::Python(call)) => Callback::Python(call.clone()),
+                    Some(Callback::Python(call)) => (Callback::Python(call.clone()), None),
                     _ => continue,
                 },
             };
-            self.run_callback(event_loop, callback)?;
+            self.run_callback(event_loop, callback, handle.as_deref())?;
             // A stopped program ends here, whoever caught the exception
             // (a task keeps its coroutine's; see `runtime::limits`).
             if let Some(reason) = self.limits.stopping() {
@@ -621,7 +632,14 @@ impl Interp {
 
     /// Runs one callback; an exception in a plain callback goes to the
     /// loop's exception handler and the loop goes on, as in CPython.
-    fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
+    /// `handle`, when the callback has one, names it in the report of an
+    /// exception.
+    fn run_callback(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        callback: Callback,
+        handle: Option<&Handle>,
+    ) -> PyResult<()> {
         // Under CPython's `Handle._run` and `Context.run`, and a task's
         // step: levels of the recursion limit.
         let levels = match callback {
@@ -629,7 +647,7 @@ impl Interp {
             _ => 3,
         };
         self.depth += levels;
-        let result = self.run_callback_at_depth(event_loop, callback);
+        let result = self.run_callback_at_depth(event_loop, callback, handle);
         self.depth -= levels;
         result
     }
@@ -638,16 +656,22 @@ impl Interp {
         &mut self,
         event_loop: &Rc<EventLoop>,
         callback: Callback,
+        handle: Option<&Handle>,
     ) -> PyResult<()> {
         let result = match callback {
             Callback::Python(call) => match self.call_in_context(&call) {
                 Ok(_) => Ok(()),
                 Err(error) => {
-                    let args =
-                        super::describe::format_arguments(self, &call.args).unwrap_or_default();
-                    let source = super::describe::format_callback(&call.function, &args);
+                    let source = super::describe::format_callback(self, &call.function, &call.args)
+                        .unwrap_or_default();
+                    let handle = match handle {
+                        Some(handle) => {
+                            super::describe::handle_repr(self, handle).unwrap_or_default()
+                        }
+                        None => format!("<Handle {source}>"),
+                    };
                     self.callback_failed(
-                        &format!("Exception in callback {source}\nhandle: <Handle {source}>"),
+                        &format!("Exception in callback {source}\nhandle: {handle}"),
                         error,
                         Logged::FromCallback,
                     )

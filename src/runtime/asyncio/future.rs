@@ -217,12 +217,14 @@ pub fn report_never_retrieved(interp: &mut Interp, class: &str, repr: &str, erro
 }
 
 impl DoneCallback {
-    fn describe(&self) -> String {
+    /// How a repr names the callback: CPython's own callbacks by a fixed
+    /// name, the program's by its function (`describe::format_callback`).
+    fn name_or_function(&self) -> Result<&'static str, Value> {
         match self {
-            DoneCallback::Python(call) => describe::format_callback(&call.function, ""),
-            DoneCallback::Wakeup(_) => describe::WAKEUP_CALLBACK.into(),
-            DoneCallback::StopLoop => describe::RUN_UNTIL_COMPLETE_CALLBACK.into(),
-            DoneCallback::Gather(..) => describe::GATHER_CALLBACK.into(),
+            DoneCallback::Python(call) => Err(call.function.clone()),
+            DoneCallback::Wakeup(_) => Ok(describe::WAKEUP_CALLBACK),
+            DoneCallback::StopLoop => Ok(describe::RUN_UNTIL_COMPLETE_CALLBACK),
+            DoneCallback::Gather(..) => Ok(describe::GATHER_CALLBACK),
         }
     }
 }
@@ -334,13 +336,20 @@ impl Future {
                 None => "result=None".into(),
             });
         }
-        let callbacks: Vec<String> = self.with_callbacks(|callbacks| {
+        let described: Vec<Result<&str, Value>> = self.with_callbacks(|callbacks| {
             callbacks
                 .as_slice()
                 .iter()
-                .map(DoneCallback::describe)
+                .map(DoneCallback::name_or_function)
                 .collect()
         });
+        let mut callbacks = Vec::with_capacity(described.len());
+        for callback in described {
+            callbacks.push(match callback {
+                Ok(name) => name.to_string(),
+                Err(function) => describe::format_callback(interp, &function, &[])?,
+            });
+        }
         if !callbacks.is_empty() {
             info.push(describe::format_callbacks(&callbacks));
         }

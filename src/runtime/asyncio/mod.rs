@@ -233,11 +233,15 @@ impl NativeObject for EventLoop {
 
 impl NativeObject for Handle {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.scheduled.get() || self.when > 0.0 {
+        interp.native_class(if self.is_timer {
             "TimerHandle"
         } else {
             "Handle"
         })
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(describe::handle_repr(interp, self))
     }
 }
 
