@@ -495,7 +495,10 @@ impl Future {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
-        if interp.is_instance_of(&error, ExcType::StopIteration) {
+        if Rc::ptr_eq(
+            &error.0.class,
+            interp.types.exception(ExcType::StopIteration),
+        ) {
             return Err(interp.type_error(
                 "StopIteration interacts badly with generators and cannot be raised into a Future",
             ));
@@ -513,7 +516,7 @@ impl Future {
         self.state.set(State::Finished);
     }
 
-    fn invalid_state(&self, interp: &Interp) -> PyErr {
+    pub fn invalid_state(&self, interp: &Interp) -> PyErr {
         let runtime = interp.asyncio.clone();
         let message = "invalid state";
         match runtime {
