@@ -258,6 +258,11 @@ pub enum Delegate {
     /// The awaitable an `async for` loop's `__anext__()` returned, which
     /// the loop names in its error when it is none.
     NextItem,
+    /// What an `async with`'s `__aenter__()` returned, named in the error
+    /// when it has no `__await__` (CPython's `GET_AWAITABLE 1`).
+    Entered,
+    /// What its `__aexit__(…)` returned (`GET_AWAITABLE 2`).
+    Exited,
 }
 
 /// One `case` clause's pattern, matched against the subject in a slot by

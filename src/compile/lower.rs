@@ -845,7 +845,12 @@ impl<'a> Builder<'a> {
             span,
         };
         let entered = self.temp();
-        self.evaluate_maybe_awaited(enter, Some(Target::Local(entered)), is_async, span);
+        self.evaluate_maybe_awaited(
+            enter,
+            Some(Target::Local(entered)),
+            is_async.then_some(Delegate::Entered),
+            span,
+        );
         let handler = self.label();
         let end = self.label();
         self.emit_to(Instr::PushHandler(0), handler, span);
@@ -904,7 +909,12 @@ impl<'a> Builder<'a> {
             span,
         };
         let suppress = self.temp();
-        self.evaluate_maybe_awaited(call, Some(Target::Local(suppress)), is_async, span);
+        self.evaluate_maybe_awaited(
+            call,
+            Some(Target::Local(suppress)),
+            is_async.then_some(Delegate::Exited),
+            span,
+        );
         let swallow = self.label();
         self.jump_if(local(suppress, span), true, swallow, span);
         self.emit(Instr::Reraise, span);
@@ -928,25 +938,26 @@ impl<'a> Builder<'a> {
             ),
             span,
         };
-        self.evaluate_maybe_awaited(call, None, is_async, span);
+        self.evaluate_maybe_awaited(call, None, is_async.then_some(Delegate::Exited), span);
     }
 
-    /// Evaluates `value` into `target` — awaiting it first in `async with`.
+    /// Evaluates `value` into `target` — awaiting it first in `async with`
+    /// (`awaited`: which of its awaits).
     fn evaluate_maybe_awaited(
         &mut self,
         value: Expr,
         target: Option<Target>,
-        is_await: bool,
+        awaited: Option<Delegate>,
         span: Span,
     ) {
-        let instr = match (is_await, target) {
-            (true, target) => Instr::YieldFrom {
+        let instr = match (awaited, target) {
+            (Some(delegate), target) => Instr::YieldFrom {
                 value,
                 target,
-                delegate: Delegate::Awaitable,
+                delegate,
             },
-            (false, Some(target)) => Instr::Store(target, value),
-            (false, None) => Instr::Eval(value),
+            (None, Some(target)) => Instr::Store(target, value),
+            (None, None) => Instr::Eval(value),
         };
         self.emit(instr, span);
     }

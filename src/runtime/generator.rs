@@ -896,6 +896,16 @@ impl Interp {
         }
     }
 
+    /// Whether `value`'s type can be awaited (a coroutine, or has
+    /// `__await__`), whether or not awaiting it then succeeds.
+    pub fn is_awaitable(&self, value: &Value) -> bool {
+        match value {
+            Value::Generator(g) => g.kind == GeneratorKind::Coroutine,
+            Value::Native(object) if object.is_resumable() => true,
+            _ => self.lookup_special(value, "__await__").is_some(),
+        }
+    }
+
     /// The iterator of an awaitable that is not a coroutine: its `__await__`.
     #[inline(never)]
     fn await_method_iter(&mut self, value: &Value) -> PyResult<Value> {
