@@ -208,3 +208,9 @@ fn a_failing_callback_is_named_as_cpython_names_it() {
     traceback_agrees("tests/asyncio/handle_repr_and_callback_names.pyl");
     traceback_agrees("tests/asyncio/callback_source_locations.pyl");
 }
+
+#[test]
+fn a_task_that_raised_system_exit_or_keyboard_interrupt_reports_it_at_exit() {
+    traceback_agrees("tests/asyncio/system_exit_in_task_reported_at_exit.pyl");
+    traceback_agrees("tests/asyncio/keyboard_interrupt_in_task_reported_at_exit.pyl");
+}

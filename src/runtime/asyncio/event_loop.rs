@@ -61,8 +61,9 @@ pub enum Callback {
     SleepTimer(Rc<Sleep>),
     /// The wake-up of a task whose sleep ended (fired or cancelled).
     SleepWakeup(Rc<Sleep>),
-    /// `run_until_complete`'s done callback.
-    StopLoop,
+    /// `run_until_complete`'s done callback (`_run_until_complete_cb`),
+    /// with its future.
+    StopLoop(Rc<Future>),
     /// A child of `gather` finished: the gathering, and where the child
     /// is among its children.
     GatherChildDone(Rc<super::future::Gather>, u32),
@@ -689,7 +690,20 @@ impl Interp {
                 Ok(())
             }
             Callback::SleepWakeup(sleep) => sleep.wake(self),
-            Callback::StopLoop => {
+            Callback::StopLoop(future) => {
+                // A future that raised SystemExit or KeyboardInterrupt
+                // stopped the loop already: this may run in a later run
+                // of it (`asyncio.run`'s shutdown), which it must not stop.
+                if !future.is_cancelled() {
+                    if let Ok(Value::Instance(exception)) = future.exception(self) {
+                        let error = PyErr(exception);
+                        if self.is_instance_of(&error, ExcType::SystemExit)
+                            || self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+                        {
+                            return Ok(());
+                        }
+                    }
+                }
                 event_loop.stop();
                 Ok(())
             }

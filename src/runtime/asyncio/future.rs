@@ -185,6 +185,12 @@ pub struct Unretrieved {
 
 thread_local! {
     static UNRETRIEVED: RefCell<Vec<Unretrieved>> = const { RefCell::new(Vec::new()) };
+    /// Tasks that failed with `SystemExit` or `KeyboardInterrupt`, which
+    /// escaped the loop: in CPython the exception's traceback (through
+    /// `Handle._run`'s frame, which holds the task's step) and the task
+    /// make a cycle that only the collector frees, at exit, where the
+    /// task reports its exception nobody retrieved.
+    static HELD_BY_TRACEBACK: RefCell<Vec<Rc<Future>>> = const { RefCell::new(Vec::new()) };
     /// Whether `UNRETRIEVED` has any: asked after every callback, and
     /// cheaper than the vector (see `generator::ANY_PENDING_WARNINGS`).
     static ANY_UNRETRIEVED: Cell<bool> = const { Cell::new(false) };
@@ -206,6 +212,11 @@ pub fn report_dropped_unretrieved(interp: &mut Interp) {
         let repr = format!("<{} {} exception={exception}>", report.class, report.info);
         report_never_retrieved(interp, report.class, &repr, &report.error);
     }
+}
+
+/// The tasks [`HELD_BY_TRACEBACK`] kept alive, let go at exit.
+pub fn take_held_by_traceback() -> Vec<Rc<Future>> {
+    HELD_BY_TRACEBACK.with(|held| std::mem::take(&mut *held.borrow_mut()))
 }
 
 /// The loop's default exception handler on a never-retrieved exception.
@@ -454,7 +465,7 @@ impl Future {
                     super::trace::note_woken(&task);
                     Callback::Wakeup(task)
                 }
-                DoneCallback::StopLoop => Callback::StopLoop,
+                DoneCallback::StopLoop => Callback::StopLoop(self.clone()),
                 DoneCallback::Gather(gather, index) => Callback::GatherChildDone(gather, index),
             })
         });
@@ -1001,7 +1012,7 @@ impl Interp {
                     || self.is_instance_of(&error, ExcType::SystemExit);
                 task.set_exception(self, error.clone())?;
                 if fatal {
-                    task.log_traceback.set(false);
+                    HELD_BY_TRACEBACK.with(|held| held.borrow_mut().push(task.clone()));
                     return Err(error);
                 }
             }

@@ -609,9 +609,11 @@ impl Interp {
     /// collector reports them as it frees the tasks. A task that is freed
     /// earlier reports its exception then (`Future`'s `Drop`).
     pub fn report_unretrieved_at_exit(&mut self) {
+        let held = future::take_held_by_traceback();
         for event_loop in event_loop::live_loops() {
             self.report_unretrieved(&event_loop);
         }
+        drop(held);
     }
 
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
