@@ -1514,14 +1514,18 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
         1,
     )?
     .clone();
+    // `default_exception_handler`: the message (when it is true), the
+    // other keys sorted, and the exception's traceback, which it logs
+    // whatever the exception is (a SystemExit too).
     let mut entries = interp.mapping_items(&context)?;
     entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
-    let mut message = String::from("Unhandled error in event loop");
+    let mut message = String::from("Unhandled exception in event loop");
     let mut details = Vec::new();
     let mut exception = None;
     for (key, value) in entries {
         match interp.to_str(&key)?.as_str() {
-            "message" => message = interp.to_str(&value)?,
+            "message" if interp.truthy(&value)? => message = interp.to_str(&value)?,
+            "message" => {}
             "exception" => exception = Some(value),
             other => details.push(format!("{other}: {}", interp.repr(&value)?)),
         }
@@ -1530,15 +1534,11 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
         .chain(details)
         .collect::<Vec<_>>()
         .join("\n");
-    match exception {
-        Some(Value::Instance(error)) if error.exception.is_some() => interp.callback_failed(
-            &text,
-            crate::runtime::error::PyErr(error),
-            event_loop::Logged::Given,
-        )?,
-        _ => {
-            let _ = interp.flush_stdout();
-            eprintln!("{text}");
+    let _ = interp.flush_stdout();
+    eprintln!("{text}");
+    if let Some(Value::Instance(error)) = exception {
+        if error.exception.is_some() {
+            crate::diagnostics::report_exception(interp, &crate::runtime::error::PyErr(error));
         }
     }
     Ok(Value::None)
