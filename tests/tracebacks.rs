@@ -215,3 +215,8 @@ fn a_task_that_raised_system_exit_or_keyboard_interrupt_reports_it_at_exit() {
     traceback_agrees("tests/asyncio/system_exit_in_task_reported_at_exit.pyl");
     traceback_agrees("tests/asyncio/keyboard_interrupt_in_task_reported_at_exit.pyl");
 }
+
+#[test]
+fn a_coroutine_a_closed_loop_refused_is_reported_when_the_error_is_gone() {
+    traceback_agrees("tests/asyncio/run_until_complete_refusals.pyl");
+}

@@ -380,19 +380,8 @@ impl EventLoop {
 impl Interp {
     /// `loop.run_forever()`: iterations until `stop()`.
     pub fn run_forever(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
-        if event_loop.closed.get() {
-            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
-        }
-        if event_loop.running.get() {
-            return Err(self.error(ExcType::RuntimeError, "This event loop is already running"));
-        }
+        self.check_can_run(event_loop)?;
         let runtime = self.asyncio_runtime()?;
-        if runtime.running_loop.borrow().is_some() {
-            return Err(self.error(
-                ExcType::RuntimeError,
-                "Cannot run the event loop while another loop is running",
-            ));
-        }
         event_loop.running.set(true);
         *runtime.running_loop.borrow_mut() = Some(event_loop.clone());
         // CPython's `run_forever` and `_run_once` frames, which count
@@ -411,6 +400,25 @@ impl Interp {
         event_loop.running.set(false);
         *runtime.running_loop.borrow_mut() = None;
         result
+    }
+
+    /// CPython's `_check_closed` and `_check_running`: whether
+    /// `event_loop` can start running.
+    pub fn check_can_run(&mut self, event_loop: &EventLoop) -> PyResult<()> {
+        if event_loop.closed.get() {
+            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
+        }
+        if event_loop.running.get() {
+            return Err(self.error(ExcType::RuntimeError, "This event loop is already running"));
+        }
+        let runtime = self.asyncio_runtime()?;
+        if runtime.running_loop.borrow().is_some() {
+            return Err(self.error(
+                ExcType::RuntimeError,
+                "Cannot run the event loop while another loop is running",
+            ));
+        }
+        Ok(())
     }
 
     /// One iteration of the loop (see the module comment).

@@ -520,9 +520,9 @@ impl Interp {
         event_loop: &Rc<EventLoop>,
         awaitable: &Value,
     ) -> PyResult<Value> {
-        if event_loop.closed.get() {
-            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
-        }
+        // Before the awaitable becomes a task: a coroutine refused here
+        // is never awaited.
+        self.check_can_run(event_loop)?;
         let new_task = future_of(awaitable).is_none();
         let future = self.ensure_future(awaitable, Some(event_loop.clone()))?;
         future.add_done_callback(DoneCallback::StopLoop);
@@ -1317,7 +1317,8 @@ fn loop_run_until_complete(interp: &mut Interp, args: &[Value], _: Kwargs) -> Py
         1,
     )?
     .clone();
-    interp.run_until_complete(&event_loop, &awaitable)
+    let result = interp.run_until_complete(&event_loop, &awaitable);
+    as_python_frame(&args[1..], result)
 }
 
 fn loop_run_forever(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
