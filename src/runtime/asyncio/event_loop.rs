@@ -16,8 +16,11 @@
 //! compares deadlines alone; on its real clock two `call_later`s (or
 //! sleeps) with the same delay never get exactly equal deadlines, so they
 //! fire in scheduling order — but in virtual time the deadlines really are
-//! equal. So relative timers break ties by scheduling order, and absolute
-//! ones (`call_at`) tie as in CPython's heap.
+//! equal. So timers break ties by scheduling order — a deadline computed
+//! from `loop.time()` later is later on a real clock, whichever call
+//! scheduled it (`asyncio.timeout` uses `call_at`) — but two absolute ones
+//! (`call_at`) at exactly the same deadline tie as in CPython's heap: one
+//! `when` given twice is equal on any clock.
 //!
 //! A callback is data ([`Callback`]): a Python call, a task step, a task
 //! wake-up, or one of the loop's own actions — no Python objects are made
@@ -107,8 +110,9 @@ pub struct Handle {
     pub cancelled: Cell<bool>,
     /// The deadline of a timer handle.
     pub when: f64,
-    /// Breaks ties between equal deadlines: the scheduling order for
-    /// timers set relative to now, 0 for absolute ones (see the module doc).
+    /// Breaks ties between equal deadlines: the scheduling order, shifted
+    /// left, with the low bit set for an absolute timer (see the module
+    /// doc and `less`).
     tiebreak: u64,
     /// Whether the handle sits in the timer heap.
     pub scheduled: Cell<bool>,
@@ -312,18 +316,19 @@ impl EventLoop {
     /// `call_at(when, …)`: a timer at an absolute deadline. Equal absolute
     /// deadlines are left to the heap, as in CPython.
     pub fn call_at(&self, when: f64, callback: Callback) -> Rc<Handle> {
-        self.schedule_timer(when, 0, callback)
+        self.schedule_timer(when, true, callback)
     }
 
     /// `call_later(delay, …)` and `sleep`, with the deadline already
     /// computed: equal deadlines keep scheduling order, which is what a real
     /// clock (always later for a later call) gives CPython programs.
     pub fn call_later(&self, when: f64, callback: Callback) -> Rc<Handle> {
-        self.timer_sequence.set(self.timer_sequence.get() + 1);
-        self.schedule_timer(when, self.timer_sequence.get(), callback)
+        self.schedule_timer(when, false, callback)
     }
 
-    fn schedule_timer(&self, when: f64, tiebreak: u64, callback: Callback) -> Rc<Handle> {
+    fn schedule_timer(&self, when: f64, absolute: bool, callback: Callback) -> Rc<Handle> {
+        self.timer_sequence.set(self.timer_sequence.get() + 1);
+        let tiebreak = self.timer_sequence.get() << 1 | absolute as u64;
         let handle = Handle::new(
             callback,
             Some((when, tiebreak)),
@@ -777,10 +782,15 @@ pub enum Logged {
     Given,
 }
 
-// `heapq`'s algorithm on handles ordered by (deadline, tiebreak).
+// `heapq`'s algorithm on handles ordered by (deadline, tiebreak), but for
+// two absolute timers at the same deadline, which CPython's heap compares
+// equal.
 
 fn less(a: &Handle, b: &Handle) -> bool {
-    (a.when, a.tiebreak) < (b.when, b.tiebreak)
+    if a.when != b.when {
+        return a.when < b.when;
+    }
+    a.tiebreak & b.tiebreak & 1 == 0 && a.tiebreak < b.tiebreak
 }
 
 fn heap_push(heap: &mut Vec<Rc<Handle>>, item: Rc<Handle>) {
