@@ -219,6 +219,15 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
 /// The exit status for an uncaught exception, reporting it on stderr.
 pub fn exit_status(interp: &mut Interp, error: PyErr) -> i32 {
     if interp.is_instance_of(&error, ExcType::SystemExit) {
+        // CPython exits without putting the module's frame into the
+        // exception's `__traceback__` (which a task that raised it
+        // prints, reporting it at exit).
+        if let Some(data) = &error.0.exception {
+            let mut traceback = data.traceback.borrow_mut();
+            if traceback.last().is_some_and(|entry| entry.code.is_module) {
+                traceback.pop();
+            }
+        }
         // `SystemExit.code`: the one argument, or all of them as a tuple.
         let code = match error.0.exception.as_ref().map(|d| d.args.borrow().clone()) {
             Some(args) if args.len() > 1 => Value::tuple(args.to_vec()),

@@ -199,3 +199,24 @@ fn a_syntax_error_with_a_place_is_reported_at_it() {
     traceback_agrees("tests/modules/syntax_error_in_import.pyl");
     traceback_agrees("tests/lang/syntax_error_raised_uncaught.pyl");
 }
+
+#[test]
+fn a_failing_callback_is_named_as_cpython_names_it() {
+    // `Exception in callback NAME(ARGS) at FILE:LINE` and the handle's
+    // repr: a bound method or a callable object without a location, a
+    // partial as the call it makes, a decorated function at its decorator.
+    traceback_agrees("tests/asyncio/handle_repr_and_callback_names.pyl");
+    traceback_agrees("tests/asyncio/callback_source_locations.pyl");
+    traceback_agrees("tests/asyncio/call_exception_handler_default.pyl");
+}
+
+#[test]
+fn a_task_that_raised_system_exit_or_keyboard_interrupt_reports_it_at_exit() {
+    traceback_agrees("tests/asyncio/system_exit_in_task_reported_at_exit.pyl");
+    traceback_agrees("tests/asyncio/keyboard_interrupt_in_task_reported_at_exit.pyl");
+}
+
+#[test]
+fn a_coroutine_a_closed_loop_refused_is_reported_when_the_error_is_gone() {
+    traceback_agrees("tests/asyncio/run_until_complete_refusals.pyl");
+}

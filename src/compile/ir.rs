@@ -66,6 +66,13 @@ pub struct Signature {
     pub has_varkw: bool,
 }
 
+impl Code {
+    /// `co_firstlineno`: the line of the first decorator, or of the `def`.
+    pub fn first_line(&self) -> usize {
+        crate::diagnostics::line_of(&self.source.text, self.first_line_start as usize)
+    }
+}
+
 impl Signature {
     pub fn slot_count(&self) -> usize {
         self.positional.len()
@@ -94,6 +101,9 @@ pub struct Code {
     pub source: Rc<Source>,
     /// The `def` line, for `<function f at …>` and tracebacks.
     pub span: Span,
+    /// Where `co_firstlineno`'s line is: the first decorator's, or the
+    /// `def`'s (`class`'s) own.
+    pub first_line_start: u32,
     /// The docstring: a string literal as the body's first statement.
     pub doc: Option<Rc<str>>,
     /// A module's body (whose `locals()` are its globals).
@@ -248,6 +258,11 @@ pub enum Delegate {
     /// The awaitable an `async for` loop's `__anext__()` returned, which
     /// the loop names in its error when it is none.
     NextItem,
+    /// What an `async with`'s `__aenter__()` returned, named in the error
+    /// when it has no `__await__` (CPython's `GET_AWAITABLE 1`).
+    Entered,
+    /// What its `__aexit__(…)` returned (`GET_AWAITABLE 2`).
+    Exited,
 }
 
 /// One `case` clause's pattern, matched against the subject in a slot by

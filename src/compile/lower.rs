@@ -254,6 +254,7 @@ impl<'a> Builder<'a> {
             spans: self.spans,
             source: self.source,
             span,
+            first_line_start: span.start,
             doc: self.doc,
             is_module: self.body_kind == BodyKind::Module,
             mentions_super: self.mentions_super,
@@ -844,7 +845,12 @@ impl<'a> Builder<'a> {
             span,
         };
         let entered = self.temp();
-        self.evaluate_maybe_awaited(enter, Some(Target::Local(entered)), is_async, span);
+        self.evaluate_maybe_awaited(
+            enter,
+            Some(Target::Local(entered)),
+            is_async.then_some(Delegate::Entered),
+            span,
+        );
         let handler = self.label();
         let end = self.label();
         self.emit_to(Instr::PushHandler(0), handler, span);
@@ -903,7 +909,12 @@ impl<'a> Builder<'a> {
             span,
         };
         let suppress = self.temp();
-        self.evaluate_maybe_awaited(call, Some(Target::Local(suppress)), is_async, span);
+        self.evaluate_maybe_awaited(
+            call,
+            Some(Target::Local(suppress)),
+            is_async.then_some(Delegate::Exited),
+            span,
+        );
         let swallow = self.label();
         self.jump_if(local(suppress, span), true, swallow, span);
         self.emit(Instr::Reraise, span);
@@ -927,25 +938,26 @@ impl<'a> Builder<'a> {
             ),
             span,
         };
-        self.evaluate_maybe_awaited(call, None, is_async, span);
+        self.evaluate_maybe_awaited(call, None, is_async.then_some(Delegate::Exited), span);
     }
 
-    /// Evaluates `value` into `target` — awaiting it first in `async with`.
+    /// Evaluates `value` into `target` — awaiting it first in `async with`
+    /// (`awaited`: which of its awaits).
     fn evaluate_maybe_awaited(
         &mut self,
         value: Expr,
         target: Option<Target>,
-        is_await: bool,
+        awaited: Option<Delegate>,
         span: Span,
     ) {
-        let instr = match (is_await, target) {
-            (true, target) => Instr::YieldFrom {
+        let instr = match (awaited, target) {
+            (Some(delegate), target) => Instr::YieldFrom {
                 value,
                 target,
-                delegate: Delegate::Awaitable,
+                delegate,
             },
-            (false, Some(target)) => Instr::Store(target, value),
-            (false, None) => Instr::Eval(value),
+            (None, Some(target)) => Instr::Store(target, value),
+            (None, None) => Instr::Eval(value),
         };
         self.emit(instr, span);
     }
@@ -1223,7 +1235,10 @@ impl<'a> Builder<'a> {
         // A function nested in a method that names `super` needs the
         // method's function too (CPython passes `__class__` down through it).
         self.mentions_super |= builder.mentions_super;
-        let code = builder.finish(signature, def.span);
+        let mut code = builder.finish(signature, def.span);
+        if let Some(decorator) = def.decorators.first() {
+            code.first_line_start = decorator.span.start;
+        }
         let template = FunctionTemplate {
             code: Rc::new(code),
             defaults,
@@ -1263,7 +1278,10 @@ impl<'a> Builder<'a> {
         builder.namespace_body(&class.body)?;
         let end = Span::new(class.span.end as usize, class.span.end as usize);
         builder.emit(Instr::Return(constant(Value::None, end)), end);
-        let body = builder.finish(Signature::default(), class.span);
+        let mut body = builder.finish(Signature::default(), class.span);
+        if let Some(decorator) = class.decorators.first() {
+            body.first_line_start = decorator.span.start;
+        }
         Ok(Expr {
             kind: ExprKind::MakeClass(Rc::new(ClassTemplate {
                 name: class.name.clone(),

@@ -904,6 +904,21 @@ impl Interp {
                     iterator => iterator.map(Awaited::Object),
                 }
             }
+            Awaited::Object(source)
+                if matches!(delegate, Delegate::Entered | Delegate::Exited)
+                    && !self.is_awaitable(&source) =>
+            {
+                // CPython's `format_awaitable_error`, in place of the
+                // await's own error.
+                let method = match delegate {
+                    Delegate::Entered => "__aenter__",
+                    _ => "__aexit__",
+                };
+                Err(self.type_error(format!(
+                    "'async with' received an object from {method} that does not implement __await__: {}",
+                    self.type_name(&source)
+                )))
+            }
             Awaited::Object(source) => self.awaitable_iter(source).map(Awaited::Object),
             bare => Ok(bare),
         }

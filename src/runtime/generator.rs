@@ -220,7 +220,7 @@ impl Generator {
                 span.start as usize,
             ))
         };
-        let def_line = crate::diagnostics::line_of(&source.text, self.code.span.start as usize);
+        let def_line = self.code.first_line();
         let line = self.with_frame(|frame| match frame {
             Some(frame) if frame.suspended => line_of(frame.pc),
             Some(_) => Some(def_line),
@@ -581,6 +581,9 @@ struct AsyncGeneratorStep {
     /// Made by `athrow` or `aclose`: CPython's `async_generator_athrow`
     /// (`__anext__` and `asend` make an `async_generator_asend`).
     throws: bool,
+    /// Done (it returned or raised) or closed: CPython's
+    /// `AWAITABLE_STATE_CLOSED`, in which it cannot be awaited again.
+    closed: Cell<bool>,
 }
 
 impl NativeObject for AsyncGeneratorStep {
@@ -607,7 +610,21 @@ impl NativeObject for AsyncGeneratorStep {
         })
     }
 
+    fn coroutine_finished(&self) -> bool {
+        self.closed.get()
+    }
+
     fn resume(&self, interp: &mut Interp, resume: Resume) -> PyResult<GenStep> {
+        if self.closed.get() {
+            return Err(interp.error(
+                ExcType::RuntimeError,
+                if self.throws {
+                    "cannot reuse already awaited aclose()/athrow()"
+                } else {
+                    "cannot reuse already awaited __anext__()/asend()"
+                },
+            ));
+        }
         let first = self.first.borrow_mut().take();
         if let Some(first) = &first {
             if self.generator.iteration.get() == AsyncIteration::Running {
@@ -625,20 +642,40 @@ impl NativeObject for AsyncGeneratorStep {
         // What is thrown in goes into the generator even before the
         // step's own first value (CPython's `gen_throw` in the awaitables'
         // `throw`): a cancelled `aclose()` task that never ran throws its
-        // `CancelledError` at the generator's `yield`.
+        // `CancelledError` at the generator's `yield`. The step has not
+        // started then: the generator is not marked running, and the next
+        // `send` starts the step with its first value (`aclose()`'s
+        // `GeneratorExit`, thrown wherever the generator then waits).
+        let unstarted_throw = first.is_some() && matches!(resume, Resume::Throw(_));
         let resume = match (first, resume) {
-            (_, Resume::Throw(error)) => Resume::Throw(error),
+            (first, Resume::Throw(error)) => {
+                *self.first.borrow_mut() = first;
+                Resume::Throw(error)
+            }
             (first, resume) => first.unwrap_or(resume),
         };
-        self.generator.iteration.set(AsyncIteration::Running);
+        if !unstarted_throw {
+            self.generator.iteration.set(AsyncIteration::Running);
+        }
         let outcome = self.generator.resume(interp, resume);
         // Still inside while the body awaits: what it yields is no value
         // of its own.
         let awaiting =
             matches!(&outcome, Ok(GenStep::Yielded(value)) if unwrap_async_value(value).is_none());
-        if !awaiting {
+        if !awaiting && !unstarted_throw {
             self.generator.iteration.set(AsyncIteration::Idle);
         }
+        let step = self.step_outcome(interp, outcome);
+        if !matches!(step, Ok(GenStep::Yielded(_))) && !(unstarted_throw && self.throws) {
+            self.closed.set(true);
+        }
+        step
+    }
+}
+
+impl AsyncGeneratorStep {
+    /// What the step gives its awaiter for what the generator did.
+    fn step_outcome(&self, interp: &mut Interp, outcome: PyResult<GenStep>) -> PyResult<GenStep> {
         match (self.kind, outcome) {
             (AsyncStepKind::Next, Ok(GenStep::Yielded(value))) => {
                 Ok(match unwrap_async_value(&value) {
@@ -689,7 +726,20 @@ fn async_step(
         first: RefCell::new(Some(first)),
         kind,
         throws,
+        closed: Cell::new(false),
     })))
+}
+
+/// `close()` of an `async_generator_asend` or `_athrow`: it only marks
+/// the awaitable closed (the generator goes on as it is).
+fn async_step_close(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let step = match args.first() {
+        Some(Value::Native(object)) => object.downcast_ref::<AsyncGeneratorStep>(),
+        _ => None,
+    };
+    let step = step.ok_or_else(|| interp.type_error("descriptor 'close' requires an awaitable"))?;
+    step.closed.set(true);
+    Ok(Value::None)
 }
 
 fn async_generator_anext(
@@ -853,6 +903,15 @@ pub fn install(interp: &mut Interp) {
     }
     add_method(&interp.types.generator, "__next__", generator_next);
     add_method(&interp.types.generator, "__iter__", generator_iter);
+    for name in ["async_generator_asend", "async_generator_athrow"] {
+        let class = interp.native_class(name);
+        add_method(&class, "send", generator_send);
+        add_method(&class, "throw", generator_throw);
+        add_method(&class, "close", async_step_close);
+        add_method(&class, "__next__", generator_send);
+        add_method(&class, "__iter__", generator_iter);
+        add_method(&class, "__await__", generator_iter);
+    }
 }
 
 impl Interp {
@@ -893,6 +952,16 @@ impl Interp {
             }
             Value::Native(object) if object.is_resumable() => Ok(value),
             _ => self.await_method_iter(&value),
+        }
+    }
+
+    /// Whether `value`'s type can be awaited (a coroutine, or has
+    /// `__await__`), whether or not awaiting it then succeeds.
+    pub fn is_awaitable(&self, value: &Value) -> bool {
+        match value {
+            Value::Generator(g) => g.kind == GeneratorKind::Coroutine,
+            Value::Native(object) if object.is_resumable() => true,
+            _ => self.lookup_special(value, "__await__").is_some(),
         }
     }
 

@@ -136,7 +136,7 @@ struct CodeObject {
 
 impl CodeObject {
     fn first_line(&self) -> usize {
-        line_of(&self.code.source.text, self.code.span.start as usize)
+        self.code.first_line()
     }
 }
 

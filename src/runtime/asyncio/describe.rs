@@ -3,8 +3,12 @@
 //! does (`<Task finished name='Task-2' coro=<f() done, defined at x.pyl:3>
 //! result=[1, 2, 3, 4, 5, 6, ...]>`).
 
+use std::rc::Rc;
+
+use super::event_loop::{Callback, Handle};
 use crate::runtime::error::PyResult;
 use crate::runtime::interp::Interp;
+use crate::runtime::object::Function;
 use crate::runtime::value::Value;
 
 /// Where CPython's own callbacks live, as its reprs name them (Debian's
@@ -26,24 +30,99 @@ pub fn format_callbacks(callbacks: &[String]) -> String {
     format!("cb=[{inside}]")
 }
 
-/// `format_helpers._format_callback_source`: `name(args)`, with the source
-/// location of a Python function.
-pub fn format_callback(callback: &Value, args: &str) -> String {
-    match callback {
-        Value::Function(function) => {
-            let code = &function.code;
-            let line = crate::diagnostics::line_of(&code.source.text, code.span.start as usize);
-            format!(
-                "{}({args}) at {}:{line}",
-                function.qualname.borrow(),
-                code.source.name
-            )
-        }
-        Value::BoundMethod(method) => format_callback(&method.function, args),
-        Value::Builtin(builtin) => format!("{}({args})", builtin.name),
-        Value::Type(class) => format!("{}({args})", class.name),
-        _ => format!("<callback>({args})"),
+/// `format_helpers._format_callback_source`: `name(args)`, named by the
+/// callable's `__qualname__` (or `__name__`, or its repr), with the source
+/// location of a Python function — not of a bound method's — and a
+/// `functools.partial` shown as the call it stands for.
+pub fn format_callback(interp: &mut Interp, callback: &Value, args: &[Value]) -> PyResult<String> {
+    let call = format!("({})", format_arguments(interp, args)?);
+    let mut text = format_call(interp, callback, call)?;
+    if let Some(function) = source_function(interp, callback)? {
+        let code = &function.code;
+        text.push_str(&format!(" at {}:{}", code.source.name, code.first_line()));
     }
+    Ok(text)
+}
+
+/// `format_helpers._format_callback`: the callable's name and `call`, the
+/// arguments (and what a partial adds after them).
+fn format_call(interp: &mut Interp, callback: &Value, call: String) -> PyResult<String> {
+    if let Some([function, args, keywords]) = partial_parts(interp, callback)? {
+        let args = interp.collect(&args)?;
+        let mut items = vec![format_arguments(interp, &args)?];
+        items.retain(|item| !item.is_empty());
+        if let Value::Dict(keywords) = &keywords {
+            let pairs: Vec<(Value, Value)> = keywords.borrow().items();
+            for (key, value) in pairs {
+                let value = short_repr(interp, &value)?;
+                items.push(format!("{}={value}", interp.to_str(&key)?));
+            }
+        }
+        return format_call(interp, &function, format!("({}){call}", items.join(", ")));
+    }
+    for name in ["__qualname__", "__name__"] {
+        if let Some(Value::Str(text)) = interp.get_attr_opt(callback, name)? {
+            if !text.as_str().is_empty() {
+                return Ok(format!("{}{call}", text.as_str()));
+            }
+        }
+    }
+    Ok(format!("{}{call}", interp.repr(callback)?))
+}
+
+/// A `functools.partial`'s `func`, `args` and `keywords`.
+fn partial_parts(interp: &mut Interp, value: &Value) -> PyResult<Option<[Value; 3]>> {
+    let class = interp.class_of(value);
+    if !(&*class.name == "partial" && &*class.module == "functools") {
+        return Ok(None);
+    }
+    let mut parts = Vec::with_capacity(3);
+    for name in ["func", "args", "keywords"] {
+        parts.push(interp.get_attr(value, name)?);
+    }
+    Ok(parts.try_into().ok())
+}
+
+/// `format_helpers._get_function_source`'s function: a Python function
+/// itself, or the one a partial wraps, after `inspect.unwrap` (what
+/// `functools.wraps` wrapped).
+fn source_function(interp: &mut Interp, callback: &Value) -> PyResult<Option<Rc<Function>>> {
+    let mut callback = callback.clone();
+    while let Some(wrapped) = interp.get_attr_opt(&callback, "__wrapped__")? {
+        callback = wrapped;
+    }
+    match &callback {
+        Value::Function(function) => Ok(Some(function.clone())),
+        _ => match partial_parts(interp, &callback)? {
+            Some([function, ..]) => source_function(interp, &function),
+            None => Ok(None),
+        },
+    }
+}
+
+/// `Handle.__repr__` (and `TimerHandle`'s): `<Handle cancelled>`,
+/// `<TimerHandle when=12.5 print('x')>`.
+pub fn handle_repr(interp: &mut Interp, handle: &Handle) -> PyResult<String> {
+    let mut info = vec![if handle.is_timer {
+        "TimerHandle"
+    } else {
+        "Handle"
+    }
+    .to_string()];
+    if handle.cancelled.get() {
+        info.push("cancelled".into());
+    }
+    if handle.is_timer {
+        info.push(format!("when={}", interp.repr(&Value::float(handle.when))?));
+    }
+    let call = match &*handle.callback.borrow() {
+        Some(Callback::Python(call)) => Some((call.function.clone(), call.args.clone())),
+        _ => None,
+    };
+    if let Some((function, args)) = call {
+        info.push(format_callback(interp, &function, &args)?);
+    }
+    Ok(format!("<{}>", info.join(" ")))
 }
 
 /// The arguments of a scheduled callback as its repr shows them.

@@ -16,8 +16,11 @@
 //! compares deadlines alone; on its real clock two `call_later`s (or
 //! sleeps) with the same delay never get exactly equal deadlines, so they
 //! fire in scheduling order — but in virtual time the deadlines really are
-//! equal. So relative timers break ties by scheduling order, and absolute
-//! ones (`call_at`) tie as in CPython's heap.
+//! equal. So timers break ties by scheduling order — a deadline computed
+//! from `loop.time()` later is later on a real clock, whichever call
+//! scheduled it (`asyncio.timeout` uses `call_at`) — but two absolute ones
+//! (`call_at`) at exactly the same deadline tie as in CPython's heap: one
+//! `when` given twice is equal on any clock.
 //!
 //! A callback is data ([`Callback`]): a Python call, a task step, a task
 //! wake-up, or one of the loop's own actions — no Python objects are made
@@ -61,8 +64,9 @@ pub enum Callback {
     SleepTimer(Rc<Sleep>),
     /// The wake-up of a task whose sleep ended (fired or cancelled).
     SleepWakeup(Rc<Sleep>),
-    /// `run_until_complete`'s done callback.
-    StopLoop,
+    /// `run_until_complete`'s done callback (`_run_until_complete_cb`),
+    /// with its future.
+    StopLoop(Rc<Future>),
     /// A child of `gather` finished: the gathering, and where the child
     /// is among its children.
     GatherChildDone(Rc<super::future::Gather>, u32),
@@ -106,11 +110,14 @@ pub struct Handle {
     pub cancelled: Cell<bool>,
     /// The deadline of a timer handle.
     pub when: f64,
-    /// Breaks ties between equal deadlines: the scheduling order for
-    /// timers set relative to now, 0 for absolute ones (see the module doc).
+    /// Breaks ties between equal deadlines: the scheduling order, shifted
+    /// left, with the low bit set for an absolute timer (see the module
+    /// doc and `less`).
     tiebreak: u64,
     /// Whether the handle sits in the timer heap.
     pub scheduled: Cell<bool>,
+    /// Whether it is a `TimerHandle` (made by `call_later`/`call_at`).
+    pub is_timer: bool,
     pub event_loop: Weak<EventLoop>,
     self_ref: Weak<Handle>,
 }
@@ -128,6 +135,7 @@ impl Handle {
             when,
             tiebreak,
             scheduled: Cell::new(timer.is_some()),
+            is_timer: timer.is_some(),
             event_loop,
             self_ref: self_ref.clone(),
         })
@@ -308,18 +316,19 @@ impl EventLoop {
     /// `call_at(when, …)`: a timer at an absolute deadline. Equal absolute
     /// deadlines are left to the heap, as in CPython.
     pub fn call_at(&self, when: f64, callback: Callback) -> Rc<Handle> {
-        self.schedule_timer(when, 0, callback)
+        self.schedule_timer(when, true, callback)
     }
 
     /// `call_later(delay, …)` and `sleep`, with the deadline already
     /// computed: equal deadlines keep scheduling order, which is what a real
     /// clock (always later for a later call) gives CPython programs.
     pub fn call_later(&self, when: f64, callback: Callback) -> Rc<Handle> {
-        self.timer_sequence.set(self.timer_sequence.get() + 1);
-        self.schedule_timer(when, self.timer_sequence.get(), callback)
+        self.schedule_timer(when, false, callback)
     }
 
-    fn schedule_timer(&self, when: f64, tiebreak: u64, callback: Callback) -> Rc<Handle> {
+    fn schedule_timer(&self, when: f64, absolute: bool, callback: Callback) -> Rc<Handle> {
+        self.timer_sequence.set(self.timer_sequence.get() + 1);
+        let tiebreak = self.timer_sequence.get() << 1 | absolute as u64;
         let handle = Handle::new(
             callback,
             Some((when, tiebreak)),
@@ -376,19 +385,8 @@ impl EventLoop {
 impl Interp {
     /// `loop.run_forever()`: iterations until `stop()`.
     pub fn run_forever(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
-        if event_loop.closed.get() {
-            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
-        }
-        if event_loop.running.get() {
-            return Err(self.error(ExcType::RuntimeError, "This event loop is already running"));
-        }
+        self.check_can_run(event_loop)?;
         let runtime = self.asyncio_runtime()?;
-        if runtime.running_loop.borrow().is_some() {
-            return Err(self.error(
-                ExcType::RuntimeError,
-                "Cannot run the event loop while another loop is running",
-            ));
-        }
         event_loop.running.set(true);
         *runtime.running_loop.borrow_mut() = Some(event_loop.clone());
         // CPython's `run_forever` and `_run_once` frames, which count
@@ -407,6 +405,25 @@ impl Interp {
         event_loop.running.set(false);
         *runtime.running_loop.borrow_mut() = None;
         result
+    }
+
+    /// CPython's `_check_closed` and `_check_running`: whether
+    /// `event_loop` can start running.
+    pub fn check_can_run(&mut self, event_loop: &EventLoop) -> PyResult<()> {
+        if event_loop.closed.get() {
+            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
+        }
+        if event_loop.running.get() {
+            return Err(self.error(ExcType::RuntimeError, "This event loop is already running"));
+        }
+        let runtime = self.asyncio_runtime()?;
+        if runtime.running_loop.borrow().is_some() {
+            return Err(self.error(
+                ExcType::RuntimeError,
+                "Cannot run the event loop while another loop is running",
+            ));
+        }
+        Ok(())
     }
 
     /// One iteration of the loop (see the module comment).
@@ -481,21 +498,29 @@ impl Interp {
             let Some(ready) = event_loop.ready.borrow_mut().pop_front() else {
                 break;
             };
-            let callback = match ready {
-                Ready::Internal(callback) => callback,
+            let (callback, handle) = match ready {
+                Ready::Internal(callback) => (callback, None),
                 Ready::Handle(handle) if handle.cancelled.get() => continue,
                 Ready::Handle(handle) => {
-                    let Some(callback) = handle.callback.borrow_mut().take() else {
-                        continue;
+                    // A program's callback stays in its handle, which
+                    // still names it (`<Handle print('x')>`) once it ran.
+                    let mut slot = handle.callback.borrow_mut();
+                    let callback = match &*slot {
+                        Some(Callback::Python(call)) => Callback::Python(call.clone()),
+                        _ => match slot.take() {
+                            Some(callback) => callback,
+                            None => continue,
+                        },
                     };
-                    callback
+                    drop(slot);
+                    (callback, Some(handle))
                 }
                 Ready::Io(handle) => match &*handle.callback.borrow() {
-                    Some(Callback::Python(call)) => Callback::Python(call.clone()),
+                    Some(Callback::Python(call)) => (Callback::Python(call.clone()), None),
                     _ => continue,
                 },
             };
-            self.run_callback(event_loop, callback)?;
+            self.run_callback(event_loop, callback, handle.as_deref())?;
             // A stopped program ends here, whoever caught the exception
             // (a task keeps its coroutine's; see `runtime::limits`).
             if let Some(reason) = self.limits.stopping() {
@@ -621,7 +646,14 @@ impl Interp {
 
     /// Runs one callback; an exception in a plain callback goes to the
     /// loop's exception handler and the loop goes on, as in CPython.
-    fn run_callback(&mut self, event_loop: &Rc<EventLoop>, callback: Callback) -> PyResult<()> {
+    /// `handle`, when the callback has one, names it in the report of an
+    /// exception.
+    fn run_callback(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        callback: Callback,
+        handle: Option<&Handle>,
+    ) -> PyResult<()> {
         // Under CPython's `Handle._run` and `Context.run`, and a task's
         // step: levels of the recursion limit.
         let levels = match callback {
@@ -629,7 +661,7 @@ impl Interp {
             _ => 3,
         };
         self.depth += levels;
-        let result = self.run_callback_at_depth(event_loop, callback);
+        let result = self.run_callback_at_depth(event_loop, callback, handle);
         self.depth -= levels;
         result
     }
@@ -638,16 +670,22 @@ impl Interp {
         &mut self,
         event_loop: &Rc<EventLoop>,
         callback: Callback,
+        handle: Option<&Handle>,
     ) -> PyResult<()> {
         let result = match callback {
             Callback::Python(call) => match self.call_in_context(&call) {
                 Ok(_) => Ok(()),
                 Err(error) => {
-                    let args =
-                        super::describe::format_arguments(self, &call.args).unwrap_or_default();
-                    let source = super::describe::format_callback(&call.function, &args);
+                    let source = super::describe::format_callback(self, &call.function, &call.args)
+                        .unwrap_or_default();
+                    let handle = match handle {
+                        Some(handle) => {
+                            super::describe::handle_repr(self, handle).unwrap_or_default()
+                        }
+                        None => format!("<Handle {source}>"),
+                    };
                     self.callback_failed(
-                        &format!("Exception in callback {source}\nhandle: <Handle {source}>"),
+                        &format!("Exception in callback {source}\nhandle: {handle}"),
                         error,
                         Logged::FromCallback,
                     )
@@ -665,7 +703,20 @@ impl Interp {
                 Ok(())
             }
             Callback::SleepWakeup(sleep) => sleep.wake(self),
-            Callback::StopLoop => {
+            Callback::StopLoop(future) => {
+                // A future that raised SystemExit or KeyboardInterrupt
+                // stopped the loop already: this may run in a later run
+                // of it (`asyncio.run`'s shutdown), which it must not stop.
+                if !future.is_cancelled() {
+                    if let Ok(Value::Instance(exception)) = future.exception(self) {
+                        let error = PyErr(exception);
+                        if self.is_instance_of(&error, ExcType::SystemExit)
+                            || self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+                        {
+                            return Ok(());
+                        }
+                    }
+                }
                 event_loop.stop();
                 Ok(())
             }
@@ -731,10 +782,15 @@ pub enum Logged {
     Given,
 }
 
-// `heapq`'s algorithm on handles ordered by (deadline, tiebreak).
+// `heapq`'s algorithm on handles ordered by (deadline, tiebreak), but for
+// two absolute timers at the same deadline, which CPython's heap compares
+// equal.
 
 fn less(a: &Handle, b: &Handle) -> bool {
-    (a.when, a.tiebreak) < (b.when, b.tiebreak)
+    if a.when != b.when {
+        return a.when < b.when;
+    }
+    a.tiebreak & b.tiebreak & 1 == 0 && a.tiebreak < b.tiebreak
 }
 
 fn heap_push(heap: &mut Vec<Rc<Handle>>, item: Rc<Handle>) {

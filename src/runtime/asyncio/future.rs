@@ -185,6 +185,12 @@ pub struct Unretrieved {
 
 thread_local! {
     static UNRETRIEVED: RefCell<Vec<Unretrieved>> = const { RefCell::new(Vec::new()) };
+    /// Tasks that failed with `SystemExit` or `KeyboardInterrupt`, which
+    /// escaped the loop: in CPython the exception's traceback (through
+    /// `Handle._run`'s frame, which holds the task's step) and the task
+    /// make a cycle that only the collector frees, at exit, where the
+    /// task reports its exception nobody retrieved.
+    static HELD_BY_TRACEBACK: RefCell<Vec<Rc<Future>>> = const { RefCell::new(Vec::new()) };
     /// Whether `UNRETRIEVED` has any: asked after every callback, and
     /// cheaper than the vector (see `generator::ANY_PENDING_WARNINGS`).
     static ANY_UNRETRIEVED: Cell<bool> = const { Cell::new(false) };
@@ -208,6 +214,11 @@ pub fn report_dropped_unretrieved(interp: &mut Interp) {
     }
 }
 
+/// The tasks [`HELD_BY_TRACEBACK`] kept alive, let go at exit.
+pub fn take_held_by_traceback() -> Vec<Rc<Future>> {
+    HELD_BY_TRACEBACK.with(|held| std::mem::take(&mut *held.borrow_mut()))
+}
+
 /// The loop's default exception handler on a never-retrieved exception.
 pub fn report_never_retrieved(interp: &mut Interp, class: &str, repr: &str, error: &PyErr) {
     let _ = interp.flush_stdout();
@@ -217,12 +228,14 @@ pub fn report_never_retrieved(interp: &mut Interp, class: &str, repr: &str, erro
 }
 
 impl DoneCallback {
-    fn describe(&self) -> String {
+    /// How a repr names the callback: CPython's own callbacks by a fixed
+    /// name, the program's by its function (`describe::format_callback`).
+    fn name_or_function(&self) -> Result<&'static str, Value> {
         match self {
-            DoneCallback::Python(call) => describe::format_callback(&call.function, ""),
-            DoneCallback::Wakeup(_) => describe::WAKEUP_CALLBACK.into(),
-            DoneCallback::StopLoop => describe::RUN_UNTIL_COMPLETE_CALLBACK.into(),
-            DoneCallback::Gather(..) => describe::GATHER_CALLBACK.into(),
+            DoneCallback::Python(call) => Err(call.function.clone()),
+            DoneCallback::Wakeup(_) => Ok(describe::WAKEUP_CALLBACK),
+            DoneCallback::StopLoop => Ok(describe::RUN_UNTIL_COMPLETE_CALLBACK),
+            DoneCallback::Gather(..) => Ok(describe::GATHER_CALLBACK),
         }
     }
 }
@@ -334,13 +347,20 @@ impl Future {
                 None => "result=None".into(),
             });
         }
-        let callbacks: Vec<String> = self.with_callbacks(|callbacks| {
+        let described: Vec<Result<&str, Value>> = self.with_callbacks(|callbacks| {
             callbacks
                 .as_slice()
                 .iter()
-                .map(DoneCallback::describe)
+                .map(DoneCallback::name_or_function)
                 .collect()
         });
+        let mut callbacks = Vec::with_capacity(described.len());
+        for callback in described {
+            callbacks.push(match callback {
+                Ok(name) => name.to_string(),
+                Err(function) => describe::format_callback(interp, &function, &[])?,
+            });
+        }
         if !callbacks.is_empty() {
             info.push(describe::format_callbacks(&callbacks));
         }
@@ -445,7 +465,7 @@ impl Future {
                     super::trace::note_woken(&task);
                     Callback::Wakeup(task)
                 }
-                DoneCallback::StopLoop => Callback::StopLoop,
+                DoneCallback::StopLoop => Callback::StopLoop(self.clone()),
                 DoneCallback::Gather(gather, index) => Callback::GatherChildDone(gather, index),
             })
         });
@@ -486,7 +506,10 @@ impl Future {
         if self.is_done() {
             return Err(self.invalid_state(interp));
         }
-        if interp.is_instance_of(&error, ExcType::StopIteration) {
+        if Rc::ptr_eq(
+            &error.0.class,
+            interp.types.exception(ExcType::StopIteration),
+        ) {
             return Err(interp.type_error(
                 "StopIteration interacts badly with generators and cannot be raised into a Future",
             ));
@@ -504,7 +527,7 @@ impl Future {
         self.state.set(State::Finished);
     }
 
-    fn invalid_state(&self, interp: &Interp) -> PyErr {
+    pub fn invalid_state(&self, interp: &Interp) -> PyErr {
         let runtime = interp.asyncio.clone();
         let message = "invalid state";
         match runtime {
@@ -989,7 +1012,7 @@ impl Interp {
                     || self.is_instance_of(&error, ExcType::SystemExit);
                 task.set_exception(self, error.clone())?;
                 if fatal {
-                    task.log_traceback.set(false);
+                    HELD_BY_TRACEBACK.with(|held| held.borrow_mut().push(task.clone()));
                     return Err(error);
                 }
             }

@@ -145,6 +145,7 @@ use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::builtins::{
     add_function, add_method,
     args::{check_count, check_positional, keyword},
+    functions,
 };
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::generator::Generator;
@@ -233,11 +234,15 @@ impl NativeObject for EventLoop {
 
 impl NativeObject for Handle {
     fn class(&self, interp: &Interp) -> Rc<Class> {
-        interp.native_class(if self.scheduled.get() || self.when > 0.0 {
+        interp.native_class(if self.is_timer {
             "TimerHandle"
         } else {
             "Handle"
         })
+    }
+
+    fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
+        Some(describe::handle_repr(interp, self))
     }
 }
 
@@ -367,7 +372,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         add_method(class, "remove_done_callback", future_remove_done_callback);
         add_method(class, "get_loop", future_get_loop);
         add_method(class, "__await__", future_await);
-        add_method(class, "__iter__", future_await);
+        add_method(class, "__iter__", future_iter);
     }
     add_method(&future, "__new__", future_new);
     add_method(&task, "__new__", task_new);
@@ -515,9 +520,9 @@ impl Interp {
         event_loop: &Rc<EventLoop>,
         awaitable: &Value,
     ) -> PyResult<Value> {
-        if event_loop.closed.get() {
-            return Err(self.error(ExcType::RuntimeError, "Event loop is closed"));
-        }
+        // Before the awaitable becomes a task: a coroutine refused here
+        // is never awaited.
+        self.check_can_run(event_loop)?;
         let new_task = future_of(awaitable).is_none();
         let future = self.ensure_future(awaitable, Some(event_loop.clone()))?;
         future.add_done_callback(DoneCallback::StopLoop);
@@ -604,9 +609,11 @@ impl Interp {
     /// collector reports them as it frees the tasks. A task that is freed
     /// earlier reports its exception then (`Future`'s `Drop`).
     pub fn report_unretrieved_at_exit(&mut self) {
+        let held = future::take_held_by_traceback();
         for event_loop in event_loop::live_loops() {
             self.report_unretrieved(&event_loop);
         }
+        drop(held);
     }
 
     /// Reports the exceptions of tasks that nobody retrieved, as CPython
@@ -1024,6 +1031,36 @@ fn receiver_future(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
         .ok_or_else(|| interp.type_error("descriptor requires a 'Future' object"))
 }
 
+/// The receiver of a method of `Future` or `Task` that `takes` no
+/// argument or exactly one (CPython's `METH_NOARGS`, `METH_O`), with
+/// their messages, which name the method's class (`Task.done()`).
+fn receiver_taking(
+    interp: &Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+    method: &str,
+    takes: usize,
+) -> PyResult<Rc<Future>> {
+    let future = receiver_future(interp, args)?;
+    if kwargs.is_empty() && args.len() == takes + 1 {
+        return Ok(future);
+    }
+    let class = if future.task().is_some() {
+        "Task"
+    } else {
+        "Future"
+    };
+    check_count(
+        interp,
+        &format!("{class}.{method}"),
+        &args[1..],
+        kwargs,
+        takes,
+        takes,
+    )?;
+    Ok(future)
+}
+
 fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
     let event_loop = interp.current_or_new_loop()?;
     Ok(Future::new(event_loop).value())
@@ -1045,72 +1082,114 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
         .value())
 }
 
-fn future_done(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::from(receiver_future(interp, args)?.is_done()))
+fn future_done(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::from(
+        receiver_taking(interp, args, kwargs, "done", 0)?.is_done(),
+    ))
 }
 
-fn future_cancelled(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::from(receiver_future(interp, args)?.is_cancelled()))
+fn future_cancelled(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::from(
+        receiver_taking(interp, args, kwargs, "cancelled", 0)?.is_cancelled(),
+    ))
 }
 
-fn future_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    receiver_future(interp, args)?.result(interp)
+fn future_result(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    receiver_taking(interp, args, kwargs, "result", 0)?.result(interp)
 }
 
-fn future_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    receiver_future(interp, args)?.exception(interp)
+fn future_exception(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    receiver_taking(interp, args, kwargs, "exception", 0)?.exception(interp)
 }
 
-fn future_set_result(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let future = receiver_future(interp, args)?;
+fn future_set_result(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let future = receiver_taking(interp, args, kwargs, "set_result", 1)?;
     if future.task().is_some() {
         return Err(interp.error(
             ExcType::RuntimeError,
             "Task does not support set_result operation",
         ));
     }
-    future.set_result(interp, args.get(1).cloned().unwrap_or(Value::None))?;
+    future.set_result(interp, args[1].clone())?;
     Ok(Value::None)
 }
 
-fn future_set_exception(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let future = receiver_future(interp, args)?;
+fn future_set_exception(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let future = receiver_taking(interp, args, kwargs, "set_exception", 1)?;
     if future.task().is_some() {
         return Err(interp.error(
             ExcType::RuntimeError,
             "Task does not support set_exception operation",
         ));
     }
-    let error = interp.make_exception(args.get(1).cloned().unwrap_or(Value::None))?;
+    // The C `future_set_exception`: the state first, then an exception
+    // class called (and the state again), then the value checked.
+    if future.is_done() {
+        return Err(future.invalid_state(interp));
+    }
+    let mut exception = args[1].clone();
+    let base = interp.types.exception(ExcType::BaseException).clone();
+    if matches!(&exception, Value::Type(class) if class.is_subclass_of(&base)) {
+        exception = interp.call(&exception, &[], &[])?;
+        if future.is_done() {
+            return Err(future.invalid_state(interp));
+        }
+    }
+    let error = match exception {
+        Value::Instance(instance) if instance.exception.is_some() => PyErr(instance),
+        _ => return Err(interp.type_error("invalid exception object")),
+    };
     future.set_exception(interp, error)?;
     Ok(Value::None)
 }
 
 fn future_cancel(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    let message = match (
-        args.get(1),
-        keyword(interp, "cancel", kwargs, &["msg"], "msg")?,
-    ) {
-        (Some(value), _) | (None, Some(value)) if !value.is_none() => Some(value.clone()),
-        _ => None,
-    };
+    let [message] = functions::bind(interp, "cancel", &args[1..], kwargs, ["msg"], 0, 0)?;
+    let message = message.filter(|value| !value.is_none()).cloned();
     Ok(Value::from(future.cancel(message)))
 }
 
+/// `add_done_callback(fn, /, *, context=None)`, with the messages of
+/// CPython's `_PyArg_UnpackKeywords`.
 fn future_add_done_callback(
     interp: &mut Interp,
     args: &[Value],
     kwargs: Kwargs,
 ) -> PyResult<Value> {
     let future = receiver_future(interp, args)?;
-    let context = keyword(interp, "add_done_callback", kwargs, &["context"], "context")?;
-    let callback = args
-        .get(1)
-        .ok_or_else(|| {
-            interp.type_error("add_done_callback() takes exactly 1 positional argument (0 given)")
-        })?
-        .clone();
+    let positional = &args[1..];
+    let given = positional.len() + kwargs.len();
+    let wrong = if given > 2 {
+        let keyword = if positional.is_empty() {
+            "keyword "
+        } else {
+            ""
+        };
+        Some(format!(
+            "takes at most 2 {keyword}arguments ({given} given)"
+        ))
+    } else if positional.len() != 1 {
+        let count = positional.len();
+        Some(format!(
+            "takes exactly 1 positional argument ({count} given)"
+        ))
+    } else {
+        None
+    };
+    if let Some(wrong) = wrong {
+        return Err(interp.type_error(format!("add_done_callback() {wrong}")));
+    }
+    let context = match kwargs {
+        [] => None,
+        [(key, value)] if &**key == "context" => Some(value),
+        [(key, _), ..] => {
+            return Err(interp.type_error(format!(
+                "'{key}' is an invalid keyword argument for add_done_callback()"
+            )))
+        }
+    };
+    let callback = positional[0].clone();
     let context = interp.context_argument(context)?;
     future.add_done_callback(DoneCallback::Python(Box::new(event_loop::PythonCall {
         function: callback,
@@ -1120,9 +1199,12 @@ fn future_add_done_callback(
     Ok(Value::None)
 }
 
-fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let future = receiver_future(interp, args)?;
-    check_count(interp, "Future.remove_done_callback", &args[1..], &[], 1, 1)?;
+fn future_remove_done_callback(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> PyResult<Value> {
+    let future = receiver_taking(interp, args, kwargs, "remove_done_callback", 1)?;
     let callback = args[1].clone();
     let removed = future.remove_callbacks_where(
         |c| matches!(c, DoneCallback::Python(call) if call.function.is(&callback)),
@@ -1130,33 +1212,64 @@ fn future_remove_done_callback(interp: &mut Interp, args: &[Value], _: Kwargs) -
     Ok(Value::Int(removed as i64))
 }
 
-fn future_get_loop(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+fn future_get_loop(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::native(
-        receiver_future(interp, args)?.event_loop.clone(),
+        receiver_taking(interp, args, kwargs, "get_loop", 0)?
+            .event_loop
+            .clone(),
     ))
 }
 
-fn future_await(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::native(Rc::new(FutureAwait::new(receiver_future(
-        interp, args,
-    )?))))
+fn future_await(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    future_iterator(interp, args, kwargs, "__await__")
 }
 
-fn task_state(interp: &Interp, args: &[Value]) -> PyResult<Rc<Future>> {
+fn future_iter(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    future_iterator(interp, args, kwargs, "__iter__")
+}
+
+/// `__await__` and `__iter__`, slot wrappers in CPython (with their
+/// messages).
+fn future_iterator(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+    name: &str,
+) -> PyResult<Value> {
+    let future = receiver_future(interp, args)?;
+    if !kwargs.is_empty() {
+        return Err(interp.type_error(format!("wrapper {name}() takes no keyword arguments")));
+    }
+    if args.len() > 1 {
+        let given = args.len() - 1;
+        return Err(interp.type_error(format!("expected 0 arguments, got {given}")));
+    }
+    Ok(Value::native(Rc::new(FutureAwait::new(future))))
+}
+
+/// The receiver of a method of `Task` that `takes` no argument or one.
+fn task_state(
+    interp: &Interp,
+    args: &[Value],
+    kwargs: Kwargs,
+    method: &str,
+    takes: usize,
+) -> PyResult<Rc<Future>> {
     let future = receiver_future(interp, args)?;
     if future.task().is_none() {
         return Err(interp.type_error("descriptor requires a 'Task' object"));
     }
-    Ok(future)
+    receiver_taking(interp, args, kwargs, method, takes)
 }
 
-fn task_get_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::str(task_state(interp, args)?.task_name()))
+fn task_get_name(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::str(
+        task_state(interp, args, kwargs, "get_name", 0)?.task_name(),
+    ))
 }
 
-fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let task = task_state(interp, args)?;
-    check_count(interp, "Task.set_name", &args[1..], &[], 1, 1)?;
+fn task_set_name(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let task = task_state(interp, args, kwargs, "set_name", 1)?;
     let name = interp.to_str(&args[1])?;
     if task.task().is_some() {
         task.set_task_name(name.into());
@@ -1164,17 +1277,21 @@ fn task_set_name(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Val
     Ok(Value::None)
 }
 
-fn task_get_coro(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let task = task_state(interp, args)?;
+fn task_get_coro(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let task = task_state(interp, args, kwargs, "get_coro", 0)?;
     Ok(task.task().map_or(Value::None, |t| t.coro.clone()))
 }
 
-fn task_cancelling(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Int(task_state(interp, args)?.cancelling() as i64))
+fn task_cancelling(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::Int(
+        task_state(interp, args, kwargs, "cancelling", 0)?.cancelling() as i64,
+    ))
 }
 
-fn task_uncancel(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    Ok(Value::Int(task_state(interp, args)?.uncancel() as i64))
+fn task_uncancel(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::Int(
+        task_state(interp, args, kwargs, "uncancel", 0)?.uncancel() as i64,
+    ))
 }
 
 // ---- loops ----
@@ -1200,7 +1317,8 @@ fn loop_run_until_complete(interp: &mut Interp, args: &[Value], _: Kwargs) -> Py
         1,
     )?
     .clone();
-    interp.run_until_complete(&event_loop, &awaitable)
+    let result = interp.run_until_complete(&event_loop, &awaitable);
+    as_python_frame(&args[1..], result)
 }
 
 fn loop_run_forever(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
@@ -1397,14 +1515,18 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
         1,
     )?
     .clone();
+    // `default_exception_handler`: the message (when it is true), the
+    // other keys sorted, and the exception's traceback, which it logs
+    // whatever the exception is (a SystemExit too).
     let mut entries = interp.mapping_items(&context)?;
     entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
-    let mut message = String::from("Unhandled error in event loop");
+    let mut message = String::from("Unhandled exception in event loop");
     let mut details = Vec::new();
     let mut exception = None;
     for (key, value) in entries {
         match interp.to_str(&key)?.as_str() {
-            "message" => message = interp.to_str(&value)?,
+            "message" if interp.truthy(&value)? => message = interp.to_str(&value)?,
+            "message" => {}
             "exception" => exception = Some(value),
             other => details.push(format!("{other}: {}", interp.repr(&value)?)),
         }
@@ -1413,15 +1535,11 @@ fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -
         .chain(details)
         .collect::<Vec<_>>()
         .join("\n");
-    match exception {
-        Some(Value::Instance(error)) if error.exception.is_some() => interp.callback_failed(
-            &text,
-            crate::runtime::error::PyErr(error),
-            event_loop::Logged::Given,
-        )?,
-        _ => {
-            let _ = interp.flush_stdout();
-            eprintln!("{text}");
+    let _ = interp.flush_stdout();
+    eprintln!("{text}");
+    if let Some(Value::Instance(error)) = exception {
+        if error.exception.is_some() {
+            crate::diagnostics::report_exception(interp, &crate::runtime::error::PyErr(error));
         }
     }
     Ok(Value::None)

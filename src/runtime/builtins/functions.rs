@@ -124,8 +124,10 @@ pub(crate) fn bind<'a, const N: usize>(
 ) -> PyResult<[Option<&'a Value>; N]> {
     let given = args.len() + kwargs.len();
     if given > N {
+        // CPython says "keyword" when none is positional (bpo-31229).
         return Err(interp.type_error(format!(
-            "{function}() takes at most {N} argument{} ({given} given)",
+            "{function}() takes at most {N} {}argument{} ({given} given)",
+            if args.is_empty() { "keyword " } else { "" },
             plural(N)
         )));
     }
