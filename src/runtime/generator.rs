@@ -666,7 +666,12 @@ impl NativeObject for AsyncGeneratorStep {
             self.generator.iteration.set(AsyncIteration::Idle);
         }
         let step = self.step_outcome(interp, outcome);
-        if !matches!(step, Ok(GenStep::Yielded(_))) && !(unstarted_throw && self.throws) {
+        // An `athrow()`/`aclose()` step that was thrown into before it
+        // started has its own first value still to send; otherwise a
+        // step that does not yield is over.
+        let suspended = matches!(step, Ok(GenStep::Yielded(_)));
+        let still_open = unstarted_throw && self.throws;
+        if !suspended && !still_open {
             self.closed.set(true);
         }
         step
