@@ -83,19 +83,11 @@ impl Interp {
         let may_add_dict = layout == Layout::Slotted;
         let may_add_weakref = !bases.iter().any(|base| self.has_weakref_slot(base));
         let Some(slots) = namespace.get("__slots__").cloned() else {
-            let added = [
-                (may_add_dict, GetSetKind::Dict),
-                (may_add_weakref, GetSetKind::Weakref),
-            ];
-            let added = added
-                .into_iter()
-                .filter(|&(add, _)| add)
-                .map(|(_, kind)| kind);
             let layout = match layout {
                 Layout::Exception => layout,
                 _ => Layout::Object,
             };
-            return Ok((layout, added.collect()));
+            return Ok((layout, added_getsets(may_add_dict, may_add_weakref)));
         };
         let slots = match &slots {
             Value::Str(_) => vec![slots.clone()],
@@ -165,15 +157,7 @@ impl Interp {
             Layout::Slotted if wants_dict => Layout::Object,
             layout => layout,
         };
-        let added = [
-            (wants_dict, GetSetKind::Dict),
-            (wants_weakref, GetSetKind::Weakref),
-        ];
-        let added = added
-            .into_iter()
-            .filter(|&(add, _)| add)
-            .map(|(_, kind)| kind);
-        Ok((layout, added.collect()))
+        Ok((layout, added_getsets(wants_dict, wants_weakref)))
     }
 
     /// Whether instances of `class` have a `__weakref__` slot already: a
@@ -250,6 +234,16 @@ fn adds_builtin_layout(class: &Class, base: &Class) -> bool {
         Layout::Exception | Layout::Type => base.layout != class.layout,
         Layout::Object | Layout::Slotted => false,
     }
+}
+
+/// The getsets a new class adds, in CPython's order.
+fn added_getsets(dict: bool, weakref: bool) -> Vec<GetSetKind> {
+    let added = [(dict, GetSetKind::Dict), (weakref, GetSetKind::Weakref)];
+    added
+        .into_iter()
+        .filter(|&(add, _)| add)
+        .map(|(_, kind)| kind)
+        .collect()
 }
 
 fn adds_slots(class: &Rc<Class>) -> bool {
