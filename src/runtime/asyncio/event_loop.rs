@@ -20,7 +20,11 @@
 //! from `loop.time()` later is later on a real clock, whichever call
 //! scheduled it (`asyncio.timeout` uses `call_at`) — but two absolute ones
 //! (`call_at`) at exactly the same deadline tie as in CPython's heap: one
-//! `when` given twice is equal on any clock.
+//! `when` given twice is equal on any clock. Deadlines are compared in
+//! whole nanoseconds (CPython's clock resolution): in virtual time
+//! `sleep(0.7)` then `sleep(0.1)` ends at 0.7999999999999999, which must
+//! not come before a `sleep(0.8)` begun earlier, as on a real clock it
+//! never does.
 //!
 //! A callback is data ([`Callback`]): a Python call, a task step, a task
 //! wake-up, or one of the loop's own actions — no Python objects are made
@@ -110,6 +114,9 @@ pub struct Handle {
     pub cancelled: Cell<bool>,
     /// The deadline of a timer handle.
     pub when: f64,
+    /// The deadline in whole nanoseconds, what the timer heap orders by
+    /// (see the module doc).
+    deadline_ns: f64,
     /// Breaks ties between equal deadlines: the scheduling order, shifted
     /// left, with the low bit set for an absolute timer (see the module
     /// doc and `less`).
@@ -133,6 +140,7 @@ impl Handle {
             callback: RefCell::new(Some(callback)),
             cancelled: Cell::new(false),
             when,
+            deadline_ns: (when * 1e9).round(),
             tiebreak,
             scheduled: Cell::new(timer.is_some()),
             is_timer: timer.is_some(),
@@ -782,13 +790,14 @@ pub enum Logged {
     Given,
 }
 
-// `heapq`'s algorithm on handles ordered by (deadline, tiebreak), but for
+// `heapq`'s algorithm on handles ordered by (deadline in nanoseconds,
+// tiebreak), but for
 // two absolute timers at the same deadline, which CPython's heap compares
 // equal.
 
 fn less(a: &Handle, b: &Handle) -> bool {
-    if a.when != b.when {
-        return a.when < b.when;
+    if a.deadline_ns != b.deadline_ns {
+        return a.deadline_ns < b.deadline_ns;
     }
     a.tiebreak & b.tiebreak & 1 == 0 && a.tiebreak < b.tiebreak
 }

@@ -1096,21 +1096,18 @@ impl Interp {
             }
         } else if let Some(future) = future_of(&yielded) {
             if !Rc::ptr_eq(&future.event_loop, &task.event_loop) {
-                let error = self.error(
-                    ExcType::RuntimeError,
-                    format!(
-                        "Task {} got Future attached to a different loop",
-                        task.task_name()
-                    ),
+                let message = format!(
+                    "Task {} got Future {} attached to a different loop",
+                    task.describe(self)?,
+                    future.describe(self)?
                 );
+                let error = self.error(ExcType::RuntimeError, message);
                 task.event_loop
                     .schedule(Callback::throw(task.clone(), error));
             } else if future.blocking.get() {
                 if Rc::ptr_eq(&future, task) {
-                    let error = self.error(
-                        ExcType::RuntimeError,
-                        format!("Task cannot await on itself: {}", task.task_name()),
-                    );
+                    let message = format!("Task cannot await on itself: {}", task.describe(self)?);
+                    let error = self.error(ExcType::RuntimeError, message);
                     task.event_loop
                         .schedule(Callback::throw(task.clone(), error));
                 } else {
@@ -1122,14 +1119,12 @@ impl Interp {
                     }
                 }
             } else {
-                let text = self.repr(&yielded)?;
-                let error = self.error(
-                    ExcType::RuntimeError,
-                    format!(
-                        "yield was used instead of yield from in task {} with {text}",
-                        task.task_name()
-                    ),
+                let message = format!(
+                    "yield was used instead of yield from in task {} with {}",
+                    task.describe(self)?,
+                    self.repr(&yielded)?
                 );
+                let error = self.error(ExcType::RuntimeError, message);
                 task.event_loop
                     .schedule(Callback::throw(task.clone(), error));
             }

@@ -793,11 +793,9 @@ pub fn is_sleep(function: &Value) -> bool {
 
 fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let delay = argument(interp, "sleep(delay)", args, 0)?;
-    let delay = match delay.builtin_value() {
-        Value::Int(i) => *i as f64,
-        Value::Bool(b) => b.get() as i64 as f64,
-        Value::Float(f) => f.get(),
-        other => return Ok(Value::native(Sleep::refused(other.clone()))),
+    let delay = match seconds_of(interp, delay) {
+        Some(seconds) => seconds?,
+        None => return Ok(Value::native(Sleep::refused(delay.clone()))),
     };
     let result = match (
         args.get(1),
@@ -1422,16 +1420,31 @@ fn check_open(interp: &Interp, event_loop: &EventLoop) -> PyResult<()> {
     Ok(())
 }
 
-fn seconds(interp: &Interp, value: &Value) -> PyResult<f64> {
-    match value {
-        Value::Int(i) => Ok(*i as f64),
-        Value::Float(f) => Ok(f.get()),
-        Value::Bool(b) => Ok(b.get() as i64 as f64),
-        other => Err(interp.type_error(format!(
+fn seconds(interp: &mut Interp, value: &Value) -> PyResult<f64> {
+    seconds_of(interp, value).unwrap_or_else(|| {
+        Err(interp.type_error(format!(
             "unsupported operand type(s) for +: 'float' and '{}'",
-            interp.type_name(other)
-        ))),
+            interp.type_name(value)
+        )))
+    })
+}
+
+/// A delay or deadline as the loop's float, as CPython's `time() + delay`
+/// makes it: a number (an int too large for a float fails as there), or
+/// an object that converts to one (a `Fraction`); `None` for anything else.
+fn seconds_of(interp: &mut Interp, value: &Value) -> Option<PyResult<f64>> {
+    if let Some(seconds) = crate::runtime::arith::to_f64(interp, value.builtin_value()) {
+        return Some(seconds);
     }
+    interp.lookup_special(value, "__float__")?;
+    let float = Value::Type(interp.types.float.clone());
+    Some(
+        interp
+            .call(&float, std::slice::from_ref(value), &[])
+            .and_then(|converted| {
+                crate::runtime::arith::to_f64(interp, &converted).unwrap_or(Ok(f64::NAN))
+            }),
+    )
 }
 
 fn loop_call_later(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
