@@ -543,6 +543,7 @@ impl Interp {
             // What the callback dropped is finalized and reports now, as
             // CPython's reference counting and collector would.
             self.run_pending_finalizers();
+            crate::runtime::warnings::locate_in_loop_callback();
             if self.has_pending_reports() {
                 self.emit_warnings();
             }
