@@ -666,7 +666,12 @@ impl NativeObject for AsyncGeneratorStep {
             self.generator.iteration.set(AsyncIteration::Idle);
         }
         let step = self.step_outcome(interp, outcome);
-        if !matches!(step, Ok(GenStep::Yielded(_))) && !(unstarted_throw && self.throws) {
+        // Done once it returned or raised — but an `athrow`/`aclose` that a
+        // throw reached before it started stays open (CPython's state
+        // stays `INIT` there).
+        let stays_open =
+            matches!(step, Ok(GenStep::Yielded(_))) || (unstarted_throw && self.throws);
+        if !stays_open {
             self.closed.set(true);
         }
         step
