@@ -227,6 +227,7 @@ fn a_failing_callback_is_named_as_cpython_names_it() {
     traceback_agrees("tests/asyncio/handle_repr_and_callback_names.pyl");
     traceback_agrees("tests/asyncio/callback_source_locations.pyl");
     traceback_agrees("tests/asyncio/call_exception_handler_default.pyl");
+    traceback_agrees("tests/asyncio/exception_handler_set_by_program.pyl");
 }
 
 #[test]

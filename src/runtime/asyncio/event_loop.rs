@@ -201,6 +201,8 @@ pub struct EventLoop {
     pub async_generators: RefCell<WeakList<Generator>>,
     /// The selector, made when the loop's first socket is.
     selector: RefCell<Option<Rc<Selector>>>,
+    /// What `set_exception_handler` set (`exception_handler.rs`).
+    pub exception_handler: RefCell<Option<Value>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
 }
 
@@ -277,6 +279,7 @@ impl EventLoop {
             tasks: RefCell::default(),
             async_generators: RefCell::default(),
             selector: RefCell::default(),
+            exception_handler: RefCell::default(),
             self_ref: RefCell::new(Weak::new()),
         });
         *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
@@ -681,24 +684,10 @@ impl Interp {
         callback: Callback,
         handle: Option<&Handle>,
     ) -> PyResult<()> {
-        let result = match callback {
+        match callback {
             Callback::Python(call) => match self.call_in_context(&call) {
                 Ok(_) => Ok(()),
-                Err(error) => {
-                    let source = super::describe::format_callback(self, &call.function, &call.args)
-                        .unwrap_or_default();
-                    let handle = match handle {
-                        Some(handle) => {
-                            super::describe::handle_repr(self, handle).unwrap_or_default()
-                        }
-                        None => format!("<Handle {source}>"),
-                    };
-                    self.callback_failed(
-                        &format!("Exception in callback {source}\nhandle: {handle}"),
-                        error,
-                        Logged::FromCallback,
-                    )
-                }
+                Err(error) => self.python_callback_failed(event_loop, call, handle, error),
             },
             Callback::Step(task) => self.task_step(&task, None),
             Callback::Throw(step) => {
@@ -734,8 +723,51 @@ impl Interp {
                 let aclose = self.call_method(&Value::Generator(generator), "aclose", &[])?;
                 self.create_task(event_loop, aclose, None).map(drop)
             }
+        }
+    }
+
+    /// CPython's `Handle._run` after its callback raised: SystemExit and
+    /// KeyboardInterrupt stop the loop; anything else goes to the loop's
+    /// exception handler, with the handle (one made now for a callback
+    /// that had none: a future's done callback, which CPython schedules
+    /// with `call_soon`).
+    #[cold]
+    fn python_callback_failed(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        call: Box<PythonCall>,
+        handle: Option<&Handle>,
+        error: PyErr,
+    ) -> PyResult<()> {
+        if self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+            || self.is_instance_of(&error, ExcType::SystemExit)
+        {
+            return Err(error);
+        }
+        let source =
+            super::describe::format_callback(self, &call.function, &call.args).unwrap_or_default();
+        let handle = match handle {
+            Some(handle) => handle.rc(),
+            None => Handle::new(Callback::Python(call), None, Rc::downgrade(event_loop)),
         };
-        result
+        let message = format!("Exception in callback {source}");
+        let during = error.clone();
+        self.report_to_loop(
+            event_loop,
+            |_| {
+                vec![
+                    ("message", Value::str(message.as_str())),
+                    ("exception", error.value()),
+                    ("handle", Value::native(handle.clone())),
+                ]
+            },
+            Some(&during),
+            |interp| {
+                let repr = super::describe::handle_repr(interp, &handle).unwrap_or_default();
+                let report = format!("{message}\nhandle: {repr}");
+                interp.callback_failed(&report, during.clone(), Logged::FromCallback)
+            },
+        )
     }
 
     /// A callback's call, in its context once contexts are in use.

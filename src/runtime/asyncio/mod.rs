@@ -123,6 +123,7 @@ pub(crate) fn coroutine_repr(name: &str, address: usize) -> String {
 
 pub mod describe;
 pub mod event_loop;
+pub mod exception_handler;
 pub mod future;
 pub mod io;
 pub mod locks;
@@ -397,7 +398,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     python_class("_GatheringFuture", "asyncio.tasks", vec![future.clone()]);
     let timer_handle = python_class("TimerHandle", "asyncio.events", vec![handle.clone()]);
     add_method(&event_loop, "__new__", event_loop_new);
-    let loop_methods: [(&'static str, NativeFn); 17] = [
+    let loop_methods: [(&'static str, NativeFn); 20] = [
         ("run_until_complete", loop_run_until_complete),
         ("run_forever", loop_run_forever),
         ("stop", loop_stop),
@@ -413,8 +414,23 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         ("time", loop_time),
         ("shutdown_asyncgens", loop_shutdown_asyncgens),
         ("shutdown_default_executor", loop_shutdown),
-        ("call_exception_handler", loop_call_exception_handler),
         ("get_debug", loop_get_debug),
+        (
+            "call_exception_handler",
+            exception_handler::loop_call_exception_handler,
+        ),
+        (
+            "default_exception_handler",
+            exception_handler::loop_default_exception_handler,
+        ),
+        (
+            "set_exception_handler",
+            exception_handler::loop_set_exception_handler,
+        ),
+        (
+            "get_exception_handler",
+            exception_handler::loop_get_exception_handler,
+        ),
     ];
     for (name, function) in loop_methods {
         add_method(&event_loop, name, function);
@@ -565,10 +581,23 @@ impl Interp {
             // `task.exception()`, which the gather above retrieved already.
             if let Some(error) = task.stored_exception() {
                 let _ = task.exception(self);
-                let repr = task.describe(self)?;
-                let message =
-                    format!("unhandled exception during asyncio.run() shutdown\ntask: {repr}");
-                self.callback_failed(&message, error, event_loop::Logged::Given)?;
+                let message = "unhandled exception during asyncio.run() shutdown";
+                self.report_to_loop(
+                    event_loop,
+                    |_| {
+                        vec![
+                            ("message", Value::str(message)),
+                            ("exception", error.value()),
+                            ("task", task.value()),
+                        ]
+                    },
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp)?;
+                        let report = format!("{message}\ntask: {repr}");
+                        interp.callback_failed(&report, error.clone(), event_loop::Logged::Given)
+                    },
+                )?;
             }
         }
         Ok(())
@@ -586,12 +615,21 @@ impl Interp {
                 continue;
             }
             for task in event_loop.live_tasks() {
-                let repr = task
-                    .describe(self)
-                    .unwrap_or_else(|_| format!("<Task pending name='{}'>", task.task_name()));
-                let _ = self.flush_stdout();
-                eprintln!("Task was destroyed but it is pending!");
-                eprintln!("task: {repr}");
+                let message = "Task was destroyed but it is pending!";
+                let _ = self.report_to_loop(
+                    &event_loop,
+                    |_| vec![("message", Value::str(message)), ("task", task.value())],
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp).unwrap_or_else(|_| {
+                            format!("<Task pending name='{}'>", task.task_name())
+                        });
+                        let _ = interp.flush_stdout();
+                        eprintln!("{message}");
+                        eprintln!("task: {repr}");
+                        Ok(())
+                    },
+                );
                 if let Some(Value::Generator(coroutine)) = task.task().map(|task| &task.coro) {
                     let coroutine = coroutine.clone();
                     if coroutine.is_unstarted() {
@@ -623,10 +661,18 @@ impl Interp {
         for task in tasks {
             if let Some(error) = task.unretrieved_exception() {
                 let _ = task.exception(self);
-                let repr = task
-                    .describe(self)
-                    .unwrap_or_else(|_| format!("<Task finished name='{}'>", task.task_name()));
-                future::report_never_retrieved(self, task.class_name(), &repr, &error);
+                let _ = self.report_to_loop(
+                    event_loop,
+                    |_| future::never_retrieved_context(task.class_name(), &error, task.value()),
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp).unwrap_or_else(|_| {
+                            format!("<Task finished name='{}'>", task.task_name())
+                        });
+                        future::report_never_retrieved(interp, task.class_name(), &repr, &error);
+                        Ok(())
+                    },
+                );
             }
         }
     }
@@ -1518,46 +1564,6 @@ fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> Py
     interp.call(&shutdown, &[args[0].clone(), Value::list(open)], &[])
 }
 
-/// `loop.call_exception_handler(context)` with the default handler: the
-/// message, the context's other entries, the exception's traceback.
-fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let context = argument(
-        interp,
-        "BaseEventLoop.call_exception_handler(self, context)",
-        args,
-        1,
-    )?
-    .clone();
-    // `default_exception_handler`: the message (when it is true), the
-    // other keys sorted, and the exception's traceback, which it logs
-    // whatever the exception is (a SystemExit too).
-    let mut entries = interp.mapping_items(&context)?;
-    entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
-    let mut message = String::from("Unhandled exception in event loop");
-    let mut details = Vec::new();
-    let mut exception = None;
-    for (key, value) in entries {
-        match interp.to_str(&key)?.as_str() {
-            "message" if interp.truthy(&value)? => message = interp.to_str(&value)?,
-            "message" => {}
-            "exception" => exception = Some(value),
-            other => details.push(format!("{other}: {}", interp.repr(&value)?)),
-        }
-    }
-    let text = std::iter::once(message)
-        .chain(details)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let _ = interp.flush_stdout();
-    eprintln!("{text}");
-    if let Some(Value::Instance(error)) = exception {
-        if error.exception.is_some() {
-            crate::diagnostics::report_exception(interp, &crate::runtime::error::PyErr(error));
-        }
-    }
-    Ok(Value::None)
-}
-
 // ---- handles ----
 
 fn receiver_handle(interp: &Interp, args: &[Value]) -> PyResult<Rc<Handle>> {
@@ -1666,9 +1672,6 @@ mod unsupported {
         subprocess_shell: "it starts no processes",
         add_signal_handler: "no signal handlers",
         remove_signal_handler: "no signal handlers",
-        set_exception_handler: "the default handler only",
-        get_exception_handler: "the default handler only",
-        default_exception_handler: "the default handler only",
         sendfile: "no sendfile",
         start_tls: "no TLS",
         sock_recv: "streams and protocols only",
