@@ -6,7 +6,8 @@
 //! 1. Cancelled timers at the head of the timer heap are dropped (or, when
 //!    more than half of over 100 timers are cancelled, all of them, and the
 //!    heap is rebuilt).
-//! 2. If nothing is ready, the loop waits until the earliest timer is due:
+//! 2. If nothing is ready, the loop waits until the earliest timer is due,
+//!    in whole milliseconds rounded up, as CPython's epoll selector waits:
 //!    it sleeps in real time, or, in virtual time, moves the clock there.
 //! 3. Every timer due by now moves, in heap order, to the FIFO ready queue.
 //! 4. Exactly the callbacks that are ready at this point run, in order;
@@ -475,7 +476,7 @@ impl Interp {
                 if wait.is_nan() {
                     0.0
                 } else {
-                    wait.clamp(0.0, MAXIMUM_SELECT_TIMEOUT)
+                    selector_timeout(wait.clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
                 }
             })
         };
@@ -821,6 +822,18 @@ pub enum Logged {
     FromCallback,
     /// Handed over (`call_exception_handler`, a task's at shutdown).
     Given,
+}
+
+/// What CPython's `EpollSelector.select` waits for a timeout: whole
+/// milliseconds, rounded up ("to wait *at least* timeout seconds").
+/// Timers less than a millisecond after the first come due in the same
+/// iteration, on CPython's real clock and so in virtual time too (a
+/// nanosecond's tolerance keeps a virtual clock's exact 1.5 s at 1.5 s).
+fn selector_timeout(wait: f64) -> f64 {
+    if wait <= 0.0 {
+        return 0.0;
+    }
+    (wait * 1e3 - 1e-6).ceil().max(0.0) * 1e-3
 }
 
 // `heapq`'s algorithm on handles ordered by (deadline in nanoseconds,
