@@ -131,6 +131,7 @@ pub mod python;
 pub mod queues;
 pub mod sleep;
 pub mod sockets;
+pub mod submodules;
 pub mod timeline;
 pub mod trace;
 pub mod tree;
