@@ -129,6 +129,7 @@ pub mod io;
 pub mod locks;
 pub mod python;
 pub mod queues;
+pub mod runners;
 pub mod sleep;
 pub mod sockets;
 pub mod submodules;
@@ -280,7 +281,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     let functions: [(&'static str, NativeFn); 15] = [
-        ("run", run),
+        ("run", runners::run),
         ("sleep", sleep),
         ("gather", gather),
         ("create_task", create_task),
@@ -444,6 +445,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         add_function(&module.namespace, name, function);
     }
     sockets::install(interp, &module.namespace, &event_loop);
+    runners::install(interp, &module.namespace);
     add_method(&handle, "cancel", handle_cancel);
     add_method(&handle, "cancelled", handle_cancelled);
     add_method(&timer_handle, "when", handle_when);
@@ -764,73 +766,6 @@ fn missing_arguments(signature: &str, given: usize) -> String {
 
 const CALL_LATER: &str = "BaseEventLoop.call_later(self, delay, callback)";
 const CALL_AT: &str = "BaseEventLoop.call_at(self, when, callback)";
-
-fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let main = argument(interp, "run(main)", args, 0)?.clone();
-    keyword(interp, "run", kwargs, &["debug"], "debug")?;
-    let runtime = interp.asyncio_runtime()?;
-    if runtime.running_loop.borrow().is_some() {
-        let error = interp.error(
-            ExcType::RuntimeError,
-            "asyncio.run() cannot be called from a running event loop",
-        );
-        return as_python_frame(args, Err(error));
-    }
-    if !interp.is_coroutine(&main) {
-        let text = interp.repr(&main)?;
-        return Err(interp.value_error(format!("a coroutine was expected, got {text}")));
-    }
-    let event_loop = EventLoop::new();
-    crate::runtime::modules::logging::event_loop_made(interp)?;
-    *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
-    runtime.loop_was_set.set(true);
-    runtime.interrupts.set(0);
-    let result = interp
-        .create_task(&event_loop, main, None)
-        .and_then(|task| {
-            *runtime.main_task.borrow_mut() = Some(task.clone());
-            // CPython's `run` and `Runner.run` frames.
-            interp.depth += 2;
-            let result = interp.run_until_complete(&event_loop, &task.value());
-            interp.depth -= 2;
-            *runtime.main_task.borrow_mut() = None;
-            match result {
-                // The main task was cancelled by Ctrl-C: that is a KeyboardInterrupt.
-                Err(error)
-                    if runtime.interrupts.get() > 0
-                        && error.0.class.is_subclass_of(&runtime.cancelled_error)
-                        && task.uncancel() == 0 =>
-                {
-                    // Raised in `Runner.run`'s `except CancelledError`.
-                    let interrupt = interp.new_exception(ExcType::KeyboardInterrupt, vec![]);
-                    if let Some(data) = &interrupt.0.exception {
-                        *data.context.borrow_mut() = Some(error.value());
-                    }
-                    Err(interrupt)
-                }
-                other => other,
-            }
-        });
-    let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
-        // The tasks of the run's own shutdown are not the program's: the
-        // task trace leaves them out.
-        let trace = interp.trace.take();
-        let loop_value = Value::native(event_loop.clone());
-        let shutdown = ["shutdown_asyncgens", "shutdown_default_executor"]
-            .into_iter()
-            .try_for_each(|method| {
-                let shutdown = interp.call_method(&loop_value, method, &[])?;
-                interp.run_until_complete(&event_loop, &shutdown).map(drop)
-            });
-        interp.trace = trace;
-        shutdown
-    });
-    *runtime.current_loop.borrow_mut() = None;
-    event_loop.closed.set(true);
-    let value = result?;
-    shutdown?;
-    Ok(value)
-}
 
 /// Whether `function` is `asyncio.sleep`.
 pub fn is_sleep(function: &Value) -> bool {
@@ -1624,7 +1559,6 @@ mod unsupported {
     crate::runtime::builtins::not_supported!(FUNCTIONS, "asyncio.":
         to_thread: "it runs one thread",
         run_coroutine_threadsafe: "it runs one thread",
-        Runner: "asyncio.run() and loop.run_until_complete() run coroutines",
         _set_running_loop: "its loops keep their own state",
         _register_task: "its loops keep their own tasks",
         _unregister_task: "its loops keep their own tasks",
