@@ -756,7 +756,6 @@ impl<'a> Builder<'a> {
     /// the label returned, which [`Builder::end_async_loop`] places.
     fn async_loop_head(&mut self, slot: u32, target: &'a ast::Expr, span: Span) -> Result<Label> {
         let handler = self.label();
-        let item = self.temp();
         self.emit_to(Instr::PushHandler(0), handler, span);
         let anext = Expr {
             kind: ExprKind::CallMethod(
@@ -767,18 +766,35 @@ impl<'a> Builder<'a> {
             ),
             span,
         };
-        self.emit(
+        let awaited = self.emit(
             Instr::YieldFrom {
                 value: anext,
-                target: Some(Target::Local(item)),
+                target: None,
                 delegate: Delegate::NextItem,
             },
             span,
         );
         self.emit(Instr::PopHandler, span);
         // The target after the item, as a `for` loop's (`loop_target`).
-        let target = self.target(target)?;
-        self.emit(Instr::Store(target, local(item, span)), span);
+        // One that evaluates nothing takes the item itself; else the item
+        // waits in a temporary, cleared once stored: nothing but the
+        // target keeps it alive, as on CPython's stack.
+        let before = self.instrs.len();
+        let lowered = self.target(target)?;
+        let target = if self.instrs.len() == before {
+            lowered
+        } else {
+            let item = self.temp();
+            self.emit(Instr::Store(lowered, local(item, span)), span);
+            self.emit(Instr::Delete(Target::Local(item)), span);
+            Target::Local(item)
+        };
+        if let Instr::YieldFrom {
+            target: awaited, ..
+        } = &mut self.instrs[awaited]
+        {
+            *awaited = Some(target);
+        }
         Ok(handler)
     }
 

@@ -59,21 +59,40 @@ pub fn locate(place: Option<(&Code, u32)>) {
     if place.is_some_and(|(code, _)| code.source.bundled()) {
         return;
     }
-    if !ANY_UNPLACED.replace(false) {
+    if !ANY_UNPLACED.get() {
         return;
     }
-    let names = UNPLACED.with(|unplaced| std::mem::take(&mut *unplaced.borrow_mut()));
-    let (location, source_line) = match place {
+    match place {
         Some((code, pc)) => {
             let start = code.spans.get(pc as usize).map_or(0, |span| span.start) as usize;
             let text = &code.source.text;
-            (
-                format!("{}:{}", code.source.name, line_of(text, start)),
-                line_text(text, start),
-            )
+            let location = format!("{}:{}", code.source.name, line_of(text, start));
+            place_at(&location, Some(line_text(text, start)));
         }
-        None => ("sys:1".to_string(), ""),
-    };
+        None => place_at("sys:1", None),
+    }
+}
+
+/// Places the waiting warnings where CPython's loop runs a callback
+/// (`Handle._run`): what a callback dropped once no frame of the program
+/// ran any more — a finished coroutine's locals — is reported there.
+pub fn locate_in_loop_callback() {
+    if ANY_UNPLACED.get() {
+        place_at(HANDLE_RUN, Some(HANDLE_RUN_LINE));
+    }
+}
+
+/// `Handle._run`'s line in CPython's `asyncio/events.py` (Debian's 3.11,
+/// the reference interpreter, as `describe.rs` names its files).
+const HANDLE_RUN: &str = "/usr/lib/python3.11/asyncio/events.py:80";
+const HANDLE_RUN_LINE: &str = "self._context.run(self._callback, *self._args)";
+
+/// The waiting warnings, placed at `location`; with its source line, as
+/// the `warnings` module shows them, or with none (`sys:1`), as its C
+/// fallback does.
+fn place_at(location: &str, source_line: Option<&str>) {
+    ANY_UNPLACED.set(false);
+    let names = UNPLACED.with(|unplaced| std::mem::take(&mut *unplaced.borrow_mut()));
     for name in names {
         let first = format!("{location}: RuntimeWarning: coroutine '{name}' was never awaited");
         if !SHOWN.with(|shown| shown.borrow_mut().insert(first.clone())) {
@@ -82,7 +101,7 @@ pub fn locate(place: Option<(&Code, u32)>) {
         let mut warning = first;
         // With a place, CPython's `warnings` module adds the source line and
         // the hint; at exit (`sys:1`) its C fallback prints neither.
-        if place.is_some() {
+        if let Some(source_line) = source_line {
             if !source_line.is_empty() {
                 warning.push_str("\n  ");
                 warning.push_str(source_line);

@@ -6,7 +6,8 @@
 //! 1. Cancelled timers at the head of the timer heap are dropped (or, when
 //!    more than half of over 100 timers are cancelled, all of them, and the
 //!    heap is rebuilt).
-//! 2. If nothing is ready, the loop waits until the earliest timer is due:
+//! 2. If nothing is ready, the loop waits until the earliest timer is due,
+//!    in whole milliseconds rounded up, as CPython's epoll selector waits:
 //!    it sleeps in real time, or, in virtual time, moves the clock there.
 //! 3. Every timer due by now moves, in heap order, to the FIFO ready queue.
 //! 4. Exactly the callbacks that are ready at this point run, in order;
@@ -201,6 +202,8 @@ pub struct EventLoop {
     pub async_generators: RefCell<WeakList<Generator>>,
     /// The selector, made when the loop's first socket is.
     selector: RefCell<Option<Rc<Selector>>>,
+    /// What `set_exception_handler` set (`exception_handler.rs`).
+    pub exception_handler: RefCell<Option<Value>>,
     pub self_ref: RefCell<Weak<EventLoop>>,
 }
 
@@ -277,6 +280,7 @@ impl EventLoop {
             tasks: RefCell::default(),
             async_generators: RefCell::default(),
             selector: RefCell::default(),
+            exception_handler: RefCell::default(),
             self_ref: RefCell::new(Weak::new()),
         });
         *event_loop.self_ref.borrow_mut() = Rc::downgrade(&event_loop);
@@ -472,7 +476,7 @@ impl Interp {
                 if wait.is_nan() {
                     0.0
                 } else {
-                    wait.clamp(0.0, MAXIMUM_SELECT_TIMEOUT)
+                    selector_timeout(wait.clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
                 }
             })
         };
@@ -543,6 +547,7 @@ impl Interp {
             // What the callback dropped is finalized and reports now, as
             // CPython's reference counting and collector would.
             self.run_pending_finalizers();
+            crate::runtime::warnings::locate_in_loop_callback();
             if self.has_pending_reports() {
                 self.emit_warnings();
             }
@@ -680,24 +685,10 @@ impl Interp {
         callback: Callback,
         handle: Option<&Handle>,
     ) -> PyResult<()> {
-        let result = match callback {
+        match callback {
             Callback::Python(call) => match self.call_in_context(&call) {
                 Ok(_) => Ok(()),
-                Err(error) => {
-                    let source = super::describe::format_callback(self, &call.function, &call.args)
-                        .unwrap_or_default();
-                    let handle = match handle {
-                        Some(handle) => {
-                            super::describe::handle_repr(self, handle).unwrap_or_default()
-                        }
-                        None => format!("<Handle {source}>"),
-                    };
-                    self.callback_failed(
-                        &format!("Exception in callback {source}\nhandle: {handle}"),
-                        error,
-                        Logged::FromCallback,
-                    )
-                }
+                Err(error) => self.python_callback_failed(event_loop, call, handle, error),
             },
             Callback::Step(task) => self.task_step(&task, None),
             Callback::Throw(step) => {
@@ -733,8 +724,51 @@ impl Interp {
                 let aclose = self.call_method(&Value::Generator(generator), "aclose", &[])?;
                 self.create_task(event_loop, aclose, None).map(drop)
             }
+        }
+    }
+
+    /// CPython's `Handle._run` after its callback raised: SystemExit and
+    /// KeyboardInterrupt stop the loop; anything else goes to the loop's
+    /// exception handler, with the handle (one made now for a callback
+    /// that had none: a future's done callback, which CPython schedules
+    /// with `call_soon`).
+    #[cold]
+    fn python_callback_failed(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        call: Box<PythonCall>,
+        handle: Option<&Handle>,
+        error: PyErr,
+    ) -> PyResult<()> {
+        if self.is_instance_of(&error, ExcType::KeyboardInterrupt)
+            || self.is_instance_of(&error, ExcType::SystemExit)
+        {
+            return Err(error);
+        }
+        let source =
+            super::describe::format_callback(self, &call.function, &call.args).unwrap_or_default();
+        let handle = match handle {
+            Some(handle) => handle.rc(),
+            None => Handle::new(Callback::Python(call), None, Rc::downgrade(event_loop)),
         };
-        result
+        let message = format!("Exception in callback {source}");
+        let during = error.clone();
+        self.report_to_loop(
+            event_loop,
+            |_| {
+                vec![
+                    ("message", Value::str(message.as_str())),
+                    ("exception", error.value()),
+                    ("handle", Value::native(handle.clone())),
+                ]
+            },
+            Some(&during),
+            |interp| {
+                let repr = super::describe::handle_repr(interp, &handle).unwrap_or_default();
+                let report = format!("{message}\nhandle: {repr}");
+                interp.callback_failed(&report, during.clone(), Logged::FromCallback)
+            },
+        )
     }
 
     /// A callback's call, in its context once contexts are in use.
@@ -788,6 +822,18 @@ pub enum Logged {
     FromCallback,
     /// Handed over (`call_exception_handler`, a task's at shutdown).
     Given,
+}
+
+/// What CPython's `EpollSelector.select` waits for a timeout: whole
+/// milliseconds, rounded up ("to wait *at least* timeout seconds").
+/// Timers less than a millisecond after the first come due in the same
+/// iteration, on CPython's real clock and so in virtual time too (a
+/// nanosecond's tolerance keeps a virtual clock's exact 1.5 s at 1.5 s).
+fn selector_timeout(wait: f64) -> f64 {
+    if wait <= 0.0 {
+        return 0.0;
+    }
+    (wait * 1e3 - 1e-6).ceil().max(0.0) * 1e-3
 }
 
 // `heapq`'s algorithm on handles ordered by (deadline in nanoseconds,

@@ -165,10 +165,21 @@ impl Drop for Future {
                 describe_coroutine(&task.coro)
             ));
         }
+        let name = self.with_extras(|extras| extras.as_ref()?.name.clone());
+        let task = match &mut self.kind {
+            Kind::Task(state) => Some((
+                std::mem::replace(&mut state.coro, Value::None),
+                state.number,
+                name,
+            )),
+            _ => None,
+        };
         let report = Unretrieved {
             class: self.class_name(),
             info,
             error,
+            event_loop: self.event_loop.clone(),
+            task,
         };
         UNRETRIEVED.with(|queue| queue.borrow_mut().push(report));
         ANY_UNRETRIEVED.set(true);
@@ -181,6 +192,36 @@ pub struct Unretrieved {
     /// The future's repr up to its exception.
     info: String,
     error: PyErr,
+    /// Whose exception handler hears of it.
+    event_loop: Rc<EventLoop>,
+    /// A task's coroutine, number and name, for the task that stands in
+    /// for it before a handler.
+    task: Option<(Value, u32, Option<Name>)>,
+}
+
+impl Unretrieved {
+    /// A future like the one that is gone — a task with its coroutine and
+    /// name — finished with its exception, for the program's handler.
+    fn stand_in(&self) -> Rc<Future> {
+        let stand_in = match &self.task {
+            Some((coro, number, name)) => {
+                let state = TaskState {
+                    coro: coro.clone(),
+                    number: *number,
+                    num_cancels_requested: Cell::new(0),
+                    fut_waiter: Cell::new(None),
+                };
+                let task = Future::with_kind(self.event_loop.clone(), Kind::Task(state));
+                if let Some(name) = name {
+                    task.set_task_name(name.clone());
+                }
+                task
+            }
+            None => Future::new(self.event_loop.clone()),
+        };
+        stand_in.finish(Err(self.error.clone()));
+        stand_in
+    }
 }
 
 thread_local! {
@@ -210,8 +251,38 @@ pub fn report_dropped_unretrieved(interp: &mut Interp) {
             .repr(&report.error.value())
             .unwrap_or_else(|_| report.error.0.class.name.to_string());
         let repr = format!("<{} {} exception={exception}>", report.class, report.info);
-        report_never_retrieved(interp, report.class, &repr, &report.error);
+        let error = &report.error;
+        let event_loop = &report.event_loop;
+        // A handler's exception has no one to go to from here.
+        let _ = interp.report_to_loop(
+            event_loop,
+            |_| {
+                // The future is gone (pyl frees it before it reports).
+                never_retrieved_context(report.class, error, report.stand_in().value())
+            },
+            None,
+            |interp| {
+                report_never_retrieved(interp, report.class, &repr, error);
+                Ok(())
+            },
+        );
     }
+}
+
+/// The context of `Future.__del__`'s report to the exception handler.
+pub fn never_retrieved_context(
+    class: &str,
+    error: &PyErr,
+    future: Value,
+) -> Vec<super::exception_handler::ContextEntry> {
+    vec![
+        (
+            "message",
+            Value::str(format!("{class} exception was never retrieved")),
+        ),
+        ("exception", error.value()),
+        ("future", future),
+    ]
 }
 
 /// The tasks [`HELD_BY_TRACEBACK`] kept alive, let go at exit.

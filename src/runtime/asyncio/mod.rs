@@ -123,13 +123,16 @@ pub(crate) fn coroutine_repr(name: &str, address: usize) -> String {
 
 pub mod describe;
 pub mod event_loop;
+pub mod exception_handler;
 pub mod future;
 pub mod io;
 pub mod locks;
 pub mod python;
 pub mod queues;
+pub mod runners;
 pub mod sleep;
 pub mod sockets;
+pub mod submodules;
 pub mod timeline;
 pub mod trace;
 pub mod tree;
@@ -278,7 +281,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         );
     }
     let functions: [(&'static str, NativeFn); 15] = [
-        ("run", run),
+        ("run", runners::run),
         ("sleep", sleep),
         ("gather", gather),
         ("create_task", create_task),
@@ -397,7 +400,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     python_class("_GatheringFuture", "asyncio.tasks", vec![future.clone()]);
     let timer_handle = python_class("TimerHandle", "asyncio.events", vec![handle.clone()]);
     add_method(&event_loop, "__new__", event_loop_new);
-    let loop_methods: [(&'static str, NativeFn); 17] = [
+    let loop_methods: [(&'static str, NativeFn); 20] = [
         ("run_until_complete", loop_run_until_complete),
         ("run_forever", loop_run_forever),
         ("stop", loop_stop),
@@ -413,8 +416,23 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         ("time", loop_time),
         ("shutdown_asyncgens", loop_shutdown_asyncgens),
         ("shutdown_default_executor", loop_shutdown),
-        ("call_exception_handler", loop_call_exception_handler),
         ("get_debug", loop_get_debug),
+        (
+            "call_exception_handler",
+            exception_handler::loop_call_exception_handler,
+        ),
+        (
+            "default_exception_handler",
+            exception_handler::loop_default_exception_handler,
+        ),
+        (
+            "set_exception_handler",
+            exception_handler::loop_set_exception_handler,
+        ),
+        (
+            "get_exception_handler",
+            exception_handler::loop_get_exception_handler,
+        ),
     ];
     for (name, function) in loop_methods {
         add_method(&event_loop, name, function);
@@ -427,6 +445,7 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
         add_function(&module.namespace, name, function);
     }
     sockets::install(interp, &module.namespace, &event_loop);
+    runners::install(interp, &module.namespace);
     add_method(&handle, "cancel", handle_cancel);
     add_method(&handle, "cancelled", handle_cancelled);
     add_method(&timer_handle, "when", handle_when);
@@ -565,10 +584,23 @@ impl Interp {
             // `task.exception()`, which the gather above retrieved already.
             if let Some(error) = task.stored_exception() {
                 let _ = task.exception(self);
-                let repr = task.describe(self)?;
-                let message =
-                    format!("unhandled exception during asyncio.run() shutdown\ntask: {repr}");
-                self.callback_failed(&message, error, event_loop::Logged::Given)?;
+                let message = "unhandled exception during asyncio.run() shutdown";
+                self.report_to_loop(
+                    event_loop,
+                    |_| {
+                        vec![
+                            ("message", Value::str(message)),
+                            ("exception", error.value()),
+                            ("task", task.value()),
+                        ]
+                    },
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp)?;
+                        let report = format!("{message}\ntask: {repr}");
+                        interp.callback_failed(&report, error.clone(), event_loop::Logged::Given)
+                    },
+                )?;
             }
         }
         Ok(())
@@ -586,12 +618,21 @@ impl Interp {
                 continue;
             }
             for task in event_loop.live_tasks() {
-                let repr = task
-                    .describe(self)
-                    .unwrap_or_else(|_| format!("<Task pending name='{}'>", task.task_name()));
-                let _ = self.flush_stdout();
-                eprintln!("Task was destroyed but it is pending!");
-                eprintln!("task: {repr}");
+                let message = "Task was destroyed but it is pending!";
+                let _ = self.report_to_loop(
+                    &event_loop,
+                    |_| vec![("message", Value::str(message)), ("task", task.value())],
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp).unwrap_or_else(|_| {
+                            format!("<Task pending name='{}'>", task.task_name())
+                        });
+                        let _ = interp.flush_stdout();
+                        eprintln!("{message}");
+                        eprintln!("task: {repr}");
+                        Ok(())
+                    },
+                );
                 if let Some(Value::Generator(coroutine)) = task.task().map(|task| &task.coro) {
                     let coroutine = coroutine.clone();
                     if coroutine.is_unstarted() {
@@ -623,10 +664,18 @@ impl Interp {
         for task in tasks {
             if let Some(error) = task.unretrieved_exception() {
                 let _ = task.exception(self);
-                let repr = task
-                    .describe(self)
-                    .unwrap_or_else(|_| format!("<Task finished name='{}'>", task.task_name()));
-                future::report_never_retrieved(self, task.class_name(), &repr, &error);
+                let _ = self.report_to_loop(
+                    event_loop,
+                    |_| future::never_retrieved_context(task.class_name(), &error, task.value()),
+                    None,
+                    |interp| {
+                        let repr = task.describe(interp).unwrap_or_else(|_| {
+                            format!("<Task finished name='{}'>", task.task_name())
+                        });
+                        future::report_never_retrieved(interp, task.class_name(), &repr, &error);
+                        Ok(())
+                    },
+                );
             }
         }
     }
@@ -717,73 +766,6 @@ fn missing_arguments(signature: &str, given: usize) -> String {
 
 const CALL_LATER: &str = "BaseEventLoop.call_later(self, delay, callback)";
 const CALL_AT: &str = "BaseEventLoop.call_at(self, when, callback)";
-
-fn run(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let main = argument(interp, "run(main)", args, 0)?.clone();
-    keyword(interp, "run", kwargs, &["debug"], "debug")?;
-    let runtime = interp.asyncio_runtime()?;
-    if runtime.running_loop.borrow().is_some() {
-        let error = interp.error(
-            ExcType::RuntimeError,
-            "asyncio.run() cannot be called from a running event loop",
-        );
-        return as_python_frame(args, Err(error));
-    }
-    if !interp.is_coroutine(&main) {
-        let text = interp.repr(&main)?;
-        return Err(interp.value_error(format!("a coroutine was expected, got {text}")));
-    }
-    let event_loop = EventLoop::new();
-    crate::runtime::modules::logging::event_loop_made(interp)?;
-    *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
-    runtime.loop_was_set.set(true);
-    runtime.interrupts.set(0);
-    let result = interp
-        .create_task(&event_loop, main, None)
-        .and_then(|task| {
-            *runtime.main_task.borrow_mut() = Some(task.clone());
-            // CPython's `run` and `Runner.run` frames.
-            interp.depth += 2;
-            let result = interp.run_until_complete(&event_loop, &task.value());
-            interp.depth -= 2;
-            *runtime.main_task.borrow_mut() = None;
-            match result {
-                // The main task was cancelled by Ctrl-C: that is a KeyboardInterrupt.
-                Err(error)
-                    if runtime.interrupts.get() > 0
-                        && error.0.class.is_subclass_of(&runtime.cancelled_error)
-                        && task.uncancel() == 0 =>
-                {
-                    // Raised in `Runner.run`'s `except CancelledError`.
-                    let interrupt = interp.new_exception(ExcType::KeyboardInterrupt, vec![]);
-                    if let Some(data) = &interrupt.0.exception {
-                        *data.context.borrow_mut() = Some(error.value());
-                    }
-                    Err(interrupt)
-                }
-                other => other,
-            }
-        });
-    let shutdown = interp.cancel_all_tasks(&event_loop).and_then(|()| {
-        // The tasks of the run's own shutdown are not the program's: the
-        // task trace leaves them out.
-        let trace = interp.trace.take();
-        let loop_value = Value::native(event_loop.clone());
-        let shutdown = ["shutdown_asyncgens", "shutdown_default_executor"]
-            .into_iter()
-            .try_for_each(|method| {
-                let shutdown = interp.call_method(&loop_value, method, &[])?;
-                interp.run_until_complete(&event_loop, &shutdown).map(drop)
-            });
-        interp.trace = trace;
-        shutdown
-    });
-    *runtime.current_loop.borrow_mut() = None;
-    event_loop.closed.set(true);
-    let value = result?;
-    shutdown?;
-    Ok(value)
-}
 
 /// Whether `function` is `asyncio.sleep`.
 pub fn is_sleep(function: &Value) -> bool {
@@ -1518,46 +1500,6 @@ fn loop_shutdown_asyncgens(interp: &mut Interp, args: &[Value], _: Kwargs) -> Py
     interp.call(&shutdown, &[args[0].clone(), Value::list(open)], &[])
 }
 
-/// `loop.call_exception_handler(context)` with the default handler: the
-/// message, the context's other entries, the exception's traceback.
-fn loop_call_exception_handler(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
-    let context = argument(
-        interp,
-        "BaseEventLoop.call_exception_handler(self, context)",
-        args,
-        1,
-    )?
-    .clone();
-    // `default_exception_handler`: the message (when it is true), the
-    // other keys sorted, and the exception's traceback, which it logs
-    // whatever the exception is (a SystemExit too).
-    let mut entries = interp.mapping_items(&context)?;
-    entries.sort_by_key(|(key, _)| interp.to_str(key).unwrap_or_default());
-    let mut message = String::from("Unhandled exception in event loop");
-    let mut details = Vec::new();
-    let mut exception = None;
-    for (key, value) in entries {
-        match interp.to_str(&key)?.as_str() {
-            "message" if interp.truthy(&value)? => message = interp.to_str(&value)?,
-            "message" => {}
-            "exception" => exception = Some(value),
-            other => details.push(format!("{other}: {}", interp.repr(&value)?)),
-        }
-    }
-    let text = std::iter::once(message)
-        .chain(details)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let _ = interp.flush_stdout();
-    eprintln!("{text}");
-    if let Some(Value::Instance(error)) = exception {
-        if error.exception.is_some() {
-            crate::diagnostics::report_exception(interp, &crate::runtime::error::PyErr(error));
-        }
-    }
-    Ok(Value::None)
-}
-
 // ---- handles ----
 
 fn receiver_handle(interp: &Interp, args: &[Value]) -> PyResult<Rc<Handle>> {
@@ -1617,7 +1559,6 @@ mod unsupported {
     crate::runtime::builtins::not_supported!(FUNCTIONS, "asyncio.":
         to_thread: "it runs one thread",
         run_coroutine_threadsafe: "it runs one thread",
-        Runner: "asyncio.run() and loop.run_until_complete() run coroutines",
         _set_running_loop: "its loops keep their own state",
         _register_task: "its loops keep their own tasks",
         _unregister_task: "its loops keep their own tasks",
@@ -1666,9 +1607,6 @@ mod unsupported {
         subprocess_shell: "it starts no processes",
         add_signal_handler: "no signal handlers",
         remove_signal_handler: "no signal handlers",
-        set_exception_handler: "the default handler only",
-        get_exception_handler: "the default handler only",
-        default_exception_handler: "the default handler only",
         sendfile: "no sendfile",
         start_tls: "no TLS",
         sock_recv: "streams and protocols only",

@@ -114,6 +114,11 @@ impl Interp {
         if !std::ptr::eq(module, &*runtime.module) {
             return Ok(false);
         }
+        // `asyncio.exceptions`: CPython's package has imported them all.
+        if super::submodules::is_submodule(name) {
+            self.import_module(&format!("asyncio.{name}"))?;
+            return Ok(true);
+        }
         let Some(part) = runtime.parts.pending_part_defining(name) else {
             return Ok(false);
         };

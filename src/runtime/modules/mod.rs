@@ -357,6 +357,17 @@ impl Interp {
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
             "builtins" => self.builtins.clone(),
+            _ if name.starts_with("asyncio.") => {
+                let Some(module) = super::asyncio::submodules::create(self, name)? else {
+                    return self.import_file(name);
+                };
+                if let Value::Module(package) = self.import_module("asyncio")? {
+                    let child = name.trim_start_matches("asyncio.");
+                    let value = Value::Module(module.clone());
+                    package.namespace.borrow_mut().insert(child.into(), value);
+                }
+                module
+            }
             _ => {
                 // A submodule of a built-in package (`collections.abc`):
                 // the package first, which then holds it.
