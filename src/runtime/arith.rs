@@ -754,7 +754,8 @@ pub fn hash_number(value: &Value) -> Option<i64> {
         }
         Num::Float(f) => {
             if f.is_nan() {
-                return Some(0);
+                // By identity, as CPython's: the bits (`FloatBits`).
+                return Some(f.to_bits() as i64);
             }
             if f.is_infinite() {
                 return Some(if f > 0.0 { HASH_INF } else { -HASH_INF });

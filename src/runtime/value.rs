@@ -226,6 +226,13 @@ impl Flag {
 /// A `float`'s payload as its bits: an `f64` field would make the value
 /// an aggregate that is moved with one 16-byte load (see [`Value`]).
 /// Compared and hashed only through [`FloatBits::get`], as a float.
+///
+/// The bits are also a float's identity (`is`, `id()`, the identity test
+/// of `in` and of dict lookups), which serves CPython's answers for every
+/// float but NaN: there each `float('nan')`, each `inf - inf`, is an
+/// object of its own, never equal to another, so `float('nan') in
+/// [float('nan')]` is False while `x in [x]` is True. A new NaN therefore
+/// gets bits of its own: a payload from a counter.
 #[derive(Clone, Copy)]
 pub struct FloatBits(u64);
 
@@ -236,8 +243,24 @@ impl std::fmt::Debug for FloatBits {
 }
 
 impl FloatBits {
+    #[inline]
     pub fn new(float: f64) -> FloatBits {
+        if float.is_nan() {
+            return FloatBits::new_nan(float);
+        }
         FloatBits(float.to_bits())
+    }
+
+    /// A NaN with its sign and a payload no other NaN made so far has.
+    #[cold]
+    fn new_nan(nan: f64) -> FloatBits {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        /// The mantissa's bits below the quiet bit.
+        const PAYLOAD: u64 = (1 << 51) - 1;
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let payload = (MADE.fetch_add(1, Ordering::Relaxed) + 1) & PAYLOAD;
+        let quiet = f64::NAN.to_bits() | (nan.to_bits() & (1 << 63));
+        FloatBits(quiet | payload)
     }
 
     pub fn get(self) -> f64 {

@@ -506,8 +506,10 @@ fn float_is_integer(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyR
     Ok(Value::from(x.is_finite() && x.fract() == 0.0))
 }
 
+/// `float.conjugate()`: the float itself (a NaN keeps its identity).
 fn float_conjugate(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value> {
-    float_receiver(interp, args, kwargs, "conjugate").map(Value::float)
+    float_receiver(interp, args, kwargs, "conjugate")?;
+    Ok(args[0].builtin_value().clone())
 }
 
 /// `float.hex()`: CPython's form, `[-]0x1.<13 hex digits>p<exponent>`
