@@ -135,6 +135,24 @@ impl Interp {
         self.eval(frame, function)
     }
 
+    /// Whether `condition` is true (an `if`'s, a `while`'s, a conditional
+    /// expression's). A local or constant condition, or a comparison of
+    /// leaves that needs no operator protocol, is decided in place.
+    #[inline(always)]
+    pub(super) fn holds(&mut self, frame: &mut Frame, condition: &Expr) -> PyResult<bool> {
+        Ok(match leaf(frame, condition) {
+            Some(Value::Bool(holds)) => holds.get(),
+            Some(value) => self.truthy(value)?,
+            None => match leaf_comparison(frame, condition) {
+                Some(holds) => holds,
+                None => match self.eval(frame, condition)? {
+                    Value::Bool(holds) => holds.get(),
+                    value => self.truthy(&value)?,
+                },
+            },
+        })
+    }
+
     /// The operators and the rest: each places what its own operation
     /// raises at its span (the operands have placed theirs), on the
     /// paths that can raise — not on an operation decided in place.
@@ -238,8 +256,7 @@ impl Interp {
                 Ok(result)
             }
             ExprKind::IfExp(test, body, orelse) => {
-                let test = self.eval(frame, test)?;
-                if self.truthy(&test).placed(e.span)? {
+                if self.holds(frame, test).placed(e.span)? {
                     self.eval(frame, body)
                 } else {
                     self.eval(frame, orelse)
@@ -1635,7 +1652,7 @@ fn int_tree(frame: &Frame, e: &Expr, depth: u32) -> Option<i64> {
 /// [`plain_compare`] decides (`n < 2`, `i != j`, `item is None`), in
 /// place: no walker call, no `bool` value.
 #[inline(always)]
-pub(super) fn leaf_comparison(frame: &Frame, e: &Expr) -> Option<bool> {
+fn leaf_comparison(frame: &Frame, e: &Expr) -> Option<bool> {
     let ExprKind::Compare(left, comparisons) = &e.kind else {
         return None;
     };

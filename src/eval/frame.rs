@@ -607,21 +607,7 @@ impl Interp {
                 when,
                 target,
             } => {
-                // A local or constant condition, or a comparison of
-                // leaves that needs no operator protocol, is decided in
-                // place.
-                let holds = match super::expr::leaf(frame, condition) {
-                    Some(Value::Bool(holds)) => holds.get(),
-                    Some(value) => self.truthy(value)?,
-                    None => match super::expr::leaf_comparison(frame, condition) {
-                        Some(holds) => holds,
-                        None => match self.eval(frame, condition)? {
-                            Value::Bool(holds) => holds.get(),
-                            value => self.truthy(&value)?,
-                        },
-                    },
-                };
-                if holds == *when {
+                if self.holds(frame, condition)? == *when {
                     return Ok(Step::Jump(*target as usize));
                 }
             }
