@@ -2200,8 +2200,6 @@ fn bare_suspension(e: &ast::Expr) -> Option<(Suspension, Option<&ast::Expr>)> {
     }
 }
 
-/// Whether evaluating `e` can suspend the frame (a `yield` or `await` not
-/// inside a nested scope).
 /// The comparison that a condition's last jump tests: CPython's compiler
 /// gives that jump the comparison's place, and any other the statement's.
 fn tested_comparison(condition: &ast::Expr) -> Option<Span> {
@@ -2216,6 +2214,8 @@ fn tested_comparison(condition: &ast::Expr) -> Option<Span> {
     }
 }
 
+/// Whether evaluating `e` can suspend the frame (a `yield` or `await` not
+/// inside a nested scope).
 fn suspends(e: &ast::Expr) -> bool {
     match &e.kind {
         K::Await(_) | K::Yield(_) | K::YieldFrom(_) => true,

@@ -17,7 +17,7 @@ use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Function, Layout, NameMap, Namespace, NativeFn};
 use crate::runtime::value::{discard, Value};
-use crate::syntax::ast::{BinOp, CmpOp, Name};
+use crate::syntax::ast::{BinOp, CmpOp, Name, UnaryOp};
 use crate::syntax::span::Span;
 
 /// A method that a call can make without binding it first.
@@ -145,12 +145,35 @@ impl Interp {
             Some(value) => self.truthy(value)?,
             None => match leaf_comparison(frame, condition) {
                 Some(holds) => holds,
-                None => match self.eval(frame, condition)? {
-                    Value::Bool(holds) => holds.get(),
-                    value => self.truthy(&value)?,
+                None => match &condition.kind {
+                    ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Unary(UnaryOp::Not, _) => {
+                        self.logical_condition_holds(frame, condition)?
+                    }
+                    _ => match self.eval(frame, condition)? {
+                        Value::Bool(holds) => holds.get(),
+                        value => self.truthy(&value)?,
+                    },
                 },
             },
         })
+    }
+
+    /// A condition of `and`, `or` and `not` is tested as CPython's compiler
+    /// lowers it, to jumps: the truth of each operand reached is asked
+    /// once (`if x and y:` does not ask `x.__bool__()` again of the value
+    /// `x and y` would give).
+    #[inline(never)]
+    fn logical_condition_holds(&mut self, frame: &mut Frame, condition: &Expr) -> PyResult<bool> {
+        match &condition.kind {
+            ExprKind::And(left, right) => Ok(self.holds(frame, left).placed(condition.span)?
+                && self.holds(frame, right).placed(condition.span)?),
+            ExprKind::Or(left, right) => Ok(self.holds(frame, left).placed(condition.span)?
+                || self.holds(frame, right).placed(condition.span)?),
+            ExprKind::Unary(UnaryOp::Not, operand) => {
+                Ok(!self.holds(frame, operand).placed(condition.span)?)
+            }
+            _ => self.holds(frame, condition),
+        }
     }
 
     /// The operators and the rest: each places what its own operation

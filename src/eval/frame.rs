@@ -702,8 +702,7 @@ impl Interp {
                 message,
                 place,
             } => {
-                let value = self.eval(frame, test)?;
-                if !self.truthy(&value)? {
+                if !self.holds(frame, test)? {
                     let args = match message {
                         Some(m) => vec![self.eval(frame, m)?],
                         None => vec![],
