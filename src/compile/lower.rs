@@ -309,6 +309,44 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// Jumps to `label` when the truth of `test` is `when`. A test of
+    /// `and`, `or` and `not` whose operands await becomes a chain of jumps,
+    /// one an operand, as CPython's compiler makes it
+    /// (`compiler_jump_if`), so that each operand's truth is asked once;
+    /// one that does not await stays one condition, which
+    /// `Interp::holds` tests so.
+    fn branch(&mut self, test: &'a ast::Expr, when: bool, label: Label, span: Span) -> Result {
+        if suspends(test) {
+            match &test.kind {
+                K::UnaryOp {
+                    op: ast::UnaryOp::Not,
+                    operand,
+                } => return self.branch(operand, !when, label, span),
+                K::BoolOp { op, values } => {
+                    if let Some((last, first)) = values.split_last() {
+                        // The truth of an operand that decides the whole.
+                        let deciding = *op == ast::BoolOp::Or;
+                        let decided = self.label();
+                        let (on, to) = match when == deciding {
+                            true => (when, label),
+                            false => (deciding, decided),
+                        };
+                        for value in first {
+                            self.branch(value, on, to, span)?;
+                        }
+                        self.branch(last, when, label, span)?;
+                        self.place(decided);
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let condition = self.expr(test)?;
+        self.jump_if(condition, when, label, span);
+        Ok(())
+    }
+
     // ---- statements ----
 
     fn body(&mut self, body: &'a [ast::Stmt]) -> Result {
@@ -410,8 +448,7 @@ impl<'a> Builder<'a> {
             S::If { test, body, orelse } => {
                 let otherwise = self.label();
                 let end = self.label();
-                let test = self.expr(test)?;
-                self.jump_if(test, false, otherwise, span);
+                self.branch(test, false, otherwise, span)?;
                 self.body(body)?;
                 if !orelse.is_empty() {
                     self.jump(end, span);
@@ -433,8 +470,10 @@ impl<'a> Builder<'a> {
                     self.place(next);
                     None
                 } else {
+                    let body_start = self.label();
                     self.jump(next, span);
-                    Some(self.position())
+                    self.place(body_start);
+                    Some(body_start)
                 };
                 self.exits.push(Exit::Loop {
                     next,
@@ -445,17 +484,9 @@ impl<'a> Builder<'a> {
                 self.exits.pop();
                 match body_start {
                     None => self.jump(next, span),
-                    Some(body) => {
+                    Some(body_start) => {
                         self.place(next);
-                        let test = self.expr(test)?;
-                        self.emit(
-                            Instr::JumpIf {
-                                condition: test,
-                                when: true,
-                                target: body,
-                            },
-                            span,
-                        );
+                        self.branch(test, true, body_start, span)?;
                     }
                 }
                 self.body(orelse)?;
@@ -499,7 +530,17 @@ impl<'a> Builder<'a> {
             }
             S::Assert { test, msg } => {
                 let place = tested_comparison(test).unwrap_or(span);
-                let test = self.expr(test)?;
+                // With an await in it, the test is jumps that pass the
+                // assertion, left to fail, and the message is evaluated
+                // only then.
+                let passed = self.label();
+                let test = match suspends(test) || msg.as_ref().is_some_and(suspends) {
+                    true => {
+                        self.branch(test, true, passed, span)?;
+                        constant(Value::from(false), span)
+                    }
+                    false => self.expr(test)?,
+                };
                 let message = msg.as_ref().map(|m| self.expr(m)).transpose()?;
                 self.emit(
                     Instr::Assert {
@@ -509,6 +550,7 @@ impl<'a> Builder<'a> {
                     },
                     span,
                 );
+                self.place(passed);
             }
             S::Import(aliases) => {
                 for alias in aliases {
@@ -1388,8 +1430,7 @@ impl<'a> Builder<'a> {
                 LoopEnd::Sync { slot, target, body }
             };
             for condition in &generator.conditions {
-                let condition = b.expr(condition)?;
-                b.jump_if(condition, false, next, span);
+                b.branch(condition, false, next, span)?;
             }
             loops.push((next, closing));
         }
@@ -1520,8 +1561,7 @@ impl<'a> Builder<'a> {
                 case.pattern.span,
             );
             if let Some(guard) = &case.guard {
-                let test = self.expr(guard)?;
-                self.jump_if(test, false, next, guard.span);
+                self.branch(guard, false, next, guard.span)?;
             }
             // The subject is let go once a case is taken, as CPython pops it.
             self.emit(
@@ -1900,12 +1940,11 @@ impl<'a> Builder<'a> {
                 ExprKind::Compare(Box::new(left), rest)
             }
             K::IfExp { test, body, orelse } => {
-                if suspends(body) || suspends(orelse) {
+                if suspends(test) || suspends(body) || suspends(orelse) {
                     let slot = self.temp();
                     let otherwise = self.label();
                     let end = self.label();
-                    let test = self.expr(test)?;
-                    self.jump_if(test, false, otherwise, span);
+                    self.branch(test, false, otherwise, span)?;
                     let body = self.expr(body)?;
                     self.emit(Instr::Store(Target::Local(slot), body), span);
                     self.jump(end, span);
