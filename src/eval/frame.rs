@@ -308,7 +308,7 @@ impl Interp {
         resume: Option<Resume>,
         pc: &Cell<u32>,
     ) -> PyResult<Outcome> {
-        self.run_instructions::<false>(frame, resume, pc)
+        self.run_instructions(frame, resume, pc)
     }
 
     /// Runs a module's body (the main script's, an import's, a REPL
@@ -319,8 +319,24 @@ impl Interp {
         self.run_tracked(frame, None, &Cell::new(0))
     }
 
+    /// [`Interp::run_frame_at`]'s body.
+    fn run_instructions(
+        &mut self,
+        frame: &mut Frame,
+        resume: Option<Resume>,
+        pc: &Cell<u32>,
+    ) -> PyResult<Outcome> {
+        // Here rather than in `run_frame_at`: two calls there keep the
+        // callers from inlining it, which cost coroutine resumption ~17%
+        // of its time (chain_await) for ~1% more instructions.
+        if self.tracks_frames {
+            return self.run_tracked(frame, resume, pc);
+        }
+        self.instruction_loop::<false>(frame, resume, pc)
+    }
+
     /// [`Interp::run_frame_at`] with the frame on the stack of running
-    /// frames (`Interp::running`).
+    /// frames (`Interp::running`), its loop inlined here: one call less.
     #[cold]
     #[inline(never)]
     fn run_tracked(
@@ -330,14 +346,13 @@ impl Interp {
         pc: &Cell<u32>,
     ) -> PyResult<Outcome> {
         let caller_pc = self.running_pc;
-        let depth = self.running.len();
         self.running.push(RunningFrame {
             code: frame.code.clone(),
             caller_pc,
             depth: self.depth,
         });
-        let outcome = self.run_instructions::<true>(frame, resume, pc);
-        self.running.truncate(depth);
+        let outcome = self.instruction_loop::<true>(frame, resume, pc);
+        self.running.pop();
         self.running_pc = caller_pc;
         outcome
     }
@@ -345,18 +360,13 @@ impl Interp {
     /// [`Interp::run_frame_at`]'s loop; a frame on the stack of running
     /// frames (`TRACKED`) also says which instruction it is at, for the
     /// frames it calls to note.
-    fn run_instructions<const TRACKED: bool>(
+    #[inline(always)]
+    fn instruction_loop<const TRACKED: bool>(
         &mut self,
         frame: &mut Frame,
         mut resume: Option<Resume>,
         pc: &Cell<u32>,
     ) -> PyResult<Outcome> {
-        // Here rather than in `run_frame_at`: two calls there keep the
-        // callers from inlining it, which cost coroutine resumption ~17%
-        // of its time (chain_await) for ~1% more instructions.
-        if !TRACKED && self.tracks_frames {
-            return self.run_tracked(frame, resume, pc);
-        }
         let code = frame.code.clone();
         let base = self.handled_exceptions.len();
         if let Some(extras) = frame.extras.as_deref_mut() {
