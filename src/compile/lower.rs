@@ -310,37 +310,35 @@ impl<'a> Builder<'a> {
     }
 
     /// Jumps to `label` when the truth of `test` is `when`. A test of
-    /// `and`, `or` and `not` whose operands await becomes a chain of jumps,
-    /// one an operand, as CPython's compiler makes it
-    /// (`compiler_jump_if`), so that each operand's truth is asked once;
-    /// one that does not await stays one condition, which
-    /// `Interp::holds` tests so.
+    /// `and`, `or` and `not` becomes a chain of jumps, one an operand, as
+    /// CPython's compiler makes it (`compiler_jump_if`): each operand's
+    /// truth is asked once (`if x and y:` does not ask `x.__bool__()`
+    /// again of the value `x and y` would give), and what an operand
+    /// awaits is awaited only when the operand is reached.
     fn branch(&mut self, test: &'a ast::Expr, when: bool, label: Label, span: Span) -> Result {
-        if suspends(test) {
-            match &test.kind {
-                K::UnaryOp {
-                    op: ast::UnaryOp::Not,
-                    operand,
-                } => return self.branch(operand, !when, label, span),
-                K::BoolOp { op, values } => {
-                    if let Some((last, first)) = values.split_last() {
-                        // The truth of an operand that decides the whole.
-                        let deciding = *op == ast::BoolOp::Or;
-                        let decided = self.label();
-                        let (on, to) = match when == deciding {
-                            true => (when, label),
-                            false => (deciding, decided),
-                        };
-                        for value in first {
-                            self.branch(value, on, to, span)?;
-                        }
-                        self.branch(last, when, label, span)?;
-                        self.place(decided);
-                        return Ok(());
+        match &test.kind {
+            K::UnaryOp {
+                op: ast::UnaryOp::Not,
+                operand,
+            } => return self.branch(operand, !when, label, span),
+            K::BoolOp { op, values } => {
+                if let Some((last, first)) = values.split_last() {
+                    // The truth of an operand that decides the whole.
+                    let deciding = *op == ast::BoolOp::Or;
+                    let decided = self.label();
+                    let (on, to) = match when == deciding {
+                        true => (when, label),
+                        false => (deciding, decided),
+                    };
+                    for value in first {
+                        self.branch(value, on, to, span)?;
                     }
+                    self.branch(last, when, label, span)?;
+                    self.place(decided);
+                    return Ok(());
                 }
-                _ => {}
             }
+            _ => {}
         }
         let condition = self.expr(test)?;
         self.jump_if(condition, when, label, span);
@@ -530,11 +528,13 @@ impl<'a> Builder<'a> {
             }
             S::Assert { test, msg } => {
                 let place = tested_comparison(test).unwrap_or(span);
-                // With an await in it, the test is jumps that pass the
-                // assertion, left to fail, and the message is evaluated
-                // only then.
+                // A test of and/or/not, or one with an await in it, is
+                // jumps that pass the assertion, left to fail (`branch`);
+                // the message is evaluated only then.
                 let passed = self.label();
-                let test = match suspends(test) || msg.as_ref().is_some_and(suspends) {
+                let jumps =
+                    is_logical(test) || suspends(test) || msg.as_ref().is_some_and(suspends);
+                let test = match jumps {
                     true => {
                         self.branch(test, true, passed, span)?;
                         constant(Value::from(false), span)
@@ -2237,6 +2237,19 @@ fn bare_suspension(e: &ast::Expr) -> Option<(Suspension, Option<&ast::Expr>)> {
         K::Yield(operand) => Some((Suspension::Yield, operand.as_deref())),
         _ => None,
     }
+}
+
+/// Whether `test` is of `and`, `or` or `not`, which [`Builder::branch`]
+/// makes jumps of.
+fn is_logical(test: &ast::Expr) -> bool {
+    matches!(
+        test.kind,
+        K::BoolOp { .. }
+            | K::UnaryOp {
+                op: ast::UnaryOp::Not,
+                ..
+            }
+    )
 }
 
 /// The comparison that a condition's last jump tests: CPython's compiler

@@ -145,32 +145,33 @@ impl Interp {
             Some(value) => self.truthy(value)?,
             None => match leaf_comparison(frame, condition) {
                 Some(holds) => holds,
-                None => match &condition.kind {
-                    ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Unary(UnaryOp::Not, _) => {
-                        self.logical_condition_holds(frame, condition)?
-                    }
-                    _ => match self.eval(frame, condition)? {
-                        Value::Bool(holds) => holds.get(),
-                        value => self.truthy(&value)?,
-                    },
+                None => match self.eval(frame, condition)? {
+                    Value::Bool(holds) => holds.get(),
+                    value => self.truthy(&value)?,
                 },
             },
         })
     }
 
-    /// A condition of `and`, `or` and `not` is tested as CPython's compiler
-    /// lowers it, to jumps: the truth of each operand reached is asked
-    /// once (`if x and y:` does not ask `x.__bool__()` again of the value
-    /// `x and y` would give).
+    /// A conditional expression's test: one of `and`, `or` and `not` is
+    /// tested as CPython's compiler lowers it, to jumps (as the lowering
+    /// does for statements, `Builder::branch`): the truth of each operand
+    /// reached is asked once — `x if a and b else y` does not ask
+    /// `a.__bool__()` again of the value `a and b` would give.
     #[inline(never)]
     fn logical_condition_holds(&mut self, frame: &mut Frame, condition: &Expr) -> PyResult<bool> {
+        let span = condition.span;
         match &condition.kind {
-            ExprKind::And(left, right) => Ok(self.holds(frame, left).placed(condition.span)?
-                && self.holds(frame, right).placed(condition.span)?),
-            ExprKind::Or(left, right) => Ok(self.holds(frame, left).placed(condition.span)?
-                || self.holds(frame, right).placed(condition.span)?),
+            ExprKind::And(left, right) => {
+                Ok(self.logical_condition_holds(frame, left).placed(span)?
+                    && self.logical_condition_holds(frame, right).placed(span)?)
+            }
+            ExprKind::Or(left, right) => {
+                Ok(self.logical_condition_holds(frame, left).placed(span)?
+                    || self.logical_condition_holds(frame, right).placed(span)?)
+            }
             ExprKind::Unary(UnaryOp::Not, operand) => {
-                Ok(!self.holds(frame, operand).placed(condition.span)?)
+                Ok(!self.logical_condition_holds(frame, operand).placed(span)?)
             }
             _ => self.holds(frame, condition),
         }
@@ -279,7 +280,13 @@ impl Interp {
                 Ok(result)
             }
             ExprKind::IfExp(test, body, orelse) => {
-                if self.holds(frame, test).placed(e.span)? {
+                let holds = match &test.kind {
+                    ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Unary(UnaryOp::Not, _) => {
+                        self.logical_condition_holds(frame, test)
+                    }
+                    _ => self.holds(frame, test),
+                };
+                if holds.placed(e.span)? {
                     self.eval(frame, body)
                 } else {
                     self.eval(frame, orelse)
