@@ -311,7 +311,8 @@ pub enum Pattern {
 pub enum Target {
     Local(u32),
     Cell(u32),
-    Global(Name),
+    /// A module's global, with where the store last found it.
+    Global(Name, NameIndex),
     Namespace(Name),
     /// `object.name`, with the span a failed store or delete points at
     /// (the whole target, as the subscript's).
@@ -394,6 +395,19 @@ impl NameIndex {
             self.0.set(index as u32);
             Some(value.clone())
         })
+    }
+
+    /// `names[name]` to write, if the remembered index still holds this
+    /// very (interned) name.
+    pub fn peek_mut<'a>(&self, names: &'a mut NameMap, name: &Name) -> Option<&'a mut Value> {
+        match names.get_index_mut(self.0.get() as usize) {
+            Some((key, value)) if Rc::ptr_eq(key, name) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn remember(&self, index: usize) {
+        self.0.set(index as u32);
     }
 
     /// `names[name] = value`, remembering where it went. A new name is

@@ -622,9 +622,11 @@ impl<'a> Builder<'a> {
             Binding::Local(slot) => Target::Local(slot),
             Binding::Cell(cell) => Target::Cell(cell),
             // Never `DefiningClass`: a name the scope binds is its own.
-            Binding::Global | Binding::DefiningClass => Target::Global(name.clone()),
+            Binding::Global | Binding::DefiningClass => {
+                Target::Global(name.clone(), NameIndex::default())
+            }
             Binding::Namespace | Binding::Unresolved => match self.body_kind {
-                BodyKind::Module => Target::Global(name.clone()),
+                BodyKind::Module => Target::Global(name.clone(), NameIndex::default()),
                 _ => Target::Namespace(name.clone()),
             },
         }

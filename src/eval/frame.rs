@@ -976,13 +976,7 @@ impl Interp {
         match target {
             Target::Local(slot) => frame.slots[*slot as usize] = Some(value),
             Target::Cell(cell) => *frame.cells()[*cell as usize].borrow_mut() = Some(value),
-            Target::Global(name) => {
-                frame
-                    .globals
-                    .namespace
-                    .borrow_mut()
-                    .insert(name.clone(), value);
-            }
+            Target::Global(name, index) => frame.globals.namespace.store(name, index, value),
             Target::Namespace(name) => match frame.namespace() {
                 Some(ClassBody::Names(namespace)) => {
                     namespace.borrow_mut().insert(name.clone(), value);
@@ -1113,7 +1107,7 @@ impl Interp {
                     return Err(self.free_variable_error(&name));
                 }
             }
-            Target::Global(name) => {
+            Target::Global(name, _) => {
                 if frame
                     .globals
                     .namespace
@@ -1221,7 +1215,13 @@ impl Interp {
         match target {
             Target::Local(slot) => self.load_local(frame, *slot, &span),
             Target::Cell(cell) => self.load_cell(frame, *cell, &span),
-            Target::Global(name) => self.load_global(frame, name).placed(span),
+            Target::Global(name, index) => {
+                let global = index.lookup(&frame.globals.namespace.borrow(), name);
+                match global {
+                    Some(value) => Ok(value),
+                    None => self.load_global(frame, name).placed(span),
+                }
+            }
             Target::Namespace(name) => self.load_namespace(frame, name).placed(span),
             _ => Err(self.error(ExcType::SystemError, "bad augmented assignment target")),
         }

@@ -11,7 +11,7 @@ use super::dict::Dict;
 use super::error::PyResult;
 use super::interp::Interp;
 use super::value::{TupleItems, Value};
-use crate::compile::ir::Code;
+use crate::compile::ir::{Code, NameIndex};
 use crate::syntax::ast::Name;
 
 /// A string-keyed attribute table in insertion order (instance `__dict__`,
@@ -745,6 +745,25 @@ impl Globals {
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, NameMap> {
         self.version.set(self.version.get() + 1);
         self.names.borrow_mut()
+    }
+
+    /// `names[name] = value`. A name already bound where `index` last
+    /// found it is rebound in place, with no hashing and the version kept:
+    /// rebinding a global shadows no builtin. The value replaced is freed
+    /// once the names are let go (its finalizer may read them).
+    pub fn store(&self, name: &Name, index: &NameIndex, value: Value) {
+        let mut names = self.names.borrow_mut();
+        let replaced = match index.peek_mut(&mut names, name) {
+            Some(slot) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.version.set(self.version.get() + 1);
+                let (at, replaced) = names.insert_full(name.clone(), value);
+                index.remember(at);
+                replaced
+            }
+        };
+        drop(names);
+        drop(replaced);
     }
 
     /// The names, unless they are being written.
