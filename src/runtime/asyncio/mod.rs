@@ -39,6 +39,21 @@ macro_rules! native_coroutine {
                 Some(self.name())
             }
 
+            // What a coroutine of CPython's Python `async def` answers;
+            // the program never sees one of these running, as its steps
+            // run no code of the program's.
+            fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+                let qualname = self.name();
+                match name {
+                    "__qualname__" => Some(Ok(Value::str(qualname))),
+                    "__name__" => Some(Ok(Value::str(
+                        qualname.rsplit('.').next().unwrap_or(qualname),
+                    ))),
+                    "cr_running" => Some(Ok(Value::from(false))),
+                    _ => None,
+                }
+            }
+
             fn coroutine_finished(&self) -> bool {
                 self.progress.get() == Progress::Finished
             }
