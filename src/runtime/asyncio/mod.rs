@@ -177,8 +177,14 @@ pub struct Runtime {
     pub module: Rc<ModuleObject>,
     pub cancelled_error: Rc<Class>,
     pub invalid_state_error: Rc<Class>,
-    /// CPython's process-wide `Task-N` counter.
+    /// How many tasks were made: each task's number, which tells it
+    /// apart in traces and timelines and, while it equals
+    /// `task_name_counter`, gives its default name.
     pub task_counter: Cell<u64>,
+    /// CPython's process-wide `Task-N` counter, which a task given its
+    /// name when made (`Task(coro, name=…)`, `loop.create_task(coro,
+    /// name=…)`) does not advance.
+    pub task_name_counter: Cell<u64>,
     pub running_loop: RefCell<Option<Rc<EventLoop>>>,
     /// The loop `get_event_loop()` returns (`set_event_loop`).
     pub current_loop: RefCell<Option<Rc<EventLoop>>>,
@@ -275,6 +281,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         cancelled_error: cancelled_error.clone(),
         invalid_state_error: invalid_state_error.clone(),
         task_counter: Cell::new(0),
+        task_name_counter: Cell::new(0),
         running_loop: RefCell::new(None),
         current_loop: RefCell::new(None),
         loop_was_set: Cell::new(false),
@@ -856,9 +863,13 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
             let name = name_argument(interp, name)?;
             let event_loop = interp.running_loop()?;
             let context = interp.context_argument(context)?;
-            Ok(interp
-                .create_task_in(&event_loop, coro, name, context)?
-                .value())
+            // CPython's `loop.create_task(coro)` then `task.set_name(name)`:
+            // the task takes a number of `Task-N` even when named.
+            let task = interp.create_task_in(&event_loop, coro, None, context)?;
+            if let Some(name) = name {
+                task.set_task_name(name);
+            }
+            Ok(task.value())
         })(),
     )
 }
