@@ -795,18 +795,29 @@ pub fn is_sleep(function: &Value) -> bool {
         if builtin.receiver.is_none() && std::ptr::fn_addr_eq(builtin.func, sleep as NativeFn))
 }
 
+/// `async def sleep(delay, result=None)`'s arguments bound as Python binds
+/// them.
 fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let delay = argument(interp, "sleep(delay)", args, 0)?;
+    let allowed = &["delay", "result"];
+    let mut bound = [args.first(), args.get(1)];
+    for (slot, name) in bound.iter_mut().zip(allowed) {
+        if let Some(value) = keyword(interp, "sleep", kwargs, allowed, name)? {
+            if slot.is_some() {
+                return Err(
+                    interp.type_error(format!("sleep() got multiple values for argument '{name}'"))
+                );
+            }
+            *slot = Some(value);
+        }
+    }
+    check_positional(interp, "sleep", 1..=2, args, kwargs)?;
+    let [Some(delay), result] = bound else {
+        return Err(interp.type_error(missing_arguments("sleep(delay)", 0)));
+    };
+    let result = result.cloned().unwrap_or(Value::None);
     let delay = match seconds_of(interp, delay) {
         Some(seconds) => seconds?,
         None => return Ok(Value::native(Sleep::refused(delay.clone()))),
-    };
-    let result = match (
-        args.get(1),
-        keyword(interp, "sleep", kwargs, &["result"], "result")?,
-    ) {
-        (Some(value), _) | (None, Some(value)) => value.clone(),
-        _ => Value::None,
     };
     Ok(Value::native(Sleep::new(delay, result)))
 }
@@ -1067,9 +1078,27 @@ fn receiver_taking(
     Ok(future)
 }
 
-fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    let event_loop = interp.current_or_new_loop()?;
+/// `Future(*, loop=None)`.
+fn future_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(interp.type_error("Future() takes no positional arguments"));
+    }
+    if let Some((key, _)) = kwargs.iter().find(|(key, _)| &**key != "loop") {
+        return Err(interp.type_error(format!(
+            "'{key}' is an invalid keyword argument for Future()"
+        )));
+    }
+    let event_loop = given_loop_or_current(interp, kwargs.first().map(|(_, value)| value))?;
     Ok(Future::new(event_loop).value())
+}
+
+/// The loop a future or task made with `loop=` belongs to: the one given,
+/// else the current one.
+fn given_loop_or_current(interp: &mut Interp, given: Option<&Value>) -> PyResult<Rc<EventLoop>> {
+    match given {
+        None | Some(Value::None) => interp.current_or_new_loop(),
+        Some(event_loop) => loop_of(interp, event_loop),
+    }
 }
 
 fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1082,7 +1111,8 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
     let name = name_argument(interp, name.as_ref())?;
     let context = keyword(interp, "Task", kwargs, allowed, "context")?;
     let context = interp.context_argument(context)?;
-    let event_loop = interp.current_or_new_loop()?;
+    let event_loop = keyword(interp, "Task", kwargs, allowed, "loop")?;
+    let event_loop = given_loop_or_current(interp, event_loop)?;
     Ok(interp
         .create_task_in(&event_loop, coro, name, context)?
         .value())
