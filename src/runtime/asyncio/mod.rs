@@ -406,6 +406,9 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     add_method(&task, "get_coro", task_get_coro);
     add_method(&task, "cancelling", task_cancelling);
     add_method(&task, "uncancel", task_uncancel);
+    for &(name, function) in unsupported::TASK_METHODS {
+        add_method(&task, name, function);
+    }
     // Python classes in CPython, named by their module there.
     let object = interp.types.object.clone();
     let python_class = |key: &'static str, module: &str, bases: Vec<Rc<Class>>| {
@@ -1647,6 +1650,11 @@ mod unsupported {
         create_subprocess_shell: "it starts no processes",
         open_unix_connection: "TCP streams only",
         start_unix_server: "TCP streams only",
+    );
+
+    crate::runtime::builtins::not_supported!(TASK_METHODS, "Task.":
+        get_stack: "no frame objects",
+        print_stack: "no frame objects",
     );
 
     crate::runtime::builtins::not_supported!(LOOP_METHODS, "loop.":
