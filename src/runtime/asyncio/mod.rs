@@ -894,6 +894,18 @@ fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
         Some(Value::Native(object)) => object.downcast_ref::<EventLoop>().map(|l| l.rc()),
         _ => None,
     };
+    if future_of(value).is_none() && is_future_by_duck_typing(interp, value)? {
+        if let Some(event_loop) = &event_loop {
+            let its_loop = interp.call_method(value, "get_loop", &[])?;
+            if !loop_of(interp, &its_loop).is_ok_and(|its_loop| Rc::ptr_eq(&its_loop, event_loop)) {
+                return Err(interp.error(
+                    ExcType::ValueError,
+                    "The future belongs to a different loop than the one specified as the loop argument",
+                ));
+            }
+        }
+        return Ok(value.clone());
+    }
     let future = interp.ensure_future(value, event_loop);
     as_python_frame(args, future.map(|future| future.value()))
 }
@@ -1038,9 +1050,24 @@ fn is_coroutine_function_in_cpython(builtin: &crate::runtime::object::BuiltinFun
 }
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let object = argument(interp, "isfuture(obj)", args, 0)?;
     Ok(Value::from(
-        future_of(argument(interp, "isfuture(obj)", args, 0)?).is_some(),
+        future_of(object).is_some() || is_future_by_duck_typing(interp, object)?,
     ))
+}
+
+/// Whether `object`'s class has `_asyncio_future_blocking` and it is not
+/// `None`: what `isfuture` takes for a future not of asyncio's own.
+fn is_future_by_duck_typing(interp: &mut Interp, object: &Value) -> PyResult<bool> {
+    if interp
+        .class_of(object)
+        .lookup("_asyncio_future_blocking")
+        .is_none()
+    {
+        return Ok(false);
+    }
+    let blocking = interp.get_attr(object, "_asyncio_future_blocking")?;
+    Ok(!blocking.is_none())
 }
 
 // ---- futures and tasks ----
