@@ -1041,6 +1041,7 @@ impl Interp {
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::float(0.0)),
             (Value::Builtin(b), "__name__") => Some(Value::str(b.name)),
+            (Value::Builtin(b), "__self__") if b.receiver.is_some() => b.receiver.clone(),
             (Value::Builtin(b), "__qualname__") => {
                 Some(match b.owner.as_ref().and_then(std::rc::Weak::upgrade) {
                     Some(owner) => Value::str(format!("{}.{}", owner.name, b.name)),

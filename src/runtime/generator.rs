@@ -412,7 +412,8 @@ fn for_own_driver<R>(interp: &mut Interp, resume: impl FnOnce(&mut Interp) -> R)
 }
 
 /// What `send`/`throw`/`close` act on: a generator or coroutine frame,
-/// or a coroutine written in Rust (`asyncio.sleep(…)`, `event.wait()`).
+/// or a coroutine written in Rust (`asyncio.sleep(…)`, `event.wait()`)
+/// or an iterator that drives one (`coro.__await__()`, `fut.__await__()`).
 enum Resumable {
     Frame(Rc<Generator>),
     Native(Rc<dyn NativeObject>),
@@ -421,7 +422,7 @@ enum Resumable {
 impl Resumable {
     fn of(interp: &Interp, value: &Value) -> PyResult<Resumable> {
         match value {
-            Value::Native(object) if object.coroutine_name().is_some() => {
+            Value::Native(object) if object.is_resumable() => {
                 Ok(Resumable::Native(Rc::clone(object)))
             }
             other => generator_of(interp, other).map(Resumable::Frame),
@@ -916,6 +917,16 @@ pub fn install(interp: &mut Interp) {
         add_method(&class, "__next__", generator_send);
         add_method(&class, "__iter__", generator_iter);
         add_method(&class, "__await__", generator_iter);
+    }
+    // What `coroutine.__await__()` and `future.__await__()` return: the
+    // iterators a program may drive by hand, as `yield from` would.
+    for name in ["coroutine_wrapper", "FutureIter"] {
+        let class = interp.native_class(name);
+        add_method(&class, "send", generator_send);
+        add_method(&class, "throw", generator_throw);
+        add_method(&class, "close", generator_close);
+        add_method(&class, "__next__", generator_send);
+        add_method(&class, "__iter__", generator_iter);
     }
 }
 

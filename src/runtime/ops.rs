@@ -1609,7 +1609,8 @@ impl Interp {
             Value::Generator(generator) => generator.next(self),
             Value::Native(object) => match object.next(self) {
                 Some(result) => result,
-                None => Err(self.not_an_iterator(iterator)),
+                // One whose class has `__next__` (`coro.__await__()`).
+                None => self.next_by_method(iterator),
             },
             _ => self.next_by_method(iterator),
         }

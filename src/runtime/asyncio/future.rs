@@ -939,13 +939,18 @@ impl Interp {
             return Err(self.type_error(format!("a coroutine was expected, got {text}")));
         }
         let runtime = self.asyncio_runtime()?;
-        // CPython 3.11's counter advances for named tasks too.
         let counter = runtime.task_counter.get() + 1;
         runtime.task_counter.set(counter);
         let number = u32::try_from(counter).unwrap_or(0);
         let name = match name {
-            None if number == 0 => Some(format!("Task-{counter}").into()),
-            name => name,
+            Some(name) => Some(name),
+            None => {
+                let name_counter = runtime.task_name_counter.get() + 1;
+                runtime.task_name_counter.set(name_counter);
+                // The name is kept only when the number cannot give it.
+                (name_counter != counter || number == 0)
+                    .then(|| format!("Task-{name_counter}").into())
+            }
         };
         let task = Future::with_kind(
             event_loop.clone(),

@@ -39,6 +39,21 @@ macro_rules! native_coroutine {
                 Some(self.name())
             }
 
+            // What a coroutine of CPython's Python `async def` answers;
+            // the program never sees one of these running, as its steps
+            // run no code of the program's.
+            fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+                let qualname = self.name();
+                match name {
+                    "__qualname__" => Some(Ok(Value::str(qualname))),
+                    "__name__" => Some(Ok(Value::str(
+                        qualname.rsplit('.').next().unwrap_or(qualname),
+                    ))),
+                    "cr_running" => Some(Ok(Value::from(false))),
+                    _ => None,
+                }
+            }
+
             fn coroutine_finished(&self) -> bool {
                 self.progress.get() == Progress::Finished
             }
@@ -162,8 +177,14 @@ pub struct Runtime {
     pub module: Rc<ModuleObject>,
     pub cancelled_error: Rc<Class>,
     pub invalid_state_error: Rc<Class>,
-    /// CPython's process-wide `Task-N` counter.
+    /// How many tasks were made: each task's number, which tells it
+    /// apart in traces and timelines and, while it equals
+    /// `task_name_counter`, gives its default name.
     pub task_counter: Cell<u64>,
+    /// CPython's process-wide `Task-N` counter, which a task given its
+    /// name when made (`Task(coro, name=…)`, `loop.create_task(coro,
+    /// name=…)`) does not advance.
+    pub task_name_counter: Cell<u64>,
     pub running_loop: RefCell<Option<Rc<EventLoop>>>,
     /// The loop `get_event_loop()` returns (`set_event_loop`).
     pub current_loop: RefCell<Option<Rc<EventLoop>>>,
@@ -260,6 +281,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         cancelled_error: cancelled_error.clone(),
         invalid_state_error: invalid_state_error.clone(),
         task_counter: Cell::new(0),
+        task_name_counter: Cell::new(0),
         running_loop: RefCell::new(None),
         current_loop: RefCell::new(None),
         loop_was_set: Cell::new(false),
@@ -384,6 +406,9 @@ fn install_classes(interp: &mut Interp, module: &Rc<ModuleObject>) {
     add_method(&task, "get_coro", task_get_coro);
     add_method(&task, "cancelling", task_cancelling);
     add_method(&task, "uncancel", task_uncancel);
+    for &(name, function) in unsupported::TASK_METHODS {
+        add_method(&task, name, function);
+    }
     // Python classes in CPython, named by their module there.
     let object = interp.types.object.clone();
     let python_class = |key: &'static str, module: &str, bases: Vec<Rc<Class>>| {
@@ -773,18 +798,29 @@ pub fn is_sleep(function: &Value) -> bool {
         if builtin.receiver.is_none() && std::ptr::fn_addr_eq(builtin.func, sleep as NativeFn))
 }
 
+/// `async def sleep(delay, result=None)`'s arguments bound as Python binds
+/// them.
 fn sleep(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let delay = argument(interp, "sleep(delay)", args, 0)?;
+    let allowed = &["delay", "result"];
+    let mut bound = [args.first(), args.get(1)];
+    for (slot, name) in bound.iter_mut().zip(allowed) {
+        if let Some(value) = keyword(interp, "sleep", kwargs, allowed, name)? {
+            if slot.is_some() {
+                return Err(
+                    interp.type_error(format!("sleep() got multiple values for argument '{name}'"))
+                );
+            }
+            *slot = Some(value);
+        }
+    }
+    check_positional(interp, "sleep", 1..=2, args, kwargs)?;
+    let [Some(delay), result] = bound else {
+        return Err(interp.type_error(missing_arguments("sleep(delay)", 0)));
+    };
+    let result = result.cloned().unwrap_or(Value::None);
     let delay = match seconds_of(interp, delay) {
         Some(seconds) => seconds?,
         None => return Ok(Value::native(Sleep::refused(delay.clone()))),
-    };
-    let result = match (
-        args.get(1),
-        keyword(interp, "sleep", kwargs, &["result"], "result")?,
-    ) {
-        (Some(value), _) | (None, Some(value)) => value.clone(),
-        _ => Value::None,
     };
     Ok(Value::native(Sleep::new(delay, result)))
 }
@@ -841,9 +877,13 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
             let name = name_argument(interp, name)?;
             let event_loop = interp.running_loop()?;
             let context = interp.context_argument(context)?;
-            Ok(interp
-                .create_task_in(&event_loop, coro, name, context)?
-                .value())
+            // CPython's `loop.create_task(coro)` then `task.set_name(name)`:
+            // the task takes a number of `Task-N` even when named.
+            let task = interp.create_task_in(&event_loop, coro, None, context)?;
+            if let Some(name) = name {
+                task.set_task_name(name);
+            }
+            Ok(task.value())
         })(),
     )
 }
@@ -854,6 +894,18 @@ fn ensure_future(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResul
         Some(Value::Native(object)) => object.downcast_ref::<EventLoop>().map(|l| l.rc()),
         _ => None,
     };
+    if future_of(value).is_none() && is_future_by_duck_typing(interp, value)? {
+        if let Some(event_loop) = &event_loop {
+            let its_loop = interp.call_method(value, "get_loop", &[])?;
+            if !loop_of(interp, &its_loop).is_ok_and(|its_loop| Rc::ptr_eq(&its_loop, event_loop)) {
+                return Err(interp.error(
+                    ExcType::ValueError,
+                    "The future belongs to a different loop than the one specified as the loop argument",
+                ));
+            }
+        }
+        return Ok(value.clone());
+    }
     let future = interp.ensure_future(value, event_loop);
     as_python_frame(args, future.map(|future| future.value()))
 }
@@ -998,9 +1050,24 @@ fn is_coroutine_function_in_cpython(builtin: &crate::runtime::object::BuiltinFun
 }
 
 fn isfuture(interp: &mut Interp, args: &[Value], _: Kwargs) -> PyResult<Value> {
+    let object = argument(interp, "isfuture(obj)", args, 0)?;
     Ok(Value::from(
-        future_of(argument(interp, "isfuture(obj)", args, 0)?).is_some(),
+        future_of(object).is_some() || is_future_by_duck_typing(interp, object)?,
     ))
+}
+
+/// Whether `object`'s class has `_asyncio_future_blocking` and it is not
+/// `None`: what `isfuture` takes for a future not of asyncio's own.
+fn is_future_by_duck_typing(interp: &mut Interp, object: &Value) -> PyResult<bool> {
+    if interp
+        .class_of(object)
+        .lookup("_asyncio_future_blocking")
+        .is_none()
+    {
+        return Ok(false);
+    }
+    let blocking = interp.get_attr(object, "_asyncio_future_blocking")?;
+    Ok(!blocking.is_none())
 }
 
 // ---- futures and tasks ----
@@ -1041,9 +1108,27 @@ fn receiver_taking(
     Ok(future)
 }
 
-fn future_new(interp: &mut Interp, _: &[Value], _: Kwargs) -> PyResult<Value> {
-    let event_loop = interp.current_or_new_loop()?;
+/// `Future(*, loop=None)`.
+fn future_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(interp.type_error("Future() takes no positional arguments"));
+    }
+    if let Some((key, _)) = kwargs.iter().find(|(key, _)| &**key != "loop") {
+        return Err(interp.type_error(format!(
+            "'{key}' is an invalid keyword argument for Future()"
+        )));
+    }
+    let event_loop = given_loop_or_current(interp, kwargs.first().map(|(_, value)| value))?;
     Ok(Future::new(event_loop).value())
+}
+
+/// The loop a future or task made with `loop=` belongs to: the one given,
+/// else the current one.
+fn given_loop_or_current(interp: &mut Interp, given: Option<&Value>) -> PyResult<Rc<EventLoop>> {
+    match given {
+        None | Some(Value::None) => interp.current_or_new_loop(),
+        Some(event_loop) => loop_of(interp, event_loop),
+    }
 }
 
 fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1056,7 +1141,8 @@ fn task_new(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<Val
     let name = name_argument(interp, name.as_ref())?;
     let context = keyword(interp, "Task", kwargs, allowed, "context")?;
     let context = interp.context_argument(context)?;
-    let event_loop = interp.current_or_new_loop()?;
+    let event_loop = keyword(interp, "Task", kwargs, allowed, "loop")?;
+    let event_loop = given_loop_or_current(interp, event_loop)?;
     Ok(interp
         .create_task_in(&event_loop, coro, name, context)?
         .value())
@@ -1591,6 +1677,11 @@ mod unsupported {
         create_subprocess_shell: "it starts no processes",
         open_unix_connection: "TCP streams only",
         start_unix_server: "TCP streams only",
+    );
+
+    crate::runtime::builtins::not_supported!(TASK_METHODS, "Task.":
+        get_stack: "no frame objects",
+        print_stack: "no frame objects",
     );
 
     crate::runtime::builtins::not_supported!(LOOP_METHODS, "loop.":

@@ -1019,9 +1019,15 @@ fn next(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Value>
             }
         };
     }
-    // An iterator written in Python: its own StopIteration, with its
+    // An iterator written in Python, or one that drives a coroutine or a
+    // future (`coro.__await__()`): its own StopIteration, with its
     // arguments, is next()'s.
-    if let (Value::Instance(_), None) = (&args[0], args.get(1)) {
+    let stops_with_a_value = match &args[0] {
+        Value::Instance(_) => true,
+        Value::Native(object) => object.is_resumable(),
+        _ => false,
+    };
+    if stops_with_a_value && args.len() == 1 {
         return interp.call_next_method(&args[0]);
     }
     match (interp.next(&args[0])?, args.get(1)) {
