@@ -878,12 +878,17 @@ fn create_task(interp: &mut Interp, args: &[Value], kwargs: Kwargs) -> PyResult<
             let event_loop = interp.running_loop()?;
             let context = interp.context_argument(context)?;
             // CPython's `loop.create_task(coro)` then `task.set_name(name)`:
-            // the task takes a number of `Task-N` even when named.
-            let task = interp.create_task_in(&event_loop, coro, None, context)?;
-            if let Some(name) = name {
-                task.set_task_name(name);
+            // the task takes a number of `Task-N` even when named (and is
+            // made with its name, which the task trace shows).
+            if name.is_some() {
+                let runtime = interp.asyncio_runtime()?;
+                runtime
+                    .task_name_counter
+                    .set(runtime.task_name_counter.get() + 1);
             }
-            Ok(task.value())
+            Ok(interp
+                .create_task_in(&event_loop, coro, name, context)?
+                .value())
         })(),
     )
 }
