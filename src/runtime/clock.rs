@@ -5,6 +5,14 @@
 //! blocking `time.sleep` — so sleeps cost nothing and runs are
 //! deterministic. The wall clock then reads 2000-01-01 00:00:00 UTC plus
 //! the monotonic time.
+//!
+//! One exception keeps a busy loop from starving a timer for ever (a task
+//! polling `while not done: await asyncio.sleep(0)` for what a timer will
+//! set): once the program's own work, with the loop never idle, has taken
+//! as long in real time as the time left to the next timer — and at least
+//! [`BUSY_FLOOR`], so that the short busy stretches of ordinary programs
+//! stay deterministic — virtual time moves to that timer, as real time
+//! would have.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -12,9 +20,19 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// 2000-01-01 00:00:00 UTC as a Unix timestamp.
 const VIRTUAL_EPOCH: f64 = 946_684_800.0;
 
+/// The least real time a loop is kept busy before virtual time catches up
+/// with its next timer ([`Clock::catch_up`]).
+const BUSY_FLOOR: f64 = 0.1;
+
 pub enum Clock {
-    Real { origin: Instant },
-    Virtual { now: Cell<f64> },
+    Real {
+        origin: Instant,
+    },
+    Virtual {
+        now: Cell<f64>,
+        /// When virtual time last moved, in real time.
+        moved: Cell<Instant>,
+    },
 }
 
 impl Clock {
@@ -27,6 +45,7 @@ impl Clock {
     pub fn virtual_time() -> Clock {
         Clock::Virtual {
             now: Cell::new(0.0),
+            moved: Cell::new(Instant::now()),
         }
     }
 
@@ -38,7 +57,19 @@ impl Clock {
     pub fn monotonic(&self) -> f64 {
         match self {
             Clock::Real { origin } => origin.elapsed().as_secs_f64(),
-            Clock::Virtual { now } => now.get(),
+            Clock::Virtual { now, .. } => now.get(),
+        }
+    }
+
+    /// In virtual time, with the loop busy and its next timer due at
+    /// `deadline`: moves virtual time there if the real time spent since
+    /// it last moved reaches the time left (and [`BUSY_FLOOR`]).
+    pub fn catch_up(&self, deadline: f64) {
+        if let Clock::Virtual { now, moved } = self {
+            let left = deadline - now.get();
+            if left > 0.0 && moved.get().elapsed().as_secs_f64() >= left.max(BUSY_FLOOR) {
+                self.sleep(left);
+            }
         }
     }
 
@@ -48,7 +79,7 @@ impl Clock {
             Clock::Real { .. } => SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0.0, |elapsed| elapsed.as_secs_f64()),
-            Clock::Virtual { now } => VIRTUAL_EPOCH + now.get(),
+            Clock::Virtual { now, .. } => VIRTUAL_EPOCH + now.get(),
         }
     }
 
@@ -70,7 +101,10 @@ impl Clock {
                     std::thread::sleep(left.min(Duration::from_millis(50)));
                 }
             }
-            Clock::Virtual { now } => now.set(now.get() + seconds),
+            Clock::Virtual { now, moved } => {
+                now.set(now.get() + seconds);
+                moved.set(Instant::now());
+            }
         }
     }
 }

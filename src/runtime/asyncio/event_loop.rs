@@ -8,7 +8,8 @@
 //!    heap is rebuilt).
 //! 2. If nothing is ready, the loop waits until the earliest timer is due,
 //!    in whole milliseconds rounded up, as CPython's epoll selector waits:
-//!    it sleeps in real time, or, in virtual time, moves the clock there.
+//!    it sleeps in real time, or, in virtual time, moves the clock there
+//!    (or, busy long enough, catches up with it: `Clock::catch_up`).
 //! 3. Every timer due by now moves, in heap order, to the FIFO ready queue.
 //! 4. Exactly the callbacks that are ready at this point run, in order;
 //!    callbacks they schedule wait for the next iteration.
@@ -467,6 +468,9 @@ impl Interp {
             }
         }
         let timeout = if !event_loop.ready.borrow().is_empty() || event_loop.stopping.get() {
+            if let Some(next) = event_loop.scheduled.borrow().first() {
+                self.clock.catch_up(next.when);
+            }
             Some(0.0)
         } else {
             event_loop.scheduled.borrow().first().map(|h| {
