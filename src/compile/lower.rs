@@ -433,6 +433,11 @@ impl<'a> Builder<'a> {
                     self.place(next);
                     None
                 } else {
+                    // CPython compiles the test twice, before the body and
+                    // after it, and warns of what is in it each time.
+                    if !self.source.bundled() {
+                        warn_in_condition(&self.source, test);
+                    }
                     self.jump(next, span);
                     Some(self.position())
                 };
@@ -1887,6 +1892,9 @@ impl<'a> Builder<'a> {
             }
             K::BoolOp { op, values } => return self.bool_op(*op, values, span),
             K::Compare { left, ops } => {
+                if !self.source.bundled() {
+                    warn_identity_with_literal(&self.source, left, ops);
+                }
                 let mut operands: Vec<&ast::Expr> = vec![left];
                 operands.extend(ops.iter().map(|(_, e)| e));
                 if operands[1..].iter().any(|e| suspends(e)) {
@@ -2213,6 +2221,79 @@ fn tested_comparison(condition: &ast::Expr) -> Option<Span> {
             operand,
         } => tested_comparison(operand),
         _ => None,
+    }
+}
+
+/// CPython's compiler warns of `x is 5`, whose answer depends on which
+/// int and str objects it happens to share (`check_compare`): an `is` or
+/// `is not` with an operand that is a constant after constant folding,
+/// other than `None`, `True`, `False` and `...`.
+/// (CPython compiles a `finally` body once for each way out of its `try`,
+/// and warns each time; pyl warns once.)
+fn warn_identity_with_literal(source: &Source, left: &ast::Expr, ops: &[(ast::CmpOp, ast::Expr)]) {
+    let mut left_is_literal = is_literal(left);
+    for (op, right) in ops {
+        let right_is_literal = is_literal(right);
+        if left_is_literal || right_is_literal {
+            let message = match op {
+                ast::CmpOp::Is => r#""is" with a literal. Did you mean "=="?"#,
+                ast::CmpOp::IsNot => r#""is not" with a literal. Did you mean "!="?"#,
+                _ => "",
+            };
+            // One warning at most for a comparison, as CPython's.
+            if !message.is_empty() {
+                let start = left.span.start as usize;
+                crate::runtime::warnings::warn_at_compile(source, start, "SyntaxWarning", message);
+                return;
+            }
+        }
+        left_is_literal = right_is_literal;
+    }
+}
+
+/// The warnings of the comparisons that make up a condition (`a is 1 and
+/// not b is 2`), as lowering it would give them.
+fn warn_in_condition(source: &Source, condition: &ast::Expr) {
+    match &condition.kind {
+        K::Compare { left, ops } => warn_identity_with_literal(source, left, ops),
+        K::BoolOp { values, .. } => {
+            for value in values {
+                warn_in_condition(source, value);
+            }
+        }
+        K::UnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+        } => warn_in_condition(source, operand),
+        _ => {}
+    }
+}
+
+/// Whether CPython's compiler sees `e` as a constant other than a named
+/// singleton: a literal, or what its AST optimizer folds into one (a sign
+/// on a constant, an operation on two, a tuple of them).
+fn is_literal(e: &ast::Expr) -> bool {
+    match &e.kind {
+        K::Constant(constant) => !matches!(
+            constant,
+            ast::Constant::None
+                | ast::Constant::True
+                | ast::Constant::False
+                | ast::Constant::Ellipsis
+        ),
+        // `not 1` folds to a singleton.
+        K::UnaryOp { op, operand } => *op != ast::UnaryOp::Not && folds_to_constant(operand),
+        _ => folds_to_constant(e),
+    }
+}
+
+fn folds_to_constant(e: &ast::Expr) -> bool {
+    match &e.kind {
+        K::Constant(_) => true,
+        K::UnaryOp { operand, .. } => folds_to_constant(operand),
+        K::BinOp { left, right, .. } => folds_to_constant(left) && folds_to_constant(right),
+        K::Tuple(items) => items.iter().all(folds_to_constant),
+        _ => false,
     }
 }
 
