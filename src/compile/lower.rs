@@ -503,6 +503,16 @@ impl<'a> Builder<'a> {
                 self.emit(Instr::Raise { exception, cause }, span);
             }
             S::Assert { test, msg } => {
+                if matches!(&test.kind, K::Tuple(items) if !items.is_empty())
+                    && !self.source.bundled()
+                {
+                    crate::runtime::warnings::warn_at_compile(
+                        &self.source,
+                        span.start as usize,
+                        "SyntaxWarning",
+                        "assertion is always true, perhaps remove parentheses?",
+                    );
+                }
                 let place = tested_comparison(test).unwrap_or(span);
                 let test = self.expr(test)?;
                 let message = msg.as_ref().map(|m| self.expr(m)).transpose()?;
