@@ -1131,6 +1131,10 @@ fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
         None => -1,
     };
     let [old, new] = texts;
+    // Nothing to replace: the string itself, as CPython returns it.
+    if count == 0 || old == new || (!old.is_empty() && !s.as_str().contains(old)) {
+        return Ok(Value::Str(s));
+    }
     let replaced = match usize::try_from(count) {
         Ok(count) => s.as_str().replacen(old, new, count),
         Err(_) => s.as_str().replace(old, new),
@@ -1316,6 +1320,9 @@ fn str_expandtabs(
         Some(v) => i64::from(super::sequences::c_int_arg(interp, v)?),
         None => 8,
     };
+    if !s.as_str().contains('\t') {
+        return Ok(Value::Str(s));
+    }
     let mut out = String::with_capacity(s.as_str().len());
     let mut column: i64 = 0;
     for c in s.as_str().chars() {
@@ -1513,11 +1520,15 @@ fn str_translate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 
 // ----- indexing and `in` -----------------------------------------------
 
-/// `s[index]`: one code point, or a slice with any step.
-pub fn str_get_item(interp: &mut Interp, s: &PyStr, index: &Value) -> PyResult<Value> {
+/// `s[index]`: one code point, or a slice with any step (all of `s`, the
+/// same string, as CPython returns it).
+pub fn str_get_item(interp: &mut Interp, s: &Rc<PyStr>, index: &Value) -> PyResult<Value> {
     let len = s.char_count() as i64;
     if let Value::Slice(slice) = index {
         let (start, stop, step) = SliceBounds::unpack(interp, slice)?.adjust(len);
+        if step == 1 && start == 0 && stop >= len {
+            return Ok(Value::Str(s.clone()));
+        }
         if step == 1 {
             return new_str(window(s, start, stop.max(start)));
         }
