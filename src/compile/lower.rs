@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use super::ir::{self, *};
 use crate::runtime::value::Value;
+use crate::runtime::warnings;
 use crate::syntax::ast::{self, Binding, ExprKind as K, StmtKind as S};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::span::Span;
@@ -506,7 +507,7 @@ impl<'a> Builder<'a> {
                 if matches!(&test.kind, K::Tuple(items) if !items.is_empty())
                     && !self.source.bundled()
                 {
-                    crate::runtime::warnings::warn_at_compile(
+                    warnings::warn_at_compile(
                         &self.source,
                         span.start as usize,
                         "SyntaxWarning",
@@ -1866,6 +1867,9 @@ impl<'a> Builder<'a> {
                 return Ok(Expr { kind, span });
             }
             K::Subscript { value, index } => {
+                if !self.source.bundled() {
+                    warn_missed_comma_subscript(&self.source, value, index, span);
+                }
                 let (value, index) = self.pair(value, index)?;
                 ExprKind::Subscript(Box::new(value), Box::new(index))
             }
@@ -1998,6 +2002,9 @@ impl<'a> Builder<'a> {
     }
 
     fn call(&mut self, func: &'a ast::Expr, args: &'a [ast::Arg], span: Span) -> Result<Expr> {
+        if !self.source.bundled() {
+            warn_missed_comma_call(&self.source, func, span);
+        }
         let mut operands: Vec<&ast::Expr> = Vec::new();
         let method = match &func.kind {
             K::Attribute { value, attr } => {
@@ -2253,12 +2260,94 @@ fn warn_identity_with_literal(source: &Source, left: &ast::Expr, ops: &[(ast::Cm
             // One warning at most for a comparison, as CPython's.
             if !message.is_empty() {
                 let start = left.span.start as usize;
-                crate::runtime::warnings::warn_at_compile(source, start, "SyntaxWarning", message);
+                warnings::warn_at_compile(source, start, "SyntaxWarning", message);
                 return;
             }
         }
         left_is_literal = right_is_literal;
     }
+}
+
+/// CPython's compiler warns of a call of a literal, `[(1, 2) (3, 4)]`,
+/// which fails: a comma is likely missing (`check_caller`).
+fn warn_missed_comma_call(source: &Source, func: &ast::Expr, span: Span) {
+    let callable = matches!(
+        func.kind,
+        K::Constant(_)
+            | K::Tuple(_)
+            | K::List(_)
+            | K::Dict(_)
+            | K::Set(_)
+            | K::Comprehension(_)
+            | K::FString(_)
+    );
+    if let Some(type_name) = literal_type_name(func).filter(|_| callable) {
+        let message = format!("'{type_name}' object is not callable; perhaps you missed a comma?");
+        warnings::warn_at_compile(source, span.start as usize, "SyntaxWarning", &message);
+    }
+}
+
+/// CPython's compiler warns of `[1, 2] [0]`-like subscripts that must
+/// fail (`check_subscripter`, `check_index`): of a literal that takes no
+/// subscript, and of a str, bytes, tuple or list literal by a literal
+/// that is no int or slice.
+fn warn_missed_comma_subscript(source: &Source, value: &ast::Expr, index: &ast::Expr, span: Span) {
+    let Some(value_type) = literal_type_name(value) else {
+        return;
+    };
+    let unsubscriptable = match &value.kind {
+        K::Constant(constant) => {
+            !matches!(constant, ast::Constant::Str(_) | ast::Constant::Bytes(_))
+        }
+        K::Set(_) => true,
+        K::Comprehension(comprehension) => matches!(
+            comprehension.kind,
+            ast::ComprehensionKind::Set | ast::ComprehensionKind::Generator
+        ),
+        K::Lambda(_) => true,
+        _ => false,
+    };
+    let message = if unsubscriptable {
+        format!("'{value_type}' object is not subscriptable; perhaps you missed a comma?")
+    } else {
+        let sequence = matches!(value_type, "str" | "bytes" | "tuple" | "list");
+        match literal_type_name(index) {
+            Some(index_type) if sequence && !matches!(index_type, "int" | "bool") => format!(
+                "{value_type} indices must be integers or slices, not {index_type}; perhaps you missed a comma?"
+            ),
+            _ => return,
+        }
+    };
+    warnings::warn_at_compile(source, span.start as usize, "SyntaxWarning", &message);
+}
+
+/// The type of a literal, a display or a comprehension, as the compiler
+/// infers it (`infer_type`); `None` for any other expression.
+fn literal_type_name(e: &ast::Expr) -> Option<&'static str> {
+    Some(match &e.kind {
+        K::Constant(constant) => match constant {
+            ast::Constant::None => "NoneType",
+            ast::Constant::True | ast::Constant::False => "bool",
+            ast::Constant::Ellipsis => "ellipsis",
+            ast::Constant::Int(_) | ast::Constant::BigInt(_) => "int",
+            ast::Constant::Float(_) => "float",
+            ast::Constant::Str(_) => "str",
+            ast::Constant::Bytes(_) => "bytes",
+        },
+        K::Tuple(_) => "tuple",
+        K::List(_) => "list",
+        K::Dict(_) => "dict",
+        K::Set(_) => "set",
+        K::Comprehension(comprehension) => match comprehension.kind {
+            ast::ComprehensionKind::List => "list",
+            ast::ComprehensionKind::Set => "set",
+            ast::ComprehensionKind::Dict => "dict",
+            ast::ComprehensionKind::Generator => "generator",
+        },
+        K::Lambda(_) => "function",
+        K::FString(_) => "str",
+        _ => return None,
+    })
 }
 
 /// The warnings of the comparisons that make up a condition (`a is 1 and
