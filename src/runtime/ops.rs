@@ -285,7 +285,8 @@ impl Interp {
                 "builtins" | "sys" | "time" | "itertools" => {
                     format!("<module '{}' (built-in)>", m.name)
                 }
-                "abc" => format!("<module '{}' (frozen)>", m.name),
+                // Frozen in every CPython 3.11.
+                "abc" | "io" => format!("<module '{}' (frozen)>", m.name),
                 // Where CPython's file is depends on the machine.
                 _ => format!("<module '{}'>", m.name),
             },
