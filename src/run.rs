@@ -98,6 +98,7 @@ pub fn run_source_in(
         decode(name, bytes).map_err(|(text, e)| syntax_exception(interp, name, &text, &e))?;
     let code = compile(name, text)
         .map_err(|(source, e)| syntax_exception(interp, name, &source.text, &e))?;
+    interp.emit_warnings();
     set_docstring(&module, &code);
     let mut frame = Frame::new(code, module);
     interp.run_module_frame(&mut frame)?;
@@ -177,6 +178,7 @@ pub fn run_main(interp: &mut Interp, name: &str, bytes: Vec<u8>) -> i32 {
             return 1;
         }
     };
+    interp.emit_warnings();
     let module = new_main_module();
     set_docstring(&module, &code);
     module

@@ -310,6 +310,27 @@ impl Interp {
                 .map(|e| e.value())
                 .unwrap_or(Value::None)),
             ExprKind::FString(parts) => {
+                // `f'{s}'` of a str is that str, as CPython's one
+                // FORMAT_VALUE returns it.
+                if let [FStringPart::Value {
+                    value,
+                    conversion: None,
+                    spec,
+                }] = &parts[..]
+                {
+                    let value = self.eval(frame, value)?;
+                    let mut spec_text = String::new();
+                    match (&value, spec) {
+                        (Value::Str(_), None) => return Ok(value),
+                        (Value::Int(n), None) => {
+                            return Ok(Value::str(itoa::Buffer::new().format(*n)))
+                        }
+                        (_, Some(spec)) => self.fstring(frame, spec, &mut spec_text)?,
+                        (_, None) => {}
+                    }
+                    let formatted = self.format_value(&value, &spec_text)?;
+                    return Ok(functions::same_if_unchanged(&value, formatted));
+                }
                 // Built in a buffer kept for the next one (unless it grew
                 // large), then copied once: no growth of a new string, no
                 // shrinking of it.

@@ -571,8 +571,20 @@ fn int_lshift(interp: &Interp, x: Num<'_>, y: Num<'_>) -> PyResult<Value> {
     if value.is_zero() {
         return Ok(Value::Int(0));
     }
-    let Some(count) = count.to_u64().filter(|&c| c <= i64::MAX as u64) else {
+    // CPython's ints are 30-bit digits after a 24-byte header: a result
+    // of more digits than a size can count is too many digits
+    // (`divmod_shift`, `_PyLong_New`); a smaller one fails to be allocated.
+    const MAX_DIGITS: u64 = (i64::MAX as u64 - 24) / 4;
+    let (word_shift, bit_shift) = count.div_rem(&BigInt::from(30));
+    let result_digits = word_shift + u64::from(!bit_shift.is_zero()) + value.bits().div_ceil(30);
+    if result_digits
+        .to_u64()
+        .is_none_or(|digits| digits > MAX_DIGITS)
+    {
         return Err(interp.error(ExcType::OverflowError, "too many digits in integer"));
+    }
+    let Some(count) = count.to_u64() else {
+        return Err(memory_error(interp));
     };
     check_result_bits(interp, value.bits().saturating_add(count))?;
     Ok(Value::from_bigint(value << count))

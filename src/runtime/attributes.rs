@@ -326,6 +326,7 @@ pub fn install(interp: &mut Interp) {
     let staticmethod = interp.native_class("staticmethod");
     add_method(&staticmethod, "__new__", staticmethod_new);
     add_method(&staticmethod, "__get__", descriptor_dunder_get);
+    add_method(&staticmethod, "__call__", staticmethod_call);
     let classmethod = interp.native_class("classmethod");
     add_method(&classmethod, "__new__", classmethod_new);
     add_method(&classmethod, "__get__", descriptor_dunder_get);
@@ -398,6 +399,26 @@ fn staticmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
         function: args.get(1).cloned().unwrap_or(Value::None),
         is_classmethod: false,
     })))
+}
+
+/// `staticmethod(f)(*args)`: `f(*args)`, as a staticmethod is callable
+/// since 3.10 (`C.__dict__['f'](x)`, a staticmethod called in its class body).
+fn staticmethod_call(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<Value> {
+    let wrapper = match args.first() {
+        Some(Value::Native(native)) => native.downcast_ref::<MethodWrapper>(),
+        _ => None,
+    };
+    match wrapper {
+        Some(wrapper) if !wrapper.is_classmethod => {
+            let function = wrapper.function.clone();
+            interp.call(&function, &args[1..], kwargs)
+        }
+        _ => Err(interp.type_error("descriptor '__call__' requires a 'staticmethod' object")),
+    }
 }
 
 fn classmethod_new(_: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {

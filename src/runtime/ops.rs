@@ -285,7 +285,8 @@ impl Interp {
                 "builtins" | "sys" | "time" | "itertools" => {
                     format!("<module '{}' (built-in)>", m.name)
                 }
-                "abc" => format!("<module '{}' (frozen)>", m.name),
+                // Frozen in every CPython 3.11.
+                "abc" | "io" => format!("<module '{}' (frozen)>", m.name),
                 // Where CPython's file is depends on the machine.
                 _ => format!("<module '{}'>", m.name),
             },
@@ -1099,9 +1100,17 @@ impl Interp {
     }
 
     /// Operators on builtin containers: concatenation, repetition, `%`
-    /// formatting, set algebra, dict merge.
+    /// formatting, set algebra, dict merge. A str, bytes or tuple that is
+    /// the whole result is returned itself, as CPython does (`s + ''`,
+    /// `t * 1`), which `is` can see.
     fn builtin_binary(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         Ok(Some(match (op, a, b) {
+            (BinOp::Add, Value::Str(x), Value::Str(y)) if x.as_str().is_empty() => b.clone(),
+            (BinOp::Add, Value::Str(_), Value::Str(y)) if y.as_str().is_empty() => a.clone(),
+            (BinOp::Add, Value::Bytes(x), Value::Bytes(_)) if x.is_empty() => b.clone(),
+            (BinOp::Add, Value::Bytes(_), Value::Bytes(y)) if y.is_empty() => a.clone(),
+            (BinOp::Add, Value::Tuple(x), Value::Tuple(_)) if x.is_empty() => b.clone(),
+            (BinOp::Add, Value::Tuple(_), Value::Tuple(y)) if y.is_empty() => a.clone(),
             (BinOp::Add, Value::Str(x), Value::Str(y)) => {
                 let mut text = String::new();
                 self.reserve_text(&mut text, x.as_str().len() + y.as_str().len())?;
@@ -1119,6 +1128,9 @@ impl Interp {
                 if is_int(n) =>
             {
                 let count = self.repeat_count(n)?;
+                if count == 1 && matches!(sequence, Value::Bytes(_)) {
+                    return Ok(Some(sequence.clone()));
+                }
                 bytes::repeat(self, sequence, count)?
             }
             (BinOp::Mod, Value::Bytes(_) | Value::ByteArray(_), args) => {
@@ -1138,6 +1150,9 @@ impl Interp {
             }
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
+                if count == 1 {
+                    return Ok(Some(Value::Str(s.clone())));
+                }
                 let Some(bytes) = s
                     .as_str()
                     .len()
@@ -1160,6 +1175,9 @@ impl Interp {
             }
             (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
                 let count = self.repeat_count(n)?;
+                if count == 1 || t.is_empty() {
+                    return Ok(Some(Value::Tuple(t.clone())));
+                }
                 Value::tuple(self.repeat(t, count)?)
             }
             (BinOp::Mod, Value::Str(format), args) => {

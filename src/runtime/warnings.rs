@@ -1,7 +1,8 @@
 //! Warnings, as CPython's `warnings` module shows them with its default
 //! filter: `FILE:LINE: Category: message`, the source line, each shown
-//! once per place. The only one pyl raises is a coroutine's "was never
-//! awaited", which a `Drop` raises — where the interpreter, its position
+//! once per place. The compiler's (`"is" with a literal`) are printed
+//! once the module is compiled. At run time the only one pyl raises is a
+//! coroutine's "was never awaited", which a `Drop` raises — where the interpreter, its position
 //! and its stdout buffer are out of reach. So the warning waits here for
 //! the interpreter to say where it is ([`locate`], at its next poll or
 //! when its frame ends: the line that dropped the coroutine, as
@@ -12,7 +13,7 @@
 use std::cell::{Cell, RefCell};
 
 use super::limits;
-use crate::compile::ir::Code;
+use crate::compile::ir::{Code, Source};
 use crate::diagnostics::{line_of, line_text};
 use crate::syntax::ast::Name;
 
@@ -113,6 +114,25 @@ fn place_at(location: &str, source_line: Option<&str>) {
         PENDING.with(|pending| pending.borrow_mut().push(warning));
         ANY.set(true);
     }
+}
+
+/// A warning of the compiler's (`SyntaxWarning`) at byte `offset` of
+/// `source`: shown every time, as the compiler warns with no registry,
+/// and with no source line for a source that is no file (`<stdin>`), as
+/// `linecache` finds none.
+pub fn warn_at_compile(source: &Source, offset: usize, category: &str, message: &str) {
+    let text = &source.text;
+    let mut warning = format!(
+        "{}:{}: {category}: {message}",
+        source.name,
+        line_of(text, offset)
+    );
+    if !source.name.starts_with('<') {
+        warning.push_str("\n  ");
+        warning.push_str(line_text(text, offset));
+    }
+    PENDING.with(|pending| pending.borrow_mut().push(warning));
+    ANY.set(true);
 }
 
 /// Takes the warnings ready to be printed.

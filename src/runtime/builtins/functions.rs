@@ -1324,7 +1324,17 @@ fn format(interp: &mut Interp, args: &[Value], kwargs: &Kwargs) -> PyResult<Valu
             )))
         }
     };
-    Ok(Value::str(interp.format_value(&args[0], spec)?))
+    let formatted = interp.format_value(&args[0], spec)?;
+    Ok(same_if_unchanged(&args[0], formatted))
+}
+
+/// A str formatted with nothing to pad or cut is the str itself, as
+/// CPython's formatter returns it.
+pub fn same_if_unchanged(value: &Value, formatted: String) -> Value {
+    match value {
+        Value::Str(s) if s.as_str() == formatted => value.clone(),
+        _ => Value::str(formatted),
+    }
 }
 
 /// The builtins pyl does not have: the name is there (`callable(eval)`

@@ -389,14 +389,14 @@ fn str_title(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let s = no_arg_method(interp, "title", args, kwargs)?;
     let mut out = String::with_capacity(s.as_str().len());
     let mut previous_cased = false;
-    for c in s.as_str().chars() {
+    for_each_lowercase(s.as_str(), |c, lower| {
         if previous_cased {
-            out.extend(c.to_lowercase());
+            out.push_str(lower);
         } else {
             push_title(&mut out, c);
         }
         previous_cased = is_cased(c);
-    }
+    });
     new_str(out)
 }
 
@@ -406,28 +406,49 @@ fn str_capitalize(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     let s = no_arg_method(interp, "capitalize", args, kwargs)?;
-    let mut chars = s.as_str().chars();
     let mut out = String::with_capacity(s.as_str().len());
-    if let Some(first) = chars.next() {
-        push_title(&mut out, first);
-    }
-    out.push_str(&chars.as_str().to_lowercase());
+    let mut first = true;
+    for_each_lowercase(s.as_str(), |c, lower| {
+        if first {
+            push_title(&mut out, c);
+            first = false;
+        } else {
+            out.push_str(lower);
+        }
+    });
     new_str(out)
 }
 
 fn str_swapcase(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let s = no_arg_method(interp, "swapcase", args, kwargs)?;
     let mut out = String::with_capacity(s.as_str().len());
-    for c in s.as_str().chars() {
+    for_each_lowercase(s.as_str(), |c, lower| {
         if c.is_uppercase() {
-            out.extend(c.to_lowercase());
+            out.push_str(lower);
         } else if c.is_lowercase() {
             out.extend(c.to_uppercase());
         } else {
             out.push(c);
         }
-    }
+    });
     new_str(out)
+}
+
+/// Calls `f` with each character of `s` and its lowercase in context, as
+/// `str.lower` gives it: a capital sigma that ends a word is `ς`
+/// (CPython's `handle_capital_sigma`, which `title`, `capitalize` and
+/// `swapcase` apply too). Rust's `to_lowercase` decides the sigmas the
+/// same way and maps every other character alone, so its result, walked
+/// in step with `s`, holds each character's lowercase in turn.
+fn for_each_lowercase(s: &str, mut f: impl FnMut(char, &str)) {
+    let lowered = s.to_lowercase();
+    let mut rest = lowered.as_str();
+    for c in s.chars() {
+        let length = c.to_lowercase().map(char::len_utf8).sum();
+        let (lower, tail) = rest.split_at(length);
+        f(c, lower);
+        rest = tail;
+    }
 }
 
 // ----- predicates ------------------------------------------------------
@@ -1110,6 +1131,10 @@ fn str_replace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
         None => -1,
     };
     let [old, new] = texts;
+    // Nothing to replace: the string itself, as CPython returns it.
+    if count == 0 || old == new || (!old.is_empty() && !s.as_str().contains(old)) {
+        return Ok(Value::Str(s));
+    }
     let replaced = match usize::try_from(count) {
         Ok(count) => s.as_str().replacen(old, new, count),
         Err(_) => s.as_str().replace(old, new),
@@ -1295,6 +1320,9 @@ fn str_expandtabs(
         Some(v) => i64::from(super::sequences::c_int_arg(interp, v)?),
         None => 8,
     };
+    if !s.as_str().contains('\t') {
+        return Ok(Value::Str(s));
+    }
     let mut out = String::with_capacity(s.as_str().len());
     let mut column: i64 = 0;
     for c in s.as_str().chars() {
@@ -1492,11 +1520,15 @@ fn str_translate(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 
 // ----- indexing and `in` -----------------------------------------------
 
-/// `s[index]`: one code point, or a slice with any step.
-pub fn str_get_item(interp: &mut Interp, s: &PyStr, index: &Value) -> PyResult<Value> {
+/// `s[index]`: one code point, or a slice with any step (all of `s`, the
+/// same string, as CPython returns it).
+pub fn str_get_item(interp: &mut Interp, s: &Rc<PyStr>, index: &Value) -> PyResult<Value> {
     let len = s.char_count() as i64;
     if let Value::Slice(slice) = index {
         let (start, stop, step) = SliceBounds::unpack(interp, slice)?.adjust(len);
+        if step == 1 && start == 0 && stop >= len {
+            return Ok(Value::Str(s.clone()));
+        }
         if step == 1 {
             return new_str(window(s, start, stop.max(start)));
         }
