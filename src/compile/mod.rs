@@ -2,3 +2,4 @@
 
 pub mod ir;
 pub mod lower;
+mod syntax_warnings;

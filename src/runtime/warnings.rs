@@ -1,9 +1,10 @@
 //! Warnings, as CPython's `warnings` module shows them with its default
 //! filter: `FILE:LINE: Category: message`, the source line, each shown
-//! once per place. The compiler's (`"is" with a literal`) are printed
-//! once the module is compiled. At run time the only one pyl raises is a
-//! coroutine's "was never awaited", which a `Drop` raises — where the interpreter, its position
-//! and its stdout buffer are out of reach. So the warning waits here for
+//! once per place. The compiler's (`compile/syntax_warnings.rs`) are
+//! printed once the module is compiled. At run time the only one pyl
+//! raises is a coroutine's "was never awaited", which a `Drop` raises —
+//! where the interpreter, its position and its stdout buffer are out of
+//! reach. So the warning waits here for
 //! the interpreter to say where it is ([`locate`], at its next poll or
 //! when its frame ends: the line that dropped the coroutine, as
 //! CPython's; at the end of a program or REPL input, those still waiting
