@@ -205,7 +205,7 @@ pub struct Interp {
     /// `traceback` read (CPython's chain of frames, kept only as far as
     /// they need). Modules' frames always; functions' only once
     /// `tracks_frames` (set by importing either: pushing every call costs
-    /// a call-heavy program some 14% of its instructions). Functions that
+    /// a call-heavy program some 10% of its instructions). Functions that
     /// were running when it was set are missing: a frame more than one
     /// deeper than the frame below it shows where.
     pub running: Vec<RunningFrame>,
