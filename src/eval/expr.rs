@@ -310,8 +310,8 @@ impl Interp {
                 .map(|e| e.value())
                 .unwrap_or(Value::None)),
             ExprKind::FString(parts) => {
-                // `f'{s}'` of a str is that str, as CPython's one
-                // FORMAT_VALUE returns it.
+                // `f'{s}'` of a str is that str (and `f'{s:6}'` when it pads
+                // or cuts nothing), as CPython's one FORMAT_VALUE returns it.
                 if let [FStringPart::Value {
                     value,
                     conversion: None,
@@ -319,17 +319,12 @@ impl Interp {
                 }] = &parts[..]
                 {
                     let value = self.eval(frame, value)?;
-                    let mut spec_text = String::new();
-                    match (&value, spec) {
-                        (Value::Str(_), None) => return Ok(value),
-                        (Value::Int(n), None) => {
-                            return Ok(Value::str(itoa::Buffer::new().format(*n)))
-                        }
-                        (_, Some(spec)) => self.fstring(frame, spec, &mut spec_text)?,
-                        (_, None) => {}
+                    if let (Value::Str(_), None) = (&value, spec) {
+                        return Ok(value);
                     }
-                    let formatted = self.format_value(&value, &spec_text)?;
-                    return Ok(functions::same_if_unchanged(&value, formatted));
+                    let mut text = String::new();
+                    self.push_formatted(frame, &value, spec, &mut text)?;
+                    return Ok(functions::same_if_unchanged(&value, text));
                 }
                 // Built in a buffer kept for the next one (unless it grew
                 // large), then copied once: no growth of a new string, no
@@ -1240,19 +1235,32 @@ impl Interp {
                         Some('s') => Value::str(self.to_str(&value)?),
                         _ => value,
                     };
-                    match (&value, spec) {
-                        // `format(x, '')` of a str or an int is its `str`.
-                        (Value::Str(s), None) => text.push_str(s.as_str()),
-                        (Value::Int(n), None) => text.push_str(itoa::Buffer::new().format(*n)),
-                        _ => {
-                            let mut spec_text = String::new();
-                            if let Some(spec) = spec {
-                                self.fstring(frame, spec, &mut spec_text)?;
-                            }
-                            text.push_str(&self.format_value(&value, &spec_text)?);
-                        }
-                    }
+                    self.push_formatted(frame, &value, spec, text)?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// A replacement field's value formatted by its spec onto `text`.
+    #[inline(always)]
+    fn push_formatted(
+        &mut self,
+        frame: &mut Frame,
+        value: &Value,
+        spec: &Option<Vec<FStringPart>>,
+        text: &mut String,
+    ) -> PyResult<()> {
+        match (value, spec) {
+            // `format(x, '')` of a str or an int is its `str`.
+            (Value::Str(s), None) => text.push_str(s.as_str()),
+            (Value::Int(n), None) => text.push_str(itoa::Buffer::new().format(*n)),
+            _ => {
+                let mut spec_text = String::new();
+                if let Some(spec) = spec {
+                    self.fstring(frame, spec, &mut spec_text)?;
+                }
+                text.push_str(&self.format_value(value, &spec_text)?);
             }
         }
         Ok(())

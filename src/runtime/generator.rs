@@ -909,24 +909,26 @@ pub fn install(interp: &mut Interp) {
     }
     add_method(&interp.types.generator, "__next__", generator_next);
     add_method(&interp.types.generator, "__iter__", generator_iter);
-    for name in ["async_generator_asend", "async_generator_athrow"] {
+    // What drives a coroutine step by step, as `yield from` would or a
+    // program by hand: an async generator's `asend()`/`athrow()`
+    // awaitables (awaitable themselves), and what `coroutine.__await__()`
+    // and `future.__await__()` return.
+    let steppers: [(&str, super::object::NativeFn, bool); 4] = [
+        ("async_generator_asend", async_step_close, true),
+        ("async_generator_athrow", async_step_close, true),
+        ("coroutine_wrapper", generator_close, false),
+        ("FutureIter", generator_close, false),
+    ];
+    for (name, close, awaitable) in steppers {
         let class = interp.native_class(name);
         add_method(&class, "send", generator_send);
         add_method(&class, "throw", generator_throw);
-        add_method(&class, "close", async_step_close);
+        add_method(&class, "close", close);
         add_method(&class, "__next__", generator_send);
         add_method(&class, "__iter__", generator_iter);
-        add_method(&class, "__await__", generator_iter);
-    }
-    // What `coroutine.__await__()` and `future.__await__()` return: the
-    // iterators a program may drive by hand, as `yield from` would.
-    for name in ["coroutine_wrapper", "FutureIter"] {
-        let class = interp.native_class(name);
-        add_method(&class, "send", generator_send);
-        add_method(&class, "throw", generator_throw);
-        add_method(&class, "close", generator_close);
-        add_method(&class, "__next__", generator_send);
-        add_method(&class, "__iter__", generator_iter);
+        if awaitable {
+            add_method(&class, "__await__", generator_iter);
+        }
     }
 }
 

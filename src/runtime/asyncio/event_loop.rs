@@ -468,8 +468,10 @@ impl Interp {
             }
         }
         let timeout = if !event_loop.ready.borrow().is_empty() || event_loop.stopping.get() {
-            if let Some(next) = event_loop.scheduled.borrow().first() {
-                self.clock.catch_up(next.when);
+            if self.clock.is_virtual() {
+                if let Some(next) = event_loop.scheduled.borrow().first() {
+                    self.clock.catch_up(next.when);
+                }
             }
             Some(0.0)
         } else {
