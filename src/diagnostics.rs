@@ -2,6 +2,7 @@
 //! with ariadne against the source, then CPython's exact last line.
 //! The only module that knows ariadne.
 
+mod hints;
 mod located;
 mod markers;
 
@@ -574,6 +575,8 @@ impl<'a> Printer<'a> {
         };
         let (name, message) = self.name_and_message(error);
         let source = &entry.code.source;
+        let code = (source.text).get(entry.span.start as usize..entry.span.end as usize);
+        let hint = hints::for_exception(&name, &message, code.unwrap_or_default());
         render(
             &source.name,
             &source.text,
@@ -581,7 +584,7 @@ impl<'a> Printer<'a> {
             ReportKind::Error,
             &name,
             &message,
-            None,
+            hint.as_deref(),
         );
         true
     }

@@ -555,7 +555,7 @@ impl Resolver {
                 orelse,
             } => {
                 if *is_async {
-                    self.check_async("'async for' outside async function", span)?;
+                    self.check_async("for", span)?;
                 }
                 self.walk_expr(iter)?;
                 self.walk_target(target)?;
@@ -568,7 +568,7 @@ impl Resolver {
                 body,
             } => {
                 if *is_async {
-                    self.check_async("'async with' outside async function", span)?;
+                    self.check_async("with", span)?;
                 }
                 for item in items {
                     self.walk_expr(&mut item.context)?;
@@ -768,13 +768,33 @@ impl Resolver {
         Ok(())
     }
 
-    fn check_async(&self, message: &str, span: Span) -> Result {
+    /// An `async for` or `async with` (`statement` is `for` or `with`)
+    /// must be in a coroutine.
+    fn check_async(&self, statement: &str, span: Span) -> Result {
         match self.kind() {
             ScopeKind::Function { is_async: true } => Ok(()),
             ScopeKind::Module if self.interactive => Ok(()),
             ScopeKind::Comprehension => Ok(()),
-            _ => Err(SyntaxError::new(message, span)),
+            _ => Err(self.outside_async(
+                format!("'async {statement}' outside async function"),
+                &format!("async {statement}"),
+                span,
+            )),
         }
+    }
+
+    /// The error for `construct` (`await`, `async for`, …) where no
+    /// coroutine runs, with what to do about it.
+    fn outside_async(&self, message: String, construct: &str, span: Span) -> SyntaxError {
+        let remedy = match self.kind() {
+            ScopeKind::Function { .. } => {
+                "declare this function `async def` (and `await` its calls)"
+            }
+            _ => "put this code in `async def main():` and run it with `asyncio.run(main())`",
+        };
+        SyntaxError::new(message, span).with_hint(format!(
+            "`{construct}` works only inside an `async def` function: {remedy}"
+        ))
     }
 
     fn walk_function(&mut self, def: &mut FunctionDef) -> Result {
@@ -983,9 +1003,13 @@ impl Resolver {
                     ScopeKind::Module if self.interactive => {}
                     ScopeKind::Comprehension => self.check_async_comprehension(span)?,
                     ScopeKind::Module | ScopeKind::Class => {
-                        return Err(SyntaxError::new("'await' outside function", span))
+                        let message = "'await' outside function".into();
+                        return Err(self.outside_async(message, "await", span));
                     }
-                    _ => return Err(SyntaxError::new("'await' outside async function", span)),
+                    _ => {
+                        let message = "'await' outside async function".into();
+                        return Err(self.outside_async(message, "await", span));
+                    }
                 }
                 self.walk_expr(inner)?;
             }

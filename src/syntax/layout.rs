@@ -283,7 +283,8 @@ impl Layout<'_> {
                 return Err(SyntaxError::indentation(
                     "unindent does not match any outer indentation level",
                     whitespace,
-                ));
+                )
+                .with_hint("indent this line as far as a line of an enclosing block"));
             }
             if altcol != alttop {
                 return Err(tab_error());

@@ -288,10 +288,12 @@ impl Unexpected<'_> {
     fn describe(&self, token: &Token) -> SyntaxError {
         let previous = self.at.checked_sub(1).map(|i| self.token(i));
         if *token == Token::Indent {
-            return SyntaxError::indentation("unexpected indent", self.span);
+            return SyntaxError::indentation("unexpected indent", self.span)
+                .with_hint("a line is indented only to begin a block, after a line ending in ':'");
         }
         if self.expected.len() == 1 && self.expects("INDENT") {
-            return SyntaxError::indentation(self.expected_block(), self.span);
+            return SyntaxError::indentation(self.expected_block(), self.span)
+                .with_hint("indent the block's lines further than the line that opens it");
         }
         if *token == Token::Newline && self.expects(":") && self.header().is_some() {
             return SyntaxError::new("expected ':'", self.span);

@@ -395,7 +395,7 @@ impl Interp {
     fn import_file(&mut self, name: &str) -> PyResult<Value> {
         let not_found = |this: &Self| {
             let top = name.split('.').next().unwrap_or(name);
-            let message = if STANDARD_MODULES.binary_search(&top).is_ok() {
+            let message = if is_standard_module(top) {
                 format!("No module named '{name}' (a standard module that pyl does not have)")
             } else {
                 format!("No module named '{name}'")
@@ -423,6 +423,12 @@ impl Interp {
         }
         Ok(value)
     }
+}
+
+/// Whether `name` is one of CPython's standard modules (those pyl lacks
+/// included).
+pub fn is_standard_module(name: &str) -> bool {
+    STANDARD_MODULES.binary_search(&name).is_ok()
 }
 
 /// CPython 3.11's standard modules (`sys.stdlib_module_names`, the public
