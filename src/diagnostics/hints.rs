@@ -138,11 +138,11 @@ fn runtime_error(message: &str) -> Option<String> {
             "no event loop runs here: call this inside a coroutine that `asyncio.run(main())` runs"
         }
         "asyncio.run() cannot be called from a running event loop" => {
-            "inside a coroutine, `await` the coroutine (or `asyncio.create_task(…)` it) instead \
-             of starting another loop"
+            "a loop runs here already: `await` the coroutine (or `asyncio.create_task(…)` it) \
+             instead of starting another"
         }
         "This event loop is already running" => {
-            "inside a coroutine, `await` the coroutine instead of running the loop on it"
+            "the loop runs here already: `await` the coroutine instead of running the loop on it"
         }
         "cannot reuse already awaited coroutine" => {
             "a coroutine runs once: call its function again for a new one"

@@ -919,6 +919,7 @@ impl Interp {
                     func: builtin.func,
                     receiver: Some(receiver.clone()),
                     owner: builtin.owner.clone(),
+                    python_module: None,
                 },
             ))),
             Value::Future(_) | Value::Native(_) => {

@@ -860,6 +860,7 @@ impl Interp {
                     func: descriptor_dunder_get,
                     receiver: Some(object.clone()),
                     owner: None,
+                    python_module: None,
                 }))),
                 // Made empty on first read when the `def` had none, and
                 // again after a `del` or `= None`, as CPython does.
@@ -1040,6 +1041,33 @@ impl Interp {
         }
     }
 
+    /// A builtin's `__module__`: where a function is (found among the
+    /// modules, as pyl's builtins do not note it), None for a bound
+    /// method or `__new__`; descriptors have none.
+    fn builtin_module_name(&self, builtin: &Rc<BuiltinFunction>) -> Option<Value> {
+        use super::object::BuiltinKind;
+        match builtin.kind() {
+            BuiltinKind::PythonFunction(module) => Some(Value::str(module)),
+            BuiltinKind::BoundMethod | BuiltinKind::New(_) => Some(Value::None),
+            BuiltinKind::Function => {
+                let holds_it = |module: &super::object::ModuleObject| {
+                    (module.namespace.borrow().values())
+                        .any(|value| matches!(value, Value::Builtin(b) if Rc::ptr_eq(b, builtin)))
+                };
+                if holds_it(&self.builtins) {
+                    return Some(Value::str("builtins"));
+                }
+                let found = self.modules.values().find_map(|module| match module {
+                    Value::Module(module) if holds_it(module) => Some(Value::str(&*module.name)),
+                    _ => None,
+                });
+                Some(found.unwrap_or(Value::None))
+            }
+            BuiltinKind::MethodDescriptor(_) | BuiltinKind::SlotWrapper(_) => None,
+            BuiltinKind::MethodWrapper => None,
+        }
+    }
+
     /// Data attributes of builtin values (`range.start`, `f.__name__`, …).
     fn builtin_value_attribute(&self, object: &Value, name: &str) -> Option<Value> {
         match (object, name) {
@@ -1062,6 +1090,7 @@ impl Interp {
             (Value::Float(f), "real") => Some(Value::Float(*f)),
             (Value::Float(_), "imag") => Some(Value::float(0.0)),
             (Value::Builtin(b), "__name__") => Some(Value::str(b.name)),
+            (Value::Builtin(b), "__module__") => self.builtin_module_name(b),
             (Value::Builtin(b), "__self__") if b.receiver.is_some() => b.receiver.clone(),
             (Value::Builtin(b), "__qualname__") => {
                 Some(match b.owner.as_ref().and_then(std::rc::Weak::upgrade) {
@@ -1469,5 +1498,6 @@ fn call_wrapper(callee: &Value) -> Value {
         func: call_through,
         receiver: Some(callee.clone()),
         owner: None,
+        python_module: None,
     }))
 }

@@ -102,6 +102,7 @@ impl Types {
             BuiltinKind::Function | BuiltinKind::BoundMethod | BuiltinKind::New(_) => {
                 &self.builtin_function
             }
+            BuiltinKind::PythonFunction(_) => &self.function,
             BuiltinKind::MethodDescriptor(_) => &self.method_descriptor,
             BuiltinKind::SlotWrapper(_) => &self.wrapper_descriptor,
             BuiltinKind::MethodWrapper => &self.method_wrapper,

@@ -634,6 +634,10 @@ pub struct BuiltinFunction {
     /// instance it is read from: a builtin function stored in a class
     /// (`f = len`) stays a function, as in CPython.
     pub owner: Option<Weak<Class>>,
+    /// Set for a function that CPython writes in Python (asyncio's
+    /// `sleep`): the module that defines it there (`asyncio.tasks`). It
+    /// shows as a function of that module: its type, repr, `__module__`.
+    pub python_module: Option<&'static str>,
 }
 
 impl BuiltinFunction {
@@ -646,9 +650,10 @@ impl BuiltinFunction {
     /// Which of CPython's kinds of builtin this stands for.
     pub fn kind(&self) -> BuiltinKind {
         let Some(owner) = self.owner.as_ref().and_then(Weak::upgrade) else {
-            return match self.receiver {
-                Some(_) => BuiltinKind::BoundMethod,
-                None => BuiltinKind::Function,
+            return match (&self.receiver, self.python_module) {
+                (Some(_), _) => BuiltinKind::BoundMethod,
+                (None, Some(module)) => BuiltinKind::PythonFunction(module),
+                (None, None) => BuiltinKind::Function,
             };
         };
         match (&self.receiver, self.name) {
@@ -708,6 +713,8 @@ impl BuiltinFunction {
 pub enum BuiltinKind {
     /// `len`; a function of a module.
     Function,
+    /// `asyncio.sleep`: a function CPython writes in Python, in this module.
+    PythonFunction(&'static str),
     /// `[].sort`, `dict.fromkeys`: a builtin method bound to its receiver.
     BoundMethod,
     /// `list.sort` (`method_descriptor`).

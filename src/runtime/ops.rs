@@ -214,6 +214,9 @@ impl Interp {
                 let receiver = b.receiver.clone().unwrap_or(Value::None);
                 match b.kind() {
                     BuiltinKind::Function => format!("<built-in function {}>", b.name),
+                    BuiltinKind::PythonFunction(_) => {
+                        format!("<function {} at {:#x}>", b.name, value.address())
+                    }
                     BuiltinKind::BoundMethod => {
                         format!(
                             "<built-in method {} of {}>",

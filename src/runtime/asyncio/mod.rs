@@ -302,25 +302,37 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
             Value::Type(interp.types.exception(ExcType::TimeoutError).clone()),
         );
     }
-    let functions: [(&'static str, NativeFn); 15] = [
-        ("run", runners::run),
-        ("sleep", sleep),
-        ("gather", gather),
-        ("create_task", create_task),
-        ("ensure_future", ensure_future),
+    // CPython's C functions (of `_asyncio`).
+    let functions: [(&'static str, NativeFn); 3] = [
         ("get_event_loop", get_event_loop),
-        ("new_event_loop", new_event_loop),
-        ("set_event_loop", set_event_loop),
         ("get_running_loop", get_running_loop),
-        ("current_task", current_task),
-        ("all_tasks", all_tasks),
-        ("iscoroutine", iscoroutine),
-        ("iscoroutinefunction", iscoroutinefunction),
-        ("isfuture", isfuture),
         ("_get_running_loop", get_running_loop_or_none),
     ];
     for (name, function) in functions {
         add_function(&module.namespace, name, function);
+    }
+    // CPython's Python functions, with the submodule each is in.
+    let python_functions: [(&'static str, &'static str, NativeFn); 12] = [
+        ("asyncio.runners", "run", runners::run),
+        ("asyncio.tasks", "sleep", sleep),
+        ("asyncio.tasks", "gather", gather),
+        ("asyncio.tasks", "create_task", create_task),
+        ("asyncio.tasks", "ensure_future", ensure_future),
+        ("asyncio.tasks", "current_task", current_task),
+        ("asyncio.tasks", "all_tasks", all_tasks),
+        ("asyncio.events", "new_event_loop", new_event_loop),
+        ("asyncio.events", "set_event_loop", set_event_loop),
+        ("asyncio.coroutines", "iscoroutine", iscoroutine),
+        (
+            "asyncio.coroutines",
+            "iscoroutinefunction",
+            iscoroutinefunction,
+        ),
+        ("asyncio.base_futures", "isfuture", isfuture),
+    ];
+    for (submodule, name, function) in python_functions {
+        let function = crate::runtime::builtins::python_function(submodule, name, function);
+        (module.namespace.borrow_mut()).insert(name.into(), function);
     }
     // `Event` and `Queue` (`python/`) take these methods from here.
     for (name, method, function) in [

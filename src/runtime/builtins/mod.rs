@@ -85,6 +85,19 @@ pub fn function(name: &'static str, func: NativeFn) -> Value {
         func,
         receiver: None,
         owner: None,
+        python_module: None,
+    }))
+}
+
+/// A function that CPython writes in Python, in `module`, which pyl
+/// writes in Rust: it shows as a Python function of that module.
+pub fn python_function(module: &'static str, name: &'static str, func: NativeFn) -> Value {
+    Value::Builtin(Rc::new(BuiltinFunction {
+        name,
+        func,
+        receiver: None,
+        owner: None,
+        python_module: Some(module),
     }))
 }
 
@@ -106,6 +119,7 @@ fn builtin_method(name: &'static str, func: NativeFn, owner: std::rc::Weak<Class
         func,
         receiver: None,
         owner: Some(owner),
+        python_module: None,
     }))
 }
 
