@@ -161,7 +161,7 @@ use sleep::Sleep;
 
 use crate::eval::frame::{GenStep, Resume};
 use crate::runtime::builtins::{
-    add_function, add_method,
+    add_function, add_method, add_python_function,
     args::{check_count, check_positional, keyword},
     functions,
 };
@@ -331,8 +331,7 @@ pub fn create(interp: &mut Interp) -> PyResult<Rc<ModuleObject>> {
         ("asyncio.base_futures", "isfuture", isfuture),
     ];
     for (submodule, name, function) in python_functions {
-        let function = crate::runtime::builtins::python_function(submodule, name, function);
-        (module.namespace.borrow_mut()).insert(name.into(), function);
+        add_python_function(&module.namespace, submodule, name, function);
     }
     // `Event` and `Queue` (`python/`) take these methods from here.
     for (name, method, function) in [

@@ -89,18 +89,6 @@ pub fn function(name: &'static str, func: NativeFn) -> Value {
     }))
 }
 
-/// A function that CPython writes in Python, in `module`, which pyl
-/// writes in Rust: it shows as a Python function of that module.
-pub fn python_function(module: &'static str, name: &'static str, func: NativeFn) -> Value {
-    Value::Builtin(Rc::new(BuiltinFunction {
-        name,
-        func,
-        receiver: None,
-        owner: None,
-        python_module: Some(module),
-    }))
-}
-
 /// A builtin method of `owner`, as its class holds it.
 pub fn method(owner: &Rc<Class>, name: &'static str, func: NativeFn) -> Value {
     builtin_method(name, func, Rc::downgrade(owner))
@@ -128,6 +116,25 @@ pub fn add_function(namespace: &Globals, name: &'static str, func: NativeFn) {
     namespace
         .borrow_mut()
         .insert(crate::syntax::ast::intern(name), function(name, func));
+}
+
+/// Adds to a module a function that CPython writes in Python, in
+/// `python_module`, which pyl writes in Rust: it shows as a Python
+/// function of that module.
+pub fn add_python_function(
+    namespace: &Globals,
+    python_module: &'static str,
+    name: &'static str,
+    func: NativeFn,
+) {
+    let function = Value::Builtin(Rc::new(BuiltinFunction {
+        name,
+        func,
+        receiver: None,
+        owner: None,
+        python_module: Some(python_module),
+    }));
+    (namespace.borrow_mut()).insert(crate::syntax::ast::intern(name), function);
 }
 
 /// Adds a method to a builtin class: called with the receiver as `args[0]`.
