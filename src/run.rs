@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use crate::compile::ir::{Code, Origin, Source};
-use crate::compile::lower::{lower_interactive, lower_module};
+use crate::compile::lower::{lower_eval, lower_interactive, lower_module};
 use crate::diagnostics;
-use crate::eval::frame::Frame;
+use crate::eval::frame::{Frame, Outcome};
 use crate::resolve::resolve_module;
 use crate::runtime::error::{ExcType, PyErr, PyResult};
 use crate::runtime::exceptions::SYNTAX_ERROR_LOCATION;
@@ -14,6 +14,7 @@ use crate::runtime::interp::Interp;
 use crate::runtime::modules::new_main_module;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
+use crate::syntax::ast::{ExprKind, StmtKind};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::parser::parse_module;
 use crate::syntax::span::Span;
@@ -65,6 +66,38 @@ pub fn compile_interactive(
     compile_as(name, text, true, Origin::Program)
 }
 
+/// The code for the text of an `eval()`: one expression (after any
+/// spaces and tabs, which CPython's `eval` strips), whose value the code
+/// returns.
+pub fn compile_eval(
+    name: &str,
+    text: &str,
+) -> Result<Rc<crate::compile::ir::Code>, (Rc<Source>, SyntaxError)> {
+    let source = Rc::new(Source {
+        name: name.to_string(),
+        text: text.trim_start_matches([' ', '\t']).to_string(),
+        origin: Origin::Program,
+    });
+    let fail = |error| (source.clone(), error);
+    let mut module = parse_module(&source.text).map_err(fail)?;
+    let not_an_expression = match module.body.as_slice() {
+        [statement] => match &statement.kind {
+            StmtKind::Expr(expression) => {
+                matches!(expression.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_))
+                    .then_some(statement.span)
+            }
+            _ => Some(statement.span),
+        },
+        [_, second, ..] => Some(second.span),
+        [] => Some(Span::new(0, 0)),
+    };
+    if let Some(span) = not_an_expression {
+        return Err(fail(SyntaxError::new("invalid syntax", span)));
+    }
+    resolve_module(&mut module, false).map_err(fail)?;
+    lower_eval(&module, source.clone()).map_err(fail)
+}
+
 fn compile_as(
     name: &str,
     text: String,
@@ -103,6 +136,28 @@ pub fn run_source_in(
     let mut frame = Frame::new(code, module);
     interp.run_module_frame(&mut frame)?;
     Ok(())
+}
+
+/// Runs `text` in `module` as `eval()` (`evaluates`) or `exec()` does:
+/// the value of its expression, or None.
+pub fn run_string_in(
+    interp: &mut Interp,
+    text: &str,
+    evaluates: bool,
+    module: Rc<ModuleObject>,
+) -> PyResult<Value> {
+    const NAME: &str = "<string>";
+    let code = match evaluates {
+        true => compile_eval(NAME, text),
+        false => compile(NAME, text.to_string()),
+    };
+    let code = code.map_err(|(source, e)| syntax_exception(interp, NAME, &source.text, &e))?;
+    interp.emit_warnings();
+    let mut frame = Frame::new(code, module);
+    match interp.run_module_frame(&mut frame)? {
+        Outcome::Return(value) if evaluates => Ok(value),
+        _ => Ok(Value::None),
+    }
 }
 
 /// A module's `__doc__`: the string its source starts with, if any.

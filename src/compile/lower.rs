@@ -27,13 +27,30 @@ type Result<T = ()> = std::result::Result<T, SyntaxError>;
 
 /// Lowers a resolved module into the code that runs it.
 pub fn lower_module(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
-    lower_top_level(module, source, false)
+    lower_top_level(module, source, ExpressionStatements::Evaluate)
 }
 
 /// Lowers one REPL input: its expression statements echo their values, and
 /// an input that awaits at top level becomes a coroutine's code.
 pub fn lower_interactive(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
-    lower_top_level(module, source, true)
+    lower_top_level(module, source, ExpressionStatements::Echo)
+}
+
+/// Lowers the text of an `eval()`, a module of one expression statement:
+/// its code returns the expression's value.
+pub fn lower_eval(module: &ast::Module, source: Rc<Source>) -> Result<Rc<Code>> {
+    lower_top_level(module, source, ExpressionStatements::Return)
+}
+
+/// What a top-level expression statement does with its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExpressionStatements {
+    /// Drops it (a module's, a function's).
+    Evaluate,
+    /// Echoes its repr (a REPL input's).
+    Echo,
+    /// Returns it (an `eval()`'s one expression).
+    Return,
 }
 
 thread_local! {
@@ -59,7 +76,7 @@ fn str_constant(text: &str) -> Value {
 fn lower_top_level(
     module: &ast::Module,
     source: Rc<Source>,
-    interactive: bool,
+    statements: ExpressionStatements,
 ) -> Result<Rc<Code>> {
     STR_CONSTANTS.with(|constants| {
         let name_like = |text: &str| text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
@@ -73,8 +90,8 @@ fn lower_top_level(
         Flavor::Plain,
     );
     builder.body_kind = BodyKind::Module;
-    builder.echo_expressions = interactive;
-    if !interactive {
+    builder.expression_statements = statements;
+    if statements == ExpressionStatements::Evaluate {
         builder.doc = docstring(&module.body);
     }
     builder.namespace_body(&module.body)?;
@@ -179,8 +196,8 @@ struct Builder<'a> {
     labels: Vec<(Option<usize>, Vec<usize>)>,
     exits: Vec<Exit<'a>>,
     body_kind: BodyKind,
-    /// REPL input: expression statements of this body echo their values.
-    echo_expressions: bool,
+    /// What this body's expression statements do with their values.
+    expression_statements: ExpressionStatements,
     doc: Option<Rc<str>>,
     /// Whether the body, or a function nested in it, names `super` (see
     /// `Code::mentions_super`).
@@ -215,7 +232,7 @@ impl<'a> Builder<'a> {
             labels: Vec::new(),
             exits: Vec::new(),
             body_kind: BodyKind::Function,
-            echo_expressions: false,
+            expression_statements: ExpressionStatements::Evaluate,
             doc: None,
             mentions_super: false,
         }
@@ -365,16 +382,20 @@ impl<'a> Builder<'a> {
     fn stmt(&mut self, stmt: &'a ast::Stmt) -> Result {
         let span = stmt.span;
         match &stmt.kind {
-            S::Expr(e) if !self.echo_expressions && bare_suspension(e).is_some() => {
+            S::Expr(e)
+                if self.expression_statements == ExpressionStatements::Evaluate
+                    && bare_suspension(e).is_some() =>
+            {
                 self.suspend_into(e, None)?;
             }
             S::Expr(e) => {
                 let value = self.expr(e)?;
-                if self.echo_expressions {
-                    self.emit(Instr::Echo(value), span);
-                } else {
-                    self.emit(Instr::Eval(value), span);
-                }
+                let instr = match self.expression_statements {
+                    ExpressionStatements::Evaluate => Instr::Eval(value),
+                    ExpressionStatements::Echo => Instr::Echo(value),
+                    ExpressionStatements::Return => Instr::Return(value),
+                };
+                self.emit(instr, span);
             }
             // `name = await x`: the awaited value goes straight to the name.
             S::Assign { targets, value }

@@ -541,6 +541,10 @@ impl Interp {
                 return self.call_direct(frame, callee.clone(), None, arguments);
             }
             Value::Builtin(builtin) if builtin.receiver.is_none() => {
+                // These run their text in the calling frame's module.
+                if let name @ ("eval" | "exec") = builtin.name {
+                    return self.run_string(frame, name, arguments);
+                }
                 return self.call_native(frame, builtin.func, builtin.name, None, arguments);
             }
             _ => {}
@@ -1493,6 +1497,50 @@ impl Interp {
             .map(|(k, v)| (Value::str(&**k), v.clone()))
             .collect();
         Ok(Value::dict(self.dict_from_pairs(items)?))
+    }
+
+    /// `eval(text)` and `exec(text)` at a module's top level, where the
+    /// module's names are both the globals and the locals: the text runs
+    /// in the module itself. Elsewhere the locals are a snapshot of the
+    /// frame's, and explicit namespaces are dicts of the program's, which
+    /// pyl's modules cannot run in: not supported.
+    #[inline(never)]
+    fn run_string(
+        &mut self,
+        frame: &mut Frame,
+        function: &'static str,
+        arguments: &[Argument],
+    ) -> PyResult<Value> {
+        let not_supported = |this: &Self, what: &str| {
+            Err(this.error(
+                ExcType::NotImplementedError,
+                format!(
+                    "{function}() {what} is not supported by pyl (only {function}(text) at a \
+                     module's top level)"
+                ),
+            ))
+        };
+        let [Argument::Positional(text)] = arguments else {
+            return not_supported(self, "with globals or locals");
+        };
+        if !frame.code.is_module || frame.namespace().is_some() {
+            return not_supported(self, "inside a function or a class body");
+        }
+        let text = self.eval(frame, text)?;
+        let text = match (text.as_str(), text.builtin_value()) {
+            (Some(text), _) => text.to_string(),
+            (None, Value::Bytes(bytes)) => match std::str::from_utf8(bytes) {
+                Ok(text) => text.to_string(),
+                Err(_) => return not_supported(self, "of bytes that are not UTF-8"),
+            },
+            _ => {
+                return Err(self.type_error(format!(
+                    "{function}() arg 1 must be a string, bytes or code object"
+                )))
+            }
+        };
+        let module = frame.globals.clone();
+        crate::run::run_string_in(self, &text, function == "eval", module)
     }
 
     /// `locals()`: the bound local variables (the namespace in a class

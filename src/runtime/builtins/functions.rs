@@ -63,6 +63,8 @@ pub fn install(interp: &mut Interp) {
         ("aiter", crate::runtime::generator::aiter),
         ("anext", crate::runtime::generator::anext),
         ("__import__", import),
+        ("eval", run_string_unseen),
+        ("exec", run_string_unseen),
     ];
     let namespace = &interp.builtins.namespace;
     for &(name, func) in functions.iter().chain(unsupported::BUILTINS) {
@@ -1337,10 +1339,20 @@ pub fn same_if_unchanged(value: &Value, formatted: String) -> Value {
     }
 }
 
+/// `eval` or `exec` called where the evaluator does not see the call
+/// (`map(eval, texts)`): it runs them (`Interp::run_string`), in the
+/// calling frame's module.
+fn run_string_unseen(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Err(interp.error(
+        ExcType::NotImplementedError,
+        "eval() and exec() are supported by pyl only when called directly (eval(text))",
+    ))
+}
+
 /// The builtins pyl does not have: the name is there (`callable(eval)`
 /// is true, as in CPython), and a call says that pyl does not support it.
 mod unsupported {
-    super::super::not_supported!(BUILTINS, "": eval, exec, compile, breakpoint, complex);
+    super::super::not_supported!(BUILTINS, "": compile, breakpoint, complex);
 }
 
 /// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`:
