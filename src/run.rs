@@ -18,6 +18,7 @@ use crate::syntax::ast::{ExprKind, StmtKind};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::parser::parse_module;
 use crate::syntax::span::Span;
+use crate::syntax::token::{StrLit, Token};
 
 /// Checks and decodes the source bytes of the file `name`, as CPython's
 /// tokenizer does (a UTF-8 byte-order mark is allowed; no other encoding
@@ -96,6 +97,29 @@ pub fn compile_eval(
     }
     resolve_module(&mut module, false).map_err(fail)?;
     lower_eval(&module, source.clone()).map_err(fail)
+}
+
+/// What, in the text of an `eval()` called in a function, CPython would
+/// look up among the function's locals (which it gives the text as a
+/// snapshot): the first name for which `is_local` holds, or what keeps
+/// names from being seen here — an f-string, an assignment (`:=`). The
+/// text reads nothing else of the function's, so that running it in the
+/// function's module is what CPython does.
+pub fn eval_text_reads_locals(text: &str, is_local: impl Fn(&str) -> bool) -> Option<String> {
+    use logos::Logos;
+    for token in crate::syntax::token::Token::lexer(text) {
+        match token {
+            Ok(Token::Name(name)) if is_local(&name) => {
+                return Some(format!("reading the local variable '{name}'"));
+            }
+            Ok(Token::Str(StrLit::Format { .. })) => return Some("of an f-string".into()),
+            Ok(Token::ColonEqual) => return Some("assigning with ':='".into()),
+            // The compiler reports the text's syntax error.
+            Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    None
 }
 
 fn compile_as(

@@ -1501,9 +1501,11 @@ impl Interp {
 
     /// `eval(text)` and `exec(text)` at a module's top level, where the
     /// module's names are both the globals and the locals: the text runs
-    /// in the module itself. Elsewhere the locals are a snapshot of the
-    /// frame's, and explicit namespaces are dicts of the program's, which
-    /// pyl's modules cannot run in: not supported.
+    /// in the module itself. In a function, CPython gives the text a
+    /// snapshot of the function's locals: an `eval` whose text reads none
+    /// of them (`eval("2 + 3")`) runs in the module too; other uses, and
+    /// explicit namespaces (dicts of the program's, which pyl's modules
+    /// cannot run in), are not supported.
     #[inline(never)]
     fn run_string(
         &mut self,
@@ -1514,18 +1516,22 @@ impl Interp {
         let not_supported = |this: &Self, what: &str| {
             Err(this.error(
                 ExcType::NotImplementedError,
-                format!(
-                    "{function}() {what} is not supported by pyl (only {function}(text) at a \
-                     module's top level)"
-                ),
+                match function {
+                    "eval" => format!(
+                        "eval() {what} is not supported by pyl (eval(text) runs at a module's \
+                         top level, and in a function when the text reads none of its local \
+                         variables)"
+                    ),
+                    _ => format!(
+                        "exec() {what} is not supported by pyl (exec(text) runs at a module's \
+                         top level)"
+                    ),
+                },
             ))
         };
         let [Argument::Positional(text)] = arguments else {
             return not_supported(self, "with globals or locals");
         };
-        if !frame.code.is_module || frame.namespace().is_some() {
-            return not_supported(self, "inside a function or a class body");
-        }
         let text = self.eval(frame, text)?;
         let text = match (text.as_str(), text.builtin_value()) {
             (Some(text), _) => text.to_string(),
@@ -1539,6 +1545,22 @@ impl Interp {
                 )))
             }
         };
+        if frame.namespace().is_some() {
+            return not_supported(self, "in a class body");
+        }
+        if !frame.code.is_module {
+            if function == "exec" {
+                return not_supported(self, "inside a function");
+            }
+            let code = &frame.code;
+            let is_local = |name: &str| {
+                let named = |names: &[Name]| names.iter().any(|local| &**local == name);
+                named(&code.local_names) || named(&code.cell_names) || named(&code.free_names)
+            };
+            if let Some(what) = crate::run::eval_text_reads_locals(&text, is_local) {
+                return not_supported(self, &format!("inside a function, {what}"));
+            }
+        }
         let module = frame.globals.clone();
         crate::run::run_string_in(self, &text, function == "eval", module)
     }
