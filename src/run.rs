@@ -102,15 +102,19 @@ pub fn compile_eval(
 /// What, in the text of an `eval()` called in a function, CPython would
 /// look up among the function's locals (which it gives the text as a
 /// snapshot): the first name for which `is_local` holds, or what keeps
-/// names from being seen here — an f-string, an assignment (`:=`). The
-/// text reads nothing else of the function's, so that running it in the
-/// function's module is what CPython does.
+/// names from being seen here — an f-string, an assignment (`:=`),
+/// `locals()`. Without any, the text reads nothing of the function's, so
+/// that running it in the function's module is what CPython does.
 pub fn eval_text_reads_locals(text: &str, is_local: impl Fn(&str) -> bool) -> Option<String> {
     use logos::Logos;
-    for token in crate::syntax::token::Token::lexer(text) {
+    for token in Token::lexer(text) {
         match token {
             Ok(Token::Name(name)) if is_local(&name) => {
                 return Some(format!("reading the local variable '{name}'"));
+            }
+            // Without arguments, these read the locals too.
+            Ok(Token::Name(name)) if matches!(&*name, "locals" | "vars" | "dir") => {
+                return Some(format!("naming {name}()"));
             }
             Ok(Token::Str(StrLit::Format { .. })) => return Some("of an f-string".into()),
             Ok(Token::ColonEqual) => return Some("assigning with ':='".into()),
