@@ -1342,11 +1342,18 @@ impl Interp {
     }
 
     /// A name neither the globals nor the builtins have. In asyncio's own
-    /// Python, it may be defined by a part that has not run yet.
+    /// Python, it may be defined by a part that has not run yet; among the
+    /// builtins, by `site` (`exit`).
     #[cold]
     fn missing_global(&mut self, frame: &Frame, name: &str) -> PyResult<Value> {
         if self.define_lazily(&frame.globals, name)? {
             if let Some(value) = frame.globals.namespace.borrow().get(name) {
+                return Ok(value.clone());
+            }
+        }
+        let builtins = self.builtins.clone();
+        if self.define_lazily(&builtins, name)? {
+            if let Some(value) = builtins.namespace.borrow().get(name) {
                 return Ok(value.clone());
             }
         }

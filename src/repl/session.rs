@@ -20,22 +20,9 @@ use crate::runtime::asyncio::event_loop::EventLoop;
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
-use crate::runtime::modules::{new_main_module, new_module};
+use crate::runtime::modules::new_main_module;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
-
-/// `exit` and `quit`, which CPython's `site` module puts in builtins.
-const QUITTERS: &str = "
-class Quitter:
-    def __init__(self, name):
-        self.name = name
-    def __repr__(self):
-        return f'Use {self.name}() or Ctrl-D (i.e. EOF) to exit'
-    def __call__(self, code=None):
-        raise SystemExit(code)
-exit = Quitter('exit')
-quit = Quitter('quit')
-";
 
 pub struct Session {
     /// Shared with the line editor's completer, which reads names and
@@ -68,24 +55,11 @@ impl Session {
         let event_loop = EventLoop::new();
         let runtime = interp.asyncio_runtime()?;
         *runtime.current_loop.borrow_mut() = Some(event_loop.clone());
-        let site = new_module("_sitebuiltins");
-        crate::run::run_source_in(
-            &mut interp,
-            "<site>",
-            QUITTERS.as_bytes().to_vec(),
-            site.clone(),
-        )?;
+        // `exit`, `quit` and `help` from the start, for Tab completion.
+        let builtins = interp.builtins.clone();
+        crate::runtime::modules::site_builtins::complete_module(&mut interp, &builtins)?;
         // `tasks()`: the session's task tree (also Ctrl-\\ while an input runs).
         crate::runtime::builtins::add_function(&main.namespace, "tasks", print_tasks);
-        for name in ["exit", "quit"] {
-            if let Some(quitter) = site.namespace.borrow().get(name).cloned() {
-                interp
-                    .builtins
-                    .namespace
-                    .borrow_mut()
-                    .insert(name.into(), quitter);
-            }
-        }
         Ok(Session {
             interp: Rc::new(RefCell::new(interp)),
             main,

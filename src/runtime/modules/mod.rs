@@ -25,6 +25,7 @@ pub mod mt19937;
 pub mod python;
 pub mod random;
 pub mod running_frames;
+pub mod site_builtins;
 pub mod sys;
 pub mod time;
 pub mod traceback;
@@ -288,6 +289,7 @@ impl Interp {
     pub fn define_lazily(&mut self, module: &ModuleObject, name: &str) -> PyResult<bool> {
         Ok(collections::define_lazily(self, module, name)?
             || sys::define_lazily(self, module, name)?
+            || site_builtins::define_lazily(self, module, name)?
             || self.define_asyncio_lazily(module, name)?)
     }
 
@@ -296,6 +298,7 @@ impl Interp {
     pub fn complete_module(&mut self, module: &ModuleObject) -> PyResult<()> {
         collections::complete_module(self, module)?;
         sys::complete_module(self, module)?;
+        site_builtins::complete_module(self, module)?;
         self.complete_asyncio(module)
     }
 
