@@ -54,8 +54,15 @@ fn type_error(message: &str, code: &str) -> Option<String> {
     }
     if message == "An asyncio.Future, a coroutine or an awaitable is required" {
         return Some(
-            "pass coroutines, tasks or futures: a coroutine function is called to make its \
-             coroutine (`work()`, not `work`)"
+            "pass coroutines, tasks or futures: an `async def` function is called to make its \
+             coroutine (`work()`, not `work`); a plain `def` makes none"
+                .into(),
+        );
+    }
+    if message == "Passing coroutines is forbidden, use tasks explicitly." {
+        return Some(
+            "make each coroutine a task first: `asyncio.wait([asyncio.create_task(c) for c in \
+             coroutines])`"
                 .into(),
         );
     }
@@ -94,15 +101,24 @@ const ASYNC_MANAGERS: &[&str] = &[
 ];
 
 /// `asyncio.run(main)`, `create_task(work)`: the function given for the
-/// coroutine it makes.
+/// coroutine it makes; `asyncio.run(main())` of a plain `def main()`: what
+/// it returned.
 fn function_for_coroutine(message: &str) -> Option<String> {
-    let function = message
-        .strip_prefix("a coroutine was expected, got <function ")?
-        .split(' ')
-        .next()?;
-    Some(format!(
-        "pass the coroutine that calling the function makes: `{function}()`, not `{function}`"
-    ))
+    let given = message.strip_prefix("a coroutine was expected, got ")?;
+    Some(match given.strip_prefix("<function ") {
+        Some(rest) => {
+            let function = rest.split(' ').next()?;
+            format!(
+                "pass the coroutine that calling the function makes: `{function}()`, not \
+                 `{function}`"
+            )
+        }
+        // An object's repr: not a function's result that is plain to see.
+        None if given.starts_with('<') => return None,
+        None => "the function called here is a plain `def`, which returns its result, not a \
+                 coroutine: declare it `async def`"
+            .into(),
+    })
 }
 
 /// An operation on a value that is not what the program thinks it is: a
