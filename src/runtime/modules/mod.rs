@@ -89,10 +89,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "resolve_bases",
         ],
     ),
-    (
-        "functools",
-        &["partialmethod", "singledispatch", "singledispatchmethod"],
-    ),
+    ("functools", &["partialmethod"]),
     ("random", &["SystemRandom"]),
     (
         "sys",
