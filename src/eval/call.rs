@@ -786,6 +786,11 @@ impl Interp {
         if subclassable.iter().any(|class| Rc::ptr_eq(class, base)) {
             return Ok(());
         }
+        let collections_dict = base.module.as_ref() == "collections"
+            && crate::runtime::modules::collections::DICT_CLASSES.contains(&&*base.name);
+        if collections_dict {
+            return Ok(());
+        }
         // CPython's types without `Py_TPFLAGS_BASETYPE`, among pyl's.
         let final_types = [
             &types.bool_,
