@@ -44,7 +44,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
     ),
     (
         "contextlib",
-        &["chdir", "redirect_stderr", "redirect_stdout"],
+        &["chdir"],
     ),
     ("copy", &["dispatch_table"]),
     (
