@@ -984,10 +984,17 @@ impl Interp {
             return self.bind_attribute(attribute, object).map(Some);
         }
         // The data attributes of the builtin value of an instance of a
-        // builtin type's subclass (`class I(int)`: `I(2).real`).
+        // builtin type's subclass (`class I(int)`: `I(2).real`; a deque
+        // subclass's `maxlen`).
         if let Some(builtin) = &instance.builtin {
             if let Some(value) = self.builtin_value_attribute(builtin, name) {
                 return Ok(Some(value));
+            }
+            if let Value::Native(native) = builtin {
+                let native = native.clone();
+                if let Some(found) = native.get_attribute(self, name) {
+                    return found.map(Some);
+                }
             }
         }
         Ok(None)

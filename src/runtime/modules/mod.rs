@@ -42,10 +42,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "abstractstaticmethod",
         ],
     ),
-    (
-        "contextlib",
-        &["chdir"],
-    ),
+    ("contextlib", &["chdir"]),
     ("copy", &["dispatch_table"]),
     (
         "io",
