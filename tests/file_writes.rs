@@ -267,6 +267,18 @@ for path, mode in [('.', 'w'), ('.', 'a'), ('.', 'x'), ('no_folder/f.txt', 'w'),
         print('   ', e)
 "#;
 
+/// `tell()` while writing counts the bytes written so far (flushing
+/// them); an appending file starts at its end; `seek` then writes over.
+const SEEK_TELL_WRITING: &str = r#"
+with open('out.txt', 'w') as f:
+    print(f.tell(), f.write('h\u00e9llo\n'), f.tell(), f.write('x' * 9000), f.tell())
+    print(f.seek(0), f.write('J'), f.tell(), f.seek(0, 2), f.seek(0, 1))
+with open('out.txt', 'a') as f:
+    print(f.tell(), f.write('tail\n'), f.tell(), f.seek(0), f.tell(), f.write('end'), f.tell())
+with open('out.txt') as f:
+    print(repr(f.read(8)), f.tell(), len(f.read()), f.tell())
+"#;
+
 /// Leaving a `with` closes the file, and what was written is on disk,
 /// also when the block ends with an exception.
 const WITH_CLOSES: &str = r#"
@@ -610,6 +622,11 @@ fn write_takes_one_str() {
 #[test]
 fn a_file_opened_to_write_is_not_readable() {
     check("unsupported", UNSUPPORTED_AND_OS_ERRORS, 0);
+}
+
+#[test]
+fn seek_and_tell_while_writing() {
+    check("seek-tell", SEEK_TELL_WRITING, 0);
 }
 
 #[test]

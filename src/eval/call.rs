@@ -786,6 +786,12 @@ impl Interp {
         if subclassable.iter().any(|class| Rc::ptr_eq(class, base)) {
             return Ok(());
         }
+        let collections_class = base.module.as_ref() == "collections"
+            && (&*base.name == "deque"
+                || crate::runtime::modules::collections::DICT_CLASSES.contains(&&*base.name));
+        if collections_class {
+            return Ok(());
+        }
         // CPython's types without `Py_TPFLAGS_BASETYPE`, among pyl's.
         let final_types = [
             &types.bool_,

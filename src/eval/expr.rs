@@ -525,10 +525,14 @@ impl Interp {
     ) -> PyResult<Value> {
         // These builtins read the calling frame, which only the
         // evaluator can see.
+        if let (Value::Type(class), true) = (&function, arguments.is_empty()) {
+            if class.layout == Layout::Builtin && &*class.name == "super" {
+                return self.zero_argument_super(frame);
+            }
+        }
         if let (Value::Builtin(builtin), true) = (&function, arguments.is_empty()) {
             if builtin.receiver.is_none() {
                 match builtin.name {
-                    "super" => return self.zero_argument_super(frame),
                     "globals" => return self.namespace_dict(&frame.globals.namespace.borrow()),
                     "locals" | "vars" => return self.frame_locals(frame),
                     "dir" => return self.frame_dir(frame),

@@ -147,7 +147,7 @@ impl NativeObject for MethodWrapper {
         match name {
             "__func__" | "__wrapped__" => Some(Ok(self.function.clone())),
             // Copied from the function, as `functools.wraps` would (3.10).
-            "__doc__" | "__name__" | "__qualname__" | "__module__" => {
+            "__doc__" | "__name__" | "__qualname__" | "__module__" | "__annotations__" => {
                 Some(interp.get_attr(&self.function, name))
             }
             // The function's, as `abc.abstractmethod` marks it.
@@ -330,11 +330,16 @@ pub fn install(interp: &mut Interp) {
     let classmethod = interp.native_class("classmethod");
     add_method(&classmethod, "__new__", classmethod_new);
     add_method(&classmethod, "__get__", descriptor_dunder_get);
-    super::builtins::add_function(&interp.builtins.namespace, "super", super_new);
+    // `super` is a class, as in CPython (`isinstance(s, super)`, and
+    // `super.__init__(...)` without the call names it); the evaluator
+    // makes a zero-argument `super()` itself (`call_value`).
+    let super_class = interp.native_class("super");
+    add_method(&super_class, "__new__", super_new);
+    add_method(&super_class, "__init__", super_init);
     super::builtins::add_function(&interp.builtins.namespace, "globals", frame_reader);
     super::builtins::add_function(&interp.builtins.namespace, "locals", frame_reader);
     let mut ns = interp.builtins.namespace.borrow_mut();
-    for class in [property, staticmethod, classmethod] {
+    for class in [property, staticmethod, classmethod, super_class] {
         ns.insert(class.name.clone(), Value::Type(class));
     }
 }
@@ -439,7 +444,9 @@ fn frame_reader(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResu
 
 /// `super(cls, obj)`; the zero-argument form is handled by the evaluator,
 /// which knows the calling frame.
+/// `super.__new__(super, …)`: `super(class, receiver)`.
 fn super_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let args = args.get(1..).unwrap_or_default();
     match args {
         [] => Err(interp.error(ExcType::RuntimeError, "super(): no arguments")),
         [Value::Type(class), receiver] => interp.new_super(class.clone(), receiver.clone()),
@@ -455,6 +462,18 @@ fn super_new(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
             "super() expected at most 2 arguments, got {}",
             args.len()
         ))),
+    }
+}
+
+/// `super.__init__(self, …)`: what `__new__` made is complete; another
+/// receiver gets CPython's descriptor error (`super.__init__(x)` is
+/// `super().__init__(x)` without its call).
+fn super_init(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    match args.first() {
+        Some(Value::Native(object)) if object.downcast_ref::<Super>().is_some() => Ok(Value::None),
+        _ => Err(super::builtins::subclasses::init_receiver_error(
+            interp, "super", args,
+        )),
     }
 }
 
@@ -966,10 +985,17 @@ impl Interp {
             return self.bind_attribute(attribute, object).map(Some);
         }
         // The data attributes of the builtin value of an instance of a
-        // builtin type's subclass (`class I(int)`: `I(2).real`).
+        // builtin type's subclass (`class I(int)`: `I(2).real`; a deque
+        // subclass's `maxlen`).
         if let Some(builtin) = &instance.builtin {
             if let Some(value) = self.builtin_value_attribute(builtin, name) {
                 return Ok(Some(value));
+            }
+            if let Value::Native(native) = builtin {
+                let native = native.clone();
+                if let Some(found) = native.get_attribute(self, name) {
+                    return found.map(Some);
+                }
             }
         }
         Ok(None)

@@ -8,11 +8,16 @@
 //! `sys.stdin` is one of these too, over the standard input, and
 //! `input()` reads through it, so the two share what was read ahead.
 //!
+//! `seek` and `tell` take and give byte offsets, which is what CPython's
+//! cookies are for UTF-8 at a character boundary — except just after a
+//! `\r` read as a line end, where CPython's cookie also packs its newline
+//! decoder's state: `tell()` there is `NotImplementedError`.
+//!
 //! Binary files (`'b'`) are not supported yet: they raise
-//! `NotImplementedError`, as do `'+'` modes and `seek`/`tell`.
+//! `NotImplementedError`, as do `'+'` modes, `truncate` and `fileno`.
 
 use std::cell::RefCell;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::rc::Rc;
 
 use super::builtins::add_method;
@@ -62,7 +67,9 @@ pub fn install(interp: &mut Interp) {
     add_method(&class, "__enter__", file_enter);
     add_method(&class, "__exit__", file_exit);
     add_method(&class, "__iter__", file_enter);
-    for name in ["seek", "tell", "truncate", "fileno"] {
+    add_method(&class, "seek", file_seek);
+    add_method(&class, "tell", file_tell);
+    for name in ["truncate", "fileno"] {
         add_method(&class, name, file_unsupported);
     }
     super::builtins::add_function(&interp.builtins.namespace, "open", builtin_open);
@@ -150,6 +157,18 @@ struct State {
     pending_cr: bool,
     /// Bytes per character in the last chunk, which sizes the next one.
     bytes_per_char: f64,
+    /// Where in `decoded` newline translation read a `\r\n` as `\n`:
+    /// the file's bytes that `decoded`'s length does not count, which
+    /// `tell()` needs.
+    dropped_crs: Vec<usize>,
+    /// Where in `decoded` a lone `\r` was read as `\n`.
+    lone_crs: Vec<usize>,
+    /// Whether the last text returned ended with a lone `\r` read as `\n`
+    /// (a read that finds the end of the file settles CPython's decoder).
+    after_lone_cr: bool,
+    /// False while `next()` reads the file, until it reaches the end:
+    /// CPython's `tell()` refuses then.
+    telling: bool,
     /// Text written and not yet in the file.
     written: Vec<u8>,
 }
@@ -160,10 +179,16 @@ impl NativeObject for TextFile {
     }
 
     fn next(&self, interp: &mut Interp) -> Option<PyResult<Option<Value>>> {
-        Some(
-            self.readline(interp, usize::MAX)
-                .map(|line| (!line.is_empty()).then(|| Value::str(line))),
-        )
+        self.state.borrow_mut().telling = false;
+        let line = match self.readline(interp, usize::MAX) {
+            Ok(line) => line,
+            Err(error) => return Some(Err(error)),
+        };
+        if line.is_empty() {
+            self.state.borrow_mut().telling = true;
+            return Some(Ok(None));
+        }
+        Some(Ok(Some(Value::str(line))))
     }
 
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
@@ -205,6 +230,10 @@ impl State {
             consumed: 0,
             pending_cr: false,
             bytes_per_char: 0.0,
+            dropped_crs: Vec::new(),
+            lone_crs: Vec::new(),
+            after_lone_cr: false,
+            telling: true,
             written: Vec::new(),
         })
     }
@@ -229,9 +258,14 @@ impl State {
     fn take(&mut self, bytes: usize) -> String {
         let text = self.available()[..bytes].to_string();
         self.consumed += bytes;
+        if bytes > 0 {
+            self.after_lone_cr = self.lone_crs.binary_search(&(self.consumed - 1)).is_ok();
+        }
         if self.consumed == self.decoded.len() {
             self.decoded.clear();
             self.consumed = 0;
+            self.dropped_crs.clear();
+            self.lone_crs.clear();
         }
         text
     }
@@ -322,7 +356,12 @@ impl TextFile {
         let mut state = self.state.borrow_mut();
         state.undecoded = bytes[bytes.len() - rest..].to_vec();
         let text = if self.translate_newlines {
-            translate_newlines(text, &mut state.pending_cr, last)
+            let state = &mut *state;
+            let offset = state.decoded.len();
+            let (text, translated) = translate_newlines(text, &mut state.pending_cr, last);
+            (state.dropped_crs).extend(translated.crlfs.into_iter().map(|at| offset + at));
+            (state.lone_crs).extend(translated.lone_crs.into_iter().map(|at| offset + at));
+            text
         } else {
             text
         };
@@ -349,7 +388,9 @@ impl TextFile {
         self.decode_into(interp, rest, true)?;
         let mut state = self.state.borrow_mut();
         let length = state.available().len();
-        Ok(state.take(length))
+        let text = state.take(length);
+        state.after_lone_cr = false;
+        Ok(text)
     }
 
     /// `read(count)`: up to `count` characters.
@@ -367,6 +408,7 @@ impl TextFile {
                 let mut state = self.state.borrow_mut();
                 let end = prefix_length(state.available(), count);
                 let end = end.unwrap_or(state.available().len());
+                state.after_lone_cr &= end > 0;
                 return Ok(state.take(end));
             }
         }
@@ -390,6 +432,7 @@ impl TextFile {
             if !self.read_chunk(interp, 0)? {
                 let mut state = self.state.borrow_mut();
                 let end = line_end(state.available()).unwrap_or(state.available().len());
+                state.after_lone_cr &= end > 0;
                 return Ok(state.take(end));
             }
         }
@@ -412,6 +455,55 @@ impl TextFile {
         Ok(text.char_count())
     }
 
+    /// `tell()`: the byte offset of the next character to read, or of the
+    /// end of what was written.
+    fn tell(&self, interp: &Interp) -> PyResult<u64> {
+        let mut state = self.state.borrow_mut();
+        let state = &mut *state;
+        if !state.telling {
+            return Err(interp.error(ExcType::OSError, "telling position disabled by next() call"));
+        }
+        state.flush().map_err(|error| interp.os_error(error))?;
+        if state.after_lone_cr {
+            return Err(not_supported(
+                interp,
+                "tell() just after a '\\r' read as a line end",
+            ));
+        }
+        let unread_crs = state.dropped_crs.iter().filter(|&&at| at >= state.consumed);
+        let read_ahead = state.undecoded.len()
+            + state.pending_cr as usize
+            + (state.decoded.len() - state.consumed)
+            + unread_crs.count();
+        let Some(Source::File(file)) = state.file.as_mut() else {
+            return Err(unseekable(interp, state.file.is_none()));
+        };
+        let position = file
+            .stream_position()
+            .map_err(|error| interp.os_error(error))?;
+        Ok(position - read_ahead as u64)
+    }
+
+    /// Moves to a byte offset (`SeekFrom::Start`) or the end, forgetting
+    /// what was read ahead; the new offset.
+    fn seek_to(&self, interp: &Interp, target: SeekFrom) -> PyResult<u64> {
+        let mut state = self.state.borrow_mut();
+        let state = &mut *state;
+        state.flush().map_err(|error| interp.os_error(error))?;
+        let Some(Source::File(file)) = state.file.as_mut() else {
+            return Err(unseekable(interp, state.file.is_none()));
+        };
+        let position = file.seek(target).map_err(|error| interp.os_error(error))?;
+        state.undecoded.clear();
+        state.decoded.clear();
+        state.consumed = 0;
+        state.pending_cr = false;
+        state.dropped_crs.clear();
+        state.lone_crs.clear();
+        state.after_lone_cr = false;
+        Ok(position)
+    }
+
     fn close(&self, interp: &Interp) -> PyResult<()> {
         let mut state = self.state.borrow_mut();
         let flushed = state.flush();
@@ -423,7 +515,6 @@ impl TextFile {
 
 const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
 
-/// The bytes from the file's position to its end.
 fn closed_file(interp: &Interp) -> PyErr {
     interp.value_error("I/O operation on closed file.")
 }
@@ -450,6 +541,16 @@ pub fn unsupported_operation_class(
     Ok(Value::Type(interp.native_class(UNSUPPORTED_OPERATION)))
 }
 
+/// Seeking a closed file, or the standard input (which pyl reads as a
+/// stream, whatever it is).
+fn unseekable(interp: &Interp, closed: bool) -> PyErr {
+    if closed {
+        closed_file(interp)
+    } else {
+        not_supported(interp, "seek() and tell() of the standard input")
+    }
+}
+
 /// `io.UnsupportedOperation`: both an `OSError` and a `ValueError`.
 fn unsupported_operation(interp: &Interp, message: &str) -> PyErr {
     let class = interp.native_class(UNSUPPORTED_OPERATION);
@@ -459,8 +560,15 @@ fn unsupported_operation(interp: &Interp, message: &str) -> PyErr {
     }
 }
 
+/// Where in translated text a `\n` was read from `\r\n`, and from `\r`.
+#[derive(Default)]
+struct Translated {
+    crlfs: Vec<usize>,
+    lone_crs: Vec<usize>,
+}
+
 /// Universal newlines: `\r\n` and `\r` read as `\n`.
-fn translate_newlines(mut text: String, pending_cr: &mut bool, last: bool) -> String {
+fn translate_newlines(mut text: String, pending_cr: &mut bool, last: bool) -> (String, Translated) {
     if std::mem::take(pending_cr) {
         text.insert(0, '\r');
     }
@@ -468,11 +576,26 @@ fn translate_newlines(mut text: String, pending_cr: &mut bool, last: bool) -> St
         text.pop();
         *pending_cr = true;
     }
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
+    if !text.contains('\r') {
+        return (text, Translated::default());
     }
+    let mut translated = String::with_capacity(text.len());
+    let mut places = Translated::default();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\r' {
+            translated.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'\n') {
+            chars.next();
+            places.crlfs.push(translated.len());
+        } else {
+            places.lone_crs.push(translated.len());
+        }
+        translated.push('\n');
+    }
+    (translated, places)
 }
 
 // ---------------------------------------------------------------------------
@@ -544,7 +667,13 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         }
         Ok(opened)
     });
-    let opened = opened.map_err(|error| interp.os_error_on(error, file.clone()))?;
+    let mut opened = opened.map_err(|error| interp.os_error_on(error, file.clone()))?;
+    if mode.contains('a') {
+        // CPython starts an appending file at its end, so tell() says so.
+        opened
+            .seek(SeekFrom::End(0))
+            .map_err(|error| interp.os_error_on(error, file.clone()))?;
+    }
     let encoding = match encoding {
         None => "UTF-8".to_string(),
         Some(name) => {
@@ -857,6 +986,77 @@ fn file_exit(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> 
     Ok(Value::None)
 }
 
+/// `seek(cookie, whence=0)`: a cookie is a byte offset (see `tell`);
+/// from the current position or the end only by 0, as in CPython.
+fn file_seek(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "seek", args, kwargs, 1, 2)?;
+    let file = receiver(interp, args, "seek")?;
+    file.check_open(interp)?;
+    let whence = match args.get(2).map(Value::builtin_value) {
+        None => 0,
+        Some(Value::Int(whence)) => *whence,
+        Some(Value::Bool(whence)) => whence.get() as i64,
+        Some(other) => {
+            return Err(interp.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let cookie = match args[1].builtin_value() {
+        Value::Int(cookie) => *cookie,
+        Value::Bool(cookie) => cookie.get() as i64,
+        Value::Float(_) | Value::BigInt(_) => {
+            return Err(not_supported(
+                interp,
+                "seek() to a float or a huge position",
+            ))
+        }
+        other => {
+            return Err(interp.type_error(format!(
+                "'<' not supported between instances of '{}' and 'int'",
+                interp.type_name(other)
+            )))
+        }
+    };
+    let position = match whence {
+        1 if cookie != 0 => {
+            return Err(unsupported_operation(
+                interp,
+                "can't do nonzero cur-relative seeks",
+            ))
+        }
+        1 => file.tell(interp)?,
+        2 if cookie != 0 => {
+            return Err(unsupported_operation(
+                interp,
+                "can't do nonzero end-relative seeks",
+            ))
+        }
+        2 => file.seek_to(interp, SeekFrom::End(0))?,
+        0 if cookie < 0 => {
+            return Err(interp.value_error(format!("negative seek position {cookie}")))
+        }
+        0 => file.seek_to(interp, SeekFrom::Start(cookie as u64))?,
+        _ => {
+            return Err(
+                interp.value_error(format!("invalid whence ({whence}, should be 0, 1 or 2)"))
+            )
+        }
+    };
+    if whence == 0 {
+        return Ok(args[1].clone());
+    }
+    Ok(Value::Int(position as i64))
+}
+
+fn file_tell(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    check_arguments(interp, "tell", args, kwargs, 0, 0)?;
+    let file = receiver(interp, args, "tell")?;
+    file.check_open(interp)?;
+    Ok(Value::Int(file.tell(interp)? as i64))
+}
+
 fn file_unsupported(
     interp: &mut Interp,
     _args: &[Value],
@@ -864,6 +1064,6 @@ fn file_unsupported(
 ) -> PyResult<Value> {
     Err(interp.error(
         ExcType::NotImplementedError,
-        "seek(), tell(), truncate() and fileno() of files are not supported by pyl",
+        "truncate() and fileno() of files are not supported by pyl",
     ))
 }

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use crate::compile::ir::Code;
 use crate::diagnostics::line_of;
 use crate::eval::frame::Slots;
+use crate::syntax::ast::Name;
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::interp::Interp;
@@ -138,6 +139,36 @@ impl CodeObject {
     fn first_line(&self) -> usize {
         self.code.first_line()
     }
+
+    /// `co_varnames`: the parameters in CPython's order (positional,
+    /// keyword-only, `*args`, `**kwargs`; pyl's slots put `*args` before
+    /// the keyword-only ones), then the other locals that no inner
+    /// function captures (those are `co_cellvars`).
+    fn varnames(&self) -> Vec<Value> {
+        let code = &self.code;
+        let signature = &code.signature;
+        let positional = signature.positional.len();
+        let kwonly_start = positional + signature.has_varargs as usize;
+        let parameter_count = signature.slot_count();
+        let names = &code.local_names;
+        let mut ordered: Vec<&Name> = names[..positional].iter().collect();
+        ordered.extend(&names[kwonly_start..kwonly_start + signature.kwonly.len()]);
+        if signature.has_varargs {
+            ordered.push(&names[positional]);
+        }
+        if signature.has_varkw {
+            ordered.push(&names[parameter_count - 1]);
+        }
+        ordered.extend(
+            names[parameter_count..]
+                .iter()
+                .filter(|name| !code.cell_names.contains(name)),
+        );
+        ordered
+            .into_iter()
+            .map(|name| Value::str(&**name))
+            .collect()
+    }
 }
 
 impl NativeObject for CodeObject {
@@ -152,6 +183,17 @@ impl NativeObject for CodeObject {
             "co_qualname" => Value::str(&*code.qualname),
             "co_filename" => Value::str(code.source.name.as_str()),
             "co_firstlineno" => Value::from(self.first_line()),
+            "co_argcount" => Value::from(code.signature.positional.len()),
+            "co_posonlyargcount" => Value::from(code.signature.posonly_count),
+            "co_kwonlyargcount" => Value::from(code.signature.kwonly.len()),
+            "co_varnames" => Value::tuple(self.varnames()),
+            "co_nlocals" => Value::from(self.varnames().len()),
+            "co_cellvars" => {
+                Value::tuple(code.cell_names.iter().map(|n| Value::str(&**n)).collect())
+            }
+            "co_freevars" => {
+                Value::tuple(code.free_names.iter().map(|n| Value::str(&**n)).collect())
+            }
             name if name.starts_with("co_") || name == "replace" => {
                 return Some(Err(interp.error(
                     ExcType::NotImplementedError,

@@ -76,7 +76,7 @@ pub fn made(subclass: Option<Rc<Class>>, value: Value) -> Value {
 }
 
 /// CPython's error for a slot wrapper's receiver of another type.
-pub(super) fn init_receiver_error(interp: &Interp, class: &str, args: &[Value]) -> PyErr {
+pub(crate) fn init_receiver_error(interp: &Interp, class: &str, args: &[Value]) -> PyErr {
     match args.first() {
         None => interp.type_error(format!(
             "descriptor '__init__' of '{class}' object needs an argument"

@@ -43,10 +43,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "abstractstaticmethod",
         ],
     ),
-    (
-        "contextlib",
-        &["chdir", "redirect_stderr", "redirect_stdout"],
-    ),
+    ("contextlib", &["chdir"]),
     ("copy", &["dispatch_table"]),
     (
         "io",
@@ -90,10 +87,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "resolve_bases",
         ],
     ),
-    (
-        "functools",
-        &["partialmethod", "singledispatch", "singledispatchmethod"],
-    ),
+    ("functools", &["partialmethod"]),
     ("random", &["SystemRandom"]),
     (
         "sys",

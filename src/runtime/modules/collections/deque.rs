@@ -11,6 +11,7 @@ use crate::runtime::builtins::add_method;
 use crate::runtime::builtins::sequences::{
     check_args, item_eq, receiver_error, search_range, ssize_arg,
 };
+use crate::runtime::builtins::subclasses::{made, subtype_to_make};
 use crate::runtime::error::{ExcType, PyResult};
 use crate::runtime::interp::Interp;
 use crate::runtime::object::{Class, ModuleObject, NativeKind, NativeObject};
@@ -25,7 +26,8 @@ pub enum End {
 
 pub struct Deque {
     items: RefCell<VecDeque<Value>>,
-    maxlen: Option<usize>,
+    /// Set again by `__init__`, which a subclass's instance runs.
+    maxlen: Cell<Option<usize>>,
     /// Counts changes of length, so that iterators notice them.
     state: Cell<u64>,
 }
@@ -34,7 +36,7 @@ impl Deque {
     fn new(items: VecDeque<Value>, maxlen: Option<usize>) -> Deque {
         Deque {
             items: RefCell::new(items),
-            maxlen,
+            maxlen: Cell::new(maxlen),
             state: Cell::new(0),
         }
     }
@@ -74,7 +76,7 @@ impl Deque {
                 End::Right => items.push_back(item),
                 End::Left => items.push_front(item),
             }
-            let full = self.maxlen.is_some_and(|max| items.len() > max);
+            let full = self.maxlen.get().is_some_and(|max| items.len() > max);
             match (full, end) {
                 (false, _) => None,
                 (true, End::Right) => items.pop_front(),
@@ -100,24 +102,24 @@ impl NativeObject for Deque {
     }
 
     fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        (name == "maxlen").then(|| Ok(self.maxlen.map_or(Value::None, Value::from)))
+        (name == "maxlen").then(|| Ok(self.maxlen.get().map_or(Value::None, Value::from)))
     }
 
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
-        Some(deque_repr(interp, self))
+        Some(deque_repr(interp, self, "deque"))
     }
 }
 
 /// `deque([1, 2])`, `deque([1], maxlen=3)`; a deque met again while it is
 /// being rendered shows as `[...]`, as CPython's `Py_ReprEnter` has it.
-fn deque_repr(interp: &mut Interp, deque: &Deque) -> PyResult<String> {
+fn deque_repr(interp: &mut Interp, deque: &Deque, class_name: &str) -> PyResult<String> {
     let address = deque as *const Deque as usize;
     let items: Vec<Value> = deque.items.borrow().iter().cloned().collect();
     interp.repr_guarded(address, "[...]", |interp| {
         let list = interp.repr(&Value::list(items))?;
-        Ok(match deque.maxlen {
-            Some(maxlen) => format!("deque({list}, maxlen={maxlen})"),
-            None => format!("deque({list})"),
+        Ok(match deque.maxlen.get() {
+            Some(maxlen) => format!("{class_name}({list}, maxlen={maxlen})"),
+            None => format!("{class_name}({list})"),
         })
     })
 }
@@ -166,8 +168,9 @@ impl NativeObject for DequeIterator {
 pub fn install(interp: &mut Interp, module: &ModuleObject) {
     let class = interp.define_module_class("deque", "collections");
     crate::runtime::generic_alias::make_generic(&class);
-    let methods: [(&'static str, crate::runtime::object::NativeFn); 35] = [
+    let methods: [(&'static str, crate::runtime::object::NativeFn); 36] = [
         ("__new__", deque_new),
+        ("__init__", deque_init),
         ("append", deque_append),
         ("appendleft", deque_appendleft),
         ("pop", deque_pop),
@@ -228,9 +231,14 @@ pub fn as_deque(value: &Value) -> Option<&Deque> {
     }
 }
 
+/// The deque `value` is, or that an instance of a subclass of deque is.
+fn deque_of(value: &Value) -> Option<&Deque> {
+    as_deque(value.builtin_value())
+}
+
 fn receiver<'a>(interp: &Interp, args: &'a [Value], method: &str) -> PyResult<&'a Deque> {
     args.first()
-        .and_then(as_deque)
+        .and_then(deque_of)
         .ok_or_else(|| receiver_error(interp, "collections.deque", method, args))
 }
 
@@ -248,7 +256,51 @@ fn checked<'a>(
     Ok(deque)
 }
 
+/// `deque.__new__(cls, iterable=(), maxlen=None)`: the deque, filled; for
+/// a subclass, an empty one that the subclass's `__init__` (or deque's,
+/// which it may call) fills, as in CPython.
 fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let class = interp.native_class("deque");
+    if let Some(subclass) = subtype_to_make(interp, &class, args)? {
+        let empty = Value::native(Rc::new(Deque::new(VecDeque::new(), None)));
+        return Ok(made(Some(subclass), empty));
+    }
+    let (iterable, maxlen) = init_arguments(interp, args, kwargs)?;
+    let deque = Deque::new(VecDeque::new(), maxlen);
+    if let Some(iterable) = iterable {
+        for item in interp.collect(&iterable)? {
+            deque.push(item, End::Right);
+        }
+    }
+    Ok(Value::native(Rc::new(deque)))
+}
+
+/// `deque.__init__(self, iterable=(), maxlen=None)`: the deque emptied,
+/// given its `maxlen`, then extended.
+fn deque_init(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    let deque = receiver(interp, args, "__init__")?;
+    let (iterable, maxlen) = init_arguments(interp, args, kwargs)?;
+    deque.maxlen.set(maxlen);
+    if !deque.is_empty() {
+        let items = std::mem::take(&mut *deque.items.borrow_mut());
+        deque.changed();
+        drop(items);
+    }
+    if let Some(iterable) = iterable {
+        for item in interp.collect(&iterable)? {
+            deque.push(item, End::Right);
+        }
+    }
+    Ok(Value::None)
+}
+
+/// The iterable and `maxlen` given to `__new__`/`__init__` after the
+/// receiver, checked.
+fn init_arguments(
+    interp: &mut Interp,
+    args: &[Value],
+    kwargs: &[(Name, Value)],
+) -> PyResult<(Option<Value>, Option<usize>)> {
     let mut iterable = args.get(1).cloned();
     let mut maxlen = args.get(2).cloned();
     if args.len() > 3 {
@@ -285,13 +337,7 @@ fn deque_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
         }
         Some(_) => return Err(interp.type_error("an integer is required")),
     };
-    let deque = Deque::new(VecDeque::new(), maxlen);
-    if let Some(iterable) = iterable {
-        for item in interp.collect(&iterable)? {
-            deque.push(item, End::Right);
-        }
-    }
-    Ok(Value::native(Rc::new(deque)))
+    Ok((iterable, maxlen))
 }
 
 fn deque_append(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -361,18 +407,19 @@ fn deque_add(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     if reflected_first(interp, &args[1], "__radd__") {
         return Ok(Value::NotImplemented);
     }
-    let Some(other) = as_deque(&args[1]) else {
+    let Some(other) = deque_of(&args[1]) else {
         return Err(interp.type_error(format!(
             "can only concatenate deque (not \"{}\") to deque",
             interp.type_name(&args[1])
         )));
     };
-    let sum = Deque::new(deque.items.borrow().clone(), deque.maxlen);
     let items: Vec<Value> = other.items.borrow().iter().cloned().collect();
+    let sum = copy_of(interp, &args[0], deque)?;
+    let sum_deque = deque_of(&sum).ok_or_else(|| not_a_deque(interp, &sum))?;
     for item in items {
-        sum.push(item, End::Right);
+        sum_deque.push(item, End::Right);
     }
-    Ok(Value::native(Rc::new(sum)))
+    Ok(sum)
 }
 
 /// Whether `other`'s class defines the reflected operator `method`: a
@@ -387,9 +434,14 @@ fn deque_mul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> P
     let Some((deque, items, times)) = repetition(interp, args, kwargs, "__mul__")? else {
         return Ok(Value::NotImplemented);
     };
-    let repeated = Deque::new(VecDeque::new(), deque.maxlen);
-    repeat_into(interp, &items, times, &repeated)?;
-    Ok(Value::native(Rc::new(repeated)))
+    let repeated = copy_of(interp, &args[0], deque)?;
+    let repeated_deque = deque_of(&repeated).ok_or_else(|| not_a_deque(interp, &repeated))?;
+    check_repeat(interp, &items, times, repeated_deque.maxlen.get())?;
+    let copied = std::mem::take(&mut *repeated_deque.items.borrow_mut());
+    repeated_deque.changed();
+    drop(copied);
+    repeat_into(interp, &items, times, repeated_deque)?;
+    Ok(repeated)
 }
 
 /// `deque *= n`: in place.
@@ -397,7 +449,7 @@ fn deque_imul(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
     let Some((deque, items, times)) = repetition(interp, args, kwargs, "__imul__")? else {
         return Ok(Value::NotImplemented);
     };
-    check_repeat(interp, &items, times, deque.maxlen)?;
+    check_repeat(interp, &items, times, deque.maxlen.get())?;
     deque.items.borrow_mut().clear();
     deque.changed();
     repeat_into(interp, &items, times, deque)?;
@@ -453,8 +505,8 @@ fn check_repeat(
 /// Appends `times` copies of `items` to `target`, whose `maxlen` drops
 /// the oldest.
 fn repeat_into(interp: &Interp, items: &[Value], times: usize, target: &Deque) -> PyResult<()> {
-    check_repeat(interp, items, times, target.maxlen)?;
-    for _ in 0..copies(items, times, target.maxlen) {
+    check_repeat(interp, items, times, target.maxlen.get())?;
+    for _ in 0..copies(items, times, target.maxlen.get()) {
         for item in items {
             target.push(item.clone(), End::Right);
         }
@@ -466,7 +518,7 @@ fn repeat_into(interp: &Interp, items: &[Value], times: usize, target: &Deque) -
 /// lists compare; anything else is not comparable with a deque.
 fn ordering(interp: &mut Interp, args: &[Value], method: &str, op: CmpOp) -> PyResult<Value> {
     let deque = receiver(interp, args, method)?;
-    let Some(other) = args.get(1).and_then(as_deque) else {
+    let Some(other) = args.get(1).and_then(deque_of) else {
         return Ok(Value::NotImplemented);
     };
     let left = Value::list(deque.items.borrow().iter().cloned().collect());
@@ -500,8 +552,32 @@ fn deque_clear(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 
 fn deque_copy(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let deque = checked(interp, args, kwargs, "copy", 0, 0)?;
-    let items = deque.items.borrow().clone();
-    Ok(Value::native(Rc::new(Deque::new(items, deque.maxlen))))
+    copy_of(interp, &args[0], deque)
+}
+
+/// CPython's `deque_copy`, which `+` and `*` start from: a deque's copy,
+/// or for a subclass's instance `type(d)(d)` (`type(d)(d, maxlen)`).
+fn copy_of(interp: &mut Interp, value: &Value, deque: &Deque) -> PyResult<Value> {
+    if !matches!(value, Value::Instance(_)) {
+        let items = deque.items.borrow().clone();
+        return Ok(Value::native(Rc::new(Deque::new(
+            items,
+            deque.maxlen.get(),
+        ))));
+    }
+    let class = Value::Type(interp.class_of(value));
+    match deque.maxlen.get() {
+        Some(maxlen) => interp.call(&class, &[value.clone(), Value::from(maxlen)], &[]),
+        None => interp.call(&class, std::slice::from_ref(value), &[]),
+    }
+}
+
+/// A subclass whose constructor made something else than a deque.
+fn not_a_deque(interp: &Interp, value: &Value) -> crate::runtime::error::PyErr {
+    interp.type_error(format!(
+        "expected a deque, not '{}'",
+        interp.type_name(value)
+    ))
 }
 
 /// The position of the first item equal to `target` in `start..stop`,
@@ -563,7 +639,7 @@ fn deque_insert(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let deque = checked(interp, args, kwargs, "insert", 2, 2)?;
     let index = ssize_arg(interp, &args[1])?;
     let len = deque.len();
-    if deque.maxlen == Some(len) {
+    if deque.maxlen.get() == Some(len) {
         return Err(interp.error(ExcType::IndexError, "deque already at its maximum size"));
     }
     let len = len as i64;
@@ -621,7 +697,7 @@ fn deque_repr_method(
     kwargs: &[(Name, Value)],
 ) -> PyResult<Value> {
     use crate::runtime::builtins::dunders::{arity_error, slot_receiver_error};
-    let Some(deque) = args.first().and_then(as_deque) else {
+    let Some(deque) = args.first().and_then(deque_of) else {
         return Err(slot_receiver_error(
             interp,
             "collections.deque",
@@ -632,7 +708,8 @@ fn deque_repr_method(
     if args.len() != 1 || !kwargs.is_empty() {
         return Err(arity_error(interp, "__repr__", args, kwargs, 0));
     }
-    Ok(Value::str(deque_repr(interp, deque)?))
+    let class_name = interp.class_of(&args[0]).name.clone();
+    Ok(Value::str(deque_repr(interp, deque, &class_name)?))
 }
 
 fn deque_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -643,7 +720,7 @@ fn deque_len(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> 
 
 fn iterator(interp: &Interp, args: &[Value], method: &str, reverse: bool) -> PyResult<Value> {
     let state = receiver(interp, args, method)?.state.get();
-    let Value::Native(object) = &args[0] else {
+    let Value::Native(object) = args[0].builtin_value() else {
         return Err(receiver_error(interp, "collections.deque", method, args));
     };
     Ok(Value::native(Rc::new(DequeIterator {
@@ -722,7 +799,7 @@ fn deque_delitem(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
 /// Whether two deques hold equal items; `None` when `other` is no deque.
 fn equal(interp: &mut Interp, args: &[Value], method: &str) -> PyResult<Option<bool>> {
     let deque = receiver(interp, args, method)?;
-    let Some(other) = args.get(1).and_then(as_deque) else {
+    let Some(other) = args.get(1).and_then(deque_of) else {
         return Ok(None);
     };
     let left: Vec<Value> = deque.items.borrow().iter().cloned().collect();

@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::compile::ir::Origin;
+use crate::runtime::builtins::subclasses::made;
 use crate::runtime::builtins::{add_function, add_method};
 use crate::runtime::dict::{Dict, Flavor};
 use crate::runtime::error::{ExcType, PyResult};
@@ -87,16 +88,23 @@ fn lend_methods(module: &ModuleObject, class: &Rc<Class>) {
 }
 
 /// `cls(…)`: an empty dict of class `cls`, which its `__init__` fills.
+/// For a program's subclass (`class LRU(OrderedDict)`) an instance of it
+/// that is such a dict of the `collections` class it derives from (see
+/// `builtins::subclasses`), whose `__init__` the class call runs.
 fn flavored_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let Some(Value::Type(class)) = args.first() else {
         return Err(interp.type_error("__new__() needs a class"));
     };
+    let subclass = class.builtin_base().filter(|base| !Rc::ptr_eq(base, class));
     let mut table = Dict::new();
     table.flavor = Some(Box::new(Flavor {
-        class: class.clone(),
+        class: subclass.unwrap_or(class).clone(),
         default_factory: Value::None,
     }));
     let dict = Value::Dict(Rc::new(RefCell::new(table)));
+    if subclass.is_some() {
+        return Ok(made(Some(class.clone()), dict));
+    }
     let init = class.namespace.borrow().get("__init__").cloned();
     if let Some(init) = init {
         interp.call_bound(&init, &dict, &args[1..], kwargs)?;
@@ -105,7 +113,7 @@ fn flavored_new(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
 }
 
 fn flavored(interp: &Interp, value: Option<&Value>) -> PyResult<Rc<RefCell<Dict>>> {
-    match value {
+    match value.map(Value::builtin_value) {
         Some(Value::Dict(dict)) if dict.borrow().flavor.is_some() => Ok(dict.clone()),
         _ => Err(interp.type_error("a dict of collections was expected")),
     }

@@ -17,6 +17,7 @@ mod dicts;
 mod namedtuple;
 
 pub use deque::{as_deque, Deque, End};
+pub use dicts::CLASSES as DICT_CLASSES;
 
 const USER_CLASSES: &str = include_str!("user_classes.pyl");
 
