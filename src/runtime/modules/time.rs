@@ -40,19 +40,20 @@ fn monotonic_now(interp: &Interp) -> f64 {
 fn block_for(interp: &mut Interp, seconds: f64) -> PyResult<()> {
     // What was printed before the pause should be visible during it.
     let _ = interp.flush_stdout();
-    let end = interp.clock.monotonic() + seconds;
-    loop {
-        let left = end - interp.clock.monotonic();
-        if left <= 0.0 {
-            return Ok(());
-        }
+    // Measured from the start, as the program measures it: `end - now`
+    // may read a hair short of `seconds`, and so would the sleep.
+    let start = interp.clock.monotonic();
+    let mut left = seconds;
+    while left > 0.0 {
         interp.clock.sleep(left);
         if crate::runtime::interrupt::take() {
             if let Some(error) = interp.keyboard_interrupt() {
                 return Err(error);
             }
         }
+        left = seconds - (interp.clock.monotonic() - start);
     }
+    Ok(())
 }
 
 pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
