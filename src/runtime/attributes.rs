@@ -1238,6 +1238,9 @@ impl Interp {
                 if !instance.class.instances_have_dict() {
                     return Err(self.missing_attribute(object, name));
                 }
+                if let Some(error) = self.builtin_data_unwritable(instance, name) {
+                    return Err(error);
+                }
                 instance.set_own(name, value);
                 Ok(())
             }
@@ -1335,6 +1338,26 @@ impl Interp {
     /// has and cannot change, as CPython words it for a data descriptor
     /// of its type (`(5).real`), a member (`range(3).start`) or a method
     /// (`'abc'.upper`). `None` for a name it does not have.
+    /// A data attribute of the builtin value that an instance of a builtin
+    /// type's subclass is (`I(1).real`, a deque's `maxlen`): not writable
+    /// there, as on the value itself.
+    fn builtin_data_unwritable(
+        &mut self,
+        instance: &Instance,
+        name: &str,
+    ) -> Option<super::error::PyErr> {
+        let builtin = instance.builtin.as_ref()?;
+        if let Value::Native(native) = builtin {
+            native.clone().get_attribute(self, name)?.ok()?;
+            return Some(self.attribute_error(format!(
+                "attribute '{name}' of '{}' objects is not writable",
+                self.type_name(builtin)
+            )));
+        }
+        self.builtin_value_attribute(builtin, name)?;
+        self.unwritable(builtin, name)
+    }
+
     fn unwritable(&mut self, object: &Value, name: &str) -> Option<super::error::PyErr> {
         if matches!(
             object,
@@ -1431,9 +1454,13 @@ impl Interp {
             }
             _ => false,
         };
+        let builtin_data = |this: &mut Self| match object {
+            Value::Instance(instance) => this.builtin_data_unwritable(instance, name),
+            _ => None,
+        };
         if removed {
             Ok(())
-        } else if let Some(error) = self.unwritable(object, name) {
+        } else if let Some(error) = self.unwritable(object, name).or_else(|| builtin_data(self)) {
             Err(error)
         } else {
             Err(self.missing_attribute(object, name))
