@@ -178,21 +178,29 @@ impl Iterator for Lexer<'_> {
 
 // ---------------------------------------------------------------- names
 
+/// Whether `c` may begin an identifier: Unicode's `XID_Start`, or `_`.
+pub fn starts_identifier(c: char) -> bool {
+    c == '_' || unicode_ident::is_xid_start(c)
+}
+
+/// Whether `c` may go on an identifier: Unicode's `XID_Continue` as of
+/// CPython 3.11's Unicode 14, before 15.1 added the zero-width joiners.
+pub fn continues_identifier(c: char) -> bool {
+    unicode_ident::is_xid_continue(c) && !matches!(c, '\u{200C}' | '\u{200D}')
+}
+
 /// `logos` callback for identifier-like text: extends the match over any
-/// further identifier characters and tells keywords from names.
-///
-/// Python's identifier characters are Unicode's `XID_Start` and
-/// `XID_Continue`; std's `is_alphabetic`/`is_alphanumeric` stand in for
-/// them (they differ on rare characters such as combining marks).
+/// further identifier characters (Unicode's `XID_Continue`) and tells
+/// keywords from names.
 pub(super) fn lex_word(lex: &mut logos::Lexer<'_, Token>) -> Result<Token, LexError> {
     let first = lex.slice().chars().next().unwrap_or(' ');
-    if !(first == '_' || first.is_alphabetic()) {
+    if !starts_identifier(first) {
         return Err(LexError::Unrecognized);
     }
     let more: usize = lex
         .remainder()
         .chars()
-        .take_while(|&c| c == '_' || c.is_alphanumeric())
+        .take_while(|&c| continues_identifier(c))
         .map(char::len_utf8)
         .sum();
     lex.bump(more);

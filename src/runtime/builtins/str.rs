@@ -700,18 +700,14 @@ fn str_isidentifier(
     Ok(Value::from(is_identifier(s.as_str())))
 }
 
-/// `str.isidentifier()`.
+/// `str.isidentifier()`: Unicode's `XID_Start` (or `_`), then
+/// `XID_Continue`, as CPython's and the lexer's rule.
 pub fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => {
-            (first == '_' || is_alpha(first))
-                && chars.all(|c| {
-                    c == '_' || is_alpha(c) || decimal_value(c).is_some() || c.is_alphanumeric()
-                })
-        }
-        None => false,
-    }
+    chars
+        .next()
+        .is_some_and(crate::syntax::lexer::starts_identifier)
+        && chars.all(crate::syntax::lexer::continues_identifier)
 }
 
 // ----- searching -------------------------------------------------------
