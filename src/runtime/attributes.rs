@@ -147,7 +147,7 @@ impl NativeObject for MethodWrapper {
         match name {
             "__func__" | "__wrapped__" => Some(Ok(self.function.clone())),
             // Copied from the function, as `functools.wraps` would (3.10).
-            "__doc__" | "__name__" | "__qualname__" | "__module__" => {
+            "__doc__" | "__name__" | "__qualname__" | "__module__" | "__annotations__" => {
                 Some(interp.get_attr(&self.function, name))
             }
             // The function's, as `abc.abstractmethod` marks it.

@@ -89,10 +89,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "resolve_bases",
         ],
     ),
-    (
-        "functools",
-        &["partialmethod", "singledispatch", "singledispatchmethod"],
-    ),
     ("random", &["SystemRandom"]),
     (
         "sys",
