@@ -42,10 +42,7 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "abstractstaticmethod",
         ],
     ),
-    (
-        "contextlib",
-        &["chdir", "redirect_stderr", "redirect_stdout"],
-    ),
+    ("contextlib", &["chdir"]),
     ("copy", &["dispatch_table"]),
     (
         "io",
