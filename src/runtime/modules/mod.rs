@@ -65,7 +65,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "text_encoding",
         ],
     ),
-    ("string", &["Formatter"]),
     (
         "types",
         &[
