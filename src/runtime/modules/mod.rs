@@ -53,7 +53,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "BufferedRandom",
             "BufferedReader",
             "BufferedWriter",
-            "BytesIO",
             "FileIO",
             "IOBase",
             "IncrementalNewlineDecoder",
