@@ -190,7 +190,6 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "process_time",
             "process_time_ns",
             "pthread_getcpuclockid",
-            "strptime",
             "thread_time",
             "thread_time_ns",
             "tzset",
