@@ -1047,9 +1047,9 @@ mod tests {
         assert_eq!(asctime(&Tm::from_timestamp(0)), "Thu Jan  1 00:00:00 1970");
         let all = "%a %A %b %B %c %d %D %e %F %H %I %j %m %M %p %r %R %S %T %u %w %x %X %y %Y %Z %z %% %U %W %G %g %V %C %h %n %t %Q %-d %_d %05d %k %l %s %P %E %Ec %Od %+ ";
         assert_eq!(
-            strftime(all, &tm, "GMT"),
+            strftime(all, &tm, &Zone::utc("GMT")),
             "Tue Tuesday Nov November Tue Nov 14 22:13:20 2023 14 11/14/23 14 2023-11-14 22 10 318 11 13 PM 10:13:20 PM 22:13 20 22:13:20 2 2 11/14/23 22:13:20 23 2023 GMT +0000 % 46 46 2023 23 46 20 Nov \n \t %Q 14 14 00014 22 10 1700000000 pm %E Tue Nov 14 22:13:20 2023 14 %+ "
         );
-        assert_eq!(strftime("abc%", &tm, "UTC"), "abc%");
+        assert_eq!(strftime("abc%", &tm, &Zone::utc("UTC")), "abc%");
     }
 }
