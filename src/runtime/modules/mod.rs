@@ -173,6 +173,13 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
     (
         "time",
         &[
+            "CLOCK_BOOTTIME",
+            "CLOCK_MONOTONIC",
+            "CLOCK_MONOTONIC_RAW",
+            "CLOCK_PROCESS_CPUTIME_ID",
+            "CLOCK_REALTIME",
+            "CLOCK_TAI",
+            "CLOCK_THREAD_CPUTIME_ID",
             "clock_getres",
             "clock_gettime",
             "clock_gettime_ns",
