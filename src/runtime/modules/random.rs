@@ -55,6 +55,13 @@ impl NativeObject for Generator {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("Random")
     }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        match name {
+            "gauss_next" => Some(Ok(self.gauss_next.get().map_or(Value::None, Value::float))),
+            _ => None,
+        }
+    }
 }
 
 /// A function of `Random`'s: given the generator, then the arguments
@@ -129,6 +136,10 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         add_function(ns, name, function);
         add_method(&class, name, method);
     }
+    class
+        .namespace
+        .borrow_mut()
+        .insert("VERSION".into(), Value::Int(3));
     ns.borrow_mut().insert("Random".into(), Value::Type(class));
     for (name, value) in [
         ("TWOPI", TWOPI),
