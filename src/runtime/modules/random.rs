@@ -417,14 +417,20 @@ fn seed(
             bytes.extend_from_slice(&digest);
             BigUint::from_bytes_be(&bytes)
         }
-        Value::Str(s) if version == Some(BigInt::from(1)) => {
-            // Version 1: a 64-bit string hash of the code points.
-            let text = s.as_str();
-            let mut x: u64 = text.chars().next().map_or(0, |c| (c as u64) << 7);
-            for c in text.chars() {
-                x = x.wrapping_mul(1_000_003) ^ c as u64;
+        Value::Str(_) | Value::Bytes(_) if version == Some(BigInt::from(1)) => {
+            // Version 1: a 64-bit string hash of the code points (of bytes
+            // decoded as Latin-1).
+            let codes: Vec<u64> = match &a {
+                Value::Str(s) => s.as_str().chars().map(|c| c as u64).collect(),
+                other => other
+                    .bytes_like()
+                    .map_or_else(Vec::new, |bytes| bytes.iter().map(|&b| b as u64).collect()),
+            };
+            let mut x: u64 = codes.first().map_or(0, |&c| c << 7);
+            for &c in &codes {
+                x = x.wrapping_mul(1_000_003) ^ c;
             }
-            x ^= s.char_count() as u64;
+            x ^= codes.len() as u64;
             BigUint::from(x)
         }
         Value::Str(_) => {
