@@ -545,7 +545,7 @@ impl<'a> Printer<'a> {
         }
         let class = &error.0.class;
         let qualname = self.interp.qualname_of(class);
-        let name = match class.module.as_ref() {
+        let name = match class.module_name().as_ref() {
             "builtins" | "__main__" => qualname,
             module => format!("{module}.{qualname}"),
         };

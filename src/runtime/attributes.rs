@@ -734,7 +734,9 @@ impl Interp {
                     return Ok(Some(value));
                 }
                 match instance.class.lookup("__getattr__") {
-                    Some(getattr) => self.call_getattr(&getattr, object, name, getattr_errors),
+                    Some(getattr) => {
+                        self.call_getattr(&getattr, Some(object), name, getattr_errors)
+                    }
                     None => Ok(None),
                 }
             }
@@ -751,7 +753,21 @@ impl Interp {
                     Err(error) => return Err(error),
                 }
                 match getattr {
-                    Some(getattr) => self.call_getattr(&getattr, object, name, getattr_errors),
+                    Some(getattr) => {
+                        self.call_getattr(&getattr, Some(object), name, getattr_errors)
+                    }
+                    None => Ok(None),
+                }
+            }
+            Value::Module(module) => {
+                if let Some(value) = self.generic_get_attr(object, name)? {
+                    return Ok(Some(value));
+                }
+                // PEP 562: the module's own `__getattr__`, for the names it
+                // lacks (called as a plain function).
+                let getattr = module.namespace.borrow().get("__getattr__").cloned();
+                match getattr {
+                    Some(getattr) => self.call_getattr(&getattr, None, name, getattr_errors),
                     None => Ok(None),
                 }
             }
@@ -759,16 +775,22 @@ impl Interp {
         }
     }
 
-    /// A class's (or metaclass's) `__getattr__` asked for `name`; its
-    /// `AttributeError` means "none" unless `getattr_errors` says to raise.
+    /// A class's (or metaclass's) `__getattr__` asked for `name`, bound to
+    /// `object` (a module's is not bound); its `AttributeError` means
+    /// "none" unless `getattr_errors` says to raise.
     fn call_getattr(
         &mut self,
         getattr: &Value,
-        object: &Value,
+        object: Option<&Value>,
         name: &str,
         getattr_errors: bool,
     ) -> PyResult<Option<Value>> {
-        match self.call_bound(getattr, object, &[Value::str(name)], &[]) {
+        let args = [Value::str(name)];
+        let result = match object {
+            Some(object) => self.call_bound(getattr, object, &args, &[]),
+            None => self.call(getattr, &args, &[]),
+        };
+        match result {
             Ok(value) => Ok(Some(value)),
             Err(error)
                 if !getattr_errors && self.is_instance_of(&error, ExcType::AttributeError) =>

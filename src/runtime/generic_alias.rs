@@ -99,7 +99,7 @@ fn attribute(interp: &mut Interp, arg: &Value, name: &str) -> PyResult<Option<Va
 pub fn type_repr(interp: &mut Interp, value: &Value) -> PyResult<String> {
     match value {
         Value::Ellipsis => Ok("...".into()),
-        Value::Type(class) => Ok(match &*class.module {
+        Value::Type(class) => Ok(match &*class.module_name() {
             "builtins" => interp.qualname_of(class),
             module => format!("{module}.{}", interp.qualname_of(class)),
         }),

@@ -286,6 +286,12 @@ impl Interp {
             };
             copied.insert(key.as_str().into(), value);
         }
+        // The class's own `__module__`, as CPython's `type_new_set_module`
+        // gives it (not a base's, found first in their namespaces). CPython
+        // names the calling frame's module; pyl cannot see that frame.
+        if !copied.contains_key("__module__") {
+            copied.insert("__module__".into(), Value::str("__main__"));
+        }
         let metaclass = (!Rc::ptr_eq(&winner, &self.types.type_)).then_some(winner);
         self.create_class(
             &name.as_str().into(),

@@ -164,6 +164,15 @@ impl Class {
         }
     }
 
+    /// Its `__module__` as reprs print it: the namespace's when a str (a
+    /// program may assign it), else the module it was made in.
+    pub fn module_name(&self) -> Name {
+        match self.namespace.borrow().get("__module__") {
+            Some(Value::Str(module)) => module.as_str().into(),
+            _ => self.module.clone(),
+        }
+    }
+
     /// Whether its instances have a `__dict__`: not `object()`s, nor a
     /// slotted class's.
     pub fn instances_have_dict(&self) -> bool {

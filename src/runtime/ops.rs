@@ -324,10 +324,11 @@ impl Interp {
     /// `<module.Class object at 0x…>`.
     /// `type.__repr__`: `<class 'module.Name'>`.
     pub fn class_repr(&self, class: &Rc<super::object::Class>) -> String {
-        if class.module.as_ref() == "builtins" {
+        let module = class.module_name();
+        if module.as_ref() == "builtins" {
             format!("<class '{}'>", class.name)
         } else {
-            format!("<class '{}.{}'>", class.module, self.qualname_of(class))
+            format!("<class '{module}.{}'>", self.qualname_of(class))
         }
     }
 
@@ -354,7 +355,7 @@ impl Interp {
         value: &Value,
     ) -> String {
         // `object()` is `<object object at …>`: no `builtins.` prefix.
-        let module = match &*instance.class.module {
+        let module = match &*instance.class.module_name() {
             "builtins" => String::new(),
             module => format!("{module}."),
         };

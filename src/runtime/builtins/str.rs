@@ -1715,36 +1715,9 @@ impl Formatter<'_> {
         let mut out = String::new();
         let mut i = 0;
         while i < chars.len() {
-            // Literal text up to the next brace.
-            let start = i;
-            let mut brace = None;
-            while let Some(&c) = chars.get(i) {
-                i += 1;
-                if c == '{' || c == '}' {
-                    brace = Some(c);
-                    break;
-                }
-            }
-            let next = chars.get(i).copied();
-            let mut literal_end = i;
-            let mut field_follows = false;
-            match brace {
-                Some('}') if next != Some('}') => {
-                    return Err(interp.value_error("Single '}' encountered in format string"))
-                }
-                Some('{') if next.is_none() => {
-                    return Err(interp.value_error("Single '{' encountered in format string"))
-                }
-                Some(c) if next == Some(c) => i += 1,
-                Some(_) => {
-                    literal_end -= 1;
-                    field_follows = true;
-                }
-                None => {}
-            }
-            out.extend(&chars[start..literal_end]);
-            if field_follows {
-                let field = parse_field(interp, chars, &mut i)?;
+            let (literal, field) = next_piece(interp, chars, &mut i)?;
+            out.extend(literal);
+            if let Some(field) = field {
                 let text = self.render(interp, &field, depth)?;
                 out.push_str(&text);
             }
@@ -1778,11 +1751,7 @@ impl Formatter<'_> {
     /// The object a field name designates: an argument, then attributes
     /// (`.name`) and items (`[key]`) of it.
     fn field_object(&mut self, interp: &mut Interp, name: &[char]) -> PyResult<Value> {
-        let first_len = name
-            .iter()
-            .position(|&c| c == '.' || c == '[')
-            .unwrap_or(name.len());
-        let (first, mut rest) = name.split_at(first_len);
+        let (first, mut rest) = split_field_name(name);
         let index = field_integer(interp, first)?;
         if first.is_empty() || index.is_some() {
             let auto = first.is_empty();
@@ -1835,46 +1804,183 @@ impl Formatter<'_> {
                 }
             }
         };
-        while let Some((&c, after)) = rest.split_first() {
-            let (part, remaining, is_attribute) = match c {
-                '.' => {
-                    let end = after
-                        .iter()
-                        .position(|&c| c == '.' || c == '[')
-                        .unwrap_or(after.len());
-                    (&after[..end], &after[end..], true)
-                }
-                '[' => match after.iter().position(|&c| c == ']') {
-                    Some(end) => (&after[..end], &after[end + 1..], false),
-                    None => return Err(interp.value_error("Missing ']' in format string")),
-                },
-                _ => {
-                    return Err(interp
-                        .value_error("Only '.' or '[' may follow ']' in format field specifier"))
-                }
-            };
-            let item_index = if is_attribute {
-                None
-            } else {
-                field_integer(interp, part)?
-            };
-            if part.is_empty() {
-                return Err(interp.value_error("Empty attribute in format string"));
-            }
-            let text: String = part.iter().collect();
-            object = if is_attribute {
-                interp.get_attr(&object, &text)?
-            } else {
-                let key = match item_index {
-                    Some(n) => Value::from(n),
-                    None => Value::str(text),
-                };
-                interp.get_item(&object, &key)?
+        while let Some((is_attribute, key, remaining)) = next_accessor(interp, rest)? {
+            object = match (is_attribute, &key) {
+                (true, Value::Str(name)) => interp.get_attr(&object, name.as_str())?,
+                _ => interp.get_item(&object, &key)?,
             };
             rest = remaining;
         }
         Ok(object)
     }
+}
+
+/// The next piece of a format string from `i` (CPython's
+/// `MarkupIterator_next`): the literal text up to the next replacement
+/// field, which follows it if there is one. A doubled brace ends the
+/// literal, which keeps one of the two.
+fn next_piece<'c>(
+    interp: &Interp,
+    chars: &'c [char],
+    i: &mut usize,
+) -> PyResult<(&'c [char], Option<Field<'c>>)> {
+    let start = *i;
+    let mut brace = None;
+    while let Some(&c) = chars.get(*i) {
+        *i += 1;
+        if c == '{' || c == '}' {
+            brace = Some(c);
+            break;
+        }
+    }
+    let next = chars.get(*i).copied();
+    match brace {
+        Some('}') if next != Some('}') => {
+            Err(interp.value_error("Single '}' encountered in format string"))
+        }
+        Some('{') if next.is_none() => {
+            Err(interp.value_error("Single '{' encountered in format string"))
+        }
+        Some(c) if next == Some(c) => {
+            *i += 1;
+            Ok((&chars[start..*i - 1], None))
+        }
+        Some(_) => {
+            let literal = &chars[start..*i - 1];
+            Ok((literal, Some(parse_field(interp, chars, i)?)))
+        }
+        None => Ok((&chars[start..], None)),
+    }
+}
+
+/// A field name's first part (before any `.` or `[`) and the rest.
+fn split_field_name(name: &[char]) -> (&[char], &[char]) {
+    let first_len = name
+        .iter()
+        .position(|&c| c == '.' || c == '[')
+        .unwrap_or(name.len());
+    name.split_at(first_len)
+}
+
+/// The next `.attribute` or `[key]` of the rest of a field name (CPython's
+/// `FieldNameIterator_next`): whether it is an attribute, its name or key
+/// (an int for a key of digits), and what follows it.
+fn next_accessor<'c>(
+    interp: &Interp,
+    rest: &'c [char],
+) -> PyResult<Option<(bool, Value, &'c [char])>> {
+    let Some((&c, after)) = rest.split_first() else {
+        return Ok(None);
+    };
+    let (part, remaining, is_attribute) = match c {
+        '.' => {
+            let end = after
+                .iter()
+                .position(|&c| c == '.' || c == '[')
+                .unwrap_or(after.len());
+            (&after[..end], &after[end..], true)
+        }
+        '[' => match after.iter().position(|&c| c == ']') {
+            Some(end) => (&after[..end], &after[end + 1..], false),
+            None => return Err(interp.value_error("Missing ']' in format string")),
+        },
+        _ => {
+            return Err(
+                interp.value_error("Only '.' or '[' may follow ']' in format field specifier")
+            )
+        }
+    };
+    if part.is_empty() {
+        return Err(interp.value_error("Empty attribute in format string"));
+    }
+    let index = if is_attribute {
+        None
+    } else {
+        field_integer(interp, part)?
+    };
+    let key = match index {
+        Some(n) => Value::from(n),
+        None => Value::str(part.iter().collect::<String>()),
+    };
+    Ok(Some((is_attribute, key, remaining)))
+}
+
+/// `_string.formatter_parser`'s step, for `string.Formatter.parse`:
+/// `_format_piece(format_string, index)` is `None` at the end, else
+/// `(literal, field_name, format_spec, conversion, next_index)`, the field's
+/// parts `None` when only literal text is left. Indices count characters.
+pub fn format_piece(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let [Value::Str(text), index] = args else {
+        return Err(interp.type_error("_format_piece() takes a str and an index"));
+    };
+    let chars: Vec<char> = text.as_str().chars().collect();
+    let mut i = usize::try_from(interp.to_index(index)?).unwrap_or(0);
+    if i >= chars.len() {
+        return Ok(Value::None);
+    }
+    let (literal, field) = next_piece(interp, &chars, &mut i)?;
+    let text_of = |chars: &[char]| Value::str(chars.iter().collect::<String>());
+    let (name, spec, conversion) = match field {
+        None => (Value::None, Value::None, Value::None),
+        Some(field) => (
+            text_of(field.name),
+            text_of(field.spec),
+            field
+                .conversion
+                .map_or(Value::None, |c| Value::str(c.to_string())),
+        ),
+    };
+    Ok(Value::tuple(vec![
+        text_of(literal),
+        name,
+        spec,
+        conversion,
+        Value::from(i),
+    ]))
+}
+
+/// `_string.formatter_field_name_split`'s parts, for
+/// `string.Formatter.get_field`: `_field_name_first(name)` is
+/// `(first, rest)`, `first` an int when it is digits.
+pub fn field_name_first(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [Value::Str(name)] = args else {
+        return Err(interp.type_error("_field_name_first() takes a str"));
+    };
+    let chars: Vec<char> = name.as_str().chars().collect();
+    let (first, rest) = split_field_name(&chars);
+    let first = match field_integer(interp, first)? {
+        Some(n) => Value::from(n),
+        None => Value::str(first.iter().collect::<String>()),
+    };
+    Ok(Value::tuple(vec![
+        first,
+        Value::str(rest.iter().collect::<String>()),
+    ]))
+}
+
+/// `_field_name_next(rest)`: `None` at the end of a field name's rest, else
+/// `(is_attribute, name_or_key, remaining)`.
+pub fn field_name_next(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
+    let [Value::Str(rest)] = args else {
+        return Err(interp.type_error("_field_name_next() takes a str"));
+    };
+    let chars: Vec<char> = rest.as_str().chars().collect();
+    Ok(match next_accessor(interp, &chars)? {
+        None => Value::None,
+        Some((is_attribute, key, remaining)) => Value::tuple(vec![
+            Value::from(is_attribute),
+            key,
+            Value::str(remaining.iter().collect::<String>()),
+        ]),
+    })
 }
 
 /// Parses a replacement field after its `{`, leaving `i` after its `}`

@@ -55,6 +55,13 @@ impl NativeObject for Generator {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("Random")
     }
+
+    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
+        match name {
+            "gauss_next" => Some(Ok(self.gauss_next.get().map_or(Value::None, Value::float))),
+            _ => None,
+        }
+    }
 }
 
 /// A function of `Random`'s: given the generator, then the arguments
@@ -129,6 +136,10 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
         add_function(ns, name, function);
         add_method(&class, name, method);
     }
+    class
+        .namespace
+        .borrow_mut()
+        .insert("VERSION".into(), Value::Int(3));
     ns.borrow_mut().insert("Random".into(), Value::Type(class));
     for (name, value) in [
         ("TWOPI", TWOPI),
@@ -406,14 +417,20 @@ fn seed(
             bytes.extend_from_slice(&digest);
             BigUint::from_bytes_be(&bytes)
         }
-        Value::Str(s) if version == Some(BigInt::from(1)) => {
-            // Version 1: a 64-bit string hash of the code points.
-            let text = s.as_str();
-            let mut x: u64 = text.chars().next().map_or(0, |c| (c as u64) << 7);
-            for c in text.chars() {
-                x = x.wrapping_mul(1_000_003) ^ c as u64;
+        Value::Str(_) | Value::Bytes(_) if version == Some(BigInt::from(1)) => {
+            // Version 1: a 64-bit string hash of the code points (of bytes
+            // decoded as Latin-1).
+            let codes: Vec<u64> = match &a {
+                Value::Str(s) => s.as_str().chars().map(|c| c as u64).collect(),
+                other => other
+                    .bytes_like()
+                    .map_or_else(Vec::new, |bytes| bytes.iter().map(|&b| b as u64).collect()),
+            };
+            let mut x: u64 = codes.first().map_or(0, |&c| c << 7);
+            for &c in &codes {
+                x = x.wrapping_mul(1_000_003) ^ c;
             }
-            x ^= s.char_count() as u64;
+            x ^= codes.len() as u64;
             BigUint::from(x)
         }
         Value::Str(_) => {
@@ -730,18 +747,7 @@ fn random_choices(
                     "The number of choices must be a keyword argument: k={count}"
                 )));
             }
-            // list(itertools.accumulate(weights))
-            let mut running: Option<Value> = None;
-            let mut cumulative = Vec::new();
-            for weight in interp.collect(&weights)? {
-                let next = match running {
-                    None => weight,
-                    Some(total) => interp.binary_op(BinOp::Add, &total, &weight)?,
-                };
-                cumulative.push(next.clone());
-                running = Some(next);
-            }
-            cumulative
+            accumulate(interp, &weights)?
         }
         (Some(cum_weights), None) => interp.collect(&cum_weights)?,
         (Some(_), Some(_)) => {
@@ -772,17 +778,8 @@ fn random_choices(
     let mut result = Vec::new();
     for _ in 0..k.max(0) {
         let x = Value::float(generator.mt().random() * total);
-        // bisect.bisect_right(cum_weights, x, 0, hi)
-        let (mut lo, mut hi) = (0, hi);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if interp.lt(&x, &cum_weights[mid])? {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        result.push(interp.get_item(&population, &Value::from(lo))?);
+        let index = bisect_right(interp, &cum_weights[..hi], &x)?;
+        result.push(interp.get_item(&population, &Value::from(index))?);
     }
     Ok(Value::list(result))
 }
@@ -820,7 +817,7 @@ fn random_shuffle(
     Ok(Value::None)
 }
 
-/// `sample(population, k, *, counts=None)` (without `counts`).
+/// `sample(population, k, *, counts=None)`.
 fn random_sample(
     interp: &mut Interp,
     generator: &Generator,
@@ -848,14 +845,11 @@ fn random_sample(
             interp.type_error("Population must be a sequence.  For dicts or sets, use sorted(d).")
         );
     }
-    if slots[2].as_ref().is_some_and(|counts| !counts.is_none()) {
-        return Err(interp.error(
-            ExcType::NotImplementedError,
-            "random.sample() with counts= is not supported in pyl",
-        ));
-    }
     let n = interp.len(&population)?;
     let k = required(&slots, 1);
+    if let Some(counts) = slots[2].clone().filter(|counts| !counts.is_none()) {
+        return sample_with_counts(interp, generator, &population, n, &counts, k);
+    }
     if interp.to_bigint(&k).is_none() {
         // CPython checks `0 <= k <= n` and then builds `[None] * k`; let
         // those operations raise their own errors for a non-int `k`.
@@ -866,19 +860,95 @@ fn random_sample(
         }
         interp.binary_op(BinOp::Mul, &Value::list(vec![Value::None]), &k)?;
     }
-    let k = interp.to_index(&k)?;
-    let Some(k) = usize::try_from(k).ok().filter(|&k| k <= n) else {
-        return Err(interp.value_error("Sample larger than population or is negative"));
-    };
-    let indices = generator
-        .mt()
-        .sample_indices(n, k)
-        .map_err(|message| interp.value_error(message))?;
-    let mut result = Vec::with_capacity(k);
+    let indices = sample_indices(interp, generator, n, &k)?;
+    let mut result = Vec::with_capacity(indices.len());
     for index in indices {
         result.push(interp.get_item(&population, &Value::from(index))?);
     }
     Ok(Value::list(result))
+}
+
+/// The indices `sample(range(n), k)` picks, in selection order.
+fn sample_indices(
+    interp: &mut Interp,
+    generator: &Generator,
+    n: usize,
+    k: &Value,
+) -> PyResult<Vec<usize>> {
+    let k = interp.to_index(k)?;
+    let Some(k) = usize::try_from(k).ok().filter(|&k| k <= n) else {
+        return Err(interp.value_error("Sample larger than population or is negative"));
+    };
+    generator
+        .mt()
+        .sample_indices(n, k)
+        .map_err(|message| interp.value_error(message))
+}
+
+/// `sample(population, k, counts=counts)`: a sample of
+/// `range(sum(counts))`, each pick mapped back to its population item by
+/// bisecting the running totals of `counts`, as CPython does.
+fn sample_with_counts(
+    interp: &mut Interp,
+    generator: &Generator,
+    population: &Value,
+    n: usize,
+    counts: &Value,
+    k: Value,
+) -> PyResult<Value> {
+    let mut cum_counts = accumulate(interp, counts)?;
+    if cum_counts.len() != n {
+        return Err(interp.value_error("The number of counts does not match the population"));
+    }
+    let total = cum_counts.pop().unwrap_or(Value::None);
+    let Some(total) = interp.to_bigint(&total) else {
+        return Err(interp.type_error("Counts must be integers"));
+    };
+    if total.sign() != Sign::Plus {
+        return Err(interp.value_error("Total of counts must be greater than zero"));
+    }
+    let Some(total) = total.to_usize() else {
+        return Err(interp.error(
+            ExcType::OverflowError,
+            "Python int too large to convert to C ssize_t",
+        ));
+    };
+    let selections = sample_indices(interp, generator, total, &k)?;
+    let mut result = Vec::with_capacity(selections.len());
+    for selection in selections {
+        let index = bisect_right(interp, &cum_counts, &Value::from(selection))?;
+        result.push(interp.get_item(population, &Value::from(index))?);
+    }
+    Ok(Value::list(result))
+}
+
+/// `list(itertools.accumulate(values))` with Python addition.
+fn accumulate(interp: &mut Interp, values: &Value) -> PyResult<Vec<Value>> {
+    let mut running: Option<Value> = None;
+    let mut cumulative = Vec::new();
+    for value in interp.collect(values)? {
+        let next = match running {
+            None => value,
+            Some(total) => interp.binary_op(BinOp::Add, &total, &value)?,
+        };
+        cumulative.push(next.clone());
+        running = Some(next);
+    }
+    Ok(cumulative)
+}
+
+/// `bisect.bisect_right(sorted, x)` with Python comparisons.
+fn bisect_right(interp: &mut Interp, sorted: &[Value], x: &Value) -> PyResult<usize> {
+    let (mut lo, mut hi) = (0, sorted.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if interp.lt(x, &sorted[mid])? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(lo)
 }
 
 /// `uniform(a, b)`: `a + (b - a) * random()` with Python arithmetic.

@@ -79,6 +79,7 @@ pub fn create(interp: &mut Interp) -> Rc<ModuleObject> {
     add_function(ns, "ctime", time_ctime);
     add_function(ns, "asctime", time_asctime);
     add_function(ns, "strftime", time_strftime);
+    add_function(ns, "strptime", time_strptime);
     let mut ns = ns.borrow_mut();
     ns.insert("struct_time".into(), Value::Type(class));
     ns.insert("timezone".into(), Value::Int(0));
@@ -299,8 +300,25 @@ const FIELD_NAMES: [&str; 9] = [
 
 struct StructTime {
     tm: Tm,
-    /// `tm_zone`: "GMT" from `gmtime`, "UTC" from `localtime`.
-    zone: Option<&'static str>,
+    zone: Zone,
+}
+
+/// A `struct_time`'s `tm_zone` and `tm_gmtoff`: "GMT" or "UTC" and 0 from
+/// `gmtime` and `localtime`, what its sequence gave (else `None`) when
+/// made from one.
+#[derive(Clone, Default)]
+struct Zone {
+    name: Option<Rc<str>>,
+    gmtoff: Option<i64>,
+}
+
+impl Zone {
+    fn utc(name: &str) -> Zone {
+        Zone {
+            name: Some(name.into()),
+            gmtoff: Some(0),
+        }
+    }
 }
 
 fn struct_time_class(interp: &Interp) -> Rc<Class> {
@@ -323,12 +341,12 @@ impl NativeObject for StructTime {
             return Some(Ok(Value::Int(self.tm.fields()[index])));
         }
         match name {
-            "tm_zone" => Some(Ok(self.zone.map_or(Value::None, Value::str))),
-            "tm_gmtoff" => Some(Ok(if self.zone.is_some() {
-                Value::Int(0)
-            } else {
-                Value::None
-            })),
+            "tm_zone" => Some(Ok(self
+                .zone
+                .name
+                .as_deref()
+                .map_or(Value::None, Value::str))),
+            "tm_gmtoff" => Some(Ok(self.zone.gmtoff.map_or(Value::None, Value::Int))),
             "n_fields" => Some(Ok(Value::Int(11))),
             "n_sequence_fields" => Some(Ok(Value::Int(9))),
             _ => None,
@@ -345,7 +363,7 @@ impl NativeObject for StructTime {
     }
 }
 
-fn new_struct_time(tm: Tm, zone: Option<&'static str>) -> Value {
+fn new_struct_time(tm: Tm, zone: Zone) -> Value {
     Value::native(Rc::new(StructTime { tm, zone }))
 }
 
@@ -403,15 +421,29 @@ fn struct_time_new(
         *slot = match item {
             Value::Int(i) => *i,
             Value::Bool(b) => b.get() as i64,
-            _ => {
-                return Err(interp.error(
-                    ExcType::NotImplementedError,
-                    "pyl's time.struct_time holds only int fields",
-                ))
-            }
+            _ => return Err(only_int_fields(interp)),
         };
     }
-    Ok(new_struct_time(Tm::from_fields(fields), None))
+    let zone = Zone {
+        name: match items.get(9) {
+            None | Some(Value::None) => None,
+            Some(Value::Str(name)) => Some(name.as_str().into()),
+            Some(_) => return Err(only_int_fields(interp)),
+        },
+        gmtoff: match items.get(10) {
+            None | Some(Value::None) => None,
+            Some(Value::Int(gmtoff)) => Some(*gmtoff),
+            Some(_) => return Err(only_int_fields(interp)),
+        },
+    };
+    Ok(new_struct_time(Tm::from_fields(fields), zone))
+}
+
+fn only_int_fields(interp: &Interp) -> crate::runtime::error::PyErr {
+    interp.error(
+        ExcType::NotImplementedError,
+        "pyl's time.struct_time holds only int fields (and a str tm_zone)",
+    )
 }
 
 fn struct_time_getitem(
@@ -473,20 +505,16 @@ fn struct_time_ne(
 
 /// The nine fields of a time tuple argument (`struct_time` or a 9-tuple
 /// of ints), each converted to a C int as CPython's `gettmarg` does, and
-/// the `tm_zone` to print for `%Z`.
-fn time_fields(
-    interp: &mut Interp,
-    function: &str,
-    value: &Value,
-) -> PyResult<([i64; 9], &'static str)> {
+/// its zone for `%Z` and `%z` (a plain tuple has none).
+fn time_fields(interp: &mut Interp, function: &str, value: &Value) -> PyResult<([i64; 9], Zone)> {
     let (items, zone) = if let Some(st) = as_struct_time(value) {
         let items: Vec<Value> = st.tm.fields().iter().map(|&f| Value::Int(f)).collect();
-        (items, st.zone.unwrap_or("UTC"))
+        (items, st.zone.clone())
     } else if let Value::Tuple(items) = value {
         if items.len() != 9 {
             return Err(interp.type_error(format!("{function}(): illegal time tuple argument")));
         }
-        (items.to_vec(), "UTC")
+        (items.to_vec(), Zone::default())
     } else {
         return Err(interp.type_error("Tuple or struct_time argument required"));
     };
@@ -529,11 +557,7 @@ fn time_fields(
 
 /// A time tuple argument checked and normalized as CPython's `checktm`
 /// does for `strftime` and `asctime`.
-fn time_tuple_arg(
-    interp: &mut Interp,
-    function: &str,
-    value: &Value,
-) -> PyResult<(Tm, &'static str)> {
+fn time_tuple_arg(interp: &mut Interp, function: &str, value: &Value) -> PyResult<(Tm, Zone)> {
     let (fields, zone) = time_fields(interp, function, value)?;
     let mut tm = Tm::from_fields(fields);
     // checktm: a zero month, day or yday stands for the first one.
@@ -663,7 +687,10 @@ fn time_sleep(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 fn time_gmtime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     let arg = optional_arg(interp, "gmtime", args, kwargs)?;
     let seconds = timestamp_arg(interp, arg)?;
-    Ok(new_struct_time(broken_down(interp, seconds)?, Some("GMT")))
+    Ok(new_struct_time(
+        broken_down(interp, seconds)?,
+        Zone::utc("GMT"),
+    ))
 }
 
 fn time_localtime(
@@ -673,7 +700,10 @@ fn time_localtime(
 ) -> PyResult<Value> {
     let arg = optional_arg(interp, "localtime", args, kwargs)?;
     let seconds = timestamp_arg(interp, arg)?;
-    Ok(new_struct_time(broken_down(interp, seconds)?, Some("UTC")))
+    Ok(new_struct_time(
+        broken_down(interp, seconds)?,
+        Zone::utc("UTC"),
+    ))
 }
 
 fn time_mktime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -783,10 +813,22 @@ fn time_strftime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) 
         Some(tuple) => time_tuple_arg(interp, "strftime", tuple)?,
         None => {
             let now = timestamp_arg(interp, None)?;
-            (broken_down(interp, now)?, "UTC")
+            (broken_down(interp, now)?, Zone::utc("UTC"))
         }
     };
-    Ok(Value::str(strftime(format, &tm, zone)))
+    Ok(Value::str(strftime(format, &tm, &zone)))
+}
+
+/// `time.strptime(string, format="%a %b %d %H:%M:%S %Y")`: CPython's is
+/// Python (`_strptime`), and so is pyl's, in `datetime`, with
+/// `datetime.strptime`'s parsing.
+fn time_strptime(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(interp.type_error("strptime() takes no keyword arguments"));
+    }
+    let datetime = interp.import_module("datetime")?;
+    let parse = interp.get_attr(&datetime, "_strptime_time")?;
+    interp.call(&parse, args, &[])
 }
 
 /// ISO 8601 week-based year and week number (`%G`, `%V`).
@@ -818,7 +860,7 @@ fn iso_week(tm: &Tm) -> (i64, i64) {
 /// glibc's `strftime` in the C locale, with its flags (`-`, `_`, `0`, `^`,
 /// `#`), field widths and `E`/`O` modifiers; an unknown conversion is
 /// copied through unchanged.
-fn strftime(format: &str, tm: &Tm, zone: &str) -> String {
+fn strftime(format: &str, tm: &Tm, zone: &Zone) -> String {
     let chars: Vec<char> = format.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -919,7 +961,7 @@ enum Field {
     Text(String),
 }
 
-fn expand(conversion: char, tm: &Tm, zone: &str) -> Option<Field> {
+fn expand(conversion: char, tm: &Tm, zone: &Zone) -> Option<Field> {
     use Field::{Number, Text};
     let zero = Some('0');
     let space = Some(' ');
@@ -961,8 +1003,19 @@ fn expand(conversion: char, tm: &Tm, zone: &str) -> Option<Field> {
         'W' => Number((tm.yday - 1 + 7 - tm.wday) / 7, 2, zero),
         'y' => Number(tm.year.rem_euclid(100), 2, zero),
         'Y' => Number(tm.year, 1, zero),
-        'z' => Text("+0000".into()),
-        'Z' => Text(zone.to_string()),
+        // glibc's: nothing when whether DST is in effect is unknown.
+        'z' if tm.isdst < 0 => Text(String::new()),
+        'z' => {
+            let gmtoff = zone.gmtoff.unwrap_or(0);
+            let sign = if gmtoff < 0 { '-' } else { '+' };
+            let minutes = gmtoff.unsigned_abs() / 60;
+            Text(format!("{sign}{:02}{:02}", minutes / 60, minutes % 60))
+        }
+        'Z' => Text(match zone.name.as_deref() {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ if tm.isdst < 0 => String::new(),
+            _ => "UTC".to_string(),
+        }),
         '%' => Text("%".into()),
         _ => return None,
     })
@@ -995,9 +1048,9 @@ mod tests {
         assert_eq!(asctime(&Tm::from_timestamp(0)), "Thu Jan  1 00:00:00 1970");
         let all = "%a %A %b %B %c %d %D %e %F %H %I %j %m %M %p %r %R %S %T %u %w %x %X %y %Y %Z %z %% %U %W %G %g %V %C %h %n %t %Q %-d %_d %05d %k %l %s %P %E %Ec %Od %+ ";
         assert_eq!(
-            strftime(all, &tm, "GMT"),
+            strftime(all, &tm, &Zone::utc("GMT")),
             "Tue Tuesday Nov November Tue Nov 14 22:13:20 2023 14 11/14/23 14 2023-11-14 22 10 318 11 13 PM 10:13:20 PM 22:13 20 22:13:20 2 2 11/14/23 22:13:20 23 2023 GMT +0000 % 46 46 2023 23 46 20 Nov \n \t %Q 14 14 00014 22 10 1700000000 pm %E Tue Nov 14 22:13:20 2023 14 %+ "
         );
-        assert_eq!(strftime("abc%", &tm, "UTC"), "abc%");
+        assert_eq!(strftime("abc%", &tm, &Zone::utc("UTC")), "abc%");
     }
 }

@@ -167,6 +167,10 @@ impl NativeObject for DequeIterator {
 
 pub fn install(interp: &mut Interp, module: &ModuleObject) {
     let class = interp.define_module_class("deque", "collections");
+    // Its iterators' classes, in the module CPython's are in.
+    for iterator in ["_deque_iterator", "_deque_reverse_iterator"] {
+        interp.define_module_class(iterator, "_collections");
+    }
     crate::runtime::generic_alias::make_generic(&class);
     let methods: [(&'static str, crate::runtime::object::NativeFn); 36] = [
         ("__new__", deque_new),

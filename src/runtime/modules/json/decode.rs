@@ -15,13 +15,15 @@ use crate::runtime::value::Value;
 use crate::syntax::ast::Name;
 
 /// `_scan(s, error_class, object_hook, object_pairs_hook, parse_float,
-/// parse_int, parse_constant, strict)`, called by the prelude's `loads`
-/// with `JSONDecoder`'s settings: the value the whole of `s` holds.
+/// parse_int, parse_constant, strict, start)`, called by the prelude's
+/// `JSONDecoder` with its settings. With `start` `None` (`decode`): the
+/// value the whole of `s` holds; with a character index (`raw_decode`):
+/// `(value, end)` for the value starting there.
 pub fn scan(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    let [doc, error_class, object_hook, object_pairs_hook, parse_float, parse_int, parse_constant, strict] =
+    let [doc, error_class, object_hook, object_pairs_hook, parse_float, parse_int, parse_constant, strict, start] =
         args
     else {
-        return Err(interp.type_error("_scan() takes 8 arguments"));
+        return Err(interp.type_error("_scan() takes 9 arguments"));
     };
     let Value::Str(text) = doc else {
         return Err(interp.type_error("_scan() needs a str"));
@@ -39,7 +41,26 @@ pub fn scan(interp: &mut Interp, args: &[Value], _kwargs: &[(Name, Value)]) -> P
         parse_int: (!is_type(parse_int, &interp.types.int)).then(|| parse_int.clone()),
         parse_constant: hook(parse_constant),
     };
-    scanner.decode(interp)
+    if start.is_none() {
+        return scanner.decode(interp);
+    }
+    let start = interp.to_index(start)?;
+    let Ok(start) = usize::try_from(start) else {
+        return Err(interp.value_error("idx cannot be negative"));
+    };
+    let Some((index, _)) = scanner.text.char_indices().nth(start) else {
+        // At or past the end: CPython reports the index as given.
+        let args = [
+            Value::str("Expecting value"),
+            doc.clone(),
+            Value::from(start),
+        ];
+        let exception = interp.call(error_class, &args, &[])?;
+        return Err(interp.make_exception(exception)?);
+    };
+    let (value, end) = scanner.scan_once(interp, index)?;
+    let end = scanner.text[..end].chars().count();
+    Ok(Value::tuple(vec![value, Value::from(end)]))
 }
 
 struct Scanner<'a> {

@@ -73,7 +73,17 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "string",
         sources: &[(include_str!("string.pyl"), Origin::Bundled)],
-        natives: &[],
+        natives: &[
+            ("_format_piece", crate::runtime::builtins::str::format_piece),
+            (
+                "_field_name_first",
+                crate::runtime::builtins::str::field_name_first,
+            ),
+            (
+                "_field_name_next",
+                crate::runtime::builtins::str::field_name_next,
+            ),
+        ],
     },
     PythonModule {
         name: "abc",

@@ -1,0 +1,1 @@
+module_getattr_helpers.pyl
