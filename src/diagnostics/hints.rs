@@ -19,6 +19,11 @@ pub fn for_exception(name: &str, message: &str, code: &str) -> Option<String> {
         "RuntimeError" => runtime_error(message),
         "NameError" => module_not_imported(message),
         "UnboundLocalError" => local_read_first(message),
+        "RecursionError" if message.starts_with("maximum recursion depth exceeded") => Some(
+            "a function calls itself (or one that calls it back) without end: check the case \
+             that should stop the recursion"
+                .into(),
+        ),
         "asyncio.exceptions.InvalidStateError" if message == "Result is not set." => Some(
             "the task or future is not done yet: `await` it for its result, which waits".into(),
         ),
@@ -77,6 +82,54 @@ fn type_error(message: &str, code: &str) -> Option<String> {
         return ASYNC_MANAGERS.contains(&manager).then(|| {
             format!("a {manager} is an asynchronous context manager: `async with`, inside an `async def`")
         });
+    }
+    if message.starts_with("can only concatenate str (not ") {
+        return Some(
+            "turn the value into text first, as in `\"n = \" + str(n)`, or use an f-string: \
+             `f\"n = {n}\"`"
+                .into(),
+        );
+    }
+    if matches!(
+        message,
+        "unsupported operand type(s) for +: 'int' and 'str'"
+            | "unsupported operand type(s) for +: 'float' and 'str'"
+    ) {
+        return Some(
+            "a number and text do not add: `int(text)` or `float(text)` makes the text a number, \
+             `str(number)` the number text"
+                .into(),
+        );
+    }
+    if let Some(kind @ ("int" | "float")) = message
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix("' object is not iterable"))
+    {
+        let example = match kind {
+            "int" => "`for i in range(n):` counts to a number",
+            _ => "a float counts nothing",
+        };
+        return Some(format!(
+            "a number is not a sequence to loop over: {example}"
+        ));
+    }
+    let called = message
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix("' object is not callable"));
+    let value = match called {
+        Some("int") => "an int",
+        Some("float") => "a float",
+        Some("str") => "a str",
+        Some("list") => "a list",
+        Some("dict") => "a dict",
+        Some("tuple") => "a tuple",
+        _ => "",
+    };
+    if !value.is_empty() {
+        return Some(format!(
+            "what is called here is {value}: was a function's name assigned a value (`sum = 0` \
+             hides the builtin `sum`)? Or is an operator missing, as in `2(3 + 4)`?"
+        ));
     }
     if let Some(method) = message.strip_suffix("() missing 1 required positional argument: 'self'")
     {
