@@ -1342,6 +1342,12 @@ pub fn same_if_unchanged(value: &Value, formatted: String) -> Value {
 /// `eval` or `exec` called where the evaluator does not see the call
 /// (`map(eval, texts)`): it runs them (`Interp::run_string`), in the
 /// calling frame's module.
+/// Whether a builtin's entry point is `eval`'s or `exec`'s, which the
+/// evaluator runs itself when it sees the call.
+pub fn runs_string(function: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(function, run_string_unseen as NativeFn)
+}
+
 fn run_string_unseen(interp: &mut Interp, _: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     Err(interp.error(
         ExcType::NotImplementedError,
