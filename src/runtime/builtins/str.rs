@@ -620,9 +620,12 @@ fn str_isalpha(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) ->
 }
 
 fn str_isalnum(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
-    all_chars(interp, "isalnum", args, kwargs, |c| {
-        is_alpha(c) || is_numeric(c)
-    })
+    all_chars(interp, "isalnum", args, kwargs, is_alnum)
+}
+
+/// `str.isalnum` of one character (also the regular expressions' `\w`).
+pub fn is_alnum(c: char) -> bool {
+    is_alpha(c) || is_numeric(c)
 }
 
 fn str_isspace(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
@@ -962,7 +965,7 @@ fn str_rsplit(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 }
 
 /// Line boundaries as `str.splitlines` knows them.
-fn is_line_break(c: char) -> bool {
+pub fn is_line_break(c: char) -> bool {
     matches!(
         c,
         '\n' | '\r'

@@ -24,6 +24,7 @@ pub mod math;
 pub mod mt19937;
 pub mod python;
 pub mod random;
+pub mod re;
 pub mod running_frames;
 pub mod site_builtins;
 pub mod sys;
@@ -341,11 +342,21 @@ impl Interp {
             "json" => json::create(self)?,
             "math" => math::create(self),
             "random" => random::create(self),
+            "re" => re::create(self)?,
+            "_sre" => re::create_sre(self)?,
             "time" => time::create(self),
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,
             "aiohttp" => aiohttp::create(self)?,
             "builtins" => self.builtins.clone(),
+            _ if name.starts_with("re.") => {
+                // `re`'s own modules are made with it.
+                self.import_module("re")?;
+                match self.modules.get(name) {
+                    Some(module) => return Ok(module.clone()),
+                    None => return self.import_file(name),
+                }
+            }
             _ if name.starts_with("asyncio.") => {
                 let Some(module) = super::asyncio::submodules::create(self, name)? else {
                     return self.import_file(name);
