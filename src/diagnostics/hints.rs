@@ -191,6 +191,18 @@ fn of_a_value_mistaken(message: &str) -> Option<String> {
                 .into(),
         );
     }
+    let match_attribute = message
+        .strip_prefix("'NoneType' object has no attribute '")
+        .and_then(|rest| rest.strip_suffix('\''));
+    if let Some("group" | "groups" | "groupdict" | "span" | "start" | "end" | "expand") =
+        match_attribute
+    {
+        return Some(
+            "`re.match`, `re.search` and `re.fullmatch` return None when the pattern does not \
+             match: test the result (`if m:`) before asking it for groups"
+                .into(),
+        );
+    }
     if message.contains("'NoneType'") {
         return Some(
             "the value is None: what a function without `return` gives, and what methods that \

@@ -620,10 +620,13 @@ impl Interp {
         match singleton {
             Some((_, value, _)) if args.is_empty() && kwargs.is_empty() => Ok(value),
             Some((_, _, name)) => Err(self.type_error(format!("{name} takes no arguments"))),
-            None => Err(self.type_error(format!(
-                "cannot create '{}' instances",
-                self.qualname_of(class)
-            ))),
+            None => {
+                let name = match class.is_c_type.get() {
+                    true => self.class_type_name(class).to_string(),
+                    false => self.qualname_of(class),
+                };
+                Err(self.type_error(format!("cannot create '{name}' instances")))
+            }
         }
     }
 

@@ -30,6 +30,7 @@ pub mod site_builtins;
 pub mod sys;
 pub mod time;
 pub mod traceback;
+pub mod unicodedata;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -64,6 +65,23 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "open",
             "open_code",
             "text_encoding",
+        ],
+    ),
+    (
+        "unicodedata",
+        &[
+            "bidirectional",
+            "category",
+            "combining",
+            "decimal",
+            "decomposition",
+            "digit",
+            "east_asian_width",
+            "is_normalized",
+            "mirrored",
+            "normalize",
+            "numeric",
+            "ucd_3_2_0",
         ],
     ),
     (
@@ -344,6 +362,7 @@ impl Interp {
             "random" => random::create(self),
             "re" => re::create(self)?,
             "_sre" => re::create_sre(self)?,
+            "unicodedata" => unicodedata::create(),
             "time" => time::create(self),
             "sys" => sys::create(self),
             "asyncio" => super::asyncio::create(self)?,

@@ -1254,17 +1254,10 @@ pub fn upper_unicode(ch: u32) -> u32 {
     simple_case(ch, char::to_uppercase)
 }
 
-/// The one-character mapping of `ch`. Rust gives the full mappings; where
-/// one has several characters the simple mapping is the character itself
-/// — but for 'İ', whose simple lowercase is 'i', the full one's first.
+/// The one-character mapping of `ch`: the first character of its full
+/// mapping, as CPython's tables give it ('ß' upper-cased is 'S').
 fn simple_case<I: Iterator<Item = char>>(ch: u32, map: fn(char) -> I) -> u32 {
-    let Some(c) = char::from_u32(ch) else {
-        return ch;
-    };
-    let mut mapped = map(c);
-    match (mapped.next(), mapped.next()) {
-        (Some(one), None) => u32::from(one),
-        (Some('i'), Some(_)) if c == '\u{130}' => u32::from('i'),
-        _ => ch,
-    }
+    char::from_u32(ch)
+        .and_then(|c| map(c).next())
+        .map_or(ch, u32::from)
 }
