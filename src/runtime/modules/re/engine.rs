@@ -144,6 +144,7 @@ pub fn run<T: Unit>(
         repeat: None,
         repeats: Vec::new(),
         saved: Vec::new(),
+        contexts: Vec::new(),
         match_all: mode == Mode::FullMatch,
         must_advance,
         steps: 0,
@@ -268,6 +269,7 @@ struct Engine<'a, T> {
     repeats: Vec<Repeat>,
     /// Saved marks and `last_ptr`s (`sre_lib.h`'s data stack).
     saved: Vec<Option<usize>>,
+    contexts: Vec<Context>,
     match_all: bool,
     must_advance: bool,
     /// Opcodes run, to look for Ctrl-C now and then.
@@ -324,7 +326,20 @@ impl<T: Unit> Engine<'_, T> {
     /// `SRE(match)`: whether the code at `pc` matches at `self.ptr`;
     /// on success `self.ptr` is where the match ends.
     fn run_match(&mut self, pc: usize, toplevel: bool) -> Result<bool, Failure> {
-        let mut stack: Vec<Context> = Vec::new();
+        // The contexts' room, kept from one starting position to the next.
+        let mut stack = std::mem::take(&mut self.contexts);
+        stack.clear();
+        let answer = self.run_contexts(&mut stack, pc, toplevel);
+        self.contexts = stack;
+        answer
+    }
+
+    fn run_contexts(
+        &mut self,
+        stack: &mut Vec<Context>,
+        pc: usize,
+        toplevel: bool,
+    ) -> Result<bool, Failure> {
         let mut next = Next::Enter {
             pc,
             toplevel,
@@ -1032,8 +1047,36 @@ impl<T: Unit> Engine<'_, T> {
             end = start + max as usize;
         }
         let mut ptr = start;
-        if self.word(pc)? == op::ANY_ALL {
-            return Ok(end - start);
+        // The commonest items get a loop of their own.
+        let scan = |test: &dyn Fn(u32) -> bool| {
+            let mut ptr = start;
+            while ptr < end && test(self.at_char(ptr)) {
+                ptr += 1;
+            }
+            ptr - start
+        };
+        match self.word(pc)? {
+            op::ANY_ALL => return Ok(end - start),
+            op::ANY => return Ok(scan(&|ch| ch != u32::from(b'\n'))),
+            op::LITERAL => {
+                let literal = self.word(pc + 1)?;
+                return Ok(scan(&|ch| ch == literal));
+            }
+            op::NOT_LITERAL => {
+                let literal = self.word(pc + 1)?;
+                return Ok(scan(&|ch| ch != literal));
+            }
+            op::CATEGORY => {
+                let code = self.word(pc + 1)?;
+                return Ok(scan(&|ch| category(code, ch)));
+            }
+            op::IN => {
+                while ptr < end && self.charset(pc + 2, self.at_char(ptr))? {
+                    ptr += 1;
+                }
+                return Ok(ptr - start);
+            }
+            _ => {}
         }
         while ptr < end && self.one(pc, self.at_char(ptr))? {
             ptr += 1;
@@ -1183,6 +1226,12 @@ mod at {
 /// `sre_category`: the classes `\d`, `\s`, `\w` and their negations, in
 /// ASCII (also the C locale's) and Unicode manners (`re._constants.CHCODES`).
 fn category(code: u32, ch: u32) -> bool {
+    // On ASCII the Unicode classes are the ASCII ones (but for the line
+    // breaks), and far quicker to test.
+    let code = match code {
+        10..=15 if ch < 128 => code - 10,
+        _ => code,
+    };
     let unicode = char::from_u32(ch);
     let uni = |test: fn(char) -> bool| unicode.is_some_and(test);
     match code {
