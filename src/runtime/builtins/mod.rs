@@ -20,6 +20,7 @@ pub mod percent;
 pub mod sequences;
 pub mod str;
 pub mod subclasses;
+mod unicode_tables;
 
 /// Fills the builtins module and the builtin types' namespaces.
 pub fn install(interp: &mut Interp) {

@@ -14,7 +14,7 @@ use num_traits::ToPrimitive;
 use super::sequences::{
     check_args, item_index, receiver_error, slice_bound, slice_positions, ssize_arg, SliceBounds,
 };
-use super::{add_method, function};
+use super::{add_method, function, unicode_tables};
 use crate::runtime::attributes::MethodWrapper;
 use crate::runtime::codecs;
 use crate::runtime::dict::Dict;
@@ -470,31 +470,6 @@ const DECIMAL_ZEROS: &[u32] = &[
     0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
 ];
 
-/// Ranges of digits that are not decimal digits (superscripts, circled
-/// digits, …): `isdigit()` but not `isdecimal()`.
-const OTHER_DIGITS: &[(u32, u32)] = &[
-    (0xb2, 0xb3),
-    (0xb9, 0xb9),
-    (0x1369, 0x1371),
-    (0x19da, 0x19da),
-    (0x2070, 0x2070),
-    (0x2074, 0x2079),
-    (0x2080, 0x2089),
-    (0x2460, 0x2468),
-    (0x2474, 0x247c),
-    (0x2488, 0x2490),
-    (0x24ea, 0x24ea),
-    (0x24f5, 0x24fd),
-    (0x24ff, 0x24ff),
-    (0x2776, 0x277e),
-    (0x2780, 0x2788),
-    (0x278a, 0x2792),
-    (0x10a40, 0x10a43),
-    (0x10e60, 0x10e68),
-    (0x11052, 0x1105a),
-    (0x1f100, 0x1f10a),
-];
-
 /// The value of a decimal digit (`str.isdecimal`), in any script.
 pub fn decimal_value(c: char) -> Option<u32> {
     let code = c as u32;
@@ -507,43 +482,29 @@ pub fn decimal_value(c: char) -> Option<u32> {
         .map(|zero| code - zero)
 }
 
+/// Whether `c` is in a table of `unicode_tables.rs`.
+fn in_table(table: &[(u32, u32)], c: char) -> bool {
+    let code = u32::from(c);
+    let after = table.partition_point(|&(low, _)| low <= code);
+    after > 0 && code <= table[after - 1].1
+}
+
 fn is_digit(c: char) -> bool {
-    let code = c as u32;
-    decimal_value(c).is_some()
-        || OTHER_DIGITS
-            .iter()
-            .any(|&(lo, hi)| (lo..=hi).contains(&code))
+    c.is_ascii_digit() || (!c.is_ascii() && in_table(unicode_tables::DIGIT, c))
 }
 
 fn is_numeric(c: char) -> bool {
-    c.is_numeric()
-        || is_digit(c)
-        || matches!(
-            c,
-            '〇' | '一'
-                | '二'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '七'
-                | '八'
-                | '九'
-                | '十'
-                | '百'
-                | '千'
-                | '万'
-                | '億'
-                | '兆'
-                | '零'
-        )
+    c.is_ascii_digit() || (!c.is_ascii() && in_table(unicode_tables::NUMERIC, c))
 }
 
-/// Python's `isalpha`: letters (categories L*). Rust's `is_alphabetic`
-/// also admits letter numbers and combining vowel signs; those are
-/// excluded where they are common.
+/// Python's `isalpha`: the letters (categories L*), as CPython 3.11's
+/// Unicode has them.
 fn is_alpha(c: char) -> bool {
-    c.is_alphabetic() && !c.is_numeric() && !('\u{300}'..='\u{36f}').contains(&c)
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        _ if c.is_ascii() => false,
+        _ => in_table(unicode_tables::ALPHA, c),
+    }
 }
 
 /// `str.isprintable` per character: not a control, format, separator

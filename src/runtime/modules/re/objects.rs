@@ -215,28 +215,77 @@ impl NativeObject for MatchObject {
         interp.native_class("re.Match")
     }
 
-    fn get_attribute(&self, interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        Some(Ok(match name {
-            "string" => self.string.clone(),
-            "re" => self.pattern.clone(),
-            "pos" => Value::from(self.pos),
-            "endpos" => Value::from(self.endpos),
-            "regs" => Value::tuple(self.spans.iter().map(|span| span_value(*span)).collect()),
-            "lastindex" => self.lastindex.map_or(Value::None, Value::from),
-            "lastgroup" => match self.lastindex {
-                Some(index) => match interp.get_item(&self.program.indexgroup, &Value::from(index))
-                {
-                    Ok(name) => name,
-                    Err(_) => Value::None,
-                },
-                None => Value::None,
-            },
-            _ => return None,
-        }))
-    }
-
     fn repr(&self, interp: &mut Interp) -> Option<PyResult<String>> {
         Some(self.repr_text(interp))
+    }
+}
+
+/// The data of a match, each the getter of a read-only property.
+fn match_string(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(receiver(interp, args, "string")?.string.clone())
+}
+
+fn match_re(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(receiver(interp, args, "re")?.pattern.clone())
+}
+
+fn match_pos(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::from(receiver(interp, args, "pos")?.pos))
+}
+
+fn match_endpos(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(Value::from(receiver(interp, args, "endpos")?.endpos))
+}
+
+fn match_regs(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let found = receiver(interp, args, "regs")?;
+    Ok(Value::tuple(
+        found.spans.iter().map(|span| span_value(*span)).collect(),
+    ))
+}
+
+fn match_lastindex(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    Ok(receiver(interp, args, "lastindex")?
+        .lastindex
+        .map_or(Value::None, Value::from))
+}
+
+fn match_lastgroup(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    let found = receiver(interp, args, "lastgroup")?;
+    let Some(index) = found.lastindex else {
+        return Ok(Value::None);
+    };
+    let indexgroup = found.program.indexgroup.clone();
+    Ok(interp
+        .get_item(&indexgroup, &Value::from(index))
+        .unwrap_or(Value::None))
+}
+
+fn scanner_pattern(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+    match args.first() {
+        Some(Value::Native(native)) if let Some(scanner) = native.downcast_ref::<Scanner>() => {
+            Ok(scanner.pattern.clone())
+        }
+        _ => Err(crate::runtime::builtins::sequences::receiver_error(
+            interp,
+            "_sre.SRE_Scanner",
+            "pattern",
+            args,
+        )),
+    }
+}
+
+/// Puts read-only properties with these getters in `class`.
+fn add_properties(class: &Rc<Class>, getters: &[(&'static str, NativeFn)]) {
+    for &(name, getter) in getters {
+        let property = crate::runtime::attributes::Property {
+            getter: crate::runtime::builtins::function(name, getter),
+            setter: Value::None,
+            deleter: Value::None,
+            doc: Value::None,
+            name: RefCell::new(Some(name.into())),
+        };
+        (class.namespace.borrow_mut()).insert(name.into(), Value::native(Rc::new(property)));
     }
 }
 
@@ -260,7 +309,9 @@ impl MatchObject {
     /// CPython's `match_getindex`: a group's number, given its number or name.
     fn index(&self, interp: &mut Interp, group: &Value) -> PyResult<usize> {
         let index = match group {
-            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => interp.to_index(group)?,
+            Value::Int(_) | Value::Bool(_) => interp.to_index(group)?,
+            // Clamped to a C size by CPython: no such group either way.
+            Value::BigInt(_) => -1,
             // Names are looked up only in a pattern that has some: an
             // unhashable group is then a TypeError, otherwise no group.
             _ => match &self.program.groupindex {
@@ -450,10 +501,6 @@ impl NativeObject for Scanner {
     fn class(&self, interp: &Interp) -> Rc<Class> {
         interp.native_class("_sre.SRE_Scanner")
     }
-
-    fn get_attribute(&self, _interp: &mut Interp, name: &str) -> Option<PyResult<Value>> {
-        (name == "pattern").then(|| Ok(self.pattern.clone()))
-    }
 }
 
 impl Scanner {
@@ -574,6 +621,18 @@ pub fn define_classes(interp: &mut Interp) {
     for (name, function) in methods {
         add_method(&class, name, function);
     }
+    add_properties(
+        &class,
+        &[
+            ("string", match_string),
+            ("re", match_re),
+            ("pos", match_pos),
+            ("endpos", match_endpos),
+            ("regs", match_regs),
+            ("lastindex", match_lastindex),
+            ("lastgroup", match_lastgroup),
+        ],
+    );
     let scanner = interp.define_class_in(
         "_sre.SRE_Scanner",
         "SRE_Scanner",
@@ -584,6 +643,7 @@ pub fn define_classes(interp: &mut Interp) {
     scanner.is_c_type.set(true);
     add_method(&scanner, "match", scanner_match);
     add_method(&scanner, "search", scanner_search);
+    add_properties(&scanner, &[("pattern", scanner_pattern)]);
 }
 
 /// `_program(code, groups, groupindex, indexgroup, is_bytes)`.
