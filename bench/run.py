@@ -46,6 +46,7 @@ SCRIPTS = [
     "queue_pingpong",
     "timers",
     "mem_tasks",
+    "regex",
 ]
 
 MEM_N = 100000

@@ -290,7 +290,7 @@ impl<T: Unit> Engine<'_, T> {
         }
         let mut pc = 0;
         if self.code.first() == Some(&op::INFO) {
-            let min = self.code[3] as usize;
+            let min = self.word(3)? as usize;
             if min > 0 && end - ptr < min {
                 return Ok(false);
             }
@@ -298,7 +298,14 @@ impl<T: Unit> Engine<'_, T> {
                 // No match starts where fewer than `min` characters are left.
                 end = (end - (min - 1)).max(ptr);
             }
-            pc = 1 + self.code[1] as usize;
+            pc = 1 + self.word(1)? as usize;
+            let flags = self.word(2)?;
+            if flags & info::PREFIX != 0 {
+                return self.search_prefix(ptr, pc, flags & info::LITERAL != 0);
+            }
+            if flags & info::CHARSET != 0 {
+                return self.search_charset(ptr, pc);
+            }
         }
         self.start = ptr;
         self.ptr = ptr;
@@ -321,6 +328,62 @@ impl<T: Unit> Engine<'_, T> {
             found = self.run_match(pc, false)?;
         }
         Ok(found)
+    }
+
+    /// `search` of a pattern that starts with known characters (the
+    /// `INFO` block's prefix): a match is tried only where they stand.
+    fn search_prefix(&mut self, mut ptr: usize, pc: usize, literal: bool) -> Result<bool, Failure> {
+        let length = self.word(5)? as usize;
+        let skip = self.word(6)? as usize;
+        let prefix = self.code.get(7..7 + length).ok_or(Failure::BadCode)?;
+        self.must_advance = false;
+        let Some((&first, rest)) = prefix.split_first() else {
+            return Err(Failure::BadCode);
+        };
+        while ptr + length <= self.end {
+            if self.at_char(ptr) != first {
+                ptr += 1;
+                continue;
+            }
+            let stands = (0..rest.len()).all(|i| self.at_char(ptr + 1 + i) == rest[i]);
+            if stands {
+                self.start = ptr;
+                self.ptr = ptr + skip;
+                // The whole pattern is the prefix.
+                if literal {
+                    return Ok(true);
+                }
+                if self.run_match(pc + 2 * skip, false)? {
+                    return Ok(true);
+                }
+                self.lastmark = -1;
+                self.lastindex = -1;
+            }
+            ptr += 1;
+        }
+        Ok(false)
+    }
+
+    /// `search` of a pattern whose first character is one of a set (the
+    /// `INFO` block's charset): a match is tried only where one stands.
+    fn search_charset(&mut self, mut ptr: usize, pc: usize) -> Result<bool, Failure> {
+        self.must_advance = false;
+        loop {
+            while ptr < self.end && !self.charset(5, self.at_char(ptr))? {
+                ptr += 1;
+            }
+            if ptr >= self.end {
+                return Ok(false);
+            }
+            self.start = ptr;
+            self.ptr = ptr;
+            if self.run_match(pc, false)? {
+                return Ok(true);
+            }
+            ptr += 1;
+            self.lastmark = -1;
+            self.lastindex = -1;
+        }
     }
 
     /// `SRE(match)`: whether the code at `pc` matches at `self.ptr`;
@@ -1205,6 +1268,13 @@ impl<T: Unit> Engine<'_, T> {
             _ => false,
         }
     }
+}
+
+/// The flags of an `INFO` block (`re._constants.SRE_INFO_*`).
+mod info {
+    pub const PREFIX: u32 = 1;
+    pub const LITERAL: u32 = 2;
+    pub const CHARSET: u32 = 4;
 }
 
 /// The position codes, numbered as `re._constants.ATCODES`.
