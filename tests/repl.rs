@@ -322,8 +322,9 @@ fn tab_completes_names_and_attributes() {
     s.send_line(" * 6").unwrap();
     s.exp_string("42").unwrap();
     s.exp_string(">>> ").unwrap();
+    // A callable comes with its `(`, as rlcompleter gives it.
     s.send("await asyncio.sle\t").unwrap();
-    s.send_line("(0, 'completed')").unwrap();
+    s.send_line("0, 'completed')").unwrap();
     s.exp_string("'completed'").unwrap();
     s.exp_string(">>> ").unwrap();
     block(
@@ -334,6 +335,58 @@ fn tab_completes_names_and_attributes() {
     s.send("b.pay\t").unwrap();
     s.send_line(" + 1").unwrap();
     s.exp_string("6").unwrap();
+}
+
+/// Tab as GNU readline does it under CPython's rlcompleter: several
+/// candidates complete their common prefix, a second Tab lists them all;
+/// keywords come with their space, functions with `(` (or `()` when they
+/// take nothing).
+#[test]
+fn tab_lists_candidates_as_readline_does() {
+    let mut s = start(&home("complete_list"));
+    s.send("asyncio.s\t").unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send("\t").unwrap();
+    s.flush().unwrap();
+    // (Circling through them, as Tab did, shows set_… first.)
+    s.exp_string("asyncio.sleep(").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    block(&mut s, &["def main():", "    return 'ran main'"]);
+    s.send("mai\t").unwrap();
+    s.send_line("").unwrap();
+    s.exp_string("'ran main'").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send("whil\t").unwrap();
+    s.send_line("False: pass").unwrap();
+    s.exp_string("... ").unwrap();
+    let screen = enter(&mut s, "");
+    assert!(!screen.contains("Error"), "{screen:?}");
+}
+
+/// `input()` at the prompt: Ctrl-C interrupts it (the read used to go on,
+/// and the next line typed became its answer), Ctrl-D is `EOFError`, and
+/// the session goes on.
+#[test]
+fn ctrl_c_and_ctrl_d_end_input() {
+    let mut s = start(&home("input"));
+    s.send_line("answer = input('name? ')").unwrap();
+    s.exp_string("name? ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send_line("answer = input('again? ')").unwrap();
+    s.exp_string("again? ").unwrap();
+    s.send_control('d').unwrap();
+    s.exp_string("EOFError").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send_line("answer = input('last? ')").unwrap();
+    s.exp_string("last? ").unwrap();
+    enter(&mut s, "typed");
+    assert!(enter(&mut s, "answer").contains("'typed'"));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
-use rustyline::{Config, Editor};
+use rustyline::{CompletionType, Config, Editor};
 
 use crate::runtime::interp::Interp;
 use completion::ReplHelper;
@@ -28,7 +28,12 @@ pub fn run(interp: Interp) -> i32 {
             return 1;
         }
     };
-    let config = Config::builder().auto_add_history(false).build();
+    // Tab as in GNU readline, which CPython's prompt uses: the longest
+    // common prefix, then on a second Tab the list of candidates.
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .build();
     let mut editor: Editor<ReplHelper, FileHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
         Err(error) => {
