@@ -3,12 +3,18 @@
 //! refers to (module members, methods, instance attributes) — what
 //! CPython's `rlcompleter` offers, listed as readline lists them (a
 //! second Tab shows them all). Syntax highlighting of the line typed.
+//!
+//! The editor runs on a thread of its own (see `mod.rs`) and the session's
+//! values live on the main thread: [`EditorHelper`] asks
+//! [`Completions`] there for the candidates.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::mpsc::{channel, Sender};
+use std::time::Duration;
 
 use rustyline::completion::Completer;
-use std::borrow::Cow;
 
 use logos::Logos;
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -25,14 +31,43 @@ use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 use crate::syntax::token::Token;
 
-pub struct ReplHelper {
+use super::screen::Screen;
+use super::FromEditor;
+
+/// The candidates, found on the main thread.
+pub struct Completions {
     pub interp: Rc<RefCell<Interp>>,
     pub main: Rc<ModuleObject>,
-    /// Syntax highlighting (off with `NO_COLOR`).
-    pub color: bool,
 }
 
-impl ReplHelper {
+/// The editor's side: highlighting, and Tab forwarded to [`Completions`].
+pub struct EditorHelper {
+    pub requests: Sender<FromEditor>,
+    /// Syntax highlighting (off with `NO_COLOR`).
+    pub color: bool,
+    /// What is drawn, recorded as it is drawn.
+    pub screen: Screen,
+}
+
+/// How long Tab waits for the main thread, which may be running a
+/// callback of the session's loop: then nothing is offered.
+const COMPLETION_WAIT: Duration = Duration::from_secs(1);
+
+impl Completions {
+    /// Where the word before `pos` starts, and what may replace it.
+    pub fn complete(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let start = word_start(line, pos);
+        let word = &line[start..pos];
+        // Tab at the start of a line indents, as in CPython.
+        if line[..pos].trim().is_empty() {
+            return (pos, vec!["    ".to_string()]);
+        }
+        if word.is_empty() {
+            return (pos, Vec::new());
+        }
+        (start, self.candidates(word))
+    }
+
     /// Candidates for `word` (a possibly dotted name prefix), as
     /// CPython's `rlcompleter` gives them: a keyword with the space or
     /// colon that follows it, a callable with its `(`.
@@ -198,7 +233,7 @@ fn word_start(line: &str, pos: usize) -> usize {
         .map_or(pos, |(i, _)| i)
 }
 
-impl Completer for ReplHelper {
+impl Completer for EditorHelper {
     type Candidate = String;
 
     fn complete(
@@ -207,31 +242,50 @@ impl Completer for ReplHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
-        let start = word_start(line, pos);
-        let word = &line[start..pos];
-        // Tab at the start of a line indents, as in CPython.
-        if line[..pos].trim().is_empty() {
-            return Ok((pos, vec!["    ".to_string()]));
-        }
-        if word.is_empty() {
+        let (reply, answer) = channel();
+        let request = FromEditor::Complete {
+            line: line.to_string(),
+            pos,
+            reply,
+        };
+        if self.requests.send(request).is_err() {
             return Ok((pos, Vec::new()));
         }
-        Ok((start, self.candidates(word)))
+        crate::runtime::interrupt::wake();
+        Ok(answer
+            .recv_timeout(COMPLETION_WAIT)
+            .unwrap_or((pos, Vec::new())))
     }
 }
 
-impl Hinter for ReplHelper {
+impl Hinter for EditorHelper {
     type Hint = String;
 }
 
 /// Colors keywords, numbers, strings and comments as the line is typed,
 /// with the lexer pyl itself uses; off when `NO_COLOR` is set.
-impl Highlighter for ReplHelper {
-    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if !self.color {
-            return Cow::Borrowed(line);
-        }
-        Cow::Owned(highlight(line))
+impl Highlighter for EditorHelper {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        let drawn = if self.color {
+            Cow::Owned(highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        };
+        let mut shown = self.screen.shown();
+        shown.known = true;
+        shown.line = line.to_string();
+        shown.drawn = drawn.to_string();
+        shown.pos = pos;
+        drawn
+    }
+
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        self.screen.shown().prompt = prompt.to_string();
+        Cow::Borrowed(prompt)
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
@@ -282,9 +336,9 @@ fn highlight(line: &str) -> String {
     out
 }
 
-impl Validator for ReplHelper {}
+impl Validator for EditorHelper {}
 
-impl Helper for ReplHelper {}
+impl Helper for EditorHelper {}
 
 #[cfg(test)]
 mod tests {
