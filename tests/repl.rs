@@ -213,6 +213,24 @@ fn ctrl_c_at_the_prompt_stops_a_task_stuck_in_a_loop() {
     assert!(enter(&mut s, "6 * 7").contains("42"));
 }
 
+/// A task that calls `exit()` while the prompt waits ends the session
+/// with its status, as in `python -m asyncio`.
+#[test]
+fn a_task_that_exits_ends_the_session() {
+    let mut s = start(&home("task_exit"));
+    block(
+        &mut s,
+        &[
+            "async def leave():",
+            "    await asyncio.sleep(0.2)",
+            "    exit(4)",
+        ],
+    );
+    s.send_line("t = asyncio.create_task(leave())").unwrap();
+    s.exp_eof().unwrap();
+    assert_eq!(exit_status(&s), 4);
+}
+
 #[test]
 fn tasks_prints_the_task_tree() {
     let mut s = start(&home("tasks"));

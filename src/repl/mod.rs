@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
+use nix::sys::termios::{tcgetattr, tcsetattr, SetArg};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
@@ -88,6 +89,8 @@ pub fn run(interp: Interp) -> i32 {
          Type exit() or press Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")
     );
+    // What the terminal is before the editor puts it in raw mode.
+    let terminal = tcgetattr(std::io::stdin()).ok();
     let (ask, asked) = channel();
     let editor_screen = screen.clone();
     let editor_thread =
@@ -100,13 +103,24 @@ pub fn run(interp: Interp) -> i32 {
         // The editor's thread is gone only after it sent `End`.
         let _ = ask.send(());
         match session.wait_for_input(&from_editor, &completions, &screen) {
-            Input::Text(text) => {
+            Ok(Input::Text(text)) => {
                 if let Some(status) = session.run(&text) {
                     break status;
                 }
             }
-            Input::Interrupted => eprintln!("KeyboardInterrupt"),
-            Input::End => break 0,
+            Ok(Input::Interrupted) => eprintln!("KeyboardInterrupt"),
+            Ok(Input::End) => break 0,
+            Err(status) => {
+                // A task left while the editor waits for a key, which it
+                // would wait for still: it ends with the process, and the
+                // terminal is put back as it was.
+                if let Some(terminal) = &terminal {
+                    let _ = tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, terminal);
+                }
+                println!();
+                session.finish();
+                return status;
+            }
         }
     };
     drop(ask);

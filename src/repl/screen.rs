@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::UnicodeWidthChar;
 
 /// What the editor shows now.
 #[derive(Default)]
@@ -28,16 +28,64 @@ pub struct Shown {
     pub pos: usize,
 }
 
+/// A place in the edit area: rows from the prompt's, columns.
+#[derive(Clone, Copy)]
+struct Position {
+    row: usize,
+    col: usize,
+}
+
+/// Where the editor's text ends on screen and where its cursor is,
+/// computed as rustyline computes them (its `compute_layout`).
+struct Layout {
+    cursor: Position,
+    end: Position,
+}
+
 impl Shown {
-    /// Where the cursor is, in columns from the prompt's start, when the
-    /// prompt and the line fit on one row of the terminal; `None` when
-    /// they do not (or what is drawn is unknown).
-    fn cursor_column(&self) -> Option<usize> {
+    fn layout(&self) -> Layout {
         let columns = terminal_size::terminal_size().map_or(80, |(width, _)| width.0 as usize);
-        let prompt = self.prompt.width();
-        let fits = !self.line.contains('\n') && prompt + self.line.width() < columns;
-        (self.known && fits).then(|| prompt + self.line[..self.pos].width())
+        let start = Position { row: 0, col: 0 };
+        let prompt = advance(&self.prompt, start, columns);
+        let cursor = advance(&self.line[..self.pos], prompt, columns);
+        let end = advance(&self.line[self.pos..], cursor, columns);
+        Layout { cursor, end }
     }
+}
+
+/// Where `text` ends when drawn from `from` on a terminal `columns` wide
+/// (rustyline's `calculate_position`: a character that does not fit goes
+/// to the next row; a full row moves the cursor to the next).
+fn advance(text: &str, from: Position, columns: usize) -> Position {
+    const TAB_STOP: usize = 8;
+    let mut at = from;
+    for c in text.chars() {
+        if c == '\n' {
+            at = Position {
+                row: at.row + 1,
+                col: 0,
+            };
+            continue;
+        }
+        let width = match c {
+            '\t' => TAB_STOP - at.col % TAB_STOP,
+            _ => c.width().unwrap_or(0),
+        };
+        at.col += width;
+        if at.col > columns {
+            at = Position {
+                row: at.row + 1,
+                col: width,
+            };
+        }
+    }
+    if at.col == columns {
+        at = Position {
+            row: at.row + 1,
+            col: 0,
+        };
+    }
+    at
 }
 
 #[derive(Clone, Default)]
@@ -76,34 +124,46 @@ impl Screen {
     }
 }
 
-/// Takes the prompt's row for what is printed next; a prompt that takes
-/// more than one row stays, and what is printed goes under it.
+/// Clears the prompt and the line being typed, leaving the cursor where
+/// the prompt began, for what is printed next.
 fn clear_prompt(shown: &Shown) {
     if !shown.reading {
         return;
     }
-    let clear = match shown.cursor_column() {
-        Some(_) => "\r\x1b[K",
-        None => "\r\n",
-    };
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(clear.as_bytes());
+    if shown.known {
+        let up = shown.layout().cursor.row;
+        if up > 0 {
+            let _ = write!(out, "\x1b[{up}A");
+        }
+        let _ = out.write_all(b"\r\x1b[J");
+    } else {
+        // What the editor shows is unknown: it stays, and what is printed
+        // goes under it.
+        let _ = out.write_all(b"\r\n");
+    }
     let _ = out.flush();
 }
 
-/// The prompt and the line again, the cursor where it was; a prompt that
-/// takes more than one row the editor draws at the next key.
+/// The prompt and the line again, the cursor where it was, as the editor
+/// draws them (its `refresh_line`), so that it finds them where it left
+/// them.
 fn redraw_prompt(shown: &Shown) {
-    if !shown.reading {
+    if !(shown.reading && shown.known) {
         return;
     }
-    let Some(column) = shown.cursor_column() else {
-        return;
-    };
+    let Layout { cursor, end } = shown.layout();
     let mut out = std::io::stdout().lock();
-    let _ = write!(out, "{}{}\r", shown.prompt, shown.drawn);
-    if column > 0 {
-        let _ = write!(out, "\x1b[{column}C");
+    let _ = write!(out, "{}{}", shown.prompt, shown.drawn);
+    if end.col == 0 && end.row > 0 && !shown.line.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+    if end.row > cursor.row {
+        let _ = write!(out, "\x1b[{}A", end.row - cursor.row);
+    }
+    let _ = out.write_all(b"\r");
+    if cursor.col > 0 {
+        let _ = write!(out, "\x1b[{}C", cursor.col);
     }
     let _ = out.flush();
 }

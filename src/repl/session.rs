@@ -75,13 +75,14 @@ impl Session {
 
     /// Turns the loop until the editor sends the next input, answering
     /// its requests for Tab's candidates meanwhile; what the loop's
-    /// callbacks print goes above the prompt.
+    /// callbacks print goes above the prompt. `Err(status)` when a task
+    /// asked to leave (`exit()`), which ends `python -m asyncio` too.
     pub fn wait_for_input(
         &self,
         from_editor: &Receiver<FromEditor>,
         completions: &Completions,
         screen: &Screen,
-    ) -> Input {
+    ) -> Result<Input, i32> {
         let turns = !self.interp.borrow().clock.is_virtual();
         loop {
             // Cleared before the messages are read: a message sent after
@@ -91,15 +92,15 @@ impl Session {
                 match from_editor.try_recv() {
                     Ok(message) => message,
                     Err(TryRecvError::Empty) => {
-                        self.turn_loop(screen);
+                        self.turn_loop(screen)?;
                         continue;
                     }
-                    Err(TryRecvError::Disconnected) => return Input::End,
+                    Err(TryRecvError::Disconnected) => return Ok(Input::End),
                 }
             } else {
                 match from_editor.recv() {
                     Ok(message) => message,
-                    Err(_) => return Input::End,
+                    Err(_) => return Ok(Input::End),
                 }
             };
             match message {
@@ -109,7 +110,7 @@ impl Session {
                         // passed it on as the signal, is this one.
                         crate::runtime::interrupt::take();
                     }
-                    return input;
+                    return Ok(input);
                 }
                 FromEditor::Complete { line, pos, reply } => {
                     let _ = reply.send(completions.complete(&line, pos));
@@ -121,7 +122,7 @@ impl Session {
     /// One iteration of the loop while the prompt waits: it waits for the
     /// next timer, or until the editor wakes it. What it prints shows
     /// when stdout would be flushed (before a wait, at `flush=True`).
-    fn turn_loop(&self, screen: &Screen) {
+    fn turn_loop(&self, screen: &Screen) -> Result<(), i32> {
         let mut interp = self.interp.borrow_mut();
         let above_prompt = screen.clone();
         let stdout = std::mem::replace(
@@ -136,9 +137,15 @@ impl Session {
         match result {
             // A Ctrl-C that stopped a callback, as `python -m asyncio`'s
             // loop takes it: the task it ran has it as its exception.
-            Err(error) if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) => {}
-            Err(error) => screen.report(|| diagnostics::report_uncaught(&mut interp, &error)),
-            Ok(()) => {}
+            Err(error) if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) => Ok(()),
+            Err(error) if interp.is_instance_of(&error, ExcType::SystemExit) => {
+                Err(exit_status(&mut interp, error))
+            }
+            Err(error) => {
+                screen.report(|| diagnostics::report_uncaught(&mut interp, &error));
+                Ok(())
+            }
+            Ok(()) => Ok(()),
         }
     }
 
