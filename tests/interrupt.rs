@@ -12,10 +12,12 @@ use pyl::golden::python3;
 
 const PYL: &str = env!("CARGO_BIN_EXE_pyl");
 
-/// Spins in plain code, in a `sleep(0)` loop in a task, and in a long
-/// sleep; each prints its first line inside the `try`, so that the signal,
-/// sent once it is read, lands inside.
-const PROGRAMS: [&str; 3] = [
+/// Spins in plain code, in a `sleep(0)` loop in a task, in a long sleep,
+/// and waits in `input()` (on a pipe nobody writes to: the read used to go
+/// on after the signal); each prints its first line inside the `try`, so
+/// that the signal, sent once it is read, lands inside.
+const PROGRAMS: [&str; 4] = [
+    "try:\n    print('started', flush=True)\n    input()\nfinally:\n    print('finally ran')\n",
     "try:\n    print('started', flush=True)\n    while True:\n        pass\nfinally:\n    print('finally ran')\n",
     "import asyncio\nasync def main():\n    try:\n        print('started', flush=True)\n        while True:\n            await asyncio.sleep(0)\n    finally:\n        print('finally ran')\nasyncio.run(main())\n",
     "import time\ntry:\n    print('started', flush=True)\n    time.sleep(100)\nfinally:\n    print('finally ran')\n",
@@ -32,7 +34,8 @@ fn signal_once_started(
     let mut child = Command::new(program)
         .args(args)
         .args(["-c", source])
-        .stdin(Stdio::null())
+        // Open until the program ends, with nothing written to it.
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

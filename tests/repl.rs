@@ -151,6 +151,10 @@ fn top_level_await_runs_on_one_loop() {
     );
 }
 
+/// As in `python -m asyncio`, the loop turns while the prompt waits:
+/// a task goes on printing with no input typed (its lines go above the
+/// prompt), and what is typed meanwhile — a line in one burst, Tab — is
+/// taken at once.
 #[test]
 fn a_background_task_keeps_ticking_between_inputs() {
     let mut s = start(&home("ticker"));
@@ -158,25 +162,73 @@ fn a_background_task_keeps_ticking_between_inputs() {
         &mut s,
         &[
             "async def ticker():",
-            "    for i in range(100):",
+            "    for i in range(1000):",
             "        print('tick', i)",
             "        await asyncio.sleep(0.05)",
         ],
     );
     enter(&mut s, "t = asyncio.create_task(ticker())");
-    let screen = enter(&mut s, "await asyncio.sleep(0.12)");
-    assert!(
-        screen.contains("tick 0") && screen.contains("tick 2"),
-        "{screen:?}"
+    s.exp_string("tick 3").unwrap();
+    s.exp_string("tick 4").unwrap();
+    // The prompt is drawn again under each tick, so the screen has many
+    // prompts: wait for the answers themselves.
+    s.send_line("'burst' * 2").unwrap();
+    s.exp_string("'burstburst'").unwrap();
+    s.send("t.do\t").unwrap();
+    s.send_line(")").unwrap();
+    s.exp_string("False").unwrap();
+    s.send_line("t.cancel()").unwrap();
+    s.exp_string("True").unwrap();
+    s.send_line("t.cancelled()").unwrap();
+    s.exp_string("True").unwrap();
+    s.exp_string(">>> ").unwrap();
+    let screen = enter(&mut s, "'quiet now'");
+    assert!(screen.contains("'quiet now'"), "{screen:?}");
+    let screen = enter(&mut s, "await asyncio.sleep(0.2)");
+    assert!(!screen.contains("tick"), "{screen:?}");
+}
+
+/// A task stuck in a loop while the prompt waits: Ctrl-C at the prompt
+/// stops it (the task ends with `KeyboardInterrupt`, as in `python -m
+/// asyncio`) and the session goes on.
+#[test]
+fn ctrl_c_at_the_prompt_stops_a_task_stuck_in_a_loop() {
+    let mut s = start(&home("stuck_task"));
+    block(
+        &mut s,
+        &[
+            "async def spin():",
+            "    await asyncio.sleep(0.1)",
+            "    while True: pass",
+        ],
     );
-    // A later input that awaits lets the task go on where it was.
-    let screen = enter(&mut s, "await asyncio.sleep(0.12)");
-    assert!(screen.contains("tick 3"), "{screen:?}");
-    assert!(!screen.contains("tick 0"), "{screen:?}");
-    assert!(enter(&mut s, "t.done()").contains("False"));
-    assert!(enter(&mut s, "t.cancel()").contains("True"));
-    enter(&mut s, "await asyncio.sleep(0)");
-    assert!(enter(&mut s, "t.cancelled()").contains("True"));
+    enter(&mut s, "stuck = asyncio.create_task(spin())");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send_line("stuck.exception()").unwrap();
+    s.exp_string("KeyboardInterrupt()").unwrap();
+    s.exp_string(">>> ").unwrap();
+    assert!(enter(&mut s, "6 * 7").contains("42"));
+}
+
+/// A task that calls `exit()` while the prompt waits ends the session
+/// with its status, as in `python -m asyncio`.
+#[test]
+fn a_task_that_exits_ends_the_session() {
+    let mut s = start(&home("task_exit"));
+    block(
+        &mut s,
+        &[
+            "async def leave():",
+            "    await asyncio.sleep(0.2)",
+            "    exit(4)",
+        ],
+    );
+    s.send_line("t = asyncio.create_task(leave())").unwrap();
+    s.exp_eof().unwrap();
+    assert_eq!(exit_status(&s), 4);
 }
 
 #[test]
@@ -207,11 +259,11 @@ fn tasks_prints_the_task_tree() {
     // The children, under their parent (the screen reads the tree's
     // box-drawing characters byte by byte).
     assert!(
-        screen.contains(" Task-3 nap(): sleeping until"),
+        screen.contains(" Task-2 nap(): sleeping until"),
         "{screen:?}"
     );
     assert!(
-        screen.contains(" Task-4 nap(): sleeping until"),
+        screen.contains(" Task-3 nap(): sleeping until"),
         "{screen:?}"
     );
 }
@@ -322,8 +374,9 @@ fn tab_completes_names_and_attributes() {
     s.send_line(" * 6").unwrap();
     s.exp_string("42").unwrap();
     s.exp_string(">>> ").unwrap();
+    // A callable comes with its `(`, as rlcompleter gives it.
     s.send("await asyncio.sle\t").unwrap();
-    s.send_line("(0, 'completed')").unwrap();
+    s.send_line("0, 'completed')").unwrap();
     s.exp_string("'completed'").unwrap();
     s.exp_string(">>> ").unwrap();
     block(
@@ -334,6 +387,58 @@ fn tab_completes_names_and_attributes() {
     s.send("b.pay\t").unwrap();
     s.send_line(" + 1").unwrap();
     s.exp_string("6").unwrap();
+}
+
+/// Tab as GNU readline does it under CPython's rlcompleter: several
+/// candidates complete their common prefix, a second Tab lists them all;
+/// keywords come with their space, functions with `(` (or `()` when they
+/// take nothing).
+#[test]
+fn tab_lists_candidates_as_readline_does() {
+    let mut s = start(&home("complete_list"));
+    s.send("asyncio.s\t").unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send("\t").unwrap();
+    s.flush().unwrap();
+    // (Circling through them, as Tab did, shows set_… first.)
+    s.exp_string("asyncio.sleep(").unwrap();
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    block(&mut s, &["def main():", "    return 'ran main'"]);
+    s.send("mai\t").unwrap();
+    s.send_line("").unwrap();
+    s.exp_string("'ran main'").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send("whil\t").unwrap();
+    s.send_line("False: pass").unwrap();
+    s.exp_string("... ").unwrap();
+    let screen = enter(&mut s, "");
+    assert!(!screen.contains("Error"), "{screen:?}");
+}
+
+/// `input()` at the prompt: Ctrl-C interrupts it (the read used to go on,
+/// and the next line typed became its answer), Ctrl-D is `EOFError`, and
+/// the session goes on.
+#[test]
+fn ctrl_c_and_ctrl_d_end_input() {
+    let mut s = start(&home("input"));
+    s.send_line("answer = input('name? ')").unwrap();
+    s.exp_string("name? ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send_control('c').unwrap();
+    s.exp_string("KeyboardInterrupt").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send_line("answer = input('again? ')").unwrap();
+    s.exp_string("again? ").unwrap();
+    s.send_control('d').unwrap();
+    s.exp_string("EOFError").unwrap();
+    s.exp_string(">>> ").unwrap();
+    s.send_line("answer = input('last? ')").unwrap();
+    s.exp_string("last? ").unwrap();
+    enter(&mut s, "typed");
+    assert!(enter(&mut s, "answer").contains("'typed'"));
 }
 
 #[test]

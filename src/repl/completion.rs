@@ -1,13 +1,20 @@
 //! The REPL's line editor helper. Tab completion: keywords and names in scope,
 //! and after a dot, the attributes of the value the dotted name before it
 //! refers to (module members, methods, instance attributes) — what
-//! CPython's `rlcompleter` offers. Syntax highlighting of the line typed.
+//! CPython's `rlcompleter` offers, listed as readline lists them (a
+//! second Tab shows them all). Syntax highlighting of the line typed.
+//!
+//! The editor runs on a thread of its own (see `mod.rs`) and the session's
+//! values live on the main thread: [`EditorHelper`] asks
+//! [`Completions`] there for the candidates.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::mpsc::{channel, Sender};
+use std::time::Duration;
 
 use rustyline::completion::Completer;
-use std::borrow::Cow;
 
 use logos::Logos;
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -15,51 +22,99 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use std::collections::HashSet;
+
+use crate::runtime::attributes::Property;
+use crate::runtime::builtins::functions::is_callable;
 use crate::runtime::interp::Interp;
 use crate::runtime::object::ModuleObject;
 use crate::runtime::value::Value;
 use crate::syntax::token::Token;
 
-pub struct ReplHelper {
+use super::screen::Screen;
+use super::FromEditor;
+
+/// The candidates, found on the main thread.
+pub struct Completions {
     pub interp: Rc<RefCell<Interp>>,
     pub main: Rc<ModuleObject>,
-    /// Syntax highlighting (off with `NO_COLOR`).
-    pub color: bool,
 }
 
-impl ReplHelper {
-    /// Candidates for `word` (a possibly dotted name prefix).
+/// The editor's side: highlighting, and Tab forwarded to [`Completions`].
+pub struct EditorHelper {
+    pub requests: Sender<FromEditor>,
+    /// Syntax highlighting (off with `NO_COLOR`).
+    pub color: bool,
+    /// What is drawn, recorded as it is drawn.
+    pub screen: Screen,
+}
+
+/// How long Tab waits for the main thread, which may be running a
+/// callback of the session's loop: then nothing is offered.
+const COMPLETION_WAIT: Duration = Duration::from_secs(1);
+
+impl Completions {
+    /// Where the word before `pos` starts, and what may replace it.
+    pub fn complete(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let start = word_start(line, pos);
+        let word = &line[start..pos];
+        // Tab at the start of a line indents, as in CPython.
+        if line[..pos].trim().is_empty() {
+            return (pos, vec!["    ".to_string()]);
+        }
+        if word.is_empty() {
+            return (pos, Vec::new());
+        }
+        (start, self.candidates(word))
+    }
+
+    /// Candidates for `word` (a possibly dotted name prefix), as
+    /// CPython's `rlcompleter` gives them: a keyword with the space or
+    /// colon that follows it, a callable with its `(`.
     fn candidates(&self, word: &str) -> Vec<String> {
         let Ok(mut interp) = self.interp.try_borrow_mut() else {
             return Vec::new();
         };
-        let mut found: Vec<String> = match word.rsplit_once('.') {
-            None => {
-                let globals = self.main.namespace.borrow();
-                let builtins = interp.builtins.namespace.borrow();
-                Token::KEYWORDS
-                    .iter()
-                    .map(|k| k.to_string())
-                    .chain(globals.keys().map(|k| k.to_string()))
-                    .chain(builtins.keys().map(|k| k.to_string()))
-                    .filter(|name| name.starts_with(word))
-                    .collect()
-            }
+        let mut found = match word.rsplit_once('.') {
+            None => self.global_matches(&interp, word),
             Some((base, prefix)) => {
                 let Some(value) = self.lookup_dotted(&mut interp, base) else {
                     return Vec::new();
                 };
-                attribute_names(&mut interp, &value)
+                attribute_matches(&mut interp, &value, prefix)
                     .into_iter()
-                    // Private names only when asked for, as rlcompleter does.
-                    .filter(|name| name.starts_with(prefix))
-                    .filter(|name| prefix.starts_with('_') || !name.starts_with('_'))
                     .map(|name| format!("{base}.{name}"))
                     .collect()
             }
         };
         found.sort();
         found.dedup();
+        found
+    }
+
+    /// Keywords, then the session's names, then the builtins; a name
+    /// counts once, where it is found first.
+    fn global_matches(&self, interp: &Interp, word: &str) -> Vec<String> {
+        let mut seen: HashSet<String> = HashSet::from(["__builtins__".to_string()]);
+        let mut found = Vec::new();
+        for keyword in Token::KEYWORDS.iter().chain(SOFT_KEYWORDS) {
+            if keyword.starts_with(word) && seen.insert(keyword.to_string()) {
+                found.push(match *keyword {
+                    "finally" | "try" => format!("{keyword}:"),
+                    "False" | "None" | "True" | "break" | "continue" | "pass" | "else" | "_" => {
+                        keyword.to_string()
+                    }
+                    _ => format!("{keyword} "),
+                });
+            }
+        }
+        for namespace in [&self.main.namespace, &interp.builtins.namespace] {
+            for (name, value) in namespace.borrow().iter() {
+                if name.starts_with(word) && seen.insert(name.to_string()) {
+                    found.push(with_call_postfix(interp, name, value));
+                }
+            }
+        }
         found
     }
 
@@ -78,6 +133,73 @@ impl ReplHelper {
             value = interp.get_attr(&value, part).ok()?;
         }
         Some(value)
+    }
+}
+
+/// `rlcompleter`'s soft keywords, after the hard ones.
+const SOFT_KEYWORDS: &[&str] = &["_", "case", "match"];
+
+/// The attributes of `value` that start with `prefix`, as `rlcompleter`
+/// offers them: names with `_` only when the prefix asks for them (those
+/// with `__` only for a prefix of `__`), unless nothing else matches; a
+/// callable one with its `(`, a property without reading it.
+fn attribute_matches(interp: &mut Interp, value: &Value, prefix: &str) -> Vec<String> {
+    let mut names = attribute_names(interp, value);
+    names.retain(|name| name != "__builtins__");
+    if !names.iter().any(|name| name == "__class__") {
+        names.push("__class__".to_string());
+    }
+    let mut hidden = match prefix {
+        "" => Some("_"),
+        "_" => Some("__"),
+        _ => None,
+    };
+    let class = interp.class_of(value);
+    loop {
+        let found: Vec<String> = (names.iter())
+            .filter(|name| name.starts_with(prefix))
+            .filter(|name| hidden.is_none_or(|hidden| !name.starts_with(hidden)))
+            .map(|name| {
+                let is_property = matches!(
+                    class.lookup(name),
+                    Some(Value::Native(native)) if native.is::<Property>()
+                );
+                match interp.get_attr(value, name) {
+                    Ok(attribute) if !is_property && !matches!(attribute, Value::None) => {
+                        with_call_postfix(interp, name, &attribute)
+                    }
+                    _ => name.clone(),
+                }
+            })
+            .collect();
+        hidden = match hidden {
+            _ if !found.is_empty() => return found,
+            Some("_") => Some("__"),
+            Some(_) => None,
+            None => return found,
+        };
+    }
+}
+
+/// `name(` for a callable, `name()` for a Python function that takes no
+/// arguments (`rlcompleter`'s `_callable_postfix`; the parameters of a
+/// function written in Rust are not known, so it gets `(`).
+fn with_call_postfix(interp: &Interp, name: &str, value: &Value) -> String {
+    if !is_callable(interp, value) {
+        return name.to_string();
+    }
+    let takes_nothing = match value {
+        Value::Function(function) => function.code.signature.slot_count() == 0,
+        Value::BoundMethod(method) => matches!(
+            &method.function,
+            Value::Function(function) if function.code.signature.slot_count() == 1
+        ),
+        _ => false,
+    };
+    if takes_nothing {
+        format!("{name}()")
+    } else {
+        format!("{name}(")
     }
 }
 
@@ -111,7 +233,7 @@ fn word_start(line: &str, pos: usize) -> usize {
         .map_or(pos, |(i, _)| i)
 }
 
-impl Completer for ReplHelper {
+impl Completer for EditorHelper {
     type Candidate = String;
 
     fn complete(
@@ -120,31 +242,50 @@ impl Completer for ReplHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
-        let start = word_start(line, pos);
-        let word = &line[start..pos];
-        // Tab at the start of a line indents, as in CPython.
-        if line[..pos].trim().is_empty() {
-            return Ok((pos, vec!["    ".to_string()]));
-        }
-        if word.is_empty() {
+        let (reply, answer) = channel();
+        let request = FromEditor::Complete {
+            line: line.to_string(),
+            pos,
+            reply,
+        };
+        if self.requests.send(request).is_err() {
             return Ok((pos, Vec::new()));
         }
-        Ok((start, self.candidates(word)))
+        crate::runtime::interrupt::wake();
+        Ok(answer
+            .recv_timeout(COMPLETION_WAIT)
+            .unwrap_or((pos, Vec::new())))
     }
 }
 
-impl Hinter for ReplHelper {
+impl Hinter for EditorHelper {
     type Hint = String;
 }
 
 /// Colors keywords, numbers, strings and comments as the line is typed,
 /// with the lexer pyl itself uses; off when `NO_COLOR` is set.
-impl Highlighter for ReplHelper {
-    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if !self.color {
-            return Cow::Borrowed(line);
-        }
-        Cow::Owned(highlight(line))
+impl Highlighter for EditorHelper {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        let drawn = if self.color {
+            Cow::Owned(highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        };
+        let mut shown = self.screen.shown();
+        shown.known = true;
+        shown.line = line.to_string();
+        shown.drawn = drawn.to_string();
+        shown.pos = pos;
+        drawn
+    }
+
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        self.screen.shown().prompt = prompt.to_string();
+        Cow::Borrowed(prompt)
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
@@ -195,9 +336,9 @@ fn highlight(line: &str) -> String {
     out
 }
 
-impl Validator for ReplHelper {}
+impl Validator for EditorHelper {}
 
-impl Helper for ReplHelper {}
+impl Helper for EditorHelper {}
 
 #[cfg(test)]
 mod tests {

@@ -4,13 +4,14 @@
 //! As in `python -m asyncio`, `asyncio` is imported for you and every
 //! input runs on the session's loop: an input without `await` runs as a
 //! callback of the loop would (so `asyncio.create_task` works), an input
-//! that awaits at top level runs as a task. Unlike `python -m asyncio`
-//! there is one thread, so the loop turns only while an input runs: tasks
-//! started earlier make progress whenever a later input awaits, in the
-//! order CPython's loop would give them.
+//! that awaits at top level runs as a task. Between inputs, while the
+//! prompt waits, the loop turns too, so tasks started earlier go on as
+//! in `python -m asyncio` (with a virtual clock it does not: time would
+//! race ahead while the user types).
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::compile::ir::Flavor;
 use crate::diagnostics;
@@ -22,7 +23,12 @@ use crate::runtime::generator::{Generator, GeneratorKind};
 use crate::runtime::interp::Interp;
 use crate::runtime::modules::new_main_module;
 use crate::runtime::object::ModuleObject;
+use crate::runtime::output::Output;
 use crate::runtime::value::Value;
+
+use super::completion::Completions;
+use super::screen::Screen;
+use super::{FromEditor, Input};
 
 pub struct Session {
     /// Shared with the line editor's completer, which reads names and
@@ -65,6 +71,82 @@ impl Session {
             main,
             event_loop,
         })
+    }
+
+    /// Turns the loop until the editor sends the next input, answering
+    /// its requests for Tab's candidates meanwhile; what the loop's
+    /// callbacks print goes above the prompt. `Err(status)` when a task
+    /// asked to leave (`exit()`), which ends `python -m asyncio` too.
+    pub fn wait_for_input(
+        &self,
+        from_editor: &Receiver<FromEditor>,
+        completions: &Completions,
+        screen: &Screen,
+    ) -> Result<Input, i32> {
+        let turns = !self.interp.borrow().clock.is_virtual();
+        loop {
+            // Cleared before the messages are read: a message sent after
+            // this wakes the next turn of the loop.
+            crate::runtime::interrupt::take_wake();
+            let message = if turns && self.event_loop.can_progress() {
+                match from_editor.try_recv() {
+                    Ok(message) => message,
+                    Err(TryRecvError::Empty) => {
+                        self.turn_loop(screen)?;
+                        continue;
+                    }
+                    Err(TryRecvError::Disconnected) => return Ok(Input::End),
+                }
+            } else {
+                match from_editor.recv() {
+                    Ok(message) => message,
+                    Err(_) => return Ok(Input::End),
+                }
+            };
+            match message {
+                FromEditor::Input(input) => {
+                    if let Input::Interrupted = input {
+                        // The Ctrl-C typed at the prompt, if the editor
+                        // passed it on as the signal, is this one.
+                        crate::runtime::interrupt::take();
+                    }
+                    return Ok(input);
+                }
+                FromEditor::Complete { line, pos, reply } => {
+                    let _ = reply.send(completions.complete(&line, pos));
+                }
+            }
+        }
+    }
+
+    /// One iteration of the loop while the prompt waits: it waits for the
+    /// next timer, or until the editor wakes it. What it prints shows
+    /// when stdout would be flushed (before a wait, at `flush=True`).
+    fn turn_loop(&self, screen: &Screen) -> Result<(), i32> {
+        let mut interp = self.interp.borrow_mut();
+        let above_prompt = screen.clone();
+        let stdout = std::mem::replace(
+            &mut interp.out,
+            Output::forwarded(move |printed| above_prompt.print(&String::from_utf8_lossy(printed))),
+        );
+        let result = interp.run_while(&self.event_loop, |_| false);
+        interp.run_finalizers();
+        interp.emit_remaining_warnings();
+        let _ = interp.flush_stdout();
+        interp.out = stdout;
+        match result {
+            // A Ctrl-C that stopped a callback, as `python -m asyncio`'s
+            // loop takes it: the task it ran has it as its exception.
+            Err(error) if interp.is_instance_of(&error, ExcType::KeyboardInterrupt) => Ok(()),
+            Err(error) if interp.is_instance_of(&error, ExcType::SystemExit) => {
+                Err(exit_status(&mut interp, error))
+            }
+            Err(error) => {
+                screen.report(|| diagnostics::report_uncaught(&mut interp, &error));
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        }
     }
 
     /// Runs one complete input; `Some(status)` when it asked to leave

@@ -111,7 +111,63 @@ impl Read for Source {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Source::File(file) => file.read(buffer),
-            Source::Stdin => std::io::stdin().read(buffer),
+            Source::Stdin => {
+                wait_for_stdin()?;
+                std::io::stdin().read(buffer)
+            }
+        }
+    }
+}
+
+/// Blocks until the standard input has something to read, or fails with
+/// `Interrupted` as soon as Ctrl-C is pressed: a blocking `read` would
+/// go on waiting (the handler only sets a flag and the read restarts), so
+/// that `input()` at a terminal could not be interrupted. Standard input
+/// that cannot be polled (a regular file) is always ready.
+fn wait_for_stdin() -> std::io::Result<()> {
+    use mio::{unix::SourceFd, Events, Interest, Poll, Token};
+    use std::os::fd::AsRawFd;
+    let stdin = std::io::stdin().as_raw_fd();
+    let mut poll = Poll::new()?;
+    let registered =
+        (poll.registry()).register(&mut SourceFd(&stdin), Token(0), Interest::READABLE);
+    if registered.is_err() {
+        return Ok(());
+    }
+    let mut events = Events::with_capacity(1);
+    loop {
+        if super::interrupt::pending() {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        // The slice bounds how late a Ctrl-C that arrives just before the
+        // wait begins is noticed; one during the wait ends it at once.
+        match poll.poll(&mut events, Some(std::time::Duration::from_millis(100))) {
+            Ok(()) if !events.is_empty() => return Ok(()),
+            Err(error) if error.kind() != std::io::ErrorKind::Interrupted => return Err(error),
+            _ => {}
+        }
+    }
+}
+
+/// One `read`, again after a signal interrupted it; Ctrl-C raises
+/// `KeyboardInterrupt` (unless it cancelled `asyncio.run`'s main task
+/// instead, which sees it at its next `await`, as a blocking
+/// `time.sleep` does).
+fn read_interruptibly(
+    interp: &mut Interp,
+    file: &mut Source,
+    buffer: &mut [u8],
+) -> PyResult<usize> {
+    loop {
+        match file.read(buffer) {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {
+                if super::interrupt::take() {
+                    if let Some(error) = interp.keyboard_interrupt() {
+                        return Err(error);
+                    }
+                }
+            }
+            result => return result.map_err(|error| interp.os_error(error)),
         }
     }
 }
@@ -319,7 +375,7 @@ impl TextFile {
     }
 
     /// The undecoded bytes followed by the next chunk's; how many were read.
-    fn read_bytes(&self, interp: &Interp, wanted: usize) -> PyResult<(Vec<u8>, usize)> {
+    fn read_bytes(&self, interp: &mut Interp, wanted: usize) -> PyResult<(Vec<u8>, usize)> {
         let mut state = self.state.borrow_mut();
         let state = &mut *state;
         let Some(file) = state.file.as_mut() else {
@@ -336,13 +392,7 @@ impl TextFile {
         let mut chunk = std::mem::take(&mut state.undecoded);
         let start = chunk.len();
         chunk.resize(start + size, 0);
-        let read = loop {
-            match file.read(&mut chunk[start..]) {
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-                result => break result,
-            }
-        };
-        let read = read.map_err(|error| interp.os_error(error))?;
+        let read = read_interruptibly(interp, file, &mut chunk[start..])?;
         chunk.truncate(start + read);
         Ok((chunk, read))
     }
@@ -382,8 +432,19 @@ impl TextFile {
         let left = file.bytes_left().map_err(|error| interp.os_error(error))?;
         interp.check_allocation(left, 2)?;
         let mut rest = std::mem::take(&mut state_now.undecoded);
-        file.read_to_end(&mut rest)
-            .map_err(|error| interp.os_error(error))?;
+        let mut filled = rest.len();
+        // Room for the rest and one byte more, to see the end at once.
+        rest.resize(filled + left + 1, 0);
+        loop {
+            if filled == rest.len() {
+                rest.resize(filled + CHUNK_SIZE, 0);
+            }
+            match read_interruptibly(interp, file, &mut rest[filled..])? {
+                0 => break,
+                read => filled += read,
+            }
+        }
+        rest.truncate(filled);
         drop(state);
         self.decode_into(interp, rest, true)?;
         let mut state = self.state.borrow_mut();

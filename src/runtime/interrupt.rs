@@ -15,6 +15,10 @@ static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 /// SIGQUIT (Ctrl-\): print the task tree and go on.
 static QUIT: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 
+/// The REPL's line editor, on its own thread, has something for the main
+/// thread, which may be waiting for the event loop's next timer.
+static WOKEN: AtomicBool = AtomicBool::new(false);
+
 /// Whether an uncaught `KeyboardInterrupt` ended the program.
 static ENDED_BY_INTERRUPT: AtomicBool = AtomicBool::new(false);
 
@@ -30,9 +34,28 @@ pub fn take_quit() -> bool {
     QUIT.load(Ordering::Relaxed) && QUIT.swap(false, Ordering::Relaxed)
 }
 
-/// Whether Ctrl-C or Ctrl-\ waits to be handled: a wait ends early for it.
+/// Whether Ctrl-C or Ctrl-\ waits to be handled, or the REPL's editor
+/// woke the main thread: a wait ends early for it.
 pub fn signal_pending() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed) || QUIT.load(Ordering::Relaxed)
+    INTERRUPTED.load(Ordering::Relaxed)
+        || QUIT.load(Ordering::Relaxed)
+        || WOKEN.load(Ordering::Relaxed)
+}
+
+/// Ends the main thread's wait (from the REPL's editor thread).
+pub fn wake() {
+    WOKEN.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`wake`] was called since the last call (clears it).
+pub fn take_wake() -> bool {
+    WOKEN.swap(false, Ordering::SeqCst)
+}
+
+/// Ctrl-C as the signal delivers it, for a Ctrl-C that reached the REPL's
+/// editor as a key while the main thread runs code.
+pub fn raise() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
 /// Whether Ctrl-C was pressed since the last call (clears the flag).

@@ -1,12 +1,19 @@
 //! The interpreter's stdout: buffered for speed, or captured (REPL echo,
-//! tests). Flushed before anything is written to stderr and at exit.
+//! tests), or handed on at each flush. Flushed before anything is written
+//! to stderr and at exit.
 
 use std::io::{self, BufWriter, Stdout, Write};
 
 pub enum Output {
     Stdout(BufWriter<Stdout>),
     Captured(Vec<u8>),
+    /// What is written goes to the function at each flush: the REPL
+    /// shows what tasks print between inputs above its prompt.
+    Forwarded(Vec<u8>, Forward),
 }
+
+/// Where [`Output::Forwarded`] hands what was written.
+pub type Forward = Box<dyn FnMut(&[u8])>;
 
 impl Output {
     pub fn stdout() -> Output {
@@ -17,11 +24,15 @@ impl Output {
         Output::Captured(Vec::new())
     }
 
+    pub fn forwarded(forward: impl FnMut(&[u8]) + 'static) -> Output {
+        Output::Forwarded(Vec::new(), Box::new(forward))
+    }
+
     /// Takes what was captured so far (empty for real stdout).
     pub fn take_captured(&mut self) -> Vec<u8> {
         match self {
             Output::Captured(bytes) => std::mem::take(bytes),
-            Output::Stdout(_) => Vec::new(),
+            Output::Stdout(_) | Output::Forwarded(..) => Vec::new(),
         }
     }
 }
@@ -47,7 +58,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let result = match self {
             Output::Stdout(w) => w.write(buf),
-            Output::Captured(v) => v.write(buf),
+            Output::Captured(v) | Output::Forwarded(v, _) => v.write(buf),
         };
         self.after_error(result)
     }
@@ -56,6 +67,13 @@ impl Write for Output {
         let result = match self {
             Output::Stdout(w) => w.flush(),
             Output::Captured(_) => Ok(()),
+            Output::Forwarded(written, forward) => {
+                if !written.is_empty() {
+                    forward(written);
+                    written.clear();
+                }
+                Ok(())
+            }
         };
         self.after_error(result)
     }

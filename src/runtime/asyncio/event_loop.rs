@@ -387,6 +387,15 @@ impl EventLoop {
         !self.ready.borrow().is_empty() || !self.scheduled.borrow().is_empty()
     }
 
+    /// Whether an iteration could run anything, now or later: a callback
+    /// ready, a timer not cancelled, or a socket that may become ready
+    /// (with none, an iteration would report a deadlock).
+    pub fn can_progress(&self) -> bool {
+        !self.ready.borrow().is_empty()
+            || (self.scheduled.borrow().iter()).any(|handle| !handle.cancelled.get())
+            || (self.selector.borrow().as_ref()).is_some_and(|selector| selector.has_sockets())
+    }
+
     /// The tasks of this loop not done yet, in creation order.
     pub fn live_tasks(&self) -> Vec<Rc<Future>> {
         let mut tasks = self.tasks.borrow().live();
@@ -398,6 +407,16 @@ impl EventLoop {
 impl Interp {
     /// `loop.run_forever()`: iterations until `stop()`.
     pub fn run_forever(&mut self, event_loop: &Rc<EventLoop>) -> PyResult<()> {
+        self.run_while(event_loop, |_| true)
+    }
+
+    /// Iterations until `stop()`, or until `go_on` says no after one: the
+    /// REPL turns its loop so while it waits for the next input.
+    pub fn run_while(
+        &mut self,
+        event_loop: &Rc<EventLoop>,
+        go_on: impl Fn(&EventLoop) -> bool,
+    ) -> PyResult<()> {
         self.check_can_run(event_loop)?;
         let runtime = self.asyncio_runtime()?;
         event_loop.running.set(true);
@@ -409,7 +428,7 @@ impl Interp {
             if let Err(error) = self.run_once(event_loop) {
                 break Err(error);
             }
-            if event_loop.stopping.get() {
+            if event_loop.stopping.get() || !go_on(event_loop) {
                 break Ok(());
             }
         };
