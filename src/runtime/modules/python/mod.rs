@@ -2,7 +2,7 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint` —
+//! `statistics`, `keyword`, `pprint`, `textwrap` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -156,6 +156,11 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "pprint",
         sources: &[(include_str!("pprint.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "textwrap",
+        sources: &[(include_str!("textwrap.pyl"), Origin::Bundled)],
         natives: &[],
     },
     PythonModule {
