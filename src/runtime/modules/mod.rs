@@ -3,7 +3,7 @@
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
 //! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap`, …) and `NAME.pyl` files next to the
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;

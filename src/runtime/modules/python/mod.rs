@@ -2,7 +2,7 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap` —
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -161,6 +161,14 @@ const MODULES: &[PythonModule] = &[
     PythonModule {
         name: "textwrap",
         sources: &[(include_str!("textwrap.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "csv",
+        sources: &[
+            (include_str!("csv_c.pyl"), Origin::BundledForC),
+            (include_str!("csv.pyl"), Origin::Bundled),
+        ],
         natives: &[],
     },
     PythonModule {
