@@ -3,7 +3,7 @@
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
 //! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, …) and `NAME.pyl` files next to the
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -29,6 +29,7 @@ pub mod site_builtins;
 pub mod sys;
 pub mod time;
 pub mod traceback;
+pub mod warnings;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -404,6 +405,10 @@ impl Interp {
         self.modules.insert(name.into(), value.clone());
         // Named by its absolute path, as CPython's import names it.
         let file = std::path::absolute(&path).unwrap_or(path);
+        (module.namespace.borrow_mut()).insert(
+            "__file__".into(),
+            Value::str(file.display().to_string().as_str()),
+        );
         if let Err(error) =
             crate::run::run_source_in(self, &file.display().to_string(), bytes, module)
         {

@@ -2,7 +2,7 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv` —
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -172,6 +172,14 @@ const MODULES: &[PythonModule] = &[
         natives: &[],
     },
     PythonModule {
+        name: "warnings",
+        sources: &[
+            (include_str!("warnings_c.pyl"), Origin::BundledForC),
+            (include_str!("warnings.pyl"), Origin::Bundled),
+        ],
+        natives: super::warnings::NATIVES,
+    },
+    PythonModule {
         name: "datetime",
         sources: &[(include_str!("datetime.pyl"), Origin::BundledForC)],
         natives: &[],
@@ -230,7 +238,11 @@ fn module_globals(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> P
 
 /// `_loaded_module(name)`: the module imported as `name` (CPython's
 /// `sys.modules[name]`, a `KeyError` if there is none).
-fn loaded_module(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+pub(super) fn loaded_module(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
     let name = args.first().cloned().unwrap_or(Value::None);
     let module = name
         .as_str()
