@@ -209,6 +209,27 @@ with open(path) as f:
     print(list(csv.reader(f)))
 "#;
 
+/// os.remove deletes a file, and says why it cannot (a missing file, a
+/// folder); os.path and os.listdir see the change.
+const OS_REMOVE: &str = r#"
+import os
+with open('gone.txt', 'w') as f:
+    f.write('soon gone')
+print(os.path.exists('gone.txt'), os.path.getsize('gone.txt'), sorted(os.listdir('.')))
+print(os.remove('gone.txt'), os.path.exists('gone.txt'), sorted(os.listdir()))
+with open('also.txt', 'w') as f:
+    f.write('x')
+os.unlink('also.txt')
+for path in ['gone.txt', '.', 'missing/x.txt']:
+    try:
+        os.remove(path)
+    except OSError as e:
+        print(type(e).__name__, e.errno, e.filename)
+with open('kept.txt', 'w') as f:
+    f.write('kept')
+print(sorted(os.listdir()))
+"#;
+
 /// A closed file refuses every operation with ValueError; close() again
 /// is fine.
 const WRITE_AFTER_CLOSE: &str = r#"
@@ -648,6 +669,11 @@ fn line_ends_are_written_as_they_are() {
 #[test]
 fn the_newline_argument_chooses_line_ends() {
     check("newline-argument", NEWLINE_ARGUMENT, 0);
+}
+
+#[test]
+fn os_remove_deletes_a_file() {
+    check("os-remove", OS_REMOVE, 0);
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings` —
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`,
+//! `os` and `os.path` (`posixpath`) —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -178,6 +179,16 @@ const MODULES: &[PythonModule] = &[
             (include_str!("warnings.pyl"), Origin::Bundled),
         ],
         natives: super::warnings::NATIVES,
+    },
+    PythonModule {
+        name: "posixpath",
+        sources: &[(include_str!("posixpath.pyl"), Origin::Bundled)],
+        natives: super::os::NATIVES,
+    },
+    PythonModule {
+        name: "os",
+        sources: &[(include_str!("os.pyl"), Origin::BundledForC)],
+        natives: super::os::NATIVES,
     },
     PythonModule {
         name: "datetime",
