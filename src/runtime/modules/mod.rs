@@ -3,7 +3,8 @@
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
 //! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`, …) and `NAME.pyl` files next to the
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`, `os`,
+//! `base64`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -43,6 +44,17 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "abstractclassmethod",
             "abstractproperty",
             "abstractstaticmethod",
+        ],
+    ),
+    (
+        "base64",
+        &[
+            "a85decode",
+            "a85encode",
+            "b85decode",
+            "b85encode",
+            "decode",
+            "encode",
         ],
     ),
     ("contextlib", &["chdir"]),

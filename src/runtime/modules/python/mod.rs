@@ -3,7 +3,7 @@
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
 //! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`,
-//! `os` and `os.path` (`posixpath`) —
+//! `os` and `os.path` (`posixpath`), `base64` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -189,6 +189,14 @@ const MODULES: &[PythonModule] = &[
         name: "os",
         sources: &[(include_str!("os.pyl"), Origin::BundledForC)],
         natives: super::os::NATIVES,
+    },
+    PythonModule {
+        name: "base64",
+        sources: &[
+            (include_str!("base64_binascii.pyl"), Origin::BundledForC),
+            (include_str!("base64.pyl"), Origin::Bundled),
+        ],
+        natives: &[],
     },
     PythonModule {
         name: "datetime",
