@@ -173,6 +173,63 @@ with open('blank.txt') as f:
     print(list(f))
 "#;
 
+/// `newline=`: '' and '\n' read lines as they are ('' ending them at
+/// `\r`, `\r\n` or `\n`), '\r' and '\r\n' end lines there alone and
+/// write each `\n` as them (a `\r` at a chunk's end waits for its `\n`);
+/// csv's files, opened with newline='' as its documentation says.
+const NEWLINE_ARGUMENT: &str = r#"
+path = 'nl.txt'
+for newline in [None, '', '\n', '\r', '\r\n']:
+    with open(path, 'w', newline=newline) as f:
+        print(f.write('a\nb\r\nc\rd\n\ne'))
+    with open(path, newline='') as f:
+        print(repr(newline), repr(f.read()))
+data = 'one\ntwo\r\nthree\rfour\r\r\n\n' + 'x' * 9000 + '\r' + '\nlast\r'
+with open(path, 'w', newline='') as f:
+    f.write(data)
+for newline in [None, '', '\n', '\r', '\r\n']:
+    with open(path, newline=newline) as f:
+        lines = list(f)
+        print(repr(newline), len(lines), [line if len(line) < 20 else len(line) for line in lines])
+    with open(path, newline=newline) as f:
+        print(repr(f.readline()), f.tell(), repr(f.readline(3)), f.tell(), len(f.readlines()))
+    with open(path, newline=newline) as f:
+        print(len(f.read()))
+for bad in ['x', 5, '\n\n']:
+    try:
+        open(path, newline=bad)
+    except Exception as e:
+        print(type(e).__name__, e)
+import csv
+with open(path, 'w', newline='') as f:
+    csv.writer(f).writerows([['a', 'b\r\nc'], ['d\re', 'f']])
+with open(path, newline='') as f:
+    print(list(csv.reader(f)))
+with open(path) as f:
+    print(list(csv.reader(f)))
+"#;
+
+/// os.remove deletes a file, and says why it cannot (a missing file, a
+/// folder); os.path and os.listdir see the change.
+const OS_REMOVE: &str = r#"
+import os
+with open('gone.txt', 'w') as f:
+    f.write('soon gone')
+print(os.path.exists('gone.txt'), os.path.getsize('gone.txt'), sorted(os.listdir('.')))
+print(os.remove('gone.txt'), os.path.exists('gone.txt'), sorted(os.listdir()))
+with open('also.txt', 'w') as f:
+    f.write('x')
+os.unlink('also.txt')
+for path in ['gone.txt', '.', 'missing/x.txt']:
+    try:
+        os.remove(path)
+    except OSError as e:
+        print(type(e).__name__, e.errno, e.filename)
+with open('kept.txt', 'w') as f:
+    f.write('kept')
+print(sorted(os.listdir()))
+"#;
+
 /// A closed file refuses every operation with ValueError; close() again
 /// is fine.
 const WRITE_AFTER_CLOSE: &str = r#"
@@ -607,6 +664,16 @@ fn writelines_writes_each_string_as_it_is() {
 #[test]
 fn line_ends_are_written_as_they_are() {
     check("newlines", NEWLINES_AS_IS, 0);
+}
+
+#[test]
+fn the_newline_argument_chooses_line_ends() {
+    check("newline-argument", NEWLINE_ARGUMENT, 0);
+}
+
+#[test]
+fn os_remove_deletes_a_file() {
+    check("os-remove", OS_REMOVE, 0);
 }
 
 #[test]

@@ -30,3 +30,9 @@ fn a_coroutine_held_by_an_asyncio_frame_lives_as_long_as_the_exception() {
     stderr_agrees("tests/asyncio/never_awaited_held_by_asyncio_frames.pyl");
     stderr_agrees("tests/asyncio/never_awaited_run_in_handler.pyl");
 }
+
+#[test]
+fn the_warnings_module_prints_as_cpython_once_per_place() {
+    stderr_agrees("tests/modules/warnings_stderr.pyl");
+    stderr_agrees("tests/modules/warnings_functions.pyl");
+}

@@ -1,6 +1,7 @@
 //! `open()` and the text files it returns: CPython's `TextIOWrapper` over
 //! a buffered file, for UTF-8 text. Reading decodes in chunks of
-//! [`CHUNK_SIZE`] bytes with universal newlines, as CPython does — so a
+//! [`CHUNK_SIZE`] bytes with universal newlines (or the line ends
+//! `newline=` gives, untranslated), as CPython does — so a
 //! decoding error surfaces at the same call, with the same position
 //! (counted from the start of the chunk); writing is buffered and flushed
 //! at `flush()`, `close()` and the end of the program.
@@ -95,10 +96,58 @@ pub struct TextFile {
     encoding: Box<str>,
     on_error: OnError,
     access: Access,
-    /// Universal newlines (`open()`'s); the standard input's lines end at
-    /// `\n` alone, and a `\r` stays, as in CPython's `sys.stdin`.
-    translate_newlines: bool,
+    /// `open()`'s `newline`; the standard input's lines end at `\n`
+    /// alone, and a `\r` stays, as in CPython's `sys.stdin`.
+    newline: Newline,
     state: RefCell<State>,
+}
+
+/// How a text file reads and writes line ends: `open()`'s `newline`.
+#[derive(Clone, Copy, PartialEq)]
+enum Newline {
+    /// `None`: universal newlines, `\r\n` and `\r` read as `\n`.
+    Translated,
+    /// `''`: lines end at `\n`, `\r\n` or `\r`, read as they are.
+    Untranslated,
+    /// `'\n'`, `'\r'` or `'\r\n'`: lines end there alone, read as they
+    /// are; a `\n` written is written as this.
+    Only(&'static str),
+}
+
+impl Newline {
+    fn from_argument(interp: &Interp, newline: Option<&str>) -> PyResult<Newline> {
+        Ok(match newline {
+            None => Newline::Translated,
+            Some("") => Newline::Untranslated,
+            Some("\n") => Newline::Only("\n"),
+            Some("\r") => Newline::Only("\r"),
+            Some("\r\n") => Newline::Only("\r\n"),
+            Some(other) => {
+                return Err(interp.value_error(format!("illegal newline value: {other}")))
+            }
+        })
+    }
+
+    /// Where the first line of `text` ends (after its line end), if it
+    /// ends in `text` — a `\r` at its end may be the start of a `\r\n`.
+    fn line_end(self, text: &str) -> Option<usize> {
+        match self {
+            Newline::Translated => text.find('\n').map(|at| at + 1),
+            Newline::Only(end) => text.find(end).map(|at| at + end.len()),
+            Newline::Untranslated => {
+                let at = text.find(['\r', '\n'])?;
+                let bytes = text.as_bytes();
+                if bytes[at] == b'\n' {
+                    return Some(at + 1);
+                }
+                match bytes.get(at + 1) {
+                    Some(b'\n') => Some(at + 2),
+                    Some(_) => Some(at + 1),
+                    None => None,
+                }
+            }
+        }
+    }
 }
 
 /// What a text file reads from or writes to.
@@ -336,7 +385,7 @@ impl TextFile {
             encoding: "utf-8".into(),
             on_error: OnError::Strict,
             access: Access::Read,
-            translate_newlines: false,
+            newline: Newline::Only("\n"),
             state: State::new(Source::Stdin),
         }
     }
@@ -405,7 +454,7 @@ impl TextFile {
             .map_err(|error| error.into_exception(interp, &bytes))?;
         let mut state = self.state.borrow_mut();
         state.undecoded = bytes[bytes.len() - rest..].to_vec();
-        let text = if self.translate_newlines {
+        let text = if self.newline == Newline::Translated {
             let state = &mut *state;
             let offset = state.decoded.len();
             let (text, translated) = translate_newlines(text, &mut state.pending_cr, last);
@@ -479,7 +528,7 @@ impl TextFile {
     pub fn readline(&self, interp: &mut Interp, limit: usize) -> PyResult<String> {
         self.check_access(interp, Access::Read)?;
         let line_end = |available: &str| {
-            let line = available.find('\n').map(|at| at + 1);
+            let line = self.newline.line_end(available);
             match (line, prefix_length(available, limit)) {
                 (Some(line), Some(limit)) => Some(line.min(limit)),
                 (line, limit) => line.or(limit),
@@ -509,7 +558,13 @@ impl TextFile {
         };
         self.check_access(interp, Access::Write)?;
         let mut state = self.state.borrow_mut();
-        state.written.extend_from_slice(text.as_str().as_bytes());
+        match self.newline {
+            Newline::Only(end) if end != "\n" => {
+                let translated = text.as_str().replace('\n', end);
+                state.written.extend_from_slice(translated.as_bytes());
+            }
+            _ => state.written.extend_from_slice(text.as_str().as_bytes()),
+        }
         if state.written.len() >= WRITE_BUFFER {
             state.flush().map_err(|error| interp.os_error(error))?;
         }
@@ -702,9 +757,6 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     if matches!(buffering, Some(Value::Int(0))) {
         return Err(interp.value_error("can't have unbuffered text I/O"));
     }
-    if newline.is_some() {
-        return Err(not_supported(interp, "open() with a newline argument"));
-    }
     if closefd.is_some_and(|value| !matches!(value, Value::Bool(Flag::TRUE))) {
         return Err(not_supported(interp, "open() with closefd"));
     }
@@ -735,6 +787,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
             .seek(SeekFrom::End(0))
             .map_err(|error| interp.os_error_on(error, file.clone()))?;
     }
+    let newline = Newline::from_argument(interp, newline.as_deref())?;
     let encoding = match encoding {
         None => "UTF-8".to_string(),
         Some(name) => {
@@ -761,7 +814,7 @@ fn builtin_open(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
         encoding: encoding.into(),
         on_error,
         access,
-        translate_newlines: true,
+        newline,
         state: State::new(Source::File(opened)),
     });
     if access == Access::Write {

@@ -1,9 +1,11 @@
 //! `--sandbox`: what an untrusted script may touch. It may read files in
 //! its own folder (and below), and nothing else: no writing, no file
 //! outside the folder (symbolic links are followed before the check), no
-//! network. The interpreter has no other way to the outside — no `os`, no
-//! `subprocess`, no environment variables — so `open` and `import` are
-//! the only doors, and both ask here. SECURITY.md states the promise.
+//! network, no environment variables or current folder. The interpreter
+//! has no other way to the outside — no `subprocess`, and `os` only
+//! through the natives of `modules/os.rs` — so `open`, `import` and those
+//! natives are the only doors, and all ask here. SECURITY.md states the
+//! promise.
 
 use std::path::{Path, PathBuf};
 
@@ -65,11 +67,27 @@ impl Interp {
             } else {
                 "Permission denied: the sandbox allows reading only the script's folder"
             };
-            self.new_exception(
-                ExcType::PermissionError,
-                vec![Value::Int(13), Value::str(reason)],
-            )
-            .with_field("filename", Value::str(path))
+            self.sandbox_refusal(reason)
+                .with_field("filename", Value::str(path))
         })
+    }
+
+    /// Nothing, unless in a sandbox, where the environment variables and
+    /// the current folder are refused (`os.environ`, `os.getenv`,
+    /// `os.getcwd`): they tell about the machine, not the script's folder.
+    pub fn check_sandbox_environment(&self) -> PyResult<()> {
+        match self.sandbox {
+            None => Ok(()),
+            Some(_) => Err(self.sandbox_refusal(
+                "Permission denied: the sandbox allows no access to the environment or the current folder",
+            )),
+        }
+    }
+
+    fn sandbox_refusal(&self, reason: &str) -> super::error::PyErr {
+        self.new_exception(
+            ExcType::PermissionError,
+            vec![Value::Int(13), Value::str(reason)],
+        )
     }
 }

@@ -1,9 +1,10 @@
-//! Modules: the built-in ones (`collections`, `json`, `math`, `random`,
+//! Modules: the built-in ones (`collections`, `json`, `math`, `random`, `re`, `unicodedata`,
 //! `time`, `sys`, `asyncio`, `aiohttp`, and those written wholly in
 //! Python, `python/`: `itertools`, `functools`, `heapq`, `bisect`,
 //! `operator`, `copy`, `contextlib`, `string`, `abc`, `collections.abc`,
 //! `types`, `typing`, `dataclasses`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint`, …) and `NAME.pyl` files next to the
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`, `os`,
+//! `base64`, …) and `NAME.pyl` files next to the
 //! main script.
 
 use std::rc::Rc;
@@ -22,6 +23,7 @@ pub mod json;
 pub mod logging;
 pub mod math;
 pub mod mt19937;
+pub mod os;
 pub mod python;
 pub mod random;
 pub mod re;
@@ -31,6 +33,7 @@ pub mod sys;
 pub mod time;
 pub mod traceback;
 pub mod unicodedata;
+pub mod warnings;
 
 /// Names that CPython's modules have and pyl's built-in ones lack: a
 /// read of one raises `NotImplementedError` naming it
@@ -43,6 +46,17 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "abstractclassmethod",
             "abstractproperty",
             "abstractstaticmethod",
+        ],
+    ),
+    (
+        "base64",
+        &[
+            "a85decode",
+            "a85encode",
+            "b85decode",
+            "b85encode",
+            "decode",
+            "encode",
         ],
     ),
     ("contextlib", &["chdir"]),
@@ -101,6 +115,8 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "coroutine",
         ],
     ),
+    ("os", OS_UNSUPPORTED),
+    ("posixpath", POSIXPATH_UNSUPPORTED),
     ("random", &["SystemRandom"]),
     (
         "sys",
@@ -211,6 +227,75 @@ const UNSUPPORTED: &[(&str, &[&str])] = &[
             "tzset",
         ],
     ),
+];
+
+/// CPython 3.11's `os` names that pyl's lacks: processes, threads, file
+/// descriptors, and all that changes the file system but `remove`.
+#[rustfmt::skip]
+const OS_UNSUPPORTED: &[&str] = &[
+    "CLD_CONTINUED", "CLD_DUMPED", "CLD_EXITED", "CLD_KILLED", "CLD_STOPPED", "CLD_TRAPPED",
+    "DirEntry", "EFD_CLOEXEC", "EFD_NONBLOCK", "EFD_SEMAPHORE", "EX_CANTCREAT", "EX_CONFIG",
+    "EX_DATAERR", "EX_IOERR", "EX_NOHOST", "EX_NOINPUT", "EX_NOPERM", "EX_NOUSER", "EX_OK",
+    "EX_OSERR", "EX_OSFILE", "EX_PROTOCOL", "EX_SOFTWARE", "EX_TEMPFAIL", "EX_UNAVAILABLE",
+    "EX_USAGE", "F_LOCK", "F_OK", "F_TEST", "F_TLOCK", "F_ULOCK", "GRND_NONBLOCK",
+    "GRND_RANDOM", "GenericAlias", "MFD_ALLOW_SEALING", "MFD_CLOEXEC", "MFD_HUGETLB",
+    "MFD_HUGE_16GB", "MFD_HUGE_16MB", "MFD_HUGE_1GB", "MFD_HUGE_1MB", "MFD_HUGE_256MB",
+    "MFD_HUGE_2GB", "MFD_HUGE_2MB", "MFD_HUGE_32MB", "MFD_HUGE_512KB", "MFD_HUGE_512MB",
+    "MFD_HUGE_64KB", "MFD_HUGE_8MB", "MFD_HUGE_MASK", "MFD_HUGE_SHIFT", "Mapping",
+    "MutableMapping", "NGROUPS_MAX", "O_ACCMODE", "O_APPEND", "O_ASYNC", "O_CLOEXEC",
+    "O_CREAT", "O_DIRECT", "O_DIRECTORY", "O_DSYNC", "O_EXCL", "O_FSYNC", "O_LARGEFILE",
+    "O_NDELAY", "O_NOATIME", "O_NOCTTY", "O_NOFOLLOW", "O_NONBLOCK", "O_PATH", "O_RDONLY",
+    "O_RDWR", "O_RSYNC", "O_SYNC", "O_TMPFILE", "O_TRUNC", "O_WRONLY",
+    "POSIX_FADV_DONTNEED", "POSIX_FADV_NOREUSE", "POSIX_FADV_NORMAL", "POSIX_FADV_RANDOM",
+    "POSIX_FADV_SEQUENTIAL", "POSIX_FADV_WILLNEED", "POSIX_SPAWN_CLOSE", "POSIX_SPAWN_DUP2",
+    "POSIX_SPAWN_OPEN", "PRIO_PGRP", "PRIO_PROCESS", "PRIO_USER", "P_ALL", "P_NOWAIT",
+    "P_NOWAITO", "P_PGID", "P_PID", "P_PIDFD", "P_WAIT", "PathLike", "RTLD_DEEPBIND",
+    "RTLD_GLOBAL", "RTLD_LAZY", "RTLD_LOCAL", "RTLD_NODELETE", "RTLD_NOLOAD", "RTLD_NOW",
+    "RWF_APPEND", "RWF_DSYNC", "RWF_HIPRI", "RWF_NOWAIT", "RWF_SYNC", "R_OK", "SCHED_BATCH",
+    "SCHED_FIFO", "SCHED_IDLE", "SCHED_OTHER", "SCHED_RESET_ON_FORK", "SCHED_RR",
+    "SEEK_CUR", "SEEK_DATA", "SEEK_END", "SEEK_HOLE", "SEEK_SET", "SPLICE_F_MORE",
+    "SPLICE_F_MOVE", "SPLICE_F_NONBLOCK", "ST_APPEND", "ST_MANDLOCK", "ST_NOATIME",
+    "ST_NODEV", "ST_NODIRATIME", "ST_NOEXEC", "ST_NOSUID", "ST_RDONLY", "ST_RELATIME",
+    "ST_SYNCHRONOUS", "ST_WRITE", "TMP_MAX", "WCONTINUED", "WCOREDUMP", "WEXITED",
+    "WEXITSTATUS", "WIFCONTINUED", "WIFEXITED", "WIFSIGNALED", "WIFSTOPPED", "WNOHANG",
+    "WNOWAIT", "WSTOPPED", "WSTOPSIG", "WTERMSIG", "WUNTRACED", "W_OK", "XATTR_CREATE",
+    "XATTR_REPLACE", "XATTR_SIZE_MAX", "X_OK", "abort", "access", "chdir", "chmod", "chown",
+    "chroot", "close", "closerange", "confstr", "confstr_names", "copy_file_range",
+    "cpu_count", "ctermid", "device_encoding", "dup", "dup2", "environb", "eventfd",
+    "eventfd_read", "eventfd_write", "execl", "execle", "execlp", "execlpe", "execv",
+    "execve", "execvp", "execvpe", "fchdir", "fchmod", "fchown", "fdatasync", "fdopen",
+    "fork", "forkpty", "fpathconf", "fsdecode", "fsencode", "fstat", "fstatvfs", "fsync",
+    "ftruncate", "fwalk", "get_blocking", "get_exec_path", "get_inheritable",
+    "get_terminal_size", "getcwdb", "getegid", "getenvb", "geteuid", "getgid",
+    "getgrouplist", "getgroups", "getloadavg", "getlogin", "getpgid", "getpgrp", "getpid",
+    "getppid", "getpriority", "getrandom", "getresgid", "getresuid", "getsid", "getuid",
+    "getxattr", "initgroups", "isatty", "kill", "killpg", "lchown", "link", "listxattr",
+    "lockf", "login_tty", "lseek", "lstat", "major", "makedev", "makedirs", "memfd_create",
+    "minor", "mkdir", "mkfifo", "mknod", "nice", "open", "openpty", "pathconf",
+    "pathconf_names", "pidfd_open", "pipe", "pipe2", "popen", "posix_fadvise",
+    "posix_fallocate", "posix_spawn", "posix_spawnp", "pread", "preadv", "putenv", "pwrite",
+    "pwritev", "read", "readlink", "readv", "register_at_fork", "removedirs", "removexattr",
+    "rename", "renames", "replace", "rmdir", "scandir", "sched_get_priority_max",
+    "sched_get_priority_min", "sched_getaffinity", "sched_getparam", "sched_getscheduler",
+    "sched_param", "sched_rr_get_interval", "sched_setaffinity", "sched_setparam",
+    "sched_setscheduler", "sched_yield", "sendfile", "set_blocking", "set_inheritable",
+    "setegid", "seteuid", "setgid", "setgroups", "setpgid", "setpgrp", "setpriority",
+    "setregid", "setresgid", "setresuid", "setreuid", "setsid", "setuid", "setxattr",
+    "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+    "splice", "stat", "stat_result", "statvfs", "statvfs_result", "strerror",
+    "supports_bytes_environ", "supports_dir_fd", "supports_effective_ids", "supports_fd",
+    "supports_follow_symlinks", "symlink", "sync", "sysconf", "sysconf_names", "system",
+    "tcgetpgrp", "tcsetpgrp", "terminal_size", "times", "times_result", "truncate",
+    "ttyname", "umask", "uname", "uname_result", "unsetenv", "urandom", "utime", "wait",
+    "wait3", "wait4", "waitid", "waitid_result", "waitpid", "waitstatus_to_exitcode",
+    "walk", "write", "writev",
+];
+
+/// CPython 3.11's `os.path` (`posixpath`) names that pyl's lacks.
+#[rustfmt::skip]
+const POSIXPATH_UNSUPPORTED: &[&str] = &[
+    "expanduser", "expandvars", "getatime", "getctime", "islink", "ismount", "lexists",
+    "realpath", "samefile", "sameopenfile", "samestat",
 ];
 
 /// The error for reading `module.name` when CPython's module has the name
@@ -354,6 +439,13 @@ impl Interp {
         if let Some(module) = self.modules.get(name) {
             return Ok(module.clone());
         }
+        if name == "os.path" {
+            // CPython's `os.path` is `posixpath`, which `os` imports.
+            self.import_module("os")?;
+            let posixpath = self.import_module("posixpath")?;
+            self.modules.insert(name.into(), posixpath.clone());
+            return Ok(posixpath);
+        }
         let module = match name {
             "collections" => collections::create(self)?,
             "contextvars" => contextvars::create(self),
@@ -434,6 +526,10 @@ impl Interp {
         self.modules.insert(name.into(), value.clone());
         // Named by its absolute path, as CPython's import names it.
         let file = std::path::absolute(&path).unwrap_or(path);
+        (module.namespace.borrow_mut()).insert(
+            "__file__".into(),
+            Value::str(file.display().to_string().as_str()),
+        );
         if let Err(error) =
             crate::run::run_source_in(self, &file.display().to_string(), bytes, module)
         {

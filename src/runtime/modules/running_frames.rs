@@ -1,5 +1,6 @@
 //! The running frames, for the modules that read them: `logging` (which
-//! line logged) and `traceback` (`print_stack`, `extract_stack`). pyl
+//! line logged), `traceback` (`print_stack`, `extract_stack`) and
+//! `warnings` (which line warned). pyl
 //! keeps them (`Interp::running`) for functions only once one of these
 //! is imported; see the invariant on running frames in ARCHITECTURE.md.
 

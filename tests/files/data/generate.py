@@ -129,6 +129,11 @@ def main():
         '  "version": [3, 11],\n  "ratio": 0.5,\n  "nothing": null\n}\n'.encode(),
     )
     write("bad.json", b'{\n  "a": 1,\n  "b": [1, 2,,]\n}\n')
+    write(
+        "people.csv",
+        'name,age,note\r\nAnn,31,"likes ""quotes"""\r\nBob,4.5,"multi\r\nline"\r\n'
+        'Cy,,\r\n"Di, Jr.",True, x \r\n\r\nZo\u00eb,7,"cr\rinside"\r\n'.encode(),
+    )
     big()
     big_invalid()
 

@@ -2,7 +2,8 @@
 //! `functools`, `heapq`, `bisect`, `operator`, `copy`, `contextlib`,
 //! `string`, `abc`, `collections.abc`, `types`, `typing`, `enum`,
 //! `dataclasses`, `traceback`, `datetime`, `io`, `logging`, `fractions`,
-//! `statistics`, `keyword`, `pprint` —
+//! `statistics`, `keyword`, `pprint`, `textwrap`, `csv`, `warnings`,
+//! `os` and `os.path` (`posixpath`), `base64` —
 //! each one or two `.pyl` sources run in its namespace, with the few
 //! natives they need. What CPython writes in C (itertools, functools' core,
 //! heapq's core, bisect, operator, abc's core, datetime) runs as
@@ -159,6 +160,45 @@ const MODULES: &[PythonModule] = &[
         natives: &[],
     },
     PythonModule {
+        name: "textwrap",
+        sources: &[(include_str!("textwrap.pyl"), Origin::Bundled)],
+        natives: &[],
+    },
+    PythonModule {
+        name: "csv",
+        sources: &[
+            (include_str!("csv_c.pyl"), Origin::BundledForC),
+            (include_str!("csv.pyl"), Origin::Bundled),
+        ],
+        natives: &[],
+    },
+    PythonModule {
+        name: "warnings",
+        sources: &[
+            (include_str!("warnings_c.pyl"), Origin::BundledForC),
+            (include_str!("warnings.pyl"), Origin::Bundled),
+        ],
+        natives: super::warnings::NATIVES,
+    },
+    PythonModule {
+        name: "posixpath",
+        sources: &[(include_str!("posixpath.pyl"), Origin::Bundled)],
+        natives: super::os::NATIVES,
+    },
+    PythonModule {
+        name: "os",
+        sources: &[(include_str!("os.pyl"), Origin::BundledForC)],
+        natives: super::os::NATIVES,
+    },
+    PythonModule {
+        name: "base64",
+        sources: &[
+            (include_str!("base64_binascii.pyl"), Origin::BundledForC),
+            (include_str!("base64.pyl"), Origin::Bundled),
+        ],
+        natives: &[],
+    },
+    PythonModule {
         name: "datetime",
         sources: &[(include_str!("datetime.pyl"), Origin::BundledForC)],
         natives: &[],
@@ -217,7 +257,11 @@ fn module_globals(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> P
 
 /// `_loaded_module(name)`: the module imported as `name` (CPython's
 /// `sys.modules[name]`, a `KeyError` if there is none).
-fn loaded_module(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
+pub(super) fn loaded_module(
+    interp: &mut Interp,
+    args: &[Value],
+    _: &[(Name, Value)],
+) -> PyResult<Value> {
     let name = args.first().cloned().unwrap_or(Value::None);
     let module = name
         .as_str()

@@ -1,0 +1,1 @@
+warnings_helpers.pyl
