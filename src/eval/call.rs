@@ -811,7 +811,7 @@ impl Interp {
             &types.async_generator,
         ];
         let is_final = final_types.iter().any(|class| Rc::ptr_eq(class, base))
-            || base.module.as_ref() == "_contextvars"
+            || matches!(base.module.as_ref(), "_contextvars" | "re" | "_sre")
             || (base.module.as_ref() == "builtins"
                 && (base.name.ends_with("iterator")
                     || base.name.starts_with("dict_")

@@ -1538,12 +1538,12 @@ impl Interp {
             Value::Generator(g) if g.kind == super::generator::GeneratorKind::Generator => {
                 Ok(Some(value.clone()))
             }
-            Value::Future(_) | Value::Native(_) => {
-                if let Some(method) = self.class_of(value).lookup("__iter__") {
-                    return self.call_bound(&method, value, &[], &[]).map(Some);
-                }
-                Ok(Some(value.clone()))
-            }
+            Value::Future(_) | Value::Native(_) => match self.class_of(value).lookup("__iter__") {
+                // `__iter__ = None`: a mapping with `__getitem__` (`re.Match`).
+                Some(Value::None) => Ok(None),
+                Some(method) => self.call_bound(&method, value, &[], &[]).map(Some),
+                None => Ok(Some(value.clone())),
+            },
             Value::Type(class) if class.metaclass.is_none() => Ok(None),
             Value::Instance(_) | Value::Type(_) => {
                 let method = self.lookup_special(value, "__iter__");

@@ -106,7 +106,8 @@ pub enum Mode {
 pub enum Failure {
     /// Ctrl-C is pending.
     Interrupted,
-    /// The code is not what the compiler makes.
+    /// The code is not what the compiler makes (CPython's "invalid SRE
+    /// code").
     BadCode,
 }
 
@@ -145,6 +146,7 @@ pub fn run<T: Unit>(
         repeats: Vec::new(),
         saved: Vec::new(),
         contexts: Vec::new(),
+        groups,
         match_all: mode == Mode::FullMatch,
         must_advance,
         steps: 0,
@@ -270,6 +272,8 @@ struct Engine<'a, T> {
     /// Saved marks and `last_ptr`s (`sre_lib.h`'s data stack).
     saved: Vec<Option<usize>>,
     contexts: Vec<Context>,
+    /// The pattern's groups: its marks are `0..2 * groups`.
+    groups: usize,
     match_all: bool,
     must_advance: bool,
     /// Opcodes run, to look for Ctrl-C now and then.
@@ -298,7 +302,7 @@ impl<T: Unit> Engine<'_, T> {
                 // No match starts where fewer than `min` characters are left.
                 end = (end - (min - 1)).max(ptr);
             }
-            pc = 1 + self.word(1)? as usize;
+            pc = 1 + self.skip(1)?;
             let flags = self.word(2)?;
             if flags & info::PREFIX != 0 {
                 return self.search_prefix(ptr, pc, flags & info::LITERAL != 0);
@@ -449,7 +453,8 @@ impl<T: Unit> Engine<'_, T> {
     fn enter(&mut self, context: &mut Context) -> Result<Next, Failure> {
         if self.code.get(context.pc) == Some(&op::INFO) {
             let min = self.word(context.pc + 3)? as usize;
-            if min > 0 && self.end - context.ptr < min {
+            // Unsigned, as C compares it: a position past the end passes.
+            if min > 0 && self.end.wrapping_sub(context.ptr) < min {
                 return Ok(Next::Return(false));
             }
             context.pc += self.word(context.pc + 1)? as usize + 1;
@@ -459,6 +464,15 @@ impl<T: Unit> Engine<'_, T> {
 
     fn word(&self, index: usize) -> Result<u32, Failure> {
         self.code.get(index).copied().ok_or(Failure::BadCode)
+    }
+
+    /// A skip (an offset forward in the code): never 0, which would run
+    /// the same code again without end.
+    fn skip(&self, index: usize) -> Result<usize, Failure> {
+        match self.word(index)? {
+            0 => Err(Failure::BadCode),
+            skip => Ok(skip as usize),
+        }
     }
 
     /// Runs opcodes until the context calls another or returns.
@@ -475,6 +489,9 @@ impl<T: Unit> Engine<'_, T> {
             match opcode {
                 op::MARK => {
                     let mark = self.word(pc)? as usize;
+                    if mark >= 2 * self.groups {
+                        return Err(Failure::BadCode);
+                    }
                     if mark & 1 == 1 {
                         self.lastindex = (mark / 2 + 1) as isize;
                     }
@@ -501,7 +518,7 @@ impl<T: Unit> Engine<'_, T> {
                     return Ok(Next::Return(true));
                 }
                 op::AT => {
-                    if !self.at(ptr, self.word(pc)?) {
+                    if !self.at(ptr, self.word(pc)?)? {
                         return FAIL;
                     }
                     ctx.pc += 1;
@@ -527,7 +544,7 @@ impl<T: Unit> Engine<'_, T> {
                     ctx.pc = self.after_one(pc - 1)?;
                     ctx.ptr += 1;
                 }
-                op::JUMP | op::INFO => ctx.pc += self.word(pc)? as usize,
+                op::JUMP | op::INFO => ctx.pc += self.skip(pc)?,
                 op::BRANCH => {
                     self.save_lastmark(ctx);
                     return self.branch(ctx);
@@ -536,7 +553,7 @@ impl<T: Unit> Engine<'_, T> {
                 op::MIN_REPEAT_ONE => return self.min_repeat_one(ctx),
                 op::POSSESSIVE_REPEAT_ONE => {
                     let min = self.word(pc + 1)? as usize;
-                    if min > self.end - ptr {
+                    if ptr + min > self.end {
                         return FAIL;
                     }
                     self.ptr = ptr;
@@ -545,7 +562,7 @@ impl<T: Unit> Engine<'_, T> {
                         return FAIL;
                     }
                     ctx.ptr += count;
-                    ctx.pc += self.word(pc)? as usize;
+                    ctx.pc += self.skip(pc)?;
                     if self.word(ctx.pc)? == op::SUCCESS
                         && ctx.ptr == self.end
                         && !(ctx.toplevel && self.must_advance && ctx.ptr == self.start)
@@ -564,7 +581,7 @@ impl<T: Unit> Engine<'_, T> {
                     ctx.repeat = self.repeats.len() - 1;
                     self.repeat = Some(ctx.repeat);
                     self.ptr = ptr;
-                    return self.call(ctx, pc + self.word(pc)? as usize, Resume::Repeat);
+                    return self.call(ctx, pc + self.skip(pc)?, Resume::Repeat);
                 }
                 op::MAX_UNTIL => return self.max_until(ctx),
                 op::MIN_UNTIL => return self.min_until(ctx),
@@ -628,7 +645,7 @@ impl<T: Unit> Engine<'_, T> {
                         self.save_lastmark(ctx);
                         return self.nested(pc + 2, Resume::AssertNot);
                     }
-                    ctx.pc += self.word(pc)? as usize;
+                    ctx.pc += self.skip(pc)?;
                 }
                 op::FAILURE => return FAIL,
                 _ => return Err(Failure::BadCode),
@@ -725,7 +742,7 @@ impl<T: Unit> Engine<'_, T> {
     fn repeat_one(&mut self, ctx: &mut Context) -> Result<Next, Failure> {
         let pc = ctx.pc;
         let min = self.word(pc + 1)? as usize;
-        if min > self.end - ctx.ptr {
+        if ctx.ptr > self.end || min > self.end - ctx.ptr {
             return Ok(Next::Return(false));
         }
         self.ptr = ctx.ptr;
@@ -735,7 +752,7 @@ impl<T: Unit> Engine<'_, T> {
         if count < min {
             return Ok(Next::Return(false));
         }
-        let tail = pc + self.word(pc)? as usize;
+        let tail = pc + self.skip(pc)?;
         if self.word(tail)? == op::SUCCESS
             && ctx.ptr == self.end
             && !(ctx.toplevel && self.must_advance && ctx.ptr == self.start)
@@ -767,7 +784,7 @@ impl<T: Unit> Engine<'_, T> {
             return Ok(Next::Return(false));
         }
         self.ptr = ctx.ptr;
-        let tail = pc + self.word(pc)? as usize;
+        let tail = pc + self.skip(pc)?;
         self.call(ctx, tail, Resume::RepeatOneLiteral)
     }
 
@@ -780,7 +797,7 @@ impl<T: Unit> Engine<'_, T> {
             return Ok(Next::Return(false));
         }
         self.ptr = ctx.ptr;
-        let tail = pc + self.word(pc)? as usize;
+        let tail = pc + self.skip(pc)?;
         self.call(ctx, tail, Resume::RepeatOne)
     }
 
@@ -788,7 +805,7 @@ impl<T: Unit> Engine<'_, T> {
     fn min_repeat_one(&mut self, ctx: &mut Context) -> Result<Next, Failure> {
         let pc = ctx.pc;
         let min = self.word(pc + 1)? as usize;
-        if min > self.end - ctx.ptr {
+        if ctx.ptr > self.end || min > self.end - ctx.ptr {
             return Ok(Next::Return(false));
         }
         self.ptr = ctx.ptr;
@@ -801,7 +818,7 @@ impl<T: Unit> Engine<'_, T> {
             ctx.count = count as isize;
             ctx.ptr += count;
         }
-        let tail = pc + self.word(pc)? as usize;
+        let tail = pc + self.skip(pc)?;
         if self.word(tail)? == op::SUCCESS
             && !(ctx.toplevel
                 && ((self.match_all && ctx.ptr != self.end)
@@ -819,7 +836,7 @@ impl<T: Unit> Engine<'_, T> {
         let max = self.word(pc + 2)?;
         if max == MAXREPEAT || ctx.count <= max as isize {
             self.ptr = ctx.ptr;
-            let tail = pc + self.word(pc)? as usize;
+            let tail = pc + self.skip(pc)?;
             return self.call(ctx, tail, Resume::MinRepeatOne);
         }
         if ctx.marks_saved {
@@ -904,7 +921,7 @@ impl<T: Unit> Engine<'_, T> {
             ctx.ptr = self.ptr;
             return self.nested(pc + 3, Resume::PossessiveMore);
         }
-        ctx.pc = pc + self.word(pc)? as usize + 1;
+        ctx.pc = pc + self.skip(pc)? + 1;
         ctx.ptr = self.ptr;
         Ok(Next::Dispatch)
     }
@@ -924,7 +941,7 @@ impl<T: Unit> Engine<'_, T> {
                     self.pop_marks(ctx.lastmark, false);
                 }
                 self.restore_lastmark(ctx);
-                ctx.pc += self.word(ctx.pc)? as usize;
+                ctx.pc += self.skip(ctx.pc)?;
                 self.branch(ctx)
             }
             Resume::RepeatOneLiteral | Resume::RepeatOne => {
@@ -1039,7 +1056,7 @@ impl<T: Unit> Engine<'_, T> {
                 if !answer {
                     return FAIL;
                 }
-                ctx.pc += self.word(ctx.pc)? as usize;
+                ctx.pc += self.skip(ctx.pc)?;
                 Ok(Next::Dispatch)
             }
             Resume::AssertNot => {
@@ -1053,7 +1070,7 @@ impl<T: Unit> Engine<'_, T> {
                     self.pop_marks(ctx.lastmark, true);
                 }
                 self.restore_lastmark(ctx);
-                ctx.pc += self.word(ctx.pc)? as usize;
+                ctx.pc += self.skip(ctx.pc)?;
                 Ok(Next::Dispatch)
             }
             Resume::PossessiveMin => {
@@ -1074,7 +1091,7 @@ impl<T: Unit> Engine<'_, T> {
                 self.pop_marks(ctx.lastmark, true);
                 self.restore_lastmark(ctx);
                 self.ptr = ctx.ptr;
-                ctx.pc += self.word(ctx.pc)? as usize + 1;
+                ctx.pc += self.skip(ctx.pc)? + 1;
                 Ok(Next::Dispatch)
             }
             Resume::Atomic => {
@@ -1082,7 +1099,7 @@ impl<T: Unit> Engine<'_, T> {
                     self.ptr = ctx.ptr;
                     return FAIL;
                 }
-                ctx.pc += self.word(ctx.pc)? as usize;
+                ctx.pc += self.skip(ctx.pc)?;
                 ctx.ptr = self.ptr;
                 Ok(Next::Dispatch)
             }
@@ -1106,6 +1123,9 @@ impl<T: Unit> Engine<'_, T> {
     fn count(&mut self, pc: usize, max: u32) -> Result<usize, Failure> {
         let start = self.ptr;
         let mut end = self.end;
+        if start >= end {
+            return Ok(0);
+        }
         if max != MAXREPEAT && (max as usize) < end - start {
             end = start + max as usize;
         }
@@ -1179,7 +1199,7 @@ impl<T: Unit> Engine<'_, T> {
         Ok(match self.word(pc)? {
             op::ANY | op::ANY_ALL => pc + 1,
             op::IN | op::IN_IGNORE | op::IN_UNI_IGNORE | op::IN_LOC_IGNORE => {
-                pc + 1 + self.word(pc + 1)? as usize
+                pc + 1 + self.skip(pc + 1)?
             }
             _ => pc + 2,
         })
@@ -1248,25 +1268,28 @@ impl<T: Unit> Engine<'_, T> {
     }
 
     /// `SRE(at)`: whether the position `ptr` is what `at` asks for.
-    fn at(&self, ptr: usize, at: u32) -> bool {
-        let is_newline = |index: usize| self.at_char(index) == u32::from(b'\n');
+    fn at(&self, ptr: usize, at: u32) -> Result<bool, Failure> {
+        // The text is read where it is, even past `end` (a `pos` after
+        // `endpos`), as C reads it.
+        let is_newline =
+            |index: usize| index < self.text.len() && self.at_char(index) == u32::from(b'\n');
         let boundary = |word: fn(u32) -> bool| {
             let before = ptr > 0 && word(self.at_char(ptr - 1));
             let after = ptr < self.end && word(self.at_char(ptr));
             before != after
         };
-        match at {
+        Ok(match at {
             at::BEGINNING | at::BEGINNING_STRING => ptr == 0,
             at::BEGINNING_LINE => ptr == 0 || is_newline(ptr - 1),
-            at::END => ptr == self.end || (self.end - ptr == 1 && is_newline(ptr)),
+            at::END => ptr == self.end || (ptr + 1 == self.end && is_newline(ptr)),
             at::END_LINE => ptr == self.end || is_newline(ptr),
             at::END_STRING => ptr == self.end,
             at::BOUNDARY | at::LOC_BOUNDARY => self.end != 0 && boundary(is_word_ascii),
             at::NON_BOUNDARY | at::LOC_NON_BOUNDARY => self.end != 0 && !boundary(is_word_ascii),
             at::UNI_BOUNDARY => self.end != 0 && boundary(is_word_unicode),
             at::UNI_NON_BOUNDARY => self.end != 0 && !boundary(is_word_unicode),
-            _ => false,
-        }
+            _ => return Err(Failure::BadCode),
+        })
     }
 }
 

@@ -133,10 +133,7 @@ impl Program {
             match outcome {
                 Ok(found) => return Ok(found),
                 Err(Failure::BadCode) => {
-                    return Err(interp.error(
-                        ExcType::RuntimeError,
-                        "internal error in regular expression engine",
-                    ));
+                    return Err(interp.error(ExcType::RuntimeError, "invalid SRE code"));
                 }
                 Err(Failure::Interrupted) => {
                     if crate::runtime::interrupt::take() {
@@ -604,6 +601,8 @@ pub fn define_classes(interp: &mut Interp) {
         crate::runtime::object::Layout::Builtin,
     );
     class.is_c_type.set(true);
+    // A mapping, not a sequence: `__getitem__` does not make it iterable.
+    (class.namespace.borrow_mut()).insert("__iter__".into(), Value::None);
     crate::runtime::generic_alias::make_generic(&class);
     let methods: [(&'static str, NativeFn); 11] = [
         ("group", match_group),
