@@ -56,7 +56,7 @@ impl Program {
     }
 
     /// The text a string is matched as, after CPython's type checks.
-    fn subject(self: &Rc<Program>, interp: &Interp, string: &Value) -> PyResult<Subject> {
+    fn subject(&self, interp: &Interp, string: &Value) -> PyResult<Subject> {
         let wrong_kind = |pattern: &str, subject: &str| {
             Err(interp.type_error(format!(
                 "cannot use a {pattern} pattern on a {subject}-like object"
@@ -195,14 +195,47 @@ fn program_of(interp: &Interp, value: &Value) -> PyResult<Rc<Program>> {
     Err(interp.type_error("a compiled pattern's program is needed"))
 }
 
-/// `re.Match`.
-pub struct MatchObject {
+/// What a search was given, which its matches share: the pattern, the
+/// string as given and as matched, the bounds.
+struct Search {
     pattern: Value,
     program: Rc<Program>,
     string: Value,
     subject: Subject,
     pos: usize,
     endpos: usize,
+}
+
+impl Search {
+    /// A search of `string` by the pattern whose program is `program`,
+    /// between `pos` and `endpos` (clamped to the text as CPython's
+    /// `state_init` does).
+    fn new(
+        interp: &mut Interp,
+        program: &Value,
+        pattern: &Value,
+        string: &Value,
+        pos: &Value,
+        endpos: &Value,
+    ) -> PyResult<Search> {
+        let program = program_of(interp, program)?;
+        let subject = program.subject(interp, string)?;
+        let pos = clamp(interp, pos, subject.len())?;
+        let endpos = clamp(interp, endpos, subject.len())?;
+        Ok(Search {
+            pattern: pattern.clone(),
+            program,
+            string: string.clone(),
+            subject,
+            pos,
+            endpos,
+        })
+    }
+}
+
+/// `re.Match`.
+pub struct MatchObject {
+    search: Rc<Search>,
     spans: Box<[Option<(usize, usize)>]>,
     lastindex: Option<usize>,
 }
@@ -219,19 +252,19 @@ impl NativeObject for MatchObject {
 
 /// The data of a match, each the getter of a read-only property.
 fn match_string(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(receiver(interp, args, "string")?.string.clone())
+    Ok(receiver(interp, args, "string")?.search.string.clone())
 }
 
 fn match_re(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(receiver(interp, args, "re")?.pattern.clone())
+    Ok(receiver(interp, args, "re")?.search.pattern.clone())
 }
 
 fn match_pos(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(Value::from(receiver(interp, args, "pos")?.pos))
+    Ok(Value::from(receiver(interp, args, "pos")?.search.pos))
 }
 
 fn match_endpos(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    Ok(Value::from(receiver(interp, args, "endpos")?.endpos))
+    Ok(Value::from(receiver(interp, args, "endpos")?.search.endpos))
 }
 
 fn match_regs(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
@@ -252,7 +285,7 @@ fn match_lastgroup(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
     let Some(index) = found.lastindex else {
         return Ok(Value::None);
     };
-    let indexgroup = found.program.indexgroup.clone();
+    let indexgroup = found.search.program.indexgroup.clone();
     Ok(interp
         .get_item(&indexgroup, &Value::from(index))
         .unwrap_or(Value::None))
@@ -261,7 +294,7 @@ fn match_lastgroup(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> 
 fn scanner_pattern(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
     match args.first() {
         Some(Value::Native(native)) if let Some(scanner) = native.downcast_ref::<Scanner>() => {
-            Ok(scanner.pattern.clone())
+            Ok(scanner.search.pattern.clone())
         }
         _ => Err(crate::runtime::builtins::sequences::receiver_error(
             interp,
@@ -296,7 +329,7 @@ impl MatchObject {
     /// cut at 50 characters (sre.c's `%.50R`).
     fn repr_text(&self, interp: &mut Interp) -> PyResult<String> {
         let (start, end) = self.spans[0].unwrap_or((0, 0));
-        let text = interp.repr(&self.subject.slice(start, end))?;
+        let text = interp.repr(&self.search.subject.slice(start, end))?;
         let text: String = text.chars().take(50).collect();
         Ok(format!(
             "<re.Match object; span=({start}, {end}), match={text}>"
@@ -311,7 +344,7 @@ impl MatchObject {
             Value::BigInt(_) => -1,
             // Names are looked up only in a pattern that has some: an
             // unhashable group is then a TypeError, otherwise no group.
-            _ => match &self.program.groupindex {
+            _ => match &self.search.program.groupindex {
                 Value::Dict(names) if !names.borrow().is_empty() => {
                     match interp.dict_get(names, group)? {
                         Some(Value::Int(index)) => index,
@@ -330,7 +363,7 @@ impl MatchObject {
     fn group(&self, interp: &mut Interp, group: &Value, default: &Value) -> PyResult<Value> {
         let index = self.index(interp, group)?;
         Ok(match self.spans[index] {
-            Some((start, end)) => self.subject.slice(start, end),
+            Some((start, end)) => self.search.subject.slice(start, end),
             None => default.clone(),
         })
     }
@@ -394,7 +427,7 @@ fn match_groups(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -
     let default = default_argument(interp, "groups", args, kwargs)?;
     let items = (1..found.spans.len())
         .map(|index| match found.spans[index] {
-            Some((start, end)) => found.subject.slice(start, end),
+            Some((start, end)) => found.search.subject.slice(start, end),
             None => default.clone(),
         })
         .collect();
@@ -409,7 +442,7 @@ fn match_groupdict(
     let found = receiver(interp, args, "groupdict")?;
     let default = default_argument(interp, "groupdict", args, kwargs)?;
     let result = Value::dict(Default::default());
-    let names = interp.collect(&found.program.groupindex)?;
+    let names = interp.collect(&found.search.program.groupindex)?;
     for name in names {
         let value = found.group(interp, &name, default)?;
         interp.set_item(&result, name, value)?;
@@ -452,7 +485,7 @@ fn match_span(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> 
 fn match_expand(interp: &mut Interp, args: &[Value], kwargs: &[(Name, Value)]) -> PyResult<Value> {
     check_method(interp, "expand", args, kwargs, 1, 1)?;
     let found = receiver(interp, args, "expand")?;
-    let pattern = found.pattern.clone();
+    let pattern = found.search.pattern.clone();
     let re = interp.import_module("re")?;
     let expand = interp.get_attr(&re, "_expand")?;
     interp.call(&expand, &[pattern, args[0].clone(), args[1].clone()], &[])
@@ -483,12 +516,7 @@ fn match_deepcopy(
 
 /// `finditer`'s scanner (`_sre.SRE_Scanner`): matches one after another.
 struct Scanner {
-    pattern: Value,
-    program: Rc<Program>,
-    string: Value,
-    subject: Subject,
-    pos: usize,
-    endpos: usize,
+    search: Rc<Search>,
     /// Where the next match is looked for; `None` once none is left.
     start: Cell<Option<usize>>,
     must_advance: Cell<bool>,
@@ -505,13 +533,15 @@ impl Scanner {
         let Some(start) = self.start.get() else {
             return Ok(Value::None);
         };
-        let found = self.program.run(
+        let search = &self.search;
+        let must_advance = self.must_advance.get();
+        let found = (search.program).run(
             interp,
-            &self.subject,
+            &search.subject,
             start,
-            self.endpos,
+            search.endpos,
             mode,
-            self.must_advance.get(),
+            must_advance,
         )?;
         let Some(found) = found else {
             self.start.set(None);
@@ -520,15 +550,7 @@ impl Scanner {
         let (begin, end) = found.spans[0].unwrap_or((start, start));
         self.must_advance.set(begin == end);
         self.start.set(Some(end));
-        Ok(new_match(
-            &self.pattern,
-            &self.program,
-            &self.string,
-            &self.subject,
-            self.pos,
-            self.endpos,
-            found,
-        ))
+        Ok(new_match(&self.search, found))
     }
 }
 
@@ -569,22 +591,9 @@ fn scanner_search(
     scanner_method(interp, args, kwargs, Mode::Search)
 }
 
-fn new_match(
-    pattern: &Value,
-    program: &Rc<Program>,
-    string: &Value,
-    subject: &Subject,
-    pos: usize,
-    endpos: usize,
-    found: Found,
-) -> Value {
+fn new_match(search: &Rc<Search>, found: Found) -> Value {
     Value::native(Rc::new(MatchObject {
-        pattern: pattern.clone(),
-        program: program.clone(),
-        string: string.clone(),
-        subject: subject.clone(),
-        pos,
-        endpos,
+        search: search.clone(),
         spans: found.spans.into_boxed_slice(),
         lastindex: found.lastindex,
     }))
@@ -680,21 +689,24 @@ pub fn match_(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
     let [program, pattern, string, pos, endpos, mode] = args else {
         return Err(interp.type_error("_match() takes 6 arguments"));
     };
-    let program = program_of(interp, program)?;
-    let subject = program.subject(interp, string)?;
-    let pos = clamp(interp, pos, subject.len())?;
-    let endpos = clamp(interp, endpos, subject.len())?;
+    let search = Search::new(interp, program, pattern, string, pos, endpos)?;
     let mode = match interp.to_index(mode)? {
         0 => Mode::Match,
         1 => Mode::FullMatch,
         _ => Mode::Search,
     };
-    Ok(
-        match program.run(interp, &subject, pos, endpos, mode, false)? {
-            Some(found) => new_match(pattern, &program, string, &subject, pos, endpos, found),
-            None => Value::None,
-        },
-    )
+    let found = (search.program).run(
+        interp,
+        &search.subject,
+        search.pos,
+        search.endpos,
+        mode,
+        false,
+    )?;
+    Ok(match found {
+        Some(found) => new_match(&Rc::new(search), found),
+        None => Value::None,
+    })
 }
 
 /// `_scanner(program, pattern, string, pos, endpos)`: `Pattern.scanner`.
@@ -702,18 +714,10 @@ pub fn scanner(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     let [program, pattern, string, pos, endpos] = args else {
         return Err(interp.type_error("_scanner() takes 5 arguments"));
     };
-    let program = program_of(interp, program)?;
-    let subject = program.subject(interp, string)?;
-    let pos = clamp(interp, pos, subject.len())?;
-    let endpos = clamp(interp, endpos, subject.len())?;
+    let search = Search::new(interp, program, pattern, string, pos, endpos)?;
     Ok(Value::native(Rc::new(Scanner {
-        pattern: pattern.clone(),
-        program,
-        string: string.clone(),
-        subject,
-        pos,
-        endpos,
-        start: Cell::new(Some(pos)),
+        start: Cell::new(Some(search.pos)),
+        search: Rc::new(search),
         must_advance: Cell::new(false),
     })))
 }
@@ -808,11 +812,19 @@ pub fn split(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
 /// substitutions. `template` is the replacement text, or with
 /// `is_callable` the function given each match.
 pub fn sub(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult<Value> {
-    let [program_value, pattern, template, is_callable, string, count] = args else {
+    let [program, pattern, template, is_callable, string, count] = args else {
         return Err(interp.type_error("_sub() takes 6 arguments"));
     };
-    let program = program_of(interp, program_value)?;
-    let subject = program.subject(interp, string)?;
+    let everything = (Value::Int(0), Value::Int(i64::MAX));
+    let search = Rc::new(Search::new(
+        interp,
+        program,
+        pattern,
+        string,
+        &everything.0,
+        &everything.1,
+    )?);
+    let subject = &search.subject;
     let count = interp.to_index(count)?;
     let is_callable = interp.truthy(is_callable)?;
     let literal = !is_callable && interp.truthy(template)?;
@@ -821,24 +833,31 @@ pub fn sub(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult
     let mut last = 0;
     let mut substitutions: i64 = 0;
     if count >= 0 {
-        each_match(interp, &program, &subject, 0, length, |interp, found| {
-            let (begin, end) = found.spans[0].unwrap_or((last, last));
-            if last < begin {
-                pieces.push(subject.slice(last, begin));
-            }
-            if is_callable {
-                let found = new_match(pattern, &program, string, &subject, 0, length, found);
-                let item = interp.call(template, &[found], &[])?;
-                if !item.is_none() {
-                    pieces.push(item);
+        each_match(
+            interp,
+            &search.program,
+            subject,
+            0,
+            length,
+            |interp, found| {
+                let (begin, end) = found.spans[0].unwrap_or((last, last));
+                if last < begin {
+                    pieces.push(subject.slice(last, begin));
                 }
-            } else if literal {
-                pieces.push(template.clone());
-            }
-            last = end;
-            substitutions += 1;
-            Ok(count == 0 || substitutions < count)
-        })?;
+                if is_callable {
+                    let found = new_match(&search, found);
+                    let item = interp.call(template, &[found], &[])?;
+                    if !item.is_none() {
+                        pieces.push(item);
+                    }
+                } else if literal {
+                    pieces.push(template.clone());
+                }
+                last = end;
+                substitutions += 1;
+                Ok(count == 0 || substitutions < count)
+            },
+        )?;
     }
     if last < length {
         pieces.push(subject.slice(last, length));
