@@ -1011,6 +1011,18 @@ impl Interp {
         Ok(())
     }
 
+    /// Whether `value` has neither `__iter__` nor a sequence's
+    /// `__getitem__` (CPython's `tp_iter` and `sq_item`, which unpacking's
+    /// message asks about): a native type's `__iter__ = None` says it is
+    /// a mapping without iteration (`re.Match`).
+    fn has_no_iteration(&self, value: &Value) -> bool {
+        match self.lookup_special(value, "__iter__") {
+            Some(Value::None) => matches!(value, Value::Native(_)),
+            Some(_) => false,
+            None => self.lookup_special(value, "__getitem__").is_none(),
+        }
+    }
+
     /// Splits an iterable into exactly `count` values, one of them a list
     /// collecting the rest when `starred` is given.
     fn unpack(
@@ -1027,8 +1039,7 @@ impl Interp {
                     Ok(iterator) => iterator,
                     Err(error)
                         if self.is_instance_of(&error, ExcType::TypeError)
-                            && self.lookup_special(&value, "__iter__").is_none()
-                            && self.lookup_special(&value, "__getitem__").is_none() =>
+                            && self.has_no_iteration(&value) =>
                     {
                         return Err(self.type_error(format!(
                             "cannot unpack non-iterable {} object",

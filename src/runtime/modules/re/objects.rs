@@ -180,6 +180,11 @@ impl Subject {
 
 /// `pos`/`endpos` as CPython's `state_init` clamps them to the text.
 fn clamp(interp: &mut Interp, index: &Value, length: usize) -> PyResult<usize> {
+    if let Value::BigInt(_) = index {
+        // Taken as a C `Py_ssize_t`, as sre.c's arguments are.
+        let message = "Python int too large to convert to C ssize_t";
+        return Err(interp.error(ExcType::OverflowError, message));
+    }
     let index = interp.to_index(index)?;
     Ok(usize::try_from(index).map_or(0, |index| index.min(length)))
 }
