@@ -212,29 +212,32 @@ struct Search {
 }
 
 impl Search {
-    /// A search of `string` by the pattern whose program is `program`,
-    /// between `pos` and `endpos` (clamped to the text as CPython's
-    /// `state_init` does).
+    /// A search of all of `string` by the pattern whose program is
+    /// `program`, after CPython's type checks.
     fn new(
         interp: &mut Interp,
         program: &Value,
         pattern: &Value,
         string: &Value,
-        pos: &Value,
-        endpos: &Value,
     ) -> PyResult<Search> {
         let program = program_of(interp, program)?;
         let subject = program.subject(interp, string)?;
-        let pos = clamp(interp, pos, subject.len())?;
-        let endpos = clamp(interp, endpos, subject.len())?;
         Ok(Search {
             pattern: pattern.clone(),
             program,
             string: string.clone(),
+            pos: 0,
+            endpos: subject.len(),
             subject,
-            pos,
-            endpos,
         })
+    }
+
+    /// The search between `pos` and `endpos`, clamped to the text as
+    /// CPython's `state_init` clamps them.
+    fn within(mut self, interp: &mut Interp, pos: &Value, endpos: &Value) -> PyResult<Search> {
+        self.pos = clamp(interp, pos, self.subject.len())?;
+        self.endpos = clamp(interp, endpos, self.subject.len())?;
+        Ok(self)
     }
 }
 
@@ -694,7 +697,7 @@ pub fn match_(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRes
     let [program, pattern, string, pos, endpos, mode] = args else {
         return Err(interp.type_error("_match() takes 6 arguments"));
     };
-    let search = Search::new(interp, program, pattern, string, pos, endpos)?;
+    let search = Search::new(interp, program, pattern, string)?.within(interp, pos, endpos)?;
     let mode = match interp.to_index(mode)? {
         0 => Mode::Match,
         1 => Mode::FullMatch,
@@ -719,7 +722,7 @@ pub fn scanner(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     let [program, pattern, string, pos, endpos] = args else {
         return Err(interp.type_error("_scanner() takes 5 arguments"));
     };
-    let search = Search::new(interp, program, pattern, string, pos, endpos)?;
+    let search = Search::new(interp, program, pattern, string)?.within(interp, pos, endpos)?;
     Ok(Value::native(Rc::new(Scanner {
         start: Cell::new(Some(search.pos)),
         search: Rc::new(search),
@@ -760,10 +763,14 @@ pub fn findall(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyRe
     let [program, string, pos, endpos] = args else {
         return Err(interp.type_error("_findall() takes 4 arguments"));
     };
-    let program = program_of(interp, program)?;
-    let subject = program.subject(interp, string)?;
-    let pos = clamp(interp, pos, subject.len())?;
-    let endpos = clamp(interp, endpos, subject.len())?;
+    let search = Search::new(interp, program, &Value::None, string)?.within(interp, pos, endpos)?;
+    let Search {
+        program,
+        subject,
+        pos,
+        endpos,
+        ..
+    } = search;
     let mut items = Vec::new();
     let group_or_empty = |span: Option<(usize, usize)>| match span {
         Some((start, end)) => subject.slice(start, end),
@@ -790,8 +797,9 @@ pub fn split(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResu
     let [program, string, maxsplit] = args else {
         return Err(interp.type_error("_split() takes 3 arguments"));
     };
-    let program = program_of(interp, program)?;
-    let subject = program.subject(interp, string)?;
+    let Search {
+        program, subject, ..
+    } = Search::new(interp, program, &Value::None, string)?;
     let maxsplit = interp.to_index(maxsplit)?;
     let mut pieces = Vec::new();
     let mut last = 0;
@@ -820,15 +828,7 @@ pub fn sub(interp: &mut Interp, args: &[Value], _: &[(Name, Value)]) -> PyResult
     let [program, pattern, template, is_callable, string, count] = args else {
         return Err(interp.type_error("_sub() takes 6 arguments"));
     };
-    let everything = (Value::Int(0), Value::Int(i64::MAX));
-    let search = Rc::new(Search::new(
-        interp,
-        program,
-        pattern,
-        string,
-        &everything.0,
-        &everything.1,
-    )?);
+    let search = Rc::new(Search::new(interp, program, pattern, string)?);
     let subject = &search.subject;
     let count = interp.to_index(count)?;
     let is_callable = interp.truthy(is_callable)?;
